@@ -1,0 +1,250 @@
+"""Stream events: the small tagged union that ``stream_chat`` yields.
+
+Events are plain slotted objects (cheap to build, one per chunk); each has a
+``type`` tag for ``match``/dispatch. A well-formed stream, as checked by the
+conformance kit:
+
+* at most one :class:`ResponseMetadata`, before any content;
+* deltas in order; :class:`ToolCall` once per call, after its deltas;
+* at most one :class:`UsageEvent` (providers that report usage in pieces
+  merge them before emitting);
+* exactly one :class:`Finish`, and it is the last event.
+
+:class:`StreamAccumulator` folds events into a :class:`~llmcore.types.ChatResponse`;
+``chat`` must equal "collect ``stream_chat``" in content.
+"""
+
+from __future__ import annotations
+
+import json
+from dataclasses import dataclass, field
+from typing import TYPE_CHECKING, Any, Union
+
+if TYPE_CHECKING:
+    from .types import CallWarning, ChatResponse, FinishReason, Usage
+
+__all__ = [
+    "ResponseMetadata",
+    "TextDelta",
+    "ReasoningDelta",
+    "ToolCallDelta",
+    "ToolCall",
+    "UsageEvent",
+    "WarningEvent",
+    "Finish",
+    "StreamEvent",
+    "StreamAccumulator",
+]
+
+
+@dataclass(slots=True)
+class ResponseMetadata:
+    """Id and resolved model name of the response, when the provider says."""
+
+    id: str | None = None
+    model: str | None = None
+    type: str = field(default="metadata", init=False)
+
+
+@dataclass(slots=True)
+class TextDelta:
+    """A piece of answer text."""
+
+    text: str
+    type: str = field(default="text", init=False)
+
+
+@dataclass(slots=True)
+class ReasoningDelta:
+    """A piece of reasoning. ``signature``/``data`` carry opaque provider data
+    (a thinking signature, redacted or encrypted reasoning) that belongs to
+    the reasoning part being built and must be sent back next turn."""
+
+    text: str = ""
+    signature: str | None = None
+    redacted: bool = False
+    data: Any = None
+    type: str = field(default="reasoning", init=False)
+
+
+@dataclass(slots=True)
+class ToolCallDelta:
+    """A piece of a tool call being streamed. ``index`` identifies the call
+    within the response; ``id`` and ``name`` arrive on the first delta."""
+
+    index: int
+    id: str | None = None
+    name: str | None = None
+    arguments_delta: str = ""
+    type: str = field(default="tool_call_delta", init=False)
+
+
+@dataclass(slots=True)
+class ToolCall:
+    """A complete tool call (emitted once its arguments are complete)."""
+
+    id: str
+    name: str
+    arguments: dict[str, Any]
+    raw_arguments: str
+    index: int = 0
+    type: str = field(default="tool_call", init=False)
+
+
+@dataclass(slots=True)
+class UsageEvent:
+    """Token usage for the whole response."""
+
+    usage: Usage
+    type: str = field(default="usage", init=False)
+
+
+@dataclass(slots=True)
+class WarningEvent:
+    """A parameter the provider could not honour."""
+
+    warning: CallWarning
+    type: str = field(default="warning", init=False)
+
+
+@dataclass(slots=True)
+class Finish:
+    """End of the response: unified ``reason`` and the provider's ``raw_reason``."""
+
+    reason: FinishReason
+    raw_reason: str | None = None
+    type: str = field(default="finish", init=False)
+
+
+StreamEvent = Union[
+    ResponseMetadata, TextDelta, ReasoningDelta, ToolCallDelta, ToolCall, UsageEvent, WarningEvent, Finish
+]
+
+
+def parse_tool_arguments(raw: str) -> dict[str, Any]:
+    """Parse streamed/returned tool arguments; ``{}`` for empty. Raises
+    :class:`~llmcore.errors.ProviderResponseError` when the model produced
+    invalid JSON (the raw string is kept on the error)."""
+    if not raw or not raw.strip():
+        return {}
+    try:
+        value = json.loads(raw)
+    except json.JSONDecodeError as e:
+        from .errors import ProviderResponseError
+
+        raise ProviderResponseError(f"tool call arguments are not valid JSON ({e})", raw=raw) from None
+    if not isinstance(value, dict):
+        from .errors import ProviderResponseError
+
+        raise ProviderResponseError("tool call arguments are not a JSON object", raw=raw)
+    return value
+
+
+class StreamAccumulator:
+    """Folds stream events into a :class:`ChatResponse`.
+
+    Text and reasoning deltas are merged into parts in order; a
+    :class:`ToolCall` event becomes a tool-call part (``ToolCallDelta`` events
+    are only progress and need no folding).
+    """
+
+    __slots__ = ("_parts", "_kind", "_buf", "id", "model", "usage", "finish", "warnings", "_sig", "_red", "_data")
+
+    def __init__(self) -> None:
+        self._parts: list[Any] = []
+        self._kind: str | None = None
+        self._buf: list[str] = []
+        self._sig: str | None = None
+        self._red = False
+        self._data: Any = None
+        self.id: str | None = None
+        self.model: str | None = None
+        self.usage: Usage | None = None
+        self.finish: Finish | None = None
+        self.warnings: list[CallWarning] = []
+
+    def _flush(self) -> None:
+        from .types import ReasoningPart, TextPart
+
+        if self._kind == "text":
+            self._parts.append(TextPart.model_construct(type="text", text="".join(self._buf)))
+        elif self._kind == "reasoning":
+            self._parts.append(
+                ReasoningPart.model_construct(
+                    type="reasoning", text="".join(self._buf), signature=self._sig,
+                    redacted=self._red, data=self._data, provider=None,
+                )
+            )
+        self._kind = None
+        self._buf = []
+        self._sig = None
+        self._red = False
+        self._data = None
+
+    def add(self, ev: StreamEvent) -> None:
+        t = ev.type
+        if t == "text":
+            if self._kind != "text":
+                self._flush()
+                self._kind = "text"
+            self._buf.append(ev.text)  # type: ignore[union-attr]
+        elif t == "reasoning":
+            assert isinstance(ev, ReasoningDelta)
+            # A signature closes a reasoning block; text after it starts a new one.
+            if self._kind != "reasoning" or (self._sig is not None and ev.text):
+                self._flush()
+                self._kind = "reasoning"
+            self._buf.append(ev.text)
+            if ev.signature is not None:
+                self._sig = ev.signature
+            if ev.redacted:
+                self._red = True
+            if ev.data is not None:
+                self._data = ev.data
+        elif t == "tool_call":
+            from .types import ToolCallPart
+
+            assert isinstance(ev, ToolCall)
+            self._flush()
+            self._parts.append(
+                ToolCallPart.model_construct(
+                    type="tool_call", id=ev.id, name=ev.name, arguments=ev.arguments,
+                    raw_arguments=ev.raw_arguments,
+                )
+            )
+        elif t == "usage":
+            self.usage = ev.usage  # type: ignore[union-attr]
+        elif t == "finish":
+            self.finish = ev  # type: ignore[assignment]
+        elif t == "metadata":
+            assert isinstance(ev, ResponseMetadata)
+            self.id = ev.id or self.id
+            self.model = ev.model or self.model
+        elif t == "warning":
+            self.warnings.append(ev.warning)  # type: ignore[union-attr]
+
+    def response(self, provider: str | None = None, reasoning_provider: str | None = None) -> ChatResponse:
+        """The collected response. Reasoning parts are stamped with
+        ``reasoning_provider`` (defaults to ``provider``)."""
+        from .types import ChatResponse, Message, ReasoningPart, Usage
+
+        self._flush()
+        stamp = reasoning_provider or provider
+        if stamp:
+            for p in self._parts:
+                if isinstance(p, ReasoningPart):
+                    p.provider = stamp
+        fin = self.finish
+        return ChatResponse.model_construct(
+            id=self.id,
+            model=self.model,
+            provider=provider,
+            message=Message.model_construct(role="assistant", content=self._parts),
+            finish_reason=fin.reason if fin else "other",
+            raw_finish_reason=fin.raw_reason if fin else None,
+            usage=self.usage or Usage(),
+            warnings=self.warnings,
+            provider_metadata={},
+            parsed=None,
+            raw=None,
+        )

@@ -1,0 +1,234 @@
+"""The object users touch: ``llmcore.model("provider/model", **options)``.
+
+Options split three ways:
+
+* connection: ``api_key``, ``base_url``, ``timeout``, ``http_client``
+  (an ``httpx.AsyncClient`` used for every request), ``headers``;
+* request defaults: any :class:`~llmcore.types.ChatRequest` field
+  (``temperature``, ``max_tokens``, ``system``, ``tools``, …), overridable per call;
+* everything else is a provider setting (e.g. ``api="responses"`` for
+  OpenAI), checked by the provider, which rejects what it does not know.
+"""
+
+from __future__ import annotations
+
+import importlib
+from collections.abc import AsyncIterator, Iterator
+from typing import TYPE_CHECKING, Any
+
+from .errors import ConfigurationError, InvalidRequestError, ProviderResponseError
+
+if TYPE_CHECKING:
+    from .events import StreamEvent
+    from .provider import Provider
+    from .spec import ProviderSpec
+    from .types import ChatRequest, ChatResponse, TokenCount
+
+__all__ = ["Model", "model", "load_provider", "AsyncStream", "Stream"]
+
+_CONNECTION = ("api_key", "base_url", "timeout", "http_client", "headers")
+
+
+def _request_fields() -> frozenset[str]:
+    from .types import ChatRequest
+
+    return frozenset(ChatRequest.model_fields) - {"model", "messages"}
+
+
+def load_provider(spec: ProviderSpec, **connection: Any) -> Provider:
+    """Import ``spec.factory`` and build the provider (errors are typed)."""
+    from .provider import ProviderConfig
+
+    options = connection.pop("options", {}) or {}
+    config = ProviderConfig(**connection, options=options)
+    module_name, _, attr = spec.factory.partition(":")
+    try:
+        factory = getattr(importlib.import_module(module_name), attr)
+    except (ImportError, AttributeError) as e:
+        raise ConfigurationError(
+            f"provider {spec.name!r} cannot be loaded from {spec.factory!r}: {e}", provider=spec.name
+        ) from e
+    return factory(config)  # type: ignore[no-any-return]
+
+
+class Model:
+    """A model bound to its provider, with request defaults.
+
+    ``chat``/``achat`` return a :class:`ChatResponse`; ``stream``/``astream``
+    return a stream of events with ``.text_stream`` for text only and
+    ``.response`` (the collected response) once consumed.
+    """
+
+    def __init__(self, name: str, **options: Any) -> None:
+        from .resolve import resolve_model
+
+        self.name = name
+        self.spec, self.model_id = resolve_model(name)
+        fields = _request_fields()
+        self.defaults: dict[str, Any] = {k: options.pop(k) for k in list(options) if k in fields}
+        connection = {k: options.pop(k) for k in list(options) if k in _CONNECTION}
+        self.provider: Provider = load_provider(self.spec, **connection, options=options)
+
+    def __repr__(self) -> str:
+        return f"Model({self.spec.name}/{self.model_id})"
+
+    # -- request building ---------------------------------------------------
+
+    def request(self, messages: Any, **overrides: Any) -> tuple[ChatRequest, Any]:
+        """Build and validate the request; returns it and the pydantic class
+        to parse structured output into (or ``None``)."""
+        from pydantic import BaseModel, ValidationError
+
+        from .types import ChatRequest, coerce_messages
+
+        params = {**self.defaults, **overrides}
+        unknown = set(params) - _request_fields()
+        if unknown:
+            raise InvalidRequestError(
+                f"unknown parameter(s) {', '.join(sorted(unknown))}; provider-specific options go in "
+                f"provider_options={{'{self.spec.name}': {{...}}}}"
+            )
+        output_cls = None
+        rf = params.get("response_format")
+        if isinstance(rf, type) and issubclass(rf, BaseModel):
+            output_cls = rf
+            params["response_format"] = {"type": "json_schema", "schema": rf.model_json_schema(), "name": rf.__name__}
+        tools = params.get("tools")
+        if tools:
+            params["tools"] = [_coerce_tool(t) for t in tools]
+        try:
+            req = ChatRequest(model=self.model_id, messages=coerce_messages(messages), **params)
+        except ValidationError as e:
+            from .types import _short
+
+            raise InvalidRequestError(f"invalid request: {_short(e)}", provider=self.spec.name) from None
+        return req, output_cls
+
+    # -- async ----------------------------------------------------------------
+
+    async def achat(self, messages: Any, **overrides: Any) -> ChatResponse:
+        req, output_cls = self.request(messages, **overrides)
+        resp = await self.provider.chat(req)
+        if output_cls is not None:
+            _parse_into(resp, output_cls)
+        return resp
+
+    def astream(self, messages: Any, **overrides: Any) -> AsyncStream:
+        req, output_cls = self.request(messages, **overrides)
+        return AsyncStream(self.provider.stream_chat(req), self.spec.name, output_cls)
+
+    async def acount_tokens(self, messages: Any, **overrides: Any) -> TokenCount:
+        req, _ = self.request(messages, **overrides)
+        return await self.provider.count_tokens(req)
+
+    # -- sync -----------------------------------------------------------------
+
+    def chat(self, messages: Any, **overrides: Any) -> ChatResponse:
+        from ._sync import run
+
+        return run(self.achat(messages, **overrides))
+
+    def stream(self, messages: Any, **overrides: Any) -> Stream:
+        return Stream(self.astream(messages, **overrides))
+
+    def count_tokens(self, messages: Any, **overrides: Any) -> TokenCount:
+        from ._sync import run
+
+        return run(self.acount_tokens(messages, **overrides))
+
+
+def _coerce_tool(t: Any) -> Any:
+    """Accept our Tool, a plain dict, or an OpenAI ``{"type": "function", ...}`` dict."""
+    if isinstance(t, dict) and t.get("type") == "function" and "function" in t:
+        return t["function"]
+    return t
+
+
+def _parse_into(resp: ChatResponse, cls: Any) -> None:
+    from pydantic import ValidationError
+
+    try:
+        resp.parsed = cls.model_validate_json(resp.text)
+    except ValidationError as e:
+        raise ProviderResponseError(
+            f"structured output does not match {cls.__name__}: {e.errors()[0]['msg'] if e.errors() else e}",
+            provider=resp.provider,
+            raw=resp.text,
+        ) from None
+
+
+class AsyncStream:
+    """Async iterator of :mod:`llmcore.events`. After it is consumed,
+    ``.response`` is the collected :class:`ChatResponse`."""
+
+    def __init__(self, events: AsyncIterator[StreamEvent], provider: str, output_cls: Any = None) -> None:
+        from .events import StreamAccumulator
+
+        self._events = events
+        self._acc = StreamAccumulator()
+        self._provider = provider
+        self._output_cls = output_cls
+        self.response: ChatResponse | None = None
+
+    def __aiter__(self) -> AsyncIterator[StreamEvent]:
+        return self._iter()
+
+    async def _iter(self) -> AsyncIterator[StreamEvent]:
+        add = self._acc.add
+        async for ev in self._events:
+            add(ev)
+            yield ev
+        self.response = self._acc.response(self._provider)
+        if self._output_cls is not None:
+            _parse_into(self.response, self._output_cls)
+
+    async def texts(self) -> AsyncIterator[str]:
+        """Only the answer text, piece by piece."""
+        async for ev in self:
+            if ev.type == "text":
+                yield ev.text  # type: ignore[union-attr]
+
+    async def collect(self) -> ChatResponse:
+        """Consume the stream and return the collected response."""
+        async for _ in self:
+            pass
+        assert self.response is not None
+        return self.response
+
+    async def aclose(self) -> None:
+        aclose = getattr(self._events, "aclose", None)
+        if aclose is not None:
+            await aclose()
+
+
+class Stream:
+    """Sync iterator of events over an :class:`AsyncStream`."""
+
+    def __init__(self, inner: AsyncStream) -> None:
+        self._inner = inner
+
+    @property
+    def response(self) -> ChatResponse | None:
+        return self._inner.response
+
+    def __iter__(self) -> Iterator[StreamEvent]:
+        from ._sync import iterate
+
+        return iterate(self._inner.__aiter__())
+
+    def texts(self) -> Iterator[str]:
+        """Only the answer text, piece by piece."""
+        for ev in self:
+            if ev.type == "text":
+                yield ev.text  # type: ignore[union-attr]
+
+    def collect(self) -> ChatResponse:
+        for _ in self:
+            pass
+        assert self.response is not None
+        return self.response
+
+
+def model(name: str, **options: Any) -> Model:
+    """Bind a model by name (``"provider/model"`` or an auto-detected name)."""
+    return Model(name, **options)

@@ -1,0 +1,36 @@
+"""Plugin hooks (pluggy). A plugin's top module implements them:
+
+.. code-block:: python
+
+    from llmcore.hookspecs import hookimpl
+    from llmcore.spec import Capabilities, ProviderSpec
+
+    @hookimpl
+    def llmcore_providers():
+        return [ProviderSpec(name="acme", factory="llmcore_acme.provider:AcmeProvider",
+                             env_keys=("ACME_API_KEY",), base_url="https://api.acme.ai/v1")]
+
+and declares it in ``pyproject.toml``::
+
+    [project.entry-points.llmcore]
+    acme = "llmcore_acme"
+
+Keep that module tiny: discovery imports it for ``llmcore providers list``;
+import SDKs and codecs only from the factory.
+"""
+
+from __future__ import annotations
+
+import pluggy
+
+from .spec import ProviderSpec
+
+__all__ = ["hookspec", "hookimpl", "llmcore_providers"]
+
+hookspec = pluggy.HookspecMarker("llmcore")
+hookimpl = pluggy.HookimplMarker("llmcore")
+
+
+@hookspec
+def llmcore_providers() -> list[ProviderSpec]:  # type: ignore[empty-body]
+    """Return the providers this plugin offers (declarative; no network)."""

@@ -1,0 +1,130 @@
+"""The shared HTTP client: one ``httpx.AsyncClient`` per event loop.
+
+httpx is the API every provider codes against (cassettes, respx and
+``MockTransport`` all speak it). The transport underneath is swappable,
+because httpx's own HTTP/1.1 pool costs several times the CPU per request of
+aiohttp under concurrency:
+
+* ``aiohttp`` — httpx-aiohttp's ``AiohttpTransport`` (``pip install llmcore[aiohttp]``);
+* ``httpx``   — httpx's own pool, with HTTP/2 when ``h2`` is installed.
+
+Choose with ``LLMCORE_HTTP_TRANSPORT=aiohttp|httpx`` (or
+:func:`configure`); the default ``auto`` takes aiohttp when it is installed.
+A user-supplied client always wins: providers use it for every request.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import os
+import weakref
+from dataclasses import dataclass
+from typing import TYPE_CHECKING, Literal
+
+if TYPE_CHECKING:
+    import httpx
+
+__all__ = ["HTTPSettings", "configure", "shared_client", "make_client", "aclose_shared_clients", "DEFAULT_TIMEOUT"]
+
+TransportName = Literal["auto", "aiohttp", "httpx"]
+
+
+@dataclass
+class HTTPSettings:
+    """Process-wide HTTP defaults. Timeouts in seconds; ``read`` is the
+    maximum gap between bytes (so it bounds a stalled stream too)."""
+
+    transport: TransportName = "auto"
+    connect_timeout: float = 10.0
+    read_timeout: float = 600.0
+    write_timeout: float = 60.0
+    pool_timeout: float = 60.0
+    max_connections: int = 512
+    max_keepalive_connections: int = 128
+    keepalive_expiry: float = 30.0
+    http2: bool = True
+
+
+_settings = HTTPSettings(
+    transport=os.environ.get("LLMCORE_HTTP_TRANSPORT", "auto").lower()  # type: ignore[arg-type]
+)
+_clients: weakref.WeakKeyDictionary[asyncio.AbstractEventLoop, httpx.AsyncClient] = weakref.WeakKeyDictionary()
+
+DEFAULT_TIMEOUT = 600.0
+
+
+def configure(**changes: object) -> HTTPSettings:
+    """Change the process-wide HTTP settings (affects clients made after)."""
+    for k, v in changes.items():
+        if not hasattr(_settings, k):
+            from ..errors import ConfigurationError
+
+            raise ConfigurationError(f"unknown HTTP setting {k!r}; known: {', '.join(vars(_settings))}")
+        setattr(_settings, k, v)
+    return _settings
+
+
+def resolved_transport(settings: HTTPSettings | None = None) -> Literal["aiohttp", "httpx"]:
+    """Which transport ``auto`` means on this machine."""
+    s = settings or _settings
+    if s.transport == "httpx":
+        return "httpx"
+    if s.transport not in ("auto", "aiohttp"):
+        from ..errors import ConfigurationError
+
+        raise ConfigurationError(f"LLMCORE_HTTP_TRANSPORT must be auto, aiohttp or httpx, not {s.transport!r}")
+    try:
+        import httpx_aiohttp  # noqa: F401
+    except ImportError:
+        if s.transport == "aiohttp":
+            from ..errors import ConfigurationError
+
+            raise ConfigurationError(
+                "the aiohttp transport needs httpx-aiohttp: pip install 'llmcore[aiohttp]'"
+            ) from None
+        return "httpx"
+    return "aiohttp"
+
+
+def make_client(settings: HTTPSettings | None = None) -> httpx.AsyncClient:
+    """A new AsyncClient with the configured transport, limits and timeouts."""
+    import httpx
+
+    s = settings or _settings
+    limits = httpx.Limits(
+        max_connections=s.max_connections,
+        max_keepalive_connections=s.max_keepalive_connections,
+        keepalive_expiry=s.keepalive_expiry,
+    )
+    timeout = httpx.Timeout(
+        connect=s.connect_timeout, read=s.read_timeout, write=s.write_timeout, pool=s.pool_timeout
+    )
+    if resolved_transport(s) == "aiohttp":
+        from httpx_aiohttp import AiohttpTransport
+
+        return httpx.AsyncClient(transport=AiohttpTransport(limits=limits), timeout=timeout)
+    http2 = s.http2
+    if http2:
+        try:
+            import h2  # noqa: F401
+        except ImportError:
+            http2 = False
+    return httpx.AsyncClient(http2=http2, limits=limits, timeout=timeout)
+
+
+def shared_client() -> httpx.AsyncClient:
+    """The client of the running event loop, created on first use."""
+    loop = asyncio.get_running_loop()
+    client = _clients.get(loop)
+    if client is None or client.is_closed:
+        client = make_client()
+        _clients[loop] = client
+    return client
+
+
+async def aclose_shared_clients() -> None:
+    """Close the running loop's shared client (e.g. at application shutdown)."""
+    loop = asyncio.get_running_loop()
+    client = _clients.pop(loop, None)
+    if client is not None:
+        await client.aclose()

@@ -1,0 +1,116 @@
+"""Server-sent events (``text/event-stream``) decoding, incremental and cheap.
+
+Follows the WHATWG algorithm: lines end in ``\\n``, ``\\r\\n`` or ``\\r``;
+``data:`` lines of one event are joined with ``\\n``; an empty line
+dispatches; lines starting with ``:`` are comments (keep-alives) and are
+skipped; a single space after the colon is removed. An event with no
+``data`` is not dispatched. Bytes may arrive split anywhere, even inside a
+multi-byte UTF-8 character.
+"""
+
+from __future__ import annotations
+
+from collections.abc import AsyncIterable, AsyncIterator, Iterable, Iterator
+from dataclasses import dataclass
+
+__all__ = ["ServerSentEvent", "SSEDecoder", "aiter_sse", "iter_sse"]
+
+
+@dataclass(slots=True)
+class ServerSentEvent:
+    """One dispatched event. ``event`` defaults to ``"message"``."""
+
+    data: str
+    event: str = "message"
+    id: str | None = None
+    retry: int | None = None
+
+
+class SSEDecoder:
+    """Feed bytes, get complete events. Keeps state across chunks."""
+
+    __slots__ = ("_buf", "_data", "_event", "_id", "_retry", "_pending_cr")
+
+    def __init__(self) -> None:
+        self._buf = b""
+        self._data: list[str] = []
+        self._event: str | None = None
+        self._id: str | None = None
+        self._retry: int | None = None
+        self._pending_cr = False
+
+    def feed(self, chunk: bytes) -> list[ServerSentEvent]:
+        """Decode ``chunk`` and return the events it completes."""
+        if self._pending_cr and chunk.startswith(b"\n"):
+            chunk = chunk[1:]  # the \n of a \r\n split across chunks
+        self._pending_cr = chunk.endswith(b"\r")
+        buf = self._buf + chunk
+        if b"\r" in buf:
+            buf = buf.replace(b"\r\n", b"\n").replace(b"\r", b"\n")
+        lines = buf.split(b"\n")
+        self._buf = lines.pop()
+        out: list[ServerSentEvent] = []
+        for raw in lines:
+            ev = self._line(raw)
+            if ev is not None:
+                out.append(ev)
+        return out
+
+    def flush(self) -> list[ServerSentEvent]:
+        """End of stream: a final event without a trailing blank line is
+        still dispatched (servers that close right after the last data)."""
+        out = []
+        if self._buf:
+            ev = self._line(self._buf)
+            self._buf = b""
+            if ev is not None:
+                out.append(ev)
+        ev = self._line(b"")
+        if ev is not None:
+            out.append(ev)
+        return out
+
+    def _line(self, raw: bytes) -> ServerSentEvent | None:
+        if not raw:
+            if not self._data:
+                self._event = None
+                return None
+            ev = ServerSentEvent("\n".join(self._data), self._event or "message", self._id, self._retry)
+            self._data = []
+            self._event = None
+            return ev
+        if raw[0] == 58:  # b":" comment / keep-alive
+            return None
+        line = raw.decode("utf-8", "replace")
+        name, sep, value = line.partition(":")
+        if sep and value.startswith(" "):
+            value = value[1:]
+        if name == "data":
+            self._data.append(value)
+        elif name == "event":
+            self._event = value
+        elif name == "id":
+            if "\0" not in value:
+                self._id = value
+        elif name == "retry":
+            if value.isdigit():
+                self._retry = int(value)
+        return None
+
+
+async def aiter_sse(chunks: AsyncIterable[bytes]) -> AsyncIterator[ServerSentEvent]:
+    """Decode an async byte stream (e.g. ``response.aiter_bytes()``)."""
+    dec = SSEDecoder()
+    async for chunk in chunks:
+        for ev in dec.feed(chunk):
+            yield ev
+    for ev in dec.flush():
+        yield ev
+
+
+def iter_sse(chunks: Iterable[bytes]) -> Iterator[ServerSentEvent]:
+    """Decode a sync byte stream."""
+    dec = SSEDecoder()
+    for chunk in chunks:
+        yield from dec.feed(chunk)
+    yield from dec.flush()

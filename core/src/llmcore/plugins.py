@@ -1,0 +1,154 @@
+"""Plugin discovery: entry points in group ``llmcore``, managed by pluggy.
+
+* Only each plugin's top module is imported (no SDK, no network).
+* A plugin that fails to import, or whose hook raises or returns garbage,
+  is recorded as broken with its reason; the others keep working.
+* ``LLMCORE_PLUGINS`` (comma-separated entry-point or distribution names)
+  limits which plugins load; set it empty to load none.
+"""
+
+from __future__ import annotations
+
+import os
+import threading
+from dataclasses import dataclass, field
+from typing import Any
+
+from .spec import ProviderSpec
+
+__all__ = ["ENTRY_POINT_GROUP", "PluginInfo", "Registry", "get_registry", "register", "reset"]
+
+ENTRY_POINT_GROUP = "llmcore"
+
+
+@dataclass
+class PluginInfo:
+    """One plugin (an entry point or a module registered in-process)."""
+
+    name: str
+    distribution: str
+    version: str
+    error: str | None = None
+    providers: list[str] = field(default_factory=list)
+
+    @property
+    def broken(self) -> bool:
+        return self.error is not None
+
+
+@dataclass
+class Registry:
+    """The result of discovery: providers by name and every plugin seen."""
+
+    providers: dict[str, ProviderSpec] = field(default_factory=dict)
+    plugins: list[PluginInfo] = field(default_factory=list)
+
+    @property
+    def broken(self) -> list[PluginInfo]:
+        return [p for p in self.plugins if p.broken]
+
+    def get(self, name: str) -> ProviderSpec | None:
+        return self.providers.get(name)
+
+
+_lock = threading.Lock()
+_registry: Registry | None = None
+_extra: list[tuple[Any, str]] = []
+
+
+def register(plugin: Any, name: str | None = None) -> None:
+    """Register an in-process plugin (a module or object with hookimpls),
+    e.g. in tests or notebooks. Takes effect on the next discovery."""
+    global _registry
+    with _lock:
+        _extra.append((plugin, name or getattr(plugin, "__name__", repr(plugin))))
+        _registry = None
+
+
+def reset() -> None:
+    """Forget the cached discovery (and in-process registrations)."""
+    global _registry
+    with _lock:
+        _registry = None
+        _extra.clear()
+
+
+def _allowed() -> set[str] | None:
+    raw = os.environ.get("LLMCORE_PLUGINS")
+    if raw is None:
+        return None
+    return {x.strip() for x in raw.split(",") if x.strip()}
+
+
+def _short_error(e: BaseException) -> str:
+    msg = str(e).strip().splitlines()[0] if str(e).strip() else ""
+    return f"{type(e).__name__}: {msg}" if msg else type(e).__name__
+
+
+def _discover() -> Registry:
+    from importlib.metadata import entry_points
+
+    import pluggy
+
+    from . import hookspecs
+
+    pm = pluggy.PluginManager("llmcore")
+    pm.add_hookspecs(hookspecs)
+    reg = Registry()
+    allowed = _allowed()
+    infos: dict[str, PluginInfo] = {}
+
+    for ep in entry_points(group=ENTRY_POINT_GROUP):
+        dist = ep.dist.name if ep.dist is not None else ""
+        version = ep.dist.version if ep.dist is not None else ""
+        if allowed is not None and ep.name not in allowed and dist not in allowed:
+            continue
+        if ep.name in infos:  # same plugin installed twice (e.g. editable + wheel)
+            continue
+        info = PluginInfo(ep.name, dist, version)
+        infos[ep.name] = info
+        reg.plugins.append(info)
+        try:
+            module = ep.load()
+            pm.register(module, name=ep.name)
+        except Exception as e:  # a broken plugin must not break the others
+            info.error = _short_error(e)
+
+    for obj, name in _extra:
+        info = PluginInfo(name, "", "")
+        infos[name] = info
+        reg.plugins.append(info)
+        try:
+            pm.register(obj, name=name)
+        except Exception as e:
+            info.error = _short_error(e)
+
+    for impl in pm.hook.llmcore_providers.get_hookimpls():
+        info = infos.get(impl.plugin_name) or PluginInfo(impl.plugin_name, "", "")
+        try:
+            specs = impl.function()
+            if not isinstance(specs, (list, tuple)) or not all(isinstance(s, ProviderSpec) for s in specs):
+                raise TypeError("llmcore_providers() must return a list of ProviderSpec")
+        except Exception as e:
+            info.error = _short_error(e)
+            continue
+        for s in specs:
+            s = s.with_dist(info.distribution, info.version)
+            if s.name in reg.providers:
+                other = reg.providers[s.name]
+                info.error = (
+                    f"provider name {s.name!r} is already registered by {other.distribution or 'another plugin'}"
+                )
+                continue
+            reg.providers[s.name] = s
+            info.providers.append(s.name)
+    return reg
+
+
+def get_registry(refresh: bool = False) -> Registry:
+    """The discovered providers (cached; ``refresh=True`` rediscovers)."""
+    global _registry
+    with _lock:
+        if _registry is None or refresh:
+            _registry = _discover()
+        return _registry

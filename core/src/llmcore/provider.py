@@ -1,0 +1,283 @@
+"""The provider protocol, its configuration, and a base class for HTTP providers.
+
+A provider implements three async operations (``chat``, ``stream_chat``,
+``count_tokens``). :class:`HTTPProvider` supplies what every HTTP provider
+needs — key resolution with a clear error, the shared or injected
+``httpx.AsyncClient``, status → typed-error mapping, transport-error mapping,
+JSON and streaming requests — so a plugin writes only its codec.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import json
+from collections.abc import AsyncIterator, Mapping
+from contextlib import asynccontextmanager
+from dataclasses import dataclass, field
+from typing import TYPE_CHECKING, Any, ClassVar, Protocol, runtime_checkable
+
+from .errors import ConfigurationError, LLMCoreError, ProviderResponseError, register_secret
+from .spec import ProviderSpec
+
+if TYPE_CHECKING:
+    import httpx
+
+    from .events import StreamEvent
+    from .types import ChatRequest, ChatResponse, TokenCount
+
+__all__ = ["Provider", "ProviderConfig", "HTTPProvider"]
+
+
+@runtime_checkable
+class Provider(Protocol):
+    """What every provider implements.
+
+    * ``chat`` returns the same content (text, tool calls, finish reason,
+      usage) as collecting ``stream_chat``.
+    * ``stream_chat`` yields :mod:`llmcore.events`; exactly one ``Finish``, last.
+    * ``count_tokens`` says how it counted (``api``/``tokenizer``/``estimate``).
+    """
+
+    spec: ProviderSpec
+
+    async def chat(self, request: ChatRequest) -> ChatResponse: ...
+
+    def stream_chat(self, request: ChatRequest) -> AsyncIterator[StreamEvent]: ...
+
+    async def count_tokens(self, request: ChatRequest) -> TokenCount: ...
+
+
+@dataclass
+class ProviderConfig:
+    """How to reach a provider. ``api_key`` ``None`` means "from the spec's
+    env vars"; ``http_client`` ``None`` means the shared client of the running
+    loop; ``timeout`` is the total time allowed for one non-streamed call and
+    the longest gap between bytes of a stream (seconds). ``options`` holds
+    provider-specific settings (e.g. ``api="responses"`` for OpenAI)."""
+
+    api_key: str | None = None
+    base_url: str | None = None
+    timeout: float | None = None
+    http_client: httpx.AsyncClient | None = None
+    headers: dict[str, str] = field(default_factory=dict)
+    options: dict[str, Any] = field(default_factory=dict)
+
+    def __repr__(self) -> str:
+        key = "None" if self.api_key is None else "'***'"
+        return (
+            f"ProviderConfig(api_key={key}, base_url={self.base_url!r}, timeout={self.timeout!r}, "
+            f"http_client={'custom' if self.http_client else None}, options={sorted(self.options)})"
+        )
+
+
+def _json_loads(data: bytes) -> Any:
+    return json.loads(data)
+
+
+class HTTPProvider:
+    """Base class for providers that speak HTTP+JSON.
+
+    Subclasses set ``spec`` and implement :meth:`auth_headers`,
+    :meth:`error_details`, :meth:`stream_chat` (and usually :meth:`chat`).
+    """
+
+    spec: ClassVar[ProviderSpec]
+
+    def __init__(self, config: ProviderConfig | None = None) -> None:
+        config = config or ProviderConfig()
+        self.config = config
+        key = config.api_key or self.spec.key_from_env()
+        if not key and self.spec.requires_key:
+            raise ConfigurationError(self.missing_key_message(), provider=self.spec.name)
+        register_secret(key)
+        self._api_key = key
+        base = config.base_url
+        if not base and self.spec.base_url_env:
+            import os
+
+            base = os.environ.get(self.spec.base_url_env)
+        base = base or self.spec.base_url
+        if not base:
+            raise ConfigurationError(
+                f"{self.spec.name} needs a base URL: pass base_url=..."
+                + (f" or set {self.spec.base_url_env}" if self.spec.base_url_env else ""),
+                provider=self.spec.name,
+            )
+        self.base_url = base.rstrip("/")
+        self._timeout = config.timeout
+
+    def missing_key_message(self) -> str:
+        """One line naming the env var(s) to set."""
+        env = " or ".join(self.spec.env_keys) or "an API key"
+        return f"no API key for {self.spec.name}: set {env} (or pass api_key=...)"
+
+    def __repr__(self) -> str:
+        return f"{type(self).__name__}(base_url={self.base_url!r})"
+
+    # -- to implement -------------------------------------------------------
+
+    def auth_headers(self) -> dict[str, str]:
+        """Headers that authenticate a request (never logged)."""
+        return {}
+
+    def error_details(self, status: int, body: Any, text: str) -> tuple[str, str | None, type[LLMCoreError] | None]:
+        """``(message, code, class-override)`` from an error body. ``body`` is
+        the parsed JSON (or ``None``), ``text`` the raw text. The default
+        understands ``{"error": {"message", "code"|"type"}}``."""
+        if isinstance(body, dict):
+            err = body.get("error", body)
+            if isinstance(err, dict):
+                msg = err.get("message") or err.get("detail") or text
+                code = err.get("code") or err.get("type")
+                return str(msg), (str(code) if code is not None else None), None
+            if isinstance(err, str):
+                return err, None, None
+        return text[:500] or f"HTTP {status}", None, None
+
+    def stream_chat(self, request: ChatRequest) -> AsyncIterator[StreamEvent]:
+        raise NotImplementedError
+
+    async def chat(self, request: ChatRequest) -> ChatResponse:
+        """Default: collect :meth:`stream_chat`."""
+        from .events import StreamAccumulator
+
+        acc = StreamAccumulator()
+        async for ev in self.stream_chat(request):
+            acc.add(ev)
+        return acc.response(self.spec.name)
+
+    async def count_tokens(self, request: ChatRequest) -> TokenCount:
+        """Default: a labelled estimate."""
+        from .tokens import estimate_tokens
+
+        return estimate_tokens(request)
+
+    # -- HTTP plumbing ------------------------------------------------------
+
+    @property
+    def client(self) -> httpx.AsyncClient:
+        if self.config.http_client is not None:
+            return self.config.http_client
+        from .http.client import shared_client
+
+        return shared_client()
+
+    def headers(self, extra: Mapping[str, str] | None = None) -> dict[str, str]:
+        h = {"content-type": "application/json", "accept": "application/json"}
+        h.update(self.auth_headers())
+        h.update(self.config.headers)
+        if extra:
+            h.update(extra)
+        return h
+
+    def url(self, path: str) -> str:
+        return path if path.startswith(("http://", "https://")) else f"{self.base_url}/{path.lstrip('/')}"
+
+    def _timeout_ext(self) -> Any:
+        if self._timeout is None:
+            return None
+        import httpx
+
+        return httpx.Timeout(self._timeout)
+
+    def _build(
+        self, method: str, path: str, body: Any, headers: Mapping[str, str] | None, params: Any
+    ) -> httpx.Request:
+        content = (
+            json.dumps(body, separators=(",", ":"), ensure_ascii=False).encode() if body is not None else None
+        )
+        kw: dict[str, Any] = {}
+        t = self._timeout_ext()
+        if t is not None:
+            kw["timeout"] = t
+        return self.client.build_request(
+            method, self.url(path), content=content, headers=self.headers(headers), params=params, **kw
+        )
+
+    async def raise_for_response(self, response: httpx.Response) -> None:
+        """Raise the typed error for a non-2xx response (reads the body)."""
+        if response.status_code < 300:
+            return
+        raw = await response.aread()
+        raise self.make_error(response.status_code, raw, response.headers)
+
+    def make_error(self, status: int, raw: bytes, headers: Mapping[str, str]) -> LLMCoreError:
+        from .http.errors import error_for_status
+
+        text = raw.decode("utf-8", "replace")
+        try:
+            body = json.loads(text) if text.strip() else None
+        except ValueError:
+            body = None
+        message, code, cls = self.error_details(status, body, text)
+        return error_for_status(
+            status, message, provider=self.spec.name, code=code, headers=headers, raw=text, cls=cls
+        )
+
+    async def request_json(
+        self,
+        method: str,
+        path: str,
+        body: Any = None,
+        *,
+        headers: Mapping[str, str] | None = None,
+        params: Any = None,
+    ) -> tuple[Any, httpx.Response]:
+        """Send a request and return ``(parsed JSON, response)``; typed errors
+        for transport failures, non-2xx statuses and unparseable bodies."""
+        from .http.errors import map_transport_error
+
+        req = self._build(method, path, body, headers, params)
+        import httpx
+
+        try:
+            if self._timeout is not None:
+                resp = await asyncio.wait_for(self.client.send(req), self._timeout)
+                data = await asyncio.wait_for(resp.aread(), self._timeout)
+            else:
+                resp = await self.client.send(req)
+                data = await resp.aread()
+        except asyncio.TimeoutError:
+            from .errors import ProviderTimeoutError
+
+            raise ProviderTimeoutError(f"no answer within {self._timeout}s", provider=self.spec.name) from None
+        except httpx.HTTPError as e:
+            raise map_transport_error(e, self.spec.name) from e
+        if resp.status_code >= 300:
+            raise self.make_error(resp.status_code, data, resp.headers)
+        try:
+            return _json_loads(data), resp
+        except ValueError:
+            raise ProviderResponseError(
+                "response is not JSON", provider=self.spec.name, status_code=resp.status_code, raw=data[:500]
+            ) from None
+
+    @asynccontextmanager
+    async def open_stream(
+        self,
+        path: str,
+        body: Any,
+        *,
+        method: str = "POST",
+        headers: Mapping[str, str] | None = None,
+        params: Any = None,
+    ) -> AsyncIterator[httpx.Response]:
+        """Open a streaming request; yields the response once its status is
+        known to be 2xx (a non-2xx raises the typed error). The response is
+        closed on exit, also when the consumer stops early."""
+        from .http.errors import map_transport_error
+
+        import httpx
+
+        req = self._build(method, path, body, {"accept": "text/event-stream", **(headers or {})}, params)
+        try:
+            resp = await self.client.send(req, stream=True)
+        except httpx.HTTPError as e:
+            raise map_transport_error(e, self.spec.name) from e
+        try:
+            await self.raise_for_response(resp)
+            yield resp
+        except httpx.HTTPError as e:
+            raise map_transport_error(e, self.spec.name) from e
+        finally:
+            await resp.aclose()

@@ -1,0 +1,100 @@
+"""Declarative description of a provider: what a plugin registers.
+
+A :class:`ProviderSpec` is plain data. Discovery builds the list of specs by
+importing only each plugin's tiny top module, so this module must stay light
+(no pydantic, no httpx).
+"""
+
+from __future__ import annotations
+
+import os
+from dataclasses import dataclass, field, replace
+from typing import Literal
+
+__all__ = ["Capabilities", "ProviderSpec", "CountTokensMethod", "StructuredMode"]
+
+CountTokensMethod = Literal["api", "tokenizer", "estimate"]
+StructuredMode = Literal["json_schema", "tool", "json_object"]
+
+
+@dataclass(frozen=True)
+class Capabilities:
+    """What a provider can do. The conformance kit requires a cassette proving
+    every capability claimed here (a claim without proof fails)."""
+
+    streaming: bool = True
+    tools: bool = False
+    vision: bool = False
+    reasoning: bool = False
+    structured_output: tuple[StructuredMode, ...] = ()
+    count_tokens: CountTokensMethod = "estimate"
+    batch: bool = False
+
+    def labels(self) -> list[str]:
+        """Short human labels, e.g. ``["stream", "tools", "json_schema"]``."""
+        out = []
+        if self.streaming:
+            out.append("stream")
+        if self.tools:
+            out.append("tools")
+        if self.vision:
+            out.append("vision")
+        if self.reasoning:
+            out.append("reasoning")
+        out.extend(self.structured_output)
+        out.append(f"tokens:{self.count_tokens}")
+        if self.batch:
+            out.append("batch")
+        return out
+
+
+@dataclass(frozen=True)
+class ProviderSpec:
+    """One provider, as registered by a plugin.
+
+    ``factory`` is an import string ``"module:attr"``; the attribute is called
+    with a :class:`llmcore.provider.ProviderConfig` and returns a provider. It
+    is imported only when a model of this provider is used.
+
+    ``env_keys`` lists the environment variables that can hold the API key, in
+    order of preference; ``requires_key=False`` means the provider works
+    without one (local servers). ``model_prefixes`` are used to auto-detect
+    unprefixed model names (``"claude-"`` → anthropic).
+    """
+
+    name: str
+    factory: str
+    distribution: str = ""
+    version: str = ""
+    description: str = ""
+    env_keys: tuple[str, ...] = ()
+    requires_key: bool = True
+    base_url: str | None = None
+    base_url_env: str | None = None
+    model_prefixes: tuple[str, ...] = ()
+    capabilities: Capabilities = field(default_factory=Capabilities)
+    docs_url: str | None = None
+
+    def with_dist(self, distribution: str, version: str) -> ProviderSpec:
+        """Copy with distribution metadata filled in (by discovery)."""
+        return replace(
+            self,
+            distribution=self.distribution or distribution,
+            version=self.version or version,
+        )
+
+    def key_from_env(self) -> str | None:
+        """The first non-empty key among ``env_keys``, or ``None``."""
+        for var in self.env_keys:
+            value = os.environ.get(var)
+            if value:
+                return value
+        return None
+
+    def status(self) -> str:
+        """``"ready"`` or ``"needs <ENV_VAR>"`` (no network, no import)."""
+        if not self.requires_key or self.key_from_env():
+            return "ready"
+        if not self.env_keys:
+            return "needs api_key"
+        return "needs " + " or ".join(self.env_keys)

@@ -1,0 +1,497 @@
+"""The shared data model: messages, content parts, requests, responses, usage.
+
+User input is validated here, at the boundary (``ChatRequest`` and
+``Message`` accept plain strings and OpenAI-style dicts and normalise them).
+Provider output is built by codecs with ``model_construct`` and is not
+re-validated on the hot path.
+"""
+
+from __future__ import annotations
+
+import json
+from typing import Annotated, Any, Literal, Union
+
+from pydantic import BaseModel, ConfigDict, Field, field_validator, model_validator
+
+from .errors import InvalidRequestError
+
+__all__ = [
+    "Role",
+    "TextPart",
+    "ImagePart",
+    "FilePart",
+    "ToolCallPart",
+    "ToolResultPart",
+    "ReasoningPart",
+    "Part",
+    "Message",
+    "Tool",
+    "ToolChoice",
+    "ResponseFormat",
+    "ChatRequest",
+    "Usage",
+    "FinishReason",
+    "FINISH_REASONS",
+    "CallWarning",
+    "ChatResponse",
+    "TokenCount",
+    "coerce_messages",
+]
+
+Role = Literal["system", "user", "assistant", "tool"]
+FinishReason = Literal["stop", "length", "tool_calls", "content_filter", "error", "other"]
+FINISH_REASONS: tuple[str, ...] = ("stop", "length", "tool_calls", "content_filter", "error", "other")
+
+
+class _Frozenish(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+
+
+class TextPart(_Frozenish):
+    """Plain text."""
+
+    type: Literal["text"] = "text"
+    text: str
+
+
+class ImagePart(_Frozenish):
+    """An image, as inline base64 ``data`` or a ``url``."""
+
+    type: Literal["image"] = "image"
+    data: str | None = None
+    url: str | None = None
+    media_type: str | None = None
+
+    @model_validator(mode="after")
+    def _one_source(self) -> ImagePart:
+        if (self.data is None) == (self.url is None):
+            raise ValueError("an image needs exactly one of `data` (base64) or `url`")
+        return self
+
+
+class FilePart(_Frozenish):
+    """A document (PDF, audio, …), as inline base64 ``data`` or a ``url``."""
+
+    type: Literal["file"] = "file"
+    data: str | None = None
+    url: str | None = None
+    media_type: str
+    filename: str | None = None
+
+
+class ToolCallPart(_Frozenish):
+    """A call the model asks the caller to make. ``arguments`` is the parsed
+    JSON object; ``raw_arguments`` the exact string the model produced."""
+
+    type: Literal["tool_call"] = "tool_call"
+    id: str
+    name: str
+    arguments: dict[str, Any] = Field(default_factory=dict)
+    raw_arguments: str = ""
+
+    @model_validator(mode="after")
+    def _sync_raw(self) -> ToolCallPart:
+        if not self.raw_arguments and self.arguments:
+            self.raw_arguments = json.dumps(self.arguments, separators=(",", ":"))
+        return self
+
+
+class ToolResultPart(_Frozenish):
+    """The caller's answer to a tool call."""
+
+    type: Literal["tool_result"] = "tool_result"
+    tool_call_id: str
+    content: str | list[TextPart | ImagePart] = ""
+    name: str | None = None
+    is_error: bool = False
+
+    def text(self) -> str:
+        """The result as one string (images dropped)."""
+        if isinstance(self.content, str):
+            return self.content
+        return "".join(p.text for p in self.content if isinstance(p, TextPart))
+
+
+class ReasoningPart(_Frozenish):
+    """The model's reasoning. ``signature`` (Anthropic thinking signature,
+    Gemini thought signature) and ``data`` (e.g. OpenAI encrypted reasoning,
+    Anthropic redacted thinking) are opaque provider data that must be echoed
+    back on the next turn; ``provider`` names who produced them, so another
+    provider's codec can drop what it cannot accept."""
+
+    type: Literal["reasoning"] = "reasoning"
+    text: str = ""
+    signature: str | None = None
+    redacted: bool = False
+    data: Any = None
+    provider: str | None = None
+
+
+Part = Annotated[
+    Union[TextPart, ImagePart, FilePart, ToolCallPart, ToolResultPart, ReasoningPart],
+    Field(discriminator="type"),
+]
+
+_ALLOWED_PARTS: dict[str, tuple[str, ...]] = {
+    "system": ("text",),
+    "user": ("text", "image", "file", "tool_result"),
+    "assistant": ("text", "tool_call", "reasoning", "image", "file"),
+    "tool": ("tool_result", "text"),
+}
+
+
+class Message(_Frozenish):
+    """One turn. ``content`` is a list of parts; a plain string is accepted
+    and becomes one :class:`TextPart`. OpenAI-style dicts (``tool_calls``,
+    ``tool_call_id``, ``image_url`` parts) are normalised by
+    :func:`coerce_messages`."""
+
+    role: Role
+    content: list[Part] = Field(default_factory=list)
+
+    @field_validator("content", mode="before")
+    @classmethod
+    def _str_content(cls, v: Any) -> Any:
+        if isinstance(v, str):
+            return [{"type": "text", "text": v}]
+        if v is None:
+            return []
+        return v
+
+    @model_validator(mode="after")
+    def _parts_fit_role(self) -> Message:
+        allowed = _ALLOWED_PARTS[self.role]
+        for p in self.content:
+            if p.type not in allowed:
+                raise ValueError(
+                    f"a {self.role!r} message cannot contain a {p.type!r} part "
+                    f"(allowed: {', '.join(allowed)})"
+                )
+        return self
+
+    @property
+    def text(self) -> str:
+        """Concatenated text parts."""
+        return "".join(p.text for p in self.content if isinstance(p, TextPart))
+
+    @property
+    def tool_calls(self) -> list[ToolCallPart]:
+        return [p for p in self.content if isinstance(p, ToolCallPart)]
+
+
+def _coerce_openai_part(part: Any) -> Any:
+    if isinstance(part, str):
+        return {"type": "text", "text": part}
+    if not isinstance(part, dict):
+        return part
+    t = part.get("type")
+    if t == "image_url":
+        url = part["image_url"]["url"] if isinstance(part["image_url"], dict) else part["image_url"]
+        if url.startswith("data:"):
+            header, _, data = url.partition(",")
+            media = header[5:].split(";")[0] or None
+            return {"type": "image", "data": data, "media_type": media}
+        return {"type": "image", "url": url}
+    if t == "input_text":
+        return {"type": "text", "text": part["text"]}
+    return part
+
+
+def _coerce_one(m: Any) -> Any:
+    if isinstance(m, Message):
+        return m
+    if isinstance(m, str):
+        return Message(role="user", content=[TextPart(text=m)])
+    if not isinstance(m, dict):
+        raise InvalidRequestError(
+            f"a message must be a str, a dict or llmcore.Message, not {type(m).__name__}"
+        )
+    role = m.get("role")
+    if role == "developer":
+        role = "system"
+    content = m.get("content")
+    parts: list[Any]
+    if content is None:
+        parts = []
+    elif isinstance(content, str):
+        parts = [{"type": "text", "text": content}] if content or role != "assistant" else []
+    else:
+        parts = [_coerce_openai_part(p) for p in content]
+    if role == "tool" and "tool_call_id" in m:
+        text = content if isinstance(content, str) else "".join(
+            p.get("text", "") for p in (content or []) if isinstance(p, dict)
+        )
+        parts = [{"type": "tool_result", "tool_call_id": m["tool_call_id"], "content": text,
+                  "name": m.get("name")}]
+    for tc in m.get("tool_calls") or []:
+        fn = tc.get("function", tc)
+        raw = fn.get("arguments") or ""
+        args = raw if isinstance(raw, dict) else _parse_args(raw)
+        parts.append({"type": "tool_call", "id": tc["id"], "name": fn["name"], "arguments": args,
+                      "raw_arguments": raw if isinstance(raw, str) else ""})
+    return {"role": role, "content": parts}
+
+
+def _parse_args(raw: str) -> dict[str, Any]:
+    if not raw.strip():
+        return {}
+    try:
+        value = json.loads(raw)
+    except json.JSONDecodeError as e:
+        raise InvalidRequestError(f"tool call arguments are not valid JSON: {e}") from None
+    if not isinstance(value, dict):
+        raise InvalidRequestError("tool call arguments must be a JSON object")
+    return value
+
+
+def coerce_messages(messages: Any) -> list[Message]:
+    """Normalise user input into a list of :class:`Message`.
+
+    Accepts a string (one user turn), a single message, or a list of strings,
+    dicts (OpenAI chat style, incl. ``tool_calls`` and ``role: tool``) and
+    :class:`Message` objects. Raises :class:`InvalidRequestError` on anything
+    else.
+    """
+    if isinstance(messages, (str, Message, dict)):
+        messages = [messages]
+    if not isinstance(messages, (list, tuple)):
+        raise InvalidRequestError(
+            f"messages must be a string or a list of messages, not {type(messages).__name__}"
+        )
+    from pydantic import ValidationError
+
+    out = []
+    for i, m in enumerate(messages):
+        raw = _coerce_one(m)
+        if isinstance(raw, Message):
+            out.append(raw)
+            continue
+        try:
+            out.append(Message.model_validate(raw))
+        except ValidationError as e:
+            raise InvalidRequestError(f"message {i} is invalid: {_short(e)}") from None
+    return out
+
+
+def _short(e: Exception) -> str:
+    from pydantic import ValidationError
+
+    if isinstance(e, ValidationError):
+        errs = e.errors()
+        return "; ".join(
+            f"{'.'.join(str(x) for x in err['loc']) or 'value'}: {err['msg']}" for err in errs[:3]
+        )
+    return str(e)
+
+
+class Tool(_Frozenish):
+    """A function the model may call. ``parameters`` is a JSON schema object."""
+
+    name: str
+    description: str = ""
+    parameters: dict[str, Any] = Field(default_factory=lambda: {"type": "object", "properties": {}})
+    strict: bool | None = None
+
+    @field_validator("name")
+    @classmethod
+    def _name(cls, v: str) -> str:
+        if not v or len(v) > 128:
+            raise ValueError("tool names must be 1-128 characters")
+        return v
+
+
+class ToolChoice(_Frozenish):
+    """``auto`` (model decides), ``none``, ``required`` (some tool), or
+    ``tool`` with ``name`` (that tool). Strings are accepted:
+    ``"auto" | "none" | "required"`` or ``{"name": "..."}``."""
+
+    mode: Literal["auto", "none", "required", "tool"] = "auto"
+    name: str | None = None
+
+    @model_validator(mode="before")
+    @classmethod
+    def _from_str(cls, v: Any) -> Any:
+        if isinstance(v, str):
+            return {"mode": v}
+        if isinstance(v, dict) and "mode" not in v and "name" in v:
+            return {"mode": "tool", "name": v["name"]}
+        if isinstance(v, dict) and v.get("type") == "function":  # OpenAI style
+            return {"mode": "tool", "name": v["function"]["name"]}
+        return v
+
+
+class ResponseFormat(_Frozenish):
+    """Structured output. ``json_schema`` with ``schema`` (and a ``name``),
+    or ``json_object`` (any JSON), or ``text``."""
+
+    type: Literal["text", "json_object", "json_schema"] = "json_schema"
+    json_schema: dict[str, Any] | None = Field(default=None, alias="schema")
+    name: str = "response"
+    strict: bool = True
+
+    model_config = ConfigDict(extra="forbid", populate_by_name=True)
+
+
+class ChatRequest(_Frozenish):
+    """One chat call, provider-neutral.
+
+    ``provider_options`` is namespaced by provider name
+    (``{"anthropic": {"thinking": {...}}}``) and passed to that provider
+    untouched; other providers ignore other namespaces.
+    ``strict=True`` turns "cannot honour this parameter" warnings into
+    :class:`~llmcore.errors.UnsupportedFeatureError`.
+    """
+
+    model: str
+    messages: list[Message]
+    system: str | None = None
+    temperature: float | None = None
+    top_p: float | None = None
+    max_tokens: int | None = None
+    stop: list[str] | None = None
+    seed: int | None = None
+    tools: list[Tool] | None = None
+    tool_choice: ToolChoice | None = None
+    response_format: ResponseFormat | None = None
+    reasoning_effort: Literal["minimal", "low", "medium", "high"] | None = None
+    provider_options: dict[str, dict[str, Any]] = Field(default_factory=dict)
+    strict: bool = False
+
+    @field_validator("messages", mode="before")
+    @classmethod
+    def _coerce(cls, v: Any) -> Any:
+        return coerce_messages(v)
+
+    @field_validator("stop", mode="before")
+    @classmethod
+    def _stop(cls, v: Any) -> Any:
+        return [v] if isinstance(v, str) else v
+
+    @field_validator("tool_choice", mode="before")
+    @classmethod
+    def _tc(cls, v: Any) -> Any:
+        return {"mode": v} if isinstance(v, str) else v
+
+    @model_validator(mode="after")
+    def _check(self) -> ChatRequest:
+        if not self.messages:
+            raise ValueError("messages is empty: give at least one user message")
+        if self.max_tokens is not None and self.max_tokens < 1:
+            raise ValueError("max_tokens must be >= 1")
+        if self.temperature is not None and not 0 <= self.temperature <= 2:
+            raise ValueError("temperature must be between 0 and 2")
+        if self.tool_choice and self.tool_choice.mode == "tool":
+            names = {t.name for t in self.tools or ()}
+            if self.tool_choice.name not in names:
+                raise ValueError(f"tool_choice names {self.tool_choice.name!r}, which is not in tools")
+        # A tool result must answer a tool call made earlier in the conversation.
+        seen: set[str] = set()
+        for m in self.messages:
+            for p in m.content:
+                if isinstance(p, ToolCallPart):
+                    seen.add(p.id)
+                elif isinstance(p, ToolResultPart) and p.tool_call_id not in seen:
+                    raise ValueError(
+                        f"tool result for {p.tool_call_id!r} has no matching tool call "
+                        "in an earlier assistant message"
+                    )
+        return self
+
+    def options_for(self, provider: str) -> dict[str, Any]:
+        """This provider's namespace of ``provider_options`` (empty if none)."""
+        return self.provider_options.get(provider, {})
+
+    def system_text(self) -> str | None:
+        """``system`` plus any system messages, joined by blank lines."""
+        parts = [self.system] if self.system else []
+        parts += [m.text for m in self.messages if m.role == "system"]
+        return "\n\n".join(parts) if parts else None
+
+
+class Usage(BaseModel):
+    """Token usage of one call. ``None`` means the provider did not say —
+    never an invented 0.
+
+    ``input_tokens`` INCLUDES cached tokens (``cache_read_tokens`` and
+    ``cache_write_tokens`` are subsets of it), whatever the provider's own
+    convention; ``output_tokens`` includes ``reasoning_tokens``.
+    """
+
+    input_tokens: int | None = None
+    output_tokens: int | None = None
+    cache_read_tokens: int | None = None
+    cache_write_tokens: int | None = None
+    reasoning_tokens: int | None = None
+
+    @property
+    def total_tokens(self) -> int | None:
+        if self.input_tokens is None or self.output_tokens is None:
+            return None
+        return self.input_tokens + self.output_tokens
+
+    def __add__(self, other: Usage) -> Usage:
+        def add(a: int | None, b: int | None) -> int | None:
+            if a is None:
+                return b
+            if b is None:
+                return a
+            return a + b
+
+        return Usage.model_construct(
+            input_tokens=add(self.input_tokens, other.input_tokens),
+            output_tokens=add(self.output_tokens, other.output_tokens),
+            cache_read_tokens=add(self.cache_read_tokens, other.cache_read_tokens),
+            cache_write_tokens=add(self.cache_write_tokens, other.cache_write_tokens),
+            reasoning_tokens=add(self.reasoning_tokens, other.reasoning_tokens),
+        )
+
+
+class CallWarning(BaseModel):
+    """A parameter the provider could not honour (``feature``), and why."""
+
+    feature: str
+    detail: str
+
+
+class ChatResponse(BaseModel):
+    """The result of a chat call. ``finish_reason`` is unified;
+    ``raw_finish_reason`` is the provider's own value."""
+
+    model_config = ConfigDict(arbitrary_types_allowed=True)
+
+    id: str | None = None
+    model: str | None = None
+    provider: str | None = None
+    message: Message
+    finish_reason: FinishReason = "other"
+    raw_finish_reason: str | None = None
+    usage: Usage = Field(default_factory=Usage)
+    warnings: list[CallWarning] = Field(default_factory=list)
+    provider_metadata: dict[str, Any] = Field(default_factory=dict)
+    parsed: Any = None
+    raw: Any = Field(default=None, repr=False)
+
+    @property
+    def text(self) -> str:
+        """All text parts of the answer, concatenated."""
+        return self.message.text
+
+    @property
+    def reasoning(self) -> str:
+        """All reasoning text, concatenated (empty if none or redacted)."""
+        return "".join(p.text for p in self.message.content if isinstance(p, ReasoningPart))
+
+    @property
+    def tool_calls(self) -> list[ToolCallPart]:
+        return self.message.tool_calls
+
+
+class TokenCount(BaseModel):
+    """How many input tokens a request has, and how that was counted:
+    ``api`` (the provider's endpoint), ``tokenizer`` (the model's published
+    tokenizer, exact for the text but may differ on message framing) or
+    ``estimate`` (a heuristic; never exact)."""
+
+    input_tokens: int
+    method: Literal["api", "tokenizer", "estimate"]
+    detail: str | None = None
