@@ -1,0 +1,15 @@
+"""Testing toolkit for llmcore and its plugins: the conformance kit, cassette
+plumbing (vcrpy), the cassette format and importers, and the secret scanner.
+
+Needs the ``testing`` extra: ``pip install 'llmcore[testing]'``.
+"""
+
+from __future__ import annotations
+
+from .cassettes import make_vcr, record_mode, recording_client, vcr_config
+from .conformance import TEST_API_KEY, Case, ErrorCase, ProviderConformance, check_stream_invariants, run_case
+
+__all__ = [
+    "Case", "ErrorCase", "ProviderConformance", "TEST_API_KEY", "check_stream_invariants", "run_case",
+    "make_vcr", "record_mode", "recording_client", "vcr_config",
+]

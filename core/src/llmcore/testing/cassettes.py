@@ -1,0 +1,99 @@
+"""Cassette plumbing on vcrpy: replay by default, scrub on record.
+
+* Record mode ``none`` unless ``LLMCORE_RECORD_MODE`` (set by
+  ``nox -s record``) or pytest-recording's ``--record-mode`` says otherwise:
+  a request with no recording fails the test instead of reaching the network.
+* Matching is on method + path (+ host), which suits recordings made by
+  other clients; request bodies are checked by the tests, not the matcher.
+* On record, auth headers and key query parameters are dropped, compressed
+  bodies are stored decompressed, and everything is written with the
+  ``llmcore`` serializer (readable YAML, SSE/NDJSON bodies kept whole).
+
+vcrpy intercepts httpx's own transports, so tests must use a plain
+``httpx.AsyncClient()`` (see :func:`recording_client`).
+"""
+
+from __future__ import annotations
+
+import os
+from collections.abc import Awaitable, Callable
+from pathlib import Path
+from typing import Any
+
+__all__ = ["make_vcr", "record_mode", "vcr_config", "recording_client", "SentRequests"]
+
+_mode_override: str | None = None
+
+
+def record_mode() -> str:
+    """``none`` (replay only) unless configured otherwise."""
+    return _mode_override or os.environ.get("LLMCORE_RECORD_MODE", "none")
+
+
+def set_record_mode(mode: str | None) -> None:
+    """Set by the pytest plugin from ``--record-mode``."""
+    global _mode_override
+    _mode_override = mode
+
+
+def vcr_config(cassette_dir: str | Path | None = None) -> dict[str, Any]:
+    """vcrpy settings (also usable as pytest-recording's ``vcr_config``)."""
+    from .cassette_format import SECRET_HEADERS, SECRET_QUERY_PARAMS
+
+    cfg: dict[str, Any] = {
+        "record_mode": record_mode(),
+        "serializer": "llmcore",
+        "match_on": ["method", "scheme", "host", "port", "path"],
+        "filter_headers": sorted(SECRET_HEADERS),
+        "filter_query_parameters": sorted(SECRET_QUERY_PARAMS),
+        "decode_compressed_response": True,
+        "allow_playback_repeats": True,
+    }
+    if cassette_dir is not None:
+        cfg["cassette_library_dir"] = str(cassette_dir)
+    return cfg
+
+
+def make_vcr(cassette_dir: str | Path) -> Any:
+    """A configured ``vcr.VCR`` for ``cassette_dir``."""
+    import vcr
+
+    from . import cassette_format
+
+    cfg = vcr_config(cassette_dir)
+    v = vcr.VCR(**{k: v for k, v in cfg.items() if k != "serializer"})
+    v.register_serializer("llmcore", cassette_format)
+    v.serializer = "llmcore"
+    return v
+
+
+class SentRequests(list):  # type: ignore[type-arg]
+    """The ``httpx.Request`` objects a client sent, in order."""
+
+    def bodies(self) -> list[Any]:
+        import json
+
+        out = []
+        for r in self:
+            try:
+                out.append(json.loads(r.content) if r.content else None)
+            except ValueError:
+                out.append(r.content)
+        return out
+
+
+def recording_client(
+    on_request: Callable[[Any], Awaitable[None]] | None = None,
+) -> tuple[Any, SentRequests]:
+    """A plain ``httpx.AsyncClient`` (interceptable by vcrpy) that remembers
+    every request it sends. Returns ``(client, sent)``."""
+    import httpx
+
+    sent = SentRequests()
+
+    async def hook(request: httpx.Request) -> None:
+        sent.append(request)
+        if on_request is not None:
+            await on_request(request)
+
+    return httpx.AsyncClient(event_hooks={"request": [hook]}), sent

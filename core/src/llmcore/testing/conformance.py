@@ -1,0 +1,517 @@
+"""The conformance kit: a pytest base class every provider plugin subclasses.
+
+A plugin points the kit at its cassettes and says, per scenario, which
+recording to replay and which request produced it::
+
+    class TestAcmeConformance(ProviderConformance):
+        provider = "acme"
+        cassette_dir = Path(__file__).parent / "cassettes"
+        chat_case = Case("basic.yaml", {"model": "acme-1", "messages": ["Hello"]})
+        stream_case = Case("basic_stream.yaml", {...}, stream=True)
+        ...
+
+Every scenario runs the real provider code over the real HTTP stack
+(httpx), with vcrpy replaying the recorded bytes. The kit checks:
+
+* chat: content, finish reason, usage; stream invariants (one ``Finish``,
+  last; usage at most once; metadata first; tool-call deltas concatenate to
+  the final arguments; deltas concatenate to the collected content);
+* stream/chat agreement on pairs of recordings of the same prompt (same
+  finish reason, same tool names and arguments, text on both sides — the
+  generated words differ between two recordings, so text is not compared);
+* system prompt and multi-turn: what was sent contains them;
+* tool-call round trip (call → result → answer), chat and stream;
+* structured output, reasoning, vision where claimed;
+* ``count_tokens`` with the spec's method;
+* error mapping: 401, 404 (model), 429 (with retry-after when the recording
+  has one), 400 context length, 5xx → the typed errors, with provider,
+  status and a message, and no API key anywhere;
+* every capability the spec claims has a case with a cassette that proves it;
+* no secrets in the cassettes.
+
+Scenarios a plugin does not provide are reported as skipped with the
+reason (never silently passed); claimed capabilities must be provided.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import json
+from collections.abc import Awaitable, Callable
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import TYPE_CHECKING, Any, ClassVar
+
+from .cassettes import SentRequests, make_vcr, record_mode, recording_client
+
+if TYPE_CHECKING:
+    from ..events import StreamEvent
+    from ..provider import Provider
+    from ..types import ChatRequest, ChatResponse
+
+__all__ = ["Case", "ErrorCase", "ProviderConformance", "check_stream_invariants", "run_case"]
+
+# A key that cannot be mistaken for a real one; the kit checks it never leaks.
+TEST_API_KEY = "llmcore-test-key-do-not-leak"
+
+
+@dataclass
+class Case:
+    """One recording and the request that produced it.
+
+    ``request`` is a :class:`ChatRequest` or the keyword arguments of one.
+    ``options``/``base_url`` configure the provider for this case (e.g.
+    ``options={"api": "responses"}``). ``expect_*`` are optional extra
+    checks on the result.
+    """
+
+    cassette: str
+    request: dict[str, Any] | Any
+    stream: bool = False
+    options: dict[str, Any] = field(default_factory=dict)
+    base_url: str | None = None
+    expect_text: str | None = None
+    expect_tool: str | None = None
+    expect_finish: str | None = None
+    expect_usage: bool = True
+
+    def chat_request(self) -> ChatRequest:
+        from ..types import ChatRequest
+
+        if isinstance(self.request, ChatRequest):
+            return self.request
+        return ChatRequest(**self.request)
+
+
+@dataclass
+class ErrorCase(Case):
+    """A recording of a failing call and the typed error it must become."""
+
+    error: type[Exception] = Exception
+    status_code: int | None = None
+    expect_retry_after: bool = False
+    expect_usage: bool = False
+
+
+@dataclass
+class CaseResult:
+    """What one replay produced."""
+
+    response: ChatResponse | None
+    events: list[StreamEvent]
+    sent: SentRequests
+    error: BaseException | None = None
+
+
+def check_stream_invariants(events: list[StreamEvent], response: ChatResponse) -> None:
+    """Assert the stream contract on ``events`` and their collected ``response``."""
+    types = [e.type for e in events]
+    assert types, "the stream produced no events"
+    assert types.count("finish") == 1, f"expected exactly one finish event, got {types.count('finish')}"
+    assert types[-1] == "finish", f"finish must be the last event, got {types[-1]!r} last"
+    assert types.count("usage") <= 1, f"usage must be reported at most once, got {types.count('usage')}"
+    assert types.count("metadata") <= 1, "metadata must be reported at most once"
+    if "metadata" in types:
+        first_content = next(
+            (i for i, t in enumerate(types) if t in ("text", "reasoning", "tool_call_delta", "tool_call")), None
+        )
+        if first_content is not None:
+            assert types.index("metadata") < first_content, "metadata must come before content"
+    text = "".join(e.text for e in events if e.type == "text")  # type: ignore[union-attr]
+    assert text == response.text, "text deltas do not concatenate to the collected text"
+    reasoning = "".join(e.text for e in events if e.type == "reasoning")  # type: ignore[union-attr]
+    assert reasoning == response.reasoning, "reasoning deltas do not concatenate to the collected reasoning"
+    deltas: dict[int, list[str]] = {}
+    for e in events:
+        if e.type == "tool_call_delta":
+            deltas.setdefault(e.index, []).append(e.arguments_delta)  # type: ignore[union-attr]
+    calls = [e for e in events if e.type == "tool_call"]
+    assert [c.id for c in calls] == [c.id for c in response.tool_calls]  # type: ignore[union-attr]
+    for c in calls:
+        assert isinstance(c.arguments, dict)  # type: ignore[union-attr]
+        if c.index in deltas:  # type: ignore[union-attr]
+            joined = "".join(deltas[c.index])  # type: ignore[union-attr]
+            assert joined == c.raw_arguments, (  # type: ignore[union-attr]
+                f"tool-call argument deltas {joined!r} != final arguments {c.raw_arguments!r}"  # type: ignore[union-attr]
+            )
+        if c.raw_arguments.strip():  # type: ignore[union-attr]
+            assert json.loads(c.raw_arguments) == c.arguments  # type: ignore[union-attr]
+    if calls:
+        assert response.finish_reason == "tool_calls", (
+            f"a response with tool calls must finish with 'tool_calls', not {response.finish_reason!r}"
+        )
+
+
+def _check_usage(response: ChatResponse, where: str) -> None:
+    u = response.usage
+    assert u.input_tokens is not None and u.input_tokens > 0, f"{where}: input_tokens missing"
+    assert u.output_tokens is not None and u.output_tokens >= 0, f"{where}: output_tokens missing"
+    for name in ("cache_read_tokens", "cache_write_tokens", "reasoning_tokens"):
+        v = getattr(u, name)
+        assert v is None or (isinstance(v, int) and v >= 0), f"{where}: {name}={v!r}"
+    cached = (u.cache_read_tokens or 0) + (u.cache_write_tokens or 0)
+    assert cached <= u.input_tokens, f"{where}: input_tokens must include cached tokens"
+    if u.reasoning_tokens is not None:
+        assert u.reasoning_tokens <= u.output_tokens, f"{where}: output_tokens must include reasoning tokens"
+
+
+def _recorded_request_body(cassette_path: Path) -> Any:
+    from . import cassette_format
+
+    data = cassette_format.deserialize(cassette_path.read_text(encoding="utf-8"))
+    for inter in data.get("interactions", []):
+        body = inter["request"].get("body")
+        if isinstance(body, dict):
+            body = body.get("string")
+        if isinstance(body, bytes):
+            body = body.decode("utf-8", "replace")
+        if body:
+            try:
+                return json.loads(body)
+            except ValueError:
+                return None
+    return None
+
+
+async def run_case(
+    case: Case,
+    make: Callable[[Any, Case], Provider],
+    cassette_dir: Path,
+    validate: Callable[[Any], Awaitable[None] | None] | None = None,
+) -> CaseResult:
+    """Replay ``case`` through the provider built by ``make(client, case)``."""
+    from ..events import StreamAccumulator
+
+    path = cassette_dir / case.cassette
+    if record_mode() == "none":
+        assert path.is_file(), f"cassette {path} does not exist"
+    client, sent = recording_client()
+    events: list[StreamEvent] = []
+    response = None
+    error: BaseException | None = None
+    with make_vcr(cassette_dir).use_cassette(case.cassette):
+        async with client:
+            provider = make(client, case)
+            req = case.chat_request()
+            try:
+                if case.stream:
+                    acc = StreamAccumulator()
+                    async for ev in provider.stream_chat(req):
+                        events.append(ev)
+                        acc.add(ev)
+                    response = acc.response(provider.spec.name)
+                else:
+                    response = await provider.chat(req)
+            except Exception as e:  # errors are part of the result
+                error = e
+    if validate is not None:
+        for r in sent:
+            out = validate(r)
+            if asyncio.iscoroutine(out):
+                await out
+    return CaseResult(response, events, sent, error)
+
+
+_CAPABILITY_CASES: dict[str, tuple[str, ...]] = {
+    "streaming": ("stream_case",),
+    "tools": ("tool_call_case", "tool_call_stream_case", "tool_round_trip_case"),
+    "vision": ("vision_case",),
+    "reasoning": ("reasoning_case",),
+    "structured_output": ("structured_case",),
+}
+
+
+class ProviderConformance:
+    """Subclass as ``Test<Provider>Conformance`` and set the cases."""
+
+    provider: ClassVar[str]
+    cassette_dir: ClassVar[Path]
+
+    chat_case: ClassVar[Case | None] = None
+    stream_case: ClassVar[Case | None] = None
+    system_prompt_case: ClassVar[Case | None] = None
+    multi_turn_case: ClassVar[Case | None] = None
+    tool_call_case: ClassVar[Case | None] = None
+    tool_call_stream_case: ClassVar[Case | None] = None
+    tool_round_trip_case: ClassVar[Case | None] = None
+    tool_round_trip_stream_case: ClassVar[Case | None] = None
+    structured_case: ClassVar[Case | None] = None
+    reasoning_case: ClassVar[Case | None] = None
+    vision_case: ClassVar[Case | None] = None
+    count_tokens_case: ClassVar[Case | None] = None
+    #: pairs of case attribute names recorded from the same prompt, one chat and one stream
+    agreement_pairs: ClassVar[tuple[tuple[str, str], ...]] = (
+        ("chat_case", "stream_case"),
+        ("tool_call_case", "tool_call_stream_case"),
+    )
+    error_cases: ClassVar[dict[str, ErrorCase]] = {}
+    #: error kinds every provider must prove (keys of ``error_cases``)
+    required_errors: ClassVar[tuple[str, ...]] = ("auth", "not_found", "rate_limit", "context_length", "server")
+
+    # -- hooks a plugin may override ------------------------------------------
+
+    def make_provider(self, client: Any, case: Case) -> Provider:
+        """Build the provider for ``case`` with the kit's client."""
+        from ..facade import load_provider
+        from ..plugins import get_registry
+
+        spec = get_registry().get(self.provider)
+        assert spec is not None, f"provider {self.provider!r} is not registered (is the plugin installed?)"
+        key = TEST_API_KEY if record_mode() == "none" else None
+        return load_provider(
+            spec, api_key=key, base_url=case.base_url, http_client=client, options=dict(case.options)
+        )
+
+    def validate_request(self, request: Any) -> Awaitable[None] | None:
+        """Check a sent ``httpx.Request`` (e.g. against the provider's API spec)."""
+        return None
+
+    # -- helpers ----------------------------------------------------------------
+
+    def run(self, case: Case) -> CaseResult:
+        return asyncio.run(run_case(case, self.make_provider, self.cassette_dir, self.validate_request))
+
+    def _need(self, attr: str) -> Case:
+        import pytest
+
+        case = getattr(self, attr)
+        if case is None:
+            pytest.skip(f"{self.provider}: no {attr} (capability not claimed)")
+        return case  # type: ignore[no-any-return]
+
+    def _ok(self, case: Case) -> CaseResult:
+        res = self.run(case)
+        if res.error is not None:
+            raise AssertionError(f"{case.cassette}: unexpected error {res.error!r}") from res.error
+        assert res.response is not None
+        r = res.response
+        assert r.finish_reason in ("stop", "length", "tool_calls", "content_filter", "error", "other")
+        if case.expect_text is not None:
+            assert case.expect_text.lower() in r.text.lower(), f"{case.expect_text!r} not in {r.text!r}"
+        if case.expect_tool is not None:
+            assert [c.name for c in r.tool_calls].count(case.expect_tool) >= 1, (
+                f"expected a call to {case.expect_tool!r}, got {[c.name for c in r.tool_calls]}"
+            )
+        if case.expect_finish is not None:
+            assert r.finish_reason == case.expect_finish, f"finish {r.finish_reason!r} != {case.expect_finish!r}"
+        if case.expect_usage:
+            _check_usage(r, case.cassette)
+        if case.stream:
+            check_stream_invariants(res.events, r)
+        self._check_sent_matches_recording(case, res)
+        return res
+
+    def _check_sent_matches_recording(self, case: Case, res: CaseResult) -> None:
+        recorded = _recorded_request_body(self.cassette_dir / case.cassette)
+        sent = res.sent.bodies()
+        assert sent, f"{case.cassette}: no request was sent"
+        ours = sent[0]
+        if isinstance(recorded, dict) and isinstance(ours, dict):
+            if "model" in recorded and "model" in ours:
+                assert ours["model"] == recorded["model"], (
+                    f"{case.cassette}: the case's model {ours['model']!r} is not the recorded {recorded['model']!r}"
+                )
+            if "stream" in recorded or "stream" in ours:
+                assert bool(ours.get("stream")) == bool(recorded.get("stream")), (
+                    f"{case.cassette}: stream flag differs from the recording"
+                )
+
+    # -- the checks ---------------------------------------------------------------
+
+    def test_chat(self) -> None:
+        case = self._need("chat_case")
+        assert not case.stream
+        r = self._ok(case).response
+        assert r is not None and (r.text.strip() or r.tool_calls), "empty answer"
+        assert r.message.role == "assistant"
+        assert r.provider == self.provider
+
+    def test_stream(self) -> None:
+        case = self._need("stream_case")
+        assert case.stream
+        res = self._ok(case)
+        assert res.response is not None and res.response.text.strip(), "streamed answer has no text"
+        assert sum(1 for e in res.events if e.type == "text") >= 1
+
+    def test_stream_chat_agreement(self) -> None:
+        checked = 0
+        for chat_attr, stream_attr in self.agreement_pairs:
+            a, b = getattr(self, chat_attr), getattr(self, stream_attr)
+            if a is None or b is None:
+                continue
+            ra, rb = self._ok(a).response, self._ok(b).response
+            assert ra is not None and rb is not None
+            assert ra.finish_reason == rb.finish_reason, (
+                f"{chat_attr}/{stream_attr}: finish {ra.finish_reason!r} vs {rb.finish_reason!r}"
+            )
+            assert [c.name for c in ra.tool_calls] == [c.name for c in rb.tool_calls]
+            assert [c.arguments for c in ra.tool_calls] == [c.arguments for c in rb.tool_calls], (
+                f"{chat_attr}/{stream_attr}: tool arguments differ"
+            )
+            assert bool(ra.text.strip()) == bool(rb.text.strip()), f"{chat_attr}/{stream_attr}: text on one side only"
+            assert (ra.usage.input_tokens is None) == (rb.usage.input_tokens is None)
+            checked += 1
+        if not checked:
+            import pytest
+
+            pytest.skip(f"{self.provider}: no chat/stream pair recorded from the same prompt")
+
+    def test_system_prompt(self) -> None:
+        case = self._need("system_prompt_case")
+        res = self._ok(case)
+        system = case.chat_request().system_text()
+        assert system, "system_prompt_case must have a system prompt"
+        body = res.sent[0].content.decode()
+        assert json.dumps(system)[1:-1] in body or system in body, "the system prompt was not sent"
+
+    def test_multi_turn(self) -> None:
+        case = self._need("multi_turn_case")
+        req = case.chat_request()
+        assert len([m for m in req.messages if m.role != "system"]) >= 3, "multi_turn_case needs >= 3 turns"
+        res = self._ok(case)
+        body = res.sent[0].content.decode()
+        for m in req.messages:
+            if m.text:
+                assert json.dumps(m.text)[1:-1] in body, f"turn {m.text[:30]!r} was not sent"
+
+    def test_tool_call(self) -> None:
+        case = self._need("tool_call_case")
+        r = self._ok(case).response
+        assert r is not None and r.tool_calls, "expected a tool call"
+        assert r.finish_reason == "tool_calls"
+        names = {t.name for t in case.chat_request().tools or ()}
+        for c in r.tool_calls:
+            assert c.id and c.name in names and isinstance(c.arguments, dict)
+
+    def test_tool_call_stream(self) -> None:
+        case = self._need("tool_call_stream_case")
+        assert case.stream
+        res = self._ok(case)
+        assert res.response is not None and res.response.tool_calls, "expected a streamed tool call"
+
+    def _round_trip(self, attr: str) -> None:
+        case = self._need(attr)
+        req = case.chat_request()
+        results = [p for m in req.messages for p in m.content if p.type == "tool_result"]
+        assert results, f"{attr} must contain a tool result"
+        res = self._ok(case)
+        assert res.response is not None and res.response.text.strip(), "no answer after the tool result"
+        body = res.sent[0].content.decode()
+        for p in results:
+            assert p.tool_call_id in body, "the tool call id was not sent back"  # type: ignore[union-attr]
+            assert json.dumps(p.text())[1:-1] in body, "the tool result was not sent"  # type: ignore[union-attr]
+
+    def test_tool_round_trip(self) -> None:
+        self._round_trip("tool_round_trip_case")
+
+    def test_tool_round_trip_stream(self) -> None:
+        self._round_trip("tool_round_trip_stream_case")
+
+    def test_structured_output(self) -> None:
+        case = self._need("structured_case")
+        req = case.chat_request()
+        r = self._ok(case).response
+        assert r is not None
+        if req.response_format is not None:
+            value = json.loads(r.text)
+            schema = req.response_format.json_schema or {}
+            for key in schema.get("required", []):
+                assert key in value, f"structured output lacks required {key!r}"
+        else:  # structured output by forced tool call
+            assert r.tool_calls, "structured_case without response_format must force a tool call"
+
+    def test_reasoning(self) -> None:
+        case = self._need("reasoning_case")
+        r = self._ok(case).response
+        assert r is not None
+        parts = [p for p in r.message.content if p.type == "reasoning"]
+        assert parts, "expected reasoning in the response"
+        assert all(p.provider == self.provider for p in parts)  # type: ignore[union-attr]
+
+    def test_vision(self) -> None:
+        case = self._need("vision_case")
+        req = case.chat_request()
+        assert any(p.type == "image" for m in req.messages for p in m.content), "vision_case needs an image"
+        r = self._ok(case).response
+        assert r is not None and r.text.strip()
+
+    def test_count_tokens(self) -> None:
+        from ..plugins import get_registry
+
+        spec = get_registry().get(self.provider)
+        assert spec is not None
+        method = spec.capabilities.count_tokens
+        case = self.count_tokens_case
+        if case is None:
+            assert method != "api", "count_tokens is claimed via the API but no count_tokens_case is given"
+            import pytest
+
+            pytest.skip(f"{self.provider}: count_tokens by {method}, no recording needed")
+
+        async def go() -> Any:
+            with make_vcr(self.cassette_dir).use_cassette(case.cassette):
+                client, sent = recording_client()
+                async with client:
+                    provider = self.make_provider(client, case)
+                    return await provider.count_tokens(case.chat_request()), sent
+
+        count, sent = asyncio.run(go())
+        assert count.method == method, f"count_tokens method {count.method!r}, spec says {method!r}"
+        assert count.input_tokens > 0
+        if method == "api":
+            assert sent, "count_tokens by api sent no request"
+
+    def test_errors(self) -> None:
+        missing = [k for k in self.required_errors if k not in self.error_cases]
+        assert not missing, f"{self.provider}: no recording for error kind(s) {missing}"
+        for kind, case in self.error_cases.items():
+            res = self.run(case)
+            err = res.error
+            assert err is not None, f"{kind} ({case.cassette}): no error raised"
+            assert isinstance(err, case.error), f"{kind}: {type(err).__name__} is not {case.error.__name__}"
+            from ..errors import LLMCoreError
+
+            assert isinstance(err, LLMCoreError)
+            assert err.provider == self.provider
+            if case.status_code is not None:
+                assert err.status_code == case.status_code, f"{kind}: status {err.status_code}"
+            assert err.message and err.message.strip(), f"{kind}: empty message"
+            if case.expect_retry_after:
+                assert err.retry_after is not None and err.retry_after >= 0, f"{kind}: retry_after not parsed"
+            for text in (str(err), repr(err), str(err.raw or "")):
+                assert TEST_API_KEY not in text, f"{kind}: the API key leaked into the error"
+
+    def test_capability_claims(self) -> None:
+        """Every capability the spec claims has a case with a cassette."""
+        from ..plugins import get_registry
+
+        spec = get_registry().get(self.provider)
+        assert spec is not None, f"{self.provider} is not registered"
+        caps = spec.capabilities
+        claimed = {
+            "streaming": caps.streaming,
+            "tools": caps.tools,
+            "vision": caps.vision,
+            "reasoning": caps.reasoning,
+            "structured_output": bool(caps.structured_output),
+        }
+        unproven = []
+        for cap, on in claimed.items():
+            if not on:
+                continue
+            for attr in _CAPABILITY_CASES[cap]:
+                case = getattr(self, attr)
+                if case is None or not (self.cassette_dir / case.cassette).is_file():
+                    unproven.append(f"{cap} (needs {attr})")
+        if caps.count_tokens == "api" and (
+            self.count_tokens_case is None
+            or not (self.cassette_dir / self.count_tokens_case.cassette).is_file()
+        ):
+            unproven.append("count_tokens=api (needs count_tokens_case)")
+        assert not unproven, f"{self.provider} claims capabilities without a cassette: {unproven}"
+
+    def test_cassettes_have_no_secrets(self) -> None:
+        from .secrets import scan_paths
+
+        findings = scan_paths([self.cassette_dir])
+        assert not findings, "secrets in cassettes:\n" + "\n".join(map(str, findings))
