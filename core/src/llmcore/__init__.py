@@ -16,8 +16,10 @@ __version__ = "0.1.0"
 if TYPE_CHECKING:
     from .errors import *  # noqa: F403
     from .events import *  # noqa: F403
-    from .facade import Model, model
-    from .spec import Capabilities, ProviderSpec
+    from .facade import Model as Model
+    from .facade import model as model
+    from .spec import Capabilities as Capabilities
+    from .spec import ProviderSpec as ProviderSpec
     from .types import *  # noqa: F403
 
 _LAZY = {

@@ -47,7 +47,7 @@ def iterate(agen: AsyncIterator[T]) -> Iterator[T]:
     try:
         while True:
             try:
-                item = run(agen.__anext__())  # type: ignore[arg-type]
+                item: T = run(agen.__anext__())  # type: ignore[arg-type]
             except StopAsyncIteration:
                 done = True
                 return

@@ -61,7 +61,7 @@ def register(plugin: Any, name: str | None = None) -> None:
     e.g. in tests or notebooks. Takes effect on the next discovery."""
     global _registry
     with _lock:
-        _extra.append((plugin, name or getattr(plugin, "__name__", repr(plugin))))
+        _extra.append((plugin, str(name or getattr(plugin, "__name__", None) or repr(plugin))))
         _registry = None
 
 

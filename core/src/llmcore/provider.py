@@ -265,9 +265,9 @@ class HTTPProvider:
         """Open a streaming request; yields the response once its status is
         known to be 2xx (a non-2xx raises the typed error). The response is
         closed on exit, also when the consumer stops early."""
-        from .http.errors import map_transport_error
-
         import httpx
+
+        from .http.errors import map_transport_error
 
         req = self._build(method, path, body, {"accept": "text/event-stream", **(headers or {})}, params)
         try:

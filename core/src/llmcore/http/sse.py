@@ -29,7 +29,7 @@ class ServerSentEvent:
 class SSEDecoder:
     """Feed bytes, get complete events. Keeps state across chunks."""
 
-    __slots__ = ("_buf", "_data", "_event", "_id", "_retry", "_pending_cr")
+    __slots__ = ("_buf", "_data", "_event", "_id", "_pending_cr", "_retry")
 
     def __init__(self) -> None:
         self._buf = b""
@@ -92,9 +92,8 @@ class SSEDecoder:
         elif name == "id":
             if "\0" not in value:
                 self._id = value
-        elif name == "retry":
-            if value.isdigit():
-                self._retry = int(value)
+        elif name == "retry" and value.isdigit():
+            self._retry = int(value)
         return None
 
 

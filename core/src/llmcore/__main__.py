@@ -1,0 +1,5 @@
+"""``python -m llmcore`` runs the CLI."""
+
+from .cli import main
+
+main()

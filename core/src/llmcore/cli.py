@@ -1,0 +1,265 @@
+"""The ``llmcore`` command line.
+
+A failure prints one line (``llmcore: error: ...``) to stderr and exits
+non-zero; ``--traceback`` (or ``LLMCORE_DEBUG=1``) shows the full traceback.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import sys
+from collections.abc import Callable
+from typing import Any, TypeVar
+
+import click
+
+F = TypeVar("F", bound=Callable[..., Any])
+
+__all__ = ["main", "cli"]
+
+
+def _fail(message: str, code: int = 1) -> None:
+    click.echo(f"llmcore: error: {message}", err=True)
+    sys.exit(code)
+
+
+def _version() -> str:
+    from . import __version__
+
+    return __version__
+
+
+@click.group(context_settings={"help_option_names": ["-h", "--help"]})
+@click.version_option(_version(), "--version", "-V", prog_name="llmcore")
+@click.option("--traceback", "show_tb", is_flag=True, help="Show full tracebacks on errors.")
+@click.pass_context
+def cli(ctx: click.Context, show_tb: bool) -> None:
+    """llmcore: one interface to every LLM provider."""
+    ctx.obj = {"traceback": show_tb or os.environ.get("LLMCORE_DEBUG") == "1"}
+
+
+# -- providers ------------------------------------------------------------------
+
+
+@cli.group()
+def providers() -> None:
+    """Installed provider plugins."""
+
+
+def _provider_rows() -> list[dict[str, Any]]:
+    from .plugins import get_registry
+
+    reg = get_registry()
+    rows: list[dict[str, Any]] = []
+    for spec in sorted(reg.providers.values(), key=lambda s: s.name):
+        rows.append(
+            {
+                "name": spec.name,
+                "package": spec.distribution,
+                "version": spec.version,
+                "status": spec.status(),
+                "capabilities": spec.capabilities.labels(),
+                "env_keys": list(spec.env_keys),
+                "model_prefixes": list(spec.model_prefixes),
+                "base_url": spec.base_url,
+                "docs_url": spec.docs_url,
+                "description": spec.description,
+            }
+        )
+    for info in reg.broken:
+        if info.providers:  # some providers of this plugin loaded; note the failure on none of them
+            continue
+        rows.append(
+            {
+                "name": info.name,
+                "package": info.distribution,
+                "version": info.version,
+                "status": f"broken: {info.error}",
+                "capabilities": [],
+                "env_keys": [],
+                "model_prefixes": [],
+                "base_url": None,
+                "docs_url": None,
+                "description": "",
+            }
+        )
+    return rows
+
+
+def _table(rows: list[list[str]], header: list[str]) -> str:
+    widths = [max(len(str(r[i])) for r in [header, *rows]) for i in range(len(header))]
+    lines = ["  ".join(h.ljust(w) for h, w in zip(header, widths, strict=False)).rstrip()]
+    lines.append("  ".join("-" * w for w in widths))
+    for r in rows:
+        lines.append("  ".join(str(c).ljust(w) for c, w in zip(r, widths, strict=False)).rstrip())
+    return "\n".join(lines)
+
+
+@providers.command("list")
+@click.option("--json", "as_json", is_flag=True, help="Print a JSON array.")
+def providers_list(as_json: bool) -> None:
+    """List providers: name, package, version, status, capabilities."""
+    rows = _provider_rows()
+    if as_json:
+        click.echo(json.dumps(rows, indent=2))
+        return
+    if not rows:
+        click.echo("No provider plugins installed. Try: pip install llmcore-openai")
+        return
+    click.echo(
+        _table(
+            [[r["name"], r["package"], r["version"], r["status"], ", ".join(r["capabilities"])] for r in rows],
+            ["NAME", "PACKAGE", "VERSION", "STATUS", "CAPABILITIES"],
+        )
+    )
+
+
+@providers.command("show")
+@click.argument("name")
+@click.option("--json", "as_json", is_flag=True, help="Print JSON.")
+def providers_show(name: str, as_json: bool) -> None:
+    """Show one provider's details."""
+    rows = {r["name"]: r for r in _provider_rows()}
+    row = rows.get(name)
+    if row is None:
+        from .resolve import KNOWN_PROVIDERS
+
+        hint = f" (pip install llmcore-{name.replace('_', '-')})" if name in KNOWN_PROVIDERS else ""
+        _fail(f"no provider named {name!r}{hint}; installed: {', '.join(sorted(rows)) or 'none'}")
+        return
+    if as_json:
+        click.echo(json.dumps(row, indent=2))
+        return
+    for k, v in row.items():
+        if isinstance(v, list):
+            v = ", ".join(v) or "-"
+        click.echo(f"{k + ':':<16}{v if v not in (None, '') else '-'}")
+
+
+# -- chat / tokens --------------------------------------------------------------
+
+
+def _run_guarded(ctx: click.Context, fn: Callable[[], None]) -> None:
+    from .errors import LLMCoreError
+
+    try:
+        fn()
+    except LLMCoreError as e:
+        if ctx.obj and ctx.obj.get("traceback"):
+            raise
+        _fail(str(e))
+    except KeyboardInterrupt:
+        _fail("interrupted", 130)
+    except Exception as e:  # a bug, but still one line unless asked
+        if ctx.obj and ctx.obj.get("traceback"):
+            raise
+        _fail(f"{type(e).__name__}: {e} (run with --traceback for details)")
+
+
+def _default_model() -> str:
+    from .errors import ConfigurationError
+
+    name = os.environ.get("LLMCORE_DEFAULT_MODEL")
+    if not name:
+        raise ConfigurationError(
+            "no model given: pass -m provider/model (e.g. -m openai/gpt-4.1-mini) or set LLMCORE_DEFAULT_MODEL"
+        )
+    return name
+
+
+def _options(pairs: tuple[str, ...]) -> dict[str, Any]:
+    from .errors import ConfigurationError
+
+    out: dict[str, Any] = {}
+    for p in pairs:
+        k, sep, v = p.partition("=")
+        if not sep:
+            raise ConfigurationError(f"option {p!r} must look like key=value")
+        try:
+            out[k] = json.loads(v)
+        except ValueError:
+            out[k] = v
+    return out
+
+
+@cli.command()
+@click.option("-m", "--model", "model_name", help="provider/model, e.g. openai/gpt-4.1-mini")
+@click.option("-s", "--system", help="System prompt.")
+@click.option("-o", "--option", "opts", multiple=True, help="key=value request or provider option (repeatable).")
+@click.option("--no-stream", is_flag=True, help="Wait for the whole answer instead of streaming.")
+@click.option("--usage", "show_usage", is_flag=True, help="Print token usage to stderr.")
+@click.argument("prompt", required=False)
+@click.pass_context
+def chat(
+    ctx: click.Context,
+    model_name: str | None,
+    system: str | None,
+    opts: tuple[str, ...],
+    no_stream: bool,
+    show_usage: bool,
+    prompt: str | None,
+) -> None:
+    """Send PROMPT (or stdin) to a model and print the answer as it streams."""
+
+    def go() -> None:
+        from .facade import model
+
+        text = prompt
+        if text is None:
+            if sys.stdin.isatty():
+                from .errors import ConfigurationError
+
+                raise ConfigurationError("no prompt: give one as an argument or pipe it on stdin")
+            text = sys.stdin.read()
+        options = _options(opts)
+        if system:
+            options["system"] = system
+        m = model(model_name or _default_model(), **options)
+        if no_stream:
+            resp = m.chat(text)
+            click.echo(resp.text)
+        else:
+            stream = m.stream(text)
+            for ev in stream:
+                if ev.type == "text":
+                    click.echo(ev.text, nl=False)  # type: ignore[union-attr]
+                    sys.stdout.flush()
+            click.echo()
+            resp = stream.response  # type: ignore[assignment]
+        for w in resp.warnings:
+            click.echo(f"llmcore: warning: {w.feature}: {w.detail}", err=True)
+        if show_usage:
+            u = resp.usage
+            click.echo(f"usage: input={u.input_tokens} output={u.output_tokens} finish={resp.finish_reason}", err=True)
+
+    _run_guarded(ctx, go)
+
+
+@cli.command()
+@click.option("-m", "--model", "model_name", help="provider/model")
+@click.option("--json", "as_json", is_flag=True, help="Print JSON with the counting method.")
+@click.argument("text")
+@click.pass_context
+def tokens(ctx: click.Context, model_name: str | None, as_json: bool, text: str) -> None:
+    """Count the input tokens of TEXT for a model (and say how they were counted)."""
+
+    def go() -> None:
+        from .facade import model
+
+        count = model(model_name or _default_model()).count_tokens(text)
+        if as_json:
+            click.echo(count.model_dump_json())
+        else:
+            click.echo(f"{count.input_tokens} ({count.method})")
+
+    _run_guarded(ctx, go)
+
+
+def main() -> None:
+    """Console-script entry point."""
+    cli(prog_name="llmcore")
+
+
+if __name__ == "__main__":
+    main()
