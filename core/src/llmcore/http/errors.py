@@ -94,13 +94,31 @@ def error_for_status(
     )
 
 
+def _is_timeout(exc: BaseException) -> bool:
+    """Decide from the whole cause chain: httpx-aiohttp maps some aiohttp
+    connection failures (e.g. refused) to ``httpx.ConnectTimeout``; the
+    original exception, chained as ``__cause__``, tells the truth."""
+    import httpx
+
+    chain: list[BaseException] = []
+    cur: BaseException | None = exc
+    while cur is not None and len(chain) < 8:
+        chain.append(cur)
+        cur = cur.__cause__ or cur.__context__
+    for e in chain[1:]:
+        name = type(e).__name__
+        if isinstance(e, TimeoutError) or "Timeout" in name:
+            return True
+        if isinstance(e, OSError) or name in ("ClientConnectorError", "ClientOSError", "ServerDisconnectedError"):
+            return False
+    return isinstance(exc, httpx.TimeoutException) or "Timeout" in type(exc).__name__
+
+
 def map_transport_error(exc: BaseException, provider: str) -> E.LLMCoreError:
     """Map an httpx (or aiohttp, through httpx-aiohttp) transport exception
     to :class:`ProviderTimeoutError` / :class:`ProviderConnectionError`."""
-    import httpx
-
     name = type(exc).__name__
-    if isinstance(exc, httpx.TimeoutException) or "Timeout" in name:
+    if _is_timeout(exc):
         return E.ProviderTimeoutError(f"request timed out ({name})", provider=provider)
     detail = str(exc) or name
     return E.ProviderConnectionError(f"could not reach the provider: {detail}", provider=provider)

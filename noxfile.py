@@ -1,0 +1,140 @@
+"""Every check of the monorepo. ``nox`` runs what CI needs; ``nox -l`` lists all.
+
+* ``tests-core``         core's own tests
+* ``tests-<plugin>``     one per plugins/<plugin>, in its own venv with only core and that plugin
+* ``tests-cross``        cross-package tests (discovery, CLI, third-party plugins) with everything installed
+* ``lint`` / ``types``   ruff / mypy
+* ``build``              every wheel built by hatch; each installs alone in a clean venv and is listed
+* ``secrets``            the secret scanner over every cassette
+* ``record -- <plugin>`` re-record a plugin's cassettes against the live API (needs its key; not in CI)
+"""
+
+from __future__ import annotations
+
+import json
+import os
+from pathlib import Path
+
+import nox
+
+nox.options.default_venv_backend = "uv"
+nox.options.reuse_existing_virtualenvs = False
+nox.options.error_on_missing_interpreters = True
+
+ROOT = Path(__file__).parent
+CORE = ROOT / "core"
+PLUGINS = sorted(p.name for p in (ROOT / "plugins").iterdir() if (p / "pyproject.toml").is_file())
+PYTHON = os.environ.get("LLMCORE_NOX_PYTHON", "3.11")
+
+nox.options.sessions = ["lint", "types", "tests-core", *[f"tests-{p}" for p in PLUGINS], "tests-cross", "build", "secrets"]
+
+
+def _shared_dir() -> str:
+    return os.environ.get("LLMCORE_SHARED_DIR", str((ROOT.parent / "shared").resolve()))
+
+
+@nox.session(name="tests-core", python=PYTHON)
+def tests_core(session: nox.Session) -> None:
+    """Core's tests, with core[testing,aiohttp,http2] only."""
+    session.install("-e", f"{CORE}[testing,aiohttp,http2]")
+    session.run("pytest", str(CORE / "tests"), *session.posargs)
+
+
+def _plugin_session(plugin: str) -> None:
+    @nox.session(name=f"tests-{plugin}", python=PYTHON)
+    def run(session: nox.Session) -> None:
+        session.install("-e", f"{CORE}[testing]", "-e", f"{ROOT / 'plugins' / plugin}[test]")
+        session.run(
+            "pytest", str(ROOT / "plugins" / plugin / "tests"), *session.posargs,
+            env={"LLMCORE_SHARED_DIR": _shared_dir()},
+        )
+
+    run.__doc__ = f"llmcore-{plugin}'s tests in a venv holding only core and that plugin."
+
+
+for _p in PLUGINS:
+    _plugin_session(_p)
+
+
+@nox.session(name="tests-cross", python=PYTHON)
+def tests_cross(session: nox.Session) -> None:
+    """Cross-package tests with core and every plugin installed."""
+    session.install("-e", f"{CORE}[testing]", "build", "hatchling", *[f"-e{ROOT / 'plugins' / p}" for p in PLUGINS])
+    session.run("pytest", str(ROOT / "tests"), *session.posargs)
+
+
+@nox.session(python=PYTHON)
+def lint(session: nox.Session) -> None:
+    session.install("ruff")
+    session.run("ruff", "check", "core", "plugins", "tests", "noxfile.py")
+
+
+@nox.session(python=PYTHON)
+def types(session: nox.Session) -> None:
+    session.install("mypy", "-e", f"{CORE}[testing,aiohttp,http2]", *[f"-e{ROOT / 'plugins' / p}" for p in PLUGINS])
+    session.run("mypy", str(CORE / "src"), *[str(ROOT / "plugins" / p / "src") for p in PLUGINS])
+
+
+@nox.session(python=PYTHON)
+def build(session: nox.Session) -> None:
+    """Build every wheel with hatch; install each alone (with the core wheel)
+    in a fresh venv and check it appears in ``llmcore providers list``."""
+    session.install("hatch")
+    dist = Path(session.create_tmp()) / "dist"
+    if dist.exists():
+        for f in dist.iterdir():
+            f.unlink()
+    packages = [CORE, *[ROOT / "plugins" / p for p in PLUGINS]]
+    for pkg in packages:
+        session.chdir(str(pkg))
+        session.run("hatch", "build", "-t", "wheel", str(dist), silent=True)
+    session.chdir(str(ROOT))
+    wheels = sorted(dist.glob("*.whl"))
+    core_wheel = next(w for w in wheels if w.name.startswith("llmcore-"))
+    session.log(f"built {len(wheels)} wheels: {', '.join(w.name for w in wheels)}")
+    for plugin in PLUGINS:
+        wheel = next(w for w in wheels if w.name.startswith(f"llmcore_{plugin}-"))
+        venv = Path(session.create_tmp()) / f"alone-{plugin}"
+        session.run("uv", "venv", "-q", "--python", PYTHON, str(venv), external=True)
+        py = str(venv / "bin" / "python")
+        session.run("uv", "pip", "install", "-q", "--python", py, str(core_wheel), str(wheel), external=True)
+        out = session.run(str(venv / "bin" / "llmcore"), "providers", "list", "--json", external=True, silent=True)
+        rows = json.loads(str(out))
+        dists = {r["package"] for r in rows}
+        expected = f"llmcore-{plugin}"
+        if expected not in dists:
+            session.error(f"{wheel.name} installed alone is not listed by `llmcore providers list`: {rows}")
+        broken = [r for r in rows if r["status"].startswith("broken")]
+        if broken:
+            session.error(f"{wheel.name}: broken providers {broken}")
+        session.log(f"{wheel.name}: alone in a clean venv → providers {[r['name'] for r in rows]}")
+
+
+@nox.session(python=PYTHON)
+def secrets(session: nox.Session) -> None:
+    """Fail on any key-shaped string, bearer token, AWS credential or cookie in any cassette."""
+    session.install("-e", f"{CORE}[testing]")
+    dirs = [str(p) for p in ROOT.glob("plugins/*/tests/cassettes")] + [str(p) for p in ROOT.glob("tests/cassettes")]
+    session.run("python", "-m", "llmcore.testing.secrets", *dirs)
+
+
+@nox.session(python=PYTHON)
+def record(session: nox.Session) -> None:
+    """Re-record one plugin's cassettes against the live API: ``nox -s record -- openai``.
+
+    Needs the provider's key in the environment (e.g. OPENAI_API_KEY). Existing
+    recordings are kept (mode ``new_episodes`` adds what is missing); delete a
+    cassette to re-record it. Auth headers and key query parameters are scrubbed
+    by the recorder; the secrets session then checks the result.
+    """
+    if not session.posargs:
+        session.error("name the plugin: nox -s record -- <plugin>")
+    plugin = session.posargs[0]
+    if plugin not in PLUGINS:
+        session.error(f"unknown plugin {plugin!r}; one of {PLUGINS}")
+    session.install("-e", f"{CORE}[testing]", "-e", f"{ROOT / 'plugins' / plugin}[test]")
+    session.run(
+        "pytest", str(ROOT / "plugins" / plugin / "tests"), *session.posargs[1:],
+        env={"LLMCORE_RECORD_MODE": "new_episodes", "LLMCORE_SHARED_DIR": _shared_dir()},
+    )
+    session.run("python", "-m", "llmcore.testing.secrets", str(ROOT / "plugins" / plugin / "tests" / "cassettes"))
