@@ -26,7 +26,9 @@ CORE = ROOT / "core"
 PLUGINS = sorted(p.name for p in (ROOT / "plugins").iterdir() if (p / "pyproject.toml").is_file())
 PYTHON = os.environ.get("LLMCORE_NOX_PYTHON", "3.11")
 
-nox.options.sessions = ["lint", "types", "tests-core", *[f"tests-{p}" for p in PLUGINS], "tests-cross", "build", "secrets"]
+nox.options.sessions = [
+    "lint", "types", "tests-core", *[f"tests-{p}" for p in PLUGINS], "tests-cross", "build", "secrets",
+]
 
 
 def _shared_dir() -> str:

@@ -45,7 +45,7 @@ def test_longest_prefix_wins_and_ties_are_ambiguous() -> None:
     register(_plugin(spec("openai", "gpt-"), spec("special", "gpt-4o-special")), "a")
     assert resolve_model("gpt-4o-special-1")[0].name == "special"
     register(_plugin(spec("azure", "gpt-")), "b")
-    with pytest.raises(ConfigurationError, match="ambiguous.*openai/gpt-4o.*azure/gpt-4o"):
+    with pytest.raises(ConfigurationError, match=r"ambiguous.*openai/gpt-4o.*azure/gpt-4o"):
         resolve_model("gpt-4o")
 
 

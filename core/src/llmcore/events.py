@@ -148,7 +148,7 @@ class StreamAccumulator:
     are only progress and need no folding).
     """
 
-    __slots__ = ("_parts", "_kind", "_buf", "id", "model", "usage", "finish", "warnings", "_sig", "_red", "_data")
+    __slots__ = ("_buf", "_data", "_kind", "_parts", "_red", "_sig", "finish", "id", "model", "usage", "warnings")
 
     def __init__(self) -> None:
         self._parts: list[Any] = []
