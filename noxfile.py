@@ -13,6 +13,7 @@ from __future__ import annotations
 
 import json
 import os
+import sys
 from pathlib import Path
 
 import nox
@@ -24,7 +25,6 @@ nox.options.error_on_missing_interpreters = True
 ROOT = Path(__file__).parent
 CORE = ROOT / "core"
 PLUGINS = sorted(p.name for p in (ROOT / "plugins").iterdir() if (p / "pyproject.toml").is_file())
-PYTHON = os.environ.get("LLMCORE_NOX_PYTHON", "3.11")
 
 nox.options.sessions = [
     "lint", "types", "tests-core", *[f"tests-{p}" for p in PLUGINS], "tests-cross", "build", "secrets",
@@ -35,7 +35,7 @@ def _shared_dir() -> str:
     return os.environ.get("LLMCORE_SHARED_DIR", str((ROOT.parent / "shared").resolve()))
 
 
-@nox.session(name="tests-core", python=PYTHON)
+@nox.session(name="tests-core")
 def tests_core(session: nox.Session) -> None:
     """Core's tests, with core[testing,aiohttp,http2] only."""
     session.install("-e", f"{CORE}[testing,aiohttp,http2]")
@@ -43,7 +43,7 @@ def tests_core(session: nox.Session) -> None:
 
 
 def _plugin_session(plugin: str) -> None:
-    @nox.session(name=f"tests-{plugin}", python=PYTHON)
+    @nox.session(name=f"tests-{plugin}")
     def run(session: nox.Session) -> None:
         session.install("-e", f"{CORE}[testing]", "-e", f"{ROOT / 'plugins' / plugin}[test]")
         session.run(
@@ -58,26 +58,26 @@ for _p in PLUGINS:
     _plugin_session(_p)
 
 
-@nox.session(name="tests-cross", python=PYTHON)
+@nox.session(name="tests-cross")
 def tests_cross(session: nox.Session) -> None:
     """Cross-package tests with core and every plugin installed."""
     session.install("-e", f"{CORE}[testing]", "build", "hatchling", *[f"-e{ROOT / 'plugins' / p}" for p in PLUGINS])
     session.run("pytest", str(ROOT / "tests"), *session.posargs)
 
 
-@nox.session(python=PYTHON)
+@nox.session()
 def lint(session: nox.Session) -> None:
     session.install("ruff")
     session.run("ruff", "check", "core", "plugins", "tests", "noxfile.py")
 
 
-@nox.session(python=PYTHON)
+@nox.session()
 def types(session: nox.Session) -> None:
     session.install("mypy", "-e", f"{CORE}[testing,aiohttp,http2]", *[f"-e{ROOT / 'plugins' / p}" for p in PLUGINS])
     session.run("mypy", str(CORE / "src"), *[str(ROOT / "plugins" / p / "src") for p in PLUGINS])
 
 
-@nox.session(python=PYTHON)
+@nox.session()
 def build(session: nox.Session) -> None:
     """Build every wheel with hatch; install each alone (with the core wheel)
     in a fresh venv and check it appears in ``llmcore providers list``."""
@@ -97,7 +97,7 @@ def build(session: nox.Session) -> None:
     for plugin in PLUGINS:
         wheel = next(w for w in wheels if w.name.startswith(f"llmcore_{plugin}-"))
         venv = Path(session.create_tmp()) / f"alone-{plugin}"
-        session.run("uv", "venv", "-q", "--python", PYTHON, str(venv), external=True)
+        session.run("uv", "venv", "-q", "--python", sys.executable, str(venv), external=True)
         py = str(venv / "bin" / "python")
         session.run("uv", "pip", "install", "-q", "--python", py, str(core_wheel), str(wheel), external=True)
         out = session.run(str(venv / "bin" / "llmcore"), "providers", "list", "--json", external=True, silent=True)
@@ -112,7 +112,7 @@ def build(session: nox.Session) -> None:
         session.log(f"{wheel.name}: alone in a clean venv → providers {[r['name'] for r in rows]}")
 
 
-@nox.session(python=PYTHON)
+@nox.session()
 def secrets(session: nox.Session) -> None:
     """Fail on any key-shaped string, bearer token, AWS credential or cookie in any cassette."""
     session.install("-e", f"{CORE}[testing]")
@@ -120,7 +120,7 @@ def secrets(session: nox.Session) -> None:
     session.run("python", "-m", "llmcore.testing.secrets", *dirs)
 
 
-@nox.session(python=PYTHON)
+@nox.session()
 def record(session: nox.Session) -> None:
     """Re-record one plugin's cassettes against the live API: ``nox -s record -- openai``.
 

@@ -1,0 +1,28 @@
+"""Cross-package tests: run with core and every plugin installed (nox -s tests-cross)."""
+
+from __future__ import annotations
+
+import os
+import shutil
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+ROOT = Path(__file__).resolve().parent.parent
+
+
+def run_cli(*args: str, env: dict[str, str] | None = None, pythonpath: str | None = None) -> subprocess.CompletedProcess[str]:
+    """Run the installed ``llmcore`` CLI in a subprocess with a clean key environment."""
+    e = {k: v for k, v in os.environ.items() if not k.endswith(("_API_KEY", "_API_KEYS")) and k != "LLMCORE_PLUGINS"}
+    if pythonpath:
+        e["PYTHONPATH"] = pythonpath
+    e.update(env or {})
+    exe = shutil.which("llmcore", path=str(Path(sys.executable).parent)) or "llmcore"
+    return subprocess.run([exe, *args], capture_output=True, text=True, env=e, timeout=60)
+
+
+@pytest.fixture
+def cli():  # type: ignore[no-untyped-def]
+    return run_cli
