@@ -61,13 +61,17 @@ class Case:
 
     ``request`` is a :class:`ChatRequest` or the keyword arguments of one.
     ``options``/``base_url`` configure the provider for this case (e.g.
-    ``options={"api": "responses"}``). ``expect_*`` are optional extra
-    checks on the result.
+    ``options={"api": "responses"}``). ``interaction`` is the 0-based index of
+    the recorded interaction the case replays: a cassette that records a
+    conversation (tool call, then the answer after the tool result) is
+    replayed from its second request with ``interaction=1``. ``expect_*``
+    are optional extra checks on the result.
     """
 
     cassette: str
     request: dict[str, Any] | Any
     stream: bool = False
+    interaction: int = 0
     options: dict[str, Any] = field(default_factory=dict)
     base_url: str | None = None
     expect_text: str | None = None
@@ -155,11 +159,11 @@ def _check_usage(response: ChatResponse, where: str) -> None:
         assert u.reasoning_tokens <= u.output_tokens, f"{where}: output_tokens must include reasoning tokens"
 
 
-def _recorded_request_body(cassette_path: Path) -> Any:
+def _recorded_request_body(cassette_path: Path, interaction: int = 0) -> Any:
     from . import cassette_format
 
     data = cassette_format.deserialize(cassette_path.read_text(encoding="utf-8"))
-    for inter in data.get("interactions", []):
+    for inter in data.get("interactions", [])[interaction:]:
         body = inter["request"].get("body")
         if isinstance(body, dict):
             body = body.get("string")
@@ -189,7 +193,13 @@ async def run_case(
     events: list[StreamEvent] = []
     response = None
     error: BaseException | None = None
-    with make_vcr(cassette_dir).use_cassette(case.cassette):
+    # Matching is on method + path, so every request of a recorded
+    # conversation matches its first interaction; to replay interaction N,
+    # mark the earlier ones as played and disable repeats.
+    skip = getattr(case, "interaction", 0)
+    with make_vcr(cassette_dir).use_cassette(case.cassette, allow_playback_repeats=not skip) as cassette:
+        for i in range(skip):
+            cassette.play_counts[i] = 1
         async with client:
             provider = make(client, case)
             req = case.chat_request()
@@ -302,7 +312,7 @@ class ProviderConformance:
         return res
 
     def _check_sent_matches_recording(self, case: Case, res: CaseResult) -> None:
-        recorded = _recorded_request_body(self.cassette_dir / case.cassette)
+        recorded = _recorded_request_body(self.cassette_dir / case.cassette, case.interaction)
         sent = res.sent.bodies()
         assert sent, f"{case.cassette}: no request was sent"
         ours = sent[0]
