@@ -11,6 +11,8 @@ from collections.abc import Iterator
 
 import pytest
 
+HITS: list[str] = []  # paths the toy server has served, for replay tests
+
 
 def _free_port() -> int:
     with socket.socket() as s:
@@ -22,6 +24,7 @@ async def _app_factory():  # type: ignore[no-untyped-def]
     from aiohttp import web
 
     async def chat(request: web.Request) -> web.StreamResponse:
+        HITS.append(request.path)
         body = await request.json()
         prompt = body["messages"][-1]["content"]
         if request.headers.get("authorization") != "Bearer toy-secret-key-123":
