@@ -190,8 +190,12 @@ class StreamAccumulator:
             self._buf.append(ev.text)  # type: ignore[union-attr]
         elif t == "reasoning":
             assert isinstance(ev, ReasoningDelta)
-            # A signature closes a reasoning block; text after it starts a new one.
-            if self._kind != "reasoning" or (self._sig is not None and ev.text):
+            # A signature or opaque data closes a reasoning block: text or data
+            # after it starts a new one (e.g. consecutive redacted blocks).
+            closed = self._sig is not None or self._red or self._data is not None
+            if self._kind != "reasoning" or (
+                closed and (ev.text or ev.redacted or ev.data is not None)
+            ):
                 self._flush()
                 self._kind = "reasoning"
             self._buf.append(ev.text)

@@ -60,8 +60,18 @@ def make_vcr(cassette_dir: str | Path) -> Any:
 
     from . import cassette_format
 
+    class _VCR(vcr.VCR):  # type: ignore[misc]
+        # vcrpy takes ``allow_playback_repeats`` per cassette only; make it a default.
+        def __init__(self, *, allow_playback_repeats: bool = False, **kw: Any) -> None:
+            super().__init__(**kw)
+            self._allow_playback_repeats = allow_playback_repeats
+
+        def get_merged_config(self, **kwargs: Any) -> Any:
+            kwargs.setdefault("allow_playback_repeats", self._allow_playback_repeats)
+            return super().get_merged_config(**kwargs)
+
     cfg = vcr_config(cassette_dir)
-    v = vcr.VCR(**{k: v for k, v in cfg.items() if k != "serializer"})
+    v = _VCR(**{k: v for k, v in cfg.items() if k != "serializer"})
     v.register_serializer("llmcore", cassette_format)
     v.serializer = "llmcore"
     return v
