@@ -1,0 +1,290 @@
+"""Convert recordings published by other projects into llmcore cassettes.
+
+Supported upstream formats (see ``upstream-cassettes/SOURCES.md``):
+
+* ``vcrpy`` - standard vcrpy YAML (pytest-recording, pytest-vcr, Mirascope):
+  ``interactions:`` with ``body: {string: ...}``; gzip bodies may be stored as
+  ``!!binary`` with ``Content-Encoding: gzip``.
+* ``pydantic-ai`` - vcrpy YAML whose JSON bodies are stored parsed, under
+  ``parsed_body:``; the body string is ``json.dumps(parsed_body)``, exactly what
+  pydantic-ai's own deserializer feeds to vcrpy.
+* ``ruby-vcr`` - Ruby VCR 6 and R ``vcr`` YAML: ``http_interactions:``, status as
+  ``200`` or ``{code, message}``, headers as scalars or lists,
+  ``body: {encoding, string}``, binary bodies under Ruby's ``!binary`` tag.
+
+Not HTTP recordings, so refused with :class:`UnsupportedFormat`: vercel/ai
+``*.chunks.txt`` / ``*.json`` fixtures (decoded chunks or bare bodies, no request,
+status or framing), llama-stack recording JSON and HAR files.
+
+The conversion maps the format only: bodies are never edited beyond undoing a
+``Content-Encoding`` (then ``Content-Encoding`` is dropped and ``Content-Length``
+set to the stored size), and every interaction is scrubbed with
+:func:`~llmcore.testing.cassette_format.scrub_interaction`.
+
+``python -m llmcore.testing.cassette_import SRC DEST`` converts one file.
+"""
+
+from __future__ import annotations
+
+import base64
+import json
+import os
+import sys
+from collections.abc import Mapping, Sequence
+from http import HTTPStatus
+from pathlib import Path
+from typing import Any, Literal
+
+import yaml
+
+from llmcore.testing import cassette_format
+from llmcore.testing.cassette_format import (
+    CASSETTE_VERSION,
+    decode_body,
+    scrub_interaction,
+)
+
+try:
+    from yaml import CSafeLoader as _BaseLoader
+except ImportError:  # pragma: no cover - depends on how PyYAML was built
+    from yaml import SafeLoader as _BaseLoader  # type: ignore[assignment]
+
+__all__ = [
+    "UnsupportedFormat",
+    "UpstreamFormat",
+    "convert_file",
+    "detect_format",
+    "from_pydantic_ai",
+    "from_ruby_vcr",
+    "from_vcrpy",
+    "load_upstream",
+    "main",
+    "output_name",
+]
+
+UpstreamFormat = Literal["vcrpy", "pydantic-ai", "ruby-vcr"]
+
+Cassette = dict[str, Any]
+Interaction = dict[str, Any]
+
+
+class UnsupportedFormat(ValueError):
+    """The file is not an HTTP recording in a format this module converts."""
+
+
+class _UpstreamLoader(_BaseLoader):  # type: ignore[misc,valid-type]
+    """Safe loader that also reads Ruby's single-bang ``!binary`` tag as bytes."""
+
+
+def _construct_ruby_binary(loader: yaml.SafeLoader, node: yaml.Node) -> bytes:
+    return loader.construct_yaml_binary(node)  # type: ignore[no-any-return]
+
+
+_UpstreamLoader.add_constructor("!binary", _construct_ruby_binary)
+
+
+# --------------------------------------------------------------------------- helpers
+
+
+def _header_lists(headers: Mapping[str, Any] | None) -> dict[str, list[str]]:
+    """Headers as vcrpy keeps them: name -> list of string values."""
+    result: dict[str, list[str]] = {}
+    for name, value in (headers or {}).items():
+        values = value if isinstance(value, list) else [value]
+        result[str(name)] = ["" if v is None else str(v) for v in values]
+    return result
+
+
+def _finish(request: Interaction, response: Interaction) -> Interaction:
+    """Undo content codings, keep UTF-8 bodies as text, and scrub one interaction."""
+    request["headers"], request["body"] = decode_body(request["headers"], request["body"])
+    response["headers"], body = decode_body(response["headers"], response["body"]["string"])
+    response["body"] = {"string": "" if body is None else body}
+    return scrub_interaction({"request": request, "response": response})
+
+
+def _status(raw: Any) -> dict[str, Any]:
+    """``200`` / ``{code, message}`` / ``{status_code, message}`` -> ``{code, message}``."""
+    if isinstance(raw, Mapping):
+        code = int(raw.get("code", raw.get("status_code", 0)))
+        message = raw.get("message")
+    else:
+        code, message = int(raw), None
+    if not message:
+        try:
+            message = HTTPStatus(code).phrase
+        except ValueError:
+            message = ""
+    return {"code": code, "message": str(message)}
+
+
+def _content_length_fixed(headers: dict[str, list[str]], body: str | bytes) -> None:
+    """Set an existing ``Content-Length`` to the size of ``body`` as stored."""
+    size = len(body.encode("utf-8") if isinstance(body, str) else body)
+    for name in headers:
+        if name.lower() == "content-length":
+            headers[name] = [str(size)]
+
+
+def _cassette(interactions: list[Interaction]) -> Cassette:
+    return {"interactions": interactions, "version": CASSETTE_VERSION}
+
+
+def _interactions(data: Any, key: str) -> list[Any]:
+    if not isinstance(data, Mapping) or not isinstance(data.get(key), list):
+        raise UnsupportedFormat(f"expected a mapping with an {key!r} list")
+    return data[key]
+
+
+# --------------------------------------------------------------------------- formats
+
+
+def from_vcrpy(data: Mapping[str, Any]) -> Cassette:
+    """Convert a parsed standard vcrpy cassette (``interactions:`` with raw bodies)."""
+    result = []
+    for item in _interactions(data, "interactions"):
+        req, resp = item["request"], item["response"]
+        request = {
+            "method": req["method"],
+            "uri": req["uri"],
+            "body": req.get("body"),
+            "headers": _header_lists(req.get("headers")),
+        }
+        response = {
+            "status": _status(resp["status"]),
+            "headers": _header_lists(resp.get("headers")),
+            "body": {"string": (resp.get("body") or {}).get("string")},
+        }
+        result.append(_finish(request, response))
+    return _cassette(result)
+
+
+def from_pydantic_ai(data: Mapping[str, Any]) -> Cassette:
+    """Convert a parsed pydantic-ai cassette (JSON bodies stored under ``parsed_body:``).
+
+    A ``parsed_body`` becomes the body string ``json.dumps(parsed_body)``, as
+    pydantic-ai's own deserializer does, and ``Content-Length`` is set to its size.
+    Interactions without ``parsed_body`` are plain vcrpy.
+    """
+    plain: list[dict[str, Any]] = []
+    for item in _interactions(data, "interactions"):
+        req, resp = dict(item["request"]), dict(item["response"])
+        if "parsed_body" in req:
+            req["body"] = json.dumps(req.pop("parsed_body"))
+            req["headers"] = _header_lists(req.get("headers"))
+            _content_length_fixed(req["headers"], req["body"])
+        if "parsed_body" in resp:
+            resp["body"] = {"string": json.dumps(resp.pop("parsed_body"))}
+            resp["headers"] = _header_lists(resp.get("headers"))
+            _content_length_fixed(resp["headers"], resp["body"]["string"])
+        plain.append({"request": req, "response": resp})
+    return from_vcrpy({"interactions": plain})
+
+
+def _ruby_body(raw: Any) -> str | bytes | None:
+    """``{encoding, string}`` (or a bare string) -> the body string or bytes."""
+    if isinstance(raw, Mapping):
+        if "base64_string" in raw:  # R vcr with preserve_exact_body_bytes
+            return base64.b64decode(raw["base64_string"])
+        return raw.get("string")
+    return raw
+
+
+def from_ruby_vcr(data: Mapping[str, Any]) -> Cassette:
+    """Convert a parsed Ruby VCR 6 / R vcr cassette (``http_interactions:``).
+
+    Methods are upper-cased (vcrpy matches them case-sensitively), scalar headers
+    become one-element lists, ``status: 200`` gets its standard reason phrase,
+    and ``recorded_at`` / ``recorded_with`` are dropped.
+    """
+    result = []
+    for item in _interactions(data, "http_interactions"):
+        req, resp = item["request"], item["response"]
+        request = {
+            "method": str(req["method"]).upper(),
+            "uri": req["uri"],
+            "body": _ruby_body(req.get("body")),
+            "headers": _header_lists(req.get("headers")),
+        }
+        response = {
+            "status": _status(resp["status"]),
+            "headers": _header_lists(resp.get("headers")),
+            "body": {"string": _ruby_body(resp.get("body"))},
+        }
+        result.append(_finish(request, response))
+    return _cassette(result)
+
+
+_CONVERTERS = {
+    "vcrpy": from_vcrpy,
+    "pydantic-ai": from_pydantic_ai,
+    "ruby-vcr": from_ruby_vcr,
+}
+
+
+def detect_format(data: Any) -> UpstreamFormat:
+    """Tell which supported format a parsed YAML document is in.
+
+    Raises :class:`UnsupportedFormat` for anything else.
+    """
+    if isinstance(data, Mapping):
+        if isinstance(data.get("http_interactions"), list):
+            return "ruby-vcr"
+        interactions = data.get("interactions")
+        if isinstance(interactions, list):
+            for item in interactions:
+                if any("parsed_body" in (item.get(side) or {}) for side in ("request", "response")):
+                    return "pydantic-ai"
+            return "vcrpy"
+    raise UnsupportedFormat("not a vcrpy, pydantic-ai or Ruby/R VCR cassette")
+
+
+def load_upstream(path: str | os.PathLike[str]) -> Cassette:
+    """Read an upstream recording file and return it as an llmcore cassette dict."""
+    path = Path(path)
+    if path.name.endswith(".chunks.txt") or path.suffix in (".json", ".har"):
+        raise UnsupportedFormat(
+            f"{path.name}: not a vcr cassette (vercel/ai fixtures are decoded chunks or bare "
+            "bodies without request or HTTP framing; llama-stack JSON and HAR are not converted)"
+        )
+    data = yaml.load(path.read_text(encoding="utf-8"), Loader=_UpstreamLoader)
+    return _CONVERTERS[detect_format(data)](data)
+
+
+def output_name(source: str, path: str | os.PathLike[str]) -> str:
+    """``<source>__<original stem>.yaml`` with ``[``, ``]`` and spaces replaced by ``_``."""
+    stem = Path(path).name
+    for suffix in (".yaml", ".yml"):
+        stem = stem.removesuffix(suffix)
+    name = f"{source}__{stem}.yaml"
+    for char in "[] ":
+        name = name.replace(char, "_")
+    return name
+
+
+def convert_file(src: str | os.PathLike[str], dest: str | os.PathLike[str]) -> Cassette:
+    """Convert ``src`` and write it to ``dest`` in the llmcore cassette format."""
+    cassette = load_upstream(src)
+    dest = Path(dest)
+    dest.parent.mkdir(parents=True, exist_ok=True)
+    dest.write_text(cassette_format.serialize(cassette), encoding="utf-8")
+    return cassette
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    """CLI: ``SRC DEST`` -> convert one file; exit 0 on success, 2 on a usage or format error."""
+    args = list(sys.argv[1:] if argv is None else argv)
+    if len(args) != 2:
+        print("usage: python -m llmcore.testing.cassette_import SRC DEST", file=sys.stderr)
+        return 2
+    try:
+        cassette = convert_file(args[0], args[1])
+    except UnsupportedFormat as exc:
+        print(f"cassette_import: {exc}", file=sys.stderr)
+        return 2
+    print(f"{args[1]}: {len(cassette['interactions'])} interaction(s)")
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
