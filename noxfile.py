@@ -31,6 +31,24 @@ nox.options.sessions = [
 ]
 
 
+def _local_deps(plugin: str) -> list[str]:
+    """Other plugins of this repo that ``plugin`` depends on (e.g. llmcore-openai
+    for the OpenAI-compatible family): installed from their paths, never PyPI."""
+    import re
+
+    import tomllib
+
+    meta = tomllib.loads((ROOT / "plugins" / plugin / "pyproject.toml").read_text())
+    out = []
+    for dep in meta["project"].get("dependencies", []):
+        name = re.split(r"[<>=!~;\[ ]", dep, maxsplit=1)[0].strip().lower().replace("_", "-")
+        if name.startswith("llmcore-"):
+            local = name.removeprefix("llmcore-").replace("-", "_")
+            if local in PLUGINS:
+                out += [*_local_deps(local), local]
+    return list(dict.fromkeys(out))
+
+
 def _shared_dir() -> str:
     return os.environ.get("LLMCORE_SHARED_DIR", str((ROOT.parent / "shared").resolve()))
 
@@ -45,7 +63,8 @@ def tests_core(session: nox.Session) -> None:
 def _plugin_session(plugin: str) -> None:
     @nox.session(name=f"tests-{plugin}")
     def run(session: nox.Session) -> None:
-        session.install("-e", f"{CORE}[testing]", "-e", f"{ROOT / 'plugins' / plugin}[test]")
+        deps = [f"-e{ROOT / 'plugins' / d}" for d in _local_deps(plugin)]
+        session.install("-e", f"{CORE}[testing]", *deps, "-e", f"{ROOT / 'plugins' / plugin}[test]")
         session.run(
             "pytest", str(ROOT / "plugins" / plugin / "tests"), *session.posargs,
             env={"LLMCORE_SHARED_DIR": _shared_dir()},
@@ -99,7 +118,10 @@ def build(session: nox.Session) -> None:
         venv = Path(session.create_tmp()) / f"alone-{plugin}"
         session.run("uv", "venv", "-q", "--python", sys.executable, str(venv), external=True)
         py = str(venv / "bin" / "python")
-        session.run("uv", "pip", "install", "-q", "--python", py, str(core_wheel), str(wheel), external=True)
+        dep_wheels = [str(next(w for w in wheels if w.name.startswith(f"llmcore_{d}-"))) for d in _local_deps(plugin)]
+        session.run(
+            "uv", "pip", "install", "-q", "--python", py, str(core_wheel), *dep_wheels, str(wheel), external=True
+        )
         out = session.run(str(venv / "bin" / "llmcore"), "providers", "list", "--json", external=True, silent=True)
         rows = json.loads(str(out))
         dists = {r["package"] for r in rows}
@@ -134,7 +156,8 @@ def record(session: nox.Session) -> None:
     plugin = session.posargs[0]
     if plugin not in PLUGINS:
         session.error(f"unknown plugin {plugin!r}; one of {PLUGINS}")
-    session.install("-e", f"{CORE}[testing]", "-e", f"{ROOT / 'plugins' / plugin}[test]")
+    deps = [f"-e{ROOT / 'plugins' / d}" for d in _local_deps(plugin)]
+    session.install("-e", f"{CORE}[testing]", *deps, "-e", f"{ROOT / 'plugins' / plugin}[test]")
     session.run(
         "pytest", str(ROOT / "plugins" / plugin / "tests"), *session.posargs[1:],
         env={"LLMCORE_RECORD_MODE": "new_episodes", "LLMCORE_SHARED_DIR": _shared_dir()},
