@@ -1,0 +1,39 @@
+"""llmcore plugin for Anthropic's Messages API (Claude models).
+
+Tiny on purpose: discovery imports this module for ``llmcore providers list``,
+so it only declares the provider. The codec lives in
+:mod:`llmcore_anthropic.provider` and is imported when a model is used.
+"""
+
+from __future__ import annotations
+
+from llmcore.hookspecs import hookimpl
+from llmcore.spec import Capabilities, ProviderSpec
+
+__all__ = ["SPEC", "llmcore_providers"]
+
+SPEC = ProviderSpec(
+    name="anthropic",
+    factory="llmcore_anthropic.provider:AnthropicProvider",
+    distribution="llmcore-anthropic",
+    description="Anthropic Claude models via the Messages API",
+    env_keys=("ANTHROPIC_API_KEY",),
+    base_url="https://api.anthropic.com",
+    base_url_env="ANTHROPIC_BASE_URL",
+    model_prefixes=("claude-",),
+    capabilities=Capabilities(
+        streaming=True,
+        tools=True,
+        vision=False,  # no recording with an image exists yet; images are still sent
+        reasoning=True,
+        structured_output=("json_schema", "tool"),
+        count_tokens="api",
+    ),
+    docs_url="https://docs.claude.com/en/api/messages",
+)
+
+
+@hookimpl
+def llmcore_providers() -> list[ProviderSpec]:
+    """The Anthropic provider."""
+    return [SPEC]

@@ -1,0 +1,224 @@
+"""Anthropic streaming (server-sent events) → llmcore stream events.
+
+The Messages API streams ``message_start``, then per content block
+``content_block_start`` / ``content_block_delta``\\* / ``content_block_stop``,
+then ``message_delta`` (stop reason, final usage) and ``message_stop``;
+``ping`` may come anywhere, and ``error`` may arrive mid-stream (e.g.
+``overloaded_error``) and becomes a typed error. Data lines may be padded
+with whitespace; each is parsed once with ``json.loads``.
+
+Mapping, per block ``index``:
+
+* ``text_delta`` → :class:`TextDelta`;
+* ``thinking_delta`` → :class:`ReasoningDelta` text, ``signature_delta`` →
+  :class:`ReasoningDelta` carrying the signature (closes the thinking part);
+  a ``redacted_thinking`` block → one :class:`ReasoningDelta` with
+  ``redacted=True`` and its opaque ``data``;
+* ``tool_use`` start → :class:`ToolCallDelta` with id and name, each
+  ``input_json_delta`` → :class:`ToolCallDelta` with the argument piece, and at
+  ``content_block_stop`` a complete :class:`ToolCall` (its ``index`` is the
+  block index, shared with the deltas). Parallel calls are tracked apart.
+* server-tool blocks (``server_tool_use``, ``*_tool_result``) and
+  ``citations_delta`` have no llmcore event and are skipped.
+
+Usage from ``message_start`` and ``message_delta`` is merged and emitted once,
+just before the single :class:`Finish`, which is always last.
+"""
+
+from __future__ import annotations
+
+import json
+from collections.abc import AsyncIterator, Mapping
+from typing import Any
+
+from llmcore.errors import ProviderResponseError
+from llmcore.events import (
+    Finish,
+    ReasoningDelta,
+    ResponseMetadata,
+    StreamEvent,
+    TextDelta,
+    ToolCall,
+    ToolCallDelta,
+    UsageEvent,
+    WarningEvent,
+    parse_tool_arguments,
+)
+from llmcore.http.sse import aiter_sse
+from llmcore.types import CallWarning
+
+from .errors import stream_error
+from .finish import map_finish_reason
+from .usage import map_usage, merge_usage
+
+__all__ = ["StreamDecoder", "decode_stream"]
+
+
+class _ToolBlock:
+    __slots__ = ("id", "name", "parts")
+
+    def __init__(self, id: str, name: str) -> None:
+        self.id = id
+        self.name = name
+        self.parts: list[str] = []
+
+
+class StreamDecoder:
+    """Stateful decoder: :meth:`feed` one parsed SSE payload, get the events it
+    produces; :meth:`close` at end of input. ``headers`` (of the HTTP response)
+    give the request id for mid-stream errors."""
+
+    __slots__ = ("_blocks", "_done", "_finished", "_stop", "_usage", "_warnings", "headers", "provider")
+
+    def __init__(
+        self,
+        provider: str = "anthropic",
+        headers: Mapping[str, str] | None = None,
+        warnings: list[CallWarning] | None = None,
+    ) -> None:
+        self.provider = provider
+        self.headers: Mapping[str, str] = headers or {}
+        self._blocks: dict[int, Any] = {}  # index → "text" | "thinking" | _ToolBlock | None (skipped)
+        self._usage: dict[str, Any] = {}
+        self._stop: str | None = None
+        self._done = False  # message_delta with a stop reason seen
+        self._finished = False  # Finish emitted
+        self._warnings = list(warnings or ())
+
+    def feed(self, data: Mapping[str, Any], event: str | None = None) -> list[StreamEvent]:
+        """Events for one SSE payload (``event`` is the SSE event name, used
+        when the payload has no ``type``)."""
+        if self._finished:
+            return []
+        t = data.get("type") or event
+        if t == "content_block_delta":
+            return self._delta(data)
+        if t == "content_block_start":
+            return self._start(data)
+        if t == "content_block_stop":
+            return self._stop_block(data)
+        if t == "ping":
+            return []
+        if t == "message_start":
+            msg = data.get("message") or {}
+            merge_usage(self._usage, msg.get("usage"))
+            out: list[StreamEvent] = [ResponseMetadata(id=msg.get("id"), model=msg.get("model"))]
+            out.extend(WarningEvent(w) for w in self._warnings)
+            self._warnings = []
+            return out
+        if t == "message_delta":
+            delta = data.get("delta") or {}
+            if delta.get("stop_reason") is not None:
+                self._stop = delta["stop_reason"]
+                self._done = True
+            merge_usage(self._usage, data.get("usage"))
+            return []
+        if t == "message_stop":
+            return self._finish()
+        if t == "error":
+            raise stream_error(data, self.headers, self.provider)
+        return []  # an event type this version does not know
+
+    def _start(self, data: Mapping[str, Any]) -> list[StreamEvent]:
+        index = data.get("index", 0)
+        block = data.get("content_block") or {}
+        bt = block.get("type")
+        if bt == "text":
+            self._blocks[index] = "text"
+            text = block.get("text")
+            return [TextDelta(text)] if text else []
+        if bt == "thinking":
+            self._blocks[index] = "thinking"
+            text = block.get("thinking")
+            sig = block.get("signature") or None
+            return [ReasoningDelta(text=text or "", signature=sig)] if (text or sig) else []
+        if bt == "redacted_thinking":
+            self._blocks[index] = None
+            return [ReasoningDelta(text="", redacted=True, data=block.get("data"))]
+        if bt == "tool_use":
+            tb = _ToolBlock(block.get("id") or "", block.get("name") or "")
+            self._blocks[index] = tb
+            return [ToolCallDelta(index=index, id=tb.id, name=tb.name)]
+        self._blocks[index] = None  # server tools and their results: no llmcore event
+        return []
+
+    def _delta(self, data: Mapping[str, Any]) -> list[StreamEvent]:
+        delta = data.get("delta") or {}
+        dt = delta.get("type")
+        if dt == "text_delta":
+            text = delta.get("text")
+            return [TextDelta(text)] if text else []
+        if dt == "input_json_delta":
+            tb = self._blocks.get(data.get("index", 0))
+            if not isinstance(tb, _ToolBlock):
+                return []  # arguments of a server tool
+            piece = delta.get("partial_json") or ""
+            if not piece:
+                return []
+            tb.parts.append(piece)
+            return [ToolCallDelta(index=data.get("index", 0), arguments_delta=piece)]
+        if dt == "thinking_delta":
+            text = delta.get("thinking")
+            return [ReasoningDelta(text=text)] if text else []
+        if dt == "signature_delta":
+            return [ReasoningDelta(signature=delta.get("signature"))]
+        return []  # citations_delta and future delta types
+
+    def _stop_block(self, data: Mapping[str, Any]) -> list[StreamEvent]:
+        index = data.get("index", 0)
+        tb = self._blocks.pop(index, None)
+        if not isinstance(tb, _ToolBlock):
+            return []
+        raw = "".join(tb.parts)
+        try:
+            args = parse_tool_arguments(raw)
+        except ProviderResponseError as e:
+            e.provider = self.provider
+            raise
+        return [ToolCall(id=tb.id, name=tb.name, arguments=args, raw_arguments=raw, index=index)]
+
+    def _finish(self) -> list[StreamEvent]:
+        self._finished = True
+        out: list[StreamEvent] = list(WarningEvent(w) for w in self._warnings)
+        self._warnings = []
+        if self._usage:
+            out.append(UsageEvent(map_usage(self._usage)))
+        out.append(Finish(map_finish_reason(self._stop), self._stop))
+        return out
+
+    def close(self) -> list[StreamEvent]:
+        """End of input. A stream that stopped after its stop reason but
+        before ``message_stop`` is finished normally; one cut off earlier is
+        a :class:`ProviderResponseError`."""
+        if self._finished:
+            return []
+        if self._done:
+            return self._finish()
+        raise ProviderResponseError(
+            "the stream ended before the message was complete (no stop reason received)", provider=self.provider
+        )
+
+
+async def decode_stream(
+    chunks: AsyncIterator[bytes],
+    *,
+    provider: str = "anthropic",
+    headers: Mapping[str, str] | None = None,
+    warnings: list[CallWarning] | None = None,
+) -> AsyncIterator[StreamEvent]:
+    """Decode an Anthropic SSE byte stream into llmcore events."""
+    dec = StreamDecoder(provider, headers, warnings)
+    loads = json.loads
+    async for sse in aiter_sse(chunks):
+        try:
+            data = loads(sse.data)
+        except ValueError:
+            raise ProviderResponseError(
+                f"stream event {sse.event!r} is not JSON", provider=provider, raw=sse.data[:500]
+            ) from None
+        if not isinstance(data, dict):
+            raise ProviderResponseError("stream event is not a JSON object", provider=provider, raw=sse.data[:500])
+        for ev in dec.feed(data, sse.event):
+            yield ev
+    for ev in dec.close():
+        yield ev
