@@ -13,7 +13,7 @@ Options split three ways:
 from __future__ import annotations
 
 import importlib
-from collections.abc import AsyncIterator, Iterator
+from collections.abc import AsyncIterator, Callable, Iterator, Sequence
 from typing import TYPE_CHECKING, Any
 
 from .errors import ConfigurationError, InvalidRequestError, ProviderResponseError
@@ -27,6 +27,9 @@ if TYPE_CHECKING:
 __all__ = ["Model", "model", "load_provider", "AsyncStream", "Stream"]
 
 _CONNECTION = ("api_key", "base_url", "timeout", "http_client", "headers")
+
+#: A middleware wraps a provider and is itself a provider (same protocol).
+Middleware = Callable[["Provider"], "Provider"]
 
 
 def _request_fields() -> frozenset[str]:
@@ -59,7 +62,7 @@ class Model:
     ``.response`` (the collected response) once consumed.
     """
 
-    def __init__(self, name: str, **options: Any) -> None:
+    def __init__(self, name: str, *, middleware: Sequence[Middleware] = (), **options: Any) -> None:
         from .resolve import resolve_model
 
         self.name = name
@@ -67,7 +70,12 @@ class Model:
         fields = _request_fields()
         self.defaults: dict[str, Any] = {k: options.pop(k) for k in list(options) if k in fields}
         connection = {k: options.pop(k) for k in list(options) if k in _CONNECTION}
-        self.provider: Provider = load_provider(self.spec, **connection, options=options)
+        #: the provider as the plugin built it, without middleware
+        self.base_provider: Provider = load_provider(self.spec, **connection, options=options)
+        provider = self.base_provider
+        for wrap in middleware:  # the first listed is the innermost
+            provider = wrap(provider)
+        self.provider: Provider = provider
 
     def __repr__(self) -> str:
         return f"Model({self.spec.name}/{self.model_id})"

@@ -11,7 +11,7 @@ from __future__ import annotations
 
 import asyncio
 import json
-from collections.abc import AsyncIterator, Mapping
+from collections.abc import AsyncIterator, Callable, Mapping
 from contextlib import asynccontextmanager
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any, ClassVar, Protocol, runtime_checkable
@@ -105,6 +105,9 @@ class HTTPProvider:
             )
         self.base_url = base.rstrip("/")
         self._timeout = config.timeout
+        #: called with every ``httpx.Response`` once its status and headers are
+        #: known (rate-limit middleware reads ``x-ratelimit-*`` here)
+        self.response_hooks: list[Callable[[httpx.Response], None]] = []
 
     def missing_key_message(self) -> str:
         """One line naming the env var(s) to set."""
@@ -243,6 +246,8 @@ class HTTPProvider:
             raise ProviderTimeoutError(f"no answer within {self._timeout}s", provider=self.spec.name) from None
         except httpx.HTTPError as e:
             raise map_transport_error(e, self.spec.name) from e
+        for hook in self.response_hooks:
+            hook(resp)
         if resp.status_code >= 300:
             raise self.make_error(resp.status_code, data, resp.headers)
         try:
@@ -275,6 +280,8 @@ class HTTPProvider:
         except httpx.HTTPError as e:
             raise map_transport_error(e, self.spec.name) from e
         try:
+            for hook in self.response_hooks:
+                hook(resp)
             await self.raise_for_response(resp)
             yield resp
         except httpx.HTTPError as e:
