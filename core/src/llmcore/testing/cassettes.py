@@ -5,6 +5,9 @@
   a request with no recording fails the test instead of reaching the network.
 * Matching is on method + path (+ host), which suits recordings made by
   other clients; request bodies are checked by the tests, not the matcher.
+  Methods compare case-insensitively (some recorders store ``post``) and
+  paths after percent-decoding (a recorded ``/projects/<PROJECT>/...``
+  placeholder is sent by httpx as ``/projects/%3CPROJECT%3E/...``).
 * On record, auth headers and key query parameters are dropped, compressed
   bodies are stored decompressed, and everything is written with the
   ``llmcore`` serializer (readable YAML, SSE/NDJSON bodies kept whole).
@@ -54,6 +57,20 @@ def vcr_config(cassette_dir: str | Path | None = None) -> dict[str, Any]:
     return cfg
 
 
+def _method_matcher(r1: Any, r2: Any) -> None:
+    """HTTP methods are case-insensitive tokens in recordings from other tools."""
+    if str(r1.method).upper() != str(r2.method).upper():
+        raise AssertionError(f"{r1.method} != {r2.method}")
+
+
+def _path_matcher(r1: Any, r2: Any) -> None:
+    """Paths compare after percent-decoding (empty path == ``/``)."""
+    from urllib.parse import unquote
+
+    if unquote(r1.path or "/") != unquote(r2.path or "/"):
+        raise AssertionError(f"{r1.path} != {r2.path}")
+
+
 def make_vcr(cassette_dir: str | Path) -> Any:
     """A configured ``vcr.VCR`` for ``cassette_dir``."""
     import vcr
@@ -74,6 +91,8 @@ def make_vcr(cassette_dir: str | Path) -> Any:
     v = _VCR(**{k: v for k, v in cfg.items() if k != "serializer"})
     v.register_serializer("llmcore", cassette_format)
     v.serializer = "llmcore"
+    v.register_matcher("method", _method_matcher)
+    v.register_matcher("path", _path_matcher)
     return v
 
 
