@@ -109,10 +109,13 @@ class WarningEvent:
 
 @dataclass(slots=True)
 class Finish:
-    """End of the response: unified ``reason`` and the provider's ``raw_reason``."""
+    """End of the response: unified ``reason`` and the provider's ``raw_reason``.
+    ``provider_metadata`` carries provider data known only at the end of a
+    stream (e.g. Cohere citations); it becomes ``ChatResponse.provider_metadata``."""
 
     reason: FinishReason
     raw_reason: str | None = None
+    provider_metadata: dict[str, Any] | None = None
     type: str = field(default="finish", init=False)
 
 
@@ -248,7 +251,7 @@ class StreamAccumulator:
             raw_finish_reason=fin.raw_reason if fin else None,
             usage=self.usage or Usage(),
             warnings=self.warnings,
-            provider_metadata={},
+            provider_metadata=dict(fin.provider_metadata) if fin and fin.provider_metadata else {},
             parsed=None,
             raw=None,
         )
