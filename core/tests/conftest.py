@@ -11,7 +11,8 @@ from collections.abc import Iterator
 
 import pytest
 
-HITS: list[str] = []  # paths the toy server has served, for replay tests
+HITS: list[str] = []
+FLAKY: dict[str, int] = {}  # paths the toy server has served, for replay tests
 
 
 def _free_port() -> int:
@@ -35,6 +36,20 @@ async def _app_factory():  # type: ignore[no-untyped-def]
             )
         if prompt == "boom":
             return web.Response(status=503, text="upstream unavailable")
+        if prompt.startswith("flaky"):  # "flaky-<id>-<n>": fail n times, then answer
+            _, ident, n = prompt.split("-")
+            FLAKY[ident] = FLAKY.get(ident, 0) + 1
+            if FLAKY[ident] <= int(n):
+                return web.json_response({"error": {"message": "try again"}}, status=503)
+        if prompt == "cut":  # two chunks, then the connection drops mid-stream
+            resp = web.StreamResponse(headers={"content-type": "text/event-stream"})
+            await resp.prepare(request)
+            await resp.write(b'data: {"delta": "part"}\n\n')
+            await resp.write(b'data: {"delta": "ial"}\n\n')
+            await asyncio.sleep(0.1)  # let the chunks leave before the drop
+            assert request.transport is not None
+            request.transport.close()
+            return resp
         if prompt == "garbage":
             return web.Response(status=200, text="<html>not json</html>")
         if prompt == "slow":

@@ -69,7 +69,7 @@ def test_async_stream_events(toy_server: str, transport: str) -> None:
     [("rate", E.RateLimitError, 429), ("boom", E.ProviderServerError, 503)],
 )
 def test_http_errors_are_typed(toy_server: str, prompt: str, cls: type[E.LLMCoreError], status: int) -> None:
-    m = _model(toy_server)
+    m = _model(toy_server, retry=False)
     with pytest.raises(cls) as ei:
         m.chat(prompt)
     err = ei.value

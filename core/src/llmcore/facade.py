@@ -16,7 +16,7 @@ import importlib
 from collections.abc import AsyncIterator, Callable, Iterator, Sequence
 from typing import TYPE_CHECKING, Any
 
-from .errors import ConfigurationError, InvalidRequestError, ProviderResponseError
+from .errors import ConfigurationError, InvalidRequestError, LLMCoreError, ProviderResponseError
 
 if TYPE_CHECKING:
     from .events import StreamEvent
@@ -62,7 +62,14 @@ class Model:
     ``.response`` (the collected response) once consumed.
     """
 
-    def __init__(self, name: str, *, middleware: Sequence[Middleware] = (), **options: Any) -> None:
+    def __init__(
+        self,
+        name: str,
+        *,
+        middleware: Sequence[Middleware] = (),
+        retry: Any = True,
+        **options: Any,
+    ) -> None:
         from .resolve import resolve_model
 
         self.name = name
@@ -75,6 +82,11 @@ class Model:
         provider = self.base_provider
         for wrap in middleware:  # the first listed is the innermost
             provider = wrap(provider)
+        policy = _retry_policy(retry)
+        if policy is not None:
+            from .reliability import Retry
+
+            provider = Retry(provider, policy)
         self.provider: Provider = provider
 
     def __repr__(self) -> str:
@@ -145,6 +157,24 @@ class Model:
         return run(self.acount_tokens(messages, **overrides))
 
 
+def _retry_policy(retry: Any) -> Any:
+    """``True`` → the default policy; ``False``/``0``/``None`` → no retries;
+    an int → that many attempts; a :class:`RetryPolicy` as given."""
+    from .reliability import RetryPolicy
+
+    if retry is True:
+        return RetryPolicy()
+    if retry is False or retry is None or retry == 0:
+        return None
+    if isinstance(retry, bool):
+        return None
+    if isinstance(retry, int):
+        return RetryPolicy(max_attempts=retry)
+    if isinstance(retry, RetryPolicy):
+        return retry
+    raise ConfigurationError(f"retry must be True/False, an int or a RetryPolicy, not {type(retry).__name__}")
+
+
 def _coerce_tool(t: Any) -> Any:
     """Accept our Tool, a plain dict, or an OpenAI ``{"type": "function", ...}`` dict."""
     if isinstance(t, dict) and t.get("type") == "function" and "function" in t:
@@ -183,9 +213,14 @@ class AsyncStream:
 
     async def _iter(self) -> AsyncIterator[StreamEvent]:
         add = self._acc.add
-        async for ev in self._events:
-            add(ev)
-            yield ev
+        try:
+            async for ev in self._events:
+                add(ev)
+                yield ev
+        except LLMCoreError as err:
+            # what arrived before the failure, for the caller to keep or show
+            err.partial = self._acc.response(self._provider)  # type: ignore[attr-defined]
+            raise
         self.response = self._acc.response(self._provider)
         if self._output_cls is not None:
             _parse_into(self.response, self._output_cls)

@@ -1,0 +1,116 @@
+"""Retries with exponential backoff and full jitter.
+
+* Only errors whose ``is_retryable`` is true (or the classes in
+  ``RetryPolicy.retry_on``) are retried.
+* ``retry_after`` from the error (``Retry-After`` seconds or HTTP date,
+  ``retry-after-ms``) is honoured: the wait is at least that long; when it
+  exceeds the remaining time budget the error is raised at once.
+* Attempts and total time are bounded.
+* A stream is retried only if it failed before its first event; after that
+  the error propagates (the facade attaches the partial response to it).
+"""
+
+from __future__ import annotations
+
+import asyncio
+import logging
+import random
+import time
+from collections.abc import AsyncIterator
+from dataclasses import dataclass
+from typing import TYPE_CHECKING
+
+from ..errors import LLMCoreError
+from .base import ProviderWrapper
+
+if TYPE_CHECKING:
+    from ..events import StreamEvent
+    from ..provider import Provider
+    from ..types import ChatRequest, ChatResponse, TokenCount
+
+__all__ = ["RetryPolicy", "Retry"]
+
+log = logging.getLogger("llmcore.retry")
+
+
+@dataclass(frozen=True)
+class RetryPolicy:
+    """``max_attempts`` counts the first try. Backoff before retry *n*
+    (n = 1, 2, …) is uniform in ``[0, min(max_backoff, initial_backoff * 2**(n-1))]``."""
+
+    max_attempts: int = 3
+    initial_backoff: float = 0.5
+    max_backoff: float = 30.0
+    max_total: float = 300.0
+    retry_on: tuple[type[LLMCoreError], ...] | None = None
+
+    def should_retry(self, err: BaseException) -> bool:
+        if not isinstance(err, LLMCoreError):
+            return False
+        if self.retry_on is not None:
+            return isinstance(err, self.retry_on)
+        return err.is_retryable
+
+    def backoff(self, retry_number: int, err: LLMCoreError, rnd: random.Random | None = None) -> float:
+        cap = min(self.max_backoff, self.initial_backoff * (2 ** (retry_number - 1)))
+        wait = (rnd or random).uniform(0, cap)
+        if err.retry_after is not None:
+            wait = max(wait, err.retry_after)
+        return wait
+
+
+class Retry(ProviderWrapper):
+    """Retry middleware. ``sleep`` is injectable for tests of timing."""
+
+    def __init__(self, inner: Provider, policy: RetryPolicy | None = None) -> None:
+        super().__init__(inner)
+        self.policy = policy or RetryPolicy()
+        self.retries = 0  # total retries made (observability)
+
+    async def _wait_or_raise(self, attempt: int, err: LLMCoreError, started: float) -> None:
+        p = self.policy
+        if attempt >= p.max_attempts or not p.should_retry(err):
+            raise err
+        wait = p.backoff(attempt, err)
+        if time.monotonic() - started + wait > p.max_total:
+            raise err
+        self.retries += 1
+        log.info("retrying %s after %s (attempt %d, waiting %.2fs)", self.spec.name, type(err).__name__,
+                 attempt + 1, wait)
+        await asyncio.sleep(wait)
+
+    async def chat(self, request: ChatRequest) -> ChatResponse:
+        started = time.monotonic()
+        attempt = 1
+        while True:
+            try:
+                return await self.inner.chat(request)
+            except LLMCoreError as err:
+                await self._wait_or_raise(attempt, err, started)
+                attempt += 1
+
+    async def count_tokens(self, request: ChatRequest) -> TokenCount:
+        started = time.monotonic()
+        attempt = 1
+        while True:
+            try:
+                return await self.inner.count_tokens(request)
+            except LLMCoreError as err:
+                await self._wait_or_raise(attempt, err, started)
+                attempt += 1
+
+    async def stream_chat(self, request: ChatRequest) -> AsyncIterator[StreamEvent]:  # type: ignore[override]
+        started = time.monotonic()
+        attempt = 1
+        while True:
+            emitted = False
+            try:
+                async for ev in self.inner.stream_chat(request):
+                    emitted = True
+                    yield ev
+                return
+            except LLMCoreError as err:
+                if emitted:  # never replay a stream the caller has partly seen
+                    raise
+                await self._wait_or_raise(attempt, err, started)
+                attempt += 1
