@@ -87,11 +87,14 @@ _UpstreamLoader.add_constructor("!binary", _construct_ruby_binary)
 
 
 def _header_lists(headers: Mapping[str, Any] | None) -> dict[str, list[str]]:
-    """Headers as vcrpy keeps them: name -> list of string values."""
+    """Headers as vcrpy keeps them: name -> list of string values (botocore's
+    bytes values, stored as ``!!binary`` by pydantic-ai, are decoded)."""
     result: dict[str, list[str]] = {}
     for name, value in (headers or {}).items():
         values = value if isinstance(value, list) else [value]
-        result[str(name)] = ["" if v is None else str(v) for v in values]
+        result[str(name)] = [
+            "" if v is None else v.decode("utf-8", "replace") if isinstance(v, bytes) else str(v) for v in values
+        ]
     return result
 
 

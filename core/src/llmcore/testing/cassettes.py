@@ -7,7 +7,8 @@
   other clients; request bodies are checked by the tests, not the matcher.
   Methods compare case-insensitively (some recorders store ``post``) and
   paths after percent-decoding (a recorded ``/projects/<PROJECT>/...``
-  placeholder is sent by httpx as ``/projects/%3CPROJECT%3E/...``).
+  placeholder is sent by httpx as ``/projects/%3CPROJECT%3E/...``); a
+  ``<PLACEHOLDER>`` in a recorded host matches any label text.
 * On record, auth headers and key query parameters are dropped, compressed
   bodies are stored decompressed, and everything is written with the
   ``llmcore`` serializer (readable YAML, SSE/NDJSON bodies kept whole).
@@ -71,6 +72,24 @@ def _path_matcher(r1: Any, r2: Any) -> None:
         raise AssertionError(f"{r1.path} != {r2.path}")
 
 
+def _host_matcher(r1: Any, r2: Any) -> None:
+    """Hosts compare case-insensitively after percent-decoding; a ``<PLACEHOLDER>``
+    in one host (ruby_llm records ``bedrock-runtime.<AWS_REGION>.amazonaws.com``)
+    stands for any run of DNS-label characters in the other."""
+    import re
+    from urllib.parse import unquote
+
+    h1, h2 = (unquote(r.host or "").lower() for r in (r1, r2))
+    if h1 == h2:
+        return
+    for pattern, other in ((h1, h2), (h2, h1)):
+        if "<" in pattern:
+            parts = re.split(r"<[^<>.]*>", pattern)
+            if re.fullmatch("[a-z0-9-]+".join(map(re.escape, parts)), other):
+                return
+    raise AssertionError(f"{r1.host} != {r2.host}")
+
+
 def make_vcr(cassette_dir: str | Path) -> Any:
     """A configured ``vcr.VCR`` for ``cassette_dir``."""
     import vcr
@@ -93,6 +112,7 @@ def make_vcr(cassette_dir: str | Path) -> Any:
     v.serializer = "llmcore"
     v.register_matcher("method", _method_matcher)
     v.register_matcher("path", _path_matcher)
+    v.register_matcher("host", _host_matcher)
     return v
 
 
