@@ -91,3 +91,15 @@ def test_status_reflects_env(monkeypatch: pytest.MonkeyPatch) -> None:
     monkeypatch.setenv("ACME_KEY", "x")
     assert s.status() == "ready"
     assert ProviderSpec(name="local", factory="x:y", requires_key=False).status() == "ready"
+
+
+def test_org_model_names_go_to_the_router_when_unclaimed() -> None:
+    from dataclasses import replace
+
+    router = replace(spec("openrouter"), routes_org_models=True)
+    register(_plugin(router, spec("anthropic", "claude-")), "a")
+    s, m = resolve_model("meta-llama/llama-3.3-70b")
+    assert (s.name, m) == ("openrouter", "meta-llama/llama-3.3-70b")
+    assert resolve_model("anthropic/claude-x")[0].name == "anthropic"  # provider/model always wins
+    with pytest.raises(ConfigurationError, match="unknown model"):
+        resolve_model("no-slash-model")

@@ -89,6 +89,11 @@ def resolve_model(name: str, registry: Registry | None = None) -> tuple[Provider
                     matches.append(spec)
     if len(matches) == 1:
         return matches[0], name
+    if not matches and sep:
+        routers = [s for s in reg.providers.values() if s.routes_org_models]
+        if len(routers) == 1:
+            return routers[0], name
+        matches = routers
     if len(matches) > 1:
         options = ", ".join(f"{s.name}/{name}" for s in matches)
         raise ConfigurationError(f"model {name!r} is ambiguous: say which provider, one of: {options}")

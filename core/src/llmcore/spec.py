@@ -72,6 +72,8 @@ class ProviderSpec:
     base_url: str | None = None
     base_url_env: str | None = None
     model_prefixes: tuple[str, ...] = ()
+    #: serves ``org/model`` names that no installed provider claims (OpenRouter)
+    routes_org_models: bool = False
     capabilities: Capabilities = field(default_factory=Capabilities)
     docs_url: str | None = None
 
