@@ -1,0 +1,62 @@
+"""llmcore plugin for OpenAI and any OpenAI-compatible server.
+
+Tiny on purpose: discovery imports this module for ``llmcore providers list``,
+so it only declares the two providers. The code lives in
+:mod:`llmcore_openai.provider` (wiring), :mod:`llmcore_openai.chat` (the
+Chat Completions codec other plugins reuse) and :mod:`llmcore_openai.responses`
+(the Responses API codec), imported only when a model is used.
+"""
+
+from __future__ import annotations
+
+from llmcore.hookspecs import hookimpl
+from llmcore.spec import Capabilities, ProviderSpec
+
+__all__ = ["OPENAI_SPEC", "OPENAI_COMPATIBLE_SPEC", "llmcore_providers"]
+
+OPENAI_SPEC = ProviderSpec(
+    name="openai",
+    factory="llmcore_openai.provider:OpenAIProvider",
+    distribution="llmcore-openai",
+    description="OpenAI models via Chat Completions (default) or the Responses API (api='responses')",
+    env_keys=("OPENAI_API_KEY",),
+    base_url="https://api.openai.com/v1",
+    base_url_env="OPENAI_BASE_URL",
+    model_prefixes=("gpt-", "o1", "o3", "o4", "chatgpt-"),
+    capabilities=Capabilities(
+        streaming=True,
+        tools=True,
+        vision=False,  # images are sent (image_url / input_image), but no recording proves it yet
+        reasoning=True,
+        structured_output=("json_schema", "json_object"),
+        count_tokens="tokenizer",
+    ),
+    docs_url="https://platform.openai.com/docs/api-reference",
+)
+
+OPENAI_COMPATIBLE_SPEC = ProviderSpec(
+    name="openai_compatible",
+    factory="llmcore_openai.provider:OpenAICompatibleProvider",
+    distribution="llmcore-openai",
+    description="Any OpenAI-compatible Chat Completions server (vLLM, LM Studio, llama.cpp, Ollama /v1, ...)",
+    env_keys=("OPENAI_COMPATIBLE_API_KEY",),
+    requires_key=False,
+    base_url=None,
+    base_url_env="OPENAI_COMPATIBLE_BASE_URL",
+    model_prefixes=(),
+    capabilities=Capabilities(
+        streaming=True,
+        tools=True,
+        vision=False,
+        reasoning=False,
+        structured_output=("json_schema",),
+        count_tokens="estimate",
+    ),
+    docs_url="https://platform.openai.com/docs/api-reference/chat",
+)
+
+
+@hookimpl
+def llmcore_providers() -> list[ProviderSpec]:
+    """The ``openai`` and ``openai_compatible`` providers."""
+    return [OPENAI_SPEC, OPENAI_COMPATIBLE_SPEC]

@@ -1,0 +1,75 @@
+"""The quirks of one OpenAI-compatible server, as plain data.
+
+A :class:`ChatDialect` is everything the Chat Completions codec needs to know
+about a server that differs from OpenAI's own behaviour. It is frozen; derive
+variants with :func:`dataclasses.replace` (``replace(OPENAI_DIALECT, ...)``).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from dataclasses import dataclass, field
+from typing import Literal
+
+__all__ = ["ChatDialect", "OPENAI_DIALECT", "COMPATIBLE_DIALECT", "REQUEST_FEATURES"]
+
+#: ChatRequest fields a dialect may declare unsupported (they then produce a
+#: warning, or UnsupportedFeatureError in strict mode, instead of being sent).
+REQUEST_FEATURES = (
+    "temperature", "top_p", "max_tokens", "stop", "seed", "tools", "tool_choice", "response_format",
+    "reasoning_effort",
+)
+
+
+@dataclass(frozen=True)
+class ChatDialect:
+    """How one server speaks Chat Completions.
+
+    * ``path`` — endpoint path below the base URL.
+    * ``auth_header`` / ``auth_scheme`` — where the key goes: ``Authorization:
+      Bearer <key>`` by default; e.g. ``("api-key", "")`` for Azure. No key →
+      no header.
+    * ``extra_headers`` — sent with every request.
+    * ``max_tokens_field`` — ``"max_tokens"`` (most servers) or
+      ``"max_completion_tokens"`` (OpenAI; required by its reasoning models).
+    * ``stream_usage`` — send ``stream_options: {"include_usage": true}`` when
+      streaming (servers that reject unknown fields need ``False``; usage is
+      then taken from whatever chunk carries it, or stays unknown).
+    * ``reasoning_fields`` — message/delta fields that carry reasoning text,
+      in order of preference (``reasoning_content``: DeepSeek, vLLM, Qwen;
+      ``reasoning``: OpenRouter, Ollama, Groq).
+    * ``send_reasoning_field`` — echo earlier reasoning back on assistant
+      messages under this field (``None``: reasoning is not sent back, which is
+      what most servers expect).
+    * ``reasoning_effort`` — whether ``reasoning_effort`` is accepted.
+    * ``structured_output`` — which ``response_format`` types are accepted.
+    * ``unsupported`` — ChatRequest fields the server cannot honour (see
+      :data:`REQUEST_FEATURES`); they become warnings.
+    * ``errors_in_stream`` — the server may report a failure as an
+      ``{"error": {...}}`` chunk inside a 200 stream.
+    * ``system_role`` — the role used for system prompts.
+    * ``strict_tools`` — whether ``strict`` on function definitions is accepted.
+    """
+
+    path: str = "chat/completions"
+    auth_header: str = "authorization"
+    auth_scheme: str = "Bearer"
+    extra_headers: Mapping[str, str] = field(default_factory=dict)
+    max_tokens_field: Literal["max_tokens", "max_completion_tokens"] = "max_tokens"
+    stream_usage: bool = True
+    reasoning_fields: tuple[str, ...] = ("reasoning_content", "reasoning")
+    send_reasoning_field: str | None = None
+    reasoning_effort: bool = True
+    structured_output: tuple[str, ...] = ("json_schema", "json_object")
+    unsupported: frozenset[str] = frozenset()
+    errors_in_stream: bool = True
+    system_role: Literal["system", "developer"] = "system"
+    strict_tools: bool = True
+
+
+OPENAI_DIALECT = ChatDialect(max_tokens_field="max_completion_tokens", reasoning_fields=())
+"""api.openai.com: ``max_completion_tokens`` (the only form its reasoning
+models accept); it never returns reasoning text on Chat Completions."""
+
+COMPATIBLE_DIALECT = ChatDialect()
+"""A generic OpenAI-compatible server (vLLM, LM Studio, llama.cpp, Ollama)."""

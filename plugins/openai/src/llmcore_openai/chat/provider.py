@@ -1,0 +1,107 @@
+"""The reusable Chat Completions provider base class.
+
+See the package docstring (:mod:`llmcore_openai.chat`) for the seams.
+"""
+
+from __future__ import annotations
+
+from collections.abc import AsyncIterator, Mapping
+from typing import TYPE_CHECKING, Any, ClassVar
+
+from llmcore.errors import ConfigurationError, LLMCoreError
+from llmcore.provider import HTTPProvider, ProviderConfig
+
+from .dialect import COMPATIBLE_DIALECT, ChatDialect
+from .errors import error_details
+from .request import Warnings, build_body
+from .response import parse_response
+from .stream import ChatStreamDecoder, aiter_events
+from .usage import map_usage
+
+if TYPE_CHECKING:
+    from llmcore.events import StreamEvent
+    from llmcore.types import ChatRequest, ChatResponse, Usage
+
+__all__ = ["ChatCompletionsProvider"]
+
+
+class ChatCompletionsProvider(HTTPProvider):
+    """An :class:`~llmcore.provider.HTTPProvider` speaking OpenAI Chat Completions.
+
+    Subclass and set ``spec`` (and usually ``dialect``); override the small
+    hooks below only for real quirks. ``options`` maps each provider option a
+    user may pass (``llmcore.model(..., name=value)``) to a one-line
+    description; anything else is a :class:`ConfigurationError`.
+    """
+
+    dialect: ChatDialect = COMPATIBLE_DIALECT
+    options: ClassVar[Mapping[str, str]] = {}
+
+    def __init__(self, config: ProviderConfig | None = None) -> None:
+        config = config or ProviderConfig()
+        unknown = sorted(set(config.options) - set(self.options))
+        if unknown:
+            known = ", ".join(sorted(self.options)) or "none"
+            raise ConfigurationError(
+                f"unknown option(s) for {self.spec.name}: {', '.join(unknown)} (known: {known})",
+                provider=self.spec.name,
+            )
+        super().__init__(config)
+
+    def option(self, name: str, default: Any = None) -> Any:
+        """A provider option from ``config.options`` (declared in ``options``)."""
+        assert name in self.options, name
+        return self.config.options.get(name, default)
+
+    # -- hooks -----------------------------------------------------------------
+
+    def auth_headers(self) -> dict[str, str]:
+        """``<dialect.auth_header>: <scheme> <key>``; nothing without a key."""
+        if not self._api_key:
+            return {}
+        d = self.dialect
+        value = f"{d.auth_scheme} {self._api_key}" if d.auth_scheme else self._api_key
+        return {d.auth_header: value}
+
+    def extra_headers(self) -> dict[str, str]:
+        """Headers sent with every request besides auth (dialect's by default)."""
+        return dict(self.dialect.extra_headers)
+
+    def endpoint(self, request: ChatRequest) -> str:
+        """The path (or absolute URL) to POST to."""
+        return self.dialect.path
+
+    def customize_body(self, request: ChatRequest, body: dict[str, Any], warnings: Warnings) -> None:
+        """Adjust the body in place for model-specific quirks (called before
+        ``provider_options`` are merged, so users can still override)."""
+
+    def map_usage(self, raw: Any) -> Usage:
+        """Usage object → :class:`Usage` (override for non-OpenAI fields)."""
+        return map_usage(raw)
+
+    def error_details(self, status: int, body: Any, text: str) -> tuple[str, str | None, type[LLMCoreError] | None]:
+        return error_details(status, body, text)
+
+    # -- the protocol ------------------------------------------------------------
+
+    def build_request(self, request: ChatRequest, stream: bool) -> tuple[dict[str, Any], Warnings]:
+        """The body to send and the warnings; raises typed errors for bad input."""
+        body, w = build_body(request, self.dialect, stream=stream, provider=self.spec.name, passthrough=False)
+        self.customize_body(request, body, w)
+        extra = request.options_for(self.spec.name)
+        if extra:
+            body.update(extra)
+        return body, w
+
+    async def chat(self, request: ChatRequest) -> ChatResponse:
+        body, w = self.build_request(request, stream=False)
+        data, _ = await self.request_json("POST", self.endpoint(request), body, headers=self.extra_headers())
+        return parse_response(data, self.dialect, provider=self.spec.name, usage_mapper=self.map_usage,
+                              warnings=w.items)
+
+    async def stream_chat(self, request: ChatRequest) -> AsyncIterator[StreamEvent]:  # type: ignore[override]
+        body, w = self.build_request(request, stream=True)
+        decoder = ChatStreamDecoder(self.dialect, self.spec.name, w.items, self.map_usage)
+        async with self.open_stream(self.endpoint(request), body, headers=self.extra_headers()) as resp:
+            async for ev in aiter_events(resp.aiter_bytes(), decoder):
+                yield ev

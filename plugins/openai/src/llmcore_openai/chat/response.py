@@ -1,0 +1,110 @@
+"""Chat Completions response body → :class:`~llmcore.types.ChatResponse`.
+
+Only the first choice is read (llmcore asks for one). Parts are built with
+``model_construct`` (no re-validation). A refusal (``message.refusal``, sent by
+OpenAI when it declines a structured-output request on safety grounds) becomes
+the answer text, the finish reason becomes ``content_filter`` (the raw reason is
+kept) and a ``refusal`` warning is added, so callers parsing JSON are not
+handed the refusal as if it were data.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from llmcore.errors import ProviderResponseError
+from llmcore.events import parse_tool_arguments
+from llmcore.types import CallWarning, ChatResponse, Message, ReasoningPart, TextPart, ToolCallPart, Usage
+
+from .dialect import ChatDialect
+from .finish import map_finish_reason
+from .usage import map_usage
+
+__all__ = ["parse_response", "reasoning_text", "refusal_warning"]
+
+
+def refusal_warning() -> CallWarning:
+    """The warning attached to a response whose text is a refusal."""
+    return CallWarning.model_construct(feature="refusal", detail="the model refused; its refusal is the text")
+
+
+def reasoning_text(obj: dict[str, Any], dialect: ChatDialect) -> str | None:
+    """Reasoning text of a message or delta, from the dialect's fields."""
+    for f in dialect.reasoning_fields:
+        v = obj.get(f)
+        if isinstance(v, str) and v:
+            return v
+    return None
+
+
+def parse_response(
+    data: Any,
+    dialect: ChatDialect,
+    *,
+    provider: str,
+    usage_mapper: Any = map_usage,
+    warnings: list[CallWarning] | None = None,
+) -> ChatResponse:
+    """Map a parsed response body. Raises :class:`ProviderResponseError` for a
+    body that is not a chat completion."""
+    if not isinstance(data, dict):
+        raise ProviderResponseError("response is not a JSON object", provider=provider, raw=str(data)[:500])
+    if "error" in data and "choices" not in data and dialect.errors_in_stream:
+        from .errors import stream_error
+
+        raise stream_error(data, provider)
+    choices = data.get("choices")
+    if not isinstance(choices, list) or not choices:
+        raise ProviderResponseError("response has no choices", provider=provider, raw=str(data)[:500])
+    choice = next((c for c in choices if isinstance(c, dict) and c.get("index", 0) == 0), choices[0])
+    msg = choice.get("message") or {}
+    parts: list[Any] = []
+    warns = list(warnings or ())
+    reasoning = reasoning_text(msg, dialect)
+    if reasoning:
+        parts.append(ReasoningPart.model_construct(
+            type="reasoning", text=reasoning, signature=None, redacted=False, data=None, provider=provider,
+        ))
+    content = msg.get("content")
+    if isinstance(content, list):  # some servers return content parts
+        content = "".join(p.get("text", "") for p in content if isinstance(p, dict))
+    if content:
+        parts.append(TextPart.model_construct(type="text", text=content))
+    refusal = msg.get("refusal")
+    if refusal:
+        parts.append(TextPart.model_construct(type="text", text=refusal))
+        warns.append(refusal_warning())
+    calls = msg.get("tool_calls") or []
+    fc = msg.get("function_call")
+    if not calls and isinstance(fc, dict):  # deprecated single-function form
+        calls = [{"id": "call_0", "function": fc}]
+    for i, tc in enumerate(calls):
+        fn = tc.get("function") or {}
+        raw_args = fn.get("arguments")
+        if isinstance(raw_args, dict):  # a few servers send an object
+            import json
+
+            raw_args = json.dumps(raw_args, separators=(",", ":"))
+        raw_args = raw_args or ""
+        parts.append(ToolCallPart.model_construct(
+            type="tool_call", id=tc.get("id") or f"call_{i}", name=fn.get("name") or "",
+            arguments=parse_tool_arguments(raw_args), raw_arguments=raw_args,
+        ))
+    raw_finish = choice.get("finish_reason")
+    finish = map_finish_reason(raw_finish, has_tool_calls=bool(calls))
+    if refusal:
+        finish = "content_filter"
+    usage = usage_mapper(data.get("usage")) if data.get("usage") is not None else Usage()
+    return ChatResponse.model_construct(
+        id=data.get("id"),
+        model=data.get("model"),
+        provider=provider,
+        message=Message.model_construct(role="assistant", content=parts),
+        finish_reason=finish,
+        raw_finish_reason=raw_finish,
+        usage=usage,
+        warnings=warns,
+        provider_metadata={},
+        parsed=None,
+        raw=data,
+    )

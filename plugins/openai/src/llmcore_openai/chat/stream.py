@@ -1,0 +1,240 @@
+"""Chat Completions SSE stream → llmcore stream events.
+
+:class:`ChatStreamDecoder` is a small state machine fed one parsed chunk at a
+time (:meth:`~ChatStreamDecoder.feed`) and closed with
+:meth:`~ChatStreamDecoder.close`; :func:`aiter_events` drives it from the
+SSE byte stream. What it handles:
+
+* ``: keep-alive`` comments (dropped by the SSE decoder) and ``data: [DONE]``;
+* a :class:`~llmcore.events.ResponseMetadata` from the first chunk's id/model;
+* text deltas; reasoning deltas from the dialect's ``reasoning_fields``;
+* tool-call deltas keyed by ``index`` (several calls in parallel, id and name
+  on the first delta; servers that repeat the name on every delta or omit the
+  index are tolerated); each call becomes one :class:`ToolCall` at the end;
+* ``finish_reason`` from any chunk; usage from any chunk that carries it
+  (OpenAI sends a final chunk with empty ``choices`` and the usage; others put
+  it on the last choice chunk) — reported once, just before ``Finish``;
+* ``refusal`` deltas: streamed as text, then a ``refusal`` warning and finish
+  ``content_filter`` (see :mod:`.response`);
+* an ``{"error": {...}}`` chunk (servers that fail inside a 200 stream) →
+  the typed error is raised.
+
+A stream that ends with neither a finish reason nor ``[DONE]`` was cut off:
+:class:`~llmcore.errors.ProviderResponseError`.
+"""
+
+from __future__ import annotations
+
+import json
+from collections.abc import AsyncIterable, AsyncIterator, Callable
+from typing import Any
+
+from llmcore.errors import ProviderResponseError
+from llmcore.events import (
+    Finish,
+    ReasoningDelta,
+    ResponseMetadata,
+    StreamEvent,
+    TextDelta,
+    ToolCall,
+    ToolCallDelta,
+    UsageEvent,
+    WarningEvent,
+    parse_tool_arguments,
+)
+from llmcore.http.sse import SSEDecoder
+from llmcore.types import CallWarning, Usage
+
+from .dialect import ChatDialect
+from .errors import stream_error
+from .finish import map_finish_reason
+from .response import refusal_warning
+from .usage import map_usage
+
+__all__ = ["ChatStreamDecoder", "aiter_events"]
+
+
+class _Call:
+    __slots__ = ("args", "id", "name")
+
+    def __init__(self, id: str | None, name: str | None) -> None:
+        self.id = id
+        self.name = name
+        self.args: list[str] = []
+
+
+class ChatStreamDecoder:
+    """Turns parsed ``chat.completion.chunk`` objects into events."""
+
+    __slots__ = (
+        "_calls",
+        "_done",
+        "_finish",
+        "_last_index",
+        "_order",
+        "_refused",
+        "_started",
+        "_usage",
+        "_warnings",
+        "dialect",
+        "provider",
+        "usage_mapper",
+    )
+
+    def __init__(
+        self,
+        dialect: ChatDialect,
+        provider: str,
+        warnings: list[CallWarning] | None = None,
+        usage_mapper: Callable[[Any], Usage] = map_usage,
+    ) -> None:
+        self.dialect = dialect
+        self.provider = provider
+        self.usage_mapper = usage_mapper
+        self._warnings = list(warnings or ())
+        self._started = False
+        self._calls: dict[int, _Call] = {}
+        self._order: list[int] = []
+        self._last_index: int | None = None
+        self._finish: str | None = None
+        self._usage: Any = None
+        self._done = False
+        self._refused = False
+
+    @property
+    def done(self) -> bool:
+        """``[DONE]`` was seen."""
+        return self._done
+
+    def _start(self, chunk: dict[str, Any], out: list[StreamEvent]) -> None:
+        self._started = True
+        out.append(ResponseMetadata(id=chunk.get("id"), model=chunk.get("model")))
+        for w in self._warnings:
+            out.append(WarningEvent(w))
+
+    def feed_data(self, data: str) -> list[StreamEvent]:
+        """Feed one SSE ``data`` payload (a JSON chunk or ``[DONE]``)."""
+        if data == "[DONE]":
+            self._done = True
+            return []
+        try:
+            chunk = json.loads(data)
+        except ValueError:
+            raise ProviderResponseError("stream chunk is not JSON", provider=self.provider, raw=data[:500]) from None
+        return self.feed(chunk)
+
+    def feed(self, chunk: Any) -> list[StreamEvent]:
+        """Feed one parsed chunk; returns the events it produces."""
+        out: list[StreamEvent] = []
+        if not isinstance(chunk, dict):
+            return out
+        if "error" in chunk and not chunk.get("choices") and self.dialect.errors_in_stream:
+            raise stream_error(chunk, self.provider)
+        if not self._started:
+            self._start(chunk, out)
+        usage = chunk.get("usage")
+        if usage is not None:
+            self._usage = usage
+        for choice in chunk.get("choices") or ():
+            if not isinstance(choice, dict) or choice.get("index", 0) != 0:
+                continue
+            delta = choice.get("delta") or {}
+            for f in self.dialect.reasoning_fields:
+                r = delta.get(f)
+                if isinstance(r, str) and r:
+                    out.append(ReasoningDelta(text=r))
+                    break
+            text = delta.get("content")
+            if text:
+                out.append(TextDelta(text))
+            refusal = delta.get("refusal")
+            if refusal:
+                self._refused = True
+                out.append(TextDelta(refusal))
+            tcs = delta.get("tool_calls")
+            if tcs:
+                self._tool_deltas(tcs, out)
+            fr = choice.get("finish_reason")
+            if fr:
+                self._finish = fr
+        return out
+
+    def _tool_deltas(self, tcs: list[Any], out: list[StreamEvent]) -> None:
+        for tc in tcs:
+            if not isinstance(tc, dict):
+                continue
+            idx = tc.get("index")
+            tc_id = tc.get("id") or None
+            if not isinstance(idx, int):
+                # No index: a new id starts a new call, otherwise continue the last one.
+                if self._last_index is None or (tc_id and self._calls[self._last_index].id not in (None, tc_id)):
+                    idx = len(self._order)
+                else:
+                    idx = self._last_index
+            fn = tc.get("function") or {}
+            name = fn.get("name") or None
+            args = fn.get("arguments")
+            if isinstance(args, dict):
+                args = json.dumps(args, separators=(",", ":"))
+            call = self._calls.get(idx)
+            first = call is None
+            if call is None:
+                call = self._calls[idx] = _Call(tc_id, name)
+                self._order.append(idx)
+            else:
+                if tc_id and call.id is None:
+                    call.id = tc_id
+                if name and not call.name:
+                    call.name = name
+            self._last_index = idx
+            if args:
+                call.args.append(args)
+            if first or args:
+                out.append(ToolCallDelta(
+                    index=idx, id=tc_id if first else None, name=name if first else None, arguments_delta=args or "",
+                ))
+
+    def close(self) -> list[StreamEvent]:
+        """End of stream: completed tool calls, usage, warnings, ``Finish``."""
+        out: list[StreamEvent] = []
+        if self._finish is None and not self._done:
+            raise ProviderResponseError(
+                "the stream ended before the response was finished", provider=self.provider
+            )
+        if not self._started:
+            self._start({}, out)
+        for idx in self._order:
+            c = self._calls[idx]
+            raw = "".join(c.args)
+            out.append(ToolCall(
+                id=c.id or f"call_{idx}", name=c.name or "", arguments=parse_tool_arguments(raw),
+                raw_arguments=raw, index=idx,
+            ))
+        if self._usage is not None:
+            out.append(UsageEvent(self.usage_mapper(self._usage)))
+        reason = map_finish_reason(self._finish, has_tool_calls=bool(self._order))
+        if self._refused:
+            out.append(WarningEvent(refusal_warning()))
+            reason = "content_filter"
+        out.append(Finish(reason, self._finish))
+        return out
+
+
+async def aiter_events(chunks: AsyncIterable[bytes], decoder: ChatStreamDecoder) -> AsyncIterator[StreamEvent]:
+    """Decode an SSE byte stream with ``decoder``; stops at ``[DONE]``."""
+    sse = SSEDecoder()
+    feed_data = decoder.feed_data
+    async for chunk in chunks:
+        for ev in sse.feed(chunk):
+            for out in feed_data(ev.data):
+                yield out
+            if decoder.done:
+                break
+        if decoder.done:
+            break
+    else:
+        for ev in sse.flush():
+            for out in feed_data(ev.data):
+                yield out
+    for out in decoder.close():
+        yield out

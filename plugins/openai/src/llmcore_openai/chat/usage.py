@@ -1,0 +1,39 @@
+"""Chat Completions ``usage`` → :class:`llmcore.types.Usage`.
+
+OpenAI's ``prompt_tokens`` already includes ``prompt_tokens_details.cached_tokens``
+and ``completion_tokens`` includes ``completion_tokens_details.reasoning_tokens``,
+which is llmcore's convention too, so the numbers pass through. A missing field
+stays ``None``.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from llmcore.types import Usage
+
+__all__ = ["map_usage"]
+
+
+def _int(v: Any) -> int | None:
+    return v if isinstance(v, int) and not isinstance(v, bool) else None
+
+
+def map_usage(raw: Any) -> Usage:
+    """Map one ``usage`` object (``None`` or garbage gives an all-``None`` Usage)."""
+    if not isinstance(raw, dict):
+        return Usage.model_construct(
+            input_tokens=None, output_tokens=None, cache_read_tokens=None, cache_write_tokens=None,
+            reasoning_tokens=None,
+        )
+    pd = raw.get("prompt_tokens_details")
+    cd = raw.get("completion_tokens_details")
+    cached = _int(pd.get("cached_tokens")) if isinstance(pd, dict) else None
+    reasoning = _int(cd.get("reasoning_tokens")) if isinstance(cd, dict) else None
+    return Usage.model_construct(
+        input_tokens=_int(raw.get("prompt_tokens")),
+        output_tokens=_int(raw.get("completion_tokens")),
+        cache_read_tokens=cached,
+        cache_write_tokens=None,
+        reasoning_tokens=reasoning,
+    )

@@ -1,0 +1,130 @@
+"""Responses API ``response`` object → :class:`~llmcore.types.ChatResponse`.
+
+Output items:
+
+* ``message`` → text parts (``output_text``); a ``refusal`` content part →
+  text, a ``refusal`` warning and finish ``content_filter`` (as on Chat
+  Completions);
+* ``reasoning`` → a :class:`ReasoningPart` whose ``text`` is the summary
+  (parts joined by a blank line) and whose ``data`` is
+  ``{"id": ..., "encrypted_content": ...}``, echoed on the next turn;
+* ``function_call`` → a tool call (``id`` is the ``call_id``);
+* other items (built-in tools) are left in ``raw``.
+
+Finish: ``completed`` → ``stop`` (``tool_calls`` when function calls were
+made); ``incomplete`` → ``length`` for ``max_output_tokens``,
+``content_filter`` for ``content_filter``; ``failed`` raises the typed error.
+Usage: ``input_tokens`` (includes ``input_tokens_details.cached_tokens``),
+``output_tokens`` (includes ``output_tokens_details.reasoning_tokens``).
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from llmcore.errors import ProviderResponseError
+from llmcore.events import parse_tool_arguments
+from llmcore.types import CallWarning, ChatResponse, FinishReason, Message, ReasoningPart, TextPart, ToolCallPart, Usage
+
+from ..chat.errors import stream_error
+from ..chat.response import refusal_warning
+
+__all__ = ["parse_response", "map_usage", "finish_of", "reasoning_data"]
+
+
+def _int(v: Any) -> int | None:
+    return v if isinstance(v, int) and not isinstance(v, bool) else None
+
+
+def map_usage(raw: Any) -> Usage:
+    """Responses ``usage`` → :class:`Usage` (``None`` fields when absent)."""
+    if not isinstance(raw, dict):
+        return Usage()
+    idt = raw.get("input_tokens_details")
+    odt = raw.get("output_tokens_details")
+    return Usage.model_construct(
+        input_tokens=_int(raw.get("input_tokens")),
+        output_tokens=_int(raw.get("output_tokens")),
+        cache_read_tokens=_int(idt.get("cached_tokens")) if isinstance(idt, dict) else None,
+        cache_write_tokens=None,
+        reasoning_tokens=_int(odt.get("reasoning_tokens")) if isinstance(odt, dict) else None,
+    )
+
+
+def finish_of(resp: dict[str, Any], has_tool_calls: bool) -> tuple[FinishReason, str | None]:
+    """``(unified, raw)`` finish reason of a response object."""
+    status = resp.get("status")
+    if status == "incomplete":
+        reason = (resp.get("incomplete_details") or {}).get("reason")
+        if reason == "max_output_tokens":
+            return "length", reason
+        if reason == "content_filter":
+            return "content_filter", reason
+        return "other", reason or status
+    if status == "completed" or status is None:
+        return ("tool_calls" if has_tool_calls else "stop"), status
+    return "other", status
+
+
+def reasoning_data(item: dict[str, Any]) -> dict[str, Any]:
+    """The opaque data of a reasoning item that must be echoed back."""
+    return {"id": item.get("id"), "encrypted_content": item.get("encrypted_content")}
+
+
+def reasoning_summary(item: dict[str, Any]) -> str:
+    """Summary (or, for open-weight models, reasoning) text of a reasoning item."""
+    texts = [s.get("text", "") for s in item.get("summary") or () if isinstance(s, dict)]
+    if not any(texts):
+        texts = [c.get("text", "") for c in item.get("content") or () if isinstance(c, dict)]
+    return "\n\n".join(t for t in texts if t)
+
+
+def parse_response(data: Any, *, provider: str, warnings: list[CallWarning] | None = None) -> ChatResponse:
+    """Map a parsed ``response`` object."""
+    if not isinstance(data, dict) or data.get("object") not in (None, "response"):
+        raise ProviderResponseError("body is not a Responses API response", provider=provider, raw=str(data)[:500])
+    if data.get("status") == "failed":
+        raise stream_error({"error": data.get("error") or {"message": "the response failed"}}, provider)
+    parts: list[Any] = []
+    warns = list(warnings or ())
+    refused = False
+    calls = 0
+    for item in data.get("output") or ():
+        t = item.get("type")
+        if t == "message":
+            for c in item.get("content") or ():
+                ct = c.get("type")
+                if ct == "output_text" and c.get("text"):
+                    parts.append(TextPart.model_construct(type="text", text=c["text"]))
+                elif ct == "refusal" and c.get("refusal"):
+                    refused = True
+                    parts.append(TextPart.model_construct(type="text", text=c["refusal"]))
+        elif t == "reasoning":
+            parts.append(ReasoningPart.model_construct(
+                type="reasoning", text=reasoning_summary(item), signature=None, redacted=False,
+                data=reasoning_data(item), provider=provider,
+            ))
+        elif t == "function_call":
+            raw = item.get("arguments") or ""
+            calls += 1
+            parts.append(ToolCallPart.model_construct(
+                type="tool_call", id=item.get("call_id") or item.get("id") or f"call_{calls}",
+                name=item.get("name") or "", arguments=parse_tool_arguments(raw), raw_arguments=raw,
+            ))
+    finish, raw_finish = finish_of(data, calls > 0)
+    if refused:
+        warns.append(refusal_warning())
+        finish = "content_filter"
+    return ChatResponse.model_construct(
+        id=data.get("id"),
+        model=data.get("model"),
+        provider=provider,
+        message=Message.model_construct(role="assistant", content=parts),
+        finish_reason=finish,
+        raw_finish_reason=raw_finish,
+        usage=map_usage(data.get("usage")),
+        warnings=warns,
+        provider_metadata={},
+        parsed=None,
+        raw=data,
+    )

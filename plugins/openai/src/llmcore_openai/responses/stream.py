@@ -1,0 +1,197 @@
+"""Responses API SSE events → llmcore stream events.
+
+Events used (each SSE ``data`` is a JSON object with a ``type``):
+
+* ``response.created`` → :class:`ResponseMetadata`;
+* ``response.output_text.delta`` → text; ``response.refusal.delta`` → text
+  (then a ``refusal`` warning and finish ``content_filter``);
+* ``response.reasoning_summary_text.delta`` / ``response.reasoning_text.delta``
+  → reasoning text (summary parts of one item are separated by a blank line,
+  as in the non-streamed response); ``response.output_item.done`` of a
+  ``reasoning`` item → a reasoning delta carrying the item's ``id`` and
+  ``encrypted_content`` (:attr:`ReasoningDelta.data`);
+* ``response.output_item.added`` (``function_call``) and
+  ``response.function_call_arguments.delta`` → tool-call deltas keyed by
+  ``output_index``; ``response.output_item.done`` → the complete call;
+* ``response.completed`` / ``response.incomplete`` → usage and finish;
+* ``response.failed`` and ``error`` → the typed error is raised.
+
+Everything else (``in_progress``, ``content_part.*``, built-in tool events) is
+ignored. A stream that ends without a terminal event was cut off:
+:class:`~llmcore.errors.ProviderResponseError`.
+"""
+
+from __future__ import annotations
+
+import json
+from collections.abc import AsyncIterable, AsyncIterator
+from typing import Any
+
+from llmcore.errors import ProviderResponseError
+from llmcore.events import (
+    Finish,
+    ReasoningDelta,
+    ResponseMetadata,
+    StreamEvent,
+    TextDelta,
+    ToolCall,
+    ToolCallDelta,
+    UsageEvent,
+    WarningEvent,
+    parse_tool_arguments,
+)
+from llmcore.http.sse import SSEDecoder
+from llmcore.types import CallWarning
+
+from ..chat.errors import stream_error
+from ..chat.response import refusal_warning
+from .response import finish_of, map_usage, reasoning_data
+
+__all__ = ["ResponsesStreamDecoder", "aiter_events"]
+
+
+class ResponsesStreamDecoder:
+    """Turns parsed Responses API stream events into llmcore events."""
+
+    __slots__ = ("_calls", "_final", "_refused", "_started", "_summary_at", "_tool_calls_seen", "_warnings", "provider")
+
+    def __init__(self, provider: str, warnings: list[CallWarning] | None = None) -> None:
+        self.provider = provider
+        self._warnings = list(warnings or ())
+        self._started = False
+        self._calls: dict[int, list[Any]] = {}  # output_index -> [call_id, name, [arg pieces]]
+        self._final: dict[str, Any] | None = None
+        self._refused = False
+        self._summary_at: tuple[Any, Any] | None = None  # (item, summary_index) of the last reasoning text
+        self._tool_calls_seen = False
+
+    @property
+    def done(self) -> bool:
+        """A terminal event (``response.completed``/``incomplete``) was seen."""
+        return self._final is not None
+
+    def _start(self, resp: dict[str, Any], out: list[StreamEvent]) -> None:
+        self._started = True
+        out.append(ResponseMetadata(id=resp.get("id"), model=resp.get("model")))
+        for w in self._warnings:
+            out.append(WarningEvent(w))
+
+    def feed_data(self, data: str) -> list[StreamEvent]:
+        """Feed one SSE ``data`` payload."""
+        if data == "[DONE]":
+            return []
+        try:
+            ev = json.loads(data)
+        except ValueError:
+            raise ProviderResponseError("stream event is not JSON", provider=self.provider, raw=data[:500]) from None
+        return self.feed(ev)
+
+    def feed(self, ev: Any) -> list[StreamEvent]:
+        """Feed one parsed event; returns the llmcore events it produces."""
+        out: list[StreamEvent] = []
+        if not isinstance(ev, dict):
+            return out
+        t = ev.get("type")
+        if t == "response.output_text.delta":
+            if ev.get("delta"):
+                out.append(TextDelta(ev["delta"]))
+        elif t in ("response.reasoning_summary_text.delta", "response.reasoning_text.delta"):
+            d = ev.get("delta")
+            if d:
+                at = (ev.get("item_id"), ev.get("summary_index", ev.get("content_index")))
+                sep = "\n\n" if self._summary_at is not None and self._summary_at[0] == at[0] and (
+                    self._summary_at[1] != at[1]) else ""
+                self._summary_at = at
+                out.append(ReasoningDelta(text=sep + d))
+        elif t == "response.function_call_arguments.delta":
+            idx = ev.get("output_index", 0)
+            call = self._calls.get(idx)
+            d = ev.get("delta") or ""
+            if call is not None and d:
+                call[2].append(d)
+                out.append(ToolCallDelta(index=idx, arguments_delta=d))
+        elif t == "response.output_item.added":
+            item = ev.get("item") or {}
+            if item.get("type") == "function_call":
+                idx = ev.get("output_index", len(self._calls))
+                first = item.get("arguments") or ""
+                call_id, name = item.get("call_id") or item.get("id"), item.get("name") or ""
+                self._calls[idx] = [call_id, name, [first] if first else []]
+                out.append(ToolCallDelta(index=idx, id=call_id, name=name, arguments_delta=first))
+        elif t == "response.output_item.done":
+            self._item_done(ev, out)
+        elif t == "response.refusal.delta":
+            if ev.get("delta"):
+                self._refused = True
+                out.append(TextDelta(ev["delta"]))
+        elif t == "response.created":
+            if not self._started:
+                self._start(ev.get("response") or {}, out)
+        elif t in ("response.completed", "response.incomplete"):
+            self._final = ev.get("response") or {}
+        elif t == "response.failed":
+            resp = ev.get("response") or {}
+            raise stream_error({"error": resp.get("error") or {"message": "the response failed"}}, self.provider)
+        elif t == "error":
+            raise stream_error(ev, self.provider)
+        if out and not self._started:  # content before response.created (not seen in practice)
+            head: list[StreamEvent] = []
+            self._start({}, head)
+            out = head + out
+        return out
+
+    def _item_done(self, ev: dict[str, Any], out: list[StreamEvent]) -> None:
+        item = ev.get("item") or {}
+        it = item.get("type")
+        if it == "reasoning":
+            out.append(ReasoningDelta(text="", data=reasoning_data(item)))
+            self._summary_at = None
+        elif it == "function_call":
+            idx = ev.get("output_index", 0)
+            call = self._calls.pop(idx, None)
+            if call is None:
+                call = [item.get("call_id") or item.get("id"), item.get("name") or "", []]
+                out.append(ToolCallDelta(index=idx, id=call[0], name=call[1]))
+            acc = "".join(call[2])
+            final = item.get("arguments")
+            if not isinstance(final, str):
+                final = acc
+            if final != acc and final.startswith(acc):
+                out.append(ToolCallDelta(index=idx, arguments_delta=final[len(acc):]))
+            out.append(ToolCall(
+                id=item.get("call_id") or call[0] or f"call_{idx}", name=item.get("name") or call[1],
+                arguments=parse_tool_arguments(final), raw_arguments=final, index=idx,
+            ))
+            self._tool_calls_seen = True
+
+    def close(self) -> list[StreamEvent]:
+        """End of stream: usage, warnings and ``Finish``."""
+        if self._final is None:
+            raise ProviderResponseError("the stream ended before the response was finished", provider=self.provider)
+        out: list[StreamEvent] = []
+        if not self._started:
+            self._start(self._final, out)
+        has_calls = any((o or {}).get("type") == "function_call" for o in self._final.get("output") or ())
+        finish, raw = finish_of(self._final, has_calls or self._tool_calls_seen)
+        if self._final.get("usage") is not None:
+            out.append(UsageEvent(map_usage(self._final["usage"])))
+        if self._refused:
+            out.append(WarningEvent(refusal_warning()))
+            finish = "content_filter"
+        out.append(Finish(finish, raw))
+        return out
+
+
+async def aiter_events(chunks: AsyncIterable[bytes], decoder: ResponsesStreamDecoder) -> AsyncIterator[StreamEvent]:
+    """Decode an SSE byte stream with ``decoder``."""
+    sse = SSEDecoder()
+    feed_data = decoder.feed_data
+    async for chunk in chunks:
+        for ev in sse.feed(chunk):
+            for out in feed_data(ev.data):
+                yield out
+    for ev in sse.flush():
+        for out in feed_data(ev.data):
+            yield out
+    for out in decoder.close():
+        yield out
