@@ -286,7 +286,8 @@ WEB_SEARCH_STREAM = Case(
     {"model": "claude-sonnet-4-0", "max_tokens": 4096, "system": "You are a helpful assistant.\n\n",
      "messages": ["Give me the top 3 news in the world today."],
      "provider_options": {"anthropic": {"tool_choice": {"type": "auto"},
-                                        "tools": [{"name": "web_search", "type": "web_search_20250305"}]}}},
+                                        "tools": [{"allowed_domains": None, "blocked_domains": None, "name": "web_search",
+                                                   "type": "web_search_20250305", "user_location": None}]}}},
     stream=True, expect_finish="stop",
 )
 COUNT_TOKENS_SYSTEM = Case(
