@@ -1,0 +1,82 @@
+"""Workers AI SSE stream → llmcore stream events.
+
+With ``"stream": true`` a text generation model answers ``text/event-stream``
+(https://developers.cloudflare.com/workers-ai/get-started/streaming/)::
+
+    data: {"response":"New"}
+
+    data: {"response":" York","usage":{...}}     # usage, when sent, rides on a chunk
+
+    data: [DONE]
+
+Each ``data`` line is parsed once. ``usage`` may arrive on any chunk (the
+last one wins) and is emitted once, before the single ``Finish``. A stream
+that ends without ``[DONE]`` was cut off: :class:`ProviderResponseError`.
+A chunk that is a failed envelope (``success: false``) raises the typed error.
+Models served in the OpenAI chunk shape (``choices[0].delta.content``) are
+read too.
+"""
+
+from __future__ import annotations
+
+import json
+from collections.abc import AsyncIterable, AsyncIterator, Mapping
+from typing import Any
+
+from llmcore.errors import ProviderResponseError
+from llmcore.events import Finish, StreamEvent, TextDelta, UsageEvent, WarningEvent
+from llmcore.http.sse import aiter_sse
+from llmcore.types import CallWarning, Usage
+
+from .errors import envelope_error
+from .response import finish_reason, parse_usage
+
+__all__ = ["decode_stream"]
+
+
+async def decode_stream(
+    chunks: AsyncIterable[bytes],
+    *,
+    provider: str,
+    headers: Mapping[str, str],
+    max_tokens: int | None = None,
+    warnings: list[CallWarning] | None = None,
+) -> AsyncIterator[StreamEvent]:
+    """Decode the SSE bytes of one ``ai/run`` stream."""
+    for w in warnings or ():
+        yield WarningEvent(w)
+    usage: Usage | None = None
+    raw_finish: str | None = None
+    done = False
+    async for sse in aiter_sse(chunks):
+        data = sse.data
+        if data == "[DONE]":
+            done = True
+            break
+        try:
+            chunk: Any = json.loads(data)
+        except ValueError:
+            raise ProviderResponseError("stream chunk is not JSON", provider=provider, raw=data[:500]) from None
+        if not isinstance(chunk, dict):
+            raise ProviderResponseError("stream chunk is not a JSON object", provider=provider, raw=data[:500])
+        if chunk.get("success") is False:
+            raise envelope_error(chunk, headers, provider)
+        text = chunk.get("response")
+        if text is None:
+            choices = chunk.get("choices")
+            if isinstance(choices, list) and choices and isinstance(choices[0], dict):
+                delta = choices[0].get("delta")
+                text = delta.get("content") if isinstance(delta, dict) else None
+                raw_finish = choices[0].get("finish_reason") or raw_finish
+        if text:
+            yield TextDelta(text if isinstance(text, str) else json.dumps(text))
+        if chunk.get("usage"):
+            usage = parse_usage(chunk["usage"])
+        if chunk.get("finish_reason"):
+            raw_finish = str(chunk["finish_reason"])
+    if not done:
+        raise ProviderResponseError("the stream ended before data: [DONE]", provider=provider)
+    if usage is not None:
+        yield UsageEvent(usage)
+    reason, raw = finish_reason(raw_finish, tool_calls=False, usage=usage or Usage(), max_tokens=max_tokens)
+    yield Finish(reason, raw)
