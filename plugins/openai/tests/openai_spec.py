@@ -5,6 +5,13 @@ The spec is ``<shared>/api-specs/openai/openapi.yaml`` where ``<shared>`` is
 process (libyaml's CSafeLoader) and ``$ref``s are resolved with the
 ``referencing`` library (the spec is OpenAPI 3.1, i.e. JSON Schema 2020-12).
 
+OpenAPI's ``oneOf`` + ``discriminator`` means "the branch the discriminator
+names"; JSON Schema's ``oneOf`` means "exactly one branch matches", which
+wrongly fails when branches overlap (a user message with a content list is
+both an ``EasyInputMessage`` and an ``InputMessage``). So a ``oneOf`` that has
+a ``discriminator`` is checked as "at least one branch matches"; every other
+keyword keeps its JSON Schema meaning.
+
 Endpoint → schema: ``…/chat/completions`` → ``CreateChatCompletionRequest``,
 ``…/responses`` → ``CreateResponse``, ``…/responses/input_tokens`` →
 ``TokenCountsBody``.
@@ -56,11 +63,22 @@ def _registry() -> Any:
     return Registry().with_resource(_URN, Resource(contents=doc, specification=DRAFT202012))
 
 
+@functools.lru_cache(maxsize=1)
+def _validator_class() -> Any:
+    from jsonschema import Draft202012Validator, validators
+
+    anyOf, oneOf = Draft202012Validator.VALIDATORS["anyOf"], Draft202012Validator.VALIDATORS["oneOf"]
+
+    def one_of(validator: Any, subschemas: Any, instance: Any, schema: Any) -> Any:
+        rule = anyOf if isinstance(schema, dict) and "discriminator" in schema else oneOf
+        yield from rule(validator, subschemas, instance, schema)
+
+    return validators.extend(Draft202012Validator, {"oneOf": one_of})
+
+
 @functools.lru_cache(maxsize=8)
 def _validator(schema_name: str) -> Any:
-    from jsonschema import Draft202012Validator
-
-    return Draft202012Validator({"$ref": f"{_URN}#/components/schemas/{schema_name}"}, registry=_registry())
+    return _validator_class()({"$ref": f"{_URN}#/components/schemas/{schema_name}"}, registry=_registry())
 
 
 def schema_for(path: str) -> str | None:
