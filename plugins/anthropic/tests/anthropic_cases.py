@@ -52,6 +52,33 @@ def recorded_text(cassette: str, interaction: int, message: int, block: int = 0)
     return content if isinstance(content, str) else content[block]["text"]
 
 
+def recorded_turn(cassette: str, interaction: int, message: int) -> dict[str, Any]:
+    """Message ``message`` of a recorded request as an llmcore message dict: an
+    assistant turn (text, tool_use, thinking, redacted_thinking blocks, the
+    reasoning stamped as Anthropic's) or a user turn of tool results (a ``tool``
+    message)."""
+    m = recorded_body(cassette, interaction)["messages"][message]
+    parts: list[dict[str, Any]] = []
+    for b in m["content"]:
+        t = b["type"]
+        if t == "text":
+            parts.append({"type": "text", "text": b["text"]})
+        elif t == "tool_use":
+            parts.append({"type": "tool_call", "id": b["id"], "name": b["name"], "arguments": b["input"]})
+        elif t == "thinking":
+            parts.append({"type": "reasoning", "text": b["thinking"], "signature": b["signature"],
+                          "provider": "anthropic"})
+        elif t == "redacted_thinking":
+            parts.append({"type": "reasoning", "redacted": True, "data": b["data"], "provider": "anthropic"})
+        elif t == "tool_result":
+            parts.append({"type": "tool_result", "tool_call_id": b["tool_use_id"], "content": b["content"],
+                          "is_error": b.get("is_error", False)})
+        else:
+            raise ValueError(f"no llmcore part for a recorded {t!r} block")
+    role = "tool" if parts and all(p["type"] == "tool_result" for p in parts) else m["role"]
+    return {"role": role, "content": parts}
+
+
 # -- tools and schemas used by the recordings ------------------------------------------
 
 WEATHER_TOOL = {
@@ -290,6 +317,36 @@ WEB_SEARCH_STREAM = Case(
                                                    "type": "web_search_20250305", "user_location": None}]}}},
     stream=True, expect_finish="stop",
 )
+REASONING_FOLLOW_UP = Case(  # the signed thinking block of turn 1 goes back in turn 2
+    "pydantic-ai__test_anthropic_model_thinking_part.yaml",
+    {"model": "claude-sonnet-4-5", "max_tokens": 4096, "reasoning_effort": "minimal",
+     "messages": [STREET, recorded_turn("pydantic-ai__test_anthropic_model_thinking_part.yaml", 1, 1),
+                  recorded_text("pydantic-ai__test_anthropic_model_thinking_part.yaml", 1, 2)]},
+    interaction=1, expect_finish="stop",
+)
+TOOL_WITH_THINKING_FOLLOW_UP = Case(
+    "pydantic-ai__test_anthropic_tool_with_thinking.yaml",
+    {"model": "claude-sonnet-4-0", "max_tokens": 4096, "tools": [COUNTRY_TOOL], "tool_choice": "auto",
+     "messages": ["What is the largest city in the user country?",
+                  recorded_turn("pydantic-ai__test_anthropic_tool_with_thinking.yaml", 1, 1),
+                  recorded_turn("pydantic-ai__test_anthropic_tool_with_thinking.yaml", 1, 2)],
+     "provider_options": {"anthropic": {"thinking": {"type": "enabled", "budget_tokens": 3000}}}},
+    interaction=1, expect_text="Mexico City", expect_finish="stop",
+)
+PARALLEL_TOOLS_ROUND_TRIP = Case(  # four tool results in one user turn
+    "pydantic-ai__test_multiple_parallel_tool_calls.yaml",
+    {**PARALLEL_TOOLS.request,
+     "messages": [PARALLEL_TOOLS.request["messages"][0],
+                  recorded_turn("pydantic-ai__test_multiple_parallel_tool_calls.yaml", 1, 1),
+                  recorded_turn("pydantic-ai__test_multiple_parallel_tool_calls.yaml", 1, 2)]},
+    interaction=1, expect_text="Daisy", expect_finish="stop",
+)
+PARALLEL_TOOLS_STREAM = Case(  # two streamed tool_use blocks
+    "llm-anthropic__test_tools.yaml",
+    {"model": "claude-haiku-4-5-20251001", "messages": ["Two names for a pet pelican"], "tools": [PELICAN_TOOL],
+     "max_tokens": 8192, "temperature": 1.0},
+    stream=True, expect_tool="pelican_name_generator", expect_finish="tool_calls",
+)
 COUNT_TOKENS_SYSTEM = Case(
     "ellmer__anthropic-count-tokens.yaml",
     {"model": "claude-sonnet-5", "system": "Answer succinctly", "messages": ["What's the current date?"]},
@@ -313,6 +370,8 @@ SCENARIOS: dict[str, Case] = {
     "structured_by_tool": STRUCTURED_BY_TOOL, "structured_chat": STRUCTURED_CHAT, "opus_schema": OPUS_SCHEMA,
     "tool_with_thinking": TOOL_WITH_THINKING, "cached_prompt": CACHED_PROMPT, "ellmer_tool": ELLMER_TOOL,
     "code_execution_stream": CODE_EXECUTION_STREAM, "web_search_stream": WEB_SEARCH_STREAM,
+    "reasoning_follow_up": REASONING_FOLLOW_UP, "tool_with_thinking_follow_up": TOOL_WITH_THINKING_FOLLOW_UP,
+    "parallel_tools_round_trip": PARALLEL_TOOLS_ROUND_TRIP, "parallel_tools_stream": PARALLEL_TOOLS_STREAM,
 }
 COUNT_TOKENS_SCENARIOS: dict[str, Case] = {
     "count_tokens": COUNT_TOKENS, "count_tokens_system": COUNT_TOKENS_SYSTEM,
@@ -344,6 +403,11 @@ ERRORS: dict[str, ErrorCase] = {
         {"model": "this-model-does-not-exist-12345", "max_tokens": 16000,
          "messages": ["This should fail with NotFoundError"]},
         stream=True, error=E.NotFoundError, status_code=404,
+    ),
+    "not_found_typo": ErrorCase(
+        "pydantic-ai__test_model_name_suggestion_anthropic_.yaml",
+        {"model": "claude-sonet-4-5", "max_tokens": 4096, "messages": ["hello"]},
+        error=E.NotFoundError, status_code=404,
     ),
     "invalid_request": ErrorCase(  # a real 400 that is NOT a context-length error
         "pydantic-ai__test_anthropic_explicit_effort_xhigh_unsupported_model_errors.yaml",
