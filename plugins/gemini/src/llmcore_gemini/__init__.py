@@ -1,0 +1,39 @@
+"""llmcore plugin for the Google Gemini API (``generativelanguage.googleapis.com``).
+
+Tiny on purpose: discovery imports this module for ``llmcore providers list``,
+so it only declares the provider. The codec (also used by ``llmcore-vertexai``)
+lives in the other modules of this package and is imported when a model is used.
+"""
+
+from __future__ import annotations
+
+from llmcore.hookspecs import hookimpl
+from llmcore.spec import Capabilities, ProviderSpec
+
+__all__ = ["SPEC", "llmcore_providers"]
+
+SPEC = ProviderSpec(
+    name="gemini",
+    factory="llmcore_gemini.provider:GeminiProvider",
+    distribution="llmcore-gemini",
+    description="Google Gemini and Gemma models via the Gemini API",
+    env_keys=("GEMINI_API_KEY", "GOOGLE_API_KEY"),
+    base_url="https://generativelanguage.googleapis.com/v1beta",
+    base_url_env="GEMINI_BASE_URL",
+    model_prefixes=("gemini-", "gemma-"),
+    capabilities=Capabilities(
+        streaming=True,
+        tools=True,
+        vision=False,  # images are sent (inlineData/fileData), but no recording with an image exists yet
+        reasoning=True,
+        structured_output=("json_schema",),
+        count_tokens="api",
+    ),
+    docs_url="https://ai.google.dev/api/generate-content",
+)
+
+
+@hookimpl
+def llmcore_providers() -> list[ProviderSpec]:
+    """The Gemini provider."""
+    return [SPEC]

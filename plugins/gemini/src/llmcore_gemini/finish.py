@@ -1,0 +1,63 @@
+"""Gemini ``finishReason`` / ``promptFeedback.blockReason`` → llmcore finish reasons.
+
+* ``STOP`` → ``stop``, or ``tool_calls`` when the response holds function
+  calls (Gemini says ``STOP`` for both);
+* ``MAX_TOKENS`` → ``length``;
+* safety and policy stops (``SAFETY``, ``RECITATION``, ``BLOCKLIST``,
+  ``PROHIBITED_CONTENT``, ``SPII``, ``IMAGE_SAFETY``, …) and any prompt
+  ``blockReason`` → ``content_filter``;
+* failed tool use (``MALFORMED_FUNCTION_CALL``, ``UNEXPECTED_TOOL_CALL``,
+  ``TOO_MANY_TOOL_CALLS``, ``MISSING_THOUGHT_SIGNATURE``,
+  ``MALFORMED_RESPONSE``) → ``error``;
+* everything else (``OTHER``, ``LANGUAGE``, ``NO_IMAGE``, unknown values) → ``other``.
+
+The raw value is always kept next to the unified one.
+"""
+
+from __future__ import annotations
+
+from llmcore.types import FinishReason
+
+__all__ = ["CONTENT_FILTER_REASONS", "map_finish_reason"]
+
+CONTENT_FILTER_REASONS = frozenset(
+    {
+        "SAFETY",
+        "RECITATION",
+        "BLOCKLIST",
+        "PROHIBITED_CONTENT",
+        "SPII",
+        "IMAGE_SAFETY",
+        "IMAGE_PROHIBITED_CONTENT",
+        "IMAGE_RECITATION",
+    }
+)
+_ERROR_REASONS = frozenset(
+    {
+        "MALFORMED_FUNCTION_CALL",
+        "UNEXPECTED_TOOL_CALL",
+        "TOO_MANY_TOOL_CALLS",
+        "MISSING_THOUGHT_SIGNATURE",
+        "MALFORMED_RESPONSE",
+    }
+)
+
+
+def map_finish_reason(raw: str | None, *, has_tool_calls: bool = False, blocked: bool = False) -> FinishReason:
+    """The unified reason for a candidate's ``finishReason`` (``raw``).
+
+    ``blocked`` means the prompt itself was blocked (``promptFeedback.blockReason``).
+    """
+    if blocked:
+        return "content_filter"
+    if raw == "STOP":
+        return "tool_calls" if has_tool_calls else "stop"
+    if raw == "MAX_TOKENS":
+        return "length"
+    if raw in CONTENT_FILTER_REASONS:
+        return "content_filter"
+    if raw in _ERROR_REASONS:
+        return "error"
+    if raw is None and has_tool_calls:
+        return "tool_calls"
+    return "other"

@@ -1,0 +1,169 @@
+"""Gemini ``GenerateContentResponse`` (one response, or one stream chunk) → llmcore events.
+
+A :class:`ResponseMapper` is fed every chunk of one response (a non-streamed
+response is a single chunk) and yields :mod:`llmcore.events`; ``chat`` folds
+them with :class:`~llmcore.events.StreamAccumulator`, so ``chat`` and
+``stream_chat`` build the same message by construction.
+
+Parts of ``candidates[0].content``:
+
+* ``{"text", "thought": true}`` → :class:`ReasoningDelta` (its
+  ``thoughtSignature``, if any, on the same delta);
+* ``{"text"}`` → :class:`TextDelta`;
+* ``{"functionCall": {"name", "args", "id"?}}`` → one :class:`ToolCallDelta`
+  with the whole arguments, then :class:`ToolCall`. Gemini often sends no call
+  id: we then generate a stable one, ``call_<responseId>_<n>`` (``n`` counts
+  the calls of the response), so a replay gives the same ids.
+
+**Thought signatures.** Gemini attaches ``thoughtSignature`` to the part it
+belongs to, which may be a thought, a ``functionCall``, a text part, or an
+empty text part of its own. It must go back on that same part next turn
+(Gemini 3 rejects a function call without its signature). A signature on a
+thought part rides on that :class:`ReasoningPart` (``signature``). A
+signature on any other part becomes a :class:`ReasoningPart` with empty text,
+placed right *after* the part it belongs to, with
+``data={"thought_signature_on": "previous_part"}``; a signature on an empty
+text part gets ``data={"thought_signature_on": "empty_text"}``. The request
+codec (:mod:`llmcore_gemini.request`) puts each back where it came from.
+Reasoning parts are stamped with the provider name (``gemini`` or
+``vertexai``) by the accumulator; signatures are only sent back to it.
+
+Parts llmcore has no event for (``inlineData`` output, ``executableCode``,
+``codeExecutionResult``) produce one :class:`WarningEvent` each kind. A
+``promptFeedback.blockReason`` (the prompt was blocked, no candidates) and
+safety finish reasons finish with ``content_filter``. An ``{"error": ...}``
+chunk raises the typed error.
+"""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Mapping
+from typing import Any
+
+from llmcore.errors import ProviderResponseError
+from llmcore.events import (
+    Finish,
+    ReasoningDelta,
+    ResponseMetadata,
+    StreamEvent,
+    TextDelta,
+    ToolCall,
+    ToolCallDelta,
+    UsageEvent,
+    WarningEvent,
+)
+from llmcore.types import CallWarning
+
+from .errors import error_from_status_body
+from .finish import map_finish_reason
+from .usage import map_usage
+
+__all__ = ["ResponseMapper", "SIGNATURE_ON_EMPTY_TEXT", "SIGNATURE_ON_PREVIOUS_PART"]
+
+SIGNATURE_ON_PREVIOUS_PART = {"thought_signature_on": "previous_part"}
+SIGNATURE_ON_EMPTY_TEXT = {"thought_signature_on": "empty_text"}
+_UNREPRESENTED = ("inlineData", "fileData", "executableCode", "codeExecutionResult", "toolCall", "toolResponse")
+
+
+class ResponseMapper:
+    """Stateful mapper for the chunks of one response."""
+
+    __slots__ = (
+        "_block_reason", "_calls", "_finish_raw", "_model", "_provider", "_started", "_usage", "_warned", "id",
+    )
+
+    def __init__(self, provider: str, model: str | None = None) -> None:
+        self._provider = provider
+        self._model = model
+        self._started = False
+        self._calls = 0
+        self._finish_raw: str | None = None
+        self._block_reason: str | None = None
+        self._usage: Any = None
+        self._warned: set[str] = set()
+        self.id: str | None = None
+
+    def feed(self, chunk: Mapping[str, Any]) -> list[StreamEvent]:
+        """Events for one chunk (usage and finish are held for :meth:`end`)."""
+        if not isinstance(chunk, Mapping):
+            raise ProviderResponseError(
+                "a response chunk is not a JSON object", provider=self._provider, raw=str(chunk)[:500]
+            )
+        err = chunk.get("error")
+        if isinstance(err, Mapping):
+            code = err.get("code")
+            status = code if isinstance(code, int) else 500
+            raise error_from_status_body(self._provider, status, json.dumps({"error": err}))
+        out: list[StreamEvent] = []
+        if not self._started:
+            self._started = True
+            self.id = chunk.get("responseId")
+            out.append(ResponseMetadata(id=self.id, model=chunk.get("modelVersion") or self._model))
+        usage = chunk.get("usageMetadata")
+        if usage:
+            self._usage = usage
+        feedback = chunk.get("promptFeedback")
+        if isinstance(feedback, Mapping) and feedback.get("blockReason"):
+            self._block_reason = str(feedback["blockReason"])
+        candidates = chunk.get("candidates")
+        if not candidates:
+            return out
+        cand = candidates[0]
+        if cand.get("finishReason"):
+            self._finish_raw = cand["finishReason"]
+        content = cand.get("content")
+        parts = content.get("parts") if isinstance(content, Mapping) else None
+        if not parts:
+            return out
+        for part in parts:
+            sig = part.get("thoughtSignature")
+            if "functionCall" in part:
+                out.extend(self._call(part["functionCall"]))
+                if sig:
+                    out.append(ReasoningDelta(signature=sig, data=dict(SIGNATURE_ON_PREVIOUS_PART)))
+            elif "text" in part:
+                text = part["text"]
+                if part.get("thought"):
+                    out.append(ReasoningDelta(text=text, signature=sig))
+                elif text:
+                    out.append(TextDelta(text))
+                    if sig:
+                        out.append(ReasoningDelta(signature=sig, data=dict(SIGNATURE_ON_PREVIOUS_PART)))
+                elif sig:
+                    out.append(ReasoningDelta(signature=sig, data=dict(SIGNATURE_ON_EMPTY_TEXT)))
+            else:
+                kind = next((k for k in _UNREPRESENTED if k in part), None) or ",".join(sorted(part)) or "empty"
+                if kind not in self._warned:
+                    self._warned.add(kind)
+                    detail = f"the response contained a {kind} part, which llmcore does not represent; it was dropped"
+                    out.append(WarningEvent(CallWarning.model_construct(feature=f"output.{kind}", detail=detail)))
+        return out
+
+    def _call(self, fc: Mapping[str, Any]) -> list[StreamEvent]:
+        index = self._calls
+        self._calls += 1
+        call_id = fc.get("id") or f"call_{self.id or 'gemini'}_{index}"
+        args = fc.get("args") or {}
+        raw = json.dumps(args, separators=(",", ":"), ensure_ascii=False)
+        name = fc.get("name") or ""
+        return [
+            ToolCallDelta(index=index, id=call_id, name=name, arguments_delta=raw),
+            ToolCall(id=call_id, name=name, arguments=dict(args), raw_arguments=raw, index=index),
+        ]
+
+    @property
+    def finished(self) -> bool:
+        """True once a finish reason or a prompt block has been seen."""
+        return self._finish_raw is not None or self._block_reason is not None
+
+    def end(self) -> list[StreamEvent]:
+        """The closing events: usage (once, from the last ``usageMetadata``) and :class:`Finish`."""
+        out: list[StreamEvent] = []
+        usage = map_usage(self._usage)
+        if usage is not None:
+            out.append(UsageEvent(usage))
+        blocked = self._block_reason is not None and self._finish_raw is None
+        raw = self._block_reason if blocked else self._finish_raw
+        out.append(Finish(map_finish_reason(raw, has_tool_calls=self._calls > 0, blocked=blocked), raw))
+        return out
