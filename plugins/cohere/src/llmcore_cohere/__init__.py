@@ -1,0 +1,39 @@
+"""llmcore plugin for Cohere's v2 Chat API (Command models).
+
+Tiny on purpose: discovery imports this module for ``llmcore providers list``,
+so it only declares the provider. The codec lives in
+:mod:`llmcore_cohere.provider` and is imported when a model is used.
+"""
+
+from __future__ import annotations
+
+from llmcore.hookspecs import hookimpl
+from llmcore.spec import Capabilities, ProviderSpec
+
+__all__ = ["SPEC", "llmcore_providers"]
+
+SPEC = ProviderSpec(
+    name="cohere",
+    factory="llmcore_cohere.provider:CohereProvider",
+    distribution="llmcore-cohere",
+    description="Cohere Command models via the v2 Chat API",
+    env_keys=("CO_API_KEY", "COHERE_API_KEY"),
+    base_url="https://api.cohere.com",
+    base_url_env="CO_API_URL",
+    model_prefixes=("command-", "c4ai-"),
+    capabilities=Capabilities(
+        streaming=True,
+        tools=True,
+        vision=False,  # images are sent (image_url parts), but no recording proves it yet
+        reasoning=True,
+        structured_output=("json_schema",),
+        count_tokens="api",
+    ),
+    docs_url="https://docs.cohere.com/v2/reference/chat",
+)
+
+
+@hookimpl
+def llmcore_providers() -> list[ProviderSpec]:
+    """The Cohere provider."""
+    return [SPEC]

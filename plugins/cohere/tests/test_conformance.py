@@ -1,0 +1,55 @@
+"""The llmcore conformance kit on Cohere's recordings (see ``cassettes/SOURCES.md``).
+
+Every claimed capability has a case: streaming, tools (call, streamed call,
+round trip), reasoning (``thinking`` content of command-a-reasoning),
+structured output (``response_format`` json_object with a schema) and
+``count_tokens`` by ``/v1/tokenize``. Errors: 401 and the 400 "too many tokens"
+are real recordings; 404, 429 and 500 on ``/v2/chat`` are authored from
+Cohere's error reference (no recording exists).
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Any
+
+import cohere_cases as C
+from llmcore import errors as E
+from llmcore.testing import ErrorCase, ProviderConformance
+from spec_validation import validate_chat_request
+
+
+def _err(cassette: str, request: dict[str, Any], error: type[Exception], status: int) -> ErrorCase:
+    return ErrorCase(cassette, request, error=error, status_code=status)
+
+
+_HELLO = {"model": "command-a-03-2025", "messages": ["Hello"]}
+
+
+class TestCohereConformance(ProviderConformance):
+    provider = "cohere"
+    cassette_dir = Path(__file__).parent / "cassettes"
+
+    chat_case = C.CHAT
+    stream_case = C.STREAM
+    system_prompt_case = C.SYSTEM
+    multi_turn_case = C.REASONING
+    tool_call_case = C.TOOL_CALL
+    tool_call_stream_case = C.TOOL_CALL_STREAM
+    tool_round_trip_case = C.TOOL_ROUND_TRIP
+    structured_case = C.STRUCTURED
+    reasoning_case = C.REASONING
+    count_tokens_case = C.COUNT_TOKENS
+    error_cases = {
+        "auth": _err(C.RB_AUTH, _HELLO, E.AuthenticationError, 401),
+        "not_found": _err(C.AUTH_404, {"model": "command-does-not-exist", "messages": ["Hello"]},
+                          E.NotFoundError, 404),
+        "rate_limit": _err(C.AUTH_429, _HELLO, E.RateLimitError, 429),
+        "context_length": ErrorCase(C.RB_CONTEXT, C._from_recording(C.RB_CONTEXT).request,
+                                    error=E.ContextWindowExceededError, status_code=400),
+        "server": _err(C.AUTH_500, _HELLO, E.ProviderServerError, 500),
+    }
+
+    def validate_request(self, request: Any) -> None:
+        if request.url.path == "/v2/chat":
+            validate_chat_request(request)
