@@ -360,6 +360,19 @@ def test_import_vcrpy_gzip_binary() -> None:
 
 
 @needs_upstream
+def test_import_vcrpy_legacy_httpx_layout() -> None:
+    """vcrpy's older httpx stubs stored ``status_code`` and ``content`` (decoded
+    text, a stale ``Content-Encoding: gzip`` kept)."""
+    src = UPSTREAM / "replicate" / "replicate-python" / "predictions-get.yaml"
+    original = _upstream_yaml(src)["interactions"][0]["response"]
+    assert "status_code" in original and "content" in original
+    response = load_upstream(src)["interactions"][0]["response"]
+    assert response["status"] == {"code": 200, "message": "OK"}
+    assert response["body"]["string"] == original["content"]
+    assert not any(k.lower() == "content-encoding" for k in response["headers"])
+
+
+@needs_upstream
 def test_import_pydantic_ai_parsed_body() -> None:
     src = UPSTREAM / "openai" / "pydantic-ai" / "test_openai_instructions.yaml"
     original = _upstream_yaml(src)["interactions"][0]

@@ -2,7 +2,8 @@
 
 Supported upstream formats (see ``upstream-cassettes/SOURCES.md``):
 
-* ``vcrpy`` - standard vcrpy YAML (pytest-recording, pytest-vcr, Mirascope):
+* ``vcrpy`` - standard vcrpy YAML (pytest-recording, pytest-vcr, Mirascope), also vcrpy's
+  older httpx layout (``status_code`` and ``content`` in the response):
   ``interactions:`` with ``body: {string: ...}``; gzip bodies may be stored as
   ``!!binary`` with ``Content-Encoding: gzip``.
 * ``pydantic-ai`` - vcrpy YAML whose JSON bodies are stored parsed, under
@@ -153,10 +154,13 @@ def from_vcrpy(data: Mapping[str, Any]) -> Cassette:
             "body": req.get("body"),
             "headers": _header_lists(req.get("headers")),
         }
+        # vcrpy's older httpx serialization stores ``status_code`` and ``content``
+        # (the decoded body text) instead of ``status`` and ``body: {string}``.
+        legacy = "status" not in resp and "status_code" in resp
         response = {
-            "status": _status(resp["status"]),
+            "status": _status(resp["status_code"] if legacy else resp["status"]),
             "headers": _header_lists(resp.get("headers")),
-            "body": {"string": (resp.get("body") or {}).get("string")},
+            "body": {"string": resp.get("content") if legacy else (resp.get("body") or {}).get("string")},
         }
         result.append(_finish(request, response))
     return _cassette(result)
