@@ -256,6 +256,8 @@ async def count_request_tokens(request: ChatRequest, loader: EncodingLoader | No
     if request.response_format is not None and request.response_format.json_schema is not None:
         n += len(enc.encode(json.dumps(request.response_format.json_schema)))
     detail = f"tiktoken {name} ({source}); message framing per OpenAI's cookbook"
+    if request.tools:
+        detail += "; tool definitions by the cookbook's approximation"
     if images:
         detail += f"; {images} image(s) counted as {_IMAGE_TOKENS} tokens each (not exact)"
     return TokenCount(input_tokens=n, method="tokenizer", detail=detail)
