@@ -1,0 +1,69 @@
+"""llmcore plugin for Amazon Bedrock's Converse API.
+
+Tiny on purpose: discovery imports this module for ``llmcore providers list``,
+so it only declares the provider (no botocore, no httpx). The codec lives in
+:mod:`llmcore_bedrock.provider` and is imported when a model is used.
+"""
+
+from __future__ import annotations
+
+import os
+from dataclasses import dataclass
+
+from llmcore.hookspecs import hookimpl
+from llmcore.spec import Capabilities, ProviderSpec
+
+__all__ = ["SPEC", "llmcore_providers"]
+
+_CHAIN_ENV = (
+    "AWS_BEARER_TOKEN_BEDROCK", "AWS_ACCESS_KEY_ID", "AWS_PROFILE", "AWS_WEB_IDENTITY_TOKEN_FILE",
+    "AWS_CONTAINER_CREDENTIALS_RELATIVE_URI", "AWS_CONTAINER_CREDENTIALS_FULL_URI",
+)
+
+_FILES = (("AWS_SHARED_CREDENTIALS_FILE", "~/.aws/credentials"), ("AWS_CONFIG_FILE", "~/.aws/config"))
+
+
+@dataclass(frozen=True)
+class _BedrockSpec(ProviderSpec):
+    """AWS credentials come from a chain, not one key: ``status`` says
+    ``ready`` when any link of it is configured (env vars or ``~/.aws`` files),
+    without importing botocore or touching the network."""
+
+    def status(self) -> str:
+        if any(os.environ.get(v) for v in _CHAIN_ENV):
+            return "ready"
+        for env, default in _FILES:
+            if os.path.isfile(os.path.expanduser(os.environ.get(env) or default)):
+                return "ready"
+        return "needs AWS_ACCESS_KEY_ID or AWS_PROFILE or AWS_BEARER_TOKEN_BEDROCK"
+
+
+SPEC = _BedrockSpec(
+    name="bedrock",
+    factory="llmcore_bedrock.provider:BedrockProvider",
+    distribution="llmcore-bedrock",
+    description="Amazon Bedrock Converse API (SigV4 credentials or a Bedrock API key)",
+    env_keys=("AWS_BEARER_TOKEN_BEDROCK", "AWS_ACCESS_KEY_ID", "AWS_PROFILE"),
+    requires_key=False,  # credentials are resolved by the AWS chain in the provider
+    base_url=None,  # https://bedrock-runtime.{region}.amazonaws.com, from the region
+    base_url_env="AWS_ENDPOINT_URL_BEDROCK_RUNTIME",
+    model_prefixes=(
+        "amazon.", "anthropic.", "meta.", "mistral.", "cohere.", "ai21.", "deepseek.", "writer.",
+        "us.", "eu.", "apac.", "global.", "us-gov.", "arn:aws:bedrock:",
+    ),
+    capabilities=Capabilities(
+        streaming=True,
+        tools=True,
+        vision=False,  # images are sent (inline bytes), but no recording with an image exists
+        reasoning=True,
+        structured_output=("json_schema", "tool"),
+        count_tokens="api",  # CountTokens where the model supports it; a labelled estimate otherwise
+    ),
+    docs_url="https://docs.aws.amazon.com/bedrock/latest/APIReference/API_runtime_Converse.html",
+)
+
+
+@hookimpl
+def llmcore_providers() -> list[ProviderSpec]:
+    """The Bedrock provider."""
+    return [SPEC]

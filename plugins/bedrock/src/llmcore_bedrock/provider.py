@@ -1,0 +1,168 @@
+"""The Bedrock provider: wiring of the Converse codec onto :class:`HTTPProvider`.
+
+* ``chat`` → ``POST /model/{modelId}/converse`` (JSON);
+  ``stream_chat`` → ``POST /model/{modelId}/converse-stream``
+  (``application/vnd.amazon.eventstream``); ``count_tokens`` →
+  ``POST /model/{modelId}/count-tokens`` (method ``"api"``), or a labelled
+  estimate for a model CountTokens does not support. The model id is
+  percent-encoded as one path segment (ids contain ``:``, ARNs ``/``).
+* Auth: SigV4 over exactly the bytes sent, or a Bedrock API key as a bearer
+  token (see :mod:`llmcore_bedrock.auth`).
+* Base URL: ``https://bedrock-runtime.{region}.amazonaws.com``, or
+  ``AWS_ENDPOINT_URL_BEDROCK_RUNTIME``, or ``base_url=...``.
+* Options: ``region``, ``profile``, ``aws_access_key_id``,
+  ``aws_secret_access_key``, ``aws_session_token``; anything else is a
+  :class:`ConfigurationError`.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+import os
+import re
+from collections.abc import AsyncIterator, Mapping
+from typing import TYPE_CHECKING, Any, ClassVar
+
+from llmcore.errors import ConfigurationError, InvalidRequestError, LLMCoreError, ProviderResponseError
+from llmcore.events import StreamEvent
+from llmcore.http.errors import request_id_from
+from llmcore.provider import HTTPProvider, ProviderConfig
+from llmcore.spec import ProviderSpec
+from llmcore.types import ChatRequest, ChatResponse, TokenCount
+
+from . import SPEC
+from .auth import resolve_auth
+from .errors import error_from_http
+from .request import build_converse_body, build_count_tokens_body, model_path
+from .response import parse_converse
+from .stream import decode_stream
+
+if TYPE_CHECKING:
+    import httpx
+
+__all__ = ["BedrockProvider", "count_tokens_model_id"]
+
+EVENTSTREAM = "application/vnd.amazon.eventstream"
+_GEO_PREFIX = re.compile(r"^(?:us|us-gov|eu|apac|jp|au|ca|global)\.(?=[a-z0-9-]+\.)")
+
+
+def count_tokens_model_id(model: str) -> str:
+    """CountTokens wants the bare model id, not a cross-region inference
+    profile: ``us.anthropic.claude-...`` → ``anthropic.claude-...``."""
+    return _GEO_PREFIX.sub("", model)
+
+
+class BedrockProvider(HTTPProvider):
+    """Models on Amazon Bedrock through the Converse API."""
+
+    spec: ClassVar[ProviderSpec] = SPEC
+    #: provider settings accepted in ``ProviderConfig.options``
+    KNOWN_OPTIONS: ClassVar[tuple[str, ...]] = (
+        "region", "profile", "aws_access_key_id", "aws_secret_access_key", "aws_session_token",
+    )
+
+    def __init__(self, config: ProviderConfig | None = None) -> None:
+        config = config or ProviderConfig()
+        unknown = sorted(set(config.options) - set(self.KNOWN_OPTIONS))
+        if unknown:
+            raise ConfigurationError(
+                f"unknown option(s) for bedrock: {', '.join(unknown)}; known: {', '.join(self.KNOWN_OPTIONS)}",
+                provider=self.spec.name,
+            )
+        base = config.base_url or os.environ.get("AWS_ENDPOINT_URL_BEDROCK_RUNTIME") or None
+        auth, region = resolve_auth(config.api_key, config.options, base)
+        if not base:
+            if not region:
+                raise ConfigurationError(
+                    "no AWS region for bedrock: set AWS_REGION (or AWS_DEFAULT_REGION), pass options "
+                    "region=..., or give base_url=...",
+                    provider=self.spec.name,
+                )
+            base = f"https://bedrock-runtime.{region}.amazonaws.com"
+        super().__init__(dataclasses.replace(config, base_url=base))
+        self.region = region
+        self._auth = auth
+        self._no_count_tokens: set[str] = set()
+
+    @property
+    def auth_scheme(self) -> str:
+        """``"sigv4"`` or ``"bearer"``."""
+        return self._auth.scheme
+
+    def __repr__(self) -> str:
+        return f"BedrockProvider(base_url={self.base_url!r}, region={self.region!r}, auth={self._auth.scheme!r})"
+
+    # -- HTTP plumbing ----------------------------------------------------------------
+
+    def _build(
+        self, method: str, path: str, body: Any, headers: Mapping[str, str] | None, params: Any
+    ) -> httpx.Request:
+        # Authenticate the request exactly as built: SigV4 signs these bytes.
+        request = super()._build(method, path, body, headers, params)
+        self._auth.apply(request)
+        return request
+
+    def make_error(self, status: int, raw: bytes, headers: Mapping[str, str]) -> LLMCoreError:
+        return error_from_http(status, raw, headers, self.spec.name)
+
+    def error_details(self, status: int, body: Any, text: str) -> tuple[str, str | None, type[LLMCoreError] | None]:
+        err = error_from_http(status, text.encode(), {}, self.spec.name)
+        return err.message, err.code, type(err)
+
+    # -- the three operations --------------------------------------------------------
+
+    async def chat(self, request: ChatRequest) -> ChatResponse:
+        """One non-streamed ``Converse`` call."""
+        body, warnings = build_converse_body(request)
+        path = model_path(request.model, "converse")
+        await self._auth.prepare()
+        data, resp = await self.request_json("POST", path, body)
+        return parse_converse(
+            data, model=request.model, request_id=request_id_from(resp.headers), warnings=warnings,
+            provider=self.spec.name,
+        )
+
+    async def stream_chat(self, request: ChatRequest) -> AsyncIterator[StreamEvent]:
+        """A ``ConverseStream`` call, decoded from the binary event stream."""
+        body, warnings = build_converse_body(request)
+        path = model_path(request.model, "converse-stream")
+        await self._auth.prepare()
+        async with self.open_stream(path, body, headers={"accept": EVENTSTREAM}) as resp:
+            async for ev in decode_stream(
+                resp.aiter_bytes(), provider=self.spec.name, model=request.model,
+                request_id=request_id_from(resp.headers), warnings=warnings,
+            ):
+                yield ev
+
+    async def count_tokens(self, request: ChatRequest) -> TokenCount:
+        """Exact input tokens from ``CountTokens`` (method ``"api"``). For a
+        model CountTokens does not support (Bedrock says so with a 400), a
+        labelled estimate (method ``"estimate"``); that answer is remembered
+        so the model is not asked again."""
+        model = count_tokens_model_id(request.model)
+        if model in self._no_count_tokens:
+            return self._estimate(request, model)
+        body = build_count_tokens_body(request)
+        await self._auth.prepare()
+        try:
+            data, _ = await self.request_json("POST", model_path(model, "count-tokens"), body)
+        except InvalidRequestError as e:
+            if type(e) is InvalidRequestError and "support counting tokens" in e.message:
+                self._no_count_tokens.add(model)
+                return self._estimate(request, model)
+            raise
+        n = data.get("inputTokens") if isinstance(data, dict) else None
+        if not isinstance(n, int) or isinstance(n, bool):
+            raise ProviderResponseError(
+                "CountTokens answer has no inputTokens", provider=self.spec.name, raw=str(data)[:500]
+            )
+        return TokenCount(input_tokens=n, method="api")
+
+    @staticmethod
+    def _estimate(request: ChatRequest, model: str) -> TokenCount:
+        from llmcore.tokens import estimate_tokens
+
+        est = estimate_tokens(request)
+        return est.model_copy(
+            update={"detail": f"Bedrock CountTokens does not support {model}; ~4 characters per token"}
+        )

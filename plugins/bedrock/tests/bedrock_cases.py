@@ -1,0 +1,96 @@
+"""Shared test helpers: fake credentials, provider construction, request checks.
+
+The credentials are obviously fake and built at runtime; SigV4 signing runs
+for real with them, and vcrpy replays by method + path, so no real AWS
+account is involved.
+"""
+
+from __future__ import annotations
+
+import json
+import re
+import uuid
+from pathlib import Path
+from typing import Any
+
+import smithy_check
+from llmcore.testing import TEST_API_KEY
+
+CASSETTES = Path(__file__).parent / "cassettes"
+
+
+class _Fake:
+    """Fake AWS credentials (fresh per test session, never real)."""
+
+    def __init__(self) -> None:
+        tag = uuid.uuid4().hex
+        self.access_key_id = "LLMCOREFAKEKEYID" + tag[:4].upper()
+        self.secret_access_key = "llmcore-fake-secret-" + tag
+        self.session_token = "llmcore-fake-session-token-" + tag[::-1]
+
+    def options(self, *, token: bool = True, **extra: Any) -> dict[str, Any]:
+        opts: dict[str, Any] = {
+            "aws_access_key_id": self.access_key_id,
+            "aws_secret_access_key": self.secret_access_key,
+        }
+        if token:
+            opts["aws_session_token"] = self.session_token
+        opts.update(extra)
+        return opts
+
+    def secrets(self) -> tuple[str, ...]:
+        return (self.secret_access_key, self.session_token, TEST_API_KEY)
+
+
+FAKE = _Fake()
+
+_AUTH = re.compile(
+    r"AWS4-HMAC-SHA256 Credential=(?P<akid>[^/]+)/(?P<date>\d{8})/(?P<region>[a-z0-9-]+)/bedrock/aws4_request, "
+    r"SignedHeaders=(?P<signed>[a-z0-9;-]+), Signature=(?P<sig>[0-9a-f]{64})$"
+)
+
+
+def verify_sigv4(request: Any, secret: str = FAKE.secret_access_key, token: str | None = FAKE.session_token) -> str:
+    """Recompute the SigV4 signature from the request *as sent* (method, URL,
+    signed headers, body bytes) and compare it with its Authorization header.
+    Anything changed after signing would break the equality. Returns the region."""
+    from botocore.auth import SigV4Auth
+    from botocore.awsrequest import AWSRequest
+    from botocore.credentials import Credentials
+
+    m = _AUTH.match(request.headers.get("authorization", ""))
+    assert m, f"not a SigV4 Authorization header: {request.headers.get('authorization', '')[:40]!r}"
+    signed = m["signed"].split(";")
+    assert "host" in signed and "x-amz-date" in signed and "content-type" in signed, signed
+    if token:
+        assert request.headers.get("x-amz-security-token") == token
+        assert "x-amz-security-token" in signed
+    assert request.headers["x-amz-date"].startswith(m["date"])
+    headers = {h: request.headers[h] for h in signed if h != "host"}
+    aws = AWSRequest(method=request.method, url=str(request.url), headers=headers, data=request.content)
+    aws.context["timestamp"] = request.headers["x-amz-date"]
+    signer = SigV4Auth(Credentials(m["akid"], secret, token), "bedrock", m["region"])
+    assert signer.signed_headers(signer.headers_to_sign(aws)) == m["signed"]
+    expected = signer.signature(signer.string_to_sign(aws, signer.canonical_request(aws)), aws)
+    assert expected == m["sig"], "the signature does not cover the request as sent"
+    return m["region"]
+
+
+def check_body(request: Any) -> None:
+    """Validate a sent body against the Smithy model (ConverseRequest for
+    converse/converse-stream; the ``input.converse`` part of a CountTokens
+    body, which mirrors ConverseRequest)."""
+    body = json.loads(request.content)
+    path = request.url.path
+    if path.endswith("/count-tokens"):
+        assert set(body) == {"input"} and set(body["input"]) == {"converse"}, body
+        inner = body["input"]["converse"]
+        assert set(inner) <= {"messages", "system", "toolConfig", "additionalModelRequestFields"}, inner
+        problems = smithy_check.check("ConverseRequest", inner)
+    elif path.endswith("/converse-stream"):
+        problems = smithy_check.check("ConverseStreamRequest", body)
+    elif path.endswith("/converse"):
+        problems = smithy_check.check("ConverseRequest", body)
+    else:
+        raise AssertionError(f"unexpected path {path}")
+    assert not problems, f"request body does not match the Smithy model: {problems}"
