@@ -39,6 +39,8 @@ _INT64 = frozenset({"minItems", "maxItems", "minLength", "maxLength", "minProper
 
 
 def _resolve(ref: str, root: Mapping[str, Any]) -> Mapping[str, Any]:
+    if ref == "#":
+        return root
     if not ref.startswith("#/"):
         raise InvalidRequestError(f"schema $ref {ref!r} is not local; only '#/...' references can be inlined")
     node: Any = root
@@ -115,8 +117,8 @@ def _convert(node: Any, root: Mapping[str, Any], stack: tuple[str, ...]) -> dict
         if any(v is None for v in values):
             nullable = True
             values = [v for v in values if v is not None]
-        if not all(isinstance(v, str) for v in values):
-            t = "string"
+        if not all(isinstance(v, str) for v in values) or not isinstance(t, str):
+            t = "string"  # Gemini enums are strings, and Schema.type is required
         out["enum"] = _enum_values(values)
     if isinstance(t, str):
         out["type"] = t.upper()
