@@ -542,3 +542,37 @@ def test_responses_incomplete_is_length() -> None:
     r = run(server.provider(options={"api": "responses"}).chat(REQ))
     assert (r.text, r.finish_reason, r.raw_finish_reason) == ("Par", "length", "max_output_tokens")
     assert r.usage.cache_read_tokens is None and r.usage.input_tokens == 5
+
+
+def test_json_object_mode_against_a_recorded_server() -> None:
+    """response_format json_object, replayed from Ollama's cloud /v1 endpoint."""
+    from llmcore.testing import Case
+
+    from openai_testutil import provider_for, replay
+
+    schema = ('{"properties": {"name": {"type": "string"}, "animal": {"type": "string"}, "age": {"type": "integer"}}, '
+              '"required": ["name", "animal", "age"], "type": "object", "additionalProperties": false, '
+              '"title": "Pet"}')
+    system = (f"\nAlways respond with a JSON object that's compatible with this schema:\n\n{schema}\n\n"
+              "Don't include any text or Markdown fencing before or after.\n")
+    case = Case("compat-ollama-pydantic-ai__test_ollama_cloud_prompted_output.yaml",
+                {"model": "gpt-oss:20b", "system": system, "response_format": {"type": "json_object"},
+                 "messages": ["Generate a pet: a 3 year old black cat named Loki"]},
+                base_url="https://ollama.com/v1")
+
+    async def go() -> tuple[Any, list[httpx.Request]]:
+        sent: list[httpx.Request] = []
+
+        async def hook(r: httpx.Request) -> None:
+            sent.append(r)
+
+        async with httpx.AsyncClient(event_hooks={"request": [hook]}) as client:
+            with replay(case.cassette):
+                return await provider_for("openai_compatible", case, client).chat(case.chat_request()), sent
+
+    r, sent = run(go())
+    body = json.loads(sent[0].content)
+    assert body["response_format"] == {"type": "json_object"} and body["messages"][0]["content"] == system
+    assert json.loads(r.text) == {"name": "Loki", "animal": "cat", "age": 3}
+    assert r.reasoning.startswith("We need to output JSON")
+    assert r.usage.input_tokens == 172 and r.usage.output_tokens == 88

@@ -48,8 +48,8 @@ OPENAI_COMPATIBLE_SPEC = ProviderSpec(
         streaming=True,
         tools=True,
         vision=False,
-        reasoning=False,
-        structured_output=("json_schema",),
+        reasoning=True,  # reasoning text in `reasoning_content` / `reasoning` (vLLM, Ollama, DeepSeek, ...)
+        structured_output=("json_schema", "json_object"),
         count_tokens="estimate",
     ),
     docs_url="https://platform.openai.com/docs/api-reference/chat",
