@@ -547,7 +547,6 @@ def test_responses_incomplete_is_length() -> None:
 def test_json_object_mode_against_a_recorded_server() -> None:
     """response_format json_object, replayed from Ollama's cloud /v1 endpoint."""
     from llmcore.testing import Case
-
     from openai_testutil import provider_for, replay
 
     schema = ('{"properties": {"name": {"type": "string"}, "animal": {"type": "string"}, "age": {"type": "integer"}}, '
