@@ -94,3 +94,45 @@ def check_body(request: Any) -> None:
     else:
         raise AssertionError(f"unexpected path {path}")
     assert not problems, f"request body does not match the Smithy model: {problems}"
+
+
+def make_provider(client: Any = None, *, options: dict[str, Any] | None = None, api_key: str | None = None,
+                  base_url: str | None = None) -> Any:
+    """A BedrockProvider with fake SigV4 credentials unless told otherwise."""
+    from llmcore.provider import ProviderConfig
+    from llmcore_bedrock.provider import BedrockProvider
+
+    opts = FAKE.options() if options is None and api_key is None else dict(options or {})
+    return BedrockProvider(ProviderConfig(api_key=api_key, base_url=base_url, http_client=client, options=opts))
+
+
+def replay(cassette: str, fn: Any, *, interaction: int = 0, **provider_kw: Any) -> tuple[Any, list[Any]]:
+    """Run ``await fn(provider)`` while vcrpy replays ``cassette`` (from its
+    interaction ``interaction`` on); returns ``(result, sent requests)``."""
+    import asyncio
+
+    from llmcore.testing import make_vcr, recording_client
+
+    async def go() -> tuple[Any, list[Any]]:
+        with make_vcr(CASSETTES).use_cassette(cassette, allow_playback_repeats=not interaction) as cas:
+            for i in range(interaction):
+                cas.play_counts[i] = 1
+            client, sent = recording_client()
+            async with client:
+                return await fn(make_provider(client, **provider_kw)), sent
+
+    return asyncio.run(go())
+
+
+async def collect(stream: Any) -> list[Any]:
+    """All events of an async stream."""
+    return [ev async for ev in stream]
+
+
+def recorded_body(cassette: str, interaction: int = 0) -> bytes:
+    """The recorded response body bytes of one interaction."""
+    from llmcore.testing import cassette_format
+
+    data = cassette_format.deserialize((CASSETTES / cassette).read_text(encoding="utf-8"))
+    body = data["interactions"][interaction]["response"]["body"]["string"]
+    return body if isinstance(body, bytes) else body.encode()

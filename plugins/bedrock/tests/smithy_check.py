@@ -13,7 +13,7 @@ Walks the Smithy 2.0 JSON AST (``shapes``) from a structure such as
 Members bound to the URI or headers (``httpLabel``, ``httpHeader``,
 ``httpQuery``, ``httpPayload``) are not part of the body and are skipped.
 
-The model at hand is a snapshot (2023-09-30 API, before ``outputConfig``,
+The model at hand is a snapshot (2023-09-30 API, before ``outputConfig``, ``serviceTier``,
 ``ToolSpecification.strict`` and ``CountTokens``). ``NEWER_MEMBERS`` lists the
 few members the service has added since that our requests use; their presence
 is accepted and their values are not checked against this snapshot (the
@@ -49,8 +49,8 @@ _HTTP_BINDINGS = ("smithy.api#httpLabel", "smithy.api#httpHeader", "smithy.api#h
 
 #: members newer than the snapshot, per structure shape: accepted unchecked
 NEWER_MEMBERS: dict[str, frozenset[str]] = {
-    NS + "ConverseRequest": frozenset({"outputConfig"}),
-    NS + "ConverseStreamRequest": frozenset({"outputConfig"}),
+    NS + "ConverseRequest": frozenset({"outputConfig", "serviceTier"}),
+    NS + "ConverseStreamRequest": frozenset({"outputConfig", "serviceTier"}),
     NS + "ToolSpecification": frozenset({"strict"}),
 }
 

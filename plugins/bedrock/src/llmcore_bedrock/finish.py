@@ -4,7 +4,9 @@
 ``tool_use`` → ``tool_calls``; ``guardrail_intervened``/``content_filtered`` →
 ``content_filter``; ``model_context_window_exceeded`` (the model filled its
 context window while generating: the answer was cut off, like ``max_tokens``)
-→ ``length``. Anything else → ``other``; the raw value is always kept.
+→ ``length``; ``malformed_model_output``/``malformed_tool_use`` (the model
+produced output Bedrock could not parse) → ``error``. Anything else →
+``other``; the raw value is always kept.
 """
 
 from __future__ import annotations
@@ -21,6 +23,8 @@ _STOP: dict[str, FinishReason] = {
     "tool_use": "tool_calls",
     "guardrail_intervened": "content_filter",
     "content_filtered": "content_filter",
+    "malformed_model_output": "error",
+    "malformed_tool_use": "error",
 }
 
 

@@ -22,7 +22,7 @@ Mapping (shapes from the Bedrock Runtime Smithy model, ``ConverseRequest``):
 * ``provider_options["bedrock"]``: ``additionalModelRequestFields`` (e.g.
   Claude's ``thinking``), ``guardrailConfig``, ``performanceConfig``,
   ``requestMetadata``, ``promptVariables``,
-  ``additionalModelResponseFieldPaths`` — passed through as given.
+  ``additionalModelResponseFieldPaths``, ``serviceTier`` — passed through as given.
 
 What Bedrock cannot take becomes a :class:`CallWarning` (or
 :class:`UnsupportedFeatureError` when ``request.strict``): ``seed``,
@@ -67,6 +67,7 @@ PROVIDER_OPTIONS: dict[str, type] = {
     "requestMetadata": dict,
     "promptVariables": dict,
     "additionalModelResponseFieldPaths": list,
+    "serviceTier": dict,
 }
 
 _IMAGE_FORMATS = {"image/png": "png", "image/jpeg": "jpeg", "image/jpg": "jpeg", "image/gif": "gif",
