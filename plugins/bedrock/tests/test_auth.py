@@ -15,7 +15,6 @@ from typing import Any
 import httpx
 import pytest
 from bedrock_cases import FAKE, make_provider, recorded_body, replay, verify_sigv4
-
 from llmcore.errors import ConfigurationError
 from llmcore.testing import cassette_format
 from llmcore.testing.secrets import scan_text
