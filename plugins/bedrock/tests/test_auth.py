@@ -131,7 +131,7 @@ def test_bearer_precedence(monkeypatch: pytest.MonkeyPatch) -> None:
     monkeypatch.setenv("AWS_ACCESS_KEY_ID", FAKE.access_key_id)
     monkeypatch.setenv("AWS_SECRET_ACCESS_KEY", FAKE.secret_access_key)
     # the env bearer token wins over the credential chain, as in boto3
-    resp, sent = replay(CHAT_CASSETTE, _chat, options={})
+    _resp, sent = replay(CHAT_CASSETTE, _chat, options={})
     assert sent[0].headers["authorization"] == f"Bearer {env_token}"
     assert "x-amz-date" not in sent[0].headers
     # explicit static keys win over the env token; api_key wins over everything
@@ -219,7 +219,7 @@ def test_refreshable_credentials_refresh_off_the_loop() -> None:
 
 def test_secrets_never_in_repr_logs_or_cassettes(caplog: pytest.LogCaptureFixture) -> None:
     caplog.set_level(logging.DEBUG)
-    resp, sent = replay(CHAT_CASSETTE, _chat)
+    _resp, sent = replay(CHAT_CASSETTE, _chat)
     p = make_provider()
     texts = [repr(p), str(p.config), repr(p.config), repr(p._auth), caplog.text]
     for text in texts:
