@@ -390,3 +390,45 @@ def test_recursive_schema_needs_json_schema_mode() -> None:
         to_gemini_schema(node)
     body, _ = _body(model="gemini-2.5-flash", messages=["hi"], response_format={"schema": node})
     assert body["generationConfig"]["responseJsonSchema"] == node
+
+
+def test_provider_level_safety_settings_and_resolved_model() -> None:
+    """llm-gemini sends four BLOCK_NONE settings on every call; ``gemini-flash-latest`` resolves
+    to the model the server names in ``modelVersion``."""
+    block_none = [{"category": c, "threshold": "BLOCK_NONE"} for c in (
+        "HARM_CATEGORY_DANGEROUS_CONTENT", "HARM_CATEGORY_SEXUALLY_EXPLICIT", "HARM_CATEGORY_HATE_SPEECH",
+        "HARM_CATEGORY_HARASSMENT")]
+    r, _, sent = G.replay({"model": "gemini-flash-latest", "messages": ["hi"],
+                           "provider_options": {"gemini": {"include_thoughts": True}}},
+                          "llm-gemini__test_resolved_model.yaml", stream=True, safety_settings=block_none)
+    assert r.model == "gemini-3.6-flash" and r.text == "Hello! How can I help you today?"
+    body = json.loads(sent[0].content)
+    assert body["safetySettings"] == G.recorded_body("llm-gemini__test_resolved_model.yaml")["safetySettings"]
+    validate_sent(sent[0])
+
+
+def test_required_tool_choice() -> None:
+    r, _, sent = G.replay(
+        {"model": "gemini-2.5-flash", "messages": ["What's the weather in Paris?"], "tool_choice": "required",
+         "tools": [{"name": "get_weather", "description": "Get weather for a city",
+                    "parameters": {"properties": {"city": {"type": "string"}}, "required": ["city"],
+                                   "type": "object"}}]},
+        G.TOOL_REQUIRED,
+    )
+    assert [(c.name, c.arguments) for c in r.tool_calls] == [("get_weather", {"city": "Paris"})]
+    assert json.loads(sent[0].content)["toolConfig"] == G.recorded_body(G.TOOL_REQUIRED)["toolConfig"]
+
+
+@pytest.mark.parametrize(
+    ("interaction", "kwargs", "expected"),
+    [(1, {"system": "Answer succinctly"}, 10),
+     (5, {"response_format": {"schema": {"type": "object", "required": ["title", "author"], "properties": {
+         "title": {"type": "string", "description": "Content title"},
+         "author": {"type": "string", "description": "Name of the author"}}}}}, 11)],
+)
+def test_count_tokens_with_system_and_response_schema(interaction: int, kwargs: dict[str, Any], expected: int) -> None:
+    prompt = "Apples are tasty. By Hadley Wickham." if interaction == 5 else "What's the current date?"
+    count, sent = asyncio.run(_count(ChatRequest(model="gemini-3.5-flash", messages=[prompt], **kwargs),
+                                     G.ELLMER_COUNT, interaction))
+    assert count.input_tokens == expected
+    validate_sent(sent[0])

@@ -76,6 +76,7 @@ STREAMS = [
     (G.TOOL_SIG_STREAM, 0),  # SSE, signed functionCall, empty final text
     (G.LLM_DOGS, 0),  # JSON array (no alt=sse), thoughts + JSON text + signature
     (G.LLM_TOOLS, 0),  # JSON array, thought + signed functionCall
+    (G.RUBY_STREAM, 0),  # SSE, a single event with text, usage and STOP
 ]
 
 
