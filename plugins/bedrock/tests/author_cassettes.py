@@ -32,12 +32,13 @@ REQUEST_BODY = json.dumps({"messages": [{"role": "user", "content": [{"text": "H
 CORAL = "http://internal.amazon.com/coral/com.amazon.bedrock/"
 
 
-def _interaction(op: str, status: int, reason: str, headers: dict[str, str], body: str | bytes) -> dict[str, Any]:
+def _interaction(op: str, status: int, reason: str, headers: dict[str, str], body: str | bytes,
+                 model: str = MODEL, request_body: str = REQUEST_BODY) -> dict[str, Any]:
     return {
         "request": {
             "method": "POST",
-            "uri": f"{HOST}/model/{MODEL}/{op}",
-            "body": REQUEST_BODY,
+            "uri": f"{HOST}/model/{model}/{op}",
+            "body": request_body,
             "headers": {"Content-Type": ["application/json"]},
         },
         "response": {
@@ -97,6 +98,14 @@ def cassettes() -> dict[str, dict[str, Any]]:
             403, "Forbidden", "AccessDeniedException",
             "You don't have access to the model with the specified model ID.",
             "00000000-0000-4000-8000-000000000403"),
+        "authored__count_tokens_unsupported_400.yaml": _interaction(
+            "count-tokens", 400, "Bad Request", {
+                "Content-Type": "application/json",
+                "x-amzn-RequestId": "00000000-0000-4000-8000-000000002400",
+                "x-amzn-ErrorType": f"ValidationException:{CORAL}",
+            }, json.dumps({"message": "The provided model doesn't support counting tokens."}, separators=(",", ":")),
+            model="amazon.nova-micro-v1%3A0",
+            request_body=json.dumps({"input": {"converse": json.loads(REQUEST_BODY)}}, separators=(",", ":"))),
         "authored__stream_throttling_exception.yaml": _stream([start, hello, _exception(
             "throttlingException", {"message": "Too many tokens, please wait before trying again."})],
             "00000000-0000-4000-8000-000000001429"),
