@@ -28,7 +28,7 @@ from typing import Any
 from llmcore import errors as E
 from llmcore.http.errors import error_for_status
 
-__all__ = ["error_details", "error_from_status_body", "retry_delay"]
+__all__ = ["error_details", "error_from_status_body", "retry_delay", "retry_delay_raw"]
 
 _CONTEXT = re.compile(
     r"exceeds the maximum number of tokens|input token count .{0,40}exceeds|context (?:window|length) exceeded",
@@ -84,6 +84,18 @@ def retry_delay(body: Any) -> float | None:
     return None
 
 
+def retry_delay_raw(raw: bytes | str) -> float | None:
+    """:func:`retry_delay` of an unparsed error body (a JSON object, or an array holding one)."""
+    text = raw.decode("utf-8", "replace") if isinstance(raw, (bytes, bytearray)) else raw
+    try:
+        body = json.loads(text) if text.strip() else None
+    except ValueError:
+        return None
+    if isinstance(body, list) and body:
+        body = body[0]
+    return retry_delay(body)
+
+
 def _classify(status: int, gstatus: str | None, reason: str | None, message: str) -> type[E.LLMCoreError] | None:
     if reason in _AUTH_REASONS or gstatus == "UNAUTHENTICATED":
         return E.AuthenticationError
@@ -123,7 +135,5 @@ def error_from_status_body(
     message, code, cls = error_details(status, body, text)
     err = error_for_status(status, message, provider=provider, code=code, headers=headers or {}, raw=text, cls=cls)
     if err.retry_after is None:
-        if isinstance(body, list) and body:
-            body = body[0]
-        err.retry_after = retry_delay(body)
+        err.retry_after = retry_delay_raw(text)
     return err

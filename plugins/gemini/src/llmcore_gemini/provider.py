@@ -32,7 +32,7 @@ from llmcore.spec import ProviderSpec
 from llmcore.types import CallWarning, ChatRequest, ChatResponse, TokenCount
 
 from . import SPEC
-from .errors import error_details, error_from_status_body
+from .errors import error_details, retry_delay_raw
 from .request import SCHEMA_MODES, CodecSettings, build_generate_body
 from .response import ResponseMapper
 from .stream import decode_stream
@@ -82,7 +82,12 @@ class GoogleGenAIProvider(HTTPProvider):
         return error_details(status, body, text)
 
     def make_error(self, status: int, raw: bytes, headers: Mapping[str, str]) -> LLMCoreError:
-        return error_from_status_body(self.spec.name, status, raw, headers)
+        """The typed error (via :meth:`error_details`); ``retry_after`` falls back to
+        ``RetryInfo.retryDelay`` in the body when there is no ``Retry-After`` header."""
+        err = super().make_error(status, raw, headers)
+        if err.retry_after is None:
+            err.retry_after = retry_delay_raw(raw)
+        return err
 
     def _body(self, request: ChatRequest) -> tuple[dict[str, Any], list[CallWarning]]:
         return build_generate_body(request, self.codec)
