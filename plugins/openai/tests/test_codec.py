@@ -172,7 +172,7 @@ def test_usage_only_chunk_and_null_usage_chunks() -> None:
 
 def test_no_usage_means_unknown_not_zero() -> None:
     body = sse(chunk({"content": "Hi"}), chunk(finish="stop"))
-    events, r = run(collect(Server(body=body).provider("openai_compatible", base_url="http://x/v1"), REQ))
+    events, r = run(collect(Server(body=body).provider("openai_compatible", base_url="http://127.0.0.1:8000/v1"), REQ))
     assert "usage" not in [e.type for e in events]
     assert r.usage.input_tokens is None and r.usage.output_tokens is None
 
@@ -203,7 +203,7 @@ def test_tool_calls_without_index_or_finish_reason() -> None:
         chunk({"tool_calls": [{"id": "c1", "function": {"name": "a", "arguments": "{}"}}]}),
         chunk({"tool_calls": [{"id": "c2", "function": {"name": "b", "arguments": '{"x":1}'}}]}),
     )
-    events, r = run(collect(Server(body=body).provider("openai_compatible", base_url="http://x/v1"), TOOL_REQ))
+    events, r = run(collect(Server(body=body).provider("openai_compatible", base_url="http://127.0.0.1:8000/v1"), TOOL_REQ))
     check_stream_invariants(events, r)
     assert [(c.id, c.name, c.arguments) for c in r.tool_calls] == [("c1", "a", {}), ("c2", "b", {"x": 1})]
     assert (r.finish_reason, r.raw_finish_reason) == ("tool_calls", None)
@@ -218,7 +218,7 @@ def test_truncated_stream_is_an_error() -> None:
 def test_reasoning_deltas_from_dialect_fields() -> None:
     body = sse(chunk({"reasoning_content": "think "}), chunk({"reasoning_content": "hard"}),
                chunk({"content": "42"}), chunk(finish="stop"))
-    events, r = run(collect(Server(body=body).provider("openai_compatible", base_url="http://x/v1"), REQ))
+    events, r = run(collect(Server(body=body).provider("openai_compatible", base_url="http://127.0.0.1:8000/v1"), REQ))
     check_stream_invariants(events, r)
     assert r.reasoning == "think hard" and r.text == "42"
     assert r.message.content[0].provider == "openai_compatible"
@@ -343,7 +343,7 @@ def test_unknown_option_names_the_known_ones() -> None:
     with pytest.raises(E.ConfigurationError, match=r"chat.*responses"):
         Server().provider(options={"api": "assistants"})
     with pytest.raises(E.ConfigurationError, match="stream_usage"):
-        Server().provider("openai_compatible", base_url="http://x/v1", options={"stream_usage": "yes"})
+        Server().provider("openai_compatible", base_url="http://127.0.0.1:8000/v1", options={"stream_usage": "yes"})
 
 
 def test_missing_key_names_the_env_var(monkeypatch: pytest.MonkeyPatch) -> None:
@@ -446,7 +446,7 @@ def test_round_trip_mapping_of_tool_calls_and_results() -> None:
 def test_max_tokens_field_per_dialect() -> None:
     req = ChatRequest(model="gpt-4o", messages=["hi"], max_tokens=50)
     assert _sent_body(req)["max_completion_tokens"] == 50
-    compat = _sent_body(req, "openai_compatible", base_url="http://x/v1")
+    compat = _sent_body(req, "openai_compatible", base_url="http://127.0.0.1:8000/v1")
     assert compat["max_tokens"] == 50 and "max_completion_tokens" not in compat
     assert _sent_body(req, api="responses")["max_output_tokens"] == 50
 
@@ -575,3 +575,45 @@ def test_json_object_mode_against_a_recorded_server() -> None:
     assert json.loads(r.text) == {"name": "Loki", "animal": "cat", "age": 3}
     assert r.reasoning.startswith("We need to output JSON")
     assert r.usage.input_tokens == 172 and r.usage.output_tokens == 88
+
+
+def test_streamed_reasoning_item_keeps_the_final_encrypted_content() -> None:
+    """The encrypted_content of ``output_item.added`` may be incomplete: the one
+    from ``output_item.done`` is what rides on the ReasoningPart."""
+    _, body = recorded("pydantic-ai__test_openai_responses_streaming_usage.yaml")
+    req = ChatRequest(model="gpt-5", messages=["Calculate 100 * 200 / 3"], reasoning_effort="low", tool_choice="required",
+                      tools=[{"name": "final_result", "parameters": {"type": "object"}}])
+    events, r = run(collect(Server(body=body).provider(options={"api": "responses"}), req))
+    check_stream_invariants(events, r)
+    done = next(json.loads(line[6:]) for line in body.decode().splitlines()
+                if line.startswith("data: ") and '"response.output_item.done"' in line and '"reasoning"' in line)
+    parts = [p for p in r.message.content if p.type == "reasoning"]
+    assert len(parts) == 1 and parts[0].data == {"id": done["item"]["id"],
+                                                 "encrypted_content": done["item"]["encrypted_content"]}
+    assert r.tool_calls[0].arguments == {"result": 6666} and r.finish_reason == "tool_calls"
+    assert (r.usage.reasoning_tokens, r.usage.output_tokens) == (448, 469)
+
+
+def test_streamed_reasoning_summary_parts_join_like_the_final_response() -> None:
+    item = {"id": "rs_1", "type": "reasoning", "encrypted_content": "enc",
+            "summary": [{"type": "summary_text", "text": "First."}, {"type": "summary_text", "text": "Second."}]}
+    final = {"id": "resp_1", "object": "response", "model": "o4-mini", "status": "completed",
+             "output": [item, {"type": "message", "content": [{"type": "output_text", "text": "Done"}]}],
+             "usage": {"input_tokens": 3, "output_tokens": 9, "output_tokens_details": {"reasoning_tokens": 6}}}
+    evs = [
+        {"type": "response.created", "response": {"id": "resp_1", "model": "o4-mini"}},
+        {"type": "response.output_item.added", "output_index": 0, "item": {**item, "summary": []}},
+        {"type": "response.reasoning_summary_text.delta", "item_id": "rs_1", "summary_index": 0, "delta": "Fir"},
+        {"type": "response.reasoning_summary_text.delta", "item_id": "rs_1", "summary_index": 0, "delta": "st."},
+        {"type": "response.reasoning_summary_text.delta", "item_id": "rs_1", "summary_index": 1, "delta": "Second."},
+        {"type": "response.output_item.done", "output_index": 0, "item": item},
+        {"type": "response.output_text.delta", "output_index": 1, "delta": "Done"},
+        {"type": "response.completed", "response": final},
+    ]
+    body = "".join(f"event: {e['type']}\ndata: {json.dumps(e)}\n\n" for e in evs).encode()
+    events, streamed = run(collect(Server(body=body).provider(options={"api": "responses"}), REQ))
+    check_stream_invariants(events, streamed)
+    whole = run(Server(body=json.dumps(final).encode(), content_type="application/json").provider(
+        options={"api": "responses"}).chat(REQ))
+    assert streamed.reasoning == whole.reasoning == "First.\n\nSecond."
+    assert [p.model_dump() for p in streamed.message.content] == [p.model_dump() for p in whole.message.content]
