@@ -56,11 +56,10 @@ def _classify(status: int | None, message: str, code: str | None) -> tuple[str, 
     m = _MODEL_NOT_FOUND.search(message)
     if m and (status in (None, 404)):
         model = m.group(1)
-        hint = f"pull it with `ollama pull {model}`"
-        if "pull" not in low:
-            message = f"{message}; {hint}"
-        else:
+        if "pull" in low:  # Ollama's own hint ("try pulling it first"): just add the command
             message = f"{message} (`ollama pull {model}`)"
+        else:
+            message = f"{message}; pull it with `ollama pull {model}`"
         return message, E.NotFoundError
     return message, None
 

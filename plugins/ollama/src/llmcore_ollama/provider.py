@@ -15,7 +15,9 @@
 
 from __future__ import annotations
 
+import os
 from collections.abc import AsyncIterator
+from dataclasses import replace
 from typing import Any, ClassVar
 
 from llmcore.errors import ConfigurationError, LLMCoreError, ProviderResponseError
@@ -61,8 +63,8 @@ class OllamaProvider(HTTPProvider):
         model_options = opts.get("options")
         if model_options is not None and not isinstance(model_options, dict):
             raise ConfigurationError("option options must be a dict of model options", provider=self.spec.name)
-        super().__init__(config)
-        self.base_url = normalize_host(self.base_url)
+        base = config.base_url or os.environ.get("OLLAMA_HOST") or SPEC.base_url or ""
+        super().__init__(replace(config, base_url=normalize_host(base)))
         self._keep_alive = keep_alive
         self._model_options: dict[str, Any] = dict(model_options or {})
 

@@ -43,7 +43,9 @@ def tool_call_id(created_at: Any, index: int, name: str, raw_arguments: str) -> 
     return f"call_{digest[:16]}"
 
 
-def tool_calls_of(message: dict[str, Any], created_at: Any, start: int) -> list[tuple[int, str, str, dict[str, Any], str]]:
+def tool_calls_of(
+    message: dict[str, Any], created_at: Any, start: int
+) -> list[tuple[int, str, str, dict[str, Any], str]]:
     """``(index, id, name, arguments, raw_arguments)`` of the tool calls in an
     Ollama ``message``, numbered from ``start`` within the answer."""
     out = []
