@@ -190,3 +190,47 @@ def test_parse_edge_cases() -> None:
     for bad in ([], {}, {"output": {"message": {"content": "x"}}}, {"output": {"message": {"content": ["x"]}}}):
         with pytest.raises(ProviderResponseError):
             parse_converse(bad, model="m", request_id=None, warnings=[])
+
+
+def test_strict_tool_spec_matches_what_pydantic_ai_sent() -> None:
+    cassette = "pydantic-ai__test_bedrock_strict_tool_supported_model.yaml"
+    tool = {"name": "get_weather", "description": "", "strict": True,
+            "parameters": {"additionalProperties": False, "properties": {"city": {"type": "string"}},
+                           "required": ["city"], "type": "object"}}
+    resp, body = chat(cassette, model="us.anthropic.claude-sonnet-4-5-20250929-v1:0",
+                      messages=["What's the weather in Paris?"], tools=[tool], tool_choice="auto")
+    assert body["toolConfig"] == recorded_request(cassette)["toolConfig"]
+    assert resp.tool_calls[0].arguments == {"city": "Paris"}
+
+
+def test_structured_output_by_forced_final_result_tool() -> None:
+    """The "tool" structured-output mode: a forced tool (``toolChoice: any``)
+    whose input is the structured answer, over three recorded turns."""
+    cassette = "pydantic-ai__test_bedrock_model_structured_output.yaml"
+    temperature = {"name": "temperature",
+                   "description": "<summary>Get the temperature in a city on a specific date.</summary>\n<returns>\n"
+                                  "<description>The temperature in degrees Celsius.</description>\n</returns>",
+                   "parameters": {"additionalProperties": False, "properties": {
+                       "city": {"description": "The city name.", "type": "string"},
+                       "date": {"description": "The date.", "format": "date", "type": "string"}},
+                       "required": ["city", "date"], "type": "object"}}
+    final = {"name": "final_result", "description": "The final response which ends this conversation",
+             "parameters": {"properties": {"temperature": {"type": "string"}, "date": {"format": "date",
+                                                                                       "type": "string"},
+                                           "city": {"type": "string"}},
+                            "required": ["temperature", "date", "city"], "title": "Response", "type": "object"}}
+    base = {"model": "us.amazon.nova-micro-v1:0", "system": "You are a helpful chatbot.",
+            "tools": [temperature, final], "tool_choice": "required"}
+    question = "What was the temperature in London 1st January 2022?"
+    resp, body = chat(cassette, messages=[question], **base)
+    assert body["toolConfig"] == recorded_request(cassette)["toolConfig"]
+    assert resp.tool_calls[0].name == "temperature"
+    history = [question, resp.message, {"role": "tool", "content": [
+        {"type": "tool_result", "tool_call_id": resp.tool_calls[0].id, "content": "30°C"}]}]
+    resp2, _ = chat(cassette, interaction=1, messages=history, **base)
+    retry = recorded_request(cassette, 2)["messages"][-1]["content"][0]["text"]
+    resp3, body3 = chat(cassette, interaction=2, messages=[*history, resp2.message, retry], **base)
+    assert [m["role"] for m in body3["messages"]] == ["user", "assistant", "user", "assistant", "user"]
+    (call,) = resp3.tool_calls
+    assert call.name == "final_result"
+    assert call.arguments == {"city": "London", "date": "2022-01-01", "temperature": "30°C"}
