@@ -27,3 +27,21 @@ def test_import_llmcore_is_light() -> None:
 def test_errors_and_spec_are_light() -> None:
     mods = _modules_after("import llmcore.errors, llmcore.spec")
     assert not [m for m in HEAVY if m in mods]
+
+
+def test_discovery_loads_no_pydantic_or_http() -> None:
+    mods = _modules_after("import os; os.environ['LLMCORE_PLUGINS'] = ''\nfrom llmcore.plugins import get_registry; get_registry()")
+    assert not [m for m in HEAVY if m in mods and m != "pluggy"]
+
+
+def test_lazy_table_covers_every_public_name() -> None:
+    import llmcore
+    from llmcore import errors, events, types
+
+    for module in (types, events, errors):
+        for name in module.__all__:
+            if name in ("redact", "register_secret"):
+                continue
+            assert getattr(llmcore, name) is getattr(module, name), name
+    for name in llmcore._LAZY:
+        getattr(llmcore, name)

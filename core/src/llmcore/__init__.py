@@ -26,7 +26,23 @@ if TYPE_CHECKING:
     from .spec import ProviderSpec as ProviderSpec
     from .types import *  # noqa: F403
 
-_LAZY = {
+_TYPES = (
+    "Role TextPart ImagePart FilePart ToolCallPart ToolResultPart ReasoningPart Part Message Tool ToolChoice "
+    "ResponseFormat ChatRequest Usage FinishReason FINISH_REASONS CallWarning ChatResponse TokenCount coerce_messages"
+)
+_EVENTS = "ResponseMetadata TextDelta ReasoningDelta ToolCallDelta ToolCall UsageEvent WarningEvent Finish StreamEvent"
+_ERRORS = (
+    "LLMCoreError ConfigurationError AuthenticationError PermissionDeniedError NotFoundError RateLimitError "
+    "InvalidRequestError ContextWindowExceededError UnsupportedFeatureError ContentFilterError ProviderTimeoutError "
+    "ProviderConnectionError ProviderServerError ProviderResponseError"
+)
+# Public name -> submodule that defines it. An explicit table (not a search)
+# so that probing an unknown attribute, or `from . import submodule` inside
+# the package (which asks this module first), never imports pydantic.
+_LAZY: dict[str, str] = {
+    **dict.fromkeys(_TYPES.split(), "types"),
+    **dict.fromkeys([*_EVENTS.split(), "StreamAccumulator"], "events"),
+    **dict.fromkeys(_ERRORS.split(), "errors"),
     "model": "facade",
     "Model": "facade",
     "ProviderSpec": "spec",
@@ -34,21 +50,17 @@ _LAZY = {
     "hookimpl": "hookspecs",
     "get_registry": "plugins",
     "resolve_model": "resolve",
+    "RetryPolicy": "reliability",
 }
-_MODULES = ("types", "events", "errors")
 
 
 def __getattr__(name: str) -> Any:
     import importlib
 
     mod = _LAZY.get(name)
-    if mod is not None:
-        return getattr(importlib.import_module(f".{mod}", __name__), name)
-    for m in _MODULES:
-        module = importlib.import_module(f".{m}", __name__)
-        if name in getattr(module, "__all__", ()):
-            return getattr(module, name)
-    raise AttributeError(f"module 'llmcore' has no attribute {name!r}")
+    if mod is None:
+        raise AttributeError(f"module 'llmcore' has no attribute {name!r}")
+    return getattr(importlib.import_module(f".{mod}", __name__), name)
 
 
 def __dir__() -> list[str]:
