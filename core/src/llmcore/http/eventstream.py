@@ -131,10 +131,12 @@ class EventStreamDecoder:
     stream: it raises if the stream stopped inside a message.
     """
 
-    __slots__ = ("_broken", "_buf", "_offset", "provider")
+    __slots__ = ("_broken", "_buf", "_hcache", "_offset", "provider")
 
     def __init__(self, provider: str | None = None) -> None:
         self._buf = bytearray()
+        # Header blocks repeat (same event type, same content type): parse each once.
+        self._hcache: dict[bytes, dict[str, HeaderValue]] = {}
         self._offset = 0  # stream offset of _buf[0], for error messages
         self._broken = False
         self.provider = provider
@@ -171,7 +173,13 @@ class EventStreamDecoder:
                 if crc32(view[pos:stop]) != _U32.unpack_from(buf, stop)[0]:
                     raise self._fail("message CRC mismatch", pos, bytes(view[pos:pos + min(total, 64)]))
                 hstart = pos + 12
-                headers = self._headers(view, hstart, hstart + hlen, pos)
+                block = bytes(view[hstart:hstart + hlen])
+                cached = self._hcache.get(block)
+                if cached is None:
+                    cached = self._headers(view, hstart, hstart + hlen, pos)
+                    if len(self._hcache) < 64:
+                        self._hcache[block] = cached
+                headers = dict(cached)
                 out.append(EventStreamMessage(headers, bytes(view[hstart + hlen:stop])))
                 pos += total
         if pos:
