@@ -357,6 +357,16 @@ WEATHER_LATLON = {
         "required": ["latitude", "longitude"], "additionalProperties": False, "strict": True},
 }
 BERLIN_Q = "What's the weather in Berlin? (52.5200, 13.4050)"
+FINAL_RESULT_TOOL = {
+    "name": "final_result", "description": "The final response which ends this conversation",
+    "parameters": {"additionalProperties": False, "properties": {"city": {"type": "string"},
+                                                                "country": {"type": "string"}},
+                   "required": ["city", "country"], "type": "object"},
+}
+PYDANTIC_RETRY = (  # the retry prompt pydantic-ai sent in the recording
+    '1 validation error:\n```json\n[\n  {\n    "type": "json_invalid",\n    "loc": [],\n    "msg": "Invalid JSON: '
+    'expected value at line 1 column 1",\n    "input": "Paris."\n  }\n]\n```\n\nFix the errors and try again.'
+)
 LLM_VERSION_TOOL = {"name": "llm_version", "description": "Return the installed version of llm",
                     "parameters": {"properties": {}, "type": "object"}}
 
@@ -420,6 +430,15 @@ class TestOpenAICompatibleConformance(ProviderConformance):
             {"role": "tool", "tool_call_id": "0", "content": "0.fixed-version"},
         ]},
         stream=True, base_url="https://api.openai.com/v1", interaction=1, expect_text="fixed-version",
+    )
+    multi_turn_case = Case(
+        "compat-ollama-pydantic-ai__test_ollama_cloud_tool_output.yaml",
+        {"model": "gpt-oss:20b", "tool_choice": "auto", "tools": [FINAL_RESULT_TOOL], "messages": [
+            {"role": "user", "content": "What is the capital of France?"},
+            {"role": "assistant", "content": "Paris."},
+            {"role": "user", "content": PYDANTIC_RETRY},
+        ]},
+        base_url=OLLAMA_CLOUD, interaction=1, expect_tool="final_result",
     )
     structured_case = Case(
         "compat-ollama-pydantic-ai__test_ollama_local_native_output_uses_json_schema.yaml",
