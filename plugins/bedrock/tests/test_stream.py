@@ -248,3 +248,21 @@ def test_error_message_type_and_non_json_payloads() -> None:
     bad = encode_eventstream_message({":event-type": "contentBlockDelta", ":message-type": "event"}, b"{not json")
     with pytest.raises(E.ProviderResponseError, match="not JSON"):
         decode(_frames(START) + bad)
+
+
+def test_a_json_body_on_the_stream_endpoint_is_a_typed_error() -> None:
+    import httpx
+    from bedrock_cases import make_provider
+    from llmcore.types import ChatRequest
+
+    def handler(request: httpx.Request) -> httpx.Response:  # a proxy answering 200 with JSON
+        return httpx.Response(200, json={"message": "upstream said no"}, headers={"x-amzn-requestid": "rq"})
+
+    async def go() -> None:
+        async with httpx.AsyncClient(transport=httpx.MockTransport(handler)) as client:
+            async for _ in make_provider(client).stream_chat(ChatRequest(model="m.x", messages=["Hi"])):
+                pass
+
+    with pytest.raises(E.ProviderResponseError, match="expected an event stream") as ei:
+        asyncio.run(go())
+    assert "upstream said no" in str(ei.value.raw) and ei.value.request_id == "rq"

@@ -128,6 +128,13 @@ class BedrockProvider(HTTPProvider):
         path = model_path(request.model, "converse-stream")
         await self._auth.prepare()
         async with self.open_stream(path, body, headers={"accept": EVENTSTREAM}) as resp:
+            ctype = resp.headers.get("content-type", "")
+            if ctype and "eventstream" not in ctype:
+                raw = await resp.aread()
+                raise ProviderResponseError(
+                    f"expected an event stream from converse-stream, got {ctype}", provider=self.spec.name,
+                    status_code=resp.status_code, request_id=request_id_from(resp.headers), raw=raw[:500],
+                )
             async for ev in decode_stream(
                 resp.aiter_bytes(), provider=self.spec.name, model=request.model,
                 request_id=request_id_from(resp.headers), warnings=warnings,
