@@ -29,3 +29,12 @@ def clean_aws_env(monkeypatch: pytest.MonkeyPatch, tmp_path: Path) -> Iterator[N
     monkeypatch.setenv("AWS_SHARED_CREDENTIALS_FILE", str(tmp_path / "no-aws-credentials"))
     monkeypatch.setenv("AWS_REGION", "us-east-1")
     yield
+
+
+try:  # property tests keep no example database in the working tree
+    from hypothesis import settings as _hyp_settings
+
+    _hyp_settings.register_profile("llmcore-bedrock", database=None)
+    _hyp_settings.load_profile("llmcore-bedrock")
+except ImportError:  # pragma: no cover - hypothesis is a test dependency
+    pass

@@ -85,7 +85,7 @@ def test_recorded_stream_decodes_to_a_valid_stream(name: str) -> None:
     assert "latencyMs" in json.dumps(resp.provider_metadata)
 
 
-@settings(max_examples=150, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@settings(max_examples=150, deadline=None, database=None, suppress_health_check=[HealthCheck.too_slow])
 @given(name=st.sampled_from(NAMES), data=st.data())
 def test_any_split_gives_the_same_events(name: str, data: st.DataObject) -> None:
     body = STREAMS[name]
@@ -93,7 +93,7 @@ def test_any_split_gives_the_same_events(name: str, data: st.DataObject) -> None
     assert _norm(decode(body, cuts)) == WHOLE[name]
 
 
-@settings(max_examples=150, deadline=None)
+@settings(max_examples=150, deadline=None, database=None)
 @given(name=st.sampled_from(NAMES), data=st.data())
 def test_a_flipped_bit_is_a_typed_error(name: str, data: st.DataObject) -> None:
     body = bytearray(STREAMS[name])
@@ -105,7 +105,7 @@ def test_a_flipped_bit_is_a_typed_error(name: str, data: st.DataObject) -> None:
     assert ei.value.provider == "bedrock"
 
 
-@settings(max_examples=150, deadline=None)
+@settings(max_examples=150, deadline=None, database=None)
 @given(name=st.sampled_from(NAMES), data=st.data())
 def test_a_truncated_stream_is_a_typed_error_at_the_end(name: str, data: st.DataObject) -> None:
     body = STREAMS[name]
