@@ -1,0 +1,78 @@
+"""Tests for llmcore.testing.openapi: request bodies checked against an OpenAPI document."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+import httpx
+import pytest
+from llmcore.testing.openapi import OpenAPISpec, load_spec, shared_dir
+
+DOC = {
+    "openapi": "3.0.3",
+    "paths": {
+        "/chat/completions": {"post": {"requestBody": {"content": {"application/json": {
+            "schema": {"$ref": "#/components/schemas/Req"}}}}}},
+        "/models/{model}/generate": {"post": {"requestBody": {"content": {"application/json": {
+            "schema": {"type": "object", "required": ["inputs"], "properties": {"inputs": {"type": "string"}}}}}}}},
+    },
+    "components": {"schemas": {
+        "Req": {"type": "object", "required": ["model", "messages"], "properties": {
+            "model": {"type": "string"},
+            "messages": {"type": "array", "items": {"$ref": "#/components/schemas/Msg"}},
+            "format": {"type": "string", "enum": ["a", "b"], "nullable": True},
+        }},
+        # overlapping branches: a discriminated oneOf must accept a body matching both
+        "Msg": {"oneOf": [{"$ref": "#/components/schemas/Text"}, {"$ref": "#/components/schemas/Any"}],
+                "discriminator": {"propertyName": "role"}},
+        "Text": {"type": "object", "required": ["role", "content"],
+                 "properties": {"role": {"type": "string"}, "content": {"type": "string", "nullable": True}}},
+        "Any": {"type": "object", "required": ["role"], "properties": {"role": {"type": "string"}}},
+    }},
+}
+
+
+def test_valid_body_passes_with_nullable_and_discriminated_oneof() -> None:
+    spec = OpenAPISpec(DOC, "toy")
+    spec.validate_body("POST", "/v1/chat/completions", {
+        "model": "m", "messages": [{"role": "assistant", "content": None}], "format": None,
+    })
+
+
+def test_violations_are_listed() -> None:
+    spec = OpenAPISpec(DOC, "toy")
+    with pytest.raises(AssertionError) as e:
+        spec.validate_body("POST", "/chat/completions", {"model": 3, "format": "c"})
+    text = str(e.value)
+    assert "'messages' is a required property" in text
+    assert "at /model" in text and "at /format" in text
+
+
+def test_path_templates_and_unknown_operations() -> None:
+    spec = OpenAPISpec(DOC, "toy")
+    assert spec.operation_path("/api/models/org/x/generate") is None  # {model} is one segment
+    assert spec.operation_path("/models/x/generate") == "/models/{model}/generate"
+    spec.validate_body("POST", "/models/x/generate", {"inputs": "hi"})
+    with pytest.raises(AssertionError, match="no operation"):
+        spec.validate_body("POST", "/v1/embeddings", {})
+    with pytest.raises(AssertionError, match="no GET"):
+        spec.validate_body("GET", "/chat/completions", {})
+
+
+def test_validate_request_and_load_once(tmp_path: Path) -> None:
+    path = tmp_path / "openapi.json"
+    path.write_text(json.dumps(DOC))
+    assert load_spec(path) is load_spec(path)
+    req = httpx.Request("POST", "https://x.test/v1/chat/completions", json={"model": "m", "messages": []})
+    load_spec(path).validate_request(req)
+    bad = httpx.Request("POST", "https://x.test/v1/chat/completions", json={"messages": []})
+    with pytest.raises(AssertionError, match="'model' is a required property"):
+        load_spec(path).validate_request(bad)
+
+
+def test_shared_dir_env(monkeypatch: pytest.MonkeyPatch, tmp_path: Path) -> None:
+    monkeypatch.setenv("LLMCORE_SHARED_DIR", str(tmp_path))
+    assert shared_dir() == tmp_path
+    with pytest.raises(FileNotFoundError, match="LLMCORE_SHARED_DIR"):
+        load_spec(tmp_path / "missing.yaml")
