@@ -80,12 +80,12 @@ class OpenAPISpec:
     """One parsed OpenAPI document; validators are built once per operation."""
 
     def __init__(self, doc: dict[str, Any], name: str = "spec") -> None:
-        from referencing import Registry, Resource
+        from referencing import Registry
         from referencing.jsonschema import DRAFT202012
 
         self.doc = doc
         self.name = name
-        self._registry = Registry().with_resource(_URN, Resource(contents=doc, specification=DRAFT202012))
+        self._registry: Any = Registry().with_resource(_URN, DRAFT202012.create_resource(doc))
         self._cls = _validator_class()
         self._validators: dict[tuple[str, str], Any] = {}
         self._templates = [
@@ -129,10 +129,9 @@ class OpenAPISpec:
             return f"{_URN}{schema['$ref']}"
         # an inline schema: register it under its own URN
         uri = f"urn:llmcore:inline:{id(schema)}"
-        from referencing import Resource
         from referencing.jsonschema import DRAFT202012
 
-        self._registry = self._registry.with_resource(uri, Resource(contents=schema, specification=DRAFT202012))
+        self._registry = self._registry.with_resource(uri, DRAFT202012.create_resource(schema))
         return uri
 
     def validate_body(self, method: str, path: str, body: Any) -> None:
