@@ -18,6 +18,10 @@ from pathlib import Path
 
 import nox
 
+# Tests never reach a cloud metadata service (botocore's credential chain ends
+# at 169.254.169.254 otherwise): only loopback traffic is allowed here.
+os.environ.setdefault("AWS_EC2_METADATA_DISABLED", "true")
+
 nox.options.default_venv_backend = "uv"
 nox.options.reuse_existing_virtualenvs = False
 nox.options.error_on_missing_interpreters = True
