@@ -17,6 +17,7 @@ from collections.abc import AsyncIterator, Callable, Iterator, Sequence
 from typing import TYPE_CHECKING, Any
 
 from .errors import ConfigurationError, InvalidRequestError, LLMCoreError, ProviderResponseError
+from .reliability.stack import UNSET as _UNSET
 
 if TYPE_CHECKING:
     from .events import StreamEvent
@@ -30,6 +31,7 @@ _CONNECTION = ("api_key", "base_url", "timeout", "http_client", "headers")
 
 #: A middleware wraps a provider and is itself a provider (same protocol).
 Middleware = Callable[["Provider"], "Provider"]
+
 
 
 def _request_fields() -> frozenset[str]:
@@ -67,9 +69,20 @@ class Model:
         name: str,
         *,
         middleware: Sequence[Middleware] = (),
-        retry: Any = True,
+        retry: Any = _UNSET,
+        timeouts: Any = _UNSET,
+        rate_limit: Any = _UNSET,
+        concurrency: Any = _UNSET,
+        api_keys: Any = None,
         **options: Any,
     ) -> None:
+        """Reliability options (see :mod:`llmcore.reliability.stack`): ``retry``
+        (True/False/int/RetryPolicy), ``timeouts`` (TimeoutPolicy or dict),
+        ``rate_limit`` (RateLimitPolicy or dict), ``concurrency`` (int,
+        ConcurrencyPolicy or dict), ``api_keys`` (a list or comma-separated
+        string: a rotated key pool; default ``$<KEY_ENV>S``, e.g. ``OPENAI_API_KEYS``).
+        Left out, they come from :func:`llmcore.reliability.configure`."""
+        from .reliability.stack import build_stack
         from .resolve import resolve_model
 
         self.name = name
@@ -77,17 +90,12 @@ class Model:
         fields = _request_fields()
         self.defaults: dict[str, Any] = {k: options.pop(k) for k in list(options) if k in fields}
         connection = {k: options.pop(k) for k in list(options) if k in _CONNECTION}
-        #: the provider as the plugin built it, without middleware
-        self.base_provider: Provider = load_provider(self.spec, **connection, options=options)
-        provider = self.base_provider
-        for wrap in middleware:  # the first listed is the innermost
-            provider = wrap(provider)
-        policy = _retry_policy(retry)
-        if policy is not None:
-            from .reliability import Retry
-
-            provider = Retry(provider, policy)
-        self.provider: Provider = provider
+        #: the provider as the plugin built it (a KeyPool of them for several keys), without middleware
+        self.base_provider: Provider = _base_provider(self.spec, api_keys, connection, options)
+        self.provider: Provider = build_stack(
+            self.base_provider, self.spec, self.model_id, retry=retry, timeouts=timeouts, rate_limit=rate_limit,
+            concurrency=concurrency, middleware=middleware,
+        )
 
     def __repr__(self) -> str:
         return f"Model({self.spec.name}/{self.model_id})"
@@ -104,9 +112,17 @@ class Model:
         params = {**self.defaults, **overrides}
         unknown = set(params) - _request_fields()
         if unknown:
+            import difflib
+
+            hints = [
+                f"{u!r} (did you mean {close[0]!r}?)" if (close := difflib.get_close_matches(u, _request_fields(), 1))
+                else repr(u)
+                for u in sorted(unknown)
+            ]
             raise InvalidRequestError(
-                f"unknown parameter(s) {', '.join(sorted(unknown))}; provider-specific options go in "
-                f"provider_options={{'{self.spec.name}': {{...}}}}"
+                f"unknown parameter(s) {', '.join(hints)}; provider-specific options go in "
+                f"provider_options={{'{self.spec.name}': {{...}}}}",
+                provider=self.spec.name,
             )
         output_cls = None
         rf = params.get("response_format")
@@ -122,6 +138,8 @@ class Model:
             from .types import _short
 
             raise InvalidRequestError(f"invalid request: {_short(e)}", provider=self.spec.name) from None
+        if not self.spec.capabilities.vision:
+            _reject_images(req, self.spec.name)
         return req, output_cls
 
     # -- async ----------------------------------------------------------------
@@ -157,6 +175,28 @@ class Model:
         return run(self.acount_tokens(messages, **overrides))
 
 
+def _base_provider(spec: ProviderSpec, api_keys: Any, connection: dict[str, Any], options: dict[str, Any]) -> Provider:
+    """One provider, or a :class:`~llmcore.reliability.KeyPool` when several
+    keys are given (``api_keys``) or set in ``$<KEY_ENV>S`` (and no ``api_key``)."""
+    from .reliability.keypool import KeyPool, keys_from_env, split_keys
+
+    source = "api_keys"
+    keys: list[str] = []
+    if api_keys is not None:
+        keys = split_keys(api_keys)
+        if not keys:
+            raise ConfigurationError(f"api_keys holds no key for {spec.name}", provider=spec.name)
+    elif connection.get("api_key") is None:
+        found = keys_from_env(spec)
+        if found:
+            source, keys = found
+    if len(keys) == 1:
+        connection["api_key"] = keys[0]
+    if len(keys) > 1:
+        return KeyPool.from_keys(spec, keys, source=source, **connection, options=options)
+    return load_provider(spec, **connection, options=options)
+
+
 def _retry_policy(retry: Any) -> Any:
     """``True`` → the default policy; ``False``/``0``/``None`` → no retries;
     an int → that many attempts; a :class:`RetryPolicy` as given."""
@@ -173,6 +213,22 @@ def _retry_policy(retry: Any) -> Any:
     if isinstance(retry, RetryPolicy):
         return retry
     raise ConfigurationError(f"retry must be True/False, an int or a RetryPolicy, not {type(retry).__name__}")
+
+
+def _reject_images(req: ChatRequest, provider: str) -> None:
+    """Before the network: a provider whose spec says ``vision=False`` gets no image."""
+    from .errors import UnsupportedFeatureError
+    from .types import ImagePart, ToolResultPart
+
+    for i, m in enumerate(req.messages):
+        for p in m.content:
+            inner = p.content if isinstance(p, ToolResultPart) and isinstance(p.content, list) else [p]
+            if any(isinstance(x, ImagePart) for x in inner):
+                raise UnsupportedFeatureError(
+                    f"{provider} does not take images (its plugin declares capabilities.vision=False), but "
+                    f"message {i} ({m.role}) has one: remove the image, or use a provider whose models have vision",
+                    provider=provider,
+                )
 
 
 def _coerce_tool(t: Any) -> Any:

@@ -104,7 +104,13 @@ class HTTPProvider:
                 provider=self.spec.name,
             )
         self.base_url = base.rstrip("/")
+        from .reliability.security import check_base_url
+
+        check_base_url(self.base_url, self.spec.name, sends_key=bool(key))
         self._timeout = config.timeout
+        #: per-request transport timeouts (connect/read/…) set by the Timeout
+        #: middleware; ``None``: ``config.timeout`` or the client's own
+        self.http_timeout: httpx.Timeout | None = None
         #: called with every ``httpx.Response`` once its status and headers are
         #: known (rate-limit middleware reads ``x-ratelimit-*`` here)
         self.response_hooks: list[Callable[[httpx.Response], None]] = []
@@ -177,6 +183,8 @@ class HTTPProvider:
         return path if path.startswith(("http://", "https://")) else f"{self.base_url}/{path.lstrip('/')}"
 
     def _timeout_ext(self) -> Any:
+        if self.http_timeout is not None:
+            return self.http_timeout
         if self._timeout is None:
             return None
         import httpx
@@ -186,9 +194,18 @@ class HTTPProvider:
     def _build(
         self, method: str, path: str, body: Any, headers: Mapping[str, str] | None, params: Any
     ) -> httpx.Request:
-        content = (
-            json.dumps(body, separators=(",", ":"), ensure_ascii=False).encode() if body is not None else None
-        )
+        try:
+            content = (
+                json.dumps(body, separators=(",", ":"), ensure_ascii=False).encode() if body is not None else None
+            )
+        except (TypeError, ValueError) as e:  # e.g. an object in provider_options or a tool argument
+            from .errors import InvalidRequestError
+
+            raise InvalidRequestError(
+                f"the request cannot be sent as JSON: {e}; pass only JSON values (str, number, bool, None, "
+                "list, dict) in messages, tool arguments, tool schemas and provider_options",
+                provider=self.spec.name,
+            ) from None
         kw: dict[str, Any] = {}
         t = self._timeout_ext()
         if t is not None:

@@ -91,9 +91,21 @@ class ToolCallPart(_Frozenish):
 
     @model_validator(mode="after")
     def _sync_raw(self) -> ToolCallPart:
-        if not self.raw_arguments and self.arguments:
-            self.raw_arguments = json.dumps(self.arguments, separators=(",", ":"))
+        if self.arguments:
+            raw = _json_or_error(self.arguments, f"arguments of tool call {self.id!r} ({self.name})")
+            if not self.raw_arguments:
+                self.raw_arguments = raw
         return self
+
+
+def _json_or_error(value: Any, what: str) -> str:
+    """``value`` as compact JSON, or a ``ValueError`` saying what is not JSON."""
+    try:
+        return json.dumps(value, separators=(",", ":"))
+    except (TypeError, ValueError) as e:
+        raise ValueError(
+            f"{what} must be JSON-serialisable (str, number, bool, None, list, dict): {e}"
+        ) from None
 
 
 class ToolResultPart(_Frozenish):
@@ -298,6 +310,11 @@ class Tool(_Frozenish):
         if not v or len(v) > 128:
             raise ValueError("tool names must be 1-128 characters")
         return v
+
+    @model_validator(mode="after")
+    def _schema_is_json(self) -> Tool:
+        _json_or_error(self.parameters, f"the parameters schema of tool {self.name!r}")
+        return self
 
 
 class ToolChoice(_Frozenish):

@@ -24,7 +24,9 @@ from typing import TYPE_CHECKING, Literal
 if TYPE_CHECKING:
     import httpx
 
-__all__ = ["HTTPSettings", "configure", "shared_client", "make_client", "aclose_shared_clients", "DEFAULT_TIMEOUT"]
+__all__ = [
+    "HTTPSettings", "settings", "configure", "shared_client", "make_client", "aclose_shared_clients", "DEFAULT_TIMEOUT",
+]
 
 TransportName = Literal["auto", "aiohttp", "httpx"]
 
@@ -51,6 +53,11 @@ _settings = HTTPSettings(
 _clients: weakref.WeakKeyDictionary[asyncio.AbstractEventLoop, httpx.AsyncClient] = weakref.WeakKeyDictionary()
 
 DEFAULT_TIMEOUT = 600.0
+
+
+def settings() -> HTTPSettings:
+    """The process-wide HTTP settings in force (read-only use)."""
+    return _settings
 
 
 def configure(**changes: object) -> HTTPSettings:

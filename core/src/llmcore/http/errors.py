@@ -77,19 +77,28 @@ def error_for_status(
     cls: type[E.LLMCoreError] | None = None,
 ) -> E.LLMCoreError:
     """Build the typed error for an HTTP failure. ``cls`` overrides the
-    status mapping (a plugin that recognised e.g. a context-length code)."""
+    status mapping (a plugin that recognised e.g. a context-length code).
+    ``retry_after`` comes from ``retry-after-ms``/``Retry-After``; a 429
+    without them falls back to the rate-limit reset headers
+    (``x-ratelimit-reset-*``, ``anthropic-ratelimit-*-reset``)."""
     headers = headers or {}
     if cls is None:
         cls = _BY_STATUS.get(status)
         if cls is None:
             cls = E.ProviderServerError if status >= 500 else E.InvalidRequestError
+    retry_after = parse_retry_after(headers)
+    if retry_after is None and status == 429:
+        # no Retry-After: the rate-limit reset headers say when the window reopens
+        from ..reliability.headers import reset_delay
+
+        retry_after = reset_delay(headers)
     return cls(
         message or f"HTTP {status}",
         provider=provider,
         status_code=status,
         code=code,
         request_id=request_id_from(headers),
-        retry_after=parse_retry_after(headers),
+        retry_after=retry_after,
         raw=raw,
     )
 

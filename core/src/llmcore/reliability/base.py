@@ -10,7 +10,7 @@ if TYPE_CHECKING:
     from ..provider import Provider
     from ..types import ChatRequest, ChatResponse, TokenCount
 
-__all__ = ["ProviderWrapper", "innermost"]
+__all__ = ["ProviderWrapper", "innermost", "leaves", "find_layer"]
 
 
 class ProviderWrapper:
@@ -31,6 +31,10 @@ class ProviderWrapper:
     async def count_tokens(self, request: ChatRequest) -> TokenCount:
         return await self.inner.count_tokens(request)
 
+    def children(self) -> list[Any]:
+        """The providers this layer delegates to (several for a key pool)."""
+        return [self.inner]
+
     def __repr__(self) -> str:
         return f"{type(self).__name__}({self.inner!r})"
 
@@ -40,3 +44,26 @@ def innermost(provider: Any) -> Any:
     while isinstance(provider, ProviderWrapper):
         provider = provider.inner
     return provider
+
+
+def leaves(provider: Any) -> list[Any]:
+    """Every provider at the bottom of a middleware stack: one, or one per
+    key under a :class:`~llmcore.reliability.KeyPool`. Middleware that reads
+    response headers registers its ``response_hooks`` on each."""
+    children = getattr(provider, "children", None)
+    if children is None:
+        return [provider]
+    out: list[Any] = []
+    for child in children():
+        out.extend(leaves(child))
+    return out
+
+
+def find_layer(provider: Any, cls: type) -> Any:
+    """The outermost layer of type ``cls`` in a middleware stack, or ``None``
+    (e.g. ``find_layer(m.provider, RateLimit).status()``)."""
+    while provider is not None:
+        if isinstance(provider, cls):
+            return provider
+        provider = getattr(provider, "inner", None)
+    return None

@@ -1,0 +1,71 @@
+"""Keeping keys safe: safe key identifiers and the plain-HTTP warning.
+
+* :func:`key_id` names a key in logs, errors and ``status()`` by a short
+  SHA-256 fingerprint, never by any part of the key itself.
+* :func:`check_base_url` warns (an :class:`InsecureTransportWarning` and a
+  ``logging`` warning on ``llmcore.security``) when a provider is pointed at
+  a plain ``http://`` URL on a host other than this machine: prompts, and
+  the API key if one is sent, would cross the network unencrypted. Loopback
+  (``localhost``, ``127.0.0.0/8``, ``::1``) is fine.
+
+TLS verification is on by default for both transports
+(:func:`llmcore.http.client.make_client`); a user-supplied ``http_client``
+controls its own.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import ipaddress
+import logging
+import warnings
+from urllib.parse import urlsplit
+
+__all__ = ["InsecureTransportWarning", "check_base_url", "is_loopback_host", "key_id"]
+
+log = logging.getLogger("llmcore.security")
+_warned: set[tuple[str, str]] = set()
+
+
+class InsecureTransportWarning(UserWarning):
+    """A provider URL sends traffic (maybe an API key) in clear text over the network."""
+
+
+def key_id(key: str | None) -> str:
+    """A short, non-reversible label for a key: ``sha256:1a2b3c4d``."""
+    if not key:
+        return "none"
+    return "sha256:" + hashlib.sha256(key.encode()).hexdigest()[:8]
+
+
+def is_loopback_host(host: str | None) -> bool:
+    """True for ``localhost``, ``*.localhost`` and loopback addresses."""
+    if not host:
+        return False
+    h = host.strip("[]").lower()
+    if h == "localhost" or h.endswith(".localhost"):
+        return True
+    try:
+        return ipaddress.ip_address(h).is_loopback
+    except ValueError:
+        return False
+
+
+def check_base_url(url: str, provider: str, *, sends_key: bool) -> bool:
+    """Warn once per (provider, host) when ``url`` is plain HTTP to a
+    non-loopback host. Returns True when it warned (or had warned)."""
+    parts = urlsplit(url)
+    if parts.scheme.lower() != "http" or is_loopback_host(parts.hostname):
+        return False
+    host = parts.hostname or ""
+    if (provider, host) in _warned:
+        return True
+    _warned.add((provider, host))
+    what = "your API key and prompts" if sends_key else "prompts and answers"
+    msg = (
+        f"{provider}: base URL http://{host}... is plain HTTP to a host that is not this machine; "
+        f"{what} would travel unencrypted. Use https:// (or a loopback address for a local server)."
+    )
+    log.warning(msg)
+    warnings.warn(msg, InsecureTransportWarning, stacklevel=4)
+    return True

@@ -1,0 +1,201 @@
+"""Timeouts: connect, read, total, and stream idle.
+
+* ``connect`` and ``read`` are transport timeouts (seconds to open a
+  connection; longest gap between bytes, which also bounds the wait for the
+  response headers). They are sent with every request of the wrapped
+  provider(s), on either transport (httpx's pool or aiohttp).
+* ``total`` bounds one attempt end to end: a whole ``chat`` call, or a whole
+  stream from the call to its last event (wall clock, the consumer's time
+  included).
+* ``stream_idle`` bounds the gap between two stream *events*; keep-alive
+  comments and pings do not count as progress, so a server that trickles
+  ``: ping`` forever is still cut off. The first event is covered too (a
+  server that never starts streaming).
+
+A timeout raises :class:`~llmcore.errors.ProviderTimeoutError` (retryable:
+:class:`~llmcore.reliability.Retry` outside retries a call or a stream that
+had emitted nothing). The stream's connection is closed before the error
+propagates, and the facade attaches what had arrived (``err.partial``).
+"""
+
+from __future__ import annotations
+
+import asyncio
+import sys
+import time
+from collections.abc import AsyncIterator
+from contextlib import asynccontextmanager
+from dataclasses import dataclass
+from typing import TYPE_CHECKING, Any
+
+from ..errors import ConfigurationError, ProviderTimeoutError
+from .base import ProviderWrapper, leaves
+
+if TYPE_CHECKING:
+    from ..events import StreamEvent
+    from ..provider import Provider
+    from ..types import ChatRequest, ChatResponse, TokenCount
+
+__all__ = ["TimeoutPolicy", "Timeout", "deadline"]
+
+
+@dataclass(frozen=True)
+class TimeoutPolicy:
+    """Seconds; ``None`` leaves that bound to the HTTP client's settings
+    (:mod:`llmcore.http.client`: connect 10 s, read 600 s) or off (total,
+    stream_idle)."""
+
+    connect: float | None = None
+    read: float | None = None
+    total: float | None = None
+    stream_idle: float | None = None
+
+    def __post_init__(self) -> None:
+        for name in ("connect", "read", "total", "stream_idle"):
+            v = getattr(self, name)
+            if v is not None and (isinstance(v, bool) or not isinstance(v, (int, float)) or v <= 0):
+                raise ConfigurationError(f"timeout {name} must be a positive number of seconds, not {v!r}")
+
+    @property
+    def active(self) -> bool:
+        """True when any bound is set."""
+        return any(v is not None for v in (self.connect, self.read, self.total, self.stream_idle))
+
+    @classmethod
+    def coerce(cls, value: Any) -> TimeoutPolicy | None:
+        """``None``/``False`` → none; a policy as is; a dict → its fields."""
+        if value is None or value is False:
+            return None
+        if isinstance(value, TimeoutPolicy):
+            return value
+        if isinstance(value, dict):
+            unknown = set(value) - {"connect", "read", "total", "stream_idle"}
+            if unknown:
+                raise ConfigurationError(
+                    f"unknown timeout field(s) {', '.join(sorted(unknown))}; known: connect, read, total, stream_idle"
+                )
+            return cls(**value)
+        raise ConfigurationError(
+            f"timeouts must be a TimeoutPolicy or a dict of connect/read/total/stream_idle, not {type(value).__name__}"
+        )
+
+
+if sys.version_info >= (3, 11):
+
+    def deadline(when: float | None) -> Any:
+        """``async with deadline(loop_time):`` raises :class:`TimeoutError`
+        when the loop's clock passes ``when`` (``None``: no bound). Cancels
+        the current task's await, in the same task (so context managers of
+        the awaited code, e.g. an HTTP response, unwind normally)."""
+        return asyncio.timeout_at(when)
+
+else:  # pragma: no cover - Python 3.10
+
+    @asynccontextmanager
+    async def deadline(when: float | None) -> AsyncIterator[None]:
+        if when is None:
+            yield
+            return
+        task = asyncio.current_task()
+        assert task is not None
+        loop = asyncio.get_running_loop()
+        fired = False
+
+        def fire() -> None:
+            nonlocal fired
+            fired = True
+            task.cancel()
+
+        handle = loop.call_at(when, fire)
+        try:
+            yield
+        except asyncio.CancelledError:
+            if fired:
+                raise TimeoutError from None
+            raise
+        finally:
+            handle.cancel()
+
+
+class Timeout(ProviderWrapper):
+    """Timeout middleware (see the module docstring). Applies ``connect``/``read``
+    to every HTTP provider under it (``HTTPProvider.http_timeout``)."""
+
+    def __init__(self, inner: Provider, policy: TimeoutPolicy) -> None:
+        super().__init__(inner)
+        self.policy = policy
+        if policy.connect is not None or policy.read is not None:
+            import httpx
+
+            from ..http.client import settings
+
+            s = settings()
+            t = httpx.Timeout(
+                connect=policy.connect if policy.connect is not None else s.connect_timeout,
+                read=policy.read if policy.read is not None else s.read_timeout,
+                write=s.write_timeout,
+                pool=s.pool_timeout,
+            )
+            for leaf in leaves(inner):
+                if hasattr(leaf, "http_timeout"):
+                    leaf.http_timeout = t
+
+    def _error(self, what: str) -> ProviderTimeoutError:
+        return ProviderTimeoutError(what, provider=self.spec.name)
+
+    async def chat(self, request: ChatRequest) -> ChatResponse:
+        total = self.policy.total
+        if total is None:
+            return await self.inner.chat(request)
+        try:
+            async with deadline(asyncio.get_running_loop().time() + total):
+                return await self.inner.chat(request)
+        except TimeoutError:
+            raise self._error(f"no complete answer within {total:g}s (total timeout)") from None
+
+    async def count_tokens(self, request: ChatRequest) -> TokenCount:
+        total = self.policy.total
+        if total is None:
+            return await self.inner.count_tokens(request)
+        try:
+            async with deadline(asyncio.get_running_loop().time() + total):
+                return await self.inner.count_tokens(request)
+        except TimeoutError:
+            raise self._error(f"no token count within {total:g}s (total timeout)") from None
+
+    async def stream_chat(self, request: ChatRequest) -> AsyncIterator[StreamEvent]:  # type: ignore[override]
+        total, idle = self.policy.total, self.policy.stream_idle
+        if total is None and idle is None:
+            async for ev in self.inner.stream_chat(request):
+                yield ev
+            return
+        loop = asyncio.get_running_loop()
+        end = None if total is None else loop.time() + total
+        agen = self.inner.stream_chat(request)
+        started = time.monotonic()
+        events = 0
+        try:
+            while True:
+                now = loop.time()
+                when = end if idle is None else (now + idle if end is None else min(end, now + idle))
+                try:
+                    async with deadline(when):
+                        ev = await agen.__anext__()
+                except StopAsyncIteration:
+                    return
+                except TimeoutError:
+                    elapsed = time.monotonic() - started
+                    if end is not None and loop.time() >= end - 1e-3:
+                        raise self._error(
+                            f"stream not complete within {total:g}s (total timeout; {events} events received)"
+                        ) from None
+                    raise self._error(
+                        f"stream stalled: no event for {idle:g}s (stream idle timeout; "
+                        f"{events} events received in {elapsed:.1f}s)"
+                    ) from None
+                events += 1
+                yield ev
+        finally:
+            aclose = getattr(agen, "aclose", None)
+            if aclose is not None:
+                await aclose()
