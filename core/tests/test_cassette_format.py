@@ -462,3 +462,41 @@ def test_vcr_replays_a_converted_stream_through_httpx() -> None:
     assert content == expected
     assert streamed == expected
     assert content.startswith(b"event: message_start")
+
+
+def test_import_har_entries(tmp_path: Path) -> None:
+    """HAR 1.2 (Polly.JS): raw request/response, decoded body, a base64 body, auth scrubbed."""
+    body = '{"error": {"message": "Invalid API key provided.", "code": "invalid_api_key"}}'
+    har = {"log": {"version": "1.2", "entries": [
+        {"request": {"method": "post", "url": "https://api.example.com/v1/chat/completions",
+                     "headers": [{"name": "authorization", "value": "[REDACTED]"},
+                                 {"name": "content-type", "value": "application/json"}],
+                     "postData": {"mimeType": "application/json", "text": '{"model":"m"}'}},
+         "response": {"status": 401, "statusText": "Unauthorized",
+                      "headers": [{"name": "content-encoding", "value": "gzip"},
+                                  {"name": "content-length", "value": "999"}],
+                      "content": {"mimeType": "application/json", "text": body}}},
+        {"request": {"method": "GET", "url": "https://api.example.com/v1/models", "headers": []},
+         "response": {"status": 200, "statusText": "", "headers": [],
+                      "content": {"text": base64.b64encode(b"[]").decode(), "encoding": "base64"}}},
+    ]}}
+    assert detect_format(har) == "har"
+    path = tmp_path / "rec.har"
+    path.write_text(json.dumps(har))
+    out = load_upstream(path)["interactions"]
+    req, resp = out[0]["request"], out[0]["response"]
+    assert req["method"] == "POST" and req["body"] == '{"model":"m"}'
+    assert "authorization" not in {k.lower() for k in req["headers"]}
+    assert resp["status"] == {"code": 401, "message": "Unauthorized"}
+    assert resp["body"]["string"] == body
+    assert "content-encoding" not in {k.lower() for k in resp["headers"]}
+    assert resp["headers"]["content-length"] == [str(len(body))]
+    assert out[1]["response"]["status"] == {"code": 200, "message": "OK"}
+    assert out[1]["response"]["body"]["string"] in ("[]", b"[]")
+
+
+@needs_upstream
+def test_import_real_har() -> None:
+    out = load_upstream(UPSTREAM / "together" / "mirascope" / "makes-successful-api-call.har")["interactions"]
+    assert len(out) == 1 and out[0]["response"]["status"]["code"] == 401
+    assert "invalid_api_key" in out[0]["response"]["body"]["string"]

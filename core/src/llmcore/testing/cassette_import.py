@@ -12,10 +12,13 @@ Supported upstream formats (see ``upstream-cassettes/SOURCES.md``):
 * ``ruby-vcr`` - Ruby VCR 6 and R ``vcr`` YAML: ``http_interactions:``, status as
   ``200`` or ``{code, message}``, headers as scalars or lists,
   ``body: {encoding, string}``, binary bodies under Ruby's ``!binary`` tag.
+* ``har`` - HAR 1.2 (``*.har``, e.g. Polly.JS recordings in Mirascope's TypeScript
+  tests): ``log.entries`` with the raw request (``postData.text``) and response
+  (``content.text``, already decoded, or base64 with ``encoding: base64``).
 
 Not HTTP recordings, so refused with :class:`UnsupportedFormat`: vercel/ai
 ``*.chunks.txt`` / ``*.json`` fixtures (decoded chunks or bare bodies, no request,
-status or framing), llama-stack recording JSON and HAR files.
+status or framing) and llama-stack recording JSON (serialized SDK objects).
 
 The conversion maps the format only: bodies are never edited beyond undoing a
 ``Content-Encoding`` (then ``Content-Encoding`` is dropped and ``Content-Length``
@@ -55,6 +58,7 @@ __all__ = [
     "UpstreamFormat",
     "convert_file",
     "detect_format",
+    "from_har",
     "from_pydantic_ai",
     "from_ruby_vcr",
     "from_vcrpy",
@@ -63,7 +67,7 @@ __all__ = [
     "output_name",
 ]
 
-UpstreamFormat = Literal["vcrpy", "pydantic-ai", "ruby-vcr"]
+UpstreamFormat = Literal["vcrpy", "pydantic-ai", "ruby-vcr", "har"]
 
 Cassette = dict[str, Any]
 Interaction = dict[str, Any]
@@ -222,10 +226,51 @@ def from_ruby_vcr(data: Mapping[str, Any]) -> Cassette:
     return _cassette(result)
 
 
+def _har_headers(items: Any) -> dict[str, list[str]]:
+    result: dict[str, list[str]] = {}
+    for h in items or ():
+        result.setdefault(str(h["name"]), []).append(str(h.get("value", "")))
+    return result
+
+
+def from_har(data: Mapping[str, Any]) -> Cassette:
+    """Convert a parsed HAR 1.2 log (``log.entries``).
+
+    HAR keeps the response body decoded (``content.text``), so a recorded
+    ``Content-Encoding`` is dropped and ``Content-Length`` set to the stored size.
+    """
+    log = data.get("log") if isinstance(data, Mapping) else None
+    result = []
+    for entry in _interactions(log, "entries"):
+        req, resp = entry["request"], entry["response"]
+        post = req.get("postData") or {}
+        request = {
+            "method": str(req["method"]).upper(),
+            "uri": req["url"],
+            "body": post.get("text"),
+            "headers": _har_headers(req.get("headers")),
+        }
+        content = resp.get("content") or {}
+        body: str | bytes | None = content.get("text")
+        if body is not None and content.get("encoding") == "base64":
+            body = base64.b64decode(body)
+        headers = {k: v for k, v in _har_headers(resp.get("headers")).items() if k.lower() != "content-encoding"}
+        if body is not None:
+            _content_length_fixed(headers, body)
+        response = {
+            "status": _status({"code": resp["status"], "message": resp.get("statusText")}),
+            "headers": headers,
+            "body": {"string": body},
+        }
+        result.append(_finish(request, response))
+    return _cassette(result)
+
+
 _CONVERTERS = {
     "vcrpy": from_vcrpy,
     "pydantic-ai": from_pydantic_ai,
     "ruby-vcr": from_ruby_vcr,
+    "har": from_har,
 }
 
 
@@ -235,6 +280,8 @@ def detect_format(data: Any) -> UpstreamFormat:
     Raises :class:`UnsupportedFormat` for anything else.
     """
     if isinstance(data, Mapping):
+        if isinstance(data.get("log"), Mapping) and isinstance(data["log"].get("entries"), list):
+            return "har"
         if isinstance(data.get("http_interactions"), list):
             return "ruby-vcr"
         interactions = data.get("interactions")
@@ -243,18 +290,19 @@ def detect_format(data: Any) -> UpstreamFormat:
                 if any("parsed_body" in (item.get(side) or {}) for side in ("request", "response")):
                     return "pydantic-ai"
             return "vcrpy"
-    raise UnsupportedFormat("not a vcrpy, pydantic-ai or Ruby/R VCR cassette")
+    raise UnsupportedFormat("not a vcrpy, pydantic-ai, Ruby/R VCR cassette or HAR log")
 
 
 def load_upstream(path: str | os.PathLike[str]) -> Cassette:
     """Read an upstream recording file and return it as an llmcore cassette dict."""
     path = Path(path)
-    if path.name.endswith(".chunks.txt") or path.suffix in (".json", ".har"):
+    if path.name.endswith(".chunks.txt") or path.suffix == ".json":
         raise UnsupportedFormat(
             f"{path.name}: not a vcr cassette (vercel/ai fixtures are decoded chunks or bare "
-            "bodies without request or HTTP framing; llama-stack JSON and HAR are not converted)"
+            "bodies without request or HTTP framing; llama-stack JSON holds serialized SDK objects)"
         )
-    data = yaml.load(path.read_text(encoding="utf-8"), Loader=_UpstreamLoader)
+    text = path.read_text(encoding="utf-8")
+    data = json.loads(text) if path.suffix == ".har" else yaml.load(text, Loader=_UpstreamLoader)
     return _CONVERTERS[detect_format(data)](data)
 
 
