@@ -287,6 +287,11 @@ def _oai(message: str, type_: str | None, code: str | None) -> dict[str, Any]:
                "invalid_request_error", None), E.ContextWindowExceededError, None),
     (400, _oai("Your input exceeds the context window of this model.", "invalid_request_error",
                "context_length_exceeded"), E.ContextWindowExceededError, "context_length_exceeded"),
+    (400, {"error": {"message": "You passed 4097 input tokens and requested 16 output tokens. However, the model's "
+                                "context length is only 4096 tokens, resulting in a maximum input length of 4080 "
+                                "tokens. Please reduce the length of the input prompt. (parameter=input_tokens, "
+                                "value=4097)", "type": "BadRequestError", "param": "input_tokens", "code": 400}},
+     E.ContextWindowExceededError, "400"),  # vLLM's wording since ~0.11
     (400, {"error": {"message": "The response was filtered", "type": None, "param": "prompt", "code": "content_filter",
                      "innererror": {"code": "ResponsibleAIPolicyViolation"}}}, E.ContentFilterError, "content_filter"),
     (400, _oai("Your request was rejected as a result of our safety system.", "invalid_request_error",
@@ -617,3 +622,26 @@ def test_streamed_reasoning_summary_parts_join_like_the_final_response() -> None
         options={"api": "responses"}).chat(REQ))
     assert streamed.reasoning == whole.reasoning == "First.\n\nSecond."
     assert [p.model_dump() for p in streamed.message.content] == [p.model_dump() for p in whole.message.content]
+
+
+def test_parallel_function_calls_after_reasoning_on_the_responses_api() -> None:
+    """simonw/llm's 4th turn: one reasoning item, then five parallel function calls."""
+    _, body = recorded("llm__test_responses_interleaved_reasoning_between_tool_calls.yaml", 3)
+    r = run(Server(body=body, content_type="application/json").provider(options={"api": "responses"}).chat(REQ))
+    assert [p.type for p in r.message.content] == ["reasoning"] + ["tool_call"] * 5
+    assert [c.arguments["key"] for c in r.tool_calls] == [
+        "begin", "value", "the value 7", "Begin with the value 7.", "start2"]
+    assert len({c.id for c in r.tool_calls}) == 5 and all(c.name == "db_lookup" for c in r.tool_calls)
+    assert r.finish_reason == "tool_calls"
+    assert (r.usage.input_tokens, r.usage.output_tokens, r.usage.reasoning_tokens) == (532, 119, 17)
+
+
+def test_a_rejected_stream_request_is_a_typed_error() -> None:
+    """pydantic-ai's recording: a streamed Responses request answered with a JSON 400."""
+    _, body = recorded("pydantic-ai__test_openai_responses_model_http_error.yaml")
+    server = Server(400, body, content_type="application/json")
+    with pytest.raises(E.InvalidRequestError) as info:
+        run(collect(server.provider(options={"api": "responses"}), REQ))
+    err = info.value
+    assert type(err) is E.InvalidRequestError and err.status_code == 400
+    assert err.code == "decimal_below_min_value" and "temperature" in err.message

@@ -9,7 +9,8 @@ The HTTP status picks the error class (see :mod:`llmcore.http.errors`); the
 body's ``code``/``type``/message refine it:
 
 * ``context_length_exceeded`` (or a message about the model's maximum context
-  length / context window) → :class:`ContextWindowExceededError`;
+  length / context window, or vLLM's "the model's context length is only N
+  tokens") → :class:`ContextWindowExceededError`;
 * ``insufficient_quota`` and the billing codes (``credit_balance_exhausted``,
   ``*_spend_limit_exceeded``, ``*_usage_limit_exceeded``) → :class:`PermissionDeniedError`,
   although OpenAI sends them as HTTP 429: waiting does not help until someone
@@ -49,6 +50,7 @@ _CONTEXT_CODES = frozenset({"context_length_exceeded", "context_window_exceeded"
 _FILTER_CODES = frozenset({"content_filter", "content_policy_violation", "responsibleaipolicyviolation"})
 _CONTEXT_MESSAGE = re.compile(
     r"maximum context length|context window|context_length_exceeded|exceeds the context|"
+    r"context length is only|"  # vLLM (and hosts serving through it): "the model's context length is only N tokens"
     r"prompt is too long|too many tokens in (?:the )?(?:prompt|input)",
     re.IGNORECASE,
 )
