@@ -27,7 +27,8 @@ Seams, from the cheapest to the most specific
    ``reasoning_effort`` (accepted or a warning), ``structured_output``
    (accepted ``response_format`` types), ``unsupported`` (request fields that
    become warnings), ``errors_in_stream`` (``{"error": ...}`` chunks in a 200
-   stream), ``system_role``, ``strict_tools``.
+   stream), ``system_role``, ``strict_tools``, ``metadata_fields`` (top-level
+   response fields kept in ``provider_metadata[<name>]``, e.g. citations).
 
 2. **Options** — ``options = {"name": "description"}`` declares the provider
    settings a user may pass; unknown ones raise :class:`ConfigurationError`

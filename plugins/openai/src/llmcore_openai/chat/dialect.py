@@ -49,6 +49,10 @@ class ChatDialect:
       ``{"error": {...}}`` chunk inside a 200 stream.
     * ``system_role`` — the role used for system prompts.
     * ``strict_tools`` — whether ``strict`` on function definitions is accepted.
+    * ``metadata_fields`` — top-level response fields kept in
+      ``ChatResponse.provider_metadata[<provider>]`` (e.g. Perplexity's
+      ``citations``); in streams the last value any chunk carried rides on the
+      ``Finish`` event.
     """
 
     path: str = "chat/completions"
@@ -65,6 +69,7 @@ class ChatDialect:
     errors_in_stream: bool = True
     system_role: Literal["system", "developer"] = "system"
     strict_tools: bool = True
+    metadata_fields: tuple[str, ...] = ()
 
 
 OPENAI_DIALECT = ChatDialect(max_tokens_field="max_completion_tokens", reasoning_fields=())

@@ -5,7 +5,8 @@ Only the first choice is read (llmcore asks for one). Parts are built with
 OpenAI when it declines a structured-output request on safety grounds) becomes
 the answer text, the finish reason becomes ``content_filter`` (the raw reason is
 kept) and a ``refusal`` warning is added, so callers parsing JSON are not
-handed the refusal as if it were data.
+handed the refusal as if it were data. The dialect's ``metadata_fields`` are
+copied into ``provider_metadata[<provider>]``.
 """
 
 from __future__ import annotations
@@ -95,6 +96,7 @@ def parse_response(
     if refusal:
         finish = "content_filter"
     usage = usage_mapper(data.get("usage")) if data.get("usage") is not None else Usage()
+    meta = {f: data[f] for f in dialect.metadata_fields if data.get(f) is not None}
     return ChatResponse.model_construct(
         id=data.get("id"),
         model=data.get("model"),
@@ -104,7 +106,7 @@ def parse_response(
         raw_finish_reason=raw_finish,
         usage=usage,
         warnings=warns,
-        provider_metadata={},
+        provider_metadata={provider: meta} if meta else {},
         parsed=None,
         raw=data,
     )

@@ -11,6 +11,11 @@ SSE byte stream. What it handles:
 * tool-call deltas keyed by ``index`` (several calls in parallel, id and name
   on the first delta; servers that repeat the name on every delta or omit the
   index are tolerated); each call becomes one :class:`ToolCall` at the end;
+* a leading chunk with neither ``id`` nor ``choices`` nor usage (Azure's
+  ``prompt_filter_results`` preamble) does not start the response: the
+  metadata comes from the first real chunk;
+* the dialect's ``metadata_fields`` from any chunk (last value wins) →
+  ``Finish.provider_metadata[<provider>]``;
 * ``finish_reason`` from any chunk; usage from any chunk that carries it
   (OpenAI sends a final chunk with empty ``choices`` and the usage; others put
   it on the last choice chunk) — reported once, just before ``Finish``;
@@ -71,6 +76,7 @@ class ChatStreamDecoder:
         "_done",
         "_finish",
         "_last_index",
+        "_metadata",
         "_order",
         "_refused",
         "_started",
@@ -100,6 +106,7 @@ class ChatStreamDecoder:
         self._usage: Any = None
         self._done = False
         self._refused = False
+        self._metadata: dict[str, Any] = {}
 
     @property
     def done(self) -> bool:
@@ -108,7 +115,7 @@ class ChatStreamDecoder:
 
     def _start(self, chunk: dict[str, Any], out: list[StreamEvent]) -> None:
         self._started = True
-        out.append(ResponseMetadata(id=chunk.get("id"), model=chunk.get("model")))
+        out.append(ResponseMetadata(id=chunk.get("id") or None, model=chunk.get("model") or None))
         for w in self._warnings:
             out.append(WarningEvent(w))
 
@@ -130,7 +137,13 @@ class ChatStreamDecoder:
             return out
         if "error" in chunk and not chunk.get("choices") and self.dialect.errors_in_stream:
             raise stream_error(chunk, self.provider)
+        for f in self.dialect.metadata_fields:
+            v = chunk.get(f)
+            if v is not None:
+                self._metadata[f] = v
         if not self._started:
+            if not chunk.get("id") and not chunk.get("choices") and chunk.get("usage") is None:
+                return out  # a preamble, not the response yet (Azure's prompt_filter_results)
             self._start(chunk, out)
         usage = chunk.get("usage")
         if usage is not None:
@@ -216,7 +229,7 @@ class ChatStreamDecoder:
         if self._refused:
             out.append(WarningEvent(refusal_warning()))
             reason = "content_filter"
-        out.append(Finish(reason, self._finish))
+        out.append(Finish(reason, self._finish, {self.provider: self._metadata} if self._metadata else None))
         return out
 
 

@@ -3,7 +3,9 @@
 OpenAI's ``prompt_tokens`` already includes ``prompt_tokens_details.cached_tokens``
 and ``completion_tokens`` includes ``completion_tokens_details.reasoning_tokens``,
 which is llmcore's convention too, so the numbers pass through. A missing field
-stays ``None``.
+stays ``None``; so does a ``cached_tokens`` larger than ``prompt_tokens`` (it
+cannot be part of them — Grok on Azure AI Foundry reports such counts — and
+llmcore does not guess what it counts).
 """
 
 from __future__ import annotations
@@ -30,8 +32,11 @@ def map_usage(raw: Any) -> Usage:
     cd = raw.get("completion_tokens_details")
     cached = _int(pd.get("cached_tokens")) if isinstance(pd, dict) else None
     reasoning = _int(cd.get("reasoning_tokens")) if isinstance(cd, dict) else None
+    prompt = _int(raw.get("prompt_tokens"))
+    if cached is not None and prompt is not None and cached > prompt:
+        cached = None
     return Usage.model_construct(
-        input_tokens=_int(raw.get("prompt_tokens")),
+        input_tokens=prompt,
         output_tokens=_int(raw.get("completion_tokens")),
         cache_read_tokens=cached,
         cache_write_tokens=None,
