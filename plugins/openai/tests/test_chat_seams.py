@@ -1,0 +1,66 @@
+"""Unit tests of the Chat Completions codec's generic seams used by the
+OpenAI-compatible family (dialect data, not provider code): metadata fields,
+preamble chunks without a response, inconsistent cached-token counts."""
+
+from __future__ import annotations
+
+import json
+from dataclasses import replace
+
+from llmcore.events import Finish, ResponseMetadata
+from llmcore_openai.chat import COMPATIBLE_DIALECT, ChatStreamDecoder, map_usage, parse_response
+
+CITED = replace(COMPATIBLE_DIALECT, metadata_fields=("citations", "search_results"))
+
+
+def _chunk(**kw: object) -> str:
+    return json.dumps({"id": "c1", "model": "m", **kw})
+
+
+def test_metadata_fields_are_kept_on_the_response() -> None:
+    body = {"id": "r", "model": "sonar", "citations": ["https://a"], "search_results": [], "other": 1,
+            "choices": [{"index": 0, "message": {"role": "assistant", "content": "hi"}, "finish_reason": "stop"}]}
+    r = parse_response(body, CITED, provider="perplexity")
+    # an empty list is data (the server said: no results); absent fields are not invented
+    assert r.provider_metadata == {"perplexity": {"citations": ["https://a"], "search_results": []}}
+    assert parse_response(body, COMPATIBLE_DIALECT, provider="x").provider_metadata == {}
+
+
+def test_metadata_fields_in_a_stream_ride_on_finish_last_value_wins() -> None:
+    d = ChatStreamDecoder(CITED, "perplexity")
+    events = d.feed_data(_chunk(citations=["https://a"], choices=[{"index": 0, "delta": {"content": "A"}}]))
+    events += d.feed_data(_chunk(citations=["https://a", "https://b"],
+                                 choices=[{"index": 0, "delta": {"content": "B"}, "finish_reason": "stop"}]))
+    events += d.close()
+    fin = events[-1]
+    assert isinstance(fin, Finish) and fin.provider_metadata == {"perplexity": {"citations": ["https://a", "https://b"]}}
+    d2 = ChatStreamDecoder(COMPATIBLE_DIALECT, "x")
+    d2.feed_data(_chunk(citations=["https://a"], choices=[{"index": 0, "delta": {}, "finish_reason": "stop"}]))
+    assert d2.close()[-1].provider_metadata is None  # type: ignore[union-attr]
+
+
+def test_a_preamble_chunk_does_not_start_the_response() -> None:
+    """Azure OpenAI streams a first chunk with ``id: ""``, ``choices: []`` and its
+    prompt_filter_results; the response's id and model come from the next chunk."""
+    d = ChatStreamDecoder(COMPATIBLE_DIALECT, "azure")
+    pre = json.dumps({"choices": [], "created": 0, "id": "", "model": "", "object": "",
+                      "prompt_filter_results": [{"prompt_index": 0, "content_filter_results": {}}]})
+    assert d.feed_data(pre) == []
+    events = d.feed_data(json.dumps({"id": "chatcmpl-1", "model": "gpt-4o", "choices": [
+        {"index": 0, "delta": {"role": "assistant", "content": "Hi"}, "finish_reason": None}]}))
+    assert isinstance(events[0], ResponseMetadata) and (events[0].id, events[0].model) == ("chatcmpl-1", "gpt-4o")
+    # a usage-only chunk (stream_options.include_usage with empty choices) still starts a response
+    d3 = ChatStreamDecoder(COMPATIBLE_DIALECT, "x")
+    assert d3.feed({"choices": [], "usage": {"prompt_tokens": 1}})
+    # and an empty id is never reported as an id
+    d4 = ChatStreamDecoder(COMPATIBLE_DIALECT, "x")
+    ev = d4.feed({"id": "", "model": "", "choices": [{"index": 0, "delta": {"content": "x"}}]})[0]
+    assert isinstance(ev, ResponseMetadata) and ev.id is None and ev.model is None
+
+
+def test_cached_tokens_larger_than_the_prompt_are_unknown() -> None:
+    """Grok on Azure AI Foundry: prompt_tokens 7, cached_tokens 163 (real recording)."""
+    u = map_usage({"prompt_tokens": 7, "completion_tokens": 1, "prompt_tokens_details": {"cached_tokens": 163}})
+    assert (u.input_tokens, u.output_tokens, u.cache_read_tokens) == (7, 1, None)
+    u = map_usage({"prompt_tokens": 249, "completion_tokens": 40, "prompt_tokens_details": {"cached_tokens": 158}})
+    assert u.cache_read_tokens == 158
