@@ -432,3 +432,19 @@ def test_count_tokens_with_system_and_response_schema(interaction: int, kwargs: 
                                      G.ELLMER_COUNT, interaction))
     assert count.input_tokens == expected
     validate_sent(sent[0])
+
+
+def test_a_response_without_finish_reason_is_incomplete() -> None:
+    """Gemini documents a missing finishReason as "the model has not stopped generating".
+    Constructed body: the recorded test_google_model answer with its finishReason removed."""
+    body = G.recorded_body(G.BASIC, 0, "response")
+    del body["candidates"][0]["finishReason"]
+
+    async def go() -> None:
+        transport = httpx.MockTransport(lambda req: httpx.Response(200, json=body))
+        async with httpx.AsyncClient(transport=transport) as client:
+            p = GeminiProvider(ProviderConfig(api_key=TEST_API_KEY, http_client=client))
+            await p.chat(ChatRequest(model="gemini-2.5-flash", messages=["Hello!"]))
+
+    with pytest.raises(E.ProviderResponseError, match="no finish reason"):
+        asyncio.run(go())

@@ -95,7 +95,8 @@ class GoogleGenAIProvider(HTTPProvider):
     # -- the protocol ---------------------------------------------------------------
 
     async def chat(self, request: ChatRequest) -> ChatResponse:
-        """One ``generateContent`` call, folded like a one-chunk stream."""
+        """One ``generateContent`` call, folded like a one-chunk stream. A response
+        without a finish reason (or prompt block) is incomplete: :class:`ProviderResponseError`."""
         body, warnings = self._body(request)
         await self.prepare()
         data, _ = await self.request_json("POST", self.model_path(request.model, "generateContent"), body)
@@ -105,6 +106,11 @@ class GoogleGenAIProvider(HTTPProvider):
             acc.add(WarningEvent(w))
         for ev in mapper.feed(data):
             acc.add(ev)
+        if not mapper.finished:  # Gemini: no finish reason = "the model has not stopped generating"
+            raise ProviderResponseError(
+                "the response has no finish reason: the answer is incomplete", provider=self.spec.name,
+                raw=str(data)[:500],
+            )
         for ev in mapper.end():
             acc.add(ev)
         resp = acc.response(self.spec.name, self.codec.provider)
