@@ -90,34 +90,25 @@ class JSONArrayDecoder:
         return []
 
 
+def _parse(data: str, provider: str) -> Any:
+    try:
+        return json.loads(data)
+    except ValueError:
+        raise ProviderResponseError("stream event is not JSON", provider=provider, raw=data[:500]) from None
+
+
 async def decode_stream(response: httpx.Response, mapper: ResponseMapper, provider: str) -> AsyncIterator[StreamEvent]:
     """Events of one streamed response, ending with usage and :class:`Finish`."""
-    ctype = response.headers.get("content-type", "")
-    loads = json.loads
-    if "text/event-stream" in ctype:
+    if "text/event-stream" in response.headers.get("content-type", ""):
         sse = SSEDecoder()
         async for chunk in response.aiter_bytes():
             for ev in sse.feed(chunk):
-                data = ev.data
-                if not data or data == "[DONE]":
-                    continue
-                try:
-                    obj = loads(data)
-                except ValueError:
-                    raise ProviderResponseError(
-                        "stream event is not JSON", provider=provider, raw=data[:500]
-                    ) from None
-                for out in mapper.feed(obj):
-                    yield out
+                if ev.data and ev.data != "[DONE]":
+                    for out in mapper.feed(_parse(ev.data, provider)):
+                        yield out
         for ev in sse.flush():
             if ev.data and ev.data != "[DONE]":
-                try:
-                    obj = loads(ev.data)
-                except ValueError:
-                    raise ProviderResponseError(
-                        "stream event is not JSON", provider=provider, raw=ev.data[:500]
-                    ) from None
-                for out in mapper.feed(obj):
+                for out in mapper.feed(_parse(ev.data, provider)):
                     yield out
     else:
         arr = JSONArrayDecoder(provider)
