@@ -292,6 +292,9 @@ def _oai(message: str, type_: str | None, code: str | None) -> dict[str, Any]:
                                 "tokens. Please reduce the length of the input prompt. (parameter=input_tokens, "
                                 "value=4097)", "type": "BadRequestError", "param": "input_tokens", "code": 400}},
      E.ContextWindowExceededError, "400"),  # vLLM's wording since ~0.11
+    (422, {"error": "Input validation error: `inputs` tokens + `max_new_tokens` must be <= 4096. Given: 4000 `inputs` "
+                    "tokens and 200 `max_new_tokens`", "error_type": "validation"},
+     E.ContextWindowExceededError, None),  # TGI (Hugging Face endpoints; Together serves the same wording)
     (400, {"error": {"message": "The response was filtered", "type": None, "param": "prompt", "code": "content_filter",
                      "innererror": {"code": "ResponsibleAIPolicyViolation"}}}, E.ContentFilterError, "content_filter"),
     (400, _oai("Your request was rejected as a result of our safety system.", "invalid_request_error",
