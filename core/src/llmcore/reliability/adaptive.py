@@ -16,7 +16,9 @@ whose limit moves:
   budget for the current window; requests started since are counted against
   it (tokens by the running average of usage per request), and when the
   budget is spent no new request starts before the announced reset —
-  the limit is respected *before* the server has to say 429. When less than
+  the limit is respected *before* the server has to say 429. Once a reset
+  has passed, the next window is assumed to hold the announced ``limit``
+  until a response says otherwise. When less than
   ``low_watermark`` of a window remains, the limit is also capped at the
   number of requests left.
 
@@ -45,11 +47,15 @@ def is_overload(err: BaseException) -> bool:
 
 
 class _Budget:
-    __slots__ = ("remaining", "reset_at", "started")
+    """What is left of one dimension's window, and how much we started since."""
 
-    def __init__(self, remaining: float, reset_at: float) -> None:
+    __slots__ = ("limit", "remaining", "reset_at", "started", "window")
+
+    def __init__(self, remaining: float, reset_at: float, limit: float | None, window: float) -> None:
         self.remaining = remaining
         self.reset_at = reset_at
+        self.limit = limit
+        self.window = window
         self.started = 0
 
 
@@ -68,6 +74,7 @@ class AdaptiveLimiter(LocalLimiter):
         low_watermark: float = 0.1,
         max_pause: float = 60.0,
         default_reset: float = 1.0,
+        recheck: float = 0.1,
     ) -> None:
         if isinstance(max_concurrency, bool) or not isinstance(max_concurrency, int) or max_concurrency < 1:
             raise ConfigurationError(f"max_concurrency must be a positive integer, not {max_concurrency!r}")
@@ -84,6 +91,7 @@ class AdaptiveLimiter(LocalLimiter):
         self.low_watermark = low_watermark
         self.max_pause = max_pause
         self.default_reset = default_reset
+        self.recheck = recheck
         self._cwnd = float(start)
         self._epoch = 0
         self._state = threading.Lock()
@@ -101,7 +109,10 @@ class AdaptiveLimiter(LocalLimiter):
         wait = 0.0
         for name, b in self._budgets.items():
             if b.reset_at <= now:
-                continue
+                if b.limit is None:
+                    continue
+                # a new window began: assume its full limit until a response says otherwise
+                b.remaining, b.started, b.reset_at = b.limit, 0, now + b.window
             cost = 1.0 if name == "requests" else self._avg_tokens
             if cost is None:
                 continue
@@ -123,7 +134,8 @@ class AdaptiveLimiter(LocalLimiter):
                     return self._epoch
                 self.header_waits += 1
             self.release_now()
-            self.pause_until(now + wait)
+            # re-check soon: a response arriving meanwhile may bring a fresher budget
+            self.pause_until(now + min(wait, self.recheck))
 
     # -- feedback ---------------------------------------------------------------
 
@@ -179,12 +191,14 @@ class AdaptiveLimiter(LocalLimiter):
             for name, d in snapshot.dimensions.items():
                 if d.remaining is None:
                     continue
-                reset_at = now + (d.reset if d.reset is not None else self.default_reset)
-                self._budgets[name] = _Budget(d.remaining, reset_at)
+                reset = d.reset if d.reset is not None else self.default_reset
+                prev = self._budgets.get(name)
+                window = max(reset, prev.window if prev is not None else 0.0) or self.default_reset
+                self._budgets[name] = _Budget(d.remaining, now + reset, d.limit, window)
                 frac = d.fraction
                 if name == "requests" and frac is not None and frac < self.low_watermark:
                     cap = max(self.min_concurrency, int(d.remaining))
-                    cap_until = max(cap_until, reset_at)
+                    cap_until = max(cap_until, now + reset)
             if cap is not None:
                 self._header_cap = (cap, cap_until)
             self._apply()
