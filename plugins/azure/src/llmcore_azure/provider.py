@@ -1,0 +1,150 @@
+"""Azure OpenAI and Azure AI Foundry models on the shared Chat Completions codec.
+
+Three URL shapes (option ``api``; ``"auto"`` picks from the endpoint):
+
+* ``deployments`` — ``{endpoint}/openai/deployments/{deployment}/chat/completions?api-version=...``,
+  the classic Azure OpenAI API. The model name is the deployment name.
+  ``api-version``: option ``api_version``, else ``$OPENAI_API_VERSION``, else
+  ``2024-10-21`` (the latest GA data-plane inference version).
+* ``v1`` — ``{endpoint}/openai/v1/chat/completions``, the version-less v1 API
+  (chosen when the endpoint already ends in ``/openai/v1``); an ``api_version``
+  option is sent if given (e.g. ``preview``).
+* ``models`` — ``{endpoint}/models/chat/completions?api-version=2024-05-01-preview``,
+  the Azure AI Foundry model inference endpoint (chosen for
+  ``*.services.ai.azure.com`` hosts and endpoints ending in ``/models``).
+
+Auth: the ``api-key`` header (``$AZURE_OPENAI_API_KEY``) or a Microsoft Entra ID
+token as ``Authorization: Bearer``: option ``azure_ad_token`` (or
+``$AZURE_OPENAI_AD_TOKEN``), or ``azure_ad_token_provider``, a callable (sync or
+async, e.g. ``azure.identity.get_bearer_token_provider(...)``) called before every
+request. Tokens are registered as secrets (redacted like keys).
+
+Content filtering: a prompt rejected by Azure's filter (HTTP 400, ``code:
+content_filter``, ``innererror.code: ResponsibleAIPolicyViolation``) raises
+:class:`~llmcore.errors.ContentFilterError`, also when Azure reports it in a 200
+body; a filtered answer finishes with ``content_filter`` — both by the shared codec.
+"""
+
+from __future__ import annotations
+
+import inspect
+import os
+from collections.abc import AsyncIterator, Mapping
+from dataclasses import replace
+from typing import TYPE_CHECKING, ClassVar
+from urllib.parse import quote, urlsplit
+
+from llmcore.errors import ConfigurationError, register_secret
+from llmcore.provider import ProviderConfig
+from llmcore_openai.chat import COMPATIBLE_DIALECT, ChatCompletionsProvider
+
+from . import SPEC
+
+if TYPE_CHECKING:
+    from llmcore.events import StreamEvent
+    from llmcore.types import ChatRequest, ChatResponse
+
+__all__ = ["AZURE_DIALECT", "AzureProvider", "DEFAULT_API_VERSION", "MODELS_API_VERSION"]
+
+DEFAULT_API_VERSION = "2024-10-21"
+MODELS_API_VERSION = "2024-05-01-preview"
+_APIS = ("auto", "deployments", "v1", "models")
+
+AZURE_DIALECT = replace(
+    COMPATIBLE_DIALECT, auth_header="api-key", auth_scheme="", max_tokens_field="max_completion_tokens",
+    reasoning_fields=(),
+)
+"""Azure OpenAI: the ``api-key`` header, ``max_completion_tokens`` (required by its
+reasoning models), no reasoning text. The ``models`` API uses ``max_tokens``."""
+
+
+class AzureProvider(ChatCompletionsProvider):
+    """Azure OpenAI (``deployments`` / ``v1``) and Azure AI Foundry ``models``."""
+
+    spec = SPEC
+    dialect = AZURE_DIALECT
+    options: ClassVar[Mapping[str, str]] = {
+        "api": '"auto" (default), "deployments", "v1" or "models" (Azure AI Foundry)',
+        "api_version": "api-version query parameter (default: $OPENAI_API_VERSION or 2024-10-21 for deployments, "
+                       "2024-05-01-preview for models, none for v1)",
+        "azure_ad_token": "a Microsoft Entra ID token, sent as a bearer token instead of the api-key "
+                          "(default: $AZURE_OPENAI_AD_TOKEN)",
+        "azure_ad_token_provider": "a callable (sync or async) returning an Entra ID token, called before each request",
+    }
+
+    def __init__(self, config: ProviderConfig | None = None) -> None:
+        super().__init__(config)
+        self._token: str | None = self.option("azure_ad_token") or os.environ.get("AZURE_OPENAI_AD_TOKEN") or None
+        self._token_provider = self.option("azure_ad_token_provider")
+        if self._token_provider is not None and not callable(self._token_provider):
+            raise ConfigurationError("azure option azure_ad_token_provider must be a callable", provider="azure")
+        if not (self._api_key or self._token or self._token_provider):
+            raise ConfigurationError(
+                "no credentials for azure: set AZURE_OPENAI_API_KEY (or pass api_key=...), or pass an Entra ID token "
+                "(azure_ad_token=..., $AZURE_OPENAI_AD_TOKEN, or azure_ad_token_provider=...)",
+                provider="azure",
+            )
+        register_secret(self._token)
+        api = self.option("api", "auto")
+        if api not in _APIS:
+            raise ConfigurationError(f"azure option api must be one of {', '.join(_APIS)}, not {api!r}",
+                                     provider="azure")
+        parts = urlsplit(self.base_url)
+        path = parts.path.rstrip("/")
+        if api == "auto":
+            if path.endswith("/openai/v1"):
+                api = "v1"
+            elif path.endswith("/models") or (not path and (parts.hostname or "").endswith(".services.ai.azure.com")):
+                api = "models"
+            else:
+                api = "deployments"
+        self.api: str = api
+        version = self.option("api_version")
+        if api == "deployments":
+            version = version or os.environ.get("OPENAI_API_VERSION") or DEFAULT_API_VERSION
+        elif api == "models":
+            version = version or MODELS_API_VERSION
+            self.dialect = replace(self.dialect, max_tokens_field="max_tokens")
+        self.api_version: str | None = version
+        # the endpoint may already carry the API's own path segment
+        self._prefix = {"deployments": "" if path.endswith("/openai") else "openai/",
+                        "v1": "" if path.endswith("/openai/v1") else "openai/v1/",
+                        "models": "" if path.endswith("/models") else "models/"}[api]
+
+    def __repr__(self) -> str:
+        return f"AzureProvider(base_url={self.base_url!r}, api={self.api!r}, api_version={self.api_version!r})"
+
+    def endpoint(self, request: ChatRequest) -> str:
+        """The path for ``request``: the deployment is the model name (``deployments``)."""
+        if self.api == "deployments":
+            path = f"{self._prefix}deployments/{quote(request.model, safe='')}/chat/completions"
+        else:
+            path = f"{self._prefix}chat/completions"
+        return f"{path}?api-version={quote(self.api_version)}" if self.api_version else path
+
+    def auth_headers(self) -> dict[str, str]:
+        """``Authorization: Bearer <Entra ID token>`` when a token is configured, else ``api-key``."""
+        if self._token:
+            return {"authorization": f"Bearer {self._token}"}
+        return super().auth_headers()
+
+    async def _refresh_token(self) -> None:
+        if self._token_provider is None:
+            return
+        token = self._token_provider()
+        if inspect.isawaitable(token):
+            token = await token
+        token = getattr(token, "token", token)  # an azure.core AccessToken works too
+        if not isinstance(token, str) or not token:
+            raise ConfigurationError("azure_ad_token_provider returned no token", provider="azure")
+        register_secret(token)
+        self._token = token
+
+    async def chat(self, request: ChatRequest) -> ChatResponse:
+        await self._refresh_token()
+        return await super().chat(request)
+
+    async def stream_chat(self, request: ChatRequest) -> AsyncIterator[StreamEvent]:  # type: ignore[override]
+        await self._refresh_token()
+        async for ev in super().stream_chat(request):
+            yield ev
