@@ -84,7 +84,7 @@ for _p in PLUGINS:
 @nox.session(name="tests-cross")
 def tests_cross(session: nox.Session) -> None:
     """Cross-package tests with core and every plugin installed."""
-    session.install("-e", f"{CORE}[testing]", "build", "hatchling", *[f"-e{ROOT / 'plugins' / p}" for p in PLUGINS])
+    session.install("-e", f"{CORE}[testing]", "uv", *[f"-e{ROOT / 'plugins' / p}" for p in PLUGINS])
     session.run("pytest", str(ROOT / "tests"), *session.posargs)
 
 
