@@ -648,3 +648,46 @@ def test_a_rejected_stream_request_is_a_typed_error() -> None:
     err = info.value
     assert type(err) is E.InvalidRequestError and err.status_code == 400
     assert err.code == "decimal_below_min_value" and "temperature" in err.message
+
+
+def test_responses_api_mixin_on_another_compatible_provider() -> None:
+    """The ResponsesAPI seam: any ChatCompletionsProvider gains POST {base}/responses
+    (custom path), with its customize_body hook and provider_options merged last."""
+    from llmcore.provider import ProviderConfig
+    from llmcore.spec import ProviderSpec
+    from llmcore_openai.chat import ChatCompletionsProvider
+    from llmcore_openai.responses.provider import ResponsesAPI
+
+    class Local(ResponsesAPI, ChatCompletionsProvider):
+        spec = ProviderSpec(name="local", factory="x:y", requires_key=False, base_url="http://localhost:1/v1")
+        responses_path = "custom/responses"
+
+        def customize_body(self, request: Any, body: dict[str, Any], warnings: Any) -> None:
+            body["seen_by_hook"] = sorted(body)
+            body["temperature"] = 0.5
+
+    completed = {"type": "response.completed", "response": {
+        "id": "resp_1", "model": "m", "status": "completed", "usage": {"input_tokens": 3, "output_tokens": 1},
+        "output": [{"type": "message", "role": "assistant", "content": [{"type": "output_text", "text": "Hi"}]}]}}
+    server = Server(body=b'data: {"type":"response.created","response":{"id":"resp_1","model":"m"}}\n\n'
+                         b'data: {"type":"response.output_text.delta","delta":"Hi"}\n\n'
+                         + f"data: {json.dumps(completed)}\n\n".encode())
+    p = Local(ProviderConfig(http_client=httpx.AsyncClient(transport=httpx.MockTransport(server.handler))))
+    req = ChatRequest(model="m", messages=["Hello"], provider_options={"local": {"temperature": 0.1}})
+    _events, resp = run(collect(_as_stream(p), req))
+    assert resp.text == "Hi" and resp.usage.input_tokens == 3 and resp.finish_reason == "stop"
+    sent = server.requests[-1]
+    assert sent.url.path == "/v1/custom/responses"
+    body = json.loads(sent.content)
+    assert "Hello" in json.dumps(body["input"]) and body["stream"] is True
+    assert "input" in body["seen_by_hook"] and body["temperature"] == 0.1  # hook ran, options merged last
+
+
+def _as_stream(p: Any) -> Any:
+    class View:
+        spec = p.spec
+
+        def stream_chat(self, req: ChatRequest) -> Any:
+            return p.responses_stream(req)
+
+    return View()

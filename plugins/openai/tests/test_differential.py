@@ -51,7 +51,7 @@ async def _ours(provider_name: str, case: Case) -> tuple[Any, dict[str, Any]]:
         provider = provider_for(provider_name, case, client)
         req = case.chat_request()
         api = getattr(provider, "api", "chat")
-        body = provider._responses_body(req, case.stream)[0] if api == "responses" else provider.build_request(
+        body = provider.responses_request(req, case.stream)[0] if api == "responses" else provider.build_request(
             req, case.stream)[0]
         with replay(case.cassette, case.interaction):
             if case.stream:

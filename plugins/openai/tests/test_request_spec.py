@@ -36,7 +36,7 @@ def _body(provider_name: str, case: Any, stream: bool) -> tuple[str, dict[str, A
     provider = provider_for(provider_name, case)
     req = case.chat_request()
     if getattr(provider, "api", "chat") == "responses":
-        return "CreateResponse", provider._responses_body(req, stream)[0]
+        return "CreateResponse", provider.responses_request(req, stream)[0]
     return "CreateChatCompletionRequest", provider.build_request(req, stream)[0]
 
 

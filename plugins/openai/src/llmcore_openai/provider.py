@@ -20,6 +20,7 @@ from llmcore.types import TokenCount
 from . import OPENAI_COMPATIBLE_SPEC, OPENAI_SPEC
 from .chat import COMPATIBLE_DIALECT, OPENAI_DIALECT, ChatCompletionsProvider, Warnings
 from .responses import is_reasoning_model
+from .responses.provider import ResponsesAPI
 
 if TYPE_CHECKING:
     from llmcore.events import StreamEvent
@@ -28,7 +29,7 @@ if TYPE_CHECKING:
 __all__ = ["OpenAIProvider", "OpenAICompatibleProvider"]
 
 
-class OpenAIProvider(ChatCompletionsProvider):
+class OpenAIProvider(ResponsesAPI, ChatCompletionsProvider):
     """OpenAI's API.
 
     Options: ``api`` (``"chat"`` default, or ``"responses"``), ``organization``
@@ -84,39 +85,17 @@ class OpenAIProvider(ChatCompletionsProvider):
                     del body[name]
                     warnings.add(name, f"{request.model} is a reasoning model and does not accept {name}; not sent")
 
-    # -- Responses API -------------------------------------------------------------
-
-    def _responses_body(self, request: ChatRequest, stream: bool) -> tuple[dict[str, Any], Warnings]:
-        from .responses import build_body
-
-        body, w = build_body(request, stream=stream, provider=self.spec.name, passthrough=False)
-        self.customize_body(request, body, w)
-        extra = request.options_for(self.spec.name)
-        if extra:
-            body.update(extra)
-        return body, w
+    # -- Responses API (the shared ResponsesAPI mixin) -----------------------------
 
     async def chat(self, request: ChatRequest) -> ChatResponse:
         if self.api != "responses":
             return await super().chat(request)
-        from .responses import parse_response
-
-        body, w = self._responses_body(request, stream=False)
-        data, _ = await self.request_json("POST", "responses", body, headers=self.extra_headers())
-        return parse_response(data, provider=self.spec.name, warnings=w.items)
+        return await self.responses_chat(request)
 
     async def stream_chat(self, request: ChatRequest) -> AsyncIterator[StreamEvent]:  # type: ignore[override]
-        if self.api != "responses":
-            async for ev in super().stream_chat(request):
-                yield ev
-            return
-        from .responses import ResponsesStreamDecoder, aiter_events
-
-        body, w = self._responses_body(request, stream=True)
-        decoder = ResponsesStreamDecoder(self.spec.name, w.items)
-        async with self.open_stream("responses", body, headers=self.extra_headers()) as resp:
-            async for ev in aiter_events(resp.aiter_bytes(), decoder):
-                yield ev
+        stream = self.responses_stream(request) if self.api == "responses" else super().stream_chat(request)
+        async for ev in stream:
+            yield ev
 
     # -- tokens --------------------------------------------------------------------
 

@@ -1,6 +1,8 @@
 """The OpenAI Responses API codec (``POST /responses``): request mapping
 (:mod:`.request`), response mapping (:mod:`.response`) and stream decoding
-(:mod:`.stream`). Errors share the Chat Completions error mapping
+(:mod:`.stream`), and :class:`~.provider.ResponsesAPI`, a mixin that adds the
+endpoint to any :class:`~llmcore_openai.chat.ChatCompletionsProvider`
+(OpenAI, LM Studio). Errors share the Chat Completions error mapping
 (:mod:`llmcore_openai.chat.errors`)."""
 
 from __future__ import annotations
