@@ -104,22 +104,24 @@ def types(session: nox.Session) -> None:
 def build(session: nox.Session) -> None:
     """Build every wheel with hatch; install each alone (with the core wheel)
     in a fresh venv and check it appears in ``llmcore providers list``."""
-    session.install("hatch")
-    dist = Path(session.create_tmp()) / "dist"
+    # hatchling is hatch's build backend; calling it directly avoids hatch
+    # creating (and downloading into) a build environment per package.
+    session.install("hatchling")
+    dist = Path(session.create_tmp()).resolve() / "dist"
     if dist.exists():
         for f in dist.iterdir():
             f.unlink()
     packages = [CORE, *[ROOT / "plugins" / p for p in PLUGINS]]
     for pkg in packages:
         session.chdir(str(pkg))
-        session.run("hatch", "build", "-t", "wheel", str(dist), silent=True)
+        session.run("hatchling", "build", "-t", "wheel", "-d", str(dist), silent=True)
     session.chdir(str(ROOT))
     wheels = sorted(dist.glob("*.whl"))
     core_wheel = next(w for w in wheels if w.name.startswith("llmcore-"))
     session.log(f"built {len(wheels)} wheels: {', '.join(w.name for w in wheels)}")
     for plugin in PLUGINS:
         wheel = next(w for w in wheels if w.name.startswith(f"llmcore_{plugin}-"))
-        venv = Path(session.create_tmp()) / f"alone-{plugin}"
+        venv = Path(session.create_tmp()).resolve() / f"alone-{plugin}"
         session.run("uv", "venv", "-q", "--python", sys.executable, str(venv), external=True)
         py = str(venv / "bin" / "python")
         dep_wheels = [str(next(w for w in wheels if w.name.startswith(f"llmcore_{d}-"))) for d in _local_deps(plugin)]
@@ -129,7 +131,7 @@ def build(session: nox.Session) -> None:
         out = session.run(str(venv / "bin" / "llmcore"), "providers", "list", "--json", external=True, silent=True)
         rows = json.loads(str(out))
         dists = {r["package"] for r in rows}
-        expected = f"llmcore-{plugin}"
+        expected = f"llmcore-{plugin}".replace("_", "-")
         if expected not in dists:
             session.error(f"{wheel.name} installed alone is not listed by `llmcore providers list`: {rows}")
         broken = [r for r in rows if r["status"].startswith("broken")]
