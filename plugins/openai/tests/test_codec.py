@@ -292,6 +292,9 @@ def _oai(message: str, type_: str | None, code: str | None) -> dict[str, Any]:
                                 "tokens. Please reduce the length of the input prompt. (parameter=input_tokens, "
                                 "value=4097)", "type": "BadRequestError", "param": "input_tokens", "code": 400}},
      E.ContextWindowExceededError, "400"),  # vLLM's wording since ~0.11
+    (400, {"error": "Trying to keep the first 5120 tokens when context the overflows. However, the model is loaded "
+                    "with context length of only 4096 tokens, which is not enough. Try to load the model with a larger "
+                    "context length, or provide a shorter input"}, E.ContextWindowExceededError, None),  # LM Studio
     (422, {"error": "Input validation error: `inputs` tokens + `max_new_tokens` must be <= 4096. Given: 4000 `inputs` "
                     "tokens and 200 `max_new_tokens`", "error_type": "validation"},
      E.ContextWindowExceededError, None),  # TGI (Hugging Face endpoints; Together serves the same wording)

@@ -51,6 +51,7 @@ _FILTER_CODES = frozenset({"content_filter", "content_policy_violation", "respon
 _CONTEXT_MESSAGE = re.compile(
     r"maximum context length|context window|context_length_exceeded|exceeds the context|"
     r"context length is only|"  # vLLM (and hosts serving through it): "the model's context length is only N tokens"
+    r"when context the overflows|"  # LM Studio: "Trying to keep the first N tokens when context the overflows"
     r"inputs`? tokens \+ `?max_new_tokens`? must be|"  # TGI/Together: "`inputs` tokens + `max_new_tokens` must be <= N"
     r"prompt is too long|too many tokens in (?:the )?(?:prompt|input)",
     re.IGNORECASE,
