@@ -8,7 +8,7 @@ import json
 from dataclasses import replace
 
 from llmcore.events import Finish, ResponseMetadata
-from llmcore_openai.chat import COMPATIBLE_DIALECT, ChatStreamDecoder, map_usage, parse_response
+from llmcore_openai.chat import COMPATIBLE_DIALECT, ChatStreamDecoder, find_usage, map_usage, parse_response
 
 CITED = replace(COMPATIBLE_DIALECT, metadata_fields=("citations", "search_results"))
 
@@ -64,3 +64,20 @@ def test_cached_tokens_larger_than_the_prompt_are_unknown() -> None:
     assert (u.input_tokens, u.output_tokens, u.cache_read_tokens) == (7, 1, None)
     u = map_usage({"prompt_tokens": 249, "completion_tokens": 40, "prompt_tokens_details": {"cached_tokens": 158}})
     assert u.cache_read_tokens == 158
+
+
+def test_usage_fallbacks_find_nested_usage() -> None:
+    """Groq's older streams carry usage only as ``x_groq.usage`` on the last chunk."""
+    groq = replace(COMPATIBLE_DIALECT, usage_fallbacks=(("x_groq", "usage"),))
+    last = {"id": "c", "model": "m", "x_groq": {"id": "req_1", "usage": {"prompt_tokens": 18, "completion_tokens": 73}},
+            "choices": [{"index": 0, "delta": {}, "finish_reason": "stop"}]}
+    for dialect, expected in ((groq, (18, 73)), (COMPATIBLE_DIALECT, None)):
+        d = ChatStreamDecoder(dialect, "groq")
+        d.feed({"id": "c", "model": "m", "choices": [{"index": 0, "delta": {"content": "A"}}]})
+        d.feed(dict(last))
+        usage = [e.usage for e in d.close() if e.type == "usage"]
+        assert [(u.input_tokens, u.output_tokens) for u in usage] == ([expected] if expected else [])
+    # top-level usage wins over the fallback
+    both = {**last, "usage": {"prompt_tokens": 1, "completion_tokens": 2}}
+    assert find_usage(both, groq.usage_fallbacks) == {"prompt_tokens": 1, "completion_tokens": 2}
+    assert find_usage({"x_groq": "not a dict"}, groq.usage_fallbacks) is None

@@ -28,7 +28,8 @@ Seams, from the cheapest to the most specific
    (accepted ``response_format`` types), ``unsupported`` (request fields that
    become warnings), ``errors_in_stream`` (``{"error": ...}`` chunks in a 200
    stream), ``system_role``, ``strict_tools``, ``metadata_fields`` (top-level
-   response fields kept in ``provider_metadata[<name>]``, e.g. citations).
+   response fields kept in ``provider_metadata[<name>]``, e.g. citations),
+   ``usage_fallbacks`` (nested paths of usage, e.g. Groq's ``x_groq.usage``).
 
 2. **Options** — ``options = {"name": "description"}`` declares the provider
    settings a user may pass; unknown ones raise :class:`ConfigurationError`
@@ -72,10 +73,10 @@ from .provider import ChatCompletionsProvider
 from .request import Warnings, build_body
 from .response import parse_response
 from .stream import ChatStreamDecoder, aiter_events
-from .usage import map_usage
+from .usage import find_usage, map_usage
 
 __all__ = [
     "ChatCompletionsProvider", "ChatDialect", "COMPATIBLE_DIALECT", "OPENAI_DIALECT", "ChatStreamDecoder",
-    "Warnings", "aiter_events", "build_body", "error_details", "map_finish_reason", "map_usage",
+    "Warnings", "aiter_events", "build_body", "error_details", "find_usage", "map_finish_reason", "map_usage",
     "parse_response", "stream_error",
 ]

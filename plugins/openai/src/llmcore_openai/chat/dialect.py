@@ -53,6 +53,9 @@ class ChatDialect:
       ``ChatResponse.provider_metadata[<provider>]`` (e.g. Perplexity's
       ``citations``); in streams the last value any chunk carried rides on the
       ``Finish`` event.
+    * ``usage_fallbacks`` — nested key paths where usage may be when a
+      response or chunk has no top-level ``usage`` (Groq's
+      ``("x_groq", "usage")`` on the last chunk of older streams).
     """
 
     path: str = "chat/completions"
@@ -70,6 +73,7 @@ class ChatDialect:
     system_role: Literal["system", "developer"] = "system"
     strict_tools: bool = True
     metadata_fields: tuple[str, ...] = ()
+    usage_fallbacks: tuple[tuple[str, ...], ...] = ()
 
 
 OPENAI_DIALECT = ChatDialect(max_tokens_field="max_completion_tokens", reasoning_fields=())

@@ -19,7 +19,7 @@ from llmcore.types import CallWarning, ChatResponse, Message, ReasoningPart, Tex
 
 from .dialect import ChatDialect
 from .finish import map_finish_reason
-from .usage import map_usage
+from .usage import find_usage, map_usage
 
 __all__ = ["parse_response", "reasoning_text", "refusal_warning"]
 
@@ -95,7 +95,8 @@ def parse_response(
     finish = map_finish_reason(raw_finish, has_tool_calls=bool(calls))
     if refusal:
         finish = "content_filter"
-    usage = usage_mapper(data.get("usage")) if data.get("usage") is not None else Usage()
+    raw_usage = find_usage(data, dialect.usage_fallbacks)
+    usage = usage_mapper(raw_usage) if raw_usage is not None else Usage()
     meta = {f: data[f] for f in dialect.metadata_fields if data.get(f) is not None}
     return ChatResponse.model_construct(
         id=data.get("id"),

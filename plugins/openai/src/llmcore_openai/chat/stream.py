@@ -18,7 +18,8 @@ SSE byte stream. What it handles:
   ``Finish.provider_metadata[<provider>]``;
 * ``finish_reason`` from any chunk; usage from any chunk that carries it
   (OpenAI sends a final chunk with empty ``choices`` and the usage; others put
-  it on the last choice chunk) — reported once, just before ``Finish``;
+  it on the last choice chunk; or at a dialect's ``usage_fallbacks`` path) —
+  reported once, just before ``Finish``;
 * ``refusal`` deltas: streamed as text, then a ``refusal`` warning and finish
   ``content_filter`` (see :mod:`.response`);
 * an ``{"error": {...}}`` chunk (servers that fail inside a 200 stream) →
@@ -54,7 +55,7 @@ from .dialect import ChatDialect
 from .errors import stream_error
 from .finish import map_finish_reason
 from .response import refusal_warning
-from .usage import map_usage
+from .usage import find_usage, map_usage
 
 __all__ = ["ChatStreamDecoder", "aiter_events"]
 
@@ -141,11 +142,11 @@ class ChatStreamDecoder:
             v = chunk.get(f)
             if v is not None:
                 self._metadata[f] = v
+        usage = find_usage(chunk, self.dialect.usage_fallbacks)
         if not self._started:
-            if not chunk.get("id") and not chunk.get("choices") and chunk.get("usage") is None:
+            if not chunk.get("id") and not chunk.get("choices") and usage is None:
                 return out  # a preamble, not the response yet (Azure's prompt_filter_results)
             self._start(chunk, out)
-        usage = chunk.get("usage")
         if usage is not None:
             self._usage = usage
         for choice in chunk.get("choices") or ():

@@ -14,11 +14,26 @@ from typing import Any
 
 from llmcore.types import Usage
 
-__all__ = ["map_usage"]
+__all__ = ["find_usage", "map_usage"]
 
 
 def _int(v: Any) -> int | None:
     return v if isinstance(v, int) and not isinstance(v, bool) else None
+
+
+def find_usage(obj: dict[str, Any], fallbacks: tuple[tuple[str, ...], ...] = ()) -> Any:
+    """``obj["usage"]``, else the first of the dialect's ``usage_fallbacks``
+    paths that holds a value, else ``None``."""
+    usage = obj.get("usage")
+    if usage is not None or not fallbacks:
+        return usage
+    for path in fallbacks:
+        v: Any = obj
+        for key in path:
+            v = v.get(key) if isinstance(v, dict) else None
+        if v is not None:
+            return v
+    return None
 
 
 def map_usage(raw: Any) -> Usage:
