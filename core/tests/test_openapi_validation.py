@@ -76,3 +76,21 @@ def test_shared_dir_env(monkeypatch: pytest.MonkeyPatch, tmp_path: Path) -> None
     assert shared_dir() == tmp_path
     with pytest.raises(FileNotFoundError, match="LLMCORE_SHARED_DIR"):
         load_spec(tmp_path / "missing.yaml")
+
+
+def test_nullable_admits_null_next_to_oneof_anyof_allof() -> None:
+    """Groq's assistant ``content``: ``nullable: true`` on a ``oneOf`` of string / parts."""
+    doc = {"openapi": "3.0.0", "paths": {"/x": {"post": {"requestBody": {"content": {"application/json": {
+        "schema": {"type": "object", "properties": {
+            "one": {"nullable": True, "oneOf": [{"type": "string"}, {"type": "array"}]},
+            "any": {"nullable": True, "anyOf": [{"type": "string"}]},
+            "all": {"nullable": True, "allOf": [{"type": "string"}]},
+            "strict": {"oneOf": [{"type": "string"}, {"type": "array"}]},
+        }}}}}}}}}
+    spec = OpenAPISpec(doc, "toy")
+    spec.validate_body("POST", "/x", {"one": None, "any": None, "all": None})
+    spec.validate_body("POST", "/x", {"one": "text", "any": "a", "all": "b"})
+    with pytest.raises(AssertionError, match="at /strict"):
+        spec.validate_body("POST", "/x", {"strict": None})
+    with pytest.raises(AssertionError, match="at /one"):
+        spec.validate_body("POST", "/x", {"one": 3})

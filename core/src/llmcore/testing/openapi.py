@@ -21,7 +21,8 @@ check every request their tests send against it::
   violations raise ``AssertionError`` listing each one.
 
 OpenAPI semantics on top of JSON Schema 2020-12 (3.0 and 3.1 documents alike):
-``nullable: true`` also admits ``null``; a ``oneOf``/``anyOf`` with a
+``nullable: true`` also admits ``null`` (next to ``type``, ``enum``, ``oneOf``,
+``anyOf`` or ``allOf``: Groq's assistant ``content`` is a nullable ``oneOf``); a ``oneOf``/``anyOf`` with a
 ``discriminator`` means "a branch matches" (JSON Schema's ``oneOf`` wrongly fails
 when branches overlap). Needs ``jsonschema`` (``pip install 'llmcore[testing]'``).
 """
@@ -72,7 +73,9 @@ def _validator_class() -> Any:
         return check
 
     return validators.extend(
-        Draft202012Validator, {"oneOf": oneof, "type": nullable(type_), "enum": nullable(enum)}
+        Draft202012Validator,
+        {"oneOf": nullable(oneof), "anyOf": nullable(any_of), "allOf": nullable(base["allOf"]),
+         "type": nullable(type_), "enum": nullable(enum)},
     )
 
 
