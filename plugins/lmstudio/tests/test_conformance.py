@@ -1,0 +1,47 @@
+"""The llmcore conformance kit on the LM Studio cassettes (see cassettes/SOURCES.md)."""
+
+from __future__ import annotations
+
+import lmstudio_cases as L
+import pytest
+from llmcore.testing import ProviderConformance
+
+
+class TestLMStudioConformance(ProviderConformance):
+    """/v1/chat/completions (the default API)."""
+
+    provider = "lmstudio"
+    cassette_dir = L.CASSETTES
+
+    chat_case = L.CHAT
+    stream_case = L.STREAM
+    system_prompt_case = L.CHAT
+    multi_turn_case = L.TOOL_ROUND_TRIP
+    tool_call_case = L.TOOL_CALL
+    tool_call_stream_case = L.TOOL_CALL_STREAM
+    tool_round_trip_case = L.TOOL_ROUND_TRIP
+    structured_case = L.STRUCTURED
+    reasoning_case = L.REASONING
+    agreement_pairs = (("chat_case", "stream_case"),)
+    error_cases = L.ERRORS
+    # LM Studio's server has no rate limiter: it never answers 429.
+    required_errors = ("auth", "not_found", "context_length", "server")
+
+
+class TestLMStudioResponsesConformance(ProviderConformance):
+    """/v1/responses (option api="responses"): tool calls, non-streamed and streamed, on real LM Studio payloads."""
+
+    provider = "lmstudio"
+    cassette_dir = L.CASSETTES
+
+    chat_case = L.RESPONSES_TOOL_CALL
+    tool_call_case = L.RESPONSES_TOOL_CALL
+    tool_call_stream_case = L.RESPONSES_TOOL_CALL_STREAM
+    agreement_pairs = ()  # the two recordings come from different models (see SOURCES.md)
+    required_errors = ()  # errors share the chat-completions mapping, tested by the class above
+
+    def test_capability_claims(self) -> None:
+        pytest.skip("capability claims are checked once, by TestLMStudioConformance")
+
+    def test_cassettes_have_no_secrets(self) -> None:
+        pytest.skip("the cassette directory is scanned once, by TestLMStudioConformance")
