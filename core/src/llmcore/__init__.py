@@ -22,6 +22,10 @@ if TYPE_CHECKING:
     from .events import *  # noqa: F403
     from .facade import Model as Model
     from .facade import model as model
+    from .fanout import agenerate as agenerate
+    from .fanout import amulti_chat as amulti_chat
+    from .fanout import generate as generate
+    from .fanout import multi_chat as multi_chat
     from .spec import Capabilities as Capabilities
     from .spec import ProviderSpec as ProviderSpec
     from .types import *  # noqa: F403
@@ -51,6 +55,7 @@ _LAZY: dict[str, str] = {
     "get_registry": "plugins",
     "resolve_model": "resolve",
     "RetryPolicy": "reliability",
+    **dict.fromkeys(("generate", "agenerate", "multi_chat", "amulti_chat"), "fanout"),
 }
 
 
