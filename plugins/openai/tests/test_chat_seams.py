@@ -81,3 +81,38 @@ def test_usage_fallbacks_find_nested_usage() -> None:
     both = {**last, "usage": {"prompt_tokens": 1, "completion_tokens": 2}}
     assert find_usage(both, groq.usage_fallbacks) == {"prompt_tokens": 1, "completion_tokens": 2}
     assert find_usage({"x_groq": "not a dict"}, groq.usage_fallbacks) is None
+
+
+def test_groqs_context_error_without_a_code() -> None:
+    """Groq answers an over-long prompt with HTTP 400 and no ``code`` (pydantic-ai's recording)."""
+    from llmcore import errors as E
+    from llmcore_openai.chat import error_details
+
+    body = {"error": {"message": "Please reduce the length of the messages or completion.", "param": "messages",
+                      "type": "invalid_request_error"}}
+    assert error_details(400, body, "")[2] is E.ContextWindowExceededError
+
+
+GRAPH = replace(COMPATIBLE_DIALECT, message_metadata_fields=("graph_data", "web_search_data"))
+_EMPTY_GRAPH = {"sources": None, "status": None, "subqueries": None}
+
+
+def test_message_metadata_fields_are_kept_when_they_carry_data() -> None:
+    graph = {"sources": [{"file_id": "f1", "snippet": "Q3 revenue"}], "status": "finished", "subqueries": []}
+    body = {"id": "r", "model": "palmyra-x5", "choices": [{"index": 0, "finish_reason": "stop", "message": {
+        "role": "assistant", "content": "hi", "graph_data": graph, "web_search_data": None, "llm_data": None}}]}
+    assert parse_response(body, GRAPH, provider="writer").provider_metadata == {"writer": {"graph_data": graph}}
+    body["choices"][0]["message"]["graph_data"] = _EMPTY_GRAPH  # all-null objects are not data
+    assert parse_response(body, GRAPH, provider="writer").provider_metadata == {}
+    assert parse_response(body, COMPATIBLE_DIALECT, provider="x").provider_metadata == {}
+
+
+def test_message_metadata_fields_in_a_stream_last_value_with_data_wins() -> None:
+    d = ChatStreamDecoder(GRAPH, "writer")
+    sources = {"sources": [{"url": "https://a"}]}
+    d.feed_data(_chunk(choices=[{"index": 0, "delta": {"content": "A", "graph_data": _EMPTY_GRAPH}}]))
+    d.feed_data(_chunk(choices=[{"index": 0, "delta": {"content": "B", "web_search_data": sources}}]))
+    d.feed_data(_chunk(choices=[{"index": 0, "delta": {"content": None, "graph_data": _EMPTY_GRAPH,
+                                                       "web_search_data": None}, "finish_reason": "stop"}]))
+    fin = d.close()[-1]
+    assert isinstance(fin, Finish) and fin.provider_metadata == {"writer": {"web_search_data": sources}}
