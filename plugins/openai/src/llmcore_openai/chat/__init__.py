@@ -29,6 +29,8 @@ Seams, from the cheapest to the most specific
    become warnings), ``errors_in_stream`` (``{"error": ...}`` chunks in a 200
    stream), ``system_role``, ``strict_tools``, ``metadata_fields`` (top-level
    response fields kept in ``provider_metadata[<name>]``, e.g. citations),
+   ``message_metadata_fields`` (the same for fields of the message / stream
+   deltas, e.g. Writer's ``graph_data``),
    ``usage_fallbacks`` (nested paths of usage, e.g. Groq's ``x_groq.usage``).
 
 2. **Options** — ``options = {"name": "description"}`` declares the provider

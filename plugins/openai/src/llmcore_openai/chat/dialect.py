@@ -53,6 +53,11 @@ class ChatDialect:
       ``ChatResponse.provider_metadata[<provider>]`` (e.g. Perplexity's
       ``citations``); in streams the last value any chunk carried rides on the
       ``Finish`` event.
+    * ``message_metadata_fields`` — fields of the answer's ``message`` (in
+      streams: of each ``delta``, last value with data wins) kept in
+      ``provider_metadata[<provider>]`` like ``metadata_fields`` (Writer's
+      ``graph_data``/``web_search_data``); ``null`` and objects whose values
+      are all ``null`` are not data.
     * ``usage_fallbacks`` — nested key paths where usage may be when a
       response or chunk has no top-level ``usage`` (Groq's
       ``("x_groq", "usage")`` on the last chunk of older streams).
@@ -73,6 +78,7 @@ class ChatDialect:
     system_role: Literal["system", "developer"] = "system"
     strict_tools: bool = True
     metadata_fields: tuple[str, ...] = ()
+    message_metadata_fields: tuple[str, ...] = ()
     usage_fallbacks: tuple[tuple[str, ...], ...] = ()
 
 

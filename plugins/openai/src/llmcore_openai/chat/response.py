@@ -6,7 +6,8 @@ OpenAI when it declines a structured-output request on safety grounds) becomes
 the answer text, the finish reason becomes ``content_filter`` (the raw reason is
 kept) and a ``refusal`` warning is added, so callers parsing JSON are not
 handed the refusal as if it were data. The dialect's ``metadata_fields`` are
-copied into ``provider_metadata[<provider>]``.
+copied into ``provider_metadata[<provider>]``, and so are its
+``message_metadata_fields`` of the message that carry data.
 """
 
 from __future__ import annotations
@@ -21,7 +22,15 @@ from .dialect import ChatDialect
 from .finish import map_finish_reason
 from .usage import find_usage, map_usage
 
-__all__ = ["parse_response", "reasoning_text", "refusal_warning"]
+__all__ = ["has_data", "parse_response", "reasoning_text", "refusal_warning"]
+
+
+def has_data(v: Any) -> bool:
+    """A ``message_metadata_fields`` value worth keeping: not ``null``, and not
+    an object whose values are all ``null``."""
+    if isinstance(v, dict):
+        return any(x is not None for x in v.values())
+    return v is not None
 
 
 def refusal_warning() -> CallWarning:
@@ -98,6 +107,9 @@ def parse_response(
     raw_usage = find_usage(data, dialect.usage_fallbacks)
     usage = usage_mapper(raw_usage) if raw_usage is not None else Usage()
     meta = {f: data[f] for f in dialect.metadata_fields if data.get(f) is not None}
+    for f in dialect.message_metadata_fields:
+        if has_data(msg.get(f)):
+            meta[f] = msg[f]
     return ChatResponse.model_construct(
         id=data.get("id"),
         model=data.get("model"),

@@ -14,7 +14,8 @@ SSE byte stream. What it handles:
 * a leading chunk with neither ``id`` nor ``choices`` nor usage (Azure's
   ``prompt_filter_results`` preamble) does not start the response: the
   metadata comes from the first real chunk;
-* the dialect's ``metadata_fields`` from any chunk (last value wins) →
+* the dialect's ``metadata_fields`` from any chunk and its
+  ``message_metadata_fields`` from any delta (last value with data wins) →
   ``Finish.provider_metadata[<provider>]``;
 * ``finish_reason`` from any chunk; usage from any chunk that carries it
   (OpenAI sends a final chunk with empty ``choices`` and the usage; others put
@@ -54,7 +55,7 @@ from llmcore.types import CallWarning, Usage
 from .dialect import ChatDialect
 from .errors import stream_error
 from .finish import map_finish_reason
-from .response import refusal_warning
+from .response import has_data, refusal_warning
 from .usage import find_usage, map_usage
 
 __all__ = ["ChatStreamDecoder", "aiter_events"]
@@ -153,6 +154,10 @@ class ChatStreamDecoder:
             if not isinstance(choice, dict) or choice.get("index", 0) != 0:
                 continue
             delta = choice.get("delta") or {}
+            for f in self.dialect.message_metadata_fields:
+                v = delta.get(f)
+                if has_data(v):
+                    self._metadata[f] = v
             for f in self.dialect.reasoning_fields:
                 r = delta.get(f)
                 if isinstance(r, str) and r:
