@@ -26,7 +26,8 @@ Seams, from the cheapest to the most specific
    ``reasoning``), ``send_reasoning_field`` (echo reasoning back),
    ``reasoning_effort`` (accepted or a warning), ``structured_output``
    (accepted ``response_format`` types), ``unsupported`` (request fields that
-   become warnings), ``errors_in_stream`` (``{"error": ...}`` chunks in a 200
+   become warnings), ``think_tags`` (a leading ``<think>…</think>`` block in
+   the content is reasoning), ``errors_in_stream`` (``{"error": ...}`` chunks in a 200
    stream), ``system_role``, ``strict_tools``, ``metadata_fields`` (top-level
    response fields kept in ``provider_metadata[<name>]``, e.g. citations),
    ``message_metadata_fields`` (the same for fields of the message / stream

@@ -58,6 +58,9 @@ class ChatDialect:
       ``provider_metadata[<provider>]`` like ``metadata_fields`` (Writer's
       ``graph_data``/``web_search_data``); ``null`` and objects whose values
       are all ``null`` are not data.
+    * ``think_tags`` — a ``<think>…</think>`` block at the start of the
+      content is reasoning (DeepSeek-R1 and Qwen3 served without a reasoning
+      parser: Together, SambaNova, the Hugging Face router); see :mod:`.think`.
     * ``usage_fallbacks`` — nested key paths where usage may be when a
       response or chunk has no top-level ``usage`` (Groq's
       ``("x_groq", "usage")`` on the last chunk of older streams).
@@ -80,6 +83,7 @@ class ChatDialect:
     metadata_fields: tuple[str, ...] = ()
     message_metadata_fields: tuple[str, ...] = ()
     usage_fallbacks: tuple[tuple[str, ...], ...] = ()
+    think_tags: bool = False
 
 
 OPENAI_DIALECT = ChatDialect(max_tokens_field="max_completion_tokens", reasoning_fields=())

@@ -71,13 +71,18 @@ def parse_response(
     parts: list[Any] = []
     warns = list(warnings or ())
     reasoning = reasoning_text(msg, dialect)
+    content = msg.get("content")
+    if isinstance(content, list):  # some servers return content parts
+        content = "".join(p.get("text", "") for p in content if isinstance(p, dict))
+    if dialect.think_tags and content:
+        from .think import split_think
+
+        thought, content = split_think(content)
+        reasoning = reasoning or thought
     if reasoning:
         parts.append(ReasoningPart.model_construct(
             type="reasoning", text=reasoning, signature=None, redacted=False, data=None, provider=provider,
         ))
-    content = msg.get("content")
-    if isinstance(content, list):  # some servers return content parts
-        content = "".join(p.get("text", "") for p in content if isinstance(p, dict))
     if content:
         parts.append(TextPart.model_construct(type="text", text=content))
     refusal = msg.get("refusal")

@@ -21,6 +21,8 @@ SSE byte stream. What it handles:
   (OpenAI sends a final chunk with empty ``choices`` and the usage; others put
   it on the last choice chunk; or at a dialect's ``usage_fallbacks`` path) —
   reported once, just before ``Finish``;
+* with ``dialect.think_tags``, a leading ``<think>…</think>`` block of the
+  content streams as reasoning (:mod:`.think`, split across chunks safely);
 * ``refusal`` deltas: streamed as text, then a ``refusal`` warning and finish
   ``content_filter`` (see :mod:`.response`);
 * an ``{"error": {...}}`` chunk (servers that fail inside a 200 stream) →
@@ -56,6 +58,7 @@ from .dialect import ChatDialect
 from .errors import stream_error
 from .finish import map_finish_reason
 from .response import has_data, refusal_warning
+from .think import ThinkSplitter
 from .usage import find_usage, map_usage
 
 __all__ = ["ChatStreamDecoder", "aiter_events"]
@@ -82,6 +85,7 @@ class ChatStreamDecoder:
         "_order",
         "_refused",
         "_started",
+        "_think",
         "_usage",
         "_warnings",
         "dialect",
@@ -108,6 +112,7 @@ class ChatStreamDecoder:
         self._usage: Any = None
         self._done = False
         self._refused = False
+        self._think: ThinkSplitter | None = ThinkSplitter() if dialect.think_tags else None
         self._metadata: dict[str, Any] = {}
 
     @property
@@ -164,7 +169,10 @@ class ChatStreamDecoder:
                     out.append(ReasoningDelta(text=r))
                     break
             text = delta.get("content")
-            if text:
+            if text and self._think is not None:
+                for kind, piece in self._think.feed(text):
+                    out.append(ReasoningDelta(text=piece) if kind == "reasoning" else TextDelta(piece))
+            elif text:
                 out.append(TextDelta(text))
             refusal = delta.get("refusal")
             if refusal:
@@ -222,6 +230,9 @@ class ChatStreamDecoder:
             )
         if not self._started:
             self._start({}, out)
+        if self._think is not None:
+            for kind, piece in self._think.flush():
+                out.append(ReasoningDelta(text=piece) if kind == "reasoning" else TextDelta(piece))
         for idx in self._order:
             c = self._calls[idx]
             raw = "".join(c.args)
