@@ -26,6 +26,10 @@ if TYPE_CHECKING:
     from .fanout import amulti_chat as amulti_chat
     from .fanout import generate as generate
     from .fanout import multi_chat as multi_chat
+    from .routing.chain import Fallback as Fallback
+    from .routing.chain import Router as Router
+    from .routing.chain import fallback as fallback
+    from .routing.chain import router as router
     from .spec import Capabilities as Capabilities
     from .spec import ProviderSpec as ProviderSpec
     from .types import *  # noqa: F403
@@ -56,6 +60,7 @@ _LAZY: dict[str, str] = {
     "resolve_model": "resolve",
     "RetryPolicy": "reliability",
     **dict.fromkeys(("generate", "agenerate", "multi_chat", "amulti_chat"), "fanout"),
+    **dict.fromkeys(("fallback", "router", "Fallback", "Router"), "routing"),
 }
 
 

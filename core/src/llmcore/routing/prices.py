@@ -1,0 +1,96 @@
+"""Where the cost router gets prices: a small seam, not a price table.
+
+Prices belong to the usage/cost accounting (``llmcore.usage``); the router
+only needs "what does this model charge per token". :func:`price_for` asks,
+in order: the source set with :func:`set_price_source`, then the price
+lookup of ``llmcore.usage`` when that module is installed (adapted from
+whatever it returns: a :class:`Price`, an object with per-token or
+per-million prices, or a ``(input, output)`` pair per million tokens), and
+finally answers ``None`` (unknown — the router ranks such models last).
+"""
+
+from __future__ import annotations
+
+import importlib
+from collections.abc import Callable
+from dataclasses import dataclass
+from typing import Any
+
+__all__ = ["Price", "PriceSource", "price_for", "set_price_source", "coerce_price"]
+
+
+@dataclass(frozen=True)
+class Price:
+    """US dollars per million tokens (input, output)."""
+
+    input_per_mtok: float
+    output_per_mtok: float
+
+    def cost(self, input_tokens: int, output_tokens: int) -> float:
+        """Dollars for that many tokens."""
+        return (input_tokens * self.input_per_mtok + output_tokens * self.output_per_mtok) / 1_000_000
+
+
+#: ``(provider, model_id) -> price or None``
+PriceSource = Callable[[str, str], Any]
+
+_source: PriceSource | None = None
+
+# Names the usage/cost module may give its lookup, tried in order.
+_USAGE_LOOKUPS = ("price_for", "lookup_price", "get_price", "model_price", "find_price")
+
+
+def set_price_source(source: PriceSource | None) -> None:
+    """Use ``source(provider, model_id)`` for prices (``None``: back to the default)."""
+    global _source
+    _source = source
+
+
+def coerce_price(value: Any) -> Price | None:
+    """A :class:`Price` from the shapes a lookup may return (``None`` if it cannot tell)."""
+    if value is None or isinstance(value, Price):
+        return value
+    if isinstance(value, (tuple, list)) and len(value) == 2 and all(isinstance(v, (int, float)) for v in value):
+        return Price(float(value[0]), float(value[1]))
+    get = value.get if isinstance(value, dict) else (lambda k, d=None: getattr(value, k, d))
+    for inp, out, scale in (
+        ("input_per_mtok", "output_per_mtok", 1.0),
+        ("input_per_million", "output_per_million", 1.0),
+        ("input_cost_per_mtok", "output_cost_per_mtok", 1.0),
+        ("input_per_token", "output_per_token", 1e6),
+        ("input_cost_per_token", "output_cost_per_token", 1e6),
+        ("input", "output", 1.0),
+    ):
+        a, b = get(inp), get(out)
+        if isinstance(a, (int, float)) and isinstance(b, (int, float)):
+            return Price(float(a) * scale, float(b) * scale)
+    return None
+
+
+def _from_usage(provider: str, model_id: str) -> Price | None:
+    try:
+        usage = importlib.import_module("llmcore.usage")
+    except ImportError:
+        return None
+    for name in _USAGE_LOOKUPS:
+        fn = getattr(usage, name, None)
+        if callable(fn):
+            for args in ((provider, model_id), (f"{provider}/{model_id}",)):
+                try:
+                    price = coerce_price(fn(*args))
+                except (TypeError, LookupError, ValueError):
+                    continue
+                except Exception:  # an unknown model may raise its own error: unknown price
+                    price = None
+                if price is not None:
+                    return price
+    return None
+
+
+def price_for(provider: str, model_id: str) -> Price | None:
+    """The price of ``provider``'s ``model_id``, or ``None`` when unknown."""
+    if _source is not None:
+        price = coerce_price(_source(provider, model_id))
+        if price is not None:
+            return price
+    return _from_usage(provider, model_id)
