@@ -277,6 +277,9 @@ class AsyncStream:
             # what arrived before the failure, for the caller to keep or show
             err.partial = self._acc.response(self._provider)  # type: ignore[attr-defined]
             raise
+        finally:
+            # a caller that stops early must not leave the HTTP stream open until GC
+            await self.aclose()
         self.response = self._acc.response(self._provider)
         if self._output_cls is not None:
             _parse_into(self.response, self._output_cls)

@@ -3,14 +3,17 @@
 from __future__ import annotations
 
 from collections.abc import AsyncIterator
-from typing import TYPE_CHECKING, Any
+from contextlib import asynccontextmanager
+from typing import TYPE_CHECKING, Any, TypeVar
 
 if TYPE_CHECKING:
     from ..events import StreamEvent
     from ..provider import Provider
     from ..types import ChatRequest, ChatResponse, TokenCount
 
-__all__ = ["ProviderWrapper", "innermost", "leaves", "find_layer"]
+T = TypeVar("T")
+
+__all__ = ["ProviderWrapper", "innermost", "leaves", "find_layer", "closing"]
 
 
 class ProviderWrapper:
@@ -67,3 +70,17 @@ def find_layer(provider: Any, cls: type) -> Any:
             return provider
         provider = getattr(provider, "inner", None)
     return None
+
+
+@asynccontextmanager
+async def closing(stream: AsyncIterator[T]) -> AsyncIterator[AsyncIterator[T]]:
+    """``async with closing(inner.stream_chat(req)) as events:`` — closes the
+    inner stream when the block exits by any way (the caller stopped reading,
+    an error, a timeout), so its HTTP response is released at once rather
+    than when the garbage collector gets to it."""
+    try:
+        yield stream
+    finally:
+        aclose = getattr(stream, "aclose", None)
+        if aclose is not None:
+            await aclose()

@@ -19,7 +19,7 @@ from typing import TYPE_CHECKING, Any
 
 from ..errors import LLMCoreError
 from .adaptive import AdaptiveLimiter
-from .base import ProviderWrapper, leaves
+from .base import ProviderWrapper, closing, leaves
 
 if TYPE_CHECKING:
     from ..events import StreamEvent
@@ -77,10 +77,11 @@ class AdaptiveConcurrency(ProviderWrapper):
         ok = False
         usage: Usage | None = None
         try:
-            async for ev in self.inner.stream_chat(request):
-                if ev.type == "usage":
-                    usage = ev.usage  # type: ignore[union-attr]
-                yield ev
+            async with closing(self.inner.stream_chat(request)) as events:
+                async for ev in events:
+                    if ev.type == "usage":
+                        usage = ev.usage  # type: ignore[union-attr]
+                    yield ev
             ok = True
         except LLMCoreError as err:
             lim.on_error(lease, err)
@@ -115,7 +116,8 @@ class ConcurrencyCap(ProviderWrapper):
     async def stream_chat(self, request: ChatRequest) -> AsyncIterator[StreamEvent]:  # type: ignore[override]
         lease = await self.limiter.acquire()
         try:
-            async for ev in self.inner.stream_chat(request):
-                yield ev
+            async with closing(self.inner.stream_chat(request)) as events:
+                async for ev in events:
+                    yield ev
         finally:
             await self.limiter.release(lease)

@@ -30,7 +30,7 @@ from collections.abc import AsyncIterator, Sequence
 from typing import TYPE_CHECKING, Any
 
 from ..errors import AuthenticationError, ConfigurationError, LLMCoreError, RateLimitError
-from .base import ProviderWrapper
+from .base import ProviderWrapper, closing
 from .security import key_id
 
 if TYPE_CHECKING:
@@ -227,9 +227,10 @@ class KeyPool(ProviderWrapper):
             i = self._pick(tried)
             emitted = False
             try:
-                async for ev in self.providers[i].stream_chat(request):
-                    emitted = True
-                    yield ev
+                async with closing(self.providers[i].stream_chat(request)) as events:
+                    async for ev in events:
+                        emitted = True
+                        yield ev
             except LLMCoreError as err:
                 if emitted or not self._failed(i, err):
                     raise

@@ -27,7 +27,7 @@ from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
 
 from ..errors import ConfigurationError, LLMCoreError, ProviderConnectionError, RateLimitError
-from .base import ProviderWrapper, leaves
+from .base import ProviderWrapper, closing, leaves
 from .buckets import Bucket, BucketStatus, TokenBucket
 
 if TYPE_CHECKING:
@@ -229,11 +229,12 @@ class RateLimit(ProviderWrapper):
         usage: Usage | None = None
         emitted = False
         try:
-            async for ev in self.inner.stream_chat(request):
-                emitted = True
-                if ev.type == "usage":
-                    usage = ev.usage  # type: ignore[union-attr]
-                yield ev
+            async with closing(self.inner.stream_chat(request)) as events:
+                async for ev in events:
+                    emitted = True
+                    if ev.type == "usage":
+                        usage = ev.usage  # type: ignore[union-attr]
+                    yield ev
         except LLMCoreError as err:
             if not emitted:
                 await self._failed(reserved, err)

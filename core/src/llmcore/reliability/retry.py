@@ -21,7 +21,7 @@ from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
 from ..errors import LLMCoreError
-from .base import ProviderWrapper
+from .base import ProviderWrapper, closing
 
 if TYPE_CHECKING:
     from ..events import StreamEvent
@@ -105,9 +105,10 @@ class Retry(ProviderWrapper):
         while True:
             emitted = False
             try:
-                async for ev in self.inner.stream_chat(request):
-                    emitted = True
-                    yield ev
+                async with closing(self.inner.stream_chat(request)) as events:
+                    async for ev in events:
+                        emitted = True
+                        yield ev
                 return
             except LLMCoreError as err:
                 if emitted:  # never replay a stream the caller has partly seen

@@ -29,7 +29,7 @@ from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
 
 from ..errors import ConfigurationError, ProviderTimeoutError
-from .base import ProviderWrapper, leaves
+from .base import ProviderWrapper, closing, leaves
 
 if TYPE_CHECKING:
     from ..events import StreamEvent
@@ -166,8 +166,9 @@ class Timeout(ProviderWrapper):
     async def stream_chat(self, request: ChatRequest) -> AsyncIterator[StreamEvent]:  # type: ignore[override]
         total, idle = self.policy.total, self.policy.stream_idle
         if total is None and idle is None:
-            async for ev in self.inner.stream_chat(request):
-                yield ev
+            async with closing(self.inner.stream_chat(request)) as plain:
+                async for item in plain:
+                    yield item
             return
         loop = asyncio.get_running_loop()
         end = None if total is None else loop.time() + total
