@@ -21,11 +21,13 @@ import SDKs and codecs only from the factory.
 
 from __future__ import annotations
 
+from typing import Any
+
 import pluggy
 
 from .spec import ProviderSpec
 
-__all__ = ["hookspec", "hookimpl", "llmcore_providers"]
+__all__ = ["hookspec", "hookimpl", "llmcore_providers", "llmcore_usage"]
 
 hookspec = pluggy.HookspecMarker("llmcore")
 hookimpl = pluggy.HookimplMarker("llmcore")
@@ -34,3 +36,13 @@ hookimpl = pluggy.HookimplMarker("llmcore")
 @hookspec
 def llmcore_providers() -> list[ProviderSpec]:  # type: ignore[empty-body]
     """Return the providers this plugin offers (declarative; no network)."""
+
+
+@hookspec
+def llmcore_usage(record: Any) -> None:
+    """Receive the usage of every call completed through the facade: an
+    :class:`llmcore.usage.UsageRecord` (provider, model, key id, tokens,
+    cost, cached, latency). Called synchronously after each call, cache hits
+    included; keep it cheap. An implementation that raises is logged and
+    ignored. In-process plugins registered with
+    :func:`llmcore.plugins.register` receive it too."""

@@ -42,6 +42,8 @@ class Registry:
 
     providers: dict[str, ProviderSpec] = field(default_factory=dict)
     plugins: list[PluginInfo] = field(default_factory=list)
+    #: the pluggy plugin manager, to call other hooks (``pm.hook.llmcore_usage``)
+    pm: Any = None
 
     @property
     def broken(self) -> list[PluginInfo]:
@@ -94,7 +96,7 @@ def _discover() -> Registry:
 
     pm = pluggy.PluginManager("llmcore")
     pm.add_hookspecs(hookspecs)
-    reg = Registry()
+    reg = Registry(pm=pm)
     allowed = _allowed()
     infos: dict[str, PluginInfo] = {}
 

@@ -76,6 +76,9 @@ class ProviderSpec:
     routes_org_models: bool = False
     capabilities: Capabilities = field(default_factory=Capabilities)
     docs_url: str | None = None
+    #: a price file in the plugin's package, ``"llmcore_acme:prices.json"``,
+    #: read only when a cost is computed (format: :mod:`llmcore.usage.prices`)
+    prices: str | None = None
 
     def with_dist(self, distribution: str, version: str) -> ProviderSpec:
         """Copy with distribution metadata filled in (by discovery)."""

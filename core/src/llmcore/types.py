@@ -486,6 +486,8 @@ class ChatResponse(BaseModel):
     warnings: list[CallWarning] = Field(default_factory=list)
     provider_metadata: dict[str, Any] = Field(default_factory=dict)
     parsed: Any = None
+    #: answered by llmcore's response cache (no provider call)
+    cached: bool = False
     raw: Any = Field(default=None, repr=False)
 
     @property
