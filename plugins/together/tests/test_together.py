@@ -135,3 +135,12 @@ def test_model_names_resolve_only_with_the_provider_prefix() -> None:
     spec, model = resolve_model("together/meta-llama/Llama-3.3-70B-Instruct-Turbo")
     assert spec.name == "together" and model == "meta-llama/Llama-3.3-70B-Instruct-Turbo"
     assert spec.model_prefixes == ()
+
+
+def test_deepseek_r1_think_block_becomes_reasoning() -> None:
+    res = T.replay(Case("authored__deepseek_r1_think_tags_stream.yaml",
+                        {"model": "deepseek-ai/DeepSeek-R1", "messages": ["Which number is bigger 9.9 or 9.11?"]},
+                        stream=True))
+    r = res.response
+    assert r is not None and r.text == "**Answer:** 9.9 is bigger."
+    assert r.reasoning.startswith("\nOkay, the user is asking") and "think>" not in r.reasoning

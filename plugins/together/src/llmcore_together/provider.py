@@ -8,6 +8,8 @@ OpenAPI spec, and the recordings in ``tests/cassettes``):
 * reasoning text arrives in ``reasoning`` (message and delta;
   https://docs.together.ai/docs/inference/chat/reasoning), or
   ``reasoning_content`` from fine-tuned reasoning models on dedicated endpoints;
+  DeepSeek-R1 writes a leading ``<think>…</think>`` block into ``content``
+  (https://docs.together.ai/docs/deepseek-r1), which becomes reasoning too;
 * usage reports cached prompt tokens as a top-level ``cached_tokens``
   (counted inside ``prompt_tokens``, OpenAI's convention);
 * assistant ``tool_calls`` sent back carry their ``index`` (required by
@@ -35,7 +37,9 @@ if TYPE_CHECKING:
 
 __all__ = ["TOGETHER_DIALECT", "TogetherProvider"]
 
-TOGETHER_DIALECT = replace(COMPATIBLE_DIALECT, stream_usage=False, reasoning_fields=("reasoning", "reasoning_content"))
+TOGETHER_DIALECT = replace(
+    COMPATIBLE_DIALECT, stream_usage=False, reasoning_fields=("reasoning", "reasoning_content"), think_tags=True,
+)
 
 
 class TogetherProvider(ChatCompletionsProvider):
