@@ -116,3 +116,26 @@ def test_message_metadata_fields_in_a_stream_last_value_with_data_wins() -> None
                                                        "web_search_data": None}, "finish_reason": "stop"}]))
     fin = d.close()[-1]
     assert isinstance(fin, Finish) and fin.provider_metadata == {"writer": {"web_search_data": sources}}
+
+
+def test_send_reasoning_on_tool_call_messages_only() -> None:
+    """DeepSeek thinking mode: reasoning of tool-call turns must come back, the rest is ignored."""
+    from llmcore.types import ChatRequest
+    from llmcore_openai.chat import build_body
+
+    req = ChatRequest(model="m", tools=[{"name": "f"}], messages=[
+        {"role": "user", "content": "q1"},
+        {"role": "assistant", "content": [{"type": "reasoning", "text": "think 1"}, {"type": "text", "text": "a1"}]},
+        {"role": "user", "content": "q2"},
+        {"role": "assistant", "content": [{"type": "reasoning", "text": "think 2"},
+                                          {"type": "tool_call", "id": "c1", "name": "f", "arguments": {}}]},
+        {"role": "tool", "content": [{"type": "tool_result", "tool_call_id": "c1", "content": "r"}]},
+    ])
+    only = replace(COMPATIBLE_DIALECT, send_reasoning_field="reasoning_content", send_reasoning_on="tool_calls")
+    msgs = build_body(req, only, stream=False, provider="x")[0]["messages"]
+    assert "reasoning_content" not in msgs[1] and msgs[3]["reasoning_content"] == "think 2"
+    every = replace(only, send_reasoning_on="all")
+    msgs = build_body(req, every, stream=False, provider="x")[0]["messages"]
+    assert msgs[1]["reasoning_content"] == "think 1" and msgs[3]["reasoning_content"] == "think 2"
+    msgs = build_body(req, COMPATIBLE_DIALECT, stream=False, provider="x")[0]["messages"]
+    assert not any("reasoning_content" in m for m in msgs)

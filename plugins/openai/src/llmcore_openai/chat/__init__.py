@@ -23,7 +23,8 @@ Seams, from the cheapest to the most specific
    ``max_tokens_field`` (``max_tokens`` | ``max_completion_tokens``),
    ``stream_usage`` (send ``stream_options.include_usage``),
    ``reasoning_fields`` (where reasoning text arrives: ``reasoning_content``,
-   ``reasoning``), ``send_reasoning_field`` (echo reasoning back),
+   ``reasoning``), ``send_reasoning_field`` / ``send_reasoning_on``
+   (echo reasoning back, on all assistant messages or only tool-call ones),
    ``reasoning_effort`` (accepted or a warning), ``structured_output``
    (accepted ``response_format`` types), ``unsupported`` (request fields that
    become warnings), ``think_tags`` (a leading ``<think>…</think>`` block in

@@ -41,6 +41,9 @@ class ChatDialect:
     * ``send_reasoning_field`` — echo earlier reasoning back on assistant
       messages under this field (``None``: reasoning is not sent back, which is
       what most servers expect).
+    * ``send_reasoning_on`` — which assistant messages carry it: ``"all"``, or
+      ``"tool_calls"`` (only those with tool calls: DeepSeek's thinking mode
+      requires the reasoning of tool-call turns back and ignores the rest).
     * ``reasoning_effort`` — whether ``reasoning_effort`` is accepted.
     * ``structured_output`` — which ``response_format`` types are accepted.
     * ``unsupported`` — ChatRequest fields the server cannot honour (see
@@ -74,6 +77,7 @@ class ChatDialect:
     stream_usage: bool = True
     reasoning_fields: tuple[str, ...] = ("reasoning_content", "reasoning")
     send_reasoning_field: str | None = None
+    send_reasoning_on: Literal["all", "tool_calls"] = "all"
     reasoning_effort: bool = True
     structured_output: tuple[str, ...] = ("json_schema", "json_object")
     unsupported: frozenset[str] = frozenset()

@@ -53,7 +53,7 @@ _CONTEXT_MESSAGE = re.compile(
     r"context length is only|"  # vLLM (and hosts serving through it): "the model's context length is only N tokens"
     r"when context the overflows|"  # LM Studio: "Trying to keep the first N tokens when context the overflows"
     r"inputs`? tokens \+ `?max_new_tokens`? must be|"  # TGI/Together: "`inputs` tokens + `max_new_tokens` must be <= N"
-    r"reduce the length of the messages|"  # Groq's 400 (no code): "Please reduce the length of the messages or completion."
+    r"reduce the length of the messages|"  # Groq (400, no code): "Please reduce the length of the messages ..."
     r"prompt is too long|too many tokens in (?:the )?(?:prompt|input)",
     re.IGNORECASE,
 )

@@ -11,7 +11,8 @@ warnings (:class:`Warnings`), and returns the JSON body. Message mapping:
   ``file`` parts; tool results inside a user turn → ``tool`` messages;
 * assistant text → ``content``; tool calls → ``tool_calls`` (arguments as
   the exact string the model produced); reasoning → dropped unless the dialect
-  names a ``send_reasoning_field``;
+  names a ``send_reasoning_field`` (on every assistant message, or with
+  ``send_reasoning_on="tool_calls"`` only on those with tool calls);
 * tool results → ``tool`` messages with ``tool_call_id`` (Chat Completions
   has no error flag: an ``is_error`` result is sent as its text).
 
@@ -140,7 +141,7 @@ def _map_message(m: Message, dialect: ChatDialect, provider: str | None) -> list
         msg: dict[str, Any] = {"role": "assistant", "content": "".join(text) if text else None}
         if calls:
             msg["tool_calls"] = calls
-        if reasoning and dialect.send_reasoning_field:
+        if reasoning and dialect.send_reasoning_field and (calls or dialect.send_reasoning_on == "all"):
             msg[dialect.send_reasoning_field] = "".join(reasoning)
         return [msg]
     if role == "tool":
