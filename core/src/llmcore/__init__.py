@@ -18,6 +18,16 @@ __version__ = "0.1.0"
 if TYPE_CHECKING:
     from typing import Any
 
+    from .batching.api import abatch as abatch
+    from .batching.api import abatch_retrieve as abatch_retrieve
+    from .batching.api import abatch_status as abatch_status
+    from .batching.api import abatch_submit as abatch_submit
+    from .batching.api import batch as batch
+    from .batching.api import batch_retrieve as batch_retrieve
+    from .batching.api import batch_status as batch_status
+    from .batching.api import batch_submit as batch_submit
+    from .batching.base import BatchProvider as BatchProvider
+    from .batching.base import BatchStatus as BatchStatus
     from .errors import *  # noqa: F403
     from .events import *  # noqa: F403
     from .facade import Model as Model
@@ -61,6 +71,8 @@ _LAZY: dict[str, str] = {
     "RetryPolicy": "reliability",
     **dict.fromkeys(("generate", "agenerate", "multi_chat", "amulti_chat"), "fanout"),
     **dict.fromkeys(("fallback", "router", "Fallback", "Router"), "routing"),
+    **dict.fromkeys(("batch", "abatch", "batch_submit", "abatch_submit", "batch_status", "abatch_status",
+                     "batch_retrieve", "abatch_retrieve", "BatchProvider", "BatchStatus"), "batching"),
 }
 
 
