@@ -1,0 +1,41 @@
+"""Novita AI over ``llmcore-openai``'s shared Chat Completions codec.
+
+Quirks (https://novita.ai/docs/api-reference/model-apis-llm-create-chat-completion,
+https://novita.ai/docs/guides/llm-api, https://novita.ai/docs/guides/llm-reasoning):
+
+* base URL: the API reference's ``https://api.novita.ai/openai/v1``; the guides'
+  older ``https://api.novita.ai/v3/openai`` serves the same API (``base_url=``);
+* reasoning models (``deepseek/deepseek-r1``, ...) answer with
+  ``reasoning_content``;
+* streams may repeat a running ``usage`` on every chunk: the last one is kept
+  (the shared decoder's rule), so usage is reported once;
+* errors are flat ``{"code": 403, "reason": "NOT_ENOUGH_BALANCE", "message",
+  "metadata"}`` objects: the ``reason`` is the error's code (the numeric
+  ``code`` only repeats the HTTP status). ``NOT_ENOUGH_BALANCE`` (403) is a
+  :class:`~llmcore.errors.PermissionDeniedError`, ``MODEL_NOT_AVAILABLE``
+  (500) a retryable :class:`~llmcore.errors.ProviderServerError`.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from llmcore.errors import LLMCoreError
+from llmcore_openai.chat import COMPATIBLE_DIALECT, ChatCompletionsProvider
+
+from . import SPEC
+
+__all__ = ["NovitaProvider"]
+
+
+class NovitaProvider(ChatCompletionsProvider):
+    """Novita AI's OpenAI-compatible ``/chat/completions``."""
+
+    spec = SPEC
+    dialect = COMPATIBLE_DIALECT
+
+    def error_details(self, status: int, body: Any, text: str) -> tuple[str, str | None, type[LLMCoreError] | None]:
+        message, code, cls = super().error_details(status, body, text)
+        if isinstance(body, dict) and isinstance(body.get("reason"), str) and "error" not in body:
+            code = body["reason"]
+        return message, code, cls

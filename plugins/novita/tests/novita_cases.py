@@ -1,0 +1,82 @@
+"""The Novita scenarios (see ``cassettes/SOURCES.md``). No recording of Novita's own API exists in
+the collection we draw from, so the conformance cases are authored from Novita' docs; two recordings of
+Novita answers relayed by the Hugging Face router are replayed as a labelled extra check."""
+
+from __future__ import annotations
+
+import asyncio
+from pathlib import Path
+from typing import Any
+
+from llmcore import errors as E
+from llmcore.provider import ProviderConfig
+from llmcore.testing import TEST_API_KEY, Case, ErrorCase, run_case
+from llmcore.testing.conformance import CaseResult
+from llmcore_novita.provider import NovitaProvider
+
+CASSETTES = Path(__file__).parent / "cassettes"
+M = "meta-llama/llama-3.3-70b-instruct"
+SYSTEM = "You are a concise assistant. Answer in one short sentence."
+Q = "What is the capital of France?"
+WEATHER = {"name": "get_current_weather", "description": "Get the current weather in a given city",
+           "parameters": {"type": "object", "properties": {"city": {"type": "string", "description": "The city, e.g. Paris"}},
+                          "required": ["city"]}}
+WQ = "What is the weather in Paris right now?"
+CALL_ID = "call_0a0b0c0d0e0f40a1b2c3"
+COUNTRY = {"type": "object", "properties": {"name": {"type": "string"}, "capital": {"type": "string"},
+                                            "population_millions": {"type": "number"}},
+           "required": ["name", "capital", "population_millions"], "additionalProperties": False}
+REASONING_Q = {"model": "deepseek/deepseek-r1", "messages": ["Which number is bigger, 9.11 or 9.9?"]}
+
+CHAT = Case("authored__chat_system.yaml", {"model": M, "system": SYSTEM, "messages": [Q]},
+            expect_text="Paris", expect_finish="stop")
+STREAM = Case("authored__chat_system_stream.yaml", {"model": M, "system": SYSTEM, "messages": [Q]},
+              stream=True, expect_text="Paris", expect_finish="stop")
+MULTI_TURN = Case("authored__multi_turn.yaml", {"model": M, "messages": [
+    {"role": "user", "content": Q}, {"role": "assistant", "content": "The capital of France is Paris."},
+    {"role": "user", "content": "And of Italy?"}]}, expect_text="Rome")
+TOOL = {"model": M, "messages": [WQ], "tools": [WEATHER]}
+TOOL_CALL = Case("authored__tool_call.yaml", TOOL, expect_tool="get_current_weather", expect_finish="tool_calls")
+TOOL_CALL_STREAM = Case("authored__tool_call_stream.yaml", TOOL, stream=True, expect_tool="get_current_weather",
+                        expect_finish="tool_calls")
+ROUND_TRIP = Case("authored__tool_round_trip.yaml", {"model": M, "tools": [WEATHER], "messages": [
+    {"role": "user", "content": WQ},
+    {"role": "assistant", "tool_calls": [{"id": CALL_ID, "type": "function", "function": {
+        "name": "get_current_weather", "arguments": '{"city":"Paris"}'}}]},
+    {"role": "tool", "tool_call_id": CALL_ID, "content": "18°C and partly cloudy"}]}, expect_text="18°C")
+STRUCTURED = Case("authored__structured_json_schema.yaml", {
+    "model": M, "messages": ["Give me facts about Japan as JSON."],
+    "response_format": {"type": "json_schema", "name": "country", "schema": COUNTRY, "strict": True}},
+    expect_text="Tokyo")
+REASONING = Case("authored__reasoning.yaml", REASONING_Q, expect_text="9.9 is bigger")
+REASONING_STREAM = Case("authored__reasoning_stream.yaml", REASONING_Q, stream=True, expect_text="9.9 is bigger")
+HELLO = {"model": M, "messages": ["Hello"], "max_tokens": 16}
+ERRORS = {
+    "auth": ErrorCase("authored__invalid_api_key_401.yaml", HELLO, error=E.AuthenticationError, status_code=401),
+    "not_found": ErrorCase("authored__model_not_found_404.yaml", {**HELLO, "model": "no-such/model"},
+                           error=E.NotFoundError, status_code=404),
+    "rate_limit": ErrorCase("authored__rate_limit_exceeded_429.yaml", HELLO, error=E.RateLimitError, status_code=429,
+                            expect_retry_after=True),
+    "context_length": ErrorCase("authored__context_length_400.yaml",
+                                {"model": M, "messages": ["Summarize this document: ..."], "max_tokens": 4096},
+                                error=E.ContextWindowExceededError, status_code=400),
+    "server": ErrorCase("authored__model_not_available_500.yaml", HELLO, error=E.ProviderServerError, status_code=500),
+}
+# Novita answers relayed by the Hugging Face router (huggingface_hub's recordings): not Novita's own API.
+ROUTER = "https://router.huggingface.co/novita/v3/openai"
+DEEP_LEARNING = {"model": "meta-llama/llama-3.1-8b-instruct", "system": "You are a helpful assistant.",
+                 "messages": ["What is deep learning?"]}
+VIA_ROUTER = Case("hf-router__TestInferenceClient.test_chat_completion_no_stream_novita_conversational_.yaml",
+                  DEEP_LEARNING, base_url=ROUTER)
+VIA_ROUTER_STREAM = Case(
+    "hf-router__TestInferenceClient.test_chat_completion_with_stream_novita_conversational_.yaml",
+    {**DEEP_LEARNING, "max_tokens": 20}, stream=True, base_url=ROUTER)
+
+def make(client: Any, case: Case) -> NovitaProvider:
+    return NovitaProvider(ProviderConfig(api_key=TEST_API_KEY, base_url=case.base_url, http_client=client,
+                                            options=dict(case.options)))
+
+
+def replay(case: Case) -> CaseResult:
+    """Run one case through the real provider and vcrpy; errors are returned, not raised."""
+    return asyncio.run(run_case(case, make, CASSETTES))

@@ -1,0 +1,25 @@
+"""The llmcore conformance kit on the Novita cassettes (authored from docs; see cassettes/SOURCES.md)."""
+
+from __future__ import annotations
+
+import novita_cases as F
+from llmcore.testing import ProviderConformance
+
+
+class TestNovitaConformance(ProviderConformance):
+    provider = "novita"
+    cassette_dir = F.CASSETTES
+
+    chat_case = F.CHAT
+    stream_case = F.STREAM
+    system_prompt_case = F.CHAT
+    multi_turn_case = F.MULTI_TURN
+    tool_call_case = F.TOOL_CALL
+    tool_call_stream_case = F.TOOL_CALL_STREAM
+    tool_round_trip_case = F.ROUND_TRIP
+    structured_case = F.STRUCTURED
+    reasoning_case = F.REASONING
+    agreement_pairs = (("chat_case", "stream_case"), ("tool_call_case", "tool_call_stream_case"),
+                       ("reasoning_case", "reasoning_stream_case"))
+    reasoning_stream_case = F.REASONING_STREAM
+    error_cases = F.ERRORS
