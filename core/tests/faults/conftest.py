@@ -54,7 +54,7 @@ def _fresh_reliability_state() -> Iterator[None]:
 
 @pytest.fixture(params=["openai_compatible", "anthropic"])
 def codec(request: pytest.FixtureRequest) -> Any:
-    from wire import CODECS
+    from faults.wire import CODECS
 
     return CODECS[request.param]
 
@@ -66,8 +66,9 @@ def client(request: pytest.FixtureRequest, server: Any) -> Iterator[Any]:
     and once the client is closed the server holds no socket from it."""
     import time
 
-    from pools import busy_connections
     from scripted_server import client_for, close_client
+
+    from faults.pools import busy_connections
 
     c = client_for(request.param)
     yield c

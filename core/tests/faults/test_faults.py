@@ -13,7 +13,8 @@ import time
 import pytest
 from llmcore import errors as E
 from llmcore.reliability import Retry, RetryPolicy, find_layer
-from wire import is_stream, reset_connection
+
+from faults.wire import is_stream, reset_connection
 
 pytestmark = pytest.mark.timeout(30)
 
@@ -213,7 +214,8 @@ def test_malformed_json_body_is_a_response_error(server, codec, client) -> None:
 
 def test_a_caller_that_stops_reading_early_releases_the_connection(server, codec, client) -> None:  # type: ignore[no-untyped-def]
     from llmcore._sync import run
-    from pools import busy_connections
+
+    from faults.pools import busy_connections
 
     async def endless(request, s):  # type: ignore[no-untyped-def]
         return await codec.stream(request, ["a", "b", "c"], tail="stall", stall=30)

@@ -1,0 +1,1 @@
+"""The fault suite (run with ``nox -s faults``)."""
