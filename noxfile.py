@@ -7,6 +7,8 @@
 * ``build``              every wheel built by hatch; each installs alone in a clean venv and is listed
 * ``secrets``            the secret scanner over every cassette
 * ``record -- <plugin>`` re-record a plugin's cassettes against the live API (needs its key; not in CI)
+* ``faults``             the reliability fault suite (real fault server, real codecs, real redis-server)
+* ``load``               the load benchmark (not in CI): ``nox -s load -- --requests 100000``
 """
 
 from __future__ import annotations
@@ -31,7 +33,7 @@ CORE = ROOT / "core"
 PLUGINS = sorted(p.name for p in (ROOT / "plugins").iterdir() if (p / "pyproject.toml").is_file())
 
 nox.options.sessions = [
-    "lint", "types", "tests-core", *[f"tests-{p}" for p in PLUGINS], "tests-cross", "build", "secrets",
+    "lint", "types", "tests-core", *[f"tests-{p}" for p in PLUGINS], "tests-cross", "build", "secrets", "faults",
 ]
 
 
@@ -169,3 +171,23 @@ def record(session: nox.Session) -> None:
         env={"LLMCORE_RECORD_MODE": "new_episodes", "LLMCORE_SHARED_DIR": _shared_dir()},
     )
     session.run("python", "-m", "llmcore.testing.secrets", str(ROOT / "plugins" / plugin / "tests" / "cassettes"))
+
+
+@nox.session()
+def faults(session: nox.Session) -> None:
+    """The reliability fault suite (core/tests/faults): a real local fault server through the real
+    OpenAI-compatible and Anthropic codecs on both transports; limits shared by real processes through
+    file locks and a real ``redis-server`` (the tests start it on a free loopback port; Debian:
+    ``apt-get install -y redis-server``)."""
+    plugins = [f"-e{ROOT / 'plugins' / p}" for p in ("openai", "anthropic")]
+    session.install("-e", f"{CORE}[testing,aiohttp,redis]", *plugins, "pytest-timeout")
+    session.run("pytest", str(CORE / "tests" / "faults"), *session.posargs)
+
+
+@nox.session()
+def load(session: nox.Session) -> None:
+    """Load benchmark, not a test (bench/load.py): N requests at concurrency 256 against a local server
+    injecting 429/503/resets; reports throughput, retries, lost/duplicated answers and RSS growth.
+    ``nox -s load -- --requests 100000 --transport aiohttp``."""
+    session.install("-e", f"{CORE}[aiohttp]", f"-e{ROOT / 'plugins' / 'openai'}")
+    session.run("python", str(ROOT / "bench" / "load.py"), *session.posargs)
