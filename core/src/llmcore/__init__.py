@@ -69,6 +69,7 @@ _LAZY: dict[str, str] = {
     "get_registry": "plugins",
     "resolve_model": "resolve",
     "RetryPolicy": "reliability",
+    "StructuredOutputError": "structured",
     **dict.fromkeys(("generate", "agenerate", "multi_chat", "amulti_chat"), "fanout"),
     **dict.fromkeys(("fallback", "router", "Fallback", "Router"), "routing"),
     **dict.fromkeys(("batch", "abatch", "batch_submit", "abatch_submit", "batch_status", "abatch_status",

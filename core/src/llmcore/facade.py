@@ -13,7 +13,7 @@ Options split three ways:
 from __future__ import annotations
 
 import importlib
-from collections.abc import AsyncIterator, Callable, Iterator, Sequence
+from collections.abc import AsyncIterator, Awaitable, Callable, Iterator, Sequence
 from typing import TYPE_CHECKING, Any
 
 from .errors import ConfigurationError, InvalidRequestError, LLMCoreError, ProviderResponseError
@@ -74,6 +74,9 @@ class Model:
         rate_limit: Any = _UNSET,
         concurrency: Any = _UNSET,
         api_keys: Any = None,
+        cache: Any = None,
+        prices: Any = None,
+        structured_mode: str | None = None,
         **options: Any,
     ) -> None:
         """Reliability options (see :mod:`llmcore.reliability.stack`): ``retry``
@@ -81,7 +84,14 @@ class Model:
         ``rate_limit`` (RateLimitPolicy or dict), ``concurrency`` (int,
         ConcurrencyPolicy or dict), ``api_keys`` (a list or comma-separated
         string: a rotated key pool; default ``$<KEY_ENV>S``, e.g. ``OPENAI_API_KEYS``).
-        Left out, they come from :func:`llmcore.reliability.configure`."""
+        Left out, they come from :func:`llmcore.reliability.configure`.
+
+        ``cache`` turns on the response cache (see :mod:`llmcore.cache`:
+        ``True``, ``"memory"``, a path, a ``redis://`` URL, a ``Cache``);
+        ``prices`` overrides this model's price (``{"input": ..., "output":
+        ...}``, USD per 1M tokens, see :mod:`llmcore.usage.prices`);
+        ``structured_mode`` forces a structured-output mode (see
+        :mod:`llmcore.structured`). ``m.usage`` holds the running totals."""
         from .reliability.stack import build_stack
         from .resolve import resolve_model
 
@@ -90,12 +100,27 @@ class Model:
         fields = _request_fields()
         self.defaults: dict[str, Any] = {k: options.pop(k) for k in list(options) if k in fields}
         connection = {k: options.pop(k) for k in list(options) if k in _CONNECTION}
+        #: provider settings as given (part of the cache key; connection options are not)
+        self.settings: dict[str, Any] = dict(options)
         #: the provider as the plugin built it (a KeyPool of them for several keys), without middleware
         self.base_provider: Provider = _base_provider(self.spec, api_keys, connection, options)
         self.provider: Provider = build_stack(
             self.base_provider, self.spec, self.model_id, retry=retry, timeouts=timeouts, rate_limit=rate_limit,
             concurrency=concurrency, middleware=middleware,
         )
+        from .cache import resolve_cache
+        from .pipeline import install_key_hooks
+        from .usage import Price, UsageTotals
+
+        #: the response cache of this model (``None``: off unless a call asks)
+        self.cache = resolve_cache(cache)
+        #: this model's price override (``None``: the plugin's price data)
+        self.price: Price | None = Price.from_dict(prices, f"prices of {name}") if prices is not None else None
+        self.structured_mode = structured_mode
+        #: running usage totals (``m.usage.reset()`` starts again)
+        self.usage = UsageTotals()
+        #: the API key's short hash (``None`` for a key pool: per call)
+        self.key_id = install_key_hooks(self.base_provider)
 
     def __repr__(self) -> str:
         return f"Model({self.spec.name}/{self.model_id})"
@@ -103,12 +128,14 @@ class Model:
     # -- request building ---------------------------------------------------
 
     def request(self, messages: Any, **overrides: Any) -> tuple[ChatRequest, Any]:
-        """Build and validate the request; returns it and the pydantic class
-        to parse structured output into (or ``None``)."""
-        from pydantic import BaseModel, ValidationError
+        """Build and validate the request; returns it and its structured-output
+        plan (a :class:`~llmcore.structured.StructuredOutput`, or ``None``).
+        ``structured_mode=`` chooses the mode for this call."""
+        from pydantic import ValidationError
 
         from .types import ChatRequest, coerce_messages
 
+        mode = overrides.pop("structured_mode", self.structured_mode)
         params = {**self.defaults, **overrides}
         unknown = set(params) - _request_fields()
         if unknown:
@@ -124,11 +151,14 @@ class Model:
                 f"provider_options={{'{self.spec.name}': {{...}}}}",
                 provider=self.spec.name,
             )
-        output_cls = None
-        rf = params.get("response_format")
-        if isinstance(rf, type) and issubclass(rf, BaseModel):
-            output_cls = rf
-            params["response_format"] = {"type": "json_schema", "schema": rf.model_json_schema(), "name": rf.__name__}
+        output = None
+        if params.get("response_format") is not None:
+            from .reliability.base import innermost
+            from .structured import prepare
+
+            output = prepare(params["response_format"], self.spec, innermost(self.base_provider), mode=mode)
+            if output is not None:
+                output.apply(params)
         tools = params.get("tools")
         if tools:
             params["tools"] = [_coerce_tool(t) for t in tools]
@@ -140,20 +170,39 @@ class Model:
             raise InvalidRequestError(f"invalid request: {_short(e)}", provider=self.spec.name) from None
         if not self.spec.capabilities.vision:
             _reject_images(req, self.spec.name)
-        return req, output_cls
+        return req, output
+
+    def _call_cache(self, value: Any) -> Any:
+        """The cache of one call: the model's (``None``), none (``False``),
+        the model's or the default (``True``), or the one given."""
+        if value is None:
+            return self.cache
+        if value is True:
+            from .cache import default_cache
+
+            return self.cache or default_cache()
+        from .cache import resolve_cache
+
+        return resolve_cache(value)
 
     # -- async ----------------------------------------------------------------
 
     async def achat(self, messages: Any, **overrides: Any) -> ChatResponse:
-        req, output_cls = self.request(messages, **overrides)
-        resp = await self.provider.chat(req)
-        if output_cls is not None:
-            _parse_into(resp, output_cls)
-        return resp
+        """``cache=True/False`` per call; ``structured_mode=`` per call; the
+        rest are request parameters (see :class:`~llmcore.types.ChatRequest`)."""
+        from .pipeline import Call
+
+        cache = self._call_cache(overrides.pop("cache", None))
+        req, output = self.request(messages, **overrides)
+        return await Call(self, req, output, cache, stream=False).chat()
 
     def astream(self, messages: Any, **overrides: Any) -> AsyncStream:
-        req, output_cls = self.request(messages, **overrides)
-        return AsyncStream(self.provider.stream_chat(req), self.spec.name, output_cls)
+        from .pipeline import Call
+
+        cache = self._call_cache(overrides.pop("cache", None))
+        req, output = self.request(messages, **overrides)
+        call = Call(self, req, output, cache, stream=True)
+        return AsyncStream(call.events(), self.spec.name, output, finish=call.finish)
 
     async def acount_tokens(self, messages: Any, **overrides: Any) -> TokenCount:
         req, _ = self.request(messages, **overrides)
@@ -239,6 +288,11 @@ def _coerce_tool(t: Any) -> Any:
 
 
 def _parse_into(resp: ChatResponse, cls: Any) -> None:
+    """Set ``resp.parsed`` from a :class:`~llmcore.structured.StructuredOutput`
+    plan (or, as before, a pydantic class validating the text)."""
+    if hasattr(cls, "parse_into"):
+        cls.parse_into(resp)
+        return
     from pydantic import ValidationError
 
     try:
@@ -255,13 +309,25 @@ class AsyncStream:
     """Async iterator of :mod:`llmcore.events`. After it is consumed,
     ``.response`` is the collected :class:`ChatResponse`."""
 
-    def __init__(self, events: AsyncIterator[StreamEvent], provider: str, output_cls: Any = None) -> None:
+    def __init__(
+        self,
+        events: AsyncIterator[StreamEvent],
+        provider: str,
+        output_cls: Any = None,
+        finish: Callable[[ChatResponse], Awaitable[ChatResponse]] | None = None,
+    ) -> None:
+        """``output_cls``: a structured-output plan (or pydantic class) to parse
+        into ``response.parsed``; ``finish``: called with the collected
+        response instead (the facade's :class:`~llmcore.pipeline.Call` does
+        usage, parsing and caching there)."""
         from .events import StreamAccumulator
 
         self._events = events
         self._acc = StreamAccumulator()
         self._provider = provider
         self._output_cls = output_cls
+        self._finish = finish
+        self._partial = output_cls.tracker() if hasattr(output_cls, "tracker") else None
         self.response: ChatResponse | None = None
 
     def __aiter__(self) -> AsyncIterator[StreamEvent]:
@@ -269,9 +335,12 @@ class AsyncStream:
 
     async def _iter(self) -> AsyncIterator[StreamEvent]:
         add = self._acc.add
+        feed = self._partial.feed if self._partial is not None else None
         try:
             async for ev in self._events:
                 add(ev)
+                if feed is not None:
+                    feed(ev)
                 yield ev
         except LLMCoreError as err:
             # what arrived before the failure, for the caller to keep or show
@@ -281,8 +350,30 @@ class AsyncStream:
             # a caller that stops early must not leave the HTTP stream open until GC
             await self.aclose()
         self.response = self._acc.response(self._provider)
-        if self._output_cls is not None:
+        if self._finish is not None:
+            self.response = await self._finish(self.response)
+        elif self._output_cls is not None:
             _parse_into(self.response, self._output_cls)
+
+    @property
+    def parsed_partial(self) -> Any:
+        """Structured output so far (a dict for object outputs; ``None`` yet or
+        without ``response_format``), parsed from what has arrived."""
+        return self._partial.value if self._partial is not None else None
+
+    async def partials(self) -> AsyncIterator[Any]:
+        """Consume the stream, yielding the structured output each time it
+        grows (progressively more complete dicts). ``.response.parsed`` holds
+        the validated value at the end."""
+        if self._partial is None:
+            raise InvalidRequestError("partials() needs a stream made with response_format=...")
+        last: Any = None
+        async for ev in self:
+            if ev.type in ("text", "tool_call_delta", "tool_call"):
+                value = self._partial.value
+                if value is not None and value != last:
+                    last = value
+                    yield value
 
     async def texts(self) -> AsyncIterator[str]:
         """Only the answer text, piece by piece."""
@@ -312,6 +403,17 @@ class Stream:
     @property
     def response(self) -> ChatResponse | None:
         return self._inner.response
+
+    @property
+    def parsed_partial(self) -> Any:
+        """See :attr:`AsyncStream.parsed_partial`."""
+        return self._inner.parsed_partial
+
+    def partials(self) -> Iterator[Any]:
+        """See :meth:`AsyncStream.partials`."""
+        from ._sync import iterate
+
+        return iterate(self._inner.partials().__aiter__())
 
     def __iter__(self) -> Iterator[StreamEvent]:
         from ._sync import iterate

@@ -1,0 +1,120 @@
+"""Response cache: the same request answered once.
+
+Opt in per model or per call::
+
+    m = llmcore.model("openai/gpt-4.1-mini", cache=True)        # SQLite on disk
+    m = llmcore.model("openai/gpt-4.1-mini", cache="memory")    # this process, LRU
+    m = llmcore.model("openai/gpt-4.1-mini", cache="redis://localhost:6379/0")
+    m = llmcore.model("openai/gpt-4.1-mini", cache=SQLiteCache("eval.sqlite", ttl=86400))
+    m.chat("hi", cache=False)    # skip the cache for one call
+    m2.chat("hi", cache=True)    # use the default cache for one call
+
+Keys are SHA-256 of the canonical request (:mod:`.key`; never the API
+key). Entries are the answer's stream events (:mod:`.codec`), so a cached
+stream replays as the same events and a cached ``chat`` is their collected
+response. A hit is marked ``response.cached = True`` and counted in
+``m.usage.cache_hits``. Answers that failed, or whose structured output did
+not validate, are not stored.
+
+``cache=`` accepts ``True`` (the default backend: ``$LLMCORE_CACHE`` if
+set — ``memory``, ``sqlite``, a ``.sqlite`` path or a ``redis://`` URL —
+else SQLite in :func:`llmcore.paths.cache_dir`), ``"memory"``,
+``"sqlite"``, a file path, a ``redis://``/``rediss://``/``unix://`` URL, a
+dict ``{"backend": ..., "ttl": seconds, ...}`` or a :class:`Cache`.
+"""
+
+from __future__ import annotations
+
+import os
+import threading
+from collections.abc import Mapping
+from typing import Any
+
+from ..errors import ConfigurationError
+from .backends import Cache, MemoryCache, RedisCache, SQLiteCache
+from .codec import decode_entry, encode_entry, response_events
+from .key import cache_key, canonical_request
+
+__all__ = [
+    "Cache",
+    "MemoryCache",
+    "SQLiteCache",
+    "RedisCache",
+    "resolve_cache",
+    "default_cache",
+    "cache_key",
+    "canonical_request",
+    "encode_entry",
+    "decode_entry",
+    "response_events",
+]
+
+_lock = threading.Lock()
+_shared: dict[str, Cache] = {}
+
+
+def _shared_cache(name: str, make: Any) -> Cache:
+    with _lock:
+        c = _shared.get(name)
+        if c is None:
+            c = make()
+            _shared[name] = c
+        return c
+
+
+def default_cache() -> Cache:
+    """The cache ``cache=True`` means: ``$LLMCORE_CACHE`` or SQLite in the cache dir
+    (one instance per process and setting)."""
+    env = os.environ.get("LLMCORE_CACHE", "").strip()
+    if env and env.lower() not in ("1", "true", "yes", "on", "sqlite"):
+        cache = resolve_cache(env)
+        assert cache is not None
+        return cache
+    return _default_sqlite()
+
+
+def _default_sqlite() -> Cache:
+    from ..paths import cache_dir
+
+    path = cache_dir() / "responses.sqlite"
+    return _shared_cache(f"sqlite:{path}", lambda: SQLiteCache(path))
+
+
+def resolve_cache(value: Any) -> Cache | None:
+    """A :class:`Cache` from a ``cache=`` option, or ``None`` for no cache."""
+    if value is None or value is False:
+        return None
+    if value is True:
+        return default_cache()
+    if isinstance(value, Cache):
+        return value
+    if isinstance(value, Mapping):
+        opts = dict(value)
+        backend = opts.pop("backend", "sqlite")
+        ttl = opts.pop("ttl", None)
+        if backend == "memory":
+            return MemoryCache(ttl=ttl, **opts)
+        if backend == "sqlite":
+            return SQLiteCache(opts.pop("path", None), ttl=ttl, **opts)
+        if backend == "redis":
+            return RedisCache(opts.pop("url", "redis://localhost:6379/0"), ttl=ttl, **opts)
+        if isinstance(backend, str) and backend.startswith(("redis://", "rediss://", "unix://")):
+            return RedisCache(backend, ttl=ttl, **opts)
+        raise ConfigurationError(f"unknown cache backend {backend!r}; use 'memory', 'sqlite' or 'redis'")
+    if isinstance(value, str):
+        v = value.strip()
+        if v == "memory":
+            return _shared_cache("memory", MemoryCache)
+        if v == "sqlite":
+            return _default_sqlite()
+        if v.startswith(("redis://", "rediss://", "unix://")):
+            return _shared_cache(f"redis:{v}", lambda: RedisCache(v))
+        if v.endswith((".sqlite", ".sqlite3", ".db")) or os.sep in v or "/" in v:
+            from pathlib import Path
+
+            path = Path(v).expanduser().resolve()
+            return _shared_cache(f"sqlite:{path}", lambda: SQLiteCache(path))
+    raise ConfigurationError(
+        f"cache must be True/False, 'memory', 'sqlite', a .sqlite path, a redis:// URL, a dict or a Cache, "
+        f"not {value!r}"
+    )

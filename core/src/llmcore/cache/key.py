@@ -1,0 +1,63 @@
+"""Cache keys: SHA-256 of the canonical request.
+
+The key covers what decides the answer: provider name, model, base URL,
+the request (messages, parameters, tools, response format, provider
+options — every ``ChatRequest`` field that differs from its default, so a
+new optional field does not change old keys) and the provider settings
+(``llmcore.model(..., api="responses")``). Never the API key: settings
+whose name looks like a secret (``key``, ``token``, ``secret``,
+``password``, ``credential``) are left out, and so are the connection
+options (``api_key``, ``headers``, ``http_client``).
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+from collections.abc import Mapping
+from typing import TYPE_CHECKING, Any
+
+if TYPE_CHECKING:
+    from ..types import ChatRequest
+
+__all__ = ["cache_key", "canonical_request"]
+
+KEY_VERSION = 1
+_SECRET_WORDS = ("key", "token", "secret", "password", "credential", "auth")
+
+
+def _jsonable(value: Any) -> Any:
+    try:
+        json.dumps(value)
+    except (TypeError, ValueError):
+        return repr(type(value).__name__)
+    return value
+
+
+def canonical_request(
+    provider: str,
+    request: ChatRequest,
+    *,
+    base_url: str | None = None,
+    settings: Mapping[str, Any] | None = None,
+) -> str:
+    """The canonical JSON text hashed by :func:`cache_key`."""
+    body = request.model_dump(mode="json", exclude_defaults=True, by_alias=True)
+    safe = {
+        k: _jsonable(v) for k, v in sorted((settings or {}).items())
+        if not any(w in k.lower() for w in _SECRET_WORDS)
+    }
+    doc = {"v": KEY_VERSION, "provider": provider, "base_url": base_url, "settings": safe, "request": body}
+    return json.dumps(doc, sort_keys=True, separators=(",", ":"), ensure_ascii=False)
+
+
+def cache_key(
+    provider: str,
+    request: ChatRequest,
+    *,
+    base_url: str | None = None,
+    settings: Mapping[str, Any] | None = None,
+) -> str:
+    """``sha256:<hex>`` of :func:`canonical_request`."""
+    text = canonical_request(provider, request, base_url=base_url, settings=settings)
+    return "sha256:" + hashlib.sha256(text.encode()).hexdigest()

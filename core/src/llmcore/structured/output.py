@@ -1,0 +1,278 @@
+"""Planning a structured call and parsing its answer (see :mod:`llmcore.structured`)."""
+
+from __future__ import annotations
+
+import copy
+import json
+from collections.abc import Mapping
+from typing import TYPE_CHECKING, Any
+
+from ..errors import InvalidRequestError, ProviderResponseError, UnsupportedFeatureError
+from .partial import PartialTracker, extract_json_text
+from .schema import WRAP_KEY, SchemaTarget, drop_introduced_nulls, safe_name, schema_of
+
+if TYPE_CHECKING:
+    from ..spec import ProviderSpec
+    from ..types import CallWarning, ChatResponse
+
+__all__ = ["MODES", "StructuredOutput", "StructuredOutputError", "choose_mode", "prepare", "instruction"]
+
+#: every mode, in the order they are preferred when a provider declares several
+MODES = ("json_schema", "tool", "json_object", "prompt")
+
+
+class StructuredOutputError(ProviderResponseError):
+    """The model's answer is not the structured output asked for: not JSON,
+    or JSON that does not validate. ``text`` is the whole raw answer (the
+    text, or the tool call's arguments in tool mode), ``errors`` pydantic's
+    error list, ``response`` the :class:`~llmcore.types.ChatResponse`."""
+
+    def __init__(
+        self,
+        message: str,
+        *,
+        provider: str | None = None,
+        text: str = "",
+        errors: list[Any] | None = None,
+        response: ChatResponse | None = None,
+    ) -> None:
+        super().__init__(message, provider=provider, raw=text)
+        self.text = text
+        self.errors = errors or []
+        self.response = response
+
+
+def choose_mode(spec: ProviderSpec, requested: str | None = None) -> str:
+    """The structured-output mode for ``spec``: ``requested`` if the provider
+    can do it (``"prompt"`` always can), else the first of ``json_schema``,
+    ``tool``, ``json_object`` the provider declares, else ``"prompt"``
+    (the schema in a system instruction; the answer parsed from the text)."""
+    declared = spec.capabilities.structured_output
+    if requested is not None:
+        if requested not in MODES:
+            raise InvalidRequestError(
+                f"structured_mode must be one of {', '.join(MODES)}, not {requested!r}", provider=spec.name
+            )
+        if requested != "prompt" and requested not in declared:
+            raise UnsupportedFeatureError(
+                f"{spec.name} does not declare structured output mode {requested!r} "
+                f"(it declares: {', '.join(declared) or 'none'}); use one of those or 'prompt'",
+                provider=spec.name,
+            )
+        return requested
+    for mode in MODES[:3]:
+        if mode in declared:
+            return mode
+    return "prompt"
+
+
+def instruction(schema: Mapping[str, Any] | None) -> str:
+    """The system instruction used by the ``json_object`` and ``prompt`` modes."""
+    if schema is None:
+        return "Respond only with a JSON object: no prose before or after it, no Markdown code fence."
+    return (
+        "Respond only with a JSON value that matches this JSON schema: no prose before or after it, "
+        "no Markdown code fence.\n" + json.dumps(schema, ensure_ascii=False, separators=(",", ":"))
+    )
+
+
+class StructuredOutput:
+    """One structured call: the mode, what was sent, and how to parse the answer.
+
+    ``target`` is ``None`` for "any JSON object" (``{"type": "json_object"}``).
+    ``sent_schema`` is the schema as sent (after the provider's
+    ``transform_schema``); ``tool_name`` names the tool in tool mode.
+    """
+
+    __slots__ = ("mode", "provider", "sent_schema", "strict", "target", "tool_name", "warning")
+
+    def __init__(self, target: SchemaTarget | None, mode: str, provider: str, *, strict: bool = True) -> None:
+        self.target = target
+        self.mode = mode
+        self.provider = provider
+        self.strict = strict
+        self.sent_schema: dict[str, Any] | None = target.schema if target is not None else None
+        self.tool_name = safe_name(target.name) if target is not None else "json_output"
+        self.warning: CallWarning | None = None
+
+    def __repr__(self) -> str:
+        return f"StructuredOutput({self.target!r}, mode={self.mode!r})"
+
+    @property
+    def output_type(self) -> Any:
+        """What ``.parsed`` becomes: the pydantic class, the type, or the schema dict."""
+        return self.target.target if self.target is not None else dict
+
+    # -- the request ---------------------------------------------------------------
+
+    def apply(self, params: dict[str, Any]) -> None:
+        """Rewrite request parameters (``ChatRequest`` fields) in place for the mode."""
+        params.pop("response_format", None)
+        schema = self.sent_schema
+        if self.mode == "json_schema" and schema is not None:
+            params["response_format"] = {
+                "type": "json_schema", "schema": schema, "name": safe_name(self.target.name),  # type: ignore[union-attr]
+                "strict": self.strict,
+            }
+        elif self.mode == "json_object":
+            params["response_format"] = {"type": "json_object"}
+            _add_system(params, instruction(schema))
+        elif self.mode == "tool":
+            self._apply_tool(params, schema or {"type": "object"})
+        else:  # prompt: the provider gets response_format too, and warns about what it cannot honour
+            from ..types import CallWarning
+
+            if schema is not None and self.target is not None:
+                params["response_format"] = {"type": "json_schema", "schema": schema,
+                                             "name": safe_name(self.target.name), "strict": self.strict}
+            else:
+                params["response_format"] = {"type": "json_object"}
+            _add_system(params, instruction(schema))
+            self.warning = CallWarning(
+                feature="response_format",
+                detail=f"{self.provider} declares no structured output mode: the schema was sent as a system "
+                       "instruction and the answer parsed from the text",
+            )
+
+    def _apply_tool(self, params: dict[str, Any], schema: dict[str, Any]) -> None:
+        user_tools = list(params.get("tools") or [])
+        names = {t.get("name") if isinstance(t, Mapping) else getattr(t, "name", None) for t in user_tools}
+        while self.tool_name in names:
+            self.tool_name = (self.tool_name + "_output")[-64:]
+        description = "Give the final answer by calling this tool; its arguments are the answer."
+        if self.target is not None and isinstance(self.target.original.get("description"), str):
+            description += " " + self.target.original["description"]
+        params["tools"] = [*user_tools, {"name": self.tool_name, "description": description, "parameters": schema}]
+        if not user_tools:
+            params["tool_choice"] = {"mode": "tool", "name": self.tool_name}
+        elif params.get("tool_choice") is None:
+            params["tool_choice"] = "required"
+
+    def tracker(self) -> PartialTracker:
+        """A :class:`PartialTracker` for a stream of this call."""
+        return PartialTracker(
+            self.tool_name if self.mode == "tool" else None,
+            WRAP_KEY if self.target is not None and self.target.wrapped else None,
+        )
+
+    # -- the answer ------------------------------------------------------------------
+
+    def _error(
+        self, resp: ChatResponse, what: str, text: str, errors: list[Any] | None = None
+    ) -> StructuredOutputError:
+        hint = ""
+        if resp.finish_reason == "length":
+            hint = " (the answer was cut off: finish_reason 'length'; raise max_tokens)"
+        elif resp.finish_reason == "content_filter":
+            hint = " (the provider filtered the answer: finish_reason 'content_filter')"
+        return StructuredOutputError(f"{what}{hint}", provider=resp.provider or self.provider, text=text,
+                                     errors=errors, response=resp)
+
+    def parse(self, resp: ChatResponse) -> Any:
+        """The validated value of ``resp``'s answer; ``None`` in tool mode when
+        the model called only the caller's own tools (run them and ask again).
+        Raises :class:`StructuredOutputError` otherwise."""
+        from pydantic import ValidationError
+
+        name = self.target.name if self.target is not None else "a JSON object"
+        if self.mode == "tool":
+            call = next((c for c in resp.tool_calls if c.name == self.tool_name), None)
+            if call is None:
+                if resp.tool_calls:
+                    return None
+                raise self._error(resp, f"the model did not call the {self.tool_name!r} tool that carries "
+                                        f"the structured output", resp.text)
+            text = call.raw_arguments or json.dumps(call.arguments)
+            value: Any = copy.deepcopy(call.arguments)
+        else:
+            text = resp.text
+            try:
+                value = json.loads(text)
+            except ValueError:
+                try:
+                    value = json.loads(extract_json_text(text))
+                except ValueError as e:
+                    raise self._error(resp, f"structured output for {name} is not JSON: {e}", text) from None
+        target = self.target
+        if target is None:
+            return value
+        value = drop_introduced_nulls(value, target.schema)
+        if target.wrapped:
+            if not isinstance(value, dict) or WRAP_KEY not in value:
+                raise self._error(resp, f"structured output for {name} lacks the {WRAP_KEY!r} wrapper", text)
+            value = value[WRAP_KEY]
+        try:
+            return target.validate(value)
+        except ValidationError as e:
+            errs = e.errors(include_url=False)
+            first = errs[0] if errs else None
+            where = ".".join(str(x) for x in first["loc"]) if first and first["loc"] else "value"
+            msg = f"{where}: {first['msg']}" if first else str(e)
+            raise self._error(resp, f"structured output does not match {name}: {msg}", text, errs) from None
+
+    def parse_into(self, resp: ChatResponse) -> None:
+        """Set ``resp.parsed`` (and add the ``prompt`` mode's warning)."""
+        if self.warning is not None and self.warning not in resp.warnings:
+            resp.warnings = [*resp.warnings, self.warning]
+        resp.parsed = self.parse(resp)
+
+
+def _strict_of(rf: Any) -> bool:
+    """The ``strict`` flag of a response format (ours or OpenAI's shape); default True."""
+    from ..types import ResponseFormat
+
+    if isinstance(rf, ResponseFormat):
+        return rf.strict
+    if isinstance(rf, Mapping):
+        inner = rf.get("json_schema")
+        if isinstance(inner, Mapping) and "strict" in inner:
+            return bool(inner["strict"])
+        return bool(rf.get("strict", True))
+    return True
+
+
+def _add_system(params: dict[str, Any], text: str) -> None:
+    existing = params.get("system")
+    params["system"] = f"{existing}\n\n{text}" if existing else text
+
+
+def prepare(
+    response_format: Any,
+    spec: ProviderSpec,
+    provider: Any = None,
+    *,
+    mode: str | None = None,
+) -> StructuredOutput | None:
+    """Plan structured output for ``response_format`` on ``spec``'s provider,
+    or ``None`` when nothing is to be parsed (``{"type": "text"}``).
+
+    ``provider`` (the provider instance, under any middleware) may define
+    ``transform_schema(schema, mode) -> schema``: it is called with a copy of
+    the schema for the ``json_schema`` and ``tool`` modes.
+    """
+    from pydantic import BaseModel
+
+    from ..types import ResponseFormat
+
+    rf_type = None
+    if isinstance(response_format, ResponseFormat):
+        rf_type = response_format.type
+    elif isinstance(response_format, Mapping) and response_format.get("type") in ("json_schema", "json_object", "text"):
+        rf_type = response_format["type"]
+    if rf_type == "text":
+        return None
+    try:
+        target = schema_of(response_format)
+    except Exception as e:  # pydantic cannot build a schema for the type
+        if isinstance(response_format, type) and issubclass(response_format, BaseModel):
+            raise
+        raise InvalidRequestError(f"response_format {response_format!r} is not a pydantic model, a JSON schema "
+                                  f"or a type pydantic can validate: {e}", provider=spec.name) from None
+    chosen = choose_mode(spec, mode)
+    if target is None and chosen in ("json_schema", "tool"):  # any JSON: no schema to send
+        chosen = "json_object" if "json_object" in spec.capabilities.structured_output else "prompt"
+    plan = StructuredOutput(target, chosen, spec.name, strict=_strict_of(response_format))
+    transform = getattr(provider, "transform_schema", None)
+    if plan.sent_schema is not None and chosen in ("json_schema", "tool") and callable(transform):
+        plan.sent_schema = transform(copy.deepcopy(plan.sent_schema), chosen)
+    return plan

@@ -1,0 +1,119 @@
+"""Usage and cost accounting.
+
+Every call completed through the facade (``chat``/``achat``, a consumed
+``stream``/``astream``, cache hits included) becomes a :class:`UsageRecord`
+that goes to three places (:func:`record`):
+
+* the model's running totals, ``m.usage`` (:class:`UsageTotals`;
+  ``m.usage.reset()`` starts again);
+* the ``llmcore_usage(record)`` pluggy hook: every plugin — installed or
+  registered in-process with :func:`llmcore.plugins.register` — that
+  implements it receives every record (a hook that raises is logged and
+  ignored);
+* the SQLite usage log read by ``llmcore usage`` (:mod:`.log`).
+
+Cost comes from the prices each plugin ships (:mod:`.prices`); an unknown
+price gives ``cost=None`` and never blocks a call.
+"""
+
+from __future__ import annotations
+
+import logging
+import time
+from typing import TYPE_CHECKING
+
+from .log import UsageLog, default_log_path, disable_log, enable_log, usage_log
+from .prices import Price, PriceTable, clear_prices, cost_of, load_prices, price_for, prices_for, set_prices
+from .record import UsageRecord, UsageTotals
+
+if TYPE_CHECKING:
+    from ..spec import ProviderSpec
+    from ..types import ChatResponse
+
+__all__ = [
+    "UsageRecord",
+    "UsageTotals",
+    "UsageLog",
+    "usage_log",
+    "default_log_path",
+    "enable_log",
+    "disable_log",
+    "Price",
+    "PriceTable",
+    "set_prices",
+    "clear_prices",
+    "price_for",
+    "prices_for",
+    "cost_of",
+    "load_prices",
+    "make_record",
+    "record",
+    "emit",
+]
+
+log = logging.getLogger("llmcore.usage")
+
+
+def make_record(
+    spec: ProviderSpec,
+    model: str,
+    resp: ChatResponse,
+    *,
+    started: float,
+    stream: bool,
+    cached: bool = False,
+    key_id: str | None = None,
+    price: Price | None = None,
+    batch: bool = False,
+) -> UsageRecord:
+    """The record of one completed call. ``price`` overrides the lookup
+    (``llmcore.model(..., prices=...)``); ``started`` is a
+    ``time.perf_counter()`` value."""
+    u = resp.usage
+    if cached:
+        cost: float | None = 0.0
+    else:
+        p = price if price is not None else price_for(spec, model, response_model=resp.model)
+        cost = cost_of(p, u, batch=batch)
+    return UsageRecord(
+        timestamp=time.time(),
+        provider=spec.name,
+        model=model,
+        response_model=resp.model,
+        key_id=key_id,
+        input_tokens=u.input_tokens,
+        output_tokens=u.output_tokens,
+        cache_read_tokens=u.cache_read_tokens,
+        cache_write_tokens=u.cache_write_tokens,
+        reasoning_tokens=u.reasoning_tokens,
+        cost=cost,
+        cached=cached,
+        latency=time.perf_counter() - started,
+        stream=stream,
+        finish_reason=resp.finish_reason,
+        batch=batch,
+    )
+
+
+def emit(rec: UsageRecord) -> None:
+    """Give ``rec`` to every ``llmcore_usage`` hook implementation and the usage log."""
+    try:
+        from ..plugins import get_registry
+
+        pm = getattr(get_registry(), "pm", None)
+        if pm is not None:
+            hook = pm.hook.llmcore_usage
+            if hook.get_hookimpls():
+                hook(record=rec)
+    except Exception as e:  # a hook must never fail the call that already succeeded
+        log.warning("an llmcore_usage hook raised %s: %s", type(e).__name__, e)
+    lg = usage_log()
+    if lg is not None:
+        lg.write(rec)
+
+
+def record(rec: UsageRecord, totals: UsageTotals | None = None) -> None:
+    """Add ``rec`` to ``totals`` and :func:`emit` it."""
+    if totals is not None:
+        totals.add(rec)
+    emit(rec)

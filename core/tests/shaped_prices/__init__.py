@@ -1,0 +1,1 @@
+"""A price file for the shaped test provider (read through ``ProviderSpec.prices``)."""
