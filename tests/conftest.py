@@ -27,3 +27,14 @@ def run_cli(*args: str, env: dict[str, str] | None = None, pythonpath: str | Non
 @pytest.fixture
 def cli():  # type: ignore[no-untyped-def]
     return run_cli
+
+
+@pytest.fixture(scope="session", autouse=True)
+def _llmcore_files_in_tmp(tmp_path_factory: pytest.TempPathFactory):  # type: ignore[no-untyped-def]
+    """The usage log and the response cache of facade calls go to a temporary
+    folder, never to the user's data/cache folders."""
+    base = tmp_path_factory.mktemp("llmcore-files")
+    with pytest.MonkeyPatch.context() as mp:
+        mp.setenv("LLMCORE_DATA_DIR", str(base / "data"))
+        mp.setenv("LLMCORE_CACHE_DIR", str(base / "cache"))
+        yield

@@ -98,3 +98,14 @@ def toy_server() -> Iterator[str]:
     yield f"http://127.0.0.1:{port}/v1"
     asyncio.run_coroutine_threadsafe(runner_box["r"].cleanup(), loop).result(10)
     loop.call_soon_threadsafe(loop.stop)
+
+
+@pytest.fixture(scope="session", autouse=True)
+def _llmcore_files_in_tmp(tmp_path_factory: pytest.TempPathFactory):  # type: ignore[no-untyped-def]
+    """The usage log and the response cache of facade calls go to a temporary
+    folder, never to the user's data/cache folders."""
+    base = tmp_path_factory.mktemp("llmcore-files")
+    with pytest.MonkeyPatch.context() as mp:
+        mp.setenv("LLMCORE_DATA_DIR", str(base / "data"))
+        mp.setenv("LLMCORE_CACHE_DIR", str(base / "cache"))
+        yield

@@ -17,6 +17,7 @@ from pathlib import Path
 from typing import Any
 
 import llmcore
+import llmcore.cache
 import pytest
 from scripted_server import ScriptedServer, running
 
@@ -48,10 +49,12 @@ def shaped(monkeypatch: pytest.MonkeyPatch, tmp_path: Path) -> Iterator[Path]:
         monkeypatch.delenv(var, raising=False)
     reset()
     clear_prices()
+    llmcore.cache.reset()
     register(shaped_provider.plugin, "shaped")
     yield tmp_path
     reset()
     clear_prices()
+    llmcore.cache.reset()
 
 
 @pytest.fixture

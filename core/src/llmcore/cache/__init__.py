@@ -42,6 +42,7 @@ __all__ = [
     "RedisCache",
     "resolve_cache",
     "default_cache",
+    "reset",
     "cache_key",
     "canonical_request",
     "encode_entry",
@@ -60,6 +61,14 @@ def _shared_cache(name: str, make: Any) -> Cache:
             c = make()
             _shared[name] = c
         return c
+
+
+def reset() -> None:
+    """Forget the process-wide cache objects (``"memory"``, the default SQLite
+    file, Redis URLs); the next use makes new ones. Stored files and Redis
+    data stay."""
+    with _lock:
+        _shared.clear()
 
 
 def default_cache() -> Cache:

@@ -232,7 +232,8 @@ class RedisCache(Cache):
     async def clear(self) -> None:
         client = self._client()
         batch: list[Any] = []
-        async for k in client.scan_iter(match=self.prefix + "*", count=500):
+        pattern = "".join("\\" + ch if ch in "*?[]\\^" else ch for ch in self.prefix) + "*"
+        async for k in client.scan_iter(match=pattern, count=500):
             batch.append(k)
             if len(batch) >= 500:
                 await client.delete(*batch)
