@@ -256,6 +256,13 @@ def tokens(ctx: click.Context, model_name: str | None, as_json: bool, text: str)
     _run_guarded(ctx, go)
 
 
+# -- usage ----------------------------------------------------------------------
+
+from .usage.cli import usage_command as _usage_command  # noqa: E402
+
+cli.add_command(_usage_command)
+
+
 def main() -> None:
     """Console-script entry point."""
     cli(prog_name="llmcore")
