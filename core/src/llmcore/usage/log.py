@@ -150,7 +150,8 @@ class UsageLog:
             return []
         where, args = _range(since, until)
         cols = [f"{allowed[b]} AS {b}" for b in by]
-        group = ", ".join(allowed[b] for b in by) or "1"
+        group = ", ".join(allowed[b] for b in by)
+        tail = f" GROUP BY {group} ORDER BY {group}" if group else ""
         sql = (
             f"SELECT {', '.join(cols) + ', ' if cols else ''}"
             "SUM(cached = 0) AS requests, SUM(cached = 1) AS cache_hits, "
@@ -161,7 +162,7 @@ class UsageLog:
             "SUM(CASE WHEN cached = 0 THEN cost END) AS cost, "
             "SUM(cached = 0 AND cost IS NULL) AS unpriced, "
             "AVG(CASE WHEN cached = 0 THEN latency END) AS mean_latency "
-            f"FROM usage{where} GROUP BY {group} ORDER BY {group}"
+            f"FROM usage{where}{tail}"
         )
         with self._lock:
             cur = self._db().execute(sql, args)
