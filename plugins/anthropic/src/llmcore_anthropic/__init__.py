@@ -30,6 +30,7 @@ SPEC = ProviderSpec(
         count_tokens="api",
     ),
     docs_url="https://docs.claude.com/en/api/messages",
+    prices="llmcore_anthropic:prices.json",
 )
 
 

@@ -30,6 +30,7 @@ SPEC = ProviderSpec(
         count_tokens="api",
     ),
     docs_url="https://ai.google.dev/api/generate-content",
+    prices="llmcore_gemini:prices.json",
 )
 
 

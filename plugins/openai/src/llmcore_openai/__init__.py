@@ -32,6 +32,7 @@ OPENAI_SPEC = ProviderSpec(
         count_tokens="tokenizer",
     ),
     docs_url="https://platform.openai.com/docs/api-reference",
+    prices="llmcore_openai:prices.json",
 )
 
 OPENAI_COMPATIBLE_SPEC = ProviderSpec(

@@ -79,6 +79,16 @@ class ChatCompletionsProvider(HTTPProvider):
         """Usage object → :class:`Usage` (override for non-OpenAI fields)."""
         return map_usage(raw)
 
+    def transform_schema(self, schema: dict[str, Any], mode: str) -> dict[str, Any]:
+        """The structured-output seam (see :mod:`llmcore.structured`): OpenAI
+        strict mode wants every object closed and every property required, so
+        the facade's schema is sent in that form
+        (:func:`llmcore.structured.strict_schema`) for both ``json_schema``
+        (``response_format``) and ``tool`` modes. Compatible servers accept it."""
+        from llmcore.structured import strict_schema
+
+        return strict_schema(schema)
+
     def error_details(self, status: int, body: Any, text: str) -> tuple[str, str | None, type[LLMCoreError] | None]:
         return error_details(status, body, text)
 
