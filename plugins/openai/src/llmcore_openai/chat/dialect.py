@@ -66,7 +66,8 @@ class ChatDialect:
       parser: Together, SambaNova, the Hugging Face router); see :mod:`.think`.
     * ``usage_fallbacks`` — nested key paths where usage may be when a
       response or chunk has no top-level ``usage`` (Groq's
-      ``("x_groq", "usage")`` on the last chunk of older streams).
+      ``("x_groq", "usage")`` on the last chunk of older streams); an ``int``
+      indexes a list (Moonshot's ``("choices", 0, "usage")``).
     """
 
     path: str = "chat/completions"
@@ -86,7 +87,7 @@ class ChatDialect:
     strict_tools: bool = True
     metadata_fields: tuple[str, ...] = ()
     message_metadata_fields: tuple[str, ...] = ()
-    usage_fallbacks: tuple[tuple[str, ...], ...] = ()
+    usage_fallbacks: tuple[tuple[str | int, ...], ...] = ()
     think_tags: bool = False
 
 

@@ -2,8 +2,10 @@
 
 OpenAI's ``prompt_tokens`` already includes ``prompt_tokens_details.cached_tokens``
 and ``completion_tokens`` includes ``completion_tokens_details.reasoning_tokens``,
-which is llmcore's convention too, so the numbers pass through. A missing field
-stays ``None``; so does a ``cached_tokens`` larger than ``prompt_tokens`` (it
+which is llmcore's convention too, so the numbers pass through. Servers that
+report cached prompt tokens as a top-level ``usage.cached_tokens`` (Together,
+Moonshot) are read the same way when ``prompt_tokens_details`` has none. A
+missing field stays ``None``; so does a ``cached_tokens`` larger than ``prompt_tokens`` (it
 cannot be part of them — Grok on Azure AI Foundry reports such counts — and
 llmcore does not guess what it counts).
 """
@@ -21,16 +23,20 @@ def _int(v: Any) -> int | None:
     return v if isinstance(v, int) and not isinstance(v, bool) else None
 
 
-def find_usage(obj: dict[str, Any], fallbacks: tuple[tuple[str, ...], ...] = ()) -> Any:
+def find_usage(obj: dict[str, Any], fallbacks: tuple[tuple[str | int, ...], ...] = ()) -> Any:
     """``obj["usage"]``, else the first of the dialect's ``usage_fallbacks``
-    paths that holds a value, else ``None``."""
+    paths that holds a value, else ``None``. An ``int`` in a path indexes a
+    list (``("choices", 0, "usage")``: Moonshot's last stream chunk)."""
     usage = obj.get("usage")
     if usage is not None or not fallbacks:
         return usage
     for path in fallbacks:
         v: Any = obj
         for key in path:
-            v = v.get(key) if isinstance(v, dict) else None
+            if isinstance(key, int):
+                v = v[key] if isinstance(v, list) and -len(v) <= key < len(v) else None
+            else:
+                v = v.get(key) if isinstance(v, dict) else None
         if v is not None:
             return v
     return None
@@ -46,6 +52,8 @@ def map_usage(raw: Any) -> Usage:
     pd = raw.get("prompt_tokens_details")
     cd = raw.get("completion_tokens_details")
     cached = _int(pd.get("cached_tokens")) if isinstance(pd, dict) else None
+    if cached is None:
+        cached = _int(raw.get("cached_tokens"))  # top-level (Together, Moonshot)
     reasoning = _int(cd.get("reasoning_tokens")) if isinstance(cd, dict) else None
     prompt = _int(raw.get("prompt_tokens"))
     if cached is not None and prompt is not None and cached > prompt:
