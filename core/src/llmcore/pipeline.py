@@ -27,6 +27,8 @@ from contextlib import suppress
 from contextvars import ContextVar
 from typing import TYPE_CHECKING, Any
 
+from .reliability.base import closing
+
 if TYPE_CHECKING:
     from .cache import Cache
     from .events import StreamEvent
@@ -168,10 +170,13 @@ class Call:
         captured = self._captured
         token = _KEY_HOLDER.set(self._holder)
         try:
-            async for ev in self.model.provider.stream_chat(self.request):
-                if captured is not None:
-                    captured.append(ev)
-                yield ev
+            # closing: a caller that stops early releases the HTTP stream and any
+            # concurrency slot now, not when the garbage collector finds the generator
+            async with closing(self.model.provider.stream_chat(self.request)) as stream:
+                async for ev in stream:
+                    if captured is not None:
+                        captured.append(ev)
+                    yield ev
         finally:
             with suppress(ValueError):  # closed from another context: nothing to restore
                 _KEY_HOLDER.reset(token)
