@@ -11,7 +11,8 @@ OpenAPI spec, and the recordings in ``tests/cassettes``):
   DeepSeek-R1 writes a leading ``<think>…</think>`` block into ``content``
   (https://docs.together.ai/docs/deepseek-r1), which becomes reasoning too;
 * usage reports cached prompt tokens as a top-level ``cached_tokens``
-  (counted inside ``prompt_tokens``, OpenAI's convention);
+  (counted inside ``prompt_tokens``, OpenAI's convention; the shared usage
+  mapping reads it);
 * assistant ``tool_calls`` sent back carry their ``index`` (required by
   Together's ``ToolChoice`` schema);
 * "input tokens + ``max_tokens`` exceed the context length" comes back as
@@ -25,8 +26,7 @@ from dataclasses import replace
 from typing import TYPE_CHECKING, Any
 
 from llmcore.errors import ContextWindowExceededError, LLMCoreError
-from llmcore.types import Usage
-from llmcore_openai.chat import COMPATIBLE_DIALECT, ChatCompletionsProvider, map_usage
+from llmcore_openai.chat import COMPATIBLE_DIALECT, ChatCompletionsProvider
 from llmcore_openai.chat.errors import classify
 
 from . import SPEC
@@ -52,13 +52,6 @@ class TogetherProvider(ChatCompletionsProvider):
         for m in body["messages"]:
             for i, call in enumerate(m.get("tool_calls") or ()):
                 call.setdefault("index", i)
-
-    def map_usage(self, raw: Any) -> Usage:
-        usage = map_usage(raw)
-        cached = raw.get("cached_tokens") if isinstance(raw, dict) else None
-        if usage.cache_read_tokens is None and isinstance(cached, int) and not isinstance(cached, bool):
-            usage.cache_read_tokens = cached
-        return usage
 
     def error_details(self, status: int, body: Any, text: str) -> tuple[str, str | None, type[LLMCoreError] | None]:
         message, code, cls = super().error_details(status, body, text)
