@@ -20,6 +20,7 @@ from llmcore.types import CallWarning, ChatResponse, Message, ReasoningPart, Tex
 
 from .dialect import ChatDialect
 from .finish import map_finish_reason
+from .parts import content_items
 from .usage import find_usage, map_usage
 
 __all__ = ["has_data", "parse_response", "reasoning_text", "refusal_warning"]
@@ -72,8 +73,11 @@ def parse_response(
     warns = list(warnings or ())
     reasoning = reasoning_text(msg, dialect)
     content = msg.get("content")
-    if isinstance(content, list):  # some servers return content parts
-        content = "".join(p.get("text", "") for p in content if isinstance(p, dict))
+    part_reasoning: list[tuple[str, str, str | None]] = []
+    if isinstance(content, list):  # content parts, maybe with reasoning parts (see .parts)
+        items = content_items(content)
+        content = "".join(t for k, t, _ in items if k == "text")
+        part_reasoning = [i for i in items if i[0] == "reasoning"]
     if dialect.think_tags and content:
         from .think import split_think
 
@@ -82,6 +86,10 @@ def parse_response(
     if reasoning:
         parts.append(ReasoningPart.model_construct(
             type="reasoning", text=reasoning, signature=None, redacted=False, data=None, provider=provider,
+        ))
+    for _, text, sig in part_reasoning:
+        parts.append(ReasoningPart.model_construct(
+            type="reasoning", text=text, signature=sig, redacted=False, data=None, provider=provider,
         ))
     if content:
         parts.append(TextPart.model_construct(type="text", text=content))

@@ -57,6 +57,7 @@ from llmcore.types import CallWarning, Usage
 from .dialect import ChatDialect
 from .errors import stream_error
 from .finish import map_finish_reason
+from .parts import content_items
 from .response import has_data, refusal_warning
 from .think import ThinkSplitter
 from .usage import find_usage, map_usage
@@ -169,7 +170,13 @@ class ChatStreamDecoder:
                     out.append(ReasoningDelta(text=r))
                     break
             text = delta.get("content")
-            if text and self._think is not None:
+            if isinstance(text, list):  # content parts, maybe reasoning with a signature (see .parts)
+                for kind, piece, sig in content_items(text):
+                    if kind == "reasoning":
+                        out.append(ReasoningDelta(text=piece, signature=sig))
+                    elif piece:
+                        out.append(TextDelta(piece))
+            elif text and self._think is not None:
                 for kind, piece in self._think.feed(text):
                     out.append(ReasoningDelta(text=piece) if kind == "reasoning" else TextDelta(piece))
             elif text:
