@@ -85,8 +85,8 @@ class SchemaTarget:
 
 def safe_name(name: str) -> str:
     """A name every provider accepts for a schema or tool: ``[A-Za-z0-9_-]{1,64}``."""
-    out = re.sub(r"[^A-Za-z0-9_-]+", "_", name).strip("_") or "response"
-    return out[:64]
+    out = re.sub(r"[^A-Za-z0-9_-]+", "_", name)
+    return out[:64] if out.strip("_-") else "response"
 
 
 def _is_object_schema(schema: Mapping[str, Any]) -> bool:
