@@ -364,3 +364,26 @@ def test_every_structured_plugin_with_a_cassette_is_covered() -> None:
         if "structured output" in text or "json_schema" in text:
             missing.append(spec.name)
     assert not missing, f"structured-output cassettes exist but no facade case covers: {missing}"
+
+
+def test_anthropic_seam_sends_the_schema_anthropic_accepts() -> None:
+    """A ``pattern`` (here the one pydantic 2.11 gave ``Decimal``) is a keyword
+    Anthropic's structured outputs reject: the plugin's ``transform_schema``
+    moves it into the description — exactly the schema this recording was made
+    with — and the answer parses and validates against the schema."""
+    if llmcore.get_registry().get("anthropic") is None:
+        pytest.skip("llmcore-anthropic is not installed")
+    pattern = "^(?!^[-+.]*$)[+-]?0*\\d*\\.?\\d*$"
+    schema = {"type": "object", "required": ["amount"],
+              "properties": {"amount": {"anyOf": [{"type": "number"}, {"type": "string", "pattern": pattern}]}}}
+    case = SCase("anthropic", "pydantic-ai__test_anthropic_native_output_decimal_strict.yaml",
+                 "anthropic/claude-sonnet-4-5", ["Return exactly this payment amount: 12.34"], schema,
+                 equals({"amount": 12.34}), "json_schema", call={"max_tokens": 4096})
+    resp, _, bodies, _ = asyncio.run(replay(case))
+    case.check(resp.parsed)
+
+    from llmcore.testing.cassette_format import deserialize
+
+    recorded = deserialize((ROOT / "plugins/anthropic/tests/cassettes" / case.cassette).read_text())
+    recorded_body = json.loads(recorded["interactions"][0]["request"]["body"])
+    assert bodies[0]["output_config"] == recorded_body["output_config"]

@@ -64,6 +64,17 @@ class AnthropicProvider(HTTPProvider):
         self._beta: tuple[str, ...] = tuple(beta)
         self._default_max_tokens = default_max
 
+    def transform_schema(self, schema: dict[str, Any], mode: str) -> dict[str, Any]:
+        """The structured-output seam (see :mod:`llmcore.structured`): for
+        ``output_config.format`` (``json_schema`` mode), keywords Anthropic
+        does not accept move into descriptions (:mod:`.schema`). Tool
+        schemas (``tool`` mode, not strict) are sent as they are."""
+        if mode != "json_schema":
+            return schema
+        from .schema import anthropic_schema
+
+        return anthropic_schema(schema)  # type: ignore[no-any-return]
+
     def auth_headers(self) -> dict[str, str]:
         h = {"x-api-key": self._api_key or "", "anthropic-version": ANTHROPIC_VERSION}
         if self._beta:
