@@ -28,6 +28,7 @@ SPEC = ProviderSpec(
         reasoning=True,
         structured_output=("json_schema", "tool"),
         count_tokens="api",
+        batch=True,  # Message Batches (llmcore_anthropic.batch)
     ),
     docs_url="https://docs.claude.com/en/api/messages",
     prices="llmcore_anthropic:prices.json",

@@ -24,6 +24,7 @@ from llmcore.spec import ProviderSpec
 from llmcore.types import ChatRequest, ChatResponse, TokenCount
 
 from . import SPEC
+from .batch import AnthropicBatch
 from .errors import error_details
 from .request import DEFAULT_MAX_TOKENS, build_count_tokens_body, build_messages_body
 from .response import parse_message
@@ -36,8 +37,8 @@ MESSAGES_PATH = "/v1/messages"
 COUNT_TOKENS_PATH = "/v1/messages/count_tokens"
 
 
-class AnthropicProvider(HTTPProvider):
-    """Claude models over the Anthropic Messages API."""
+class AnthropicProvider(AnthropicBatch, HTTPProvider):
+    """Claude models over the Anthropic Messages API (batches: :class:`~llmcore_anthropic.batch.AnthropicBatch`)."""
 
     spec: ClassVar[ProviderSpec] = SPEC
     #: provider settings accepted in ``ProviderConfig.options``

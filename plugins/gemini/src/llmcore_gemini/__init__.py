@@ -28,6 +28,7 @@ SPEC = ProviderSpec(
         reasoning=True,
         structured_output=("json_schema",),
         count_tokens="api",
+        batch=True,  # batch mode, inline requests (llmcore_gemini.batch)
     ),
     docs_url="https://ai.google.dev/api/generate-content",
     prices="llmcore_gemini:prices.json",

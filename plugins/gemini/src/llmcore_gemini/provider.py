@@ -32,6 +32,7 @@ from llmcore.spec import ProviderSpec
 from llmcore.types import CallWarning, ChatRequest, ChatResponse, TokenCount
 
 from . import SPEC
+from .batch import GeminiBatch
 from .errors import error_details, retry_delay_raw
 from .request import SCHEMA_MODES, CodecSettings, build_generate_body
 from .response import ResponseMapper
@@ -148,8 +149,9 @@ class GoogleGenAIProvider(HTTPProvider):
         return TokenCount(input_tokens=total, method="api", detail=detail)
 
 
-class GeminiProvider(GoogleGenAIProvider):
-    """Gemini and Gemma models over the Gemini API (``generativelanguage.googleapis.com``)."""
+class GeminiProvider(GeminiBatch, GoogleGenAIProvider):
+    """Gemini and Gemma models over the Gemini API (``generativelanguage.googleapis.com``);
+    batch mode: :class:`~llmcore_gemini.batch.GeminiBatch`."""
 
     spec: ClassVar[ProviderSpec] = SPEC
     #: provider settings accepted in ``ProviderConfig.options``

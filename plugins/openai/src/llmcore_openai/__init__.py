@@ -30,6 +30,7 @@ OPENAI_SPEC = ProviderSpec(
         reasoning=True,
         structured_output=("json_schema", "json_object"),
         count_tokens="tokenizer",
+        batch=True,  # POST /files + /batches (llmcore_openai.batch)
     ),
     docs_url="https://platform.openai.com/docs/api-reference",
     prices="llmcore_openai:prices.json",

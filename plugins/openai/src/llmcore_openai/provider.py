@@ -18,6 +18,7 @@ from llmcore.provider import ProviderConfig
 from llmcore.types import TokenCount
 
 from . import OPENAI_COMPATIBLE_SPEC, OPENAI_SPEC
+from .batch import OpenAIBatch
 from .chat import COMPATIBLE_DIALECT, OPENAI_DIALECT, ChatCompletionsProvider, Warnings
 from .responses import is_reasoning_model
 from .responses.provider import ResponsesAPI
@@ -29,7 +30,7 @@ if TYPE_CHECKING:
 __all__ = ["OpenAIProvider", "OpenAICompatibleProvider"]
 
 
-class OpenAIProvider(ResponsesAPI, ChatCompletionsProvider):
+class OpenAIProvider(OpenAIBatch, ResponsesAPI, ChatCompletionsProvider):
     """OpenAI's API.
 
     Options: ``api`` (``"chat"`` default, or ``"responses"``), ``organization``
@@ -41,6 +42,8 @@ class OpenAIProvider(ResponsesAPI, ChatCompletionsProvider):
 
     Reasoning models (o-series, gpt-5 family) do not accept ``temperature`` or
     ``top_p``: they are not sent, with a warning.
+
+    Batch API: :class:`~llmcore_openai.batch.OpenAIBatch` (``llmcore.batch``).
     """
 
     spec = OPENAI_SPEC
