@@ -14,6 +14,8 @@ DOC = {
     "paths": {
         "/chat/completions": {"post": {"requestBody": {"content": {"application/json": {
             "schema": {"$ref": "#/components/schemas/Req"}}}}}},
+        "/v1/inline": {"post": {"requestBody": {"content": {"application/json": {
+            "schema": {"oneOf": [{"$ref": "#/components/schemas/Req"}], "discriminator": {"propertyName": "model"}}}}}}},
         "/models/{model}/generate": {"post": {"requestBody": {"content": {"application/json": {
             "schema": {"type": "object", "required": ["inputs"], "properties": {"inputs": {"type": "string"}}}}}}}},
     },
@@ -47,6 +49,13 @@ def test_violations_are_listed() -> None:
     text = str(e.value)
     assert "'messages' is a required property" in text
     assert "at /model" in text and "at /format" in text
+
+
+def test_inline_request_schema_refs_resolve_in_the_document() -> None:
+    spec = OpenAPISpec(DOC, "toy")
+    spec.validate_body("POST", "/v1/inline", {"model": "m", "messages": []})
+    with pytest.raises(AssertionError, match="inline"):
+        spec.validate_body("POST", "/v1/inline", {"model": "m"})
 
 
 def test_path_templates_and_unknown_operations() -> None:

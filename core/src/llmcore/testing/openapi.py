@@ -112,13 +112,18 @@ class OpenAPISpec:
             op = (self.doc["paths"][tpl] or {}).get(key[0])
             if not op:
                 raise AssertionError(f"{self.name}: no {method.upper()} {tpl}")
+            pointer = ["paths", tpl, key[0], "requestBody"]
             body = op.get("requestBody") or {}
             if "$ref" in body:
+                pointer = [seg.replace("~1", "/").replace("~0", "~") for seg in body["$ref"].lstrip("#/").split("/")]
                 body = self._resolve(body["$ref"])
             schema = ((body.get("content") or {}).get("application/json") or {}).get("schema")
             if schema is None:
                 raise AssertionError(f"{self.name}: {method.upper()} {tpl} has no JSON request body")
-            self._validators[key] = self._cls({"$ref": self._pointer(schema)}, registry=self._registry)
+            # point into the document, so the schema's own "#/components/..." refs resolve
+            pointer += ["content", "application/json", "schema"]
+            ref = "#/" + "/".join(str(p).replace("~", "~0").replace("/", "~1") for p in pointer)
+            self._validators[key] = self._cls({"$ref": f"{_URN}{ref}"}, registry=self._registry)
         return self._validators[key]
 
     def _resolve(self, ref: str) -> Any:
@@ -126,16 +131,6 @@ class OpenAPISpec:
         for part in ref.lstrip("#/").split("/"):
             node = node[part.replace("~1", "/").replace("~0", "~")]
         return node
-
-    def _pointer(self, schema: dict[str, Any]) -> str:
-        if "$ref" in schema and schema["$ref"].startswith("#/"):
-            return f"{_URN}{schema['$ref']}"
-        # an inline schema: register it under its own URN
-        uri = f"urn:llmcore:inline:{id(schema)}"
-        from referencing.jsonschema import DRAFT202012
-
-        self._registry = self._registry.with_resource(uri, DRAFT202012.create_resource(schema))
-        return uri
 
     def validate_body(self, method: str, path: str, body: Any) -> None:
         """Raise ``AssertionError`` listing how ``body`` violates the operation's schema."""
