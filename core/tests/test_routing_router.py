@@ -216,3 +216,17 @@ def test_router_rejects_non_models(providers: None) -> None:
         llmcore.router([Duck()])
     with pytest.raises(E.ConfigurationError, match="by="):
         llmcore.router(["plain/p-1"], by="speed", api_key=TOY_KEY)  # type: ignore[arg-type]
+
+
+def test_prices_come_from_the_usage_accounting(server: ScriptedServer, providers: None) -> None:
+    from llmcore.usage import clear_prices, set_prices
+
+    server.handler = answer
+    try:
+        set_prices("seeing", {"s-1": {"input": 0.01, "output": 0.01}})
+        set_prices("plain", {"p-1": {"input": 5.0, "output": 5.0}})
+        plan = _router(server, prices=None).explain("hello")
+        assert [c.name for c in plan] == ["seeing/s-1", "plain/p-1", "tooly/t-1"]  # t-1 has no price
+        assert plan[0].price == Price(0.01, 0.01)
+    finally:
+        clear_prices()

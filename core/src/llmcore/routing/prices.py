@@ -1,17 +1,17 @@
 """Where the cost router gets prices: a small seam, not a price table.
 
-Prices belong to the usage/cost accounting (``llmcore.usage``); the router
-only needs "what does this model charge per token". :func:`price_for` asks,
-in order: the source set with :func:`set_price_source`, then the price
-lookup of ``llmcore.usage`` when that module is installed (adapted from
-whatever it returns: a :class:`Price`, an object with per-token or
-per-million prices, or a ``(input, output)`` pair per million tokens), and
-finally answers ``None`` (unknown — the router ranks such models last).
+Prices belong to the usage/cost accounting (:mod:`llmcore.usage`: prices
+set by the user, ``LLMCORE_PRICES_*`` files, the plugins' price tables); the
+router only needs "what does this model charge per token". :func:`price_for`
+asks, in order: the source set with :func:`set_price_source`, then
+:func:`llmcore.usage.price_for`, and finally answers ``None`` (unknown — the
+router ranks such models last). :func:`coerce_price` adapts what a source
+returns: a :class:`Price`, an object or dict with ``input``/``output`` (or
+per-token) rates, or an ``(input, output)`` pair per million tokens.
 """
 
 from __future__ import annotations
 
-import importlib
 from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any
@@ -35,9 +35,6 @@ class Price:
 PriceSource = Callable[[str, str], Any]
 
 _source: PriceSource | None = None
-
-# Names the usage/cost module may give its lookup, tried in order.
-_USAGE_LOOKUPS = ("price_for", "lookup_price", "get_price", "model_price", "find_price")
 
 
 def set_price_source(source: PriceSource | None) -> None:
@@ -68,23 +65,16 @@ def coerce_price(value: Any) -> Price | None:
 
 
 def _from_usage(provider: str, model_id: str) -> Price | None:
+    """The usage/cost accounting's price (:func:`llmcore.usage.price_for`: user
+    prices, ``LLMCORE_PRICES_*``, then the plugin's price table)."""
     try:
-        usage = importlib.import_module("llmcore.usage")
-    except ImportError:
+        from ..usage import price_for as usage_price_for
+    except ImportError:  # pragma: no cover - usage ships with core
         return None
-    for name in _USAGE_LOOKUPS:
-        fn = getattr(usage, name, None)
-        if callable(fn):
-            for args in ((provider, model_id), (f"{provider}/{model_id}",)):
-                try:
-                    price = coerce_price(fn(*args))
-                except (TypeError, LookupError, ValueError):
-                    continue
-                except Exception:  # an unknown model may raise its own error: unknown price
-                    price = None
-                if price is not None:
-                    return price
-    return None
+    try:
+        return coerce_price(usage_price_for(provider, model_id))
+    except LookupError:
+        return None
 
 
 def price_for(provider: str, model_id: str) -> Price | None:
