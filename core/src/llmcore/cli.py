@@ -158,14 +158,10 @@ def _run_guarded(ctx: click.Context, fn: Callable[[], None]) -> None:
 
 
 def _default_model() -> str:
-    from .errors import ConfigurationError
+    """$LLMCORE_DEFAULT_MODEL, the config file, or an installed local model (see :mod:`llmcore.defaults`)."""
+    from .defaults import default_model
 
-    name = os.environ.get("LLMCORE_DEFAULT_MODEL")
-    if not name:
-        raise ConfigurationError(
-            "no model given: pass -m provider/model (e.g. -m openai/gpt-4.1-mini) or set LLMCORE_DEFAULT_MODEL"
-        )
-    return name
+    return default_model()
 
 
 def _options(pairs: tuple[str, ...]) -> dict[str, Any]:

@@ -27,7 +27,7 @@ import pluggy
 
 from .spec import ProviderSpec
 
-__all__ = ["hookspec", "hookimpl", "llmcore_providers", "llmcore_usage"]
+__all__ = ["hookspec", "hookimpl", "llmcore_providers", "llmcore_usage", "llmcore_local_models"]
 
 hookspec = pluggy.HookspecMarker("llmcore")
 hookimpl = pluggy.HookimplMarker("llmcore")
@@ -46,3 +46,12 @@ def llmcore_usage(record: Any) -> None:
     included; keep it cheap. An implementation that raises is logged and
     ignored. In-process plugins registered with
     :func:`llmcore.plugins.register` receive it too."""
+
+
+@hookspec
+def llmcore_local_models() -> list[str]:  # type: ignore[empty-body]
+    """Return the model names (``"provider/model"``) this plugin can run on
+    this machine with no key and no network, best first — e.g. a model file
+    that is installed. Used to pick the default model when none is
+    configured (:mod:`llmcore.defaults`). Must be cheap: look for files, do
+    not load models, import no SDK."""

