@@ -21,8 +21,8 @@ propagates, and the facade attaches what had arrived (``err.partial``).
 from __future__ import annotations
 
 import asyncio
+import math
 import sys
-import time
 from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
 from dataclasses import dataclass
@@ -170,33 +170,66 @@ class Timeout(ProviderWrapper):
                 async for item in plain:
                     yield item
             return
+        # One watchdog timer per stream instead of a timeout context per event
+        # (events are the hot path): it fires only while we await the next event,
+        # and re-arms itself when that wait began later than it was set for.
         loop = asyncio.get_running_loop()
-        end = None if total is None else loop.time() + total
+        end = math.inf if total is None else loop.time() + total
+        idle_s = math.inf if idle is None else idle
         agen = self.inner.stream_chat(request)
-        started = time.monotonic()
+        started = loop.time()
         events = 0
+        waiting = False
+        wait_began = started
+        fired = False
+        task: asyncio.Task[Any] | None = None
+        handle: asyncio.TimerHandle | None = None
+
+        def due() -> float:
+            return min(end, wait_began + idle_s)
+
+        def check() -> None:
+            nonlocal handle, fired
+            handle = None
+            if not waiting or task is None:
+                return  # armed again when the next wait begins
+            if loop.time() >= due() - 1e-4:
+                fired = True
+                task.cancel()
+            else:
+                handle = loop.call_at(due(), check)
+
         try:
             while True:
-                now = loop.time()
-                when = end if idle is None else (now + idle if end is None else min(end, now + idle))
+                wait_began = loop.time()
+                waiting = True
+                task = asyncio.current_task()
+                if handle is None:
+                    handle = loop.call_at(due(), check)
                 try:
-                    async with deadline(when):
-                        ev = await agen.__anext__()
+                    ev = await agen.__anext__()
                 except StopAsyncIteration:
                     return
-                except TimeoutError:
-                    elapsed = time.monotonic() - started
-                    if end is not None and loop.time() >= end - 1e-3:
+                except asyncio.CancelledError:
+                    if not fired:
+                        raise
+                    if task is not None and hasattr(task, "uncancel"):
+                        task.uncancel()
+                    if loop.time() >= end - 1e-3:
                         raise self._error(
                             f"stream not complete within {total:g}s (total timeout; {events} events received)"
                         ) from None
                     raise self._error(
                         f"stream stalled: no event for {idle:g}s (stream idle timeout; "
-                        f"{events} events received in {elapsed:.1f}s)"
+                        f"{events} events received in {loop.time() - started:.1f}s)"
                     ) from None
+                finally:
+                    waiting = False
                 events += 1
                 yield ev
         finally:
+            if handle is not None:
+                handle.cancel()
             aclose = getattr(agen, "aclose", None)
             if aclose is not None:
                 await aclose()
