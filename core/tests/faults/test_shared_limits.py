@@ -127,16 +127,16 @@ def test_global_concurrency_env_caps_four_processes(server, tmp_path) -> None:  
     m = Measured()
     server.handler = m.handler(0.05)
     env = {"LLMCORE_GLOBAL_CONCURRENCY": "3", "LLMCORE_LOCK_DIR": str(tmp_path)}
-    results = _workers(server, 4, 15, env=env)
-    _check_answers(results, 15)
-    assert len(m.times) == 60
+    results = _workers(server, 4, 12, env=env)
+    _check_answers(results, 12)
+    assert len(m.times) == 48
     assert m.peak == 3, m.peak  # never above, and the cap was used
 
 
 def test_without_the_cap_the_same_load_goes_above_it(server) -> None:  # type: ignore[no-untyped-def]
     m = Measured()
     server.handler = m.handler(0.05)
-    _check_answers(_workers(server, 4, 15), 15)
+    _check_answers(_workers(server, 4, 12), 12)
     assert m.peak > 3  # the control: the cap above is what held it
 
 
@@ -174,8 +174,8 @@ def test_redis_concurrency_cap_holds_across_four_processes(server, redis_url) ->
     m = Measured()
     server.handler = m.handler(0.05)
     conc = {"max": 3, "adaptive": False, "backend": redis_url, "name": "shared-conc"}
-    results = _workers(server, 4, 15, concurrency=conc)
-    _check_answers(results, 15)
+    results = _workers(server, 4, 12, concurrency=conc)
+    _check_answers(results, 12)
     assert m.peak == 3, m.peak
     from llmcore.reliability.redis_backend import RedisLimiter
 
