@@ -1,0 +1,24 @@
+"""The llmcore conformance kit on the Zhipu / Z.ai cassettes (see cassettes/SOURCES.md)."""
+
+from __future__ import annotations
+
+import zhipu_cases as Z
+from llmcore.testing import ProviderConformance
+
+
+class TestZhipuConformance(ProviderConformance):
+    provider = "zhipu"
+    cassette_dir = Z.CASSETTES
+
+    chat_case = Z.CHAT  # real
+    stream_case = Z.STREAM  # real
+    reasoning_case = Z.THINKING  # real
+    multi_turn_case = Z.MULTI_TURN  # real (preserved thinking)
+    system_prompt_case = Z.SYSTEM
+    tool_call_case = Z.TOOL_CALL
+    tool_call_stream_case = Z.TOOL_CALL_STREAM
+    tool_round_trip_case = Z.ROUND_TRIP
+    structured_case = Z.STRUCTURED
+    # the real thinking-mode chat and the real thinking stream: same prompt, same options
+    agreement_pairs = (("reasoning_case", "stream_case"), ("tool_call_case", "tool_call_stream_case"))
+    error_cases = Z.ERRORS
