@@ -233,7 +233,8 @@ def test_reasoning_deltas_from_dialect_fields() -> None:
 @pytest.mark.parametrize(("raw", "calls", "expected"), [
     ("stop", False, "stop"), ("length", False, "length"), ("tool_calls", True, "tool_calls"),
     ("function_call", True, "tool_calls"), ("content_filter", False, "content_filter"),
-    ("eos", False, "stop"), ("something_new", False, "other"), (None, False, "other"),
+    ("eos", False, "stop"), ("eos_token", False, "stop"), ("eos_token", True, "tool_calls"),
+    ("something_new", False, "other"), (None, False, "other"),
     ("stop", True, "tool_calls"), (None, True, "tool_calls"), ("length", True, "length"),
 ])
 def test_finish_mapping(raw: str | None, calls: bool, expected: str) -> None:

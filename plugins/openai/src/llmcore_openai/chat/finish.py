@@ -11,7 +11,8 @@ __all__ = ["FINISH_REASONS", "map_finish_reason"]
 
 FINISH_REASONS: dict[str, FinishReason] = {
     "stop": "stop",
-    "eos": "stop",  # some compatible servers
+    "eos": "stop",  # some compatible servers (Together's older models)
+    "eos_token": "stop",  # TGI (Hugging Face endpoints) before 2.x
     "end_turn": "stop",
     "length": "length",
     "max_tokens": "length",
