@@ -1,0 +1,31 @@
+"""The llmcore conformance kit on the Hugging Face cassettes (see cassettes/SOURCES.md)."""
+
+from __future__ import annotations
+
+from typing import Any
+
+import huggingface_cases as H
+from llmcore.testing import ProviderConformance
+
+
+class TestHuggingFaceConformance(ProviderConformance):
+    provider = "huggingface"
+    cassette_dir = H.CASSETTES
+
+    chat_case = H.CHAT  # real: router → hf-inference
+    stream_case = H.STREAM  # real: router → hf-inference
+    system_prompt_case = H.SYSTEM  # real: router → Together (DeepSeek-R1)
+    multi_turn_case = H.MULTI_TURN  # real
+    reasoning_case = H.REASONING  # real: <think> block → reasoning
+    tool_call_case = H.TOOL_CALL  # real: router → Together (Llama 4 Scout)
+    tool_call_stream_case = H.TOOL_CALL_STREAM  # authored
+    tool_round_trip_case = H.ROUND_TRIP  # authored
+    structured_case = H.STRUCTURED  # real: TGI grammar
+    router_tool_call_case = H.ROUTER_TOOL_CALL  # authored, same prompt as the authored stream
+    # The real TGI chat/stream pair (same prompt) differs in usage only because huggingface_hub's stream asked for
+    # none: test_tgi_chat_and_stream_agree compares everything else.
+    agreement_pairs = (("router_tool_call_case", "tool_call_stream_case"),)
+    error_cases = H.ERRORS
+
+    def validate_request(self, request: Any) -> None:
+        H.validate(request)
