@@ -93,6 +93,27 @@ def redis_client(url: str) -> Any:
     return client
 
 
+async def _uncancelled(aw: Any, on_abandon: Any = None) -> Any:
+    """Await a Redis command so that cancelling the caller never interrupts
+    the command itself (redis-py may hang or lose its connection's state when
+    a command is cancelled mid-reply). When the caller is cancelled, the
+    command finishes in the background and ``on_abandon(result)`` undoes it."""
+    task = asyncio.ensure_future(aw)
+    try:
+        return await asyncio.shield(task)
+    except asyncio.CancelledError:
+        if on_abandon is not None:
+
+            def done(t: asyncio.Future[Any]) -> None:
+                if not t.cancelled() and t.exception() is None:
+                    on_abandon(t.result())
+
+            task.add_done_callback(done)
+        else:
+            task.add_done_callback(lambda t: t.cancelled() or t.exception())  # retrieve, never log
+        raise
+
+
 def _sync_client(url: str) -> Any:
     return _import_redis().Redis.from_url(url)
 
@@ -129,7 +150,13 @@ class RedisTokenBucket:
 
         client = redis_client(self.url)
         try:
-            wait, tokens = await client.eval(_BUCKET_RESERVE, 1, self.key, self.capacity, self.refill_per_second, n)
+            wait, tokens = await _uncancelled(
+                client.eval(_BUCKET_RESERVE, 1, self.key, self.capacity, self.refill_per_second, n),
+                # a caller cancelled after taking tokens gives them back
+                on_abandon=lambda _r: asyncio.ensure_future(
+                    _uncancelled(client.eval(_BUCKET_RESERVE, 1, self.key, self.capacity,
+                                             self.refill_per_second, -n))) if n > 0 else None,
+            )
         except RedisError as e:
             raise ConfigurationError(f"rate-limit backend {_safe_url(self.url)} failed: {e}") from None
         return float(wait), float(tokens)
@@ -197,7 +224,12 @@ class RedisLimiter:
         delay = self.poll_initial
         while True:
             try:
-                got = await client.eval(_LEASE_ACQUIRE, 1, self.key, self.limit, lease, self.lease_ttl)
+                got = await _uncancelled(
+                    client.eval(_LEASE_ACQUIRE, 1, self.key, self.limit, lease, self.lease_ttl),
+                    # cancelled while the lease was being granted: hand it back
+                    on_abandon=lambda r, lease=lease: asyncio.ensure_future(
+                        _uncancelled(client.zrem(self.key, lease))) if r == 1 else None,
+                )
             except RedisError as e:
                 raise ConfigurationError(f"concurrency backend {_safe_url(self.url)} failed: {e}") from None
             if got == 1:
@@ -211,7 +243,7 @@ class RedisLimiter:
         while True:
             await asyncio.sleep(self.lease_ttl / 3)
             try:
-                await client.eval(_LEASE_RENEW, 1, self.key, lease, self.lease_ttl)
+                await _uncancelled(client.eval(_LEASE_RENEW, 1, self.key, lease, self.lease_ttl))
             except Exception:
                 pass
 
@@ -219,7 +251,7 @@ class RedisLimiter:
         lease_id, task = lease
         task.cancel()
         try:
-            await redis_client(self.url).zrem(self.key, lease_id)
+            await _uncancelled(redis_client(self.url).zrem(self.key, lease_id))
         except Exception:
             pass
 

@@ -48,6 +48,11 @@ Seams, from the cheapest to the most specific
      (runs before ``provider_options[<name>]`` is merged, untouched, last);
    * ``map_usage(raw)`` — non-OpenAI usage fields (e.g. DeepSeek's cache hits);
    * ``error_details(status, body, text)`` — a different error body shape;
+   * ``check_answer(data, headers)`` — a failure reported inside a 2xx answer
+     (MiniMax's ``base_resp``); also given the JSON a server sends instead of
+     a requested stream (an ``{"error": ...}`` body there raises by default);
+   * ``stream_decoder(warnings)`` — a :class:`ChatStreamDecoder` subclass, e.g.
+     one whose ``feed`` checks every chunk;
    * ``count_tokens(request)`` — an endpoint or tokenizer instead of the estimate.
 
 A complete plugin is about thirty lines::

@@ -8,11 +8,11 @@ from __future__ import annotations
 from collections.abc import AsyncIterator, Mapping
 from typing import TYPE_CHECKING, Any, ClassVar
 
-from llmcore.errors import ConfigurationError, LLMCoreError
+from llmcore.errors import ConfigurationError, LLMCoreError, ProviderResponseError
 from llmcore.provider import HTTPProvider, ProviderConfig
 
 from .dialect import COMPATIBLE_DIALECT, ChatDialect
-from .errors import error_details
+from .errors import error_details, stream_error
 from .request import Warnings, build_body
 from .response import parse_response
 from .stream import ChatStreamDecoder, aiter_events
@@ -20,7 +20,7 @@ from .usage import map_usage
 
 if TYPE_CHECKING:
     from llmcore.events import StreamEvent
-    from llmcore.types import ChatRequest, ChatResponse, Usage
+    from llmcore.types import CallWarning, ChatRequest, ChatResponse, Usage
 
 __all__ = ["ChatCompletionsProvider"]
 
@@ -92,6 +92,16 @@ class ChatCompletionsProvider(HTTPProvider):
     def error_details(self, status: int, body: Any, text: str) -> tuple[str, str | None, type[LLMCoreError] | None]:
         return error_details(status, body, text)
 
+    def check_answer(self, data: Any, headers: Mapping[str, str] | None = None) -> None:
+        """Raise the typed error for a failure a server reports *inside* a 2xx
+        answer (e.g. MiniMax's ``base_resp``); also called with the JSON body a
+        server may send instead of the requested stream. Default: nothing."""
+
+    def stream_decoder(self, warnings: list[CallWarning]) -> ChatStreamDecoder:
+        """The decoder of one stream; override to return a subclass (e.g. one
+        whose ``feed`` checks every chunk)."""
+        return ChatStreamDecoder(self.dialect, self.spec.name, warnings, self.map_usage)
+
     # -- the protocol ------------------------------------------------------------
 
     def build_request(self, request: ChatRequest, stream: bool) -> tuple[dict[str, Any], Warnings]:
@@ -105,13 +115,38 @@ class ChatCompletionsProvider(HTTPProvider):
 
     async def chat(self, request: ChatRequest) -> ChatResponse:
         body, w = self.build_request(request, stream=False)
-        data, _ = await self.request_json("POST", self.endpoint(request), body, headers=self.extra_headers())
+        data, resp = await self.request_json("POST", self.endpoint(request), body, headers=self.extra_headers())
+        self.check_answer(data, resp.headers)
         return parse_response(data, self.dialect, provider=self.spec.name, usage_mapper=self.map_usage,
                               warnings=w.items)
 
     async def stream_chat(self, request: ChatRequest) -> AsyncIterator[StreamEvent]:  # type: ignore[override]
         body, w = self.build_request(request, stream=True)
-        decoder = ChatStreamDecoder(self.dialect, self.spec.name, w.items, self.map_usage)
+        decoder = self.stream_decoder(w.items)
         async with self.open_stream(self.endpoint(request), body, headers=self.extra_headers()) as resp:
-            async for ev in aiter_events(resp.aiter_bytes(), decoder):
+            chunks = resp.aiter_bytes()
+            if resp.headers.get("content-type", "").startswith("application/json"):
+                raw = await resp.aread()
+                if not raw.lstrip().startswith((b"data:", b"event:", b":")):  # not a mislabelled stream
+                    self._json_instead_of_stream(raw, resp.headers)
+                chunks = _one(raw)
+            async for ev in aiter_events(chunks, decoder):
                 yield ev
+
+    def _json_instead_of_stream(self, raw: bytes, headers: Mapping[str, str]) -> None:
+        """A 2xx JSON body answering a stream request is a failure report: raise it."""
+        import json
+
+        try:
+            data = json.loads(raw)
+        except ValueError:
+            data = None
+        self.check_answer(data, headers)
+        if isinstance(data, dict) and "error" in data and self.dialect.errors_in_stream:
+            raise stream_error(data, self.spec.name)
+        raise ProviderResponseError("the server answered a stream request with JSON, not a stream",
+                                    provider=self.spec.name, raw=raw[:500])
+
+
+async def _one(data: bytes) -> AsyncIterator[bytes]:
+    yield data
