@@ -59,16 +59,32 @@ CREATE INDEX IF NOT EXISTS usage_ts ON usage (ts);
 """
 
 
+#: the environment :func:`default_log_path` depends on (its answer is memoised per value of these)
+_PATH_ENV = ("LLMCORE_USAGE_LOG", "LLMCORE_DATA_DIR", "XDG_DATA_HOME", "HOME", "LOCALAPPDATA", "USERPROFILE")
+_path_memo: dict[tuple[str | None, ...], Path | None] = {}
+
+
 def default_log_path() -> Path | None:
     """The usage log file, or ``None`` when ``LLMCORE_USAGE_LOG`` turns it off."""
-    env = os.environ.get("LLMCORE_USAGE_LOG", "").strip()
+    key = tuple(map(os.environ.get, _PATH_ENV))  # called per request: path building is memoised
+    try:
+        return _path_memo[key]
+    except KeyError:
+        pass
+    env = (key[0] or "").strip()
+    path: Path | None
     if env.lower() in ("0", "off", "false", "no", "none"):
-        return None
-    if env and env.lower() not in ("1", "on", "true", "yes"):
-        return Path(env).expanduser()
-    from ..paths import data_dir
+        path = None
+    elif env and env.lower() not in ("1", "on", "true", "yes"):
+        path = Path(env).expanduser()
+    else:
+        from ..paths import data_dir
 
-    return data_dir() / "usage.sqlite"
+        path = data_dir() / "usage.sqlite"
+    if len(_path_memo) > 64:
+        _path_memo.clear()
+    _path_memo[key] = path
+    return path
 
 
 class UsageLog:
@@ -89,6 +105,7 @@ class UsageLog:
             self.path.parent.mkdir(parents=True, exist_ok=True)
             conn = sqlite3.connect(str(self.path), timeout=30, check_same_thread=False)
             conn.execute("PRAGMA journal_mode=WAL")
+            conn.execute("PRAGMA synchronous=NORMAL")  # WAL: no fsync per commit; a crash may lose the last batch
             conn.executescript(_SCHEMA)
             self._conn = conn
         return self._conn
@@ -201,9 +218,18 @@ _logs_lock = threading.Lock()
 _override: list[Path | None] = []
 
 
+_resolved: dict[tuple[str | None, str | None], Path | None] = {}
+
+
 def usage_log() -> UsageLog | None:
     """The log calls are written to (one per path per process), or ``None`` when off."""
-    path = _override[-1] if _override else default_log_path()
+    if _override:
+        path = _override[-1]
+    else:  # resolved once per setting: this runs on every call
+        env = (os.environ.get("LLMCORE_USAGE_LOG"), os.environ.get("LLMCORE_DATA_DIR"))
+        if env not in _resolved:
+            _resolved[env] = default_log_path()
+        path = _resolved[env]
     if path is None:
         return None
     key = str(path)

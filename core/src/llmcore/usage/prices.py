@@ -182,6 +182,9 @@ _lock = threading.Lock()
 _plugin_tables: dict[str, PriceTable | None] = {}
 _user: dict[str, dict[str, Price]] = {}
 _env_tables: dict[str, dict[str, PriceTable]] = {}
+#: lookups already answered (cleared when prices change); the version guards against races
+_found: dict[tuple[Any, ...], Price | None] = {}
+_version = [0]
 
 
 def load_prices(resource: str) -> PriceTable:
@@ -248,6 +251,8 @@ def set_prices(provider: str, models: Mapping[str, Mapping[str, Any] | Price]) -
               for name, p in models.items()}
     with _lock:
         _user.setdefault(provider, {}).update(parsed)
+        _found.clear()
+        _version[0] += 1
 
 
 def clear_prices() -> None:
@@ -256,6 +261,8 @@ def clear_prices() -> None:
         _user.clear()
         _plugin_tables.clear()
         _env_tables.clear()
+        _found.clear()
+        _version[0] += 1
 
 
 def prices_for(spec: ProviderSpec) -> PriceTable | None:
@@ -267,6 +274,22 @@ def price_for(spec: ProviderSpec | str, model: str, *, response_model: str | Non
     """The price of ``model`` on ``spec``'s provider (a spec or a provider
     name), or ``None``. The response's model name (often a dated snapshot) is
     tried after ``model``."""
+    key = (spec if isinstance(spec, str) else spec.name, getattr(spec, "prices", None), model, response_model,
+           os.environ.get("LLMCORE_PRICES"))
+    with _lock:
+        version = _version[0]
+        if key in _found:
+            return _found[key]
+    found = _price_for(spec, model, response_model)
+    with _lock:
+        if _version[0] == version:  # nothing changed meanwhile
+            if len(_found) > 4096:
+                _found.clear()
+            _found[key] = found
+    return found
+
+
+def _price_for(spec: ProviderSpec | str, model: str, response_model: str | None) -> Price | None:
     if isinstance(spec, str):
         from ..plugins import get_registry
 
