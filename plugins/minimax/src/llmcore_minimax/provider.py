@@ -23,11 +23,11 @@
 
 from __future__ import annotations
 
-from collections.abc import AsyncIterator, Mapping
+from collections.abc import Mapping
 from dataclasses import replace
 from typing import TYPE_CHECKING, Any, ClassVar
 
-from llmcore.errors import ConfigurationError, LLMCoreError, ProviderResponseError
+from llmcore.errors import ConfigurationError, LLMCoreError
 from llmcore.provider import ProviderConfig
 from llmcore.spec import ProviderSpec
 from llmcore.types import ReasoningPart
@@ -36,8 +36,6 @@ from llmcore_openai.chat import (
     ChatCompletionsProvider,
     ChatStreamDecoder,
     Warnings,
-    aiter_events,
-    parse_response,
 )
 
 from . import SPEC
@@ -45,7 +43,7 @@ from .errors import base_resp_error
 
 if TYPE_CHECKING:
     from llmcore.events import StreamEvent
-    from llmcore.types import ChatRequest, ChatResponse
+    from llmcore.types import CallWarning, ChatRequest
 
 __all__ = ["MINIMAX_DIALECT", "MiniMaxProvider", "REGIONS"]
 
@@ -108,28 +106,10 @@ class MiniMaxProvider(ChatCompletionsProvider):
             return err.message, err.code, type(err)
         return super().error_details(status, body, text)
 
-    async def chat(self, request: ChatRequest) -> ChatResponse:
-        body, w = self.build_request(request, stream=False)
-        data, resp = await self.request_json("POST", self.endpoint(request), body, headers=self.extra_headers())
-        err = base_resp_error(data, self.spec.name, resp.headers)
+    def check_answer(self, data: Any, headers: Mapping[str, str] | None = None) -> None:
+        err = base_resp_error(data, self.spec.name, headers)
         if err is not None:
             raise err
-        return parse_response(data, self.dialect, provider=self.spec.name, usage_mapper=self.map_usage,
-                              warnings=w.items)
 
-    async def stream_chat(self, request: ChatRequest) -> AsyncIterator[StreamEvent]:  # type: ignore[override]
-        body, w = self.build_request(request, stream=True)
-        decoder = _Decoder(self.dialect, self.spec.name, w.items, self.map_usage)
-        async with self.open_stream(self.endpoint(request), body, headers=self.extra_headers()) as resp:
-            if resp.headers.get("content-type", "").startswith("application/json"):  # an error, not a stream
-                import json
-
-                raw = await resp.aread()
-                try:
-                    data = json.loads(raw)
-                except ValueError:
-                    data = None
-                raise base_resp_error(data, self.spec.name, resp.headers) or ProviderResponseError(
-                    "a JSON answer instead of the requested stream", provider=self.spec.name, raw=raw[:500])
-            async for ev in aiter_events(resp.aiter_bytes(), decoder):
-                yield ev
+    def stream_decoder(self, warnings: list[CallWarning]) -> ChatStreamDecoder:
+        return _Decoder(self.dialect, self.spec.name, warnings, self.map_usage)
