@@ -139,3 +139,73 @@ def test_send_reasoning_on_tool_call_messages_only() -> None:
     assert msgs[1]["reasoning_content"] == "think 1" and msgs[3]["reasoning_content"] == "think 2"
     msgs = build_body(req, COMPATIBLE_DIALECT, stream=False, provider="x")[0]["messages"]
     assert not any("reasoning_content" in m for m in msgs)
+
+
+OR = replace(COMPATIBLE_DIALECT, reasoning_fields=("reasoning",), reasoning_data_field="reasoning_details")
+
+
+def test_reasoning_data_blocks_are_kept_merged_and_sent_back() -> None:
+    """OpenRouter's reasoning_details: kept on the reasoning part, merged by index in streams, sent back."""
+    from llmcore.events import ReasoningDelta, StreamAccumulator
+    from llmcore.types import ChatRequest
+    from llmcore_openai.chat import build_body
+
+    details = [{"type": "reasoning.text", "text": "2+2=4", "signature": "sig", "format": "anthropic-claude-v1",
+                "index": 0}]
+    body = {"id": "g", "model": "m", "choices": [{"index": 0, "finish_reason": "stop", "message": {
+        "role": "assistant", "content": "4", "reasoning": "2+2=4", "reasoning_details": details}}]}
+    r = parse_response(body, OR, provider="openrouter")
+    assert [(p.type, getattr(p, "data", None)) for p in r.message.content] == [("reasoning", details), ("text", None)]
+    # encrypted-only reasoning (no text) still gets a part, so it can go back
+    enc = [{"type": "reasoning.encrypted", "data": "gAAA", "index": 0}]
+    body["choices"][0]["message"].update(reasoning=None, reasoning_details=enc)
+    assert parse_response(body, OR, provider="openrouter").message.content[0].data == enc  # type: ignore[union-attr]
+
+    d = ChatStreamDecoder(OR, "openrouter")
+    events = []
+    for frag in ({"type": "reasoning.text", "text": "", "signature": "", "index": 0},
+                 {"type": "reasoning.text", "text": "2+2", "index": 0},
+                 {"type": "reasoning.text", "text": "=4", "index": 0},
+                 {"type": "reasoning.text", "signature": "sig", "index": 0}):
+        events += d.feed_data(_chunk(choices=[{"index": 0, "delta": {"reasoning": frag.get("text") or None,
+                                                                      "reasoning_details": [frag]}}]))
+    events += d.feed_data(_chunk(choices=[{"index": 0, "delta": {"tool_calls": [
+        {"index": 0, "id": "c1", "function": {"name": "f", "arguments": "{}"}}]}, "finish_reason": "tool_calls"}]))
+    events += d.close()
+    data = [e for e in events if isinstance(e, ReasoningDelta) and e.data is not None]
+    assert [e.data for e in data] == [[{"type": "reasoning.text", "text": "2+2=4", "signature": "sig", "index": 0}]]
+    acc = StreamAccumulator()
+    for e in events:
+        acc.add(e)
+    streamed = acc.response("openrouter")
+    assert [p.type for p in streamed.message.content] == ["reasoning", "tool_call"]  # one part: text + data
+    assert streamed.message.content[0].data == data[0].data  # type: ignore[union-attr]
+
+    req = ChatRequest(model="m", tools=[{"name": "f"}], messages=[
+        {"role": "user", "content": "q"}, streamed.message,
+        {"role": "tool", "content": [{"type": "tool_result", "tool_call_id": "c1", "content": "r"}]}])
+    sent = build_body(req, OR, stream=False, provider="openrouter")[0]["messages"][1]
+    assert sent["reasoning_details"] == data[0].data and "reasoning" not in sent
+    # another provider's opaque data is not sent; no field without the dialect setting
+    other = ChatRequest(model="m", messages=[{"role": "user", "content": "q"}, {"role": "assistant", "content": [
+        {"type": "reasoning", "text": "t", "data": ["x"], "provider": "anthropic"}, {"type": "text", "text": "a"}]},
+        {"role": "user", "content": "q2"}])
+    assert "reasoning_details" not in build_body(other, OR, stream=False, provider="openrouter")[0]["messages"][1]
+    plain = build_body(req, COMPATIBLE_DIALECT, stream=False, provider="openrouter")[0]["messages"][1]
+    assert "reasoning_details" not in plain
+
+
+def test_an_error_chunk_next_to_choices_raises() -> None:
+    """OpenRouter's recorded stream: `{"error": {"code": 400, ...}, "choices": [...]}` after finish `length`."""
+    from llmcore import errors as E
+
+    d = ChatStreamDecoder(OR, "openrouter")
+    d.feed_data(_chunk(choices=[{"index": 0, "delta": {"content": ""}, "finish_reason": "length"}]))
+    import pytest
+
+    with pytest.raises(E.InvalidRequestError, match="Token limit reached") as info:
+        d.feed_data(_chunk(error={"code": 400, "message": "Token limit reached"},
+                           choices=[{"index": 0, "delta": {"content": ""}, "finish_reason": None}]))
+    assert info.value.status_code == 400
+    # a null error field is not an error
+    assert d.feed_data(_chunk(error=None, choices=[{"index": 0, "delta": {"content": "x"}}]))

@@ -33,7 +33,9 @@ Seams, from the cheapest to the most specific
    response fields kept in ``provider_metadata[<name>]``, e.g. citations),
    ``message_metadata_fields`` (the same for fields of the message / stream
    deltas, e.g. Writer's ``graph_data``),
-   ``usage_fallbacks`` (nested paths of usage, e.g. Groq's ``x_groq.usage``).
+   ``reasoning_data_field`` (opaque reasoning blocks kept and sent back, e.g.
+   OpenRouter's ``reasoning_details``), ``usage_fallbacks`` (nested paths of
+   usage, e.g. Groq's ``x_groq.usage``).
 
 2. **Options** — ``options = {"name": "description"}`` declares the provider
    settings a user may pass; unknown ones raise :class:`ConfigurationError`

@@ -44,6 +44,9 @@ class ChatDialect:
     * ``send_reasoning_on`` — which assistant messages carry it: ``"all"``, or
       ``"tool_calls"`` (only those with tool calls: DeepSeek's thinking mode
       requires the reasoning of tool-call turns back and ignores the rest).
+    * ``reasoning_data_field`` — a message/delta field holding opaque reasoning
+      blocks (OpenRouter's ``reasoning_details``): kept as ``ReasoningPart.data``
+      and sent back under the same field next turn; see :mod:`.reasoning_data`.
     * ``reasoning_effort`` — whether ``reasoning_effort`` is accepted.
     * ``structured_output`` — which ``response_format`` types are accepted.
     * ``unsupported`` — ChatRequest fields the server cannot honour (see
@@ -79,6 +82,7 @@ class ChatDialect:
     reasoning_fields: tuple[str, ...] = ("reasoning_content", "reasoning")
     send_reasoning_field: str | None = None
     send_reasoning_on: Literal["all", "tool_calls"] = "all"
+    reasoning_data_field: str | None = None
     reasoning_effort: bool = True
     structured_output: tuple[str, ...] = ("json_schema", "json_object")
     unsupported: frozenset[str] = frozenset()

@@ -12,7 +12,8 @@ warnings (:class:`Warnings`), and returns the JSON body. Message mapping:
 * assistant text → ``content``; tool calls → ``tool_calls`` (arguments as
   the exact string the model produced); reasoning → dropped unless the dialect
   names a ``send_reasoning_field`` (on every assistant message, or with
-  ``send_reasoning_on="tool_calls"`` only on those with tool calls);
+  ``send_reasoning_on="tool_calls"`` only on those with tool calls); opaque
+  reasoning blocks go back under a ``reasoning_data_field``;
 * tool results → ``tool`` messages with ``tool_call_id`` (Chat Completions
   has no error flag: an ``is_error`` result is sent as its text).
 
@@ -35,6 +36,8 @@ from llmcore.types import (
     ToolCallPart,
     ToolResultPart,
 )
+
+from .reasoning_data import reasoning_data_of
 
 if TYPE_CHECKING:
     from llmcore.types import ChatRequest, Message, Tool, ToolChoice
@@ -143,6 +146,10 @@ def _map_message(m: Message, dialect: ChatDialect, provider: str | None) -> list
             msg["tool_calls"] = calls
         if reasoning and dialect.send_reasoning_field and (calls or dialect.send_reasoning_on == "all"):
             msg[dialect.send_reasoning_field] = "".join(reasoning)
+        if dialect.reasoning_data_field:
+            blocks = reasoning_data_of(m.content, provider)
+            if blocks:
+                msg[dialect.reasoning_data_field] = blocks
         return [msg]
     if role == "tool":
         results = [p for p in m.content if isinstance(p, ToolResultPart)]

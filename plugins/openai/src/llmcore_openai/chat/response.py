@@ -21,6 +21,7 @@ from llmcore.types import CallWarning, ChatResponse, Message, ReasoningPart, Tex
 from .dialect import ChatDialect
 from .finish import map_finish_reason
 from .parts import content_items
+from .reasoning_data import attach_reasoning_data
 from .usage import find_usage, map_usage
 
 __all__ = ["has_data", "parse_response", "reasoning_text", "refusal_warning"]
@@ -113,6 +114,8 @@ def parse_response(
             type="tool_call", id=tc.get("id") or f"call_{i}", name=fn.get("name") or "",
             arguments=parse_tool_arguments(raw_args), raw_arguments=raw_args,
         ))
+    if dialect.reasoning_data_field:
+        attach_reasoning_data(parts, msg.get(dialect.reasoning_data_field), provider)
     raw_finish = choice.get("finish_reason")
     finish = map_finish_reason(raw_finish, has_tool_calls=bool(calls))
     if refusal:

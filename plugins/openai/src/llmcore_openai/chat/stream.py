@@ -17,6 +17,9 @@ SSE byte stream. What it handles:
 * the dialect's ``metadata_fields`` from any chunk and its
   ``message_metadata_fields`` from any delta (last value with data wins) →
   ``Finish.provider_metadata[<provider>]``;
+* a dialect's ``reasoning_data_field`` blocks (OpenRouter's
+  ``reasoning_details``), merged by index and emitted once at the end as a
+  ``ReasoningDelta`` carrying ``data`` (see :mod:`.reasoning_data`);
 * ``finish_reason`` from any chunk; usage from any chunk that carries it
   (OpenAI sends a final chunk with empty ``choices`` and the usage; others put
   it on the last choice chunk; or at a dialect's ``usage_fallbacks`` path) —
@@ -25,8 +28,8 @@ SSE byte stream. What it handles:
   content streams as reasoning (:mod:`.think`, split across chunks safely);
 * ``refusal`` deltas: streamed as text, then a ``refusal`` warning and finish
   ``content_filter`` (see :mod:`.response`);
-* an ``{"error": {...}}`` chunk (servers that fail inside a 200 stream) →
-  the typed error is raised.
+* an ``{"error": {...}}`` chunk (servers that fail inside a 200 stream; with or
+  without ``choices`` — OpenRouter sends both) → the typed error is raised.
 
 A stream that ends with neither a finish reason nor ``[DONE]`` was cut off:
 :class:`~llmcore.errors.ProviderResponseError`.
@@ -58,6 +61,7 @@ from .dialect import ChatDialect
 from .errors import stream_error
 from .finish import map_finish_reason
 from .parts import content_items
+from .reasoning_data import BlockMerger
 from .response import has_data, refusal_warning
 from .think import ThinkSplitter
 from .usage import find_usage, map_usage
@@ -78,6 +82,7 @@ class ChatStreamDecoder:
     """Turns parsed ``chat.completion.chunk`` objects into events."""
 
     __slots__ = (
+        "_blocks",
         "_calls",
         "_done",
         "_finish",
@@ -115,6 +120,7 @@ class ChatStreamDecoder:
         self._refused = False
         self._think: ThinkSplitter | None = ThinkSplitter() if dialect.think_tags else None
         self._metadata: dict[str, Any] = {}
+        self._blocks = BlockMerger() if dialect.reasoning_data_field else None
 
     @property
     def done(self) -> bool:
@@ -143,7 +149,7 @@ class ChatStreamDecoder:
         out: list[StreamEvent] = []
         if not isinstance(chunk, dict):
             return out
-        if "error" in chunk and not chunk.get("choices") and self.dialect.errors_in_stream:
+        if chunk.get("error") and self.dialect.errors_in_stream:  # also next to choices (OpenRouter)
             raise stream_error(chunk, self.provider)
         for f in self.dialect.metadata_fields:
             v = chunk.get(f)
@@ -160,6 +166,8 @@ class ChatStreamDecoder:
             if not isinstance(choice, dict) or choice.get("index", 0) != 0:
                 continue
             delta = choice.get("delta") or {}
+            if self._blocks is not None and delta.get(self.dialect.reasoning_data_field):
+                self._blocks.add(delta[self.dialect.reasoning_data_field])
             for f in self.dialect.message_metadata_fields:
                 v = delta.get(f)
                 if has_data(v):
@@ -240,6 +248,8 @@ class ChatStreamDecoder:
         if self._think is not None:
             for kind, piece in self._think.flush():
                 out.append(ReasoningDelta(text=piece) if kind == "reasoning" else TextDelta(piece))
+        if self._blocks is not None and self._blocks.blocks():
+            out.append(ReasoningDelta(data=self._blocks.blocks()))
         for idx in self._order:
             c = self._calls[idx]
             raw = "".join(c.args)
