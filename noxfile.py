@@ -9,6 +9,7 @@
 * ``record -- <plugin>`` re-record a plugin's cassettes against the live API (needs its key; not in CI)
 * ``faults``             the reliability fault suite (real fault server, real codecs, real redis-server)
 * ``load``               the load benchmark (not in CI): ``nox -s load -- --requests 100000``
+* ``bench``              llmcore against raw aiohttp/httpx, the SDKs and litellm (not in CI): ``nox -s bench``
 """
 
 from __future__ import annotations
@@ -192,3 +193,32 @@ def load(session: nox.Session) -> None:
     ``nox -s load -- --requests 100000 --transport aiohttp``."""
     session.install("-e", f"{CORE}[aiohttp]", f"-e{ROOT / 'plugins' / 'openai'}")
     session.run("python", str(ROOT / "bench" / "load.py"), *session.posargs)
+
+
+@nox.session()
+def bench(session: nox.Session) -> None:
+    """Side-by-side benchmark, not a test (bench/run.py): llmcore against raw aiohttp, raw httpx, the
+    openai and anthropic SDKs and litellm, on a local nginx. Writes bench/results/*.json and the tables
+    of docs/performance.md. ``nox -s bench`` (~10 min), ``nox -s bench -- --quick``, ``-- --repeat 3``;
+    ``-- --help`` for the rest. Needs nginx with the echo module (Debian: ``apt-get install -y nginx
+    libnginx-mod-http-echo``)."""
+    from nox.command import CommandFailed
+
+    sys.path.insert(0, str(ROOT / "bench"))
+    import clients as bench_clients
+    import server as bench_server
+
+    missing = bench_server.missing_tools()
+    if missing:
+        session.error(f"the bench needs {', '.join(missing)}: {bench_server.APT}")
+    deps = ["-e", f"{CORE}[aiohttp,http2]", "pyyaml", "openai", "anthropic", "pyinstrument",
+            *[f"-e{ROOT / 'plugins' / p}" for p in PLUGINS]]
+    args = list(session.posargs)
+    try:
+        session.install(*deps, "litellm")  # one resolution: litellm pins the openai SDK it works with
+    except CommandFailed:
+        session.warn("litellm cannot be installed here: the bench runs without it")
+        session.install(*deps)
+        if not any(a.startswith("--clients") for a in args):
+            args += ["--clients", ",".join(c for c in bench_clients.DEFAULT if c != "litellm")]
+    session.run("python", str(ROOT / "bench" / "run.py"), *args)

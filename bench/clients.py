@@ -1,0 +1,484 @@
+"""The clients under test: one class each, same three operations.
+
+* ``chat(variant)``   — one non-streamed call; returns the answer text;
+* ``stream(variant, on_first)`` — one streamed call, consumed to the end;
+  returns the text and the time (``perf_counter``) its first text piece
+  arrived; ``await on_first()`` is called then when given (the RSS scenario
+  holds every stream open there until all have started);
+* ``aclose()``.
+
+Every client does the least a caller needs: send the request, parse the
+answer, get the text out. Imports happen inside (a worker measures one client
+per process). ``proto`` is one of ``h1``, ``h1-tls``, ``h2-tls``, ``h2c``;
+TLS trust comes from ``SSL_CERT_FILE`` (set by the runner to the
+self-signed certificate).
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import time
+from typing import Any
+
+OPENAI_MODEL = "gpt-4o-mini"
+ANTHROPIC_MODEL = "claude-sonnet-4-6"
+PROMPT = "What is the capital of the UK?"
+MAX_TOKENS = 256
+KEY = "sk-bench-not-a-key"
+PATHS = {"openai": "/v1/chat/completions", "anthropic": "/v1/messages"}
+#: connection-pool size for every client that lets us set one (>= the highest concurrency)
+POOL = 512
+
+
+def _openai_body(stream: bool) -> dict[str, Any]:
+    body: dict[str, Any] = {"model": OPENAI_MODEL, "messages": [{"role": "user", "content": PROMPT}],
+                            "max_tokens": MAX_TOKENS}
+    if stream:
+        body["stream"] = True
+        body["stream_options"] = {"include_usage": True}
+    return body
+
+
+def _anthropic_body(stream: bool) -> dict[str, Any]:
+    body: dict[str, Any] = {"model": ANTHROPIC_MODEL, "max_tokens": MAX_TOKENS,
+                            "messages": [{"role": "user", "content": PROMPT}]}
+    if stream:
+        body["stream"] = True
+    return body
+
+
+def _headers(api: str) -> dict[str, str]:
+    if api == "openai":
+        return {"authorization": f"Bearer {KEY}", "content-type": "application/json"}
+    return {"x-api-key": KEY, "anthropic-version": "2023-06-01", "content-type": "application/json"}
+
+
+class Client:
+    """Base: ``base`` is scheme://host:port of the server for ``proto``."""
+
+    name = "?"
+    apis: tuple[str, ...] = ("openai", "anthropic")
+    protos: tuple[str, ...] = ("h1", "h1-tls", "h2-tls", "h2c")
+    #: the modules whose import time is reported
+    import_stmt = ""
+
+    def __init__(self, api: str, base: str, proto: str) -> None:
+        self.api = api
+        self.base = base
+        self.proto = proto
+
+    def url(self, variant: str) -> str:
+        return f"{self.base}/{variant}{PATHS[self.api]}"
+
+    async def setup(self) -> None:
+        pass
+
+    async def chat(self, variant: str) -> str:
+        raise NotImplementedError
+
+    async def stream(self, variant: str, on_first: Any = None) -> tuple[str, float]:
+        raise NotImplementedError
+
+    async def aclose(self) -> None:
+        pass
+
+
+# -- raw clients -----------------------------------------------------------------
+
+
+class RawAiohttp(Client):
+    """The floor: aiohttp post + json parse; iterate lines."""
+
+    name = "aiohttp"
+    protos = ("h1", "h1-tls")
+    import_stmt = "import aiohttp"
+
+    async def setup(self) -> None:
+        import aiohttp
+
+        self.session = aiohttp.ClientSession(connector=aiohttp.TCPConnector(limit=POOL))
+        self.headers = _headers(self.api)
+
+    def body(self, stream: bool) -> bytes:
+        b = _openai_body(stream) if self.api == "openai" else _anthropic_body(stream)
+        return json.dumps(b).encode()
+
+    async def chat(self, variant: str) -> str:
+        async with self.session.post(self.url(variant), data=self.body(False), headers=self.headers) as r:
+            r.raise_for_status()
+            data = json.loads(await r.read())
+        if self.api == "openai":
+            return data["choices"][0]["message"]["content"]  # type: ignore[no-any-return]
+        return "".join(b["text"] for b in data["content"] if b["type"] == "text")
+
+    async def stream(self, variant: str, on_first: Any = None) -> tuple[str, float]:
+        parts: list[str] = []
+        first = 0.0
+        async with self.session.post(self.url(variant), data=self.body(True), headers=self.headers) as r:
+            r.raise_for_status()
+            async for line in r.content:
+                if not line.startswith(b"data:"):
+                    continue
+                payload = line[5:].strip()
+                if payload == b"[DONE]":
+                    break
+                ev = json.loads(payload)
+                if self.api == "openai":
+                    choices = ev["choices"]
+                    text = choices[0]["delta"].get("content") if choices else None
+                else:
+                    text = ev["delta"].get("text") if ev["type"] == "content_block_delta" else None
+                if text:
+                    if not first:
+                        first = time.perf_counter()
+                        if on_first is not None:
+                            await on_first()
+                    parts.append(text)
+        return "".join(parts), first
+
+    async def aclose(self) -> None:
+        await self.session.close()
+
+
+class RawHttpx(RawAiohttp):
+    """httpx post + json parse; iterate lines (HTTP/2 where the protocol is h2)."""
+
+    name = "httpx"
+    protos = ("h1", "h1-tls", "h2-tls", "h2c")
+    import_stmt = "import httpx"
+
+    async def setup(self) -> None:
+        import httpx
+
+        h2 = self.proto in ("h2-tls", "h2c")
+        self.client = httpx.AsyncClient(
+            http1=self.proto != "h2c", http2=h2, timeout=600,
+            limits=httpx.Limits(max_connections=POOL, max_keepalive_connections=POOL),
+        )
+        self.headers = _headers(self.api)
+
+    async def chat(self, variant: str) -> str:
+        r = await self.client.post(self.url(variant), content=self.body(False), headers=self.headers)
+        r.raise_for_status()
+        data = json.loads(r.content)
+        if self.api == "openai":
+            return data["choices"][0]["message"]["content"]  # type: ignore[no-any-return]
+        return "".join(b["text"] for b in data["content"] if b["type"] == "text")
+
+    async def stream(self, variant: str, on_first: Any = None) -> tuple[str, float]:
+        parts: list[str] = []
+        first = 0.0
+        async with self.client.stream("POST", self.url(variant), content=self.body(True), headers=self.headers) as r:
+            r.raise_for_status()
+            async for line in r.aiter_lines():
+                if not line.startswith("data:"):
+                    continue
+                payload = line[5:].strip()
+                if payload == "[DONE]":
+                    break
+                ev = json.loads(payload)
+                if self.api == "openai":
+                    choices = ev["choices"]
+                    text = choices[0]["delta"].get("content") if choices else None
+                else:
+                    text = ev["delta"].get("text") if ev["type"] == "content_block_delta" else None
+                if text:
+                    if not first:
+                        first = time.perf_counter()
+                        if on_first is not None:
+                            await on_first()
+                    parts.append(text)
+        return "".join(parts), first
+
+    async def aclose(self) -> None:
+        await self.client.aclose()
+
+
+# -- llmcore -----------------------------------------------------------------------
+
+
+class Llmcore(Client):
+    """The facade: ``llmcore.model(...)`` with default options (retry on),
+    the shared client with the default transport (``auto``)."""
+
+    name = "llmcore"
+    protos = ("h1", "h1-tls")
+    import_stmt = "import llmcore"
+    transport = "auto"
+
+    def _configure(self) -> Any:
+        """Pick the transport for the protocol; returns an injected client for h2c."""
+        from llmcore.http import client as http
+
+        http.configure(transport=self.transport, max_connections=POOL, max_keepalive_connections=POOL,
+                       http2=self.proto in ("h2-tls", "h2c"))
+        if self.proto == "h2c":
+            import httpx
+
+            return httpx.AsyncClient(http1=False, http2=True, timeout=600,
+                                     limits=httpx.Limits(max_connections=POOL, max_keepalive_connections=POOL))
+        return None
+
+    def _name(self) -> str:
+        return f"openai/{OPENAI_MODEL}" if self.api == "openai" else f"anthropic/{ANTHROPIC_MODEL}"
+
+    def _base_url(self, variant: str) -> str:
+        return f"{self.base}/{variant}/v1" if self.api == "openai" else f"{self.base}/{variant}"
+
+    async def setup(self) -> None:
+        import llmcore
+
+        self._http = self._configure()
+        self._models: dict[str, Any] = {}
+        self._llmcore = llmcore
+
+    def model(self, variant: str) -> Any:
+        m = self._models.get(variant)
+        if m is None:
+            kw: dict[str, Any] = {"api_key": KEY, "base_url": self._base_url(variant), "max_tokens": MAX_TOKENS}
+            if self._http is not None:
+                kw["http_client"] = self._http
+            m = self._models[variant] = self._llmcore.model(self._name(), **kw)
+        return m
+
+    async def chat(self, variant: str) -> str:
+        r = await self.model(variant).achat(PROMPT)
+        return r.text  # type: ignore[no-any-return]
+
+    async def stream(self, variant: str, on_first: Any = None) -> tuple[str, float]:
+        parts: list[str] = []
+        first = 0.0
+        async for ev in self.model(variant).astream(PROMPT):
+            if ev.type == "text":
+                if not first:
+                    first = time.perf_counter()
+                    if on_first is not None:
+                        await on_first()
+                parts.append(ev.text)
+        return "".join(parts), first
+
+    async def aclose(self) -> None:
+        from llmcore.http.client import aclose_shared_clients
+
+        await aclose_shared_clients()
+        if self._http is not None:
+            await self._http.aclose()
+
+
+class LlmcoreHttpx(Llmcore):
+    """The facade on the httpx transport (HTTP/2 where the protocol is h2)."""
+
+    name = "llmcore-httpx"
+    protos = ("h1", "h1-tls", "h2-tls", "h2c")
+    transport = "httpx"
+
+
+class LlmcoreProvider(Llmcore):
+    """The provider called directly (no facade, no middleware), default transport."""
+
+    name = "llmcore-provider"
+
+    def model(self, variant: str) -> Any:
+        m = self._models.get(variant)
+        if m is None:
+            from llmcore.facade import load_provider
+            from llmcore.resolve import resolve_model
+            from llmcore.types import ChatRequest
+
+            spec, model_id = resolve_model(self._name())
+            p = load_provider(spec, api_key=KEY, base_url=self._base_url(variant), http_client=self._http)
+            req = ChatRequest(model=model_id, messages=PROMPT, max_tokens=MAX_TOKENS)
+            m = self._models[variant] = (p, req)
+        return m
+
+    async def chat(self, variant: str) -> str:
+        p, req = self.model(variant)
+        r = await p.chat(req)
+        return r.text  # type: ignore[no-any-return]
+
+    async def stream(self, variant: str, on_first: Any = None) -> tuple[str, float]:
+        p, req = self.model(variant)
+        parts: list[str] = []
+        first = 0.0
+        async for ev in p.stream_chat(req):
+            if ev.type == "text":
+                if not first:
+                    first = time.perf_counter()
+                    if on_first is not None:
+                        await on_first()
+                parts.append(ev.text)
+        return "".join(parts), first
+
+
+# -- official SDKs -------------------------------------------------------------------
+
+
+class OpenAISDK(Client):
+    """``openai.AsyncOpenAI`` with its default httpx client (``http2=True`` for h2)."""
+
+    name = "openai"
+    apis = ("openai",)
+    import_stmt = "import openai"
+    aiohttp = False
+
+    async def setup(self) -> None:
+        import openai
+
+        if self.aiohttp:
+            http = openai.DefaultAioHttpClient()
+        elif self.proto == "h2c":
+            import httpx
+
+            http = openai.DefaultAsyncHttpxClient(http1=False, http2=True,
+                                                  limits=httpx.Limits(max_connections=POOL))
+        elif self.proto == "h2-tls":
+            http = openai.DefaultAsyncHttpxClient(http2=True)
+        else:
+            http = openai.DefaultAsyncHttpxClient()
+        self.http = http
+        self.root = openai.AsyncOpenAI(api_key=KEY, base_url=self.base, http_client=http)
+        self.clients: dict[str, Any] = {}
+
+    def client(self, variant: str) -> Any:
+        c = self.clients.get(variant)
+        if c is None:
+            c = self.clients[variant] = self.root.with_options(base_url=f"{self.base}/{variant}/v1")
+        return c
+
+    async def chat(self, variant: str) -> str:
+        r = await self.client(variant).chat.completions.create(
+            model=OPENAI_MODEL, messages=[{"role": "user", "content": PROMPT}], max_tokens=MAX_TOKENS)
+        return r.choices[0].message.content  # type: ignore[no-any-return]
+
+    async def stream(self, variant: str, on_first: Any = None) -> tuple[str, float]:
+        parts: list[str] = []
+        first = 0.0
+        s = await self.client(variant).chat.completions.create(
+            model=OPENAI_MODEL, messages=[{"role": "user", "content": PROMPT}], max_tokens=MAX_TOKENS,
+            stream=True, stream_options={"include_usage": True})
+        async for chunk in s:
+            if chunk.choices:
+                text = chunk.choices[0].delta.content
+                if text:
+                    if not first:
+                        first = time.perf_counter()
+                        if on_first is not None:
+                            await on_first()
+                    parts.append(text)
+        return "".join(parts), first
+
+    async def aclose(self) -> None:
+        await self.root.close()
+
+
+class OpenAISDKAiohttp(OpenAISDK):
+    """``openai.AsyncOpenAI`` on its optional aiohttp client (``DefaultAioHttpClient``)."""
+
+    name = "openai-aiohttp"
+    protos = ("h1", "h1-tls")
+    aiohttp = True
+
+
+class AnthropicSDK(Client):
+    """``anthropic.AsyncAnthropic``, raw events (``create(stream=True)``)."""
+
+    name = "anthropic"
+    apis = ("anthropic",)
+    import_stmt = "import anthropic"
+
+    async def setup(self) -> None:
+        import anthropic
+
+        if self.proto == "h2c":
+            import httpx
+
+            http = anthropic.DefaultAsyncHttpxClient(http1=False, http2=True,
+                                                     limits=httpx.Limits(max_connections=POOL))
+        elif self.proto == "h2-tls":
+            http = anthropic.DefaultAsyncHttpxClient(http2=True)
+        else:
+            http = anthropic.DefaultAsyncHttpxClient()
+        self.root = anthropic.AsyncAnthropic(api_key=KEY, base_url=self.base, http_client=http)
+        self.clients: dict[str, Any] = {}
+
+    def client(self, variant: str) -> Any:
+        c = self.clients.get(variant)
+        if c is None:
+            c = self.clients[variant] = self.root.with_options(base_url=f"{self.base}/{variant}")
+        return c
+
+    async def chat(self, variant: str) -> str:
+        r = await self.client(variant).messages.create(
+            model=ANTHROPIC_MODEL, max_tokens=MAX_TOKENS, messages=[{"role": "user", "content": PROMPT}])
+        return "".join(b.text for b in r.content if b.type == "text")
+
+    async def stream(self, variant: str, on_first: Any = None) -> tuple[str, float]:
+        parts: list[str] = []
+        first = 0.0
+        s = await self.client(variant).messages.create(
+            model=ANTHROPIC_MODEL, max_tokens=MAX_TOKENS, messages=[{"role": "user", "content": PROMPT}],
+            stream=True)
+        async for ev in s:
+            if ev.type == "content_block_delta" and ev.delta.type == "text_delta" and ev.delta.text:
+                if not first:
+                    first = time.perf_counter()
+                    if on_first is not None:
+                        await on_first()
+                parts.append(ev.delta.text)
+        return "".join(parts), first
+
+    async def aclose(self) -> None:
+        await self.root.close()
+
+
+class LiteLLM(Client):
+    """``litellm.acompletion`` with its defaults (its own aiohttp transport)."""
+
+    name = "litellm"
+    protos = ("h1", "h1-tls")
+    import_stmt = "import litellm"
+
+    async def setup(self) -> None:
+        os.environ.setdefault("LITELLM_LOCAL_MODEL_COST_MAP", "True")  # no network at import
+        import litellm
+
+        litellm.telemetry = False
+        self.litellm = litellm
+        self.model = f"openai/{OPENAI_MODEL}" if self.api == "openai" else f"anthropic/{ANTHROPIC_MODEL}"
+
+    def _base(self, variant: str) -> str:
+        return f"{self.base}/{variant}/v1" if self.api == "openai" else f"{self.base}/{variant}"
+
+    async def chat(self, variant: str) -> str:
+        r = await self.litellm.acompletion(
+            model=self.model, api_base=self._base(variant), api_key=KEY,
+            messages=[{"role": "user", "content": PROMPT}], max_tokens=MAX_TOKENS)
+        return r.choices[0].message.content  # type: ignore[no-any-return]
+
+    async def stream(self, variant: str, on_first: Any = None) -> tuple[str, float]:
+        parts: list[str] = []
+        first = 0.0
+        s = await self.litellm.acompletion(
+            model=self.model, api_base=self._base(variant), api_key=KEY,
+            messages=[{"role": "user", "content": PROMPT}], max_tokens=MAX_TOKENS, stream=True,
+            stream_options={"include_usage": True})
+        async for chunk in s:
+            if chunk.choices:
+                text = chunk.choices[0].delta.content
+                if text:
+                    if not first:
+                        first = time.perf_counter()
+                        if on_first is not None:
+                            await on_first()
+                    parts.append(text)
+        return "".join(parts), first
+
+
+CLIENTS: dict[str, type[Client]] = {c.name: c for c in (
+    RawAiohttp, RawHttpx, Llmcore, LlmcoreProvider, LlmcoreHttpx, OpenAISDK, OpenAISDKAiohttp, AnthropicSDK, LiteLLM,
+)}
+
+#: the clients a run measures by default (``--clients`` picks others)
+DEFAULT = ["aiohttp", "llmcore", "llmcore-provider", "llmcore-httpx", "httpx", "openai", "openai-aiohttp", "anthropic",
+           "litellm"]
