@@ -11,7 +11,7 @@ from __future__ import annotations
 
 import asyncio
 import json
-from collections.abc import AsyncIterator, Callable, Mapping
+from collections.abc import AsyncIterator, Awaitable, Callable, Mapping
 from contextlib import asynccontextmanager
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any, ClassVar, Protocol, runtime_checkable
@@ -191,13 +191,9 @@ class HTTPProvider:
 
         return httpx.Timeout(self._timeout)
 
-    def _build(
-        self, method: str, path: str, body: Any, headers: Mapping[str, str] | None, params: Any
-    ) -> httpx.Request:
+    def _content(self, body: Any) -> bytes | None:
         try:
-            content = (
-                json.dumps(body, separators=(",", ":"), ensure_ascii=False).encode() if body is not None else None
-            )
+            return json.dumps(body, separators=(",", ":"), ensure_ascii=False).encode() if body is not None else None
         except (TypeError, ValueError) as e:  # e.g. an object in provider_options or a tool argument
             from .errors import InvalidRequestError
 
@@ -206,6 +202,11 @@ class HTTPProvider:
                 "list, dict) in messages, tool arguments, tool schemas and provider_options",
                 provider=self.spec.name,
             ) from None
+
+    def _build(
+        self, method: str, path: str, body: Any, headers: Mapping[str, str] | None, params: Any
+    ) -> httpx.Request:
+        content = self._content(body)
         kw: dict[str, Any] = {}
         t = self._timeout_ext()
         if t is not None:
@@ -213,6 +214,21 @@ class HTTPProvider:
         return self.client.build_request(
             method, self.url(path), content=content, headers=self.headers(headers), params=params, **kw
         )
+
+    def _send(
+        self, method: str, path: str, body: Any, headers: Mapping[str, str] | None, params: Any, stream: bool
+    ) -> Awaitable[Any]:
+        """Send the request (``await`` gives the response once its status and
+        headers are in). Through the shared aiohttp client this goes straight
+        to aiohttp (:mod:`llmcore.http.direct`), else through ``self.client``."""
+        if self.config.http_client is None:
+            from .http.client import shared_direct
+
+            direct = shared_direct()
+            if direct is not None:
+                return direct.send(method, self.url(path), self._content(body), self.headers(headers), params,
+                                   self._timeout_ext())
+        return self.client.send(self._build(method, path, body, headers, params), stream=stream)
 
     async def raise_for_response(self, response: httpx.Response) -> None:
         """Raise the typed error for a non-2xx response (reads the body)."""
@@ -247,15 +263,15 @@ class HTTPProvider:
         for transport failures, non-2xx statuses and unparseable bodies."""
         from .http.errors import map_transport_error
 
-        req = self._build(method, path, body, headers, params)
+        send = self._send(method, path, body, headers, params, False)
         import httpx
 
         try:
             if self._timeout is not None:
-                resp = await asyncio.wait_for(self.client.send(req), self._timeout)
+                resp = await asyncio.wait_for(send, self._timeout)
                 data = await asyncio.wait_for(resp.aread(), self._timeout)
             else:
-                resp = await self.client.send(req)
+                resp = await send
                 data = await resp.aread()
         except asyncio.TimeoutError:
             from .errors import ProviderTimeoutError
@@ -291,9 +307,9 @@ class HTTPProvider:
 
         from .http.errors import map_transport_error
 
-        req = self._build(method, path, body, {"accept": "text/event-stream", **(headers or {})}, params)
+        send = self._send(method, path, body, {"accept": "text/event-stream", **(headers or {})}, params, True)
         try:
-            resp = await self.client.send(req, stream=True)
+            resp = await send
         except httpx.HTTPError as e:
             raise map_transport_error(e, self.spec.name) from e
         try:

@@ -19,13 +19,16 @@ import asyncio
 import os
 import weakref
 from dataclasses import dataclass
-from typing import TYPE_CHECKING, Literal
+from typing import TYPE_CHECKING, Any, Literal
 
 if TYPE_CHECKING:
     import httpx
 
+    from .direct import Direct
+
 __all__ = [
-    "HTTPSettings", "settings", "configure", "shared_client", "make_client", "aclose_shared_clients", "DEFAULT_TIMEOUT",
+    "HTTPSettings", "settings", "configure", "shared_client", "shared_direct", "make_client", "aclose_shared_clients",
+    "DEFAULT_TIMEOUT",
 ]
 
 TransportName = Literal["auto", "aiohttp", "httpx"]
@@ -51,6 +54,7 @@ _settings = HTTPSettings(
     transport=os.environ.get("LLMCORE_HTTP_TRANSPORT", "auto").lower()  # type: ignore[arg-type]
 )
 _clients: weakref.WeakKeyDictionary[asyncio.AbstractEventLoop, httpx.AsyncClient] = weakref.WeakKeyDictionary()
+_directs: weakref.WeakKeyDictionary[asyncio.AbstractEventLoop, Direct] = weakref.WeakKeyDictionary()
 
 DEFAULT_TIMEOUT = 600.0
 
@@ -95,6 +99,11 @@ def resolved_transport(settings: HTTPSettings | None = None) -> Literal["aiohttp
 
 def make_client(settings: HTTPSettings | None = None) -> httpx.AsyncClient:
     """A new AsyncClient with the configured transport, limits and timeouts."""
+    return _make_client(settings)[0]
+
+
+def _make_client(settings: HTTPSettings | None = None) -> tuple[httpx.AsyncClient, Any]:
+    """The client and, for the aiohttp transport, its ``AiohttpTransport`` (else ``None``)."""
     import httpx
 
     s = settings or _settings
@@ -109,14 +118,15 @@ def make_client(settings: HTTPSettings | None = None) -> httpx.AsyncClient:
     if resolved_transport(s) == "aiohttp":
         from httpx_aiohttp import AiohttpTransport
 
-        return httpx.AsyncClient(transport=AiohttpTransport(limits=limits), timeout=timeout)
+        transport = AiohttpTransport(limits=limits)
+        return httpx.AsyncClient(transport=transport, timeout=timeout), transport
     http2 = s.http2
     if http2:
         try:
             import h2  # noqa: F401
         except ImportError:
             http2 = False
-    return httpx.AsyncClient(http2=http2, limits=limits, timeout=timeout)
+    return httpx.AsyncClient(http2=http2, limits=limits, timeout=timeout), None
 
 
 def shared_client() -> httpx.AsyncClient:
@@ -124,14 +134,38 @@ def shared_client() -> httpx.AsyncClient:
     loop = asyncio.get_running_loop()
     client = _clients.get(loop)
     if client is None or client.is_closed:
-        client = make_client()
+        client, transport = _make_client()
         _clients[loop] = client
+        _directs.pop(loop, None)
+        if transport is not None and not _env_proxies():
+            from .direct import Direct
+
+            _directs[loop] = Direct(transport, client.headers, client.timeout)
     return client
+
+
+def shared_direct() -> Direct | None:
+    """The running loop's :class:`~llmcore.http.direct.Direct` sender — the
+    shared client's aiohttp session without httpx's client layer — or
+    ``None`` when the shared client is not aiohttp-backed (or proxies are set
+    in the environment, which httpx handles)."""
+    loop = asyncio.get_running_loop()
+    client = _clients.get(loop)
+    if client is None or client.is_closed:
+        shared_client()
+    return _directs.get(loop)
+
+
+def _env_proxies() -> bool:
+    import urllib.request
+
+    return any(k in ("http", "https", "all") for k in urllib.request.getproxies())
 
 
 async def aclose_shared_clients() -> None:
     """Close the running loop's shared client (e.g. at application shutdown)."""
     loop = asyncio.get_running_loop()
     client = _clients.pop(loop, None)
+    _directs.pop(loop, None)
     if client is not None:
         await client.aclose()

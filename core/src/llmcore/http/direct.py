@@ -1,0 +1,175 @@
+"""The fast path of the default aiohttp transport: requests go straight to aiohttp.
+
+With the ``aiohttp`` transport, the shared ``httpx.AsyncClient`` sends through
+httpx-aiohttp's ``AiohttpTransport``. httpx's client layer on top of it
+(building the ``Request``, URL parsing, header objects, the cookie jar, the
+``Response`` and its byte-stream wrappers) costs several times what aiohttp
+itself costs per request (see docs/performance.md). So for the *shared*
+client only, :class:`~llmcore.provider.HTTPProvider` hands its requests to
+:class:`Direct`, which uses the very same aiohttp session (same connection
+pool, TLS context, limits) and returns a :class:`DirectResponse` with the part
+of ``httpx.Response`` providers use: ``status_code``, ``headers`` (a
+case-insensitive mapping), ``aread()``, ``aiter_bytes()``, ``aclose()``.
+
+What stays as with httpx: the URL and query string are encoded by httpx (once
+per distinct URL, cached); the client's default headers (``User-Agent``,
+``Accept``, …) are sent; timeouts map to aiohttp exactly as httpx-aiohttp
+maps them; aiohttp errors become the same httpx exceptions (httpx-aiohttp's
+own mapping), which providers turn into typed errors; no redirects. A
+user-supplied ``http_client`` never takes this path, nor does the shared
+client when proxy environment variables are set (httpx routes those).
+"""
+
+from __future__ import annotations
+
+from collections.abc import AsyncIterator, Mapping
+from typing import TYPE_CHECKING, Any
+
+from httpx_aiohttp.transport import map_aiohttp_exceptions
+
+if TYPE_CHECKING:
+    import httpx
+    from httpx_aiohttp import AiohttpTransport
+
+__all__ = ["Direct", "DirectResponse"]
+
+_CACHE_MAX = 512
+
+
+class DirectResponse:
+    """An aiohttp response seen through the ``httpx.Response`` subset providers use."""
+
+    __slots__ = ("_content", "_raw", "headers", "reason_phrase", "status_code", "url")
+
+    http_version = "HTTP/1.1"
+
+    def __init__(self, raw: Any, url: str) -> None:
+        self._raw = raw
+        self._content: bytes | None = None
+        self.status_code: int = raw.status
+        #: case-insensitive ``Mapping[str, str]`` (aiohttp's ``CIMultiDictProxy``)
+        self.headers: Mapping[str, str] = raw.headers
+        self.reason_phrase: str = raw.reason or ""
+        self.url = url
+
+    @property
+    def is_success(self) -> bool:
+        return 200 <= self.status_code < 300
+
+    @property
+    def content(self) -> bytes:
+        if self._content is None:
+            raise RuntimeError("the response body has not been read (await aread() first)")
+        return self._content
+
+    @property
+    def text(self) -> str:
+        return self.content.decode("utf-8", "replace")
+
+    def json(self) -> Any:
+        import json
+
+        return json.loads(self.content)
+
+    async def aread(self) -> bytes:
+        """The whole body (decoded from gzip/deflate)."""
+        if self._content is None:
+            with map_aiohttp_exceptions():
+                self._content = await self._raw.read()
+        return self._content
+
+    async def aiter_bytes(self) -> AsyncIterator[bytes]:
+        """The body as it arrives (whatever the socket delivered, decoded)."""
+        if self._content is not None:
+            if self._content:
+                yield self._content
+            return
+        content = self._raw.content
+        with map_aiohttp_exceptions():
+            async for chunk in content.iter_any():
+                yield chunk
+
+    async def aclose(self) -> None:
+        """Release the connection (closed instead when the body was not read to the end)."""
+        with map_aiohttp_exceptions():
+            self._raw.release()
+            await self._raw.wait_for_close()
+
+    def __repr__(self) -> str:
+        return f"<DirectResponse [{self.status_code}]>"
+
+
+class Direct:
+    """Sends through the aiohttp session of one shared client (see the module docstring)."""
+
+    __slots__ = ("_headers", "_timeout", "_timeouts", "_transport", "_urls")
+
+    def __init__(self, transport: AiohttpTransport, default_headers: Mapping[str, str],
+                 default_timeout: httpx.Timeout) -> None:
+        self._transport = transport
+        self._headers = dict(default_headers)
+        self._timeout = default_timeout
+        self._urls: dict[Any, Any] = {}
+        self._timeouts: dict[tuple[float | None, float | None, float | None], Any] = {}
+
+    def _session(self) -> Any:
+        from aiohttp import ClientSession
+
+        t = self._transport
+        if not isinstance(t.client, ClientSession):  # created on first use, as AiohttpTransport does
+            t.client = t.get_client()
+        return t.client
+
+    def _url(self, url: str, params: Any) -> Any:
+        """httpx's encoding of ``url`` + ``params``, as a pre-encoded yarl URL (cached)."""
+        key: Any = url
+        if params is not None:
+            try:
+                key = (url, tuple(sorted(params.items())) if isinstance(params, Mapping) else params)
+                hash(key)
+            except TypeError:
+                key = None
+        u = self._urls.get(key) if key is not None else None
+        if u is None:
+            import httpx
+            import yarl
+
+            u = yarl.URL(str(httpx.URL(url, params=params)), encoded=True)
+            if key is not None:
+                if len(self._urls) >= _CACHE_MAX:
+                    self._urls.clear()
+                self._urls[key] = u
+        return u
+
+    def _client_timeout(self, timeout: httpx.Timeout | None) -> Any:
+        t = timeout if timeout is not None else self._timeout
+        key = (t.connect, t.read, t.pool)
+        ct = self._timeouts.get(key)
+        if ct is None:
+            from aiohttp import ClientTimeout
+
+            # the mapping httpx-aiohttp's transport uses
+            ct = self._timeouts[key] = ClientTimeout(sock_connect=t.connect, sock_read=t.read, connect=t.pool)
+        return ct
+
+    async def send(
+        self,
+        method: str,
+        url: str,
+        content: bytes | None,
+        headers: Mapping[str, str],
+        params: Any = None,
+        timeout: httpx.Timeout | None = None,
+    ) -> DirectResponse:
+        """Send and return once the status and headers are in (the body is read by the caller)."""
+        from multidict import CIMultiDict
+
+        h = CIMultiDict(self._headers)
+        h.update(headers)  # case-insensitive, as httpx merges them
+        session = self._session()
+        with map_aiohttp_exceptions():
+            raw = await session.request(
+                method, self._url(url, params), headers=h, data=content or None, allow_redirects=False,
+                compress=False, timeout=self._client_timeout(timeout),
+            )
+        return DirectResponse(raw, url)
