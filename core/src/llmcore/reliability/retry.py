@@ -3,8 +3,10 @@
 * Only errors whose ``is_retryable`` is true (or the classes in
   ``RetryPolicy.retry_on``) are retried.
 * ``retry_after`` from the error (``Retry-After`` seconds or HTTP date,
-  ``retry-after-ms``) is honoured: the wait is at least that long; when it
-  exceeds the remaining time budget the error is raised at once.
+  ``retry-after-ms``; for a 429 without them, the rate-limit reset headers
+  ``x-ratelimit-reset-*`` / ``anthropic-ratelimit-*-reset``, see
+  :mod:`llmcore.http.errors`) is honoured: the wait is at least that long;
+  when it exceeds the remaining time budget the error is raised at once.
 * Attempts and total time are bounded.
 * A stream is retried only if it failed before its first event; after that
   the error propagates (the facade attaches the partial response to it).
