@@ -69,7 +69,8 @@ async def stream_from_thread(produce: Callable[[Emit], None], *, name: str = "ll
             except RuntimeError:
                 pass
 
-    threading.Thread(target=run, name=name, daemon=True).start()
+    thread = threading.Thread(target=run, name=name, daemon=True)
+    thread.start()
     try:
         while True:
             kind, value = await queue.get()
@@ -83,6 +84,7 @@ async def stream_from_thread(produce: Callable[[Emit], None], *, name: str = "ll
         stop.set()
         if not finished.done():
             await finished  # the producer stops at its next emit
+        thread.join(1.0)  # it has signalled its end: only its return is left
 
 
 async def run_in_thread(fn: Callable[[], T], *, name: str = "llmcore-inprocess") -> T:
