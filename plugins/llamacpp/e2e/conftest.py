@@ -38,3 +38,26 @@ def pytest_sessionfinish(session: object, exitstatus: int) -> None:
     dest = HERE.parent / "tests" / "cassettes"
     for f in sorted(Path(os.environ["LLMCORE_E2E_CASSETTES"]).glob("llamacpp_server__*.yaml")):
         shutil.copyfile(f, dest / f.name)
+
+
+def pytest_terminal_summary(terminalreporter: object, exitstatus: int, config: object) -> None:
+    """Timings and what ran live, at the end of the run."""
+    import json
+
+    lines = []
+    try:
+        import live
+
+        if live._server is not None:
+            lines.append(f"llama_cpp.server: pid {live._server.pid}, {live._server.base_url}, "
+                         f"ready in {live._server.startup_seconds:.2f}s")
+    except ImportError:
+        pass
+    for mod in ("test_inprocess", "test_gpt4all"):
+        timings = getattr(sys.modules.get(mod), "TIMINGS", None)
+        if timings:
+            lines.append(f"{mod}: {json.dumps(timings)}")
+    if lines:
+        terminalreporter.write_sep("=", "e2e: live servers and timings")  # type: ignore[attr-defined]
+        for line in lines:
+            terminalreporter.write_line(line)  # type: ignore[attr-defined]

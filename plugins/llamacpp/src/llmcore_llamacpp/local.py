@@ -184,7 +184,7 @@ class LlamaCppProvider:
         path = resolve_model_path(name, self.spec.name)
         try:
             return await run_in_thread(lambda: load_model(path, **self.load_options), name="llmcore-llamacpp-load")
-        except BaseException as e:
+        except Exception as e:
             raise _map_error(e) from None
 
     def build(self, request: ChatRequest, stream: bool) -> tuple[dict[str, Any], Warnings]:
@@ -205,7 +205,7 @@ class LlamaCppProvider:
 
         try:
             data = await run_in_thread(call, name="llmcore-llamacpp")
-        except BaseException as e:
+        except Exception as e:
             raise _map_error(e) from None
         return parse_response(data, DIALECT, provider=self.spec.name, warnings=w.items)
 
@@ -231,7 +231,7 @@ class LlamaCppProvider:
             async for chunk in chunks:
                 for ev in decoder.feed(chunk):
                     yield ev
-        except BaseException as e:
+        except Exception as e:
             raise _map_error(e) from None
         finally:
             await chunks.aclose()  # type: ignore[attr-defined]
@@ -265,7 +265,7 @@ class LlamaCppProvider:
                 return TokenCount(input_tokens=n, method="tokenizer",
                                   detail="the model's tokenizer over the text (no chat template known)")
             n = await run_in_thread(lambda: self._prompt_tokens(m, kwargs))
-        except BaseException as e:
+        except Exception as e:
             raise _map_error(e) from None
         return TokenCount(input_tokens=n, method="tokenizer",
                           detail="the model's chat template rendered and tokenized by the model")
