@@ -1,0 +1,47 @@
+"""The llmcore conformance kit on Perplexity recordings (ruby_llm) and authored cassettes
+(see cassettes/SOURCES.md)."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from llmcore import errors as E
+from llmcore.testing import Case, ErrorCase, ProviderConformance
+from perplexity_cases import BASIC, CITATIONS, STREAM
+
+
+class TestPerplexityConformance(ProviderConformance):
+    provider = "perplexity"
+    cassette_dir = Path(__file__).parent / "cassettes"
+
+    chat_case = Case(BASIC, {"model": "sonar", "messages": ["What's 2 + 2?"]}, expect_text="4", expect_finish="stop")
+    stream_case = Case(STREAM, {"model": "sonar", "messages": ["Count from 1 to 3"]}, stream=True, expect_text="3",
+                       expect_finish="stop")
+    system_prompt_case = Case(
+        "authored__system_prompt.yaml",
+        {"model": "sonar", "system": "Be precise and concise.", "messages": ["How many stars are there in our galaxy?"]},
+        expect_text="billion",
+    )
+    agreement_pairs = ()  # no chat/stream pair of one prompt was recorded
+    error_cases = {
+        "auth": ErrorCase("ruby_llm__chat_error_handling_with_perplexity_sonar_raises_appropriate_auth_error.yaml",
+                          {"model": "sonar", "messages": ["Hello"]}, error=E.AuthenticationError, status_code=401),
+        "not_found": ErrorCase("authored__invalid_model_400.yaml", {"model": "sonar-ultra", "messages": ["Hello"]},
+                               error=E.NotFoundError, status_code=400),
+        "rate_limit": ErrorCase("authored__rate_limit_429.yaml", {"model": "sonar", "messages": ["Hello"]},
+                                error=E.RateLimitError, status_code=429, expect_retry_after=True),
+        "context_length": ErrorCase(
+            "ruby_llm__chat_real_error_scenarios_perplexity_sonar_handles_context_length_exceeded_errors.yaml",
+            {"model": "sonar", "messages": ["Hi"]}, error=E.ContextWindowExceededError, status_code=400,
+        ),
+        "server": ErrorCase("authored__server_error_500.yaml", {"model": "sonar", "messages": ["Hello"]},
+                            error=E.ProviderServerError, status_code=500),
+    }
+
+    # the citations recording is a plain chat: a second chat case for the kit's checks
+    citations_case = Case(CITATIONS, {"model": "sonar", "messages": ["What is the Ruby programming language?"]},
+                          expect_text="Ruby")
+
+    def test_citations_chat(self) -> None:
+        res = self._ok(self.citations_case)
+        assert res.response is not None and res.response.provider_metadata["perplexity"]["citations"]
