@@ -72,6 +72,11 @@ class Joke(BaseModel):
     joke: str
 
 
+class CityPopulation(BaseModel):
+    city: str
+    population_millions: float
+
+
 class Paper(BaseModel):
     title: str
     authors: list[str]
@@ -273,6 +278,19 @@ CASES: dict[str, SCase] = {
         ["Extract the paper: 'Attention Is All You Need' by Vaswani et al., 2017."], Paper,
         equals(Paper(title="Attention Is All You Need", authors=["Vaswani et al."], year=2017)), "json_schema",
         options={"base_url": "https://adb-1234567890123456.7.azuredatabricks.net/serving-endpoints"}, authored=True),
+    "ernie": SCase(
+        "ernie", "authored__ernie_json_schema.yaml", "ernie/ernie-4.5-turbo-128k", ["北京的人口大约是多少\uff1f用JSON回答。"],
+        CityPopulation, equals(CityPopulation(city="北京", population_millions=21.8)), "json_schema", authored=True),
+    "mistral": SCase(
+        "mistral",
+        "ruby_llm__chat_with_schema_with_mistral_mistral-small-latest_allows_removing_schema_mid-conversation.yaml",
+        "mistral/mistral-small-latest", ["Generate a person named Bob"], Person, equals(Person(name="Bob", age=30)),
+        "json_schema"),
+    "xai": SCase(
+        "xai",
+        "ruby_llm__chat_with_schema_with_xai_grok-4-1-fast-non-reasoning_accepts_a_json_schema_and_returns_structured_output.yaml",
+        "xai/grok-4.3", ["Generate a person named John who is 30 years old"], Person, equals(JOHN), "json_schema",
+        options={"api": "responses"}),
     "writer": SCase(
         "writer", "authored__structured_recipe.yaml", "writer/palmyra-x5",
         ["Give me a recipe for a simple pasta dish."], Recipe,
