@@ -103,3 +103,38 @@ def test_nullable_admits_null_next_to_oneof_anyof_allof() -> None:
         spec.validate_body("POST", "/x", {"strict": None})
     with pytest.raises(AssertionError, match="at /one"):
         spec.validate_body("POST", "/x", {"one": 3})
+
+
+def test_errors_lists_violations_and_is_empty_for_a_valid_body() -> None:
+    spec = OpenAPISpec(DOC, "toy")
+    assert spec.errors("POST", "/chat/completions", {"model": "m", "messages": []}) == []
+    found = spec.errors("POST", "/chat/completions", {"model": 3, "format": "c"})
+    assert found[0].startswith("at /: ") and "'messages' is a required property" in found[0]
+    assert [line.split(":")[0] for line in found[1:]] == ["at /format", "at /model"]
+    with pytest.raises(AssertionError, match="no operation"):
+        spec.errors("POST", "/v1/embeddings", {})
+
+
+def test_closed_rejects_undeclared_keys_but_keeps_open_and_free_form_objects() -> None:
+    doc = {"openapi": "3.0.3", "paths": {"/x": {"post": {"requestBody": {"content": {"application/json": {
+        "schema": {"$ref": "#/components/schemas/Req"}}}}}}},
+        "components": {"schemas": {
+            "Req": {"type": "object", "properties": {
+                "config": {"$ref": "#/components/schemas/Config"},
+                "items": {"type": "array", "items": {"$ref": "#/components/schemas/Config"}},
+                "args": {"type": "object"},  # free-form: no declared properties
+                "labels": {"type": "object", "additionalProperties": {"type": "string"}},
+                "meta": {"type": "object", "properties": {"a": {}}, "additionalProperties": True},
+            }},
+            "Config": {"type": "object", "properties": {"topK": {"type": "integer"}}},
+        }}}
+    body = {"config": {"topK": 1}, "items": [{"topK": 2}], "args": {"any": 1}, "labels": {"k": "v"},
+            "meta": {"a": 1, "b": 2}}
+    assert OpenAPISpec(doc, "toy").errors("POST", "/x", {**body, "config": {"top_k": 1}}) == []
+    closed = OpenAPISpec(doc, "toy", closed=True)
+    assert closed.errors("POST", "/x", body) == []
+    assert closed.errors("POST", "/x", {**body, "config": {"top_k": 1}}) == [
+        "at /config: 'top_k' not declared by the schema"]
+    assert closed.errors("POST", "/x", {**body, "items": [{"topK": 1}, {"k": 1}], "extra": 0}) == [
+        "at /: 'extra' not declared by the schema", "at /items/1: 'k' not declared by the schema"]
+    assert closed.errors("POST", "/x", {**body, "labels": {"k": 1}})  # the map's own rule still applies

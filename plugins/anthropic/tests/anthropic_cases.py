@@ -24,10 +24,13 @@ from llmcore.testing import TEST_API_KEY, Case, ErrorCase, make_vcr
 from llmcore.testing import cassette_format as cf
 from llmcore.testing.cassettes import recording_client
 from llmcore.testing.conformance import CaseResult, run_case
+from llmcore.testing.openapi import shared_dir
 from llmcore.types import ChatResponse
 from llmcore_anthropic.provider import AnthropicProvider
 
 CASSETTES = Path(__file__).parent / "cassettes"
+#: Anthropic's official API spec (OpenAPI 3.1, JSON content despite the name): sent bodies are checked against it
+SPEC = shared_dir() / "api-specs" / "anthropic" / "openapi.yaml"
 
 
 @cache

@@ -9,8 +9,8 @@ from typing import Any, ClassVar
 
 import anthropic_cases as A
 from llmcore.testing import Case, ProviderConformance
+from llmcore.testing.openapi import load_spec
 from llmcore.types import ChatRequest, Message, ReasoningPart
-from spec_validation import validate_sent
 
 
 class TestAnthropicConformance(ProviderConformance):
@@ -34,7 +34,7 @@ class TestAnthropicConformance(ProviderConformance):
     error_cases = A.ERRORS
 
     def validate_request(self, request: Any) -> None:
-        validate_sent(request)
+        load_spec(A.SPEC).validate_request(request)
 
     # -- Anthropic specifics ----------------------------------------------------------
 
@@ -108,7 +108,7 @@ class TestAnthropicConformance(ProviderConformance):
         for case, expected in ((A.COUNT_TOKENS_SYSTEM, 20), (A.COUNT_TOKENS_CACHED, 1114)):
             count, sent = A.replay_count_tokens(case)
             assert (count.input_tokens, count.method) == (expected, "api")
-            validate_sent(sent[0])
+            load_spec(A.SPEC).validate_request(sent[0])
 
     def test_count_tokens_unknown_model_is_not_found(self) -> None:
         from llmcore.errors import NotFoundError

@@ -7,9 +7,11 @@ from typing import Any
 
 import httpx
 import pytest
+from anthropic_cases import SPEC
 from llmcore import errors as E
 from llmcore.provider import ProviderConfig
 from llmcore.testing import TEST_API_KEY
+from llmcore.testing.openapi import load_spec
 from llmcore.types import ChatRequest, Message, ReasoningPart, Usage
 from llmcore_anthropic.errors import ERROR_TYPES
 from llmcore_anthropic.finish import FINISH_REASONS, map_finish_reason
@@ -23,7 +25,6 @@ from llmcore_anthropic.request import (
 )
 from llmcore_anthropic.response import parse_message
 from llmcore_anthropic.usage import map_usage
-from spec_validation import schema_errors
 
 # -- finish reasons -------------------------------------------------------------------------------
 
@@ -131,7 +132,7 @@ def test_retry_after_header_parsed_on_429() -> None:
 def body(**kw: Any) -> dict[str, Any]:
     kw.setdefault("model", "claude-sonnet-4-5")
     b, warnings = build_messages_body(ChatRequest(**kw), stream=False)
-    assert not schema_errors("/v1/messages", b), schema_errors("/v1/messages", b)
+    load_spec(SPEC).validate_body("POST", "/v1/messages", b)
     body.warnings = warnings  # type: ignore[attr-defined]
     return b
 
@@ -329,7 +330,7 @@ def test_count_tokens_body_has_only_what_the_endpoint_takes() -> None:
                                                       {"type": "ephemeral"}}})
     b = build_count_tokens_body(req)
     assert set(b) == {"model", "messages", "system", "tools", "thinking", "cache_control"}
-    assert not schema_errors("/v1/messages/count_tokens", b)
+    load_spec(SPEC).validate_body("POST", "/v1/messages/count_tokens", b)
 
 
 def test_empty_text_parts_are_not_sent() -> None:

@@ -8,8 +8,8 @@ import json
 from typing import Any
 
 import pytest
-from anthropic_cases import COUNT_TOKENS_SCENARIOS, ERRORS, SCENARIOS, recorded_body, replay, replay_count_tokens
-from spec_validation import schema_errors, validate_sent
+from anthropic_cases import COUNT_TOKENS_SCENARIOS, ERRORS, SCENARIOS, SPEC, recorded_body, replay, replay_count_tokens
+from llmcore.testing.openapi import load_spec
 
 CHAT_CASES = {**SCENARIOS, **ERRORS}
 
@@ -19,7 +19,7 @@ def test_messages_body_is_valid_and_matches_recording(name: str) -> None:
     case = CHAT_CASES[name]
     res = replay(case)
     assert len(res.sent) == 1
-    validate_sent(res.sent[0])
+    load_spec(SPEC).validate_request(res.sent[0])
     assert res.sent[0].url.path == "/v1/messages"
     ours = json.loads(res.sent[0].content)
     assert _normalise(ours) == _normalise(recorded_body(case.cassette, case.interaction))
@@ -30,7 +30,7 @@ def test_count_tokens_body_is_valid_and_matches_recording(name: str) -> None:
     case = COUNT_TOKENS_SCENARIOS[name]
     _, sent = replay_count_tokens(case)
     assert len(sent) == 1 and sent[0].url.path == "/v1/messages/count_tokens"
-    validate_sent(sent[0])
+    load_spec(SPEC).validate_request(sent[0])
     ours = json.loads(sent[0].content)
     assert "max_tokens" not in ours and "stream" not in ours
     assert _normalise(ours) == _normalise(recorded_body(case.cassette, case.interaction))
@@ -38,6 +38,9 @@ def test_count_tokens_body_is_valid_and_matches_recording(name: str) -> None:
 
 def test_the_validator_rejects_what_the_api_rejects() -> None:
     """The spec check has teeth: bodies the API refuses fail it."""
+    def schema_errors(path: str, body: Any) -> list[str]:
+        return load_spec(SPEC).errors("POST", path, body)
+
     good = {"model": "claude-sonnet-4-5", "max_tokens": 16, "messages": [{"role": "user", "content": "hi"}]}
     assert schema_errors("/v1/messages", good) == []
     assert schema_errors("/v1/messages", {k: v for k, v in good.items() if k != "max_tokens"})

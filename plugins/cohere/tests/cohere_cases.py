@@ -22,10 +22,13 @@ from llmcore.testing import TEST_API_KEY, Case, make_vcr
 from llmcore.testing import cassette_format as cf
 from llmcore.testing.cassettes import recording_client
 from llmcore.testing.conformance import CaseResult, run_case
+from llmcore.testing.openapi import shared_dir
 from llmcore.types import TokenCount
 from llmcore_cohere.provider import CohereProvider
 
 CASSETTES = Path(__file__).parent / "cassettes"
+#: Cohere's official OpenAPI 3.1 spec: sent bodies are checked against it
+SPEC = shared_dir() / "api-specs" / "cohere" / "cohere-openapi.yaml"
 
 
 @cache

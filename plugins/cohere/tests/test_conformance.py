@@ -16,7 +16,7 @@ from typing import Any
 import cohere_cases as C
 from llmcore import errors as E
 from llmcore.testing import ErrorCase, ProviderConformance
-from spec_validation import validate_chat_request
+from llmcore.testing.openapi import load_spec
 
 
 def _err(cassette: str, request: dict[str, Any], error: type[Exception], status: int) -> ErrorCase:
@@ -52,4 +52,4 @@ class TestCohereConformance(ProviderConformance):
 
     def validate_request(self, request: Any) -> None:
         if request.url.path == "/v2/chat":
-            validate_chat_request(request)
+            load_spec(C.SPEC).validate_request(request)

@@ -11,10 +11,10 @@ from typing import Any
 import cohere_cases as C
 import pytest
 from llmcore import errors as E
+from llmcore.testing.openapi import load_spec
 from llmcore.types import ChatRequest
 from llmcore_cohere.errors import error_details
 from llmcore_cohere.request import TOKENIZE_MAX_CHARS, build_chat_body, build_tokenize_bodies
-from spec_validation import schema_errors
 
 MODEL = "command-a-03-2025"
 WEATHER = {"name": "get_weather", "description": "Weather for a city",
@@ -25,7 +25,7 @@ TIME = {"name": "get_time", "parameters": {"type": "object", "properties": {}}}
 def body(**kw: Any) -> tuple[dict[str, Any], list[Any]]:
     kw.setdefault("model", MODEL)
     b, warnings = build_chat_body(ChatRequest(**kw), stream=False)
-    problems = schema_errors("/v2/chat", b)
+    problems = load_spec(C.SPEC).errors("POST", "/v2/chat", b)
     assert not problems, problems
     return b, warnings
 
@@ -187,7 +187,7 @@ def test_tokenize_bodies_split_long_text() -> None:
     assert len(bodies) == 3
     assert all(len(b["text"]) <= TOKENIZE_MAX_CHARS and b["model"] == MODEL for b in bodies)
     assert "".join(b["text"] for b in bodies) == word * 30000
-    assert all(not schema_errors("/v1/tokenize", b) for b in bodies)
+    assert all(not load_spec(C.SPEC).errors("POST", "/v1/tokenize", b) for b in bodies)
 
 
 def test_count_tokens_is_the_recorded_token_count() -> None:

@@ -26,9 +26,19 @@ from llmcore.events import StreamAccumulator
 from llmcore.provider import ProviderConfig
 from llmcore.testing import TEST_API_KEY, Case, ErrorCase, make_vcr, recording_client
 from llmcore.testing import cassette_format as cf
+from llmcore.testing.openapi import OpenAPISpec, load_spec, shared_dir
 from llmcore.types import ChatRequest, ChatResponse, Message, ReasoningPart, ToolCallPart, ToolResultPart
 
 CASSETTES = Path(__file__).parent / "cassettes"
+#: Google's Gemini API spec: the official Discovery document of generativelanguage v1beta converted to
+#: OpenAPI 3.0 by tryAGI (see the shared SOURCES.md)
+SPEC = shared_dir() / "api-specs" / "gemini" / "openapi.json"
+
+
+def spec() -> OpenAPISpec:
+    """The Gemini spec, closed: its objects never set ``additionalProperties: false``, so a body key
+    the spec does not declare (a misspelled field) is a violation too."""
+    return load_spec(SPEC, closed=True)
 
 
 def recorded(cassette: str, interaction: int = 0) -> dict[str, Any]:

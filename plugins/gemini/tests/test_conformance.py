@@ -7,7 +7,6 @@ from typing import Any
 
 import gemini_cases as G
 from llmcore.testing import ProviderConformance
-from spec_validation import validate_sent
 
 
 class TestGeminiConformance(ProviderConformance):
@@ -31,4 +30,4 @@ class TestGeminiConformance(ProviderConformance):
     error_cases = G.ERRORS
 
     def validate_request(self, request: Any) -> None:
-        validate_sent(request)
+        G.spec().validate_request(request)

@@ -17,7 +17,6 @@ from llmcore.types import ChatRequest, Message, TextPart, ToolCallPart, ToolResu
 from llmcore_gemini.provider import GeminiProvider
 from llmcore_gemini.request import CodecSettings, build_generate_body
 from llmcore_gemini.schema import to_gemini_schema
-from spec_validation import validate_body, validate_sent
 
 # -- configuration and keys -------------------------------------------------------------
 
@@ -126,7 +125,7 @@ def test_safety_block_finishes_with_content_filter() -> None:
     assert r.usage.input_tokens == 14 and r.usage.output_tokens == 0  # total 14 - prompt 14, not invented
     body = json.loads(sent[0].content)
     assert body["safetySettings"] == safety
-    validate_sent(sent[0])
+    G.spec().validate_request(sent[0])
 
 
 def test_prompt_block_reason_finishes_with_content_filter() -> None:
@@ -164,7 +163,7 @@ def test_parallel_streamed_tool_loop_maps_results_by_call_name() -> None:
     answers = {"get_capital": "Paris", "get_temperature": "30°C"}
     for turn in range(3):
         r, _, sent = G.replay(base.model_copy(update={"messages": history}), G.ITER_STREAM, turn, stream=True)
-        validate_sent(sent[0])
+        G.spec().validate_request(sent[0])
         if turn < 2:
             call = r.tool_calls[0]
             assert call.id == f"call_{r.id}_0"
@@ -209,7 +208,7 @@ def test_thinking_and_structured_output_in_openapi_schema_mode() -> None:
     assert r.reasoning.startswith("**Defining the Structure**")
     assert r.usage.reasoning_tokens == 423
     gen = json.loads(sent[0].content)["generationConfig"]
-    validate_sent(sent[0])
+    G.spec().validate_request(sent[0])
     assert gen["responseMimeType"] == "application/json" and "responseJsonSchema" not in gen
     assert gen["responseSchema"]["properties"]["address"] == {
         "type": "OBJECT", "title": "Address", "required": ["street", "city"],
@@ -236,7 +235,7 @@ def test_count_tokens_counts_system_and_tools() -> None:
     count, sent = asyncio.run(_count(req, G.RUBY_COUNT_CONFIGURED, 1))
     assert (count.input_tokens, count.method) == (61, "api")
     body = json.loads(sent[0].content)
-    validate_sent(sent[0])
+    G.spec().validate_request(sent[0])
     inner = body["generateContentRequest"]
     assert inner["model"] == "models/gemini-3.5-flash"
     assert inner["systemInstruction"] == {"parts": [{"text": "Be terse."}]}
@@ -253,10 +252,23 @@ def test_count_tokens_replays_a_lowercase_method_recording_and_maps_errors() -> 
 
 # -- request mapping ----------------------------------------------------------------------
 
+GENERATE = "/v1beta/models/gemini-2.5-flash:generateContent"
+
+
+def test_the_spec_check_rejects_bad_and_misspelled_fields() -> None:
+    """The spec check is not vacuous: a wrong value fails it, and so does a key the spec does not
+    declare (the closed check: Gemini's schemas never set ``additionalProperties: false``)."""
+    ok = {"contents": [{"role": "user", "parts": [{"text": "x"}]}], "generationConfig": {"topK": 3}}
+    assert G.spec().errors("POST", GENERATE, ok) == []
+    assert G.spec().errors("POST", GENERATE, {**ok, "contents": [{"role": "user", "parts": "x"}]})
+    assert G.spec().errors("POST", GENERATE, {**ok, "generationConfig": {"top_k": 3}}) == [
+        "at /generationConfig: 'top_k' not declared by the schema"]
+    assert G.spec().errors("POST", "/v1beta/models/m:countTokens", {**ok, "systemInstruction": {}})
+
 
 def _body(**kw: Any) -> tuple[dict[str, Any], Any]:
     body, warnings = build_generate_body(ChatRequest(**kw), CodecSettings())
-    validate_body(body, "GenerateContentRequest")
+    G.spec().validate_body("POST", GENERATE, body)
     return body, warnings
 
 
@@ -371,8 +383,8 @@ def test_schema_conversion_is_valid_gemini_schema() -> None:
         "$defs": {"Tag": {"type": "object", "properties": {"label": {"type": "string"}}, "required": ["label"]}},
     }
     out = to_gemini_schema(schema)
-    validate_body({"contents": [{"parts": [{"text": "x"}]}],
-                   "generationConfig": {"responseSchema": out}}, "GenerateContentRequest")
+    G.spec().validate_body("POST", GENERATE, {"contents": [{"parts": [{"text": "x"}]}],
+                                              "generationConfig": {"responseSchema": out}})
     p = out["properties"]
     assert out["type"] == "OBJECT" and "additionalProperties" not in out and "$defs" not in out
     assert p["kind"] == {"type": "STRING", "enum": ["pet"]}
@@ -404,7 +416,7 @@ def test_provider_level_safety_settings_and_resolved_model() -> None:
     assert r.model == "gemini-3.6-flash" and r.text == "Hello! How can I help you today?"
     body = json.loads(sent[0].content)
     assert body["safetySettings"] == G.recorded_body("llm-gemini__test_resolved_model.yaml")["safetySettings"]
-    validate_sent(sent[0])
+    G.spec().validate_request(sent[0])
 
 
 def test_required_tool_choice() -> None:
@@ -431,7 +443,7 @@ def test_count_tokens_with_system_and_response_schema(interaction: int, kwargs: 
     count, sent = asyncio.run(_count(ChatRequest(model="gemini-3.5-flash", messages=[prompt], **kwargs),
                                      G.ELLMER_COUNT, interaction))
     assert count.input_tokens == expected
-    validate_sent(sent[0])
+    G.spec().validate_request(sent[0])
 
 
 def test_a_response_without_finish_reason_is_incomplete() -> None:

@@ -13,11 +13,10 @@ from typing import Any
 import gemini_cases as G
 from llmcore.types import ChatRequest, Message, ReasoningPart, TextPart, ToolCallPart, ToolResultPart
 from llmcore_gemini.request import CodecSettings, build_generate_body
-from spec_validation import validate_sent
 
 
 def _body(sent: Any, i: int = 0) -> dict[str, Any]:
-    validate_sent(sent[i])
+    G.spec().validate_request(sent[i])
     return json.loads(sent[i].content)  # type: ignore[no-any-return]
 
 

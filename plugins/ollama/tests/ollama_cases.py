@@ -18,9 +18,12 @@ from llmcore.provider import ProviderConfig
 from llmcore.testing import Case, make_vcr
 from llmcore.testing import cassette_format as cf
 from llmcore.testing.conformance import CaseResult, run_case
+from llmcore.testing.openapi import shared_dir
 from llmcore_ollama.provider import OllamaProvider
 
 CASSETTES = Path(__file__).parent / "cassettes"
+#: Ollama's official OpenAPI 3.1 spec: sent bodies are checked against it
+SPEC = shared_dir() / "api-specs" / "ollama" / "openapi.yaml"
 LOCAL = "http://127.0.0.1:11434"  # the host openllmetry and openinference recorded against
 LOCALHOST = "http://localhost:11434"  # magentic's, and the authored local ones
 CLOUD = "https://ollama.com"

@@ -16,7 +16,7 @@ from typing import Any
 import ollama_cases as C
 from llmcore import errors as E
 from llmcore.testing import ErrorCase, ProviderConformance
-from spec_validation import validate_chat_request
+from llmcore.testing.openapi import load_spec
 
 _HELLO_CLOUD = {"model": "gpt-oss:120b", "messages": ["Hello"]}
 
@@ -51,4 +51,4 @@ class TestOllamaConformance(ProviderConformance):
 
     def validate_request(self, request: Any) -> None:
         if request.url.path == "/api/chat":
-            validate_chat_request(request)
+            load_spec(C.SPEC).validate_request(request)

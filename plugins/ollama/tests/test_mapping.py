@@ -7,13 +7,14 @@ from __future__ import annotations
 import json
 from typing import Any
 
+import ollama_cases as C
 import pytest
 from llmcore import errors as E
+from llmcore.testing.openapi import load_spec
 from llmcore.types import ChatRequest
 from llmcore_ollama.errors import error_details
 from llmcore_ollama.finish import map_finish_reason
 from llmcore_ollama.request import build_chat_body
-from spec_validation import schema_errors
 
 MODEL = "qwen3:8b"
 WEATHER = {"name": "get_weather", "description": "Weather for a city",
@@ -24,7 +25,7 @@ TIME = {"name": "get_time", "parameters": {"type": "object", "properties": {}}}
 def body(**kw: Any) -> tuple[dict[str, Any], list[Any]]:
     kw.setdefault("model", MODEL)
     b, warnings = build_chat_body(ChatRequest(**kw), stream=False)
-    problems = schema_errors("/api/chat", b)
+    problems = load_spec(C.SPEC).errors("POST", "/api/chat", b)
     assert not problems, problems
     return b, warnings
 

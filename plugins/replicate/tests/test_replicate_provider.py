@@ -8,6 +8,7 @@ import json
 import time
 from collections.abc import AsyncIterator
 
+import httpx
 import pytest
 import replicate_cases as R
 from llmcore import errors as E
@@ -241,3 +242,15 @@ def test_bad_options(options: dict[str, object]) -> None:
 def test_key_is_never_in_repr() -> None:
     p = ReplicateProvider(ProviderConfig(api_key=TEST_API_KEY))
     assert TEST_API_KEY not in repr(p) and TEST_API_KEY not in repr(p.config)
+
+
+def test_the_spec_check_rejects_what_the_api_rejects() -> None:
+    """``validate_sent`` is not vacuous: an unknown body field, a malformed ``Prefer`` header
+    and a path that is no operation of the API all fail it."""
+    url = "https://api.replicate.com/v1/models/meta/meta-llama-3-8b-instruct/predictions"
+    validate_sent(httpx.Request("POST", url, json={"input": {}}, headers={"prefer": "wait=5"}))
+    for bad in (httpx.Request("POST", url, json={"input": {}, "stream_url": "x"}),
+                httpx.Request("POST", url, json={"input": {}}, headers={"prefer": "wait=999"}),
+                httpx.Request("GET", "https://api.replicate.com/v1/nothing")):
+        with pytest.raises(AssertionError):
+            validate_sent(bad)

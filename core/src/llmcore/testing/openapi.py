@@ -19,6 +19,13 @@ check every request their tests send against it::
   ``/chat/completions``: servers differ in what they put in the base URL) and
   checks the JSON body against its ``application/json`` request schema;
   violations raise ``AssertionError`` listing each one.
+* :meth:`OpenAPISpec.errors` returns the violations instead (empty when valid), for
+  tests that assert a body is rejected.
+* ``load_spec(path, closed=True)`` also rejects object keys a schema does not declare,
+  for specs that never say ``additionalProperties: false`` (misspelled fields would
+  pass unnoticed); a schema with ``additionalProperties``, ``patternProperties`` or
+  ``unevaluatedProperties`` keeps its own rule. Not for specs that split one object's
+  properties over ``allOf`` branches.
 
 OpenAPI semantics on top of JSON Schema 2020-12 (3.0 and 3.1 documents alike):
 ``nullable: true`` also admits ``null`` (next to ``type``, ``enum``, ``oneOf``,
@@ -54,11 +61,15 @@ def shared_dir() -> Path:
     raise FileNotFoundError("the shared data directory was not found: set LLMCORE_SHARED_DIR")
 
 
-def _validator_class() -> Any:
-    from jsonschema import Draft202012Validator, validators
+_OPEN_KEYWORDS = ("additionalProperties", "patternProperties", "unevaluatedProperties")
+
+
+def _validator_class(closed: bool = False) -> Any:
+    from jsonschema import Draft202012Validator, ValidationError, validators
 
     base = Draft202012Validator.VALIDATORS
     any_of, one_of, type_, enum = base["anyOf"], base["oneOf"], base["type"], base["enum"]
+    properties = base["properties"]
 
     def oneof(validator: Any, subschemas: Any, instance: Any, schema: Any) -> Any:
         rule = any_of if isinstance(schema, dict) and "discriminator" in schema else one_of
@@ -72,24 +83,32 @@ def _validator_class() -> Any:
 
         return check
 
-    return validators.extend(
-        Draft202012Validator,
-        {"oneOf": nullable(oneof), "anyOf": nullable(any_of), "allOf": nullable(base["allOf"]),
-         "type": nullable(type_), "enum": nullable(enum)},
-    )
+    def closed_properties(validator: Any, declared: Any, instance: Any, schema: Any) -> Any:
+        yield from properties(validator, declared, instance, schema)
+        if validator.is_type(instance, "object") and not any(k in schema for k in _OPEN_KEYWORDS):
+            extra = [k for k in instance if k not in declared]
+            if extra:
+                yield ValidationError(f"{', '.join(map(repr, extra))} not declared by the schema")
+
+    rules = {"oneOf": nullable(oneof), "anyOf": nullable(any_of), "allOf": nullable(base["allOf"]),
+             "type": nullable(type_), "enum": nullable(enum)}
+    if closed:
+        rules["properties"] = closed_properties
+    return validators.extend(Draft202012Validator, rules)
 
 
 class OpenAPISpec:
-    """One parsed OpenAPI document; validators are built once per operation."""
+    """One parsed OpenAPI document; validators are built once per operation.
+    ``closed``: object keys a schema does not declare are violations (see the module doc)."""
 
-    def __init__(self, doc: dict[str, Any], name: str = "spec") -> None:
+    def __init__(self, doc: dict[str, Any], name: str = "spec", *, closed: bool = False) -> None:
         from referencing import Registry
         from referencing.jsonschema import DRAFT202012
 
         self.doc = doc
         self.name = name
         self._registry: Any = Registry().with_resource(_URN, DRAFT202012.create_resource(doc))
-        self._cls = _validator_class()
+        self._cls = _validator_class(closed)
         self._validators: dict[tuple[str, str], Any] = {}
         self._templates = [
             (tpl, re.compile(re.sub(r"\\\{[^/]+?\\\}", "[^/]+", re.escape(tpl.rstrip("/"))) + "/?$"))
@@ -103,15 +122,21 @@ class OpenAPISpec:
                 return tpl
         return None
 
-    def _validator(self, method: str, path: str) -> Any:
+    def operation(self, method: str, path: str) -> tuple[str, dict[str, Any]]:
+        """The path template ``path`` ends with and its ``method`` operation object;
+        ``AssertionError`` when the spec has no such operation."""
         tpl = self.operation_path(path)
         if tpl is None:
             raise AssertionError(f"{self.name}: no operation for {path}")
+        op = (self.doc["paths"][tpl] or {}).get(method.lower())
+        if not op:
+            raise AssertionError(f"{self.name}: no {method.upper()} {tpl}")
+        return tpl, op
+
+    def _validator(self, method: str, path: str) -> Any:
+        tpl, op = self.operation(method, path)
         key = (method.lower(), tpl)
         if key not in self._validators:
-            op = (self.doc["paths"][tpl] or {}).get(key[0])
-            if not op:
-                raise AssertionError(f"{self.name}: no {method.upper()} {tpl}")
             pointer = ["paths", tpl, key[0], "requestBody"]
             body = op.get("requestBody") or {}
             if "$ref" in body:
@@ -132,11 +157,18 @@ class OpenAPISpec:
             node = node[part.replace("~1", "/").replace("~0", "~")]
         return node
 
+    def errors(self, method: str, path: str, body: Any) -> list[str]:
+        """How ``body`` violates the operation's request schema, one ``at /<pointer>: <message>``
+        line per violation (sorted by where); empty when it is valid. An unknown operation
+        still raises ``AssertionError``."""
+        found = sorted(self._validator(method, path).iter_errors(body), key=lambda e: list(map(str, e.absolute_path)))
+        return [f"at /{'/'.join(map(str, e.absolute_path))}: {e.message[:300]}" for e in found]
+
     def validate_body(self, method: str, path: str, body: Any) -> None:
         """Raise ``AssertionError`` listing how ``body`` violates the operation's schema."""
-        errors = sorted(self._validator(method, path).iter_errors(body), key=lambda e: list(e.absolute_path))
+        errors = self.errors(method, path, body)
         if errors:
-            lines = [f"  at /{'/'.join(map(str, e.absolute_path))}: {e.message[:300]}" for e in errors[:10]]
+            lines = [f"  {line}" for line in errors[:10]]
             raise AssertionError(f"{self.name}: {method.upper()} {path} body violates the spec:\n" + "\n".join(lines))
 
     def validate_request(self, request: Any) -> None:
@@ -145,8 +177,8 @@ class OpenAPISpec:
 
 
 @functools.cache
-def load_spec(path: str | os.PathLike[str]) -> OpenAPISpec:
-    """Parse the spec at ``path`` (YAML or JSON) once per process."""
+def load_spec(path: str | os.PathLike[str], *, closed: bool = False) -> OpenAPISpec:
+    """Parse the spec at ``path`` (YAML or JSON) once per process (per ``closed``)."""
     import yaml
 
     try:
@@ -160,4 +192,4 @@ def load_spec(path: str | os.PathLike[str]) -> OpenAPISpec:
         )
     text = p.read_text(encoding="utf-8")
     doc = json.loads(text) if text.lstrip().startswith("{") else yaml.load(text, Loader=Loader)
-    return OpenAPISpec(doc, name=p.parent.name or p.name)
+    return OpenAPISpec(doc, name=p.parent.name or p.name, closed=closed)
