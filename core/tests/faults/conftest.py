@@ -59,26 +59,42 @@ def codec(request: pytest.FixtureRequest) -> Any:
     return CODECS[request.param]
 
 
-@pytest.fixture(params=["httpx", "aiohttp"])
+@pytest.fixture(params=["httpx", "aiohttp", "shared"])
 def client(request: pytest.FixtureRequest, server: Any) -> Iterator[Any]:
-    """A fresh client on each transport; after the test: no connection may
-    still be checked out of its pool, no request may still run on the server,
-    and once the client is closed the server holds no socket from it."""
+    """The client a test's model uses: a fresh injected client on each
+    transport, or ``None`` — the default: the shared client of the sync API's
+    loop, whose requests go straight to aiohttp (:mod:`llmcore.http.direct`).
+    After the test: no connection may still be checked out of its pool, no
+    request may still run on the server, and once the client is closed the
+    server holds no socket from it."""
     import time
 
+    from llmcore._sync import run
     from scripted_server import client_for, close_client
 
     from faults.pools import busy_connections
 
-    c = client_for(request.param)
+    if request.param == "shared":
+        from llmcore.http.client import aclose_shared_clients, shared_client, shared_direct
+
+        async def open_shared() -> Any:
+            await aclose_shared_clients()  # a fresh one for this test
+            assert shared_direct() is not None, "expected the direct aiohttp path"
+            return shared_client()
+
+        pool_owner = run(open_shared())
+        c = None
+        close = lambda: run(aclose_shared_clients())
+    else:
+        pool_owner = c = client_for(request.param)
+        close = lambda: close_client(c)
     yield c
-    busy = busy_connections(c)
+    busy = busy_connections(pool_owner)
     idle = server.wait_idle(5)
-    close_client(c)
+    close()
     end = time.monotonic() + 5
     while server.open_connections() and time.monotonic() < end:
         time.sleep(0.01)
     assert busy == 0, f"{busy} connection(s) still checked out of the {request.param} pool: leaked"
     assert idle, "a request is still running on the server: the client never closed it"
     assert server.open_connections() == 0, "sockets left open after the client was closed"
-

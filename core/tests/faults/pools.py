@@ -16,3 +16,17 @@ def busy_connections(client: Any) -> int:
     if connector is None:
         return 0
     return len(getattr(connector, "_acquired", ()))
+
+
+def busy_in(client: Any) -> int:
+    """:func:`busy_connections` of ``client``, or of the sync API's shared
+    client when ``client`` is ``None`` (the default path)."""
+    if client is not None:
+        return busy_connections(client)
+    from llmcore._sync import run
+    from llmcore.http.client import shared_client
+
+    async def get() -> Any:
+        return shared_client()
+
+    return busy_connections(run(get()))

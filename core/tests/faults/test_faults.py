@@ -215,7 +215,7 @@ def test_malformed_json_body_is_a_response_error(server, codec, client) -> None:
 def test_a_caller_that_stops_reading_early_releases_the_connection(server, codec, client) -> None:  # type: ignore[no-untyped-def]
     from llmcore._sync import run
 
-    from faults.pools import busy_connections
+    from faults.pools import busy_in
 
     async def endless(request, s):  # type: ignore[no-untyped-def]
         return await codec.stream(request, ["a", "b", "c"], tail="stall", stall=30)
@@ -235,7 +235,7 @@ def test_a_caller_that_stops_reading_early_releases_the_connection(server, codec
 
     run(early())
     assert server.wait_idle(5) and server.disconnects == 2
-    assert busy_connections(client) == 0
+    assert busy_in(client) == 0
     from llmcore.reliability import AdaptiveConcurrency
 
     limiter = find_layer(m.provider, AdaptiveConcurrency).limiter
