@@ -41,7 +41,8 @@ def toy(monkeypatch: pytest.MonkeyPatch) -> Iterator[None]:
     reset_shared_state()
 
 
-@pytest.fixture(params=["httpx", "aiohttp"])
+@pytest.fixture(params=["httpx", "aiohttp", "shared"])
 def transport(request: pytest.FixtureRequest) -> str:
+    """An injected client on each transport, or ``"shared"``: the default client."""
     return str(request.param)
 

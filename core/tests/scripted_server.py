@@ -164,13 +164,23 @@ TOY_KEY = "toy-secret-key-123"
 
 
 def client_for(transport: str) -> Any:
-    """A fresh client on ``transport`` (close it with :func:`close_client`)."""
+    """A fresh client on ``transport`` (close it with :func:`close_client`);
+    ``"shared"`` gives ``None``: the default shared client, whose requests go
+    straight to aiohttp."""
+    if transport == "shared":
+        return None
     from llmcore.http.client import HTTPSettings, make_client
 
     return make_client(HTTPSettings(transport=transport))  # type: ignore[arg-type]
 
 
 def close_client(client: Any) -> None:
+    """Close ``client`` (``None``: the sync API's shared client)."""
     from llmcore._sync import run
 
-    run(client.aclose())
+    if client is None:
+        from llmcore.http.client import aclose_shared_clients
+
+        run(aclose_shared_clients())
+    else:
+        run(client.aclose())

@@ -49,10 +49,12 @@ def _loud_logging(caplog: pytest.LogCaptureFixture) -> None:
         caplog.set_level(logging.DEBUG, logger=name)
 
 
-def test_no_key_in_debug_logs_errors_or_reprs(server, transport, caplog) -> None:  # type: ignore[no-untyped-def]
+@pytest.mark.parametrize("path", ["httpx", "aiohttp", "shared"])
+def test_no_key_in_debug_logs_errors_or_reprs(server, path, caplog) -> None:  # type: ignore[no-untyped-def]
     server.handler = echoing
     _loud_logging(caplog)
-    client = client_for(transport)
+    # an injected client on each transport, or None: the shared client (straight to aiohttp)
+    client = client_for(path) if path != "shared" else None
     fast = RetryPolicy(max_attempts=2, initial_backoff=0.01)
     texts: list[str] = []
     try:
@@ -71,7 +73,8 @@ def test_no_key_in_debug_logs_errors_or_reprs(server, transport, caplog) -> None
         assert "".join(pooled.stream("hi").texts()) == "fine"
         texts += [repr(pooled), repr(pooled.provider)]
     finally:
-        close_client(client)
+        if client is not None:
+            close_client(client)
     assert "[REDACTED]" in str(err)  # the echoed key was there, and is masked
     assert "httpx" in caplog.text or "HTTP Request" in caplog.text or "aiohttp" in caplog.text or caplog.records
     assert len(caplog.records) > 5  # DEBUG logging really was on
