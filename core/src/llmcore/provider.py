@@ -17,6 +17,7 @@ from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any, ClassVar, Protocol, runtime_checkable
 
 from .errors import ConfigurationError, LLMCoreError, ProviderResponseError, register_secret
+from .jsonfast import loads as _fast_loads
 from .spec import ProviderSpec
 
 if TYPE_CHECKING:
@@ -70,8 +71,8 @@ class ProviderConfig:
         )
 
 
-def _json_loads(data: bytes) -> Any:
-    return json.loads(data)
+#: response bodies are parsed with orjson when it is installed (``llmcore[speedups]``)
+_json_loads = _fast_loads
 
 
 class HTTPProvider:

@@ -27,7 +27,6 @@ just before the single :class:`Finish`, which is always last.
 
 from __future__ import annotations
 
-import json
 from collections.abc import AsyncIterator, Mapping
 from typing import Any
 
@@ -45,6 +44,7 @@ from llmcore.events import (
     parse_tool_arguments,
 )
 from llmcore.http.sse import aiter_sse
+from llmcore.jsonfast import loads as json_loads
 from llmcore.types import CallWarning
 
 from .errors import stream_error
@@ -208,7 +208,7 @@ async def decode_stream(
 ) -> AsyncIterator[StreamEvent]:
     """Decode an Anthropic SSE byte stream into llmcore events."""
     dec = StreamDecoder(provider, headers, warnings)
-    loads = json.loads
+    loads = json_loads  # orjson when installed (llmcore[speedups])
     async for sse in aiter_sse(chunks):
         try:
             data = loads(sse.data)

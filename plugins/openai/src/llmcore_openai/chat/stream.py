@@ -55,6 +55,7 @@ from llmcore.events import (
     parse_tool_arguments,
 )
 from llmcore.http.sse import SSEDecoder
+from llmcore.jsonfast import loads
 from llmcore.types import CallWarning, Usage
 
 from .dialect import ChatDialect
@@ -139,7 +140,7 @@ class ChatStreamDecoder:
             self._done = True
             return []
         try:
-            chunk = json.loads(data)
+            chunk = loads(data)
         except ValueError:
             raise ProviderResponseError("stream chunk is not JSON", provider=self.provider, raw=data[:500]) from None
         return self.feed(chunk)
