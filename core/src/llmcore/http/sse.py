@@ -44,16 +44,29 @@ class SSEDecoder:
         if self._pending_cr and chunk.startswith(b"\n"):
             chunk = chunk[1:]  # the \n of a \r\n split across chunks
         self._pending_cr = chunk.endswith(b"\r")
-        buf = self._buf + chunk
+        buf = self._buf + chunk if self._buf else chunk
         if b"\r" in buf:
             buf = buf.replace(b"\r\n", b"\n").replace(b"\r", b"\n")
-        lines = buf.split(b"\n")
-        self._buf = lines.pop()
+        end = buf.rfind(b"\n")
+        if end < 0:
+            self._buf = buf
+            return []
+        self._buf = buf[end + 1 :]
+        # Complete lines only, decoded at once (a line break never splits a
+        # UTF-8 sequence, so this equals decoding line by line).
         out: list[ServerSentEvent] = []
-        for raw in lines:
-            ev = self._line(raw)
-            if ev is not None:
-                out.append(ev)
+        data = self._data
+        for line in buf[:end].decode("utf-8", "replace").split("\n"):
+            if line.startswith("data:"):  # the common line, inline
+                data.append(line[6:] if line.startswith(" ", 5) else line[5:])
+            elif line:
+                self._field(line)
+            elif data:  # a blank line dispatches
+                out.append(ServerSentEvent("\n".join(data), self._event or "message", self._id, self._retry))
+                data = self._data = []
+                self._event = None
+            else:
+                self._event = None
         return out
 
     def flush(self) -> list[ServerSentEvent]:
@@ -79,9 +92,13 @@ class SSEDecoder:
             self._data = []
             self._event = None
             return ev
-        if raw[0] == 58:  # b":" comment / keep-alive
-            return None
-        line = raw.decode("utf-8", "replace")
+        self._field(raw.decode("utf-8", "replace"))
+        return None
+
+    def _field(self, line: str) -> None:
+        """One non-blank line: a comment or a field."""
+        if line[0] == ":":  # comment / keep-alive
+            return
         name, sep, value = line.partition(":")
         if sep and value.startswith(" "):
             value = value[1:]
@@ -94,7 +111,6 @@ class SSEDecoder:
                 self._id = value
         elif name == "retry" and value.isdigit():
             self._retry = int(value)
-        return None
 
 
 async def aiter_sse(chunks: AsyncIterable[bytes]) -> AsyncIterator[ServerSentEvent]:
