@@ -34,10 +34,16 @@ Middleware = Callable[["Provider"], "Provider"]
 
 
 
-def _request_fields() -> frozenset[str]:
-    from .types import ChatRequest
+_REQUEST_FIELDS: frozenset[str] = frozenset()
 
-    return frozenset(ChatRequest.model_fields) - {"model", "messages"}
+
+def _request_fields() -> frozenset[str]:
+    global _REQUEST_FIELDS
+    if not _REQUEST_FIELDS:  # computed once: it is checked on every call
+        from .types import ChatRequest
+
+        _REQUEST_FIELDS = frozenset(ChatRequest.model_fields) - {"model", "messages"}
+    return _REQUEST_FIELDS
 
 
 def load_provider(spec: ProviderSpec, **connection: Any) -> Provider:
@@ -133,7 +139,7 @@ class Model:
         ``structured_mode=`` chooses the mode for this call."""
         from pydantic import ValidationError
 
-        from .types import ChatRequest, coerce_messages
+        from .types import ChatRequest
 
         mode = overrides.pop("structured_mode", self.structured_mode)
         params = {**self.defaults, **overrides}
@@ -163,7 +169,8 @@ class Model:
         if tools:
             params["tools"] = [_coerce_tool(t) for t in tools]
         try:
-            req = ChatRequest(model=self.model_id, messages=coerce_messages(messages), **params)
+            # ChatRequest's own validator normalises the messages (coerce_messages), once
+            req = ChatRequest(model=self.model_id, messages=messages, **params)
         except ValidationError as e:
             from .types import _short
 
