@@ -32,10 +32,10 @@ import server  # noqa: E402
 
 FULL = {
     "cpu": {"warmup": 3, "n_c1": 1000, "n_c64": 2000, "n_s20": 200, "n_s500": 20, "n_ttft": 30, "max_seconds": 6.0},
-    "load": {"seconds": 3.0, "max_requests": 50000, "concurrency": [64, 256]},
+    "load": {"seconds": 2.0, "max_requests": 50000, "concurrency": [64, 256]},
     "rss": {"streams": 256},
     "protos": ["h1", "h1-tls", "h2-tls", "h2c"],
-    "import_repeats": 5,
+    "import_repeats": 3,
     "cli_repeats": 5,
 }
 QUICK = {
@@ -56,8 +56,11 @@ def log(msg: str) -> None:
     print(f"[bench {time.strftime('%H:%M:%S')}] {msg}", flush=True)
 
 
-def child_env(srv: server.Server | None) -> dict[str, str]:
+def child_env(srv: server.Server | None, tmp: Path | None = None) -> dict[str, str]:
     env = dict(os.environ)
+    if tmp is not None:  # llmcore's usage log and cache in the run's temp dir: measured, but not the user's files
+        env["LLMCORE_DATA_DIR"] = str(tmp / "llmcore-data")
+        env["LLMCORE_CACHE_DIR"] = str(tmp / "llmcore-cache")
     env["LITELLM_LOCAL_MODEL_COST_MAP"] = "True"  # litellm fetches a price list at import otherwise
     env.pop("LLMCORE_HTTP_TRANSPORT", None)
     for k in ("OPENAI_API_KEY", "ANTHROPIC_API_KEY", "OPENAI_BASE_URL", "ANTHROPIC_BASE_URL", "HTTP_PROXY",
@@ -226,7 +229,7 @@ def main(argv: list[str] | None = None) -> int:
     rounds = []
     cli = []
     try:
-        env = child_env(srv)
+        env = child_env(srv, tmp)
         for rep in range(args.repeat):
             rounds.append(one_round(rep, names, jobs, params, srv, env))
             if "cli" in jobs:
