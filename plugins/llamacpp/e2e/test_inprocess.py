@@ -101,6 +101,9 @@ class TestLlamaCppInProcess(ProviderConformance):
         assert caps.structured_output and self.structured_case
         assert caps.count_tokens == "tokenizer"
 
+    def test_stream_rechunked(self) -> None:
+        pytest.skip("in process: there are no stream bytes to cut")
+
     def test_stream_reports_exact_input_tokens(self) -> None:
         a = self._ok(L["chat"]).response
         b = self._ok(self.stream_case).response  # type: ignore[arg-type]
