@@ -168,6 +168,17 @@ def three_dogs(parsed: Dogs) -> None:
 MEXICO = CityLocation(city="Mexico City", country="Mexico")
 JOHN = Person(name="John", age=30)
 
+def _recorded_base_url(plugin: str, cassette: str) -> str:
+    """``http://127.0.0.1:<port>/v1`` of a recording made against a local server on a free port."""
+    from urllib.parse import urlsplit
+
+    from llmcore.testing.cassette_format import deserialize
+
+    text = (ROOT / "plugins" / plugin / "tests" / "cassettes" / cassette).read_text(encoding="utf-8")
+    uri = urlsplit(deserialize(text)["interactions"][0]["request"]["uri"])
+    return f"{uri.scheme}://{uri.netloc}/v1"
+
+
 CASES: dict[str, SCase] = {
     "openai-chat": SCase(
         "openai", "pydantic-ai__test_openai_native_output.yaml", "openai/gpt-4o",
@@ -297,6 +308,13 @@ CASES: dict[str, SCase] = {
         lambda p: (p.recipe_name == "Garlic Butter Spaghetti" and len(p.ingredients) == 5 and len(p.steps) == 3)
         or pytest.fail(f"unexpected {p!r}"), "json_schema", call={"system": "You are a helpful cooking assistant."},
         authored=True),
+    "llamacpp": SCase(  # recorded live from llama_cpp.server + SmolLM2-135M (nox -s e2e)
+        "llamacpp", "llamacpp_server__structured_json_schema.yaml", "llamacpp_server/default",
+        ["Name one city in France and its country, as JSON."], CityLocation,
+        lambda p: (isinstance(p, CityLocation) and p.city and p.country) or pytest.fail(f"unexpected {p!r}"),
+        "json_schema", options=lambda: {"base_url": _recorded_base_url(
+            "llamacpp", "llamacpp_server__structured_json_schema.yaml")},
+        call={"max_tokens": 60, "temperature": 0}),
     "lmstudio": SCase(
         "lmstudio", "authored__structured_joke.yaml", "lmstudio/qwen2.5-7b-instruct", ["Tell me a joke."], Joke,
         lambda p: (isinstance(p, Joke) and len(p.joke) > 10) or pytest.fail(f"unexpected {p!r}"), "json_schema",
