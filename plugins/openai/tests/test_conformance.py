@@ -373,7 +373,8 @@ LLM_VERSION_TOOL = {"name": "llm_version", "description": "Return the installed 
 
 class TestOpenAICompatibleConformance(ProviderConformance):
     """``openai_compatible`` against recordings of vLLM, Ollama (local and cloud)
-    and, for errors, other OpenAI-compatible servers (DeepSeek, Groq, Azure AI Foundry)."""
+    and, for errors, other OpenAI-compatible servers (DeepSeek, Groq, Azure AI Foundry),
+    except the 5xx case, which is authored (no 5xx recording of such a server exists)."""
 
     provider = "openai_compatible"
     cassette_dir = CASSETTES

@@ -38,7 +38,8 @@ STREAM = Case("openllmetry__test_writer_streaming_chat_legacy.yaml",
 ROUND_TRIP_STREAM = Case("openllmetry__test_writer_streaming_chat_tool_calls_legacy.yaml",
                          {"model": "palmyra-x4", "messages": WEATHER_HISTORY, "tools": [GET_WEATHER], **SAMPLING},
                          stream=True, expect_text="70", expect_finish="stop")
-ROUND_TRIP = Case("openllmetry__test_writer_chat_tool_calls_legacy.yaml",  # ⚠ see SOURCES.md
+# hand-written upstream (openllmetry), not a recording: see SOURCES.md
+ROUND_TRIP = Case("authored__upstream_handwritten_chat_tool_calls.yaml",
                   {"model": "palmyra-x4", "messages": WEATHER_HISTORY, "tools": [GET_WEATHER], **SAMPLING},
                   expect_text="70 degrees", expect_finish="stop")
 # authored from Writer's docs and spec
