@@ -40,6 +40,9 @@ CITY_SCHEMA = {
     "type": "object",
 }
 MULTIPLY_Q = "What is 1231 * 2331? Use the multiply tool."
+# the image of the "Image input" examples of OpenAI's API reference (the vision cassettes are authored from them)
+BOARDWALK = ("https://upload.wikimedia.org/wikipedia/commons/thumb/d/dd/Gfp-wisconsin-madison-the-nature-boardwalk.jpg"
+             "/2560px-Gfp-wisconsin-madison-the-nature-boardwalk.jpg")
 
 
 def multiply_round_trip(call_id: str, question: str) -> list[dict[str, Any]]:
@@ -136,6 +139,13 @@ class TestOpenAIChatConformance(ProviderConformance):
          "tool_choice": "auto",
          "provider_options": {"openai": {"reasoning": {"effort": "low", "summary": "detailed"}}}},
         options=RESPONSES, expect_tool="update_plan",
+    )
+    # authored from the API reference's "Image input" example (no recording with an image exists)
+    vision_case = Case(
+        "authored__vision_chat_image_url.yaml",
+        {"model": "gpt-5.4", "max_tokens": 300, "messages": [{"role": "user", "content": [
+            {"type": "text", "text": "What is in this image?"}, {"type": "image", "url": BOARDWALK}]}]},
+        expect_text="boardwalk", expect_finish="stop",
     )
     # tiktoken counts locally (no request): the cassette is never played.
     count_tokens_case = Case(
@@ -265,6 +275,13 @@ class TestOpenAIResponsesConformance(ProviderConformance):
              {"role": "tool", "tool_call_id": "call_tTAThu8l2S9hNky2krdwijGP", "content": "Mexico"},
          ]},
         options=RESPONSES, interaction=1, expect_text="Mexico City",
+    )
+    # authored from the API reference's "Image input" example (no recording with an image exists)
+    vision_case = Case(
+        "authored__vision_responses_input_image.yaml",
+        {"model": "gpt-5.4", "messages": [{"role": "user", "content": [
+            {"type": "text", "text": "what is in this image?"}, {"type": "image", "url": BOARDWALK}]}]},
+        options=RESPONSES, expect_text="boardwalk", expect_finish="stop",
     )
     count_tokens_case = Case(
         "pydantic-ai__test_responses_count_tokens.yaml",
