@@ -7,19 +7,17 @@ the bytes in the chunks under test.
 
 from __future__ import annotations
 
-import asyncio
 import json
 import random
-from collections.abc import AsyncIterator
 from typing import Any
 
-import httpx
 import pytest
 from anthropic_cases import THINKING_STREAM, TOOL_ROUND_TRIP_STREAM, collect, recorded_interactions
 from llmcore.errors import ProviderResponseError, ProviderServerError, RateLimitError
 from llmcore.events import StreamEvent
 from llmcore.provider import ProviderConfig
 from llmcore.testing import TEST_API_KEY, check_stream_invariants
+from llmcore.testing.streams import replay_stream, split_at
 from llmcore.types import ChatRequest
 from llmcore_anthropic.provider import AnthropicProvider
 
@@ -31,50 +29,14 @@ def recorded_sse(cassette: str, interaction: int = 0) -> bytes:
     return body.encode() if isinstance(body, str) else body
 
 
-class _Chunks(httpx.AsyncByteStream):
-    def __init__(self, chunks: list[bytes]) -> None:
-        self.chunks = chunks
-
-    async def __aiter__(self) -> AsyncIterator[bytes]:
-        for c in self.chunks:
-            yield c
-
-
 def stream_events(chunks: list[bytes], request: ChatRequest = REQ, status: int = 200,
                   headers: dict[str, str] | None = None) -> list[StreamEvent]:
     """Run ``stream_chat`` against a server that sends ``chunks``."""
-    seen: list[httpx.Request] = []
-
-    def handler(request: httpx.Request) -> httpx.Response:
-        seen.append(request)
-        h = {"content-type": "text/event-stream", "request-id": "req_unit_1", **(headers or {})}
-        return httpx.Response(status, headers=h, stream=_Chunks(chunks))
-
-    async def go() -> list[StreamEvent]:
-        async with httpx.AsyncClient(transport=httpx.MockTransport(handler)) as client:
-            p = AnthropicProvider(ProviderConfig(api_key=TEST_API_KEY, http_client=client))
-            return [ev async for ev in p.stream_chat(request)]
-
-    events = asyncio.run(go())
-    assert seen and json.loads(seen[0].content)["stream"] is True
-    return events
-
-
-def split_at(data: bytes, cuts: list[int]) -> list[bytes]:
-    cuts = sorted(set(c for c in cuts if 0 < c < len(data)))
-    return [data[a:b] for a, b in zip([0, *cuts], [*cuts, len(data)], strict=False)]
-
-
-def _shape(events: list[StreamEvent]) -> list[tuple[Any, ...]]:
-    out = []
-    for e in events:
-        d = {k: getattr(e, k) for k in e.__slots__ if k != "type"}  # type: ignore[attr-defined]
-        if "usage" in d:
-            d["usage"] = d["usage"].model_dump()
-        if "warning" in d:
-            d["warning"] = d["warning"].model_dump()
-        out.append((e.type, json.dumps(d, sort_keys=True, default=str)))
-    return out
+    out = replay_stream(lambda client: AnthropicProvider(ProviderConfig(api_key=TEST_API_KEY, http_client=client)),
+                        request, chunks, status=status,
+                        headers={"content-type": "text/event-stream", "request-id": "req_unit_1", **(headers or {})})
+    assert out.sent and json.loads(out.sent[0].content)["stream"] is True
+    return out.events
 
 
 def sse(*payloads: dict[str, Any], pad: str = "") -> bytes:
@@ -90,12 +52,12 @@ def sse(*payloads: dict[str, Any], pad: str = "") -> bytes:
 def test_any_byte_split_gives_the_same_events(cassette: str) -> None:
     data = recorded_sse(cassette)
     assert "é".encode() in data or b"\xc3" in data or cassette.endswith("test_prompt.yaml")
-    whole = _shape(stream_events([data]))
+    whole = stream_events([data])
     rng = random.Random(1234)
     splits = [list(range(1, len(data))), list(range(1, len(data), 7))]  # every byte; every 7th
     splits += [rng.sample(range(1, len(data)), k) for k in (3, 30, 300) for _ in range(5)]
     for cuts in splits:
-        assert _shape(stream_events(split_at(data, cuts))) == whole
+        assert stream_events(split_at(data, cuts)) == whole
 
 
 def test_multibyte_character_split_inside_a_data_line() -> None:
@@ -110,7 +72,7 @@ def test_crlf_line_endings_and_padded_data_lines() -> None:
     assert b'}   }\n' in data or b'}      }\n' in data  # Anthropic pads some data lines
     crlf = data.replace(b"\n", b"\r\n")
     cuts = [i + 1 for i in range(len(crlf)) if crlf[i:i + 1] == b"\r"]  # split every \r from its \n
-    assert _shape(stream_events(split_at(crlf, cuts))) == _shape(stream_events([data]))
+    assert stream_events(split_at(crlf, cuts)) == stream_events([data])
 
 
 # -- event handling ---------------------------------------------------------------------------------

@@ -16,6 +16,7 @@ from llmcore import errors as E
 from llmcore.events import StreamAccumulator
 from llmcore.http.eventstream import encode_eventstream_message
 from llmcore.testing import cassette_format, check_stream_invariants
+from llmcore.testing.streams import ChunkedStream, split_at
 from llmcore_bedrock.stream import decode_stream
 
 
@@ -40,15 +41,9 @@ def test_all_recorded_streams_are_found() -> None:
     assert len(STREAMS) == 10, NAMES
 
 
-async def _chunks(data: bytes, cuts: list[int]) -> Any:
-    bounds = sorted(set(c for c in cuts if 0 < c < len(data)))
-    for a, b in zip([0, *bounds], [*bounds, len(data)], strict=True):
-        yield data[a:b]
-        await asyncio.sleep(0)
-
-
 def decode(data: bytes, cuts: list[int] | None = None) -> list[Any]:
-    return asyncio.run(collect(decode_stream(_chunks(data, cuts or []), model="m", request_id="r")))
+    chunks = ChunkedStream(split_at(data, cuts or []))
+    return asyncio.run(collect(decode_stream(chunks, model="m", request_id="r")))
 
 
 def _norm(events: list[Any]) -> list[Any]:

@@ -5,7 +5,6 @@ from __future__ import annotations
 
 import asyncio
 import json
-from collections.abc import AsyncIterator
 
 import cloudflare_cases as C
 import pytest
@@ -13,6 +12,7 @@ from llmcore import errors as E
 from llmcore.events import Finish, TextDelta, UsageEvent
 from llmcore.provider import ProviderConfig
 from llmcore.testing import TEST_API_KEY
+from llmcore.testing.streams import ChunkedStream, split_every
 from llmcore.types import ChatRequest
 from llmcore_cloudflare.provider import CloudflareProvider
 from llmcore_cloudflare.response import parse_result
@@ -195,12 +195,9 @@ def test_openai_shaped_result_is_read() -> None:
 
 
 def _decode(raw: bytes) -> list[object]:
-    async def chunks() -> AsyncIterator[bytes]:
-        for i in range(0, len(raw), 7):  # split anywhere
-            yield raw[i:i + 7]
-
-    async def go() -> list[object]:
-        return [ev async for ev in decode_stream(chunks(), provider="cloudflare", headers={})]
+    async def go() -> list[object]:  # split anywhere
+        return [ev async for ev in decode_stream(ChunkedStream(split_every(raw, [7])), provider="cloudflare",
+                                                 headers={})]
 
     return asyncio.run(go())
 

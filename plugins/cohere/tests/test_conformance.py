@@ -40,6 +40,9 @@ class TestCohereConformance(ProviderConformance):
     structured_case = C.STRUCTURED
     reasoning_case = C.REASONING
     count_tokens_case = C.COUNT_TOKENS
+    # more stream recordings for the kit's re-chunk check, cut into the pieces these tests always used
+    rechunk_cases = {"thinking_citations": C.CITATIONS_STREAM, "count": C.SCENARIOS["count_stream"]}
+    rechunk_sizes = ((1,), (3,), (7,), (64,))
     error_cases = {
         "auth": _err(C.RB_AUTH, _HELLO, E.AuthenticationError, 401),
         "not_found": _err(C.AUTH_404, {"model": "command-does-not-exist", "messages": ["Hello"]},

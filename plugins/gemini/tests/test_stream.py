@@ -9,64 +9,32 @@ provider decodes them.
 
 from __future__ import annotations
 
-import asyncio
 import json
-import random
-from collections.abc import AsyncIterator
 from typing import Any
 
 import gemini_cases as G
-import httpx
 import pytest
 from llmcore.errors import ProviderResponseError, ProviderServerError, RateLimitError
-from llmcore.events import StreamAccumulator
 from llmcore.provider import ProviderConfig
 from llmcore.testing import TEST_API_KEY, check_stream_invariants
+from llmcore.testing.streams import random_sizes, replay_stream, split_every
 from llmcore.types import ChatRequest
 from llmcore_gemini.provider import GeminiProvider
 from llmcore_gemini.stream import JSONArrayDecoder
 
 
 def _events(body: bytes, content_type: str, sizes: list[int], request: ChatRequest) -> list[Any]:
-    async def chunks() -> AsyncIterator[bytes]:
-        pos, i = 0, 0
-        while pos < len(body):
-            n = sizes[i % len(sizes)]
-            yield body[pos:pos + n]
-            pos += n
-            i += 1
-
-    def handler(req: httpx.Request) -> httpx.Response:
-        assert req.url.params.get("alt") == "sse" and "key" not in req.url.params
-        return httpx.Response(200, headers={"content-type": content_type}, content=chunks())
-
-    async def go() -> list[Any]:
-        async with httpx.AsyncClient(transport=httpx.MockTransport(handler)) as client:
-            p = GeminiProvider(ProviderConfig(api_key=TEST_API_KEY, http_client=client))
-            out = [ev async for ev in p.stream_chat(request)]
-        acc = StreamAccumulator()
-        for ev in out:
-            acc.add(ev)
-        check_stream_invariants(out, acc.response("gemini"))
-        return out
-
-    return asyncio.run(go())
+    out = replay_stream(lambda client: GeminiProvider(ProviderConfig(api_key=TEST_API_KEY, http_client=client)),
+                        request, split_every(body, sizes), headers={"content-type": content_type})
+    assert out.sent[0].url.params.get("alt") == "sse" and "key" not in out.sent[0].url.params
+    check_stream_invariants(out.events, out.response)
+    return out.events
 
 
 def _recorded_stream(cassette: str, interaction: int = 0) -> tuple[bytes, str]:
     resp = G.recorded(cassette, interaction)["response"]
     ctype = next(v[0] for k, v in resp["headers"].items() if k.lower() == "content-type")
     return resp["body"]["string"].encode("utf-8"), ctype
-
-
-def _key(events: list[Any]) -> list[tuple[Any, ...]]:
-    out = []
-    for e in events:
-        d = {k: getattr(e, k) for k in e.__slots__ if k != "type"}  # type: ignore[attr-defined]
-        if "usage" in d:
-            d["usage"] = d["usage"].model_dump()
-        out.append((e.type, json.dumps(d, sort_keys=True, default=str)))
-    return out
 
 
 STREAMS = [
@@ -84,11 +52,10 @@ STREAMS = [
 def test_split_anywhere_gives_the_same_events(cassette: str, interaction: int) -> None:
     body, ctype = _recorded_stream(cassette, interaction)
     req = ChatRequest(model="gemini-2.5-flash", messages=["x"])
-    whole = _key(_events(body, ctype, [len(body)], req))
-    assert whole[-1][0] == "finish"
-    rng = random.Random(7)
-    for sizes in ([1], [2], [3], [5], [7], [64], [rng.randint(1, 40) for _ in range(50)]):
-        assert _key(_events(body, ctype, sizes, req)) == whole, f"split {sizes[:3]}... changed the events"
+    whole = _events(body, ctype, [len(body)], req)
+    assert whole[-1].type == "finish"
+    for sizes in ([1], [2], [3], [5], [7], [64], random_sizes(7, 50, 40)):
+        assert _events(body, ctype, sizes, req) == whole, f"split {sizes[:3]}... changed the events"
 
 
 def test_utf8_split_inside_a_character() -> None:

@@ -1,22 +1,20 @@
-"""The NDJSON stream through the real provider, with the recorded bytes
-delivered in arbitrary pieces (an ``httpx.MockTransport`` serves the recorded
-body split every N bytes, so lines and multi-byte characters are cut
-anywhere). Also: stream/chat id stability, mid-stream errors and truncated
-streams."""
+"""The NDJSON stream through the real provider (an ``httpx.MockTransport`` serves
+the recorded body in pieces): the stream agrees with the recorded lines, stream/chat
+id stability, mid-stream errors and truncated streams. (That any cut of the
+recorded bytes gives the same events is the conformance kit's re-chunk check, on
+every stream recording.)"""
 
 from __future__ import annotations
 
 import asyncio
 import json
-from collections.abc import AsyncIterator
-from typing import Any
 
 import httpx
 import ollama_cases as C
 import pytest
 from llmcore import errors as E
-from llmcore.events import StreamAccumulator, StreamEvent
-from llmcore.testing import check_stream_invariants
+from llmcore.events import StreamEvent
+from llmcore.testing.streams import replay_stream, split_every, stream_transport
 from llmcore.types import ChatRequest, ChatResponse
 from llmcore_ollama.response import parse_chat_response
 
@@ -28,45 +26,10 @@ STREAM_CASES = {
 }
 
 
-class _Pieces(httpx.AsyncByteStream):
-    def __init__(self, data: bytes, size: int) -> None:
-        self.data, self.size = data, size
-
-    async def __aiter__(self) -> AsyncIterator[bytes]:
-        for i in range(0, len(self.data), self.size):
-            yield self.data[i : i + self.size]
-
-
 def _collect(body: bytes, size: int, request: ChatRequest, status: int = 200) -> tuple[list[StreamEvent], ChatResponse]:
-    def handler(r: httpx.Request) -> httpx.Response:
-        return httpx.Response(status, headers={"content-type": "application/x-ndjson"}, stream=_Pieces(body, size))
-
-    async def go() -> tuple[list[StreamEvent], ChatResponse]:
-        async with httpx.AsyncClient(transport=httpx.MockTransport(handler)) as client:
-            acc, events = StreamAccumulator(), []
-            async for ev in C.provider(client).stream_chat(request):
-                events.append(ev)
-                acc.add(ev)
-            return events, acc.response("ollama")
-
-    return asyncio.run(go())
-
-
-def _signature(events: list[StreamEvent], r: ChatResponse) -> Any:
-    return ([e.type for e in events if e.type not in ("text", "reasoning")], r.text, r.reasoning,
-            [(c.id, c.name, c.arguments) for c in r.tool_calls], r.finish_reason, r.usage, r.model,
-            r.provider_metadata)
-
-
-@pytest.mark.parametrize("name", sorted(STREAM_CASES))
-@pytest.mark.parametrize("size", [1, 5, 17, 256, 1 << 20])
-def test_any_split_gives_the_same_events(name: str, size: int) -> None:
-    case = STREAM_CASES[name]
-    body = C.recorded_response(case.cassette, case.interaction).encode()
-    whole = _collect(body, 1 << 20, case.chat_request())
-    events, r = _collect(body, size, case.chat_request())
-    check_stream_invariants(events, r)
-    assert _signature(events, r) == _signature(*whole)
+    out = replay_stream(C.provider, request, split_every(body, [size]), status=status,
+                        headers={"content-type": "application/x-ndjson"})
+    return out.events, out.response
 
 
 @pytest.mark.parametrize("name", sorted(STREAM_CASES))
@@ -111,10 +74,7 @@ def test_midstream_error_line_raises_after_the_text() -> None:
     seen: list[str] = []
 
     async def go() -> None:
-        def handler(r: httpx.Request) -> httpx.Response:
-            return httpx.Response(200, stream=_Pieces(body, 11))
-
-        async with httpx.AsyncClient(transport=httpx.MockTransport(handler)) as client:
+        async with httpx.AsyncClient(transport=stream_transport(split_every(body, [11]), headers={})) as client:
             async for ev in C.provider(client).stream_chat(ChatRequest(model="gemma3", messages=["Is the sky blue?"])):
                 if ev.type == "text":
                     seen.append(ev.text)  # type: ignore[union-attr]

@@ -6,7 +6,6 @@ from __future__ import annotations
 import asyncio
 import json
 import time
-from collections.abc import AsyncIterator
 
 import httpx
 import pytest
@@ -14,6 +13,7 @@ import replicate_cases as R
 from llmcore import errors as E
 from llmcore.provider import ProviderConfig
 from llmcore.testing import TEST_API_KEY
+from llmcore.testing.streams import ChunkedStream, split_every
 from llmcore.types import ChatRequest
 from llmcore_replicate.models import DEFAULT_INPUTS, inputs_for, parse_model
 from llmcore_replicate.prediction import to_response
@@ -122,12 +122,9 @@ def test_real_401_is_authentication_error_without_the_key() -> None:
 
 
 def _events(raw: bytes) -> list[str]:
-    async def chunks() -> AsyncIterator[bytes]:
-        for i in range(0, len(raw), 5):
-            yield raw[i:i + 5]
-
     async def go() -> list[str]:
-        return [x async for x in decode_events(chunks(), provider="replicate", prediction_id="p1")]
+        chunks = ChunkedStream(split_every(raw, [5]))
+        return [x async for x in decode_events(chunks, provider="replicate", prediction_id="p1")]
 
     return asyncio.run(go())
 

@@ -13,6 +13,7 @@ from typing import Any
 import vertex_cases as V
 from llmcore.provider import Provider
 from llmcore.testing import Case, ProviderConformance
+from llmcore.testing.streams import random_sizes
 
 
 class TestVertexAIConformance(ProviderConformance):
@@ -32,6 +33,11 @@ class TestVertexAIConformance(ProviderConformance):
     # this pair compares the two decoding paths on the same answer.
     agreement_pairs = (("tool_call_case", "tool_call_stream_case"),)
     error_cases = V.ERRORS
+    # The kit replays every stream recording cut into pieces; the Claude-on-Vertex stream has no kit case.
+    rechunk_cases = {"claude_stream": Case(V.CLAUDE_STREAM, {"model": "claude-haiku-4-5@20251001", "max_tokens": 8192,
+                                                             "temperature": 1.0, "messages": ["Say just hello"]},
+                                           stream=True, options=dict(V.CLAUDE))}
+    rechunk_sizes = ((1,), (2,), (3,), (7,), (64,), tuple(random_sizes(11, 40, 50)))
 
     def make_provider(self, client: Any, case: Case) -> Provider:
         """Vertex takes Google credentials, not an API key: inject a token."""

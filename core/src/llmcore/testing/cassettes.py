@@ -20,7 +20,7 @@ vcrpy intercepts httpx's own transports, so tests must use a plain
 from __future__ import annotations
 
 import os
-from collections.abc import Awaitable, Callable
+from collections.abc import Awaitable, Callable, Sequence
 from pathlib import Path
 from typing import Any
 
@@ -133,9 +133,13 @@ class SentRequests(list):  # type: ignore[type-arg]
 
 def recording_client(
     on_request: Callable[[Any], Awaitable[None]] | None = None,
+    *,
+    chunk_sizes: Sequence[int] | None = None,
 ) -> tuple[Any, SentRequests]:
     """A plain ``httpx.AsyncClient`` (interceptable by vcrpy) that remembers
-    every request it sends. Returns ``(client, sent)``."""
+    every request it sends. Returns ``(client, sent)``. With ``chunk_sizes``,
+    every response body reaches the caller cut into pieces of those sizes
+    (cycled) instead of as vcrpy replays it (whole)."""
     import httpx
 
     sent = SentRequests()
@@ -145,4 +149,9 @@ def recording_client(
         if on_request is not None:
             await on_request(request)
 
-    return httpx.AsyncClient(event_hooks={"request": [hook]}), sent
+    hooks: dict[str, list[Any]] = {"request": [hook]}
+    if chunk_sizes is not None:
+        from .streams import rechunk_response
+
+        hooks["response"] = [rechunk_response(chunk_sizes)]
+    return httpx.AsyncClient(event_hooks=hooks), sent

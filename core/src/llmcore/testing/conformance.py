@@ -22,6 +22,9 @@ Every scenario runs the real provider code over the real HTTP stack
 * system prompt and multi-turn: what was sent contains them;
 * tool-call round trip (call → result → answer), chat and stream;
 * structured output, reasoning, vision where claimed;
+* every stream recording (stream cases, streamed error cases, ``rechunk_cases``)
+  replayed again with its body cut into other pieces (1 byte, 7 bytes, random
+  sizes: ``rechunk_sizes``) gives exactly the same events, or the same error;
 * ``count_tokens`` with the spec's method;
 * error mapping: 401, 404 (model), 429 (with retry-after when the recording
   has one), 400 context length, 5xx → the typed errors, with provider,
@@ -37,12 +40,13 @@ from __future__ import annotations
 
 import asyncio
 import json
-from collections.abc import Awaitable, Callable
+from collections.abc import Awaitable, Callable, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, ClassVar
 
 from .cassettes import SentRequests, make_vcr, record_mode, recording_client
+from .streams import random_sizes
 
 if TYPE_CHECKING:
     from ..events import StreamEvent
@@ -190,14 +194,17 @@ async def run_case(
     make: Callable[[Any, Case], Provider],
     cassette_dir: Path,
     validate: Callable[[Any], Awaitable[None] | None] | None = None,
+    *,
+    chunk_sizes: Sequence[int] | None = None,
 ) -> CaseResult:
-    """Replay ``case`` through the provider built by ``make(client, case)``."""
+    """Replay ``case`` through the provider built by ``make(client, case)``; with
+    ``chunk_sizes``, the recorded response bodies arrive cut into pieces of those sizes."""
     from ..events import StreamAccumulator
 
     path = cassette_dir / case.cassette
     if record_mode() == "none":
         assert path.is_file(), f"cassette {path} does not exist"
-    client, sent = recording_client()
+    client, sent = recording_client(chunk_sizes=chunk_sizes)
     events: list[StreamEvent] = []
     response = None
     error: BaseException | None = None
@@ -228,6 +235,23 @@ async def run_case(
             if asyncio.iscoroutine(out):
                 await out
     return CaseResult(response, events, sent, error)
+
+
+def _generated_ids_numbered(events: list[StreamEvent], recorded: str) -> list[Any]:
+    """``events`` with every id that is not in the ``recorded`` cassette text (one the
+    provider generated, e.g. for tool calls the server sent without an id) replaced by
+    its order of appearance, so two replays compare equal; recorded ids stay as they are."""
+    import dataclasses
+
+    numbers: dict[str, str] = {}
+    out: list[Any] = []
+    for e in events:
+        ev: Any = e
+        eid = getattr(ev, "id", None)
+        if isinstance(eid, str) and eid and eid not in recorded:
+            ev = dataclasses.replace(ev, id=numbers.setdefault(eid, f"<generated id #{len(numbers)}>"))
+        out.append(ev)
+    return out
 
 
 _CAPABILITY_CASES: dict[str, tuple[str, ...]] = {
@@ -263,6 +287,10 @@ class ProviderConformance:
         ("tool_call_case", "tool_call_stream_case"),
     )
     error_cases: ClassVar[dict[str, ErrorCase]] = {}
+    #: more stream recordings for the re-chunk check, besides the stream cases and streamed error cases
+    rechunk_cases: ClassVar[dict[str, Case]] = {}
+    #: the piece sizes (cycled) the re-chunk check cuts each recorded body into
+    rechunk_sizes: ClassVar[tuple[tuple[int, ...], ...]] = ((1,), (7,), tuple(random_sizes("llmcore", 64, 64)))
     #: error kinds every provider must prove (keys of ``error_cases``)
     required_errors: ClassVar[tuple[str, ...]] = ("auth", "not_found", "rate_limit", "context_length", "server")
 
@@ -452,6 +480,54 @@ class ProviderConformance:
         assert any(p.type == "image" for m in req.messages for p in m.content), "vision_case needs an image"
         r = self._ok(case).response
         assert r is not None and r.text.strip()
+
+    def _stream_cases(self) -> dict[str, Case]:
+        """Every stream case of this class (any ``*_case`` attribute), the streamed error
+        cases and ``rechunk_cases``, by name."""
+        found: dict[str, Case] = {}
+        for attr in sorted(dir(type(self))):
+            value = getattr(self, attr, None)
+            if attr.endswith("_case") and isinstance(value, Case) and value.stream:
+                found[attr] = value
+        found.update({f"error_cases[{k!r}]": c for k, c in self.error_cases.items() if c.stream})
+        found.update({f"rechunk_cases[{k!r}]": c for k, c in self.rechunk_cases.items()})
+        return found
+
+    def test_stream_rechunked(self) -> None:
+        """A stream decodes the same however the bytes are cut: every stream recording,
+        replayed with its body in pieces of each of ``rechunk_sizes``, gives exactly the
+        events of the whole body (or the same error, after the same events)."""
+        cases = self._stream_cases()
+        if not cases:
+            import pytest
+
+            pytest.skip(f"{self.provider}: no stream recordings")
+        for name, case in cases.items():
+            assert case.stream, f"{name}: rechunk cases must be stream cases"
+            recorded = (self.cassette_dir / case.cassette).read_text(encoding="utf-8")
+            whole = self.run(case)
+            if whole.error is not None and not isinstance(case, ErrorCase):
+                raise AssertionError(f"{name} ({case.cassette}): unexpected error {whole.error!r}") from whole.error
+            if whole.response is not None:
+                check_stream_invariants(whole.events, whole.response)
+            whole_events = _generated_ids_numbered(whole.events, recorded)
+            for sizes in self.rechunk_sizes:
+                cut = asyncio.run(run_case(case, self.make_provider, self.cassette_dir, chunk_sizes=sizes))
+                where = f"{name} ({case.cassette}) in pieces of {sizes[:5]}{'...' if len(sizes) > 5 else ''} bytes"
+                assert (type(cut.error), str(cut.error)) == (type(whole.error), str(whole.error)), (
+                    f"{where}: {cut.error!r} instead of {whole.error!r}"
+                )
+                cut_events = _generated_ids_numbered(cut.events, recorded)
+                if cut_events != whole_events:
+                    first = next(
+                        (i for i, (a, b) in enumerate(zip(cut_events, whole_events, strict=False)) if a != b),
+                        min(len(cut_events), len(whole_events)),
+                    )
+                    raise AssertionError(
+                        f"{where}: events differ from the whole body's at #{first} "
+                        f"({len(cut_events)} vs {len(whole_events)} events): "
+                        f"{cut_events[first:first + 2]!r} vs {whole_events[first:first + 2]!r}"
+                    )
 
     def test_count_tokens(self) -> None:
         from ..plugins import get_registry
