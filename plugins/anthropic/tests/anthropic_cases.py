@@ -202,6 +202,14 @@ REASONING_STREAM = Case(  # the same prompt, streamed (another model)
 )
 COUNT_TOKENS = Case("ellmer__anthropic-count-tokens.yaml", {"model": "claude-sonnet-5",
                                                              "messages": ["What's the current date?"]})
+#: the ant photo of the Vision example in Anthropic's "Using the Messages API" guide
+ANT_PHOTO = "https://upload.wikimedia.org/wikipedia/commons/a/a7/Camponotus_flavomarginatus_ant.jpg"
+VISION = Case(  # authored from that documented example (no recording with an image exists)
+    "authored__vision_image_url.yaml",
+    {"model": "claude-sonnet-4-5", "max_tokens": 1024, "messages": [{"role": "user", "content": [
+        {"type": "image", "url": ANT_PHOTO}, {"type": "text", "text": "What is in the above image?"}]}]},
+    expect_text="ant", expect_finish="stop",
+)
 
 # -- more recordings (differential and request-spec tests) ---------------------------------
 

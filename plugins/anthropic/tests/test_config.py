@@ -124,7 +124,7 @@ def test_spec_is_discovered_with_its_capabilities() -> None:
     assert spec.env_keys == ("ANTHROPIC_API_KEY",) and spec.base_url == "https://api.anthropic.com"
     assert spec.base_url_env == "ANTHROPIC_BASE_URL" and spec.model_prefixes == ("claude-",)
     caps = spec.capabilities
-    assert (caps.streaming, caps.tools, caps.reasoning, caps.vision, caps.count_tokens) == (True, True, True, False,
+    assert (caps.streaming, caps.tools, caps.reasoning, caps.vision, caps.count_tokens) == (True, True, True, True,
                                                                                             "api")
     assert set(caps.structured_output) == {"json_schema", "tool"}
     assert SPEC.name == "anthropic"

@@ -29,6 +29,7 @@ class TestAnthropicConformance(ProviderConformance):
     reasoning_case = A.REASONING
     reasoning_stream_case: ClassVar[Case] = A.REASONING_STREAM
     count_tokens_case = A.COUNT_TOKENS
+    vision_case = A.VISION  # authored from the documented Vision example (see cassettes/SOURCES.md)
     # The only chat/stream pair recorded from the same prompt ("How do I cross the street?").
     agreement_pairs = (("reasoning_case", "reasoning_stream_case"),)
     error_cases = A.ERRORS
