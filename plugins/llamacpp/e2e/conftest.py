@@ -53,7 +53,7 @@ def pytest_terminal_summary(terminalreporter: object, exitstatus: int, config: o
                          f"ready in {live._server.startup_seconds:.2f}s")
     except ImportError:
         pass
-    for mod in ("test_inprocess", "test_gpt4all"):
+    for mod in ("test_inprocess", "test_gpt4all_live"):
         timings = getattr(sys.modules.get(mod), "TIMINGS", None)
         if timings:
             lines.append(f"{mod}: {json.dumps(timings)}")

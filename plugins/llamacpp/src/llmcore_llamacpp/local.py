@@ -78,6 +78,17 @@ _loaded: dict[tuple[Any, ...], LoadedModel] = {}
 _load_lock = threading.Lock()
 
 
+def _close_all() -> None:
+    """Free the loaded models while the interpreter is still whole (llama-cpp-python's own
+    ``__del__`` at shutdown finds its C bindings already gone and prints a traceback)."""
+    for m in list(_loaded.values()):
+        try:
+            m.llm.close()
+        except Exception:  # pragma: no cover - best effort at exit
+            pass
+    _loaded.clear()
+
+
 def _import_llama() -> Any:
     try:
         import llama_cpp
@@ -104,6 +115,10 @@ def load_model(path: Path, **load: Any) -> LoadedModel:
         except (ValueError, RuntimeError, OSError) as e:
             raise ConfigurationError(f"llama.cpp cannot load {str(path)!r}: {e}", provider=LOCAL_SPEC.name) from None
         model = LoadedModel(llm, path, threading.Lock(), _formatter(llama_cpp, llm))
+        if not _loaded:
+            import atexit
+
+            atexit.register(_close_all)
         _loaded[key] = model
         return model
 
