@@ -228,6 +228,23 @@ REASONING = Case(
 )
 COUNT_TOKENS = Case(RUBY_COUNT, {"model": "gemini-3.5-flash", "messages": ["What is the capital of France?"]})
 
+
+def _pig_png() -> str:
+    """The base64 PNG in the authored vision cassette's request (the image of Ollama's documented
+    images example; Gemini's own example inlines a local file)."""
+    body = json.loads(cf.deserialize((CASSETTES / "authored__vision_inline_data.yaml").read_text(encoding="utf-8"))
+                      ["interactions"][0]["request"]["body"])
+    return body["contents"][0]["parts"][0]["inline_data"]["data"]  # type: ignore[no-any-return]
+
+
+PIG_PNG = _pig_png()
+VISION = Case(  # authored from the "Image understanding" guide's REST example (no recording with an image exists)
+    "authored__vision_inline_data.yaml",
+    {"model": "gemini-2.5-flash", "messages": [{"role": "user", "content": [
+        {"type": "image", "data": PIG_PNG, "media_type": "image/png"}, {"type": "text", "text": "Caption this image."}]}]},
+    expect_text="pig", expect_finish="stop",
+)
+
 _HELLO = {"model": "gemini-2.5-flash", "messages": ["Hello"]}
 ERRORS: dict[str, ErrorCase] = {
     # Gemini answers a bad API key with HTTP 400 INVALID_ARGUMENT + ErrorInfo.reason API_KEY_INVALID.

@@ -24,6 +24,7 @@ class TestGeminiConformance(ProviderConformance):
     structured_case = G.STRUCTURED
     reasoning_case = G.REASONING
     count_tokens_case = G.COUNT_TOKENS
+    vision_case = G.VISION  # authored from Google's documented example (see cassettes/SOURCES.md)
     # No chat and stream recordings of the same prompt exist for Gemini (see SOURCES.md), so the
     # agreement check is skipped; chat and stream share one mapper (chat folds a one-chunk stream).
     agreement_pairs = ()
