@@ -54,6 +54,25 @@ TEMPERATURE_TURN = {"role": "assistant", "content": [
 ]}
 
 
+#: Claude 3 Sonnet (on demand), the model of the "Image" example in the Converse API examples
+CLAUDE_3_SONNET = "anthropic.claude-3-sonnet-20240229-v1:0"
+
+
+def _pig_png() -> str:
+    """The base64 PNG in the authored vision cassette's request (the image of Ollama's documented images
+    example: the Bedrock example reads a local file of the reader's)."""
+    import json
+
+    from llmcore.testing import cassette_format
+
+    data = cassette_format.deserialize((CASSETTES / "authored__vision_image_bytes.yaml").read_text(encoding="utf-8"))
+    body = json.loads(data["interactions"][0]["request"]["body"])
+    return body["messages"][0]["content"][1]["image"]["source"]["bytes"]  # type: ignore[no-any-return]
+
+
+PIG_PNG = _pig_png()
+
+
 def _tool_result(call_id: str, text: str) -> dict[str, Any]:
     return {"role": "tool", "content": [{"type": "tool_result", "tool_call_id": call_id, "content": text}]}
 
@@ -138,6 +157,14 @@ class TestBedrockConformance(ProviderConformance):
          "tools": [{"name": "get_weather", "description": "Get the weather for a location",
                     "parameters": {"type": "object", "properties": {"location": {"type": "string"}}}}],
          "tool_choice": "auto"},
+    )
+    # authored from the Converse API "Image" example (no recording with an image exists): base64 bytes
+    vision_case = Case(
+        "authored__vision_image_bytes.yaml",
+        {"model": CLAUDE_3_SONNET, "messages": [{"role": "user", "content": [
+            {"type": "text", "text": "What's in this image?"},
+            {"type": "image", "data": PIG_PNG, "media_type": "image/png"}]}]},
+        expect_text="pig", expect_finish="stop",
     )
     agreement_pairs = (
         ("france_chat_case", "stream_case"),
