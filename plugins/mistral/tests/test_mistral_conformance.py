@@ -69,6 +69,14 @@ class TestMistralConformance(ProviderConformance):
             {"role": "user", "content": _messages(_THINK, 1)[-1]["content"]}]},
         interaction=1, expect_text="river",
     )
+    # authored from the "Analyze an image" quickstart (no recording with an image exists)
+    vision_case = Case(
+        "authored__vision_image_url.yaml",
+        {"model": "mistral-small-latest", "messages": [{"role": "user", "content": [
+            {"type": "text", "text": "What is in this image? Answer in one sentence."},
+            {"type": "image", "url": "https://docs.mistral.ai/img/eiffel-tower-paris.jpg"}]}]},
+        expect_text="Eiffel Tower", expect_finish="stop",
+    )
     agreement_pairs = (("chat_case", "stream_case"),)
     error_cases = {
         "auth": ErrorCase(
