@@ -24,20 +24,8 @@ from collections.abc import Mapping
 from typing import Any
 
 from llmcore.errors import ProviderResponseError
-from llmcore.types import (
-    ChatRequest,
-    ChatResponse,
-    FilePart,
-    FinishReason,
-    ImagePart,
-    Message,
-    ReasoningPart,
-    TextPart,
-    ToolCallPart,
-    ToolResultPart,
-    Usage,
-)
-from llmcore_openai.chat import Warnings
+from llmcore.pluginkit import CallWarnings, transcript
+from llmcore.types import ChatRequest, ChatResponse, FinishReason, Message, TextPart, Usage
 
 __all__ = ["COMPLETE_PATH", "FINISH_REASONS", "build_complete_body", "parse_completion", "render_prompt"]
 
@@ -50,40 +38,22 @@ FINISH_REASONS: dict[str, FinishReason] = {
     "stop_sequence_reached": "stop",
 }
 
-_LABEL = {"user": "User", "assistant": "Assistant", "tool": "Tool"}
-
-
-def render_prompt(request: ChatRequest, warnings: Warnings) -> str:
+def render_prompt(request: ChatRequest, warnings: CallWarnings) -> str:
     """The text prompt for ``request`` (system prompt first)."""
-    turns: list[tuple[str, str]] = []
-    media = tools = reasoning = False
-    for m in request.messages:
-        if m.role == "system":
-            continue
-        for p in m.content:
-            media = media or isinstance(p, (ImagePart, FilePart))
-            tools = tools or isinstance(p, (ToolCallPart, ToolResultPart))
-            reasoning = reasoning or isinstance(p, ReasoningPart)
-        text = "".join(p.text for p in m.content if isinstance(p, TextPart))
-        if text:
-            turns.append((m.role, text))
-    if media:
+    prompt, left_out = transcript(request)
+    if "media" in left_out:
         warnings.add("vision", "image and file parts are not sent to /complete by this plugin")
-    if tools:
+    if "tools" in left_out:
         warnings.add("tools", "tool calls and tool results in the conversation are not sent to /complete")
-    if reasoning:
+    if "reasoning" in left_out:
         warnings.add("reasoning", "reasoning parts of earlier turns are not sent")
-    if len(turns) == 1 and turns[0][0] == "user":
-        prompt = turns[0][1]
-    else:
-        prompt = "\n".join(f"{_LABEL.get(role, role.title())}: {text}" for role, text in turns)
     system = request.system_text()
     return f"{system}\n\n{prompt}" if system else prompt
 
 
-def build_complete_body(request: ChatRequest, provider: str = "aleph_alpha") -> tuple[dict[str, Any], Warnings]:
+def build_complete_body(request: ChatRequest, provider: str = "aleph_alpha") -> tuple[dict[str, Any], CallWarnings]:
     """The ``/complete`` body for ``request`` and the warnings it produced."""
-    w = Warnings(request.strict, provider)
+    w = CallWarnings(request.strict, provider)
     body: dict[str, Any] = {"model": request.model, "prompt": render_prompt(request, w)}
     if request.max_tokens is not None:
         body["maximum_tokens"] = request.max_tokens
@@ -105,7 +75,7 @@ def build_complete_body(request: ChatRequest, provider: str = "aleph_alpha") -> 
     return body, w
 
 
-def parse_completion(data: Any, *, model: str, provider: str, warnings: Warnings) -> ChatResponse:
+def parse_completion(data: Any, *, model: str, provider: str, warnings: CallWarnings) -> ChatResponse:
     """A ``/complete`` answer → :class:`ChatResponse` (the first completion)."""
     completions = data.get("completions") if isinstance(data, Mapping) else None
     if not isinstance(completions, list) or not completions or not isinstance(completions[0], Mapping):

@@ -14,9 +14,9 @@ from collections.abc import Mapping
 from typing import Any
 
 from llmcore.errors import ProviderResponseError
+from llmcore.pluginkit import CallWarnings
 from llmcore.tokens import request_text
 from llmcore.types import ChatRequest, TokenCount
-from llmcore_openai.chat import Warnings
 
 from .complete import render_prompt
 
@@ -27,7 +27,7 @@ TOKENIZE_PATH = "tokenize"
 
 def build_tokenize_body(request: ChatRequest, *, api: str, provider: str = "aleph_alpha") -> dict[str, Any]:
     """The ``/tokenize`` body for the text ``request`` sends with ``api``."""
-    prompt = render_prompt(request, Warnings(False, provider)) if api == "complete" else request_text(request)
+    prompt = render_prompt(request, CallWarnings(False, provider)) if api == "complete" else request_text(request)
     return {"model": request.model, "prompt": prompt, "tokens": False, "token_ids": True}
 
 

@@ -48,7 +48,8 @@ import copy
 from collections.abc import Mapping
 from typing import Any
 
-from llmcore.errors import InvalidRequestError, UnsupportedFeatureError
+from llmcore.errors import InvalidRequestError
+from llmcore.pluginkit import CallWarnings
 from llmcore.types import (
     CallWarning,
     ChatRequest,
@@ -89,21 +90,6 @@ _IMAGE_MAGIC = (
 )
 
 
-class _Warnings:
-    """Collects warnings, or raises in strict mode."""
-
-    __slots__ = ("items", "strict")
-
-    def __init__(self, strict: bool) -> None:
-        self.strict = strict
-        self.items: list[CallWarning] = []
-
-    def add(self, feature: str, detail: str) -> None:
-        if self.strict:
-            raise UnsupportedFeatureError(f"{feature}: {detail}", provider="anthropic")
-        self.items.append(CallWarning(feature=feature, detail=detail))
-
-
 # -- content ---------------------------------------------------------------------
 
 
@@ -128,7 +114,7 @@ def _base64_image(data: str, media_type: str | None) -> dict[str, Any]:
     return {"type": "image", "source": {"type": "base64", "media_type": media_type, "data": data}}
 
 
-def _document_block(p: FilePart, warn: _Warnings) -> dict[str, Any] | None:
+def _document_block(p: FilePart, warn: CallWarnings) -> dict[str, Any] | None:
     if p.media_type == "application/pdf":
         if p.url is not None:
             source: dict[str, Any] = {"type": "url", "url": p.url}
@@ -172,7 +158,7 @@ def _tool_result_block(p: ToolResultPart) -> dict[str, Any]:
     return block
 
 
-def _reasoning_block(p: ReasoningPart, provider: str, warn: _Warnings) -> dict[str, Any] | None:
+def _reasoning_block(p: ReasoningPart, provider: str, warn: CallWarnings) -> dict[str, Any] | None:
     if p.provider is not None and p.provider != provider:
         return None  # another provider's reasoning: Anthropic cannot verify it
     if p.redacted:
@@ -187,7 +173,7 @@ def _reasoning_block(p: ReasoningPart, provider: str, warn: _Warnings) -> dict[s
     return None
 
 
-def convert_messages(request: ChatRequest, provider: str, warn: _Warnings) -> list[dict[str, Any]]:
+def convert_messages(request: ChatRequest, provider: str, warn: CallWarnings) -> list[dict[str, Any]]:
     """The ``messages`` array: alternating turns, system messages left out."""
     out: list[dict[str, Any]] = []
     for m in request.messages:
@@ -311,7 +297,7 @@ def _merge(base: dict[str, Any], extra: Mapping[str, Any]) -> dict[str, Any]:
 # -- bodies --------------------------------------------------------------------------
 
 
-def _common(request: ChatRequest, provider: str, warn: _Warnings) -> dict[str, Any]:
+def _common(request: ChatRequest, provider: str, warn: CallWarnings) -> dict[str, Any]:
     body: dict[str, Any] = {"model": request.model, "messages": convert_messages(request, provider, warn)}
     system = request.system_text()
     if system:
@@ -350,7 +336,7 @@ def build_messages_body(
     Raises :class:`~llmcore.errors.InvalidRequestError` for input Anthropic
     would reject for sure, and :class:`~llmcore.errors.UnsupportedFeatureError`
     in strict mode for anything that would otherwise be a warning."""
-    warn = _Warnings(request.strict)
+    warn = CallWarnings(request.strict, "anthropic")
     body = _common(request, provider, warn)
     if request.temperature is not None:
         t = request.temperature
@@ -390,7 +376,7 @@ def build_count_tokens_body(request: ChatRequest, *, provider: str = "anthropic"
     """The ``/v1/messages/count_tokens`` body: the same mapping as
     :func:`build_messages_body` restricted to the fields that endpoint takes
     (sampling settings, ``max_tokens`` and ``stream`` do not change the count)."""
-    warn = _Warnings(False)
+    warn = CallWarnings(False, "anthropic")
     body = _common(request, provider, warn)
     _merge(body, {k: v for k, v in request.options_for(provider).items() if k in COUNT_TOKENS_FIELDS})
     return {k: v for k, v in body.items() if k in COUNT_TOKENS_FIELDS}

@@ -41,6 +41,7 @@ from typing import Any
 from urllib.parse import quote
 
 from llmcore.errors import InvalidRequestError, UnsupportedFeatureError
+from llmcore.pluginkit import CallWarnings
 from llmcore.types import (
     CallWarning,
     ChatRequest,
@@ -90,17 +91,6 @@ def model_path(model: str, operation: str) -> str:
     return f"/model/{quote(model, safe='')}/{operation}"
 
 
-class _Warn:
-    def __init__(self, request: ChatRequest) -> None:
-        self.request = request
-        self.warnings: list[CallWarning] = []
-
-    def __call__(self, feature: str, detail: str) -> None:
-        if self.request.strict:
-            raise UnsupportedFeatureError(f"{feature}: {detail}", provider="bedrock")
-        self.warnings.append(CallWarning(feature=feature, detail=detail))
-
-
 def _image(p: ImagePart) -> dict[str, Any]:
     if p.data is None:
         raise UnsupportedFeatureError(
@@ -143,13 +133,13 @@ def _tool_result(p: ToolResultPart) -> dict[str, Any]:
     return {"toolResult": block}
 
 
-def _reasoning(p: ReasoningPart, warn: _Warn) -> dict[str, Any] | None:
+def _reasoning(p: ReasoningPart, warn: CallWarnings) -> dict[str, Any] | None:
     if p.provider not in (None, "bedrock"):
-        warn("reasoning", f"reasoning produced by {p.provider} cannot be sent to Bedrock and was left out")
+        warn.add("reasoning", f"reasoning produced by {p.provider} cannot be sent to Bedrock and was left out")
         return None
     if p.redacted or (p.data is not None and not p.text):
         if not isinstance(p.data, str):
-            warn("reasoning", "redacted reasoning without its data cannot be sent back and was left out")
+            warn.add("reasoning", "redacted reasoning without its data cannot be sent back and was left out")
             return None
         return {"reasoningContent": {"redactedContent": p.data}}
     text: dict[str, Any] = {"text": p.text}
@@ -158,7 +148,7 @@ def _reasoning(p: ReasoningPart, warn: _Warn) -> dict[str, Any] | None:
     return {"reasoningContent": {"reasoningText": text}}
 
 
-def _messages(request: ChatRequest, warn: _Warn) -> tuple[list[dict[str, Any]], bool]:
+def _messages(request: ChatRequest, warn: CallWarnings) -> tuple[list[dict[str, Any]], bool]:
     out: list[dict[str, Any]] = []
     has_tool_blocks = False
     docs = 0
@@ -197,7 +187,7 @@ def _messages(request: ChatRequest, warn: _Warn) -> tuple[list[dict[str, Any]], 
     return out, has_tool_blocks
 
 
-def _tool_config(request: ChatRequest, has_tool_blocks: bool, warn: _Warn) -> dict[str, Any] | None:
+def _tool_config(request: ChatRequest, has_tool_blocks: bool, warn: CallWarnings) -> dict[str, Any] | None:
     if not request.tools:
         if request.tool_choice is not None and request.tool_choice.mode in ("required", "tool"):
             raise InvalidRequestError("tool_choice needs tools", provider="bedrock")
@@ -206,7 +196,7 @@ def _tool_config(request: ChatRequest, has_tool_blocks: bool, warn: _Warn) -> di
     if choice is not None and choice.mode == "none":
         if not has_tool_blocks:
             return None  # no tools offered, so none can be called: 'none' honoured exactly
-        warn("tool_choice", "Bedrock has no 'none' tool choice; the conversation has tool blocks, so tools were "
+        warn.add("tool_choice", "Bedrock has no 'none' tool choice; the conversation has tool blocks, so tools were "
              "sent and the model may still call one")
         choice = None
     tools = []
@@ -253,7 +243,7 @@ def build_converse_body(request: ChatRequest) -> tuple[dict[str, Any], list[Call
     """The Converse / ConverseStream request body (the same for both) and the
     warnings for what could not be honoured. Raises before any network call
     on input Bedrock cannot represent."""
-    warn = _Warn(request)
+    warn = CallWarnings(request.strict, "bedrock")
     messages, has_tool_blocks = _messages(request, warn)
     if not messages:
         raise InvalidRequestError("bedrock needs at least one user or assistant message", provider="bedrock")
@@ -286,14 +276,14 @@ def build_converse_body(request: ChatRequest) -> tuple[dict[str, Any], list[Call
             }
         }
     elif rf is not None and rf.type == "json_object":
-        warn("response_format", "Bedrock has no schema-less JSON mode; give a json_schema")
+        warn.add("response_format", "Bedrock has no schema-less JSON mode; give a json_schema")
     if request.seed is not None:
-        warn("seed", "Bedrock Converse has no seed parameter")
+        warn.add("seed", "Bedrock Converse has no seed parameter")
     if request.reasoning_effort is not None:
-        warn("reasoning_effort", "Bedrock has no portable reasoning switch; pass the model's own setting in "
+        warn.add("reasoning_effort", "Bedrock has no portable reasoning switch; pass the model's own setting in "
              "provider_options={'bedrock': {'additionalModelRequestFields': {...}}}")
     body.update(_provider_options(request))
-    return body, warn.warnings
+    return body, warn.items
 
 
 def build_count_tokens_body(request: ChatRequest) -> dict[str, Any]:

@@ -19,7 +19,7 @@ from __future__ import annotations
 import json
 from typing import Any
 
-from llmcore.errors import UnsupportedFeatureError
+from llmcore.pluginkit import CallWarnings
 from llmcore.types import (
     CallWarning,
     ChatRequest,
@@ -31,28 +31,14 @@ from llmcore.types import (
     ToolResultPart,
 )
 
-__all__ = ["Warnings", "build_body"]
-
-
-class Warnings(list):  # type: ignore[type-arg]
-    """Collected :class:`CallWarning` s; raises instead when the request is strict."""
-
-    def __init__(self, request: ChatRequest, provider: str) -> None:
-        super().__init__()
-        self._strict = request.strict
-        self._provider = provider
-
-    def add(self, feature: str, detail: str) -> None:
-        if self._strict:
-            raise UnsupportedFeatureError(f"{feature}: {detail}", provider=self._provider)
-        self.append(CallWarning(feature=feature, detail=detail))
+__all__ = ["build_body"]
 
 
 def _text(parts: list[Any]) -> str:
     return "".join(p.text for p in parts if isinstance(p, TextPart))
 
 
-def _messages(request: ChatRequest, warnings: Warnings) -> list[dict[str, Any]]:
+def _messages(request: ChatRequest, warnings: CallWarnings) -> list[dict[str, Any]]:
     out: list[dict[str, Any]] = []
     system = request.system_text()
     if system:
@@ -108,9 +94,11 @@ def _messages(request: ChatRequest, warnings: Warnings) -> list[dict[str, Any]]:
     return out
 
 
-def build_body(request: ChatRequest, *, stream: bool, provider: str = "cloudflare") -> tuple[dict[str, Any], Warnings]:
+def build_body(
+    request: ChatRequest, *, stream: bool, provider: str = "cloudflare"
+) -> tuple[dict[str, Any], list[CallWarning]]:
     """The ``ai/run`` input for ``request`` and the warnings it produced."""
-    warnings = Warnings(request, provider)
+    warnings = CallWarnings(request.strict, provider)
     body: dict[str, Any] = {"messages": _messages(request, warnings)}
     if request.max_tokens is not None:
         body["max_tokens"] = request.max_tokens
@@ -136,4 +124,4 @@ def build_body(request: ChatRequest, *, stream: bool, provider: str = "cloudflar
     if stream:
         body["stream"] = True
     body.update(request.options_for(provider))
-    return body, warnings
+    return body, warnings.items

@@ -33,7 +33,8 @@ import base64
 import json
 from typing import Any
 
-from llmcore.errors import InvalidRequestError, UnsupportedFeatureError
+from llmcore.errors import InvalidRequestError
+from llmcore.pluginkit import CallWarnings
 from llmcore.tokens import request_text
 from llmcore.types import (
     CallWarning,
@@ -58,19 +59,6 @@ RESERVED_KEYS = frozenset({"model", "messages", "stream"})
 _TEXT_FILE_TYPES = ("application/json", "application/xml", "application/x-yaml")
 
 
-class _Warnings:
-    """Collects warnings; raises instead when the request is strict."""
-
-    def __init__(self, strict: bool) -> None:
-        self.strict = strict
-        self.items: list[CallWarning] = []
-
-    def add(self, feature: str, detail: str) -> None:
-        if self.strict:
-            raise UnsupportedFeatureError(f"{feature}: {detail}", provider=PROVIDER)
-        self.items.append(CallWarning(feature=feature, detail=detail))
-
-
 # -- messages ------------------------------------------------------------------------
 
 
@@ -80,7 +68,7 @@ def _image_url(p: ImagePart) -> str:
     return f"data:{p.media_type or 'image/png'};base64,{p.data}"
 
 
-def _file_document(p: FilePart, w: _Warnings) -> dict[str, Any] | None:
+def _file_document(p: FilePart, w: CallWarnings) -> dict[str, Any] | None:
     media = (p.media_type or "").lower()
     if p.data is None or not (media.startswith("text/") or media in _TEXT_FILE_TYPES):
         w.add("file", f"cohere accepts only inline text files as documents; {p.media_type} "
@@ -96,7 +84,7 @@ def _file_document(p: FilePart, w: _Warnings) -> dict[str, Any] | None:
     return {"data": data}
 
 
-def _tool_result_document(p: ToolResultPart, w: _Warnings) -> dict[str, Any]:
+def _tool_result_document(p: ToolResultPart, w: CallWarnings) -> dict[str, Any]:
     if not isinstance(p.content, str) and any(isinstance(c, ImagePart) for c in p.content):
         w.add("tool_result.image", "cohere tool results carry text only; the image was not sent")
     text = p.text()
@@ -115,11 +103,11 @@ def _tool_result_document(p: ToolResultPart, w: _Warnings) -> dict[str, Any]:
     return {"type": "document", "document": {"data": data}}
 
 
-def _tool_message(p: ToolResultPart, w: _Warnings) -> dict[str, Any]:
+def _tool_message(p: ToolResultPart, w: CallWarnings) -> dict[str, Any]:
     return {"role": "tool", "tool_call_id": p.tool_call_id, "content": [_tool_result_document(p, w)]}
 
 
-def _user_messages(m: Message, w: _Warnings, documents: list[dict[str, Any]]) -> list[dict[str, Any]]:
+def _user_messages(m: Message, w: CallWarnings, documents: list[dict[str, Any]]) -> list[dict[str, Any]]:
     out: list[dict[str, Any]] = []
     parts: list[dict[str, Any]] = []
     has_image = False
@@ -143,7 +131,7 @@ def _user_messages(m: Message, w: _Warnings, documents: list[dict[str, Any]]) ->
     return out
 
 
-def _assistant_message(m: Message, w: _Warnings) -> dict[str, Any] | None:
+def _assistant_message(m: Message, w: CallWarnings) -> dict[str, Any] | None:
     texts: list[str] = []
     content: list[dict[str, Any]] = []
     calls: list[dict[str, Any]] = []
@@ -177,7 +165,7 @@ def _assistant_message(m: Message, w: _Warnings) -> dict[str, Any] | None:
     return msg
 
 
-def build_messages(request: ChatRequest, w: _Warnings) -> tuple[list[dict[str, Any]], list[dict[str, Any]]]:
+def build_messages(request: ChatRequest, w: CallWarnings) -> tuple[list[dict[str, Any]], list[dict[str, Any]]]:
     """Cohere ``messages`` and ``documents`` (from text files) for ``request``."""
     messages: list[dict[str, Any]] = []
     documents: list[dict[str, Any]] = []
@@ -205,7 +193,7 @@ def build_messages(request: ChatRequest, w: _Warnings) -> tuple[list[dict[str, A
 # -- the body -------------------------------------------------------------------------
 
 
-def _tools(request: ChatRequest, body: dict[str, Any], w: _Warnings) -> None:
+def _tools(request: ChatRequest, body: dict[str, Any], w: CallWarnings) -> None:
     tools = list(request.tools or ())
     choice = request.tool_choice
     if choice is not None and choice.mode == "tool":
@@ -234,7 +222,7 @@ def _tools(request: ChatRequest, body: dict[str, Any], w: _Warnings) -> None:
 
 
 def _clamp(
-    name: str, value: float, low: float, high: float, w: _Warnings
+    name: str, value: float, low: float, high: float, w: CallWarnings
 ) -> float:
     if value < low or value > high:
         clamped = min(max(value, low), high)
@@ -250,7 +238,7 @@ def build_chat_body(request: ChatRequest, *, stream: bool) -> tuple[dict[str, An
     Cohere cannot accept, and :class:`UnsupportedFeatureError` for unsupported
     parameters when ``request.strict``.
     """
-    w = _Warnings(request.strict)
+    w = CallWarnings(request.strict, PROVIDER)
     messages, documents = build_messages(request, w)
     if not any(m["role"] != "system" for m in messages):
         raise InvalidRequestError("cohere needs at least one non-system message", provider=PROVIDER)

@@ -47,7 +47,8 @@ from collections.abc import Mapping
 from dataclasses import dataclass
 from typing import Any
 
-from llmcore.errors import InvalidRequestError, UnsupportedFeatureError
+from llmcore.errors import InvalidRequestError
+from llmcore.pluginkit import CallWarnings
 from llmcore.types import (
     CallWarning,
     ChatRequest,
@@ -112,20 +113,8 @@ class CodecSettings:
     safety_settings: tuple[Mapping[str, Any], ...] | None = None
 
 
-class Warnings:
-    """Collects :class:`CallWarning` s, or raises in strict mode."""
-
-    __slots__ = ("items", "provider", "strict")
-
-    def __init__(self, strict: bool, provider: str) -> None:
-        self.strict = strict
-        self.provider = provider
-        self.items: list[CallWarning] = []
-
-    def add(self, feature: str, detail: str) -> None:
-        if self.strict:
-            raise UnsupportedFeatureError(f"{feature}: {detail}", provider=self.provider)
-        self.items.append(CallWarning(feature=feature, detail=detail))
+#: collects :class:`CallWarning` s, or raises in strict mode (the core collector, under its old name here)
+Warnings = CallWarnings
 
 
 def model_generation(model: str) -> float | None:

@@ -28,7 +28,8 @@ from __future__ import annotations
 
 from typing import Any
 
-from llmcore.errors import InvalidRequestError, UnsupportedFeatureError
+from llmcore.errors import InvalidRequestError
+from llmcore.pluginkit import CallWarnings
 from llmcore.types import (
     CallWarning,
     ChatRequest,
@@ -48,18 +49,7 @@ PROVIDER = "ollama"
 RESERVED_KEYS = frozenset({"model", "messages", "stream"})
 
 
-class _Warnings:
-    def __init__(self, strict: bool) -> None:
-        self.strict = strict
-        self.items: list[CallWarning] = []
-
-    def add(self, feature: str, detail: str) -> None:
-        if self.strict:
-            raise UnsupportedFeatureError(f"{feature}: {detail}", provider=PROVIDER)
-        self.items.append(CallWarning(feature=feature, detail=detail))
-
-
-def _user(m: Message, w: _Warnings, names: dict[str, str]) -> list[dict[str, Any]]:
+def _user(m: Message, w: CallWarnings, names: dict[str, str]) -> list[dict[str, Any]]:
     out: list[dict[str, Any]] = []
     texts: list[str] = []
     images: list[str] = []
@@ -83,7 +73,7 @@ def _user(m: Message, w: _Warnings, names: dict[str, str]) -> list[dict[str, Any
     return out
 
 
-def _tool_message(p: ToolResultPart, w: _Warnings, names: dict[str, str]) -> dict[str, Any]:
+def _tool_message(p: ToolResultPart, w: CallWarnings, names: dict[str, str]) -> dict[str, Any]:
     if not isinstance(p.content, str) and any(isinstance(c, ImagePart) for c in p.content):
         w.add("tool_result.image", "ollama tool results carry text only; the image was not sent")
     msg: dict[str, Any] = {"role": "tool", "content": p.text()}
@@ -94,7 +84,7 @@ def _tool_message(p: ToolResultPart, w: _Warnings, names: dict[str, str]) -> dic
     return msg
 
 
-def _assistant(m: Message, w: _Warnings, names: dict[str, str]) -> dict[str, Any] | None:
+def _assistant(m: Message, w: CallWarnings, names: dict[str, str]) -> dict[str, Any] | None:
     texts: list[str] = []
     thinking: list[str] = []
     calls: list[dict[str, Any]] = []
@@ -119,7 +109,7 @@ def _assistant(m: Message, w: _Warnings, names: dict[str, str]) -> dict[str, Any
     return msg
 
 
-def build_messages(request: ChatRequest, w: _Warnings) -> list[dict[str, Any]]:
+def build_messages(request: ChatRequest, w: CallWarnings) -> list[dict[str, Any]]:
     """Ollama ``messages`` for ``request``."""
     out: list[dict[str, Any]] = []
     names: dict[str, str] = {}  # tool call id -> function name (for tool_name)
@@ -158,7 +148,7 @@ def build_chat_body(
     Raises :class:`InvalidRequestError` for input Ollama cannot accept and
     :class:`UnsupportedFeatureError` for unsupported parameters when ``request.strict``.
     """
-    w = _Warnings(request.strict)
+    w = CallWarnings(request.strict, PROVIDER)
     body: dict[str, Any] = {"model": request.model, "messages": build_messages(request, w), "stream": stream}
     options: dict[str, Any] = dict(default_options or {})
     if request.temperature is not None:

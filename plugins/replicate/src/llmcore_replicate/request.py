@@ -21,68 +21,27 @@ from __future__ import annotations
 
 from typing import Any
 
-from llmcore.errors import UnsupportedFeatureError
-from llmcore.types import (
-    CallWarning,
-    ChatRequest,
-    FilePart,
-    ImagePart,
-    ReasoningPart,
-    TextPart,
-    ToolCallPart,
-    ToolResultPart,
-)
+from llmcore.pluginkit import CallWarnings, transcript
+from llmcore.types import CallWarning, ChatRequest
 
 from .models import InputNames, Target
 
-__all__ = ["Warnings", "build_body", "build_input", "render_prompt"]
-
-_ROLE_LABEL = {"user": "User", "assistant": "Assistant", "tool": "Tool"}
+__all__ = ["build_body", "build_input", "render_prompt"]
 
 
-class Warnings(list):  # type: ignore[type-arg]
-    """Collected :class:`CallWarning` s; raises instead when the request is strict."""
-
-    def __init__(self, request: ChatRequest, provider: str) -> None:
-        super().__init__()
-        self._strict = request.strict
-        self._provider = provider
-
-    def add(self, feature: str, detail: str) -> None:
-        if self._strict:
-            raise UnsupportedFeatureError(f"{feature}: {detail}", provider=self._provider)
-        self.append(CallWarning(feature=feature, detail=detail))
-
-
-def render_prompt(request: ChatRequest, warnings: Warnings) -> str:
+def render_prompt(request: ChatRequest, warnings: CallWarnings) -> str:
     """The ``prompt`` input: the user turn, or a transcript of the conversation."""
-    turns: list[tuple[str, str]] = []
-    media = tools = reasoning = False
-    for m in request.messages:
-        if m.role == "system":
-            continue
-        for p in m.content:
-            if isinstance(p, (ImagePart, FilePart)):
-                media = True
-            elif isinstance(p, (ToolCallPart, ToolResultPart)):
-                tools = True
-            elif isinstance(p, ReasoningPart):
-                reasoning = True
-        text = "".join(p.text for p in m.content if isinstance(p, TextPart))
-        if text:
-            turns.append((m.role, text))
-    if media:
+    prompt, left_out = transcript(request)
+    if "media" in left_out:
         warnings.add("vision", "image and file parts are not sent (pass model-specific inputs in provider_options)")
-    if tools:
+    if "tools" in left_out:
         warnings.add("tools", "tool calls and tool results in the conversation are not sent: Replicate has no tools")
-    if reasoning:
+    if "reasoning" in left_out:
         warnings.add("reasoning", "reasoning parts of earlier turns are not sent")
-    if len(turns) == 1 and turns[0][0] == "user":
-        return turns[0][1]
-    return "\n".join(f"{_ROLE_LABEL.get(role, role.title())}: {text}" for role, text in turns)
+    return prompt
 
 
-def build_input(request: ChatRequest, names: InputNames, warnings: Warnings, provider: str) -> dict[str, Any]:
+def build_input(request: ChatRequest, names: InputNames, warnings: CallWarnings, provider: str) -> dict[str, Any]:
     """The model ``input`` for ``request``."""
     inp: dict[str, Any] = {names.prompt: render_prompt(request, warnings)}
     system = request.system_text()
@@ -127,13 +86,13 @@ def build_input(request: ChatRequest, names: InputNames, warnings: Warnings, pro
 
 def build_body(
     request: ChatRequest, target: Target, names: InputNames, *, stream: bool, provider: str = "replicate"
-) -> tuple[dict[str, Any], Warnings]:
+) -> tuple[dict[str, Any], list[CallWarning]]:
     """The create-prediction body and the warnings it produced."""
-    warnings = Warnings(request, provider)
+    warnings = CallWarnings(request.strict, provider)
     body: dict[str, Any] = {}
     if target.version is not None:
         body["version"] = target.version
     body["input"] = build_input(request, names, warnings, provider)
     if stream:
         body["stream"] = True  # deprecated but accepted; older versions need it for urls.stream
-    return body, warnings
+    return body, warnings.items

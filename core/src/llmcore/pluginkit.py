@@ -1,0 +1,89 @@
+"""Small helpers that provider plugins share (the same logic, once).
+
+* :func:`check_options` rejects ``ProviderConfig.options`` a provider does not know,
+  naming the ones it knows.
+* :class:`CallWarnings` collects the :class:`~llmcore.types.CallWarning` s of one
+  request while it is mapped, or raises
+  :class:`~llmcore.errors.UnsupportedFeatureError` instead when the request is
+  ``strict`` (the contract every plugin follows for parameters it cannot honour).
+* :func:`transcript` renders a conversation as one text prompt, for completion-style
+  endpoints that take no message list.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping, Sequence
+from typing import TYPE_CHECKING, Any
+
+from .errors import ConfigurationError, UnsupportedFeatureError
+from .types import CallWarning, FilePart, ImagePart, ReasoningPart, TextPart, ToolCallPart, ToolResultPart
+
+if TYPE_CHECKING:
+    from .types import ChatRequest
+
+__all__ = ["CallWarnings", "TRANSCRIPT_LABELS", "check_options", "transcript"]
+
+
+def check_options(options: Mapping[str, Any], known: Sequence[str], provider: str, hint: str = "") -> dict[str, Any]:
+    """``options`` as a new dict, when every key is one of ``known``; else a
+    :class:`ConfigurationError` (for ``provider``) naming the unknown keys (sorted) and
+    the known ones, followed by ``hint`` when given."""
+    unknown = sorted(set(options) - set(known))
+    if unknown:
+        raise ConfigurationError(
+            f"unknown option(s) for {provider}: {', '.join(unknown)}; known: {', '.join(known)}"
+            + (f" {hint}" if hint else ""),
+            provider=provider,
+        )
+    return dict(options)
+
+
+class CallWarnings:
+    """The warnings of one request: :meth:`add` appends a :class:`CallWarning` to
+    ``items``, or raises :class:`UnsupportedFeatureError` (``"<feature>: <detail>"``,
+    for ``provider``) when ``strict``."""
+
+    __slots__ = ("items", "provider", "strict")
+
+    def __init__(self, strict: bool = False, provider: str | None = None) -> None:
+        self.items: list[CallWarning] = []
+        self.strict = strict
+        self.provider = provider
+
+    def add(self, feature: str, detail: str) -> None:
+        if self.strict:
+            raise UnsupportedFeatureError(f"{feature}: {detail}", provider=self.provider)
+        self.items.append(CallWarning(feature=feature, detail=detail))
+
+
+#: role → the label of its lines in a :func:`transcript` (other roles: the role, title-cased)
+TRANSCRIPT_LABELS = {"user": "User", "assistant": "Assistant", "tool": "Tool"}
+
+
+def transcript(request: ChatRequest) -> tuple[str, set[str]]:
+    """The text of the request's non-system turns as one prompt, and what it left out.
+
+    A single user turn is its text as is; a conversation is one ``<Label>: <text>``
+    line per turn with text (see :data:`TRANSCRIPT_LABELS`). The system prompt is not
+    included (endpoints differ in where it goes). The second value names the kinds of
+    parts that were not rendered: ``"media"`` (image and file parts), ``"tools"`` (tool
+    calls and results) and ``"reasoning"``; the caller warns about them in its own words.
+    """
+    turns: list[tuple[str, str]] = []
+    left_out: set[str] = set()
+    for m in request.messages:
+        if m.role == "system":
+            continue
+        for p in m.content:
+            if isinstance(p, (ImagePart, FilePart)):
+                left_out.add("media")
+            elif isinstance(p, (ToolCallPart, ToolResultPart)):
+                left_out.add("tools")
+            elif isinstance(p, ReasoningPart):
+                left_out.add("reasoning")
+        text = "".join(p.text for p in m.content if isinstance(p, TextPart))
+        if text:
+            turns.append((m.role, text))
+    if len(turns) == 1 and turns[0][0] == "user":
+        return turns[0][1], left_out
+    return "\n".join(f"{TRANSCRIPT_LABELS.get(role, role.title())}: {text}" for role, text in turns), left_out
