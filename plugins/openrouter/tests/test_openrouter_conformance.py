@@ -16,6 +16,11 @@ _BERLIN = "What's the weather in Berlin? (52.5200, 13.4050)"
 _SCHEMA = "ruby_llm__chat_with_schema_with_openrouter_claude-haiku-4-5_accepts_a_json_schema_and_returns_structured_output.yaml"
 
 
+#: the photo of OpenAI's vision examples, also used by OpenRouter's and vLLM's
+BOARDWALK = ("https://upload.wikimedia.org/wikipedia/commons/thumb/d/dd/Gfp-wisconsin-madison-the-nature-boardwalk.jpg"
+             "/2560px-Gfp-wisconsin-madison-the-nature-boardwalk.jpg")
+
+
 class TestOpenRouterConformance(ProviderConformance):
     provider = "openrouter"
     cassette_dir = Path(__file__).parent / "cassettes"
@@ -69,6 +74,13 @@ class TestOpenRouterConformance(ProviderConformance):
         {"model": "z-ai/glm-4.6", "messages": [
             "What was the impact of Voltaire's writings on modern french culture? Think about your answer."]},
         expect_text="Voltaire",
+    )
+    # authored from the Image Inputs guide (no recording with an image exists)
+    vision_case = Case(
+        "authored__vision_image_url.yaml",
+        {"model": "google/gemini-2.0-flash-001", "messages": [{"role": "user", "content": [
+            {"type": "text", "text": "What's in this image?"}, {"type": "image", "url": BOARDWALK}]}]},
+        expect_text="boardwalk", expect_finish="stop",
     )
     agreement_pairs = (("chat_case", "stream_case"),)
     error_cases = {
