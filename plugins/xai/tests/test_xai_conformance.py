@@ -15,6 +15,10 @@ _BOOL = "magentic__test_openai_chat_model_xai_complete_Return_True.-output_types
 _REASONING = "authored__chat_reasoning.yaml"
 
 
+#: the image of xAI's Image Understanding guide
+WEBB = "https://science.nasa.gov/wp-content/uploads/2023/09/web-first-images-release.png"
+
+
 class TestXAIConformance(ProviderConformance):
     provider = "xai"
     cassette_dir = Path(__file__).parent / "cassettes"
@@ -57,6 +61,13 @@ class TestXAIConformance(ProviderConformance):
                   "response_format": {"type": "json_schema", "name": "response", "strict": True,
                                       "schema": recorded_request(_SCHEMA)["text"]["format"]["schema"]}},
         options=RESPONSES, expect_text="John",
+    )
+    # authored from the Image Understanding guide (no recording with an image exists)
+    vision_case = Case(
+        "authored__vision_image_url.yaml",
+        {"model": "grok-4", "messages": [{"role": "user", "content": [
+            {"type": "image", "url": WEBB}, {"type": "text", "text": "What's in this image?"}]}]},
+        expect_text="Webb", expect_finish="stop",
     )
     agreement_pairs = ()  # no chat/stream pair of one prompt was recorded
     error_cases = {
