@@ -27,6 +27,10 @@ def _tool_stream(interaction: int) -> dict[str, Any]:
             "tools": recorded_tools(_TOOL_STREAM), "tool_choice": "auto"}
 
 
+#: the image of Groq's Images and Vision guide
+LPU_DIE = "https://upload.wikimedia.org/wikipedia/commons/f/f2/LPU-v1-die.jpg"
+
+
 class TestGroqConformance(ProviderConformance):
     provider = "groq"
     cassette_dir = Path(__file__).parent / "cassettes"
@@ -66,6 +70,14 @@ class TestGroqConformance(ProviderConformance):
         expect_text="Mexico City",
     )
     reasoning_case = structured_case  # gpt-oss answers with a `reasoning` field
+    # authored from the Images and Vision guide (no recording with an image exists)
+    vision_case = Case(
+        "authored__vision_image_url.yaml",
+        {"model": "meta-llama/llama-4-scout-17b-16e-instruct", "temperature": 1, "max_tokens": 1024, "top_p": 1,
+         "messages": [{"role": "user", "content": [
+             {"type": "text", "text": "What's in this image?"}, {"type": "image", "url": LPU_DIE}]}]},
+        expect_text="LPU", expect_finish="stop",
+    )
     agreement_pairs = (("chat_case", "stream_case"),)
     error_cases = {
         "auth": ErrorCase("authored__invalid_api_key_401.yaml", {"model": "llama-3.1-8b-instant", "messages": ["ping"]},
