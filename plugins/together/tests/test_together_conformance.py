@@ -22,6 +22,7 @@ class TestTogetherConformance(ProviderConformance):
     structured_case = T.STRUCTURED
     reasoning_case = T.REASONING
     # the real tool call and the authored stream of the same prompt and tool
+    vision_case = T.VISION  # authored from the docs (see cassettes/SOURCES.md)
     agreement_pairs = (("tool_call_case", "tool_call_stream_case"),)
     error_cases = T.ERRORS
 

@@ -92,3 +92,13 @@ def make(client: Any, case: Case) -> TogetherProvider:
 def replay(case: Case) -> CaseResult:
     """Run one case through the real provider and vcrpy; errors are returned, not raised."""
     return asyncio.run(run_case(case, make, CASSETTES, validate))
+
+
+#: the image of Together's Llama 4 quickstart
+YOSEMITE = "https://huggingface.co/datasets/patrickvonplaten/random_img/resolve/main/yosemite.png"
+VISION = Case(  # authored from the Llama 4 quickstart (no recording with an image exists)
+    "authored__vision_image_url.yaml",
+    {"model": "meta-llama/Llama-4-Maverick-17B-128E-Instruct-FP8", "messages": [{"role": "user", "content": [
+        {"type": "text", "text": "What can you see in this image?"}, {"type": "image", "url": YOSEMITE}]}]},
+    expect_text="Yosemite", expect_finish="stop",
+)
