@@ -87,6 +87,15 @@ class TestAzureConformance(ProviderConformance):
     )
     # No chat/stream pair with usage on both sides exists (the openllmetry pair's stream was
     # recorded without stream_options): test_azure_provider compares that pair itself.
+    # authored from the "Use vision-enabled chat models" guide (no recording with an image exists)
+    vision_case = Case(
+        "authored__vision_image_url.yaml",
+        {"model": "gpt-4o", "max_tokens": 100, "system": "You are a helpful assistant.",
+         "messages": [{"role": "user", "content": [
+             {"type": "text", "text": "Describe this picture:"},
+             {"type": "image", "url": "https://example.com/kennedy-profile-in-courage-award.jpg"}]}]},
+        base_url=EXAMPLE + "/openai/v1", expect_text="KENNEDY PROFILE IN COURAGE", expect_finish="stop",
+    )
     agreement_pairs = ()
     error_cases = {
         "auth": ErrorCase(
