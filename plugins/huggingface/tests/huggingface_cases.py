@@ -137,3 +137,13 @@ def make(client: Any, case: Case) -> HuggingFaceProvider:
 def replay(case: Case) -> CaseResult:
     """Run one case through the real provider and vcrpy; errors are returned, not raised."""
     return asyncio.run(run_case(case, make, CASSETTES, validate))
+
+
+#: the image of the Inference Providers "Image-Text to Text" task page
+STATUE_OF_LIBERTY = "https://cdn.britannica.com/61/93061-050-99147DCE/Statue-of-Liberty-Island-New-York-Bay.jpg"
+VISION = Case(  # authored from the Image-Text to Text task page (no recording with an image exists)
+    "authored__vision_image_url.yaml",
+    {"model": "CohereLabs/command-a-vision-07-2025:cohere", "messages": [{"role": "user", "content": [
+        {"type": "text", "text": "Describe this image in one sentence."}, {"type": "image", "url": STATUE_OF_LIBERTY}]}]},
+    expect_text="Statue of Liberty", expect_finish="stop",
+)

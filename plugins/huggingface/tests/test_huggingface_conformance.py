@@ -24,6 +24,7 @@ class TestHuggingFaceConformance(ProviderConformance):
     router_tool_call_case = H.ROUTER_TOOL_CALL  # authored, same prompt as the authored stream
     # The real TGI chat/stream pair (same prompt) differs in usage only because huggingface_hub's stream asked for
     # none: test_tgi_chat_and_stream_agree compares everything else.
+    vision_case = H.VISION  # authored from the docs (see cassettes/SOURCES.md)
     agreement_pairs = (("router_tool_call_case", "tool_call_stream_case"),)
     error_cases = H.ERRORS
 
