@@ -19,6 +19,7 @@ class TestVLLMConformance(ProviderConformance):
     structured_case = V.STRUCTURED
     reasoning_case = V.REASONING
     count_tokens_case = V.COUNT_TOKENS
+    vision_case = V.VISION  # authored from the docs (see cassettes/SOURCES.md)
     agreement_pairs = (("tool_call_case", "tool_call_stream_case"),)
     error_cases = V.ERRORS
     # vLLM's server has no rate limiter, so it never answers 429 (a gateway in

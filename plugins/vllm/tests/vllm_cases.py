@@ -72,3 +72,14 @@ ERRORS = {
     "server_in_stream": ErrorCase("authored__stream_error_in_200.yaml", _HELLO, stream=True,
                                   error=E.ProviderServerError, status_code=500),
 }
+
+
+#: the photo of OpenAI's vision examples, also used by OpenRouter's and vLLM's
+BOARDWALK = ("https://upload.wikimedia.org/wikipedia/commons/thumb/d/dd/Gfp-wisconsin-madison-the-nature-boardwalk.jpg"
+             "/2560px-Gfp-wisconsin-madison-the-nature-boardwalk.jpg")
+VISION = Case(  # authored from the Multimodal Inputs guide (online serving) (no recording with an image exists)
+    "authored__vision_image_url.yaml",
+    {"model": "microsoft/Phi-3.5-vision-instruct", "messages": [{"role": "user", "content": [
+        {"type": "text", "text": "What\u2019s in this image?"}, {"type": "image", "url": BOARDWALK}]}]},
+    expect_text="boardwalk", expect_finish="stop",
+)
