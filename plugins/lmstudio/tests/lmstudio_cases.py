@@ -78,3 +78,24 @@ ERRORS = {
                                 status_code=400),
     "server": ErrorCase("authored__model_crashed_500.yaml", _HELLO, error=E.ProviderServerError, status_code=500),
 }
+
+
+def _pig_png() -> str:
+    """The base64 PNG inside the authored vision cassette's data URL (the image of Ollama's documented
+    images example: LM Studio's docs show no image of their own)."""
+    import json
+
+    from llmcore.testing.cassette_format import deserialize
+
+    data = deserialize((CASSETTES / "authored__vision_image_data_url.yaml").read_text(encoding="utf-8"))
+    url = json.loads(data["interactions"][0]["request"]["body"])["messages"][0]["content"][1]["image_url"]["url"]
+    return url.split(",", 1)[1]  # type: ignore[no-any-return]
+
+
+PIG_PNG = _pig_png()
+VISION = Case(  # authored from LM Studio's OpenAI-compatible docs (no recording with an image exists)
+    "authored__vision_image_data_url.yaml",
+    {"model": "qwen2-vl-2b-instruct", "messages": [{"role": "user", "content": [
+        {"type": "text", "text": "Describe this image."}, {"type": "image", "data": PIG_PNG, "media_type": "image/png"}]}]},
+    expect_text="pig", expect_finish="stop",
+)

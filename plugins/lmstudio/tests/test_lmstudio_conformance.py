@@ -22,6 +22,7 @@ class TestLMStudioConformance(ProviderConformance):
     tool_round_trip_case = L.TOOL_ROUND_TRIP
     structured_case = L.STRUCTURED
     reasoning_case = L.REASONING
+    vision_case = L.VISION  # authored from the docs (see cassettes/SOURCES.md)
     agreement_pairs = (("chat_case", "stream_case"),)
     error_cases = L.ERRORS
     # LM Studio's server has no rate limiter: it never answers 429.
