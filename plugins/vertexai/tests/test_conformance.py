@@ -29,6 +29,7 @@ class TestVertexAIConformance(ProviderConformance):
     structured_case = V.STRUCTURED
     reasoning_case = V.REASONING
     count_tokens_case = V.COUNT_TOKENS
+    vision_case = V.VISION  # authored from the documented sample (see cassettes/SOURCES.md)
     # The streamed tool call is the non-streamed recording re-framed as SSE (authored), so
     # this pair compares the two decoding paths on the same answer.
     agreement_pairs = (("tool_call_case", "tool_call_stream_case"),)

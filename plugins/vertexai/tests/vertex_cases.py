@@ -153,6 +153,15 @@ REASONING = Case(
     stream=True, options=dict(PYD), expect_text="OK",
 )
 COUNT_TOKENS = ruby(COUNT, {"model": "gemini-2.5-flash", "messages": ["What is the capital of France?"]})
+#: the Cloud Storage image of Vertex AI's "Using multimodal prompt" sample
+SCONES = "gs://cloud-samples-data/generative-ai/image/scones.jpg"
+VISION = Case(  # authored from that documented sample (no recording with an image exists)
+    "authored__vision_file_data.yaml",
+    {"model": "gemini-2.5-flash", "messages": [{"role": "user", "content": [
+        {"type": "text", "text": "What is shown in this image?"},
+        {"type": "image", "url": SCONES, "media_type": "image/jpeg"}]}]},
+    options=dict(AUTHORED), expect_text="blueberry scones", expect_finish="stop",
+)
 
 _HELLO = {"model": "gemini-2.5-flash", "messages": ["Hello"]}
 ERRORS: dict[str, ErrorCase] = {
