@@ -19,6 +19,7 @@ from typing import Any, ClassVar
 from llmcore.errors import ConfigurationError, LLMCoreError
 from llmcore.events import StreamEvent
 from llmcore.http.errors import request_id_from
+from llmcore.pluginkit import check_options
 from llmcore.provider import HTTPProvider, ProviderConfig
 from llmcore.spec import ProviderSpec
 from llmcore.types import ChatRequest, ChatResponse, TokenCount
@@ -46,13 +47,7 @@ class AnthropicProvider(AnthropicBatch, HTTPProvider):
 
     def __init__(self, config: ProviderConfig | None = None) -> None:
         config = config or ProviderConfig()
-        options = dict(config.options)
-        unknown = sorted(set(options) - set(self.KNOWN_OPTIONS))
-        if unknown:
-            raise ConfigurationError(
-                f"unknown option(s) for anthropic: {', '.join(unknown)}; known: {', '.join(self.KNOWN_OPTIONS)}",
-                provider=self.spec.name,
-            )
+        options = check_options(config.options, self.KNOWN_OPTIONS, self.spec.name)
         beta = options.get("beta") or ()
         if isinstance(beta, str):
             beta = tuple(b.strip() for b in beta.split(",") if b.strip())

@@ -26,6 +26,7 @@ from typing import TYPE_CHECKING, Any, ClassVar
 from llmcore.errors import ConfigurationError, InvalidRequestError, LLMCoreError, ProviderResponseError
 from llmcore.events import StreamEvent
 from llmcore.http.errors import request_id_from
+from llmcore.pluginkit import check_options
 from llmcore.provider import HTTPProvider, ProviderConfig
 from llmcore.spec import ProviderSpec
 from llmcore.types import ChatRequest, ChatResponse, TokenCount
@@ -63,12 +64,7 @@ class BedrockProvider(HTTPProvider):
 
     def __init__(self, config: ProviderConfig | None = None) -> None:
         config = config or ProviderConfig()
-        unknown = sorted(set(config.options) - set(self.KNOWN_OPTIONS))
-        if unknown:
-            raise ConfigurationError(
-                f"unknown option(s) for bedrock: {', '.join(unknown)}; known: {', '.join(self.KNOWN_OPTIONS)}",
-                provider=self.spec.name,
-            )
+        check_options(config.options, self.KNOWN_OPTIONS, self.spec.name)
         base = config.base_url or os.environ.get("AWS_ENDPOINT_URL_BEDROCK_RUNTIME") or None
         auth, region = resolve_auth(config.api_key, config.options, base)
         if not base:

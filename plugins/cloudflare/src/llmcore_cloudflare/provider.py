@@ -27,6 +27,7 @@ from typing import Any, ClassVar
 
 from llmcore.errors import ConfigurationError, LLMCoreError, ProviderResponseError
 from llmcore.events import StreamEvent
+from llmcore.pluginkit import check_options
 from llmcore.provider import HTTPProvider, ProviderConfig
 from llmcore.spec import ProviderSpec
 from llmcore.types import ChatRequest, ChatResponse
@@ -51,12 +52,7 @@ class CloudflareProvider(HTTPProvider):
 
     def __init__(self, config: ProviderConfig | None = None) -> None:
         config = config or ProviderConfig()
-        unknown = sorted(set(config.options) - set(self.KNOWN_OPTIONS))
-        if unknown:
-            raise ConfigurationError(
-                f"unknown option(s) for cloudflare: {', '.join(unknown)}; known: {', '.join(self.KNOWN_OPTIONS)}",
-                provider=self.spec.name,
-            )
+        check_options(config.options, self.KNOWN_OPTIONS, self.spec.name)
         account = config.options.get("account_id") or os.environ.get(ACCOUNT_ENV)
         if not account or not isinstance(account, str) or not account.strip():
             raise ConfigurationError(

@@ -19,6 +19,7 @@ from typing import Any, ClassVar
 
 from llmcore.errors import ConfigurationError, LLMCoreError, ProviderResponseError
 from llmcore.events import StreamEvent
+from llmcore.pluginkit import check_options
 from llmcore.provider import HTTPProvider, ProviderConfig
 from llmcore.spec import ProviderSpec
 from llmcore.types import ChatRequest, ChatResponse, TokenCount
@@ -48,12 +49,7 @@ class CohereProvider(HTTPProvider):
 
     def __init__(self, config: ProviderConfig | None = None) -> None:
         config = config or ProviderConfig()
-        unknown = sorted(set(config.options) - set(self.KNOWN_OPTIONS))
-        if unknown:
-            raise ConfigurationError(
-                f"unknown option(s) for cohere: {', '.join(unknown)}; known: {', '.join(self.KNOWN_OPTIONS)}",
-                provider=self.spec.name,
-            )
+        check_options(config.options, self.KNOWN_OPTIONS, self.spec.name)
         client_name = config.options.get("client_name")
         if client_name is not None and (not isinstance(client_name, str) or not client_name.strip()):
             raise ConfigurationError("option client_name must be a non-empty string", provider=self.spec.name)

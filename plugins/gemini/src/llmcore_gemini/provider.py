@@ -27,6 +27,7 @@ from typing import Any, ClassVar
 
 from llmcore.errors import ConfigurationError, LLMCoreError, ProviderResponseError
 from llmcore.events import StreamAccumulator, StreamEvent, WarningEvent
+from llmcore.pluginkit import check_options
 from llmcore.provider import HTTPProvider, ProviderConfig
 from llmcore.spec import ProviderSpec
 from llmcore.types import CallWarning, ChatRequest, ChatResponse, TokenCount
@@ -159,12 +160,7 @@ class GeminiProvider(GeminiBatch, GoogleGenAIProvider):
 
     def __init__(self, config: ProviderConfig | None = None) -> None:
         config = config or ProviderConfig()
-        unknown = sorted(set(config.options) - set(self.KNOWN_OPTIONS))
-        if unknown:
-            raise ConfigurationError(
-                f"unknown option(s) for gemini: {', '.join(unknown)}; known: {', '.join(self.KNOWN_OPTIONS)}",
-                provider=self.spec.name,
-            )
+        check_options(config.options, self.KNOWN_OPTIONS, self.spec.name)
         self.codec = parse_codec_options(config.options, self.spec.name)
         super().__init__(config)
 

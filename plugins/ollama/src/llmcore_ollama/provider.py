@@ -22,6 +22,7 @@ from typing import Any, ClassVar
 
 from llmcore.errors import ConfigurationError, LLMCoreError, ProviderResponseError
 from llmcore.events import StreamEvent
+from llmcore.pluginkit import check_options
 from llmcore.provider import HTTPProvider, ProviderConfig
 from llmcore.spec import ProviderSpec
 from llmcore.tokens import estimate_tokens
@@ -49,14 +50,8 @@ class OllamaProvider(HTTPProvider):
 
     def __init__(self, config: ProviderConfig | None = None) -> None:
         config = config or ProviderConfig()
-        opts = dict(config.options)
-        unknown = sorted(set(opts) - set(self.KNOWN_OPTIONS))
-        if unknown:
-            raise ConfigurationError(
-                f"unknown option(s) for ollama: {', '.join(unknown)}; known: {', '.join(self.KNOWN_OPTIONS)} "
-                "(model options such as num_ctx go in options={...})",
-                provider=self.spec.name,
-            )
+        opts = check_options(config.options, self.KNOWN_OPTIONS, self.spec.name,
+                             "(model options such as num_ctx go in options={...})")
         keep_alive = opts.get("keep_alive")
         if keep_alive is not None and (isinstance(keep_alive, bool) or not isinstance(keep_alive, (str, int, float))):
             raise ConfigurationError("option keep_alive must be a duration string or a number", provider=self.spec.name)

@@ -29,6 +29,7 @@ from typing import Any, ClassVar
 
 from llmcore import errors as E
 from llmcore.events import Finish, ResponseMetadata, StreamEvent, TextDelta, UsageEvent, WarningEvent
+from llmcore.pluginkit import check_options
 from llmcore.provider import HTTPProvider, ProviderConfig
 from llmcore.spec import ProviderSpec
 from llmcore.types import CallWarning, ChatRequest, ChatResponse, Usage
@@ -56,13 +57,7 @@ class ReplicateProvider(HTTPProvider):
 
     def __init__(self, config: ProviderConfig | None = None) -> None:
         config = config or ProviderConfig()
-        opts = dict(config.options)
-        unknown = sorted(set(opts) - set(self.KNOWN_OPTIONS))
-        if unknown:
-            raise E.ConfigurationError(
-                f"unknown option(s) for replicate: {', '.join(unknown)}; known: {', '.join(self.KNOWN_OPTIONS)}",
-                provider=self.spec.name,
-            )
+        opts = check_options(config.options, self.KNOWN_OPTIONS, self.spec.name)
         wait = opts.get("wait", True)
         if not isinstance(wait, bool) and not (isinstance(wait, int) and 1 <= wait <= _MAX_WAIT):
             raise E.ConfigurationError("option wait must be True, False or seconds from 1 to 60", provider="replicate")

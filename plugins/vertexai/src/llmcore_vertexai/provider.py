@@ -33,6 +33,7 @@ from typing import Any, ClassVar
 
 from llmcore.errors import ConfigurationError, LLMCoreError
 from llmcore.events import StreamEvent
+from llmcore.pluginkit import check_options
 from llmcore.provider import ProviderConfig
 from llmcore.spec import ProviderSpec
 from llmcore.types import ChatRequest, ChatResponse, TokenCount
@@ -77,13 +78,7 @@ class VertexAIProvider(GoogleGenAIProvider):
     def __init__(self, config: ProviderConfig | None = None) -> None:
         config = config or ProviderConfig()
         name = self.spec.name
-        options = dict(config.options)
-        unknown = sorted(set(options) - set(self.KNOWN_OPTIONS))
-        if unknown:
-            raise ConfigurationError(
-                f"unknown option(s) for vertexai: {', '.join(unknown)}; known: {', '.join(self.KNOWN_OPTIONS)}",
-                provider=name,
-            )
+        options = check_options(config.options, self.KNOWN_OPTIONS, name)
         if config.api_key:
             raise ConfigurationError(
                 "vertexai authenticates with Google Cloud credentials, not an API key: use Application Default "
