@@ -102,6 +102,13 @@ STRUCTURED = Case(AUTH_STRUCTURED, {
     "model": "llama3.1", "messages": [recorded_body(AUTH_STRUCTURED)["messages"][0]["content"]],
     "response_format": {"type": "json_schema", "schema": STRUCTURED_SCHEMA}, "temperature": 0,
 }, base_url=LOCALHOST)
+AUTH_VISION = "authored__vision_images.yaml"
+#: the base64 PNG of the API reference's images example (read from the authored cassette built from it)
+PIG_PNG: str = recorded_body(AUTH_VISION)["messages"][0]["images"][0]
+VISION = Case(AUTH_VISION, {  # authored from the documented "Chat request (with images)" (no recording has one)
+    "model": "llava", "messages": [{"role": "user", "content": [
+        {"type": "text", "text": "what is in this image?"}, {"type": "image", "data": PIG_PNG, "media_type": "image/png"}]}],
+}, base_url=LOCALHOST, expect_text="pig")  # the documented answer has no done_reason: finish "other"
 SAY_HELLO = Case(MAG_STREAM, {"model": "llama3.1", "messages": ["Say hello!"]}, stream=True, base_url=LOCALHOST)
 SAY_HELLO_ASYNC = Case(MAG_ASTREAM, {"model": "llama3.1", "messages": ["Say hello!"]}, stream=True,
                        base_url=LOCALHOST, interaction=1)

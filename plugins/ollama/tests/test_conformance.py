@@ -32,6 +32,7 @@ class TestOllamaConformance(ProviderConformance):
     tool_round_trip_case = C.TOOL_ROUND_TRIP
     structured_case = C.STRUCTURED
     reasoning_case = C.REASONING
+    vision_case = C.VISION  # authored from the API reference's images example (see cassettes/SOURCES.md)
     # the tool-call pair is not the same prompt (no native streamed tool call was recorded)
     agreement_pairs = (("chat_case", "stream_case"),)
     # more stream recordings for the kit's re-chunk check, cut into the pieces these tests always used
