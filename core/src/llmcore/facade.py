@@ -17,6 +17,7 @@ from collections.abc import AsyncIterator, Awaitable, Callable, Iterator, Sequen
 from typing import TYPE_CHECKING, Any
 
 from .errors import ConfigurationError, InvalidRequestError, LLMCoreError, ProviderResponseError
+from .pipeline import Call
 from .reliability.stack import UNSET as _UNSET
 
 if TYPE_CHECKING:
@@ -197,15 +198,11 @@ class Model:
     async def achat(self, messages: Any, **overrides: Any) -> ChatResponse:
         """``cache=True/False`` per call; ``structured_mode=`` per call; the
         rest are request parameters (see :class:`~llmcore.types.ChatRequest`)."""
-        from .pipeline import Call
-
         cache = self._call_cache(overrides.pop("cache", None))
         req, output = self.request(messages, **overrides)
         return await Call(self, req, output, cache, stream=False).chat()
 
     def astream(self, messages: Any, **overrides: Any) -> AsyncStream:
-        from .pipeline import Call
-
         cache = self._call_cache(overrides.pop("cache", None))
         req, output = self.request(messages, **overrides)
         call = Call(self, req, output, cache, stream=True)

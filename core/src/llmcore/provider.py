@@ -17,6 +17,8 @@ from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any, ClassVar, Protocol, runtime_checkable
 
 from .errors import ConfigurationError, LLMCoreError, ProviderResponseError, register_secret
+from .http.client import shared_direct
+from .http.errors import map_transport_error
 from .jsonfast import loads as _fast_loads
 from .spec import ProviderSpec
 
@@ -223,8 +225,6 @@ class HTTPProvider:
         headers are in). Through the shared aiohttp client this goes straight
         to aiohttp (:mod:`llmcore.http.direct`), else through ``self.client``."""
         if self.config.http_client is None:
-            from .http.client import shared_direct
-
             direct = shared_direct()
             if direct is not None:
                 return direct.send(method, self.url(path), self._content(body), self.headers(headers), params,
@@ -262,8 +262,6 @@ class HTTPProvider:
     ) -> tuple[Any, httpx.Response]:
         """Send a request and return ``(parsed JSON, response)``; typed errors
         for transport failures, non-2xx statuses and unparseable bodies."""
-        from .http.errors import map_transport_error
-
         send = self._send(method, path, body, headers, params, False)
         import httpx
 
@@ -305,8 +303,6 @@ class HTTPProvider:
         known to be 2xx (a non-2xx raises the typed error). The response is
         closed on exit, also when the consumer stops early."""
         import httpx
-
-        from .http.errors import map_transport_error
 
         send = self._send(method, path, body, {"accept": "text/event-stream", **(headers or {})}, params, True)
         try:
