@@ -11,6 +11,8 @@ batches of N), for OpenAI Chat Completions:
 * ``request()``           — ``Model.request(prompt)`` alone (validation of the user's input);
 * ``facade``              — ``await m.achat(prompt)``: everything a user call does;
 * ``facade, usage log off`` — with ``LLMCORE_USAGE_LOG=0``;
+* ``facade, all reliability layers`` — timeouts, adaptive concurrency and rate-limit buckets on too
+  (limits far above what is reached, so this is the cost of the checks);
 
 and the same for a 20-event stream. Not a test; numbers for docs/performance.md.
 """
@@ -78,11 +80,11 @@ async def _best(fn: Any, n: int) -> float:
 
 async def main(n: int) -> dict[str, float]:
     import llmcore
-    from llmcore.http import client as http_client
+    import llmcore.provider
     from llmcore.types import ChatRequest
 
     canned = _CannedDirect()
-    http_client.shared_direct = lambda: canned  # type: ignore[assignment]
+    llmcore.provider.shared_direct = lambda: canned  # type: ignore[assignment]
     m = llmcore.model("openai/gpt-4o-mini", api_key="sk-bench", base_url="http://127.0.0.1:9/v1", max_tokens=256)
     p = m.base_provider
     req = ChatRequest(model="gpt-4o-mini", messages=PROMPT, max_tokens=256)
@@ -103,6 +105,12 @@ async def main(n: int) -> dict[str, float]:
         "stream20: + retry": await _best(lambda: drain(m.provider.stream_chat(req)), n // 4),
         "stream20: facade": await _best(lambda: drain(m.astream(PROMPT)), n // 4),
     }
+    # every reliability layer on (limits far above what is reached: the cost of the checks themselves)
+    full = llmcore.model("openai/gpt-4o-mini", api_key="sk-bench", base_url="http://127.0.0.1:9/v1", max_tokens=256,
+                         timeouts={"total": 600, "stream_idle": 600}, concurrency=100_000,
+                         rate_limit={"requests_per_minute": 1e12, "tokens_per_minute": 1e15})
+    out["chat: facade, all reliability layers"] = await _best(lambda: full.achat(PROMPT), n)
+    out["stream20: facade, all reliability layers"] = await _best(lambda: drain(full.astream(PROMPT)), n // 4)
     os.environ["LLMCORE_USAGE_LOG"] = "0"
     out["chat: facade, usage log off"] = await _best(lambda: m.achat(PROMPT), n)
     out["stream20: facade, usage log off"] = await _best(lambda: drain(m.astream(PROMPT)), n // 4)
