@@ -150,6 +150,14 @@ STRUCTURED = _from_recording(
     RB_SCHEMA, response_format={"type": "json_schema", "schema": PERSON_SCHEMA, "name": "person"}
 )
 COUNT_TOKENS = Case(PAI_TOKENIZE, {"model": "embed-v4.0", "messages": ["Hello, world!"]})
+#: the image of the "Images" example of Cohere's v2/chat API reference
+COHERE_FAVICON = "https://cohere.com/favicon-32x32.png"
+VISION = Case(  # authored from that documented example, request and response (no recording has an image)
+    "authored__vision_image_url.yaml",
+    {"model": "command-a-vision-07-2025", "messages": [{"role": "user", "content": [
+        {"type": "text", "text": "Describe this image"}, {"type": "image", "url": COHERE_FAVICON}]}]},
+    expect_text="orange circle", expect_finish="stop",
+)
 CITATIONS_STREAM = _from_recording(
     RB_CITATIONS, stream=True, provider_options={"cohere": {"documents": recorded_body(RB_CITATIONS)["documents"]}}
 )

@@ -40,6 +40,7 @@ class TestCohereConformance(ProviderConformance):
     structured_case = C.STRUCTURED
     reasoning_case = C.REASONING
     count_tokens_case = C.COUNT_TOKENS
+    vision_case = C.VISION  # authored from the API reference's Images example (see cassettes/SOURCES.md)
     # more stream recordings for the kit's re-chunk check, cut into the pieces these tests always used
     rechunk_cases = {"thinking_citations": C.CITATIONS_STREAM, "count": C.SCENARIOS["count_stream"]}
     rechunk_sizes = ((1,), (3,), (7,), (64,))
