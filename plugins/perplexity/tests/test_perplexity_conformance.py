@@ -9,6 +9,10 @@ from llmcore import errors as E
 from llmcore.testing import Case, ErrorCase, ProviderConformance
 from perplexity_cases import BASIC, CITATIONS, STREAM
 
+#: the photo of the HTTPS URL example in Perplexity's image attachments guide
+BOARDWALK = ("https://upload.wikimedia.org/wikipedia/commons/thumb/d/dd/Gfp-wisconsin-madison-the-nature-boardwalk.jpg"
+             "/2560px-Gfp-wisconsin-madison-the-nature-boardwalk.jpg")
+
 
 class TestPerplexityConformance(ProviderConformance):
     provider = "perplexity"
@@ -21,6 +25,13 @@ class TestPerplexityConformance(ProviderConformance):
         "authored__system_prompt.yaml",
         {"model": "sonar", "system": "Be precise and concise.", "messages": ["How many stars are there in our galaxy?"]},
         expect_text="billion",
+    )
+    # authored from the image attachments guide (no recording with an image exists)
+    vision_case = Case(
+        "authored__vision_image_url.yaml",
+        {"model": "sonar-pro", "messages": [{"role": "user", "content": [
+            {"type": "text", "text": "Can you describe the image at this URL?"}, {"type": "image", "url": BOARDWALK}]}]},
+        expect_text="boardwalk", expect_finish="stop",
     )
     agreement_pairs = ()  # no chat/stream pair of one prompt was recorded
     error_cases = {
