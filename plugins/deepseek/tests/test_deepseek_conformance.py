@@ -12,6 +12,21 @@ from llmcore.testing import Case, ErrorCase, ProviderConformance
 _Q = "What's the weather in Berlin (52.5200, 13.4050) and what's the best language to learn?"
 
 
+def _pig_png() -> str:
+    """The base64 PNG inside the authored vision cassette's data URL (the image of Ollama's documented images
+    example: DeepSeek's vision guide inlines a local file of the reader's)."""
+    import json
+
+    from llmcore.testing.cassette_format import deserialize
+
+    data = deserialize((Path(__file__).parent / "cassettes" / "authored__vision_image_data_url.yaml").read_text("utf-8"))
+    url = json.loads(data["interactions"][0]["request"]["body"])["messages"][0]["content"][1]["image_url"]["url"]
+    return url.split(",", 1)[1]  # type: ignore[no-any-return]
+
+
+PIG_PNG = _pig_png()
+
+
 class TestDeepSeekConformance(ProviderConformance):
     provider = "deepseek"
     cassette_dir = Path(__file__).parent / "cassettes"
@@ -67,6 +82,14 @@ class TestDeepSeekConformance(ProviderConformance):
         {"model": "deepseek-reasoner", "messages": ["How do I cross the street?"]}, expect_text="crosswalk",
     )
     # no chat/stream pair of one prompt exists (the streamed tool call is authored from another prompt)
+    # authored from the Vision guide (no recording with an image exists); images need a vision model (deepseek-flash)
+    vision_case = Case(
+        "authored__vision_image_data_url.yaml",
+        {"model": "deepseek-flash", "messages": [{"role": "user", "content": [
+            {"type": "text", "text": "What is in this image?"},
+            {"type": "image", "data": PIG_PNG, "media_type": "image/png"}]}]},
+        expect_text="pig", expect_finish="stop",
+    )
     agreement_pairs = ()
     error_cases = {
         "auth": ErrorCase(
