@@ -45,9 +45,10 @@ def test_bad_streams_fail(events: list, message: str) -> None:  # type: ignore[t
 
 
 def test_record_scrubs_then_replays_offline(toy_server: str, tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    from llmcore.provider import ProviderConfig
+
     import conftest
     import toy_provider
-    from llmcore.provider import ProviderConfig
 
     key = "toy-secret-key-123"
 
