@@ -396,6 +396,17 @@ class TestOpenAICompatibleConformance(ProviderConformance):
     provider = "openai_compatible"
     cassette_dir = CASSETTES
 
+    # authored, not a recording: a copy of llmcore-vllm's vision cassette (see cassettes/SOURCES.md)
+    vision_case = Case(
+        "authored__compat_vision_vllm.yaml",
+        {"model": "microsoft/Phi-3.5-vision-instruct", "messages": [{"role": "user", "content": [
+            {"type": "text", "text": "What\u2019s in this image?"},
+            {"type": "image", "url": "https://upload.wikimedia.org/wikipedia/commons/thumb/d/dd/"
+             "Gfp-wisconsin-madison-the-nature-boardwalk.jpg/2560px-Gfp-wisconsin-madison-the-nature-boardwalk.jpg"},
+        ]}]},
+        base_url=VLLM, expect_text="boardwalk", expect_finish="stop",
+    )
+
     chat_case = Case(
         "compat-vllm-openllmetry__test_chat_context_propagation.yaml",
         {"model": "meta-llama/Llama-3.2-1B-Instruct", "messages": ["Tell me a joke about opentelemetry"]},
