@@ -10,11 +10,10 @@ from pathlib import Path
 from typing import Any
 
 from llmcore import errors as E
-from llmcore.events import StreamAccumulator
 from llmcore.provider import ProviderConfig
-from llmcore.testing import TEST_API_KEY, Case, ErrorCase, make_vcr
-from llmcore.testing import cassette_format as cf
-from llmcore.testing.cassettes import recording_client
+from llmcore.testing import TEST_API_KEY, Case, ErrorCase
+from llmcore.testing.cassettes import Recordings
+from llmcore.testing.conformance import run_case, run_count_tokens
 from llmcore.types import ChatRequest
 from llmcore_aleph_alpha.provider import AlephAlphaProvider
 
@@ -60,36 +59,29 @@ ERRORS = {
 }
 
 
+REC = Recordings(CASSETTES)
+
+
 def recorded_body(cassette: str) -> Any:
-    inter = cf.deserialize((CASSETTES / cassette).read_text(encoding="utf-8"))["interactions"][0]
-    return json.loads(inter["request"]["body"])
+    return REC.request_body(cassette)
 
 
 def replay(cassette: str, request: ChatRequest | dict[str, Any], *, stream: bool = False, count: bool = False,
            **options: Any) -> tuple[Any, list[Any]]:
-    """Run ``request`` against ``cassette``; returns (response, count or typed error; sent requests)."""
-    req = request if isinstance(request, ChatRequest) else ChatRequest(**request)
+    """Run ``request`` against ``cassette``; returns (response, count or typed error; sent requests,
+    none after a count_tokens error)."""
+    case = Case(cassette, request, stream=stream, options=options)
 
-    async def go() -> tuple[Any, list[Any]]:
-        client, sent = recording_client()
-        with make_vcr(CASSETTES).use_cassette(cassette):
-            async with client:
-                p = AlephAlphaProvider(ProviderConfig(api_key=TEST_API_KEY, http_client=client, options=options))
-                try:
-                    if count:
-                        out: Any = await p.count_tokens(req)
-                    elif stream:
-                        acc = StreamAccumulator()
-                        async for ev in p.stream_chat(req):
-                            acc.add(ev)
-                        out = acc.response(p.spec.name)
-                    else:
-                        out = await p.chat(req)
-                except E.LLMCoreError as e:
-                    out = e
-        return out, sent
+    def make(client: Any, c: Case) -> AlephAlphaProvider:
+        return AlephAlphaProvider(ProviderConfig(api_key=TEST_API_KEY, http_client=client, options=dict(c.options)))
 
-    return asyncio.run(go())
+    if count:
+        try:
+            return asyncio.run(run_count_tokens(case, make, CASSETTES))
+        except E.LLMCoreError as e:
+            return e, []
+    res = asyncio.run(run_case(case, make, CASSETTES))
+    return res.outcome(), res.sent
 
 
 def json_body(request: Any) -> Any:

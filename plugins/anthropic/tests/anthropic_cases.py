@@ -10,20 +10,16 @@ request-spec tests.
 from __future__ import annotations
 
 import asyncio
-import json
-from collections.abc import Iterator
-from contextlib import contextmanager
-from functools import cache
+from contextlib import AbstractContextManager
 from pathlib import Path
 from typing import Any
 
 from llmcore import errors as E
 from llmcore.events import StreamAccumulator
 from llmcore.provider import ProviderConfig
-from llmcore.testing import TEST_API_KEY, Case, ErrorCase, make_vcr
-from llmcore.testing import cassette_format as cf
-from llmcore.testing.cassettes import recording_client
-from llmcore.testing.conformance import CaseResult, run_case
+from llmcore.testing import TEST_API_KEY, Case, ErrorCase
+from llmcore.testing.cassettes import Recordings, replay_from
+from llmcore.testing.conformance import CaseResult, run_case, run_count_tokens
 from llmcore.testing.openapi import shared_dir
 from llmcore.types import ChatResponse
 from llmcore_anthropic.provider import AnthropicProvider
@@ -33,20 +29,11 @@ CASSETTES = Path(__file__).parent / "cassettes"
 SPEC = shared_dir() / "api-specs" / "anthropic" / "openapi.yaml"
 
 
-@cache
-def recorded_interactions(cassette: str) -> list[dict[str, Any]]:
-    """The interactions of a cassette, as stored."""
-    return cf.deserialize((CASSETTES / cassette).read_text(encoding="utf-8"))["interactions"]
-
-
-def recorded_body(cassette: str, interaction: int = 0) -> Any:
-    """The recorded request body (parsed JSON) of one interaction."""
-    body = recorded_interactions(cassette)[interaction]["request"]["body"]
-    if isinstance(body, dict):
-        body = body.get("string")
-    if isinstance(body, bytes):
-        body = body.decode()
-    return json.loads(body)
+REC = Recordings(CASSETTES)
+#: the interactions of a cassette, as stored
+recorded_interactions = REC.interactions
+#: the recorded request body (parsed JSON) of one interaction
+recorded_body = REC.request_body
 
 
 def recorded_text(cassette: str, interaction: int, message: int, block: int = 0) -> str:
@@ -463,14 +450,9 @@ def make_provider(client: Any, case: Case) -> AnthropicProvider:
     )
 
 
-@contextmanager
-def use_cassette(case: Case) -> Iterator[Any]:
-    """The vcrpy cassette of ``case``, replaying from ``case.interaction`` on
-    (matching is on method + path, so earlier interactions are marked played)."""
-    with make_vcr(CASSETTES).use_cassette(case.cassette, allow_playback_repeats=not case.interaction) as cassette:
-        for i in range(case.interaction):
-            cassette.play_counts[i] = 1
-        yield cassette
+def use_cassette(case: Case) -> AbstractContextManager[Any]:
+    """The vcrpy cassette of ``case``, replaying from ``case.interaction`` on."""
+    return replay_from(CASSETTES, case.cassette, case.interaction)
 
 
 def replay(case: Case) -> CaseResult:
@@ -480,13 +462,7 @@ def replay(case: Case) -> CaseResult:
 
 def replay_count_tokens(case: Case) -> tuple[Any, list[Any]]:
     """Replay a count_tokens ``case``: ``(TokenCount, sent requests)``."""
-    async def go() -> tuple[Any, list[Any]]:
-        with use_cassette(case):
-            client, sent = recording_client()
-            async with client:
-                return await make_provider(client, case).count_tokens(case.chat_request()), sent
-
-    return asyncio.run(go())
+    return asyncio.run(run_count_tokens(case, make_provider, CASSETTES))
 
 
 def collect(events: list[Any]) -> ChatResponse:

@@ -12,7 +12,7 @@ import random
 from typing import Any
 
 import pytest
-from anthropic_cases import THINKING_STREAM, TOOL_ROUND_TRIP_STREAM, collect, recorded_interactions
+from anthropic_cases import REC, THINKING_STREAM, TOOL_ROUND_TRIP_STREAM, collect
 from llmcore.errors import ProviderResponseError, ProviderServerError, RateLimitError
 from llmcore.events import StreamEvent
 from llmcore.provider import ProviderConfig
@@ -24,9 +24,7 @@ from llmcore_anthropic.provider import AnthropicProvider
 REQ = ChatRequest(model="claude-haiku-4-5", messages=["hi"], max_tokens=64)
 
 
-def recorded_sse(cassette: str, interaction: int = 0) -> bytes:
-    body = recorded_interactions(cassette)[interaction]["response"]["body"]["string"]
-    return body.encode() if isinstance(body, str) else body
+recorded_sse = REC.response_bytes
 
 
 def stream_events(chunks: list[bytes], request: ChatRequest = REQ, status: int = 200,

@@ -15,6 +15,7 @@ from typing import Any
 
 import smithy_check
 from llmcore.testing import TEST_API_KEY
+from llmcore.testing.cassettes import Recordings
 
 CASSETTES = Path(__file__).parent / "cassettes"
 
@@ -111,12 +112,11 @@ def replay(cassette: str, fn: Any, *, interaction: int = 0, **provider_kw: Any) 
     interaction ``interaction`` on); returns ``(result, sent requests)``."""
     import asyncio
 
-    from llmcore.testing import make_vcr, recording_client
+    from llmcore.testing import recording_client
+    from llmcore.testing.cassettes import replay_from
 
     async def go() -> tuple[Any, list[Any]]:
-        with make_vcr(CASSETTES).use_cassette(cassette, allow_playback_repeats=not interaction) as cas:
-            for i in range(interaction):
-                cas.play_counts[i] = 1
+        with replay_from(CASSETTES, cassette, interaction):
             client, sent = recording_client()
             async with client:
                 return await fn(make_provider(client, **provider_kw)), sent
@@ -129,10 +129,6 @@ async def collect(stream: Any) -> list[Any]:
     return [ev async for ev in stream]
 
 
-def recorded_body(cassette: str, interaction: int = 0) -> bytes:
-    """The recorded response body bytes of one interaction."""
-    from llmcore.testing import cassette_format
-
-    data = cassette_format.deserialize((CASSETTES / cassette).read_text(encoding="utf-8"))
-    body = data["interactions"][interaction]["response"]["body"]["string"]
-    return body if isinstance(body, bytes) else body.encode()
+REC = Recordings(CASSETTES)
+#: the recorded response body bytes of one interaction
+recorded_body = REC.response_bytes

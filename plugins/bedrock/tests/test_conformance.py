@@ -11,7 +11,7 @@ from __future__ import annotations
 
 from typing import Any, ClassVar
 
-from bedrock_cases import CASSETTES, FAKE, check_body, verify_sigv4
+from bedrock_cases import CASSETTES, FAKE, REC, check_body, verify_sigv4
 from llmcore import errors as E
 from llmcore.testing import TEST_API_KEY, Case, ErrorCase, ProviderConformance
 
@@ -61,12 +61,7 @@ CLAUDE_3_SONNET = "anthropic.claude-3-sonnet-20240229-v1:0"
 def _pig_png() -> str:
     """The base64 PNG in the authored vision cassette's request (the image of Ollama's documented images
     example: the Bedrock example reads a local file of the reader's)."""
-    import json
-
-    from llmcore.testing import cassette_format
-
-    data = cassette_format.deserialize((CASSETTES / "authored__vision_image_bytes.yaml").read_text(encoding="utf-8"))
-    body = json.loads(data["interactions"][0]["request"]["body"])
+    body = REC.request_body("authored__vision_image_bytes.yaml")
     return body["messages"][0]["content"][1]["image"]["source"]["bytes"]  # type: ignore[no-any-return]
 
 

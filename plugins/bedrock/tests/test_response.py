@@ -10,16 +10,12 @@ from typing import Any
 
 import pytest
 import smithy_check
-from bedrock_cases import CASSETTES, check_body, replay, verify_sigv4
+from bedrock_cases import REC, check_body, replay, verify_sigv4
 from llmcore.errors import ProviderResponseError
-from llmcore.testing import cassette_format
 from llmcore.types import ChatRequest
 from llmcore_bedrock.response import parse_converse
 
-
-def recorded_request(cassette: str, interaction: int = 0) -> dict[str, Any]:
-    data = cassette_format.deserialize((CASSETTES / cassette).read_text(encoding="utf-8"))
-    return json.loads(data["interactions"][interaction]["request"]["body"])  # type: ignore[no-any-return]
+recorded_request = REC.request_body
 
 
 def chat(cassette: str, interaction: int = 0, **req: Any) -> tuple[Any, dict[str, Any]]:

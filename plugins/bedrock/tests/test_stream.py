@@ -9,13 +9,13 @@ import struct
 from typing import Any
 
 import pytest
-from bedrock_cases import CASSETTES, collect
+from bedrock_cases import CASSETTES, REC, collect
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 from llmcore import errors as E
 from llmcore.events import StreamAccumulator
 from llmcore.http.eventstream import encode_eventstream_message
-from llmcore.testing import cassette_format, check_stream_invariants
+from llmcore.testing import check_stream_invariants
 from llmcore.testing.streams import ChunkedStream, split_at
 from llmcore_bedrock.stream import decode_stream
 
@@ -23,8 +23,7 @@ from llmcore_bedrock.stream import decode_stream
 def _recorded_streams() -> dict[str, bytes]:
     out = {}
     for path in sorted(CASSETTES.glob("*.yaml")):
-        data = cassette_format.deserialize(path.read_text(encoding="utf-8"))
-        for i, inter in enumerate(data["interactions"]):
+        for i, inter in enumerate(REC.interactions(path.name)):
             body = inter["response"]["body"]["string"]
             ctype = json.dumps(inter["response"]["headers"]).lower()
             if isinstance(body, bytes) and "eventstream" in ctype and not path.name.startswith("authored__"):

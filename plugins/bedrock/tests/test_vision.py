@@ -10,20 +10,17 @@ request.
 from __future__ import annotations
 
 import asyncio
-import json
 from typing import Any
 
 import llmcore
 import test_conformance as tc
-from bedrock_cases import CASSETTES, FAKE, check_body, verify_sigv4
+from bedrock_cases import CASSETTES, FAKE, REC, check_body, verify_sigv4
 from llmcore import errors as E
 from llmcore.testing import make_vcr, recording_client
-from llmcore.testing.cassette_format import deserialize
 
 
 def _documented() -> dict[str, Any]:
-    body = deserialize((CASSETTES / "authored__vision_image_bytes.yaml").read_text(encoding="utf-8"))
-    return json.loads(body["interactions"][0]["request"]["body"])  # type: ignore[no-any-return]
+    return REC.request_body("authored__vision_image_bytes.yaml")  # type: ignore[no-any-return]
 
 
 def test_image_is_sent_as_base64_bytes() -> None:

@@ -10,12 +10,11 @@ from pathlib import Path
 from typing import Any
 
 from llmcore import errors as E
-from llmcore.events import StreamAccumulator
 from llmcore.provider import ProviderConfig
-from llmcore.testing import TEST_API_KEY, Case, ErrorCase, make_vcr
-from llmcore.testing import cassette_format as cf
-from llmcore.testing.cassettes import recording_client
-from llmcore.types import ChatRequest, ChatResponse
+from llmcore.testing import TEST_API_KEY, Case, ErrorCase
+from llmcore.testing.cassettes import Recordings
+from llmcore.testing.conformance import run_case
+from llmcore.types import ChatRequest
 from llmcore_cloudflare.provider import CloudflareProvider
 
 CASSETTES = Path(__file__).parent / "cassettes"
@@ -113,9 +112,11 @@ ERRORS = {
 }
 
 
+REC = Recordings(CASSETTES)
+
+
 def recorded_request(cassette: str, interaction: int = 0) -> dict[str, Any]:
-    data = cf.deserialize((CASSETTES / cassette).read_text(encoding="utf-8"))
-    return data["interactions"][interaction]["request"]  # type: ignore[no-any-return]
+    return REC.interaction(cassette, interaction)["request"]
 
 
 def provider(client: Any, **options: Any) -> CloudflareProvider:
@@ -126,26 +127,8 @@ def provider(client: Any, **options: Any) -> CloudflareProvider:
 
 def replay(cassette: str, request: ChatRequest | dict[str, Any], *, stream: bool = False) -> tuple[Any, list[Any]]:
     """Run ``request`` against ``cassette``; returns (response or error, sent requests)."""
-    req = request if isinstance(request, ChatRequest) else ChatRequest(**request)
-
-    async def go() -> tuple[Any, list[Any]]:
-        client, sent = recording_client()
-        with make_vcr(CASSETTES).use_cassette(cassette):
-            async with client:
-                p = provider(client)
-                try:
-                    if stream:
-                        acc = StreamAccumulator()
-                        async for ev in p.stream_chat(req):
-                            acc.add(ev)
-                        out: ChatResponse | BaseException = acc.response(p.spec.name)
-                    else:
-                        out = await p.chat(req)
-                except E.LLMCoreError as e:
-                    out = e
-        return out, sent
-
-    return asyncio.run(go())
+    res = asyncio.run(run_case(Case(cassette, request, stream=stream), lambda client, _: provider(client), CASSETTES))
+    return res.outcome(), res.sent
 
 
 def sent_json(sent: list[Any], i: int = 0) -> Any:

@@ -10,18 +10,14 @@ and request-spec tests.
 from __future__ import annotations
 
 import asyncio
-import json
-from collections.abc import Iterator
-from contextlib import contextmanager
-from functools import cache
+from contextlib import AbstractContextManager
 from pathlib import Path
 from typing import Any
 
 from llmcore.provider import ProviderConfig
-from llmcore.testing import TEST_API_KEY, Case, make_vcr
-from llmcore.testing import cassette_format as cf
-from llmcore.testing.cassettes import recording_client
-from llmcore.testing.conformance import CaseResult, run_case
+from llmcore.testing import TEST_API_KEY, Case
+from llmcore.testing.cassettes import Recordings, replay_from
+from llmcore.testing.conformance import CaseResult, run_case, run_count_tokens
 from llmcore.testing.openapi import shared_dir
 from llmcore.types import TokenCount
 from llmcore_cohere.provider import CohereProvider
@@ -31,26 +27,13 @@ CASSETTES = Path(__file__).parent / "cassettes"
 SPEC = shared_dir() / "api-specs" / "cohere" / "cohere-openapi.yaml"
 
 
-@cache
-def recorded_interactions(cassette: str) -> list[dict[str, Any]]:
-    """The interactions of a cassette, as stored."""
-    return cf.deserialize((CASSETTES / cassette).read_text(encoding="utf-8"))["interactions"]
-
-
-def recorded_body(cassette: str, interaction: int = 0) -> Any:
-    """The recorded request body (parsed JSON) of one interaction."""
-    body = recorded_interactions(cassette)[interaction]["request"]["body"]
-    if isinstance(body, dict):
-        body = body.get("string")
-    if isinstance(body, bytes):
-        body = body.decode()
-    return json.loads(body)
-
-
-def recorded_response(cassette: str, interaction: int = 0) -> str:
-    """The recorded response body text of one interaction."""
-    body = recorded_interactions(cassette)[interaction]["response"]["body"]["string"]
-    return body.decode() if isinstance(body, bytes) else body
+REC = Recordings(CASSETTES)
+#: the interactions of a cassette, as stored
+recorded_interactions = REC.interactions
+#: the recorded request body (parsed JSON) of one interaction
+recorded_body = REC.request_body
+#: the recorded response body text of one interaction
+recorded_response = REC.response_text
 
 
 def _text(content: Any) -> str:
@@ -199,22 +182,11 @@ def replay(case: Case) -> CaseResult:
     return asyncio.run(run_case(case, lambda client, c: provider(client, **c.options), CASSETTES))
 
 
-@contextmanager
-def use_cassette(case: Case) -> Iterator[Any]:
+def use_cassette(case: Case) -> AbstractContextManager[Any]:
     """vcrpy replaying ``case``'s cassette from its interaction on."""
-    with make_vcr(CASSETTES).use_cassette(case.cassette, allow_playback_repeats=not case.interaction) as cassette:
-        for i in range(case.interaction):
-            cassette.play_counts[i] = 1
-        yield cassette
+    return replay_from(CASSETTES, case.cassette, case.interaction)
 
 
 def replay_count_tokens(case: Case) -> tuple[TokenCount, list[Any]]:
     """Run ``count_tokens`` for ``case`` against its cassette."""
-
-    async def go() -> tuple[TokenCount, list[Any]]:
-        with use_cassette(case):
-            client, sent = recording_client()
-            async with client:
-                return await provider(client).count_tokens(case.chat_request()), sent
-
-    return asyncio.run(go())
+    return asyncio.run(run_count_tokens(case, lambda client, _: provider(client), CASSETTES))

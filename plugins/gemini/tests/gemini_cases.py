@@ -10,8 +10,7 @@ from __future__ import annotations
 
 import asyncio
 import json
-from collections.abc import Iterator
-from contextlib import contextmanager
+from contextlib import AbstractContextManager
 from pathlib import Path
 from typing import Any
 
@@ -22,10 +21,10 @@ from llmcore.errors import (
     ProviderServerError,
     RateLimitError,
 )
-from llmcore.events import StreamAccumulator
 from llmcore.provider import ProviderConfig
-from llmcore.testing import TEST_API_KEY, Case, ErrorCase, make_vcr, recording_client
-from llmcore.testing import cassette_format as cf
+from llmcore.testing import TEST_API_KEY, Case, ErrorCase
+from llmcore.testing.cassettes import Recordings, replay_from
+from llmcore.testing.conformance import run_case
 from llmcore.testing.openapi import OpenAPISpec, load_spec, shared_dir
 from llmcore.types import ChatRequest, ChatResponse, Message, ReasoningPart, ToolCallPart, ToolResultPart
 
@@ -41,17 +40,14 @@ def spec() -> OpenAPISpec:
     return load_spec(SPEC, closed=True)
 
 
-def recorded(cassette: str, interaction: int = 0) -> dict[str, Any]:
-    """The recorded ``{"request": ..., "response": ...}`` of one interaction."""
-    data = cf.deserialize((CASSETTES / cassette).read_text(encoding="utf-8"))
-    return data["interactions"][interaction]  # type: ignore[no-any-return]
+REC = Recordings(CASSETTES)
+#: the recorded ``{"request": ..., "response": ...}`` of one interaction
+recorded = REC.interaction
 
 
 def recorded_body(cassette: str, interaction: int = 0, side: str = "request") -> Any:
     """The JSON body of a recorded request (or non-streamed response)."""
-    inter = recorded(cassette, interaction)
-    raw = inter["request"]["body"] if side == "request" else inter["response"]["body"]["string"]
-    return json.loads(raw)
+    return REC.request_body(cassette, interaction) if side == "request" else REC.response_body(cassette, interaction)
 
 
 def function_call_signature(cassette: str, interaction: int = 0) -> str:
@@ -232,8 +228,7 @@ COUNT_TOKENS = Case(RUBY_COUNT, {"model": "gemini-3.5-flash", "messages": ["What
 def _pig_png() -> str:
     """The base64 PNG in the authored vision cassette's request (the image of Ollama's documented
     images example; Gemini's own example inlines a local file)."""
-    body = json.loads(cf.deserialize((CASSETTES / "authored__vision_inline_data.yaml").read_text(encoding="utf-8"))
-                      ["interactions"][0]["request"]["body"])
+    body = REC.request_body("authored__vision_inline_data.yaml")
     return body["contents"][0]["parts"][0]["inline_data"]["data"]  # type: ignore[no-any-return]
 
 
@@ -273,13 +268,9 @@ ERRORS: dict[str, ErrorCase] = {
 # -- replay helpers (outside the kit) -----------------------------------------------------
 
 
-@contextmanager
-def use_cassette(cassette: str, interaction: int = 0) -> Iterator[Any]:
+def use_cassette(cassette: str, interaction: int = 0) -> AbstractContextManager[Any]:
     """Replay ``cassette`` from ``interaction`` on (earlier ones marked as played)."""
-    with make_vcr(CASSETTES).use_cassette(cassette, allow_playback_repeats=not interaction) as cas:
-        for i in range(interaction):
-            cas.play_counts[i] = 1
-        yield cas
+    return replay_from(CASSETTES, cassette, interaction)
 
 
 def make_provider(client: Any, **options: Any) -> Any:
@@ -288,27 +279,14 @@ def make_provider(client: Any, **options: Any) -> Any:
     return GeminiProvider(ProviderConfig(api_key=TEST_API_KEY, http_client=client, options=options))
 
 
-async def _run(request: ChatRequest, cassette: str, interaction: int, stream: bool, options: dict[str, Any]) -> Any:
-    client, sent = recording_client()
-    events: list[Any] = []
-    with use_cassette(cassette, interaction):
-        async with client:
-            provider = make_provider(client, **options)
-            if stream:
-                acc = StreamAccumulator()
-                async for ev in provider.stream_chat(request):
-                    events.append(ev)
-                    acc.add(ev)
-                response = acc.response("gemini")
-            else:
-                response = await provider.chat(request)
-    return response, events, sent
-
-
 def replay(
     request: ChatRequest | dict[str, Any], cassette: str, interaction: int = 0, stream: bool = False,
     **options: Any,
 ) -> tuple[ChatResponse, list[Any], Any]:
-    """``(response, events, sent requests)`` of one call replayed from ``cassette``."""
-    req = request if isinstance(request, ChatRequest) else ChatRequest(**request)
-    return asyncio.run(_run(req, cassette, interaction, stream, options))  # type: ignore[no-any-return]
+    """``(response, events, sent requests)`` of one call replayed from ``cassette``; an error
+    the provider raises propagates."""
+    case = Case(cassette, request, stream=stream, interaction=interaction, options=options)
+    res = asyncio.run(run_case(case, lambda client, c: make_provider(client, **c.options), CASSETTES))
+    if res.error is not None:
+        raise res.error
+    return res.response, res.events, res.sent  # type: ignore[return-value]

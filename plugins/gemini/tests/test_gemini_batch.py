@@ -7,8 +7,7 @@ from __future__ import annotations
 
 import asyncio
 import json
-from collections.abc import Iterator
-from contextlib import contextmanager
+from contextlib import AbstractContextManager
 from pathlib import Path
 from typing import Any
 
@@ -16,8 +15,8 @@ import llmcore
 import pytest
 from llmcore.batching import BatchStatus
 from llmcore.errors import InvalidRequestError
-from llmcore.testing import TEST_API_KEY, make_vcr
-from llmcore.testing.cassettes import recording_client
+from llmcore.testing import TEST_API_KEY
+from llmcore.testing.cassettes import recording_client, replay_from
 from llmcore.types import ChatRequest
 from llmcore_gemini.request import CodecSettings, build_generate_body
 
@@ -25,12 +24,9 @@ CASSETTES = Path(__file__).parent / "cassettes"
 PROMPTS = ["What is 2+2?", "Name a colour.", "Say hi."]
 
 
-@contextmanager
-def replay(cassette: str, skip: int = 0) -> Iterator[Any]:
-    with make_vcr(CASSETTES).use_cassette(cassette, allow_playback_repeats=False) as cass:
-        for i in range(skip):
-            cass.play_counts[i] = 1
-        yield cass
+def replay(cassette: str, skip: int = 0) -> AbstractContextManager[Any]:
+    """Replay ``cassette`` from interaction ``skip`` on, each interaction once (polls hit the same path)."""
+    return replay_from(CASSETTES, cassette, skip, repeats=False)
 
 
 def _model(client: Any) -> llmcore.Model:

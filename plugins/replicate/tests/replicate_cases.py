@@ -10,11 +10,10 @@ from pathlib import Path
 from typing import Any
 
 from llmcore import errors as E
-from llmcore.events import StreamAccumulator
 from llmcore.provider import ProviderConfig
-from llmcore.testing import TEST_API_KEY, Case, ErrorCase, make_vcr
-from llmcore.testing import cassette_format as cf
-from llmcore.testing.cassettes import recording_client
+from llmcore.testing import TEST_API_KEY, Case, ErrorCase
+from llmcore.testing.cassettes import Recordings
+from llmcore.testing.conformance import run_case
 from llmcore.types import ChatRequest
 from llmcore_replicate.provider import ReplicateProvider
 
@@ -73,8 +72,8 @@ ERRORS = {
 }
 
 
-def interactions(cassette: str) -> list[dict[str, Any]]:
-    return cf.deserialize((CASSETTES / cassette).read_text(encoding="utf-8"))["interactions"]  # type: ignore[no-any-return]
+REC = Recordings(CASSETTES)
+interactions = REC.interactions
 
 
 def provider(client: Any, *, timeout: float | None = None, **options: Any) -> ReplicateProvider:
@@ -87,27 +86,11 @@ def replay(
     cassette: str, request: ChatRequest | dict[str, Any], *, stream: bool = False, timeout: float | None = None,
     **options: Any,
 ) -> tuple[Any, list[Any]]:
-    """Run ``request`` against ``cassette``; returns (response or typed error, sent requests)."""
-    req = request if isinstance(request, ChatRequest) else ChatRequest(**request)
-
-    async def go() -> tuple[Any, list[Any]]:
-        client, sent = recording_client()
-        with make_vcr(CASSETTES).use_cassette(cassette, allow_playback_repeats=False):
-            async with client:
-                p = provider(client, timeout=timeout, **options)
-                try:
-                    if stream:
-                        acc = StreamAccumulator()
-                        async for ev in p.stream_chat(req):
-                            acc.add(ev)
-                        out: Any = acc.response(p.spec.name)
-                    else:
-                        out = await p.chat(req)
-                except E.LLMCoreError as e:
-                    out = e
-        return out, sent
-
-    return asyncio.run(go())
+    """Run ``request`` against ``cassette`` (each interaction played once: polls hit the same
+    path); returns (response or typed error, sent requests)."""
+    res = asyncio.run(run_case(Case(cassette, request, stream=stream),
+                               lambda client, _: provider(client, timeout=timeout, **options), CASSETTES, repeats=False))
+    return res.outcome(), res.sent
 
 
 def body(request: Any) -> Any:

@@ -18,9 +18,8 @@ Authored cassettes use ``v1`` (our default) and project ``llmcore-test``.
 from __future__ import annotations
 
 import asyncio
-import json
-from collections.abc import Iterator
-from contextlib import contextmanager
+import dataclasses
+from contextlib import AbstractContextManager
 from pathlib import Path
 from typing import Any
 
@@ -31,10 +30,10 @@ from llmcore.errors import (
     ProviderServerError,
     RateLimitError,
 )
-from llmcore.events import StreamAccumulator
 from llmcore.provider import ProviderConfig
-from llmcore.testing import Case, ErrorCase, make_vcr, recording_client
-from llmcore.testing import cassette_format as cf
+from llmcore.testing import Case, ErrorCase
+from llmcore.testing.cassettes import Recordings, replay_from
+from llmcore.testing.conformance import run_case
 from llmcore.types import ChatRequest, ChatResponse, Message, ReasoningPart, ToolCallPart, ToolResultPart
 
 CASSETTES = Path(__file__).parent / "cassettes"
@@ -49,15 +48,12 @@ AUTHORED_GLOBAL = {"project": "llmcore-test", "location": "global"}
 CLAUDE = {"project": "llmcore-test", "location": "us-east5"}
 
 
-def recorded(cassette: str, interaction: int = 0) -> dict[str, Any]:
-    data = cf.deserialize((CASSETTES / cassette).read_text(encoding="utf-8"))
-    return data["interactions"][interaction]  # type: ignore[no-any-return]
+REC = Recordings(CASSETTES)
+recorded = REC.interaction
 
 
 def recorded_body(cassette: str, interaction: int = 0, side: str = "request") -> Any:
-    inter = recorded(cassette, interaction)
-    raw = inter["request"]["body"] if side == "request" else inter["response"]["body"]["string"]
-    return json.loads(raw)
+    return REC.request_body(cassette, interaction) if side == "request" else REC.response_body(cassette, interaction)
 
 
 # -- cassette names ----------------------------------------------------------------
@@ -197,32 +193,17 @@ def make_provider(client: Any, options: dict[str, Any], base_url: str | None = N
     return VertexAIProvider(ProviderConfig(http_client=client, base_url=base_url, options=opts))
 
 
-@contextmanager
-def use_cassette(cassette: str, interaction: int = 0) -> Iterator[Any]:
-    with make_vcr(CASSETTES).use_cassette(cassette, allow_playback_repeats=not interaction) as cas:
-        for i in range(interaction):
-            cas.play_counts[i] = 1
-        yield cas
-
-
-async def _run(request: ChatRequest, case: Case, options: dict[str, Any]) -> Any:
-    client, sent = recording_client()
-    with use_cassette(case.cassette, case.interaction):
-        async with client:
-            provider = make_provider(client, {**case.options, **options}, case.base_url)
-            if case.stream:
-                acc = StreamAccumulator()
-                events = []
-                async for ev in provider.stream_chat(request):
-                    events.append(ev)
-                    acc.add(ev)
-                return acc.response("vertexai"), events, sent
-            return await provider.chat(request), [], sent
+def use_cassette(cassette: str, interaction: int = 0) -> AbstractContextManager[Any]:
+    return replay_from(CASSETTES, cassette, interaction)
 
 
 def replay(case: Case, request: ChatRequest | dict[str, Any] | None = None,
            **options: Any) -> tuple[ChatResponse, list[Any], Any]:
-    """``(response, events, sent requests)`` of ``case`` (optionally with another request)."""
-    req = case.chat_request() if request is None else (
-        request if isinstance(request, ChatRequest) else ChatRequest(**request))
-    return asyncio.run(_run(req, case, options))  # type: ignore[no-any-return]
+    """``(response, events, sent requests)`` of ``case`` (optionally with another request);
+    an error the provider raises propagates."""
+    case = dataclasses.replace(case, request=case.request if request is None else request,
+                               options={**case.options, **options})
+    res = asyncio.run(run_case(case, lambda client, c: make_provider(client, dict(c.options), c.base_url), CASSETTES))
+    if res.error is not None:
+        raise res.error
+    return res.response, res.events, res.sent  # type: ignore[return-value]

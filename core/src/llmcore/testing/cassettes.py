@@ -19,12 +19,15 @@ vcrpy intercepts httpx's own transports, so tests must use a plain
 
 from __future__ import annotations
 
+import functools
+import json
 import os
-from collections.abc import Awaitable, Callable, Sequence
+from collections.abc import Awaitable, Callable, Iterator, Sequence
+from contextlib import contextmanager
 from pathlib import Path
 from typing import Any
 
-__all__ = ["make_vcr", "record_mode", "vcr_config", "recording_client", "SentRequests"]
+__all__ = ["Recordings", "make_vcr", "record_mode", "replay_from", "vcr_config", "recording_client", "SentRequests"]
 
 _mode_override: str | None = None
 
@@ -155,3 +158,66 @@ def recording_client(
 
         hooks["response"] = [rechunk_response(chunk_sizes)]
     return httpx.AsyncClient(event_hooks=hooks), sent
+
+
+@contextmanager
+def replay_from(
+    cassette_dir: str | Path, cassette: str, interaction: int = 0, *, repeats: bool | None = None
+) -> Iterator[Any]:
+    """vcrpy replaying ``cassette`` from its ``interaction``-th recorded interaction on.
+    Matching is on method + path, so every request of a recorded conversation would
+    match its first interaction: the earlier ones are marked played, and repeats are
+    off when ``interaction`` > 0 (``repeats`` decides otherwise: off for a recording
+    that answers the same path several times, e.g. polling). Yields the vcrpy cassette."""
+    allow = (not interaction) if repeats is None else repeats
+    with make_vcr(cassette_dir).use_cassette(cassette, allow_playback_repeats=allow) as played:
+        for i in range(interaction):
+            played.play_counts[i] = 1
+        yield played
+
+
+@functools.cache
+def _stored(path: str) -> dict[str, Any]:
+    from . import cassette_format
+
+    return cassette_format.deserialize(Path(path).read_text(encoding="utf-8"))  # type: ignore[no-any-return]
+
+
+def _text(body: Any) -> str | bytes:
+    if isinstance(body, dict):
+        body = body.get("string")
+    return body if isinstance(body, (str, bytes)) else ""
+
+
+class Recordings:
+    """The cassettes of one directory, as stored (each file is parsed once per process:
+    treat what is returned as read-only). ``interaction`` is the 0-based position."""
+
+    def __init__(self, cassette_dir: str | Path) -> None:
+        self.cassette_dir = Path(cassette_dir)
+
+    def interactions(self, cassette: str) -> list[dict[str, Any]]:
+        """All recorded interactions of ``cassette``."""
+        return _stored(str(self.cassette_dir / cassette))["interactions"]  # type: ignore[no-any-return]
+
+    def interaction(self, cassette: str, interaction: int = 0) -> dict[str, Any]:
+        """One recorded ``{"request": ..., "response": ...}``."""
+        return self.interactions(cassette)[interaction]
+
+    def request_body(self, cassette: str, interaction: int = 0) -> Any:
+        """The recorded request body, parsed as JSON."""
+        return json.loads(_text(self.interaction(cassette, interaction)["request"].get("body")))
+
+    def response_bytes(self, cassette: str, interaction: int = 0) -> bytes:
+        """The recorded response body as bytes (UTF-8 for a text body)."""
+        body = _text(self.interaction(cassette, interaction)["response"]["body"])
+        return body if isinstance(body, bytes) else body.encode()
+
+    def response_text(self, cassette: str, interaction: int = 0) -> str:
+        """The recorded response body as text."""
+        body = _text(self.interaction(cassette, interaction)["response"]["body"])
+        return body.decode() if isinstance(body, bytes) else body
+
+    def response_body(self, cassette: str, interaction: int = 0) -> Any:
+        """The recorded response body, parsed as JSON."""
+        return json.loads(self.response_text(cassette, interaction))

@@ -45,7 +45,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, ClassVar
 
-from .cassettes import SentRequests, make_vcr, record_mode, recording_client
+from .cassettes import SentRequests, record_mode, recording_client, replay_from
 from .streams import random_sizes
 
 if TYPE_CHECKING:
@@ -53,7 +53,7 @@ if TYPE_CHECKING:
     from ..provider import Provider
     from ..types import ChatRequest, ChatResponse
 
-__all__ = ["Case", "ErrorCase", "ProviderConformance", "check_stream_invariants", "run_case"]
+__all__ = ["Case", "ErrorCase", "ProviderConformance", "check_stream_invariants", "run_case", "run_count_tokens"]
 
 # A key that cannot be mistaken for a real one; the kit checks it never leaks.
 TEST_API_KEY = "llmcore-test-key-do-not-leak"
@@ -109,6 +109,17 @@ class CaseResult:
     events: list[StreamEvent]
     sent: SentRequests
     error: BaseException | None = None
+
+    def outcome(self) -> Any:
+        """The response, or the :class:`~llmcore.errors.LLMCoreError` the call raised
+        (any other exception is raised again)."""
+        from ..errors import LLMCoreError
+
+        if self.error is None:
+            return self.response
+        if isinstance(self.error, LLMCoreError):
+            return self.error
+        raise self.error
 
 
 def check_stream_invariants(events: list[StreamEvent], response: ChatResponse) -> None:
@@ -196,9 +207,11 @@ async def run_case(
     validate: Callable[[Any], Awaitable[None] | None] | None = None,
     *,
     chunk_sizes: Sequence[int] | None = None,
+    repeats: bool | None = None,
 ) -> CaseResult:
     """Replay ``case`` through the provider built by ``make(client, case)``; with
-    ``chunk_sizes``, the recorded response bodies arrive cut into pieces of those sizes."""
+    ``chunk_sizes``, the recorded response bodies arrive cut into pieces of those sizes;
+    ``repeats``: see :func:`~llmcore.testing.cassettes.replay_from`."""
     from ..events import StreamAccumulator
 
     path = cassette_dir / case.cassette
@@ -208,13 +221,7 @@ async def run_case(
     events: list[StreamEvent] = []
     response = None
     error: BaseException | None = None
-    # Matching is on method + path, so every request of a recorded
-    # conversation matches its first interaction; to replay interaction N,
-    # mark the earlier ones as played and disable repeats.
-    skip = getattr(case, "interaction", 0)
-    with make_vcr(cassette_dir).use_cassette(case.cassette, allow_playback_repeats=not skip) as cassette:
-        for i in range(skip):
-            cassette.play_counts[i] = 1
+    with replay_from(cassette_dir, case.cassette, case.interaction, repeats=repeats):
         async with client:
             provider = make(client, case)
             req = case.chat_request()
@@ -252,6 +259,17 @@ def _generated_ids_numbered(events: list[StreamEvent], recorded: str) -> list[An
             ev = dataclasses.replace(ev, id=numbers.setdefault(eid, f"<generated id #{len(numbers)}>"))
         out.append(ev)
     return out
+
+
+async def run_count_tokens(
+    case: Case, make: Callable[[Any, Case], Provider], cassette_dir: Path
+) -> tuple[Any, SentRequests]:
+    """``count_tokens`` of ``case``'s request through the provider built by
+    ``make(client, case)``, replayed from the case's cassette: ``(TokenCount, sent)``."""
+    client, sent = recording_client()
+    with replay_from(cassette_dir, case.cassette, case.interaction):
+        async with client:
+            return await make(client, case).count_tokens(case.chat_request()), sent
 
 
 _CAPABILITY_CASES: dict[str, tuple[str, ...]] = {
@@ -542,14 +560,7 @@ class ProviderConformance:
 
             pytest.skip(f"{self.provider}: count_tokens by {method}, no recording needed")
 
-        async def go() -> Any:
-            with make_vcr(self.cassette_dir).use_cassette(case.cassette):
-                client, sent = recording_client()
-                async with client:
-                    provider = self.make_provider(client, case)
-                    return await provider.count_tokens(case.chat_request()), sent
-
-        count, sent = asyncio.run(go())
+        count, sent = asyncio.run(run_count_tokens(case, self.make_provider, self.cassette_dir))
         assert count.method == method, f"count_tokens method {count.method!r}, spec says {method!r}"
         assert count.input_tokens > 0
         if method == "api":
