@@ -1,10 +1,10 @@
-"""llmcore.pluginkit: the option check, the warnings collector and the conversation transcript plugins share."""
+"""llmcore.pluginkit: the option check, the warnings collector, the transcript and the streamed tool call plugins share."""
 
 from __future__ import annotations
 
 import pytest
-from llmcore.errors import ConfigurationError, UnsupportedFeatureError
-from llmcore.pluginkit import CallWarnings, check_options, transcript
+from llmcore.errors import ConfigurationError, ProviderResponseError, UnsupportedFeatureError
+from llmcore.pluginkit import CallWarnings, ToolCallBuffer, check_options, parse_arguments, transcript
 from llmcore.types import ChatRequest, ImagePart, Message, ReasoningPart, TextPart, ToolCallPart, ToolResultPart
 
 
@@ -48,3 +48,18 @@ def test_check_options_names_unknown_and_known_options() -> None:
         check_options({"regoin": 1, "a": 2}, ("region", "profile"), "acme", "(see the docs)")
     assert info.value.message == "unknown option(s) for acme: a, regoin; known: region, profile (see the docs)"
     assert info.value.provider == "acme"
+
+
+def test_tool_call_buffer_and_argument_errors_name_the_provider() -> None:
+    buf = ToolCallBuffer("call_1", "get_weather")
+    buf.parts += ['{"city": ', '"Paris"}']
+    call = buf.finish(2, "acme")
+    assert (call.id, call.name, call.arguments, call.raw_arguments, call.index) == (
+        "call_1", "get_weather", {"city": "Paris"}, '{"city": "Paris"}', 2)
+    assert ToolCallBuffer("c", "now").finish(0, "acme").arguments == {}
+    bad = ToolCallBuffer("c", "f")
+    bad.parts.append('{"a": ')
+    with pytest.raises(ProviderResponseError) as info:
+        bad.finish(0, "acme")
+    assert info.value.provider == "acme" and info.value.raw == '{"a": '
+    assert parse_arguments("", "acme") == {}

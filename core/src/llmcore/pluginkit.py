@@ -8,6 +8,8 @@
   ``strict`` (the contract every plugin follows for parameters it cannot honour).
 * :func:`transcript` renders a conversation as one text prompt, for completion-style
   endpoints that take no message list.
+* :class:`ToolCallBuffer` is a tool call being streamed (id, name, argument pieces);
+  :func:`parse_arguments` parses tool-call arguments with errors attributed to the provider.
 """
 
 from __future__ import annotations
@@ -15,13 +17,16 @@ from __future__ import annotations
 from collections.abc import Mapping, Sequence
 from typing import TYPE_CHECKING, Any
 
-from .errors import ConfigurationError, UnsupportedFeatureError
+from .errors import ConfigurationError, ProviderResponseError, UnsupportedFeatureError
+from .events import ToolCall, parse_tool_arguments
 from .types import CallWarning, FilePart, ImagePart, ReasoningPart, TextPart, ToolCallPart, ToolResultPart
 
 if TYPE_CHECKING:
     from .types import ChatRequest
 
-__all__ = ["CallWarnings", "TRANSCRIPT_LABELS", "check_options", "transcript"]
+__all__ = [
+    "CallWarnings", "TRANSCRIPT_LABELS", "ToolCallBuffer", "check_options", "parse_arguments", "transcript",
+]
 
 
 def check_options(options: Mapping[str, Any], known: Sequence[str], provider: str, hint: str = "") -> dict[str, Any]:
@@ -87,3 +92,32 @@ def transcript(request: ChatRequest) -> tuple[str, set[str]]:
     if len(turns) == 1 and turns[0][0] == "user":
         return turns[0][1], left_out
     return "\n".join(f"{TRANSCRIPT_LABELS.get(role, role.title())}: {text}" for role, text in turns), left_out
+
+
+def parse_arguments(raw: str, provider: str | None) -> dict[str, Any]:
+    """:func:`~llmcore.events.parse_tool_arguments` (``{}`` for empty), with the
+    :class:`ProviderResponseError` for invalid JSON attributed to ``provider``."""
+    try:
+        return parse_tool_arguments(raw)
+    except ProviderResponseError as e:
+        e.provider = provider
+        raise
+
+
+class ToolCallBuffer:
+    """A tool call being streamed: its ``id`` and ``name`` (from the block that opens
+    it) and the argument pieces received so far; :meth:`finish` makes the
+    :class:`~llmcore.events.ToolCall` once the block closes."""
+
+    __slots__ = ("id", "name", "parts")
+
+    def __init__(self, id: str, name: str) -> None:
+        self.id = id
+        self.name = name
+        self.parts: list[str] = []
+
+    def finish(self, index: int, provider: str | None) -> ToolCall:
+        """The complete call; invalid JSON arguments are a :class:`ProviderResponseError` for ``provider``."""
+        raw = "".join(self.parts)
+        return ToolCall(id=self.id, name=self.name, arguments=parse_arguments(raw, provider), raw_arguments=raw,
+                        index=index)

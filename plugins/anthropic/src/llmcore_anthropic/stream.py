@@ -37,14 +37,13 @@ from llmcore.events import (
     ResponseMetadata,
     StreamEvent,
     TextDelta,
-    ToolCall,
     ToolCallDelta,
     UsageEvent,
     WarningEvent,
-    parse_tool_arguments,
 )
 from llmcore.http.sse import aiter_sse
 from llmcore.jsonfast import loads as json_loads
+from llmcore.pluginkit import ToolCallBuffer
 from llmcore.types import CallWarning
 
 from .errors import stream_error
@@ -52,15 +51,6 @@ from .finish import map_finish_reason
 from .usage import map_usage, merge_usage
 
 __all__ = ["StreamDecoder", "decode_stream"]
-
-
-class _ToolBlock:
-    __slots__ = ("id", "name", "parts")
-
-    def __init__(self, id: str, name: str) -> None:
-        self.id = id
-        self.name = name
-        self.parts: list[str] = []
 
 
 class StreamDecoder:
@@ -78,7 +68,7 @@ class StreamDecoder:
     ) -> None:
         self.provider = provider
         self.headers: Mapping[str, str] = headers or {}
-        self._blocks: dict[int, Any] = {}  # index → "text" | "thinking" | _ToolBlock | None (skipped)
+        self._blocks: dict[int, Any] = {}  # index → "text" | "thinking" | ToolCallBuffer | None (skipped)
         self._usage: dict[str, Any] = {}
         self._stop: str | None = None
         self._done = False  # message_delta with a stop reason seen
@@ -136,7 +126,7 @@ class StreamDecoder:
             self._blocks[index] = None
             return [ReasoningDelta(text="", redacted=True, data=block.get("data"))]
         if bt == "tool_use":
-            tb = _ToolBlock(block.get("id") or "", block.get("name") or "")
+            tb = ToolCallBuffer(block.get("id") or "", block.get("name") or "")
             self._blocks[index] = tb
             return [ToolCallDelta(index=index, id=tb.id, name=tb.name)]
         self._blocks[index] = None  # server tools and their results: no llmcore event
@@ -150,7 +140,7 @@ class StreamDecoder:
             return [TextDelta(text)] if text else []
         if dt == "input_json_delta":
             tb = self._blocks.get(data.get("index", 0))
-            if not isinstance(tb, _ToolBlock):
+            if not isinstance(tb, ToolCallBuffer):
                 return []  # arguments of a server tool
             piece = delta.get("partial_json") or ""
             if not piece:
@@ -167,15 +157,9 @@ class StreamDecoder:
     def _stop_block(self, data: Mapping[str, Any]) -> list[StreamEvent]:
         index = data.get("index", 0)
         tb = self._blocks.pop(index, None)
-        if not isinstance(tb, _ToolBlock):
+        if not isinstance(tb, ToolCallBuffer):
             return []
-        raw = "".join(tb.parts)
-        try:
-            args = parse_tool_arguments(raw)
-        except ProviderResponseError as e:
-            e.provider = self.provider
-            raise
-        return [ToolCall(id=tb.id, name=tb.name, arguments=args, raw_arguments=raw, index=index)]
+        return [tb.finish(index, self.provider)]
 
     def _finish(self) -> list[StreamEvent]:
         self._finished = True

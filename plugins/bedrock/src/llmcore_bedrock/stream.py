@@ -31,13 +31,12 @@ from llmcore.events import (
     ResponseMetadata,
     StreamEvent,
     TextDelta,
-    ToolCall,
     ToolCallDelta,
     UsageEvent,
     WarningEvent,
-    parse_tool_arguments,
 )
 from llmcore.http.eventstream import aiter_eventstream
+from llmcore.pluginkit import ToolCallBuffer
 from llmcore.types import CallWarning
 
 from .errors import error_from_stream_message
@@ -45,25 +44,6 @@ from .finish import map_stop_reason
 from .usage import map_usage
 
 __all__ = ["decode_stream"]
-
-
-class _Tool:
-    __slots__ = ("id", "name", "parts")
-
-    def __init__(self, id: str, name: str) -> None:
-        self.id = id
-        self.name = name
-        self.parts: list[str] = []
-
-
-def _finish_tool(index: int, tool: _Tool, provider: str) -> ToolCall:
-    raw = "".join(tool.parts)
-    try:
-        args = parse_tool_arguments(raw)
-    except ProviderResponseError as e:
-        e.provider = provider
-        raise
-    return ToolCall(id=tool.id, name=tool.name, arguments=args, raw_arguments=raw, index=index)
 
 
 async def decode_stream(
@@ -77,7 +57,7 @@ async def decode_stream(
     """Decode a ConverseStream body into stream events (see the module docstring)."""
     for w in warnings or ():
         yield WarningEvent(w)
-    tools: dict[int, _Tool] = {}
+    tools: dict[int, ToolCallBuffer] = {}
     started = False
     stopped = False
     raw_stop: str | None = None
@@ -118,13 +98,13 @@ async def decode_stream(
             start = (data.get("start") or {}).get("toolUse")
             if start is not None:
                 index = data.get("contentBlockIndex", 0)
-                tool = tools[index] = _Tool(start.get("toolUseId", ""), start.get("name", ""))
+                tool = tools[index] = ToolCallBuffer(start.get("toolUseId", ""), start.get("name", ""))
                 yield ToolCallDelta(index=index, id=tool.id, name=tool.name)
         elif et == "contentBlockStop":
             index = data.get("contentBlockIndex", 0)
             done = tools.pop(index, None)
             if done is not None:
-                yield _finish_tool(index, done, provider)
+                yield done.finish(index, provider)
         elif et == "messageStart":
             if not started:
                 started = True
@@ -143,7 +123,7 @@ async def decode_stream(
     if not stopped:
         raise ProviderResponseError("the event stream ended before messageStop (truncated)", provider=provider)
     for index, tool in list(tools.items()):  # a tool block the stream never closed
-        yield _finish_tool(index, tool, provider)
+        yield tool.finish(index, provider)
     if usage is not None:
         yield UsageEvent(usage)
     yield Finish(map_stop_reason(raw_stop), raw_stop, metadata or None)

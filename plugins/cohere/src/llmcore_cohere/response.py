@@ -22,7 +22,7 @@ from __future__ import annotations
 from typing import Any
 
 from llmcore.errors import ProviderResponseError
-from llmcore.events import parse_tool_arguments
+from llmcore.pluginkit import parse_arguments
 from llmcore.types import CallWarning, ChatResponse, Message, ReasoningPart, TextPart, ToolCallPart
 
 from .finish import map_finish_reason
@@ -37,11 +37,7 @@ def tool_arguments(raw: str) -> dict[str, Any]:
     """Parse tool-call arguments; Cohere's ``"null"`` (no arguments) is ``{}``."""
     if raw.strip() == "null":
         return {}
-    try:
-        return parse_tool_arguments(raw)
-    except ProviderResponseError as e:
-        e.provider = PROVIDER
-        raise
+    return parse_arguments(raw, PROVIDER)
 
 
 def parse_chat_response(
