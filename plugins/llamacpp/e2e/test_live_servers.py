@@ -51,10 +51,13 @@ class _Live(ProviderConformance):
 
 
 def _agree(a: Any, b: Any) -> None:
-    """Chat and stream of the same greedy (temperature 0) request agree, text included."""
+    """Chat and stream of the same greedy (temperature 0) request agree: finish reason, tool calls, and
+    the start of the text. (Not the whole text: the server reuses the KV cache of the previous request,
+    and a different evaluation batching can flip a near-tie many tokens in.)"""
     assert a.finish_reason == b.finish_reason
     assert [(c.name, c.arguments) for c in a.tool_calls] == [(c.name, c.arguments) for c in b.tool_calls]
-    assert a.text == b.text
+    assert bool(a.text.strip()) == bool(b.text.strip())
+    assert a.text.split()[:3] == b.text.split()[:3], (a.text, b.text)
 
 
 # -- llamacpp_server: everything -----------------------------------------------------------
