@@ -173,7 +173,7 @@ def test_streaming_leaves_the_event_loop_free() -> None:
     ticks, texts, elapsed = asyncio.run(go())
     assert texts > 10
     # a blocked loop would tick ~once; a free one ticks about every 5 ms while the model works
-    assert ticks >= max(5, int(elapsed / 0.005 * 0.2)), (ticks, elapsed)
+    assert ticks >= max(5, int(elapsed / 0.005 * 0.1)), (ticks, elapsed)
 
 
 def test_closing_a_stream_stops_generation() -> None:
