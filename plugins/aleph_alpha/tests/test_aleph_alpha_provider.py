@@ -9,6 +9,7 @@ from llmcore import errors as E
 from llmcore.provider import ProviderConfig
 from llmcore.resolve import resolve_model
 from llmcore.testing import TEST_API_KEY
+from llmcore.testing.conformance import assert_not_leaked
 from llmcore.types import ChatRequest
 from llmcore_aleph_alpha.complete import build_complete_body
 from llmcore_aleph_alpha.provider import AlephAlphaProvider
@@ -143,5 +144,4 @@ def test_error_bodies() -> None:
     assert isinstance(err, E.RateLimitError) and err.message == "Too many requests"
     err, _ = A.replay("authored__unknown_model_400.yaml", {**A.HELLO, "model": "luminous-huge"})
     assert isinstance(err, E.NotFoundError) and err.code == "UNKNOWN_MODEL"
-    for text in (str(err), repr(err), str(err.raw)):
-        assert TEST_API_KEY not in text
+    assert_not_leaked(TEST_API_KEY, err)

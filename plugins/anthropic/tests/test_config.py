@@ -13,6 +13,7 @@ from anthropic_cases import ERRORS, replay
 from llmcore.errors import ConfigurationError
 from llmcore.plugins import get_registry
 from llmcore.provider import ProviderConfig
+from llmcore.testing.conformance import assert_not_leaked
 from llmcore.types import ChatRequest
 from llmcore_anthropic import SPEC
 from llmcore_anthropic.provider import AnthropicProvider
@@ -88,12 +89,11 @@ def test_headers_and_the_injected_client_is_used_for_every_request() -> None:
 @pytest.mark.parametrize("key", [SECRET, ODD_SECRET])
 def test_the_key_never_appears_in_reprs_or_errors(key: str) -> None:
     p = AnthropicProvider(ProviderConfig(api_key=key))
-    assert key not in repr(p) and key not in repr(p.config)
+    assert_not_leaked(key, p, p.config)
     for case in (ERRORS["auth"], ERRORS["rate_limit"], ERRORS["stream_overloaded"]):
         res = _replay_with_key(case, key)
         assert res.error is not None
-        for text in (str(res.error), repr(res.error), str(res.error.raw), str(res.error.args)):
-            assert key not in text
+        assert_not_leaked(key, res.error)
     # a server that echoes the key back: the error text is scrubbed
     def echo(request: httpx.Request) -> httpx.Response:
         msg = f"invalid x-api-key: {request.headers['x-api-key']}"
@@ -104,8 +104,7 @@ def test_the_key_never_appears_in_reprs_or_errors(key: str) -> None:
         asyncio.run(p.chat(ChatRequest(model="claude-x", messages=["hi"])))
     err = exc.value
     assert "invalid x-api-key" in str(err)
-    for text in (str(err), repr(err), str(getattr(err, "raw", ""))):
-        assert key not in text
+    assert_not_leaked(key, err)
 
 
 def _replay_with_key(case, key):  # type: ignore[no-untyped-def]

@@ -12,6 +12,7 @@ from llmcore import errors as E
 from llmcore.events import Finish, TextDelta, UsageEvent
 from llmcore.provider import ProviderConfig
 from llmcore.testing import TEST_API_KEY
+from llmcore.testing.conformance import assert_not_leaked
 from llmcore.testing.streams import ChunkedStream, split_every
 from llmcore.types import ChatRequest
 from llmcore_cloudflare.provider import CloudflareProvider
@@ -81,8 +82,7 @@ def test_error_codes_refine_the_status() -> None:
     assert isinstance(err, E.NotFoundError) and err.code == "5007" and err.status_code == 400
     err, _ = C.replay("authored__auth_error_401.yaml", C.SIMPLE)
     assert isinstance(err, E.AuthenticationError) and err.message == "Authentication error"
-    for text in (str(err), repr(err), str(err.raw)):
-        assert TEST_API_KEY not in text
+    assert_not_leaked(TEST_API_KEY, err)
 
 
 # -- configuration ----------------------------------------------------------------------
@@ -116,7 +116,7 @@ def test_unknown_option_lists_known_ones() -> None:
 
 def test_key_is_never_in_repr() -> None:
     p = CloudflareProvider(ProviderConfig(api_key=TEST_API_KEY, options=C.OPTIONS))
-    assert TEST_API_KEY not in repr(p) and TEST_API_KEY not in repr(p.config)
+    assert_not_leaked(TEST_API_KEY, p, p.config)
 
 
 # -- warnings and strict mode -------------------------------------------------------------

@@ -14,6 +14,7 @@ from llmcore.facade import load_provider
 from llmcore.plugins import get_registry
 from llmcore.provider import ProviderConfig
 from llmcore.testing import TEST_API_KEY
+from llmcore.testing.conformance import assert_not_leaked
 from llmcore.types import ChatRequest
 from llmcore_cohere import SPEC
 from llmcore_cohere.provider import CohereProvider
@@ -84,8 +85,7 @@ def _capture(**options: object) -> httpx.Request:
             with pytest.raises(E.AuthenticationError) as info:
                 await p.chat(ChatRequest(model="command-a-03-2025", messages=["hi"]))
             err = info.value
-            for text in (str(err), repr(err), str(err.raw), repr(p), repr(p.config)):
-                assert TEST_API_KEY not in text
+            assert_not_leaked(TEST_API_KEY, err, p, p.config)
 
     asyncio.run(go())
     return seen[0]

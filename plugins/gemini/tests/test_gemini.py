@@ -13,6 +13,7 @@ import pytest
 from llmcore import errors as E
 from llmcore.provider import ProviderConfig
 from llmcore.testing import TEST_API_KEY, make_vcr, recording_client
+from llmcore.testing.conformance import assert_not_leaked
 from llmcore.types import ChatRequest, Message, TextPart, ToolCallPart, ToolResultPart
 from llmcore_gemini.provider import GeminiProvider
 from llmcore_gemini.request import CodecSettings, build_generate_body
@@ -45,8 +46,7 @@ def test_key_goes_in_a_header_never_the_url_and_never_leaks() -> None:
     assert sent[0].headers["x-goog-api-key"] == TEST_API_KEY
     assert TEST_API_KEY not in str(sent[0].url) and "key=" not in str(sent[0].url)
     p = GeminiProvider(ProviderConfig(api_key=TEST_API_KEY))
-    for text in (repr(p), repr(p.config), str(err), repr(err), str(err.raw)):
-        assert TEST_API_KEY not in text
+    assert_not_leaked(TEST_API_KEY, p, p.config, err)
 
 
 async def _run_error(request: ChatRequest, cassette: str, stream: bool = False) -> tuple[E.LLMCoreError, Any]:

@@ -13,6 +13,7 @@ import replicate_cases as R
 from llmcore import errors as E
 from llmcore.provider import ProviderConfig
 from llmcore.testing import TEST_API_KEY
+from llmcore.testing.conformance import assert_not_leaked
 from llmcore.testing.streams import ChunkedStream, split_every
 from llmcore.types import ChatRequest
 from llmcore_replicate.models import DEFAULT_INPUTS, inputs_for, parse_model
@@ -118,7 +119,7 @@ def test_real_401_is_authentication_error_without_the_key() -> None:
     err, _ = R.replay(case.cassette, case.chat_request())
     assert isinstance(err, E.AuthenticationError) and err.code == "Unauthenticated"
     assert err.message == "You did not pass a valid authentication token"
-    assert all(TEST_API_KEY not in t for t in (str(err), repr(err), str(err.raw)))
+    assert_not_leaked(TEST_API_KEY, err)
 
 
 def _events(raw: bytes) -> list[str]:
@@ -238,7 +239,7 @@ def test_bad_options(options: dict[str, object]) -> None:
 
 def test_key_is_never_in_repr() -> None:
     p = ReplicateProvider(ProviderConfig(api_key=TEST_API_KEY))
-    assert TEST_API_KEY not in repr(p) and TEST_API_KEY not in repr(p.config)
+    assert_not_leaked(TEST_API_KEY, p, p.config)
 
 
 def test_the_spec_check_rejects_what_the_api_rejects() -> None:

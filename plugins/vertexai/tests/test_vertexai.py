@@ -15,6 +15,7 @@ import vertex_cases as V
 from llmcore import errors as E
 from llmcore.provider import ProviderConfig
 from llmcore.testing import check_stream_invariants, recording_client
+from llmcore.testing.conformance import assert_not_leaked
 from llmcore.types import ChatRequest, Message, ReasoningPart, TextPart, ToolCallPart, ToolResultPart
 from llmcore_vertexai.provider import VertexAIProvider, default_root
 
@@ -157,8 +158,7 @@ def test_token_never_leaks() -> None:
     assert sent[0].headers["authorization"] == f"Bearer {V.TEST_TOKEN}"
     assert V.TEST_TOKEN not in str(sent[0].url)
     p = V.make_provider(None, dict(V.AUTHORED))
-    for text in (repr(p), repr(p.config), repr(p._tokens), str(err), repr(err), str(err.raw)):
-        assert V.TEST_TOKEN not in text
+    assert_not_leaked(V.TEST_TOKEN, p, p.config, p._tokens, err)
     # a server echoing the token back is redacted too
     echoed = E.AuthenticationError(f"bad token {V.TEST_TOKEN}", provider="vertexai")
     assert V.TEST_TOKEN not in str(echoed)

@@ -53,10 +53,24 @@ if TYPE_CHECKING:
     from ..provider import Provider
     from ..types import ChatRequest, ChatResponse
 
-__all__ = ["Case", "ErrorCase", "ProviderConformance", "check_stream_invariants", "run_case", "run_count_tokens"]
+__all__ = [
+    "Case", "ErrorCase", "ProviderConformance", "assert_not_leaked", "check_stream_invariants", "run_case",
+    "run_count_tokens",
+]
 
 # A key that cannot be mistaken for a real one; the kit checks it never leaks.
 TEST_API_KEY = "llmcore-test-key-do-not-leak"
+
+
+def assert_not_leaked(secret: str, *objects: Any) -> None:
+    """Assert ``secret`` is in no ``str()`` or ``repr()`` of ``objects`` (a provider, its
+    config, an error...), nor, for an exception, in its ``raw`` body or its ``args``."""
+    for obj in objects:
+        texts = [str(obj), repr(obj)]
+        if isinstance(obj, BaseException):
+            texts += [str(getattr(obj, "raw", None) or ""), str(obj.args)]
+        for text in texts:
+            assert secret not in text, f"the secret leaked into a {type(obj).__name__}"
 
 
 @dataclass
@@ -583,8 +597,24 @@ class ProviderConformance:
             assert err.message and err.message.strip(), f"{kind}: empty message"
             if case.expect_retry_after:
                 assert err.retry_after is not None and err.retry_after >= 0, f"{kind}: retry_after not parsed"
-            for text in (str(err), repr(err), str(err.raw or "")):
-                assert TEST_API_KEY not in text, f"{kind}: the API key leaked into the error"
+            try:
+                assert_not_leaked(TEST_API_KEY, err)
+            except AssertionError as e:
+                raise AssertionError(f"{kind}: {e}") from None
+
+    def test_api_key_not_in_reprs(self) -> None:
+        """The provider built with the test key shows it in no repr (nor its config)."""
+        case = next((c for c in (self.chat_case, self.stream_case, *self.error_cases.values()) if c is not None), None)
+        if case is None:
+            import pytest
+
+            pytest.skip(f"{self.provider}: no case to build the provider from")
+        client, _ = recording_client()
+        try:
+            provider = self.make_provider(client, case)
+            assert_not_leaked(TEST_API_KEY, provider, getattr(provider, "config", None))
+        finally:
+            asyncio.run(client.aclose())
 
     def test_capability_claims(self) -> None:
         """Every capability the spec claims has a case with a cassette."""
