@@ -30,7 +30,26 @@ def _version() -> str:
     return __version__
 
 
-@click.group(context_settings={"help_option_names": ["-h", "--help"]})
+class _Commands(click.Group):
+    """The top-level group; commands in ``LAZY`` are imported when first named (or listed by ``--help``)."""
+
+    LAZY = {"usage": ("llmcore.usage.cli", "usage_command")}
+
+    def list_commands(self, ctx: click.Context) -> list[str]:
+        return sorted({*super().list_commands(ctx), *self.LAZY})
+
+    def get_command(self, ctx: click.Context, cmd_name: str) -> click.Command | None:
+        cmd = super().get_command(ctx, cmd_name)
+        if cmd is None and cmd_name in self.LAZY:
+            import importlib
+
+            module, attr = self.LAZY[cmd_name]
+            cmd = getattr(importlib.import_module(module), attr)
+            self.add_command(cmd, cmd_name)
+        return cmd
+
+
+@click.group(cls=_Commands, context_settings={"help_option_names": ["-h", "--help"]})
 @click.version_option(_version(), "--version", "-V", prog_name="llmcore")
 @click.option("--traceback", "show_tb", is_flag=True, help="Show full tracebacks on errors.")
 @click.pass_context
@@ -253,10 +272,8 @@ def tokens(ctx: click.Context, model_name: str | None, as_json: bool, text: str)
 
 
 # -- usage ----------------------------------------------------------------------
-
-from .usage.cli import usage_command as _usage_command  # noqa: E402
-
-cli.add_command(_usage_command)
+# ``llmcore usage`` lives in llmcore.usage.cli and is loaded on first use (_Commands.LAZY): importing
+# the usage package (sqlite3, prices) would slow every other command, ``providers list`` included.
 
 
 def main() -> None:
