@@ -67,7 +67,7 @@ class Model:
     """A model bound to its provider, with request defaults.
 
     ``chat``/``achat`` return a :class:`ChatResponse`; ``stream``/``astream``
-    return a stream of events with ``.text_stream`` for text only and
+    return a stream of events with ``.texts()`` for text only and
     ``.response`` (the collected response) once consumed.
     """
 
