@@ -14,6 +14,7 @@ import datetime as dt
 import json
 import os
 import platform
+import shlex
 import shutil
 import statistics
 import subprocess
@@ -217,7 +218,7 @@ def main(argv: list[str] | None = None) -> int:
     started = time.time()
     meta: dict[str, Any] = {
         "started": dt.datetime.now(dt.timezone.utc).isoformat(timespec="seconds"),
-        "command": "nox -s bench -- " + " ".join(argv if argv is not None else sys.argv[1:]),
+        "command": "nox -s bench -- " + shlex.join(argv if argv is not None else sys.argv[1:]),
         "quick": args.quick, "repeat": args.repeat, "label": args.label, "params": params,
         "versions": versions(), "git": git_commit(), "cpus": os.cpu_count(), "machine": platform.machine(),
         "kernel": platform.release(), "load_before": load_avg(), "clients": names, "jobs": jobs,
