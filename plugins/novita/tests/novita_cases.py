@@ -12,45 +12,20 @@ from llmcore import errors as E
 from llmcore.provider import ProviderConfig
 from llmcore.testing import TEST_API_KEY, Case, ErrorCase, run_case
 from llmcore.testing.conformance import CaseResult
+from llmcore.testing.scenarios import WEATHER_TOOL, authored_scenarios
 from llmcore_novita.provider import NovitaProvider
 
 CASSETTES = Path(__file__).parent / "cassettes"
 M = "meta-llama/llama-3.3-70b-instruct"
-SYSTEM = "You are a concise assistant. Answer in one short sentence."
-Q = "What is the capital of France?"
-WEATHER = {"name": "get_current_weather", "description": "Get the current weather in a given city",
-           "parameters": {"type": "object", "properties": {"city": {"type": "string", "description": "The city, e.g. Paris"}},
-                          "required": ["city"]}}
-WQ = "What is the weather in Paris right now?"
 CALL_ID = "call_0a0b0c0d0e0f40a1b2c3"
-COUNTRY = {"type": "object", "properties": {"name": {"type": "string"}, "capital": {"type": "string"},
-                                            "population_millions": {"type": "number"}},
-           "required": ["name", "capital", "population_millions"], "additionalProperties": False}
-REASONING_Q = {"model": "deepseek/deepseek-r1", "messages": ["Which number is bigger, 9.11 or 9.9?"]}
-
-CHAT = Case("authored__chat_system.yaml", {"model": M, "system": SYSTEM, "messages": [Q]},
-            expect_text="Paris", expect_finish="stop")
-STREAM = Case("authored__chat_system_stream.yaml", {"model": M, "system": SYSTEM, "messages": [Q]},
-              stream=True, expect_text="Paris", expect_finish="stop")
-MULTI_TURN = Case("authored__multi_turn.yaml", {"model": M, "messages": [
-    {"role": "user", "content": Q}, {"role": "assistant", "content": "The capital of France is Paris."},
-    {"role": "user", "content": "And of Italy?"}]}, expect_text="Rome")
-TOOL = {"model": M, "messages": [WQ], "tools": [WEATHER]}
-TOOL_CALL = Case("authored__tool_call.yaml", TOOL, expect_tool="get_current_weather", expect_finish="tool_calls")
-TOOL_CALL_STREAM = Case("authored__tool_call_stream.yaml", TOOL, stream=True, expect_tool="get_current_weather",
-                        expect_finish="tool_calls")
-ROUND_TRIP = Case("authored__tool_round_trip.yaml", {"model": M, "tools": [WEATHER], "messages": [
-    {"role": "user", "content": WQ},
-    {"role": "assistant", "tool_calls": [{"id": CALL_ID, "type": "function", "function": {
-        "name": "get_current_weather", "arguments": '{"city":"Paris"}'}}]},
-    {"role": "tool", "tool_call_id": CALL_ID, "content": "18°C and partly cloudy"}]}, expect_text="18°C")
-STRUCTURED = Case("authored__structured_json_schema.yaml", {
-    "model": M, "messages": ["Give me facts about Japan as JSON."],
-    "response_format": {"type": "json_schema", "name": "country", "schema": COUNTRY, "strict": True}},
-    expect_text="Tokyo")
-REASONING = Case("authored__reasoning.yaml", REASONING_Q, expect_text="9.9 is bigger")
-REASONING_STREAM = Case("authored__reasoning_stream.yaml", REASONING_Q, stream=True, expect_text="9.9 is bigger")
-HELLO = {"model": M, "messages": ["Hello"], "max_tokens": 16}
+# the standard authored conversations, shared with the other plugins that have no recording
+S = authored_scenarios(M, call_id=CALL_ID, reasoning_model="deepseek/deepseek-r1",
+                       reasoning_cassettes=("authored__reasoning.yaml", "authored__reasoning_stream.yaml"))
+WEATHER = WEATHER_TOOL
+CHAT, STREAM, MULTI_TURN = S.chat, S.stream, S.multi_turn
+TOOL_CALL, TOOL_CALL_STREAM, ROUND_TRIP = S.tool_call, S.tool_call_stream, S.round_trip
+STRUCTURED, REASONING, REASONING_STREAM = S.structured, S.reasoning, S.reasoning_stream
+HELLO = S.hello
 ERRORS = {
     "auth": ErrorCase("authored__invalid_api_key_401.yaml", HELLO, error=E.AuthenticationError, status_code=401),
     "not_found": ErrorCase("authored__model_not_found_404.yaml", {**HELLO, "model": "no-such/model"},
