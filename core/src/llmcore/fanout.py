@@ -26,7 +26,7 @@ from .errors import ConfigurationError
 if TYPE_CHECKING:
     from .types import ChatResponse
 
-__all__ = ["generate", "agenerate", "multi_chat", "amulti_chat", "as_model", "Result"]
+__all__ = ["generate", "agenerate", "multi_chat", "amulti_chat", "as_model", "as_prompts", "Result"]
 
 #: what one item of a batch ends as
 Result = Union["ChatResponse", Exception]
@@ -49,6 +49,21 @@ def as_model(model: Any, **options: Any) -> Any:
     return model
 
 
+def as_prompts(prompts: Any) -> Iterable[Any]:
+    """The prompts of a batch entry point. A string (or bytes) is **one**
+    prompt, and so is one message dict (``{"role": ..., "content": ...}``):
+    iterating either would send one request per character or per key.
+    Anything else must be an iterable of prompts."""
+    if isinstance(prompts, (str, bytes, Mapping)):
+        return [prompts]
+    if not isinstance(prompts, Iterable):
+        raise ConfigurationError(
+            f"prompts must be a string or an iterable of prompts (a list of strings or of message lists), "
+            f"not {type(prompts).__name__}"
+        )
+    return prompts  # type: ignore[no-any-return]
+
+
 def model_name(model: Any) -> str:
     """The name a model is reported under (``Model.name``, else its repr)."""
     name = getattr(model, "name", None)
@@ -67,7 +82,8 @@ async def agenerate(
     """Run every prompt through ``model``; results in input order.
 
     ``prompts``: any iterable of what ``Model.chat`` accepts (a string, a list
-    of messages, ...); a generator is consumed lazily. ``concurrency``: the
+    of messages, ...); a generator is consumed lazily. A single string (or
+    one message dict) is one prompt: a list of one result comes back. ``concurrency``: the
     most calls in flight at once. ``progress``: ``None`` (a progress line on
     stderr if it is a terminal), ``True``/``False``, or a callable
     ``(done, total, errors)``. ``on_result(index, result)`` is called as each
@@ -81,6 +97,7 @@ async def agenerate(
 
     if isinstance(concurrency, bool) or not isinstance(concurrency, int) or concurrency < 1:
         raise ConfigurationError(f"concurrency must be a positive integer, not {concurrency!r}")
+    prompts = as_prompts(prompts)
     m = as_model(model)
     total = len(prompts) if isinstance(prompts, Sequence) else None
     bar = make_progress(progress, total, f"generate {model_name(m)}")

@@ -76,9 +76,12 @@ def _provider_for(ref: BatchRef, connection: dict[str, Any]) -> Any:
 
 
 async def _submit(model: Any, prompts: Iterable[Any], overrides: dict[str, Any]) -> tuple[BatchRef, Any]:
+    from ..fanout import as_prompts
+
     m = _model(model)
     provider = _batch_provider(m.base_provider, m.spec.name)
-    requests = [m.request(p, **overrides)[0] for p in prompts]  # bad input: typed error before the network
+    # a single string is one prompt, not one request per character
+    requests = [m.request(p, **overrides)[0] for p in as_prompts(prompts)]  # bad input: typed error before the network
     if not requests:
         raise ConfigurationError("batch needs at least one prompt")
     ref = await provider.batch_submit(requests)
