@@ -28,7 +28,7 @@ from llmcore.types import CallWarning, ChatResponse, Message, ReasoningPart, Tex
 from .finish import map_finish_reason
 from .usage import billed_units, map_usage
 
-__all__ = ["parse_chat_response", "tool_arguments"]
+__all__ = ["SHAPE_ERRORS", "malformed", "parse_chat_response", "text_of", "tool_arguments"]
 
 PROVIDER = "cohere"
 
@@ -40,47 +40,101 @@ def tool_arguments(raw: str) -> dict[str, Any]:
     return parse_arguments(raw, PROVIDER)
 
 
-def parse_chat_response(
-    data: Any, *, model: str, warnings: list[CallWarning] | None = None
-) -> ChatResponse:
-    """Build the :class:`ChatResponse` from a parsed ``/v2/chat`` JSON body."""
+#: what a body of the wrong shape raises while it is read (turned into a ProviderResponseError)
+SHAPE_ERRORS = (AttributeError, KeyError, IndexError, TypeError, ValueError)
+
+
+def malformed(what: str, data: Any, error: BaseException | None = None) -> ProviderResponseError:
+    """The :class:`ProviderResponseError` for a ``what`` of the wrong shape (a short excerpt of ``data``)."""
+    why = f" ({type(error).__name__}: {str(error)[:120]})" if error is not None else ""
+    excerpt = data if isinstance(data, (str, bytes)) else repr(data)
+    return ProviderResponseError(f"cohere sent {what} llmcore cannot read{why}", provider=PROVIDER, raw=excerpt[:500])
+
+
+def text_of(value: Any) -> str:
+    """A text field: a string (``None`` → ``""``); anything else is a :class:`TypeError`."""
+    if isinstance(value, str):
+        return value
+    if value is None:
+        return ""
+    raise TypeError(f"expected a string, got {type(value).__name__}")
+
+
+def parse_chat_response(data: Any, *, model: str, warnings: list[CallWarning] | None = None) -> ChatResponse:
+    """Build the :class:`ChatResponse` from a parsed ``/v2/chat`` JSON body.
+
+    A body of the wrong shape (a field of the wrong type, or no content, no tool
+    call and no known finish reason) is a :class:`ProviderResponseError`."""
     if not isinstance(data, dict) or not isinstance(data.get("message"), dict):
-        raise ProviderResponseError(
-            "cohere response has no message", provider=PROVIDER, raw=str(data)[:500]
-        )
+        raise ProviderResponseError("cohere response has no message", provider=PROVIDER, raw=str(data)[:500])
+    try:
+        response = _parse(data, model, warnings)
+    except SHAPE_ERRORS as e:  # free on good bodies; wrong field types end here
+        raise malformed("a chat response", data, e) from None
+    if not response.message.content and response.finish_reason == "other":
+        raise malformed("a chat response with no content and no finish reason", data)
+    return response
+
+
+def _list(value: Any) -> list[Any]:
+    if value is None:
+        return []
+    if not isinstance(value, list):
+        raise TypeError(f"expected a list, got {type(value).__name__}")
+    return value
+
+
+def _parse(data: dict[str, Any], model: str, warnings: list[CallWarning] | None) -> ChatResponse:
     msg = data["message"]
     parts: list[Any] = []
-    for item in msg.get("content") or ():
+    for item in _list(msg.get("content")):
         if not isinstance(item, dict):
-            continue
+            raise TypeError(f"a content block is a {type(item).__name__}")
         t = item.get("type")
         if t == "text" and item.get("text"):
-            parts.append(TextPart.model_construct(type="text", text=item["text"]))
+            parts.append(TextPart.model_construct(type="text", text=text_of(item["text"])))
         elif t == "thinking" and item.get("thinking"):
-            parts.append(ReasoningPart.model_construct(
-                type="reasoning", text=item["thinking"], signature=None, redacted=False, data=None,
-                provider=PROVIDER,
-            ))
+            parts.append(
+                ReasoningPart.model_construct(
+                    type="reasoning",
+                    text=text_of(item["thinking"]),
+                    signature=None,
+                    redacted=False,
+                    data=None,
+                    provider=PROVIDER,
+                )
+            )
     plan = msg.get("tool_plan")
     if isinstance(plan, str) and plan:
         parts.append(TextPart.model_construct(type="text", text=plan))
-    for call in msg.get("tool_calls") or ():
+    for call in _list(msg.get("tool_calls")):
         fn = call.get("function") or {}
         raw = fn.get("arguments")
         raw = raw if isinstance(raw, str) else ("" if raw is None else str(raw))
-        parts.append(ToolCallPart.model_construct(
-            type="tool_call", id=call.get("id") or "", name=fn.get("name") or "",
-            arguments=tool_arguments(raw), raw_arguments=raw,
-        ))
+        name = text_of(fn.get("name"))
+        if not name:
+            raise ValueError("a tool call has no name")
+        parts.append(
+            ToolCallPart.model_construct(
+                type="tool_call",
+                id=text_of(call.get("id")),
+                name=name,
+                arguments=tool_arguments(raw),
+                raw_arguments=raw,
+            )
+        )
     meta: dict[str, Any] = {}
-    if msg.get("citations"):
+    if isinstance(msg.get("citations"), list) and msg["citations"]:
         meta["citations"] = list(msg["citations"])
     billed = billed_units(data.get("usage"))
     if billed is not None:
         meta["billed_units"] = billed
     raw_finish = data.get("finish_reason")
+    if raw_finish is not None and not isinstance(raw_finish, str):
+        raise TypeError(f"finish_reason is a {type(raw_finish).__name__}")
+    rid = data.get("id")
     return ChatResponse.model_construct(
-        id=data.get("id"),
+        id=rid if isinstance(rid, str) else None,
         model=model,
         provider=PROVIDER,
         message=Message.model_construct(role="assistant", content=parts),

@@ -43,7 +43,7 @@ from llmcore.http.sse import SSEDecoder
 from llmcore.types import CallWarning
 
 from .finish import map_finish_reason
-from .response import tool_arguments
+from .response import SHAPE_ERRORS, malformed, text_of, tool_arguments
 from .usage import billed_units, map_usage
 
 __all__ = ["decode_stream"]
@@ -60,6 +60,13 @@ class _Call:
         self.args = args
 
 
+def _index(data: dict[str, Any]) -> int:
+    idx = data.get("index", 0)
+    if not isinstance(idx, int) or isinstance(idx, bool):
+        raise TypeError(f"index is a {type(idx).__name__}")
+    return idx
+
+
 async def decode_stream(
     chunks: AsyncIterable[bytes], *, model: str, warnings: list[CallWarning] | None = None
 ) -> AsyncIterator[StreamEvent]:
@@ -70,48 +77,61 @@ async def decode_stream(
     calls: dict[int, _Call] = {}
     citations: list[Any] = []
     finished = False
+    produced = False  # any text, reasoning or tool call so far
 
     def handle(data: dict[str, Any]) -> list[StreamEvent]:
-        nonlocal finished
+        # A field of the wrong type raises here (AttributeError, TypeError, ...): the
+        # caller turns it into a ProviderResponseError (no checks on the good path).
+        nonlocal finished, produced
         t = data.get("type")
         delta = data.get("delta") or {}
         message = delta.get("message") or {} if isinstance(delta, dict) else {}
         if t == "content-delta":
             content = message.get("content") or {}
             if "thinking" in content:
-                return [ReasoningDelta(content["thinking"])] if content["thinking"] else []
-            text = content.get("text")
+                thinking = text_of(content["thinking"])
+                produced = produced or bool(thinking)
+                return [ReasoningDelta(thinking)] if thinking else []
+            text = text_of(content.get("text"))
+            produced = produced or bool(text)
             return [TextDelta(text)] if text else []
         if t == "tool-call-delta":
-            piece = ((message.get("tool_calls") or {}).get("function") or {}).get("arguments") or ""
-            idx = data.get("index", 0)
+            piece = text_of(((message.get("tool_calls") or {}).get("function") or {}).get("arguments"))
+            idx = _index(data)
             call = calls.get(idx)
             if call is None or not piece:
                 return []
             call.args += piece
             return [ToolCallDelta(idx, arguments_delta=piece)]
         if t == "tool-plan-delta":
-            plan = message.get("tool_plan")
+            plan = text_of(message.get("tool_plan"))
+            produced = produced or bool(plan)
             return [TextDelta(plan)] if plan else []
         if t == "content-start":
             content = message.get("content") or {}
             kind = "thinking" if content.get("type") == "thinking" else "text"
-            first = content.get(kind) or ""
+            first = text_of(content.get(kind))
             if not first:
                 return []
+            produced = True
             return [ReasoningDelta(first)] if kind == "thinking" else [TextDelta(first)]
         if t == "tool-call-start":
             tc = message.get("tool_calls") or {}
             fn = tc.get("function") or {}
-            idx = data.get("index", 0)
-            args = fn.get("arguments") or ""
-            calls[idx] = _Call(tc.get("id") or "", fn.get("name") or "", args)
-            return [ToolCallDelta(idx, id=tc.get("id"), name=fn.get("name"), arguments_delta=args)]
+            idx = _index(data)
+            args = text_of(fn.get("arguments"))
+            name = text_of(fn.get("name"))
+            if not name:
+                raise ValueError("a tool call has no name")
+            call_id = text_of(tc.get("id"))
+            calls[idx] = _Call(call_id, name, args)
+            return [ToolCallDelta(idx, id=call_id, name=name, arguments_delta=args)]
         if t == "tool-call-end":
-            idx = data.get("index", 0)
+            idx = _index(data)
             call = calls.pop(idx, None)
             if call is None:
                 return []
+            produced = True
             return [ToolCall(call.id, call.name, tool_arguments(call.args), call.args, idx)]
         if t == "citation-start":
             c = message.get("citations")
@@ -125,6 +145,10 @@ async def decode_stream(
         if t == "message-end":
             finished = True
             raw_finish = delta.get("finish_reason")
+            if raw_finish is not None and not isinstance(raw_finish, str):
+                raise TypeError(f"finish_reason is a {type(raw_finish).__name__}")
+            if not produced and map_finish_reason(raw_finish) == "other":
+                raise ValueError("the stream ended with no content and no finish reason")
             meta: dict[str, Any] = {}
             if citations:
                 meta["citations"] = list(citations)
@@ -147,10 +171,14 @@ async def decode_stream(
         try:
             value = json.loads(raw)
         except ValueError:
-            raise ProviderResponseError(
-                "cohere stream event is not JSON", provider=PROVIDER, raw=raw[:500]
-            ) from None
+            raise ProviderResponseError("cohere stream event is not JSON", provider=PROVIDER, raw=raw[:500]) from None
         return value if isinstance(value, dict) else None
+
+    def events(data: dict[str, Any]) -> list[StreamEvent]:
+        try:
+            return handle(data)
+        except SHAPE_ERRORS as e:  # free on good events; wrong field types end here
+            raise malformed("a stream event", data, e) from None
 
     async for chunk in chunks:
         for ev in dec.feed(chunk):
@@ -158,13 +186,13 @@ async def decode_stream(
                 continue
             data = parse(ev.data)
             if data is not None:
-                for out in handle(data):
+                for out in events(data):
                     yield out
     for ev in dec.flush():
         if not finished:
             data = parse(ev.data)
             if data is not None:
-                for out in handle(data):
+                for out in events(data):
                     yield out
     if not finished:
         raise ProviderResponseError(
