@@ -8,7 +8,10 @@
   folder (``$XDG_DATA_HOME/llmcore`` or ``~/.local/share/llmcore``,
   ``~/Library/Application Support/llmcore``, ``%LOCALAPPDATA%\\llmcore``).
 
-Folders are created on first use, not here.
+Folders are created on first use (:func:`private_dir`), not here. What
+llmcore creates there is private to the user: folders ``0700``, files
+``0600`` (:func:`private_file`); a folder that already exists is left as
+it is (the user made it and chose its mode).
 """
 
 from __future__ import annotations
@@ -17,7 +20,7 @@ import os
 import sys
 from pathlib import Path
 
-__all__ = ["cache_dir", "data_dir"]
+__all__ = ["cache_dir", "data_dir", "private_dir", "private_file"]
 
 
 def cache_dir() -> Path:
@@ -44,3 +47,38 @@ def data_dir() -> Path:
     if sys.platform == "win32":  # pragma: no cover
         return Path(os.environ.get("LOCALAPPDATA") or home / "AppData" / "Local") / "llmcore"
     return Path(os.environ.get("XDG_DATA_HOME") or home / ".local" / "share") / "llmcore"
+
+
+def private_dir(path: Path) -> Path:
+    """Create ``path`` and any missing parents with mode ``0700`` (whatever the
+    umask); folders that already exist keep their mode. Returns ``path``."""
+    missing: list[Path] = []
+    p = path
+    while not p.exists():
+        missing.append(p)
+        if p.parent == p:
+            break
+        p = p.parent
+    for d in reversed(missing):
+        try:
+            d.mkdir(mode=0o700)
+        except FileExistsError:  # made by another process meanwhile: theirs, keep it
+            continue
+        if os.name == "posix":
+            os.chmod(d, 0o700)  # mkdir's mode is masked by the umask
+    return path
+
+
+def private_file(path: Path) -> Path:
+    """Make sure ``path`` exists, created ``0600`` if llmcore creates it (its
+    folder through :func:`private_dir`). An existing file keeps its mode.
+    SQLite gives its ``-wal``/``-shm`` files the database file's mode."""
+    private_dir(path.parent)
+    try:
+        fd = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
+    except FileExistsError:
+        return path
+    os.close(fd)
+    if os.name == "posix":
+        os.chmod(path, 0o600)  # whatever the umask
+    return path
