@@ -79,7 +79,7 @@ def _classify(code: int | str | None, message: str) -> type[E.LLMCoreError] | No
         return E.ContextWindowExceededError
     try:
         return ERROR_CODES.get(int(code)) if code is not None else None  # type: ignore[arg-type]
-    except (TypeError, ValueError):
+    except (TypeError, ValueError, OverflowError):  # e.g. a code of 1e999 (inf)
         return None
 
 

@@ -12,6 +12,10 @@ are read too.
 Workers AI reports no finish reason for native models: ``tool_calls`` when
 the model called a tool; ``length`` when the request set ``max_tokens`` and
 the model generated exactly that many tokens; ``stop`` otherwise.
+
+A result with neither ``response`` nor tool calls (nor ``choices``), or with a
+field of the wrong type (a finish reason, content, tool name or id that is not a
+string), is a :class:`~llmcore.errors.ProviderResponseError`.
 """
 
 from __future__ import annotations
@@ -43,12 +47,16 @@ def parse_usage(raw: Any) -> Usage:
         return Usage()
     p, c = raw.get("prompt_tokens"), raw.get("completion_tokens")
     return Usage.model_construct(
-        input_tokens=p if isinstance(p, int) else None,
-        output_tokens=c if isinstance(c, int) else None,
+        input_tokens=p if isinstance(p, int) and not isinstance(p, bool) else None,
+        output_tokens=c if isinstance(c, int) and not isinstance(c, bool) else None,
         cache_read_tokens=None,
         cache_write_tokens=None,
         reasoning_tokens=None,
     )
+
+
+def _excerpt(value: Any) -> str:
+    return json.dumps(value, ensure_ascii=False, default=repr)[:500]
 
 
 def _arguments(raw: Any, provider: str) -> tuple[dict[str, Any], str]:
@@ -60,9 +68,7 @@ def _arguments(raw: Any, provider: str) -> tuple[dict[str, Any], str]:
         try:
             value = json.loads(raw)
         except ValueError:
-            raise ProviderResponseError(
-                "tool call arguments are not valid JSON", provider=provider, raw=raw
-            ) from None
+            raise ProviderResponseError("tool call arguments are not valid JSON", provider=provider, raw=raw) from None
         if isinstance(value, dict):
             return value, raw
     raise ProviderResponseError("tool call arguments are not a JSON object", provider=provider, raw=str(raw))
@@ -81,8 +87,12 @@ def parse_tool_calls(raw: Any, provider: str = "cloudflare") -> list[ToolCallPar
         name = src.get("name")
         if not name:
             continue
-        args, raw_args = _arguments(src.get("arguments"), provider)
         call_id = call.get("id") or f"call_{uuid.uuid4().hex[:24]}"
+        if not isinstance(name, str) or not isinstance(call_id, str):
+            raise ProviderResponseError(
+                "a tool call's name or id is not a string", provider=provider, raw=_excerpt(call)
+            )
+        args, raw_args = _arguments(src.get("arguments"), provider)
         out.append(
             ToolCallPart.model_construct(
                 type="tool_call", id=str(call_id), name=str(name), arguments=args, raw_arguments=raw_args
@@ -92,9 +102,14 @@ def parse_tool_calls(raw: Any, provider: str = "cloudflare") -> list[ToolCallPar
 
 
 def finish_reason(
-    raw: str | None, *, tool_calls: bool, usage: Usage, max_tokens: int | None
+    raw: Any, *, tool_calls: bool, usage: Usage, max_tokens: int | None, provider: str = "cloudflare"
 ) -> tuple[FinishReason, str | None]:
-    """Unified and raw finish reason (see the module docstring)."""
+    """Unified and raw finish reason (see the module docstring); a ``raw`` that is
+    not a string is a :class:`ProviderResponseError`."""
+    if raw is not None and not isinstance(raw, str):
+        raise ProviderResponseError(
+            f"finish_reason is a {type(raw).__name__}, not a string", provider=provider, raw=_excerpt(raw)
+        )
     if tool_calls:
         return "tool_calls", raw
     if raw:
@@ -131,13 +146,26 @@ def parse_result(
     if "response" not in result and isinstance(choices, list) and choices and isinstance(choices[0], Mapping):
         msg = choices[0].get("message") or {}
         text = (msg.get("content") or "") if isinstance(msg, Mapping) else ""
+        if not isinstance(text, str):
+            raise ProviderResponseError(
+                f"message.content is a {type(text).__name__}, not a string",
+                provider=provider,
+                raw=_excerpt(result),
+            )
         calls = parse_tool_calls(msg.get("tool_calls") if isinstance(msg, Mapping) else None, provider)
         raw_finish = choices[0].get("finish_reason")
+    elif result.get("response") is None and not result.get("tool_calls"):
+        # neither an answer nor a tool call: not a text generation result
+        raise ProviderResponseError(
+            "the result has no response and no tool calls", provider=provider, raw=_excerpt(result)
+        )
     else:
         text = _text_of(result)
         calls = parse_tool_calls(result.get("tool_calls"), provider)
     usage = parse_usage(result.get("usage"))
-    reason, raw_reason = finish_reason(raw_finish, tool_calls=bool(calls), usage=usage, max_tokens=max_tokens)
+    reason, raw_reason = finish_reason(
+        raw_finish, tool_calls=bool(calls), usage=usage, max_tokens=max_tokens, provider=provider
+    )
     parts: list[Any] = []
     if text:
         parts.append(TextPart.model_construct(type="text", text=str(text)))

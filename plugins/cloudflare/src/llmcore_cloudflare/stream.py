@@ -11,7 +11,9 @@ With ``"stream": true`` a text generation model answers ``text/event-stream``
 
 Each ``data`` line is parsed once. ``usage`` may arrive on any chunk (the
 last one wins) and is emitted once, before the single ``Finish``. A stream
-that ends without ``[DONE]`` was cut off: :class:`ProviderResponseError`.
+that ends without ``[DONE]`` was cut off, and one with no text, no finish
+reason and fewer tokens than ``max_tokens`` carried no answer: both are a
+:class:`ProviderResponseError`, as is a field of the wrong type.
 A chunk that is a failed envelope (``success: false``) raises the typed error.
 Models served in the OpenAI chunk shape (``choices[0].delta.content``) are
 read too.
@@ -48,6 +50,7 @@ async def decode_stream(
     usage: Usage | None = None
     raw_finish: str | None = None
     done = False
+    produced = False  # any text so far
     async for sse in aiter_sse(chunks):
         data = sse.data
         if data == "[DONE]":
@@ -67,16 +70,24 @@ async def decode_stream(
             if isinstance(choices, list) and choices and isinstance(choices[0], dict):
                 delta = choices[0].get("delta")
                 text = delta.get("content") if isinstance(delta, dict) else None
+                if text is not None and not isinstance(text, str):
+                    raise ProviderResponseError("delta.content is not a string", provider=provider, raw=data[:500])
                 raw_finish = choices[0].get("finish_reason") or raw_finish
         if text:
+            produced = True
             yield TextDelta(text if isinstance(text, str) else json.dumps(text))
         if chunk.get("usage"):
             usage = parse_usage(chunk["usage"])
         if chunk.get("finish_reason"):
-            raw_finish = str(chunk["finish_reason"])
+            raw_finish = chunk["finish_reason"]  # not a string: finish_reason() raises the typed error
     if not done:
         raise ProviderResponseError("the stream ended before data: [DONE]", provider=provider)
+    reason, raw = finish_reason(
+        raw_finish, tool_calls=False, usage=usage or Usage(), max_tokens=max_tokens, provider=provider
+    )
+    if not produced and raw_finish is None and reason != "length":
+        # [DONE] after only empty chunks (no text, no finish reason, max_tokens not reached)
+        raise ProviderResponseError("the stream carried no answer before data: [DONE]", provider=provider)
     if usage is not None:
         yield UsageEvent(usage)
-    reason, raw = finish_reason(raw_finish, tool_calls=False, usage=usage or Usage(), max_tokens=max_tokens)
     yield Finish(reason, raw)
