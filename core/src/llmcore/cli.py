@@ -66,6 +66,12 @@ def providers() -> None:
     """Installed provider plugins."""
 
 
+def _aliases_of(name: str, reg: Any) -> list[str]:
+    from .names import ALIASES
+
+    return sorted({a for a, p in {**ALIASES, **reg.aliases}.items() if p == name})
+
+
 def _provider_rows() -> list[dict[str, Any]]:
     from .plugins import get_registry
 
@@ -75,6 +81,10 @@ def _provider_rows() -> list[dict[str, Any]]:
         rows.append(
             {
                 "name": spec.name,
+                "aliases": _aliases_of(spec.name, reg),
+                "routes": "org/model names whose org is no provider name or alias (e.g. meta-llama/...)"
+                if spec.routes_org_models
+                else None,
                 "package": spec.distribution,
                 "version": spec.version,
                 "status": spec.status(),
@@ -92,6 +102,8 @@ def _provider_rows() -> list[dict[str, Any]]:
         rows.append(
             {
                 "name": info.name,
+                "aliases": [],
+                "routes": None,
                 "package": info.distribution,
                 "version": info.version,
                 "status": f"broken: {info.error}",
@@ -139,12 +151,16 @@ def providers_list(as_json: bool) -> None:
 @click.option("--json", "as_json", is_flag=True, help="Print JSON.")
 def providers_show(name: str, as_json: bool) -> None:
     """Show one provider's details."""
-    rows = {r["name"]: r for r in _provider_rows()}
-    row = rows.get(name)
-    if row is None:
-        from .resolve import KNOWN_PROVIDERS
+    from .resolve import provider_name
 
-        hint = f" (pip install llmcore-{name.replace('_', '-')})" if name in KNOWN_PROVIDERS else ""
+    rows = {r["name"]: r for r in _provider_rows()}
+    canonical = provider_name(name) or name  # an alias shows its provider (together_ai -> together)
+    row = rows.get(name) or rows.get(canonical)
+    if row is None:
+        from .names import install_hint
+
+        known = provider_name(name) is not None
+        hint = f" ({install_hint(canonical)})" if known else ""
         _fail(f"no provider named {name!r}{hint}; installed: {', '.join(sorted(rows)) or 'none'}")
         return
     if as_json:

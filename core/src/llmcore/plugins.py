@@ -14,6 +14,7 @@ import threading
 from dataclasses import dataclass, field
 from typing import Any
 
+from .names import normalize
 from .spec import ProviderSpec
 
 __all__ = ["ENTRY_POINT_GROUP", "PluginInfo", "Registry", "get_registry", "register", "reset"]
@@ -44,6 +45,8 @@ class Registry:
     plugins: list[PluginInfo] = field(default_factory=list)
     #: the pluggy plugin manager, to call other hooks (``pm.hook.llmcore_usage``)
     pm: Any = None
+    #: aliases plugins declare (``ProviderSpec.aliases``, normalized) → provider name
+    aliases: dict[str, str] = field(default_factory=dict)
 
     @property
     def broken(self) -> list[PluginInfo]:
@@ -144,6 +147,12 @@ def _discover() -> Registry:
                 continue
             reg.providers[s.name] = s
             info.providers.append(s.name)
+    for s in reg.providers.values():
+        for alias in s.aliases:
+            a = normalize(alias)
+            # a provider's own name always wins over another's alias; the first claim wins
+            if a not in reg.providers and a not in reg.aliases:
+                reg.aliases[a] = s.name
     return reg
 
 

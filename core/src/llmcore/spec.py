@@ -79,6 +79,9 @@ class ProviderSpec:
     #: a price file in the plugin's package, ``"llmcore_acme:prices.json"``,
     #: read only when a cost is computed (format: :mod:`llmcore.usage.prices`)
     prices: str | None = None
+    #: other names users may put before the model (``"together_ai"`` for ``together``);
+    #: core knows litellm's names already (:data:`llmcore.names.ALIASES`)
+    aliases: tuple[str, ...] = ()
 
     def with_dist(self, distribution: str, version: str) -> ProviderSpec:
         """Copy with distribution metadata filled in (by discovery)."""
