@@ -35,7 +35,8 @@ def output_text(output: Any, provider: str = "replicate") -> str:
         return "".join(output)
     raise ProviderResponseError(
         "the prediction output is not text (is this a language model?)",
-        provider=provider, raw=json.dumps(output)[:500],
+        provider=provider,
+        raw=json.dumps(output)[:500],
     )
 
 
@@ -45,8 +46,8 @@ def parse_usage(metrics: Any) -> Usage:
         return Usage()
     i, o = metrics.get("input_token_count"), metrics.get("output_token_count")
     return Usage.model_construct(
-        input_tokens=i if isinstance(i, int) else None,
-        output_tokens=o if isinstance(o, int) else None,
+        input_tokens=i if isinstance(i, int) and not isinstance(i, bool) else None,
+        output_tokens=o if isinstance(o, int) and not isinstance(o, bool) else None,
         cache_read_tokens=None,
         cache_write_tokens=None,
         reasoning_tokens=None,
@@ -67,7 +68,14 @@ def to_response(
     max_tokens: int | None = None,
     warnings: list[CallWarning] | None = None,
 ) -> ChatResponse:
-    """A ``succeeded`` prediction → :class:`ChatResponse`."""
+    """A ``succeeded`` prediction → :class:`ChatResponse` (one without ``output`` is a
+    :class:`ProviderResponseError`; an empty output is an empty answer)."""
+    if prediction.get("output") is None:
+        raise ProviderResponseError(
+            "the prediction succeeded but has no output",
+            provider=provider,
+            raw=json.dumps(prediction, ensure_ascii=False, default=repr)[:500],
+        )
     text = output_text(prediction.get("output"), provider)
     usage = parse_usage(prediction.get("metrics"))
     parts: list[Any] = [TextPart.model_construct(type="text", text=text)] if text else []

@@ -99,11 +99,20 @@ class ReplicateProvider(HTTPProvider):
         return f"wait={max(1, left)}"
 
     def _check(self, data: Any) -> dict[str, Any]:
-        if not isinstance(data, dict) or "status" not in data:
+        # a prediction is a handful of fields: checking their types costs nothing
+        if (
+            not isinstance(data, dict)
+            or not isinstance(data.get("status"), str)
+            or not isinstance(data.get("id"), (str, type(None)))
+            or not isinstance(data.get("model"), (str, type(None)))
+            or not isinstance(data.get("urls"), (dict, type(None)))
+        ):
             import json
 
             raise E.ProviderResponseError(
-                "the answer is not a prediction", provider=self.spec.name, raw=json.dumps(data)[:500]
+                "the answer is not a prediction (a status string, and id, model and urls of the right types)",
+                provider=self.spec.name,
+                raw=json.dumps(data)[:500],
             )
         return data
 
@@ -123,7 +132,8 @@ class ReplicateProvider(HTTPProvider):
                 raise E.ProviderTimeoutError(
                     f"prediction {prediction.get('id')} is still {prediction.get('status')} after the total timeout "
                     f"of {self._timeout or DEFAULT_TOTAL_TIMEOUT:g}s",
-                    provider=self.spec.name, request_id=prediction.get("id"),
+                    provider=self.spec.name,
+                    request_id=prediction.get("id"),
                 )
             await asyncio.sleep(min(interval, remaining))
             if loop.time() >= deadline:
@@ -169,7 +179,7 @@ class ReplicateProvider(HTTPProvider):
             yield WarningEvent(w)
         urls = prediction.get("urls")
         stream_url = urls.get("stream") if isinstance(urls, Mapping) else None
-        if prediction.get("status") in TERMINAL or not stream_url:
+        if prediction.get("status") in TERMINAL or not stream_url or not isinstance(stream_url, str):
             prediction = await self.poll(prediction, deadline)
             response = self._result(prediction, request, [])
             yield ResponseMetadata(id=response.id, model=response.model)
@@ -181,8 +191,10 @@ class ReplicateProvider(HTTPProvider):
             return
         pid = prediction.get("id")
         yield ResponseMetadata(id=str(pid) if pid else None, model=prediction.get("model"))
-        async with self.open_stream(str(stream_url), None, method="GET", headers={"cache-control": "no-store"}) as r:
+        produced = False
+        async with self.open_stream(stream_url, None, method="GET", headers={"cache-control": "no-store"}) as r:
             async for piece in decode_events(r.aiter_bytes(), provider=self.spec.name, prediction_id=pid):
+                produced = True
                 yield TextDelta(piece)
         usage, status = Usage(), "succeeded"
         try:
@@ -191,6 +203,13 @@ class ReplicateProvider(HTTPProvider):
             usage, status = parse_usage(final.get("metrics")), str(final.get("status"))
         except E.LLMCoreError as e:
             yield WarningEvent(CallWarning(feature="usage", detail=f"could not read the prediction's metrics: {e}"))
+        reason = finish_reason(usage, request.max_tokens)
+        if not produced and reason != "length":  # done after no output: the model answered nothing
+            raise E.ProviderResponseError(
+                f"prediction {pid} streamed no output before its done event",
+                provider=self.spec.name,
+                request_id=pid,
+            )
         if usage.input_tokens is not None or usage.output_tokens is not None:
             yield UsageEvent(usage)
-        yield Finish(finish_reason(usage, request.max_tokens), status)
+        yield Finish(reason, status)
