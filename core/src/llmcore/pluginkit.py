@@ -10,6 +10,15 @@
   endpoints that take no message list.
 * :class:`ToolCallBuffer` is a tool call being streamed (id, name, argument pieces);
   :func:`parse_arguments` parses tool-call arguments with errors attributed to the provider.
+* :data:`SHAPE_ERRORS` and :func:`malformed`: the guard every codec puts around its
+  parse entry points, so an answer of the wrong shape (valid JSON, wrong types,
+  missing fields) is a :class:`ProviderResponseError` with an excerpt, never a bare
+  ``TypeError``/``AttributeError``. A ``try``/``except`` costs nothing on success::
+
+      try:
+          return _parse(data)
+      except SHAPE_ERRORS as e:
+          raise malformed(provider, "a chat response", data, e) from None
 """
 
 from __future__ import annotations
@@ -25,8 +34,51 @@ if TYPE_CHECKING:
     from .types import ChatRequest
 
 __all__ = [
-    "CallWarnings", "TRANSCRIPT_LABELS", "ToolCallBuffer", "check_options", "parse_arguments", "transcript",
+    "CallWarnings",
+    "SHAPE_ERRORS",
+    "TRANSCRIPT_LABELS",
+    "ToolCallBuffer",
+    "check_options",
+    "excerpt",
+    "malformed",
+    "parse_arguments",
+    "transcript",
 ]
+
+#: What parsing code raises when the JSON it reads has an unexpected shape (a string
+#: where an object was expected, a missing key, ``int("x")``, a pydantic validation
+#: error…): the exceptions a codec's guard turns into :func:`malformed`.
+SHAPE_ERRORS: tuple[type[Exception], ...] = (AttributeError, TypeError, KeyError, IndexError, ValueError)
+
+
+def excerpt(data: Any, limit: int = 500) -> str:
+    """The first ``limit`` characters of ``data`` as compact JSON (``repr`` when
+    it is not JSON-serialisable; bytes decoded as UTF-8), for an error's ``raw``."""
+    if isinstance(data, (bytes, bytearray)):
+        return bytes(data[:limit]).decode("utf-8", "replace")
+    if isinstance(data, str):
+        return data[:limit]
+    import json
+
+    try:
+        text = json.dumps(data, separators=(",", ":"), ensure_ascii=False, default=repr)
+    except (TypeError, ValueError):  # circular or otherwise odd: never fail while reporting a failure
+        text = repr(data)
+    return text[:limit]
+
+
+def malformed(
+    provider: str | None, what: str, data: Any = None, error: BaseException | None = None
+) -> ProviderResponseError:
+    """The :class:`ProviderResponseError` for an answer of the wrong shape:
+    ``"<what>: unexpected shape"`` plus the parser's complaint (``error``, e.g. the
+    ``TypeError`` caught by a :data:`SHAPE_ERRORS` guard), with an :func:`excerpt` of
+    ``data`` as ``raw``. Raise it ``from None``: the message keeps what the cause said
+    (redacted) and the cause chain holds nothing more."""
+    detail = f" ({type(error).__name__}: {str(error)[:200]})" if error is not None else ""
+    return ProviderResponseError(
+        f"{what}: unexpected shape{detail}", provider=provider, raw=excerpt(data) if data is not None else None
+    )
 
 
 def check_options(options: Mapping[str, Any], known: Sequence[str], provider: str, hint: str = "") -> dict[str, Any]:
@@ -119,5 +171,6 @@ class ToolCallBuffer:
     def finish(self, index: int, provider: str | None) -> ToolCall:
         """The complete call; invalid JSON arguments are a :class:`ProviderResponseError` for ``provider``."""
         raw = "".join(self.parts)
-        return ToolCall(id=self.id, name=self.name, arguments=parse_arguments(raw, provider), raw_arguments=raw,
-                        index=index)
+        return ToolCall(
+            id=self.id, name=self.name, arguments=parse_arguments(raw, provider), raw_arguments=raw, index=index
+        )

@@ -1,0 +1,89 @@
+"""The fuzz harness itself (llmcore.testing.fuzz): its inputs, its oracle and its server."""
+
+from __future__ import annotations
+
+import urllib.request
+
+import pytest
+from hypothesis import given
+from llmcore.errors import ProviderResponseError
+from llmcore.pluginkit import SHAPE_ERRORS, malformed
+from llmcore.testing import fuzz
+from llmcore.types import ChatResponse, Message, TextPart
+
+BODY = {"choices": [{"message": {"content": "hi"}, "finish_reason": "stop"}], "id": "x"}
+
+
+def test_paths_and_replace_at() -> None:
+    assert ("choices", 0, "message", "content") in fuzz.paths(BODY)
+    out = fuzz.replace_at(BODY, ("choices", 0, "message"), "hi")
+    assert out["choices"][0]["message"] == "hi" and BODY["choices"][0]["message"] == {"content": "hi"}
+    assert "id" not in fuzz.replace_at(BODY, ("id",), fuzz.DELETE)
+    assert fuzz.replace_at(BODY, (), fuzz.DELETE) is None
+
+
+@fuzz.settings(max_examples=30)
+@given(body=fuzz.mutations(BODY))
+def test_mutations_change_one_node(body: object) -> None:
+    fuzz.dumps(body)  # any JSON value, and the original is left as it was
+    assert BODY == {"choices": [{"message": {"content": "hi"}, "finish_reason": "stop"}], "id": "x"}
+
+
+def test_sse_and_ndjson_round_trip() -> None:
+    sse = b'event: a\ndata: {"x":1}\n\ndata: [DONE]\n\n'
+    frames = fuzz.SSE.decode(sse)
+    assert [(f.meta, f.data, f.is_json) for f in frames] == [("a", {"x": 1}, True), (None, "[DONE]", False)]
+    assert fuzz.SSE.encode(frames) == sse
+    nd = b'{"a":1}\n{"b":2}\n'
+    assert fuzz.NDJSON.encode(fuzz.NDJSON.decode(nd)) == nd
+
+
+@fuzz.settings(max_examples=30)
+@given(body=fuzz.stream_variants(b'data: {"x":1}\n\ndata: {"y":[2]}\n\ndata: [DONE]\n\n', fuzz.SSE))
+def test_stream_variants_are_bytes(body: bytes) -> None:
+    assert isinstance(body, bytes)
+
+
+def test_oracle_rejects_ill_typed_responses_and_untyped_errors() -> None:
+    good = ChatResponse(message=Message(role="assistant", content=[TextPart(text="ok")]))
+    assert fuzz.check_outcome(lambda: good).response is good
+    bad = ChatResponse.model_construct(
+        message=Message.model_construct(role="assistant", content=[TextPart.model_construct(type="text", text=5)]),
+        finish_reason="other",
+        usage=None,
+        warnings=[],
+        provider_metadata={},
+    )
+    with pytest.raises(AssertionError, match="not what its types say"):
+        fuzz.check_outcome(lambda: bad)
+
+    def crash() -> ChatResponse:
+        raise TypeError("x")
+
+    with pytest.raises(AssertionError, match="untyped TypeError"):
+        fuzz.check_outcome(crash)
+    secret = "fuzz" + "-secret-" + "0" * 12
+
+    def leak() -> ChatResponse:
+        raise ProviderResponseError("bad", provider="acme", raw=secret)
+
+    assert fuzz.check_outcome(leak, provider="acme").error is not None
+    with pytest.raises(AssertionError):
+        fuzz.check_outcome(leak, provider="acme", secret=secret)
+
+
+def test_malformed_is_a_provider_response_error_with_an_excerpt() -> None:
+    try:
+        {"choices": 7}["choices"][0]  # type: ignore[index]
+    except SHAPE_ERRORS as e:
+        err = malformed("acme", "chat response", {"choices": 7}, e)
+    assert isinstance(err, ProviderResponseError) and err.provider == "acme"
+    assert err.raw == '{"choices":7}' and "TypeError" in err.message
+
+
+def test_server_answers_every_request() -> None:
+    with fuzz.FuzzServer() as server:
+        server.answer(b'{"ok":true}', pieces=3)
+        with urllib.request.urlopen(server.url + "/any/path", data=b"{}") as r:
+            assert r.read() == b'{"ok":true}'
+        assert server.requests == 1
