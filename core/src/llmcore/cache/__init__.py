@@ -89,8 +89,51 @@ def _default_sqlite() -> Cache:
     return _shared_cache(f"sqlite:{path}", lambda: SQLiteCache(path))
 
 
+#: the options each backend of a ``cache={...}`` dict takes (besides ``backend``)
+_DICT_OPTIONS = {
+    "memory": ("ttl", "max_entries"),
+    "sqlite": ("ttl", "path"),
+    "redis": ("ttl", "url", "prefix"),
+}
+_REDIS_SCHEMES = ("redis://", "rediss://", "unix://")
+_VALID_FORMS = (
+    "True/False, 'memory', 'sqlite', a file path (e.g. 'answers.sqlite'), a redis://, rediss:// or unix:// URL, "
+    "a dict {'backend': 'memory'|'sqlite'|'redis', ...} or a Cache"
+)
+
+
+def _from_dict(value: Mapping[Any, Any]) -> Cache:
+    opts = dict(value)
+    backend = opts.pop("backend", "sqlite")
+    if isinstance(backend, str) and backend.startswith(_REDIS_SCHEMES):
+        opts.setdefault("url", backend)
+        backend = "redis"
+    if backend not in _DICT_OPTIONS:
+        raise ConfigurationError(
+            f"unknown cache backend {backend!r}; use 'memory', 'sqlite' or 'redis' (or a redis:// URL)"
+        )
+    allowed = _DICT_OPTIONS[backend]
+    unknown = sorted(map(str, set(opts) - set(allowed)))
+    if unknown:
+        raise ConfigurationError(
+            f"unknown option(s) {', '.join(map(repr, unknown))} for the {backend} cache; it takes: "
+            f"{', '.join(('backend', *allowed))}"
+        )
+    ttl = opts.pop("ttl", None)
+    if backend == "memory":
+        return MemoryCache(ttl=ttl, **opts)
+    if backend == "sqlite":
+        return SQLiteCache(opts.pop("path", None), ttl=ttl)
+    url = opts.pop("url", "redis://localhost:6379/0")
+    if not isinstance(url, str) or not url.startswith(_REDIS_SCHEMES):
+        raise ConfigurationError(f"the redis cache url must be a redis://, rediss:// or unix:// URL, not {url!r}")
+    return RedisCache(url, ttl=ttl, **opts)
+
+
 def resolve_cache(value: Any) -> Cache | None:
-    """A :class:`Cache` from a ``cache=`` option, or ``None`` for no cache."""
+    """A :class:`Cache` from a ``cache=`` option, or ``None`` for no cache.
+    Anything else raises :class:`~llmcore.errors.ConfigurationError` naming the
+    valid forms (before any file, connection or network call)."""
     if value is None or value is False:
         return None
     if value is True:
@@ -98,32 +141,25 @@ def resolve_cache(value: Any) -> Cache | None:
     if isinstance(value, Cache):
         return value
     if isinstance(value, Mapping):
-        opts = dict(value)
-        backend = opts.pop("backend", "sqlite")
-        ttl = opts.pop("ttl", None)
-        if backend == "memory":
-            return MemoryCache(ttl=ttl, **opts)
-        if backend == "sqlite":
-            return SQLiteCache(opts.pop("path", None), ttl=ttl, **opts)
-        if backend == "redis":
-            return RedisCache(opts.pop("url", "redis://localhost:6379/0"), ttl=ttl, **opts)
-        if isinstance(backend, str) and backend.startswith(("redis://", "rediss://", "unix://")):
-            return RedisCache(backend, ttl=ttl, **opts)
-        raise ConfigurationError(f"unknown cache backend {backend!r}; use 'memory', 'sqlite' or 'redis'")
+        return _from_dict(value)
+    if isinstance(value, os.PathLike):
+        value = os.fspath(value)
     if isinstance(value, str):
         v = value.strip()
         if v == "memory":
             return _shared_cache("memory", MemoryCache)
         if v == "sqlite":
             return _default_sqlite()
-        if v.startswith(("redis://", "rediss://", "unix://")):
+        if v.startswith(_REDIS_SCHEMES):
             return _shared_cache(f"redis:{v}", lambda: RedisCache(v))
+        if "://" in v:  # a URL of a scheme no backend serves: never a folder named "nonsense:"
+            scheme = v.split("://", 1)[0]
+            raise ConfigurationError(
+                f"cache URL scheme {scheme + '://'!r} is not supported; cache must be {_VALID_FORMS}"
+            )
         if v.endswith((".sqlite", ".sqlite3", ".db")) or os.sep in v or "/" in v:
             from pathlib import Path
 
             path = Path(v).expanduser().resolve()
             return _shared_cache(f"sqlite:{path}", lambda: SQLiteCache(path))
-    raise ConfigurationError(
-        f"cache must be True/False, 'memory', 'sqlite', a .sqlite path, a redis:// URL, a dict or a Cache, "
-        f"not {value!r}"
-    )
+    raise ConfigurationError(f"cache must be {_VALID_FORMS}, not {value!r}")

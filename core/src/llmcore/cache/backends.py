@@ -4,19 +4,28 @@ Every backend stores opaque bytes under a key with an optional TTL
 (seconds; ``None`` keeps entries until evicted or cleared) and exposes the
 same async methods: ``get``, ``set``, ``delete``, ``clear``. ``hits`` and
 ``misses`` count lookups in this process.
+
+None of them blocks the event loop: the memory backend does dict work
+only, SQLite runs in one worker thread per cache (a file locked by another
+process delays that call, never the loop), Redis is async.
 """
 
 from __future__ import annotations
 
 import asyncio
+import functools
 import sqlite3
 import threading
 import time
 from collections import OrderedDict
+from collections.abc import Callable
+from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
-from typing import Any
+from typing import Any, TypeVar
 
 from ..errors import ConfigurationError
+
+T = TypeVar("T")
 
 __all__ = ["Cache", "MemoryCache", "SQLiteCache", "RedisCache"]
 
@@ -26,7 +35,7 @@ class Cache:
     ``delete``/``clear``; ``ttl`` is the default time to live (seconds)."""
 
     def __init__(self, ttl: float | None = None) -> None:
-        if ttl is not None and ttl <= 0:
+        if ttl is not None and (isinstance(ttl, bool) or not isinstance(ttl, (int, float)) or ttl <= 0):
             raise ConfigurationError(f"cache ttl must be positive seconds or None, not {ttl!r}")
         self.ttl = ttl
         self.hits = 0
@@ -67,8 +76,8 @@ class MemoryCache(Cache):
 
     def __init__(self, max_entries: int = 1024, ttl: float | None = None) -> None:
         super().__init__(ttl)
-        if max_entries < 1:
-            raise ConfigurationError("MemoryCache max_entries must be >= 1")
+        if isinstance(max_entries, bool) or not isinstance(max_entries, int) or max_entries < 1:
+            raise ConfigurationError(f"MemoryCache max_entries must be an integer >= 1, not {max_entries!r}")
         self.max_entries = max_entries
         self._data: OrderedDict[str, tuple[float | None, bytes]] = OrderedDict()
         self._lock = threading.Lock()
@@ -111,23 +120,38 @@ class SQLiteCache(Cache):
     """A SQLite file (``path``; default ``<cache dir>/responses.sqlite``, see
     :mod:`llmcore.paths`). Safe for several threads and processes (WAL
     journal); expired rows are skipped on read and removed by :meth:`prune`
-    (also run now and then on write)."""
+    (also run now and then on write).
 
-    def __init__(self, path: str | Path | None = None, ttl: float | None = None) -> None:
+    The async methods run SQLite in this cache's own worker thread, never on
+    the event loop. A file that another process keeps locked for more than
+    ``busy_timeout`` seconds (5) fails that lookup or store, which the
+    facade logs and skips (the call goes to the provider). A file llmcore
+    creates is ``0600``, in folders it creates ``0700``."""
+
+    def __init__(self, path: str | Path | None = None, ttl: float | None = None, *, busy_timeout: float = 5.0) -> None:
         super().__init__(ttl)
         if path is None:
             from ..paths import cache_dir
 
             path = cache_dir() / "responses.sqlite"
+        if not isinstance(path, (str, Path)):
+            raise ConfigurationError(f"SQLiteCache path must be a file path, not {type(path).__name__}")
         self.path = Path(path).expanduser()
+        self.busy_timeout = busy_timeout
         self._lock = threading.Lock()
         self._conn: sqlite3.Connection | None = None
         self._writes = 0
+        self._pool: ThreadPoolExecutor | None = None
+        self._pool_lock = threading.Lock()  # not self._lock: a worker may hold that while SQLite waits
 
     def _db(self) -> sqlite3.Connection:
         if self._conn is None:
-            self.path.parent.mkdir(parents=True, exist_ok=True)
-            conn = sqlite3.connect(str(self.path), timeout=30, check_same_thread=False, isolation_level=None)
+            from ..paths import private_file
+
+            private_file(self.path)
+            conn = sqlite3.connect(
+                str(self.path), timeout=self.busy_timeout, check_same_thread=False, isolation_level=None
+            )
             conn.execute("PRAGMA journal_mode=WAL")
             conn.execute("PRAGMA synchronous=NORMAL")
             conn.execute(
@@ -137,15 +161,29 @@ class SQLiteCache(Cache):
             self._conn = conn
         return self._conn
 
-    async def _get(self, key: str) -> bytes | None:
+    async def _off_loop(self, fn: Callable[..., T], *args: Any) -> T:
+        """Run ``fn(*args)`` in this cache's worker thread (one: SQLite
+        serialises writers anyway, and a locked file then holds one thread,
+        not the loop's default executor)."""
+        if self._pool is None:
+            with self._pool_lock:
+                if self._pool is None:
+                    self._pool = ThreadPoolExecutor(1, thread_name_prefix="llmcore-sqlite-cache")
+        return await asyncio.get_running_loop().run_in_executor(self._pool, functools.partial(fn, *args))
+
+    def _get_sync(self, key: str) -> bytes | None:
         with self._lock:
-            row = self._db().execute(
-                "SELECT value FROM llmcore_cache WHERE key = ? AND (expires IS NULL OR expires > ?)",
-                (key, time.time()),
-            ).fetchone()
+            row = (
+                self._db()
+                .execute(
+                    "SELECT value FROM llmcore_cache WHERE key = ? AND (expires IS NULL OR expires > ?)",
+                    (key, time.time()),
+                )
+                .fetchone()
+            )
         return bytes(row[0]) if row else None
 
-    async def _set(self, key: str, value: bytes, ttl: float | None) -> None:
+    def _set_sync(self, key: str, value: bytes, ttl: float | None) -> None:
         now = time.time()
         with self._lock:
             db = self._db()
@@ -157,13 +195,25 @@ class SQLiteCache(Cache):
             if self._writes % 256 == 0:
                 db.execute("DELETE FROM llmcore_cache WHERE expires IS NOT NULL AND expires <= ?", (now,))
 
-    async def delete(self, key: str) -> None:
+    def _delete_sync(self, key: str) -> None:
         with self._lock:
             self._db().execute("DELETE FROM llmcore_cache WHERE key = ?", (key,))
 
-    async def clear(self) -> None:
+    def _clear_sync(self) -> None:
         with self._lock:
             self._db().execute("DELETE FROM llmcore_cache")
+
+    async def _get(self, key: str) -> bytes | None:
+        return await self._off_loop(self._get_sync, key)
+
+    async def _set(self, key: str, value: bytes, ttl: float | None) -> None:
+        await self._off_loop(self._set_sync, key, value, ttl)
+
+    async def delete(self, key: str) -> None:
+        await self._off_loop(self._delete_sync, key)
+
+    async def clear(self) -> None:
+        await self._off_loop(self._clear_sync)
 
     def prune(self) -> int:
         """Remove expired entries; returns how many."""
@@ -179,6 +229,10 @@ class SQLiteCache(Cache):
             return int(self._db().execute("SELECT COUNT(*) FROM llmcore_cache").fetchone()[0])
 
     def close(self) -> None:
+        """Close the file and stop the worker thread."""
+        pool, self._pool = self._pool, None
+        if pool is not None:
+            pool.shutdown(wait=True)
         with self._lock:
             if self._conn is not None:
                 self._conn.close()
@@ -193,17 +247,16 @@ class RedisCache(Cache):
     ``<prefix><key>`` with the TTL as Redis expiry, shared by every process
     using that server. One client per event loop."""
 
-    def __init__(self, url: str = "redis://localhost:6379/0", ttl: float | None = None,
-                 prefix: str = "llmcore:cache:") -> None:
+    def __init__(
+        self, url: str = "redis://localhost:6379/0", ttl: float | None = None, prefix: str = "llmcore:cache:"
+    ) -> None:
         super().__init__(ttl)
         self.url = url
         self.prefix = prefix
         try:
             import redis.asyncio  # noqa: F401
         except ImportError:
-            raise ConfigurationError(
-                "the Redis cache needs the redis client: pip install 'llmcore[redis]'"
-            ) from None
+            raise ConfigurationError("the Redis cache needs the redis client: pip install 'llmcore[redis]'") from None
         self._clients: dict[int, tuple[asyncio.AbstractEventLoop, Any]] = {}
 
     def _client(self) -> Any:

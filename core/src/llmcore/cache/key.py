@@ -7,7 +7,13 @@ new optional field does not change old keys) and the provider settings
 (``llmcore.model(..., api="responses")``). Never the API key: settings
 whose name looks like a secret (``key``, ``token``, ``secret``,
 ``password``, ``credential``) are left out, and so are the connection
-options (``api_key``, ``headers``, ``http_client``).
+options ``api_key``, ``http_client`` and ``timeout``.
+
+Extra HTTP ``headers=`` given to the model (a tenant or project header, a
+beta flag) do count: two models that differ only in their headers never
+share answers. They enter the key as a SHA-256 of the sorted header names
+(lower-cased) and values, so not even the canonical text holds a header's
+value. Models without extra headers keep the keys they had.
 """
 
 from __future__ import annotations
@@ -20,7 +26,7 @@ from typing import TYPE_CHECKING, Any
 if TYPE_CHECKING:
     from ..types import ChatRequest
 
-__all__ = ["cache_key", "canonical_request"]
+__all__ = ["cache_key", "canonical_request", "headers_digest"]
 
 KEY_VERSION = 1
 _SECRET_WORDS = ("key", "token", "secret", "password", "credential", "auth")
@@ -34,20 +40,31 @@ def _jsonable(value: Any) -> Any:
     return value
 
 
+def headers_digest(headers: Mapping[str, str] | None) -> str | None:
+    """``sha256:<hex>`` of the extra headers (names lower-cased, sorted), ``None`` for none."""
+    if not headers:
+        return None
+    items = sorted((str(k).lower(), str(v)) for k, v in headers.items())
+    return "sha256:" + hashlib.sha256(json.dumps(items, separators=(",", ":")).encode()).hexdigest()
+
+
 def canonical_request(
     provider: str,
     request: ChatRequest,
     *,
     base_url: str | None = None,
     settings: Mapping[str, Any] | None = None,
+    headers: Mapping[str, str] | None = None,
 ) -> str:
     """The canonical JSON text hashed by :func:`cache_key`."""
     body = request.model_dump(mode="json", exclude_defaults=True, by_alias=True)
     safe = {
-        k: _jsonable(v) for k, v in sorted((settings or {}).items())
-        if not any(w in k.lower() for w in _SECRET_WORDS)
+        k: _jsonable(v) for k, v in sorted((settings or {}).items()) if not any(w in k.lower() for w in _SECRET_WORDS)
     }
     doc = {"v": KEY_VERSION, "provider": provider, "base_url": base_url, "settings": safe, "request": body}
+    digest = headers_digest(headers)
+    if digest is not None:  # only then: keys of models without extra headers stay as they were
+        doc["headers"] = digest
     return json.dumps(doc, sort_keys=True, separators=(",", ":"), ensure_ascii=False)
 
 
@@ -57,7 +74,8 @@ def cache_key(
     *,
     base_url: str | None = None,
     settings: Mapping[str, Any] | None = None,
+    headers: Mapping[str, str] | None = None,
 ) -> str:
     """``sha256:<hex>`` of :func:`canonical_request`."""
-    text = canonical_request(provider, request, base_url=base_url, settings=settings)
+    text = canonical_request(provider, request, base_url=base_url, settings=settings, headers=headers)
     return "sha256:" + hashlib.sha256(text.encode()).hexdigest()
