@@ -103,6 +103,7 @@ class Call:
         return cache_key(
             self.model.spec.name, self.request,
             base_url=getattr(inner, "base_url", None), settings=self.model.settings,
+            headers=getattr(getattr(inner, "config", None), "headers", None),  # a tenant header: its own answers
         )
 
     async def _lookup(self) -> list[StreamEvent] | None:
