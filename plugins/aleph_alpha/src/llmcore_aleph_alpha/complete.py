@@ -11,7 +11,9 @@ the system prompt comes first, separated by a blank line.
 Response: ``{"model_version", "completions": [{"completion", "finish_reason"}],
 "num_tokens_prompt_total", "num_tokens_generated"}``. Finish reasons:
 ``maximum_tokens`` → ``length``; ``end_of_text`` and ``stop_sequence_reached``
-→ ``stop``.
+→ ``stop``. A completion or finish reason that is not a string, or an answer
+with neither text nor a known finish reason, is a
+:class:`~llmcore.errors.ProviderResponseError`.
 
 Not expressible here (a warning, or :class:`UnsupportedFeatureError` when
 strict): tools, ``response_format``, ``seed``, ``reasoning_effort``, images.
@@ -37,6 +39,7 @@ FINISH_REASONS: dict[str, FinishReason] = {
     "end_of_text": "stop",
     "stop_sequence_reached": "stop",
 }
+
 
 def render_prompt(request: ChatRequest, warnings: CallWarnings) -> str:
     """The text prompt for ``request`` (system prompt first)."""
@@ -83,24 +86,37 @@ def parse_completion(data: Any, *, model: str, provider: str, warnings: CallWarn
             "the /complete answer has no completions", provider=provider, raw=json.dumps(data)[:500]
         )
     first = completions[0]
-    text = first.get("completion") or ""
+    text = first.get("completion")
     raw_reason = first.get("finish_reason")
+    if not isinstance(text, (str, type(None))) or not isinstance(raw_reason, (str, type(None))):
+        raise ProviderResponseError(
+            "the /complete answer's completion or finish_reason is not a string",
+            provider=provider,
+            raw=json.dumps(data)[:500],
+        )
+    reason: FinishReason = FINISH_REASONS.get(raw_reason, "other") if raw_reason else "other"
+    if not text and reason == "other":  # no text and no known reason: not an answer
+        raise ProviderResponseError(
+            "the /complete answer has neither a completion nor a finish reason",
+            provider=provider,
+            raw=json.dumps(data)[:500],
+        )
     p, g = data.get("num_tokens_prompt_total"), data.get("num_tokens_generated")
     usage = Usage.model_construct(
-        input_tokens=p if isinstance(p, int) else None,
-        output_tokens=g if isinstance(g, int) else None,
+        input_tokens=p if isinstance(p, int) and not isinstance(p, bool) else None,
+        output_tokens=g if isinstance(g, int) and not isinstance(g, bool) else None,
         cache_read_tokens=None,
         cache_write_tokens=None,
         reasoning_tokens=None,
     )
-    parts: list[Any] = [TextPart.model_construct(type="text", text=str(text))] if text else []
+    parts: list[Any] = [TextPart.model_construct(type="text", text=text)] if text else []
     return ChatResponse.model_construct(
         id=None,
         model=model,
         provider=provider,
         message=Message.model_construct(role="assistant", content=parts),
-        finish_reason=FINISH_REASONS.get(str(raw_reason), "other") if raw_reason else "other",
-        raw_finish_reason=str(raw_reason) if raw_reason else None,
+        finish_reason=reason,
+        raw_finish_reason=raw_reason or None,
         usage=usage,
         warnings=list(warnings.items),
         provider_metadata={"aleph_alpha": {"model_version": data.get("model_version")}},
