@@ -111,8 +111,13 @@ async def abatch_status(batch_id: str, **connection: Any) -> BatchStatus:
 async def abatch_retrieve(batch_id: str, **connection: Any) -> list[ChatResponse | LLMCoreError]:
     """The results in input order: a :class:`ChatResponse` or the typed error of
     each request. :class:`BatchNotReadyError` while the batch still runs."""
+    from ..plugins import get_registry
+    from .accounting import count_results
+
     ref = BatchRef.parse(batch_id)
-    return await _provider_for(ref, connection).batch_results(ref)  # type: ignore[no-any-return]
+    results = await _provider_for(ref, connection).batch_results(ref)
+    count_results(str(ref), results, spec=get_registry().get(ref.provider))  # usage log + hook, once per process
+    return results  # type: ignore[no-any-return]
 
 
 async def abatch(
@@ -131,7 +136,11 @@ async def abatch(
     :class:`ProviderTimeoutError` naming the batch id (the batch keeps running:
     retrieve it later). ``on_status(BatchStatus)`` is called after every poll.
     Warnings from the request mapping are on each response's ``warnings``."""
-    ref, provider = await _submit(model, prompts, overrides)
+    from .accounting import count_results
+
+    m = _model(model)
+    submitted = time.perf_counter()
+    ref, provider = await _submit(m, prompts, overrides)
     start = time.monotonic()
     delay = poll_interval
     errors_in_row = 0
@@ -157,6 +166,7 @@ async def abatch(
         await asyncio.sleep(delay)
         delay = min(delay * 1.5, max_poll_interval)
     results = await provider.batch_results(ref)
+    count_results(str(ref), results, spec=m.spec, model=m, started=submitted)  # m.usage, usage log, hook
     for i, ws in ref.warnings.items():
         r = results[i] if i < len(results) else None
         if ws and r is not None and not isinstance(r, LLMCoreError):
