@@ -144,7 +144,7 @@ def test_the_kit_replays_streams_rechunked(toy_server: str, tmp_path: Path, monk
         cassette_dir = tmp_path
         stream_case = Case("toy_stream.yaml", REQ, stream=True)
 
-    with pytest.raises(AssertionError, match="unexpected error"):
+    with pytest.raises(AssertionError, match="no recorded interaction answers POST /chat"):
         Unplayable().test_stream_rechunked()
 
     class NoStreams(_KitOnToy):

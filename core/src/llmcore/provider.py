@@ -28,7 +28,7 @@ if TYPE_CHECKING:
     from .events import StreamEvent
     from .types import ChatRequest, ChatResponse, TokenCount
 
-__all__ = ["Provider", "ProviderConfig", "HTTPProvider"]
+__all__ = ["Provider", "ProviderConfig", "HTTPProvider", "OutgoingRequest"]
 
 
 @runtime_checkable
@@ -71,6 +71,23 @@ class ProviderConfig:
             f"ProviderConfig(api_key={key}, base_url={self.base_url!r}, timeout={self.timeout!r}, "
             f"http_client={'custom' if self.http_client else None}, options={sorted(self.options)})"
         )
+
+
+@dataclass(slots=True)
+class OutgoingRequest:
+    """A request exactly as it will go on the wire, before the transport sees it.
+
+    ``url`` is absolute with its query string encoded (as httpx encodes it);
+    ``headers`` are the provider's (the client adds only its defaults:
+    ``User-Agent``, ``Accept-Encoding``, ...); ``content`` is the body bytes.
+    :meth:`HTTPProvider.finalize_request` may change ``headers`` (add auth,
+    a signature); every transport then sends these very values.
+    """
+
+    method: str
+    url: str
+    headers: dict[str, str]
+    content: bytes | None
 
 
 #: response bodies are parsed with orjson when it is installed (``llmcore[speedups]``)
@@ -206,30 +223,54 @@ class HTTPProvider:
                 provider=self.spec.name,
             ) from None
 
-    def _build(
-        self, method: str, path: str, body: Any, headers: Mapping[str, str] | None, params: Any
-    ) -> httpx.Request:
-        content = self._content(body)
-        kw: dict[str, Any] = {}
-        t = self._timeout_ext()
-        if t is not None:
-            kw["timeout"] = t
-        return self.client.build_request(
-            method, self.url(path), content=content, headers=self.headers(headers), params=params, **kw
-        )
+    def finalize_request(self, request: OutgoingRequest) -> None:
+        """The last step before a request is sent, on every transport: add
+        authentication that depends on the exact bytes (e.g. SigV4 signing)
+        or the final URL. Mutate ``request.headers`` in place. Providers
+        whose auth is a static header use :meth:`auth_headers` instead.
+        Must not block (refresh credentials before sending, off the loop)."""
+
+    def _finalizes(self) -> bool:
+        return type(self).finalize_request is not HTTPProvider.finalize_request
+
+    def outgoing(
+        self, method: str, path: str, body: Any, headers: Mapping[str, str] | None = None, params: Any = None
+    ) -> OutgoingRequest:
+        """The finalized request for ``method path`` with JSON ``body`` (what
+        every transport sends: the direct aiohttp path, httpx, a user's client)."""
+        url = self.url(path)
+        if params is not None:
+            import httpx
+
+            url = str(httpx.URL(url, params=params))
+        out = OutgoingRequest(method, url, self.headers(headers), self._content(body))
+        if self._finalizes():
+            self.finalize_request(out)
+        return out
 
     def _send(
         self, method: str, path: str, body: Any, headers: Mapping[str, str] | None, params: Any, stream: bool
     ) -> Awaitable[Any]:
         """Send the request (``await`` gives the response once its status and
         headers are in). Through the shared aiohttp client this goes straight
-        to aiohttp (:mod:`llmcore.http.direct`), else through ``self.client``."""
+        to aiohttp (:mod:`llmcore.http.direct`), else through ``self.client``;
+        either way the request is built once, by :meth:`outgoing`."""
+        if params is None and not self._finalizes():
+            # the common case, without the OutgoingRequest object (hot path)
+            url, h, content = self.url(path), self.headers(headers), self._content(body)
+        else:
+            out = self.outgoing(method, path, body, headers, params)
+            url, h, content = out.url, out.headers, out.content
         if self.config.http_client is None:
             direct = shared_direct()
             if direct is not None:
-                return direct.send(method, self.url(path), self._content(body), self.headers(headers), params,
-                                   self._timeout_ext())
-        return self.client.send(self._build(method, path, body, headers, params), stream=stream)
+                return direct.send(method, url, content, h, None, self._timeout_ext())
+        kw: dict[str, Any] = {}
+        t = self._timeout_ext()
+        if t is not None:
+            kw["timeout"] = t
+        client = self.client
+        return client.send(client.build_request(method, url, content=content, headers=h, **kw), stream=stream)
 
     async def raise_for_response(self, response: httpx.Response) -> None:
         """Raise the typed error for a non-2xx response (reads the body)."""

@@ -22,6 +22,9 @@ from llmcore import errors as E
 from llmcore.testing import Case, ErrorCase, ProviderConformance
 
 _TOOL_STREAM = "authored__deployments_tool_call_stream.yaml"
+# The kit replays over a loopback server, whose host is not ``*.services.ai.azure.com``: say the API
+# the Foundry recordings use, as a user behind a proxy would (host detection: test_azure_provider.py).
+MODELS_API = {"api": "models"}
 
 
 class TestAzureConformance(ProviderConformance):
@@ -36,7 +39,7 @@ class TestAzureConformance(ProviderConformance):
     stream_case = Case(
         "ruby_llm__chat_streaming_responses_azure_grok-4-1-fast-non-reasoning_supports_streaming_responses.yaml",
         {"model": GROK, "messages": ["Count from 1 to 3"]},
-        stream=True, base_url=FOUNDRY, expect_text="3", expect_finish="stop",
+        stream=True, base_url=FOUNDRY, options=MODELS_API, expect_text="3", expect_finish="stop",
     )
     system_prompt_case = Case(
         "authored__v1_system_prompt.yaml",
@@ -50,12 +53,12 @@ class TestAzureConformance(ProviderConformance):
             {"role": "user", "content": "Generate a person named Bob"},
             {"role": "assistant", "content": '{"name":"Bob","age":30}'},
             {"role": "user", "content": "Now just tell me about Ruby"}]},
-        base_url=FOUNDRY, interaction=1, expect_text="Ruby",
+        base_url=FOUNDRY, options=MODELS_API, interaction=1, expect_text="Ruby",
     )
     tool_call_case = Case(
         "ruby_llm__chat_function_calling_azure_grok-4-1-fast-non-reasoning_can_use_tools.yaml",
         {"model": GROK, "messages": [BERLIN_Q], "tools": [WEATHER]},
-        base_url=FOUNDRY, expect_tool="weather",
+        base_url=FOUNDRY, options=MODELS_API, expect_tool="weather",
     )
     tool_call_stream_case = Case(
         _TOOL_STREAM, {"model": "gpt-4o", "messages": ["What's the weather in Paris?"], "tools": [GET_WEATHER]},
@@ -69,7 +72,7 @@ class TestAzureConformance(ProviderConformance):
                                                   "function": {"name": "weather", "arguments": BERLIN_ARGS}}]},
             {"role": "tool", "tool_call_id": "call_28791505",
              "content": "Current weather at 52.5200, 13.4050: 15°C, Wind: 10 km/h"}]},
-        base_url=FOUNDRY, interaction=1, expect_text="15°C", expect_finish="stop",
+        base_url=FOUNDRY, options=MODELS_API, interaction=1, expect_text="15°C", expect_finish="stop",
     )
     tool_round_trip_stream_case = Case(
         _TOOL_STREAM, {"model": "gpt-4o", "tools": [GET_WEATHER], "messages": [
@@ -83,7 +86,7 @@ class TestAzureConformance(ProviderConformance):
         "ruby_llm__chat_with_schema_with_azure_grok-4-1-fast-non-reasoning_allows_removing_schema_mid-conversation.yaml",
         {"model": GROK, "messages": ["Generate a person named Bob"],
          "response_format": {"type": "json_schema", "name": "response", "schema": PERSON_SCHEMA, "strict": True}},
-        base_url=FOUNDRY, expect_text="Bob",
+        base_url=FOUNDRY, options=MODELS_API, expect_text="Bob",
     )
     # No chat/stream pair with usage on both sides exists (the openllmetry pair's stream was
     # recorded without stream_options): test_azure_provider compares that pair itself.
@@ -100,7 +103,7 @@ class TestAzureConformance(ProviderConformance):
     error_cases = {
         "auth": ErrorCase(
             "ruby_llm__chat_error_handling_with_azure_grok-4-1-fast-non-reasoning_raises_appropriate_auth_error.yaml",
-            {"model": GROK, "messages": ["Hello"]}, base_url=FOUNDRY,
+            {"model": GROK, "messages": ["Hello"]}, base_url=FOUNDRY, options=MODELS_API,
             error=E.AuthenticationError, status_code=401,
         ),
         "not_found": ErrorCase(
@@ -111,7 +114,7 @@ class TestAzureConformance(ProviderConformance):
         "rate_limit": ErrorCase(
             "ruby_llm__chat_real_error_scenarios_azure_grok-4-1-fast-non-reasoning_handles_context_length_exceeded_"
             "errors.yaml",
-            {"model": GROK, "messages": ["Hi"]}, base_url=FOUNDRY,
+            {"model": GROK, "messages": ["Hi"]}, base_url=FOUNDRY, options=MODELS_API,
             error=E.RateLimitError, status_code=429, expect_retry_after=True,
         ),
         "context_length": ErrorCase(

@@ -9,6 +9,7 @@ key (the kit's test key) as ``Authorization: Bearer``.
 
 from __future__ import annotations
 
+import re
 from typing import Any, ClassVar
 
 from bedrock_cases import CASSETTES, FAKE, REC, check_body, verify_sigv4
@@ -219,10 +220,16 @@ class TestBedrockConformance(ProviderConformance):
         return load_provider(spec, base_url=case.base_url, http_client=client,
                              options=FAKE.options(**case.options))
 
+    def model_options(self, case: Case) -> dict[str, Any]:
+        """The same credentials as :meth:`make_provider`, as ``llmcore.model`` options."""
+        return FAKE.options(**case.options)
+
     def validate_request(self, request: Any) -> None:
         check_body(request)
         region = verify_sigv4(request)
-        assert request.url.host == f"bedrock-runtime.{region}.amazonaws.com"
+        # the kit replays on a loopback server: the URL's host is no region's endpoint, but the
+        # signature must be for a real region (host → region is covered in test_auth.py)
+        assert re.fullmatch(r"[a-z]{2}(-gov)?-[a-z]+-\d", region), region
 
     def test_stream_exception_keeps_partial_text(self) -> None:
         """A stream that fails after some text raised the typed error; the
@@ -248,6 +255,9 @@ class TestBedrockConformanceBearer(TestBedrockConformance):
 
     def make_provider(self, client: Any, case: Case) -> Any:
         return ProviderConformance.make_provider(self, client, case)  # the kit's: api_key=TEST_API_KEY
+
+    def model_options(self, case: Case) -> dict[str, Any]:
+        return ProviderConformance.model_options(self, case)
 
     def validate_request(self, request: Any) -> None:
         check_body(request)

@@ -43,3 +43,10 @@ class TestVertexAIConformance(ProviderConformance):
     def make_provider(self, client: Any, case: Case) -> Provider:
         """Vertex takes Google credentials, not an API key: inject a token."""
         return V.make_provider(client, dict(case.options), case.base_url)  # type: ignore[no-any-return]
+
+    def model_options(self, case: Case) -> dict[str, Any]:
+        """The same injected token, as ``llmcore.model`` options."""
+        return {"credentials": V.token_credentials(), **case.options}
+
+    def check_auth(self, request: Any) -> None:
+        assert request.headers.get("authorization") == f"Bearer {V.TEST_TOKEN}", "no OAuth token sent"

@@ -40,6 +40,12 @@ async def send(
     if t is not None:
         kw["timeout"] = t
     req = provider.client.build_request(method, provider.url(path), files=files, data=data, headers=h, **kw)
+    if provider._finalizes():  # sign/authenticate the multipart bytes as built
+        from ..provider import OutgoingRequest
+
+        out = OutgoingRequest(req.method, str(req.url), dict(req.headers), req.read())
+        provider.finalize_request(out)
+        req.headers.update(out.headers)
     try:
         resp = await provider.client.send(req)
         raw = await resp.aread()

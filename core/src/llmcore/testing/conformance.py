@@ -10,8 +10,19 @@ recording to replay and which request produced it::
         stream_case = Case("basic_stream.yaml", {...}, stream=True)
         ...
 
-Every scenario runs the real provider code over the real HTTP stack
-(httpx), with vcrpy replaying the recorded bytes. The kit checks:
+Every scenario runs the way users run it: a :class:`~llmcore.testing.cassette_server.CassetteServer`
+on a loopback port answers from the recording, and the provider is built the way
+``llmcore.model`` builds it, with only ``base_url`` pointed at the server — no injected
+client. Each scenario runs on every transport llmcore ships and through the facade
+(``replay_paths``: ``aiohttp`` — the direct aiohttp path, the default install's —,
+``httpx`` — httpx's own pool, HTTP/1.1 —, and ``facade`` — ``llmcore.model(...)`` with its
+default middleware, on the default transport). A provider that builds a request
+differently on one path (auth, signing, query, body) fails there. The server also
+checks what it receives: every request must match a recorded one (method + path),
+carry the test key or the provider's signature (:meth:`ProviderConformance.check_auth`),
+and pass :meth:`ProviderConformance.validate_request` (the provider's API spec where one
+exists). In record mode (``nox -s record``) scenarios go to the live API through vcrpy
+instead (path ``recorded``). The kit checks:
 
 * chat: content, finish reason, usage; stream invariants (one ``Finish``,
   last; usage at most once; metadata first; tool-call deltas concatenate to
@@ -39,11 +50,15 @@ reason (never silently passed); claimed capabilities must be provided.
 from __future__ import annotations
 
 import asyncio
+import dataclasses
 import json
-from collections.abc import Awaitable, Callable, Sequence
+from collections.abc import Awaitable, Callable, Iterator, Sequence
+from contextlib import contextmanager
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, ClassVar
+
+import pytest
 
 from .cassettes import SentRequests, record_mode, recording_client, replay_from
 from .streams import random_sizes
@@ -54,9 +69,14 @@ if TYPE_CHECKING:
     from ..types import ChatRequest, ChatResponse
 
 __all__ = [
-    "Case", "ErrorCase", "ProviderConformance", "assert_not_leaked", "check_stream_invariants", "run_case",
-    "run_count_tokens",
+    "Case", "ErrorCase", "ProviderConformance", "REPLAY_PATHS", "assert_not_leaked", "check_stream_invariants",
+    "run_case", "run_count_tokens", "run_case_served",
 ]
+
+#: the ways a scenario is replayed over the cassette server (see the module docstring)
+REPLAY_PATHS: tuple[str, ...] = ("aiohttp", "httpx", "facade")
+#: kit tests that do not replay a recording: run once, not once per path
+_PATH_FREE = frozenset({"test_capability_claims", "test_cassettes_have_no_secrets", "test_api_key_not_in_reprs"})
 
 # A key that cannot be mistaken for a real one; the kit checks it never leaks.
 TEST_API_KEY = "llmcore-test-key-do-not-leak"
@@ -258,6 +278,97 @@ async def run_case(
     return CaseResult(response, events, sent, error)
 
 
+@contextmanager
+def _transport(name: str) -> Iterator[None]:
+    """The process-wide HTTP transport set to ``name`` for the duration."""
+    from ..http.client import configure, settings
+
+    before = settings().transport
+    configure(transport="auto" if name == "facade" else name)
+    try:
+        yield
+    finally:
+        configure(transport=before)
+
+
+def _facade_call_args(req: ChatRequest) -> tuple[list[Any], dict[str, Any]]:
+    """``(messages, request fields)`` that make ``Model.achat`` send ``req`` again."""
+    fields = {k: getattr(req, k) for k in req.model_fields_set if k not in ("model", "messages")}
+    return list(req.messages), fields
+
+
+async def run_case_served(
+    case: Case,
+    path: str,
+    make: Callable[[Any, Case], Provider],
+    cassette_dir: Path,
+    *,
+    spec_base_url: str | None = None,
+    model_options: Callable[[Case], dict[str, Any]] | None = None,
+    provider_name: str | None = None,
+    chunk_sizes: Sequence[int] | None = None,
+    repeats: bool | None = None,
+    count_tokens: bool = False,
+) -> tuple[CaseResult, Any]:
+    """Replay ``case`` over a :class:`~llmcore.testing.cassette_server.CassetteServer` on ``path``
+    (``aiohttp``, ``httpx`` or ``facade``, see :data:`REPLAY_PATHS`). The provider is built by
+    ``make(None, case)`` with ``case.base_url`` pointing at the server (no injected client); on
+    ``facade`` the call goes through ``llmcore.model(f"{provider_name}/{model}", **model_options(case))``
+    instead. Returns ``(result, count)``: ``count`` is the ``TokenCount`` when ``count_tokens``.
+    ``result.sent`` holds the requests as the server received them."""
+    from ..events import StreamAccumulator
+    from ..http.client import aclose_shared_clients
+    from .cassette_server import CassetteServer
+
+    file = cassette_dir / case.cassette
+    assert file.is_file(), f"cassette {file} does not exist"
+    events: list[StreamEvent] = []
+    response: Any = None
+    count: Any = None
+    error: BaseException | None = None
+    with CassetteServer.from_cassette(file, start=case.interaction, repeats=repeats, chunk_sizes=chunk_sizes) as srv:
+        served = dataclasses.replace(case, base_url=srv.base_url_for(case.base_url or spec_base_url))
+        req = served.chat_request()
+        with _transport(path):
+            try:
+                if path == "facade":
+                    from ..facade import Model
+
+                    opts = dict((model_options or (lambda c: {"api_key": TEST_API_KEY, **c.options}))(served))
+                    opts["base_url"] = served.base_url
+                    if isinstance(case, ErrorCase):
+                        opts.setdefault("retry", False)  # the typed error itself, not the retries' time
+                    m = Model(f"{provider_name}/{req.model}", **opts)
+                    messages, fields = _facade_call_args(req)
+                    if count_tokens:
+                        count = await m.acount_tokens(messages, **fields)
+                    elif case.stream:
+                        stream = m.astream(messages, **fields)
+                        async for ev in stream:
+                            events.append(ev)
+                        response = stream.response
+                    else:
+                        response = await m.achat(messages, **fields)
+                else:
+                    provider = make(None, served)
+                    if count_tokens:
+                        count = await provider.count_tokens(req)
+                    elif case.stream:
+                        acc = StreamAccumulator()
+                        async for ev in provider.stream_chat(req):
+                            events.append(ev)
+                            acc.add(ev)
+                        response = acc.response(provider.spec.name)
+                    else:
+                        response = await provider.chat(req)
+            except Exception as e:  # errors are part of the result
+                error = e
+            finally:
+                await aclose_shared_clients()
+    assert not srv.problems, f"{case.cassette} on {path}: " + "; ".join(srv.problems)
+    return CaseResult(response, events, SentRequests(srv.received), error), count
+
+
 def _generated_ids_numbered(events: list[StreamEvent], recorded: str) -> list[Any]:
     """``events`` with every id that is not in the ``recorded`` cassette text (one the
     provider generated, e.g. for tool calls the server sent without an id) replaced by
@@ -325,6 +436,21 @@ class ProviderConformance:
     rechunk_sizes: ClassVar[tuple[tuple[int, ...], ...]] = ((1,), (7,), tuple(random_sizes("llmcore", 64, 64)))
     #: error kinds every provider must prove (keys of ``error_cases``)
     required_errors: ClassVar[tuple[str, ...]] = ("auth", "not_found", "rate_limit", "context_length", "server")
+    #: the paths every scenario is replayed on (see the module docstring); in record mode: ``("recorded",)``
+    replay_paths: ClassVar[tuple[str, ...]] = REPLAY_PATHS
+
+    # -- the replay path of each test -----------------------------------------------
+
+    def pytest_generate_tests(self, metafunc: Any) -> None:
+        """Each kit test that replays a recording runs once per replay path."""
+        if metafunc.function.__name__ in _PATH_FREE or "_llmcore_replay_path" not in metafunc.fixturenames:
+            return
+        paths = ("recorded",) if record_mode() != "none" else self.replay_paths
+        metafunc.parametrize("_llmcore_replay_path", paths, indirect=True)
+
+    @pytest.fixture(autouse=True)
+    def _llmcore_replay_path(self, request: Any) -> None:
+        self.replay_path = getattr(request, "param", "recorded" if record_mode() != "none" else REPLAY_PATHS[0])
 
     # -- hooks a plugin may override ------------------------------------------
 
@@ -344,10 +470,57 @@ class ProviderConformance:
         """Check a sent ``httpx.Request`` (e.g. against the provider's API spec)."""
         return None
 
+    def model_options(self, case: Case) -> dict[str, Any]:
+        """The ``llmcore.model(...)`` options that build this case's provider on the ``facade``
+        path, as a user would pass them (``base_url`` is set by the kit). Override together
+        with :meth:`make_provider` when that passes credentials other than the test key."""
+        return {"api_key": TEST_API_KEY, **case.options}
+
+    def check_auth(self, request: Any) -> None:
+        """Check a request the cassette server received is authenticated. Default: when the
+        spec needs a key, the test key is in a header or the query string. Providers that
+        sign (SigV4) or use other credentials override this."""
+        from ..plugins import get_registry
+
+        spec = get_registry().get(self.provider)
+        if spec is None or not spec.requires_key:
+            return
+        where = [v for _, v in request.headers.multi_items()] + [str(request.url.query)]
+        assert any(TEST_API_KEY in w for w in where), (
+            f"{request.method} {request.url.path}: the API key was not sent (no header or query parameter has it)"
+        )
+
     # -- helpers ----------------------------------------------------------------
 
-    def run(self, case: Case) -> CaseResult:
-        return asyncio.run(run_case(case, self.make_provider, self.cassette_dir, self.validate_request))
+    def run(self, case: Case, chunk_sizes: Sequence[int] | None = None) -> CaseResult:
+        """Replay ``case`` on this test's replay path (see :data:`REPLAY_PATHS`)."""
+        return self._replay(case, chunk_sizes=chunk_sizes)[0]
+
+    def _replay(self, case: Case, *, chunk_sizes: Sequence[int] | None = None,
+                count_tokens: bool = False) -> tuple[CaseResult, Any]:
+        path = getattr(self, "replay_path", "recorded" if record_mode() != "none" else REPLAY_PATHS[0])
+        if path == "recorded":
+            if count_tokens:
+                count, sent = asyncio.run(run_count_tokens(case, self.make_provider, self.cassette_dir))
+                return CaseResult(None, [], sent), count
+            return asyncio.run(run_case(case, self.make_provider, self.cassette_dir, self.validate_request,
+                                        chunk_sizes=chunk_sizes)), None
+        from ..plugins import get_registry
+
+        spec = get_registry().get(self.provider)
+        if path == "facade":
+            assert spec is not None, f"provider {self.provider!r} is not registered (is the plugin installed?)"
+        res, count = asyncio.run(run_case_served(
+            case, path, self.make_provider, self.cassette_dir, spec_base_url=spec.base_url if spec else None,
+            model_options=self.model_options, provider_name=self.provider, chunk_sizes=chunk_sizes,
+            count_tokens=count_tokens,
+        ))
+        for r in res.sent:
+            self.check_auth(r)
+            out = self.validate_request(r)
+            if asyncio.iscoroutine(out):
+                asyncio.run(out)
+        return res, count
 
     def _need(self, attr: str) -> Case:
         import pytest
@@ -544,7 +717,7 @@ class ProviderConformance:
                 check_stream_invariants(whole.events, whole.response)
             whole_events = _generated_ids_numbered(whole.events, recorded)
             for sizes in self.rechunk_sizes:
-                cut = asyncio.run(run_case(case, self.make_provider, self.cassette_dir, chunk_sizes=sizes))
+                cut = self.run(case, chunk_sizes=sizes)
                 where = f"{name} ({case.cassette}) in pieces of {sizes[:5]}{'...' if len(sizes) > 5 else ''} bytes"
                 assert (type(cut.error), str(cut.error)) == (type(whole.error), str(whole.error)), (
                     f"{where}: {cut.error!r} instead of {whole.error!r}"
@@ -574,7 +747,8 @@ class ProviderConformance:
 
             pytest.skip(f"{self.provider}: count_tokens by {method}, no recording needed")
 
-        count, sent = asyncio.run(run_count_tokens(case, self.make_provider, self.cassette_dir))
+        res, count = self._replay(case, count_tokens=True)
+        sent = res.sent
         assert count.method == method, f"count_tokens method {count.method!r}, spec says {method!r}"
         assert count.input_tokens > 0
         if method == "api":

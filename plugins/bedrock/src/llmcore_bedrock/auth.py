@@ -40,6 +40,7 @@ from llmcore.errors import ConfigurationError, register_secret
 
 if TYPE_CHECKING:
     import httpx
+    from llmcore.provider import OutgoingRequest
 
 __all__ = ["BearerAuth", "SigV4Signer", "NO_CREDENTIALS", "resolve_auth", "resolve_region"]
 
@@ -84,7 +85,7 @@ class BearerAuth:
     async def prepare(self) -> None:
         """Nothing to refresh."""
 
-    def apply(self, request: httpx.Request) -> None:
+    def apply(self, request: OutgoingRequest | httpx.Request) -> None:
         """Add the bearer header to ``request``."""
         request.headers["authorization"] = f"Bearer {self._token}"
 
@@ -120,7 +121,7 @@ class SigV4Signer:
         if needed is not None and needed():
             await asyncio.to_thread(self._register)
 
-    def apply(self, request: httpx.Request) -> None:
+    def apply(self, request: OutgoingRequest | httpx.Request) -> None:
         """Sign ``request`` as it will be sent: method, URL (path kept
         percent-encoded as sent), ``content-type``, ``x-amz-*`` headers and
         the body bytes. Adds ``Authorization``, ``X-Amz-Date`` and, for
@@ -129,7 +130,9 @@ class SigV4Signer:
         from botocore.awsrequest import AWSRequest
 
         frozen = self._register()
-        to_sign = {k: v for k, v in request.headers.items() if k == "content-type" or k.startswith("x-amz-")}
+        to_sign = {
+            k: v for k, v in request.headers.items() if k.lower() == "content-type" or k.lower().startswith("x-amz-")
+        }
         aws = AWSRequest(method=request.method, url=str(request.url), headers=to_sign, data=request.content)
         SigV4Auth(frozen, SERVICE, self.region).add_auth(aws)
         for name in ("Authorization", "X-Amz-Date", "X-Amz-Security-Token"):

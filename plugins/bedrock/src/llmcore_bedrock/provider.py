@@ -21,13 +21,13 @@ import dataclasses
 import os
 import re
 from collections.abc import AsyncIterator, Mapping
-from typing import TYPE_CHECKING, Any, ClassVar
+from typing import Any, ClassVar
 
 from llmcore.errors import ConfigurationError, InvalidRequestError, LLMCoreError, ProviderResponseError
 from llmcore.events import StreamEvent
 from llmcore.http.errors import request_id_from
 from llmcore.pluginkit import check_options
-from llmcore.provider import HTTPProvider, ProviderConfig
+from llmcore.provider import HTTPProvider, OutgoingRequest, ProviderConfig
 from llmcore.spec import ProviderSpec
 from llmcore.types import ChatRequest, ChatResponse, TokenCount
 
@@ -37,9 +37,6 @@ from .errors import error_from_http
 from .request import build_converse_body, build_count_tokens_body, model_path
 from .response import parse_converse
 from .stream import decode_stream
-
-if TYPE_CHECKING:
-    import httpx
 
 __all__ = ["BedrockProvider", "count_tokens_model_id"]
 
@@ -90,13 +87,10 @@ class BedrockProvider(HTTPProvider):
 
     # -- HTTP plumbing ----------------------------------------------------------------
 
-    def _build(
-        self, method: str, path: str, body: Any, headers: Mapping[str, str] | None, params: Any
-    ) -> httpx.Request:
-        # Authenticate the request exactly as built: SigV4 signs these bytes.
-        request = super()._build(method, path, body, headers, params)
+    def finalize_request(self, request: OutgoingRequest) -> None:
+        # Authenticate the request exactly as it will be sent (SigV4 signs these bytes and this
+        # URL), on every transport.
         self._auth.apply(request)
-        return request
 
     def make_error(self, status: int, raw: bytes, headers: Mapping[str, str]) -> LLMCoreError:
         return error_from_http(status, raw, headers, self.spec.name)
