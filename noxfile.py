@@ -76,7 +76,8 @@ def _plugin_session(plugin: str) -> None:
         session.install("-e", f"{CORE}[testing]", *deps, "-e", f"{ROOT / 'plugins' / plugin}[test]")
         session.run(
             "pytest", str(ROOT / "plugins" / plugin / "tests"), *session.posargs,
-            env={"LLMCORE_SHARED_DIR": _shared_dir()},
+            # the kit's facade runs log usage like a user's: into the session's folder, not $HOME
+            env={"LLMCORE_SHARED_DIR": _shared_dir(), "LLMCORE_DATA_DIR": session.create_tmp()},
         )
 
     run.__doc__ = f"llmcore-{plugin}'s tests in a venv holding only core and that plugin."
