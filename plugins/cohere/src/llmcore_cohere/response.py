@@ -22,13 +22,13 @@ from __future__ import annotations
 from typing import Any
 
 from llmcore.errors import ProviderResponseError
-from llmcore.pluginkit import parse_arguments
+from llmcore.pluginkit import SHAPE_ERRORS, malformed, parse_arguments
 from llmcore.types import CallWarning, ChatResponse, Message, ReasoningPart, TextPart, ToolCallPart
 
 from .finish import map_finish_reason
 from .usage import billed_units, map_usage
 
-__all__ = ["SHAPE_ERRORS", "malformed", "parse_chat_response", "text_of", "tool_arguments"]
+__all__ = ["parse_chat_response", "text_of", "tool_arguments"]
 
 PROVIDER = "cohere"
 
@@ -38,17 +38,6 @@ def tool_arguments(raw: str) -> dict[str, Any]:
     if raw.strip() == "null":
         return {}
     return parse_arguments(raw, PROVIDER)
-
-
-#: what a body of the wrong shape raises while it is read (turned into a ProviderResponseError)
-SHAPE_ERRORS = (AttributeError, KeyError, IndexError, TypeError, ValueError)
-
-
-def malformed(what: str, data: Any, error: BaseException | None = None) -> ProviderResponseError:
-    """The :class:`ProviderResponseError` for a ``what`` of the wrong shape (a short excerpt of ``data``)."""
-    why = f" ({type(error).__name__}: {str(error)[:120]})" if error is not None else ""
-    excerpt = data if isinstance(data, (str, bytes)) else repr(data)
-    return ProviderResponseError(f"cohere sent {what} llmcore cannot read{why}", provider=PROVIDER, raw=excerpt[:500])
 
 
 def text_of(value: Any) -> str:
@@ -70,9 +59,9 @@ def parse_chat_response(data: Any, *, model: str, warnings: list[CallWarning] | 
     try:
         response = _parse(data, model, warnings)
     except SHAPE_ERRORS as e:  # free on good bodies; wrong field types end here
-        raise malformed("a chat response", data, e) from None
+        raise malformed(PROVIDER, "cohere chat response", data, e) from None
     if not response.message.content and response.finish_reason == "other":
-        raise malformed("a chat response with no content and no finish reason", data)
+        raise malformed(PROVIDER, "cohere chat response with no content and no finish reason", data)
     return response
 
 

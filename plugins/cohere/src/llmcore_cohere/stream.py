@@ -40,10 +40,11 @@ from llmcore.events import (
     WarningEvent,
 )
 from llmcore.http.sse import SSEDecoder
+from llmcore.pluginkit import SHAPE_ERRORS, malformed
 from llmcore.types import CallWarning
 
 from .finish import map_finish_reason
-from .response import SHAPE_ERRORS, malformed, text_of, tool_arguments
+from .response import text_of, tool_arguments
 from .usage import billed_units, map_usage
 
 __all__ = ["decode_stream"]
@@ -178,7 +179,7 @@ async def decode_stream(
         try:
             return handle(data)
         except SHAPE_ERRORS as e:  # free on good events; wrong field types end here
-            raise malformed("a stream event", data, e) from None
+            raise malformed(PROVIDER, "cohere stream event", data, e) from None
 
     async for chunk in chunks:
         for ev in dec.feed(chunk):
