@@ -106,7 +106,8 @@ class Model:
         self.spec, self.model_id = resolve_model(name)
         fields = _request_fields()
         self.defaults: dict[str, Any] = {k: options.pop(k) for k in list(options) if k in fields}
-        connection = {k: options.pop(k) for k in list(options) if k in _CONNECTION}
+        connection = _checked_connection({k: options.pop(k) for k in list(options) if k in _CONNECTION},
+                                         self.spec.name)
         #: provider settings as given (part of the cache key; connection options are not)
         self.settings: dict[str, Any] = dict(options)
         #: the provider as the plugin built it (a KeyPool of them for several keys), without middleware
@@ -160,6 +161,7 @@ class Model:
             )
         output = None
         if params.get("response_format") is not None:
+            _check_response_format(params["response_format"], self.spec.name)
             from .reliability.base import innermost
             from .structured import prepare
 
@@ -176,6 +178,18 @@ class Model:
             from .types import _short
 
             raise InvalidRequestError(f"invalid request: {_short(e)}", provider=self.spec.name) from None
+        except (TypeError, AttributeError, KeyError, ValueError) as e:
+            # a shape the coercion did not foresee: still a typed error, never a bare one
+            raise InvalidRequestError(
+                f"invalid request: the messages or parameters have an unexpected shape ({type(e).__name__}: {e}); "
+                "messages are a string or a list of {'role': ..., 'content': str | list of parts}",
+                provider=self.spec.name,
+            ) from None
+        if req.tools:
+            from .schemacheck import check_schema
+
+            for t in req.tools:
+                check_schema(t.parameters, f"the parameters of tool {t.name!r}", self.spec.name, object_type=True)
         if not self.spec.capabilities.vision:
             _reject_images(req, self.spec.name)
         return req, output
@@ -228,6 +242,62 @@ class Model:
         return run(self.acount_tokens(messages, **overrides))
 
 
+def _checked_connection(connection: dict[str, Any], provider: str) -> dict[str, Any]:
+    """The connection options, checked before anything is built or sent:
+    each wrong type or value is a :class:`ConfigurationError` saying what is
+    expected (a ``timeout`` of ``"x"``, ``headers="x"``, ``http_client="x"``
+    and ``base_url=""`` used to fail deep in the transport, or silently mean
+    the provider's public URL)."""
+    key = connection.get("api_key")
+    if key is not None and (not isinstance(key, str) or not key.strip()):
+        what = "an empty string" if isinstance(key, str) else type(key).__name__
+        raise ConfigurationError(
+            f"api_key must be a non-empty string, not {what}: leave it out to use the provider's environment "
+            "variable", provider=provider)
+    if "base_url" in connection and connection["base_url"] is not None:
+        url = connection["base_url"]
+        if not isinstance(url, str):
+            raise ConfigurationError(f"base_url must be a URL string, not {type(url).__name__}", provider=provider)
+        if not url.strip():
+            raise ConfigurationError(
+                "base_url is empty: give the server's URL (e.g. http://localhost:8000/v1), or leave base_url out "
+                "for the provider's default", provider=provider)
+        if not url.strip().lower().startswith(("http://", "https://")):
+            raise ConfigurationError(
+                f"base_url must start with http:// or https://, not {url[:40]!r}", provider=provider)
+        connection["base_url"] = url.strip()
+    timeout = connection.get("timeout")
+    if timeout is not None and (
+        isinstance(timeout, bool) or not isinstance(timeout, (int, float)) or not timeout > 0 or timeout != timeout
+    ):
+        raise ConfigurationError(
+            f"timeout must be a positive number of seconds, not {timeout!r} (leave it out for the default; "
+            "timeouts=TimeoutPolicy(...) sets connect/read/total separately)", provider=provider)
+    headers = connection.get("headers")
+    if headers is not None:
+        from collections.abc import Mapping
+
+        if not isinstance(headers, Mapping):
+            raise ConfigurationError(
+                f"headers must be a dict of header names to values, not {type(headers).__name__}",
+                provider=provider)
+        bad = [k for k, v in headers.items() if not isinstance(k, str) or not isinstance(v, str) or not k.strip()]
+        if bad:
+            raise ConfigurationError(
+                f"headers must map non-empty string names to string values; not so for {bad[0]!r}",
+                provider=provider)
+        connection["headers"] = dict(headers)
+    client = connection.get("http_client")
+    if client is not None:
+        import httpx
+
+        if not isinstance(client, httpx.AsyncClient):
+            raise ConfigurationError(
+                f"http_client must be an httpx.AsyncClient, not {type(client).__name__} (leave it out for "
+                "llmcore's shared client)", provider=provider)
+    return connection
+
+
 def _base_provider(spec: ProviderSpec, api_keys: Any, connection: dict[str, Any], options: dict[str, Any]) -> Provider:
     """One provider, or a :class:`~llmcore.reliability.KeyPool` when several
     keys are given (``api_keys``) or set in ``$<KEY_ENV>S`` (and no ``api_key``)."""
@@ -262,8 +332,14 @@ def _retry_policy(retry: Any) -> Any:
     if isinstance(retry, bool):
         return None
     if isinstance(retry, int):
+        if retry < 0:
+            raise ConfigurationError(
+                f"retry must be True/False or a number of attempts (1 or more; 0 for none), not {retry}")
         return RetryPolicy(max_attempts=retry)
     if isinstance(retry, RetryPolicy):
+        m = retry.max_attempts
+        if isinstance(m, bool) or not isinstance(m, int) or m < 1:
+            raise ConfigurationError(f"RetryPolicy.max_attempts must be an integer of 1 or more, not {m!r}")
         return retry
     raise ConfigurationError(f"retry must be True/False, an int or a RetryPolicy, not {type(retry).__name__}")
 
@@ -282,6 +358,36 @@ def _reject_images(req: ChatRequest, provider: str) -> None:
                     f"message {i} ({m.role}) has one: remove the image, or use a provider whose models have vision",
                     provider=provider,
                 )
+
+
+def _check_response_format(rf: Any, provider: str) -> None:
+    """A dict ``response_format`` is a response-format dict (``type`` one of
+    ``json_schema``/``json_object``/``text``) or a JSON Schema; anything else
+    (``{"type": "banana"}``) is an :class:`InvalidRequestError` before the network."""
+    from collections.abc import Mapping
+
+    if not isinstance(rf, Mapping):
+        return  # a pydantic model, a type, a ResponseFormat: checked by pydantic / prepare
+    from .schemacheck import check_schema
+
+    kind = rf.get("type")
+    if kind in ("json_object", "text"):
+        return
+    if kind == "json_schema":
+        inner = rf.get("json_schema")
+        schema = inner.get("schema") if isinstance(inner, Mapping) and "schema" in inner else rf.get("schema", inner)
+        if schema is None:
+            raise InvalidRequestError(
+                "response_format {'type': 'json_schema'} needs a schema: {'type': 'json_schema', 'schema': {...}}",
+                provider=provider)
+        check_schema(schema, "the response_format schema", provider)
+        return
+    if isinstance(kind, str) and kind not in ("object", "array", "string", "number", "integer", "boolean", "null"):
+        raise InvalidRequestError(
+            f"response_format type {kind!r} is neither a response format (json_schema, json_object, text) nor a "
+            "JSON Schema type: pass a pydantic model, a JSON Schema, or {'type': 'json_object'}",
+            provider=provider)
+    check_schema(rf, "the response_format schema", provider)
 
 
 def _coerce_tool(t: Any) -> Any:

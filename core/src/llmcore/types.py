@@ -227,8 +227,13 @@ def _coerce_one(m: Any) -> Any:
         parts = []
     elif isinstance(content, str):
         parts = [{"type": "text", "text": content}] if content or role != "assistant" else []
-    else:
+    elif isinstance(content, (list, tuple)):
         parts = [_coerce_openai_part(p) for p in content]
+    else:
+        raise InvalidRequestError(
+            f"a message's content must be a string or a list of parts, not {type(content).__name__} "
+            f"({role or 'no'} role): e.g. {{'role': 'user', 'content': 'Hello'}}"
+        )
     if role == "tool" and "tool_call_id" in m:
         text = content if isinstance(content, str) else "".join(
             p.get("text", "") for p in (content or []) if isinstance(p, dict)
