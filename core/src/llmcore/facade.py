@@ -300,7 +300,9 @@ def _checked_connection(connection: dict[str, Any], provider: str) -> dict[str, 
 
 def _base_provider(spec: ProviderSpec, api_keys: Any, connection: dict[str, Any], options: dict[str, Any]) -> Provider:
     """One provider, or a :class:`~llmcore.reliability.KeyPool` when several
-    keys are given (``api_keys``) or set in ``$<KEY_ENV>S`` (and no ``api_key``)."""
+    keys are given (``api_keys``, or ``api_key`` with commas) or set in the
+    environment (a comma-separated key variable or a pool variable, see
+    :func:`llmcore.reliability.keypool.keys_from_env`) and no ``api_key`` is given."""
     from .reliability.keypool import KeyPool, keys_from_env, split_keys
 
     source = "api_keys"
@@ -309,6 +311,9 @@ def _base_provider(spec: ProviderSpec, api_keys: Any, connection: dict[str, Any]
         keys = split_keys(api_keys)
         if not keys:
             raise ConfigurationError(f"api_keys holds no key for {spec.name}", provider=spec.name)
+    elif isinstance(connection.get("api_key"), str) and "," in connection["api_key"]:
+        # "k1,k2" is two keys (a pool), never one bearer token "k1,k2"
+        source, keys = "api_key", split_keys(connection["api_key"])
     elif connection.get("api_key") is None:
         found = keys_from_env(spec)
         if found:

@@ -92,9 +92,13 @@ class ProviderSpec:
         )
 
     def key_from_env(self) -> str | None:
-        """The first non-empty key among ``env_keys``, or ``None``."""
+        """The first non-empty key among ``env_keys``, or ``None``. A value
+        with commas is a key pool (``llmcore.model`` rotates its keys): here,
+        where one key is needed, its first key, never the whole list."""
         for var in self.env_keys:
             value = os.environ.get(var)
+            if value and "," in value:
+                value = next((k.strip() for k in value.split(",") if k.strip()), "")
             if value:
                 return value
         return None

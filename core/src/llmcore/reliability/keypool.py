@@ -1,8 +1,9 @@
 """Key pools: several API keys for one provider, rotated.
 
-Give keys as ``llmcore.model(..., api_keys=[...])`` or in the environment
-as a comma-separated list under the spec's key variable plus ``S``
-(``OPENAI_API_KEYS="sk-a,sk-b"``). Each key gets its own provider (built by
+Give keys as ``llmcore.model(..., api_keys=[...])`` (or ``api_key="sk-a,sk-b"``),
+or in the environment as a comma-separated list: under the spec's key
+variable itself (``OPENAI_API_KEY="sk-a,sk-b"``), or under a pool variable
+(``OPENAI_API_KEYS``, ``OPENAI_KEYS``, ``GEMINI_KEYS``: see :func:`pool_variables`). Each key gets its own provider (built by
 :func:`llmcore.facade.load_provider`, so each registers its key for
 redaction); :class:`KeyPool` picks the next usable one for every call, round
 robin:
@@ -39,7 +40,7 @@ if TYPE_CHECKING:
     from ..spec import ProviderSpec
     from ..types import ChatRequest, ChatResponse, TokenCount
 
-__all__ = ["KeyPool", "keys_from_env", "split_keys"]
+__all__ = ["KeyPool", "keys_from_env", "pool_variables", "split_keys"]
 
 log = logging.getLogger("llmcore.keypool")
 
@@ -57,14 +58,45 @@ def split_keys(value: str | Sequence[str]) -> list[str]:
     return out
 
 
+def _poolable(var: str) -> bool:
+    """Variables that hold one API key or token (not ``AWS_PROFILE``,
+    ``AWS_ACCESS_KEY_ID``: those are not keys to rotate)."""
+    return var.endswith(("_API_KEY", "_KEY", "_TOKEN"))
+
+
+def pool_variables(spec: ProviderSpec) -> list[str]:
+    """The variables that hold a key pool for ``spec``, in order: for each key
+    variable ``V``, ``V`` + ``S`` (``OPENAI_API_KEYS``) and, for ``*_API_KEY``,
+    ``*_KEYS`` (``OPENAI_KEYS``, ``GEMINI_KEYS``); then ``<PROVIDER>_KEYS``."""
+    out: list[str] = []
+    for var in spec.env_keys:
+        if not _poolable(var):
+            continue
+        out.append(var + "S")
+        if var.endswith("_API_KEY"):
+            out.append(var[: -len("_API_KEY")] + "_KEYS")
+    if any(_poolable(v) for v in spec.env_keys):
+        out.append(spec.name.upper() + "_KEYS")
+    return list(dict.fromkeys(out))
+
+
 def keys_from_env(spec: ProviderSpec) -> tuple[str, list[str]] | None:
-    """``(variable, keys)`` from the first set ``<ENV_KEY>S`` variable of the spec."""
+    """``(variable, keys)``: from the first set pool variable (see
+    :func:`pool_variables`), else from a key variable that holds several
+    comma-separated keys (``OPENAI_API_KEY="k1,k2"`` is a pool of two, never
+    one bearer token ``k1,k2``); ``None`` when neither is set."""
     import os
 
-    for var in spec.env_keys:
-        raw = os.environ.get(var + "S")
+    for var in pool_variables(spec):
+        raw = os.environ.get(var)
         if raw and raw.strip():
-            return var + "S", split_keys(raw)
+            return var, split_keys(raw)
+    for var in spec.env_keys:
+        raw = os.environ.get(var)
+        if raw and raw.strip():
+            if _poolable(var) and "," in raw:
+                return var, split_keys(raw)
+            return None  # the first set variable is one key: the provider reads it
     return None
 
 
