@@ -3,7 +3,8 @@
 Give keys as ``llmcore.model(..., api_keys=[...])`` (or ``api_key="sk-a,sk-b"``),
 or in the environment as a comma-separated list: under the spec's key
 variable itself (``OPENAI_API_KEY="sk-a,sk-b"``), or under a pool variable
-(``OPENAI_API_KEYS``, ``OPENAI_KEYS``, ``GEMINI_KEYS``: see :func:`pool_variables`). Each key gets its own provider (built by
+(``OPENAI_API_KEYS``, ``OPENAI_KEYS``, ``GEMINI_KEYS``: see :func:`pool_variables`).
+Each key gets its own provider (built by
 :func:`llmcore.facade.load_provider`, so each registers its key for
 redaction); :class:`KeyPool` picks the next usable one for every call, round
 robin:
