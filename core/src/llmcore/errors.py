@@ -33,6 +33,7 @@ __all__ = [
     "ContentFilterError",
     "ProviderTimeoutError",
     "ProviderConnectionError",
+    "BackendUnavailableError",
     "ProviderServerError",
     "ProviderResponseError",
     "redact",
@@ -190,6 +191,14 @@ class ProviderTimeoutError(LLMCoreError):
 
 class ProviderConnectionError(LLMCoreError):
     """The provider could not be reached (DNS, refused, reset, TLS)."""
+
+    retryable = True
+
+
+class BackendUnavailableError(LLMCoreError):
+    """A shared-state backend llmcore depends on for a call (the Redis of a
+    shared rate limit or concurrency cap) is down or did not answer in time.
+    Retryable: ``retry_after`` says when llmcore will try that backend again."""
 
     retryable = True
 

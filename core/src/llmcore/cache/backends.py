@@ -245,7 +245,12 @@ class SQLiteCache(Cache):
 class RedisCache(Cache):
     """Redis (``pip install 'llmcore[redis]'``): entries under
     ``<prefix><key>`` with the TTL as Redis expiry, shared by every process
-    using that server. One client per event loop."""
+    using that server. One client per event loop.
+
+    Fails open: a server that is down or frozen makes ``get``/``set`` raise
+    :class:`~llmcore.errors.BackendUnavailableError` within 2 s (and at once
+    for a second after a failure), which the facade logs before calling the
+    provider (see :mod:`llmcore.reliability.redis_backend` for the bounds)."""
 
     def __init__(
         self, url: str = "redis://localhost:6379/0", ttl: float | None = None, prefix: str = "llmcore:cache:"
@@ -260,27 +265,35 @@ class RedisCache(Cache):
         self._clients: dict[int, tuple[asyncio.AbstractEventLoop, Any]] = {}
 
     def _client(self) -> Any:
+        import redis
         import redis.asyncio as aioredis
+
+        from ..reliability.redis_backend import _client_options
 
         loop = asyncio.get_running_loop()
         entry = self._clients.get(id(loop))
         if entry is None or entry[0] is not loop:
-            entry = (loop, aioredis.Redis.from_url(self.url))
+            entry = (loop, aioredis.Redis.from_url(self.url, **_client_options(redis)))
             self._clients[id(loop)] = entry
         return entry[1]
 
+    async def _op(self, aw: Any) -> Any:
+        from ..reliability.redis_backend import redis_op
+
+        return await redis_op(self.url, aw, "cache")
+
     async def _get(self, key: str) -> bytes | None:
-        value = await self._client().get(self.prefix + key)
+        value = await self._op(self._client().get(self.prefix + key))
         return bytes(value) if value is not None else None
 
     async def _set(self, key: str, value: bytes, ttl: float | None) -> None:
         if ttl is None:
-            await self._client().set(self.prefix + key, value)
+            await self._op(self._client().set(self.prefix + key, value))
         else:
-            await self._client().set(self.prefix + key, value, px=max(1, int(ttl * 1000)))
+            await self._op(self._client().set(self.prefix + key, value, px=max(1, int(ttl * 1000))))
 
     async def delete(self, key: str) -> None:
-        await self._client().delete(self.prefix + key)
+        await self._op(self._client().delete(self.prefix + key))
 
     async def clear(self) -> None:
         client = self._client()

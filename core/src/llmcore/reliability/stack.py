@@ -216,6 +216,12 @@ def build_stack(
     if r is not None and r.active:
         provider = RateLimit(provider, r, default_name)
 
+    shared = (c.backend if c is not None else None, r.backend if r is not None and r.active else None)
+    if any(b is not None and b.startswith(("redis://", "rediss://", "unix://")) for b in shared):
+        from .redis_backend import bounded  # Redis operations bounded by this model's timeouts
+
+        provider = bounded(provider, t, *shared)
+
     policy = _retry_policy(True if retry is UNSET else retry)
     if policy is not None:
         provider = Retry(provider, policy)
