@@ -14,9 +14,17 @@ available. The estimate is the input tokens plus ``max_tokens`` (when set):
   its tokens back.
 
 Buckets live in memory (per process) or in Redis (shared by processes and
-machines); two models with the same ``name`` and backend share them. Each
-bucket holds up to ``burst`` (default: one minute's worth) and refills
-continuously.
+machines). Each bucket holds up to ``burst`` (default: one minute's worth)
+and refills continuously. Who shares a bucket:
+
+* without ``name``: models of the same ``"<provider>/<model>"`` **and the same
+  numbers** (a model built again per request still honours its limit); a
+  model with other numbers has buckets of its own — never does a second
+  model's ``rate_limit`` change the first one's;
+* with ``name="..."`` (explicit sharing): every model that gives that name,
+  whatever its provider or model — an account-wide limit, say. They must ask
+  the same numbers: a different limit under a name already in use is a
+  :class:`~llmcore.errors.ConfigurationError`.
 """
 
 from __future__ import annotations
@@ -42,8 +50,10 @@ __all__ = ["RateLimitPolicy", "RateLimit", "get_bucket"]
 class RateLimitPolicy:
     """Limits per minute (``None``: unlimited). ``request_burst``/``token_burst``
     cap the bucket (default: one minute's worth). ``backend`` is ``None``
-    (this process) or a ``redis://`` URL; ``name`` names the shared state
-    (default ``"<provider>/<model>"``)."""
+    (this process) or a ``redis://`` URL. ``name`` shares the buckets
+    explicitly with every model that gives the same name (and numbers);
+    without it, only models of the same ``"<provider>/<model>"`` with the
+    same numbers share (see the module docstring)."""
 
     requests_per_minute: float | None = None
     tokens_per_minute: float | None = None
@@ -90,12 +100,24 @@ _registry: dict[tuple[str, str, str], Any] = {}
 _registry_lock = threading.Lock()
 
 
-def get_bucket(backend: str | None, name: str, kind: str, per_minute: float, burst: float | None) -> Bucket:
-    """The process's bucket for ``(backend, name, kind)``, made on first use;
-    a later call with other numbers reconfigures it."""
+def _numbers(capacity: float, rate: float) -> str:
+    return f"{rate * 60:g}/min, burst {capacity:g}"
+
+
+def get_bucket(
+    backend: str | None, name: str, kind: str, per_minute: float, burst: float | None, *, explicit: bool = True
+) -> Bucket:
+    """The process's bucket for ``(backend, name, kind)``, made on first use.
+
+    ``explicit`` (a ``name`` the user gave): every caller of that name shares
+    the bucket, and asking other numbers than it has is a
+    :class:`ConfigurationError`. Otherwise (``"<provider>/<model>"``) the
+    numbers are part of the key: callers with the same numbers share, a
+    caller with other numbers gets a bucket of its own."""
     capacity = burst if burst is not None else per_minute
     rate = per_minute / 60.0
-    key = (backend or "memory", name, kind)
+    shared_name = name if explicit else f"{name}[{_numbers(capacity, rate)}]"
+    key = (backend or "memory", shared_name, kind)
     with _registry_lock:
         bucket = _registry.get(key)
         if bucket is None:
@@ -104,10 +126,15 @@ def get_bucket(backend: str | None, name: str, kind: str, per_minute: float, bur
             else:
                 from .redis_backend import RedisTokenBucket
 
-                bucket = RedisTokenBucket(backend, f"{name}:{kind}", capacity, rate)
+                bucket = RedisTokenBucket(backend, f"{shared_name}:{kind}", capacity, rate)
             _registry[key] = bucket
         elif (bucket.capacity, bucket.refill_per_second) != (capacity, rate):
-            bucket.configure(capacity, rate)
+            have = _numbers(bucket.capacity, bucket.refill_per_second)
+            raise ConfigurationError(
+                f"rate limit name {name!r} is already used for {kind} at {have}; "
+                f"this model asks {_numbers(capacity, rate)}: give the same numbers to share it, or another name "
+                "(or none) for a limit of its own"
+            )
         return bucket  # type: ignore[no-any-return]
 
 
@@ -128,12 +155,13 @@ class RateLimit(ProviderWrapper):
         self.name = policy.name or name
         self.requests: Bucket | None = None
         self.tokens: Bucket | None = None
+        explicit = policy.name is not None  # sharing across different numbers is asked for by name only
         if policy.requests_per_minute is not None:
             self.requests = get_bucket(policy.backend, self.name, "requests", policy.requests_per_minute,
-                                       policy.request_burst)
+                                       policy.request_burst, explicit=explicit)
         if policy.tokens_per_minute is not None:
             self.tokens = get_bucket(policy.backend, self.name, "tokens", policy.tokens_per_minute,
-                                     policy.token_burst)
+                                     policy.token_burst, explicit=explicit)
         self._cheap = _cheap_count(inner)
         self.waited = 0.0
         self.corrected = 0
