@@ -179,3 +179,51 @@ def test_header_values_never_appear_in_the_key_text(shaped: Path) -> None:
     assert secret not in text
     assert cache_key("p", req) == cache_key("p", req, headers={})  # no headers: keys as before
     assert cache_key("p", req, headers={"X-Tenant": "a"}) != cache_key("p", req, headers={"X-Tenant": "b"})
+
+
+@pytest.mark.skipif(not hasattr(os, "fork"), reason="fork")
+def test_a_forked_child_can_use_the_sqlite_cache_and_usage_log(shaped: Path, tmp_path: Path) -> None:
+    """The worker threads stay with the parent: a child of fork starts its own."""
+    from llmcore.cache import SQLiteCache
+    from llmcore.usage import UsageRecord, enable_log
+
+    cache = SQLiteCache(tmp_path / "c.sqlite")
+    asyncio.run(cache.set("k", b"parent"))
+    lg = enable_log(tmp_path / "u.sqlite")
+    lg.write(UsageRecord(timestamp=time.time(), provider="p", model="m"))
+    lg.flush()
+    pid = os.fork()
+    if pid == 0:  # the child: must finish on its own, quickly
+        code = 1
+        try:
+            asyncio.run(cache.set("k2", b"child"))
+            ok = asyncio.run(cache.get("k2")) == b"child" and asyncio.run(cache.get("k")) == b"parent"
+            lg.write(UsageRecord(timestamp=time.time(), provider="p", model="child"))
+            end = time.monotonic() + 5
+            while time.monotonic() < end and not any(r["model"] == "child" for r in _peek(lg.path)):
+                time.sleep(0.05)
+            code = 0 if ok and any(r["model"] == "child" for r in _peek(lg.path)) else 1
+        finally:
+            os._exit(code)
+    end = time.monotonic() + 20
+    while True:
+        done, status = os.waitpid(pid, os.WNOHANG)
+        if done:
+            break
+        if time.monotonic() > end:
+            os.kill(pid, 9)
+            os.waitpid(pid, 0)
+            raise AssertionError("the forked child hung on the cache or the usage log")
+        time.sleep(0.05)
+    assert os.waitstatus_to_exitcode(status) == 0
+    llmcore.usage.disable_log()
+
+
+def _peek(path: Path) -> list[dict[str, Any]]:
+    import sqlite3
+
+    db = sqlite3.connect(path)
+    try:
+        return [{"model": r[0]} for r in db.execute("SELECT model FROM usage")]
+    finally:
+        db.close()

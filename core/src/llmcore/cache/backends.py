@@ -14,9 +14,11 @@ from __future__ import annotations
 
 import asyncio
 import functools
+import os
 import sqlite3
 import threading
 import time
+import weakref
 from collections import OrderedDict
 from collections.abc import Callable
 from concurrent.futures import ThreadPoolExecutor
@@ -116,6 +118,16 @@ class MemoryCache(Cache):
         return f"memory (max {self.max_entries})"
 
 
+def _sqlite_after_fork() -> None:
+    for c in list(_sqlite_caches):
+        c._after_fork()
+
+
+_sqlite_caches: weakref.WeakSet[SQLiteCache] = weakref.WeakSet()
+if hasattr(os, "register_at_fork"):
+    os.register_at_fork(after_in_child=_sqlite_after_fork)
+
+
 class SQLiteCache(Cache):
     """A SQLite file (``path``; default ``<cache dir>/responses.sqlite``, see
     :mod:`llmcore.paths`). Safe for several threads and processes (WAL
@@ -143,6 +155,14 @@ class SQLiteCache(Cache):
         self._writes = 0
         self._pool: ThreadPoolExecutor | None = None
         self._pool_lock = threading.Lock()  # not self._lock: a worker may hold that while SQLite waits
+        _sqlite_caches.add(self)
+
+    def _after_fork(self) -> None:
+        # in a forked child the worker thread and the connection stayed with the parent
+        self._lock = threading.Lock()
+        self._pool_lock = threading.Lock()
+        self._pool = None
+        self._conn = None
 
     def _db(self) -> sqlite3.Connection:
         if self._conn is None:

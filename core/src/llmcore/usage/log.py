@@ -167,6 +167,16 @@ class UsageLog:
                     self._start_writer()
                 self._wake.notify()
 
+    def _after_fork(self) -> None:
+        """In a forked child: the writer thread and the connection stayed with the
+        parent; start afresh (the buffer's copied rows are the parent's to write)."""
+        self._buf = []
+        self._lock = threading.RLock()
+        self._wake = threading.Condition(self._lock)
+        self._db_lock = threading.RLock()
+        self._conn = None  # never close the parent's: it would disturb its locks
+        self._writer = None
+
     def _start_writer(self) -> None:
         # called with self._lock held
         t = threading.Thread(target=self._run_writer, name="llmcore-usage-log", daemon=True)
@@ -355,6 +365,17 @@ def _flush_all(wait: float = -1) -> None:
 
 
 atexit.register(_flush_all)
+
+
+def _after_fork_in_child() -> None:
+    global _logs_lock
+    _logs_lock = threading.RLock()
+    for lg in _logs.values():
+        lg._after_fork()
+
+
+if hasattr(os, "register_at_fork"):
+    os.register_at_fork(after_in_child=_after_fork_in_child)
 
 _previous_sigterm: Any = None
 _armed = False
