@@ -145,3 +145,11 @@ def test_good_arguments_still_work(server: ScriptedServer, toy: None) -> None:
     tool = {"name": "f", "parameters": {"type": "object", "properties": {"a": {"type": ["string", "null"]}}}}
     assert m.chat("hi", tools=[tool]).text == "ok"
     assert {k.lower(): v for k, v in server.requests[0]["headers"].items()}["x-tenant"] == "a"
+
+
+@pytest.mark.parametrize("tools", [5, "f", {"name": "f"}])
+def test_tools_that_are_not_a_list(server: ScriptedServer, toy: None, tools: Any) -> None:
+    server.handler = _ok
+    with pytest.raises(E.InvalidRequestError, match="tools must be a list of tools"):
+        _model(server).chat("hi", tools=tools)
+    assert server.hits == 0

@@ -169,6 +169,11 @@ class Model:
             if output is not None:
                 output.apply(params)
         tools = params.get("tools")
+        if tools is not None and not isinstance(tools, (list, tuple)):
+            raise InvalidRequestError(
+                f"tools must be a list of tools (dicts or llmcore.Tool), not {type(tools).__name__}",
+                provider=self.spec.name,
+            )
         if tools:
             params["tools"] = [_coerce_tool(t) for t in tools]
         try:
