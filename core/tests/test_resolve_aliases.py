@@ -201,3 +201,33 @@ def test_providers_show_names_aliases_and_what_the_router_takes() -> None:
     assert "org/model names whose org is no provider name or alias" in r.stdout
     r = CliRunner().invoke(cli, ["providers", "show", "hosted_vllm"])
     assert r.exit_code == 1 and "pip install llmcore-vllm" in r.stderr
+
+
+def test_chat_verbose_says_where_the_prompt_goes() -> None:
+    from click.testing import CliRunner
+    from llmcore.cli import cli
+
+    router = replace(toy_provider.SPEC, name="openrouter", routes_org_models=True, model_prefixes=())
+    register(_plugin(router), "a")
+
+    async def answer(request, server: ScriptedServer):  # type: ignore[no-untyped-def]
+        return toy_json("fine")
+
+    with running() as server:
+        server.handler = answer
+        args = [
+            "chat",
+            "-v",
+            "--no-stream",
+            "-m",
+            "meta-llama/llama-3.3-70b",
+            "-o",
+            f"base_url={server.url}/v1",
+            "-o",
+            "api_key=" + "toy" + "-key-xyz",
+            "hi",
+        ]
+        r = CliRunner().invoke(cli, args)
+    assert r.exit_code == 0, r.stderr
+    assert "llmcore: meta-llama/llama-3.3-70b -> provider openrouter (routes org/model names" in r.stderr
+    assert "model meta-llama/llama-3.3-70b" in r.stderr and r.stdout == "fine\n"

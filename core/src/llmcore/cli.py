@@ -220,6 +220,7 @@ def _options(pairs: tuple[str, ...]) -> dict[str, Any]:
 @click.option("-o", "--option", "opts", multiple=True, help="key=value request or provider option (repeatable).")
 @click.option("--no-stream", is_flag=True, help="Wait for the whole answer instead of streaming.")
 @click.option("--usage", "show_usage", is_flag=True, help="Print token usage to stderr.")
+@click.option("-v", "--verbose", is_flag=True, help="Say on stderr which provider and model the name resolved to.")
 @click.argument("prompt", required=False)
 @click.pass_context
 def chat(
@@ -229,6 +230,7 @@ def chat(
     opts: tuple[str, ...],
     no_stream: bool,
     show_usage: bool,
+    verbose: bool,
     prompt: str | None,
 ) -> None:
     """Send PROMPT (or stdin) to a model and print the answer as it streams."""
@@ -247,6 +249,9 @@ def chat(
         if system:
             options["system"] = system
         m = model(model_name or _default_model(), **options)
+        if verbose:  # where the prompt goes, e.g. an org/model name routed to OpenRouter
+            how = " (routes org/model names that are no provider name or alias)" if m.spec.routes_org_models else ""
+            click.echo(f"llmcore: {m.name} -> provider {m.spec.name}{how}, model {m.model_id}", err=True)
         if no_stream:
             resp = m.chat(text)
             click.echo(resp.text)
