@@ -263,13 +263,14 @@ class GPT4AllProvider:
                 state["output"] += 1
                 text.append(piece)
                 joined = "".join(text)
-                for s in stops:
-                    i = joined.find(s, max(0, sent - len(s)))
-                    if i >= 0:
-                        state["stopped"] = True
-                        if i > sent:
-                            emit(joined[sent:i])
-                        return False
+                # the earliest stop sequence wins, whatever its place in the list
+                hits = [i for s in stops if (i := joined.find(s, max(0, sent - len(s)))) >= 0]
+                if hits:
+                    i = min(hits)
+                    state["stopped"] = True
+                    if i > sent:
+                        emit(joined[sent:i])
+                    return False
                 upto = len(joined) - hold if stops else len(joined)
                 if upto > sent:
                     ok = emit(joined[sent:upto])
