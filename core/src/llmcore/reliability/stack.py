@@ -15,9 +15,11 @@ api_keys=...)`` builds, from the provider outwards::
 so each retry attempt waits for the buckets and a slot again, and a
 timeout applies to one attempt. Options left out come from
 :func:`configure` (per provider, then global), then the built-in defaults:
-retries on, the rest off. Limit state is shared by every model with the
-same ``name`` (default ``"<provider>/<model>"``) in the process, or across
-processes with a file/Redis backend.
+retries on, the rest off. Limit state is shared by the models of one
+``"<provider>/<model>"`` that ask the same numbers, or explicitly by every
+model that gives the same ``name=`` (see :mod:`.ratelimit`), in the process,
+or across processes with a file/Redis backend. A model's own limit is never
+changed by another model's options.
 """
 
 from __future__ import annotations
