@@ -240,3 +240,15 @@ def test_a_frozen_redis_cache_fails_open(
     assert took < 2 * 2.0 + 1, "lookup and store are each bounded (2 s)"
     assert "unavailable" in caplog.text
     redis_server.thaw()
+
+
+def test_status_and_reset_with_redis_stopped_raise_the_typed_error(redis_server: RedisProcess) -> None:
+    from llmcore.reliability.redis_backend import RedisLimiter, RedisTokenBucket
+
+    bucket = RedisTokenBucket(redis_server.url, "status-test", 10, 1)
+    limiter = RedisLimiter(redis_server.url, "status-test", 2)
+    assert bucket.status().capacity == 10 and limiter.held() == 0
+    redis_server.stop()
+    for call in (bucket.status, bucket.reset, limiter.held, limiter.reset):
+        with pytest.raises(BackendUnavailableError, match="127.0.0.1"):
+            call()

@@ -229,6 +229,23 @@ def _sync_client(url: str) -> Any:
     return redis.Redis.from_url(url, **_client_options(redis, sync=True))
 
 
+def _sync_call(url: str, what: str, fn: Any) -> Any:
+    """``fn(client)`` on a short-lived synchronous client (status and reset
+    calls), bounded like every operation; a Redis failure is a
+    :class:`~llmcore.errors.BackendUnavailableError`, never redis-py's own."""
+    from redis.exceptions import RedisError
+
+    c = _sync_client(url)
+    try:
+        return fn(c)
+    except (RedisError, OSError) as e:
+        raise BackendUnavailableError(
+            f"{what} backend {_safe_url(url)} is unavailable ({type(e).__name__}: {e})", retry_after=COOLDOWN
+        ) from None
+    finally:
+        c.close()
+
+
 def _safe_url(url: str) -> str:
     """The URL without a password (for reprs and errors)."""
     from urllib.parse import urlsplit
@@ -288,19 +305,15 @@ class RedisTokenBucket:
 
     def status(self) -> BucketStatus:
         """Reads the bucket with a short synchronous call."""
-        c = _sync_client(self.url)
-        try:
-            _, tokens = c.eval(_BUCKET_RESERVE, 1, self.key, self.capacity, self.refill_per_second, 0)
-        finally:
-            c.close()
+        _, tokens = _sync_call(
+            self.url,
+            "rate-limit",
+            lambda c: c.eval(_BUCKET_RESERVE, 1, self.key, self.capacity, self.refill_per_second, 0),
+        )
         return BucketStatus(float(tokens), self.capacity, self.refill_per_second)
 
     def reset(self) -> None:
-        c = _sync_client(self.url)
-        try:
-            c.delete(self.key)
-        finally:
-            c.close()
+        _sync_call(self.url, "rate-limit", lambda c: c.delete(self.key))
 
     def __repr__(self) -> str:
         return (
@@ -372,13 +385,13 @@ class RedisLimiter:
 
     def held(self) -> int:
         """Leases held now, by everyone (a synchronous read)."""
-        c = _sync_client(self.url)
-        try:
+
+        def read(c: Any) -> int:
             now = c.time()
             c.zremrangebyscore(self.key, "-inf", now[0] + now[1] / 1e6)
             return int(c.zcard(self.key))
-        finally:
-            c.close()
+
+        return int(_sync_call(self.url, "concurrency", read))
 
     def status(self) -> dict[str, Any]:
         return {
@@ -390,11 +403,7 @@ class RedisLimiter:
         }
 
     def reset(self) -> None:
-        c = _sync_client(self.url)
-        try:
-            c.delete(self.key)
-        finally:
-            c.close()
+        _sync_call(self.url, "concurrency", lambda c: c.delete(self.key))
 
     def __repr__(self) -> str:
         return f"RedisLimiter({_safe_url(self.url)!r}, name={self.name!r}, limit={self.limit})"
