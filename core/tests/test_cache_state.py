@@ -26,6 +26,17 @@ pytest_plugins = ["shaped_fixtures"]
 pytestmark = pytest.mark.timeout(60)
 
 
+@pytest.fixture
+def restore_log() -> Any:
+    """Whatever enable_log() a test does is undone after it."""
+    import importlib
+
+    usage_log_module = importlib.import_module("llmcore.usage.log")  # (llmcore.usage.log is also a logger's name)
+    saved = list(usage_log_module._override)
+    yield
+    usage_log_module._override[:] = saved
+
+
 def _reply() -> Any:
     async def handler(request: web.Request, server: ScriptedServer) -> web.StreamResponse:
         return answer(f"answer #{server.hits}", usage={"in": 10, "out": 5})
@@ -48,7 +59,7 @@ LOCKER = textwrap.dedent("""
 
 
 def test_a_locked_cache_and_usage_log_do_not_freeze_the_event_loop(
-    server: ScriptedServer, make_model: Any, shaped: Path, tmp_path: Path
+    server: ScriptedServer, make_model: Any, shaped: Path, tmp_path: Path, restore_log: None
 ) -> None:
     """Another process holds the write lock of the cache file and of the
     usage log for 2 s while calls run: the loop keeps ticking."""
@@ -91,7 +102,6 @@ def test_a_locked_cache_and_usage_log_do_not_freeze_the_event_loop(
     assert max_gap < 0.5, f"the event loop stalled {max_gap:.2f}s while another process held the SQLite locks"
     assert took >= 1.0, "the stores waited for the lock (in a worker thread)"
     assert m.cache.count() >= 5  # stored once the lock was released
-    llmcore.usage.disable_log()
 
 
 # -- #12: bad cache= values -------------------------------------------------------------------
@@ -182,7 +192,7 @@ def test_header_values_never_appear_in_the_key_text(shaped: Path) -> None:
 
 
 @pytest.mark.skipif(not hasattr(os, "fork"), reason="fork")
-def test_a_forked_child_can_use_the_sqlite_cache_and_usage_log(shaped: Path, tmp_path: Path) -> None:
+def test_a_forked_child_can_use_the_sqlite_cache_and_usage_log(shaped: Path, tmp_path: Path, restore_log: None) -> None:
     """The worker threads stay with the parent: a child of fork starts its own."""
     from llmcore.cache import SQLiteCache
     from llmcore.usage import UsageRecord, enable_log
@@ -216,7 +226,6 @@ def test_a_forked_child_can_use_the_sqlite_cache_and_usage_log(shaped: Path, tmp
             raise AssertionError("the forked child hung on the cache or the usage log")
         time.sleep(0.05)
     assert os.waitstatus_to_exitcode(status) == 0
-    llmcore.usage.disable_log()
 
 
 def _peek(path: Path) -> list[dict[str, Any]]:
