@@ -102,7 +102,7 @@ async def claude_count_tokens(provider: VertexAIProvider, request: ChatRequest) 
     path = provider.model_path("publishers/anthropic/models/count-tokens", "rawPredict")
     data, _ = await provider.request_json("POST", path, body)
     n = data.get("input_tokens") if isinstance(data, Mapping) else None
-    if not isinstance(n, int):
+    if not isinstance(n, int) or isinstance(n, bool) or n < 0:  # true is no count, nor is -1
         raise ProviderResponseError(
             "count-tokens answered without input_tokens", provider=provider.spec.name, raw=str(data)[:500]
         )
