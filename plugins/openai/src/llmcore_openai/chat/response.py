@@ -5,7 +5,14 @@ Only the first choice is read (llmcore asks for one). Parts are built with
 OpenAI when it declines a structured-output request on safety grounds) becomes
 the answer text, the finish reason becomes ``content_filter`` (the raw reason is
 kept) and a ``refusal`` warning is added, so callers parsing JSON are not
-handed the refusal as if it were data. The dialect's ``metadata_fields`` are
+handed the refusal as if it were data.
+
+An answer of the wrong shape (valid JSON, wrong field types: ``"message": "hi"``,
+``"content": 5``, a tool call without a string name…) is a
+:class:`~llmcore.errors.ProviderResponseError` with an excerpt, and so is one that
+carries nothing: no content, no tool call and no finish reason (an empty text is
+only an answer when the server says why it stopped, e.g. ``length`` or
+``content_filter``). Ill-typed optional metadata (``id``, ``model``) is dropped. The dialect's ``metadata_fields`` are
 copied into ``provider_metadata[<provider>]``, and so are its
 ``message_metadata_fields`` of the message that carry data.
 """
@@ -15,7 +22,7 @@ from __future__ import annotations
 from typing import Any
 
 from llmcore.errors import ProviderResponseError
-from llmcore.events import parse_tool_arguments
+from llmcore.pluginkit import SHAPE_ERRORS, malformed, parse_arguments
 from llmcore.types import CallWarning, ChatResponse, Message, ReasoningPart, TextPart, ToolCallPart, Usage
 
 from .dialect import ChatDialect
@@ -24,7 +31,18 @@ from .parts import content_items
 from .reasoning_data import attach_reasoning_data
 from .usage import find_usage, map_usage
 
-__all__ = ["has_data", "parse_response", "reasoning_text", "refusal_warning"]
+__all__ = ["has_data", "opt_str", "parse_response", "reasoning_text", "refusal_warning", "wrong_type"]
+
+
+def opt_str(v: Any) -> str | None:
+    """``v`` when it is a non-empty string, else ``None`` (for optional metadata)."""
+    return v if isinstance(v, str) and v else None
+
+
+def wrong_type(field: str, value: Any) -> TypeError:
+    """The error a parser raises for a field of the wrong JSON type (its guard
+    turns it into a :class:`ProviderResponseError`)."""
+    return TypeError(f"{field} is {type(value).__name__}, not a string")
 
 
 def has_data(v: Any) -> bool:
@@ -58,7 +76,17 @@ def parse_response(
     warnings: list[CallWarning] | None = None,
 ) -> ChatResponse:
     """Map a parsed response body. Raises :class:`ProviderResponseError` for a
-    body that is not a chat completion."""
+    body that is not a chat completion (wrong shape, or no content and no finish
+    reason)."""
+    try:
+        return _parse(data, dialect, provider, usage_mapper, warnings)
+    except SHAPE_ERRORS as e:
+        raise malformed(provider, "chat completion", data, e) from None
+
+
+def _parse(
+    data: Any, dialect: ChatDialect, provider: str, usage_mapper: Any, warnings: list[CallWarning] | None
+) -> ChatResponse:
     if not isinstance(data, dict):
         raise ProviderResponseError("response is not a JSON object", provider=provider, raw=str(data)[:500])
     if "error" in data and "choices" not in data and dialect.errors_in_stream:
@@ -70,6 +98,8 @@ def parse_response(
         raise ProviderResponseError("response has no choices", provider=provider, raw=str(data)[:500])
     choice = next((c for c in choices if isinstance(c, dict) and c.get("index", 0) == 0), choices[0])
     msg = choice.get("message") or {}
+    if not isinstance(msg, dict):
+        raise TypeError(f"message is {type(msg).__name__}, not an object")
     parts: list[Any] = []
     warns = list(warnings or ())
     reasoning = reasoning_text(msg, dialect)
@@ -79,6 +109,8 @@ def parse_response(
         items = content_items(content)
         content = "".join(t for k, t, _ in items if k == "text")
         part_reasoning = [i for i in items if i[0] == "reasoning"]
+    elif content is not None and not isinstance(content, str):
+        raise wrong_type("message.content", content)
     if dialect.think_tags and content:
         from .think import split_think
 
@@ -95,6 +127,8 @@ def parse_response(
     if content:
         parts.append(TextPart.model_construct(type="text", text=content))
     refusal = msg.get("refusal")
+    if refusal is not None and not isinstance(refusal, str):
+        raise wrong_type("message.refusal", refusal)
     if refusal:
         parts.append(TextPart.model_construct(type="text", text=refusal))
         warns.append(refusal_warning())
@@ -110,13 +144,24 @@ def parse_response(
 
             raw_args = json.dumps(raw_args, separators=(",", ":"))
         raw_args = raw_args or ""
+        tc_id, name = tc.get("id") or f"call_{i}", fn.get("name") or ""
+        for field, v in (("tool_calls.id", tc_id), ("tool_calls.function.name", name), ("arguments", raw_args)):
+            if not isinstance(v, str):
+                raise wrong_type(field, v)
         parts.append(ToolCallPart.model_construct(
-            type="tool_call", id=tc.get("id") or f"call_{i}", name=fn.get("name") or "",
-            arguments=parse_tool_arguments(raw_args), raw_arguments=raw_args,
+            type="tool_call", id=tc_id, name=name,
+            arguments=parse_arguments(raw_args, provider), raw_arguments=raw_args,
         ))
     if dialect.reasoning_data_field:
         attach_reasoning_data(parts, msg.get(dialect.reasoning_data_field), provider)
     raw_finish = choice.get("finish_reason")
+    if raw_finish is not None and not isinstance(raw_finish, str):
+        raise wrong_type("finish_reason", raw_finish)
+    if not parts and not raw_finish:
+        raise ProviderResponseError(
+            "the response has no content, no tool call and no finish reason", provider=provider,
+            raw=str(data)[:500],
+        )
     finish = map_finish_reason(raw_finish, has_tool_calls=bool(calls))
     if refusal:
         finish = "content_filter"
@@ -127,8 +172,8 @@ def parse_response(
         if has_data(msg.get(f)):
             meta[f] = msg[f]
     return ChatResponse.model_construct(
-        id=data.get("id"),
-        model=data.get("model"),
+        id=opt_str(data.get("id")),
+        model=opt_str(data.get("model")),
         provider=provider,
         message=Message.model_construct(role="assistant", content=parts),
         finish_reason=finish,

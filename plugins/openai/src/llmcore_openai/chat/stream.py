@@ -32,7 +32,10 @@ SSE byte stream. What it handles:
   without ``choices`` — OpenRouter sends both) → the typed error is raised.
 
 A stream that ends with neither a finish reason nor ``[DONE]`` was cut off:
-:class:`~llmcore.errors.ProviderResponseError`.
+:class:`~llmcore.errors.ProviderResponseError`; so is one that ended (even with
+``[DONE]``) having carried no content, no finish reason and no usage, and a chunk
+of the wrong shape (``"choices": 7``, ``"delta": "x"``, ``"content": 5``…: the
+guard around :meth:`~ChatStreamDecoder.feed` and :meth:`~ChatStreamDecoder.close`).
 """
 
 from __future__ import annotations
@@ -52,10 +55,10 @@ from llmcore.events import (
     ToolCallDelta,
     UsageEvent,
     WarningEvent,
-    parse_tool_arguments,
 )
 from llmcore.http.sse import SSEDecoder
 from llmcore.jsonfast import loads
+from llmcore.pluginkit import SHAPE_ERRORS, malformed, parse_arguments
 from llmcore.types import CallWarning, Usage
 
 from .dialect import ChatDialect
@@ -63,7 +66,7 @@ from .errors import stream_error
 from .finish import map_finish_reason
 from .parts import content_items
 from .reasoning_data import BlockMerger
-from .response import has_data, refusal_warning
+from .response import has_data, opt_str, refusal_warning, wrong_type
 from .think import ThinkSplitter
 from .usage import find_usage, map_usage
 
@@ -85,6 +88,7 @@ class ChatStreamDecoder:
     __slots__ = (
         "_blocks",
         "_calls",
+        "_content",
         "_done",
         "_finish",
         "_last_index",
@@ -118,6 +122,7 @@ class ChatStreamDecoder:
         self._finish: str | None = None
         self._usage: Any = None
         self._done = False
+        self._content = False
         self._refused = False
         self._think: ThinkSplitter | None = ThinkSplitter() if dialect.think_tags else None
         self._metadata: dict[str, Any] = {}
@@ -130,7 +135,7 @@ class ChatStreamDecoder:
 
     def _start(self, chunk: dict[str, Any], out: list[StreamEvent]) -> None:
         self._started = True
-        out.append(ResponseMetadata(id=chunk.get("id") or None, model=chunk.get("model") or None))
+        out.append(ResponseMetadata(id=opt_str(chunk.get("id")), model=opt_str(chunk.get("model"))))
         for w in self._warnings:
             out.append(WarningEvent(w))
 
@@ -146,7 +151,15 @@ class ChatStreamDecoder:
         return self.feed(chunk)
 
     def feed(self, chunk: Any) -> list[StreamEvent]:
-        """Feed one parsed chunk; returns the events it produces."""
+        """Feed one parsed chunk; returns the events it produces. A chunk of the
+        wrong shape is a :class:`ProviderResponseError` (subclasses that override
+        this call ``super().feed``, which keeps the guard)."""
+        try:
+            return self._feed(chunk)
+        except SHAPE_ERRORS as e:
+            raise malformed(self.provider, "stream chunk", chunk, e) from None
+
+    def _feed(self, chunk: Any) -> list[StreamEvent]:
         out: list[StreamEvent] = []
         if not isinstance(chunk, dict):
             return out
@@ -176,21 +189,29 @@ class ChatStreamDecoder:
             for f in self.dialect.reasoning_fields:
                 r = delta.get(f)
                 if isinstance(r, str) and r:
+                    self._content = True
                     out.append(ReasoningDelta(text=r))
                     break
             text = delta.get("content")
+            if text is not None and not isinstance(text, (str, list)):
+                raise wrong_type("delta.content", text)
             if isinstance(text, list):  # content parts, maybe reasoning with a signature (see .parts)
                 for kind, piece, sig in content_items(text):
+                    self._content = True
                     if kind == "reasoning":
                         out.append(ReasoningDelta(text=piece, signature=sig))
                     elif piece:
                         out.append(TextDelta(piece))
             elif text and self._think is not None:
+                self._content = True
                 for kind, piece in self._think.feed(text):
                     out.append(ReasoningDelta(text=piece) if kind == "reasoning" else TextDelta(piece))
             elif text:
+                self._content = True
                 out.append(TextDelta(text))
             refusal = delta.get("refusal")
+            if refusal is not None and not isinstance(refusal, str):
+                raise wrong_type("delta.refusal", refusal)
             if refusal:
                 self._refused = True
                 out.append(TextDelta(refusal))
@@ -199,6 +220,8 @@ class ChatStreamDecoder:
                 self._tool_deltas(tcs, out)
             fr = choice.get("finish_reason")
             if fr:
+                if not isinstance(fr, str):
+                    raise wrong_type("finish_reason", fr)
                 self._finish = fr
         return out
 
@@ -219,6 +242,9 @@ class ChatStreamDecoder:
             args = fn.get("arguments")
             if isinstance(args, dict):
                 args = json.dumps(args, separators=(",", ":"))
+            for field, v in (("tool_calls.id", tc_id), ("tool_calls.function.name", name), ("arguments", args)):
+                if v is not None and not isinstance(v, str):
+                    raise wrong_type(field, v)
             call = self._calls.get(idx)
             first = call is None
             if call is None:
@@ -239,10 +265,22 @@ class ChatStreamDecoder:
 
     def close(self) -> list[StreamEvent]:
         """End of stream: completed tool calls, usage, warnings, ``Finish``."""
+        try:
+            return self._close()
+        except SHAPE_ERRORS as e:
+            raise malformed(self.provider, "stream", None, e) from None
+
+    def _close(self) -> list[StreamEvent]:
         out: list[StreamEvent] = []
         if self._finish is None and not self._done:
             raise ProviderResponseError(
                 "the stream ended before the response was finished", provider=self.provider
+            )
+        if self._finish is None and self._usage is None and not (
+            self._content or self._refused or self._order or (self._blocks is not None and self._blocks.blocks())
+        ):
+            raise ProviderResponseError(
+                "the stream ended with no content, no finish reason and no usage", provider=self.provider
             )
         if not self._started:
             self._start({}, out)
@@ -255,7 +293,7 @@ class ChatStreamDecoder:
             c = self._calls[idx]
             raw = "".join(c.args)
             out.append(ToolCall(
-                id=c.id or f"call_{idx}", name=c.name or "", arguments=parse_tool_arguments(raw),
+                id=c.id or f"call_{idx}", name=c.name or "", arguments=parse_arguments(raw, self.provider),
                 raw_arguments=raw, index=idx,
             ))
         if self._usage is not None:

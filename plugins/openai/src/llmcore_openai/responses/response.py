@@ -16,6 +16,10 @@ made); ``incomplete`` → ``length`` for ``max_output_tokens``,
 ``content_filter`` for ``content_filter``; ``failed`` raises the typed error.
 Usage: ``input_tokens`` (includes ``input_tokens_details.cached_tokens``),
 ``output_tokens`` (includes ``output_tokens_details.reasoning_tokens``).
+
+A response of the wrong shape (an output item that is no object, a text that is
+no string…) or one with no output and no status is a
+:class:`~llmcore.errors.ProviderResponseError` with an excerpt.
 """
 
 from __future__ import annotations
@@ -23,11 +27,11 @@ from __future__ import annotations
 from typing import Any
 
 from llmcore.errors import ProviderResponseError
-from llmcore.events import parse_tool_arguments
+from llmcore.pluginkit import SHAPE_ERRORS, malformed, parse_arguments
 from llmcore.types import CallWarning, ChatResponse, FinishReason, Message, ReasoningPart, TextPart, ToolCallPart, Usage
 
 from ..chat.errors import stream_error
-from ..chat.response import refusal_warning
+from ..chat.response import opt_str, refusal_warning, wrong_type
 
 __all__ = ["parse_response", "map_usage", "finish_of", "reasoning_data"]
 
@@ -54,8 +58,12 @@ def map_usage(raw: Any) -> Usage:
 def finish_of(resp: dict[str, Any], has_tool_calls: bool) -> tuple[FinishReason, str | None]:
     """``(unified, raw)`` finish reason of a response object."""
     status = resp.get("status")
+    if status is not None and not isinstance(status, str):
+        raise wrong_type("status", status)
     if status == "incomplete":
         reason = (resp.get("incomplete_details") or {}).get("reason")
+        if reason is not None and not isinstance(reason, str):
+            raise wrong_type("incomplete_details.reason", reason)
         if reason == "max_output_tokens":
             return "length", reason
         if reason == "content_filter":
@@ -80,7 +88,20 @@ def reasoning_summary(item: dict[str, Any]) -> str:
 
 
 def parse_response(data: Any, *, provider: str, warnings: list[CallWarning] | None = None) -> ChatResponse:
-    """Map a parsed ``response`` object."""
+    """Map a parsed ``response`` object; :class:`ProviderResponseError` for one of the wrong shape."""
+    try:
+        return _parse(data, provider, warnings)
+    except SHAPE_ERRORS as e:
+        raise malformed(provider, "Responses API response", data, e) from None
+
+
+def _text(v: Any, field: str) -> str:
+    if not isinstance(v, str):
+        raise wrong_type(field, v)
+    return v
+
+
+def _parse(data: Any, provider: str, warnings: list[CallWarning] | None) -> ChatResponse:
     if not isinstance(data, dict) or data.get("object") not in (None, "response"):
         raise ProviderResponseError("body is not a Responses API response", provider=provider, raw=str(data)[:500])
     if data.get("status") == "failed":
@@ -95,29 +116,33 @@ def parse_response(data: Any, *, provider: str, warnings: list[CallWarning] | No
             for c in item.get("content") or ():
                 ct = c.get("type")
                 if ct == "output_text" and c.get("text"):
-                    parts.append(TextPart.model_construct(type="text", text=c["text"]))
+                    parts.append(TextPart.model_construct(type="text", text=_text(c["text"], "output_text.text")))
                 elif ct == "refusal" and c.get("refusal"):
                     refused = True
-                    parts.append(TextPart.model_construct(type="text", text=c["refusal"]))
+                    parts.append(TextPart.model_construct(type="text", text=_text(c["refusal"], "refusal")))
         elif t == "reasoning":
             parts.append(ReasoningPart.model_construct(
                 type="reasoning", text=reasoning_summary(item), signature=None, redacted=False,
                 data=reasoning_data(item), provider=provider,
             ))
         elif t == "function_call":
-            raw = item.get("arguments") or ""
+            raw = _text(item.get("arguments") or "", "function_call.arguments")
             calls += 1
             parts.append(ToolCallPart.model_construct(
-                type="tool_call", id=item.get("call_id") or item.get("id") or f"call_{calls}",
-                name=item.get("name") or "", arguments=parse_tool_arguments(raw), raw_arguments=raw,
+                type="tool_call", id=_text(item.get("call_id") or item.get("id") or f"call_{calls}", "call_id"),
+                name=_text(item.get("name") or "", "function_call.name"), arguments=parse_arguments(raw, provider),
+                raw_arguments=raw,
             ))
+    if not parts and data.get("status") is None:
+        raise ProviderResponseError("the response has no output and no status", provider=provider,
+                                    raw=str(data)[:500])
     finish, raw_finish = finish_of(data, calls > 0)
     if refused:
         warns.append(refusal_warning())
         finish = "content_filter"
     return ChatResponse.model_construct(
-        id=data.get("id"),
-        model=data.get("model"),
+        id=opt_str(data.get("id")),
+        model=opt_str(data.get("model")),
         provider=provider,
         message=Message.model_construct(role="assistant", content=parts),
         finish_reason=finish,

@@ -18,7 +18,9 @@ Events used (each SSE ``data`` is a JSON object with a ``type``):
 
 Everything else (``in_progress``, ``content_part.*``, built-in tool events) is
 ignored. A stream that ends without a terminal event was cut off:
-:class:`~llmcore.errors.ProviderResponseError`.
+:class:`~llmcore.errors.ProviderResponseError`; so is an event of the wrong shape
+(a delta that is no string, ``"item": "x"``…: the guard around
+:meth:`~ResponsesStreamDecoder.feed` and :meth:`~ResponsesStreamDecoder.close`).
 """
 
 from __future__ import annotations
@@ -38,16 +40,28 @@ from llmcore.events import (
     ToolCallDelta,
     UsageEvent,
     WarningEvent,
-    parse_tool_arguments,
 )
 from llmcore.http.sse import SSEDecoder
+from llmcore.pluginkit import SHAPE_ERRORS, malformed, parse_arguments
 from llmcore.types import CallWarning
 
 from ..chat.errors import stream_error
-from ..chat.response import refusal_warning
+from ..chat.response import opt_str, refusal_warning, wrong_type
 from .response import finish_of, map_usage, reasoning_data
 
 __all__ = ["ResponsesStreamDecoder", "aiter_events"]
+
+
+def _str(v: Any, field: str) -> str:
+    if not isinstance(v, str):
+        raise wrong_type(field, v)
+    return v
+
+
+def _index(v: Any) -> int:
+    if not isinstance(v, int) or isinstance(v, bool):
+        raise TypeError(f"output_index is {type(v).__name__}, not an integer")
+    return v
 
 
 class ResponsesStreamDecoder:
@@ -72,7 +86,7 @@ class ResponsesStreamDecoder:
 
     def _start(self, resp: dict[str, Any], out: list[StreamEvent]) -> None:
         self._started = True
-        out.append(ResponseMetadata(id=resp.get("id"), model=resp.get("model")))
+        out.append(ResponseMetadata(id=opt_str(resp.get("id")), model=opt_str(resp.get("model"))))
         for w in self._warnings:
             out.append(WarningEvent(w))
 
@@ -87,14 +101,21 @@ class ResponsesStreamDecoder:
         return self.feed(ev)
 
     def feed(self, ev: Any) -> list[StreamEvent]:
-        """Feed one parsed event; returns the llmcore events it produces."""
+        """Feed one parsed event; returns the llmcore events it produces (an
+        event of the wrong shape: :class:`ProviderResponseError`)."""
+        try:
+            return self._feed(ev)
+        except SHAPE_ERRORS as e:
+            raise malformed(self.provider, "stream event", ev, e) from None
+
+    def _feed(self, ev: Any) -> list[StreamEvent]:
         out: list[StreamEvent] = []
         if not isinstance(ev, dict):
             return out
         t = ev.get("type")
         if t == "response.output_text.delta":
             if ev.get("delta"):
-                out.append(TextDelta(ev["delta"]))
+                out.append(TextDelta(_str(ev["delta"], "delta")))
         elif t in ("response.reasoning_summary_text.delta", "response.reasoning_text.delta"):
             d = ev.get("delta")
             if d:
@@ -102,20 +123,21 @@ class ResponsesStreamDecoder:
                 sep = "\n\n" if self._summary_at is not None and self._summary_at[0] == at[0] and (
                     self._summary_at[1] != at[1]) else ""
                 self._summary_at = at
-                out.append(ReasoningDelta(text=sep + d))
+                out.append(ReasoningDelta(text=sep + _str(d, "delta")))
         elif t == "response.function_call_arguments.delta":
-            idx = ev.get("output_index", 0)
+            idx = _index(ev.get("output_index", 0))
             call = self._calls.get(idx)
-            d = ev.get("delta") or ""
+            d = _str(ev.get("delta") or "", "delta")
             if call is not None and d:
                 call[2].append(d)
                 out.append(ToolCallDelta(index=idx, arguments_delta=d))
         elif t == "response.output_item.added":
             item = ev.get("item") or {}
             if item.get("type") == "function_call":
-                idx = ev.get("output_index", len(self._calls))
-                first = item.get("arguments") or ""
-                call_id, name = item.get("call_id") or item.get("id"), item.get("name") or ""
+                idx = _index(ev.get("output_index", len(self._calls)))
+                first = _str(item.get("arguments") or "", "arguments")
+                call_id = _str(item.get("call_id") or item.get("id") or f"call_{idx}", "call_id")
+                name = _str(item.get("name") or "", "name")
                 self._calls[idx] = [call_id, name, [first] if first else []]
                 out.append(ToolCallDelta(index=idx, id=call_id, name=name, arguments_delta=first))
         elif t == "response.output_item.done":
@@ -123,7 +145,7 @@ class ResponsesStreamDecoder:
         elif t == "response.refusal.delta":
             if ev.get("delta"):
                 self._refused = True
-                out.append(TextDelta(ev["delta"]))
+                out.append(TextDelta(_str(ev["delta"], "delta")))
         elif t == "response.created":
             if not self._started:
                 self._start(ev.get("response") or {}, out)
@@ -147,25 +169,40 @@ class ResponsesStreamDecoder:
             out.append(ReasoningDelta(text="", data=reasoning_data(item)))
             self._summary_at = None
         elif it == "function_call":
-            idx = ev.get("output_index", 0)
+            idx = _index(ev.get("output_index", 0))
             call = self._calls.pop(idx, None)
             if call is None:
-                call = [item.get("call_id") or item.get("id"), item.get("name") or "", []]
+                call = [
+                    _str(item.get("call_id") or item.get("id") or f"call_{idx}", "call_id"),
+                    _str(item.get("name") or "", "name"),
+                    [],
+                ]
                 out.append(ToolCallDelta(index=idx, id=call[0], name=call[1]))
             acc = "".join(call[2])
             final = item.get("arguments")
             if not isinstance(final, str):
                 final = acc
-            if final != acc and final.startswith(acc):
+            if final != acc:
+                if not final.startswith(acc):  # an argument delta was lost: the call is not what was streamed
+                    raise ProviderResponseError(
+                        "the streamed tool-call arguments do not match the final ones", provider=self.provider,
+                        raw=final[:500],
+                    )
                 out.append(ToolCallDelta(index=idx, arguments_delta=final[len(acc):]))
             out.append(ToolCall(
-                id=item.get("call_id") or call[0] or f"call_{idx}", name=item.get("name") or call[1],
-                arguments=parse_tool_arguments(final), raw_arguments=final, index=idx,
+                id=_str(item.get("call_id") or call[0], "call_id"), name=_str(item.get("name") or call[1], "name"),
+                arguments=parse_arguments(final, self.provider), raw_arguments=final, index=idx,
             ))
             self._tool_calls_seen = True
 
     def close(self) -> list[StreamEvent]:
         """End of stream: usage, warnings and ``Finish``."""
+        try:
+            return self._close()
+        except SHAPE_ERRORS as e:
+            raise malformed(self.provider, "final response", self._final, e) from None
+
+    def _close(self) -> list[StreamEvent]:
         if self._final is None:
             raise ProviderResponseError("the stream ended before the response was finished", provider=self.provider)
         out: list[StreamEvent] = []
