@@ -40,20 +40,45 @@ BASE_RESP_ERRORS: dict[int, type[E.LLMCoreError]] = {
 }
 
 
+def _code(value: Any) -> int | None:
+    """A ``status_code`` as an int: an int, or the same number sent as an integral
+    float or a digit string (``1004.0``, ``"1004"``); ``None`` for anything else."""
+    if isinstance(value, bool):
+        return None
+    if isinstance(value, int):
+        return value
+    if isinstance(value, float) and value.is_integer():
+        return int(value)
+    if isinstance(value, str) and value.strip().lstrip("-").isdigit():
+        return int(value)
+    return None
+
+
 def base_resp_error(
     data: Any, provider: str, headers: Mapping[str, str] | None = None, status: int | None = None
 ) -> E.LLMCoreError | None:
     """The typed error ``data``'s ``base_resp`` reports, or ``None`` (no
-    ``base_resp``, or ``status_code`` 0)."""
+    ``base_resp``, or ``status_code`` 0, ``null`` or absent). A ``status_code`` that is
+    no number (``true``, a list, ``"x"``) is a :class:`ProviderResponseError`:
+    MiniMax reported something, and it is not "success"."""
     br = data.get("base_resp") if isinstance(data, dict) else None
     if not isinstance(br, dict):
         return None
-    code = br.get("status_code")
-    if not isinstance(code, int) or isinstance(code, bool) or code == 0:
+    if br.get("status_code") is None:
         return None
+    code = _code(br["status_code"])
+    if code == 0:
+        return None
+    h = headers or {}
+    if code is None:  # a status code of the wrong type: say what MiniMax sent rather than guess
+        return E.ProviderResponseError(
+            f"MiniMax base_resp with a status_code that is not a number: {br.get('status_code')!r}"
+            + (f" ({br['status_msg']})" if isinstance(br.get("status_msg"), str) and br["status_msg"] else ""),
+            provider=provider, status_code=status if status not in (None, 200) else None,
+            request_id=h.get("trace-id") or h.get("x-request-id"), raw=json.dumps(data, ensure_ascii=False)[:2000],
+        )
     cls = BASE_RESP_ERRORS.get(code, E.ProviderServerError)
     msg = str(br.get("status_msg") or f"MiniMax error {code}")
-    h = headers or {}
     from llmcore.http.errors import parse_retry_after
 
     return cls(msg, provider=provider, status_code=status if status not in (None, 200) else None, code=str(code),

@@ -27,7 +27,7 @@ from collections.abc import Mapping
 from dataclasses import replace
 from typing import TYPE_CHECKING, Any, ClassVar
 
-from llmcore.errors import ConfigurationError, LLMCoreError
+from llmcore.errors import ConfigurationError, LLMCoreError, ProviderResponseError
 from llmcore.provider import ProviderConfig
 from llmcore.spec import ProviderSpec
 from llmcore.types import ReasoningPart
@@ -103,7 +103,8 @@ class MiniMaxProvider(ChatCompletionsProvider):
     def error_details(self, status: int, body: Any, text: str) -> tuple[str, str | None, type[LLMCoreError] | None]:
         err = base_resp_error(body, self.spec.name, status=status)
         if err is not None:
-            return err.message, err.code, type(err)
+            # a base_resp of the wrong shape in an HTTP error: its message, the status picks the class
+            return err.message, err.code, None if type(err) is ProviderResponseError else type(err)
         return super().error_details(status, body, text)
 
     def check_answer(self, data: Any, headers: Mapping[str, str] | None = None) -> None:
