@@ -9,7 +9,10 @@ text blocks are joined, as the stream accumulator does), ``thinking`` →
 ``provider_metadata["anthropic"]["server_blocks"]``. Reasoning parts are
 stamped with the provider name so the next turn can send them back.
 
-Built with ``model_construct``: the provider's output is not re-validated.
+Built with ``model_construct``: the provider's output is not re-validated, but
+a message of the wrong shape (a block that is no object, a text that is no
+string…) is a :class:`ProviderResponseError` with an excerpt (a ``try`` around
+the parse: free on success), and so is one with no content and no stop reason.
 """
 
 from __future__ import annotations
@@ -19,6 +22,7 @@ from collections.abc import Mapping
 from typing import Any
 
 from llmcore.errors import ProviderResponseError
+from llmcore.pluginkit import SHAPE_ERRORS, malformed
 from llmcore.types import (
     CallWarning,
     ChatResponse,
@@ -31,7 +35,24 @@ from llmcore.types import (
 from .finish import map_finish_reason
 from .usage import map_usage
 
-__all__ = ["parse_message"]
+__all__ = ["opt_sig", "opt_str", "parse_message", "text_of"]
+
+
+def opt_str(v: Any) -> str | None:
+    """``v`` when it is a non-empty string, else ``None`` (optional metadata)."""
+    return v if isinstance(v, str) and v else None
+
+
+def opt_sig(v: Any) -> str | None:
+    """A signature: ``None`` when empty, else it must be a string."""
+    return text_of(v, "signature") if v else None
+
+
+def text_of(v: Any, field: str) -> str:
+    """``v`` when it is a string; else a ``TypeError`` naming ``field`` (the parse guard reports it)."""
+    if not isinstance(v, str):
+        raise TypeError(f"{field} is {type(v).__name__}, not a string")
+    return v
 
 
 def parse_message(
@@ -46,6 +67,15 @@ def parse_message(
         raise ProviderResponseError(
             "the response is not an Anthropic message", provider=provider, raw=json.dumps(data)[:500]
         )
+    try:
+        return _parse(data, provider, warnings, request_id)
+    except SHAPE_ERRORS as e:
+        raise malformed(provider, "message", data, e) from None
+
+
+def _parse(
+    data: Mapping[str, Any], provider: str, warnings: list[CallWarning] | None, request_id: str | None
+) -> ChatResponse:
     parts: list[Any] = []
     server_blocks: list[str] = []
     text_buf: list[str] | None = None
@@ -57,13 +87,14 @@ def parse_message(
                 if text_buf is None:
                     text_buf = []
                     parts.append(text_buf)
-                text_buf.append(text)
+                text_buf.append(text_of(text, "text block"))
             continue
         text_buf = None
         if t == "thinking":
             parts.append(
                 ReasoningPart.model_construct(
-                    type="reasoning", text=block.get("thinking") or "", signature=block.get("signature") or None,
+                    type="reasoning", text=text_of(block.get("thinking") or "", "thinking"),
+                    signature=opt_sig(block.get("signature")),
                     redacted=False, data=None, provider=provider,
                 )
             )
@@ -80,16 +111,23 @@ def parse_message(
                 raise ProviderResponseError("tool_use input is not an object", provider=provider, raw=str(args)[:500])
             parts.append(
                 ToolCallPart.model_construct(
-                    type="tool_call", id=block.get("id") or "", name=block.get("name") or "", arguments=args,
+                    type="tool_call", id=text_of(block.get("id") or "", "tool_use id"),
+                    name=text_of(block.get("name") or "", "tool_use name"), arguments=args,
                     raw_arguments=json.dumps(args, separators=(",", ":"), ensure_ascii=False),
                 )
             )
-        elif t is not None:
+        elif isinstance(t, str):
             server_blocks.append(t)
     content = [
         TextPart.model_construct(type="text", text="".join(p)) if isinstance(p, list) else p for p in parts
     ]
     raw_reason = data.get("stop_reason")
+    if raw_reason is not None:
+        text_of(raw_reason, "stop_reason")
+    elif not content:
+        raise ProviderResponseError(
+            "the message has no content and no stop reason", provider=provider, raw=json.dumps(data)[:500]
+        )
     meta: dict[str, Any] = {}
     if data.get("stop_sequence") is not None:
         meta["stop_sequence"] = data["stop_sequence"]
@@ -98,11 +136,14 @@ def parse_message(
     if request_id:
         meta["request_id"] = request_id
     return ChatResponse.model_construct(
-        id=data.get("id"),
-        model=data.get("model"),
+        id=opt_str(data.get("id")),
+        model=opt_str(data.get("model")),
         provider=provider,
         message=Message.model_construct(role="assistant", content=content),
-        finish_reason=map_finish_reason(raw_reason),
+        finish_reason=(
+            "tool_calls" if raw_reason is None and any(isinstance(p, ToolCallPart) for p in content)
+            else map_finish_reason(raw_reason)
+        ),
         raw_finish_reason=raw_reason,
         usage=map_usage(data.get("usage")),
         warnings=list(warnings or ()),

@@ -23,6 +23,11 @@ Mapping, per block ``index``:
 
 Usage from ``message_start`` and ``message_delta`` is merged and emitted once,
 just before the single :class:`Finish`, which is always last.
+
+An event of the wrong shape (``"delta": "x"``, a text that is no string, a
+block index that is no integer…) is a :class:`ProviderResponseError` (the guard
+around :meth:`StreamDecoder.feed`), and so is a stream that stopped without any
+content and without a stop reason (only ``message_start``/``ping``/``message_stop``).
 """
 
 from __future__ import annotations
@@ -43,14 +48,22 @@ from llmcore.events import (
 )
 from llmcore.http.sse import aiter_sse
 from llmcore.jsonfast import loads as json_loads
-from llmcore.pluginkit import ToolCallBuffer
+from llmcore.pluginkit import SHAPE_ERRORS, ToolCallBuffer, malformed
 from llmcore.types import CallWarning
 
 from .errors import stream_error
 from .finish import map_finish_reason
+from .response import opt_sig, opt_str, text_of
 from .usage import map_usage, merge_usage
 
 __all__ = ["StreamDecoder", "decode_stream"]
+
+
+def _index(data: Mapping[str, Any]) -> int:
+    i = data.get("index", 0)
+    if not isinstance(i, int) or isinstance(i, bool):
+        raise TypeError(f"index is {type(i).__name__}, not an integer")
+    return i
 
 
 class StreamDecoder:
@@ -58,7 +71,9 @@ class StreamDecoder:
     produces; :meth:`close` at end of input. ``headers`` (of the HTTP response)
     give the request id for mid-stream errors."""
 
-    __slots__ = ("_blocks", "_done", "_finished", "_stop", "_usage", "_warnings", "headers", "provider")
+    __slots__ = (
+        "_blocks", "_calls", "_content", "_done", "_finished", "_stop", "_usage", "_warnings", "headers", "provider",
+    )
 
     def __init__(
         self,
@@ -73,11 +88,20 @@ class StreamDecoder:
         self._stop: str | None = None
         self._done = False  # message_delta with a stop reason seen
         self._finished = False  # Finish emitted
+        self._content = False  # a content block started
+        self._calls = False  # a tool call completed
         self._warnings = list(warnings or ())
 
     def feed(self, data: Mapping[str, Any], event: str | None = None) -> list[StreamEvent]:
         """Events for one SSE payload (``event`` is the SSE event name, used
-        when the payload has no ``type``)."""
+        when the payload has no ``type``); a payload of the wrong shape is a
+        :class:`ProviderResponseError`."""
+        try:
+            return self._feed(data, event)
+        except SHAPE_ERRORS as e:
+            raise malformed(self.provider, "stream event", data, e) from None
+
+    def _feed(self, data: Mapping[str, Any], event: str | None) -> list[StreamEvent]:
         if self._finished:
             return []
         t = data.get("type") or event
@@ -92,14 +116,14 @@ class StreamDecoder:
         if t == "message_start":
             msg = data.get("message") or {}
             merge_usage(self._usage, msg.get("usage"))
-            out: list[StreamEvent] = [ResponseMetadata(id=msg.get("id"), model=msg.get("model"))]
+            out: list[StreamEvent] = [ResponseMetadata(id=opt_str(msg.get("id")), model=opt_str(msg.get("model")))]
             out.extend(WarningEvent(w) for w in self._warnings)
             self._warnings = []
             return out
         if t == "message_delta":
             delta = data.get("delta") or {}
             if delta.get("stop_reason") is not None:
-                self._stop = delta["stop_reason"]
+                self._stop = text_of(delta["stop_reason"], "stop_reason")
                 self._done = True
             merge_usage(self._usage, data.get("usage"))
             return []
@@ -110,23 +134,24 @@ class StreamDecoder:
         return []  # an event type this version does not know
 
     def _start(self, data: Mapping[str, Any]) -> list[StreamEvent]:
-        index = data.get("index", 0)
+        index = _index(data)
         block = data.get("content_block") or {}
         bt = block.get("type")
+        self._content = True
         if bt == "text":
             self._blocks[index] = "text"
             text = block.get("text")
-            return [TextDelta(text)] if text else []
+            return [TextDelta(text_of(text, "text"))] if text else []
         if bt == "thinking":
             self._blocks[index] = "thinking"
-            text = block.get("thinking")
-            sig = block.get("signature") or None
-            return [ReasoningDelta(text=text or "", signature=sig)] if (text or sig) else []
+            text = text_of(block.get("thinking") or "", "thinking")
+            sig = opt_sig(block.get("signature"))
+            return [ReasoningDelta(text=text, signature=sig)] if (text or sig) else []
         if bt == "redacted_thinking":
             self._blocks[index] = None
             return [ReasoningDelta(text="", redacted=True, data=block.get("data"))]
         if bt == "tool_use":
-            tb = ToolCallBuffer(block.get("id") or "", block.get("name") or "")
+            tb = ToolCallBuffer(text_of(block.get("id") or "", "tool_use id"), text_of(block.get("name") or "", "name"))
             self._blocks[index] = tb
             return [ToolCallDelta(index=index, id=tb.id, name=tb.name)]
         self._blocks[index] = None  # server tools and their results: no llmcore event
@@ -137,37 +162,48 @@ class StreamDecoder:
         dt = delta.get("type")
         if dt == "text_delta":
             text = delta.get("text")
-            return [TextDelta(text)] if text else []
+            self._content = True
+            return [TextDelta(text_of(text, "text"))] if text else []
         if dt == "input_json_delta":
-            tb = self._blocks.get(data.get("index", 0))
+            index = _index(data)
+            tb = self._blocks.get(index)
             if not isinstance(tb, ToolCallBuffer):
                 return []  # arguments of a server tool
-            piece = delta.get("partial_json") or ""
+            piece = text_of(delta.get("partial_json") or "", "partial_json")
             if not piece:
                 return []
             tb.parts.append(piece)
-            return [ToolCallDelta(index=data.get("index", 0), arguments_delta=piece)]
+            return [ToolCallDelta(index=index, arguments_delta=piece)]
         if dt == "thinking_delta":
             text = delta.get("thinking")
-            return [ReasoningDelta(text=text)] if text else []
+            self._content = True
+            return [ReasoningDelta(text=text_of(text, "thinking"))] if text else []
         if dt == "signature_delta":
-            return [ReasoningDelta(signature=delta.get("signature"))]
+            return [ReasoningDelta(signature=opt_sig(delta.get("signature")))]
         return []  # citations_delta and future delta types
 
     def _stop_block(self, data: Mapping[str, Any]) -> list[StreamEvent]:
-        index = data.get("index", 0)
+        index = _index(data)
         tb = self._blocks.pop(index, None)
         if not isinstance(tb, ToolCallBuffer):
             return []
+        self._calls = True
         return [tb.finish(index, self.provider)]
 
     def _finish(self) -> list[StreamEvent]:
+        if self._stop is None and not self._content:
+            raise ProviderResponseError(
+                "the stream stopped with no content and no stop reason", provider=self.provider
+            )
         self._finished = True
         out: list[StreamEvent] = list(WarningEvent(w) for w in self._warnings)
         self._warnings = []
         if self._usage:
             out.append(UsageEvent(map_usage(self._usage)))
-        out.append(Finish(map_finish_reason(self._stop), self._stop))
+        reason = map_finish_reason(self._stop)
+        if self._calls and self._stop is None:  # no stop reason came: the calls still need running
+            reason = "tool_calls"
+        out.append(Finish(reason, self._stop))
         return out
 
     def close(self) -> list[StreamEvent]:

@@ -25,7 +25,7 @@ USAGE_FIELDS = ("input_tokens", "output_tokens", "cache_read_input_tokens", "cac
 
 def merge_usage(into: dict[str, Any], update: Mapping[str, Any] | None) -> dict[str, Any]:
     """Copy the non-``None`` counters of ``update`` into ``into`` (in place)."""
-    if update:
+    if update and isinstance(update, Mapping):
         for k in USAGE_FIELDS:
             v = update.get(k)
             if v is not None:
@@ -33,21 +33,26 @@ def merge_usage(into: dict[str, Any], update: Mapping[str, Any] | None) -> dict[
     return into
 
 
+def _int(v: Any) -> int | None:
+    """A count, or ``None`` for anything that is not an integer (a server's garbage is unknown, not a crash)."""
+    return v if isinstance(v, int) and not isinstance(v, bool) else None
+
+
 def map_usage(raw: Mapping[str, Any] | None) -> Usage:
     """Build llmcore usage from an Anthropic ``usage`` object (no validation)."""
-    if not raw:
+    if not raw or not isinstance(raw, Mapping):
         return Usage.model_construct(
             input_tokens=None, output_tokens=None, cache_read_tokens=None, cache_write_tokens=None,
             reasoning_tokens=None,
         )
-    uncached = raw.get("input_tokens")
-    read = raw.get("cache_read_input_tokens")
-    write = raw.get("cache_creation_input_tokens")
+    uncached = _int(raw.get("input_tokens"))
+    read = _int(raw.get("cache_read_input_tokens"))
+    write = _int(raw.get("cache_creation_input_tokens"))
     # Without the uncached count the total is unknown, whatever the cache says.
     total = None if uncached is None else uncached + (read or 0) + (write or 0)
     return Usage.model_construct(
         input_tokens=total,
-        output_tokens=raw.get("output_tokens"),
+        output_tokens=_int(raw.get("output_tokens")),
         cache_read_tokens=read,
         cache_write_tokens=write,
         # Anthropic bills thinking as output tokens but does not report them apart.
