@@ -231,3 +231,14 @@ def test_chat_verbose_says_where_the_prompt_goes() -> None:
     assert r.exit_code == 0, r.stderr
     assert "llmcore: meta-llama/llama-3.3-70b -> provider openrouter (routes org/model names" in r.stderr
     assert "model meta-llama/llama-3.3-70b" in r.stderr and r.stdout == "fine\n"
+
+
+def test_a_broken_plugin_of_any_name_is_named_not_routed() -> None:
+    @hookimpl
+    def llmcore_providers() -> list[ProviderSpec]:
+        raise ImportError("libfoo is missing")
+
+    register(SimpleNamespace(llmcore_providers=llmcore_providers), "broken")
+    register(_plugin(ROUTER), "a")
+    with pytest.raises(ConfigurationError, match="provider 'broken' is installed but broken: ImportError: libfoo"):
+        resolve_model("broken/x")

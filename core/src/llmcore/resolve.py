@@ -121,15 +121,17 @@ def resolve_model(name: str, registry: Registry | None = None) -> tuple[Provider
     reg = registry or get_registry()
     head, sep, rest = _split(name)
     provider = provider_name(head, reg) if sep else None
-    if provider is not None:
-        spec = reg.get(provider)
-        if spec is not None:
-            if not rest:
-                raise ConfigurationError(f"no model after '{head}{sep}': use '{head}{sep}<model>'")
-            return spec, rest
-        broken = next((p for p in reg.plugins if p.broken and (p.name == provider or p.name == head)), None)
+    spec = reg.get(provider) if provider is not None else None
+    if spec is not None:
+        if not rest:
+            raise ConfigurationError(f"no model after '{head}{sep}': use '{head}{sep}<model>'")
+        return spec, rest
+    if sep:
+        names = {head, normalize(head), provider}
+        broken = next((p for p in reg.plugins if p.broken and p.name in names), None)
         if broken is not None:
-            raise ConfigurationError(f"provider {provider!r} is installed but broken: {broken.error}")
+            raise ConfigurationError(f"provider {broken.name!r} is installed but broken: {broken.error}")
+    if provider is not None:
         raise ConfigurationError(f"provider {_spelled(head, provider)} is not installed: {_install_hint(provider)}")
     if sep == "/":
         typo = close_match(head, _candidates(reg))
