@@ -153,3 +153,25 @@ def test_tools_that_are_not_a_list(server: ScriptedServer, toy: None, tools: Any
     with pytest.raises(E.InvalidRequestError, match="tools must be a list of tools"):
         _model(server).chat("hi", tools=tools)
     assert server.hits == 0
+
+
+@pytest.mark.parametrize(
+    ("connection", "message"),
+    [
+        ({"timeout": "x"}, "timeout must be a positive number"),
+        ({"headers": "x"}, "headers must be a dict"),
+        ({"base_url": ""}, "base_url is empty"),
+        ({"colour": "red"}, "unknown connection option"),
+    ],
+)
+def test_batch_status_checks_its_connection_options(
+    server: ScriptedServer, toy: None, connection: dict[str, Any], message: str
+) -> None:
+    from llmcore.plugins import register
+    from test_routing_batch import _plugin as batch_plugin
+
+    register(batch_plugin, "toybatch")
+    kw = {"api_key": TOY_KEY, "base_url": server.url + "/v1", **connection}
+    with pytest.raises(E.ConfigurationError, match=message):
+        llmcore.batch_status("toybatch:b/42?n=1", **kw)
+    assert server.hits == 0

@@ -72,6 +72,13 @@ def _provider_for(ref: BatchRef, connection: dict[str, Any]) -> Any:
     if spec is None:
         raise ConfigurationError(f"batch {ref} belongs to provider {ref.provider!r}, which is not installed: "
                                  f"{_install_hint(ref.provider)}", provider=ref.provider)
+    from ..facade import _CONNECTION, _checked_connection
+
+    unknown = sorted(set(connection) - set(_CONNECTION))
+    if unknown:
+        raise ConfigurationError(f"unknown connection option(s) {', '.join(unknown)}; known: {', '.join(_CONNECTION)}",
+                                 provider=ref.provider)
+    connection = _checked_connection(dict(connection), ref.provider)  # bad values: typed, before the network
     return _batch_provider(load_provider(spec, **connection), ref.provider)
 
 
