@@ -183,8 +183,11 @@ def faults(session: nox.Session) -> None:
     """The reliability fault suite (core/tests/faults): a real local fault server through the real
     OpenAI-compatible and Anthropic codecs on both transports; limits shared by real processes through
     file locks and a real ``redis-server`` (the tests start it on a free loopback port; Debian:
-    ``apt-get install -y redis-server``)."""
-    plugins = [f"-e{ROOT / 'plugins' / p}" for p in ("openai", "anthropic")]
+    ``apt-get install -y redis-server``); and the codec fuzzers (test_fuzz_codecs.py: every native
+    codec's response and stream parsers, seeded from its recordings, through ``llmcore.model`` on
+    both transports; ``LLMCORE_FUZZ_EXAMPLES`` sets the examples per codec, mode and transport)."""
+    fuzzed = ("openai", "anthropic", "gemini", "ollama", "bedrock")  # the codecs test_fuzz_codecs.py covers
+    plugins = [f"-e{ROOT / 'plugins' / p}" for p in fuzzed]
     session.install("-e", f"{CORE}[testing,aiohttp,redis]", *plugins, "pytest-timeout")
     session.run("pytest", str(CORE / "tests" / "faults"), *session.posargs)
 

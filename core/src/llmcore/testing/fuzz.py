@@ -27,8 +27,8 @@ Inputs are seeded from real answers (a plugin's recorded cassettes):
 * :func:`stream_variants` — a recorded stream with one event's JSON mutated,
   one event dropped, and/or the bytes cut at any offset (the answer then ends
   there cleanly). Streams are split into events by a :class:`Framing`:
-  :data:`SSE` and :data:`NDJSON` are built in; give your own for binary
-  framings (e.g. AWS event-stream).
+  :data:`SSE`, :data:`NDJSON` and :data:`EVENTSTREAM` (AWS) are built in;
+  give your own for other framings.
 
 Calls go through the user's path: :class:`FuzzServer` is a real loopback HTTP
 server answering every request with the body under test, and :func:`check_call`
@@ -75,6 +75,7 @@ if TYPE_CHECKING:
 
 __all__ = [
     "DELETE",
+    "EVENTSTREAM",
     "NDJSON",
     "SSE",
     "Frame",
@@ -213,7 +214,7 @@ class Frame:
     meta: Any = None
 
 
-@dataclass
+@dataclass(frozen=True)
 class Framing:
     """How a stream body splits into :class:`Frame` s and back:
     ``encode(decode(body))`` must give an equivalent body."""
@@ -270,6 +271,27 @@ def _ndjson_encode(frames: list[Frame]) -> bytes:
 SSE = Framing("sse", _sse_decode, _sse_encode, "text/event-stream")
 #: newline-delimited JSON (Ollama, Gemini-style line streams)
 NDJSON = Framing("ndjson", _ndjson_decode, _ndjson_encode, "application/x-ndjson")
+
+
+def _eventstream_decode(body: bytes) -> list[Frame]:
+    from ..http.eventstream import iter_eventstream
+
+    return [_frame_of(m.payload.decode("utf-8", "replace"), dict(m.headers)) for m in iter_eventstream([body])]
+
+
+def _eventstream_encode(frames: list[Frame]) -> bytes:
+    from ..http.eventstream import encode_eventstream_message
+
+    return b"".join(
+        encode_eventstream_message(
+            f.meta or {}, json.dumps(f.data, separators=(",", ":")).encode() if f.is_json else str(f.data).encode()
+        )
+        for f in frames
+    )
+
+
+#: AWS event-stream (Bedrock ``ConverseStream``): headers kept in ``meta``, the JSON payload mutated
+EVENTSTREAM = Framing("eventstream", _eventstream_decode, _eventstream_encode, "application/vnd.amazon.eventstream")
 
 
 def stream_variants(
@@ -474,12 +496,18 @@ TRANSPORTS = ("aiohttp", "httpx")
 def transport_client(transport: str) -> Iterator[Any]:
     """The ``http_client`` to give ``llmcore.model`` for ``transport``:
     ``"aiohttp"`` gives ``None`` (the default: the shared client, whose requests
-    go straight to aiohttp — what users run), ``"httpx"`` a fresh httpx client,
-    closed on exit."""
-    if transport == "aiohttp":
-        yield None
-        return
+    go straight to aiohttp — what users run; the shared clients are closed on
+    exit), ``"httpx"`` a fresh httpx client, closed on exit."""
     from .._sync import run
+
+    if transport == "aiohttp":
+        from ..http.client import aclose_shared_clients
+
+        try:
+            yield None
+        finally:
+            run(aclose_shared_clients())  # what the calls opened, closed before the test ends
+        return
     from ..http.client import HTTPSettings, make_client
 
     client = make_client(HTTPSettings(transport=transport))  # type: ignore[arg-type]
