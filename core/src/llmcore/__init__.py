@@ -28,6 +28,19 @@ if TYPE_CHECKING:
     from .batching.api import batch_submit as batch_submit
     from .batching.base import BatchProvider as BatchProvider
     from .batching.base import BatchStatus as BatchStatus
+    from .embedding_facade import EmbeddingModel as EmbeddingModel
+    from .embedding_facade import RerankModel as RerankModel
+    from .embedding_facade import aembed as aembed
+    from .embedding_facade import arerank as arerank
+    from .embedding_facade import embed as embed
+    from .embedding_facade import embedding_model as embedding_model
+    from .embedding_facade import rerank as rerank
+    from .embedding_facade import rerank_model as rerank_model
+    from .embeddings import EmbeddingRequest as EmbeddingRequest
+    from .embeddings import EmbeddingResponse as EmbeddingResponse
+    from .embeddings import RerankRequest as RerankRequest
+    from .embeddings import RerankResponse as RerankResponse
+    from .embeddings import RerankResult as RerankResult
     from .errors import *  # noqa: F403
     from .events import *  # noqa: F403
     from .facade import Model as Model
@@ -74,6 +87,10 @@ _LAZY: dict[str, str] = {
     **dict.fromkeys(("fallback", "router", "Fallback", "Router"), "routing"),
     **dict.fromkeys(("batch", "abatch", "batch_submit", "abatch_submit", "batch_status", "abatch_status",
                      "batch_retrieve", "abatch_retrieve", "BatchProvider", "BatchStatus"), "batching"),
+    **dict.fromkeys(("embedding_model", "rerank_model", "embed", "aembed", "rerank", "arerank", "EmbeddingModel",
+                     "RerankModel"), "embedding_facade"),
+    **dict.fromkeys(("EmbeddingRequest", "EmbeddingResponse", "RerankRequest", "RerankResponse", "RerankResult"),
+                    "embeddings"),
 }
 
 

@@ -29,6 +29,10 @@ class Capabilities:
     structured_output: tuple[StructuredMode, ...] = ()
     count_tokens: CountTokensMethod = "estimate"
     batch: bool = False
+    #: ``embed(EmbeddingRequest)`` (see :mod:`llmcore.embeddings`)
+    embeddings: bool = False
+    #: ``rerank(RerankRequest)``
+    rerank: bool = False
 
     def labels(self) -> list[str]:
         """Short human labels, e.g. ``["stream", "tools", "json_schema"]``."""
@@ -45,6 +49,10 @@ class Capabilities:
         out.append(f"tokens:{self.count_tokens}")
         if self.batch:
             out.append("batch")
+        if self.embeddings:
+            out.append("embeddings")
+        if self.rerank:
+            out.append("rerank")
         return out
 
 

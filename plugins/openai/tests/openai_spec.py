@@ -31,6 +31,7 @@ SCHEMA_FOR_PATH = {
     "/chat/completions": "CreateChatCompletionRequest",
     "/responses/input_tokens": "TokenCountsBody",
     "/responses": "CreateResponse",
+    "/embeddings": "CreateEmbeddingRequest",
 }
 _URN = "urn:openai:openapi"
 

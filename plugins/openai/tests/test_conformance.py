@@ -12,7 +12,7 @@ from pathlib import Path
 from typing import Any, ClassVar
 
 from llmcore import errors as E
-from llmcore.testing import Case, ErrorCase, ProviderConformance
+from llmcore.testing import Case, EmbeddingCase, ErrorCase, ProviderConformance
 from openai_spec import validate_openai_request
 
 CASSETTES = Path(__file__).parent / "cassettes"
@@ -62,11 +62,17 @@ def _validate(request: Any) -> None:
 # -- openai, Chat Completions ----------------------------------------------------------
 
 
+# POST /embeddings, recorded by ruby_llm (JSON floats, dimensions=768); the provider asks for base64
+EMBEDDING = EmbeddingCase("ruby_llm__embedding_multiple_texts_custom_dimensions.yaml", "text-embedding-3-small",
+                          ["Ruby", "Python", "JavaScript"], {"dimensions": 768})
+
+
 class TestOpenAIChatConformance(ProviderConformance):
     """``openai`` with the default ``api="chat"``."""
 
     provider = "openai"
     cassette_dir = CASSETTES
+    embedding_case = EMBEDDING
 
     chat_case = Case(
         "pydantic-ai__test_max_completion_tokens_o3-mini_.yaml",
@@ -226,6 +232,7 @@ class TestOpenAIResponsesConformance(ProviderConformance):
 
     provider = "openai"
     cassette_dir = CASSETTES
+    embedding_case = EMBEDDING
 
     chat_case = Case(
         "llm__test_responses_basic_non_streaming.yaml",

@@ -7,6 +7,7 @@ from contextlib import asynccontextmanager
 from typing import TYPE_CHECKING, Any, TypeVar
 
 if TYPE_CHECKING:
+    from ..embeddings import EmbeddingRequest, EmbeddingResponse, RerankRequest, RerankResponse
     from ..events import StreamEvent
     from ..provider import Provider
     from ..types import ChatRequest, ChatResponse, TokenCount
@@ -33,6 +34,12 @@ class ProviderWrapper:
 
     async def count_tokens(self, request: ChatRequest) -> TokenCount:
         return await self.inner.count_tokens(request)
+
+    async def embed(self, request: EmbeddingRequest) -> EmbeddingResponse:
+        return await self.inner.embed(request)  # type: ignore[attr-defined,no-any-return]
+
+    async def rerank(self, request: RerankRequest) -> RerankResponse:
+        return await self.inner.rerank(request)  # type: ignore[attr-defined,no-any-return]
 
     def children(self) -> list[Any]:
         """The providers this layer delegates to (several for a key pool)."""

@@ -71,6 +71,26 @@ class AdaptiveConcurrency(ProviderWrapper):
     async def count_tokens(self, request: ChatRequest) -> TokenCount:
         return await self.inner.count_tokens(request)
 
+    async def embed(self, request: Any) -> Any:
+        return await self._leased(self.inner.embed, request)  # type: ignore[attr-defined]
+
+    async def rerank(self, request: Any) -> Any:
+        return await self._leased(self.inner.rerank, request)  # type: ignore[attr-defined]
+
+    async def _leased(self, call: Any, request: Any) -> Any:
+        lim = self.limiter
+        lease = await lim.acquire()
+        try:
+            resp = await call(request)
+        except LLMCoreError as err:
+            lim.on_error(lease, err)
+            raise
+        finally:
+            lim.release_now()
+        lim.on_success(lease)
+        lim.on_usage(_tokens(resp.usage))
+        return resp
+
     async def stream_chat(self, request: ChatRequest) -> AsyncIterator[StreamEvent]:  # type: ignore[override]
         lim = self.limiter
         lease = await lim.acquire()
@@ -112,6 +132,20 @@ class ConcurrencyCap(ProviderWrapper):
 
     async def count_tokens(self, request: ChatRequest) -> TokenCount:
         return await self.inner.count_tokens(request)
+
+    async def embed(self, request: Any) -> Any:
+        lease = await self.limiter.acquire()
+        try:
+            return await self.inner.embed(request)  # type: ignore[attr-defined]
+        finally:
+            await self.limiter.release(lease)
+
+    async def rerank(self, request: Any) -> Any:
+        lease = await self.limiter.acquire()
+        try:
+            return await self.inner.rerank(request)  # type: ignore[attr-defined]
+        finally:
+            await self.limiter.release(lease)
 
     async def stream_chat(self, request: ChatRequest) -> AsyncIterator[StreamEvent]:  # type: ignore[override]
         lease = await self.limiter.acquire()

@@ -244,15 +244,27 @@ class KeyPool(ProviderWrapper):
             return resp
 
     async def count_tokens(self, request: ChatRequest) -> TokenCount:
+        return await self._rotating("count_tokens", request)  # type: ignore[no-any-return]
+
+    async def embed(self, request: Any) -> Any:
+        return await self._rotating("embed", request)
+
+    async def rerank(self, request: Any) -> Any:
+        return await self._rotating("rerank", request)
+
+    async def _rotating(self, op: str, request: Any) -> Any:
         tried: set[int] = set()
         while True:
             i = self._pick(tried)
             try:
-                return await self.providers[i].count_tokens(request)
+                resp = await getattr(self.providers[i], op)(request)
             except LLMCoreError as err:
                 if not self._failed(i, err):
                     raise
                 tried.add(i)
+                continue
+            self._ok(i)
+            return resp
 
     async def stream_chat(self, request: ChatRequest) -> AsyncIterator[StreamEvent]:  # type: ignore[override]
         tried: set[int] = set()

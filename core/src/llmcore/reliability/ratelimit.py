@@ -197,11 +197,12 @@ class RateLimit(ProviderWrapper):
             count = estimate_tokens(request)
         return count.input_tokens + (request.max_tokens or 0)
 
-    async def _admit(self, request: ChatRequest) -> int:
+    async def _admit(self, request: ChatRequest | None, tokens: int = 0) -> int:
+        """Wait for a request (and the tokens of ``request``, or ``tokens``) in the buckets."""
         reserved = 0
         waits = []
         if self.tokens is not None:
-            reserved = await self.estimate(request)
+            reserved = await self.estimate(request) if request is not None else tokens
         if self.requests is not None:
             waits.append(await self.requests.reserve(1))
         if self.tokens is not None:
@@ -251,6 +252,24 @@ class RateLimit(ProviderWrapper):
 
     async def count_tokens(self, request: ChatRequest) -> TokenCount:
         return await self.inner.count_tokens(request)
+
+    async def embed(self, request: Any) -> Any:
+        # input tokens only, estimated from the texts (~4 characters a token)
+        return await self._unary(self.inner.embed, request, sum(len(t) // 4 + 1 for t in request.texts))  # type: ignore[attr-defined]
+
+    async def rerank(self, request: Any) -> Any:
+        est = (len(request.query) // 4 + 1) * len(request.documents) + sum(len(d) // 4 + 1 for d in request.documents)
+        return await self._unary(self.inner.rerank, request, est)  # type: ignore[attr-defined]
+
+    async def _unary(self, call: Any, request: Any, tokens: int) -> Any:
+        reserved = await self._admit(None, tokens)
+        try:
+            resp = await call(request)
+        except LLMCoreError as err:
+            await self._failed(reserved, err)
+            raise
+        await self._settle(reserved, resp.usage)
+        return resp
 
     async def stream_chat(self, request: ChatRequest) -> AsyncIterator[StreamEvent]:  # type: ignore[override]
         reserved = await self._admit(request)

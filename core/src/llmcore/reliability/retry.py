@@ -20,7 +20,7 @@ import random
 import time
 from collections.abc import AsyncIterator
 from dataclasses import dataclass
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 from ..errors import LLMCoreError
 from .base import ProviderWrapper, closing
@@ -92,11 +92,20 @@ class Retry(ProviderWrapper):
                 attempt += 1
 
     async def count_tokens(self, request: ChatRequest) -> TokenCount:
+        return await self._unary(self.inner.count_tokens, request)
+
+    async def embed(self, request: Any) -> Any:
+        return await self._unary(self.inner.embed, request)  # type: ignore[attr-defined]
+
+    async def rerank(self, request: Any) -> Any:
+        return await self._unary(self.inner.rerank, request)  # type: ignore[attr-defined]
+
+    async def _unary(self, call: Any, request: Any) -> Any:
         started = time.monotonic()
         attempt = 1
         while True:
             try:
-                return await self.inner.count_tokens(request)
+                return await call(request)
             except LLMCoreError as err:
                 await self._wait_or_raise(attempt, err, started)
                 attempt += 1

@@ -154,14 +154,23 @@ class Timeout(ProviderWrapper):
             raise self._error(f"no complete answer within {total:g}s (total timeout)") from None
 
     async def count_tokens(self, request: ChatRequest) -> TokenCount:
+        return await self._bounded(self.inner.count_tokens, request, "no token count")  # type: ignore[no-any-return]
+
+    async def embed(self, request: Any) -> Any:
+        return await self._bounded(self.inner.embed, request, "no embeddings")  # type: ignore[attr-defined]
+
+    async def rerank(self, request: Any) -> Any:
+        return await self._bounded(self.inner.rerank, request, "no ranking")  # type: ignore[attr-defined]
+
+    async def _bounded(self, call: Any, request: Any, what: str) -> Any:
         total = self.policy.total
         if total is None:
-            return await self.inner.count_tokens(request)
+            return await call(request)
         try:
             async with deadline(asyncio.get_running_loop().time() + total):
-                return await self.inner.count_tokens(request)
+                return await call(request)
         except TimeoutError:
-            raise self._error(f"no token count within {total:g}s (total timeout)") from None
+            raise self._error(f"{what} within {total:g}s (total timeout)") from None
 
     async def stream_chat(self, request: ChatRequest) -> AsyncIterator[StreamEvent]:  # type: ignore[override]
         total, idle = self.policy.total, self.policy.stream_idle

@@ -7,9 +7,19 @@ Needs the ``testing`` extra: ``pip install 'llmcore[testing]'``.
 from __future__ import annotations
 
 from .cassettes import make_vcr, record_mode, recording_client, vcr_config
-from .conformance import TEST_API_KEY, Case, ErrorCase, ProviderConformance, check_stream_invariants, run_case
+from .conformance import (
+    TEST_API_KEY,
+    Case,
+    EmbeddingCase,
+    ErrorCase,
+    ProviderConformance,
+    RerankCase,
+    check_stream_invariants,
+    run_case,
+)
 
 __all__ = [
-    "Case", "ErrorCase", "ProviderConformance", "TEST_API_KEY", "check_stream_invariants", "run_case",
+    "Case", "EmbeddingCase", "ErrorCase", "ProviderConformance", "RerankCase", "TEST_API_KEY",
+    "check_stream_invariants", "run_case",
     "make_vcr", "record_mode", "recording_client", "vcr_config",
 ]

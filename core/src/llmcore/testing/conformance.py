@@ -69,7 +69,8 @@ if TYPE_CHECKING:
     from ..types import ChatRequest, ChatResponse
 
 __all__ = [
-    "Case", "ErrorCase", "ProviderConformance", "REPLAY_PATHS", "assert_not_leaked", "check_stream_invariants",
+    "Case", "EmbeddingCase", "ErrorCase", "ProviderConformance", "RerankCase", "REPLAY_PATHS", "assert_not_leaked",
+    "check_stream_invariants",
     "run_case", "run_count_tokens", "run_case_served",
 ]
 
@@ -133,6 +134,52 @@ class ErrorCase(Case):
     status_code: int | None = None
     expect_retry_after: bool = False
     expect_usage: bool = False
+
+
+@dataclass
+class EmbeddingCase:
+    """A recording of an embeddings call: ``texts`` (one string or a list) and ``params``
+    (``dimensions``, ``input_type``, ...) as given to ``EmbeddingModel.embed``."""
+
+    cassette: str
+    model: str
+    texts: Any
+    params: dict[str, Any] = field(default_factory=dict)
+    interaction: int = 0
+    options: dict[str, Any] = field(default_factory=dict)
+    base_url: str | None = None
+    expect_dimensions: int | None = None
+    expect_usage: bool = True
+    #: for an error case: the typed error the call must raise
+    error: type[Exception] | None = None
+    stream: ClassVar[bool] = False
+
+    def embedding_request(self) -> Any:
+        from ..embeddings import embedding_request
+
+        return embedding_request(self.model, self.texts, **self.params)
+
+
+@dataclass
+class RerankCase:
+    """A recording of a rerank call."""
+
+    cassette: str
+    model: str
+    query: str
+    documents: list[str]
+    top_n: int | None = None
+    interaction: int = 0
+    options: dict[str, Any] = field(default_factory=dict)
+    base_url: str | None = None
+    expect_usage: bool = False
+    error: type[Exception] | None = None
+    stream: ClassVar[bool] = False
+
+    def rerank_request(self) -> Any:
+        from ..embeddings import rerank_request
+
+        return rerank_request(self.model, self.query, self.documents, self.top_n)
 
 
 @dataclass
@@ -310,6 +357,9 @@ async def run_case_served(
     repeats: bool | None = None,
     count_tokens: bool = False,
 ) -> tuple[CaseResult, Any]:
+    if isinstance(case, (EmbeddingCase, RerankCase)):
+        return await _run_unary_served(case, path, make, cassette_dir, spec_base_url=spec_base_url,
+                                       model_options=model_options, provider_name=provider_name)
     """Replay ``case`` over a :class:`~llmcore.testing.cassette_server.CassetteServer` on ``path``
     (``aiohttp``, ``httpx`` or ``facade``, see :data:`REPLAY_PATHS`). The provider is built by
     ``make(None, case)`` with ``case.base_url`` pointing at the server (no injected client); on
@@ -369,6 +419,56 @@ async def run_case_served(
     return CaseResult(response, events, SentRequests(srv.received), error), count
 
 
+async def _run_unary_served(
+    case: EmbeddingCase | RerankCase,
+    path: str,
+    make: Callable[[Any, Any], Any],
+    cassette_dir: Path,
+    *,
+    spec_base_url: str | None,
+    model_options: Callable[[Any], dict[str, Any]] | None,
+    provider_name: str | None,
+) -> tuple[CaseResult, Any]:
+    """:func:`run_case_served` for an embeddings or rerank case: ``(result, answer)``, the answer an
+    ``EmbeddingResponse``/``RerankResponse`` (``None`` on error, which is in ``result.error``)."""
+    from ..http.client import aclose_shared_clients
+    from .cassette_server import CassetteServer
+
+    file = cassette_dir / case.cassette
+    assert file.is_file(), f"cassette {file} does not exist"
+    answer: Any = None
+    error: BaseException | None = None
+    with CassetteServer.from_cassette(file, start=case.interaction) as srv:
+        served = dataclasses.replace(case, base_url=srv.base_url_for(case.base_url or spec_base_url))
+        with _transport(path):
+            try:
+                if path == "facade":
+                    from ..embedding_facade import EmbeddingModel, RerankModel
+
+                    opts = dict((model_options or (lambda c: {"api_key": TEST_API_KEY, **c.options}))(served))
+                    opts["base_url"] = served.base_url
+                    if served.error is not None:
+                        opts.setdefault("retry", False)
+                    name = f"{provider_name}/{served.model}"
+                    if isinstance(served, EmbeddingCase):
+                        answer = await EmbeddingModel(name, **opts).aembed(served.texts, **served.params)
+                    else:
+                        answer = await RerankModel(name, **opts).arerank(served.query, served.documents,
+                                                                         served.top_n)
+                else:
+                    provider = make(None, served)
+                    if isinstance(served, EmbeddingCase):
+                        answer = await provider.embed(served.embedding_request())
+                    else:
+                        answer = await provider.rerank(served.rerank_request())
+            except Exception as e:  # errors are part of the result
+                error = e
+            finally:
+                await aclose_shared_clients()
+    assert not srv.problems, f"{case.cassette} on {path}: " + "; ".join(srv.problems)
+    return CaseResult(None, [], SentRequests(srv.received), error), answer
+
+
 def _generated_ids_numbered(events: list[StreamEvent], recorded: str) -> list[Any]:
     """``events`` with every id that is not in the ``recorded`` cassette text (one the
     provider generated, e.g. for tool calls the server sent without an id) replaced by
@@ -403,6 +503,8 @@ _CAPABILITY_CASES: dict[str, tuple[str, ...]] = {
     "vision": ("vision_case",),
     "reasoning": ("reasoning_case",),
     "structured_output": ("structured_case",),
+    "embeddings": ("embedding_case",),
+    "rerank": ("rerank_case",),
 }
 
 
@@ -424,6 +526,11 @@ class ProviderConformance:
     reasoning_case: ClassVar[Case | None] = None
     vision_case: ClassVar[Case | None] = None
     count_tokens_case: ClassVar[Case | None] = None
+    #: embeddings (``Capabilities.embeddings``): one call of several texts, and error recordings
+    embedding_case: ClassVar[EmbeddingCase | None] = None
+    embedding_error_cases: ClassVar[dict[str, EmbeddingCase]] = {}
+    #: rerank (``Capabilities.rerank``)
+    rerank_case: ClassVar[RerankCase | None] = None
     #: pairs of case attribute names recorded from the same prompt, one chat and one stream
     agreement_pairs: ClassVar[tuple[tuple[str, str], ...]] = (
         ("chat_case", "stream_case"),
@@ -734,6 +841,81 @@ class ProviderConformance:
                         f"{cut_events[first:first + 2]!r} vs {whole_events[first:first + 2]!r}"
                     )
 
+    def _unary(self, case: Any) -> tuple[CaseResult, Any]:
+        path = getattr(self, "replay_path", REPLAY_PATHS[0])
+        if path == "recorded":
+            import pytest
+
+            pytest.skip("embeddings and rerank are replayed over the cassette server only")
+        from ..plugins import get_registry
+
+        spec = get_registry().get(self.provider)
+        assert spec is not None, f"provider {self.provider!r} is not registered"
+        res, answer = asyncio.run(run_case_served(
+            case, path, self.make_provider, self.cassette_dir, spec_base_url=spec.base_url,
+            model_options=self.model_options, provider_name=self.provider,
+        ))
+        for r in res.sent:
+            self.check_auth(r)
+            out = self.validate_request(r)
+            if asyncio.iscoroutine(out):
+                asyncio.run(out)
+        return res, answer
+
+    def test_embed(self) -> None:
+        """One vector per text, in order, all of one length (the asked ``dimensions``), finite
+        floats, usage when the provider reports it; the texts were sent."""
+        import math
+
+        case: Any = self._need("embedding_case")
+        res, r = self._unary(case)
+        if res.error is not None:
+            raise AssertionError(f"{case.cassette}: unexpected error {res.error!r}") from res.error
+        texts = [case.texts] if isinstance(case.texts, str) else list(case.texts)
+        assert len(r.vectors) == len(texts), f"{len(r.vectors)} vectors for {len(texts)} texts"
+        assert r.dimensions > 0 and all(len(v) == r.dimensions for v in r.vectors)
+        want = case.expect_dimensions or case.params.get("dimensions")
+        if want is not None:
+            assert r.dimensions == want, f"dimensions {r.dimensions} != {want}"
+        if case.params.get("embedding_type", "float") == "float":
+            assert all(isinstance(x, float) and math.isfinite(x) for v in r.vectors for x in v)
+        assert r.provider == self.provider
+        if case.expect_usage:
+            assert r.usage.input_tokens is not None and r.usage.input_tokens > 0, "input_tokens missing"
+        body = res.sent[0].content.decode()
+        for t in texts:
+            assert _was_sent(t, body), f"text {t[:30]!r} was not sent"
+
+    def test_embedding_errors(self) -> None:
+        if not self.embedding_error_cases:
+            import pytest
+
+            pytest.skip(f"{self.provider}: no embedding error recordings")
+        for kind, case in self.embedding_error_cases.items():
+            res, _ = self._unary(case)
+            assert case.error is not None, f"{kind}: an embedding error case needs error="
+            assert isinstance(res.error, case.error), f"{kind}: {res.error!r} is not {case.error.__name__}"
+            assert_not_leaked(TEST_API_KEY, res.error)
+
+    def test_rerank(self) -> None:
+        """Indices are distinct and in range, scores sorted best first, ``top_n`` respected,
+        each result names its document."""
+        case: Any = self._need("rerank_case")
+        res, r = self._unary(case)
+        if res.error is not None:
+            raise AssertionError(f"{case.cassette}: unexpected error {res.error!r}") from res.error
+        idx = [x.index for x in r.results]
+        assert r.results and len(set(idx)) == len(idx), idx
+        assert all(0 <= i < len(case.documents) for i in idx)
+        assert [x.document for x in r.results] == [case.documents[i] for i in idx]
+        scores = [x.score for x in r.results]
+        if getattr(self, "replay_path", "") == "facade":
+            assert scores == sorted(scores, reverse=True), "results are not sorted by score"
+        if case.top_n is not None:
+            assert len(r.results) <= case.top_n
+        body = res.sent[0].content.decode()
+        assert _was_sent(case.query, body), "the query was not sent"
+
     def test_count_tokens(self) -> None:
         from ..plugins import get_registry
 
@@ -803,6 +985,8 @@ class ProviderConformance:
             "vision": caps.vision,
             "reasoning": caps.reasoning,
             "structured_output": bool(caps.structured_output),
+            "embeddings": caps.embeddings,
+            "rerank": caps.rerank,
         }
         unproven = []
         for cap, on in claimed.items():

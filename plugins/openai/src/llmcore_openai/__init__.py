@@ -22,7 +22,7 @@ OPENAI_SPEC = ProviderSpec(
     env_keys=("OPENAI_API_KEY",),
     base_url="https://api.openai.com/v1",
     base_url_env="OPENAI_BASE_URL",
-    model_prefixes=("gpt-", "o1", "o3", "o4", "chatgpt-"),
+    model_prefixes=("gpt-", "o1", "o3", "o4", "chatgpt-", "text-embedding-3-", "text-embedding-ada-"),
     capabilities=Capabilities(
         streaming=True,
         tools=True,
@@ -30,6 +30,7 @@ OPENAI_SPEC = ProviderSpec(
         reasoning=True,
         structured_output=("json_schema", "json_object"),
         count_tokens="tokenizer",
+        embeddings=True,  # POST /embeddings (recordings: tests/cassettes/SOURCES.md)
         batch=True,  # POST /files + /batches (llmcore_openai.batch)
     ),
     docs_url="https://platform.openai.com/docs/api-reference",

@@ -20,6 +20,7 @@ from llmcore.types import TokenCount
 from . import OPENAI_COMPATIBLE_SPEC, OPENAI_SPEC
 from .batch import OpenAIBatch
 from .chat import COMPATIBLE_DIALECT, OPENAI_DIALECT, ChatCompletionsProvider, Warnings
+from .embeddings import EmbeddingsAPI
 from .responses import is_reasoning_model
 from .responses.provider import ResponsesAPI
 
@@ -30,7 +31,7 @@ if TYPE_CHECKING:
 __all__ = ["OpenAIProvider", "OpenAICompatibleProvider"]
 
 
-class OpenAIProvider(OpenAIBatch, ResponsesAPI, ChatCompletionsProvider):
+class OpenAIProvider(OpenAIBatch, ResponsesAPI, EmbeddingsAPI, ChatCompletionsProvider):
     """OpenAI's API.
 
     Options: ``api`` (``"chat"`` default, or ``"responses"``), ``organization``
@@ -43,11 +44,13 @@ class OpenAIProvider(OpenAIBatch, ResponsesAPI, ChatCompletionsProvider):
     Reasoning models (o-series, gpt-5 family) do not accept ``temperature`` or
     ``top_p``: they are not sent, with a warning.
 
-    Batch API: :class:`~llmcore_openai.batch.OpenAIBatch` (``llmcore.batch``).
+    Batch API: :class:`~llmcore_openai.batch.OpenAIBatch` (``llmcore.batch``). Embeddings:
+    :class:`~llmcore_openai.embeddings.EmbeddingsAPI` (base64 float32 on the wire).
     """
 
     spec = OPENAI_SPEC
     dialect = OPENAI_DIALECT
+    embeddings_base64 = True
     options: ClassVar[Mapping[str, str]] = {
         "api": '"chat" (Chat Completions, default) or "responses" (Responses API)',
         "organization": "OpenAI-Organization header (default: $OPENAI_ORG_ID)",

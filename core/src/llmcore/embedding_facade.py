@@ -1,0 +1,236 @@
+"""The embedding and rerank models users touch.
+
+``llmcore.embedding_model("openai/text-embedding-3-small")`` and
+``llmcore.rerank_model("cohere/rerank-v3.5")`` resolve names like chat models,
+build the provider with the same connection options (``api_key``, ``base_url``,
+``timeout``, ``headers``, ``http_client``, key pools) and the same reliability
+stack (retries, timeouts, rate limits, concurrency), and account usage and cost
+like chat (``m.usage``, the ``llmcore_usage`` hook, the usage log).
+
+``embed`` splits the texts into requests that respect the provider's limits
+(inputs and tokens per request), sends them concurrently (``max_concurrency``,
+within the model's rate limits) and returns one response with every vector in
+input order.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import time
+from typing import TYPE_CHECKING, Any
+
+from .errors import ConfigurationError, ProviderResponseError
+from .reliability.stack import UNSET as _UNSET
+
+if TYPE_CHECKING:
+    from .embeddings import EmbeddingRequest, EmbeddingResponse, RerankResponse
+
+__all__ = ["EmbeddingModel", "RerankModel", "embedding_model", "rerank_model", "embed", "aembed", "rerank",
+           "arerank"]
+
+_EMBED_DEFAULTS = ("dimensions", "input_type", "truncate", "embedding_type", "provider_options")
+
+
+def _providers_with(capability: str) -> list[str]:
+    from .plugins import get_registry
+
+    return sorted(n for n, s in get_registry().providers.items() if getattr(s.capabilities, capability))
+
+
+class _Base:
+    capability = ""
+    kind = ""
+
+    def __init__(self, name: str, *, retry: Any = _UNSET, timeouts: Any = _UNSET, rate_limit: Any = _UNSET,
+                 concurrency: Any = _UNSET, api_keys: Any = None, prices: Any = None, max_concurrency: int = 8,
+                 **options: Any) -> None:
+        from .facade import _CONNECTION, _base_provider, _checked_connection
+        from .pipeline import install_key_hooks
+        from .reliability.stack import build_stack
+        from .resolve import resolve_model
+        from .usage import Price, UsageTotals
+
+        self.name = name
+        self.spec, self.model_id = resolve_model(name)
+        if not getattr(self.spec.capabilities, self.capability):
+            have = _providers_with(self.capability)
+            raise ConfigurationError(
+                f"{self.spec.name} has no {self.kind} endpoint in llmcore; installed providers with one: "
+                f"{', '.join(have) or 'none'}", provider=self.spec.name,
+            )
+        if isinstance(max_concurrency, bool) or not isinstance(max_concurrency, int) or max_concurrency < 1:
+            raise ConfigurationError(f"max_concurrency must be a positive integer, not {max_concurrency!r}",
+                                     provider=self.spec.name)
+        self.max_concurrency = max_concurrency
+        self.defaults: dict[str, Any] = self._take_defaults(options)
+        connection = _checked_connection({k: options.pop(k) for k in list(options) if k in _CONNECTION},
+                                         self.spec.name)
+        #: the provider as the plugin built it (a KeyPool of them for several keys), without middleware
+        self.base_provider = _base_provider(self.spec, api_keys, connection, options)
+        self.provider: Any = build_stack(self.base_provider, self.spec, self.model_id, retry=retry,
+                                         timeouts=timeouts, rate_limit=rate_limit, concurrency=concurrency)
+        self.price: Price | None = Price.from_dict(prices, f"prices of {name}") if prices is not None else None
+        #: running usage totals (``m.usage.reset()`` starts again)
+        self.usage = UsageTotals()
+        self.key_id = install_key_hooks(self.base_provider)
+
+    def _take_defaults(self, options: dict[str, Any]) -> dict[str, Any]:
+        return {}
+
+    def __repr__(self) -> str:
+        return f"{type(self).__name__}({self.spec.name}/{self.model_id})"
+
+    def _account(self, usage: Any, response_model: str, started: float) -> float | None:
+        """Record one logical call (usage totals, hook, log); the cost in USD or ``None``."""
+        from .usage import price_for, record
+        from .usage.record import UsageRecord
+
+        price = self.price if self.price is not None else price_for(self.spec, self.model_id,
+                                                                    response_model=response_model)
+        n = usage.input_tokens
+        cost = None if price is None or n is None else n * price.input / 1_000_000
+        record(UsageRecord(
+            timestamp=time.time(), provider=self.spec.name, model=self.model_id, response_model=response_model,
+            key_id=self.key_id, input_tokens=n, cost=cost, latency=time.perf_counter() - started,
+            finish_reason=self.kind,
+        ), self.usage)
+        return cost
+
+
+class EmbeddingModel(_Base):
+    """An embedding model bound to its provider, with parameter defaults
+    (``dimensions``, ``input_type``, ``truncate``, ``embedding_type``)."""
+
+    capability = "embeddings"
+    kind = "embeddings"
+
+    def _take_defaults(self, options: dict[str, Any]) -> dict[str, Any]:
+        return {k: options.pop(k) for k in list(options) if k in _EMBED_DEFAULTS}
+
+    def request(self, texts: Any, **params: Any) -> EmbeddingRequest:
+        """The checked request (typed errors before the network)."""
+        from .embeddings import embedding_request
+
+        return embedding_request(self.model_id, texts, provider=self.spec.name, **{**self.defaults, **params})
+
+    def _limits(self) -> tuple[int | None, int | None]:
+        from .reliability.base import leaves
+
+        leaf = leaves(self.base_provider)[0]
+        limits = getattr(leaf, "embedding_limits", None)
+        return limits(self.model_id) if callable(limits) else (None, None)  # type: ignore[no-any-return]
+
+    async def aembed(self, texts: Any, **params: Any) -> EmbeddingResponse:
+        """One vector per text, in input order (see :class:`~llmcore.embeddings.EmbeddingResponse`)."""
+        from dataclasses import replace
+
+        from .embeddings import EmbeddingResponse, plan_batches
+        from .types import Usage
+
+        req = self.request(texts, **params)
+        started = time.perf_counter()
+        parts = plan_batches(req.texts, *self._limits())
+        if len(parts) == 1:
+            responses = [await self.provider.embed(req)]
+        else:
+            sem = asyncio.Semaphore(self.max_concurrency)
+
+            async def one(r: range) -> EmbeddingResponse:
+                async with sem:
+                    return await self.provider.embed(replace(req, texts=req.texts[r.start:r.stop]))  # type: ignore[no-any-return]
+
+            responses = list(await asyncio.gather(*(one(r) for r in parts)))
+        vectors: list[Any] = []
+        for r, resp in zip(parts, responses, strict=True):
+            if len(resp.vectors) != len(r):
+                raise ProviderResponseError(
+                    f"{len(resp.vectors)} vectors for {len(r)} texts", provider=self.spec.name
+                )
+            vectors.extend(resp.vectors)
+        counts = [resp.usage.input_tokens for resp in responses]
+        usage = Usage(input_tokens=None if None in counts else sum(c for c in counts if c is not None))
+        first = responses[0]
+        out = EmbeddingResponse(
+            vectors=vectors, model=first.model, dimensions=first.dimensions, usage=usage, provider=self.spec.name,
+            warnings=[w for resp in responses for w in resp.warnings],
+            provider_metadata=first.provider_metadata if len(responses) == 1 else
+            {"requests": [resp.provider_metadata for resp in responses]},
+        )
+        out.cost = self._account(usage, out.model, started)
+        return out
+
+    def embed(self, texts: Any, **params: Any) -> EmbeddingResponse:
+        """Sync :meth:`aembed`."""
+        from ._sync import run
+
+        return run(self.aembed(texts, **params))
+
+
+class RerankModel(_Base):
+    """A rerank model bound to its provider."""
+
+    capability = "rerank"
+    kind = "rerank"
+
+    async def arerank(self, query: str, documents: Any, top_n: int | None = None, **params: Any) -> RerankResponse:
+        """``documents`` ranked by relevance to ``query``, best first (at most ``top_n``)."""
+        from .embeddings import rerank_request
+
+        req = rerank_request(self.model_id, query, documents, top_n, provider=self.spec.name, **params)
+        started = time.perf_counter()
+        resp: RerankResponse = await self.provider.rerank(req)
+        for r in resp.results:
+            if not 0 <= r.index < len(req.documents):
+                raise ProviderResponseError(f"rerank result index {r.index} is out of range", provider=self.spec.name)
+        resp.results.sort(key=lambda r: r.score, reverse=True)
+        if top_n is not None:
+            del resp.results[top_n:]
+        resp.cost = self._account(resp.usage, resp.model, started)
+        return resp
+
+    def rerank(self, query: str, documents: Any, top_n: int | None = None, **params: Any) -> RerankResponse:
+        """Sync :meth:`arerank`."""
+        from ._sync import run
+
+        return run(self.arerank(query, documents, top_n, **params))
+
+
+def embedding_model(name: str, **options: Any) -> EmbeddingModel:
+    """An :class:`EmbeddingModel` (``"provider/model"`` or an auto-detected name)."""
+    return EmbeddingModel(name, **options)
+
+
+def rerank_model(name: str, **options: Any) -> RerankModel:
+    """A :class:`RerankModel`."""
+    return RerankModel(name, **options)
+
+
+def embed(name: str, texts: Any, **params: Any) -> EmbeddingResponse:
+    """One call: ``embedding_model(name).embed(texts, **params)`` (connection options such as
+    ``api_key``/``base_url`` are taken too)."""
+    return _split_embed(name, params).embed(texts, **params)
+
+
+async def aembed(name: str, texts: Any, **params: Any) -> EmbeddingResponse:
+    """Async :func:`embed`."""
+    return await _split_embed(name, params).aembed(texts, **params)
+
+
+def _split_embed(name: str, params: dict[str, Any]) -> EmbeddingModel:
+    per_call = {k: params.pop(k) for k in list(params) if k in _EMBED_DEFAULTS}
+    m = EmbeddingModel(name, **params)
+    params.clear()
+    params.update(per_call)
+    return m
+
+
+def rerank(name: str, query: str, documents: Any, top_n: int | None = None, **options: Any) -> RerankResponse:
+    """One call: ``rerank_model(name, **options).rerank(query, documents, top_n)``."""
+    return RerankModel(name, **options).rerank(query, documents, top_n)
+
+
+async def arerank(name: str, query: str, documents: Any, top_n: int | None = None,
+                  **options: Any) -> RerankResponse:
+    """Async :func:`rerank`."""
+    return await RerankModel(name, **options).arerank(query, documents, top_n)
+
