@@ -63,7 +63,7 @@ def _validate(request: Any) -> None:
 
 
 # POST /embeddings, recorded by ruby_llm (JSON floats, dimensions=768); the provider asks for base64
-EMBEDDING = EmbeddingCase("ruby_llm__embedding_multiple_texts_custom_dimensions.yaml", "text-embedding-3-small",
+EMBEDDING = EmbeddingCase("ruby_llm__embedding_basic_functionality_openai_text-embedding-3-small_can_handle_multiple_texts_with_custom_dimensions.yaml", "text-embedding-3-small",
                           ["Ruby", "Python", "JavaScript"], {"dimensions": 768})
 
 
