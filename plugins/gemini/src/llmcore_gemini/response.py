@@ -32,7 +32,9 @@ Parts llmcore has no event for (``inlineData`` output, ``executableCode``,
 ``codeExecutionResult``) produce one :class:`WarningEvent` each kind. A
 ``promptFeedback.blockReason`` (the prompt was blocked, no candidates) and
 safety finish reasons finish with ``content_filter``. An ``{"error": ...}``
-chunk raises the typed error.
+chunk raises the typed error. A chunk of the wrong shape (``candidates: ["x"]``,
+a text that is no string, ``args`` that are no object…) is a
+:class:`ProviderResponseError` with an excerpt (the guard around :meth:`ResponseMapper.feed`).
 """
 
 from __future__ import annotations
@@ -53,6 +55,7 @@ from llmcore.events import (
     UsageEvent,
     WarningEvent,
 )
+from llmcore.pluginkit import SHAPE_ERRORS, malformed
 from llmcore.types import CallWarning
 
 from .errors import error_from_status_body
@@ -63,6 +66,18 @@ __all__ = ["ResponseMapper", "SIGNATURE_ON_EMPTY_TEXT", "SIGNATURE_ON_PREVIOUS_P
 
 SIGNATURE_ON_PREVIOUS_PART = {"thought_signature_on": "previous_part"}
 SIGNATURE_ON_EMPTY_TEXT = {"thought_signature_on": "empty_text"}
+
+
+def _str(v: Any, field: str) -> str:
+    if not isinstance(v, str):
+        raise TypeError(f"{field} is {type(v).__name__}, not a string")
+    return v
+
+
+def _opt_str(v: Any) -> str | None:
+    return v if isinstance(v, str) and v else None
+
+
 _UNREPRESENTED = ("inlineData", "fileData", "executableCode", "codeExecutionResult", "toolCall", "toolResponse")
 
 
@@ -85,7 +100,14 @@ class ResponseMapper:
         self.id: str | None = None
 
     def feed(self, chunk: Mapping[str, Any]) -> list[StreamEvent]:
-        """Events for one chunk (usage and finish are held for :meth:`end`)."""
+        """Events for one chunk (usage and finish are held for :meth:`end`); a
+        chunk of the wrong shape is a :class:`ProviderResponseError`."""
+        try:
+            return self._feed(chunk)
+        except SHAPE_ERRORS as e:
+            raise malformed(self._provider, "response chunk", chunk, e) from None
+
+    def _feed(self, chunk: Mapping[str, Any]) -> list[StreamEvent]:
         if not isinstance(chunk, Mapping):
             raise ProviderResponseError(
                 "a response chunk is not a JSON object", provider=self._provider, raw=str(chunk)[:500]
@@ -98,10 +120,12 @@ class ResponseMapper:
         out: list[StreamEvent] = []
         if not self._started:
             self._started = True
-            self.id = chunk.get("responseId")
-            out.append(ResponseMetadata(id=self.id, model=chunk.get("modelVersion") or self._model))
+            self.id = _opt_str(chunk.get("responseId"))
+            out.append(ResponseMetadata(id=self.id, model=_opt_str(chunk.get("modelVersion")) or self._model))
         usage = chunk.get("usageMetadata")
         if usage:
+            if not isinstance(usage, Mapping):
+                raise TypeError(f"usageMetadata is {type(usage).__name__}, not an object")
             self._usage = usage
         feedback = chunk.get("promptFeedback")
         if isinstance(feedback, Mapping) and feedback.get("blockReason"):
@@ -111,19 +135,21 @@ class ResponseMapper:
             return out
         cand = candidates[0]
         if cand.get("finishReason"):
-            self._finish_raw = cand["finishReason"]
+            self._finish_raw = _str(cand["finishReason"], "finishReason")
         content = cand.get("content")
         parts = content.get("parts") if isinstance(content, Mapping) else None
         if not parts:
             return out
         for part in parts:
-            sig = part.get("thoughtSignature")
+            sig = part.get("thoughtSignature") or None
+            if sig is not None:
+                _str(sig, "thoughtSignature")
             if "functionCall" in part:
                 out.extend(self._call(part["functionCall"]))
                 if sig:
                     out.append(ReasoningDelta(signature=sig, data=dict(SIGNATURE_ON_PREVIOUS_PART)))
             elif "text" in part:
-                text = part["text"]
+                text = _str(part["text"], "text")
                 if part.get("thought"):
                     out.append(ReasoningDelta(text=text, signature=sig))
                 elif text:
@@ -143,10 +169,12 @@ class ResponseMapper:
     def _call(self, fc: Mapping[str, Any]) -> list[StreamEvent]:
         index = self._calls
         self._calls += 1
-        call_id = fc.get("id") or f"call_{self.id or 'gemini'}_{index}"
+        call_id = _str(fc.get("id") or f"call_{self.id or 'gemini'}_{index}", "functionCall.id")
         args = fc.get("args") or {}
+        if not isinstance(args, Mapping):
+            raise TypeError(f"functionCall.args is {type(args).__name__}, not an object")
         raw = json.dumps(args, separators=(",", ":"), ensure_ascii=False)
-        name = fc.get("name") or ""
+        name = _str(fc.get("name") or "", "functionCall.name")
         return [
             ToolCallDelta(index=index, id=call_id, name=name, arguments_delta=raw),
             ToolCall(id=call_id, name=name, arguments=dict(args), raw_arguments=raw, index=index),
