@@ -135,7 +135,7 @@ class LlamaCppServerProvider(ChatCompletionsProvider):
                                               headers=self.extra_headers())
             n = data.get("count") if isinstance(data, dict) else None
             where = "POST /extras/tokenize/count"
-        if not isinstance(n, int) or isinstance(n, bool):
+        if not isinstance(n, int) or isinstance(n, bool) or n < 0:  # true or -1 is no count
             raise ProviderResponseError(f"{where} answered without a count", provider=self.spec.name,
                                         raw=str(data)[:500])
         return TokenCount(input_tokens=n, method="api",
