@@ -142,3 +142,17 @@ def test_a_provider_without_embeddings_says_which_have_them() -> None:
 def test_auto_detected_name() -> None:
     m = llmcore.embedding_model("text-embedding-3-small", api_key=KEY)
     assert m.spec.name == "openai"
+
+
+def test_cli_embed_prints_json_lines_in_order(server: _Server, cli: Any) -> None:
+    r = cli("embed", "-m", "openai/text-embedding-3-small", "-o", f"base_url={server.url}", "t1", "t2",
+            env={"OPENAI_API_KEY": KEY})
+    assert r.returncode == 0, r.stderr
+    lines = [json.loads(x) for x in r.stdout.splitlines()]
+    assert lines == [{"index": 0, "embedding": [1.0, -1.0, 0.5]}, {"index": 1, "embedding": [2.0, -2.0, 0.5]}]
+
+
+def test_cli_embed_failure_is_one_line(cli: Any) -> None:
+    r = cli("embed", "-m", "anthropic/claude-sonnet-4-5", "x", env={"ANTHROPIC_API_KEY": KEY})
+    assert r.returncode != 0 and r.stdout == ""
+    assert len(r.stderr.strip().splitlines()) == 1 and "no embeddings endpoint" in r.stderr

@@ -33,7 +33,11 @@ def _version() -> str:
 class _Commands(click.Group):
     """The top-level group; commands in ``LAZY`` are imported when first named (or listed by ``--help``)."""
 
-    LAZY = {"usage": ("llmcore.usage.cli", "usage_command")}
+    LAZY = {
+        "usage": ("llmcore.usage.cli", "usage_command"),
+        "embed": ("llmcore.cli_embed", "embed_command"),
+        "rerank": ("llmcore.cli_embed", "rerank_command"),
+    }
 
     def list_commands(self, ctx: click.Context) -> list[str]:
         return sorted({*super().list_commands(ctx), *self.LAZY})
