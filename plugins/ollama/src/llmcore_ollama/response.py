@@ -14,6 +14,11 @@ and the pieces the stream decoder shares.
 
 Ollama's response has no id (``ChatResponse.id`` is ``None``); ``model`` is the
 model Ollama reports.
+
+A response of the wrong shape (``tool_calls: "x"``, a content that is no
+string…) is a :class:`~llmcore.errors.ProviderResponseError` with an excerpt
+(a ``try`` around the parse: free on success), and so is one with no content,
+no tool call and no ``done_reason``.
 """
 
 from __future__ import annotations
@@ -23,14 +28,27 @@ import json
 from typing import Any
 
 from llmcore.errors import ProviderResponseError
+from llmcore.pluginkit import SHAPE_ERRORS, malformed
 from llmcore.types import CallWarning, ChatResponse, Message, ReasoningPart, TextPart, ToolCallPart
 
 from .finish import map_finish_reason
 from .usage import map_usage, timings
 
-__all__ = ["parse_chat_response", "tool_call_id", "tool_calls_of"]
+__all__ = ["opt_str", "parse_chat_response", "text_of", "tool_call_id", "tool_calls_of"]
 
 PROVIDER = "ollama"
+
+
+def text_of(v: Any, field: str) -> str:
+    """``v`` when it is a string; else a ``TypeError`` naming ``field`` (the parse guard reports it)."""
+    if not isinstance(v, str):
+        raise TypeError(f"{field} is {type(v).__name__}, not a string")
+    return v
+
+
+def opt_str(v: Any) -> str | None:
+    """``v`` when it is a non-empty string, else ``None`` (optional metadata)."""
+    return v if isinstance(v, str) and v else None
 
 
 def tool_call_id(created_at: Any, index: int, name: str, raw_arguments: str) -> str:
@@ -51,7 +69,7 @@ def tool_calls_of(
     out = []
     for i, call in enumerate(message.get("tool_calls") or (), start):
         fn = call.get("function") or {}
-        name = fn.get("name") or ""
+        name = text_of(fn.get("name") or "", "tool_calls.function.name")
         args = fn.get("arguments")
         if isinstance(args, str):  # tolerate servers/proxies that send a JSON string
             raw = args
@@ -68,7 +86,7 @@ def tool_calls_of(
                 "tool call arguments are not a JSON object", provider=PROVIDER, raw=str(args)[:500]
             )
         raw = json.dumps(args, separators=(",", ":"), ensure_ascii=False)
-        cid = call.get("id") or tool_call_id(created_at, i, name, raw)
+        cid = text_of(call.get("id") or tool_call_id(created_at, i, name, raw), "tool_calls.id")
         out.append((i, cid, name, args, raw))
     return out
 
@@ -77,27 +95,41 @@ def parse_chat_response(data: Any, *, warnings: list[CallWarning] | None = None)
     """Build the :class:`ChatResponse` from a parsed ``/api/chat`` JSON body (``stream: false``)."""
     if not isinstance(data, dict) or not isinstance(data.get("message"), dict):
         raise ProviderResponseError("ollama response has no message", provider=PROVIDER, raw=str(data)[:500])
+    try:
+        return _parse(data, warnings)
+    except SHAPE_ERRORS as e:
+        raise malformed(PROVIDER, "chat response", data, e) from None
+
+
+def _parse(data: dict[str, Any], warnings: list[CallWarning] | None) -> ChatResponse:
     msg = data["message"]
     parts: list[Any] = []
     if msg.get("thinking"):
         parts.append(ReasoningPart.model_construct(
-            type="reasoning", text=msg["thinking"], signature=None, redacted=False, data=None, provider=PROVIDER,
+            type="reasoning", text=text_of(msg["thinking"], "message.thinking"), signature=None, redacted=False,
+            data=None, provider=PROVIDER,
         ))
     if msg.get("content"):
-        parts.append(TextPart.model_construct(type="text", text=msg["content"]))
+        parts.append(TextPart.model_construct(type="text", text=text_of(msg["content"], "message.content")))
     calls = tool_calls_of(msg, data.get("created_at"), 0)
     for _, cid, name, args, raw in calls:
         parts.append(ToolCallPart.model_construct(
             type="tool_call", id=cid, name=name, arguments=args, raw_arguments=raw,
         ))
     raw_finish = data.get("done_reason")
+    if raw_finish is not None:
+        text_of(raw_finish, "done_reason")
+    elif not parts:
+        raise ProviderResponseError(
+            "the response has no content, no tool call and no done_reason", provider=PROVIDER, raw=str(data)[:500]
+        )
     meta: dict[str, Any] = {}
     t = timings(data)
     if t:
         meta["timings"] = t
     return ChatResponse.model_construct(
         id=None,
-        model=data.get("model"),
+        model=opt_str(data.get("model")),
         provider=PROVIDER,
         message=Message.model_construct(role="assistant", content=parts),
         finish_reason=map_finish_reason(raw_finish, has_tool_calls=bool(calls)),
