@@ -156,3 +156,16 @@ def test_cli_embed_failure_is_one_line(cli: Any) -> None:
     r = cli("embed", "-m", "anthropic/claude-sonnet-4-5", "x", env={"ANTHROPIC_API_KEY": KEY})
     assert r.returncode != 0 and r.stdout == ""
     assert len(r.stderr.strip().splitlines()) == 1 and "no embeddings endpoint" in r.stderr
+
+
+def test_cache_sends_only_texts_not_seen_before(server: _Server, transport: str, tmp_path: Any) -> None:
+    m = llmcore.embedding_model("openai/text-embedding-3-small", api_key=KEY, base_url=server.url,
+                                cache=str(tmp_path / "emb.sqlite"))
+    first = m.embed(["t1", "t2"])
+    again = m.embed(["t2", "t3", "t1"])
+    assert again.vectors == [[2.0, -2.0, 0.5], [3.0, -3.0, 0.5], [1.0, -1.0, 0.5]]
+    assert [b["input"] for b in server.bodies] == [["t1", "t2"], ["t3"]]  # t1, t2 came from the cache
+    assert again.provider_metadata["cached_texts"] == 2 and again.usage.input_tokens == 2
+    assert first.vectors[0] == again.vectors[2]  # exact round trip through the cache
+    m.embed(["t3"])
+    assert len(server.bodies) == 2 and m.usage.cache_hits == 1

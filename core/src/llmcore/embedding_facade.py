@@ -19,6 +19,7 @@ import asyncio
 import time
 from typing import TYPE_CHECKING, Any
 
+from .embeddings import EmbeddingResponse as EmbeddingResponseT
 from .errors import ConfigurationError, ProviderResponseError
 from .reliability.stack import UNSET as _UNSET
 
@@ -43,7 +44,7 @@ class _Base:
 
     def __init__(self, name: str, *, retry: Any = _UNSET, timeouts: Any = _UNSET, rate_limit: Any = _UNSET,
                  concurrency: Any = _UNSET, api_keys: Any = None, prices: Any = None, max_concurrency: int = 8,
-                 **options: Any) -> None:
+                 cache: Any = None, **options: Any) -> None:
         from .facade import _CONNECTION, _base_provider, _checked_connection
         from .pipeline import install_key_hooks
         from .reliability.stack import build_stack
@@ -65,6 +66,14 @@ class _Base:
         self.defaults: dict[str, Any] = self._take_defaults(options)
         connection = _checked_connection({k: options.pop(k) for k in list(options) if k in _CONNECTION},
                                          self.spec.name)
+        from .cache import resolve_cache
+
+        #: the cache of this model (``None``: off); embeddings are cached per text
+        self.cache = resolve_cache(cache)
+        self._base_url = connection.get("base_url")
+        self._headers = connection.get("headers")
+        #: provider settings as given (part of the cache key)
+        self.settings: dict[str, Any] = dict(options)
         #: the provider as the plugin built it (a KeyPool of them for several keys), without middleware
         self.base_provider = _base_provider(self.spec, api_keys, connection, options)
         self.provider: Any = build_stack(self.base_provider, self.spec, self.model_id, retry=retry,
@@ -121,14 +130,48 @@ class EmbeddingModel(_Base):
         return limits(self.model_id) if callable(limits) else (None, None)  # type: ignore[no-any-return]
 
     async def aembed(self, texts: Any, **params: Any) -> EmbeddingResponse:
-        """One vector per text, in input order (see :class:`~llmcore.embeddings.EmbeddingResponse`)."""
+        """One vector per text, in input order (see :class:`~llmcore.embeddings.EmbeddingResponse`).
+        With a cache, texts embedded before (same model, parameters, settings) are not sent again;
+        ``provider_metadata["cached_texts"]`` says how many came from the cache."""
         from dataclasses import replace
 
-        from .embeddings import EmbeddingResponse, plan_batches
         from .types import Usage
 
         req = self.request(texts, **params)
         started = time.perf_counter()
+        keys: list[str] = []
+        cached: list[Any] = []
+        if self.cache is not None:
+            keys = [self._cache_key(req, t) for t in req.texts]
+            cached = list(await asyncio.gather(*(self._cached_vector(k) for k in keys)))
+            todo = [i for i, v in enumerate(cached) if v is None]
+            if not todo:
+                self.usage.cache_hits += 1
+                dims = len(cached[0])
+                return EmbeddingResponseT(vectors=cached, model=self.model_id, dimensions=dims,
+                                          usage=Usage(input_tokens=0), provider=self.spec.name, cost=0.0,
+                                          provider_metadata={"cached_texts": len(cached)})
+            sent = replace(req, texts=[req.texts[i] for i in todo])
+        else:
+            todo, sent = [], req
+        out = await self._embed_batched(sent)
+        if self.cache is not None:
+            fresh: list[Any] = list(out.vectors)
+            await asyncio.gather(*(self._store_vector(keys[i], v) for i, v in zip(todo, fresh, strict=True)))
+            for i, v in zip(todo, fresh, strict=True):
+                cached[i] = v
+            out.vectors = cached
+            out.provider_metadata["cached_texts"] = len(req.texts) - len(todo)
+        out.cost = self._account(out.usage, out.model, started)
+        return out
+
+    async def _embed_batched(self, req: EmbeddingRequest) -> EmbeddingResponse:
+        """``req`` split to the provider's limits, sent concurrently, merged in order."""
+        from dataclasses import replace
+
+        from .embeddings import plan_batches
+        from .types import Usage
+
         parts = plan_batches(req.texts, *self._limits())
         if len(parts) == 1:
             responses = [await self.provider.embed(req)]
@@ -150,14 +193,48 @@ class EmbeddingModel(_Base):
         counts = [resp.usage.input_tokens for resp in responses]
         usage = Usage(input_tokens=None if None in counts else sum(c for c in counts if c is not None))
         first = responses[0]
-        out = EmbeddingResponse(
+        return EmbeddingResponseT(
             vectors=vectors, model=first.model, dimensions=first.dimensions, usage=usage, provider=self.spec.name,
             warnings=[w for resp in responses for w in resp.warnings],
-            provider_metadata=first.provider_metadata if len(responses) == 1 else
+            provider_metadata=dict(first.provider_metadata) if len(responses) == 1 else
             {"requests": [resp.provider_metadata for resp in responses]},
         )
-        out.cost = self._account(usage, out.model, started)
-        return out
+
+    def _cache_key(self, req: EmbeddingRequest, text: str) -> str:
+        import hashlib
+        import json
+
+        from .cache.key import _SECRET_WORDS, _jsonable, headers_digest
+
+        doc = {
+            "v": 1, "op": "embed", "provider": self.spec.name, "base_url": self._base_url, "model": req.model,
+            "settings": {k: _jsonable(v) for k, v in sorted(self.settings.items())
+                         if not any(w in k.lower() for w in _SECRET_WORDS)},
+            "dimensions": req.dimensions, "input_type": req.input_type, "truncate": req.truncate,
+            "embedding_type": req.embedding_type, "provider_options": _jsonable(req.provider_options),
+            "headers": headers_digest(self._headers), "text": text,
+        }
+        raw = json.dumps(doc, sort_keys=True, separators=(",", ":"), ensure_ascii=False)
+        return "sha256:" + hashlib.sha256(raw.encode()).hexdigest()
+
+    async def _cached_vector(self, key: str) -> list[Any] | None:
+        from array import array
+
+        assert self.cache is not None
+        data = await self.cache.get(key)
+        if not data or data[:1] not in (b"d", b"q"):
+            return None
+        a = array("d" if data[:1] == b"d" else "q")
+        a.frombytes(data[1:])
+        return a.tolist()
+
+    async def _store_vector(self, key: str, vector: list[Any]) -> None:
+        from array import array
+
+        assert self.cache is not None
+        # floats as float64 (exact for whatever the provider sent), packed types as int64
+        typ = "q" if vector and isinstance(vector[0], int) else "d"
+        await self.cache.set(key, typ.encode() + array(typ, vector).tobytes())
 
     def embed(self, texts: Any, **params: Any) -> EmbeddingResponse:
         """Sync :meth:`aembed`."""
