@@ -11,6 +11,10 @@ The response has no id of its own: ``id`` is the request id
 (``x-amzn-RequestId``); ``model`` is the model id that was called.
 ``provider_metadata`` holds ``metrics``, ``trace``, ``performanceConfig`` and
 ``additionalModelResponseFields`` when Bedrock sends them.
+
+A body of the wrong shape (a text that is no string, ``toolUse: "x"``…) is a
+:class:`ProviderResponseError` with an excerpt (a ``try`` around the parse: free
+on success), and so is one with no content and no ``stopReason``.
 """
 
 from __future__ import annotations
@@ -19,15 +23,23 @@ import json
 from typing import Any
 
 from llmcore.errors import ProviderResponseError
+from llmcore.pluginkit import SHAPE_ERRORS, malformed, parse_arguments
 from llmcore.types import CallWarning, ChatResponse, Message, ReasoningPart, TextPart, ToolCallPart
 
 from .finish import map_stop_reason
 from .usage import map_usage
 
-__all__ = ["parse_converse", "METADATA_KEYS"]
+__all__ = ["parse_converse", "METADATA_KEYS", "text_of"]
 
 #: top-level response members copied into ``provider_metadata``
 METADATA_KEYS = ("metrics", "trace", "performanceConfig", "additionalModelResponseFields")
+
+
+def text_of(v: Any, field: str) -> str:
+    """``v`` when it is a string; else a ``TypeError`` naming ``field`` (the parse guard reports it)."""
+    if not isinstance(v, str):
+        raise TypeError(f"{field} is {type(v).__name__}, not a string")
+    return v
 
 
 def _bad(what: str, data: Any, provider: str) -> ProviderResponseError:
@@ -44,6 +56,15 @@ def parse_converse(
     provider: str = "bedrock",
 ) -> ChatResponse:
     """Build the response from a parsed Converse body."""
+    try:
+        return _parse(data, model, request_id, warnings, provider)
+    except SHAPE_ERRORS as e:
+        raise malformed(provider, "Converse response", data, e) from None
+
+
+def _parse(
+    data: Any, model: str, request_id: str | None, warnings: list[CallWarning], provider: str
+) -> ChatResponse:
     if not isinstance(data, dict):
         raise _bad("not a JSON object", data, provider)
     message = (data.get("output") or {}).get("message") if isinstance(data.get("output"), dict) else None
@@ -55,14 +76,12 @@ def parse_converse(
         if not isinstance(block, dict):
             raise _bad("a content block is not an object", data, provider)
         if "text" in block:
-            parts.append(TextPart.model_construct(type="text", text=block["text"]))
+            parts.append(TextPart.model_construct(type="text", text=text_of(block["text"], "text")))
         elif "toolUse" in block:
             tu = block["toolUse"]
             args = tu.get("input")
             if isinstance(args, str):
-                from llmcore.events import parse_tool_arguments
-
-                raw, args = args, parse_tool_arguments(args)
+                raw, args = args, parse_arguments(args, provider)
             elif isinstance(args, dict):
                 raw = json.dumps(args, separators=(",", ":"), ensure_ascii=False)
             elif args is None:
@@ -70,11 +89,14 @@ def parse_converse(
             else:
                 raise _bad("toolUse.input is not an object", data, provider)
             parts.append(ToolCallPart.model_construct(
-                type="tool_call", id=tu.get("toolUseId", ""), name=tu.get("name", ""), arguments=args,
+                type="tool_call", id=text_of(tu.get("toolUseId", ""), "toolUseId"),
+                name=text_of(tu.get("name", ""), "toolUse.name"), arguments=args,
                 raw_arguments=raw,
             ))
         elif "reasoningContent" in block:
             rc = block["reasoningContent"] or {}
+            if not isinstance(rc, dict):
+                raise TypeError(f"reasoningContent is {type(rc).__name__}, not an object")
             if "redactedContent" in rc:
                 parts.append(ReasoningPart.model_construct(
                     type="reasoning", text="", signature=None, redacted=True, data=rc["redactedContent"],
@@ -83,12 +105,18 @@ def parse_converse(
             else:
                 rt = rc.get("reasoningText") or {}
                 parts.append(ReasoningPart.model_construct(
-                    type="reasoning", text=rt.get("text", ""), signature=rt.get("signature"), redacted=False,
+                    type="reasoning", text=text_of(rt.get("text", ""), "reasoningText.text"),
+                    signature=text_of(sig, "signature") if (sig := rt.get("signature")) is not None else None,
+                    redacted=False,
                     data=None, provider=provider,
                 ))
         else:
             other.append(block)
     raw_stop = data.get("stopReason")
+    if raw_stop is not None:
+        text_of(raw_stop, "stopReason")
+    elif not parts and not other:
+        raise _bad("no content and no stopReason", data, provider)
     metadata = {k: data[k] for k in METADATA_KEYS if k in data}
     if other:
         metadata["other_content"] = other
