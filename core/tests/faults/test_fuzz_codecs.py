@@ -105,6 +105,58 @@ TARGETS = {
                 ("llm-anthropic__test_stream_events_thinking.yaml", 0),
             ],
         ),
+        Target(
+            "gemini",
+            "llmcore_gemini",
+            "gemini/gemini-2.0-flash",
+            "gemini",
+            bodies=[
+                ("pydantic-ai__test_google_model.yaml", 0),
+                ("ellmer__google-tool.yaml", 0),
+                ("pydantic-ai__test_google_model_structured_output.yaml", 0),
+            ],
+            streams=[
+                ("pydantic-ai__test_google_model_stream.yaml", 0),
+                ("pydantic-ai__test_google_streaming_tool_call_thought_signature.yaml", 0),
+            ],
+        ),
+        Target(
+            "ollama",
+            "llmcore_ollama",
+            "ollama/llama3.2",
+            "ollama",
+            bodies=[
+                ("openllmetry__test_ollama_chat_legacy.yaml", 0),
+                ("openllmetry__test_ollama_chat_tool_calls_legacy.yaml", 0),
+                ("authored__structured_output.yaml", 0),
+            ],
+            streams=[
+                ("openllmetry__test_ollama_streaming_chat_legacy.yaml", 0),
+                ("authored__tool_call_stream.yaml", 0),
+            ],
+            framing=fuzz.NDJSON,
+        ),
+        Target(
+            "bedrock",
+            "llmcore_bedrock",
+            "bedrock/anthropic.claude-3-haiku-20240307-v1:0",
+            "bedrock",
+            options={"region": "us-east-1"},
+            bodies=[
+                ("pydantic-ai__test_bedrock_model.yaml", 0),
+                ("ruby_llm__chat_function_calling_bedrock_claude-sonnet-4-5_can_use_parallel_tool_calls.yaml", 0),
+                ("pydantic-ai__test_bedrock_model_structured_output.yaml", 0),
+            ],
+            streams=[
+                (
+                    "ruby_llm__chat_streaming_responses_bedrock_amazon_nova-2-lite-v1_0_supports_streaming_responses.yaml",
+                    0,
+                ),
+                ("pydantic-ai__test_bedrock_model_thinking_part_stream.yaml", 0),
+                ("pydantic-ai__test_bedrock_native_output_stream.yaml", 0),
+            ],
+            framing=fuzz.EVENTSTREAM,
+        ),
     ]
 }
 
