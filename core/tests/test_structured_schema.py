@@ -8,7 +8,7 @@ from typing import Literal
 
 import jsonschema
 import pytest
-from llmcore.errors import InvalidRequestError, UnsupportedFeatureError
+from llmcore.errors import ConfigurationError, InvalidRequestError, UnsupportedFeatureError
 from llmcore.spec import Capabilities, ProviderSpec
 from llmcore.structured import (
     choose_mode,
@@ -183,3 +183,38 @@ def test_prepare_calls_the_provider_seam_with_a_copy() -> None:
     assert plan is not None and seen == ["json_schema"]
     with pytest.raises(InvalidRequestError, match="not a pydantic model"):
         prepare(object(), spec("json_schema"))
+
+
+class Profiled:
+    """A provider whose models accept different modes (the ``structured_modes`` model profile)."""
+
+    def structured_modes(self, model: str) -> tuple[str, ...] | None:
+        return {"schema-model": ("json_schema", "tool"), "json-only": ("json_object", "tool"),
+                "tools-only": ("tool",), "nothing": (), "bad": ("yaml",)}.get(model)
+
+
+def test_the_model_profile_chooses_a_mode_the_model_accepts() -> None:
+    declared = spec("json_schema", "json_object", "tool")
+
+    def plan(model: str | None, mode: str | None = None, rf: object = Owner) -> tuple[str, dict]:
+        out = prepare(rf, declared, Profiled(), mode=mode, model=model)
+        assert out is not None
+        params: dict = {}
+        out.apply(params)
+        return out.mode, params
+
+    assert plan("schema-model")[0] == "json_schema"
+    mode, params = plan("json-only")  # the profile's order, not MODES': JSON mode before tool
+    assert mode == "json_object" and params["response_format"] == {"type": "json_object"}
+    assert "JSON" in params["system"] and '"title":"Owner"' in params["system"]  # the schema, in the instruction
+    mode, params = plan("tools-only")
+    assert mode == "tool" and params["tool_choice"] == {"mode": "tool", "name": "Owner"}
+    assert plan("tools-only", rf={"type": "json_object"})[0] == "prompt"  # any JSON: no schema for a tool
+    mode, params = plan("nothing")  # accepts nothing: no response_format at all, the schema in the instruction
+    assert mode == "prompt" and "response_format" not in params and "JSON" in params["system"]
+    assert plan("unknown")[0] == "json_schema" and plan(None)[0] == "json_schema"  # None: the declaration
+    assert plan("json-only", "tool")[0] == "tool"
+    with pytest.raises(UnsupportedFeatureError, match=r"p model 'json-only' does not accept .*'json_schema'"):
+        plan("json-only", "json_schema")
+    with pytest.raises(ConfigurationError, match="unknown mode"):
+        plan("bad")

@@ -165,7 +165,8 @@ class Model:
             from .reliability.base import innermost
             from .structured import prepare
 
-            output = prepare(params["response_format"], self.spec, innermost(self.base_provider), mode=mode)
+            output = prepare(params["response_format"], self.spec, innermost(self.base_provider), mode=mode,
+                             model=self.model_id)
             if output is not None:
                 output.apply(params)
         tools = params.get("tools")

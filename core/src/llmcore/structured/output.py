@@ -4,10 +4,10 @@ from __future__ import annotations
 
 import copy
 import json
-from collections.abc import Mapping
+from collections.abc import Mapping, Sequence
 from typing import TYPE_CHECKING, Any
 
-from ..errors import InvalidRequestError, ProviderResponseError, UnsupportedFeatureError
+from ..errors import ConfigurationError, InvalidRequestError, ProviderResponseError, UnsupportedFeatureError
 from .partial import PartialTracker, extract_json_text
 from .schema import WRAP_KEY, SchemaTarget, drop_introduced_nulls, safe_name, schema_of
 
@@ -42,12 +42,23 @@ class StructuredOutputError(ProviderResponseError):
         self.response = response
 
 
-def choose_mode(spec: ProviderSpec, requested: str | None = None) -> str:
+def choose_mode(
+    spec: ProviderSpec, requested: str | None = None, modes: Sequence[str] | None = None, *, model: str | None = None
+) -> str:
     """The structured-output mode for ``spec``: ``requested`` if the provider
     can do it (``"prompt"`` always can), else the first of ``json_schema``,
     ``tool``, ``json_object`` the provider declares, else ``"prompt"``
-    (the schema in a system instruction; the answer parsed from the text)."""
-    declared = spec.capabilities.structured_output
+    (the schema in a system instruction; the answer parsed from the text).
+
+    ``modes``, when given, are the modes the model accepts in the order it
+    prefers them (a provider's ``structured_modes(model)`` profile, see
+    :func:`prepare`): they replace the provider's declaration and its order.
+    ``model`` only names the model in errors."""
+    declared: Sequence[str] = spec.capabilities.structured_output if modes is None else modes
+    if modes is None:
+        who, verb = spec.name, "declare"
+    else:
+        who, verb = (f"{spec.name} model {model!r}" if model else spec.name), "accept"
     if requested is not None:
         if requested not in MODES:
             raise InvalidRequestError(
@@ -55,11 +66,13 @@ def choose_mode(spec: ProviderSpec, requested: str | None = None) -> str:
             )
         if requested != "prompt" and requested not in declared:
             raise UnsupportedFeatureError(
-                f"{spec.name} does not declare structured output mode {requested!r} "
-                f"(it declares: {', '.join(declared) or 'none'}); use one of those or 'prompt'",
+                f"{who} does not {verb} structured output mode {requested!r} "
+                f"(it {verb}s: {', '.join(declared) or 'none'}); use one of those or 'prompt'",
                 provider=spec.name,
             )
         return requested
+    if modes is not None:
+        return next((m for m in modes if m in MODES[:3]), "prompt")
     for mode in MODES[:3]:
         if mode in declared:
             return mode
@@ -82,15 +95,21 @@ class StructuredOutput:
     ``target`` is ``None`` for "any JSON object" (``{"type": "json_object"}``).
     ``sent_schema`` is the schema as sent (after the provider's
     ``transform_schema``); ``tool_name`` names the tool in tool mode.
+    ``model`` is set when the provider's ``structured_modes(model)`` profile
+    chose the mode: in ``prompt`` mode the model then accepts no
+    ``response_format`` at all, so none is sent.
     """
 
-    __slots__ = ("mode", "provider", "sent_schema", "strict", "target", "tool_name", "warning")
+    __slots__ = ("mode", "model", "provider", "sent_schema", "strict", "target", "tool_name", "warning")
 
-    def __init__(self, target: SchemaTarget | None, mode: str, provider: str, *, strict: bool = True) -> None:
+    def __init__(
+        self, target: SchemaTarget | None, mode: str, provider: str, *, strict: bool = True, model: str | None = None
+    ) -> None:
         self.target = target
         self.mode = mode
         self.provider = provider
         self.strict = strict
+        self.model = model
         self.sent_schema: dict[str, Any] | None = target.schema if target is not None else None
         self.tool_name = safe_name(target.name) if target is not None else "json_output"
         self.warning: CallWarning | None = None
@@ -119,19 +138,23 @@ class StructuredOutput:
             _add_system(params, instruction(schema))
         elif self.mode == "tool":
             self._apply_tool(params, schema or {"type": "object"})
-        else:  # prompt: the provider gets response_format too, and warns about what it cannot honour
+        else:  # prompt
             from ..types import CallWarning
 
-            if schema is not None and self.target is not None:
-                params["response_format"] = {"type": "json_schema", "schema": schema,
-                                             "name": safe_name(self.target.name), "strict": self.strict}
-            else:
-                params["response_format"] = {"type": "json_object"}
+            if self.model is not None:
+                # the model's profile says it accepts no response_format (nor tools): sending one is a 400
+                who = f"{self.provider} model {self.model!r} accepts no structured output mode"
+            else:  # the provider gets response_format too, and warns about what it cannot honour
+                who = f"{self.provider} declares no structured output mode"
+                if schema is not None and self.target is not None:
+                    params["response_format"] = {"type": "json_schema", "schema": schema,
+                                                 "name": safe_name(self.target.name), "strict": self.strict}
+                else:
+                    params["response_format"] = {"type": "json_object"}
             _add_system(params, instruction(schema))
             self.warning = CallWarning(
                 feature="response_format",
-                detail=f"{self.provider} declares no structured output mode: the schema was sent as a system "
-                       "instruction and the answer parsed from the text",
+                detail=f"{who}: the schema was sent as a system instruction and the answer parsed from the text",
             )
 
     def _apply_tool(self, params: dict[str, Any], schema: dict[str, Any]) -> None:
@@ -236,19 +259,43 @@ def _add_system(params: dict[str, Any], text: str) -> None:
     params["system"] = f"{existing}\n\n{text}" if existing else text
 
 
+def _model_modes(provider: Any, model: str | None, name: str) -> tuple[str, ...] | None:
+    """The provider's ``structured_modes(model)`` profile, checked; ``None`` when it has none."""
+    profile = getattr(provider, "structured_modes", None)
+    if model is None or not callable(profile):
+        return None
+    modes = profile(model)
+    if modes is None:
+        return None
+    out = tuple(modes)
+    bad = [m for m in out if m not in MODES[:3]]
+    if bad:  # a plugin bug, not the caller's: say whose
+        raise ConfigurationError(f"the {name} plugin's structured_modes({model!r}) returned unknown mode(s) "
+                                 f"{bad}; modes are {', '.join(MODES[:3])}", provider=name)
+    return out
+
+
 def prepare(
     response_format: Any,
     spec: ProviderSpec,
     provider: Any = None,
     *,
     mode: str | None = None,
+    model: str | None = None,
 ) -> StructuredOutput | None:
     """Plan structured output for ``response_format`` on ``spec``'s provider,
     or ``None`` when nothing is to be parsed (``{"type": "text"}``).
 
     ``provider`` (the provider instance, under any middleware) may define
-    ``transform_schema(schema, mode) -> schema``: it is called with a copy of
-    the schema for the ``json_schema`` and ``tool`` modes.
+
+    * ``structured_modes(model) -> Sequence[str] | None`` — the model profile:
+      the modes ``model`` accepts, most preferred first (``()``: none, so
+      ``prompt`` without any ``response_format``), or ``None`` for the
+      provider's declaration. A provider whose models differ (Groq: some take
+      ``json_schema``, some only ``json_object``, some neither) implements it
+      so that the mode chosen is one the model accepts;
+    * ``transform_schema(schema, mode) -> schema``: it is called with a copy of
+      the schema for the ``json_schema`` and ``tool`` modes.
     """
     from pydantic import BaseModel
 
@@ -268,10 +315,13 @@ def prepare(
             raise
         raise InvalidRequestError(f"response_format {response_format!r} is not a pydantic model, a JSON schema "
                                   f"or a type pydantic can validate: {e}", provider=spec.name) from None
-    chosen = choose_mode(spec, mode)
+    modes = _model_modes(provider, model, spec.name)
+    chosen = choose_mode(spec, mode, modes, model=model)
+    accepted = spec.capabilities.structured_output if modes is None else modes
     if target is None and chosen in ("json_schema", "tool"):  # any JSON: no schema to send
-        chosen = "json_object" if "json_object" in spec.capabilities.structured_output else "prompt"
-    plan = StructuredOutput(target, chosen, spec.name, strict=_strict_of(response_format))
+        chosen = "json_object" if "json_object" in accepted else "prompt"
+    plan = StructuredOutput(target, chosen, spec.name, strict=_strict_of(response_format),
+                            model=model if modes is not None else None)
     transform = getattr(provider, "transform_schema", None)
     if plan.sent_schema is not None and chosen in ("json_schema", "tool") and callable(transform):
         plan.sent_schema = transform(copy.deepcopy(plan.sent_schema), chosen)

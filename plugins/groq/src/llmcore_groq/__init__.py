@@ -27,7 +27,7 @@ SPEC = ProviderSpec(
         tools=True,
         vision=True,  # image_url parts; the vision cassette is authored from the docs (no recording exists)
         reasoning=True,
-        structured_output=("json_schema", "json_object"),
+        structured_output=("json_schema", "json_object"),  # per model: GroqProvider.structured_modes (+ tool)
         count_tokens="estimate",
     ),
     docs_url="https://console.groq.com/docs/api-reference",

@@ -10,11 +10,23 @@ Quirks (https://console.groq.com/docs/api-reference, ``api-specs/groq/openapi.ya
   with every request. Reasoning is not sent back on later turns.
 * ``reasoning_effort``: Groq takes ``low``/``medium``/``high`` (and ``none``/
   ``default`` for Qwen 3); ``minimal`` is sent as ``low`` with a warning.
-* ``json_schema`` structured output only on some models
-  (https://console.groq.com/docs/structured-outputs): ``strict: true`` on
-  :data:`STRICT_JSON_SCHEMA_MODELS`; best-effort (``strict: false``, with a
-  warning when strict was asked) on :data:`JSON_SCHEMA_MODELS`; any other model
-  gets ``json_object`` (valid JSON, schema not enforced) and a warning.
+* Structured output differs per model (:meth:`GroqProvider.structured_modes`,
+  the model profile the facade chooses the mode from):
+  ``json_schema`` only on some models
+  (https://console.groq.com/docs/structured-outputs, "Supported models"):
+  ``strict: true`` on :data:`STRICT_JSON_SCHEMA_MODELS`; best-effort
+  (``strict: false``, with a warning when strict was asked) on
+  :data:`JSON_SCHEMA_MODELS`. Other chat models get ``json_object`` (JSON
+  mode: valid JSON, schema not enforced), which Groq rejects with 400 unless a
+  message asks for JSON (``ResponseFormatJsonObject`` in Groq's OpenAPI spec:
+  "the model will not generate JSON without a system or user message
+  instructing it to do so"): the facade sends the schema in a system
+  instruction, and a request that reaches the provider with ``json_object``
+  and no "json" in its messages gets that instruction added. Compound systems
+  (``groq/compound*``, ``compound-beta*``) take neither JSON mode nor custom
+  tools (https://console.groq.com/docs/compound: "Custom user-provided tools
+  are not supported"): no ``response_format`` is sent, the schema goes in a
+  system instruction, with a warning.
   ``provider_options={"groq": {"response_format": ...}}`` overrides this.
 * A failure inside a 200 stream (``{"error": {...}}``, e.g. ``tool_use_failed``)
   is a typed error (shared codec); HTTP 498 ``capacity_exceeded`` (flex tier at
@@ -23,12 +35,14 @@ Quirks (https://console.groq.com/docs/api-reference, ``api-specs/groq/openapi.ya
 
 from __future__ import annotations
 
+import json
 from collections.abc import Mapping
 from dataclasses import replace
 from typing import TYPE_CHECKING, Any, ClassVar
 
 from llmcore.errors import ConfigurationError, LLMCoreError, ProviderServerError
 from llmcore.provider import ProviderConfig
+from llmcore.structured import instruction
 from llmcore_openai.chat import COMPATIBLE_DIALECT, ChatCompletionsProvider, Warnings
 
 from . import SPEC
@@ -36,7 +50,7 @@ from . import SPEC
 if TYPE_CHECKING:
     from llmcore.types import ChatRequest
 
-__all__ = ["GROQ_DIALECT", "GroqProvider", "JSON_SCHEMA_MODELS", "STRICT_JSON_SCHEMA_MODELS"]
+__all__ = ["GROQ_DIALECT", "GroqProvider", "JSON_SCHEMA_MODELS", "STRICT_JSON_SCHEMA_MODELS", "is_compound"]
 
 GROQ_DIALECT = replace(
     COMPATIBLE_DIALECT, max_tokens_field="max_completion_tokens", stream_usage=False, reasoning_fields=("reasoning",),
@@ -51,6 +65,28 @@ JSON_SCHEMA_MODELS = frozenset({
     "meta-llama/llama-4-maverick-17b-128e-instruct", "meta-llama/llama-4-scout-17b-16e-instruct",
 })
 _REASONING_FORMATS = ("parsed", "raw", "hidden")
+
+
+def is_compound(model: str) -> bool:
+    """Whether ``model`` is one of Groq's compound systems (``groq/compound``,
+    ``groq/compound-mini``, the older ``compound-beta``/``compound-beta-mini``):
+    built-in server-side tools only, no JSON mode, no custom tools."""
+    return model.removeprefix("groq/").startswith("compound")
+
+
+def _asks_for_json(messages: Any) -> bool:
+    """Whether some message mentions "json" (Groq's condition for JSON mode), in any case."""
+    return "json" in json.dumps(messages, ensure_ascii=False).lower()
+
+
+def _add_system_text(body: dict[str, Any], text: str) -> None:
+    """Append ``text`` to the leading system message of ``body``, or insert one."""
+    messages = body.setdefault("messages", [])
+    first = messages[0] if messages else None
+    if isinstance(first, dict) and first.get("role") == "system" and isinstance(first.get("content"), str):
+        first["content"] = f"{first['content']}\n\n{text}"
+    else:
+        messages.insert(0, {"role": "system", "content": text})
 
 
 class GroqProvider(ChatCompletionsProvider):
@@ -71,6 +107,23 @@ class GroqProvider(ChatCompletionsProvider):
                 f"not {self.reasoning_format!r}", provider="groq",
             )
 
+    def structured_modes(self, model: str) -> tuple[str, ...]:
+        """The model profile (see :func:`llmcore.structured.prepare`): the
+        structured-output modes ``model`` accepts on Groq, most preferred first.
+
+        From https://console.groq.com/docs/structured-outputs ("Supported
+        models": json_schema strict on gpt-oss, best-effort on Kimi K2 and
+        Llama 4), https://console.groq.com/docs/compound (no custom tools) and
+        the API reference (``json_object`` on the other chat models). Unknown
+        models get JSON mode (the schema in a system instruction), which every
+        Groq chat model takes; ``structured_mode="tool"`` forces a tool call
+        instead."""
+        if is_compound(model):
+            return ()  # no JSON mode, no custom tools: the schema goes in a system instruction only
+        if model in STRICT_JSON_SCHEMA_MODELS or model in JSON_SCHEMA_MODELS:
+            return ("json_schema", "json_object", "tool")
+        return ("json_object", "tool")
+
     def customize_body(self, request: ChatRequest, body: dict[str, Any], warnings: Warnings) -> None:
         if self.reasoning_format:
             body["reasoning_format"] = self.reasoning_format
@@ -78,17 +131,31 @@ class GroqProvider(ChatCompletionsProvider):
             body["reasoning_effort"] = "low"
             warnings.add("reasoning_effort", 'Groq has no "minimal" reasoning effort; sent "low"')
         rf = body.get("response_format")
-        if not rf or rf.get("type") != "json_schema" or request.model in STRICT_JSON_SCHEMA_MODELS:
+        if not isinstance(rf, dict):
             return
-        if request.model in JSON_SCHEMA_MODELS:
-            if rf["json_schema"].get("strict"):
-                rf["json_schema"]["strict"] = False
-                warnings.add("response_format", f"{request.model} has best-effort json_schema only on Groq "
-                                                "(strict: false): the output may not match the schema")
+        # The facade already chose a mode this model accepts (structured_modes); what follows makes a
+        # response_format given to the provider directly one Groq accepts too.
+        schema = rf["json_schema"].get("schema") if rf.get("type") == "json_schema" else None
+        if is_compound(request.model) and rf.get("type") in ("json_schema", "json_object"):
+            del body["response_format"]
+            _add_system_text(body, instruction(schema))
+            warnings.add("response_format", f"{request.model} takes no response_format on Groq: the schema was "
+                                            "sent as a system instruction (not enforced)")
             return
-        body["response_format"] = {"type": "json_object"}
-        warnings.add("response_format", f"{request.model} does not support json_schema on Groq; sent json_object "
-                                        "(valid JSON, the schema is not enforced)")
+        if rf.get("type") == "json_schema" and request.model not in STRICT_JSON_SCHEMA_MODELS:
+            if request.model in JSON_SCHEMA_MODELS:
+                if rf["json_schema"].get("strict"):
+                    rf["json_schema"]["strict"] = False
+                    warnings.add("response_format", f"{request.model} has best-effort json_schema only on Groq "
+                                                    "(strict: false): the output may not match the schema")
+                return
+            body["response_format"] = rf = {"type": "json_object"}
+            _add_system_text(body, instruction(schema))
+            warnings.add("response_format", f"{request.model} does not support json_schema on Groq; sent "
+                                            "json_object with the schema in a system instruction (valid JSON, "
+                                            "the schema is not enforced)")
+        if rf.get("type") == "json_object" and not _asks_for_json(body.get("messages")):
+            _add_system_text(body, instruction(None))  # Groq answers 400 to JSON mode without "json" in a message
 
     def error_details(self, status: int, body: Any, text: str) -> tuple[str, str | None, type[LLMCoreError] | None]:
         message, code, cls = super().error_details(status, body, text)
