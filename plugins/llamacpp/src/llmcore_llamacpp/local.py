@@ -16,9 +16,12 @@
 * ``count_tokens`` renders the request with the model's chat template (the
   same formatter llama-cpp-python uses) and counts with the model's own
   tokenizer (method ``tokenizer``): the number ``usage.input_tokens`` reports.
-* Streams report ``usage.input_tokens`` (counted that way);
-  ``output_tokens`` of a stream is unknown (``None``): llama-cpp-python does
-  not report it.
+* Streams report the usage a non-streamed answer reports, though
+  llama-cpp-python's stream chunks carry none: while a stream runs (under the
+  model's lock) the model's token generator is observed (:class:`_TokenCounter`),
+  giving the prompt's tokens and the completion's exactly as
+  ``create_chat_completion`` counts them for an answer (every generated token
+  but an end-of-generation one).
 * Options: ``n_ctx`` (context window, default 4096; at least 2048 is advised),
   ``n_threads``, ``n_gpu_layers``, ``chat_format`` (a llama-cpp-python chat
   format name instead of the model's own template), ``verbose`` (llama.cpp's
@@ -30,7 +33,7 @@
 from __future__ import annotations
 
 import threading
-from collections.abc import AsyncIterator, Mapping
+from collections.abc import AsyncIterator, Callable, Iterator, Mapping
 from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, ClassVar
@@ -143,6 +146,82 @@ def _formatter(llama_cpp: Any, llm: Any) -> Any:
     return getattr(llama_chat_format, "format_" + fmt.replace("-", "_").replace(".", "_"), None)
 
 
+class _TokenCounter:
+    """Counts what ``Llama.generate`` does for one streamed call, for its usage.
+
+    llama-cpp-python's streamed chunks carry no usage; its answers count
+    ``prompt_tokens`` as the tokens given to ``generate`` and
+    ``completion_tokens`` as the tokens ``generate`` yielded, less the
+    end-of-generation token that ends the loop without being kept
+    (``Llama._create_completion``). Installed on the model instance (it shadows
+    the class's ``generate``, which ``_create_completion`` calls as
+    ``self.generate``) for one call, under the model's lock, and removed after.
+    A llama-cpp-python that no longer calls ``self.generate`` leaves the
+    counter unused: usage then has no output count, never a wrong one.
+    """
+
+    def __init__(self, llm: Any) -> None:
+        self.llm = llm
+        self.prompt: int | None = None
+        self.generated = 0
+        self.last: int | None = None
+
+    def install(self) -> None:
+        original = getattr(self.llm, "generate", None)
+        if not callable(original):
+            return
+
+        def generate(tokens: Any, *args: Any, **kwargs: Any) -> Iterator[Any]:
+            self.prompt, self.generated, self.last = len(tokens), 0, None
+            inner = original(tokens, *args, **kwargs)
+            try:
+                for token in inner:
+                    self.generated += 1
+                    self.last = token
+                    yield token
+            finally:  # closed early (the consumer broke off): close llama.cpp's generator now, as before
+                close = getattr(inner, "close", None)
+                if callable(close):
+                    close()
+
+        self.llm.generate = generate
+
+    def remove(self) -> None:
+        try:
+            del self.llm.generate  # the instance's counting generate: the class's shows through again
+        except AttributeError:
+            pass
+
+    def usage(self) -> Usage | None:
+        """The call's usage, as an answer would report it; ``None`` if ``generate`` was not seen."""
+        if self.prompt is None:
+            return None
+        out = self.generated
+        if self.last is not None and _is_end_of_generation(self.llm)(self.last):
+            out -= 1  # the end-of-generation token stops the loop and is not part of the completion
+        return Usage(input_tokens=self.prompt, output_tokens=out)
+
+
+def _is_end_of_generation(llm: Any) -> Callable[[Any], bool]:
+    """The test ``Llama._create_completion`` uses to stop at a token, for the installed
+    llama-cpp-python: ``llama_vocab_is_eog`` (0.3.x on a recent llama.cpp), else
+    ``llama_token_is_eog`` (older), else the model's end-of-sequence token."""
+    model = getattr(llm, "_model", None)
+    try:
+        import llama_cpp
+    except ImportError:
+        llama_cpp = None
+    vocab_is_eog = getattr(llama_cpp, "llama_vocab_is_eog", None)
+    if callable(vocab_is_eog) and getattr(model, "vocab", None) is not None:
+        return lambda t: bool(vocab_is_eog(model.vocab, t))  # type: ignore[union-attr]
+    token_is_eog = getattr(llama_cpp, "llama_token_is_eog", None)
+    if callable(token_is_eog) and getattr(model, "model", None) is not None:
+        return lambda t: bool(token_is_eog(model.model, t))  # type: ignore[union-attr]
+    token_eos = getattr(llm, "token_eos", None)
+    eos = token_eos() if callable(token_eos) else None
+    return lambda t: eos is not None and bool(t == eos)
+
+
 def _map_error(e: BaseException) -> LLMCoreError:
     if isinstance(e, LLMCoreError):
         return e
@@ -229,17 +308,22 @@ class LlamaCppProvider:
         kwargs, w = self.build(request, stream=True)
         decoder = ChatStreamDecoder(DIALECT, self.spec.name, w.items)
         prompt_tokens: list[int] = []
+        counter = _TokenCounter(m.llm)
 
         def produce(emit: Emit) -> None:
             with m.lock:
                 prompt_tokens.append(self._prompt_tokens(m, kwargs))
-                chunks = m.llm.create_chat_completion(**kwargs)
+                counter.install()
                 try:
-                    for chunk in chunks:
-                        if not emit(chunk):
-                            break  # the consumer is gone: stop generating
+                    chunks = m.llm.create_chat_completion(**kwargs)
+                    try:
+                        for chunk in chunks:
+                            if not emit(chunk):
+                                break  # the consumer is gone: stop generating
+                    finally:
+                        chunks.close()
                 finally:
-                    chunks.close()
+                    counter.remove()
 
         chunks = stream_from_thread(produce, name="llmcore-llamacpp")
         try:
@@ -255,7 +339,8 @@ class LlamaCppProvider:
             if ev.type == "usage":
                 usage_seen = True
             elif isinstance(ev, Finish) and not usage_seen and prompt_tokens:
-                yield UsageEvent(Usage(input_tokens=prompt_tokens[0]))
+                # the counted usage; the prompt counted from the chat template if generate was not seen
+                yield UsageEvent(counter.usage() or Usage(input_tokens=prompt_tokens[0]))
             yield ev
 
     # -- tokens ----------------------------------------------------------------------
