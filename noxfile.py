@@ -217,7 +217,8 @@ def bench(session: nox.Session) -> None:
     missing = bench_server.missing_tools()
     if missing:
         session.error(f"the bench needs {', '.join(missing)}: {bench_server.APT}")
-    deps = ["-e", f"{CORE}[aiohttp,http2,speedups]", "pyyaml", "openai", "anthropic", "pyinstrument"]
+    # pytest: the fixtures read cassettes through llmcore.testing, whose kit imports pytest
+    deps = ["-e", f"{CORE}[aiohttp,http2,speedups]", "pyyaml", "pytest", "openai", "anthropic", "pyinstrument"]
     args = list(session.posargs)
     try:
         session.install(*deps, "litellm")  # one resolution: litellm pins the openai SDK it works with

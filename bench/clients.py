@@ -5,7 +5,10 @@
   returns the text and the time (``perf_counter``) its first text piece
   arrived; ``await on_first()`` is called then when given (the RSS scenario
   holds every stream open there until all have started);
-* ``aclose()``.
+* ``aclose()``;
+* ``embed(variant, encoding, texts)`` — one ``POST /v1/embeddings`` asking for
+  ``encoding`` (``"json"``: numbers, ``"base64"``: float32) — for the clients
+  whose ``embed_encodings`` name it; returns the vectors as lists of floats.
 
 Every client does the least a caller needs: send the request, parse the
 answer, get the text out. Imports happen inside (a worker measures one client
@@ -19,6 +22,8 @@ from __future__ import annotations
 import json
 import os
 import time
+from array import array
+from base64 import b64decode
 from typing import Any
 
 OPENAI_MODEL = "gpt-4o-mini"
@@ -29,6 +34,11 @@ KEY = "sk-bench-not-a-key"
 PATHS = {"openai": "/v1/chat/completions", "anthropic": "/v1/messages"}
 #: connection-pool size for every client that lets us set one (>= the highest concurrency)
 POOL = 512
+EMBEDDING_MODEL = "text-embedding-3-small"
+
+
+def _embeddings_url(base: str, variant: str) -> str:
+    return f"{base}/{variant}/v1/embeddings"
 
 
 def _openai_body(stream: bool) -> dict[str, Any]:
@@ -62,6 +72,8 @@ class Client:
     protos: tuple[str, ...] = ("h1", "h1-tls", "h2-tls", "h2c")
     #: the modules whose import time is reported
     import_stmt = ""
+    #: the embeddings encodings measured for this client (empty: not in the embeddings job)
+    embed_encodings: tuple[str, ...] = ()
 
     def __init__(self, api: str, base: str, proto: str) -> None:
         self.api = api
@@ -80,6 +92,9 @@ class Client:
     async def stream(self, variant: str, on_first: Any = None) -> tuple[str, float]:
         raise NotImplementedError
 
+    async def embed(self, variant: str, encoding: str, texts: list[str]) -> list[list[float]]:
+        raise NotImplementedError
+
     async def aclose(self) -> None:
         pass
 
@@ -93,6 +108,7 @@ class RawAiohttp(Client):
     name = "aiohttp"
     protos = ("h1", "h1-tls")
     import_stmt = "import aiohttp"
+    embed_encodings = ("json", "base64")
 
     async def setup(self) -> None:
         import aiohttp
@@ -137,6 +153,18 @@ class RawAiohttp(Client):
                     parts.append(text)
         return "".join(parts), first
 
+    async def embed(self, variant: str, encoding: str, texts: list[str]) -> list[list[float]]:
+        body: dict[str, Any] = {"model": EMBEDDING_MODEL, "input": texts}
+        if encoding == "base64":
+            body["encoding_format"] = "base64"
+        async with self.session.post(_embeddings_url(self.base, variant), data=json.dumps(body).encode(),
+                                     headers=self.headers) as r:
+            r.raise_for_status()
+            data = json.loads(await r.read())
+        if encoding == "base64":
+            return [array("f", b64decode(d["embedding"])).tolist() for d in data["data"]]
+        return [d["embedding"] for d in data["data"]]
+
     async def aclose(self) -> None:
         await self.session.close()
 
@@ -147,6 +175,7 @@ class RawHttpx(RawAiohttp):
     name = "httpx"
     protos = ("h1", "h1-tls", "h2-tls", "h2c")
     import_stmt = "import httpx"
+    embed_encodings = ()
 
     async def setup(self) -> None:
         import httpx
@@ -206,6 +235,9 @@ class Llmcore(Client):
     protos = ("h1", "h1-tls")
     import_stmt = "import llmcore"
     transport = "auto"
+    #: llmcore's OpenAI provider asks for base64; "json" is the same provider told not to
+    #: (``embeddings_base64 = False``, what an OpenAI-compatible server without base64 gets)
+    embed_encodings = ("json", "base64")
 
     def _configure(self) -> Any:
         """Pick the transport for the protocol; returns an injected client for h2c."""
@@ -258,6 +290,24 @@ class Llmcore(Client):
                 parts.append(ev.text)
         return "".join(parts), first
 
+    def embedding_model(self, variant: str, encoding: str) -> Any:
+        m = self._models.get(variant)
+        if m is None:
+            kw: dict[str, Any] = {"api_key": KEY, "base_url": f"{self.base}/{variant}/v1"}
+            if self._http is not None:
+                kw["http_client"] = self._http
+            m = self._models[variant] = self._llmcore.embedding_model(f"openai/{EMBEDDING_MODEL}", **kw)
+            if encoding == "json":
+                from llmcore.reliability.base import leaves
+
+                for p in leaves(m.base_provider):
+                    p.embeddings_base64 = False
+        return m
+
+    async def embed(self, variant: str, encoding: str, texts: list[str]) -> list[list[float]]:
+        r = await self.embedding_model(variant, encoding).aembed(texts)
+        return r.vectors  # type: ignore[no-any-return]
+
     async def aclose(self) -> None:
         from llmcore.http.client import aclose_shared_clients
 
@@ -272,6 +322,7 @@ class LlmcoreHttpx(Llmcore):
     name = "llmcore-httpx"
     protos = ("h1", "h1-tls", "h2-tls", "h2c")
     transport = "httpx"
+    embed_encodings = ()
 
 
 class LlmcoreProvider(Llmcore):
@@ -310,6 +361,26 @@ class LlmcoreProvider(Llmcore):
                 parts.append(ev.text)
         return "".join(parts), first
 
+    def embedding_model(self, variant: str, encoding: str) -> Any:
+        m = self._models.get(variant)
+        if m is None:
+            from llmcore.facade import load_provider
+            from llmcore.resolve import resolve_model
+
+            spec, model_id = resolve_model(f"openai/{EMBEDDING_MODEL}")
+            p = load_provider(spec, api_key=KEY, base_url=f"{self.base}/{variant}/v1", http_client=self._http)
+            if encoding == "json":
+                p.embeddings_base64 = False
+            m = self._models[variant] = (p, model_id)
+        return m
+
+    async def embed(self, variant: str, encoding: str, texts: list[str]) -> list[list[float]]:
+        from llmcore.embeddings import EmbeddingRequest
+
+        p, model_id = self.embedding_model(variant, encoding)
+        r = await p.embed(EmbeddingRequest(model=model_id, texts=texts))
+        return r.vectors  # type: ignore[no-any-return]
+
 
 # -- official SDKs -------------------------------------------------------------------
 
@@ -321,6 +392,9 @@ class OpenAISDK(Client):
     apis = ("openai",)
     import_stmt = "import openai"
     aiohttp = False
+    #: "json" is ``encoding_format="float"``; "base64" is the SDK's default (it asks for base64 and
+    #: decodes it: numpy's frombuffer when numpy is installed, else array("f"), then ``tolist()``)
+    embed_encodings = ("json", "base64")
 
     async def setup(self) -> None:
         import openai
@@ -368,6 +442,14 @@ class OpenAISDK(Client):
                     parts.append(text)
         return "".join(parts), first
 
+    async def embed(self, variant: str, encoding: str, texts: list[str]) -> list[list[float]]:
+        c = self.client(variant)
+        if encoding == "json":
+            r = await c.embeddings.create(model=EMBEDDING_MODEL, input=texts, encoding_format="float")
+        else:  # the default: base64 on the wire, decoded to lists by the SDK
+            r = await c.embeddings.create(model=EMBEDDING_MODEL, input=texts)
+        return [d.embedding for d in r.data]
+
     async def aclose(self) -> None:
         await self.root.close()
 
@@ -378,6 +460,7 @@ class OpenAISDKAiohttp(OpenAISDK):
     name = "openai-aiohttp"
     protos = ("h1", "h1-tls")
     aiohttp = True
+    embed_encodings = ()
 
 
 class AnthropicSDK(Client):

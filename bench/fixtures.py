@@ -128,3 +128,93 @@ def anthropic_stream(n: int) -> Body:
     body = [*head, *itertools.islice(itertools.cycle(deltas), n - 6), *tail]
     return Body("text/event-stream; charset=utf-8", body, _headers(it["response"]),
                 SOURCES["anthropic_stream"][0].name)
+
+
+# -- embeddings --------------------------------------------------------------------------------
+#
+# No recording holds a batch of 1,000 full-length vectors, so the embeddings bodies are generated:
+# deterministic unit-length vectors of float32 values (like text-embedding-3-small's), laid out
+# exactly as OpenAI lays them out (2-space indentation, one number a line; see the recording
+# upstream-cassettes/openai/langchaingo/TestClient_CreateEmbeddingWithDimensions.httprr), numbers
+# printed as the shortest decimal that reads back as the same float32 (8 or 9 significant digits, as
+# OpenAI prints them), or, for ``encoding_format: "base64"``, the float32 values little-endian in
+# base64 (as in openllmetry__test_embeddings.yaml). The headers are those of a real
+# text-embedding-3-small answer (EMBEDDING_SOURCE).
+
+EMBEDDING_MODEL = "text-embedding-3-small"
+EMBEDDING_DIMS = 1536
+EMBEDDING_SOURCE = OPENAI_CASSETTES / (
+    "ruby_llm__embedding_basic_functionality_openai_text-embedding-3-small"
+    "_can_handle_a_single_text_with_custom_dimensions.yaml"
+)
+_EMBEDDING_SEED = 20261204
+
+
+def embedding_texts(n: int) -> list[str]:
+    """``n`` distinct, short, realistic input texts (what the clients send)."""
+    topics = ("the billing API", "a password reset", "shipping to Canada", "the refund policy", "two-factor login",
+              "an invoice in euros", "the mobile app crash", "bulk CSV export")
+    return [f"Support ticket {i}: a customer asks about {topics[i % len(topics)]} and wants an answer today."
+            for i in range(n)]
+
+
+def embedding_vector(i: int, dims: int = EMBEDDING_DIMS) -> list[float]:
+    """Vector ``i`` of the fixtures: unit length, each value a float32 (as a Python float)."""
+    import math
+    import random
+    from array import array
+
+    rng = random.Random(_EMBEDDING_SEED * 100_003 + i)
+    v = [rng.gauss(0.0, 1.0) for _ in range(dims)]
+    norm = math.sqrt(sum(x * x for x in v))
+    return array("f", [x / norm for x in v]).tolist()
+
+
+def _f32_text(x: float) -> str:
+    """The shortest decimal that reads back as the float32 ``x``."""
+    import struct
+
+    pack = struct.Struct("<f").pack
+    want = pack(x)
+    for p in range(6, 10):
+        s = f"{x:.{p}g}"
+        if pack(float(s)) == want:
+            return s
+    return repr(x)  # pragma: no cover - 9 digits always round-trip a float32
+
+
+def embeddings_body(n: int, encoding: str) -> Body:
+    """OpenAI's ``POST /v1/embeddings`` answer with ``n`` vectors of 1,536 values:
+    ``encoding`` ``"json"`` (numbers) or ``"base64"`` (float32, little-endian)."""
+    import base64
+    from array import array
+
+    parts = ['{\n  "object": "list",\n  "data": [\n']
+    for i in range(n):
+        vec = embedding_vector(i)
+        if encoding == "base64":
+            a = array("f", vec)
+            if a.itemsize != 4:  # pragma: no cover
+                raise RuntimeError("float32 array is not 4 bytes a value here")
+            import sys
+
+            if sys.byteorder != "little":  # pragma: no cover
+                a.byteswap()
+            emb = '"' + base64.b64encode(a.tobytes()).decode() + '"'
+        elif encoding == "json":
+            emb = "[\n        " + ",\n        ".join(_f32_text(x) for x in vec) + "\n      ]"
+        else:
+            raise ValueError(encoding)
+        parts.append(f'    {{\n      "object": "embedding",\n      "index": {i},\n      "embedding": {emb}\n    }}')
+        parts.append(",\n" if i < n - 1 else "\n")
+    tokens = sum(len(t.split()) + 4 for t in embedding_texts(n))  # ~ what tiktoken counts for these texts
+    parts.append(f'  ],\n  "model": "{EMBEDDING_MODEL}",\n  "usage": {{\n    "prompt_tokens": {tokens},\n'
+                 f'    "total_tokens": {tokens}\n  }}\n}}\n')
+    resp = deserialize_source(EMBEDDING_SOURCE)["interactions"][0]["response"]
+    return Body("application/json", ["".join(parts)], _headers(resp), f"generated ({EMBEDDING_SOURCE.name} headers)")
+
+
+def deserialize_source(path: Path) -> dict:
+    from llmcore.testing.cassette_format import deserialize
+
+    return deserialize(path.read_text())  # type: ignore[no-any-return]

@@ -14,7 +14,10 @@ batches of N), for OpenAI Chat Completions:
 * ``facade, all reliability layers`` — timeouts, adaptive concurrency and rate-limit buckets on too
   (limits far above what is reached, so this is the cost of the checks);
 
-and the same for a 20-event stream. Not a test; numbers for docs/performance.md.
+and the same for a 20-event stream, and for an embeddings call of one vector
+(1,536 floats, base64 as llmcore's OpenAI provider asks for it; ``embed1: raw
+decode`` is the floor: ``json.loads`` + base64 + ``array("f").tolist()`` of the
+same body). Not a test; numbers for docs/performance.md.
 """
 
 from __future__ import annotations
@@ -60,9 +63,12 @@ class _CannedDirect:
     def __init__(self) -> None:
         self.chat = fixtures.openai_chat().events[0].encode()
         self.stream = "".join(fixtures.openai_stream(20).events).encode()
+        self.embeddings = fixtures.embeddings_body(1, "base64").events[0].encode()
 
     async def send(self, method: str, url: str, content: bytes | None, headers: Any, params: Any = None,
                    timeout: Any = None) -> _Canned:
+        if str(url).endswith("/embeddings"):
+            return _Canned(self.embeddings)
         return _Canned(self.stream if content and b'"stream":true' in content else self.chat)
 
 
@@ -111,9 +117,37 @@ async def main(n: int) -> dict[str, float]:
                          rate_limit={"requests_per_minute": 1e12, "tokens_per_minute": 1e15})
     out["chat: facade, all reliability layers"] = await _best(lambda: full.achat(PROMPT), n)
     out["stream20: facade, all reliability layers"] = await _best(lambda: drain(full.astream(PROMPT)), n // 4)
+
+    # embeddings: one text, one vector of 1,536 floats (base64 float32)
+    import json
+    from array import array
+    from base64 import b64decode
+
+    from llmcore.embeddings import EmbeddingRequest
+
+    em = llmcore.embedding_model("openai/text-embedding-3-small", api_key="sk-bench",
+                                 base_url="http://127.0.0.1:9/v1")
+    ep = em.base_provider
+    texts = fixtures.embedding_texts(1)
+    ereq = EmbeddingRequest(model="text-embedding-3-small", texts=texts)
+
+    async def raw_decode() -> None:
+        data = json.loads(canned.embeddings)
+        [array("f", b64decode(d["embedding"])).tolist() for d in data["data"]]
+
+    async def embed_request_only() -> None:
+        em.request(texts)
+
+    out["embed1: raw decode (json + base64 + array)"] = await _best(raw_decode, n)
+    out["embed1: provider"] = await _best(lambda: ep.embed(ereq), n)
+    out["embed1: + retry"] = await _best(lambda: em.provider.embed(ereq), n)
+    out["embed1: request() (validation)"] = await _best(embed_request_only, n)
+    out["embed1: facade"] = await _best(lambda: em.aembed(texts), n)
+
     os.environ["LLMCORE_USAGE_LOG"] = "0"
     out["chat: facade, usage log off"] = await _best(lambda: m.achat(PROMPT), n)
     out["stream20: facade, usage log off"] = await _best(lambda: drain(m.astream(PROMPT)), n // 4)
+    out["embed1: facade, usage log off"] = await _best(lambda: em.aembed(texts), n)
     return out
 
 

@@ -36,6 +36,7 @@ FULL = {
     "load": {"seconds": 2.0, "max_requests": 50000, "concurrency": [64, 256]},
     "rss": {"streams": 256},
     "protos": ["h1", "h1-tls", "h2-tls", "h2c"],
+    "embed": {"warmup": 3, "n_c1": 1000, "n_c64": 2000, "n_batch": 10, "max_seconds": 6.0},
     "import_repeats": 3,
     "cli_repeats": 5,
 }
@@ -44,10 +45,11 @@ QUICK = {
     "load": {"seconds": 1.0, "max_requests": 20000, "concurrency": [64, 256]},
     "rss": {"streams": 256},
     "protos": ["h1", "h1-tls", "h2-tls"],
+    "embed": {"warmup": 2, "n_c1": 300, "n_c64": 600, "n_batch": 4, "max_seconds": 3.0},
     "import_repeats": 2,
     "cli_repeats": 2,
 }
-JOBS = ["import", "cold", "cpu", "load", "rss", "cli"]
+JOBS = ["import", "cold", "cpu", "load", "rss", "cli", "embeddings"]
 #: the API the load, RSS and cold jobs use (the CPU job runs for every API a client speaks)
 MAIN_API = "openai"
 MAIN_API_OF = {"anthropic": "anthropic"}  # clients that speak only one other API
@@ -121,7 +123,7 @@ def versions() -> dict[str, str]:
 
     out = {"python": platform.python_version()}
     for dist in ("llmcore", "aiohttp", "httpx", "httpx-aiohttp", "h2", "openai", "anthropic", "litellm", "orjson",
-                 "pydantic", "pydantic-core"):
+                 "pydantic", "pydantic-core", "numpy"):
         try:
             out[dist] = metadata.version(dist)
         except metadata.PackageNotFoundError:
@@ -179,6 +181,9 @@ def one_round(rep: int, names: list[str], jobs: list[str], params: dict[str, Any
                                                      "proto": proto, "job": "load", "params": params["load"]}, env)
         if "rss" in jobs:
             r["rss"] = run_worker({**base, "api": main_api(name), "job": "rss", "params": params["rss"]}, env)
+        if "embeddings" in jobs and cls.embed_encodings:
+            r["embeddings"] = run_worker({**base, "api": "openai", "job": "embeddings", "params": params["embed"]},
+                                         env)
         failed = {k: v["failed"] for k, v in r.items() if isinstance(v, dict) and "failed" in v}
         log(f"round {rep + 1}: {name} done in {time.perf_counter() - t0:.0f}s"
             + (f" — FAILED: {failed}" if failed else ""))
@@ -211,6 +216,12 @@ def main(argv: list[str] | None = None) -> int:
     if "aiohttp" not in names:
         names.insert(0, "aiohttp")  # the floor every ratio is taken against
     jobs = [j for j in args.jobs.split(",") if j]
+    unknown = [j for j in jobs if j not in JOBS]
+    if unknown:
+        print(f"bench: unknown job(s) {unknown}; known: {JOBS}", file=sys.stderr)
+        return 2
+    if set(jobs) == {"embeddings"}:  # only the clients that are measured for embeddings
+        names = [c for c in names if clients.CLIENTS[c].embed_encodings]
     params = json.loads(json.dumps(QUICK if args.quick else FULL))
     if args.protos:
         params["protos"] = args.protos.split(",")
@@ -225,7 +236,7 @@ def main(argv: list[str] | None = None) -> int:
     }
     log(f"clients: {', '.join(names)}; jobs: {', '.join(jobs)}; load average {meta['load_before']}")
     tmp = Path(tempfile.mkdtemp(prefix="llmcore-bench-"))
-    srv = server.start(tmp / "nginx")
+    srv = server.start(tmp / "nginx", embeddings="embeddings" in jobs)
     log(f"nginx pid {srv.proc.pid} on 127.0.0.1 ports {srv.ports} (dir {tmp})")
     rounds = []
     cli = []
@@ -252,7 +263,10 @@ def main(argv: list[str] | None = None) -> int:
     path.write_text(json.dumps(data, indent=1, sort_keys=True))
     (out / "latest.json").write_text(json.dumps(data, indent=1, sort_keys=True))
     log(f"results: {path} ({meta['seconds']:.0f}s in all)")
-    print(report.render(data))
+    if report.has_chat(data):
+        print(report.render(data))
+    if report.has_embeddings(data):
+        print(report.render_embeddings(data))
     if args.docs:
         report.update_docs(Path(args.docs), data, path)
         log(f"tables written to {args.docs}")

@@ -12,6 +12,13 @@ Paths: ``/<variant>/v1/chat/completions`` (OpenAI) and ``/<variant>/v1/messages`
 (Anthropic), where ``variant`` is one of :data:`VARIANTS`. Any method is answered
 (the request body is read and discarded). Streams are written one SSE event
 per ``echo`` + ``echo_flush``, i.e. one HTTP chunk per event, as the real APIs do.
+
+Embeddings (when started with ``embeddings=True``): ``/<variant>/v1/embeddings``
+for each of :data:`EMBEDDING_VARIANTS` — OpenAI's answer with 1 or 1,000 vectors
+of 1,536 floats, as JSON numbers or base64 float32 (:func:`fixtures.embeddings_body`).
+The bodies (up to 33 MB) are too long for an nginx config string, so they are
+written to files and sent by a subrequest (``echo_location``) to an internal
+static location.
 """
 
 from __future__ import annotations
@@ -44,6 +51,14 @@ VARIANTS: dict[str, tuple[str, int, float, float]] = {
 }
 
 PATHS = {"openai": "/v1/chat/completions", "anthropic": "/v1/messages"}
+
+#: embeddings variant → (vectors in the answer, encoding: "json" numbers or "base64" float32)
+EMBEDDING_VARIANTS: dict[str, tuple[int, str]] = {
+    "emb1-json": (1, "json"),
+    "emb1-base64": (1, "base64"),
+    "emb1k-json": (1000, "json"),
+    "emb1k-base64": (1000, "base64"),
+}
 
 
 def missing_tools() -> list[str]:
@@ -96,6 +111,14 @@ def _location(path: str, body: fixtures.Body, latency: float, gap: float) -> str
     return "\n".join(lines)
 
 
+def _file_location(path: str, body: fixtures.Body, file_uri: str) -> str:
+    """``path`` answered with the body stored at the internal ``file_uri`` (any method)."""
+    lines = [f"location = {path} {{", f"    default_type {_q(body.content_type)};"]
+    lines += [f"    add_header {k} {_q(v)} always;" for k, v in body.headers.items()]
+    lines += ["    echo_read_request_body;", f"    echo_location {file_uri};", "}"]
+    return "\n".join(lines)
+
+
 def make_cert(directory: Path) -> tuple[Path, Path]:
     """A self-signed certificate for 127.0.0.1/localhost (EC P-256)."""
     cert, key = directory / "cert.pem", directory / "key.pem"
@@ -137,7 +160,7 @@ class Server:
                 self.proc.wait()
 
 
-def config(directory: Path, ports: dict[str, int], cert: Path, key: Path) -> str:
+def config(directory: Path, ports: dict[str, int], cert: Path, key: Path, embeddings: bool = False) -> str:
     bodies = {
         ("openai", "chat"): lambda n: fixtures.openai_chat(),
         ("openai", "stream"): fixtures.openai_stream,
@@ -148,9 +171,20 @@ def config(directory: Path, ports: dict[str, int], cert: Path, key: Path) -> str
     for api, path in PATHS.items():
         for variant, (kind, n, latency, gap) in VARIANTS.items():
             locations.append(_location(f"/{variant}{path}", bodies[api, kind](n), latency, gap))
+    if embeddings:
+        files = directory / "embeddings"
+        files.mkdir(exist_ok=True)
+        for variant, (n, encoding) in EMBEDDING_VARIANTS.items():
+            body = fixtures.embeddings_body(n, encoding)
+            (files / f"{variant}.json").write_text(body.events[0])
+            locations.append(_file_location(f"/{variant}/v1/embeddings", body, f"/_embeddings/{variant}.json"))
+        locations.append(f"location /_embeddings/ {{ internal; alias {files}/; default_type application/json; }}")
     d = directory
+    # workers read the embeddings files from our temp dir: as root, nginx would run them as nobody
+    user = "user root;" if os.geteuid() == 0 else ""
     return f"""
 load_module {echo_module()};
+{user}
 daemon off;
 master_process on;
 worker_processes 1;
@@ -169,7 +203,7 @@ http {{
     keepalive_requests 10000000;
     keepalive_timeout 300s;
     http2_max_concurrent_streams 256;
-    client_body_buffer_size 64k;
+    client_body_buffer_size 1m;  # a 1,000-text embeddings request stays in memory
     client_max_body_size 8m;
     server_tokens off;
     ssl_protocols TLSv1.2 TLSv1.3;
@@ -187,14 +221,15 @@ http {{
 """
 
 
-def start(directory: Path) -> Server:
+def start(directory: Path, embeddings: bool = False) -> Server:
     """Write the config, make the certificate, start nginx and wait until every
-    port answers."""
+    port answers. ``embeddings``: serve the embeddings answers too (generating
+    them takes a few seconds)."""
     directory.mkdir(parents=True, exist_ok=True)
     cert, key = make_cert(directory)
     ports = dict(zip(("h1", "tls", "h2c"), free_ports(3), strict=True))
     conf = directory / "nginx.conf"
-    conf.write_text(config(directory, ports, cert, key))
+    conf.write_text(config(directory, ports, cert, key, embeddings))
     nginx = shutil.which("nginx") or "/usr/sbin/nginx"
     log = open(directory / "nginx.out", "wb")  # noqa: SIM115
     proc = subprocess.Popen([nginx, "-p", str(directory), "-c", str(conf)], stdout=log, stderr=subprocess.STDOUT)
@@ -216,4 +251,8 @@ def start(directory: Path) -> Server:
     req = urllib.request.Request(srv.url("h1") + "/chat/v1/chat/completions", data=b'{"x":1}', method="POST")
     with urllib.request.urlopen(req, timeout=5) as r:
         assert r.status == 200 and b"chat.completion" in r.read()
+    if embeddings:
+        req = urllib.request.Request(srv.url("h1") + "/emb1-base64/v1/embeddings", data=b'{"x":1}', method="POST")
+        with urllib.request.urlopen(req, timeout=5) as r:
+            assert r.status == 200 and b'"embedding": "' in r.read()
     return srv

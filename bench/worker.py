@@ -11,7 +11,11 @@ process (all threads) from ``resource.getrusage``; wall times from
   first token (0 and 50 ms server latency);
 * ``load``  — 50 ms server latency, for one protocol: requests/s, p50/p95
   latency and CPU per 1,000 requests at each concurrency;
-* ``rss``   — peak RSS while holding N concurrent streams open.
+* ``rss``   — peak RSS while holding N concurrent streams open;
+* ``embeddings`` — plain HTTP/1.1, no latency, for each encoding the client
+  speaks (JSON numbers, base64 float32): CPU µs per call of one vector (1,536
+  floats) at concurrency 1 and 64, and CPU ms per call of 1,000 vectors (= per
+  1,000 vectors).
 """
 
 from __future__ import annotations
@@ -30,6 +34,7 @@ import traceback  # noqa: E402
 from typing import Any  # noqa: E402
 
 import clients  # noqa: E402
+import fixtures  # noqa: E402
 
 
 def cpu() -> float:
@@ -227,7 +232,56 @@ async def job_rss(client: clients.Client, spec: dict[str, Any]) -> dict[str, Any
             "delta_rss_mb": peak_rss_mb() - base, "streams": n, "errors": errors.count, "first_error": errors.first}
 
 
-JOBS = {"cold": job_cold, "cpu": job_cpu, "load": job_load, "rss": job_rss}
+def check_vectors(vectors: list[list[float]], n: int, what: str) -> None:
+    """``n`` vectors of the fixtures' length whose last one is the fixtures' vector ``n - 1``."""
+    if len(vectors) != n or any(len(v) != fixtures.EMBEDDING_DIMS for v in vectors):
+        raise AssertionError(f"{what}: {len(vectors)} vectors of {len(vectors[0]) if vectors else 0} floats")
+    want = fixtures.embedding_vector(n - 1)[:8]
+    got = list(vectors[-1][:8])
+    if any(abs(a - b) > 1e-7 for a, b in zip(got, want, strict=True)):
+        raise AssertionError(f"{what}: vector {n - 1} starts {got[:3]}, not {want[:3]}")
+
+
+async def job_embeddings(client: clients.Client, spec: dict[str, Any]) -> dict[str, Any]:
+    p = spec["params"]
+    await client.setup()
+    out: dict[str, Any] = {}
+    errors = Errors()
+    one = fixtures.embedding_texts(1)
+    many = fixtures.embedding_texts(1000)
+
+    async def batch(n: int, c: int, fn: Any) -> tuple[float, float, int]:
+        gc.collect()
+        c0, t0 = cpu(), time.perf_counter()
+        lat = await run_n(fn, n, c, errors, p["max_seconds"])
+        return cpu() - c0, time.perf_counter() - t0, len(lat)
+
+    for enc in client.embed_encodings:
+        v1, v1k = f"emb1-{enc}", f"emb1k-{enc}"
+        # warm up (connections, lazy imports, caches) and check the answers are decoded right
+        for _ in range(p["warmup"]):
+            check_vectors(await client.embed(v1, enc, one), 1, v1)
+        check_vectors(await client.embed(v1k, enc, many), 1000, v1k)
+        await run_n(lambda v=v1, e=enc: client.embed(v, e, one), 128, 64, errors)
+
+        used, wall, n = await batch(p["n_c1"], 1, lambda v=v1, e=enc: client.embed(v, e, one))
+        out[f"{enc}.cpu_call_c1_us"] = used / n * 1e6
+        out[f"{enc}.wall_call_c1_ms"] = wall / n * 1000
+        out[f"{enc}.n_c1"] = n
+        used, wall, n = await batch(p["n_c64"], 64, lambda v=v1, e=enc: client.embed(v, e, one))
+        out[f"{enc}.cpu_call_c64_us"] = used / n * 1e6
+        out[f"{enc}.rps_c64"] = n / wall
+        out[f"{enc}.n_c64"] = n
+        used, wall, n = await batch(p["n_batch"], 1, lambda v=v1k, e=enc: client.embed(v, e, many))
+        out[f"{enc}.cpu_1k_vectors_ms"] = used / n * 1000
+        out[f"{enc}.wall_1k_vectors_ms"] = wall / n * 1000
+        out[f"{enc}.n_batch"] = n
+    out["errors"] = errors.count
+    out["first_error"] = errors.first
+    return out
+
+
+JOBS = {"cold": job_cold, "cpu": job_cpu, "load": job_load, "rss": job_rss, "embeddings": job_embeddings}
 
 
 async def main(spec: dict[str, Any]) -> dict[str, Any]:
