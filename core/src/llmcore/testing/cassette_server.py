@@ -260,6 +260,10 @@ class CassetteServer:
         except (h11.RemoteProtocolError, ConnectionError, asyncio.IncompleteReadError) as e:
             if not isinstance(e, ConnectionError):
                 self.problems.append(f"bad HTTP from the client: {e!r}")
+        except asyncio.CancelledError:
+            # the server is closing while a client keeps its connection alive: end quietly (asyncio's
+            # start_server would otherwise log the cancelled handler task as an error)
+            return
         finally:
             with contextlib.suppress(Exception):
                 writer.close()
