@@ -67,6 +67,22 @@ def test_bad_base64_is_a_typed_error() -> None:
         floats([True], "p")
 
 
+@given(st.lists(st.one_of(st.floats(allow_nan=False, allow_infinity=False), st.integers(-(2**60), 2**60)),
+                max_size=64))
+def test_json_numbers_become_floats(values: list[float | int]) -> None:
+    # the fast paths (only floats: the list itself; ints too: converted in C) keep the contract
+    out = floats(list(values), "p")
+    assert out == [float(x) for x in values] and all(type(x) is float for x in out)
+
+
+def test_json_numbers_that_are_not_floats_are_typed_errors() -> None:
+    # bools anywhere, nested lists, and an integer beyond float range (stdlib json parses any
+    # length; float() of it raised a bare OverflowError before)
+    for bad in ([1.0, True], [0.5, [1.0]], [0.5, None], [1.0, 10**400], (1.0, 2.0)):
+        with pytest.raises(ProviderResponseError, match="list of numbers"):
+            floats(bad, "p")
+
+
 def test_packed_types() -> None:
     raw = base64.b64encode(bytes([0, 1, 255])).decode()
     assert decode_packed(raw, "int8", "p") == [0, 1, -1]
