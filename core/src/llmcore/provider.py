@@ -18,7 +18,7 @@ from typing import TYPE_CHECKING, Any, ClassVar, Protocol, runtime_checkable
 
 from .errors import ConfigurationError, LLMCoreError, ProviderResponseError, register_secret
 from .http.client import shared_direct
-from .http.errors import map_transport_error
+from .http.errors import is_transport_error, map_transport_error, scrub_exception
 from .jsonfast import loads as _fast_loads
 from .spec import ProviderSpec
 
@@ -304,8 +304,6 @@ class HTTPProvider:
         """Send a request and return ``(parsed JSON, response)``; typed errors
         for transport failures, non-2xx statuses and unparseable bodies."""
         send = self._send(method, path, body, headers, params, False)
-        import httpx
-
         try:
             if self._timeout is not None:
                 resp = await asyncio.wait_for(send, self._timeout)
@@ -317,8 +315,10 @@ class HTTPProvider:
             from .errors import ProviderTimeoutError
 
             raise ProviderTimeoutError(f"no answer within {self._timeout}s", provider=self.spec.name) from None
-        except httpx.HTTPError as e:
-            raise map_transport_error(e, self.spec.name) from e
+        except Exception as e:
+            if not is_transport_error(e):
+                raise
+            raise map_transport_error(e, self.spec.name) from e  # e is scrubbed: no key in the chain
         for hook in self.response_hooks:
             hook(resp)
         if resp.status_code >= 300:
@@ -342,20 +342,29 @@ class HTTPProvider:
     ) -> AsyncIterator[httpx.Response]:
         """Open a streaming request; yields the response once its status is
         known to be 2xx (a non-2xx raises the typed error). The response is
-        closed on exit, also when the consumer stops early."""
-        import httpx
-
+        closed on exit, also when the consumer stops early. A transport
+        error while sending or while the consumer reads the body is the
+        typed error of :func:`~llmcore.http.errors.map_transport_error`."""
         send = self._send(method, path, body, {"accept": "text/event-stream", **(headers or {})}, params, True)
         try:
             resp = await send
-        except httpx.HTTPError as e:
-            raise map_transport_error(e, self.spec.name) from e
+        except Exception as e:
+            if not is_transport_error(e):
+                raise
+            raise map_transport_error(e, self.spec.name) from e  # e is scrubbed: no key in the chain
         try:
             for hook in self.response_hooks:
                 hook(resp)
             await self.raise_for_response(resp)
             yield resp
-        except httpx.HTTPError as e:
+        except Exception as e:
+            if not is_transport_error(e):
+                raise
             raise map_transport_error(e, self.spec.name) from e
         finally:
-            await resp.aclose()
+            try:
+                await resp.aclose()
+            except Exception as e:  # a broken connection is dropped anyway; the outcome stands
+                if not is_transport_error(e):
+                    raise
+                scrub_exception(e)

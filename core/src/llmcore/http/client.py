@@ -21,13 +21,21 @@ import weakref
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any, Literal
 
+from ..reliability.security import install_log_redaction
+
 if TYPE_CHECKING:
     import httpx
 
     from .direct import Direct
 
 __all__ = [
-    "HTTPSettings", "settings", "configure", "shared_client", "shared_direct", "make_client", "aclose_shared_clients",
+    "HTTPSettings",
+    "settings",
+    "configure",
+    "shared_client",
+    "shared_direct",
+    "make_client",
+    "aclose_shared_clients",
     "DEFAULT_TIMEOUT",
 ]
 
@@ -49,6 +57,8 @@ class HTTPSettings:
     keepalive_expiry: float = 30.0
     http2: bool = True
 
+
+install_log_redaction()  # httpcore/hpack DEBUG logs carry header values
 
 _settings = HTTPSettings(
     transport=os.environ.get("LLMCORE_HTTP_TRANSPORT", "auto").lower()  # type: ignore[arg-type]
@@ -112,9 +122,7 @@ def _make_client(settings: HTTPSettings | None = None) -> tuple[httpx.AsyncClien
         max_keepalive_connections=s.max_keepalive_connections,
         keepalive_expiry=s.keepalive_expiry,
     )
-    timeout = httpx.Timeout(
-        connect=s.connect_timeout, read=s.read_timeout, write=s.write_timeout, pool=s.pool_timeout
-    )
+    timeout = httpx.Timeout(connect=s.connect_timeout, read=s.read_timeout, write=s.write_timeout, pool=s.pool_timeout)
     if resolved_transport(s) == "aiohttp":
         from httpx_aiohttp import AiohttpTransport
 

@@ -14,18 +14,23 @@ case-insensitive mapping), ``aread()``, ``aiter_bytes()``, ``aclose()``.
 What stays as with httpx: the URL and query string are encoded by httpx (once
 per distinct URL, cached); the client's default headers (``User-Agent``,
 ``Accept``, …) are sent; timeouts map to aiohttp exactly as httpx-aiohttp
-maps them; aiohttp errors become the same httpx exceptions (httpx-aiohttp's
-own mapping), which providers turn into typed errors; no redirects. A
+maps them; aiohttp errors become httpx exceptions of the matching class
+(:func:`_mapped`; every aiohttp error, also a malformed response, which
+httpx-aiohttp's own mapping lets through bare), chained to the aiohttp error;
+providers turn them into typed errors and scrub that chain
+(:func:`llmcore.http.errors.map_transport_error`); no redirects. A
 user-supplied ``http_client`` never takes this path, nor does the shared
 client when proxy environment variables are set (httpx routes those).
 """
 
 from __future__ import annotations
 
-from collections.abc import AsyncIterator, Mapping
+import ssl
+from collections.abc import AsyncIterator, Callable, Iterator, Mapping
+from contextlib import contextmanager
 from typing import TYPE_CHECKING, Any
 
-from httpx_aiohttp.transport import map_aiohttp_exceptions
+import aiohttp
 
 if TYPE_CHECKING:
     import httpx
@@ -34,6 +39,39 @@ if TYPE_CHECKING:
 __all__ = ["Direct", "DirectResponse"]
 
 _CACHE_MAX = 512
+
+
+def _httpx_class(exc: BaseException) -> type[Exception]:
+    """The httpx exception an aiohttp/socket error corresponds to (as httpx's
+    own pool would raise it for the same failure)."""
+    import httpx
+
+    if isinstance(exc, aiohttp.ClientConnectorError):
+        return httpx.ConnectError
+    if isinstance(exc, getattr(aiohttp, "ConnectionTimeoutError", ())):
+        return httpx.ConnectTimeout
+    if isinstance(exc, aiohttp.ServerTimeoutError):
+        return httpx.ReadTimeout
+    if isinstance(exc, (aiohttp.ClientResponseError, aiohttp.ClientPayloadError, aiohttp.ServerDisconnectedError)):
+        return httpx.RemoteProtocolError  # malformed, truncated or absent answer
+    if isinstance(exc, aiohttp.InvalidURL):
+        return httpx.UnsupportedProtocol
+    if isinstance(exc, (aiohttp.ClientOSError, ConnectionError, ssl.SSLError)):
+        return httpx.ReadError
+    return httpx.TransportError
+
+
+def _noop() -> None:
+    pass
+
+
+@contextmanager
+def _mapped() -> Iterator[None]:
+    """aiohttp (and socket) errors → httpx exceptions, ``from`` the original."""
+    try:
+        yield
+    except (aiohttp.ClientError, ConnectionError, ssl.SSLError) as exc:
+        raise _httpx_class(exc)(f"{type(exc).__name__}: {getattr(exc, 'message', None) or exc}") from exc
 
 
 class DirectResponse:
@@ -71,11 +109,45 @@ class DirectResponse:
 
         return json.loads(self.content)
 
+    def _watch_connection(self) -> Callable[[], None]:
+        """Fail the body if the connection is lost before it ended; returns the unwatch.
+
+        Why: with aiohttp's C parser, a malformed chunk arriving after the
+        headers were parsed (a bad chunk size mid-stream) closes the
+        connection but leaves the body reader neither ended nor failed, and
+        its read timeout disarmed: the read would wait forever. The
+        connection's ``closed`` future tells us; its callback runs after
+        aiohttp's own ``connection_lost`` handling, so a body aiohttp did end
+        or fail is left alone.
+        """
+        content = self._raw.content
+        protocol = getattr(self._raw, "_protocol", None)
+        closed = getattr(protocol, "closed", None) if protocol is not None else None
+
+        def lost(_: object = None) -> None:
+            if not content.is_eof() and content.exception() is None:
+                content.set_exception(
+                    aiohttp.ClientPayloadError(
+                        "the connection closed before the response body was complete (malformed or cut short)"
+                    )
+                )
+
+        if closed is None:  # already lost (or not an aiohttp connection we know)
+            if protocol is not None and getattr(protocol, "transport", True) is None:
+                lost()
+            return _noop
+        closed.add_done_callback(lost)
+        return lambda: closed.remove_done_callback(lost)
+
     async def aread(self) -> bytes:
         """The whole body (decoded from gzip/deflate)."""
         if self._content is None:
-            with map_aiohttp_exceptions():
-                self._content = await self._raw.read()
+            unwatch = self._watch_connection()
+            try:
+                with _mapped():
+                    self._content = await self._raw.read()
+            finally:
+                unwatch()
         return self._content
 
     async def aiter_bytes(self) -> AsyncIterator[bytes]:
@@ -85,13 +157,17 @@ class DirectResponse:
                 yield self._content
             return
         content = self._raw.content
-        with map_aiohttp_exceptions():
-            async for chunk in content.iter_any():
-                yield chunk
+        unwatch = self._watch_connection()
+        try:
+            with _mapped():
+                async for chunk in content.iter_any():
+                    yield chunk
+        finally:
+            unwatch()
 
     async def aclose(self) -> None:
         """Release the connection (closed instead when the body was not read to the end)."""
-        with map_aiohttp_exceptions():
+        with _mapped():
             self._raw.release()
             await self._raw.wait_for_close()
 
@@ -104,8 +180,9 @@ class Direct:
 
     __slots__ = ("_headers", "_timeout", "_timeouts", "_transport", "_urls")
 
-    def __init__(self, transport: AiohttpTransport, default_headers: Mapping[str, str],
-                 default_timeout: httpx.Timeout) -> None:
+    def __init__(
+        self, transport: AiohttpTransport, default_headers: Mapping[str, str], default_timeout: httpx.Timeout
+    ) -> None:
         self._transport = transport
         self._headers = dict(default_headers)
         self._timeout = default_timeout
@@ -167,9 +244,14 @@ class Direct:
         h = CIMultiDict(self._headers)
         h.update(headers)  # case-insensitive, as httpx merges them
         session = self._session()
-        with map_aiohttp_exceptions():
+        with _mapped():
             raw = await session.request(
-                method, self._url(url, params), headers=h, data=content or None, allow_redirects=False,
-                compress=False, timeout=self._client_timeout(timeout),
+                method,
+                self._url(url, params),
+                headers=h,
+                data=content or None,
+                allow_redirects=False,
+                compress=False,
+                timeout=self._client_timeout(timeout),
             )
         return DirectResponse(raw, url)

@@ -14,7 +14,14 @@ from collections.abc import Mapping
 
 from .. import errors as E
 
-__all__ = ["error_for_status", "parse_retry_after", "request_id_from", "map_transport_error"]
+__all__ = [
+    "error_for_status",
+    "parse_retry_after",
+    "request_id_from",
+    "map_transport_error",
+    "is_transport_error",
+    "scrub_exception",
+]
 
 _BY_STATUS: dict[int, type[E.LLMCoreError]] = {
     400: E.InvalidRequestError,
@@ -30,7 +37,12 @@ _BY_STATUS: dict[int, type[E.LLMCoreError]] = {
 }
 
 _REQUEST_ID_HEADERS = (
-    "x-request-id", "request-id", "x-amzn-requestid", "x-goog-request-id", "cf-ray", "apim-request-id",
+    "x-request-id",
+    "request-id",
+    "x-amzn-requestid",
+    "x-goog-request-id",
+    "cf-ray",
+    "apim-request-id",
 )
 
 
@@ -103,17 +115,23 @@ def error_for_status(
     )
 
 
+def _chain(exc: BaseException) -> list[BaseException]:
+    """``exc`` and what it was raised from (cause or context), at most 8 deep."""
+    chain: list[BaseException] = []
+    cur: BaseException | None = exc
+    while cur is not None and len(chain) < 8 and cur not in chain:
+        chain.append(cur)
+        cur = cur.__cause__ or cur.__context__
+    return chain
+
+
 def _is_timeout(exc: BaseException) -> bool:
     """Decide from the whole cause chain: httpx-aiohttp maps some aiohttp
     connection failures (e.g. refused) to ``httpx.ConnectTimeout``; the
     original exception, chained as ``__cause__``, tells the truth."""
     import httpx
 
-    chain: list[BaseException] = []
-    cur: BaseException | None = exc
-    while cur is not None and len(chain) < 8:
-        chain.append(cur)
-        cur = cur.__cause__ or cur.__context__
+    chain = _chain(exc)
     for e in chain[1:]:
         name = type(e).__name__
         if isinstance(e, TimeoutError) or "Timeout" in name:
@@ -123,11 +141,108 @@ def _is_timeout(exc: BaseException) -> bool:
     return isinstance(exc, httpx.TimeoutException) or "Timeout" in type(exc).__name__
 
 
+#: exception class names (any module) that mean "the server's HTTP was malformed or cut short"
+_PROTOCOL_NAMES = frozenset(
+    {
+        "RemoteProtocolError",
+        "ClientResponseError",
+        "HttpProcessingError",
+        "BadStatusLine",
+        "BadHttpMessage",
+        "BadHttpMethod",
+        "LineTooLong",
+        "InvalidHeader",
+        "InvalidURLError",
+        "TransferEncodingError",
+        "ContentLengthError",
+        "ContentEncodingError",
+        "ClientPayloadError",
+        "DecodingError",
+        "ProtocolError",
+        "ServerDisconnectedError",
+    }
+)
+
+
+def is_transport_error(exc: BaseException) -> bool:
+    """True for an exception of the HTTP stack (httpx, httpcore via httpx,
+    aiohttp, a socket or TLS error): what :func:`map_transport_error` maps.
+    Called on the error path only (it looks modules up each time)."""
+    import ssl
+    import sys
+
+    import httpx
+
+    if isinstance(exc, (httpx.HTTPError, ConnectionError, ssl.SSLError)):
+        return True
+    aiohttp = sys.modules.get("aiohttp")  # not loaded: none of its errors can occur
+    return aiohttp is not None and isinstance(exc, aiohttp.ClientError)
+
+
+def _detail(exc: BaseException) -> str:
+    """A short description of ``exc`` without request data: aiohttp's
+    ``ClientResponseError.__str__`` includes the URL, so its ``message`` is used."""
+    msg = getattr(exc, "message", None)
+    text = msg if isinstance(msg, str) and msg else str(exc)
+    text = " ".join(text.split())
+    if len(text) > 300:
+        text = text[:300] + "..."
+    return f"{type(exc).__name__}: {text}" if text else type(exc).__name__
+
+
+def scrub_exception(exc: BaseException) -> BaseException:
+    """Make a transport exception safe to chain under an llmcore error, in place:
+    its ``args`` redacted, its request (httpx ``request``, aiohttp
+    ``request_info``/``history``/``headers`` — they hold the auth headers)
+    dropped, its own cause/context chain and traceback (whose frames hold the
+    headers as locals) cut. Returns ``exc``."""
+    exc.args = tuple(E.redact(a) if isinstance(a, str) else E.redact(repr(a)) for a in exc.args)
+    if hasattr(exc, "_request"):  # httpx.RequestError
+        exc._request = None
+    if hasattr(exc, "request_info"):  # aiohttp.ClientResponseError
+        try:
+            from aiohttp import RequestInfo
+            from multidict import CIMultiDict, CIMultiDictProxy
+            from yarl import URL
+
+            info = exc.request_info
+            url = URL(E.redact(str(info.real_url)), encoded=True)
+            exc.request_info = RequestInfo(url, info.method, CIMultiDictProxy(CIMultiDict()), url)
+        except Exception:
+            exc.request_info = None
+        if hasattr(exc, "history"):
+            exc.history = ()
+        if hasattr(exc, "headers"):
+            exc.headers = None
+    exc.__cause__ = None
+    exc.__context__ = None
+    exc.__suppress_context__ = True
+    exc.__traceback__ = None
+    return exc
+
+
 def map_transport_error(exc: BaseException, provider: str) -> E.LLMCoreError:
-    """Map an httpx (or aiohttp, through httpx-aiohttp) transport exception
-    to :class:`ProviderTimeoutError` / :class:`ProviderConnectionError`."""
-    name = type(exc).__name__
+    """Map a transport exception (httpx, aiohttp directly or through
+    httpx-aiohttp, a socket/TLS error) to a retryable
+    :class:`ProviderTimeoutError` / :class:`ProviderConnectionError`.
+
+    A malformed or truncated HTTP answer (bad status line, invalid header,
+    bad chunk, connection closed mid-body) is a ``ProviderConnectionError``
+    saying so: it is what a broken proxy or a restarting server produces, and
+    a retry can help. ``exc`` is scrubbed in place (:func:`scrub_exception`),
+    so raising the result ``from exc`` chains nothing that holds a key."""
+    chain = _chain(exc)
+    names = {type(e).__name__ for e in chain}
+    err: E.LLMCoreError
     if _is_timeout(exc):
-        return E.ProviderTimeoutError(f"request timed out ({name})", provider=provider)
-    detail = str(exc) or name
-    return E.ProviderConnectionError(f"could not reach the provider: {detail}", provider=provider)
+        err = E.ProviderTimeoutError(f"request timed out ({type(exc).__name__})", provider=provider)
+    elif names & _PROTOCOL_NAMES:
+        root = next((e for e in reversed(chain) if type(e).__name__ in _PROTOCOL_NAMES), exc)
+        err = E.ProviderConnectionError(
+            f"the provider sent a malformed or incomplete HTTP response ({_detail(root)})", provider=provider
+        )
+    else:
+        detail = str(exc) or type(exc).__name__
+        err = E.ProviderConnectionError(f"could not reach the provider: {detail}", provider=provider)
+    scrub_exception(exc)
+    return err

@@ -8,6 +8,11 @@
   the API key if one is sent, would cross the network unencrypted. Loopback
   (``localhost``, ``127.0.0.0/8``, ``::1``) is fine.
 
+* :func:`install_log_redaction` keeps keys out of the HTTP stack's own
+  DEBUG logs: httpcore logs the response headers (a server may echo a key),
+  hpack the request headers and raw header blocks (HTTP/2). Installed when
+  :mod:`llmcore.http.client` is imported.
+
 TLS verification is on by default for both transports
 (:func:`llmcore.http.client.make_client`); a user-supplied ``http_client``
 controls its own.
@@ -21,7 +26,14 @@ import logging
 import warnings
 from urllib.parse import urlsplit
 
-__all__ = ["InsecureTransportWarning", "check_base_url", "is_loopback_host", "key_id"]
+__all__ = [
+    "InsecureTransportWarning",
+    "RedactingFilter",
+    "check_base_url",
+    "install_log_redaction",
+    "is_loopback_host",
+    "key_id",
+]
 
 log = logging.getLogger("llmcore.security")
 _warned: set[tuple[str, str]] = set()
@@ -69,3 +81,51 @@ def check_base_url(url: str, provider: str, *, sends_key: bool) -> bool:
     log.warning(msg)
     warnings.warn(msg, InsecureTransportWarning, stacklevel=4)
     return True
+
+
+#: the loggers of the HTTP stack that can log header values (a filter on a
+#: logger sees only that logger's own records, hence every module's name)
+_HTTP_LOGGERS = (
+    "httpx",
+    "httpcore.connection",
+    "httpcore.http11",
+    "httpcore.http2",
+    "httpcore.proxy",
+    "httpcore.socks",
+    "hpack.hpack",
+    "hpack.table",
+    "aiohttp.client",
+    "aiohttp.internal",
+)
+#: hpack records that carry raw (Huffman-coded) header blocks: no text filter can see a key in them
+_RAW_HEADER_MESSAGES = frozenset({"Encoded header block to %s", "Decoding %s"})
+
+
+class RedactingFilter(logging.Filter):
+    """Masks registered keys and key-shaped strings in a record's message
+    (:func:`llmcore.errors.redact`) and drops hpack's raw header-block records."""
+
+    def filter(self, record: logging.LogRecord) -> bool:
+        if record.msg in _RAW_HEADER_MESSAGES:
+            return False
+        from ..errors import redact
+
+        try:
+            text = record.getMessage()
+        except Exception:
+            return True
+        clean = redact(text)
+        if clean != text:
+            record.msg, record.args = clean, None
+        return True
+
+
+_filter = RedactingFilter()
+
+
+def install_log_redaction() -> None:
+    """Add :class:`RedactingFilter` to the HTTP stack's loggers (idempotent)."""
+    for name in _HTTP_LOGGERS:
+        logger = logging.getLogger(name)
+        if _filter not in logger.filters:
+            logger.addFilter(_filter)
