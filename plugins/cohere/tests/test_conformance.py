@@ -15,7 +15,7 @@ from typing import Any
 
 import cohere_cases as C
 from llmcore import errors as E
-from llmcore.testing import ErrorCase, ProviderConformance
+from llmcore.testing import EmbeddingCase, ErrorCase, ProviderConformance, RerankCase
 from llmcore.testing.openapi import load_spec
 
 
@@ -24,6 +24,28 @@ def _err(cassette: str, request: dict[str, Any], error: type[Exception], status:
 
 
 _HELLO = {"model": "command-a-03-2025", "messages": ["Hello"]}
+
+# POST /v2/embed and /v2/rerank, recorded by ruby_llm; the 404 on /v2/embed by pydantic-ai
+EMBED = EmbeddingCase(
+    "ruby_llm__embedding_basic_functionality_cohere_embed-v4_0_can_handle_multiple_texts_with_custom_dimensions.yaml",
+    "embed-v4.0",
+    ["Ruby", "Python", "JavaScript"],
+    {"dimensions": 1024, "input_type": "document"},
+)
+EMBED_NOT_FOUND = EmbeddingCase(
+    "pydantic-ai__TestCohere.test_embed_error.yaml",
+    "nonexistent",
+    ["Hello, world!"],
+    {"input_type": "query", "truncate": "error"},
+    error=E.NotFoundError,
+)
+RERANK = RerankCase(
+    "ruby_llm__rerank_reranking_with_cohere_rerank-v3_5_limits_results_with_top_n.yaml",
+    "rerank-v3.5",
+    "ruby",
+    ["Ruby is a programming language", "Paris is in France", "Rails is a Ruby framework"],
+    top_n=2,
+)
 
 
 class TestCohereConformance(ProviderConformance):
@@ -44,16 +66,19 @@ class TestCohereConformance(ProviderConformance):
     # more stream recordings for the kit's re-chunk check, cut into the pieces these tests always used
     rechunk_cases = {"thinking_citations": C.CITATIONS_STREAM, "count": C.SCENARIOS["count_stream"]}
     rechunk_sizes = ((1,), (3,), (7,), (64,))
+    embedding_case = EMBED
+    embedding_error_cases = {"not_found": EMBED_NOT_FOUND}
+    rerank_case = RERANK
     error_cases = {
         "auth": _err(C.RB_AUTH, _HELLO, E.AuthenticationError, 401),
-        "not_found": _err(C.AUTH_404, {"model": "command-does-not-exist", "messages": ["Hello"]},
-                          E.NotFoundError, 404),
+        "not_found": _err(C.AUTH_404, {"model": "command-does-not-exist", "messages": ["Hello"]}, E.NotFoundError, 404),
         "rate_limit": _err(C.AUTH_429, _HELLO, E.RateLimitError, 429),
-        "context_length": ErrorCase(C.RB_CONTEXT, C._from_recording(C.RB_CONTEXT).request,
-                                    error=E.ContextWindowExceededError, status_code=400),
+        "context_length": ErrorCase(
+            C.RB_CONTEXT, C._from_recording(C.RB_CONTEXT).request, error=E.ContextWindowExceededError, status_code=400
+        ),
         "server": _err(C.AUTH_500, _HELLO, E.ProviderServerError, 500),
     }
 
     def validate_request(self, request: Any) -> None:
-        if request.url.path == "/v2/chat":
+        if request.url.path in ("/v2/chat", "/v2/embed", "/v2/rerank"):
             load_spec(C.SPEC).validate_request(request)

@@ -16,7 +16,7 @@ SPEC = ProviderSpec(
     name="cohere",
     factory="llmcore_cohere.provider:CohereProvider",
     distribution="llmcore-cohere",
-    description="Cohere Command models via the v2 Chat API",
+    description="Cohere Command models via the v2 Chat API; Embed and Rerank models",
     env_keys=("CO_API_KEY", "COHERE_API_KEY"),
     base_url="https://api.cohere.com",
     base_url_env="CO_API_URL",
@@ -28,6 +28,8 @@ SPEC = ProviderSpec(
         reasoning=True,
         structured_output=("json_schema",),
         count_tokens="api",
+        embeddings=True,  # /v2/embed (ruby_llm and openllmetry recordings)
+        rerank=True,  # /v2/rerank (ruby_llm and openllmetry recordings)
     ),
     docs_url="https://docs.cohere.com/v2/reference/chat",
 )

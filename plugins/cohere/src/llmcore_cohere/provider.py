@@ -10,6 +10,8 @@
   (method ``"api"``), which tokenizes *text only*: the chat template,
   message framing, tool-schema framing and images are not counted, so a
   chat call's ``usage.input_tokens`` is larger than the count.
+* ``embed``: ``POST /v2/embed``; ``rerank``: ``POST /v2/rerank`` (see
+  :mod:`llmcore_cohere.embeddings` for the parameter mapping).
 """
 
 from __future__ import annotations
@@ -17,6 +19,7 @@ from __future__ import annotations
 from collections.abc import AsyncIterator
 from typing import Any, ClassVar
 
+from llmcore.embeddings import EmbeddingRequest, EmbeddingResponse, RerankRequest, RerankResponse
 from llmcore.errors import ConfigurationError, LLMCoreError, ProviderResponseError
 from llmcore.events import StreamEvent
 from llmcore.pluginkit import check_options
@@ -25,6 +28,15 @@ from llmcore.spec import ProviderSpec
 from llmcore.types import ChatRequest, ChatResponse, TokenCount
 
 from . import SPEC
+from .embeddings import (
+    EMBED_PATH,
+    MAX_EMBED_TEXTS,
+    RERANK_PATH,
+    build_embed_body,
+    build_rerank_body,
+    parse_embed_response,
+    parse_rerank_response,
+)
 from .errors import error_details
 from .request import build_chat_body, build_tokenize_bodies
 from .response import parse_chat_response
@@ -65,7 +77,7 @@ class CohereProvider(HTTPProvider):
     def error_details(self, status: int, body: Any, text: str) -> tuple[str, str | None, type[LLMCoreError] | None]:
         return error_details(status, body, text)
 
-    # -- the three operations --------------------------------------------------------
+    # -- the operations --------------------------------------------------------
 
     async def chat(self, request: ChatRequest) -> ChatResponse:
         """One non-streamed ``POST /v2/chat``."""
@@ -95,3 +107,19 @@ class CohereProvider(HTTPProvider):
             total += len(tokens)
         detail = COUNT_DETAIL if bodies else "the request has no text to count"
         return TokenCount(input_tokens=total, method="api", detail=detail)
+
+    def embedding_limits(self, model: str) -> tuple[int | None, int | None]:
+        """``(texts, tokens)`` per ``/v2/embed`` call: 96 texts; no per-call token limit is
+        documented (each text is truncated, or refused with ``truncate="error"``, on its own)."""
+        return MAX_EMBED_TEXTS, None
+
+    async def embed(self, request: EmbeddingRequest) -> EmbeddingResponse:
+        """One ``POST /v2/embed`` of at most 96 texts."""
+        body = build_embed_body(request)
+        data, _ = await self.request_json("POST", EMBED_PATH, body)
+        return parse_embed_response(data, request)
+
+    async def rerank(self, request: RerankRequest) -> RerankResponse:
+        """One ``POST /v2/rerank``."""
+        data, _ = await self.request_json("POST", RERANK_PATH, build_rerank_body(request))
+        return parse_rerank_response(data, request)
