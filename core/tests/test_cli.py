@@ -45,7 +45,7 @@ def test_providers_show() -> None:
 
 def test_chat_errors_are_one_line() -> None:
     code, _, err = run("chat", "-m", "toy/toy-1", "hi")
-    assert code == 1 and err == "llmcore: error: [toy] no API key for toy: set TOY_API_KEY (or pass api_key=...)\n"
+    assert code == 1 and err == "llmcore: error: no API key for toy: set TOY_API_KEY (or pass api_key=...)\n"
     code, _, err = run("chat", "-m", "nothing-known", "hi")
     assert code == 1 and "unknown model" in err and "Traceback" not in err
 

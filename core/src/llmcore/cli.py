@@ -1,7 +1,8 @@
 """The ``llmcore`` command line.
 
 A failure prints one line (``llmcore: error: ...``) to stderr and exits
-non-zero; ``--traceback`` (or ``LLMCORE_DEBUG=1``) shows the full traceback.
+non-zero, usage errors included; ``--traceback`` (anywhere on the command line,
+before or after the subcommand) or ``LLMCORE_DEBUG=1`` shows the full traceback.
 """
 
 from __future__ import annotations
@@ -22,6 +23,19 @@ __all__ = ["main", "cli"]
 def _fail(message: str, code: int = 1) -> None:
     click.echo(f"llmcore: error: {message}", err=True)
     sys.exit(code)
+
+
+def _error_line(e: Exception) -> str:
+    """An llmcore error as the CLI prints it: ``str(e)`` without the ``[provider]``
+    prefix when the message already names the provider (``no API key for groq``)."""
+    from .errors import LLMCoreError
+
+    if not isinstance(e, LLMCoreError):
+        return str(e)
+    if e.provider and e.status_code is None and not e.code and e.provider in e.message:
+        suffix = f" (request id: {e.request_id})" if e.request_id else ""
+        return f"{e.message}{suffix}"
+    return str(e)
 
 
 def _version() -> str:
@@ -187,13 +201,29 @@ def _run_guarded(ctx: click.Context, fn: Callable[[], None]) -> None:
     except LLMCoreError as e:
         if ctx.obj and ctx.obj.get("traceback"):
             raise
-        _fail(str(e))
+        _fail(_error_line(e))
     except KeyboardInterrupt:
         _fail("interrupted", 130)
     except Exception as e:  # a bug, but still one line unless asked
         if ctx.obj and ctx.obj.get("traceback"):
             raise
         _fail(f"{type(e).__name__}: {e} (run with --traceback for details)")
+
+
+def _unreachable(m: Any, e: Exception) -> None:
+    """Say where a provider that could not be reached was looked for (and, for a
+    local server, how to point llmcore elsewhere), in place on ``e``."""
+    from .errors import ProviderConnectionError, redact
+
+    if not isinstance(e, ProviderConnectionError) or not e.message.startswith("could not reach the provider"):
+        return
+    url = getattr(m.base_provider, "base_url", None)
+    if not url:
+        return
+    env = m.spec.base_url_env
+    hint = f"; is it running? set {env} or -o base_url=URL if it listens elsewhere" if env else ""
+    detail = e.message.removeprefix("could not reach the provider").lstrip(": ")
+    e.message = f"could not reach {m.spec.name} at {redact(url)}{hint} ({detail})"
 
 
 def _default_model() -> str:
@@ -256,17 +286,21 @@ def chat(
         if verbose:  # where the prompt goes, e.g. an org/model name routed to OpenRouter
             how = " (routes org/model names that are no provider name or alias)" if m.spec.routes_org_models else ""
             click.echo(f"llmcore: {m.name} -> provider {m.spec.name}{how}, model {m.model_id}", err=True)
-        if no_stream:
-            resp = m.chat(text)
-            click.echo(resp.text)
-        else:
-            stream = m.stream(text)
-            for ev in stream:
-                if ev.type == "text":
-                    click.echo(ev.text, nl=False)  # type: ignore[union-attr]
-                    sys.stdout.flush()
-            click.echo()
-            resp = stream.response  # type: ignore[assignment]
+        try:
+            if no_stream:
+                resp = m.chat(text)
+                click.echo(resp.text)
+            else:
+                stream = m.stream(text)
+                for ev in stream:
+                    if ev.type == "text":
+                        click.echo(ev.text, nl=False)  # type: ignore[union-attr]
+                        sys.stdout.flush()
+                click.echo()
+                resp = stream.response  # type: ignore[assignment]
+        except Exception as e:
+            _unreachable(m, e)
+            raise
         for w in resp.warnings:
             click.echo(f"llmcore: warning: {w.feature}: {w.detail}", err=True)
         if show_usage:
@@ -276,18 +310,45 @@ def chat(
     _run_guarded(ctx, go)
 
 
+#: stands in for an API key where counting tokens sends nothing (an estimate, a local tokenizer)
+_NO_KEY_NEEDED = "unused: counting locally"
+
+
 @cli.command()
 @click.option("-m", "--model", "model_name", help="provider/model")
 @click.option("--json", "as_json", is_flag=True, help="Print JSON with the counting method.")
+@click.option("--estimate", is_flag=True, help="Estimate locally (~4 characters per token): no key, no network.")
 @click.argument("text")
 @click.pass_context
-def tokens(ctx: click.Context, model_name: str | None, as_json: bool, text: str) -> None:
-    """Count the input tokens of TEXT for a model (and say how they were counted)."""
+def tokens(ctx: click.Context, model_name: str | None, as_json: bool, estimate: bool, text: str) -> None:
+    """Count the input tokens of TEXT for a model (and say how they were counted).
+
+    A provider that counts with its API needs its key; one that counts with a
+    local tokenizer or an estimate needs none (nothing is sent)."""
 
     def go() -> None:
         from .facade import model
+        from .resolve import resolve_model
 
-        count = model(model_name or _default_model()).count_tokens(text)
+        name = model_name or _default_model()
+        if estimate:
+            from .tokens import estimate_tokens
+            from .types import ChatRequest, coerce_messages
+
+            resolve_model(name)  # an unknown name is still an error
+            count = estimate_tokens(ChatRequest(model=name, messages=coerce_messages(text)))
+        else:
+            spec, _ = resolve_model(name)
+            local = spec.capabilities.count_tokens != "api"
+            options = {"api_key": _NO_KEY_NEEDED} if local and spec.requires_key and not spec.key_from_env() else {}
+            try:
+                count = model(name, **options).count_tokens(text)
+            except Exception as e:
+                from .errors import ConfigurationError
+
+                if isinstance(e, ConfigurationError) and "API key" in e.message and not options:
+                    e.message += f"; {spec.name} counts tokens with its API (--estimate counts locally)"
+                raise
         if as_json:
             click.echo(count.model_dump_json())
         else:
@@ -301,9 +362,34 @@ def tokens(ctx: click.Context, model_name: str | None, as_json: bool, text: str)
 # the usage package (sqlite3, prices) would slow every other command, ``providers list`` included.
 
 
-def main() -> None:
-    """Console-script entry point."""
-    cli(prog_name="llmcore")
+_GLOBAL_FLAGS = ("--traceback",)
+
+
+def _hoist_global_flags(args: list[str]) -> list[str]:
+    """Move ``--traceback`` given after the subcommand to the front, where the group
+    reads it (``llmcore chat --traceback ...`` works like ``llmcore --traceback chat``).
+    Nothing after ``--`` is touched: that is a prompt."""
+    end = args.index("--") if "--" in args else len(args)
+    flags = [a for a in args[:end] if a in _GLOBAL_FLAGS]
+    rest = [a for a in args[:end] if a not in _GLOBAL_FLAGS]
+    return [*dict.fromkeys(flags), *rest, *args[end:]]
+
+
+def main(argv: list[str] | None = None) -> None:
+    """Console-script entry point: every failure, a usage error included, is one
+    ``llmcore: error: ...`` line on stderr and a non-zero exit (2 for usage errors)."""
+    args = _hoist_global_flags(list(sys.argv[1:] if argv is None else argv))
+    try:
+        code = cli.main(args=args, prog_name="llmcore", standalone_mode=False)
+    except click.UsageError as e:
+        where = f"; see '{e.ctx.command_path} --help'" if e.ctx is not None else ""
+        _fail(f"{e.format_message().rstrip('.')}{where}", e.exit_code)
+    except click.ClickException as e:
+        _fail(e.format_message(), e.exit_code)
+    except click.Abort:
+        _fail("interrupted", 130)
+    if isinstance(code, int) and code:
+        sys.exit(code)
 
 
 if __name__ == "__main__":

@@ -12,8 +12,12 @@ import click
 __all__ = ["usage_command"]
 
 _COLUMNS = (
-    ("requests", "REQUESTS"), ("cache_hits", "CACHE HITS"), ("input_tokens", "INPUT"),
-    ("output_tokens", "OUTPUT"), ("cache_read_tokens", "CACHED IN"), ("reasoning_tokens", "REASONING"),
+    ("requests", "REQUESTS"),
+    ("cache_hits", "CACHE HITS"),
+    ("input_tokens", "INPUT"),
+    ("output_tokens", "OUTPUT"),
+    ("cache_read_tokens", "CACHED IN"),
+    ("reasoning_tokens", "REASONING"),
 )
 
 
@@ -37,25 +41,51 @@ def _table(rows: list[list[str]], header: list[str], right: set[int]) -> str:
     widths = [max(len(r[i]) for r in [header, *rows]) for i in range(len(header))]
 
     def line(r: list[str]) -> str:
-        return "  ".join(c.rjust(w) if i in right else c.ljust(w) for i, (c, w) in enumerate(zip(r, widths,
-                                                                                                   strict=True)))
+        return "  ".join(
+            c.rjust(w) if i in right else c.ljust(w) for i, (c, w) in enumerate(zip(r, widths, strict=True))
+        )
 
     out = [line(header).rstrip(), "  ".join("-" * w for w in widths)]
     out += [line(r).rstrip() for r in rows]
     return "\n".join(out)
 
 
+def _read(
+    log_type: Any, path: Path, start: float | None, end: float | None, groups: tuple[str, ...]
+) -> tuple[list[dict[str, Any]], list[dict[str, Any]]]:
+    """The grouped rows and the total of the log at ``path``. A file that is no
+    usage log (not SQLite, another program's database, unreadable) is one typed
+    line (:class:`click.ClickException`), not a sqlite3 traceback."""
+    import sqlite3
+
+    try:
+        log = log_type(path)
+        try:
+            return log.summary(since=start, until=end, by=groups), log.summary(since=start, until=end, by=())
+        finally:
+            log.close()
+    except sqlite3.DatabaseError as e:  # OperationalError ("no such table", "unable to open") included
+        raise click.ClickException(f"{path} is not a usage log llmcore can read ({e})") from None
+    except OSError as e:
+        raise click.ClickException(f"cannot read the usage log {path}: {e.strerror or e}") from None
+
+
 @click.command("usage")
 @click.option("--since", help="First day (UTC), e.g. 2026-11-01.")
 @click.option("--until", "until", help="Last day (UTC), inclusive.")
 @click.option("--days", type=int, help="Only the last N days (UTC), today included.")
-@click.option("--by", default="day,model", show_default=True,
-              help="Group by any of day, provider, model, key (comma-separated).")
+@click.option(
+    "--by", default="day,model", show_default=True, help="Group by any of day, provider, model, key (comma-separated)."
+)
 @click.option("--json", "as_json", is_flag=True, help="Print a JSON array of rows.")
-@click.option("--db", type=click.Path(dir_okay=False, path_type=Path),
-              help="The usage log file (default: $LLMCORE_USAGE_LOG or <data dir>/usage.sqlite).")
-def usage_command(since: str | None, until: str | None, days: int | None, by: str, as_json: bool,
-                  db: Path | None) -> None:
+@click.option(
+    "--db",
+    type=click.Path(dir_okay=False, path_type=Path),
+    help="The usage log file (default: $LLMCORE_USAGE_LOG or <data dir>/usage.sqlite).",
+)
+def usage_command(
+    since: str | None, until: str | None, days: int | None, by: str, as_json: bool, db: Path | None
+) -> None:
     """Tokens, requests, cache hits and cost per day and model, from the usage log.
 
     Every call made through the llmcore API is logged (no prompt text), unless
@@ -69,8 +99,7 @@ def usage_command(since: str | None, until: str | None, days: int | None, by: st
     groups = tuple("key_id" if g.strip() == "key" else g.strip() for g in by.split(",") if g.strip())
     bad = [g for g in groups if g not in ("day", "provider", "model", "key_id")]
     if bad:
-        raise click.BadParameter(f"cannot group by {', '.join(bad)}; use day, provider, model, key",
-                                 param_hint="--by")
+        raise click.BadParameter(f"cannot group by {', '.join(bad)}; use day, provider, model, key", param_hint="--by")
     start = _epoch(since, "--since") if since else None
     end = _epoch(until, "--until") + 86400 if until else None
     if days is not None:
@@ -84,12 +113,7 @@ def usage_command(since: str | None, until: str | None, days: int | None, by: st
         else:
             click.echo(f"No usage logged yet ({path}).")
         return
-    log = UsageLog(path)
-    try:
-        rows = log.summary(since=start, until=end, by=groups)
-        total = log.summary(since=start, until=end, by=())
-    finally:
-        log.close()
+    rows, total = _read(UsageLog, path, start, end, groups)
     if as_json:
         click.echo(json.dumps(rows, indent=2))
         return
@@ -101,8 +125,9 @@ def usage_command(since: str | None, until: str | None, days: int | None, by: st
     body = []
     for r in [*rows, *total]:
         is_total = r in total
-        keys = ["TOTAL" if is_total and i == 0 else ("" if is_total else str(r[g] or "-"))
-                for i, g in enumerate(groups)]
+        keys = [
+            "TOTAL" if is_total and i == 0 else ("" if is_total else str(r[g] or "-")) for i, g in enumerate(groups)
+        ]
         lat = r.get("mean_latency")
         body.append(keys + [f"{r[k] or 0:,}" for k, _ in _COLUMNS] + [_cost(r), f"{lat:.2f}s" if lat else "-"])
     right = set(range(len(groups), len(header)))
