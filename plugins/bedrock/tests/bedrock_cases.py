@@ -12,6 +12,7 @@ import re
 import uuid
 from pathlib import Path
 from typing import Any
+from urllib.parse import unquote
 
 import smithy_check
 from llmcore.testing import TEST_API_KEY
@@ -92,9 +93,39 @@ def check_body(request: Any) -> None:
         problems = smithy_check.check("ConverseStreamRequest", body)
     elif path.endswith("/converse"):
         problems = smithy_check.check("ConverseRequest", body)
+    elif path.endswith("/invoke"):
+        problems = _invoke_problems(unquote(path), body)
     else:
         raise AssertionError(f"unexpected path {path}")
     assert not problems, f"request body does not match the Smithy model: {problems}"
+
+
+#: InvokeModel embedding bodies (the Smithy model has them as an opaque blob): the fields each model
+#: family documents (Titan Text Embeddings, Cohere Embed on Bedrock, Nova Multimodal Embeddings)
+_INVOKE_FIELDS = {
+    "amazon.titan-embed-text": ({"inputText"}, {"inputText", "dimensions", "normalize", "embeddingTypes"}),
+    "cohere.embed-": ({"texts", "input_type"},
+                      {"texts", "input_type", "truncate", "embedding_types", "output_dimension", "max_tokens"}),
+    "amazon.nova-2-multimodal-embeddings": ({"taskType", "singleEmbeddingParams"},
+                                            {"schemaVersion", "taskType", "singleEmbeddingParams"}),
+}
+
+
+def _invoke_problems(path: str, body: dict[str, Any]) -> list[str]:
+    model = path.split("/")[2]
+    for prefix, (required, allowed) in _INVOKE_FIELDS.items():
+        if prefix in model:
+            problems = [f"missing {k}" for k in sorted(required - set(body))]
+            problems += [f"unknown field {k}" for k in sorted(set(body) - allowed)]
+            if "texts" in body and not (isinstance(body["texts"], list) and 1 <= len(body["texts"]) <= 96):
+                problems.append("texts must be a list of 1 to 96 strings")
+            if body.get("input_type") not in (None, "search_document", "search_query", "classification",
+                                              "clustering"):
+                problems.append(f"input_type {body['input_type']!r}")
+            if "inputText" in body and not isinstance(body["inputText"], str):
+                problems.append("inputText must be one string")
+            return problems
+    return [f"no embedding body schema for model {model}"]
 
 
 def make_provider(client: Any = None, *, options: dict[str, Any] | None = None, api_key: str | None = None,

@@ -14,7 +14,7 @@ from typing import Any, ClassVar
 
 from bedrock_cases import CASSETTES, FAKE, REC, check_body, verify_sigv4
 from llmcore import errors as E
-from llmcore.testing import TEST_API_KEY, Case, ErrorCase, ProviderConformance
+from llmcore.testing import TEST_API_KEY, Case, EmbeddingCase, ErrorCase, ProviderConformance
 
 NOVA_MICRO = "us.amazon.nova-micro-v1:0"
 NOVA_2_LITE = "us.amazon.nova-2-lite-v1:0"
@@ -54,6 +54,14 @@ TEMPERATURE_TURN = {"role": "assistant", "content": [
      "arguments": {"city": "Paris"}},
 ]}
 
+
+#: InvokeModel embeddings, Cohere embed-v4 through a US inference profile (ruby_llm); Titan v2 and Nova in
+#: test_embeddings.py
+EMBED_COHERE = EmbeddingCase(
+    "ruby_llm__embedding_bedrock_embedding_dialects_bedrock_us_cohere_embed-v4_0_embeds_multiple_texts_with_custom_"
+    "dimensions.yaml",
+    "us.cohere.embed-v4:0", ["Ruby", "Python", "JavaScript"], {"dimensions": 512, "input_type": "document"},
+)
 
 #: Claude 3 Sonnet (on demand), the model of the "Image" example in the Converse API examples
 CLAUDE_3_SONNET = "anthropic.claude-3-sonnet-20240229-v1:0"
@@ -162,6 +170,7 @@ class TestBedrockConformance(ProviderConformance):
             {"type": "image", "data": PIG_PNG, "media_type": "image/png"}]}]},
         expect_text="pig", expect_finish="stop",
     )
+    embedding_case = EMBED_COHERE
     agreement_pairs = (
         ("france_chat_case", "stream_case"),
         ("structured_case", "structured_stream_case"),

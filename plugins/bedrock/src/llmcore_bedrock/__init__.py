@@ -58,6 +58,7 @@ SPEC = _BedrockSpec(
         reasoning=True,
         structured_output=("json_schema", "tool"),
         count_tokens="api",  # CountTokens where the model supports it; a labelled estimate otherwise
+        embeddings=True,  # InvokeModel: Titan Text Embeddings v2, Cohere Embed, Nova (ruby_llm recordings)
     ),
     docs_url="https://docs.aws.amazon.com/bedrock/latest/APIReference/API_runtime_Converse.html",
 )

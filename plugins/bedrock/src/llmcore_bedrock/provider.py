@@ -6,6 +6,8 @@
   ``POST /model/{modelId}/count-tokens`` (method ``"api"``), or a labelled
   estimate for a model CountTokens does not support. The model id is
   percent-encoded as one path segment (ids contain ``:``, ARNs ``/``).
+* ``embed`` → ``POST /model/{modelId}/invoke`` with the model family's body (Titan Text
+  Embeddings, Cohere Embed, Nova Multimodal Embeddings; see :mod:`llmcore_bedrock.embeddings`).
 * Auth: SigV4 over exactly the bytes sent, or a Bedrock API key as a bearer
   token (see :mod:`llmcore_bedrock.auth`).
 * Base URL: ``https://bedrock-runtime.{region}.amazonaws.com``, or
@@ -23,6 +25,7 @@ import re
 from collections.abc import AsyncIterator, Mapping
 from typing import Any, ClassVar
 
+from llmcore.embeddings import EmbeddingRequest, EmbeddingResponse
 from llmcore.errors import ConfigurationError, InvalidRequestError, LLMCoreError, ProviderResponseError
 from llmcore.events import StreamEvent
 from llmcore.http.errors import request_id_from
@@ -32,6 +35,7 @@ from llmcore.spec import ProviderSpec
 from llmcore.types import ChatRequest, ChatResponse, TokenCount
 
 from . import SPEC
+from . import embeddings as emb
 from .auth import resolve_auth
 from .errors import error_from_http
 from .request import build_converse_body, build_count_tokens_body, model_path
@@ -154,6 +158,33 @@ class BedrockProvider(HTTPProvider):
                 "CountTokens answer has no inputTokens", provider=self.spec.name, raw=str(data)[:500]
             )
         return TokenCount(input_tokens=n, method="api")
+
+    # -- embeddings ---------------------------------------------------------------------
+
+    def embedding_limits(self, model: str) -> tuple[int | None, int | None]:
+        """``(texts, tokens)`` per InvokeModel call: Titan and Nova one text, Cohere 96."""
+        return emb.embedding_limits(model)
+
+    async def embed(self, request: EmbeddingRequest) -> EmbeddingResponse:
+        """InvokeModel with the model family's body. Every body is built (and so every
+        parameter checked) before the first request; one-text families (Titan, Nova) send
+        one request a text, in order."""
+        per_request = emb.embedding_limits(request.model)[0] or len(request.texts)
+        if per_request == 1:
+            bodies = [(emb.build_embedding_body(request, i), 1) for i in range(len(request.texts))]
+        else:
+            bodies = [(emb.build_embedding_body(request), len(request.texts))]
+        path = model_path(request.model, "invoke")
+        vectors: list[Any] = []
+        tokens: int | None = 0
+        meta: dict[str, Any] = {}
+        await self._auth.prepare()
+        for body, n in bodies:
+            data, resp = await self.request_json("POST", path, body, headers={"accept": "application/json"})
+            got, t, meta = emb.parse_embedding_response(data, request, resp.headers, n)
+            vectors.extend(got)
+            tokens = None if tokens is None or t is None else tokens + t
+        return emb.response(request, vectors, tokens, meta if len(bodies) == 1 else {})
 
     @staticmethod
     def _estimate(request: ChatRequest, model: str) -> TokenCount:
