@@ -6,7 +6,12 @@ from __future__ import annotations
 from typing import Any
 
 import gemini_cases as G
-from llmcore.testing import ProviderConformance
+from llmcore.testing import EmbeddingCase, ProviderConformance
+
+# batchEmbedContents recorded by llm-gemini: gemini-embedding-2, 768 dimensions, two texts, with usageMetadata
+EMBED = EmbeddingCase(
+    "llm-gemini__test_embedding_batch.yaml", "gemini-embedding-2", ["First text", "Second text"], {"dimensions": 768}
+)
 
 
 class TestGeminiConformance(ProviderConformance):
@@ -29,6 +34,7 @@ class TestGeminiConformance(ProviderConformance):
     # agreement check is skipped; chat and stream share one mapper (chat folds a one-chunk stream).
     agreement_pairs = ()
     error_cases = G.ERRORS
+    embedding_case = EMBED
 
     def validate_request(self, request: Any) -> None:
         G.spec().validate_request(request)

@@ -29,6 +29,7 @@ SPEC = ProviderSpec(
         structured_output=("json_schema",),
         count_tokens="api",
         batch=True,  # batch mode, inline requests (llmcore_gemini.batch)
+        embeddings=True,  # batchEmbedContents (llmcore_gemini.embeddings)
     ),
     docs_url="https://ai.google.dev/api/generate-content",
     prices="llmcore_gemini:prices.json",

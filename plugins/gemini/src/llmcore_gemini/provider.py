@@ -9,6 +9,8 @@
   ``POST models/{model}:streamGenerateContent?alt=sse``; ``count_tokens`` →
   ``POST models/{model}:countTokens`` (method ``"api"``), with the whole
   ``generateContentRequest`` so system instruction and tools are counted.
+* ``embed`` (Gemini API only) → ``POST models/{model}:batchEmbedContents``, at most
+  100 texts a call (see :mod:`llmcore_gemini.embeddings` for the parameter mapping).
 * Options (``ProviderConfig.options``): ``schema_mode`` (``"json_schema"``,
   the default, or ``"openapi"``) and ``safety_settings`` (default
   ``safetySettings`` for every request). Anything else is a
@@ -25,6 +27,7 @@ from __future__ import annotations
 from collections.abc import AsyncIterator, Mapping
 from typing import Any, ClassVar
 
+from llmcore.embeddings import EmbeddingRequest, EmbeddingResponse
 from llmcore.errors import ConfigurationError, LLMCoreError, ProviderResponseError
 from llmcore.events import StreamAccumulator, StreamEvent, WarningEvent
 from llmcore.pluginkit import check_options
@@ -34,6 +37,7 @@ from llmcore.types import CallWarning, ChatRequest, ChatResponse, TokenCount
 
 from . import SPEC
 from .batch import GeminiBatch
+from .embeddings import MAX_EMBED_TEXTS, build_batch_embed_body, parse_batch_embed_response
 from .errors import error_details, retry_delay_raw
 from .request import SCHEMA_MODES, CodecSettings, build_generate_body
 from .response import ResponseMapper
@@ -166,3 +170,16 @@ class GeminiProvider(GeminiBatch, GoogleGenAIProvider):
 
     def auth_headers(self) -> dict[str, str]:
         return {"x-goog-api-key": self._api_key or ""}
+
+    # -- embeddings (the Gemini API's own; Vertex AI embeds through :predict) ------------
+
+    def embedding_limits(self, model: str) -> tuple[int | None, int | None]:
+        """``(texts, tokens)`` per ``batchEmbedContents`` call: 100 texts; no per-call token
+        limit is documented (each text has the model's own input limit)."""
+        return MAX_EMBED_TEXTS, None
+
+    async def embed(self, request: EmbeddingRequest) -> EmbeddingResponse:
+        """One ``batchEmbedContents`` call of at most 100 texts."""
+        body = build_batch_embed_body(request, self.spec.name)
+        data, _ = await self.request_json("POST", self.model_path(request.model, "batchEmbedContents"), body)
+        return parse_batch_embed_response(data, request, self.spec.name)
