@@ -261,7 +261,9 @@ def main(argv: list[str] | None = None) -> int:
     stamp = dt.datetime.now().strftime("%Y%m%d-%H%M%S")
     path = out / f"{stamp}{'-quick' if args.quick else ''}.json"
     path.write_text(json.dumps(data, indent=1, sort_keys=True))
-    (out / "latest.json").write_text(json.dumps(data, indent=1, sort_keys=True))
+    # an embeddings-only run keeps latest.json (the last run with the chat tables) as it is
+    latest = "latest.json" if report.has_chat(data) else "latest-embeddings.json"
+    (out / latest).write_text(json.dumps(data, indent=1, sort_keys=True))
     log(f"results: {path} ({meta['seconds']:.0f}s in all)")
     if report.has_chat(data):
         print(report.render(data))
