@@ -56,6 +56,9 @@ class HTTPSettings:
     max_keepalive_connections: int = 128
     keepalive_expiry: float = 30.0
     http2: bool = True
+    #: the largest SSE event or NDJSON line a stream decoder accepts (bytes);
+    #: a larger one is a ``ProviderResponseError`` (a broken stream, not a model's answer)
+    max_event_bytes: int = 16 * 1024 * 1024
 
 
 install_log_redaction()  # httpcore/hpack DEBUG logs carry header values
