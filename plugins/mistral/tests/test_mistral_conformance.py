@@ -8,7 +8,7 @@ from pathlib import Path
 from typing import Any
 
 from llmcore import errors as E
-from llmcore.testing import Case, ErrorCase, ProviderConformance
+from llmcore.testing import Case, EmbeddingCase, ErrorCase, ProviderConformance
 from mistral_cases import JOKE, recorded_request, recorded_tools, validate
 
 _AUTO = "pydantic-ai__test_tool_choice_matrix_auto-mistral_.yaml"
@@ -76,6 +76,11 @@ class TestMistralConformance(ProviderConformance):
             {"type": "text", "text": "What is in this image? Answer in one sentence."},
             {"type": "image", "url": "https://docs.mistral.ai/img/eiffel-tower-paris.jpg"}]}]},
         expect_text="Eiffel Tower", expect_finish="stop",
+    )
+    # POST /v1/embeddings, recorded by ruby_llm (one text; we send it as a one-element list)
+    embedding_case = EmbeddingCase(
+        "ruby_llm__embedding_basic_functionality_mistral_mistral-embed_can_handle_a_single_text.yaml",
+        "mistral-embed", "Ruby is a programmer's best friend", expect_dimensions=1024,
     )
     agreement_pairs = (("chat_case", "stream_case"),)
     error_cases = {

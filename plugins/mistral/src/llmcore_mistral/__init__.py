@@ -29,6 +29,7 @@ SPEC = ProviderSpec(
         reasoning=True,
         structured_output=("json_schema", "json_object"),
         count_tokens="estimate",
+        embeddings=True,  # /v1/embeddings (ruby_llm and openllmetry recordings)
     ),
     docs_url="https://docs.mistral.ai/api/",
 )

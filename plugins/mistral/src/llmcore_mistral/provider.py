@@ -17,6 +17,11 @@ request schema rejects unknown fields):
   ``cache_read_tokens``.
 * Errors: ``{"object": "error", "message", "type", "code"}``; ``type:
   invalid_model`` → :class:`~llmcore.errors.NotFoundError`.
+* Embeddings: ``POST /v1/embeddings`` (OpenAI's shape, :class:`~llmcore_openai.embeddings.EmbeddingsAPI`);
+  ``dimensions`` is Mistral's ``output_dimension`` (``codestral-embed``); at most 256 inputs and
+  ~16,000 tokens a request (Mistral answers "Too many inputs in request" beyond). Float vectors as
+  JSON: Mistral documents ``encoding_format: base64`` and ``output_dtype`` but no recording shows
+  their bytes, so they are not asked for (``embedding_type`` other than float is refused).
 """
 
 from __future__ import annotations
@@ -29,6 +34,7 @@ from typing import TYPE_CHECKING, Any
 from llmcore.errors import LLMCoreError, NotFoundError
 from llmcore.types import Usage
 from llmcore_openai.chat import COMPATIBLE_DIALECT, ChatCompletionsProvider, Warnings, map_usage
+from llmcore_openai.embeddings import EmbeddingsAPI
 
 from . import SPEC
 
@@ -50,11 +56,14 @@ def mistral_tool_id(tool_id: str) -> str:
     return "".join(_B62[(n // 62**i) % 62] for i in range(9))
 
 
-class MistralProvider(ChatCompletionsProvider):
-    """Mistral's Chat Completions API."""
+class MistralProvider(EmbeddingsAPI, ChatCompletionsProvider):
+    """Mistral's Chat Completions and Embeddings APIs."""
 
     spec = SPEC
     dialect = MISTRAL_DIALECT
+    embeddings_dimensions_field = "output_dimension"
+    max_embedding_inputs = 256
+    max_embedding_tokens = 16_000
 
     def customize_body(self, request: ChatRequest, body: dict[str, Any], warnings: Warnings) -> None:
         if body.get("tool_choice") == "required":

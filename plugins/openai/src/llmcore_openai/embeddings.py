@@ -29,9 +29,16 @@ if TYPE_CHECKING:
 __all__ = ["EmbeddingsAPI", "build_embeddings_body", "parse_embeddings"]
 
 
-def build_embeddings_body(request: EmbeddingRequest, provider: str, *, base64: bool,
-                          dimensions: bool = True) -> dict[str, Any]:
-    """The request body; :class:`~llmcore.errors.UnsupportedFeatureError` for what the API cannot do."""
+def build_embeddings_body(
+    request: EmbeddingRequest,
+    provider: str,
+    *,
+    base64: bool,
+    dimensions: bool = True,
+    dimensions_field: str = "dimensions",
+) -> dict[str, Any]:
+    """The request body; :class:`~llmcore.errors.UnsupportedFeatureError` for what the API cannot do.
+    ``dimensions_field`` names the server's field for ``dimensions`` (Mistral: ``output_dimension``)."""
     if request.input_type is not None:
         raise refuse(provider, "input_type", request.input_type, "the embeddings API has no input type")
     if request.truncate not in (None, "error"):
@@ -42,7 +49,7 @@ def build_embeddings_body(request: EmbeddingRequest, provider: str, *, base64: b
     if request.dimensions is not None:
         if not dimensions:
             raise refuse(provider, "dimensions", request.dimensions, "this server cannot shorten vectors")
-        body["dimensions"] = request.dimensions
+        body[dimensions_field] = request.dimensions
     if base64:
         body["encoding_format"] = "base64"
     body.update(request.options_for(provider))
@@ -82,9 +89,12 @@ def parse_embeddings(data: Any, request: EmbeddingRequest, provider: str) -> Emb
             meta[k] = data[k]
     model = data.get("model")
     return EmbeddingResponse(
-        vectors=out, model=model if isinstance(model, str) else request.model, dimensions=dims,
+        vectors=out,
+        model=model if isinstance(model, str) else request.model,
+        dimensions=dims,
         usage=Usage(input_tokens=n if isinstance(n, int) and not isinstance(n, bool) else None),
-        provider=provider, provider_metadata=meta,
+        provider=provider,
+        provider_metadata=meta,
     )
 
 
@@ -95,6 +105,8 @@ class EmbeddingsAPI:
     embeddings_base64: ClassVar[bool] = False
     #: the server takes ``dimensions`` (models that can shorten their vectors)
     embeddings_dimensions: ClassVar[bool] = True
+    #: the server's name for the ``dimensions`` field
+    embeddings_dimensions_field: ClassVar[str] = "dimensions"
     #: at most this many inputs per request (``None``: no limit known)
     max_embedding_inputs: ClassVar[int | None] = 2048
     #: at most this many tokens per request, all inputs together
@@ -107,8 +119,13 @@ class EmbeddingsAPI:
 
     async def embed(self, request: EmbeddingRequest) -> EmbeddingResponse:
         name = self.spec.name  # type: ignore[attr-defined]
-        body = build_embeddings_body(request, name, base64=self.embeddings_base64,
-                                     dimensions=self.embeddings_dimensions)
+        body = build_embeddings_body(
+            request,
+            name,
+            base64=self.embeddings_base64,
+            dimensions=self.embeddings_dimensions,
+            dimensions_field=self.embeddings_dimensions_field,
+        )
         headers = self.extra_headers() if hasattr(self, "extra_headers") else None
         data, _ = await self.request_json("POST", self.embeddings_path, body, headers=headers)  # type: ignore[attr-defined]
         return parse_embeddings(data, request, name)
