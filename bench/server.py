@@ -247,12 +247,18 @@ def start(directory: Path, embeddings: bool = False) -> Server:
                 srv.stop()
                 raise RuntimeError("nginx did not start listening") from None
             time.sleep(0.05)
-    # answers what we expect (POST with a body, like the clients)
-    req = urllib.request.Request(srv.url("h1") + "/chat/v1/chat/completions", data=b'{"x":1}', method="POST")
-    with urllib.request.urlopen(req, timeout=5) as r:
-        assert r.status == 200 and b"chat.completion" in r.read()
+    # answers what we expect (POST with a body, like the clients); nginx is stopped if not
+    checks = [("/chat/v1/chat/completions", b"chat.completion")]
     if embeddings:
-        req = urllib.request.Request(srv.url("h1") + "/emb1-base64/v1/embeddings", data=b'{"x":1}', method="POST")
-        with urllib.request.urlopen(req, timeout=5) as r:
-            assert r.status == 200 and b'"embedding": "' in r.read()
+        checks.append(("/emb1-base64/v1/embeddings", b'"embedding": "'))
+    try:
+        for path, want in checks:
+            req = urllib.request.Request(srv.url("h1") + path, data=b'{"x":1}', method="POST")
+            with urllib.request.urlopen(req, timeout=5) as r:
+                body = r.read()
+            if r.status != 200 or want not in body:
+                raise RuntimeError(f"nginx answered {path} with {r.status}: {body[:200]!r}")
+    except BaseException:
+        srv.stop()
+        raise
     return srv
