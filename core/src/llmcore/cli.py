@@ -92,6 +92,7 @@ def _aliases_of(name: str, reg: Any) -> list[str]:
 
 def _provider_rows() -> list[dict[str, Any]]:
     from .plugins import get_registry
+    from .readiness import is_ready
 
     reg = get_registry()
     rows: list[dict[str, Any]] = []
@@ -105,7 +106,8 @@ def _provider_rows() -> list[dict[str, Any]]:
                 else None,
                 "package": spec.distribution,
                 "version": spec.version,
-                "status": spec.status(),
+                "status": (status := spec.status()),
+                "ready": is_ready(status),
                 "capabilities": spec.capabilities.labels(),
                 "env_keys": list(spec.env_keys),
                 "model_prefixes": list(spec.model_prefixes),
@@ -125,6 +127,7 @@ def _provider_rows() -> list[dict[str, Any]]:
                 "package": info.distribution,
                 "version": info.version,
                 "status": f"broken: {info.error}",
+                "ready": False,
                 "capabilities": [],
                 "env_keys": [],
                 "model_prefixes": [],
@@ -136,19 +139,25 @@ def _provider_rows() -> list[dict[str, Any]]:
     return rows
 
 
-def _table(rows: list[list[str]], header: list[str]) -> str:
-    widths = [max(len(str(r[i])) for r in [header, *rows]) for i in range(len(header))]
-    lines = ["  ".join(h.ljust(w) for h, w in zip(header, widths, strict=False)).rstrip()]
-    lines.append("  ".join("-" * w for w in widths))
-    for r in rows:
-        lines.append("  ".join(str(c).ljust(w) for c, w in zip(r, widths, strict=False)).rstrip())
-    return "\n".join(lines)
+def _output_width() -> int | None:
+    """The terminal's width, or ``$COLUMNS``; ``None`` (no wrapping: one line per
+    row, for grep) when stdout is no terminal and ``COLUMNS`` is unset."""
+    import shutil
+
+    if not os.environ.get("COLUMNS") and not sys.stdout.isatty():
+        return None
+    return shutil.get_terminal_size((100, 24)).columns
 
 
 @providers.command("list")
 @click.option("--json", "as_json", is_flag=True, help="Print a JSON array.")
 def providers_list(as_json: bool) -> None:
-    """List providers: name, package, version, status, capabilities."""
+    """List providers: name, package, version, status, capabilities.
+
+    STATUS is ``ready``, ``needs ...`` (every missing variable, package or model
+    named), ``no server at URL`` (a local server, probed with one loopback
+    connect of at most 0.3 s), ``not checked: ...`` (a remote server: listing
+    calls no provider) or ``broken: ...``. The table fits the terminal's width."""
     rows = _provider_rows()
     if as_json:
         click.echo(json.dumps(rows, indent=2))
@@ -156,10 +165,15 @@ def providers_list(as_json: bool) -> None:
     if not rows:
         click.echo("No provider plugins installed. Try: pip install llmcore-openai")
         return
+    from ._table import render
+
     click.echo(
-        _table(
+        render(
             [[r["name"], r["package"], r["version"], r["status"], ", ".join(r["capabilities"])] for r in rows],
             ["NAME", "PACKAGE", "VERSION", "STATUS", "CAPABILITIES"],
+            width=_output_width(),
+            wrap=(3, 4),
+            drop=(1, 2),  # PACKAGE, then VERSION, on a narrow terminal (providers show / --json have them)
         )
     )
 

@@ -8,6 +8,7 @@ importing only each plugin's tiny top module, so this module must stay light
 from __future__ import annotations
 
 import os
+from collections.abc import Callable
 from dataclasses import dataclass, field, replace
 from typing import Literal
 
@@ -35,7 +36,8 @@ class Capabilities:
     rerank: bool = False
 
     def labels(self) -> list[str]:
-        """Short human labels, e.g. ``["stream", "tools", "json_schema"]``."""
+        """Short human labels, e.g. ``["stream", "tools", "json:schema", "json:tool", "tokens:api"]``
+        (``json:<mode>``: a structured-output mode, see :data:`StructuredMode`)."""
         out = []
         if self.streaming:
             out.append("stream")
@@ -45,7 +47,8 @@ class Capabilities:
             out.append("vision")
         if self.reasoning:
             out.append("reasoning")
-        out.extend(self.structured_output)
+        # json:schema, json:object, json:tool: the structured-output modes, never a second "tools"
+        out.extend("json:" + mode.removeprefix("json_") for mode in self.structured_output)
         out.append(f"tokens:{self.count_tokens}")
         if self.batch:
             out.append("batch")
@@ -90,6 +93,13 @@ class ProviderSpec:
     #: other names users may put before the model (``"together_ai"`` for ``together``);
     #: core knows litellm's names already (:data:`llmcore.names.ALIASES`)
     aliases: tuple[str, ...] = ()
+    #: environment variables needed besides the key (``"A|B"``: either), e.g.
+    #: ``("CLOUDFLARE_ACCOUNT_ID",)``; :meth:`status` names the missing ones
+    requires_env: tuple[str, ...] = ()
+    #: a cheap check (no provider call, no heavy import; helpers in
+    #: :mod:`llmcore.readiness`) returning the whole status, e.g. for a local
+    #: server or an in-process model; ``None``: key and ``requires_env`` only
+    readiness: Callable[[ProviderSpec], str] | None = field(default=None, compare=False, repr=False)
 
     def with_dist(self, distribution: str, version: str) -> ProviderSpec:
         """Copy with distribution metadata filled in (by discovery)."""
@@ -111,10 +121,18 @@ class ProviderSpec:
                 return value
         return None
 
-    def status(self) -> str:
-        """``"ready"`` or ``"needs <ENV_VAR>"`` (no network, no import)."""
+    def key_missing(self) -> str | None:
+        """``None`` when no key is required or one is set, else the variables that can hold it."""
         if not self.requires_key or self.key_from_env():
-            return "ready"
-        if not self.env_keys:
-            return "needs api_key"
-        return "needs " + " or ".join(self.env_keys)
+            return None
+        return " or ".join(self.env_keys) or "api_key"
+
+    def status(self) -> str:
+        """``"ready"``, ``"needs <what> and <what>"`` naming everything missing, or what
+        :attr:`readiness` says (vocabulary: :mod:`llmcore.readiness`). Cheap: no
+        network but a bounded loopback connect, no heavy import."""
+        if self.readiness is not None:
+            return self.readiness(self)
+        from .readiness import env_missing, needs
+
+        return needs(self.key_missing(), *env_missing(*self.requires_env))

@@ -24,6 +24,8 @@ SPEC = ProviderSpec(
     requires_key=False,
     base_url=None,
     base_url_env="AZURE_OPENAI_ENDPOINT",
+    # the key or an Entra ID token (azure_ad_token= / azure_ad_token_provider= work too), and the endpoint
+    requires_env=("AZURE_OPENAI_API_KEY|AZURE_OPENAI_AD_TOKEN", "AZURE_OPENAI_ENDPOINT"),
     model_prefixes=(),  # deployment names are the user's own: always "azure/<deployment>"
     capabilities=Capabilities(
         streaming=True,

@@ -18,6 +18,7 @@ SPEC = ProviderSpec(
     distribution="llmcore-cloudflare",
     description="Cloudflare Workers AI text generation models (REST API)",
     env_keys=("CLOUDFLARE_API_TOKEN",),
+    requires_env=("CLOUDFLARE_ACCOUNT_ID",),  # or account_id= / base_url=
     base_url="https://api.cloudflare.com/client/v4",
     base_url_env="CLOUDFLARE_API_BASE_URL",
     model_prefixes=("@cf/", "@hf/"),

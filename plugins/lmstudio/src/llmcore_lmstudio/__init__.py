@@ -9,6 +9,7 @@ code. Model names are LM Studio's model identifiers, always addressed as
 from __future__ import annotations
 
 from llmcore.hookspecs import hookimpl
+from llmcore.readiness import local_server
 from llmcore.spec import Capabilities, ProviderSpec
 
 __all__ = ["SPEC", "llmcore_providers"]
@@ -22,6 +23,7 @@ SPEC = ProviderSpec(
     requires_key=False,  # only when "Require Authentication" is on in the server settings
     base_url="http://localhost:1234/v1",
     base_url_env="LMSTUDIO_BASE_URL",
+    readiness=local_server("lms server start"),  # one loopback connect, at most 0.3 s
     model_prefixes=(),
     capabilities=Capabilities(
         streaming=True,

@@ -10,6 +10,7 @@ Chat Completions codec other plugins reuse) and :mod:`llmcore_openai.responses`
 from __future__ import annotations
 
 from llmcore.hookspecs import hookimpl
+from llmcore.readiness import local_server
 from llmcore.spec import Capabilities, ProviderSpec
 
 __all__ = ["OPENAI_SPEC", "OPENAI_COMPATIBLE_SPEC", "llmcore_providers"]
@@ -46,6 +47,7 @@ OPENAI_COMPATIBLE_SPEC = ProviderSpec(
     requires_key=False,
     base_url=None,
     base_url_env="OPENAI_COMPATIBLE_BASE_URL",
+    readiness=local_server(),  # needs the variable; a loopback server gets one connect (0.3 s at most)
     model_prefixes=(),
     capabilities=Capabilities(
         streaming=True,

@@ -9,10 +9,54 @@ imported when a model is used.
 
 from __future__ import annotations
 
+import json
+import os
+from pathlib import Path
+
 from llmcore.hookspecs import hookimpl
+from llmcore.readiness import module_missing, needs
 from llmcore.spec import Capabilities, ProviderSpec
 
 __all__ = ["SPEC", "llmcore_providers"]
+
+
+def _credentials_file() -> Path | None:
+    """The file Application Default Credentials would read first, if it exists
+    (``$GOOGLE_APPLICATION_CREDENTIALS``, else gcloud's application-default file)."""
+    explicit = os.environ.get("GOOGLE_APPLICATION_CREDENTIALS")
+    if explicit:
+        path = Path(explicit).expanduser()
+        return path if path.is_file() else None
+    config = os.environ.get("CLOUDSDK_CONFIG") or os.path.join(os.path.expanduser("~"), ".config", "gcloud")
+    path = Path(config) / "application_default_credentials.json"
+    return path if path.is_file() else None
+
+
+def _status(spec: ProviderSpec) -> str:
+    """Ready when google-auth is installed, a credentials file is found and a project
+    is known (``$GOOGLE_CLOUD_PROJECT`` or the file's project); files only, no token
+    is fetched (on Google Cloud the metadata server may still provide credentials)."""
+    creds = _credentials_file()
+    project = os.environ.get("GOOGLE_CLOUD_PROJECT") or os.environ.get("GCLOUD_PROJECT")
+    if creds is not None and not project:
+        try:
+            info = json.loads(creds.read_text(encoding="utf-8"))
+            project = info.get("project_id") or info.get("quota_project_id") if isinstance(info, dict) else None
+        except (OSError, ValueError):
+            project = None
+    bad_path = os.environ.get("GOOGLE_APPLICATION_CREDENTIALS") if creds is None else None
+    if creds is not None:
+        missing_creds = None
+    elif bad_path:
+        missing_creds = f"GOOGLE_APPLICATION_CREDENTIALS pointing to a file (no file at {bad_path})"
+    else:
+        missing_creds = "GOOGLE_APPLICATION_CREDENTIALS or `gcloud auth application-default login`"
+    return needs(
+        module_missing("google.auth", "google-auth (pip install 'google-auth[requests]')"),
+        missing_creds,
+        None if project else "GOOGLE_CLOUD_PROJECT",
+    )
+
 
 SPEC = ProviderSpec(
     name="vertexai",
@@ -32,8 +76,10 @@ SPEC = ProviderSpec(
         reasoning=True,
         structured_output=("json_schema",),
         count_tokens="api",
+        embeddings=True,  # publishers/google/models/{m}:predict (llmcore_vertexai.embeddings)
     ),
     docs_url="https://cloud.google.com/vertex-ai/generative-ai/docs/model-reference/inference",
+    readiness=_status,
 )
 
 

@@ -9,6 +9,7 @@ no name prefix of its own, so it is always addressed as ``vllm/<model>``.
 from __future__ import annotations
 
 from llmcore.hookspecs import hookimpl
+from llmcore.readiness import local_server
 from llmcore.spec import Capabilities, ProviderSpec
 
 __all__ = ["SPEC", "llmcore_providers"]
@@ -22,6 +23,7 @@ SPEC = ProviderSpec(
     requires_key=False,  # only when the server was started with --api-key
     base_url="http://localhost:8000/v1",
     base_url_env="VLLM_BASE_URL",
+    readiness=local_server("vllm serve <model>"),  # one loopback connect, at most 0.3 s
     model_prefixes=(),
     capabilities=Capabilities(
         streaming=True,
