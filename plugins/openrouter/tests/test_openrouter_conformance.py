@@ -7,7 +7,7 @@ from pathlib import Path
 from typing import Any
 
 from llmcore import errors as E
-from llmcore.testing import Case, ErrorCase, ProviderConformance
+from llmcore.testing import Case, EmbeddingCase, ErrorCase, ProviderConformance, RerankCase
 from openrouter_cases import HELLO, recorded_request, recorded_tools, validate
 
 _HAIKU = "anthropic/claude-haiku-4.5"
@@ -81,6 +81,18 @@ class TestOpenRouterConformance(ProviderConformance):
         {"model": "google/gemini-2.0-flash-001", "messages": [{"role": "user", "content": [
             {"type": "text", "text": "What's in this image?"}, {"type": "image", "url": BOARDWALK}]}]},
         expect_text="boardwalk", expect_finish="stop",
+    )
+    # POST /embeddings and /rerank, recorded by ruby_llm (both report OpenRouter's usage.cost)
+    embedding_case = EmbeddingCase(
+        "ruby_llm__embedding_basic_functionality_openrouter_openai_text-embedding-3-small_can_handle_a_single_text_"
+        "with_custom_dimensions.yaml",
+        "openai/text-embedding-3-small", "Ruby is a programmer's best friend", {"dimensions": 768},
+    )
+    rerank_case = RerankCase(
+        "ruby_llm__rerank_reranking_with_openrouter_voyageai_rerank-2_5-lite_orders_documents_by_relevance_and_"
+        "reports_the_exact_cost.yaml",
+        "voyageai/rerank-2.5-lite", "what is ruby",
+        ["Paris is the capital of France", "Ruby is a programming language created by Matz"], expect_usage=True,
     )
     agreement_pairs = (("chat_case", "stream_case"),)
     error_cases = {

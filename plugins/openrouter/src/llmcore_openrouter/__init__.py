@@ -30,6 +30,8 @@ SPEC = ProviderSpec(
         reasoning=True,
         structured_output=("json_schema", "json_object"),
         count_tokens="estimate",
+        embeddings=True,  # /embeddings (ruby_llm recordings, with usage.cost)
+        rerank=True,  # /rerank (ruby_llm recording, with usage.cost)
     ),
     docs_url="https://openrouter.ai/docs/api-reference/chat-completion",
 )

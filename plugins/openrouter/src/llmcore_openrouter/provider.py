@@ -20,6 +20,10 @@ Quirks (https://openrouter.ai/docs, ``api-specs/openrouter/openapi.yaml``):
   message ("Provider returned error" alone says nothing); "<id> is not a valid
   model ID" (HTTP 400) → :class:`~llmcore.errors.NotFoundError`.
 * Usage: ``prompt_tokens_details.cache_write_tokens`` → ``cache_write_tokens``.
+* Embeddings: ``POST /embeddings`` (:class:`~llmcore_openai.embeddings.EmbeddingsAPI`, float JSON,
+  ``dimensions``); rerank: ``POST /rerank`` (:class:`~llmcore_openai.rerank.RerankAPI`). OpenRouter's
+  own ``usage.cost`` (USD, with ``cost_details``), the routed ``provider`` and the ``id`` go to the
+  response's ``provider_metadata``.
 """
 
 from __future__ import annotations
@@ -32,6 +36,8 @@ from llmcore.errors import ConfigurationError, LLMCoreError, NotFoundError
 from llmcore.provider import ProviderConfig
 from llmcore.types import Usage
 from llmcore_openai.chat import COMPATIBLE_DIALECT, ChatCompletionsProvider, Warnings, map_usage
+from llmcore_openai.embeddings import EmbeddingsAPI
+from llmcore_openai.rerank import RerankAPI
 
 from . import SPEC
 
@@ -46,8 +52,8 @@ OPENROUTER_DIALECT = replace(
 )
 
 
-class OpenRouterProvider(ChatCompletionsProvider):
-    """OpenRouter's OpenAI-compatible Chat Completions API."""
+class OpenRouterProvider(EmbeddingsAPI, RerankAPI, ChatCompletionsProvider):
+    """OpenRouter's OpenAI-compatible Chat Completions, Embeddings and Rerank APIs."""
 
     spec = SPEC
     dialect = OPENROUTER_DIALECT
