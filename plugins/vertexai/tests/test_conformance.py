@@ -12,8 +12,16 @@ from typing import Any
 
 import vertex_cases as V
 from llmcore.provider import Provider
-from llmcore.testing import Case, ProviderConformance
+from llmcore.testing import Case, EmbeddingCase, ProviderConformance
 from llmcore.testing.streams import random_sizes
+
+# text-embedding-004:predict recorded by ruby_llm (interaction 1, after its OAuth2 token exchange): three texts,
+# per-text statistics.token_count summed for usage
+EMBED = EmbeddingCase(
+    "ruby_llm__embedding_basic_functionality_vertexai_text-embedding-004_can_handle_multiple_texts.yaml",
+    "text-embedding-004", ["Ruby", "Python", "JavaScript"], interaction=1, options=dict(V.RUBY), base_url=V.RUBY_ROOT,
+    expect_dimensions=768,
+)
 
 
 class TestVertexAIConformance(ProviderConformance):
@@ -34,6 +42,7 @@ class TestVertexAIConformance(ProviderConformance):
     # this pair compares the two decoding paths on the same answer.
     agreement_pairs = (("tool_call_case", "tool_call_stream_case"),)
     error_cases = V.ERRORS
+    embedding_case = EMBED
     # The kit replays every stream recording cut into pieces; the Claude-on-Vertex stream has no kit case.
     rechunk_cases = {"claude_stream": Case(V.CLAUDE_STREAM, {"model": "claude-haiku-4-5@20251001", "max_tokens": 8192,
                                                              "temperature": 1.0, "messages": ["Say just hello"]},

@@ -9,6 +9,7 @@ URLs (``{root}`` is ``https://{location}-aiplatform.googleapis.com``, or
     {root}/{api_version}/projects/{project}/locations/{location}/publishers/anthropic/models/{m}:rawPredict
                                                                                             :streamRawPredict
     {root}/{api_version}/projects/{project}/locations/{location}/publishers/anthropic/models/count-tokens:rawPredict
+    {root}/{api_version}/projects/{project}/locations/{location}/publishers/google/models/{m}:predict   (embed)
 
 A model name starting with ``claude`` is a Claude model; anything else is served by
 ``publishers/google``. ``publishers/<p>/models/<m>`` and full
@@ -31,7 +32,8 @@ import os
 from collections.abc import AsyncIterator, Mapping
 from typing import Any, ClassVar
 
-from llmcore.errors import ConfigurationError, LLMCoreError
+from llmcore.embeddings import EmbeddingRequest, EmbeddingResponse
+from llmcore.errors import ConfigurationError, LLMCoreError, UnsupportedFeatureError
 from llmcore.events import StreamEvent
 from llmcore.pluginkit import check_options
 from llmcore.provider import ProviderConfig
@@ -168,6 +170,30 @@ class VertexAIProvider(GoogleGenAIProvider):
 
             return await claude_count_tokens(self, request)
         return await super().count_tokens(request)
+
+    # -- embeddings: the text embeddings API (:predict), not the Gemini API's batchEmbedContents --
+
+    def embedding_limits(self, model: str) -> tuple[int | None, int | None]:
+        """``(texts, tokens)`` per ``:predict`` call: 250 texts and 20,000 tokens (one text for
+        ``gemini-embedding-001``), see :mod:`llmcore_vertexai.embeddings`."""
+        from .embeddings import embedding_limits
+
+        return embedding_limits(model)
+
+    async def embed(self, request: EmbeddingRequest) -> EmbeddingResponse:
+        """One ``:predict`` call on a Google embedding model."""
+        from .embeddings import build_predict_body, parse_predict_response
+
+        if is_claude(request.model):
+            raise UnsupportedFeatureError(
+                f"{request.model} is a Claude model: Vertex AI embeds with Google's embedding models "
+                "(e.g. vertexai/text-embedding-005, vertexai/gemini-embedding-001)",
+                provider=self.spec.name,
+            )
+        body = build_predict_body(request)
+        await self.prepare()
+        data, _ = await self.request_json("POST", self.model_path(request.model, "predict"), body)
+        return parse_predict_response(data, request)
 
 
 def is_claude(model: str) -> bool:
