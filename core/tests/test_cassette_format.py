@@ -500,3 +500,61 @@ def test_import_real_har() -> None:
     out = load_upstream(UPSTREAM / "together" / "mirascope" / "makes-successful-api-call.har")["interactions"]
     assert len(out) == 1 and out[0]["response"]["status"]["code"] == 401
     assert "invalid_api_key" in out[0]["response"]["body"]["string"]
+
+
+def _httprr(*exchanges: tuple[bytes, bytes]) -> bytes:
+    out = b"httprr trace v1\n"
+    for req, resp in exchanges:
+        out += f"{len(req)} {len(resp)}\n".encode() + req + resp
+    return out
+
+
+def test_import_httprr_exchanges(tmp_path: Path) -> None:
+    req1 = (b"POST http://localhost:11434/api/embed HTTP/1.1\r\nHost: localhost:11434\r\n"
+            b"User-Agent: langchaingo-httprr\nAuthorization: Bearer test-api-key\r\nContent-Type: application/json\r\n\r\n"
+            b'{"model":"m","input":["a"]}')
+    resp1 = (b"HTTP/1.1 200 OK\r\nTransfer-Encoding: chunked\r\nContent-Type: application/json\r\n\r\n"
+             b'5\r\n{"a":\r\n4;ext=1\r\n[1]}\r\n0\r\n\r\n')
+    req2 = b"GET /api/tags HTTP/1.1\r\nHost: example.test:8080\r\n\r\n"
+    gz = gzip.compress(b'{"models":[]}')
+    resp2 = (b"HTTP/1.1 404 Not Found\r\nContent-Encoding: gzip\r\nContent-Length: "
+             + str(len(gz)).encode() + b"\r\n\r\n" + gz)
+    path = tmp_path / "Trace.httprr"
+    path.write_bytes(_httprr((req1, resp1), (req2, resp2)))
+    one, two = load_upstream(path)["interactions"]
+    assert one["request"]["method"] == "POST" and one["request"]["uri"] == "http://localhost:11434/api/embed"
+    assert one["request"]["body"] == '{"model":"m","input":["a"]}'
+    assert one["request"]["headers"]["User-Agent"] == ["langchaingo-httprr"]  # a bare-LF header line
+    assert not any(k.lower() == "authorization" for k in one["request"]["headers"])  # scrubbed
+    assert one["response"]["status"] == {"code": 200, "message": "OK"}
+    assert one["response"]["body"]["string"] == '{"a":[1]}'  # de-chunked, extension ignored
+    assert two["request"]["uri"] == "http://example.test:8080/api/tags" and two["request"]["body"] is None
+    assert two["response"]["status"] == {"code": 404, "message": "Not Found"}
+    assert two["response"]["body"]["string"] == '{"models":[]}'  # gunzipped, as for every format
+    assert output_name("langchaingo", path) == "langchaingo__Trace.yaml"
+
+
+@pytest.mark.parametrize(
+    "raw",
+    [
+        b"not a trace\n",
+        b"httprr trace v1\nx y\n",
+        b"httprr trace v1\n10 10\nshort",
+        _httprr((b"GET / HTTP/1.1\r\nHost: h\r\n", b"HTTP/1.1 200 OK\r\n\r\n")),  # no end of headers
+        _httprr((b"GET / HTTP/1.1\r\nHost: h\r\n\r\n", b"HTTP/1.1 200 OK\r\nTransfer-Encoding: chunked\r\n\r\nzz\r\n")),
+        _httprr((b"GET / HTTP/1.1\r\nHost: h\r\n\r\n", b"HTTP/1.1 200 OK\r\nTransfer-Encoding: chunked\r\n\r\nff\r\nab")),
+    ],
+)
+def test_import_httprr_rejects_malformed_traces(tmp_path: Path, raw: bytes) -> None:
+    path = tmp_path / "bad.httprr"
+    path.write_bytes(raw)
+    with pytest.raises(UnsupportedFormat):
+        load_upstream(path)
+
+
+@needs_upstream
+def test_import_real_httprr() -> None:
+    (one,) = load_upstream(UPSTREAM / "ollama" / "langchaingo" / "TestClient_CreateEmbedding.httprr")["interactions"]
+    assert one["request"]["uri"] == "http://localhost:11434/api/embed"
+    body = json.loads(one["response"]["body"]["string"])
+    assert body["prompt_eval_count"] == 2 and len(body["embeddings"][0]) == 768

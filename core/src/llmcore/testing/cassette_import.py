@@ -15,6 +15,10 @@ Supported upstream formats (see ``upstream-cassettes/SOURCES.md``):
 * ``har`` - HAR 1.2 (``*.har``, e.g. Polly.JS recordings in Mirascope's TypeScript
   tests): ``log.entries`` with the raw request (``postData.text``) and response
   (``content.text``, already decoded, or base64 with ``encoding: base64``).
+* ``httprr`` - langchaingo's raw HTTP traces (``*.httprr``): the line ``httprr trace v1``,
+  then per exchange a line ``<request bytes> <response bytes>`` and exactly those bytes
+  of the HTTP/1.1 request and response as sent (request line or status line, headers,
+  body; a ``Transfer-Encoding: chunked`` body with its chunk framing, which we undo).
 
 Not HTTP recordings, so refused with :class:`UnsupportedFormat`: vercel/ai
 ``*.chunks.txt`` / ``*.json`` fixtures (decoded chunks or bare bodies, no request,
@@ -59,6 +63,7 @@ __all__ = [
     "convert_file",
     "detect_format",
     "from_har",
+    "from_httprr",
     "from_pydantic_ai",
     "from_ruby_vcr",
     "from_vcrpy",
@@ -67,7 +72,7 @@ __all__ = [
     "output_name",
 ]
 
-UpstreamFormat = Literal["vcrpy", "pydantic-ai", "ruby-vcr", "har"]
+UpstreamFormat = Literal["vcrpy", "pydantic-ai", "ruby-vcr", "har", "httprr"]
 
 Cassette = dict[str, Any]
 Interaction = dict[str, Any]
@@ -266,6 +271,98 @@ def from_har(data: Mapping[str, Any]) -> Cassette:
     return _cassette(result)
 
 
+HTTPRR_MAGIC = b"httprr trace v1\n"
+
+
+def _http_head(raw: bytes, what: str) -> tuple[str, dict[str, list[str]], bytes]:
+    """``(start line, headers, body)`` of one raw HTTP/1.1 message. Lines may end in CRLF
+    or a bare LF (langchaingo's recorder writes its rewritten ``User-Agent`` with LF)."""
+    end = raw.find(b"\r\n\r\n")
+    lf_end = raw.find(b"\n\n")
+    if end < 0 or (0 <= lf_end < end):
+        if lf_end < 0:
+            raise UnsupportedFormat(f"httprr: the {what} has no end of headers")
+        head, body = raw[:lf_end], raw[lf_end + 2 :]
+    else:
+        head, body = raw[:end], raw[end + 4 :]
+    lines = [line.rstrip(b"\r").decode("latin-1") for line in head.split(b"\n")]
+    headers: dict[str, list[str]] = {}
+    for line in lines[1:]:
+        name, sep, value = line.partition(":")
+        if not sep:
+            raise UnsupportedFormat(f"httprr: bad header line in the {what}: {line[:60]!r}")
+        headers.setdefault(name.strip(), []).append(value.strip())
+    return lines[0], headers, body
+
+
+def _dechunk(body: bytes) -> bytes:
+    """The payload of a ``Transfer-Encoding: chunked`` body (trailers ignored)."""
+    out = bytearray()
+    pos = 0
+    while True:
+        eol = body.find(b"\n", pos)
+        if eol < 0:
+            raise UnsupportedFormat("httprr: a chunked body ends inside a chunk-size line")
+        size_text = body[pos:eol].rstrip(b"\r").split(b";", 1)[0].strip()
+        try:
+            size = int(size_text, 16)
+        except ValueError:
+            raise UnsupportedFormat(f"httprr: bad chunk size {size_text[:20]!r}") from None
+        pos = eol + 1
+        if size == 0:
+            return bytes(out)
+        if pos + size > len(body):
+            raise UnsupportedFormat("httprr: a chunk is longer than the recorded body")
+        out += body[pos : pos + size]
+        pos += size
+        pos += 2 if body[pos : pos + 2] == b"\r\n" else 1 if body[pos : pos + 1] == b"\n" else 0
+
+
+def from_httprr(raw: bytes) -> Cassette:
+    """Convert a langchaingo ``httprr`` trace (the raw bytes of the file).
+
+    Each request keeps its method, absolute URL (built from ``Host`` when the
+    request line has a path only), headers and body; each response its status,
+    headers and body, de-chunked when it was sent chunked (the ``Transfer-Encoding``
+    header is kept, as other recorders keep it next to their decoded bodies).
+    """
+    if not raw.startswith(HTTPRR_MAGIC):
+        raise UnsupportedFormat("not an httprr trace (no 'httprr trace v1' line)")
+    pos = len(HTTPRR_MAGIC)
+    result = []
+    while pos < len(raw):
+        eol = raw.find(b"\n", pos)
+        try:
+            req_len, resp_len = (int(x) for x in raw[pos:eol].split())
+        except ValueError:
+            raise UnsupportedFormat(f"httprr: bad length line {raw[pos:eol][:40]!r}") from None
+        pos = eol + 1
+        req_raw, resp_raw = raw[pos : pos + req_len], raw[pos + req_len : pos + req_len + resp_len]
+        if len(req_raw) != req_len or len(resp_raw) != resp_len:
+            raise UnsupportedFormat("httprr: the trace is shorter than its length line says")
+        pos += req_len + resp_len
+        start, req_headers, req_body = _http_head(req_raw, "request")
+        method, target, *_ = start.split(" ")
+        if not target.startswith(("http://", "https://")):
+            host = next((v[0] for k, v in req_headers.items() if k.lower() == "host"), "localhost")
+            target = f"http://{host}{target}"
+        status_line, resp_headers, resp_body = _http_head(resp_raw, "response")
+        parts = status_line.split(" ", 2)
+        chunked = any(
+            k.lower() == "transfer-encoding" and "chunked" in ",".join(v).lower() for k, v in resp_headers.items()
+        )
+        if chunked:
+            resp_body = _dechunk(resp_body)
+        request = {"method": method.upper(), "uri": target, "body": req_body or None, "headers": req_headers}
+        response = {
+            "status": _status({"code": int(parts[1]), "message": parts[2] if len(parts) > 2 else ""}),
+            "headers": resp_headers,
+            "body": {"string": resp_body},
+        }
+        result.append(_finish(request, response))
+    return _cassette(result)
+
+
 _CONVERTERS = {
     "vcrpy": from_vcrpy,
     "pydantic-ai": from_pydantic_ai,
@@ -296,6 +393,8 @@ def detect_format(data: Any) -> UpstreamFormat:
 def load_upstream(path: str | os.PathLike[str]) -> Cassette:
     """Read an upstream recording file and return it as an llmcore cassette dict."""
     path = Path(path)
+    if path.suffix == ".httprr":
+        return from_httprr(path.read_bytes())
     if path.name.endswith(".chunks.txt") or path.suffix == ".json":
         raise UnsupportedFormat(
             f"{path.name}: not a vcr cassette (vercel/ai fixtures are decoded chunks or bare "
@@ -309,7 +408,7 @@ def load_upstream(path: str | os.PathLike[str]) -> Cassette:
 def output_name(source: str, path: str | os.PathLike[str]) -> str:
     """``<source>__<original stem>.yaml`` with ``[``, ``]`` and spaces replaced by ``_``."""
     stem = Path(path).name
-    for suffix in (".yaml", ".yml"):
+    for suffix in (".yaml", ".yml", ".httprr"):
         stem = stem.removesuffix(suffix)
     name = f"{source}__{stem}.yaml"
     for char in "[] ":
