@@ -15,10 +15,18 @@ from typing import Any
 
 import ollama_cases as C
 from llmcore import errors as E
-from llmcore.testing import ErrorCase, ProviderConformance
+from llmcore.testing import EmbeddingCase, ErrorCase, ProviderConformance
 from llmcore.testing.openapi import load_spec
 
 _HELLO_CLOUD = {"model": "gpt-oss:120b", "messages": ["Hello"]}
+
+
+# POST /api/embed recorded by langchaingo (httprr), nomic-embed-text, with its options.temperature
+EMBED = EmbeddingCase("langchaingo__TestClient_CreateEmbedding.yaml", "nomic-embed-text", "Hello world",
+                      options={"options": {"temperature": 0}}, base_url=C.LOCALHOST, expect_dimensions=768)
+# authored from Ollama's EmbedHandler (server/routes.go): an unknown model is a 404 "model '<name>' not found"
+EMBED_NOT_FOUND = EmbeddingCase("authored__embed_model_not_found_404.yaml", "nonexistent-embedder", ["Hello world"],
+                                base_url=C.LOCALHOST, error=E.NotFoundError)
 
 
 class TestOllamaConformance(ProviderConformance):
@@ -53,6 +61,9 @@ class TestOllamaConformance(ProviderConformance):
                                   stream=True, base_url=C.LOCALHOST, error=E.ProviderServerError),
     }
 
+    embedding_case = EMBED
+    embedding_error_cases = {"not_found": EMBED_NOT_FOUND}
+
     def validate_request(self, request: Any) -> None:
-        if request.url.path == "/api/chat":
+        if request.url.path in ("/api/chat", "/api/embed"):
             load_spec(C.SPEC).validate_request(request)

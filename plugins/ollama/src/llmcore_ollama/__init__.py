@@ -56,6 +56,7 @@ SPEC = ProviderSpec(
         reasoning=True,
         structured_output=("json_schema",),
         count_tokens="estimate",  # Ollama has no tokenize endpoint
+        embeddings=True,  # native /api/embed (llmcore_ollama.embeddings)
     ),
     docs_url="https://docs.ollama.com/api/chat",
     readiness=_status,

@@ -10,7 +10,8 @@
   request, e.g. ``{"num_ctx": 8192}``). Anything else is a ConfigurationError.
 * ``chat``: ``POST /api/chat`` with ``stream: false``; ``stream_chat``: the
   same, streamed as NDJSON; ``count_tokens``: a labelled estimate (Ollama has
-  no tokenize endpoint); :meth:`OllamaProvider.list_models`: ``GET /api/tags``.
+  no tokenize endpoint); :meth:`OllamaProvider.list_models`: ``GET /api/tags``;
+  ``embed``: ``POST /api/embed`` (see :mod:`llmcore_ollama.embeddings`).
 """
 
 from __future__ import annotations
@@ -20,6 +21,7 @@ from collections.abc import AsyncIterator
 from dataclasses import replace
 from typing import Any, ClassVar
 
+from llmcore.embeddings import EmbeddingRequest, EmbeddingResponse
 from llmcore.errors import ConfigurationError, LLMCoreError, ProviderResponseError
 from llmcore.events import StreamEvent
 from llmcore.pluginkit import check_options
@@ -29,6 +31,7 @@ from llmcore.tokens import estimate_tokens
 from llmcore.types import ChatRequest, ChatResponse, TokenCount
 
 from . import SPEC
+from .embeddings import EMBED_PATH, MAX_EMBED_TEXTS, build_embed_body, parse_embed_response
 from .errors import error_details
 from .host import normalize_host
 from .request import build_chat_body
@@ -96,6 +99,19 @@ class OllamaProvider(HTTPProvider):
             input_tokens=est.input_tokens, method="estimate",
             detail=f"Ollama has no tokenize endpoint: {est.detail}",
         )
+
+    # -- embeddings ----------------------------------------------------------------------
+
+    def embedding_limits(self, model: str) -> tuple[int | None, int | None]:
+        """``(texts, tokens)`` per ``/api/embed`` request: 512 texts (our bound; Ollama documents
+        none), no token limit (each text is cut to, or refused beyond, the model's context)."""
+        return MAX_EMBED_TEXTS, None
+
+    async def embed(self, request: EmbeddingRequest) -> EmbeddingResponse:
+        """One ``POST /api/embed``."""
+        body = build_embed_body(request, keep_alive=self._keep_alive, default_options=self._model_options)
+        data, _ = await self.request_json("POST", EMBED_PATH, body)
+        return parse_embed_response(data, request)
 
     # -- extra -------------------------------------------------------------------------
 
