@@ -27,6 +27,7 @@ SPEC = ProviderSpec(
         reasoning=True,
         structured_output=("json_schema",),
         count_tokens="estimate",
+        embeddings=True,  # router feature-extraction / TEI /embed (llmcore_huggingface.embeddings)
     ),
     docs_url="https://huggingface.co/docs/inference-providers",
 )

@@ -13,6 +13,9 @@ else → tgi) unless option ``api`` says otherwise. Both: reasoning models
 served without a parser (DeepSeek-R1 through the router) write a leading
 ``<think>`` block, which becomes reasoning (the codec's ``think_tags``).
 
+Embeddings (:mod:`.embeddings`): the router's ``hf-inference`` feature-extraction pipeline,
+or TEI's ``/embed`` in tgi mode.
+
 Errors: the router and TGI answer ``{"error": "<message>"}`` (TGI adds
 ``error_type``) or OpenAI-style objects; a model still loading answers 503
 with ``estimated_time``, which becomes the error's ``retry_after``.
@@ -25,6 +28,7 @@ from dataclasses import replace
 from typing import TYPE_CHECKING, Any, ClassVar
 from urllib.parse import urlsplit
 
+from llmcore.embeddings import EmbeddingRequest, EmbeddingResponse
 from llmcore.errors import ConfigurationError, LLMCoreError
 from llmcore.provider import ProviderConfig
 from llmcore_openai.chat import COMPATIBLE_DIALECT, ChatCompletionsProvider
@@ -88,3 +92,19 @@ class HuggingFaceProvider(ChatCompletionsProvider):
             if isinstance(wait, (int, float)) and not isinstance(wait, bool) and wait >= 0:
                 err.retry_after = float(wait)
         return err
+
+    # -- embeddings ------------------------------------------------------------------
+
+    def embedding_limits(self, model: str) -> tuple[int | None, int | None]:
+        """``(texts, tokens)`` per request: 32 texts (TEI's default client batch size)."""
+        from .embeddings import MAX_EMBED_TEXTS
+
+        return MAX_EMBED_TEXTS, None
+
+    async def embed(self, request: EmbeddingRequest) -> EmbeddingResponse:
+        """One feature-extraction (router) or ``/embed`` (TEI) request."""
+        from .embeddings import build_embed_body, embed_url, parse_embed_response
+
+        body = build_embed_body(request)
+        data, _ = await self.request_json("POST", embed_url(self.base_url, self.api, request.model), body)
+        return parse_embed_response(data, request)
