@@ -44,17 +44,23 @@ def raw_server(script: Script) -> Iterator[RawServer]:
     started = threading.Event()
     holder: dict[str, asyncio.AbstractServer] = {}
 
+    tasks: set[asyncio.Task[None]] = set()
+
     async def handle(reader: asyncio.StreamReader, writer: asyncio.StreamWriter) -> None:
         state.connections += 1
+        task = asyncio.current_task()
+        assert task is not None
+        tasks.add(task)
         try:
             head = await _read_request(reader)
             state.heads.append(head)
             await script(head, writer)
             await writer.drain()
-        except (ConnectionError, asyncio.IncompleteReadError):
+        except (ConnectionError, asyncio.IncompleteReadError, asyncio.CancelledError):
             pass
         finally:
             writer.close()
+            tasks.discard(task)
 
     async def start() -> None:
         server = await asyncio.start_server(handle, "127.0.0.1", 0)
@@ -76,6 +82,9 @@ def raw_server(script: Script) -> Iterator[RawServer]:
 
         async def stop() -> None:
             holder["server"].close()
+            for t in list(tasks):  # handlers still writing (a trickle) end now
+                t.cancel()
+            await asyncio.gather(*tasks, return_exceptions=True)
 
         asyncio.run_coroutine_threadsafe(stop(), loop).result(5)
         loop.call_soon_threadsafe(loop.stop)

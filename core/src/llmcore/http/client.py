@@ -44,14 +44,32 @@ TransportName = Literal["auto", "aiohttp", "httpx"]
 
 @dataclass
 class HTTPSettings:
-    """Process-wide HTTP defaults. Timeouts in seconds; ``read`` is the
-    maximum gap between bytes (so it bounds a stalled stream too)."""
+    """Process-wide HTTP defaults. Timeouts in seconds, one attempt each (a
+    retry starts only within ``RetryPolicy.max_total``, 300 s by default):
+
+    * ``connect_timeout`` 10 s — to open a connection;
+    * ``read_timeout`` 600 s — the longest gap between bytes, also the wait for
+      the response headers (a silent server);
+    * ``total_timeout`` 600 s — a whole non-streamed call (a server that
+      trickles its body);
+    * ``stream_total_timeout`` 3600 s — a whole stream;
+    * ``stream_idle_timeout`` 600 s — the longest wait for a stream's next
+      event (bytes that make no event, e.g. keep-alives, are no progress).
+
+    The last three are applied by the :class:`~llmcore.reliability.Timeout`
+    layer every model to an HTTP provider has; a model's ``timeout=T`` makes
+    ``total`` and ``stream_idle`` T, ``timeouts=TimeoutPolicy(...)`` sets
+    each; ``None`` here removes that default.
+    """
 
     transport: TransportName = "auto"
     connect_timeout: float = 10.0
     read_timeout: float = 600.0
     write_timeout: float = 60.0
     pool_timeout: float = 60.0
+    total_timeout: float | None = 600.0
+    stream_total_timeout: float | None = 3600.0
+    stream_idle_timeout: float | None = 600.0
     max_connections: int = 512
     max_keepalive_connections: int = 128
     keepalive_expiry: float = 30.0

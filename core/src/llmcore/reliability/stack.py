@@ -182,8 +182,10 @@ def build_stack(
     default_name = f"{spec.name}/{model_id}"
 
     t = TimeoutPolicy.coerce(None if timeouts is UNSET else timeouts)
-    if t is not None and t.active:
-        provider = Timeout(provider, t)
+    if timeouts is not False:  # default bounds for every HTTP call (see timeout.py); timeouts=False: none
+        layer = Timeout(provider, t or TimeoutPolicy())
+        if layer.active:
+            provider = layer
     for wrap in middleware:  # the first listed is the innermost
         provider = wrap(provider)
 

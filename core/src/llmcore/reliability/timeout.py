@@ -12,6 +12,16 @@
   ``: ping`` forever is still cut off. The first event is covered too (a
   server that never starts streaming).
 
+Defaults bound every call to an HTTP provider, with no option set
+(``HTTPSettings``, :func:`llmcore.http.client.configure`): connect 10 s, read
+(gap between bytes, and the wait for the headers) 600 s, ``total`` 600 s for
+a non-streamed call and 3600 s for a stream, ``stream_idle`` 600 s. A model's
+``timeout=T`` makes ``total`` (non-streamed) and ``stream_idle`` T: so a
+server that trickles a byte a second is cut off after T without an event.
+A field of the policy overrides its default; ``timeouts=False`` removes the
+layer (only the transport's connect/read remain). In-process providers (no
+HTTP) get no default bound: a local model on a slow CPU is not a hung server.
+
 A timeout raises :class:`~llmcore.errors.ProviderTimeoutError` (retryable:
 :class:`~llmcore.reliability.Retry` outside retries a call or a stream that
 had emitted nothing). The stream's connection is closed before the error
@@ -41,9 +51,10 @@ __all__ = ["TimeoutPolicy", "Timeout", "deadline"]
 
 @dataclass(frozen=True)
 class TimeoutPolicy:
-    """Seconds; ``None`` leaves that bound to the HTTP client's settings
-    (:mod:`llmcore.http.client`: connect 10 s, read 600 s) or off (total,
-    stream_idle)."""
+    """Seconds; ``None`` leaves that bound to its default: the model's
+    ``timeout=`` for ``total`` (non-streamed) and ``stream_idle``, else
+    :class:`~llmcore.http.client.HTTPSettings` (connect 10 s, read 600 s,
+    total 600 s non-streamed / 3600 s streamed, stream_idle 600 s)."""
 
     connect: float | None = None
     read: float | None = None
@@ -124,6 +135,7 @@ class Timeout(ProviderWrapper):
     def __init__(self, inner: Provider, policy: TimeoutPolicy) -> None:
         super().__init__(inner)
         self.policy = policy
+        self.chat_total, self.stream_total, self.stream_idle = self._bounds(inner, policy)
         if policy.connect is not None or policy.read is not None:
             import httpx
 
@@ -140,11 +152,40 @@ class Timeout(ProviderWrapper):
                 if hasattr(leaf, "http_timeout"):
                     leaf.http_timeout = t
 
+    @staticmethod
+    def _bounds(inner: Provider, policy: TimeoutPolicy) -> tuple[float | None, float | None, float | None]:
+        """``(total of a non-streamed call, total of a stream, stream idle)``:
+        the policy's, else the model's ``timeout=``, else the HTTP defaults —
+        those only when a provider under this layer speaks HTTP."""
+        http = [leaf for leaf in leaves(inner) if hasattr(leaf, "http_timeout")]
+        if not http:
+            return policy.total, policy.total, policy.stream_idle
+        from ..http.client import settings
+
+        s = settings()
+        configured = [t for t in (getattr(getattr(leaf, "config", None), "timeout", None) for leaf in http) if t]
+        model_timeout = min(configured) if configured else None
+        pick = lambda *vals: next((v for v in vals if v is not None), None)
+        return (
+            pick(policy.total, model_timeout, s.total_timeout),
+            pick(policy.total, s.stream_total_timeout),
+            pick(policy.stream_idle, model_timeout, s.stream_idle_timeout),
+        )
+
+    @property
+    def active(self) -> bool:
+        """True when this layer bounds anything (else the facade leaves it out)."""
+        return any(v is not None for v in (self.chat_total, self.stream_total, self.stream_idle)) or (
+            self.policy.connect is not None or self.policy.read is not None
+        )
+
     def _error(self, what: str) -> ProviderTimeoutError:
-        return ProviderTimeoutError(what, provider=self.spec.name)
+        return ProviderTimeoutError(
+            what + "; set timeouts=TimeoutPolicy(...) or timeout= on the model to change it", provider=self.spec.name
+        )
 
     async def chat(self, request: ChatRequest) -> ChatResponse:
-        total = self.policy.total
+        total = self.chat_total
         if total is None:
             return await self.inner.chat(request)
         try:
@@ -163,7 +204,7 @@ class Timeout(ProviderWrapper):
         return await self._bounded(self.inner.rerank, request, "no ranking")  # type: ignore[attr-defined]
 
     async def _bounded(self, call: Any, request: Any, what: str) -> Any:
-        total = self.policy.total
+        total = self.chat_total
         if total is None:
             return await call(request)
         try:
@@ -173,7 +214,7 @@ class Timeout(ProviderWrapper):
             raise self._error(f"{what} within {total:g}s (total timeout)") from None
 
     async def stream_chat(self, request: ChatRequest) -> AsyncIterator[StreamEvent]:  # type: ignore[override]
-        total, idle = self.policy.total, self.policy.stream_idle
+        total, idle = self.stream_total, self.stream_idle
         if total is None and idle is None:
             async with closing(self.inner.stream_chat(request)) as plain:
                 async for item in plain:
