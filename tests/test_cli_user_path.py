@@ -124,3 +124,23 @@ def test_usage_db_that_is_a_real_log_still_reads(tmp_path: Path) -> None:
     sqlite3.connect(db).close()  # an empty SQLite file: llmcore's reader sets it up
     r = run_cli("usage", "--db", str(db), "--json")
     assert r.returncode == 0 and r.stdout.strip() == "[]", r.stderr
+
+
+def test_usage_db_of_another_program_is_refused_and_left_untouched(tmp_path: Path) -> None:
+    db = tmp_path / "other.sqlite"
+    conn = sqlite3.connect(db)
+    conn.execute("CREATE TABLE notes (text TEXT)")
+    conn.commit()
+    conn.close()
+    before, mode = db.read_bytes(), db.stat().st_mode
+    r = run_cli("usage", "--db", str(db))
+    _exactly_one_line(_one_line_failure(r, "not a usage log", "notes"))
+    assert db.read_bytes() == before and db.stat().st_mode == mode
+    assert not (tmp_path / "other.sqlite-wal").exists()
+
+
+def test_tokens_from_an_unreachable_server_names_the_url() -> None:
+    url = f"http://127.0.0.1:{_closed_port()}/v1"
+    r = run_cli("tokens", "-m", "llamacpp_server/default", "hi", env={"LLAMACPP_BASE_URL": url})
+    err = _one_line_failure(r, f"could not reach llamacpp_server at {url}", "LLAMACPP_BASE_URL")
+    _exactly_one_line_unless_unclosed_session(err)

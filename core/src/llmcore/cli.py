@@ -355,13 +355,17 @@ def tokens(ctx: click.Context, model_name: str | None, as_json: bool, estimate: 
             spec, _ = resolve_model(name)
             local = spec.capabilities.count_tokens != "api"
             options = {"api_key": _NO_KEY_NEEDED} if local and spec.requires_key and not spec.key_from_env() else {}
+            m = None
             try:
-                count = model(name, **options).count_tokens(text)
+                m = model(name, **options)
+                count = m.count_tokens(text)
             except Exception as e:
                 from .errors import ConfigurationError
 
                 if isinstance(e, ConfigurationError) and "API key" in e.message and not options:
                     e.message += f"; {spec.name} counts tokens with its API (--estimate counts locally)"
+                if m is not None:
+                    _unreachable(m, e)
                 raise
         if as_json:
             click.echo(count.model_dump_json())

@@ -50,6 +50,27 @@ def _table(rows: list[list[str]], header: list[str], right: set[int]) -> str:
     return "\n".join(out)
 
 
+def _check_usage_log(path: Path) -> None:
+    """Refuse, read-only and before :class:`UsageLog` touches it (it sets WAL mode,
+    creates its table and makes the file private), a file that is no usage log:
+    not SQLite, or another program's SQLite database."""
+    import sqlite3
+
+    try:
+        conn = sqlite3.connect(f"{path.resolve().as_uri()}?mode=ro", uri=True)
+        try:
+            tables = {row[0] for row in conn.execute("SELECT name FROM sqlite_master WHERE type = 'table'")}
+        finally:
+            conn.close()
+    except sqlite3.DatabaseError as e:
+        raise click.ClickException(f"{path} is not a usage log llmcore can read ({e})") from None
+    if tables and "usage" not in tables:
+        shown = ", ".join(sorted(tables)[:5])
+        raise click.ClickException(
+            f"{path} is not a usage log: an SQLite database without llmcore's usage table (it has: {shown})"
+        )
+
+
 def _read(
     log_type: Any, path: Path, start: float | None, end: float | None, groups: tuple[str, ...]
 ) -> tuple[list[dict[str, Any]], list[dict[str, Any]]]:
@@ -58,6 +79,7 @@ def _read(
     line (:class:`click.ClickException`), not a sqlite3 traceback."""
     import sqlite3
 
+    _check_usage_log(path)
     try:
         log = log_type(path)
         try:
