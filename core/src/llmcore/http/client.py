@@ -18,6 +18,7 @@ from __future__ import annotations
 import asyncio
 import os
 import weakref
+from collections.abc import AsyncIterator
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any, Literal
 
@@ -86,6 +87,7 @@ _settings = HTTPSettings(
 )
 _clients: weakref.WeakKeyDictionary[asyncio.AbstractEventLoop, httpx.AsyncClient] = weakref.WeakKeyDictionary()
 _directs: weakref.WeakKeyDictionary[asyncio.AbstractEventLoop, Direct] = weakref.WeakKeyDictionary()
+_closers: weakref.WeakKeyDictionary[asyncio.AbstractEventLoop, AsyncIterator[None]] = weakref.WeakKeyDictionary()
 
 DEFAULT_TIMEOUT = 600.0
 
@@ -159,18 +161,48 @@ def _make_client(settings: HTTPSettings | None = None) -> tuple[httpx.AsyncClien
 
 
 def shared_client() -> httpx.AsyncClient:
-    """The client of the running event loop, created on first use."""
+    """The client of the running event loop, created on first use; closed
+    when that loop shuts down (see :func:`_close_at_loop_shutdown`)."""
     loop = asyncio.get_running_loop()
     client = _clients.get(loop)
     if client is None or client.is_closed:
         client, transport = _make_client()
         _clients[loop] = client
+        _closers[loop] = _close_at_loop_shutdown(client)
         _directs.pop(loop, None)
         if transport is not None and not _env_proxies():
             from .direct import Direct
 
             _directs[loop] = Direct(transport, client.headers, client.timeout)
     return client
+
+
+async def _closer(client: httpx.AsyncClient) -> AsyncIterator[None]:
+    try:
+        yield
+    finally:
+        await client.aclose()
+
+
+def _close_at_loop_shutdown(client: httpx.AsyncClient) -> AsyncIterator[None]:
+    """Close ``client`` when the running loop shuts down, without the user calling anything.
+
+    Why this way: an aiohttp session that is never closed prints "Unclosed
+    client session / Unclosed connector" when collected. A loop has one
+    shutdown step that awaits: ``loop.shutdown_asyncgens()`` (``asyncio.run``
+    calls it; so does llmcore's sync loop at exit, :mod:`llmcore._sync`),
+    which closes every async generator still suspended on it. So an async
+    generator is started here, up to its ``yield`` (synchronously: it awaits
+    nothing before), which registers it with the running loop; its
+    ``finally`` closes the client. The generator refers to the client, not to
+    the loop (the map keyed by the loop holds it weakly).
+    """
+    agen = _closer(client)
+    try:
+        agen.__anext__().send(None)  # type: ignore[attr-defined]
+    except StopIteration:
+        pass
+    return agen
 
 
 def shared_direct() -> Direct | None:
@@ -196,5 +228,8 @@ async def aclose_shared_clients() -> None:
     loop = asyncio.get_running_loop()
     client = _clients.pop(loop, None)
     _directs.pop(loop, None)
-    if client is not None:
+    closer = _closers.pop(loop, None)
+    if closer is not None:
+        await closer.aclose()  # type: ignore[attr-defined]  # closes the client
+    elif client is not None:
         await client.aclose()
