@@ -66,9 +66,12 @@ class ProviderConfig:
     options: dict[str, Any] = field(default_factory=dict)
 
     def __repr__(self) -> str:
+        from .reliability.security import without_credentials
+
         key = "None" if self.api_key is None else "'***'"
+        base = None if self.base_url is None else without_credentials(str(self.base_url))
         return (
-            f"ProviderConfig(api_key={key}, base_url={self.base_url!r}, timeout={self.timeout!r}, "
+            f"ProviderConfig(api_key={key}, base_url={base!r}, timeout={self.timeout!r}, "
             f"http_client={'custom' if self.http_client else None}, options={sorted(self.options)})"
         )
 

@@ -27,6 +27,7 @@ import warnings
 from urllib.parse import urlsplit
 
 __all__ = [
+    "without_credentials",
     "InsecureTransportWarning",
     "RedactingFilter",
     "check_base_url",
@@ -63,10 +64,37 @@ def is_loopback_host(host: str | None) -> bool:
         return False
 
 
-def check_base_url(url: str, provider: str, *, sends_key: bool) -> bool:
-    """Warn once per (provider, host) when ``url`` is plain HTTP to a
-    non-loopback host. Returns True when it warned (or had warned)."""
+def without_credentials(url: str) -> str:
+    """``url`` with any ``user:password@`` removed (for messages and reprs)."""
     parts = urlsplit(url)
+    if "@" not in parts.netloc:
+        return url
+    return parts._replace(netloc=parts.netloc.rpartition("@")[2]).geturl()
+
+
+def check_base_url(url: str, provider: str, *, sends_key: bool) -> bool:
+    """Refuse a URL with credentials in it; warn once per (provider, host)
+    when ``url`` is plain HTTP to a non-loopback host. Returns True when it
+    warned (or had warned).
+
+    Credentials (``https://user:password@host``) are refused with a
+    :class:`~llmcore.errors.ConfigurationError`, before any request: the
+    transports disagree on them (httpx sends them as Basic auth, also next to
+    a provider's own ``Authorization``; aiohttp refuses the URL), and a URL
+    is printed in reprs, logs and errors. Pass the key as ``api_key=``, or
+    an ``Authorization`` header with ``headers=``.
+    """
+    parts = urlsplit(url)
+    if "@" in parts.netloc:
+        from ..errors import ConfigurationError
+
+        raise ConfigurationError(
+            f"{provider}: the base URL {without_credentials(url)!r} carries credentials (user:password@); llmcore "
+            "does not send credentials from a URL. Give the URL without them and pass the key as api_key=..., or "
+            "a header: headers={'Authorization': 'Basic <base64 of user:password>'} (for a proxy in front of the "
+            "provider)",
+            provider=provider,
+        )
     if parts.scheme.lower() != "http" or is_loopback_host(parts.hostname):
         return False
     host = parts.hostname or ""
