@@ -184,3 +184,33 @@ def test_scrub_keeps_a_usable_exception() -> None:
     err = map_transport_error(exc, "openai")
     assert isinstance(err, ProviderConnectionError)
     assert FRAGMENT not in repr(exc) + str(exc)
+
+
+@pytest.mark.parametrize("script", list(SCRIPTS))
+@pytest.mark.parametrize("mode", ["chat", "stream"])
+def test_malformed_http_through_an_injected_aiohttp_backed_client(script: str, mode: str) -> None:
+    """httpx over httpx-aiohttp's transport (``make_client``; also the shared
+    client when proxy variables are set): typed, keyless, and no hang on a
+    bad chunk mid-body (aiohttp's C parser leaves such a body waiting forever)."""
+    from llmcore.http.client import HTTPSettings, make_client
+
+    client = make_client(HTTPSettings(transport="aiohttp"))
+    try:
+        with raw_server(SCRIPTS[script]) as srv:
+            m = llmcore.model(
+                "openai/gpt-4o-mini",
+                base_url=srv.url + "/v1",
+                api_key=KEY,
+                retry=False,
+                http_client=client,
+                timeouts=False,  # no default bound to hide a hang
+            )
+            with pytest.raises(ProviderConnectionError) as info:
+                if mode == "chat":
+                    m.chat("hi")
+                else:
+                    list(m.stream("hi").texts())
+    finally:
+        run(client.aclose())
+    assert "malformed" in str(info.value)
+    assert_no_key(info.value)

@@ -147,9 +147,9 @@ def _make_client(settings: HTTPSettings | None = None) -> tuple[httpx.AsyncClien
     )
     timeout = httpx.Timeout(connect=s.connect_timeout, read=s.read_timeout, write=s.write_timeout, pool=s.pool_timeout)
     if resolved_transport(s) == "aiohttp":
-        from httpx_aiohttp import AiohttpTransport
+        from ._aiohttp_transport import WatchedAiohttpTransport
 
-        transport = AiohttpTransport(limits=limits)
+        transport = WatchedAiohttpTransport(limits=limits)
         return httpx.AsyncClient(transport=transport, timeout=timeout), transport
     http2 = s.http2
     if http2:

@@ -36,7 +36,7 @@ if TYPE_CHECKING:
     import httpx
     from httpx_aiohttp import AiohttpTransport
 
-__all__ = ["Direct", "DirectResponse"]
+__all__ = ["Direct", "DirectResponse", "watch_body"]
 
 _CACHE_MAX = 512
 
@@ -74,6 +74,37 @@ def _mapped() -> Iterator[None]:
         raise _httpx_class(exc)(f"{type(exc).__name__}: {getattr(exc, 'message', None) or exc}") from exc
 
 
+def watch_body(raw: Any) -> Callable[[], None]:
+    """Fail the body of aiohttp response ``raw`` if its connection is lost
+    before the body ended; returns the unwatch (call it once the body is done).
+
+    Why: with aiohttp's C parser, a malformed chunk arriving after the
+    headers were parsed (a bad chunk size mid-stream) closes the connection
+    but leaves the body reader neither ended nor failed, and its read timeout
+    disarmed: a read would wait forever. The connection's ``closed`` future
+    tells us; its callback runs after aiohttp's own ``connection_lost``
+    handling, so a body aiohttp did end or fail is left alone.
+    """
+    content = raw.content
+    protocol = getattr(raw, "_protocol", None)
+    closed = getattr(protocol, "closed", None) if protocol is not None else None
+
+    def lost(_: object = None) -> None:
+        if not content.is_eof() and content.exception() is None:
+            content.set_exception(
+                aiohttp.ClientPayloadError(
+                    "the connection closed before the response body was complete (malformed or cut short)"
+                )
+            )
+
+    if closed is None:  # already lost (or not an aiohttp connection we know)
+        if protocol is not None and getattr(protocol, "transport", True) is None:
+            lost()
+        return _noop
+    closed.add_done_callback(lost)
+    return lambda: closed.remove_done_callback(lost)
+
+
 class DirectResponse:
     """An aiohttp response seen through the ``httpx.Response`` subset providers use."""
 
@@ -109,40 +140,10 @@ class DirectResponse:
 
         return json.loads(self.content)
 
-    def _watch_connection(self) -> Callable[[], None]:
-        """Fail the body if the connection is lost before it ended; returns the unwatch.
-
-        Why: with aiohttp's C parser, a malformed chunk arriving after the
-        headers were parsed (a bad chunk size mid-stream) closes the
-        connection but leaves the body reader neither ended nor failed, and
-        its read timeout disarmed: the read would wait forever. The
-        connection's ``closed`` future tells us; its callback runs after
-        aiohttp's own ``connection_lost`` handling, so a body aiohttp did end
-        or fail is left alone.
-        """
-        content = self._raw.content
-        protocol = getattr(self._raw, "_protocol", None)
-        closed = getattr(protocol, "closed", None) if protocol is not None else None
-
-        def lost(_: object = None) -> None:
-            if not content.is_eof() and content.exception() is None:
-                content.set_exception(
-                    aiohttp.ClientPayloadError(
-                        "the connection closed before the response body was complete (malformed or cut short)"
-                    )
-                )
-
-        if closed is None:  # already lost (or not an aiohttp connection we know)
-            if protocol is not None and getattr(protocol, "transport", True) is None:
-                lost()
-            return _noop
-        closed.add_done_callback(lost)
-        return lambda: closed.remove_done_callback(lost)
-
     async def aread(self) -> bytes:
         """The whole body (decoded from gzip/deflate)."""
         if self._content is None:
-            unwatch = self._watch_connection()
+            unwatch = watch_body(self._raw)
             try:
                 with _mapped():
                     self._content = await self._raw.read()
@@ -157,7 +158,7 @@ class DirectResponse:
                 yield self._content
             return
         content = self._raw.content
-        unwatch = self._watch_connection()
+        unwatch = watch_body(self._raw)
         try:
             with _mapped():
                 async for chunk in content.iter_any():

@@ -197,6 +197,9 @@ def scrub_exception(exc: BaseException) -> BaseException:
     dropped, its own cause/context chain and traceback (whose frames hold the
     headers as locals) cut. Returns ``exc``."""
     exc.args = tuple(E.redact(a) if isinstance(a, str) else E.redact(repr(a)) for a in exc.args)
+    for name, value in list(vars(exc).items()):  # e.g. aiohttp's ``message``: the server's text
+        if isinstance(value, str):
+            setattr(exc, name, E.redact(value))
     if hasattr(exc, "_request"):  # httpx.RequestError
         exc._request = None
     if hasattr(exc, "request_info"):  # aiohttp.ClientResponseError
