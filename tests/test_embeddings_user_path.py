@@ -42,7 +42,7 @@ class _Handler(BaseHTTPRequestHandler):
     def log_message(self, *args: Any) -> None:  # quiet
         pass
 
-    def do_POST(self) -> None:  # noqa: N802
+    def do_POST(self) -> None:
         body = json.loads(self.rfile.read(int(self.headers["content-length"])))
         with self.server.lock:
             self.server.bodies.append(body)
@@ -135,7 +135,7 @@ def test_what_openai_cannot_do_is_refused_before_the_network(server: _Server, pa
 
 
 def test_a_provider_without_embeddings_says_which_have_them() -> None:
-    with pytest.raises(E.ConfigurationError, match="no embeddings endpoint.*openai"):
+    with pytest.raises(E.ConfigurationError, match=r"no embeddings endpoint.*openai"):
         llmcore.embedding_model("anthropic/claude-sonnet-4-5", api_key=KEY)
 
 

@@ -250,5 +250,5 @@ def test_status_and_reset_with_redis_stopped_raise_the_typed_error(redis_server:
     assert bucket.status().capacity == 10 and limiter.held() == 0
     redis_server.stop()
     for call in (bucket.status, bucket.reset, limiter.held, limiter.reset):
-        with pytest.raises(BackendUnavailableError, match="127.0.0.1"):
+        with pytest.raises(BackendUnavailableError, match=r"127\.0\.0\.1"):
             call()
