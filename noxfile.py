@@ -65,8 +65,11 @@ def _shared_dir() -> str:
 def tests_core(session: nox.Session) -> None:
     """Core's tests, with core[testing,aiohttp,http2] only."""
     session.install("-e", f"{CORE}[testing,aiohttp,http2]")
-    # the fault suite needs the openai and anthropic plugins: it runs in `nox -s faults`
-    session.run("pytest", str(CORE / "tests"), "--ignore", str(CORE / "tests" / "faults"), *session.posargs)
+    # the fault suite and the wire-path tests drive real plugins: they run in `nox -s faults`
+    session.run(
+        "pytest", str(CORE / "tests"), "--ignore", str(CORE / "tests" / "faults"),
+        "--ignore", str(CORE / "tests" / "wire_paths"), *session.posargs,
+    )
 
 
 def _plugin_session(plugin: str) -> None:
@@ -185,11 +188,13 @@ def faults(session: nox.Session) -> None:
     file locks and a real ``redis-server`` (the tests start it on a free loopback port; Debian:
     ``apt-get install -y redis-server``); and the codec fuzzers (test_fuzz_codecs.py: every native
     codec's response and stream parsers, seeded from its recordings, through ``llmcore.model`` on
-    both transports; ``LLMCORE_FUZZ_EXAMPLES`` sets the examples per codec, mode and transport)."""
+    both transports; ``LLMCORE_FUZZ_EXAMPLES`` sets the examples per codec, mode and transport).
+    Also core/tests/wire_paths: core's transport behaviour (typed keyless errors, default timeouts,
+    line limits, clean exit) checked through a real plugin over loopback sockets."""
     fuzzed = ("openai", "anthropic", "gemini", "ollama", "bedrock")  # the codecs test_fuzz_codecs.py covers
     plugins = [f"-e{ROOT / 'plugins' / p}" for p in fuzzed]
     session.install("-e", f"{CORE}[testing,aiohttp,redis]", *plugins, "pytest-timeout")
-    session.run("pytest", str(CORE / "tests" / "faults"), *session.posargs)
+    session.run("pytest", str(CORE / "tests" / "faults"), str(CORE / "tests" / "wire_paths"), *session.posargs)
 
 
 @nox.session()
