@@ -58,10 +58,14 @@ if TYPE_CHECKING:
     from .types import *  # noqa: F403
 
 _TYPES = (
-    "Role TextPart ImagePart FilePart ToolCallPart ToolResultPart ReasoningPart Part Message Tool ToolChoice "
-    "ResponseFormat ChatRequest Usage FinishReason FINISH_REASONS CallWarning ChatResponse TokenCount coerce_messages"
+    "Role TextPart ImagePart FilePart ToolCallPart ToolResultPart ReasoningPart ServerToolCallPart "
+    "ServerToolResultPart Citation Part Message Tool ToolChoice ResponseFormat ChatRequest Usage FinishReason "
+    "FINISH_REASONS CallWarning ChatResponse TokenCount coerce_messages"
 )
-_EVENTS = "ResponseMetadata TextDelta ReasoningDelta ToolCallDelta ToolCall UsageEvent WarningEvent Finish StreamEvent"
+_EVENTS = (
+    "ResponseMetadata TextDelta ReasoningDelta ToolCallDelta ToolCall UsageEvent WarningEvent PartEvent "
+    "CitationEvent Finish StreamEvent"
+)
 _ERRORS = (
     "LLMCoreError ConfigurationError AuthenticationError PermissionDeniedError NotFoundError RateLimitError "
     "InvalidRequestError ContextWindowExceededError UnsupportedFeatureError ContentFilterError ProviderTimeoutError "

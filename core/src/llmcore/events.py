@@ -6,6 +6,9 @@ conformance kit:
 
 * at most one :class:`ResponseMetadata`, before any content;
 * deltas in order; :class:`ToolCall` once per call, after its deltas;
+* :class:`PartEvent` for each complete part that is not streamed in pieces
+  (a server tool's call or result, a generated image or file), in answer order;
+* :class:`CitationEvent` for each citation, after (or during) the text it supports;
 * at most one :class:`UsageEvent` (providers that report usage in pieces
   merge them before emitting);
 * exactly one :class:`Finish`, and it is the last event.
@@ -21,7 +24,7 @@ from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any, Union
 
 if TYPE_CHECKING:
-    from .types import CallWarning, ChatResponse, FinishReason, Usage
+    from .types import CallWarning, ChatResponse, Citation, FinishReason, Part, Usage
 
 __all__ = [
     "ResponseMetadata",
@@ -31,6 +34,8 @@ __all__ = [
     "ToolCall",
     "UsageEvent",
     "WarningEvent",
+    "PartEvent",
+    "CitationEvent",
     "Finish",
     "StreamEvent",
     "StreamAccumulator",
@@ -108,6 +113,30 @@ class WarningEvent:
 
 
 @dataclass(slots=True)
+class PartEvent:
+    """A complete part of the answer that does not stream in pieces: a
+    :class:`~llmcore.types.ServerToolCallPart` or
+    :class:`~llmcore.types.ServerToolResultPart`, or a generated
+    :class:`~llmcore.types.ImagePart` / :class:`~llmcore.types.FilePart`.
+    It takes its place in the answer's order (text before it ends a part)."""
+
+    part: Part
+    type: str = field(default="part", init=False)
+
+
+@dataclass(slots=True)
+class CitationEvent:
+    """A citation (:class:`~llmcore.types.Citation`). It is attached to the
+    text part being streamed (or, between parts, to the next text part) and
+    listed in ``ChatResponse.citations``; ``attach=False`` for a citation of
+    the whole answer (e.g. a search result list)."""
+
+    citation: Citation
+    attach: bool = True
+    type: str = field(default="citation", init=False)
+
+
+@dataclass(slots=True)
 class Finish:
     """End of the response: unified ``reason`` and the provider's ``raw_reason``.
     ``provider_metadata`` carries provider data known only at the end of a
@@ -120,7 +149,16 @@ class Finish:
 
 
 StreamEvent = Union[
-    ResponseMetadata, TextDelta, ReasoningDelta, ToolCallDelta, ToolCall, UsageEvent, WarningEvent, Finish
+    ResponseMetadata,
+    TextDelta,
+    ReasoningDelta,
+    ToolCallDelta,
+    ToolCall,
+    UsageEvent,
+    WarningEvent,
+    PartEvent,
+    CitationEvent,
+    Finish,
 ]
 
 
@@ -148,12 +186,32 @@ class StreamAccumulator:
 
     Text and reasoning deltas are merged into parts in order; a
     :class:`ToolCall` event becomes a tool-call part (``ToolCallDelta`` events
-    are only progress and need no folding).
+    are only progress and need no folding); a :class:`PartEvent` adds its
+    part; a :class:`CitationEvent` attaches its citation to the text part
+    being built (or the next one) and lists it in ``citations``.
     """
 
-    __slots__ = ("_buf", "_data", "_kind", "_parts", "_red", "_sig", "finish", "id", "model", "usage", "warnings")
+    __slots__ = (
+        "_buf",
+        "_cites",
+        "_data",
+        "_kind",
+        "_parts",
+        "_pending",
+        "_red",
+        "_sig",
+        "citations",
+        "finish",
+        "id",
+        "model",
+        "usage",
+        "warnings",
+    )
 
     def __init__(self) -> None:
+        self._cites: list[Any] = []  # citations of the text part being built
+        self._pending: list[Any] = []  # citations waiting for the next text part
+        self.citations: list[Citation] = []
         self._parts: list[Any] = []
         self._kind: str | None = None
         self._buf: list[str] = []
@@ -170,12 +228,17 @@ class StreamAccumulator:
         from .types import ReasoningPart, TextPart
 
         if self._kind == "text":
-            self._parts.append(TextPart.model_construct(type="text", text="".join(self._buf)))
+            self._parts.append(TextPart.model_construct(type="text", text="".join(self._buf), citations=self._cites))
+            self._cites = []
         elif self._kind == "reasoning":
             self._parts.append(
                 ReasoningPart.model_construct(
-                    type="reasoning", text="".join(self._buf), signature=self._sig,
-                    redacted=self._red, data=self._data, provider=None,
+                    type="reasoning",
+                    text="".join(self._buf),
+                    signature=self._sig,
+                    redacted=self._red,
+                    data=self._data,
+                    provider=None,
                 )
             )
         self._kind = None
@@ -190,15 +253,15 @@ class StreamAccumulator:
             if self._kind != "text":
                 self._flush()
                 self._kind = "text"
+                if self._pending:
+                    self._cites, self._pending = self._pending, []
             self._buf.append(ev.text)  # type: ignore[union-attr]
         elif t == "reasoning":
             assert isinstance(ev, ReasoningDelta)
             # A signature or opaque data closes a reasoning block: text or data
             # after it starts a new one (e.g. consecutive redacted blocks).
             closed = self._sig is not None or self._red or self._data is not None
-            if self._kind != "reasoning" or (
-                closed and (ev.text or ev.redacted or ev.data is not None)
-            ):
+            if self._kind != "reasoning" or (closed and (ev.text or ev.redacted or ev.data is not None)):
                 self._flush()
                 self._kind = "reasoning"
             self._buf.append(ev.text)
@@ -215,10 +278,22 @@ class StreamAccumulator:
             self._flush()
             self._parts.append(
                 ToolCallPart.model_construct(
-                    type="tool_call", id=ev.id, name=ev.name, arguments=ev.arguments,
+                    type="tool_call",
+                    id=ev.id,
+                    name=ev.name,
+                    arguments=ev.arguments,
                     raw_arguments=ev.raw_arguments,
                 )
             )
+        elif t == "part":
+            assert isinstance(ev, PartEvent)
+            self._flush()
+            self._parts.append(ev.part)
+        elif t == "citation":
+            assert isinstance(ev, CitationEvent)
+            self.citations.append(ev.citation)
+            if ev.attach:
+                (self._cites if self._kind == "text" else self._pending).append(ev.citation)
         elif t == "usage":
             self.usage = ev.usage  # type: ignore[union-attr]
         elif t == "finish":
@@ -236,6 +311,11 @@ class StreamAccumulator:
         from .types import ChatResponse, Message, ReasoningPart, Usage
 
         self._flush()
+        if self._pending:  # citations announced after the last text part belong to it
+            last = next((p for p in reversed(self._parts) if p.type == "text"), None)
+            if last is not None:
+                last.citations = [*last.citations, *self._pending]
+            self._pending = []
         stamp = reasoning_provider or provider
         if stamp:
             for p in self._parts:
@@ -251,6 +331,7 @@ class StreamAccumulator:
             raw_finish_reason=fin.raw_reason if fin else None,
             usage=self.usage or Usage(),
             warnings=self.warnings,
+            citations=self.citations,
             provider_metadata=dict(fin.provider_metadata) if fin and fin.provider_metadata else {},
             parsed=None,
             raw=None,

@@ -10,6 +10,11 @@
   endpoints that take no message list.
 * :class:`ToolCallBuffer` is a tool call being streamed (id, name, argument pieces);
   :func:`parse_arguments` parses tool-call arguments with errors attributed to the provider.
+* :func:`keep_unmapped`: the lossless rule — a block, item or annotation a codec has
+  no part for goes whole into ``provider_metadata["unmapped"]`` with a warning naming
+  it, never silently away. :func:`foreign_part`: whether an assistant part (a server
+  tool's call or result, reasoning) belongs to another provider and must be left
+  out of a request (with a warning).
 * :data:`SHAPE_ERRORS` and :func:`malformed`: the guard every codec puts around its
   parse entry points, so an answer of the wrong shape (valid JSON, wrong types,
   missing fields) is a :class:`ProviderResponseError` with an excerpt, never a bare
@@ -40,6 +45,8 @@ __all__ = [
     "ToolCallBuffer",
     "check_options",
     "excerpt",
+    "foreign_part",
+    "keep_unmapped",
     "malformed",
     "parse_arguments",
     "transcript",
@@ -111,6 +118,43 @@ class CallWarnings:
         if self.strict:
             raise UnsupportedFeatureError(f"{feature}: {detail}", provider=self.provider)
         self.items.append(CallWarning(feature=feature, detail=detail))
+
+
+def keep_unmapped(
+    metadata: dict[str, Any],
+    warnings: list[CallWarning] | CallWarnings | None,
+    provider: str | None,
+    kind: str,
+    item: Any,
+) -> CallWarning:
+    """Keep a provider's block, output item or annotation that llmcore has no part for.
+
+    ``item`` is appended whole to ``metadata["unmapped"]`` (a list of
+    ``{"kind": kind, "item": item}``) and a :class:`~llmcore.types.CallWarning`
+    (feature ``unmapped:<kind>``) is added to ``warnings`` (a list or a
+    :class:`CallWarnings`, never raising for ``strict``: the answer is already
+    here). Returns the warning, so a stream can emit it as a
+    :class:`~llmcore.events.WarningEvent`."""
+    metadata.setdefault("unmapped", []).append({"kind": kind, "item": item})
+    warning = CallWarning(
+        feature=f"unmapped:{kind}",
+        detail=f"{provider or 'the provider'} sent a {kind!r} that llmcore has no part for: "
+        'kept whole in provider_metadata["unmapped"]',
+    )
+    if isinstance(warnings, CallWarnings):
+        warnings.items.append(warning)
+    elif warnings is not None:
+        warnings.append(warning)
+    return warning
+
+
+def foreign_part(part: Any, provider: str | None, accepts: Sequence[str] = ()) -> bool:
+    """Whether ``part`` (from an earlier answer) was produced by another provider than
+    ``provider`` (or one of ``accepts``, e.g. ``("anthropic", "vertexai")`` for a
+    codec several providers share) and so cannot be sent back to it as is. Parts
+    with no ``provider`` are never foreign."""
+    owner = getattr(part, "provider", None)
+    return owner is not None and owner != provider and owner not in accepts
 
 
 #: role → the label of its lines in a :func:`transcript` (other roles: the role, title-cased)

@@ -23,6 +23,9 @@ __all__ = [
     "ToolCallPart",
     "ToolResultPart",
     "ReasoningPart",
+    "ServerToolCallPart",
+    "ServerToolResultPart",
+    "Citation",
     "Part",
     "Message",
     "Tool",
@@ -47,20 +50,55 @@ class _Frozenish(BaseModel):
     model_config = ConfigDict(extra="forbid")
 
 
+class Citation(_Frozenish):
+    """A source that supports part of an answer, in one shape for every provider.
+
+    ``kind`` is the provider's own name for it (``url_citation``,
+    ``web_search_result_location``, ``char_location``, ``page_location``,
+    ``content_block_location``, ``grounding_support``, ``search_result``, …).
+    ``start``/``end`` are character offsets into the answer's text
+    (``ChatResponse.text``, i.e. all text parts concatenated) of the span the
+    citation supports, when the provider gives one (``None`` otherwise);
+    ``cited_text`` is the quoted source text where the provider sends it;
+    ``source_index`` the index of the source or document in the provider's
+    list (a search result, a document sent with the request, a grounding
+    chunk). ``data`` is the provider's object, whole, for anything this shape
+    does not name.
+    """
+
+    kind: str
+    url: str | None = None
+    title: str | None = None
+    cited_text: str | None = None
+    start: int | None = None
+    end: int | None = None
+    source_index: int | None = None
+    provider: str | None = None
+    data: Any = None
+
+
 class TextPart(_Frozenish):
-    """Plain text."""
+    """Plain text. ``citations`` are the sources a provider attached to this
+    text (their ``start``/``end`` index ``ChatResponse.text``)."""
 
     type: Literal["text"] = "text"
     text: str
+    citations: list[Citation] = Field(default_factory=list)
 
 
 class ImagePart(_Frozenish):
-    """An image, as inline base64 ``data`` or a ``url``."""
+    """An image, as inline base64 ``data`` or a ``url``. In an answer, an image
+    the model generated (Gemini ``inlineData``, Responses
+    ``image_generation_call``); :meth:`to_bytes` decodes it."""
 
     type: Literal["image"] = "image"
     data: str | None = None
     url: str | None = None
     media_type: str | None = None
+
+    def to_bytes(self) -> bytes:
+        """The image's bytes (inline ``data`` only; a ``url`` image must be fetched)."""
+        return _inline_bytes(self.data, "image")
 
     @model_validator(mode="after")
     def _one_source(self) -> ImagePart:
@@ -77,6 +115,22 @@ class FilePart(_Frozenish):
     url: str | None = None
     media_type: str
     filename: str | None = None
+
+    def to_bytes(self) -> bytes:
+        """The file's bytes (inline ``data`` only; a ``url`` file must be fetched)."""
+        return _inline_bytes(self.data, "file")
+
+
+def _inline_bytes(data: str | None, what: str) -> bytes:
+    import base64
+    import binascii
+
+    if data is None:
+        raise InvalidRequestError(f"this {what} is a url, not inline data: fetch the url to get its bytes")
+    try:
+        return base64.b64decode(data, validate=True)
+    except (binascii.Error, ValueError) as e:
+        raise InvalidRequestError(f"this {what}'s data is not valid base64: {e}") from None
 
 
 class ToolCallPart(_Frozenish):
@@ -103,9 +157,7 @@ def _json_or_error(value: Any, what: str) -> str:
     try:
         return json.dumps(value, separators=(",", ":"))
     except (TypeError, ValueError) as e:
-        raise ValueError(
-            f"{what} must be JSON-serialisable (str, number, bool, None, list, dict): {e}"
-        ) from None
+        raise ValueError(f"{what} must be JSON-serialisable (str, number, bool, None, list, dict): {e}") from None
 
 
 class ToolResultPart(_Frozenish):
@@ -139,15 +191,57 @@ class ReasoningPart(_Frozenish):
     provider: str | None = None
 
 
+class ServerToolCallPart(_Frozenish):
+    """A tool the provider ran itself (web search, web fetch, code execution,
+    file search, a remote MCP server, image generation, …) — not a call for
+    the caller to answer. ``name`` is the provider's tool name
+    (``web_search``, ``code_execution``, ``google_search``, …); ``input`` its
+    arguments as the provider sent them. ``provider`` says whose it is and
+    ``data`` holds the provider's block or output item, whole: that
+    provider's codec sends it back as is on the next turn; other providers'
+    codecs leave it out (with a warning)."""
+
+    type: Literal["server_tool_call"] = "server_tool_call"
+    id: str
+    name: str
+    input: dict[str, Any] = Field(default_factory=dict)
+    provider: str | None = None
+    data: Any = None
+
+
+class ServerToolResultPart(_Frozenish):
+    """What a provider-run tool returned: ``content`` as structured data
+    (search results, code output, …), ``call_id`` the
+    :class:`ServerToolCallPart` it answers (``None`` where the provider sends
+    call and result as one item). ``data`` as in :class:`ServerToolCallPart`."""
+
+    type: Literal["server_tool_result"] = "server_tool_result"
+    call_id: str | None = None
+    name: str
+    content: Any = None
+    is_error: bool = False
+    provider: str | None = None
+    data: Any = None
+
+
 Part = Annotated[
-    Union[TextPart, ImagePart, FilePart, ToolCallPart, ToolResultPart, ReasoningPart],
+    Union[
+        TextPart,
+        ImagePart,
+        FilePart,
+        ToolCallPart,
+        ToolResultPart,
+        ReasoningPart,
+        ServerToolCallPart,
+        ServerToolResultPart,
+    ],
     Field(discriminator="type"),
 ]
 
 _ALLOWED_PARTS: dict[str, tuple[str, ...]] = {
     "system": ("text",),
     "user": ("text", "image", "file", "tool_result"),
-    "assistant": ("text", "tool_call", "reasoning", "image", "file"),
+    "assistant": ("text", "tool_call", "reasoning", "image", "file", "server_tool_call", "server_tool_result"),
     "tool": ("tool_result", "text"),
 }
 
@@ -176,8 +270,7 @@ class Message(_Frozenish):
         for p in self.content:
             if p.type not in allowed:
                 raise ValueError(
-                    f"a {self.role!r} message cannot contain a {p.type!r} part "
-                    f"(allowed: {', '.join(allowed)})"
+                    f"a {self.role!r} message cannot contain a {p.type!r} part (allowed: {', '.join(allowed)})"
                 )
         return self
 
@@ -215,9 +308,7 @@ def _coerce_one(m: Any) -> Any:
     if isinstance(m, str):
         return Message(role="user", content=[TextPart(text=m)])
     if not isinstance(m, dict):
-        raise InvalidRequestError(
-            f"a message must be a str, a dict or llmcore.Message, not {type(m).__name__}"
-        )
+        raise InvalidRequestError(f"a message must be a str, a dict or llmcore.Message, not {type(m).__name__}")
     role = m.get("role")
     if role == "developer":
         role = "system"
@@ -235,17 +326,25 @@ def _coerce_one(m: Any) -> Any:
             f"({role or 'no'} role): e.g. {{'role': 'user', 'content': 'Hello'}}"
         )
     if role == "tool" and "tool_call_id" in m:
-        text = content if isinstance(content, str) else "".join(
-            p.get("text", "") for p in (content or []) if isinstance(p, dict)
+        text = (
+            content
+            if isinstance(content, str)
+            else "".join(p.get("text", "") for p in (content or []) if isinstance(p, dict))
         )
-        parts = [{"type": "tool_result", "tool_call_id": m["tool_call_id"], "content": text,
-                  "name": m.get("name")}]
+        parts = [{"type": "tool_result", "tool_call_id": m["tool_call_id"], "content": text, "name": m.get("name")}]
     for tc in m.get("tool_calls") or []:
         fn = tc.get("function", tc)
         raw = fn.get("arguments") or ""
         args = raw if isinstance(raw, dict) else _parse_args(raw)
-        parts.append({"type": "tool_call", "id": tc["id"], "name": fn["name"], "arguments": args,
-                      "raw_arguments": raw if isinstance(raw, str) else ""})
+        parts.append(
+            {
+                "type": "tool_call",
+                "id": tc["id"],
+                "name": fn["name"],
+                "arguments": args,
+                "raw_arguments": raw if isinstance(raw, str) else "",
+            }
+        )
     return {"role": role, "content": parts}
 
 
@@ -272,9 +371,7 @@ def coerce_messages(messages: Any) -> list[Message]:
     if isinstance(messages, (str, Message, dict)):
         messages = [messages]
     if not isinstance(messages, (list, tuple)):
-        raise InvalidRequestError(
-            f"messages must be a string or a list of messages, not {type(messages).__name__}"
-        )
+        raise InvalidRequestError(f"messages must be a string or a list of messages, not {type(messages).__name__}")
     from pydantic import ValidationError
 
     out = []
@@ -295,9 +392,7 @@ def _short(e: Exception) -> str:
 
     if isinstance(e, ValidationError):
         errs = e.errors()
-        return "; ".join(
-            f"{'.'.join(str(x) for x in err['loc']) or 'value'}: {err['msg']}" for err in errs[:3]
-        )
+        return "; ".join(f"{'.'.join(str(x) for x in err['loc']) or 'value'}: {err['msg']}" for err in errs[:3])
     return str(e)
 
 
@@ -414,8 +509,7 @@ class ChatRequest(_Frozenish):
                     seen.add(p.id)
                 elif isinstance(p, ToolResultPart) and p.tool_call_id not in seen:
                     raise ValueError(
-                        f"tool result for {p.tool_call_id!r} has no matching tool call "
-                        "in an earlier assistant message"
+                        f"tool result for {p.tool_call_id!r} has no matching tool call in an earlier assistant message"
                     )
         return self
 
@@ -489,6 +583,9 @@ class ChatResponse(BaseModel):
     raw_finish_reason: str | None = None
     usage: Usage = Field(default_factory=Usage)
     warnings: list[CallWarning] = Field(default_factory=list)
+    #: every citation of the answer, in order: those attached to text parts and
+    #: those the provider gives for the whole answer (e.g. Perplexity's search results)
+    citations: list[Citation] = Field(default_factory=list)
     provider_metadata: dict[str, Any] = Field(default_factory=dict)
     parsed: Any = None
     #: answered by llmcore's response cache (no provider call)
@@ -508,6 +605,16 @@ class ChatResponse(BaseModel):
     @property
     def tool_calls(self) -> list[ToolCallPart]:
         return self.message.tool_calls
+
+    @property
+    def images(self) -> list[ImagePart]:
+        """The images in the answer (generated by the model or a server tool)."""
+        return [p for p in self.message.content if isinstance(p, ImagePart)]
+
+    @property
+    def server_tool_calls(self) -> list[ServerToolCallPart]:
+        """The tools the provider ran itself while answering."""
+        return [p for p in self.message.content if isinstance(p, ServerToolCallPart)]
 
 
 class TokenCount(BaseModel):
