@@ -17,14 +17,18 @@ from __future__ import annotations
 
 import asyncio
 import time
+from dataclasses import replace
 from typing import TYPE_CHECKING, Any
 
-from .embeddings import EmbeddingResponse as EmbeddingResponseT
+from .embeddings import EmbeddingResponse, embedding_request, plan_batches, rerank_request
 from .errors import ConfigurationError, ProviderResponseError
 from .reliability.stack import UNSET as _UNSET
+from .types import Usage
+from .usage import price_for, record
+from .usage.record import UsageRecord
 
 if TYPE_CHECKING:
-    from .embeddings import EmbeddingRequest, EmbeddingResponse, RerankResponse
+    from .embeddings import EmbeddingRequest, RerankResponse
 
 __all__ = ["EmbeddingModel", "RerankModel", "embedding_model", "rerank_model", "embed", "aembed", "rerank",
            "arerank"]
@@ -82,6 +86,7 @@ class _Base:
         #: running usage totals (``m.usage.reset()`` starts again)
         self.usage = UsageTotals()
         self.key_id = install_key_hooks(self.base_provider)
+        self._limits_cache: tuple[int | None, int | None] | None = None
 
     def _take_defaults(self, options: dict[str, Any]) -> dict[str, Any]:
         return {}
@@ -91,9 +96,6 @@ class _Base:
 
     def _account(self, usage: Any, response_model: str, started: float) -> float | None:
         """Record one logical call (usage totals, hook, log); the cost in USD or ``None``."""
-        from .usage import price_for, record
-        from .usage.record import UsageRecord
-
         price = self.price if self.price is not None else price_for(self.spec, self.model_id,
                                                                     response_model=response_model)
         n = usage.input_tokens
@@ -118,25 +120,24 @@ class EmbeddingModel(_Base):
 
     def request(self, texts: Any, **params: Any) -> EmbeddingRequest:
         """The checked request (typed errors before the network)."""
-        from .embeddings import embedding_request
-
-        return embedding_request(self.model_id, texts, provider=self.spec.name, **{**self.defaults, **params})
+        return embedding_request(
+            self.model_id, texts, provider=self.spec.name, **({**self.defaults, **params} if self.defaults else params)
+        )
 
     def _limits(self) -> tuple[int | None, int | None]:
-        from .reliability.base import leaves
+        """The provider's ``embedding_limits(model)`` (inputs, tokens per request), asked once."""
+        if self._limits_cache is None:
+            from .reliability.base import leaves
 
-        leaf = leaves(self.base_provider)[0]
-        limits = getattr(leaf, "embedding_limits", None)
-        return limits(self.model_id) if callable(limits) else (None, None)  # type: ignore[no-any-return]
+            leaf = leaves(self.base_provider)[0]
+            limits = getattr(leaf, "embedding_limits", None)
+            self._limits_cache = limits(self.model_id) if callable(limits) else (None, None)
+        return self._limits_cache
 
     async def aembed(self, texts: Any, **params: Any) -> EmbeddingResponse:
         """One vector per text, in input order (see :class:`~llmcore.embeddings.EmbeddingResponse`).
         With a cache, texts embedded before (same model, parameters, settings) are not sent again;
         ``provider_metadata["cached_texts"]`` says how many came from the cache."""
-        from dataclasses import replace
-
-        from .types import Usage
-
         req = self.request(texts, **params)
         started = time.perf_counter()
         keys: list[str] = []
@@ -148,7 +149,7 @@ class EmbeddingModel(_Base):
             if not todo:
                 self.usage.cache_hits += 1
                 dims = len(cached[0])
-                return EmbeddingResponseT(vectors=cached, model=self.model_id, dimensions=dims,
+                return EmbeddingResponse(vectors=cached, model=self.model_id, dimensions=dims,
                                           usage=Usage(input_tokens=0), provider=self.spec.name, cost=0.0,
                                           provider_metadata={"cached_texts": len(cached)})
             sent = replace(req, texts=[req.texts[i] for i in todo])
@@ -167,22 +168,22 @@ class EmbeddingModel(_Base):
 
     async def _embed_batched(self, req: EmbeddingRequest) -> EmbeddingResponse:
         """``req`` split to the provider's limits, sent concurrently, merged in order."""
-        from dataclasses import replace
-
-        from .embeddings import plan_batches
-        from .types import Usage
-
         parts = plan_batches(req.texts, *self._limits())
-        if len(parts) == 1:
-            responses = [await self.provider.embed(req)]
-        else:
-            sem = asyncio.Semaphore(self.max_concurrency)
+        if len(parts) == 1:  # one request: its answer as is (the common case: no merging cost)
+            resp: EmbeddingResponse = await self.provider.embed(req)
+            if len(resp.vectors) != len(req.texts):
+                raise ProviderResponseError(
+                    f"{len(resp.vectors)} vectors for {len(req.texts)} texts", provider=self.spec.name
+                )
+            resp.provider = self.spec.name
+            return resp
+        sem = asyncio.Semaphore(self.max_concurrency)
 
-            async def one(r: range) -> EmbeddingResponse:
-                async with sem:
-                    return await self.provider.embed(replace(req, texts=req.texts[r.start:r.stop]))  # type: ignore[no-any-return]
+        async def one(r: range) -> EmbeddingResponse:
+            async with sem:
+                return await self.provider.embed(replace(req, texts=req.texts[r.start:r.stop]))  # type: ignore[no-any-return]
 
-            responses = list(await asyncio.gather(*(one(r) for r in parts)))
+        responses = list(await asyncio.gather(*(one(r) for r in parts)))
         vectors: list[Any] = []
         for r, resp in zip(parts, responses, strict=True):
             if len(resp.vectors) != len(r):
@@ -193,7 +194,7 @@ class EmbeddingModel(_Base):
         counts = [resp.usage.input_tokens for resp in responses]
         usage = Usage(input_tokens=None if None in counts else sum(c for c in counts if c is not None))
         first = responses[0]
-        return EmbeddingResponseT(
+        return EmbeddingResponse(
             vectors=vectors, model=first.model, dimensions=first.dimensions, usage=usage, provider=self.spec.name,
             warnings=[w for resp in responses for w in resp.warnings],
             provider_metadata=dict(first.provider_metadata) if len(responses) == 1 else
@@ -251,8 +252,6 @@ class RerankModel(_Base):
 
     async def arerank(self, query: str, documents: Any, top_n: int | None = None, **params: Any) -> RerankResponse:
         """``documents`` ranked by relevance to ``query``, best first (at most ``top_n``)."""
-        from .embeddings import rerank_request
-
         req = rerank_request(self.model_id, query, documents, top_n, provider=self.spec.name, **params)
         started = time.perf_counter()
         resp: RerankResponse = await self.provider.rerank(req)
