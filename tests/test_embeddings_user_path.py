@@ -169,3 +169,11 @@ def test_cache_sends_only_texts_not_seen_before(server: _Server, transport: str,
     assert first.vectors[0] == again.vectors[2]  # exact round trip through the cache
     m.embed(["t3"])
     assert len(server.bodies) == 2 and m.usage.cache_hits == 1
+
+
+def test_the_cost_comes_from_the_shipped_prices(server: _Server, transport: str) -> None:
+    """No ``prices=``: llmcore-openai's price table has text-embedding-3-small at $0.02 per 1M tokens."""
+    m = llmcore.embedding_model("openai/text-embedding-3-small", api_key=KEY, base_url=server.url)
+    r = m.embed(["a", "b", "c"])
+    assert r.usage.input_tokens == 6
+    assert r.cost == pytest.approx(6 * 0.02 / 1_000_000)
