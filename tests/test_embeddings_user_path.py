@@ -174,6 +174,6 @@ def test_cache_sends_only_texts_not_seen_before(server: _Server, transport: str,
 def test_the_cost_comes_from_the_shipped_prices(server: _Server, transport: str) -> None:
     """No ``prices=``: llmcore-openai's price table has text-embedding-3-small at $0.02 per 1M tokens."""
     m = llmcore.embedding_model("openai/text-embedding-3-small", api_key=KEY, base_url=server.url)
-    r = m.embed(["a", "b", "c"])
+    r = m.embed(["t0", "t1", "t2"])
     assert r.usage.input_tokens == 6
     assert r.cost == pytest.approx(6 * 0.02 / 1_000_000)
