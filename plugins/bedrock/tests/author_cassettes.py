@@ -13,12 +13,20 @@ They are authored from the Bedrock API reference, not recorded:
   ``:exception-type``, JSON payload), encoded with CRCs by
   :func:`llmcore.http.eventstream.encode_eventstream_message`.
 
+* The Rerank cassette (``authored__rerank_cohere_v3_5.yaml``): the request (URL on the
+  Agents for Amazon Bedrock Runtime endpoint, body, headers) and the response framing
+  (status, headers) are authored from the Rerank API reference; the response **body** is the
+  vercel/ai fixture ``amazon-bedrock-reranking.1.json`` byte for byte (read from the shared
+  upstream collection, ``$LLMCORE_SHARED_DIR/upstream-cassettes/bedrock/ai/``), whose results
+  name documents 0 and 5 (so the authored request has six documents and ``numberOfResults`` 2).
+
 Run ``python plugins/bedrock/tests/author_cassettes.py`` to regenerate them.
 """
 
 from __future__ import annotations
 
 import json
+import os
 from pathlib import Path
 from typing import Any
 
@@ -80,6 +88,53 @@ def _stream(frames: list[bytes], request_id: str) -> dict[str, Any]:
     }, b"".join(frames))
 
 
+AGENT_HOST = "https://bedrock-agent-runtime.us-east-1.amazonaws.com"
+#: the authored rerank request: six documents (the fixture's answer names documents 0 and 5), top 2
+RERANK_MODEL = "cohere.rerank-v3-5:0"
+RERANK_QUERY = "rainy day"
+RERANK_DOCUMENTS = [
+    "Rain is expected all day; take an umbrella.",
+    "A sunny day at the beach.",
+    "The museum is open until six on weekdays.",
+    "Fresh bread is baked every morning.",
+    "The train to the airport leaves every ten minutes.",
+    "Puddles and grey skies: a rainy day in the city.",
+]
+
+
+def _fixture(name: str) -> str:
+    """A vercel/ai fixture of the shared upstream collection, verbatim."""
+    shared = os.environ.get("LLMCORE_SHARED_DIR") or str(Path(__file__).resolve().parents[4] / "shared")
+    return (Path(shared) / "upstream-cassettes" / "bedrock" / "ai" / name).read_text(encoding="utf-8")
+
+
+def _rerank() -> dict[str, Any]:
+    body = {
+        "queries": [{"type": "TEXT", "textQuery": {"text": RERANK_QUERY}}],
+        "sources": [
+            {"type": "INLINE", "inlineDocumentSource": {"type": "TEXT", "textDocument": {"text": d}}}
+            for d in RERANK_DOCUMENTS
+        ],
+        "rerankingConfiguration": {"type": "BEDROCK_RERANKING_MODEL", "bedrockRerankingConfiguration": {
+            "modelConfiguration": {"modelArn": f"arn:aws:bedrock:us-east-1::foundation-model/{RERANK_MODEL}"},
+            "numberOfResults": 2}},
+    }
+    return {
+        "request": {
+            "method": "POST",
+            "uri": f"{AGENT_HOST}/rerank",
+            "body": json.dumps(body, separators=(",", ":")),
+            "headers": {"Content-Type": ["application/json"]},
+        },
+        "response": {
+            "status": {"code": 200, "message": "OK"},
+            "headers": {"Content-Type": ["application/json"],
+                        "x-amzn-RequestId": ["00000000-0000-4000-8000-000000000200"]},
+            "body": {"string": _fixture("amazon-bedrock-reranking.1.json")},
+        },
+    }
+
+
 def cassettes() -> dict[str, dict[str, Any]]:
     start = _event("messageStart", {"role": "assistant"})
     hello = _event("contentBlockDelta", {"contentBlockIndex": 0, "delta": {"text": "Hello"}})
@@ -116,6 +171,7 @@ def cassettes() -> dict[str, dict[str, Any]]:
         "authored__stream_validation_too_long.yaml": _stream([_exception(
             "validationException", {"message": "Input is too long for requested model."})],
             "00000000-0000-4000-8000-000000001400"),
+        "authored__rerank_cohere_v3_5.yaml": _rerank(),
     }
 
 

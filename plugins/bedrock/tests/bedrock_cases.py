@@ -95,9 +95,48 @@ def check_body(request: Any) -> None:
         problems = smithy_check.check("ConverseRequest", body)
     elif path.endswith("/invoke"):
         problems = _invoke_problems(unquote(path), body)
+    elif path.endswith("/rerank"):
+        problems = rerank_problems(body)
     else:
         raise AssertionError(f"unexpected path {path}")
     assert not problems, f"request body does not match the Smithy model: {problems}"
+
+
+def rerank_problems(body: dict[str, Any]) -> list[str]:
+    """What in a Rerank body (Agents for Amazon Bedrock Runtime) breaks the API reference: exactly
+    one TEXT query, 1-1000 INLINE TEXT sources, the BEDROCK_RERANKING_MODEL configuration with a
+    foundation-model ARN and ``numberOfResults`` 1-1000 (the api-specs hold no model of this service)."""
+    problems = [f"unknown field {k}" for k in sorted(set(body) - {"queries", "sources", "rerankingConfiguration",
+                                                                 "nextToken"})]
+    queries = body.get("queries")
+    if not (isinstance(queries, list) and len(queries) == 1 and queries[0].get("type") == "TEXT"
+            and set(queries[0]) == {"type", "textQuery"} and isinstance(queries[0]["textQuery"].get("text"), str)):
+        problems.append(f"queries must be one TEXT query: {queries!r}"[:200])
+    sources = body.get("sources")
+    if not (isinstance(sources, list) and 1 <= len(sources) <= 1000):
+        problems.append("sources must be a list of 1 to 1000")
+    else:
+        for s in sources:
+            doc = s.get("inlineDocumentSource", {})
+            if (set(s) != {"type", "inlineDocumentSource"} or s["type"] != "INLINE" or doc.get("type") != "TEXT"
+                    or set(doc) != {"type", "textDocument"} or not isinstance(doc["textDocument"].get("text"), str)):
+                problems.append(f"bad source {s!r}"[:200])
+    conf = body.get("rerankingConfiguration", {})
+    bedrock = conf.get("bedrockRerankingConfiguration", {})
+    model = bedrock.get("modelConfiguration", {})
+    if conf.get("type") != "BEDROCK_RERANKING_MODEL" or set(conf) != {"type", "bedrockRerankingConfiguration"}:
+        problems.append(f"bad rerankingConfiguration {conf!r}"[:200])
+    if not set(bedrock) <= {"modelConfiguration", "numberOfResults"}:
+        problems.append(f"unknown field in bedrockRerankingConfiguration: {sorted(bedrock)}")
+    n = bedrock.get("numberOfResults", 1)
+    if not (isinstance(n, int) and 1 <= n <= 1000):
+        problems.append(f"numberOfResults {n!r} out of 1..1000")
+    if not re.fullmatch(r"arn:aws[a-z-]*:bedrock:[a-z0-9-]+::foundation-model/[a-z0-9.:-]+",
+                        str(model.get("modelArn"))):
+        problems.append(f"modelArn {model.get('modelArn')!r} is not a foundation-model ARN")
+    if not set(model) <= {"modelArn", "additionalModelRequestFields"}:
+        problems.append(f"unknown field in modelConfiguration: {sorted(model)}")
+    return problems
 
 
 #: InvokeModel embedding bodies (the Smithy model has them as an opaque blob): the fields each model

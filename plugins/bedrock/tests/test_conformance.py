@@ -14,7 +14,7 @@ from typing import Any, ClassVar
 
 from bedrock_cases import CASSETTES, FAKE, REC, check_body, verify_sigv4
 from llmcore import errors as E
-from llmcore.testing import TEST_API_KEY, Case, EmbeddingCase, ErrorCase, ProviderConformance
+from llmcore.testing import TEST_API_KEY, Case, EmbeddingCase, ErrorCase, ProviderConformance, RerankCase
 
 NOVA_MICRO = "us.amazon.nova-micro-v1:0"
 NOVA_2_LITE = "us.amazon.nova-2-lite-v1:0"
@@ -61,6 +61,15 @@ EMBED_COHERE = EmbeddingCase(
     "ruby_llm__embedding_bedrock_embedding_dialects_bedrock_us_cohere_embed-v4_0_embeds_multiple_texts_with_custom_"
     "dimensions.yaml",
     "us.cohere.embed-v4:0", ["Ruby", "Python", "JavaScript"], {"dimensions": 512, "input_type": "document"},
+)
+
+#: Rerank on the Agents for Amazon Bedrock Runtime endpoint (authored request, vercel/ai's body fixture)
+RERANK = RerankCase(
+    "authored__rerank_cohere_v3_5.yaml", "cohere.rerank-v3-5:0", "rainy day",
+    ["Rain is expected all day; take an umbrella.", "A sunny day at the beach.",
+     "The museum is open until six on weekdays.", "Fresh bread is baked every morning.",
+     "The train to the airport leaves every ten minutes.", "Puddles and grey skies: a rainy day in the city."],
+    top_n=2,
 )
 
 #: Claude 3 Sonnet (on demand), the model of the "Image" example in the Converse API examples
@@ -171,6 +180,7 @@ class TestBedrockConformance(ProviderConformance):
         expect_text="pig", expect_finish="stop",
     )
     embedding_case = EMBED_COHERE
+    rerank_case = RERANK
     agreement_pairs = (
         ("france_chat_case", "stream_case"),
         ("structured_case", "structured_stream_case"),

@@ -59,6 +59,7 @@ SPEC = _BedrockSpec(
         structured_output=("json_schema", "tool"),
         count_tokens="api",  # CountTokens where the model supports it; a labelled estimate otherwise
         embeddings=True,  # InvokeModel: Titan Text Embeddings v2, Cohere Embed, Nova (ruby_llm recordings)
+        rerank=True,  # Agents for Amazon Bedrock Runtime Rerank (authored cassette, body from vercel/ai's fixture)
     ),
     docs_url="https://docs.aws.amazon.com/bedrock/latest/APIReference/API_runtime_Converse.html",
 )

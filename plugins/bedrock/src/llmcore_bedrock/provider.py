@@ -8,12 +8,18 @@
   percent-encoded as one path segment (ids contain ``:``, ARNs ``/``).
 * ``embed`` → ``POST /model/{modelId}/invoke`` with the model family's body (Titan Text
   Embeddings, Cohere Embed, Nova Multimodal Embeddings; see :mod:`llmcore_bedrock.embeddings`).
+* ``rerank`` → ``POST /rerank`` on the Agents for Amazon Bedrock Runtime endpoint
+  (``bedrock-agent-runtime.{region}.amazonaws.com``, signed like the rest; see
+  :mod:`llmcore_bedrock.rerank`). Its base URL: the ``agent_base_url`` option, else
+  ``AWS_ENDPOINT_URL_BEDROCK_AGENT_RUNTIME``, else the runtime base URL with
+  ``bedrock-runtime`` → ``bedrock-agent-runtime`` when it is the AWS endpoint, else the
+  runtime base URL itself (a proxy or local server serving both).
 * Auth: SigV4 over exactly the bytes sent, or a Bedrock API key as a bearer
   token (see :mod:`llmcore_bedrock.auth`).
 * Base URL: ``https://bedrock-runtime.{region}.amazonaws.com``, or
   ``AWS_ENDPOINT_URL_BEDROCK_RUNTIME``, or ``base_url=...``.
 * Options: ``region``, ``profile``, ``aws_access_key_id``,
-  ``aws_secret_access_key``, ``aws_session_token``; anything else is a
+  ``aws_secret_access_key``, ``aws_session_token``, ``agent_base_url``; anything else is a
   :class:`ConfigurationError`.
 """
 
@@ -25,7 +31,7 @@ import re
 from collections.abc import AsyncIterator, Mapping
 from typing import Any, ClassVar
 
-from llmcore.embeddings import EmbeddingRequest, EmbeddingResponse
+from llmcore.embeddings import EmbeddingRequest, EmbeddingResponse, RerankRequest, RerankResponse, RerankResult
 from llmcore.errors import ConfigurationError, InvalidRequestError, LLMCoreError, ProviderResponseError
 from llmcore.events import StreamEvent
 from llmcore.http.errors import request_id_from
@@ -36,6 +42,7 @@ from llmcore.types import ChatRequest, ChatResponse, TokenCount
 
 from . import SPEC
 from . import embeddings as emb
+from . import rerank as rr
 from .auth import resolve_auth
 from .errors import error_from_http
 from .request import build_converse_body, build_count_tokens_body, model_path
@@ -60,8 +67,10 @@ class BedrockProvider(HTTPProvider):
     spec: ClassVar[ProviderSpec] = SPEC
     #: provider settings accepted in ``ProviderConfig.options``
     KNOWN_OPTIONS: ClassVar[tuple[str, ...]] = (
-        "region", "profile", "aws_access_key_id", "aws_secret_access_key", "aws_session_token",
+        "region", "profile", "aws_access_key_id", "aws_secret_access_key", "aws_session_token", "agent_base_url",
     )
+    #: Rerank pages followed at most (``nextToken``); more is a typed error, not an endless loop
+    MAX_RERANK_PAGES: ClassVar[int] = 100
 
     def __init__(self, config: ProviderConfig | None = None) -> None:
         config = config or ProviderConfig()
@@ -80,6 +89,14 @@ class BedrockProvider(HTTPProvider):
         self.region = region
         self._auth = auth
         self._no_count_tokens: set[str] = set()
+        agent = config.options.get("agent_base_url") or os.environ.get("AWS_ENDPOINT_URL_BEDROCK_AGENT_RUNTIME")
+        if agent is not None and not isinstance(agent, str):
+            raise ConfigurationError("option agent_base_url must be a URL string", provider=self.spec.name)
+        self.agent_base_url = (agent or rr.agent_runtime_url(self.base_url)).rstrip("/")
+        if agent:
+            from llmcore.reliability.security import check_base_url
+
+            check_base_url(self.agent_base_url, self.spec.name, sends_key=True)
 
     @property
     def auth_scheme(self) -> str:
@@ -185,6 +202,27 @@ class BedrockProvider(HTTPProvider):
             vectors.extend(got)
             tokens = None if tokens is None or t is None else tokens + t
         return emb.response(request, vectors, tokens, meta if len(bodies) == 1 else {})
+
+    # -- rerank ---------------------------------------------------------------------------
+
+    async def rerank(self, request: RerankRequest) -> RerankResponse:
+        """Agents for Amazon Bedrock Runtime ``Rerank`` (``POST {agent_base_url}/rerank``), signed
+        like every other request; ``nextToken`` pages are followed and merged."""
+        body = rr.build_rerank_body(request, self.region)
+        url = f"{self.agent_base_url}/rerank"
+        results: list[RerankResult] = []
+        seen: set[int] = set()
+        await self._auth.prepare()
+        for _ in range(self.MAX_RERANK_PAGES):
+            data, _resp = await self.request_json("POST", url, body)
+            page, token = rr.parse_rerank_page(data, request, seen)
+            results.extend(page)
+            if token is None:
+                return rr.response(request, results)
+            body = {**body, "nextToken": token}
+        raise ProviderResponseError(
+            f"Rerank still had a nextToken after {self.MAX_RERANK_PAGES} pages", provider=self.spec.name
+        )
 
     @staticmethod
     def _estimate(request: ChatRequest, model: str) -> TokenCount:
