@@ -37,6 +37,12 @@ PREFERRED: dict[tuple[str, str, bool], str] = {
     ("anthropic", "messages", False): "ellmer__anthropic-basic.yaml",
     ("anthropic", "messages", True): "llm-anthropic__test_stream_events_text.yaml",
     ("anthropic", "count_tokens", False): "ellmer__anthropic-count-tokens.yaml",
+    # docs/embeddings.md: 3 texts with dimensions=768, and a rerank of 3 documents with top_n=2
+    ("openai", "embeddings", False): (
+        "ruby_llm__embedding_basic_functionality_openai_text-embedding-3-small_can_handle_multiple_texts_with_custom_"
+        "dimensions.yaml"
+    ),
+    ("cohere", "rerank", False): "ruby_llm__rerank_reranking_with_cohere_rerank-v3_5_limits_results_with_top_n.yaml",
     # no recording of MiniMax exists: its documented chat answer (the first 200 is a base_resp error)
     ("minimax", "completions", False): "authored__chat_documented.yaml",
 }
