@@ -558,3 +558,91 @@ def test_import_real_httprr() -> None:
     assert one["request"]["uri"] == "http://localhost:11434/api/embed"
     body = json.loads(one["response"]["body"]["string"])
     assert body["prompt_eval_count"] == 2 and len(body["embeddings"][0]) == 768
+
+
+# --------------------------------------------------------------------------- llama-stack recordings
+
+
+def _llama_stack(body: dict[str, Any], data: Any, **response: Any) -> dict[str, Any]:
+    """A llama-stack SDK-object recording of ``AsyncEmbeddings.create(**body)`` answering ``data``."""
+    return {
+        "request": {"method": "POST", "url": "https://api.example.test/v1/v1/embeddings", "headers": {},
+                    "body": body, "endpoint": "/v1/embeddings", "model": body.get("model", "")},
+        "response": {"body": {"__type__": "openai.types.create_embedding_response.CreateEmbeddingResponse",
+                              "__data__": data}, "is_streaming": False, **response},
+    }
+
+
+B64 = base64.b64encode(b"\x00\x00\x80\x3f\x00\x00\x00\xc0").decode()  # float32 1.0, -2.0
+EMB_B64 = {"data": [{"embedding": B64, "index": 0, "object": "embedding"}], "model": "m", "object": "list",
+           "usage": {"prompt_tokens": 2, "total_tokens": 2}}
+
+
+def _write(tmp_path: Path, data: Any) -> Path:
+    path = tmp_path / "0123456789ab.json"
+    path.write_text(json.dumps(data, indent=2))
+    return path
+
+
+def test_import_llama_stack_embeddings(tmp_path: Path) -> None:
+    """The SDK object's fields and the request as recorded; the URL the SDK posted to (not the
+    recorder's ``/v1/v1``); status 200 and ``Content-Type`` supplied; compact JSON text."""
+    body = {"model": "m", "input": ["a"], "encoding_format": "base64", "dimensions": 2}
+    (one,) = load_upstream(_write(tmp_path, _llama_stack(body, EMB_B64)))["interactions"]
+    assert one["request"]["uri"] == "https://api.example.test/v1/embeddings"
+    assert one["request"]["method"] == "POST" and json.loads(one["request"]["body"]) == body
+    assert one["response"]["status"] == {"code": 200, "message": "OK"}
+    assert one["response"]["headers"] == {"Content-Type": ["application/json"]}
+    assert one["response"]["body"]["string"] == json.dumps(EMB_B64, separators=(",", ":"))
+    assert output_name("llama-stack", "x/0123456789ab.json") == "llama-stack__0123456789ab.yaml"
+
+
+def test_import_llama_stack_hostless_url_gets_https(tmp_path: Path) -> None:
+    rec = _llama_stack({"model": "m", "input": "a", "encoding_format": "float"},
+                       {"data": [{"embedding": [0.5], "index": 0}], "model": "m"})
+    rec["request"]["url"] = "__databricks__/serving-endpoints/v1/embeddings"
+    (one,) = load_upstream(_write(tmp_path, rec))["interactions"]
+    assert one["request"]["uri"] == "https://__databricks__/serving-endpoints/embeddings"
+
+
+@pytest.mark.parametrize(
+    ("edit", "reason"),
+    [
+        # the SDK asked base64 on the wire and stored the floats it decoded
+        (lambda r: r["request"]["body"].pop("encoding_format"), "without encoding_format"),
+        # base64 asked, numbers held: not the answer as sent
+        (lambda r: r["response"]["body"]["__data__"]["data"][0].update(embedding=[1.0, -2.0]), "decoded numbers"),
+        (lambda r: r["request"]["body"].update(encoding_format="float"), "holds strings"),
+        (lambda r: r["request"]["body"].update(extra_body={"x": 1}), "SDK-only"),
+        (lambda r: r["response"].update(is_streaming=True), "streams"),
+        (lambda r: r["response"]["body"].update(__type__="openai.types.chat.chat_completion.ChatCompletion"),
+         "is not converted"),
+        (lambda r: r["request"].update(endpoint="/v1/other"), "does not end with"),
+    ],
+)
+def test_import_llama_stack_refuses_what_is_not_the_wire(tmp_path: Path, edit: Any, reason: str) -> None:
+    rec = _llama_stack({"model": "m", "input": ["a"], "encoding_format": "base64"}, json.loads(json.dumps(EMB_B64)))
+    edit(rec)
+    with pytest.raises(UnsupportedFormat, match=reason):
+        load_upstream(_write(tmp_path, rec))
+
+
+def test_import_llama_stack_raw_http(tmp_path: Path) -> None:
+    """A raw-HTTP recording (vLLM ``/rerank``): URL, payload and status as recorded."""
+    answer = {"id": "rerank-1", "results": [{"index": 1, "relevance_score": 0.75}]}
+    rec = {"test_id": "t", "request": {"test_id": "t", "url": "http://localhost:8000/rerank", "method": "POST",
+                                       "payload": {"model": "r", "query": "q", "documents": ["a", "b"]}},
+           "response": {"status": 200, "body": answer, "is_streaming": False}, "id_normalization_mapping": {}}
+    (one,) = load_upstream(_write(tmp_path, rec))["interactions"]
+    assert one["request"]["uri"] == "http://localhost:8000/rerank"
+    assert json.loads(one["request"]["body"])["documents"] == ["a", "b"]
+    assert json.loads(one["response"]["body"]["string"]) == answer
+
+
+@needs_upstream
+def test_import_real_llama_stack_files() -> None:
+    (one,) = load_upstream(UPSTREAM / "fireworks" / "llama-stack" / "8cdb7e65fcfe.json")["interactions"]
+    assert one["request"]["uri"] == "https://api.fireworks.ai/inference/v1/embeddings"
+    assert isinstance(json.loads(one["response"]["body"]["string"])["data"][0]["embedding"], str)
+    with pytest.raises(UnsupportedFormat, match="decoded numbers"):  # Ollama /v1: base64 asked, numbers stored
+        load_upstream(UPSTREAM / "ollama" / "llama-stack" / "4ebcaf6c2aee.json")

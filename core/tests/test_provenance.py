@@ -321,3 +321,28 @@ def test_main_finds_the_collection_or_fails(
     monkeypatch.setenv("LLMCORE_SHARED_DIR", str(tmp_path / "elsewhere"))
     assert provenance.main([str(out)]) == 1
     assert "upstream collection not found" in capsys.readouterr().out
+
+
+def test_a_llama_stack_conversion_is_verified_and_an_edit_reported(tmp_path: Path) -> None:
+    """llama-stack JSON re-converts like any other format: equal when untouched, an error when edited."""
+    root = tmp_path / "upstream-cassettes"
+    (root / "example" / "llama-stack").mkdir(parents=True)
+    rec = {
+        "request": {"method": "POST", "url": "https://api.example.test/v1/v1/embeddings", "headers": {},
+                    "body": {"model": "m", "input": "a", "encoding_format": "float"}, "endpoint": "/v1/embeddings"},
+        "response": {"body": {"__type__": "openai.types.create_embedding_response.CreateEmbeddingResponse",
+                              "__data__": {"data": [{"embedding": [0.25], "index": 0}], "model": "m"}},
+                     "is_streaming": False},
+    }
+    (root / "example" / "llama-stack" / "abcdef012345.json").write_text(json.dumps(rec))
+    out = tmp_path / "plugins" / "example" / "tests" / "cassettes"
+    out.mkdir(parents=True)
+    convert_file(root / "example" / "llama-stack" / "abcdef012345.json", out / "llama-stack__abcdef012345.yaml")
+    (out / "SOURCES.md").write_text("| file | source |\n|---|---|\n| `llama-stack__abcdef012345.yaml` | ls |\n")
+    report = check_directory(out, UpstreamIndex(root))
+    assert report.findings == [] and report.verified == {
+        "llama-stack__abcdef012345.yaml": "example/llama-stack/abcdef012345.json"}
+    path = out / "llama-stack__abcdef012345.yaml"
+    path.write_text(path.read_text().replace("0.25", "0.5"))
+    report = check_directory(out, UpstreamIndex(root))
+    assert _findings(report) == [("llama-stack__abcdef012345.yaml", "content", "error")]

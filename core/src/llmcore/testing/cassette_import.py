@@ -20,9 +20,16 @@ Supported upstream formats (see ``upstream-cassettes/SOURCES.md``):
   of the HTTP/1.1 request and response as sent (request line or status line, headers,
   body; a ``Transfer-Encoding: chunked`` body with its chunk framing, which we undo).
 
+* ``llama-stack`` - llama-stack's recording JSON (``*.json``,
+  ``tests/integration/recordings/``), for the exchanges whose conversion is faithful only
+  (:func:`from_llama_stack`): an embeddings answer held as the openai SDK's
+  ``CreateEmbeddingResponse`` dump, and raw-HTTP recordings (``payload`` + ``status``,
+  e.g. vLLM ``/rerank``). Everything else in that format is refused, with the reason.
+
 Not HTTP recordings, so refused with :class:`UnsupportedFormat`: vercel/ai
 ``*.chunks.txt`` / ``*.json`` fixtures (decoded chunks or bare bodies, no request,
-status or framing) and llama-stack recording JSON (serialized SDK objects).
+status or framing) and llama-stack recordings of any other kind (chat completions,
+streams: SDK objects whose wire form cannot be rebuilt exactly).
 
 The conversion maps the format only: bodies are never edited beyond undoing a
 ``Content-Encoding`` (then ``Content-Encoding`` is dropped and ``Content-Length``
@@ -64,6 +71,7 @@ __all__ = [
     "detect_format",
     "from_har",
     "from_httprr",
+    "from_llama_stack",
     "from_pydantic_ai",
     "from_ruby_vcr",
     "from_vcrpy",
@@ -72,7 +80,7 @@ __all__ = [
     "output_name",
 ]
 
-UpstreamFormat = Literal["vcrpy", "pydantic-ai", "ruby-vcr", "har", "httprr"]
+UpstreamFormat = Literal["vcrpy", "pydantic-ai", "ruby-vcr", "har", "httprr", "llama-stack"]
 
 Cassette = dict[str, Any]
 Interaction = dict[str, Any]
@@ -363,6 +371,118 @@ def from_httprr(raw: bytes) -> Cassette:
     return _cassette(result)
 
 
+# llama-stack's recorder (``llama_stack/testing/inference_recorder.py``) patches the openai SDK's
+# ``AsyncEmbeddings.create`` and stores ``request.body`` = the call's keyword arguments,
+# ``request.url`` = the client's base URL + the hard-coded endpoint ``/v1/embeddings`` (so
+# ``.../v1/v1/embeddings``; the SDK itself posts to base URL + ``/embeddings``) and
+# ``response.body`` = ``{"__type__": <class>, "__data__": <the SDK object's model_dump(mode="json")>}``:
+# no status, no headers, and the JSON re-serialised. Only these SDK classes are converted: their
+# dump is the server's JSON object field for field (the SDK keeps unknown fields and never edits
+# values when the caller named ``encoding_format``, see :func:`_llama_stack_embeddings_check`).
+_LLAMA_STACK_TYPES = {"openai.types.create_embedding_response.CreateEmbeddingResponse": "/embeddings"}
+# keyword arguments of the SDK call that are not request fields
+_SDK_ONLY_KWARGS = ("extra_headers", "extra_query", "extra_body", "timeout")
+_JSON_HEADERS = {"Content-Type": ["application/json"]}
+
+
+def _compact(value: Any) -> str:
+    """The converter's serialisation of a JSON value held parsed (compact, UTF-8 as is)."""
+    return json.dumps(value, separators=(",", ":"), ensure_ascii=False)
+
+
+def _llama_stack_embeddings_check(body: Mapping[str, Any], data: Mapping[str, Any]) -> None:
+    """Refuse an embeddings recording whose SDK object may not be the wire answer.
+
+    Without ``encoding_format`` the openai SDK asks for ``"base64"`` on the wire and decodes the
+    answer into floats (the stored request and answer are then not what was sent); with
+    ``"base64"`` it keeps the server's strings, with ``"float"`` the server's numbers. A base64
+    request whose object holds numbers (or a float request holding strings) is not converted."""
+    fmt = body.get("encoding_format")
+    if fmt not in ("float", "base64"):
+        raise UnsupportedFormat(
+            "llama-stack: an embeddings call without encoding_format: the openai SDK sent base64 and stored "
+            "the floats it decoded, so neither the request nor the answer is the one on the wire"
+        )
+    items = data.get("data")
+    if not isinstance(items, list) or not items:
+        raise UnsupportedFormat("llama-stack: the embeddings answer has no data list")
+    want = str if fmt == "base64" else list
+    if not all(isinstance(i, Mapping) and isinstance(i.get("embedding"), want) for i in items):
+        raise UnsupportedFormat(
+            f"llama-stack: encoding_format {fmt!r} was asked but the stored answer holds "
+            f"{'decoded numbers' if fmt == 'base64' else 'strings'}: not the server's answer as sent"
+        )
+
+
+def _llama_stack_uri(url: str, endpoint: str, sdk_path: str) -> str:
+    """The URL the SDK posted to: the recorded base URL (``url`` without ``endpoint``) + ``sdk_path``."""
+    if not url.endswith(endpoint):
+        raise UnsupportedFormat(f"llama-stack: url {url!r} does not end with its endpoint {endpoint!r}")
+    base = url[: -len(endpoint)]
+    if "://" not in base:  # llama-stack writes the Databricks workspace host as ``__databricks__``
+        base = "https://" + base
+    return base.rstrip("/") + sdk_path
+
+
+def from_llama_stack(data: Mapping[str, Any]) -> Cassette:
+    """Convert one llama-stack recording (``{"request", "response"}``) into a one-interaction cassette.
+
+    What is recorded and kept: the request method, URL and JSON body, the answer's JSON fields and
+    values (and, for raw-HTTP recordings, its status). What the converter supplies: the request body
+    and answer as compact JSON text (llama-stack stores them parsed), ``Content-Type:
+    application/json`` on the answer, and, for SDK-object recordings, status ``200 OK`` (the SDK
+    returned an object, so the call succeeded; the code itself is not recorded) and the URL the
+    SDK posted to (see :func:`_llama_stack_uri`). Ids and timestamps are as llama-stack stored
+    them (its replay normalises some to ``rec-...`` / ``0``).
+
+    Raises :class:`UnsupportedFormat` for streams, exceptions, SDK classes other than the
+    embeddings answer, and embeddings answers that cannot be the wire answer.
+    """
+    req, resp = data.get("request"), data.get("response")
+    if not isinstance(req, Mapping) or not isinstance(resp, Mapping) or not isinstance(req.get("url"), str):
+        raise UnsupportedFormat("not a llama-stack recording (no request url / response)")
+    if resp.get("is_streaming") or resp.get("is_exception"):
+        raise UnsupportedFormat("llama-stack: streams and exceptions are SDK objects/messages, not HTTP answers")
+    method = str(req.get("method", "POST")).upper()
+    body = resp.get("body")
+    if "payload" in req:  # a raw-HTTP call (httpx/aiohttp) intercepted by the recorder
+        status = resp.get("status")
+        if not isinstance(status, int) or not isinstance(body, (Mapping, list)):
+            raise UnsupportedFormat("llama-stack: a raw-HTTP recording without status or JSON body")
+        uri, sent, code = req["url"], req["payload"], status
+        answer: Any = body
+    else:
+        kind = body.get("__type__") if isinstance(body, Mapping) else None
+        if kind not in _LLAMA_STACK_TYPES:
+            raise UnsupportedFormat(
+                f"llama-stack: {kind or 'an answer without an SDK class'} is not converted (only "
+                f"{', '.join(sorted(_LLAMA_STACK_TYPES))}, whose dump is the wire JSON)"
+            )
+        assert isinstance(body, Mapping)
+        sent, answer = req.get("body"), body.get("__data__")
+        if not isinstance(sent, Mapping) or not isinstance(answer, Mapping):
+            raise UnsupportedFormat("llama-stack: request body or answer is not a JSON object")
+        extra = [k for k in _SDK_ONLY_KWARGS if k in sent]
+        if extra:
+            raise UnsupportedFormat(f"llama-stack: SDK-only arguments {extra} change the request in ways not stored")
+        _llama_stack_embeddings_check(sent, answer)
+        uri = _llama_stack_uri(req["url"], str(req.get("endpoint", "")), _LLAMA_STACK_TYPES[kind])
+        code = 200
+    request = {"method": method, "uri": uri, "body": _compact(sent), "headers": {}}
+    response = {"status": _status(code), "headers": dict(_JSON_HEADERS), "body": {"string": _compact(answer)}}
+    return _cassette([_finish(request, response)])
+
+
+def _is_llama_stack(data: Any) -> bool:
+    return (
+        isinstance(data, Mapping)
+        and isinstance(data.get("request"), Mapping)
+        and isinstance(data.get("response"), Mapping)
+        and "url" in data["request"]
+        and "body" in data["response"]
+    )
+
+
 _CONVERTERS = {
     "vcrpy": from_vcrpy,
     "pydantic-ai": from_pydantic_ai,
@@ -395,10 +515,17 @@ def load_upstream(path: str | os.PathLike[str]) -> Cassette:
     path = Path(path)
     if path.suffix == ".httprr":
         return from_httprr(path.read_bytes())
+    if path.suffix == ".json" and not path.name.endswith(".chunks.txt"):
+        try:
+            parsed = json.loads(path.read_text(encoding="utf-8"))
+        except ValueError:
+            parsed = None
+        if _is_llama_stack(parsed):
+            return from_llama_stack(parsed)
     if path.name.endswith(".chunks.txt") or path.suffix == ".json":
         raise UnsupportedFormat(
             f"{path.name}: not a vcr cassette (vercel/ai fixtures are decoded chunks or bare "
-            "bodies without request or HTTP framing; llama-stack JSON holds serialized SDK objects)"
+            "bodies without request or HTTP framing)"
         )
     text = path.read_text(encoding="utf-8")
     data = json.loads(text) if path.suffix == ".har" else yaml.load(text, Loader=_UpstreamLoader)
@@ -408,7 +535,7 @@ def load_upstream(path: str | os.PathLike[str]) -> Cassette:
 def output_name(source: str, path: str | os.PathLike[str]) -> str:
     """``<source>__<original stem>.yaml`` with ``[``, ``]`` and spaces replaced by ``_``."""
     stem = Path(path).name
-    for suffix in (".yaml", ".yml", ".httprr"):
+    for suffix in (".yaml", ".yml", ".httprr", ".json"):
         stem = stem.removesuffix(suffix)
     name = f"{source}__{stem}.yaml"
     for char in "[] ":
