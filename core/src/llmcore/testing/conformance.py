@@ -539,8 +539,12 @@ class ProviderConformance:
     error_cases: ClassVar[dict[str, ErrorCase]] = {}
     #: more stream recordings for the re-chunk check, besides the stream cases and streamed error cases
     rechunk_cases: ClassVar[dict[str, Case]] = {}
-    #: the piece sizes (cycled) the re-chunk check cuts each recorded body into
-    rechunk_sizes: ClassVar[tuple[tuple[int, ...], ...]] = ((1,), (7,), tuple(random_sizes("llmcore", 64, 64)))
+    #: the piece sizes (cycled) the re-chunk check cuts each recorded body into: single bytes (for the
+    #: first 4 KiB of every 68 KiB: a byte a write over a real socket costs ~0.4 ms, and 4 KiB already holds
+    #: every event kind of a stream's start), 7-byte pieces and random sizes over the whole body
+    rechunk_sizes: ClassVar[tuple[tuple[int, ...], ...]] = (
+        (1,) * 4096 + (65536,), (7,), tuple(random_sizes("llmcore", 64, 64)),
+    )
     #: error kinds every provider must prove (keys of ``error_cases``)
     required_errors: ClassVar[tuple[str, ...]] = ("auth", "not_found", "rate_limit", "context_length", "server")
     #: the paths every scenario is replayed on (see the module docstring); in record mode: ``("recorded",)``
