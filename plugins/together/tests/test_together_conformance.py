@@ -5,7 +5,21 @@ from __future__ import annotations
 from typing import Any
 
 import together_cases as T
-from llmcore.testing import ProviderConformance
+from llmcore.testing import EmbeddingCase, ProviderConformance, RerankCase
+
+#: llama-stack's recording: 3 texts, encoding_format base64 (what the provider asks) -> base64 float32 vectors
+EMBEDDING = EmbeddingCase(
+    "llama-stack__3d89a56a76b1.yaml", "togethercomputer/m2-bert-80M-32k-retrieval",
+    ["First text for base64", "Second text for base64", "Third text for base64"],
+    expect_dimensions=768, expect_usage=False,  # Together answered usage: null
+)
+#: authored request; the answer body is vercel/ai's recorded Together fixture (top 2 of 6)
+RERANK = RerankCase(
+    "authored__rerank_llama_rank_v1.yaml", "Salesforce/Llama-Rank-v1", "talk about the beach",
+    ["sunny day at the beach", "rainy afternoon in the city", "snowy night in the mountains",
+     "a quiet library on a weekday", "a windy harbour at dawn", "a crowded beach in July"],
+    top_n=2, expect_usage=True,
+)
 
 
 class TestTogetherConformance(ProviderConformance):
@@ -25,6 +39,8 @@ class TestTogetherConformance(ProviderConformance):
     vision_case = T.VISION  # authored from the docs (see cassettes/SOURCES.md)
     agreement_pairs = (("tool_call_case", "tool_call_stream_case"),)
     error_cases = T.ERRORS
+    embedding_case = EMBEDDING
+    rerank_case = RERANK
 
     def validate_request(self, request: Any) -> None:
         T.validate(request)

@@ -27,6 +27,8 @@ SPEC = ProviderSpec(
         reasoning=True,
         structured_output=("json_schema",),
         count_tokens="estimate",
+        embeddings=True,  # POST /v1/embeddings (llama-stack recordings, see tests/cassettes/SOURCES.md)
+        rerank=True,  # POST /v1/rerank (authored request; answer body from vercel/ai's recorded fixture)
     ),
     docs_url="https://docs.together.ai/reference/chat-completions-1",
 )

@@ -28,6 +28,8 @@ from typing import TYPE_CHECKING, Any
 from llmcore.errors import ContextWindowExceededError, LLMCoreError
 from llmcore_openai.chat import COMPATIBLE_DIALECT, ChatCompletionsProvider
 from llmcore_openai.chat.errors import classify
+from llmcore_openai.embeddings import EmbeddingsAPI
+from llmcore_openai.rerank import RerankAPI
 
 from . import SPEC
 
@@ -42,11 +44,24 @@ TOGETHER_DIALECT = replace(
 )
 
 
-class TogetherProvider(ChatCompletionsProvider):
-    """Together AI's ``/v1/chat/completions``."""
+class TogetherProvider(EmbeddingsAPI, RerankAPI, ChatCompletionsProvider):
+    """Together AI's ``/v1/chat/completions``, ``/v1/embeddings`` and ``/v1/rerank``.
+
+    Embeddings: ``{"model", "input": [...], "encoding_format": "base64"}`` — Together's
+    OpenAPI request has only ``model`` and ``input``, but its server honours
+    ``encoding_format`` (a recording answers base64 float32 strings), so vectors travel as
+    base64. It has no ``dimensions`` and no input type: both are refused before the network.
+    Rerank: the Cohere/Jina shape (``query``, ``documents``, ``top_n``; ``return_documents``
+    and ``rank_fields`` via ``provider_options={"together": {...}}``).
+    """
 
     spec = SPEC
     dialect = TOGETHER_DIALECT
+    embeddings_base64 = True
+    embeddings_dimensions = False
+    # Together documents no per-request input count; our bound keeps one request modest
+    max_embedding_inputs = 256
+    max_embedding_tokens = None
 
     def customize_body(self, request: ChatRequest, body: dict[str, Any], warnings: Warnings) -> None:
         for m in body["messages"]:
