@@ -6,8 +6,8 @@ from __future__ import annotations
 from pathlib import Path
 
 from llmcore import errors as E
-from llmcore.testing import Case, ErrorCase, ProviderConformance
-from perplexity_cases import BASIC, CITATIONS, STREAM
+from llmcore.testing import Case, EmbeddingCase, ErrorCase, ProviderConformance
+from perplexity_cases import BASIC, CITATIONS, EMBED_DIMS, EMBED_ONE, STREAM
 
 #: the photo of the HTTPS URL example in Perplexity's image attachments guide
 BOARDWALK = ("https://upload.wikimedia.org/wikipedia/commons/thumb/d/dd/Gfp-wisconsin-madison-the-nature-boardwalk.jpg"
@@ -33,6 +33,9 @@ class TestPerplexityConformance(ProviderConformance):
             {"type": "text", "text": "Can you describe the image at this URL?"}, {"type": "image", "url": BOARDWALK}]}]},
         expect_text="boardwalk", expect_finish="stop",
     )
+    #: pplx-embed, int8 vectors (as floats: embedding_type "float"); one text, 1024 dimensions (the default)
+    embedding_case = EmbeddingCase(EMBED_ONE, "pplx-embed-v1-0.6b", "Ruby is a programmer's best friend",
+                                   expect_dimensions=1024)
     agreement_pairs = ()  # no chat/stream pair of one prompt was recorded
     error_cases = {
         "auth": ErrorCase("ruby_llm__chat_error_handling_with_perplexity_sonar_raises_appropriate_auth_error.yaml",
@@ -52,6 +55,15 @@ class TestPerplexityConformance(ProviderConformance):
     # the citations recording is a plain chat: a second chat case for the kit's checks
     citations_case = Case(CITATIONS, {"model": "sonar", "messages": ["What is the Ruby programming language?"]},
                           expect_text="Ruby")
+
+    def test_embed_int8_with_dimensions(self) -> None:
+        """The kit's embed checks on the second recording: three texts, 256 dimensions, ints."""
+        case = EmbeddingCase(EMBED_DIMS, "pplx-embed-v1-0.6b", ["Ruby", "Python", "JavaScript"],
+                             {"dimensions": 256, "embedding_type": "int8"})
+        res, r = self._unary(case)
+        assert res.error is None, res.error
+        assert len(r.vectors) == 3 and r.dimensions == 256 and r.usage.input_tokens == 3
+        assert all(type(x) is int and -128 <= x <= 127 for v in r.vectors for x in v)
 
     def test_citations_chat(self) -> None:
         res = self._ok(self.citations_case)

@@ -21,7 +21,7 @@ SPEC = ProviderSpec(
     env_keys=("PERPLEXITY_API_KEY", "PPLX_API_KEY"),
     base_url="https://api.perplexity.ai",
     base_url_env="PERPLEXITY_BASE_URL",
-    model_prefixes=("sonar",),
+    model_prefixes=("sonar", "pplx-embed"),
     capabilities=Capabilities(
         streaming=True,
         tools=False,  # the API has no function calling
@@ -29,6 +29,7 @@ SPEC = ProviderSpec(
         reasoning=False,
         structured_output=(),
         count_tokens="estimate",
+        embeddings=True,  # /v1/embeddings, pplx-embed int8 vectors (ruby_llm recordings)
     ),
     docs_url="https://docs.perplexity.ai/api-reference/chat-completions-post",
 )

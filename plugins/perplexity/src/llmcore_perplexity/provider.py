@@ -13,6 +13,7 @@ Quirks (https://docs.perplexity.ai):
   ``<think>…</think>`` block: it becomes a reasoning part.
 * ``response_format``: ``json_schema`` is sent (``json_object`` is not accepted:
   a warning).
+* ``embed`` → ``POST /v1/embeddings`` (pplx-embed, int8 vectors; see :mod:`llmcore_perplexity.embeddings`).
 * Errors: ``type: too_many_prompt_tokens`` → :class:`ContextWindowExceededError`,
   ``type: invalid_model`` → :class:`NotFoundError`.
 """
@@ -22,10 +23,12 @@ from __future__ import annotations
 from dataclasses import replace
 from typing import Any
 
+from llmcore.embeddings import EmbeddingRequest, EmbeddingResponse
 from llmcore.errors import ContextWindowExceededError, LLMCoreError, NotFoundError
 from llmcore_openai.chat import COMPATIBLE_DIALECT, ChatCompletionsProvider
 
 from . import SPEC
+from . import embeddings as emb
 
 __all__ = ["PERPLEXITY_DIALECT", "PerplexityProvider"]
 
@@ -50,3 +53,14 @@ class PerplexityProvider(ChatCompletionsProvider):
         err = body.get("error") if isinstance(body, dict) else None
         kind = err.get("type") if isinstance(err, dict) else None
         return message, code, _BY_TYPE.get(kind, cls) if isinstance(kind, str) else cls
+
+    # -- embeddings ---------------------------------------------------------------------
+
+    def embedding_limits(self, model: str) -> tuple[int | None, int | None]:
+        """``(texts, tokens)`` per request: 512 texts, 120,000 tokens (the API reference)."""
+        return emb.MAX_INPUTS, emb.MAX_TOKENS
+
+    async def embed(self, request: EmbeddingRequest) -> EmbeddingResponse:
+        """``POST /v1/embeddings`` (the chat API has no ``/v1`` prefix, the embeddings API has)."""
+        data, _ = await self.request_json("POST", "v1/embeddings", emb.build_body(request))
+        return emb.parse_response(data, request)
