@@ -27,6 +27,7 @@ SPEC = ProviderSpec(
         reasoning=True,
         structured_output=("json_schema",),
         count_tokens="estimate",
+        embeddings=True,  # POST /inference/v1/embeddings (llama-stack recordings, see tests/cassettes/SOURCES.md)
     ),
     docs_url="https://docs.fireworks.ai/api-reference/post-chatcompletions",
 )

@@ -22,10 +22,12 @@ from dataclasses import replace
 from typing import TYPE_CHECKING, Any
 
 from llmcore_openai.chat import COMPATIBLE_DIALECT, ChatCompletionsProvider
+from llmcore_openai.embeddings import EmbeddingsAPI
 
 from . import SPEC
 
 if TYPE_CHECKING:
+    from llmcore.embeddings import EmbeddingRequest, EmbeddingResponse
     from llmcore.types import ChatRequest
     from llmcore_openai.chat import Warnings
 
@@ -38,11 +40,27 @@ FIREWORKS_DIALECT = replace(
 )
 
 
-class FireworksProvider(ChatCompletionsProvider):
-    """Fireworks AI's ``/inference/v1/chat/completions``."""
+class FireworksProvider(EmbeddingsAPI, ChatCompletionsProvider):
+    """Fireworks AI's ``/inference/v1/chat/completions`` and ``/inference/v1/embeddings``.
+
+    Embeddings: ``{"model", "input": [...], "dimensions"?, "encoding_format": "base64"}``.
+    ``dimensions`` shortens the vectors of models that support it (nomic-embed-text-v1.5 and
+    later, qwen3-embedding); base64 float32 is not in Fireworks' API reference but its server
+    honours it (a recording answers base64 strings). A model name without ``/`` gets the
+    ``accounts/fireworks/models/`` prefix, as for chat. The reference allows at most 2048 inputs
+    per request; no input type, no truncation choice (too-long inputs are refused by the server).
+    """
 
     spec = SPEC
     dialect = FIREWORKS_DIALECT
+    embeddings_base64 = True
+    max_embedding_inputs = 2048  # "any array must be 2048 ... or less" (API reference, Create embeddings)
+    max_embedding_tokens = None
+
+    async def embed(self, request: EmbeddingRequest) -> EmbeddingResponse:
+        if "/" not in request.model:
+            request = replace(request, model=CATALOGUE + request.model)
+        return await super().embed(request)
 
     def customize_body(self, request: ChatRequest, body: dict[str, Any], warnings: Warnings) -> None:
         if "/" not in body["model"]:
