@@ -818,6 +818,11 @@ class ProviderConformance:
             import pytest
 
             pytest.skip(f"{self.provider}: no stream recordings")
+        if getattr(self, "replay_path", None) == "facade":
+            import pytest
+
+            # the facade path is the aiohttp transport plus middleware, which sees events, not bytes
+            pytest.skip("re-chunking is checked on the transports (aiohttp, httpx), below the facade")
         for name, case in cases.items():
             assert case.stream, f"{name}: rechunk cases must be stream cases"
             recorded = (self.cassette_dir / case.cassette).read_text(encoding="utf-8")
