@@ -115,11 +115,28 @@ ERRORS = {
 }
 
 
+#: TEI's ``RerankRequest`` (docs/openapi.json of text-embeddings-inference; not in the shared api-specs)
+_TEI_RERANK = {"query": str, "texts": list, "raw_scores": bool, "return_text": bool, "truncate": bool,
+               "truncation_direction": str}
+
+
+def tei_rerank_check(body: dict[str, Any]) -> None:
+    """A ``/rerank`` body against TEI's ``RerankRequest``: ``query`` and ``texts`` required, no unknown field."""
+    assert {"query", "texts"} <= set(body), body
+    for k, v in body.items():
+        assert k in _TEI_RERANK and isinstance(v, _TEI_RERANK[k]), (k, v)
+    assert all(isinstance(t, str) for t in body["texts"])
+    assert body.get("truncation_direction", "Right") in ("Left", "Right")
+
+
 def validate(request: Any) -> None:
     """Requests to TGI (anything but the router) must satisfy TGI's OpenAPI spec. TGI's ``FunctionDefinition``
     takes ``parameters`` as a serde alias of ``arguments``, which the generated spec cannot express: the alias
     is resolved on a copy before validating."""
     if request.url.host == "router.huggingface.co":
+        return
+    if request.url.path.endswith("/rerank"):
+        tei_rerank_check(json.loads(request.content))
         return
     checked = copy.deepcopy(json.loads(request.content))
     for tool in checked.get("tools") or ():

@@ -5,7 +5,7 @@ from __future__ import annotations
 from typing import Any
 
 import huggingface_cases as H
-from llmcore.testing import EmbeddingCase, ProviderConformance
+from llmcore.testing import EmbeddingCase, ProviderConformance, RerankCase
 
 # the router's feature-extraction pipeline: authored from the docs (no recording of a sentence-embedding
 # model exists; see cassettes/SOURCES.md). The router reports no usage.
@@ -13,6 +13,12 @@ EMBED = EmbeddingCase(
     "authored__feature_extraction.yaml", "sentence-transformers/all-MiniLM-L6-v2",
     ["Today is a sunny day and I will get some ice cream.", "The weather is lovely today."],
     options={"api": "router"}, base_url="https://router.huggingface.co", expect_dimensions=384, expect_usage=False,
+)
+
+# TEI's /rerank on a local server (tgi mode): authored from TEI's OpenAPI spec and README (no recording exists)
+RERANK = RerankCase(
+    "authored__tei_rerank.yaml", "BAAI/bge-reranker-base", "What is Deep Learning?",
+    ["Deep Learning is not...", "Deep learning is..."], base_url="http://localhost:8080",
 )
 
 
@@ -36,6 +42,7 @@ class TestHuggingFaceConformance(ProviderConformance):
     agreement_pairs = (("router_tool_call_case", "tool_call_stream_case"),)
     error_cases = H.ERRORS
     embedding_case = EMBED
+    rerank_case = RERANK
 
     def validate_request(self, request: Any) -> None:
         if request.url.path.endswith("/pipeline/feature-extraction"):

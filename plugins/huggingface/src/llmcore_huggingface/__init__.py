@@ -28,6 +28,7 @@ SPEC = ProviderSpec(
         structured_output=("json_schema",),
         count_tokens="estimate",
         embeddings=True,  # router feature-extraction / TEI /embed (llmcore_huggingface.embeddings)
+        rerank=True,  # TEI /rerank in tgi mode (llmcore_huggingface.rerank; authored cassette)
     ),
     docs_url="https://huggingface.co/docs/inference-providers",
 )

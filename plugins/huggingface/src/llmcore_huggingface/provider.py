@@ -14,7 +14,8 @@ served without a parser (DeepSeek-R1 through the router) write a leading
 ``<think>`` block, which becomes reasoning (the codec's ``think_tags``).
 
 Embeddings (:mod:`.embeddings`): the router's ``hf-inference`` feature-extraction pipeline,
-or TEI's ``/embed`` in tgi mode.
+or TEI's ``/embed`` in tgi mode. Rerank (:mod:`.rerank`): TEI's ``/rerank`` in tgi mode (the
+router has none).
 
 Errors: the router and TGI answer ``{"error": "<message>"}`` (TGI adds
 ``error_type``) or OpenAI-style objects; a model still loading answers 503
@@ -28,7 +29,7 @@ from dataclasses import replace
 from typing import TYPE_CHECKING, Any, ClassVar
 from urllib.parse import urlsplit
 
-from llmcore.embeddings import EmbeddingRequest, EmbeddingResponse
+from llmcore.embeddings import EmbeddingRequest, EmbeddingResponse, RerankRequest, RerankResponse
 from llmcore.errors import ConfigurationError, LLMCoreError
 from llmcore.provider import ProviderConfig
 from llmcore_openai.chat import COMPATIBLE_DIALECT, ChatCompletionsProvider
@@ -108,3 +109,16 @@ class HuggingFaceProvider(ChatCompletionsProvider):
         body = build_embed_body(request)
         data, _ = await self.request_json("POST", embed_url(self.base_url, self.api, request.model), body)
         return parse_embed_response(data, request)
+
+    # -- rerank ----------------------------------------------------------------------
+
+    async def rerank(self, request: RerankRequest) -> RerankResponse:
+        """TEI's ``/rerank`` (tgi mode), 32 documents a request, merged best first."""
+        from .rerank import build_rerank_bodies, parse_rerank_answer, rerank_url, response
+
+        url = rerank_url(self.base_url, self.api)
+        results = []
+        for offset, body in build_rerank_bodies(request):
+            data, _ = await self.request_json("POST", url, body)
+            results.extend(parse_rerank_answer(data, request, offset, len(body["texts"])))
+        return response(request, results)
