@@ -3,7 +3,16 @@
 from __future__ import annotations
 
 import databricks_cases as D
-from llmcore.testing import ProviderConformance
+from llmcore import errors as E
+from llmcore.testing import EmbeddingCase, ProviderConformance
+
+#: llama-stack's recording (the workspace host as llama-stack wrote it); the provider sends no encoding_format
+EMBEDDING = EmbeddingCase("llama-stack__ffd7b58fded8.yaml", "databricks-bge-large-en", "Test encoding format",
+                          base_url="https://__databricks__/serving-endpoints", expect_dimensions=1024)
+EMBEDDING_ERRORS = {  # authored (see cassettes/SOURCES.md)
+    "rate_limit": EmbeddingCase("authored__embeddings_rate_limited_429.yaml", "databricks-gte-large-en",
+                                ["what is databricks"], base_url=D.BASE, error=E.RateLimitError),
+}
 
 
 class TestDatabricksConformance(ProviderConformance):
@@ -21,5 +30,7 @@ class TestDatabricksConformance(ProviderConformance):
     reasoning_case = D.REASONING
     agreement_pairs = (("chat_case", "stream_case"), ("tool_call_case", "tool_call_stream_case"))
     error_cases = D.ERRORS
+    embedding_case = EMBEDDING
+    embedding_error_cases = EMBEDDING_ERRORS
     # Databricks documents no context-length error body for chat endpoints; nothing faithful to author.
     required_errors = ("auth", "not_found", "rate_limit", "server")

@@ -31,6 +31,7 @@ SPEC = ProviderSpec(
         reasoning=True,
         structured_output=("json_schema",),
         count_tokens="estimate",
+        embeddings=True,  # POST /serving-endpoints/embeddings (a llama-stack recording, tests/cassettes/SOURCES.md)
     ),
     docs_url="https://docs.databricks.com/aws/en/machine-learning/model-serving/score-foundation-models",
 )

@@ -39,6 +39,7 @@ from llmcore.spec import ProviderSpec
 from llmcore.types import ReasoningPart, TextPart
 from llmcore_openai.chat import COMPATIBLE_DIALECT, ChatCompletionsProvider, Warnings
 from llmcore_openai.chat.errors import classify
+from llmcore_openai.embeddings import EmbeddingsAPI
 
 from . import SPEC
 
@@ -56,11 +57,24 @@ def serving_url(host: str) -> str:
     return host + "/serving-endpoints"
 
 
-class DatabricksProvider(ChatCompletionsProvider):
-    """Databricks serving endpoints (chat)."""
+class DatabricksProvider(EmbeddingsAPI, ChatCompletionsProvider):
+    """Databricks serving endpoints (chat, embeddings).
+
+    Embeddings: ``POST /serving-endpoints/embeddings`` with ``model`` = the endpoint name
+    (``databricks-gte-large-en``, ``databricks-bge-large-en``, an external-model endpoint),
+    whatever the ``api`` option. The Foundation Model API's embeddings request has ``input``
+    and an optional ``instruction`` only: ``dimensions``, ``input_type`` and a truncation
+    choice are refused before the network; pass ``instruction`` (or a field an external
+    model's endpoint takes) in ``provider_options={"databricks": {...}}``. Vectors come as JSON
+    numbers (no base64 option is documented).
+    """
 
     spec: ClassVar[ProviderSpec] = SPEC
     dialect = COMPATIBLE_DIALECT
+    embeddings_dimensions = False
+    # Databricks documents no per-request input count; our bound keeps one request modest
+    max_embedding_inputs = 150
+    max_embedding_tokens = None
     options: ClassVar[Mapping[str, str]] = {
         "api": '"chat" (POST /serving-endpoints/chat/completions, default) or "invocations" '
                '(POST /serving-endpoints/{name}/invocations)',
