@@ -11,7 +11,7 @@ from typing import Any
 
 from llmcore import errors as E
 from llmcore.provider import ProviderConfig
-from llmcore.testing import TEST_API_KEY, Case, ErrorCase
+from llmcore.testing import TEST_API_KEY, Case, EmbeddingCase, ErrorCase, RerankCase
 from llmcore.testing.cassettes import Recordings
 from llmcore.testing.conformance import run_case
 from llmcore.types import ChatRequest
@@ -111,6 +111,15 @@ ERRORS = {
     ),
 }
 
+
+#: the bge-base curl example's three texts, on bge-small (authored: every number of the vectors is invented)
+STORIES = ["This is a story about an orange cloud", "This is a story about a llama",
+           "This is a story about a hugging emoji"]
+EMBED = EmbeddingCase("authored__embed_bge_small_stories.yaml", "@cf/baai/bge-small-en-v1.5", STORIES,
+                      options=OPTIONS, expect_dimensions=384, expect_usage=False)
+#: the reranker page's curl example (authored: the scores are invented)
+RERANK = RerankCase("authored__rerank_bge_reranker_base.yaml", "@cf/baai/bge-reranker-base", "Which one is better?",
+                    ["a cyberpunk lizzard", "a cyberpunk cat"], options=OPTIONS)
 
 REC = Recordings(CASSETTES)
 

@@ -23,3 +23,5 @@ class TestCloudflareConformance(ProviderConformance):
     # Pairs recorded from the same prompt (the streaming guide's "where is new york?").
     agreement_pairs = (("chat_new_york_case", "stream_case"), ("tool_call_case", "tool_call_stream_case"))
     error_cases = C.ERRORS
+    embedding_case = C.EMBED  # authored
+    rerank_case = C.RERANK  # authored

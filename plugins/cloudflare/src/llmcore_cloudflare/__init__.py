@@ -29,6 +29,8 @@ SPEC = ProviderSpec(
         reasoning=False,
         structured_output=(),
         count_tokens="estimate",
+        embeddings=True,  # @cf/baai/bge-* text embeddings (authored cassette)
+        rerank=True,  # @cf/baai/bge-reranker-base (authored cassette)
     ),
     docs_url="https://developers.cloudflare.com/workers-ai/",
 )

@@ -16,6 +16,9 @@
   in the non-streamed result.
 * ``count_tokens``: a labelled estimate (Workers AI has no token counting
   endpoint).
+* ``embed`` (the ``@cf/baai/bge-*`` text-embeddings models, ``{"text": [...]}``) and
+  ``rerank`` (``@cf/baai/bge-reranker-base``, ``{"query", "contexts"}``) run the same
+  ``ai/run`` endpoint; see :mod:`llmcore_cloudflare.embeddings`.
 """
 
 from __future__ import annotations
@@ -25,6 +28,7 @@ import os
 from collections.abc import AsyncIterator
 from typing import Any, ClassVar
 
+from llmcore.embeddings import EmbeddingRequest, EmbeddingResponse, RerankRequest, RerankResponse
 from llmcore.errors import ConfigurationError, LLMCoreError, ProviderResponseError
 from llmcore.events import StreamEvent
 from llmcore.pluginkit import check_options
@@ -33,6 +37,7 @@ from llmcore.spec import ProviderSpec
 from llmcore.types import ChatRequest, ChatResponse
 
 from . import SPEC
+from . import embeddings as emb
 from .errors import envelope_error, error_details
 from .request import build_body
 from .response import parse_result, result_events
@@ -139,3 +144,21 @@ class CloudflareProvider(HTTPProvider):
                 max_tokens=request.max_tokens, warnings=warnings,
             ):
                 yield ev
+
+    # -- embeddings and rerank --------------------------------------------------------
+
+    def embedding_limits(self, model: str) -> tuple[int | None, int | None]:
+        """``(texts, tokens)`` per request: 100 texts (the input schema's ``maxItems``)."""
+        return emb.MAX_INPUTS, None
+
+    async def embed(self, request: EmbeddingRequest) -> EmbeddingResponse:
+        """One ``ai/run`` call of a text-embeddings model."""
+        body = emb.build_embed_body(request)
+        data, resp = await self.request_json("POST", self.run_path(request.model), body)
+        return emb.parse_embed_result(self._unwrap(data, resp.headers), request)
+
+    async def rerank(self, request: RerankRequest) -> RerankResponse:
+        """One ``ai/run`` call of the reranker."""
+        body = emb.build_rerank_body(request)
+        data, resp = await self.request_json("POST", self.run_path(request.model), body)
+        return emb.parse_rerank_result(self._unwrap(data, resp.headers), request)
