@@ -32,6 +32,8 @@ SPEC = ProviderSpec(
         reasoning=True,  # needs `vllm serve --reasoning-parser ...`
         structured_output=("json_schema", "json_object"),
         count_tokens="api",  # POST /tokenize
+        embeddings=True,  # POST /v1/embeddings (authored from the docs: no recording exists)
+        rerank=True,  # POST /rerank (llama-stack's raw-HTTP recordings, see tests/cassettes/SOURCES.md)
     ),
     docs_url="https://docs.vllm.ai/en/latest/serving/openai_compatible_server.html",
 )

@@ -28,26 +28,52 @@ from llmcore.spec import ProviderSpec
 from llmcore.types import TokenCount
 from llmcore_openai.chat import COMPATIBLE_DIALECT, ChatCompletionsProvider
 from llmcore_openai.chat.request import map_messages, map_tools
+from llmcore_openai.embeddings import EmbeddingsAPI
+from llmcore_openai.rerank import RerankAPI, build_rerank_body, parse_rerank
 
 from . import SPEC
 
 if TYPE_CHECKING:
+    from llmcore.embeddings import RerankRequest, RerankResponse
     from llmcore.types import ChatRequest
 
 __all__ = ["VLLMProvider"]
 
 
-class VLLMProvider(ChatCompletionsProvider):
+class VLLMProvider(EmbeddingsAPI, RerankAPI, ChatCompletionsProvider):
     """A vLLM server (``$VLLM_BASE_URL``, default ``http://localhost:8000/v1``;
-    key ``$VLLM_API_KEY`` only when the server was started with ``--api-key``)."""
+    key ``$VLLM_API_KEY`` only when the server was started with ``--api-key``).
+
+    Embeddings (a pooling model, ``vllm serve <model>`` with ``--runner pooling`` where needed):
+    ``POST /v1/embeddings`` with ``encoding_format: "base64"`` (vLLM's server encodes float32
+    base64 itself) and ``dimensions`` (Matryoshka models only; the server refuses it otherwise).
+    No input type; too-long inputs are refused by the server (400), so ``truncate`` other than
+    ``"error"`` is refused — vLLM's own ``truncate_prompt_tokens`` goes in
+    ``provider_options={"vllm": {...}}``. Rerank (a cross-encoder/reranker model): ``POST /rerank``
+    at the server root, the Jina/Cohere shape.
+    """
 
     spec: ClassVar[ProviderSpec] = SPEC
     dialect = COMPATIBLE_DIALECT
+    embeddings_base64 = True
+    # vLLM batches internally and documents no per-request input count; our bound
+    max_embedding_inputs = 512
+    max_embedding_tokens = None
+
+    def root_url(self, path: str) -> str:
+        """``path`` at the server root (``/tokenize``, ``/rerank``): the base URL without its ``/v1``."""
+        return f"{self.base_url.removesuffix('/v1')}/{path}"
 
     def tokenize_url(self) -> str:
         """``POST /tokenize`` sits at the server root: the base URL without its ``/v1``."""
-        root = self.base_url.removesuffix("/v1")
-        return f"{root}/tokenize"
+        return self.root_url("tokenize")
+
+    async def rerank(self, request: RerankRequest) -> RerankResponse:
+        """``POST /rerank`` at the server root (vLLM also serves ``/v1/rerank`` and ``/v2/rerank``)."""
+        data, _ = await self.request_json(
+            "POST", self.root_url("rerank"), build_rerank_body(request, self.spec.name), headers=self.extra_headers()
+        )
+        return parse_rerank(data, request, self.spec.name)
 
     async def count_tokens(self, request: ChatRequest) -> TokenCount:
         """The server's count for the request's messages (and tools), chat template applied."""
