@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import zhipu_cases as Z
-from llmcore.testing import ProviderConformance
+from llmcore.testing import EmbeddingCase, ProviderConformance
 
 
 class TestZhipuConformance(ProviderConformance):
@@ -22,3 +22,8 @@ class TestZhipuConformance(ProviderConformance):
     # the real thinking-mode chat and the real thinking stream: same prompt, same options
     agreement_pairs = (("reasoning_case", "stream_case"), ("tool_call_case", "tool_call_stream_case"))
     error_cases = Z.ERRORS
+    # embedding-3 on open.bigmodel.cn, authored from the API reference (every number invented)
+    embedding_case = EmbeddingCase(
+        "authored__embeddings_embedding3_256.yaml", "embedding-3", ["你好,今天天气怎么样.", "What is the weather like today?"],
+        {"dimensions": 256}, options={"region": "cn"}, base_url="https://open.bigmodel.cn/api/paas/v4",
+    )

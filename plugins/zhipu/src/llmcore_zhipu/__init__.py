@@ -27,6 +27,7 @@ SPEC = ProviderSpec(
         reasoning=True,
         structured_output=("json_object",),
         count_tokens="estimate",
+        embeddings=True,  # /embeddings, embedding-3 (authored cassette)
     ),
     docs_url="https://docs.z.ai/api-reference/llm/chat-completion",
 )

@@ -15,7 +15,12 @@ https://docs.z.ai/api-reference/api-code):
   warning;
 * ``response_format`` is ``json_object`` only (``json_schema`` → warning);
 * ``stop`` takes one stop word: only the first is sent, with a warning;
-* errors carry a business ``code`` that decides the class (:mod:`.errors`).
+* errors carry a business ``code`` that decides the class (:mod:`.errors`);
+* embeddings: ``POST /embeddings`` in OpenAI's shape (:class:`~llmcore_openai.embeddings.EmbeddingsAPI`,
+  float JSON: no base64). ``embedding-3``: at most 64 texts a request (3,072 tokens each),
+  ``dimensions`` one of 256, 512, 1024, 2048 (default 2048); ``embedding-2``: 1,024 dimensions
+  (fixed), 8K tokens a request. Another ``dimensions`` is refused before the network
+  (https://docs.bigmodel.cn/api-reference/模型-api/文本嵌入).
 """
 
 from __future__ import annotations
@@ -25,14 +30,17 @@ from collections.abc import Mapping
 from dataclasses import replace
 from typing import TYPE_CHECKING, Any, ClassVar
 
+from llmcore.embeddings import refuse
 from llmcore.errors import ConfigurationError, LLMCoreError
 from llmcore.provider import ProviderConfig
 from llmcore_openai.chat import COMPATIBLE_DIALECT, ChatCompletionsProvider
+from llmcore_openai.embeddings import EmbeddingsAPI
 
 from . import SPEC
 from .errors import CODE_CLASSES
 
 if TYPE_CHECKING:
+    from llmcore.embeddings import EmbeddingRequest, EmbeddingResponse
     from llmcore.types import ChatRequest
     from llmcore_openai.chat import Warnings
 
@@ -45,11 +53,17 @@ ZHIPU_DIALECT = replace(
 )
 
 
-class ZhipuProvider(ChatCompletionsProvider):
-    """Zhipu / Z.ai ``/chat/completions``."""
+#: the ``dimensions`` each embedding model takes (``None``: fixed size, the parameter is refused)
+EMBEDDING_DIMENSIONS: dict[str, tuple[int, ...] | None] = {"embedding-3": (256, 512, 1024, 2048), "embedding-2": None}
+
+
+class ZhipuProvider(EmbeddingsAPI, ChatCompletionsProvider):
+    """Zhipu / Z.ai ``/chat/completions`` and ``/embeddings``."""
 
     spec = SPEC
     dialect = ZHIPU_DIALECT
+    max_embedding_inputs = 64
+    max_embedding_tokens = None
     options: ClassVar[Mapping[str, str]] = {
         "region": '"global" (api.z.ai) or "cn" (open.bigmodel.cn); ignored when base_url is set',
         "thinking": '"enabled" or "disabled" (GLM-4.5 and later)',
@@ -93,3 +107,19 @@ class ZhipuProvider(ChatCompletionsProvider):
     def error_details(self, status: int, body: Any, text: str) -> tuple[str, str | None, type[LLMCoreError] | None]:
         message, code, cls = super().error_details(status, body, text)
         return message, code, CODE_CLASSES.get(code or "", cls)
+
+    # -- embeddings ------------------------------------------------------------------
+
+    def embedding_limits(self, model: str) -> tuple[int | None, int | None]:
+        """``(texts, tokens)`` per request: 64 texts; embedding-2 also 8K tokens a request."""
+        return 64, 8000 if model == "embedding-2" else None
+
+    async def embed(self, request: EmbeddingRequest) -> EmbeddingResponse:
+        """``POST /embeddings``; a ``dimensions`` the model does not take is refused first."""
+        if request.dimensions is not None and request.model in EMBEDDING_DIMENSIONS:
+            allowed = EMBEDDING_DIMENSIONS[request.model]
+            if allowed is None or request.dimensions not in allowed:
+                why = (f"{request.model} has a fixed size (1024)" if allowed is None
+                       else f"{request.model} takes dimensions {', '.join(map(str, allowed))}")
+                raise refuse(self.spec.name, "dimensions", request.dimensions, why)
+        return await super().embed(request)
