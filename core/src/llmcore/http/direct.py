@@ -212,7 +212,10 @@ class Direct:
             import httpx
             import yarl
 
-            u = yarl.URL(str(httpx.URL(url, params=params)), encoded=True)
+            # no params: the query already in ``url`` (Azure's ``?api-version=``) is kept;
+            # ``httpx.URL(url, params=None)`` would drop it (``params=`` replaces the query)
+            parsed = httpx.URL(url) if params is None else httpx.URL(url, params=params)
+            u = yarl.URL(str(parsed), encoded=True)
             if key is not None:
                 if len(self._urls) >= _CACHE_MAX:
                     self._urls.clear()
