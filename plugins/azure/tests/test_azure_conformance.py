@@ -19,12 +19,16 @@ from azure_cases import (
     WEATHER,
 )
 from llmcore import errors as E
-from llmcore.testing import Case, ErrorCase, ProviderConformance
+from llmcore.testing import Case, EmbeddingCase, ErrorCase, ProviderConformance
 
 _TOOL_STREAM = "authored__deployments_tool_call_stream.yaml"
 # The kit replays over a loopback server, whose host is not ``*.services.ai.azure.com``: say the API
 # the Foundry recordings use, as a user behind a proxy would (host detection: test_azure_provider.py).
 MODELS_API = {"api": "models"}
+#: openllmetry's Azure OpenAI embeddings recording (deployments API, base64 asked and answered)
+OPENLLMETRY_EMBEDDINGS = "openllmetry__test_azure_openai_embeddings.yaml"
+EMBED_RESOURCE = "https://test-resource.openai.azure.com"
+EMBED_OPTIONS = {"api_version": "2023-07-01-preview"}  # the version the recording used
 
 
 class TestAzureConformance(ProviderConformance):
@@ -100,6 +104,15 @@ class TestAzureConformance(ProviderConformance):
         base_url=EXAMPLE + "/openai/v1", expect_text="KENNEDY PROFILE IN COURAGE", expect_finish="stop",
     )
     agreement_pairs = ()
+    embedding_case = EmbeddingCase(
+        OPENLLMETRY_EMBEDDINGS, "test-deployment", "Tell me a joke about opentelemetry",
+        base_url=EMBED_RESOURCE, options=EMBED_OPTIONS, expect_dimensions=3072,
+    )
+    embedding_error_cases = {  # the same file's third exchange: the real 401 of an invalid key
+        "auth": EmbeddingCase(OPENLLMETRY_EMBEDDINGS, "test-deployment", "Tell me a joke about opentelemetry",
+                              base_url=EMBED_RESOURCE, options=EMBED_OPTIONS, interaction=2,
+                              error=E.AuthenticationError),
+    }
     error_cases = {
         "auth": ErrorCase(
             "ruby_llm__chat_error_handling_with_azure_grok-4-1-fast-non-reasoning_raises_appropriate_auth_error.yaml",

@@ -34,6 +34,7 @@ SPEC = ProviderSpec(
         reasoning=False,  # Azure OpenAI returns no reasoning text on Chat Completions
         structured_output=("json_schema",),
         count_tokens="estimate",
+        embeddings=True,  # deployments/{d}/embeddings, openai/v1/embeddings, models/embeddings (recordings: SOURCES.md)
     ),
     docs_url="https://learn.microsoft.com/azure/ai-foundry/openai/reference",
 )

@@ -37,10 +37,12 @@ from urllib.parse import quote, urlsplit
 from llmcore.errors import ConfigurationError, register_secret
 from llmcore.provider import ProviderConfig
 from llmcore_openai.chat import COMPATIBLE_DIALECT, ChatCompletionsProvider
+from llmcore_openai.embeddings import EmbeddingsAPI, build_embeddings_body, parse_embeddings
 
 from . import SPEC
 
 if TYPE_CHECKING:
+    from llmcore.embeddings import EmbeddingRequest, EmbeddingResponse
     from llmcore.events import StreamEvent
     from llmcore.types import ChatRequest, ChatResponse
 
@@ -58,8 +60,17 @@ AZURE_DIALECT = replace(
 reasoning models), no reasoning text. The ``models`` API uses ``max_tokens``."""
 
 
-class AzureProvider(ChatCompletionsProvider):
-    """Azure OpenAI (``deployments`` / ``v1``) and Azure AI Foundry ``models``."""
+class AzureProvider(EmbeddingsAPI, ChatCompletionsProvider):
+    """Azure OpenAI (``deployments`` / ``v1``) and Azure AI Foundry ``models``.
+
+    Embeddings, on the same three URL shapes as chat: ``{endpoint}/openai/deployments/{deployment}/
+    embeddings?api-version=...`` (the model name is the deployment), ``{endpoint}/openai/v1/embeddings``
+    and ``{endpoint}/models/embeddings?api-version=...``. The body is OpenAI's (``input`` list,
+    ``dimensions`` for text-embedding-3 deployments); on ``deployments`` (Azure OpenAI models only)
+    vectors travel as base64 float32, elsewhere as JSON numbers (the v1 and models APIs also serve
+    other vendors' models, e.g. Cohere embed). No input type, no truncation choice: refused before
+    the network.
+    """
 
     spec = SPEC
     dialect = AZURE_DIALECT
@@ -139,6 +150,21 @@ class AzureProvider(ChatCompletionsProvider):
             raise ConfigurationError("azure_ad_token_provider returned no token", provider="azure")
         register_secret(token)
         self._token = token
+
+    def embeddings_endpoint(self, request: EmbeddingRequest) -> str:
+        """The embeddings path for ``request`` (with ``api-version`` where the API has one)."""
+        if self.api == "deployments":
+            path = f"{self._prefix}deployments/{quote(request.model, safe='')}/embeddings"
+        else:
+            path = f"{self._prefix}embeddings"
+        return f"{path}?api-version={quote(self.api_version)}" if self.api_version else path
+
+    async def embed(self, request: EmbeddingRequest) -> EmbeddingResponse:
+        body = build_embeddings_body(request, self.spec.name, base64=self.api == "deployments")
+        await self._refresh_token()
+        data, _ = await self.request_json("POST", self.embeddings_endpoint(request), body,
+                                          headers=self.extra_headers())
+        return parse_embeddings(data, request, self.spec.name)
 
     async def chat(self, request: ChatRequest) -> ChatResponse:
         await self._refresh_token()
