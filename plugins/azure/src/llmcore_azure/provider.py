@@ -162,8 +162,7 @@ class AzureProvider(EmbeddingsAPI, ChatCompletionsProvider):
     async def embed(self, request: EmbeddingRequest) -> EmbeddingResponse:
         body = build_embeddings_body(request, self.spec.name, base64=self.api == "deployments")
         await self._refresh_token()
-        data, _ = await self.request_json("POST", self.embeddings_endpoint(request), body,
-                                          headers=self.extra_headers())
+        data, _ = await self.request_json("POST", self.embeddings_endpoint(request), body, headers=self.extra_headers())
         return parse_embeddings(data, request, self.spec.name)
 
     async def chat(self, request: ChatRequest) -> ChatResponse:
