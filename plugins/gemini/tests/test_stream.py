@@ -45,6 +45,8 @@ STREAMS = [
     (G.LLM_DOGS, 0),  # JSON array (no alt=sse), thoughts + JSON text + signature
     (G.LLM_TOOLS, 0),  # JSON array, thought + signed functionCall
     (G.RUBY_STREAM, 0),  # SSE, a single event with text, usage and STOP
+    # SSE, 7 text events, groundingMetadata in the last: citations + google_search parts (issue 11)
+    ("mirascope__python__tests__e2e__input__cassettes__test_web_search_tool_stream__google_gemini_2_5_flash.yaml", 1),
 ]
 
 

@@ -4,12 +4,19 @@
   calls (Gemini says ``STOP`` for both);
 * ``MAX_TOKENS`` → ``length``;
 * safety and policy stops (``SAFETY``, ``RECITATION``, ``BLOCKLIST``,
-  ``PROHIBITED_CONTENT``, ``SPII``, ``IMAGE_SAFETY``, …) and any prompt
-  ``blockReason`` → ``content_filter``;
+  ``PROHIBITED_CONTENT``, ``SPII``, ``IMAGE_SAFETY``,
+  ``IMAGE_PROHIBITED_CONTENT``, ``IMAGE_RECITATION``, ``MODEL_ARMOR`` — Vertex
+  AI's Model Armor blocked the response) and any prompt ``blockReason``
+  (``SAFETY``, ``BLOCKLIST``, ``PROHIBITED_CONTENT``, ``IMAGE_SAFETY``,
+  ``MODEL_ARMOR``, ``JAILBREAK``, ``OTHER``) → ``content_filter``;
 * failed tool use (``MALFORMED_FUNCTION_CALL``, ``UNEXPECTED_TOOL_CALL``,
   ``TOO_MANY_TOOL_CALLS``, ``MISSING_THOUGHT_SIGNATURE``,
   ``MALFORMED_RESPONSE``) → ``error``;
-* everything else (``OTHER``, ``LANGUAGE``, ``NO_IMAGE``, unknown values) → ``other``.
+* everything else (``OTHER``, ``LANGUAGE``, ``NO_IMAGE``, ``IMAGE_OTHER``,
+  ``FINISH_REASON_UNSPECIFIED``, unknown values) → ``other``.
+
+Checked against the ``FinishReason`` enum of the Gemini API / Vertex AI
+reference (google-genai types, 2026): every value is in one of the lists above.
 
 The raw value is always kept next to the unified one.
 """
@@ -30,6 +37,7 @@ CONTENT_FILTER_REASONS = frozenset(
         "IMAGE_SAFETY",
         "IMAGE_PROHIBITED_CONTENT",
         "IMAGE_RECITATION",
+        "MODEL_ARMOR",
     }
 )
 _ERROR_REASONS = frozenset(

@@ -21,6 +21,16 @@ Mapping:
   ``{"text", "thought": true, "thoughtSignature"}``. Unsigned thought summaries
   are not sent back (Gemini does not read them), nor is reasoning produced by
   another provider.
+* Server-side tool parts of an earlier Gemini or Vertex answer go back as the
+  parts they came from: a ``code_execution`` call/result's ``data`` is the
+  ``executableCode`` / ``codeExecutionResult`` part whole, sent as is (its
+  ``thoughtSignature`` only to the provider that made it); one without
+  ``data`` is rebuilt from ``input`` / ``content``. The ``google_search`` and
+  ``url_context`` parts built from grounding metadata are not content Gemini
+  takes back: they are left out (Gemini grounds every turn anew). Server-tool
+  parts of another provider are left out with a ``foreign_part`` warning.
+* Generated images in an assistant message go back as ``inlineData`` (with the
+  signature of the reasoning part after them, as above).
 * ``tools`` → ``functionDeclarations`` with ``parametersJsonSchema`` (or,
   with ``schema_mode="openapi"``, ``parameters`` converted by
   :func:`~llmcore_gemini.schema.to_gemini_schema`); ``tool_choice`` →
@@ -48,13 +58,15 @@ from dataclasses import dataclass
 from typing import Any
 
 from llmcore.errors import InvalidRequestError
-from llmcore.pluginkit import CallWarnings
+from llmcore.pluginkit import CallWarnings, foreign_part
 from llmcore.types import (
     CallWarning,
     ChatRequest,
     FilePart,
     ImagePart,
     ReasoningPart,
+    ServerToolCallPart,
+    ServerToolResultPart,
     TextPart,
     ToolCallPart,
     ToolResultPart,
@@ -178,10 +190,48 @@ def _signature_target(p: ReasoningPart) -> str | None:
     return p.data.get("thought_signature_on") if isinstance(p.data, Mapping) else None
 
 
-def _model_parts(parts: list[Any], provider: str) -> list[dict[str, Any]]:
+#: the Google providers whose server-tool parts this codec sends back (same wire format)
+GOOGLE_PROVIDERS = ("gemini", "vertexai")
+
+
+def _server_tool_part(
+    p: ServerToolCallPart | ServerToolResultPart, provider: str, warn: Warnings
+) -> dict[str, Any] | None:
+    """The Gemini part for a server-tool part of an earlier answer, or ``None`` to leave it out."""
+    if foreign_part(p, provider, accepts=GOOGLE_PROVIDERS):
+        warn.add(
+            "foreign_part",
+            f"a {p.name} {p.type} part from {p.provider} was left out: Gemini cannot take another provider's "
+            "server-side tool output",
+        )
+        return None
+    data = p.data
+    if isinstance(data, Mapping) and ("executableCode" in data or "codeExecutionResult" in data):
+        part = dict(data)
+        if p.provider not in (None, provider):
+            part.pop("thoughtSignature", None)  # signatures go back only to the provider that made them
+        return part
+    if isinstance(data, Mapping) and data.get("grounding_metadata"):
+        return None  # built from groundingMetadata / urlContextMetadata: not a content part
+    if p.name == "code_execution" and isinstance(p, ServerToolCallPart):
+        return {"executableCode": {**p.input, "id": p.id}}
+    if p.name == "code_execution" and isinstance(p, ServerToolResultPart) and isinstance(p.content, Mapping):
+        result = dict(p.content)
+        if p.call_id:
+            result["id"] = p.call_id
+        return {"codeExecutionResult": result}
+    warn.add("server_tool_part", f"a {p.name} {p.type} part has no Gemini form and was left out")
+    return None
+
+
+def _model_parts(parts: list[Any], provider: str, warn: Warnings) -> list[dict[str, Any]]:
     out: list[dict[str, Any]] = []
     for p in parts:
-        if isinstance(p, TextPart):
+        if isinstance(p, (ServerToolCallPart, ServerToolResultPart)):
+            part = _server_tool_part(p, provider, warn)
+            if part is not None:
+                out.append(part)
+        elif isinstance(p, TextPart):
             if p.text:
                 out.append({"text": p.text})
         elif isinstance(p, ToolCallPart):
@@ -218,7 +268,7 @@ def build_contents(request: ChatRequest, provider: str, warn: Warnings) -> list[
             for p in m.content:
                 if isinstance(p, ToolCallPart):
                     names[p.id] = p.name
-            parts = _model_parts(m.content, provider)
+            parts = _model_parts(m.content, provider, warn)
         else:
             role = "user"
             parts = []

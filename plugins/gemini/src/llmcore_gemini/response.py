@@ -28,8 +28,28 @@ codec (:mod:`llmcore_gemini.request`) puts each back where it came from.
 Reasoning parts are stamped with the provider name (``gemini`` or
 ``vertexai``) by the accumulator; signatures are only sent back to it.
 
-Parts llmcore has no event for (``inlineData`` output, ``executableCode``,
-``codeExecutionResult``) produce one :class:`WarningEvent` each kind. A
+Server-side tools and generated media:
+
+* ``{"executableCode": {"language", "code", "id"?}}`` →
+  :class:`ServerToolCallPart` ``code_execution`` (``input`` = language and
+  code) and ``{"codeExecutionResult": {"outcome", "output", "id"?}}`` → its
+  :class:`ServerToolResultPart` (``content`` = outcome and output,
+  ``is_error`` unless ``OUTCOME_OK``); ``data`` is the part whole, its
+  ``thoughtSignature`` included, so the next turn sends it back as it came
+  (a result without an id answers the last code call);
+* ``{"inlineData": {"mimeType", "data"}}`` → :class:`ImagePart` (``image/*``)
+  or :class:`FilePart` (audio, anything else); a signature on it rides on a
+  reasoning part after it, as for text;
+* ``groundingMetadata`` and ``urlContextMetadata`` → citations and
+  ``google_search`` / ``url_context`` parts, see :mod:`llmcore_gemini.grounding`.
+  They are held until :meth:`ResponseMapper.end` (a stream sends them with its
+  last chunk, and the citations index the whole answer text), so ``chat`` and
+  ``stream_chat`` give the same answer.
+
+Any other part (``fileData`` output, a thought image, a part of a kind llmcore
+does not know) is kept whole with
+:func:`~llmcore.pluginkit.keep_unmapped`: in
+``provider_metadata["unmapped"]`` with an ``unmapped:<kind>`` warning. A
 ``promptFeedback.blockReason`` (the prompt was blocked, no candidates) and
 safety finish reasons finish with ``content_filter``. An ``{"error": ...}``
 chunk raises the typed error. A chunk of the wrong shape (``candidates: ["x"]``,
@@ -46,6 +66,7 @@ from typing import Any
 from llmcore.errors import ProviderResponseError
 from llmcore.events import (
     Finish,
+    PartEvent,
     ReasoningDelta,
     ResponseMetadata,
     StreamEvent,
@@ -55,11 +76,12 @@ from llmcore.events import (
     UsageEvent,
     WarningEvent,
 )
-from llmcore.pluginkit import SHAPE_ERRORS, malformed
-from llmcore.types import CallWarning
+from llmcore.pluginkit import SHAPE_ERRORS, keep_unmapped, malformed
+from llmcore.types import FilePart, ImagePart, ServerToolCallPart, ServerToolResultPart
 
 from .errors import error_from_status_body
 from .finish import map_finish_reason
+from .grounding import grounding_events
 from .usage import map_usage
 
 __all__ = ["ResponseMapper", "SIGNATURE_ON_EMPTY_TEXT", "SIGNATURE_ON_PREVIOUS_PART"]
@@ -78,14 +100,30 @@ def _opt_str(v: Any) -> str | None:
     return v if isinstance(v, str) and v else None
 
 
-_UNREPRESENTED = ("inlineData", "fileData", "executableCode", "codeExecutionResult", "toolCall", "toolResponse")
+#: part kinds llmcore has no part for (kept whole with keep_unmapped), named in the warning
+_UNREPRESENTED = ("fileData", "toolCall", "toolResponse", "videoMetadata")
+CODE_EXECUTION = "code_execution"
 
 
 class ResponseMapper:
     """Stateful mapper for the chunks of one response."""
 
     __slots__ = (
-        "_block_reason", "_calls", "_finish_raw", "_model", "_provider", "_started", "_usage", "_warned", "id",
+        "_block_reason",
+        "_calls",
+        "_code_id",
+        "_codes",
+        "_finish_raw",
+        "_grounding",
+        "_meta",
+        "_model",
+        "_provider",
+        "_started",
+        "_text",
+        "_url_context",
+        "_usage",
+        "_warned",
+        "id",
     )
 
     def __init__(self, provider: str, model: str | None = None) -> None:
@@ -97,6 +135,12 @@ class ResponseMapper:
         self._block_reason: str | None = None
         self._usage: Any = None
         self._warned: set[str] = set()
+        self._text: list[str] = []  # the answer's text so far (grounding spans index it)
+        self._grounding: dict[str, Any] = {}
+        self._url_context: dict[str, Any] = {}
+        self._meta: dict[str, Any] = {}  # provider_metadata (unmapped parts, grounding metadata)
+        self._codes = 0
+        self._code_id: str | None = None  # the last executableCode's id (a result without one answers it)
         self.id: str | None = None
 
     def feed(self, chunk: Mapping[str, Any]) -> list[StreamEvent]:
@@ -136,6 +180,13 @@ class ResponseMapper:
         cand = candidates[0]
         if cand.get("finishReason"):
             self._finish_raw = _str(cand["finishReason"], "finishReason")
+        # a stream may send grounding in several chunks (mostly empty until the last): merge them
+        for key, into in (("groundingMetadata", self._grounding), ("urlContextMetadata", self._url_context)):
+            value = cand.get(key)
+            if value:
+                if not isinstance(value, Mapping):
+                    raise TypeError(f"{key} is {type(value).__name__}, not an object")
+                into.update(value)
         content = cand.get("content")
         parts = content.get("parts") if isinstance(content, Mapping) else None
         if not parts:
@@ -153,18 +204,67 @@ class ResponseMapper:
                 if part.get("thought"):
                     out.append(ReasoningDelta(text=text, signature=sig))
                 elif text:
+                    self._text.append(text)
                     out.append(TextDelta(text))
                     if sig:
                         out.append(ReasoningDelta(signature=sig, data=dict(SIGNATURE_ON_PREVIOUS_PART)))
                 elif sig:
                     out.append(ReasoningDelta(signature=sig, data=dict(SIGNATURE_ON_EMPTY_TEXT)))
+            elif "executableCode" in part or "codeExecutionResult" in part:
+                out.append(PartEvent(self._code(part)))
+            elif "inlineData" in part and not part.get("thought"):
+                out.append(PartEvent(self._media(part["inlineData"])))
+                if sig:
+                    out.append(ReasoningDelta(signature=sig, data=dict(SIGNATURE_ON_PREVIOUS_PART)))
             else:
-                kind = next((k for k in _UNREPRESENTED if k in part), None) or ",".join(sorted(part)) or "empty"
-                if kind not in self._warned:
+                kind = next((k for k in _UNREPRESENTED if k in part), None)
+                if kind is None:
+                    kind = "thought_image" if "inlineData" in part else ",".join(sorted(part)) or "empty"
+                warning = keep_unmapped(self._meta, None, self._provider, kind, dict(part))
+                if kind not in self._warned:  # one warning a kind; every item is kept
                     self._warned.add(kind)
-                    detail = f"the response contained a {kind} part, which llmcore does not represent; it was dropped"
-                    out.append(WarningEvent(CallWarning.model_construct(feature=f"output.{kind}", detail=detail)))
+                    out.append(WarningEvent(warning))
         return out
+
+    def _code(self, part: Mapping[str, Any]) -> ServerToolCallPart | ServerToolResultPart:
+        """A code-execution part, ``data`` = the part whole (signature included)."""
+        if "executableCode" in part:
+            code = part["executableCode"]
+            if not isinstance(code, Mapping):
+                raise TypeError(f"executableCode is {type(code).__name__}, not an object")
+            call_id = _str(code.get("id") or f"code_{self.id or 'gemini'}_{self._codes}", "executableCode.id")
+            self._codes += 1
+            self._code_id = call_id
+            return ServerToolCallPart(
+                id=call_id,
+                name=CODE_EXECUTION,
+                input={k: v for k, v in code.items() if k != "id"},
+                provider=self._provider,
+                data=dict(part),
+            )
+        result = part["codeExecutionResult"]
+        if not isinstance(result, Mapping):
+            raise TypeError(f"codeExecutionResult is {type(result).__name__}, not an object")
+        rid = result.get("id")
+        return ServerToolResultPart(
+            call_id=_str(rid, "codeExecutionResult.id") if rid else self._code_id,
+            name=CODE_EXECUTION,
+            content={k: v for k, v in result.items() if k != "id"},
+            is_error=result.get("outcome") not in (None, "OUTCOME_OK"),
+            provider=self._provider,
+            data=dict(part),
+        )
+
+    @staticmethod
+    def _media(blob: Any) -> ImagePart | FilePart:
+        """Generated media (``inlineData``): an image, or a file (audio, …)."""
+        if not isinstance(blob, Mapping):
+            raise TypeError(f"inlineData is {type(blob).__name__}, not an object")
+        data = _str(blob.get("data"), "inlineData.data")
+        mime = _str(blob.get("mimeType") or "application/octet-stream", "inlineData.mimeType")
+        if mime.startswith("image/"):
+            return ImagePart(data=data, media_type=mime)
+        return FilePart(data=data, media_type=mime)
 
     def _call(self, fc: Mapping[str, Any]) -> list[StreamEvent]:
         index = self._calls
@@ -186,12 +286,23 @@ class ResponseMapper:
         return self._finish_raw is not None or self._block_reason is not None
 
     def end(self) -> list[StreamEvent]:
-        """The closing events: usage (once, from the last ``usageMetadata``) and :class:`Finish`."""
-        out: list[StreamEvent] = []
+        """The closing events: the grounding (citations, ``google_search`` / ``url_context``
+        parts), usage (once, from the last ``usageMetadata``) and :class:`Finish` (with
+        ``provider_metadata``: unmapped parts, the whole ``groundingMetadata``)."""
+        out: list[StreamEvent] = grounding_events(
+            self._grounding,
+            self._url_context,
+            "".join(self._text),
+            self._provider,
+            f"google_search_{self.id or self._provider}",
+        )
+        if self._grounding:
+            self._meta["grounding_metadata"] = dict(self._grounding)
         usage = map_usage(self._usage)
         if usage is not None:
             out.append(UsageEvent(usage))
         blocked = self._block_reason is not None and self._finish_raw is None
         raw = self._block_reason if blocked else self._finish_raw
-        out.append(Finish(map_finish_reason(raw, has_tool_calls=self._calls > 0, blocked=blocked), raw))
+        reason = map_finish_reason(raw, has_tool_calls=self._calls > 0, blocked=blocked)
+        out.append(Finish(reason, raw, dict(self._meta) or None))
         return out
