@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import novita_cases as F
-from llmcore.testing import ProviderConformance
+from llmcore.testing import EmbeddingCase, ProviderConformance
 
 
 class TestNovitaConformance(ProviderConformance):
@@ -23,3 +23,8 @@ class TestNovitaConformance(ProviderConformance):
                        ("reasoning_case", "reasoning_stream_case"))
     reasoning_stream_case = F.REASONING_STREAM
     error_cases = F.ERRORS
+    # baai/bge-m3 as base64 float32, authored from the API reference (every number invented)
+    embedding_case = EmbeddingCase(
+        "authored__embeddings_bge_m3_base64.yaml", "baai/bge-m3",
+        ["The food was delicious and the waiter was friendly.", "Novita serves open models."],
+    )

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import sambanova_cases as F
-from llmcore.testing import ProviderConformance
+from llmcore.testing import EmbeddingCase, ProviderConformance
 
 
 class TestSambaNovaConformance(ProviderConformance):
@@ -23,3 +23,7 @@ class TestSambaNovaConformance(ProviderConformance):
                        ("reasoning_case", "reasoning_stream_case"))
     reasoning_stream_case = F.REASONING_STREAM
     error_cases = F.ERRORS
+    # E5-Mistral-7B-Instruct, authored from the embeddings guide's example (values it elides invented)
+    embedding_case = EmbeddingCase(
+        "authored__embeddings_e5_mistral.yaml", "E5-Mistral-7B-Instruct", "The quick brown fox jumps over the lazy dog",
+    )

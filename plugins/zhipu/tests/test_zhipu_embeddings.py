@@ -29,18 +29,25 @@ CASE = EmbeddingCase(
 )
 
 
-def _make(_client: Any, case: Any) -> Any:
-    from llmcore.facade import load_provider
+def _spec() -> Any:
     from llmcore.plugins import get_registry
 
     spec = get_registry().get("zhipu")
     assert spec is not None
-    return load_provider(spec, api_key=TEST_API_KEY, base_url=case.base_url, options=dict(case.options))
+    return spec
+
+
+def _make(_client: Any, case: Any) -> Any:
+    from llmcore.facade import load_provider
+
+    return load_provider(_spec(), api_key=TEST_API_KEY, base_url=case.base_url, options=dict(case.options))
 
 
 @pytest.mark.parametrize("path", ["aiohttp", "httpx", "facade"])
 def test_authored_cassette(path: str) -> None:
-    res, r = asyncio.run(run_case_served(CASE, path, _make, CASSETTES, provider_name="zhipu"))
+    res, r = asyncio.run(
+        run_case_served(CASE, path, _make, CASSETTES, spec_base_url=_spec().base_url, provider_name="zhipu")
+    )
     if res.error is not None:
         raise res.error
     (sent,) = res.sent

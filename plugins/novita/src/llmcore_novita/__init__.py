@@ -27,6 +27,7 @@ SPEC = ProviderSpec(
         reasoning=True,
         structured_output=("json_schema",),
         count_tokens="estimate",
+        embeddings=True,  # /embeddings, baai/bge-m3, base64 (authored cassette)
     ),
     docs_url="https://novita.ai/docs/api-reference/model-apis-llm-create-chat-completion",
 )

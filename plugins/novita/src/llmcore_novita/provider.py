@@ -13,7 +13,11 @@ https://novita.ai/docs/guides/llm-api, https://novita.ai/docs/guides/llm-reasoni
   "metadata"}`` objects: the ``reason`` is the error's code (the numeric
   ``code`` only repeats the HTTP status). ``NOT_ENOUGH_BALANCE`` (403) is a
   :class:`~llmcore.errors.PermissionDeniedError`, ``MODEL_NOT_AVAILABLE``
-  (500) a retryable :class:`~llmcore.errors.ProviderServerError`.
+  (500) a retryable :class:`~llmcore.errors.ProviderServerError`;
+* embeddings: ``POST /embeddings`` in OpenAI's shape (:class:`~llmcore_openai.embeddings.EmbeddingsAPI`;
+  https://novita.ai/docs/api-reference/model-apis-llm-create-embeddings): ``baai/bge-m3``, vectors
+  as base64 float32 (``encoding_format: base64``, documented), no ``dimensions`` (refused before
+  the network), at most 2,048 inputs a request.
 """
 
 from __future__ import annotations
@@ -22,17 +26,22 @@ from typing import Any
 
 from llmcore.errors import LLMCoreError
 from llmcore_openai.chat import COMPATIBLE_DIALECT, ChatCompletionsProvider
+from llmcore_openai.embeddings import EmbeddingsAPI
 
 from . import SPEC
 
 __all__ = ["NovitaProvider"]
 
 
-class NovitaProvider(ChatCompletionsProvider):
-    """Novita AI's OpenAI-compatible ``/chat/completions``."""
+class NovitaProvider(EmbeddingsAPI, ChatCompletionsProvider):
+    """Novita AI's OpenAI-compatible ``/chat/completions`` and ``/embeddings``."""
 
     spec = SPEC
     dialect = COMPATIBLE_DIALECT
+    embeddings_base64 = True
+    embeddings_dimensions = False
+    max_embedding_inputs = 2048
+    max_embedding_tokens = None
 
     def error_details(self, status: int, body: Any, text: str) -> tuple[str, str | None, type[LLMCoreError] | None]:
         message, code, cls = super().error_details(status, body, text)

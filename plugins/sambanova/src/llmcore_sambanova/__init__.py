@@ -27,6 +27,7 @@ SPEC = ProviderSpec(
         reasoning=True,
         structured_output=("json_schema",),
         count_tokens="estimate",
+        embeddings=True,  # /embeddings, E5-Mistral-7B-Instruct (authored cassette)
     ),
     docs_url="https://docs.sambanova.ai/docs/api-reference/chat-completions/create-chat-based-completion",
 )

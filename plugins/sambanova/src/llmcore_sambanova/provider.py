@@ -11,7 +11,11 @@ https://docs.sambanova.ai/docs/en/build/reasoning):
   (``completion_tokens_per_sec``, ``time_to_first_token``, ...): only the counts
   are mapped, the rest stays in ``ChatResponse.raw``;
 * streams report usage when asked with ``stream_options.include_usage``
-  (documented), which is sent.
+  (documented), which is sent;
+* embeddings: ``POST /v1/embeddings`` in OpenAI's shape (:class:`~llmcore_openai.embeddings.EmbeddingsAPI`;
+  https://docs.sambanova.ai/docs/api-reference/embeddings/create-embeddings, ``E5-Mistral-7B-Instruct``,
+  which the docs list for SambaStack deployments): float JSON (no ``encoding_format`` is
+  documented), no ``dimensions`` (refused before the network).
 """
 
 from __future__ import annotations
@@ -19,6 +23,7 @@ from __future__ import annotations
 from dataclasses import replace
 
 from llmcore_openai.chat import COMPATIBLE_DIALECT, ChatCompletionsProvider
+from llmcore_openai.embeddings import EmbeddingsAPI
 
 from . import SPEC
 
@@ -27,8 +32,10 @@ __all__ = ["SAMBANOVA_DIALECT", "SambaNovaProvider"]
 SAMBANOVA_DIALECT = replace(COMPATIBLE_DIALECT, think_tags=True)
 
 
-class SambaNovaProvider(ChatCompletionsProvider):
-    """SambaNova Cloud's ``/v1/chat/completions``."""
+class SambaNovaProvider(EmbeddingsAPI, ChatCompletionsProvider):
+    """SambaNova Cloud's ``/v1/chat/completions`` and ``/v1/embeddings``."""
 
     spec = SPEC
     dialect = SAMBANOVA_DIALECT
+    embeddings_dimensions = False
+    max_embedding_tokens = None
