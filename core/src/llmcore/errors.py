@@ -64,6 +64,13 @@ def register_secret(value: str | None) -> None:
         _REGISTERED.add(value)
 
 
+def registered_secrets() -> frozenset[str]:
+    """The secrets :func:`register_secret` has seen in this process (the keys of the
+    providers built so far): the cassette recorder scrubs any header or query value
+    that contains one."""
+    return frozenset(_REGISTERED)
+
+
 def redact(text: str) -> str:
     """Return ``text`` with registered secrets and key-shaped strings masked."""
     for secret in _REGISTERED:

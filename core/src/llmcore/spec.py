@@ -90,6 +90,13 @@ class ProviderSpec:
     #: a price file in the plugin's package, ``"llmcore_acme:prices.json"``,
     #: read only when a cost is computed (format: :mod:`llmcore.usage.prices`)
     prices: str | None = None
+    #: lower-case names of request headers that carry the key besides the usual ones
+    #: (``authorization``, ``x-api-key``, ... :data:`llmcore.testing.cassette_format.SECRET_HEADERS`),
+    #: e.g. ``("x-acme-key",)``: the cassette recorder drops them and the secret scanner flags them
+    key_headers: tuple[str, ...] = ()
+    #: query parameters that carry the key besides the usual ones (``key``, ``api_key``, ...):
+    #: the recorder replaces their values with ``REDACTED``
+    key_query_params: tuple[str, ...] = ()
     #: other names users may put before the model (``"together_ai"`` for ``together``);
     #: core knows litellm's names already (:data:`llmcore.names.ALIASES`)
     aliases: tuple[str, ...] = ()

@@ -21,8 +21,9 @@ On disk:
 * a compressed body (``Content-Encoding: gzip``/``deflate``) is stored
   decompressed, with ``Content-Encoding`` dropped and ``Content-Length`` fixed;
 * a body that is valid UTF-8 is stored as text; anything else stays ``!!binary``;
-* secret headers and secret query parameters are removed (see
-  :func:`scrub_interaction`) every time a cassette is serialized.
+* headers and query parameters that carry a key are removed, and this run's key
+  values replaced wherever they appear (see :func:`scrub_interaction`), every time a
+  cassette is serialized.
 """
 
 from __future__ import annotations
@@ -30,7 +31,7 @@ from __future__ import annotations
 import copy
 import gzip
 import zlib
-from collections.abc import Mapping
+from collections.abc import Iterable, Mapping, Sequence
 from typing import Any
 from urllib.parse import unquote_plus
 
@@ -50,6 +51,7 @@ __all__ = [
     "SECRET_QUERY_PARAMS",
     "CassetteFormatError",
     "decode_body",
+    "declared_secret_names",
     "deserialize",
     "scrub_headers",
     "scrub_interaction",
@@ -112,53 +114,129 @@ _WIDTH = 1_000_000  # never fold long lines: one JSON body stays one line
 # --------------------------------------------------------------------------- scrubbing
 
 
-def scrub_headers(headers: Mapping[str, Any] | None) -> dict[str, Any]:
-    """Return a copy of ``headers`` without the names in :data:`SECRET_HEADERS`.
+def declared_secret_names() -> tuple[frozenset[str], frozenset[str]]:
+    """``(headers, query parameters)`` that installed providers declare as carrying their
+    key (:attr:`llmcore.spec.ProviderSpec.key_headers` / ``key_query_params``), lower-case.
+    Empty when discovery fails (scrubbing must never break a recording)."""
+    try:
+        from ..plugins import get_registry
 
-    Matching is case-insensitive; the remaining names and values are untouched.
+        specs = list(get_registry().providers.values())
+    except Exception:  # a broken environment still gets the fixed lists and the value check
+        return frozenset(), frozenset()
+    headers = frozenset(h.lower() for s in specs for h in s.key_headers)
+    params = frozenset(q.lower() for s in specs for q in s.key_query_params)
+    return headers, params
+
+
+def _secret_values() -> tuple[str, ...]:
+    """The key values of this run (see :func:`llmcore.testing.secrets.configured_keys`), longest first
+    so that a key that contains another is replaced whole."""
+    from .secrets import configured_keys
+
+    return tuple(sorted(configured_keys(), key=len, reverse=True))
+
+
+def _contains_secret(value: Any, secrets: Sequence[str]) -> bool:
+    values = value if isinstance(value, list) else [value]
+    return any(secret in str(v) for v in values for secret in secrets)
+
+
+def scrub_headers(
+    headers: Mapping[str, Any] | None,
+    *,
+    names: Iterable[str] | None = None,
+    secrets: Sequence[str] | None = None,
+) -> dict[str, Any]:
+    """Return a copy of ``headers`` without the headers that carry a key.
+
+    Dropped: the names in :data:`SECRET_HEADERS` and ``names`` (default: the
+    headers installed providers declare, :func:`declared_secret_names`), and any
+    header whose value contains one of ``secrets`` (default: this run's key values,
+    :func:`llmcore.testing.secrets.configured_keys`). Names match case-insensitively;
+    the remaining names and values are untouched.
     """
     if not headers:
         return {}
-    return {name: value for name, value in headers.items() if name.lower() not in SECRET_HEADERS}
+    drop = SECRET_HEADERS | {n.lower() for n in (declared_secret_names()[0] if names is None else names)}
+    values = _secret_values() if secrets is None else tuple(secrets)
+    return {
+        name: value
+        for name, value in headers.items()
+        if name.lower() not in drop and not _contains_secret(value, values)
+    }
 
 
-def scrub_uri(uri: str) -> str:
+def scrub_uri(uri: str, *, names: Iterable[str] | None = None, secrets: Sequence[str] | None = None) -> str:
     """Return ``uri`` with the value of every secret query parameter set to :data:`REDACTED`.
 
-    Only the affected ``name=value`` pairs change; everything else in the URI
-    (order, encoding, fragment) is kept byte for byte.
+    Secret: a name in :data:`SECRET_QUERY_PARAMS` or ``names`` (default: the parameters
+    installed providers declare), or a value that contains one of ``secrets`` (default:
+    this run's key values); a key value anywhere else in the URI (a path segment) is
+    replaced too. Only the affected parts change; everything else in the URI (order,
+    encoding, fragment) is kept byte for byte.
     """
+    values = _secret_values() if secrets is None else tuple(secrets)
+    secret_names = SECRET_QUERY_PARAMS | {n.lower() for n in (declared_secret_names()[1] if names is None else names)}
     base, sep, rest = uri.partition("?")
-    if not sep:
-        return uri
-    query, hash_sep, fragment = rest.partition("#")
-    pairs = query.split("&")
-    for index, pair in enumerate(pairs):
-        name, eq, _value = pair.partition("=")
-        if eq and unquote_plus(name).lower() in SECRET_QUERY_PARAMS:
-            pairs[index] = f"{name}={REDACTED}"
-    return f"{base}?{'&'.join(pairs)}{hash_sep}{fragment}"
+    if sep:
+        query, hash_sep, fragment = rest.partition("#")
+        pairs = query.split("&")
+        for index, pair in enumerate(pairs):
+            name, eq, value = pair.partition("=")
+            if eq and (unquote_plus(name).lower() in secret_names or _contains_secret(unquote_plus(value), values)):
+                pairs[index] = f"{name}={REDACTED}"
+        uri = f"{base}?{'&'.join(pairs)}{hash_sep}{fragment}"
+    return _replace_secrets(uri, values, quoted=True)
+
+
+def _replace_secrets(text: Any, secrets: Sequence[str], *, quoted: bool = False) -> Any:
+    """``text`` (``str`` or ``bytes``; anything else is returned as is) with each secret,
+    and with ``quoted`` its percent-encoded form, replaced by :data:`REDACTED`."""
+    from urllib.parse import quote, quote_plus
+
+    for secret in secrets:
+        forms = {secret, quote(secret, safe=""), quote_plus(secret)} if quoted else {secret}
+        for form in forms:
+            if isinstance(text, str):
+                text = text.replace(form, REDACTED)
+            elif isinstance(text, bytes):
+                text = text.replace(form.encode(), REDACTED.encode())
+    return text
 
 
 def scrub_interaction(interaction: dict[str, Any]) -> dict[str, Any]:
     """Return a scrubbed copy of one ``{"request", "response"}`` interaction.
 
-    Headers listed in :data:`SECRET_HEADERS` are dropped from the request and the
-    response, and secret query parameters in the request URI are redacted.
-    Bodies are never modified. The input is not mutated.
+    Headers that carry a key (:func:`scrub_headers`) are dropped from the request and
+    the response, secret query parameters in the request URI are redacted
+    (:func:`scrub_uri`), and a key value of this run found in a body is replaced by
+    :data:`REDACTED`; bodies are not otherwise modified. The input is not mutated.
     """
+    names = declared_secret_names()
+    secrets = _secret_values()
     scrubbed = dict(interaction)
     request = interaction.get("request")
     if isinstance(request, dict):
         request = dict(request)
-        request["headers"] = scrub_headers(request.get("headers"))
+        request["headers"] = scrub_headers(request.get("headers"), names=names[0], secrets=secrets)
         if isinstance(request.get("uri"), str):
-            request["uri"] = scrub_uri(request["uri"])
+            request["uri"] = scrub_uri(request["uri"], names=names[1], secrets=secrets)
+        if secrets:
+            request["body"] = _replace_secrets(request.get("body"), secrets)
         scrubbed["request"] = request
     response = interaction.get("response")
     if isinstance(response, dict):
         response = dict(response)
-        response["headers"] = scrub_headers(response.get("headers"))
+        response["headers"] = scrub_headers(response.get("headers"), names=names[0], secrets=secrets)
+        body = response.get("body")
+        if secrets and isinstance(body, dict):
+            text = _replace_secrets(body.get("string"), secrets)
+            if text != body.get("string"):
+                response["body"] = {**body, "string": text}
+                if _header_values(response["headers"], "content-length"):
+                    size = len(text.encode() if isinstance(text, str) else text)
+                    _set_header(response["headers"], "content-length", str(size))
         scrubbed["response"] = response
     return scrubbed
 
@@ -244,19 +322,22 @@ def decode_body(headers: Mapping[str, Any], body: str | bytes | None) -> tuple[d
 
 
 def _normalize_interaction(interaction: Mapping[str, Any]) -> dict[str, Any]:
-    """Scrub one interaction and store its bodies decompressed, as text where possible."""
-    result = scrub_interaction(dict(interaction))
+    """Store one interaction's bodies decompressed, as text where possible, then scrub it
+    (decompressed first, so that a key in a compressed body is found)."""
+    result = dict(interaction)
     request = result.get("request")
     if isinstance(request, dict):
-        request["headers"], request["body"] = decode_body(request["headers"], request.get("body"))
+        request = result["request"] = dict(request)
+        request["headers"], request["body"] = decode_body(request.get("headers") or {}, request.get("body"))
     response = result.get("response")
     if isinstance(response, dict):
+        response = result["response"] = dict(response)
         body = response.get("body")
         if isinstance(body, dict):
             body = dict(body)
-            response["headers"], body["string"] = decode_body(response["headers"], body.get("string"))
+            response["headers"], body["string"] = decode_body(response.get("headers") or {}, body.get("string"))
             response["body"] = body
-    return result
+    return scrub_interaction(result)
 
 
 # --------------------------------------------------------------------------- YAML

@@ -9,9 +9,15 @@
   paths after percent-decoding (a recorded ``/projects/<PROJECT>/...``
   placeholder is sent by httpx as ``/projects/%3CPROJECT%3E/...``); a
   ``<PLACEHOLDER>`` in a recorded host matches any label text.
-* On record, auth headers and key query parameters are dropped, compressed
-  bodies are stored decompressed, and everything is written with the
-  ``llmcore`` serializer (readable YAML, SSE/NDJSON bodies kept whole).
+* On record, auth headers and key query parameters are dropped (the fixed
+  lists, the ones providers declare in ``key_headers``/``key_query_params``, and
+  any whose value contains this run's key), compressed bodies are stored
+  decompressed, and everything is written with the ``llmcore`` serializer
+  (readable YAML, SSE/NDJSON bodies kept whole).
+* Every interaction recorded here carries the request header
+  :data:`RECORDED_BY_HEADER` (stored in the cassette, never sent): the
+  conformance kit compares the whole request body with such recordings, since
+  they were sent by llmcore itself.
 
 vcrpy intercepts httpx's own transports, so tests must use a plain
 ``httpx.AsyncClient()`` (see :func:`recording_client`).
@@ -27,7 +33,21 @@ from contextlib import contextmanager
 from pathlib import Path
 from typing import Any
 
-__all__ = ["Recordings", "make_vcr", "record_mode", "replay_from", "vcr_config", "recording_client", "SentRequests"]
+__all__ = [
+    "RECORDED_BY_HEADER",
+    "Recordings",
+    "SentRequests",
+    "is_llmcore_recording",
+    "make_vcr",
+    "record_mode",
+    "recording_client",
+    "replay_from",
+    "vcr_config",
+]
+
+#: request header written into each interaction this recorder stores (never sent to the provider):
+#: the cassette was recorded by llmcore, so the request body it holds is what llmcore sends
+RECORDED_BY_HEADER = "x-llmcore-recorded-by"
 
 _mode_override: str | None = None
 
@@ -43,16 +63,32 @@ def set_record_mode(mode: str | None) -> None:
     _mode_override = mode
 
 
+def _mark_recorded(request: Any) -> Any:
+    """vcrpy ``before_record_request``: label the stored copy as recorded by llmcore."""
+    from .. import __version__
+
+    request.headers[RECORDED_BY_HEADER] = f"llmcore {__version__}"
+    return request
+
+
+def is_llmcore_recording(interaction: dict[str, Any]) -> bool:
+    """Whether a stored interaction was recorded by this recorder (it has :data:`RECORDED_BY_HEADER`)."""
+    headers = (interaction.get("request") or {}).get("headers") or {}
+    return any(str(name).lower() == RECORDED_BY_HEADER for name in headers)
+
+
 def vcr_config(cassette_dir: str | Path | None = None) -> dict[str, Any]:
     """vcrpy settings (also usable as pytest-recording's ``vcr_config``)."""
-    from .cassette_format import SECRET_HEADERS, SECRET_QUERY_PARAMS
+    from .cassette_format import SECRET_HEADERS, SECRET_QUERY_PARAMS, declared_secret_names
 
+    headers, params = declared_secret_names()
     cfg: dict[str, Any] = {
         "record_mode": record_mode(),
         "serializer": "llmcore",
         "match_on": ["method", "scheme", "host", "port", "path"],
-        "filter_headers": sorted(SECRET_HEADERS),
-        "filter_query_parameters": sorted(SECRET_QUERY_PARAMS),
+        "filter_headers": sorted(SECRET_HEADERS | headers),
+        "filter_query_parameters": sorted(SECRET_QUERY_PARAMS | params),
+        "before_record_request": _mark_recorded,
         "decode_compressed_response": True,
         "allow_playback_repeats": True,
     }

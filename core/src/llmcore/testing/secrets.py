@@ -15,6 +15,14 @@ What is flagged:
   ``x-goog-api-key``, ``ocp-apim-subscription-key``, ``x-auth-token``, and any
   ``cookie`` / ``set-cookie`` value.
 
+* this run's key values (:func:`configured_keys`: the variables installed providers
+  read their key from, when set, and every key a provider was built with in this
+  process) anywhere, whatever their shape;
+* any other header whose name says it carries a credential (``*key*``, ``*token*``,
+  ``*secret*``, ``*auth*``, ``*signature*``, ``*credential*``, ``*password*``:
+  ``x-acme-key``, ``x-echo-key``...), including the ``key_headers`` providers
+  declare, when its value looks real.
+
 Placeholders (``<AUTH_TOKEN>``, ``REDACTED``, ``<filtered>``, ``test``,
 ``dummy``, ``$OPENAI_API_KEY``...) are not findings. A key shape only matches at a
 token boundary, so ids (``chatcmpl-``, ``msg_``, ``resp_``, ``call_``) and long
@@ -47,7 +55,7 @@ try:
 except ImportError:  # pragma: no cover - depends on how PyYAML was built
     from yaml import SafeLoader as _Loader  # type: ignore[assignment]
 
-__all__ = ["Finding", "iter_files", "main", "scan_paths", "scan_text"]
+__all__ = ["Finding", "configured_keys", "iter_files", "main", "scan_paths", "scan_text"]
 
 
 @dataclass(frozen=True)
@@ -113,6 +121,61 @@ _HEADER_PAIR = re.compile(
     rf"(?i)\"name\"\s*:\s*\"(?P<name>{_HEADER_NAMES})\"\s*,\s*\"value\"\s*:\s*\"(?P<value>[^\"]*)\""
 )
 
+#: a header name that says its value is a credential (besides the named ones above)
+_KEYLIKE_NAME = re.compile(
+    r"(?i)(?:^|[-_])(?:key|apikey|token|secret|auth|signature|credentials?|password|passwd)(?:$|[-_])"
+)
+# ``x-something-key: value`` (raw HTTP, YAML scalar style) and JSON ``"x-something-key": "value"``.
+_KEYLIKE_LINE = re.compile(
+    r"(?i)(?<![A-Za-z0-9_-])[\"']?(?P<name>x-[A-Za-z0-9_-]+|[A-Za-z0-9_-]+-(?:key|token|secret))[\"']?\s*:\s*[\"']?"
+    r"(?P<value>[^\s\"',}][^\"'\r\n}]*)"
+)
+
+#: a key value shorter than this is not searched for (``"EMPTY"``, ``"ollama"``: dummies)
+_MIN_KEY_LENGTH = 8
+
+
+def _is_keylike_header(name: str) -> bool:
+    """A header (not one of the named ones) whose name says it carries a credential,
+    or one an installed provider declares (:attr:`~llmcore.spec.ProviderSpec.key_headers`)."""
+    lowered = name.lower()
+    if lowered in _HEADER_KINDS:
+        return False
+    if _KEYLIKE_NAME.search(lowered):
+        return True
+    from .cassette_format import declared_secret_names
+
+    return lowered in declared_secret_names()[0]
+
+
+def configured_keys() -> dict[str, str]:
+    """This run's key values -> where each comes from (``$GROQ_API_KEY``, ``a provider's key``):
+    the environment variables every installed provider reads its key from (``env_keys``; a
+    comma-separated pool gives each of its keys), when set, and every key a provider was
+    built with in this process (:func:`llmcore.errors.registered_secrets`). Values shorter
+    than 8 characters are dummies and left out. The recorder scrubs these values and the
+    scanner reports them, whatever their shape."""
+    found: dict[str, str] = {}
+    try:
+        from ..plugins import get_registry
+
+        specs = list(get_registry().providers.values())
+    except Exception:  # discovery failing must not stop a scan
+        specs = []
+    for spec in specs:
+        for var in spec.env_keys:
+            for value in os.environ.get(var, "").split(","):
+                value = value.strip()
+                if len(value) >= _MIN_KEY_LENGTH:
+                    found.setdefault(value, f"${var}")
+    from ..errors import registered_secrets
+
+    for value in registered_secrets():
+        if len(value) >= _MIN_KEY_LENGTH:
+            found.setdefault(value, "a provider's key")
+    return found
+
+
 _PLACEHOLDER_WORDS = re.compile(
     r"(?i)redacted|filtered|scrubbed|masked|dummy|test|fake|example|placeholder|"
     r"invalid|your|xxx|changeme|sample|mock|none|null|secret|token|api.?key|\*"
@@ -172,8 +235,9 @@ def _excerpt(hit: _Hit) -> str:
     return context if len(context) <= 160 else context[:157] + "..."
 
 
-def _line_hits(line: str, lineno: int) -> Iterator[_Hit]:
-    """All secrets in one line of text."""
+def _line_hits(line: str, lineno: int, keys: dict[str, str] | None = None) -> Iterator[_Hit]:
+    """All secrets in one line of text; ``keys``: key values to find whatever their shape
+    (value -> where it comes from)."""
     spans: list[tuple[int, int]] = []
 
     def fresh(start: int, end: int) -> bool:
@@ -196,16 +260,29 @@ def _line_hits(line: str, lineno: int) -> Iterator[_Hit]:
             secret = _header_secret(name, match.group("value"))
             if secret and fresh(match.start("value"), match.end("value")):
                 yield _Hit(lineno, _HEADER_KINDS[name.lower()], secret, line)
+    for key, source in (keys or {}).items():
+        start = line.find(key)
+        if start >= 0:  # reported even where a shape above matched too: this one names its source
+            fresh(start, start + len(key))
+            yield _Hit(lineno, f"configured_key ({source})", key, line)
+    for match in _KEYLIKE_LINE.finditer(line):
+        name = match.group("name")
+        if not _is_keylike_header(name):
+            continue
+        secret = _header_secret(name, match.group("value"))
+        if secret and fresh(match.start("value"), match.end("value")):
+            yield _Hit(lineno, "key_like_header", secret, line)
 
 
-def _text_hits(text: str, first_line: int = 1) -> Iterator[_Hit]:
+def _text_hits(text: str, first_line: int = 1, keys: dict[str, str] | None = None) -> Iterator[_Hit]:
     for offset, line in enumerate(text.splitlines()):
-        yield from _line_hits(line, first_line + offset)
+        yield from _line_hits(line, first_line + offset, keys)
 
 
-def scan_text(text: str, path: str = "<text>") -> list[Finding]:
-    """Scan ``text`` line by line; return findings (1-based lines) attributed to ``path``."""
-    return [Finding(path, h.line, h.kind, _excerpt(h)) for h in _text_hits(text)]
+def scan_text(text: str, path: str = "<text>", *, keys: dict[str, str] | None = None) -> list[Finding]:
+    """Scan ``text`` line by line; return findings (1-based lines) attributed to ``path``.
+    ``keys``: key values to report wherever they appear (value -> where it comes from)."""
+    return [Finding(path, h.line, h.kind, _excerpt(h)) for h in _text_hits(text, keys=keys)]
 
 
 # --------------------------------------------------------------------------- YAML files
@@ -225,7 +302,7 @@ def _decode_binary(value: str) -> str | None:
     return data.decode("utf-8", errors="replace")
 
 
-def _yaml_hits(text: str) -> Iterator[_Hit]:
+def _yaml_hits(text: str, keys: dict[str, str] | None = None) -> Iterator[_Hit]:
     """Structure-aware hits in a YAML document: headers by name, whole and binary scalars."""
     try:
         root = yaml.compose(text, Loader=_Loader)
@@ -245,6 +322,14 @@ def _yaml_hits(text: str) -> Iterator[_Hit]:
                                 kind = _HEADER_KINDS[key.value.lower()]
                                 context = f"{key.value}: {item.value}"
                                 yield _Hit(item.start_mark.line + 1, kind, secret, context)
+                elif isinstance(key, yaml.ScalarNode) and isinstance(key.value, str) and _is_keylike_header(key.value):
+                    items = value.value if isinstance(value, yaml.SequenceNode) else [value]
+                    for item in items:
+                        if isinstance(item, yaml.ScalarNode) and isinstance(item.value, str):
+                            secret = _header_secret(key.value, item.value)
+                            if secret:
+                                context = f"{key.value}: {item.value}"
+                                yield _Hit(item.start_mark.line + 1, "key_like_header", secret, context)
                 stack.append(value)
         elif isinstance(node, yaml.SequenceNode):
             stack.extend(node.value)
@@ -253,11 +338,11 @@ def _yaml_hits(text: str) -> Iterator[_Hit]:
             if node.tag.endswith(":binary") or node.tag == "!binary":
                 decoded = _decode_binary(node.value)
                 if decoded is not None:
-                    for hit in _text_hits(decoded):
+                    for hit in _text_hits(decoded, keys=keys):
                         yield _Hit(line, hit.kind, hit.secret, hit.context)
             elif node.end_mark.line > node.start_mark.line:
                 # A folded or quoted multi-line scalar: scan the joined value too.
-                for hit in _text_hits(node.value):
+                for hit in _text_hits(node.value, keys=keys):
                     yield _Hit(line, hit.kind, hit.secret, hit.context)
 
 
@@ -290,21 +375,24 @@ def iter_files(paths: Iterable[str | os.PathLike[str]]) -> Iterator[Path]:
             yield path
 
 
-def scan_paths(paths: Iterable[str | os.PathLike[str]]) -> list[Finding]:
+def scan_paths(paths: Iterable[str | os.PathLike[str]], *, keys: dict[str, str] | None = None) -> list[Finding]:
     """Scan files and directory trees and return the findings.
 
     Each distinct secret is reported once per file, at the first line it is seen.
     YAML files (``.yaml``/``.yml``, optionally ``.gz``) also get the
     structure-aware pass (headers by name, multi-line and binary scalars).
+    ``keys``: key values to report wherever they appear (value -> where it comes
+    from); default: this run's, :func:`configured_keys`.
     """
+    keys = configured_keys() if keys is None else keys
     findings: list[Finding] = []
     for path in iter_files(paths):
         text = _file_text(path)
         if text is None:
             continue
-        hits = list(_text_hits(text))
+        hits = list(_text_hits(text, keys=keys))
         if path.name.removesuffix(".gz").endswith((".yaml", ".yml")):
-            hits.extend(_yaml_hits(text))
+            hits.extend(_yaml_hits(text, keys))
         seen: set[tuple[str, str]] = set()
         for hit in sorted(hits, key=lambda h: h.line):
             key = (hit.kind, hashlib.sha256(hit.secret.encode()).hexdigest())
