@@ -151,5 +151,6 @@ def test_an_endless_line_from_a_server_ends_in_a_typed_error(transport: str) -> 
 
     with raw_server(endless) as srv:
         m = llmcore.model("openai/gpt-4o-mini", base_url=srv.url + "/v1", api_key="not-a-real-key", retry=False)
-        with pytest.raises(ProviderResponseError, match="larger than 262,144 bytes"):
+        with pytest.raises(ProviderResponseError, match="larger than 262,144 bytes") as info:
             list(m.stream("hi").texts())
+    assert info.value.provider == "openai"  # the plugin's decoder names its provider

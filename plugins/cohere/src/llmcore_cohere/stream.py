@@ -74,7 +74,7 @@ async def decode_stream(
     """Decode Cohere's SSE bytes into llmcore events (exactly one :class:`Finish`, last)."""
     for w in warnings or ():
         yield WarningEvent(w)
-    dec = SSEDecoder()
+    dec = SSEDecoder(provider=PROVIDER)
     calls: dict[int, _Call] = {}
     citations: list[Any] = []
     finished = False

@@ -100,7 +100,7 @@ def _parse(data: str, provider: str) -> Any:
 async def decode_stream(response: httpx.Response, mapper: ResponseMapper, provider: str) -> AsyncIterator[StreamEvent]:
     """Events of one streamed response, ending with usage and :class:`Finish`."""
     if "text/event-stream" in response.headers.get("content-type", ""):
-        sse = SSEDecoder()
+        sse = SSEDecoder(provider=provider)
         async for chunk in response.aiter_bytes():
             for ev in sse.feed(chunk):
                 if ev.data and ev.data != "[DONE]":

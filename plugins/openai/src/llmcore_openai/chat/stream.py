@@ -308,7 +308,7 @@ class ChatStreamDecoder:
 
 async def aiter_events(chunks: AsyncIterable[bytes], decoder: ChatStreamDecoder) -> AsyncIterator[StreamEvent]:
     """Decode an SSE byte stream with ``decoder``; stops at ``[DONE]``."""
-    sse = SSEDecoder()
+    sse = SSEDecoder(provider=decoder.provider)
     feed_data = decoder.feed_data
     async for chunk in chunks:
         for ev in sse.feed(chunk):

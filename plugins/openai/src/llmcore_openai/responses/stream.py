@@ -221,7 +221,7 @@ class ResponsesStreamDecoder:
 
 async def aiter_events(chunks: AsyncIterable[bytes], decoder: ResponsesStreamDecoder) -> AsyncIterator[StreamEvent]:
     """Decode an SSE byte stream with ``decoder``."""
-    sse = SSEDecoder()
+    sse = SSEDecoder(provider=decoder.provider)
     feed_data = decoder.feed_data
     async for chunk in chunks:
         for ev in sse.feed(chunk):
