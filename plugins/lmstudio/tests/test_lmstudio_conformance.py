@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import lmstudio_cases as L
 import pytest
-from llmcore.testing import ProviderConformance
+from llmcore.testing import EmbeddingCase, ProviderConformance
 
 
 class TestLMStudioConformance(ProviderConformance):
@@ -27,6 +27,10 @@ class TestLMStudioConformance(ProviderConformance):
     error_cases = L.ERRORS
     # LM Studio's server has no rate limiter: it never answers 429.
     required_errors = ("auth", "not_found", "context_length", "server")
+    # /v1/embeddings, authored from the text-embeddings docs (every number invented)
+    embedding_case = EmbeddingCase(
+        "authored__embeddings_nomic.yaml", "text-embedding-nomic-embed-text-v1.5", "Once upon a time, there was a cat."
+    )
 
 
 class TestLMStudioResponsesConformance(ProviderConformance):

@@ -32,6 +32,7 @@ SPEC = ProviderSpec(
         reasoning=True,
         structured_output=("json_schema",),
         count_tokens="estimate",
+        embeddings=True,  # /v1/embeddings (authored cassette)
     ),
     docs_url="https://lmstudio.ai/docs/developer/openai-compat",
 )

@@ -9,6 +9,10 @@
   (gpt-oss), usage in streams via ``stream_options`` (LM Studio >= 0.3.18).
 * ``POST /v1/responses`` with option ``api="responses"`` (LM Studio >= 0.3.29):
   the shared Responses codec, through :class:`~llmcore_openai.responses.provider.ResponsesAPI`.
+* ``POST /v1/embeddings`` (https://lmstudio.ai/docs/api/openai-api): OpenAI's shape through
+  :class:`~llmcore_openai.embeddings.EmbeddingsAPI`, float JSON (base64 is not documented), no
+  ``dimensions`` (refused before the network), with the loaded embedding model
+  (e.g. ``text-embedding-nomic-embed-text-v1.5``).
 
 On both, ``tool_choice`` is only ``"none"``/``"auto"``/``"required"`` on LM
 Studio: a choice naming one function is sent as ``"required"`` with only
@@ -27,6 +31,7 @@ from llmcore.errors import ConfigurationError
 from llmcore.provider import ProviderConfig
 from llmcore.spec import ProviderSpec
 from llmcore_openai.chat import COMPATIBLE_DIALECT, ChatCompletionsProvider, Warnings
+from llmcore_openai.embeddings import EmbeddingsAPI
 from llmcore_openai.responses.provider import ResponsesAPI
 
 from . import SPEC
@@ -41,12 +46,14 @@ LMSTUDIO_DIALECT = replace(COMPATIBLE_DIALECT, structured_output=("json_schema",
 """/v1/chat/completions: json_schema only, no reasoning_effort."""
 
 
-class LMStudioProvider(ResponsesAPI, ChatCompletionsProvider):
+class LMStudioProvider(ResponsesAPI, EmbeddingsAPI, ChatCompletionsProvider):
     """LM Studio (``$LMSTUDIO_BASE_URL``, default ``http://localhost:1234/v1``;
     ``$LMSTUDIO_API_KEY`` only when the server requires authentication)."""
 
     spec: ClassVar[ProviderSpec] = SPEC
     dialect = LMSTUDIO_DIALECT
+    embeddings_dimensions = False
+    max_embedding_tokens = None
     options: ClassVar[Mapping[str, str]] = {
         "api": '"chat" (/v1/chat/completions, default) or "responses" (/v1/responses)',
     }
