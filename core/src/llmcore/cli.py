@@ -95,8 +95,15 @@ def _provider_rows() -> list[dict[str, Any]]:
     from .readiness import is_ready
 
     reg = get_registry()
+    from .defaults import local_models
+
+    local_models()  # calls the plugins' llmcore_local_models hooks: one that misbehaves is marked broken
+    broken_by_provider = {name: p.error for p in reg.broken for name in p.providers}
     rows: list[dict[str, Any]] = []
     for spec in sorted(reg.providers.values(), key=lambda s: s.name):
+        status = spec.status()
+        if spec.name in broken_by_provider:  # the plugin loaded this provider, then a hook of it failed
+            status = f"broken: {broken_by_provider[spec.name]}"
         rows.append(
             {
                 "name": spec.name,
@@ -106,7 +113,7 @@ def _provider_rows() -> list[dict[str, Any]]:
                 else None,
                 "package": spec.distribution,
                 "version": spec.version,
-                "status": (status := spec.status()),
+                "status": status,
                 "ready": is_ready(status),
                 "capabilities": spec.capabilities.labels(),
                 "env_keys": list(spec.env_keys),

@@ -74,8 +74,10 @@ def _parse_toml(text: str, path: Path) -> dict[str, object]:
 
 def local_models() -> list[str]:
     """Model names installed plugins can run here offline, best first.
-    A plugin whose hook fails is skipped (it is reported as broken elsewhere)."""
-    from .plugins import get_registry
+    A plugin whose hook raises or returns anything but a list of ``"provider/model"``
+    strings is skipped and marked broken with the reason (``llmcore providers list``
+    shows it)."""
+    from .plugins import check_local_models, get_registry, hook_error
 
     reg = get_registry()
     pm = reg.pm
@@ -84,11 +86,17 @@ def local_models() -> list[str]:
     out: list[str] = []
     for impl in reversed(pm.hook.llmcore_local_models.get_hookimpls()):  # registration order
         try:
-            names = impl.function()
-        except Exception:
+            raw = impl.function()
+        except Exception as e:  # a plugin's bug must not stop the others
+            reg.mark_broken(impl.plugin_name, hook_error("llmcore_local_models", e))
             continue
-        for name in names or ():
-            if isinstance(name, str) and name and name not in out and name.split("/", 1)[0] in reg.providers:
+        try:
+            names = check_local_models(raw)
+        except TypeError as e:  # the wrong shape: the message names it
+            reg.mark_broken(impl.plugin_name, str(e))
+            continue
+        for name in names:
+            if name not in out and name.split("/", 1)[0] in reg.providers:
                 out.append(name)
     return out
 
@@ -105,4 +113,8 @@ def default_model() -> str:
     found = local_models()
     if found:
         return found[0]
-    raise ConfigurationError(HOW_TO_CHOOSE.format(config=path))
+    from .plugins import get_registry
+
+    broken = [p for p in get_registry().broken if p.error and "llmcore_local_models()" in p.error]
+    note = "".join(f"; plugin {p.name!r} offers no local model: broken: {p.error}" for p in broken)
+    raise ConfigurationError(HOW_TO_CHOOSE.format(config=path) + note)

@@ -1,8 +1,10 @@
 """Plugin discovery: entry points in group ``llmcore``, managed by pluggy.
 
 * Only each plugin's top module is imported (no SDK, no network).
-* A plugin that fails to import, or whose hook raises or returns garbage,
-  is recorded as broken with its reason; the others keep working.
+* A plugin that fails to import, or whose hook raises or returns the wrong shape
+  (``llmcore_providers`` at discovery, ``llmcore_local_models`` when it is
+  called), is recorded as broken with its reason (``broken: <reason>`` in
+  ``llmcore providers list``); the others keep working.
 * ``LLMCORE_PLUGINS`` (comma-separated entry-point or distribution names)
   limits which plugins load; set it empty to load none.
 """
@@ -17,7 +19,7 @@ from typing import Any
 from .names import normalize
 from .spec import ProviderSpec
 
-__all__ = ["ENTRY_POINT_GROUP", "PluginInfo", "Registry", "get_registry", "register", "reset"]
+__all__ = ["ENTRY_POINT_GROUP", "PluginInfo", "Registry", "get_registry", "hook_error", "register", "reset"]
 
 ENTRY_POINT_GROUP = "llmcore"
 
@@ -55,6 +57,20 @@ class Registry:
     def get(self, name: str) -> ProviderSpec | None:
         return self.providers.get(name)
 
+    def plugin(self, name: str) -> PluginInfo | None:
+        """The plugin registered as ``name`` (its entry point or in-process name)."""
+        return next((p for p in self.plugins if p.name == name), None)
+
+    def mark_broken(self, plugin: str, reason: str) -> None:
+        """Record that ``plugin`` misbehaved (a hook raised or returned the wrong shape):
+        its status becomes ``broken: <reason>``. The first reason is kept."""
+        info = self.plugin(plugin)
+        if info is None:
+            info = PluginInfo(plugin, "", "")
+            self.plugins.append(info)
+        if info.error is None:
+            info.error = reason
+
 
 _lock = threading.Lock()
 _registry: Registry | None = None
@@ -88,6 +104,30 @@ def _allowed() -> set[str] | None:
 def _short_error(e: BaseException) -> str:
     msg = str(e).strip().splitlines()[0] if str(e).strip() else ""
     return f"{type(e).__name__}: {msg}" if msg else type(e).__name__
+
+
+def hook_error(hook: str, e: BaseException) -> str:
+    """The ``broken:`` reason for a hook that raised ``e``: names the hook, then the error."""
+    return f"{hook}() raised {_short_error(e)}"
+
+
+def _shape(value: Any) -> str:
+    """A short description of a hook's wrong return value (its type, and what a list holds)."""
+    if isinstance(value, (list, tuple)):
+        kinds = sorted({type(v).__name__ for v in value})
+        return f"a {type(value).__name__} of {', '.join(kinds)}" if kinds else f"an empty {type(value).__name__}"
+    return type(value).__name__ if value is not None else "None"
+
+
+def check_local_models(value: Any) -> list[str]:
+    """What an ``llmcore_local_models`` hook returned, checked: a list (or tuple) of
+    ``"provider/model"`` strings; ``None`` counts as none. Raises ``TypeError`` naming
+    what was returned otherwise."""
+    if value is None:
+        return []
+    if isinstance(value, (list, tuple)) and all(isinstance(v, str) and "/" in v.strip("/") for v in value):
+        return list(value)
+    raise TypeError(f"llmcore_local_models() returned {_shape(value)}, not a list of 'provider/model' strings")
 
 
 def _discover() -> Registry:
@@ -132,10 +172,11 @@ def _discover() -> Registry:
         info = infos.get(impl.plugin_name) or PluginInfo(impl.plugin_name, "", "")
         try:
             specs = impl.function()
-            if not isinstance(specs, (list, tuple)) or not all(isinstance(s, ProviderSpec) for s in specs):
-                raise TypeError("llmcore_providers() must return a list of ProviderSpec")
         except Exception as e:
             info.error = _short_error(e)
+            continue
+        if not isinstance(specs, (list, tuple)) or not all(isinstance(s, ProviderSpec) for s in specs):
+            info.error = f"llmcore_providers() returned {_shape(specs)}: it must return a list of ProviderSpec"
             continue
         for s in specs:
             s = s.with_dist(info.distribution, info.version)
