@@ -8,11 +8,12 @@ that record a conversation are replayed from a later request with
 
 from __future__ import annotations
 
+import json
 from pathlib import Path
 from typing import Any, ClassVar
 
 from llmcore import errors as E
-from llmcore.testing import Case, EmbeddingCase, ErrorCase, ProviderConformance
+from llmcore.testing import Case, EmbeddingCase, ErrorCase, ProviderConformance, RerankCase
 from openai_spec import validate_openai_request
 
 CASSETTES = Path(__file__).parent / "cassettes"
@@ -490,6 +491,22 @@ class TestOpenAICompatibleConformance(ProviderConformance):
         base_url=VLLM,
     )
     agreement_pairs = ()  # no chat/stream pair of one prompt was recorded from these servers
+    # api.openai.com is an OpenAI-compatible server too: its recording of 3 texts (no encoding_format asked,
+    # JSON numbers answered, as this provider asks by default). No other server's /v1/embeddings recording is
+    # faithful: llama-stack's Ollama /v1 one asked base64 and holds numbers (the importer refuses it).
+    embedding_case = EmbeddingCase(
+        "ruby_llm__embedding_basic_functionality_openai_text-embedding-3-small_can_handle_multiple_texts_with_custom"
+        "_dimensions.yaml", "text-embedding-3-small", ["Ruby", "Python", "JavaScript"], {"dimensions": 768},
+        base_url="https://api.openai.com/v1",
+    )
+    # vLLM's /rerank at its server root (llama-stack's raw-HTTP recording): the root is the base URL
+    rerank_case = RerankCase(
+        "compat-vllm-llama-stack__2979136f0fa26074fb6dca1c34103cf382ec06c8e7ecde0356f391fe1680a344.yaml",
+        "Qwen/Qwen3-Reranker-0.6B", "What is C++?",
+        ["Learning new things is interesting. ", "C++ is a programming language. ",
+         "Books provide knowledge and entertainment. "],
+        base_url="http://localhost:8000", expect_usage=True,
+    )
     error_cases = {
         "auth": ErrorCase(
             "compat-ollama-ruby_llm__chat_error_handling_with_ollama_cloud_gpt-oss_120b_raises_appropriate_auth_error"
@@ -523,4 +540,9 @@ class TestOpenAICompatibleConformance(ProviderConformance):
     }
 
     def validate_request(self, request: Any) -> None:
+        if request.url.path.endswith("/rerank"):  # no OpenAI schema: the Jina/Cohere request shape
+            body = json.loads(request.content)
+            assert set(body) <= {"model", "query", "documents", "top_n"}, body
+            assert isinstance(body["query"], str) and all(isinstance(d, str) for d in body["documents"])
+            return
         _validate(request)

@@ -56,6 +56,8 @@ OPENAI_COMPATIBLE_SPEC = ProviderSpec(
         reasoning=True,  # reasoning text in `reasoning_content` / `reasoning` (vLLM, Ollama, DeepSeek, ...)
         structured_output=("json_schema", "json_object"),
         count_tokens="estimate",
+        embeddings=True,  # POST /embeddings (recordings of OpenAI-compatible servers: tests/cassettes/SOURCES.md)
+        rerank=True,  # POST /rerank (llama-stack's recording of vLLM's /rerank: tests/cassettes/SOURCES.md)
     ),
     docs_url="https://platform.openai.com/docs/api-reference/chat",
 )

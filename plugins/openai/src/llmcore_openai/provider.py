@@ -21,6 +21,7 @@ from . import OPENAI_COMPATIBLE_SPEC, OPENAI_SPEC
 from .batch import OpenAIBatch
 from .chat import COMPATIBLE_DIALECT, OPENAI_DIALECT, ChatCompletionsProvider, Warnings
 from .embeddings import EmbeddingsAPI
+from .rerank import RerankAPI
 from .responses import is_reasoning_model
 from .responses.provider import ResponsesAPI
 
@@ -124,7 +125,7 @@ class OpenAIProvider(OpenAIBatch, ResponsesAPI, EmbeddingsAPI, ChatCompletionsPr
         return await count_request_tokens(request)
 
 
-class OpenAICompatibleProvider(ChatCompletionsProvider):
+class OpenAICompatibleProvider(EmbeddingsAPI, RerankAPI, ChatCompletionsProvider):
     """Any OpenAI-compatible Chat Completions server.
 
     Needs a base URL (``base_url=...`` or ``$OPENAI_COMPATIBLE_BASE_URL``,
@@ -136,15 +137,26 @@ class OpenAICompatibleProvider(ChatCompletionsProvider):
     ``send_reasoning_field`` (echo reasoning back under this field, e.g.
     ``"reasoning_content"``). Tokens are estimated (the model's tokenizer is
     unknown).
+
+    Embeddings: ``POST {base_url}/embeddings`` (OpenAI's body; ``dimensions`` passed on, the
+    server decides). Vectors come as JSON numbers unless option ``embeddings_base64=True``
+    (vLLM, llama.cpp server and OpenAI itself encode base64 float32; some servers ignore the
+    field and answer numbers, which are read as well). Rerank: ``POST {base_url}/rerank`` in the
+    Jina/Cohere shape (vLLM, llama.cpp server, Jina, TEI-compatible gateways); for a server whose
+    ``/rerank`` sits at its root (vLLM), give the root as ``base_url`` or use its ``/v1/rerank``.
     """
 
     spec = OPENAI_COMPATIBLE_SPEC
     dialect = COMPATIBLE_DIALECT
+    # any server: no limit known; the facade still splits at this many inputs per request
+    max_embedding_inputs = 512
+    max_embedding_tokens = None
     options: ClassVar[Mapping[str, str]] = {
         "stream_usage": "send stream_options.include_usage when streaming (default true)",
         "max_tokens_field": '"max_tokens" (default) or "max_completion_tokens"',
         "path": 'endpoint path below the base URL (default "chat/completions")',
         "send_reasoning_field": "echo earlier reasoning back on assistant messages under this field",
+        "embeddings_base64": "ask embeddings as base64 float32 (encoding_format; default false: JSON numbers)",
     }
 
     def __init__(self, config: ProviderConfig | None = None) -> None:
@@ -170,5 +182,11 @@ class OpenAICompatibleProvider(ChatCompletionsProvider):
         srf = self.option("send_reasoning_field")
         if srf is not None:
             changes["send_reasoning_field"] = str(srf)
+        b64 = self.option("embeddings_base64")
+        if b64 is not None:
+            if not isinstance(b64, bool):
+                raise ConfigurationError("openai_compatible option embeddings_base64 must be a bool",
+                                         provider=self.spec.name)
+            self.embeddings_base64 = b64  # type: ignore[misc]  # per instance: the server's ability
         if changes:
             self.dialect = replace(self.dialect, **changes)
