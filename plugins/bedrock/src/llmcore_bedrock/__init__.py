@@ -23,19 +23,59 @@ _CHAIN_ENV = (
 _FILES = (("AWS_SHARED_CREDENTIALS_FILE", "~/.aws/credentials"), ("AWS_CONFIG_FILE", "~/.aws/config"))
 
 
+def _credentials_missing() -> str | None:
+    """``None`` when any link of the AWS credential chain is configured (env vars or ``~/.aws`` files)."""
+    if any(os.environ.get(v) for v in _CHAIN_ENV):
+        return None
+    for env, default in _FILES:
+        if os.path.isfile(os.path.expanduser(os.environ.get(env) or default)):
+            return None
+    return "AWS_ACCESS_KEY_ID or AWS_PROFILE or AWS_BEARER_TOKEN_BEDROCK"
+
+
+def _profile_region() -> str | None:
+    """The ``region`` of the active profile in the AWS config file, read as botocore
+    would (``[default]``, or ``[profile NAME]`` for ``AWS_PROFILE=NAME``); ``None``
+    when there is none or the file cannot be read."""
+    import configparser
+
+    profile = os.environ.get("AWS_PROFILE") or "default"
+    section = "default" if profile == "default" else f"profile {profile}"
+    parser = configparser.RawConfigParser()
+    try:
+        parser.read(os.path.expanduser(os.environ.get("AWS_CONFIG_FILE") or "~/.aws/config"))
+        return parser.get(section, "region", fallback=None) or None
+    except (configparser.Error, OSError, UnicodeDecodeError):
+        return None
+
+
+def _region_missing() -> str | None:
+    """``None`` when a region is known the way the provider resolves it (without the
+    ``region=`` option, which listing cannot see): ``AWS_REGION``, ``AWS_DEFAULT_REGION``,
+    the profile's region, or a ``AWS_ENDPOINT_URL_BEDROCK_RUNTIME`` that names one (or
+    needs none: a custom endpoint with a Bedrock API key is not signed)."""
+    if os.environ.get("AWS_REGION") or os.environ.get("AWS_DEFAULT_REGION") or _profile_region():
+        return None
+    endpoint = os.environ.get("AWS_ENDPOINT_URL_BEDROCK_RUNTIME")
+    if endpoint:
+        from .auth import _HOST_REGION  # light: no botocore at import
+
+        if _HOST_REGION.search(endpoint) or os.environ.get("AWS_BEARER_TOKEN_BEDROCK"):
+            return None
+    return "AWS_REGION or AWS_DEFAULT_REGION"
+
+
 @dataclass(frozen=True)
 class _BedrockSpec(ProviderSpec):
-    """AWS credentials come from a chain, not one key: ``status`` says
-    ``ready`` when any link of it is configured (env vars or ``~/.aws`` files),
-    without importing botocore or touching the network."""
+    """AWS credentials come from a chain, not one key, and every call needs a
+    region: ``status`` says ``ready`` when some link of the chain is configured
+    (env vars or ``~/.aws`` files) and a region is known, else names what is
+    missing; without importing botocore or touching the network."""
 
     def status(self) -> str:
-        if any(os.environ.get(v) for v in _CHAIN_ENV):
-            return "ready"
-        for env, default in _FILES:
-            if os.path.isfile(os.path.expanduser(os.environ.get(env) or default)):
-                return "ready"
-        return "needs AWS_ACCESS_KEY_ID or AWS_PROFILE or AWS_BEARER_TOKEN_BEDROCK"
+        from llmcore.readiness import needs
+
+        return needs(_credentials_missing(), _region_missing())
 
 
 SPEC = _BedrockSpec(
