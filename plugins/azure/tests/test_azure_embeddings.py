@@ -23,12 +23,18 @@ from llmcore.testing.conformance import run_case_served
 from llmcore_azure.provider import AzureProvider
 
 REC = Recordings(CASSETTES)
-DEPLOYMENTS = EmbeddingCase("openllmetry__test_azure_openai_embeddings.yaml", "test-deployment",
-                            "Tell me a joke about opentelemetry", base_url="https://test-resource.openai.azure.com",
-                            options={"api_version": "2023-07-01-preview"})
+DEPLOYMENTS = EmbeddingCase(
+    "openllmetry__test_azure_openai_embeddings.yaml",
+    "test-deployment",
+    "Tell me a joke about opentelemetry",
+    base_url="https://test-resource.openai.azure.com",
+    options={"api_version": "2023-07-01-preview"},
+)
 COHERE = EmbeddingCase(
     "ruby_llm__embedding_basic_functionality_azure_cohere-embed-v3-english_can_handle_a_single_text.yaml",
-    "Cohere-embed-v3-english", "Ruby is a programmer's best friend", base_url=FOUNDRY + "/openai/v1",
+    "Cohere-embed-v3-english",
+    "Ruby is a programmer's best friend",
+    base_url=FOUNDRY + "/openai/v1",
 )
 
 
@@ -42,15 +48,21 @@ def _opts(case: Any) -> dict[str, Any]:
 
 @pytest.mark.parametrize("path", ["aiohttp", "facade"])
 def test_deployments_recording(path: str) -> None:
-    res, r = asyncio.run(run_case_served(DEPLOYMENTS, path, _make, CASSETTES, spec_base_url=None,
-                                         provider_name="azure", model_options=_opts))
+    res, r = asyncio.run(
+        run_case_served(
+            DEPLOYMENTS, path, _make, CASSETTES, spec_base_url=None, provider_name="azure", model_options=_opts
+        )
+    )
     assert res.error is None, res.error
     sent = res.sent[0]
     assert sent.url.path == "/openai/deployments/test-deployment/embeddings"
     assert sent.url.params["api-version"] == "2023-07-01-preview"
     assert sent.headers["api-key"] == TEST_API_KEY and "authorization" not in sent.headers
-    assert json.loads(sent.content) == {"model": "test-deployment", "input": [DEPLOYMENTS.texts],
-                                        "encoding_format": "base64"}
+    assert json.loads(sent.content) == {
+        "model": "test-deployment",
+        "input": [DEPLOYMENTS.texts],
+        "encoding_format": "base64",
+    }
     raw = base64.b64decode(json.loads(REC.response_text(DEPLOYMENTS.cassette))["data"][0]["embedding"])
     assert r.vectors == [list(struct.unpack(f"<{len(raw) // 4}f", raw))] and r.dimensions == 3072
     assert r.model == "text-embedding-3-large" and r.usage.input_tokens == 8
@@ -58,8 +70,9 @@ def test_deployments_recording(path: str) -> None:
 
 @pytest.mark.parametrize("path", ["aiohttp", "facade"])
 def test_foundry_v1_recording(path: str) -> None:
-    res, r = asyncio.run(run_case_served(COHERE, path, _make, CASSETTES, spec_base_url=None, provider_name="azure",
-                                         model_options=_opts))
+    res, r = asyncio.run(
+        run_case_served(COHERE, path, _make, CASSETTES, spec_base_url=None, provider_name="azure", model_options=_opts)
+    )
     assert res.error is None, res.error
     assert res.sent[0].url.path == "/openai/v1/embeddings" and not res.sent[0].url.params
     # the v1 API also serves other vendors' models: JSON numbers, as ruby_llm sent
@@ -90,12 +103,18 @@ def test_token_provider_is_called_before_embed() -> None:
         calls.append(1)
         return "entra-" + "token-value"
 
-    res, _ = asyncio.run(run_case_served(
-        DEPLOYMENTS, "aiohttp",
-        lambda _c, case: AzureProvider(ProviderConfig(base_url=case.base_url, options={
-            **case.options, "azure_ad_token_provider": token})),
-        CASSETTES, spec_base_url=None, provider_name="azure",
-    ))
+    res, _ = asyncio.run(
+        run_case_served(
+            DEPLOYMENTS,
+            "aiohttp",
+            lambda _c, case: AzureProvider(
+                ProviderConfig(base_url=case.base_url, options={**case.options, "azure_ad_token_provider": token})
+            ),
+            CASSETTES,
+            spec_base_url=None,
+            provider_name="azure",
+        )
+    )
     assert res.error is None, res.error
     assert calls == [1] and res.sent[0].headers["authorization"] == "Bearer entra-token-value"
 

@@ -27,14 +27,28 @@ HOST = "https://__databricks__/serving-endpoints"
 @pytest.mark.parametrize("path", ["aiohttp", "facade"])
 @pytest.mark.parametrize("api", ["chat", "invocations"])
 def test_recording(path: str, api: str) -> None:
-    case = EmbeddingCase("llama-stack__ffd7b58fded8.yaml", "databricks-bge-large-en", "Test encoding format",
-                         base_url=HOST, options={"api": api})
+    case = EmbeddingCase(
+        "llama-stack__ffd7b58fded8.yaml",
+        "databricks-bge-large-en",
+        "Test encoding format",
+        base_url=HOST,
+        options={"api": api},
+    )
 
     def make(_client: Any, c: Any) -> DatabricksProvider:
         return DatabricksProvider(ProviderConfig(api_key=TEST_API_KEY, base_url=c.base_url, options=c.options))
 
-    res, r = asyncio.run(run_case_served(case, path, make, CASSETTES, spec_base_url=HOST, provider_name="databricks",
-                                         model_options=lambda c: {"api_key": TEST_API_KEY, **c.options}))
+    res, r = asyncio.run(
+        run_case_served(
+            case,
+            path,
+            make,
+            CASSETTES,
+            spec_base_url=HOST,
+            provider_name="databricks",
+            model_options=lambda c: {"api_key": TEST_API_KEY, **c.options},
+        )
+    )
     assert res.error is None, res.error
     assert res.sent[0].url.path == "/serving-endpoints/embeddings"
     assert json.loads(res.sent[0].content) == {"model": "databricks-bge-large-en", "input": ["Test encoding format"]}
@@ -43,20 +57,25 @@ def test_recording(path: str, api: str) -> None:
     assert r.model == "bge-large-en-v1.5" and r.usage.input_tokens == 5
 
 
-@pytest.mark.parametrize("params", [{"dimensions": 256}, {"input_type": "query"}, {"truncate": "end"},
-                                    {"embedding_type": "int8"}])
+@pytest.mark.parametrize(
+    "params", [{"dimensions": 256}, {"input_type": "query"}, {"truncate": "end"}, {"embedding_type": "int8"}]
+)
 def test_refused_before_the_network(params: dict[str, Any]) -> None:
     import llmcore
 
-    m = llmcore.embedding_model("databricks/databricks-gte-large-en", api_key=TEST_API_KEY, base_url=BASE,
-                                retry=False)
+    m = llmcore.embedding_model("databricks/databricks-gte-large-en", api_key=TEST_API_KEY, base_url=BASE, retry=False)
     with pytest.raises(E.UnsupportedFeatureError):
         m.embed(["a"], **params)
 
 
 def test_instruction_via_provider_options() -> None:
-    req = embedding_request("databricks-bge-large-en", ["q"],
-                            provider_options={"databricks": {"instruction": "Represent this sentence: "}})
-    body = build_embeddings_body(req, "databricks", base64=DatabricksProvider.embeddings_base64,
-                                 dimensions=DatabricksProvider.embeddings_dimensions)
+    req = embedding_request(
+        "databricks-bge-large-en", ["q"], provider_options={"databricks": {"instruction": "Represent this sentence: "}}
+    )
+    body = build_embeddings_body(
+        req,
+        "databricks",
+        base64=DatabricksProvider.embeddings_base64,
+        dimensions=DatabricksProvider.embeddings_dimensions,
+    )
     assert body == {"model": "databricks-bge-large-en", "input": ["q"], "instruction": "Represent this sentence: "}

@@ -37,8 +37,9 @@ def _recorded_vector(cassette: str) -> list[float]:
     return emb
 
 
-@pytest.mark.parametrize("cassette", ["llama-stack__8cdb7e65fcfe.yaml", "llama-stack__88ce59013228.yaml"],
-                         ids=["base64", "floats"])
+@pytest.mark.parametrize(
+    "cassette", ["llama-stack__8cdb7e65fcfe.yaml", "llama-stack__88ce59013228.yaml"], ids=["base64", "floats"]
+)
 @pytest.mark.parametrize("path", ["aiohttp", "facade"])
 @pytest.mark.parametrize("model", [MODEL, "qwen3-embedding-8b"], ids=["full", "bare"])
 def test_recordings(cassette: str, path: str, model: str) -> None:
@@ -46,8 +47,12 @@ def test_recordings(cassette: str, path: str, model: str) -> None:
     res, r = asyncio.run(run_case_served(case, path, _make, CASSETTES, spec_base_url=BASE, provider_name="fireworks"))
     assert res.error is None, res.error
     assert res.sent[0].url.path == "/inference/v1/embeddings"
-    assert json.loads(res.sent[0].content) == {"model": MODEL, "input": ["Test dimensions parameter"],
-                                               "dimensions": 16, "encoding_format": "base64"}
+    assert json.loads(res.sent[0].content) == {
+        "model": MODEL,
+        "input": ["Test dimensions parameter"],
+        "dimensions": 16,
+        "encoding_format": "base64",
+    }
     assert r.vectors == [_recorded_vector(cassette)] and r.dimensions == 16
     assert r.usage.input_tokens == 5 and r.model == MODEL
 

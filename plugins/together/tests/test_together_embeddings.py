@@ -22,8 +22,11 @@ from together_cases import CASSETTES, validate
 
 REC = Recordings(CASSETTES)
 MODEL = "togethercomputer/m2-bert-80M-32k-retrieval"
-BASE64 = EmbeddingCase("llama-stack__3d89a56a76b1.yaml", MODEL,
-                       ["First text for base64", "Second text for base64", "Third text for base64"])
+BASE64 = EmbeddingCase(
+    "llama-stack__3d89a56a76b1.yaml",
+    MODEL,
+    ["First text for base64", "Second text for base64", "Third text for base64"],
+)
 FLOATS = EmbeddingCase("llama-stack__546dc9533c84.yaml", MODEL, "This is the first text")
 
 
@@ -45,8 +48,11 @@ def _recorded_vectors(cassette: str) -> list[list[float]]:
 @pytest.mark.parametrize("case", [BASE64, FLOATS], ids=["base64", "floats"])
 @pytest.mark.parametrize("path", ["aiohttp", "facade"])
 def test_recordings(case: EmbeddingCase, path: str) -> None:
-    res, r = asyncio.run(run_case_served(case, path, _make, CASSETTES, spec_base_url="https://api.together.xyz/v1",
-                                         provider_name="together"))
+    res, r = asyncio.run(
+        run_case_served(
+            case, path, _make, CASSETTES, spec_base_url="https://api.together.xyz/v1", provider_name="together"
+        )
+    )
     assert res.error is None, res.error
     validate(res.sent[0])
     texts = [case.texts] if isinstance(case.texts, str) else case.texts
@@ -56,8 +62,9 @@ def test_recordings(case: EmbeddingCase, path: str) -> None:
     assert r.usage.input_tokens is None  # Together answered "usage": null
 
 
-@pytest.mark.parametrize("params", [{"dimensions": 256}, {"input_type": "query"}, {"truncate": "end"},
-                                    {"embedding_type": "int8"}])
+@pytest.mark.parametrize(
+    "params", [{"dimensions": 256}, {"input_type": "query"}, {"truncate": "end"}, {"embedding_type": "int8"}]
+)
 def test_refused_before_the_network(params: dict[str, Any]) -> None:
     import llmcore
 
@@ -69,11 +76,18 @@ def test_refused_before_the_network(params: dict[str, Any]) -> None:
 def test_rerank_body_and_answer() -> None:
     from test_together_conformance import RERANK
 
-    res, r = asyncio.run(run_case_served(RERANK, "aiohttp", _make, CASSETTES,
-                                         spec_base_url="https://api.together.xyz/v1", provider_name="together"))
+    res, r = asyncio.run(
+        run_case_served(
+            RERANK, "aiohttp", _make, CASSETTES, spec_base_url="https://api.together.xyz/v1", provider_name="together"
+        )
+    )
     assert res.error is None, res.error
     validate(res.sent[0])
-    assert json.loads(res.sent[0].content) == {"model": RERANK.model, "query": RERANK.query,
-                                               "documents": RERANK.documents, "top_n": 2}
+    assert json.loads(res.sent[0].content) == {
+        "model": RERANK.model,
+        "query": RERANK.query,
+        "documents": RERANK.documents,
+        "top_n": 2,
+    }
     assert [(x.index, x.document) for x in r.results] == [(0, RERANK.documents[0]), (5, RERANK.documents[5])]
     assert r.usage.input_tokens == 2966 and r.provider_metadata["id"] == "oGs6Zt9-62bZhn-99529372487b1b0a"

@@ -34,18 +34,27 @@ def test_embeddings_body_and_exact_vectors(path: str) -> None:
     res, r = asyncio.run(run_case_served(EMBEDDING, path, _make, CASSETTES, spec_base_url=BASE, provider_name="vllm"))
     assert res.error is None, res.error
     assert res.sent[0].url.path == "/v1/embeddings"
-    assert json.loads(res.sent[0].content) == {"model": "intfloat/e5-small", "input": EMBEDDING.texts,
-                                               "encoding_format": "base64"}
-    want = [list(struct.unpack("<384f", base64.b64decode(d["embedding"])))
-            for d in json.loads(REC.response_text(EMBEDDING.cassette))["data"]]
+    assert json.loads(res.sent[0].content) == {
+        "model": "intfloat/e5-small",
+        "input": EMBEDDING.texts,
+        "encoding_format": "base64",
+    }
+    want = [
+        list(struct.unpack("<384f", base64.b64decode(d["embedding"])))
+        for d in json.loads(REC.response_text(EMBEDDING.cassette))["data"]
+    ]
     assert r.vectors == want and r.usage.input_tokens == 41
 
 
 SEMANTIC = RerankCase(
     "llama-stack__2979136f0fa26074fb6dca1c34103cf382ec06c8e7ecde0356f391fe1680a344.yaml",
-    "Qwen/Qwen3-Reranker-0.6B", "What is C++?",
-    ["Learning new things is interesting. ", "C++ is a programming language. ",
-     "Books provide knowledge and entertainment. "],
+    "Qwen/Qwen3-Reranker-0.6B",
+    "What is C++?",
+    [
+        "Learning new things is interesting. ",
+        "C++ is a programming language. ",
+        "Books provide knowledge and entertainment. ",
+    ],
 )
 
 
@@ -78,7 +87,9 @@ def test_dimensions_are_sent() -> None:
     from llmcore.embeddings import embedding_request
     from llmcore_openai.embeddings import build_embeddings_body
 
-    body = build_embeddings_body(embedding_request("jinaai/jina-embeddings-v3", ["a"], dimensions=32), "vllm",
-                                 base64=VLLMProvider.embeddings_base64)
-    assert body == {"model": "jinaai/jina-embeddings-v3", "input": ["a"], "dimensions": 32,
-                    "encoding_format": "base64"}
+    body = build_embeddings_body(
+        embedding_request("jinaai/jina-embeddings-v3", ["a"], dimensions=32),
+        "vllm",
+        base64=VLLMProvider.embeddings_base64,
+    )
+    assert body == {"model": "jinaai/jina-embeddings-v3", "input": ["a"], "dimensions": 32, "encoding_format": "base64"}
