@@ -39,8 +39,8 @@ def test_names_regions_and_keys(monkeypatch: pytest.MonkeyPatch) -> None:
     assert MiniMaxProvider(ProviderConfig(options={"region": "cn"})).base_url == "https://api.minimaxi.com/v1"
     with pytest.raises(E.ConfigurationError, match="global"):
         MiniMaxProvider(ProviderConfig(options={"region": "eu"}))
-    with pytest.raises(E.ConfigurationError, match="known: region"):
-        MiniMaxProvider(ProviderConfig(options={"group_id": "1"}))
+    with pytest.raises(E.ConfigurationError, match="known: group_id, region"):
+        MiniMaxProvider(ProviderConfig(options={"groupid": "1"}))  # group_id is known (embeddings)
     monkeypatch.setenv("MINIMAX_BASE_URL", "https://proxy.example/minimax/v1")
     assert MiniMaxProvider(ProviderConfig(options={"region": "cn"})).base_url == "https://proxy.example/minimax/v1"
     p = MiniMaxProvider(ProviderConfig())

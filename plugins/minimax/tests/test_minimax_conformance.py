@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import minimax_cases as M
-from llmcore.testing import ProviderConformance
+from llmcore.testing import EmbeddingCase, ProviderConformance
 
 
 class TestMiniMaxConformance(ProviderConformance):
@@ -20,6 +20,11 @@ class TestMiniMaxConformance(ProviderConformance):
     tool_round_trip_case = M.ROUND_TRIP
     agreement_pairs = (("chat_case", "stream_case"), ("tool_call_case", "tool_call_stream_case"))
     error_cases = M.ERRORS
+    # MiniMax's own embeddings shape (texts/type -> vectors), authored (every number invented)
+    embedding_case = EmbeddingCase(
+        "authored__embeddings_embo01_db.yaml", "embo-01",
+        ["MiniMax builds foundation models.", "Vectors are stored in the database."], {"input_type": "document"},
+    )
     # MiniMax's error-code table has no model-not-found or context-length code (a bad model or an oversized
     # request is 2013 "invalid params", covered above); nothing faithful to author for those two kinds.
     required_errors = ("auth", "rate_limit", "server")

@@ -27,6 +27,7 @@ SPEC = ProviderSpec(
         reasoning=True,
         structured_output=(),
         count_tokens="estimate",
+        embeddings=True,  # /embeddings (MiniMax's shape, embo-01; authored cassette)
     ),
     docs_url="https://platform.minimax.io/docs/api-reference/text-openai-api",
 )

@@ -19,6 +19,9 @@
   :class:`UnsupportedFeatureError` with ``strict``); no ``response_format``,
   ``reasoning_effort`` or ``seed``: warnings. MiniMax extras (``reasoning_split``,
   ``mask_sensitive_info``, ...) go in ``provider_options={"minimax": {...}}``.
+* **Embeddings** — ``POST /embeddings`` in MiniMax's own shape (``texts``, ``type``:
+  ``db``/``query``; ``vectors`` back), see :mod:`.embeddings`; option ``group_id`` (or
+  ``$MINIMAX_GROUP_ID``) adds the ``GroupId`` query parameter.
 """
 
 from __future__ import annotations
@@ -27,6 +30,7 @@ from collections.abc import Mapping
 from dataclasses import replace
 from typing import TYPE_CHECKING, Any, ClassVar
 
+from llmcore.embeddings import EmbeddingRequest, EmbeddingResponse
 from llmcore.errors import ConfigurationError, LLMCoreError, ProviderResponseError
 from llmcore.provider import ProviderConfig
 from llmcore.spec import ProviderSpec
@@ -39,6 +43,7 @@ from llmcore_openai.chat import (
 )
 
 from . import SPEC
+from . import embeddings as emb
 from .errors import base_resp_error
 
 if TYPE_CHECKING:
@@ -73,6 +78,7 @@ class MiniMaxProvider(ChatCompletionsProvider):
     dialect = MINIMAX_DIALECT
     options: ClassVar[Mapping[str, str]] = {
         "region": '"global" (https://api.minimax.io/v1, default) or "cn" (https://api.minimaxi.com/v1)',
+        "group_id": "embeddings: the GroupId query parameter (default $MINIMAX_GROUP_ID; sent only when set)",
     }
 
     def __init__(self, config: ProviderConfig | None = None) -> None:
@@ -114,3 +120,20 @@ class MiniMaxProvider(ChatCompletionsProvider):
 
     def stream_decoder(self, warnings: list[CallWarning]) -> ChatStreamDecoder:
         return _Decoder(self.dialect, self.spec.name, warnings, self.map_usage)
+
+    # -- embeddings ------------------------------------------------------------------
+
+    def embedding_limits(self, model: str) -> tuple[int | None, int | None]:
+        """``(texts, tokens)`` per request."""
+        return emb.MAX_TEXTS, None
+
+    async def embed(self, request: EmbeddingRequest) -> EmbeddingResponse:
+        """``POST /embeddings`` (MiniMax's shape); a ``base_resp`` error is raised typed."""
+        import os
+
+        body = emb.build_body(request)
+        group = self.option("group_id") or os.environ.get("MINIMAX_GROUP_ID")
+        params = {"GroupId": str(group)} if group else None
+        data, resp = await self.request_json("POST", "embeddings", body, params=params)
+        self.check_answer(data, resp.headers)
+        return emb.parse_response(data, request)
