@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import ernie_cases as C
-from llmcore.testing import ProviderConformance
+from llmcore.testing import EmbeddingCase, ProviderConformance
 
 
 class TestErnieConformance(ProviderConformance):
@@ -21,3 +21,5 @@ class TestErnieConformance(ProviderConformance):
     reasoning_case = C.REASONING
     agreement_pairs = (("chat_case", "stream_case"), ("tool_call_case", "tool_call_stream_case"))
     error_cases = C.ERRORS
+    # /v2/embeddings, the reference's documented request (every number of the answer invented)
+    embedding_case = EmbeddingCase("authored__embeddings_embedding_v1.yaml", "embedding-v1", ["White T-shirt"])

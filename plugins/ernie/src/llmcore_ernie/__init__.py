@@ -29,6 +29,7 @@ SPEC = ProviderSpec(
         reasoning=True,
         structured_output=("json_schema",),
         count_tokens="estimate",
+        embeddings=True,  # /v2/embeddings (authored cassette)
     ),
     docs_url="https://cloud.baidu.com/doc/qianfan-api/index.html",
 )

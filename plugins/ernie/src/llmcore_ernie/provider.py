@@ -16,6 +16,12 @@ What differs from OpenAI, handled here:
   :class:`~llmcore.errors.ContextWindowExceededError` and ``invalid_model``
   (other than "model is empty", HTTP 400) a :class:`~llmcore.errors.NotFoundError`.
 
+Embeddings: ``POST /v2/embeddings`` in OpenAI's shape (Qianfan API reference, "向量",
+https://cloud.baidu.com/doc/qianfan-api/s/Fm7u3ropn) through
+:class:`~llmcore_openai.embeddings.EmbeddingsAPI`: float only (the reference: "当前只支持float"),
+no ``dimensions`` (refused before the network); ``embedding-v1``, ``bge-large-zh`` and
+``bge-large-en`` take at most 16 texts a request, ``tao-8k`` one (the facade splits).
+
 Qianfan extras (``enable_thinking``, ``thinking_budget``, ``web_search``,
 ``penalty_score``, ``metadata``, ...) go in ``provider_options={"ernie": {...}}``.
 """
@@ -31,6 +37,7 @@ from llmcore import errors as E
 from llmcore.provider import ProviderConfig
 from llmcore.spec import ProviderSpec
 from llmcore_openai.chat import COMPATIBLE_DIALECT, ChatCompletionsProvider
+from llmcore_openai.embeddings import EmbeddingsAPI
 
 from . import SPEC
 
@@ -41,11 +48,18 @@ ERNIE_DIALECT = replace(COMPATIBLE_DIALECT, reasoning_fields=("reasoning_content
 _CONTEXT_CODES = frozenset({"tokens_too_long", "characters_too_long"})
 
 
-class ErnieProvider(ChatCompletionsProvider):
-    """Baidu Qianfan v2 chat completions (ERNIE and the other models Qianfan serves)."""
+#: texts per request by embedding model (the reference's limits; others: 16)
+EMBEDDING_TEXTS = {"tao-8k": 1}
+
+
+class ErnieProvider(EmbeddingsAPI, ChatCompletionsProvider):
+    """Baidu Qianfan v2 chat completions (ERNIE and the other models Qianfan serves) and embeddings."""
 
     spec: ClassVar[ProviderSpec] = SPEC
     dialect = ERNIE_DIALECT
+    embeddings_dimensions = False
+    max_embedding_inputs = 16
+    max_embedding_tokens = None
     options: ClassVar[Mapping[str, str]] = {
         "appid": "Qianfan application id, sent as the appid header (default: $QIANFAN_APPID)",
     }
@@ -67,3 +81,7 @@ class ErnieProvider(ChatCompletionsProvider):
         if code == "invalid_model" and status != 400:
             return msg, code, E.NotFoundError
         return msg, code, cls
+
+    def embedding_limits(self, model: str) -> tuple[int | None, int | None]:
+        """``(texts, tokens)`` per request: 16 texts (``tao-8k``: 1)."""
+        return EMBEDDING_TEXTS.get(model, 16), None
