@@ -126,6 +126,30 @@ def test_malformed_http_is_typed_retryable_and_keyless(transport: str, script: s
     assert_no_key(err)
 
 
+async def drop_mid_body(head: bytes, w: asyncio.StreamWriter) -> None:
+    w.write(b"HTTP/1.1 200 OK\r\nContent-Type: application/json\r\nContent-Length: 100\r\n\r\n{")
+    w.close()  # the connection ends 99 bytes short
+
+
+async def drop_at_once(head: bytes, w: asyncio.StreamWriter) -> None:
+    w.close()  # no answer at all: aiohttp's ServerDisconnectedError
+
+
+@pytest.mark.parametrize("script", [*SCRIPTS, "dropped mid-body", "dropped at once"])
+def test_batch_transport_failures_are_typed_and_keyless(transport: str, script: str) -> None:
+    """``llmcore.batch_submit``'s upload goes through ``llmcore.batching.http.send``
+    (multipart, not the chat path): the same typed, keyless mapping."""
+    scripts = {**SCRIPTS, "dropped mid-body": drop_mid_body, "dropped at once": drop_at_once}
+    with raw_server(scripts[script]) as srv:
+        m = llmcore.model("openai/gpt-4o-mini", base_url=srv.url + "/v1", api_key=KEY, retry=False)
+        with pytest.raises(Exception) as info:
+            llmcore.batch_submit(m, ["hi"])
+    err = info.value
+    assert isinstance(err, ProviderConnectionError), f"{type(err).__name__}: {err!r}"
+    assert err.is_retryable and err.provider == "openai"
+    assert_no_key(err)
+
+
 def test_malformed_http_is_retried(transport: str) -> None:
     with raw_server(bad_status) as srv:
         m = llmcore.model(

@@ -27,10 +27,11 @@ async def send(
     """Send a request with the provider's auth, client and timeouts and return
     the body bytes; a non-2xx answer raises the provider's typed error,
     a transport failure :class:`~llmcore.errors.ProviderConnectionError` (or
-    timeout). With ``files``, the body is multipart/form-data."""
-    import httpx
-
-    from ..http.errors import map_transport_error
+    timeout) from the same key-scrubbed mapping as the chat path, whatever the
+    transport raised (httpx, or aiohttp through httpx-aiohttp, which passes
+    e.g. a malformed status line on as a raw ``aiohttp.ClientResponseError``
+    holding the request's headers). With ``files``, the body is multipart/form-data."""
+    from ..http.errors import is_transport_error, map_transport_error
 
     h = provider.headers(headers)
     if files is not None:
@@ -49,8 +50,10 @@ async def send(
     try:
         resp = await provider.client.send(req)
         raw = await resp.aread()
-    except httpx.HTTPError as e:
-        raise map_transport_error(e, provider.spec.name) from e
+    except Exception as e:
+        if not is_transport_error(e):
+            raise
+        raise map_transport_error(e, provider.spec.name) from e  # e is scrubbed: no key in the chain
     for hook in provider.response_hooks:
         hook(resp)
     if resp.status_code >= 300:
@@ -67,9 +70,11 @@ def iter_jsonl(raw: bytes, provider: str) -> Iterator[dict[str, Any]]:
         try:
             obj = json.loads(line)
         except ValueError:
-            raise ProviderResponseError(f"line {n} of the batch results is not JSON", provider=provider,
-                                        raw=line[:500]) from None
+            raise ProviderResponseError(
+                f"line {n} of the batch results is not JSON", provider=provider, raw=line[:500]
+            ) from None
         if not isinstance(obj, dict):
-            raise ProviderResponseError(f"line {n} of the batch results is not a JSON object", provider=provider,
-                                        raw=line[:500])
+            raise ProviderResponseError(
+                f"line {n} of the batch results is not a JSON object", provider=provider, raw=line[:500]
+            )
         yield obj
