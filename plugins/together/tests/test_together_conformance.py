@@ -5,6 +5,7 @@ from __future__ import annotations
 from typing import Any
 
 import together_cases as T
+from llmcore import errors as E
 from llmcore.testing import EmbeddingCase, ProviderConformance, RerankCase
 
 #: llama-stack's recording: 3 texts, encoding_format base64 (what the provider asks) -> base64 float32 vectors
@@ -13,6 +14,10 @@ EMBEDDING = EmbeddingCase(
     ["First text for base64", "Second text for base64", "Third text for base64"],
     expect_dimensions=768, expect_usage=False,  # Together answered usage: null
 )
+EMBEDDING_ERRORS = {  # authored (see cassettes/SOURCES.md): no Together embeddings error recording exists
+    "not_found": EmbeddingCase("authored__embeddings_model_not_available_404.yaml", "bad model", ["Hello"],
+                               error=E.NotFoundError),
+}
 #: authored request; the answer body is vercel/ai's recorded Together fixture (top 2 of 6)
 RERANK = RerankCase(
     "authored__rerank_llama_rank_v1.yaml", "Salesforce/Llama-Rank-v1", "talk about the beach",
@@ -40,6 +45,7 @@ class TestTogetherConformance(ProviderConformance):
     agreement_pairs = (("tool_call_case", "tool_call_stream_case"),)
     error_cases = T.ERRORS
     embedding_case = EMBEDDING
+    embedding_error_cases = EMBEDDING_ERRORS
     rerank_case = RERANK
 
     def validate_request(self, request: Any) -> None:
