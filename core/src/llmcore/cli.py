@@ -100,21 +100,33 @@ def _provider_rows() -> list[dict[str, Any]]:
     local_models()  # calls the plugins' llmcore_local_models hooks: one that misbehaves is marked broken
     broken_by_provider = {name: p.error for p in reg.broken for name in p.providers}
     rows: list[dict[str, Any]] = []
+    # each provider, then the plugins ignored for its name (a clash), right below it
+    entries: list[tuple[Any, str | None]] = []
     for spec in sorted(reg.providers.values(), key=lambda s: s.name):
-        status = spec.status()
-        if spec.name in broken_by_provider:  # the plugin loaded this provider, then a hook of it failed
+        clash = reg.clashes.get(spec.name)
+        entries.append((spec, clash.used_note() if clash else None))
+        for plugin, other in clash.ignored if clash else ():
+            entries.append((other, clash.ignored_note(plugin)))  # type: ignore[union-attr]  # clash is set here
+    for spec, clash_note in entries:
+        ignored = clash_note is not None and clash_note.startswith("ignored:")
+        status: str = clash_note if ignored and clash_note is not None else spec.status()
+        if not ignored and spec.name in broken_by_provider:  # the plugin loaded it, then a hook of it failed
             status = f"broken: {broken_by_provider[spec.name]}"
+        ready = is_ready(status) if not ignored else False
+        if clash_note is not None and not ignored:
+            status = f"{status}; {clash_note}"
         rows.append(
             {
                 "name": spec.name,
-                "aliases": _aliases_of(spec.name, reg),
+                "aliases": _aliases_of(spec.name, reg) if not ignored else [],
                 "routes": "org/model names whose org is no provider name or alias (e.g. meta-llama/...)"
                 if spec.routes_org_models
                 else None,
                 "package": spec.distribution,
                 "version": spec.version,
                 "status": status,
-                "ready": is_ready(status),
+                "ready": ready,
+                "clash": clash_note,
                 "capabilities": spec.capabilities.labels(),
                 "env_keys": list(spec.env_keys),
                 "model_prefixes": list(spec.model_prefixes),
@@ -135,6 +147,7 @@ def _provider_rows() -> list[dict[str, Any]]:
                 "version": info.version,
                 "status": f"broken: {info.error}",
                 "ready": False,
+                "clash": None,
                 "capabilities": [],
                 "env_keys": [],
                 "model_prefixes": [],
@@ -192,7 +205,9 @@ def providers_show(name: str, as_json: bool) -> None:
     """Show one provider's details."""
     from .resolve import provider_name
 
-    rows = {r["name"]: r for r in _provider_rows()}
+    rows: dict[str, dict[str, Any]] = {}
+    for r in _provider_rows():
+        rows.setdefault(r["name"], r)  # on a name clash, the provider used (its row says what else is there)
     canonical = provider_name(name) or name  # an alias shows its provider (together_ai -> together)
     row = rows.get(name) or rows.get(canonical)
     if row is None:

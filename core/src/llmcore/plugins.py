@@ -6,7 +6,17 @@
   called), is recorded as broken with its reason (``broken: <reason>`` in
   ``llmcore providers list``); the others keep working.
 * ``LLMCORE_PLUGINS`` (comma-separated entry-point or distribution names)
-  limits which plugins load; set it empty to load none.
+  limits which plugins load; set it empty to load none. A name with a leading
+  ``-`` leaves that plugin out (``LLMCORE_PLUGINS=-acme-extra``: every plugin
+  but that one; the exclusions also apply to in-process plugins).
+* Two plugins registering the same provider name (a *clash*): one is used, by
+  a fixed rule, whatever the order Python lists them in: the provider's own
+  package (``llmcore-<name>``) first, then an installed plugin before one
+  registered in-process, then the package name, then the plugin name
+  (alphabetical). The others are ignored for that name (their other providers
+  still load; they are not broken) and both sides are listed in
+  :attr:`Registry.clashes`, so ``llmcore providers list`` shows the clash on
+  both rows with the ``LLMCORE_PLUGINS`` setting that picks the other one.
 """
 
 from __future__ import annotations
@@ -19,7 +29,7 @@ from typing import Any
 from .names import normalize
 from .spec import ProviderSpec
 
-__all__ = ["ENTRY_POINT_GROUP", "PluginInfo", "Registry", "get_registry", "hook_error", "register", "reset"]
+__all__ = ["ENTRY_POINT_GROUP", "Clash", "PluginInfo", "Registry", "get_registry", "hook_error", "register", "reset"]
 
 ENTRY_POINT_GROUP = "llmcore"
 
@@ -39,6 +49,43 @@ class PluginInfo:
         return self.error is not None
 
 
+@dataclass(frozen=True)
+class Clash:
+    """Several plugins register provider ``name``: ``used`` won (``why``), ``ignored`` did not."""
+
+    name: str
+    used: ProviderSpec
+    used_plugin: str
+    why: str
+    ignored: tuple[tuple[str, ProviderSpec], ...]  # (plugin name, its spec)
+
+    def fix_for(self, plugin: str) -> str:
+        """The setting that makes ``plugin``'s provider the one used (drops the winner's plugin)."""
+        return f"LLMCORE_PLUGINS=-{self.used_plugin}"
+
+    def used_note(self) -> str:
+        """For the winner's row: who else registers the name, and how to choose."""
+        others = ", ".join(_who(plugin, spec) for plugin, spec in self.ignored)
+        return (
+            f"name clash: {others} also registers {self.name!r}, ignored ({_who(self.used_plugin, self.used)} "
+            f"is used: {self.why}); to use the other, set {self.fix_for(self.ignored[0][0])}"
+        )
+
+    def ignored_note(self, plugin: str) -> str:
+        """For an ignored plugin's row: who won, and how to choose this one."""
+        return (
+            f"ignored: name clash with {_who(self.used_plugin, self.used)}, which is used ({self.why}); "
+            f"to use this one, set {self.fix_for(plugin)}"
+        )
+
+
+def _who(plugin: str, spec: ProviderSpec) -> str:
+    """A plugin as users know it: its package (and version), else its plugin name."""
+    if spec.distribution:
+        return f"{spec.distribution} {spec.version}".strip()
+    return f"in-process plugin {plugin!r}"
+
+
 @dataclass
 class Registry:
     """The result of discovery: providers by name and every plugin seen."""
@@ -49,6 +96,8 @@ class Registry:
     pm: Any = None
     #: aliases plugins declare (``ProviderSpec.aliases``, normalized) → provider name
     aliases: dict[str, str] = field(default_factory=dict)
+    #: provider names several plugins register → who is used and who is ignored (see the module doc)
+    clashes: dict[str, Clash] = field(default_factory=dict)
 
     @property
     def broken(self) -> list[PluginInfo]:
@@ -94,11 +143,37 @@ def reset() -> None:
         _extra.clear()
 
 
-def _allowed() -> set[str] | None:
+def _selection() -> tuple[set[str] | None, set[str]]:
+    """``(only these, not these)`` from ``LLMCORE_PLUGINS``: ``None`` for "all"; names with a
+    leading ``-`` are left out (with no other name, every other plugin loads)."""
     raw = os.environ.get("LLMCORE_PLUGINS")
     if raw is None:
-        return None
-    return {x.strip() for x in raw.split(",") if x.strip()}
+        return None, set()
+    items = [x.strip() for x in raw.split(",") if x.strip()]
+    exclude = {x[1:].strip() for x in items if x.startswith("-")}
+    include = {x for x in items if not x.startswith("-")}
+    if exclude and not include:
+        return None, exclude
+    return include, exclude
+
+
+def _own_package(spec: ProviderSpec) -> bool:
+    """``spec`` comes from the package named after it (``llmcore-<name>``)."""
+    dist = spec.distribution.lower().replace("_", "-").replace(".", "-")
+    return bool(dist) and dist == "llmcore-" + spec.name.lower().replace("_", "-")
+
+
+def _precedence(plugin: str, spec: ProviderSpec, installed: bool) -> tuple[bool, bool, str, str]:
+    """Sort key of the candidates for one provider name: the smallest is used."""
+    return (not _own_package(spec), not installed, spec.distribution.lower(), plugin)
+
+
+def _why(spec: ProviderSpec, installed: bool, others: list[tuple[str, ProviderSpec, bool]]) -> str:
+    if _own_package(spec) and not any(_own_package(o) for _, o, _ in others):
+        return f"it is the provider's own package, llmcore-{spec.name}"
+    if installed and not all(i for _, _, i in others):
+        return "an installed plugin comes before one registered in-process"
+    return "the first by package name, then plugin name"
 
 
 def _short_error(e: BaseException) -> str:
@@ -140,18 +215,22 @@ def _discover() -> Registry:
     pm = pluggy.PluginManager("llmcore")
     pm.add_hookspecs(hookspecs)
     reg = Registry(pm=pm)
-    allowed = _allowed()
+    allowed, excluded = _selection()
     infos: dict[str, PluginInfo] = {}
+    installed: set[str] = set()
 
     for ep in entry_points(group=ENTRY_POINT_GROUP):
         dist = ep.dist.name if ep.dist is not None else ""
         version = ep.dist.version if ep.dist is not None else ""
         if allowed is not None and ep.name not in allowed and dist not in allowed:
             continue
+        if ep.name in excluded or dist in excluded:
+            continue
         if ep.name in infos:  # same plugin installed twice (e.g. editable + wheel)
             continue
         info = PluginInfo(ep.name, dist, version)
         infos[ep.name] = info
+        installed.add(ep.name)
         reg.plugins.append(info)
         try:
             module = ep.load()
@@ -160,6 +239,8 @@ def _discover() -> Registry:
             info.error = _short_error(e)
 
     for obj, name in _extra:
+        if name in excluded:
+            continue
         info = PluginInfo(name, "", "")
         infos[name] = info
         reg.plugins.append(info)
@@ -168,6 +249,7 @@ def _discover() -> Registry:
         except Exception as e:
             info.error = _short_error(e)
 
+    candidates: dict[str, list[tuple[str, ProviderSpec, bool]]] = {}
     for impl in pm.hook.llmcore_providers.get_hookimpls():
         info = infos.get(impl.plugin_name) or PluginInfo(impl.plugin_name, "", "")
         try:
@@ -180,14 +262,17 @@ def _discover() -> Registry:
             continue
         for s in specs:
             s = s.with_dist(info.distribution, info.version)
-            if s.name in reg.providers:
-                other = reg.providers[s.name]
-                info.error = (
-                    f"provider name {s.name!r} is already registered by {other.distribution or 'another plugin'}"
-                )
-                continue
-            reg.providers[s.name] = s
-            info.providers.append(s.name)
+            candidates.setdefault(s.name, []).append((impl.plugin_name, s, impl.plugin_name in installed))
+    for name, found in candidates.items():
+        ranked = sorted(found, key=lambda c: _precedence(*c))
+        plugin, spec, is_installed = ranked[0]
+        reg.providers[name] = spec
+        if plugin in infos:
+            infos[plugin].providers.append(name)
+        if len(ranked) > 1:
+            reg.clashes[name] = Clash(
+                name, spec, plugin, _why(spec, is_installed, ranked[1:]), tuple((p, s) for p, s, _ in ranked[1:])
+            )
     for s in reg.providers.values():
         for alias in s.aliases:
             a = normalize(alias)
