@@ -268,3 +268,25 @@ def test_tools_sent_as_recorded() -> None:
     r, sent = replay(cassette, {"model": GROK, "messages": [BERLIN_Q], "tools": [WEATHER]}, base_url=FOUNDRY)
     assert json.loads(sent[0].content)["tools"] == recorded_request(cassette)["tools"]
     assert r.tool_calls[0].arguments == {"latitude": "52.5200", "longitude": "13.4050"}
+
+
+@pytest.mark.parametrize("path", ["aiohttp", "httpx", "facade"])
+def test_api_version_reaches_the_server_on_every_transport(path: str) -> None:
+    """The ``?api-version=`` in the chat path is on the wire (the default aiohttp path once dropped it)."""
+    import asyncio
+
+    from azure_cases import CASSETTES, PYDANTIC
+    from llmcore.testing import Case
+    from llmcore.testing.conformance import run_case_served
+
+    case = Case("pydantic-ai__test_azure_provider_call.yaml",
+                {"model": "gpt-4o", "messages": ["What is the capital of France?"]},
+                base_url=PYDANTIC, options={"api_version": "2024-12-01-preview"})
+    sent, _ = asyncio.run(run_case_served(
+        case, path, lambda _c, c: AzureProvider(ProviderConfig(api_key=TEST_API_KEY, base_url=c.base_url,
+                                                              options=c.options)),
+        CASSETTES, spec_base_url=None, provider_name="azure",
+        model_options=lambda c: {"api_key": TEST_API_KEY, **c.options},
+    ))
+    assert sent.error is None, sent.error
+    assert sent.sent[0].url.params["api-version"] == "2024-12-01-preview"
