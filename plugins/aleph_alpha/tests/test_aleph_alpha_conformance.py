@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import aleph_alpha_cases as A
-from llmcore.testing import ProviderConformance
+from llmcore.testing import EmbeddingCase, ProviderConformance
 
 
 class TestAlephAlphaConformance(ProviderConformance):
@@ -18,3 +18,9 @@ class TestAlephAlphaConformance(ProviderConformance):
     # The chat guide's conversation, non-streamed and streamed.
     agreement_pairs = (("multi_turn_case", "stream_case"),)
     error_cases = A.ERRORS
+    # /batch_semantic_embed, authored from the API reference (every number invented)
+    embedding_case = EmbeddingCase(
+        "authored__batch_semantic_embed_document_128.yaml", "luminous-base",
+        ["This is a content of the document", "Aleph Alpha is based in Heidelberg."],
+        {"input_type": "document", "dimensions": 128},
+    )

@@ -28,6 +28,7 @@ SPEC = ProviderSpec(
         reasoning=False,
         structured_output=(),
         count_tokens="api",
+        embeddings=True,  # /batch_semantic_embed (authored cassette)
     ),
     docs_url="https://docs.aleph-alpha.com/",
 )

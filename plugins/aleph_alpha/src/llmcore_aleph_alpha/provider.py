@@ -12,6 +12,7 @@
   ``luminous-*`` models. It is called non-streamed; ``stream_chat`` replays
   its answer as events.
 * ``POST /tokenize`` — ``count_tokens`` (method ``api``, :mod:`.tokens`).
+* ``POST /batch_semantic_embed`` — ``embed`` (semantic embeddings, :mod:`.embeddings`).
 
 Option ``api``: ``"auto"`` (default: ``complete`` for ``luminous-*`` models,
 ``chat`` otherwise), ``"chat"`` or ``"complete"``. Auth: ``Authorization:
@@ -25,6 +26,7 @@ from collections.abc import AsyncIterator, Mapping
 from dataclasses import replace
 from typing import Any, ClassVar
 
+from llmcore.embeddings import EmbeddingRequest, EmbeddingResponse
 from llmcore.errors import ConfigurationError, LLMCoreError
 from llmcore.events import Finish, StreamEvent, TextDelta, UsageEvent, WarningEvent
 from llmcore.provider import ProviderConfig
@@ -33,6 +35,7 @@ from llmcore.types import ChatRequest, ChatResponse, TokenCount
 from llmcore_openai.chat import COMPATIBLE_DIALECT, ChatCompletionsProvider
 
 from . import SPEC
+from . import embeddings as emb
 from .complete import COMPLETE_PATH, build_complete_body, parse_completion
 from .errors import error_details
 from .tokens import TOKENIZE_PATH, build_tokenize_body, parse_count
@@ -109,3 +112,14 @@ class AlephAlphaProvider(ChatCompletionsProvider):
         body = build_tokenize_body(request, api=api, provider=self.spec.name)
         data, _ = await self.request_json("POST", TOKENIZE_PATH, body, headers=self.extra_headers())
         return parse_count(data, api=api, provider=self.spec.name)
+
+    # -- embeddings ------------------------------------------------------------------
+
+    def embedding_limits(self, model: str) -> tuple[int | None, int | None]:
+        """``(texts, tokens)`` per request: 100 prompts."""
+        return emb.MAX_PROMPTS, None
+
+    async def embed(self, request: EmbeddingRequest) -> EmbeddingResponse:
+        """``POST /batch_semantic_embed``."""
+        data, _ = await self.request_json("POST", emb.PATH, emb.build_body(request), headers=self.extra_headers())
+        return emb.parse_response(data, request)
