@@ -37,14 +37,40 @@ instead (path ``recorded``). The kit checks:
   replayed again with its body cut into other pieces (1 byte, 7 bytes, random
   sizes: ``rechunk_sizes``) gives exactly the same events, or the same error;
 * ``count_tokens`` with the spec's method;
-* error mapping: 401, 404 (model), 429 (with retry-after when the recording
-  has one), 400 context length, 5xx → the typed errors, with provider,
-  status and a message, and no API key anywhere;
-* every capability the spec claims has a case with a cassette that proves it;
-* no secrets in the cassettes.
+* error mapping: every error case becomes its typed error, with provider, status
+  and a message, and no API key anywhere (``test_errors`` reports every failing
+  kind at once). Five kinds are **mandatory** (:attr:`ProviderConformance.required_errors`;
+  the keys of ``error_cases``), each an :class:`ErrorCase` with a recording of the
+  provider's real (or, where none exists, authored) answer:
+
+  - ``"auth"``: a bad or missing key (401) → ``AuthenticationError``;
+  - ``"not_found"``: an unknown model (404) → ``NotFoundError``;
+  - ``"rate_limit"``: too many requests (429) → ``RateLimitError``; set
+    ``expect_retry_after=True`` when the recording has ``Retry-After``;
+  - ``"context_length"``: a prompt longer than the model's context (usually 400)
+    → ``ContextWindowExceededError``;
+  - ``"server"``: a server failure (500/502/503/529) → ``ProviderServerError`` (or
+    ``BackendUnavailableError`` for an overloaded backend).
+
+  ``status_code`` is optional and checked when given; more kinds (``"permission"``,
+  ``"content_filter"``...) may be added under any other key;
+* every capability the spec claims has a case with a cassette that proves it
+  (``test_capability_claims``: ``streaming`` → ``stream_case``; ``tools`` →
+  ``tool_call_case``, ``tool_call_stream_case``, ``tool_round_trip_case``; ``vision``,
+  ``reasoning``, ``structured_output``, ``embeddings``, ``rerank`` → ``vision_case``,
+  ``reasoning_case``, ``structured_case``, ``embedding_case``, ``rerank_case``;
+  ``count_tokens="api"`` → ``count_tokens_case``); with tools and streaming claimed,
+  a missing ``tool_round_trip_stream_case`` is named in a :class:`KitWarning` and in the
+  skip reason of its scenario;
+* no secrets in the cassettes (the scanner, plus this run's key values);
+* a recording made by llmcore's own recorder (``nox -s record``; marked by
+  :data:`~llmcore.testing.cassettes.RECORDED_BY_HEADER`) must be the request llmcore
+  sends now: the whole JSON body is compared, with a diff on mismatch; for recordings
+  made by other clients only ``model`` and ``stream`` are compared.
 
 Scenarios a plugin does not provide are reported as skipped with the
-reason (never silently passed); claimed capabilities must be provided.
+reason (never silently passed): "not claimed" only when the spec does not claim the
+capability; claimed capabilities must be provided.
 """
 
 from __future__ import annotations
@@ -69,8 +95,9 @@ if TYPE_CHECKING:
     from ..types import ChatRequest, ChatResponse
 
 __all__ = [
-    "Case", "EmbeddingCase", "ErrorCase", "ProviderConformance", "RerankCase", "REPLAY_PATHS", "assert_not_leaked",
-    "check_stream_invariants",
+    "Case", "EmbeddingCase", "ErrorCase", "KitWarning", "ProviderConformance", "RerankCase", "REPLAY_PATHS",
+    "assert_not_leaked",
+    "check_stream_invariants", "json_differences",
     "run_case", "run_count_tokens", "run_case_served",
 ]
 
@@ -263,7 +290,8 @@ def _was_sent(text: str, body: str) -> bool:
     )
 
 
-def _recorded_request_body(cassette_path: Path, interaction: int = 0) -> Any:
+def _recorded_request(cassette_path: Path, interaction: int = 0) -> tuple[dict[str, Any] | None, str | None]:
+    """``(interaction, body text)`` of the first recorded request from ``interaction`` on that has a body."""
     from . import cassette_format
 
     data = cassette_format.deserialize(cassette_path.read_text(encoding="utf-8"))
@@ -274,11 +302,43 @@ def _recorded_request_body(cassette_path: Path, interaction: int = 0) -> Any:
         if isinstance(body, bytes):
             body = body.decode("utf-8", "replace")
         if body:
-            try:
-                return json.loads(body)
-            except ValueError:
-                return None
+            return inter, body
+    return None, None
+
+
+def _recorded_request_body(cassette_path: Path, interaction: int = 0) -> Any:
+    _, body = _recorded_request(cassette_path, interaction)
+    if body:
+        try:
+            return json.loads(body)
+        except ValueError:
+            return None
     return None
+
+
+def json_differences(sent: Any, recorded: Any, path: str = "$") -> list[str]:
+    """Where two JSON values differ, one line each (``$.messages[1].content: sent 'a', recorded 'b'``)."""
+    if isinstance(sent, dict) and isinstance(recorded, dict):
+        out: list[str] = []
+        for key in list(dict.fromkeys([*recorded, *sent])):
+            where = f"{path}.{key}"
+            if key not in sent:
+                out.append(f"{where}: recorded {recorded[key]!r}, not sent")
+            elif key not in recorded:
+                out.append(f"{where}: sent {sent[key]!r}, not in the recording")
+            else:
+                out += json_differences(sent[key], recorded[key], where)
+        return out
+    if isinstance(sent, list) and isinstance(recorded, list):
+        out = []
+        for i, (a, b) in enumerate(zip(sent, recorded, strict=False)):
+            out += json_differences(a, b, f"{path}[{i}]")
+        if len(sent) != len(recorded):
+            out.append(f"{path}: {len(sent)} items sent, {len(recorded)} recorded")
+        return out
+    if sent != recorded or type(sent) is not type(recorded):
+        return [f"{path}: sent {sent!r}, recorded {recorded!r}"]
+    return []
 
 
 async def run_case(
@@ -508,6 +568,17 @@ _CAPABILITY_CASES: dict[str, tuple[str, ...]] = {
 }
 
 
+#: cases not (yet) required by the claims check, but named when missing: ``(capability, also claimed)``
+#: → attribute. Every tool-claiming plugin should prove the streamed answer after a tool result.
+_ADVISED_CASES: dict[str, tuple[tuple[str, ...], str]] = {
+    "tool_round_trip_stream_case": (("tools", "streaming"), "the streamed answer after a tool result"),
+}
+
+
+class KitWarning(UserWarning):
+    """A gap in a plugin's conformance cases the kit reports without failing (see ``_ADVISED_CASES``)."""
+
+
 class ProviderConformance:
     """Subclass as ``Test<Provider>Conformance`` and set the cases."""
 
@@ -545,8 +616,11 @@ class ProviderConformance:
     rechunk_sizes: ClassVar[tuple[tuple[int, ...], ...]] = (
         (1,) * 4096 + (65536,), (7,), tuple(random_sizes("llmcore", 64, 64)),
     )
-    #: error kinds every provider must prove (keys of ``error_cases``)
+    #: error kinds every provider must prove (keys of ``error_cases``; what each must be: the module doc)
     required_errors: ClassVar[tuple[str, ...]] = ("auth", "not_found", "rate_limit", "context_length", "server")
+    #: top-level request-body fields left out when a request is compared with a recording llmcore made
+    #: (values that legitimately change between runs, e.g. a generated request id)
+    recorded_body_ignore: ClassVar[tuple[str, ...]] = ()
     #: the paths every scenario is replayed on (see the module docstring); in record mode: ``("recorded",)``
     replay_paths: ClassVar[tuple[str, ...]] = REPLAY_PATHS
 
@@ -633,12 +707,46 @@ class ProviderConformance:
                 asyncio.run(out)
         return res, count
 
+    def _claimed(self) -> dict[str, bool]:
+        """The capabilities the spec claims (the keys of ``_CAPABILITY_CASES``); all off if unregistered."""
+        from ..plugins import get_registry
+
+        spec = get_registry().get(self.provider)
+        caps = spec.capabilities if spec is not None else None
+        return {
+            "streaming": bool(caps and caps.streaming),
+            "tools": bool(caps and caps.tools),
+            "vision": bool(caps and caps.vision),
+            "reasoning": bool(caps and caps.reasoning),
+            "structured_output": bool(caps and caps.structured_output),
+            "embeddings": bool(caps and caps.embeddings),
+            "rerank": bool(caps and caps.rerank),
+        }
+
+    def _missing_reason(self, attr: str) -> str:
+        """Why the scenario of ``attr`` cannot run, saying whether its capability is claimed."""
+        claimed = self._claimed()
+        if attr in _ADVISED_CASES:
+            caps, what = _ADVISED_CASES[attr]
+            if all(claimed.get(c) for c in caps):
+                return (
+                    f"{self.provider}: claims {' and '.join(caps)} but has no {attr}: {what} is unproven "
+                    f"(add a Case(..., stream=True) whose messages end with a tool result)"
+                )
+            return f"{self.provider}: no {attr} ({' and '.join(caps)} not both claimed)"
+        cap = next((c for c, attrs in _CAPABILITY_CASES.items() if attr in attrs), None)
+        if cap is None:
+            return f"{self.provider}: no {attr} given"
+        if claimed.get(cap):
+            return f"{self.provider}: claims {cap} but has no {attr} (test_capability_claims fails for it)"
+        return f"{self.provider}: no {attr} ({cap} not claimed)"
+
     def _need(self, attr: str) -> Case:
         import pytest
 
         case = getattr(self, attr)
         if case is None:
-            pytest.skip(f"{self.provider}: no {attr} (capability not claimed)")
+            pytest.skip(self._missing_reason(attr))
         return case  # type: ignore[no-any-return]
 
     def _ok(self, case: Case) -> CaseResult:
@@ -664,10 +772,20 @@ class ProviderConformance:
         return res
 
     def _check_sent_matches_recording(self, case: Case, res: CaseResult) -> None:
+        """The request sent is the recorded one: for a recording llmcore made itself
+        (:func:`~llmcore.testing.cassettes.is_llmcore_recording`), the whole body (after the
+        recorder's scrubbing, and but for :attr:`recorded_body_ignore`); for one made by
+        another client, ``model`` and the stream flag."""
+        from .cassettes import is_llmcore_recording
+
+        inter, recorded_text = _recorded_request(self.cassette_dir / case.cassette, case.interaction)
         recorded = _recorded_request_body(self.cassette_dir / case.cassette, case.interaction)
         sent = res.sent.bodies()
         assert sent, f"{case.cassette}: no request was sent"
         ours = sent[0]
+        if inter is not None and is_llmcore_recording(inter):
+            self._check_whole_body(case, res.sent[0].content, recorded_text or "")
+            return
         if isinstance(recorded, dict) and isinstance(ours, dict):
             if "model" in recorded and "model" in ours:
                 assert ours["model"] == recorded["model"], (
@@ -677,6 +795,33 @@ class ProviderConformance:
                 assert bool(ours.get("stream")) == bool(recorded.get("stream")), (
                     f"{case.cassette}: stream flag differs from the recording"
                 )
+
+    def _check_whole_body(self, case: Case, sent: bytes, recorded: str) -> None:
+        from .cassette_format import REDACTED
+        from .secrets import configured_keys
+
+        text = sent.decode("utf-8", "replace")
+        for key in (TEST_API_KEY, *configured_keys()):  # the recorder replaced a key in a body by REDACTED
+            text = text.replace(key, REDACTED)
+        try:
+            ours, theirs = json.loads(text), json.loads(recorded)
+        except ValueError:
+            assert text == recorded, (
+                f"{case.cassette}: the request body differs from the one llmcore recorded "
+                f"(sent {text[:200]!r}, recorded {recorded[:200]!r})"
+            )
+            return
+        if isinstance(ours, dict) and isinstance(theirs, dict):
+            for key in self.recorded_body_ignore:
+                ours.pop(key, None)
+                theirs.pop(key, None)
+        diffs = json_differences(ours, theirs)
+        assert not diffs, (
+            f"{case.cassette} was recorded by llmcore, and the request sent now differs from it "
+            f"({len(diffs)} difference(s); re-record with nox -s record, or fix the case or the provider):\n  "
+            + "\n  ".join(diffs[:20])
+            + ("\n  ..." if len(diffs) > 20 else "")
+        )
 
     # -- the checks ---------------------------------------------------------------
 
@@ -946,26 +1091,45 @@ class ProviderConformance:
             assert sent, "count_tokens by api sent no request"
 
     def test_errors(self) -> None:
+        """Every error case becomes its typed error (the mandatory kinds: the module doc); every
+        failing kind is reported, each with what was expected and what came."""
         missing = [k for k in self.required_errors if k not in self.error_cases]
-        assert not missing, f"{self.provider}: no recording for error kind(s) {missing}"
+        failures = [
+            f"no recording for error kind {k!r} (mandatory: {', '.join(self.required_errors)}; "
+            f"add error_cases[{k!r}] = ErrorCase(...), see the kit's module doc)"
+            for k in missing
+        ]
         for kind, case in self.error_cases.items():
-            res = self.run(case)
-            err = res.error
-            assert err is not None, f"{kind} ({case.cassette}): no error raised"
-            assert isinstance(err, case.error), f"{kind}: {type(err).__name__} is not {case.error.__name__}"
-            from ..errors import LLMCoreError
+            problems = self._error_problems(case)
+            failures += [f"{kind} ({case.cassette}): {p}" for p in problems]
+        assert not failures, f"{self.provider}: {len(failures)} error case problem(s):\n" + "\n".join(failures)
 
-            assert isinstance(err, LLMCoreError)
-            assert err.provider == self.provider
-            if case.status_code is not None:
-                assert err.status_code == case.status_code, f"{kind}: status {err.status_code}"
-            assert err.message and err.message.strip(), f"{kind}: empty message"
-            if case.expect_retry_after:
-                assert err.retry_after is not None and err.retry_after >= 0, f"{kind}: retry_after not parsed"
-            try:
-                assert_not_leaked(TEST_API_KEY, err)
-            except AssertionError as e:
-                raise AssertionError(f"{kind}: {e}") from None
+    def _error_problems(self, case: ErrorCase) -> list[str]:
+        """What is wrong with the error ``case`` became (empty: nothing)."""
+        from ..errors import LLMCoreError
+
+        err = self.run(case).error
+        want = case.error.__name__
+        if err is None:
+            return [f"no error raised, expected {want}"]
+        if not isinstance(err, LLMCoreError):
+            return [f"{type(err).__name__}: {err} is no llmcore error, expected {want}"]
+        problems = []
+        if not isinstance(err, case.error):
+            problems.append(f"{type(err).__name__} ({err.message!r}), expected {want}")
+        if err.provider != self.provider:
+            problems.append(f"provider {err.provider!r}, expected {self.provider!r}")
+        if case.status_code is not None and err.status_code != case.status_code:
+            problems.append(f"status_code {err.status_code}, expected {case.status_code} (the case's status_code)")
+        if not (err.message and err.message.strip()):
+            problems.append("empty message, expected the provider's")
+        if case.expect_retry_after and (err.retry_after is None or err.retry_after < 0):
+            problems.append(f"retry_after {err.retry_after!r}, expected the recording's Retry-After (>= 0)")
+        try:
+            assert_not_leaked(TEST_API_KEY, err)
+        except AssertionError as e:
+            problems.append(str(e))
+        return problems
 
     def test_api_key_not_in_reprs(self) -> None:
         """The provider built with the test key shows it in no repr (nor its config)."""
@@ -1011,6 +1175,14 @@ class ProviderConformance:
         ):
             unproven.append("count_tokens=api (needs count_tokens_case)")
         assert not unproven, f"{self.provider} claims capabilities without a cassette: {unproven}"
+        for attr, (needed, what) in _ADVISED_CASES.items():
+            if all(claimed.get(c) for c in needed) and getattr(self, attr, None) is None:
+                import warnings
+
+                warnings.warn(
+                    KitWarning(f"{self.provider} claims {' and '.join(needed)} but has no {attr}: {what} is unproven"),
+                    stacklevel=2,
+                )
 
     def test_cassettes_have_no_secrets(self) -> None:
         from .secrets import scan_paths
