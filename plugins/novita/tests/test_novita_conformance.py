@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import novita_cases as F
-from llmcore.testing import EmbeddingCase, ProviderConformance
+from llmcore.testing import EmbeddingCase, ProviderConformance, RerankCase
 
 
 class TestNovitaConformance(ProviderConformance):
@@ -27,4 +27,9 @@ class TestNovitaConformance(ProviderConformance):
     embedding_case = EmbeddingCase(
         "authored__embeddings_bge_m3_base64.yaml", "baai/bge-m3",
         ["The food was delicious and the waiter was friendly.", "Novita serves open models."],
+    )
+    # /rerank, the model page's request example, authored (scores invented)
+    rerank_case = RerankCase(
+        "authored__rerank_bge_reranker_v2_m3.yaml", "baai/bge-reranker-v2-m3", "What is the capital of France?",
+        ["Paris is the capital of France.", "Berlin is the capital of Germany."], top_n=2,
     )

@@ -74,3 +74,27 @@ def test_refused_before_the_network(params: dict[str, Any], what: str) -> None:
     provider = load_provider(spec, api_key=TEST_API_KEY, base_url="http://127.0.0.1:9", options=dict(CASE.options))
     with pytest.raises(E.UnsupportedFeatureError, match=what):  # nothing listens on :9: no request was made
         asyncio.run(provider.embed(embedding_request(CASE.model, ["a"], **params)))
+
+
+@pytest.mark.parametrize("path", ["aiohttp", "httpx", "facade"])
+def test_rerank_authored_cassette(path: str) -> None:
+    from llmcore.testing import RerankCase
+
+    docs = ["Paris is the capital of France.", "Berlin is the capital of Germany."]
+    case = RerankCase(
+        "authored__rerank_bge_reranker_v2_m3.yaml",
+        "baai/bge-reranker-v2-m3",
+        "What is the capital of France?",
+        docs,
+        top_n=2,
+    )
+    res, r = asyncio.run(
+        run_case_served(case, path, _make, CASSETTES, spec_base_url=_spec().base_url, provider_name="novita")
+    )
+    if res.error is not None:
+        raise res.error
+    (sent,) = res.sent
+    assert sent.url.path == "/openai/v1/rerank"
+    assert json.loads(sent.content) == REC.request_body(case.cassette)
+    assert [(x.index, x.score, x.document) for x in r.results] == [(0, 0.9986512, docs[0]), (1, 0.0019374, docs[1])]
+    assert r.usage.input_tokens == 26 and r.provider_metadata["id"] == "rerank-0000novita"

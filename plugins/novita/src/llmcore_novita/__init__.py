@@ -28,6 +28,7 @@ SPEC = ProviderSpec(
         structured_output=("json_schema",),
         count_tokens="estimate",
         embeddings=True,  # /embeddings, baai/bge-m3, base64 (authored cassette)
+        rerank=True,  # /rerank, baai/bge-reranker-v2-m3 (authored cassette)
     ),
     docs_url="https://novita.ai/docs/api-reference/model-apis-llm-create-chat-completion",
 )

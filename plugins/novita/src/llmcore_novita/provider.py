@@ -17,7 +17,11 @@ https://novita.ai/docs/guides/llm-api, https://novita.ai/docs/guides/llm-reasoni
 * embeddings: ``POST /embeddings`` in OpenAI's shape (:class:`~llmcore_openai.embeddings.EmbeddingsAPI`;
   https://novita.ai/docs/api-reference/model-apis-llm-create-embeddings): ``baai/bge-m3``, vectors
   as base64 float32 (``encoding_format: base64``, documented), no ``dimensions`` (refused before
-  the network), at most 2,048 inputs a request.
+  the network), at most 2,048 inputs a request;
+* rerank: ``POST /rerank`` (:class:`~llmcore_openai.rerank.RerankAPI`;
+  https://novita.ai/docs/api-reference/model-apis-llm-create-rerank): ``{model, query, documents,
+  top_n}`` → ``results[{index, relevance_score, document}]`` and ``usage.prompt_tokens``
+  (``baai/bge-reranker-v2-m3``).
 """
 
 from __future__ import annotations
@@ -27,14 +31,15 @@ from typing import Any
 from llmcore.errors import LLMCoreError
 from llmcore_openai.chat import COMPATIBLE_DIALECT, ChatCompletionsProvider
 from llmcore_openai.embeddings import EmbeddingsAPI
+from llmcore_openai.rerank import RerankAPI
 
 from . import SPEC
 
 __all__ = ["NovitaProvider"]
 
 
-class NovitaProvider(EmbeddingsAPI, ChatCompletionsProvider):
-    """Novita AI's OpenAI-compatible ``/chat/completions`` and ``/embeddings``."""
+class NovitaProvider(EmbeddingsAPI, RerankAPI, ChatCompletionsProvider):
+    """Novita AI's OpenAI-compatible ``/chat/completions``, ``/embeddings`` and ``/rerank``."""
 
     spec = SPEC
     dialect = COMPATIBLE_DIALECT
