@@ -43,6 +43,8 @@ from llmcore.types import (
     ImagePart,
     Message,
     ReasoningPart,
+    ServerToolCallPart,
+    ServerToolResultPart,
     TextPart,
     ToolCallPart,
     ToolResultPart,
@@ -148,6 +150,13 @@ def _assistant_message(m: Message, w: CallWarnings) -> dict[str, Any] | None:
             calls.append({"id": p.id, "type": "function", "function": {"name": p.name, "arguments": raw}})
         elif isinstance(p, (ImagePart, FilePart)):
             w.add(f"assistant.{p.type}", "cohere assistant turns carry text only; the part was not sent")
+        elif isinstance(p, (ServerToolCallPart, ServerToolResultPart)):
+            # Cohere runs no server-side tools: such a part is always another provider's
+            w.add(
+                "foreign_part",
+                f"a {p.name} {p.type} part from {p.provider or 'another provider'} was left out: "
+                "Cohere cannot take another provider's server-side tool output",
+            )
     msg: dict[str, Any] = {"role": "assistant"}
     if calls:
         # Text before tool calls is Cohere's ``tool_plan`` (as responses deliver it).

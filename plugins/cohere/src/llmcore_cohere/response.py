@@ -7,9 +7,11 @@
 * ``message.tool_calls`` → :class:`ToolCallPart` (``arguments`` parsed from
   the JSON string; ``"null"``, which Cohere sends for argument-less tools,
   becomes ``{}``);
-* ``message.citations`` → ``provider_metadata["citations"]`` (Cohere's
-  citation objects as sent: ``start``, ``end``, ``text``, ``sources``,
-  ``type``); ``usage.billed_units`` → ``provider_metadata["billed_units"]``;
+* ``message.citations`` → :class:`~llmcore.types.Citation` s (one per source,
+  see :mod:`llmcore_cohere.citations`) on the text part they index and in
+  ``ChatResponse.citations``; the objects as sent also stay in
+  ``provider_metadata["citations"]`` (documented before llmcore had citations;
+  kept for this release); ``usage.billed_units`` → ``provider_metadata["billed_units"]``;
 * ``finish_reason`` → :func:`~llmcore_cohere.finish.map_finish_reason`;
   ``usage`` → :func:`~llmcore_cohere.usage.map_usage`.
 
@@ -25,6 +27,7 @@ from llmcore.errors import ProviderResponseError
 from llmcore.pluginkit import SHAPE_ERRORS, malformed, parse_arguments
 from llmcore.types import CallWarning, ChatResponse, Message, ReasoningPart, TextPart, ToolCallPart
 
+from .citations import in_text, to_citations
 from .finish import map_finish_reason
 from .usage import billed_units, map_usage
 
@@ -76,12 +79,20 @@ def _list(value: Any) -> list[Any]:
 def _parse(data: dict[str, Any], model: str, warnings: list[CallWarning] | None) -> ChatResponse:
     msg = data["message"]
     parts: list[Any] = []
-    for item in _list(msg.get("content")):
+    # content index (or "plan") → (its text, where it starts in ChatResponse.text, its TextPart)
+    items: dict[Any, tuple[str, int, TextPart | None]] = {}
+    offset = 0
+    for index, item in enumerate(_list(msg.get("content"))):
         if not isinstance(item, dict):
             raise TypeError(f"a content block is a {type(item).__name__}")
         t = item.get("type")
-        if t == "text" and item.get("text"):
-            parts.append(TextPart.model_construct(type="text", text=text_of(item["text"])))
+        if t == "text":
+            text = text_of(item.get("text"))
+            part = TextPart.model_construct(type="text", text=text, citations=[]) if text else None
+            items[index] = (text, offset, part)
+            offset += len(text)
+            if part is not None:
+                parts.append(part)
         elif t == "thinking" and item.get("thinking"):
             parts.append(
                 ReasoningPart.model_construct(
@@ -95,7 +106,9 @@ def _parse(data: dict[str, Any], model: str, warnings: list[CallWarning] | None)
             )
     plan = msg.get("tool_plan")
     if isinstance(plan, str) and plan:
-        parts.append(TextPart.model_construct(type="text", text=plan))
+        part = TextPart.model_construct(type="text", text=plan, citations=[])
+        items["plan"] = (plan, offset, part)
+        parts.append(part)
     for call in _list(msg.get("tool_calls")):
         fn = call.get("function") or {}
         raw = fn.get("arguments")
@@ -113,8 +126,20 @@ def _parse(data: dict[str, Any], model: str, warnings: list[CallWarning] | None)
             )
         )
     meta: dict[str, Any] = {}
+    citations = []
+    # a citation without content_index (older answers, one text item) indexes the first text item
+    first_text = next((k for k in items if k != "plan"), None)
     if isinstance(msg.get("citations"), list) and msg["citations"]:
         meta["citations"] = list(msg["citations"])
+        for c in msg["citations"]:
+            if not isinstance(c, dict):
+                raise TypeError(f"a citation is a {type(c).__name__}")
+            key = "plan" if c.get("type") == "PLAN" else c.get("content_index", first_text)
+            item_text, base, part = items.get(key, (None, None, None)) if in_text(c) else (None, None, None)
+            found = to_citations(c, item_text, base)
+            citations.extend(found)
+            if part is not None:
+                part.citations.extend(found)
     billed = billed_units(data.get("usage"))
     if billed is not None:
         meta["billed_units"] = billed
@@ -131,6 +156,7 @@ def _parse(data: dict[str, Any], model: str, warnings: list[CallWarning] | None)
         raw_finish_reason=raw_finish,
         usage=map_usage(data.get("usage")),
         warnings=list(warnings or ()),
+        citations=citations,
         provider_metadata=meta,
         parsed=None,
         raw=data,

@@ -11,13 +11,20 @@ Every ``data:`` line is parsed once; its ``type`` drives the mapping:
 ``tool-call-start``     :class:`ToolCallDelta` with id and name
 ``tool-call-delta``     :class:`ToolCallDelta` with an arguments piece
 ``tool-call-end``       :class:`ToolCall` (arguments parsed)
-``citation-start``      collected into ``provider_metadata["citations"]``
-``message-end``         :class:`UsageEvent`, then :class:`Finish` carrying the
-                        citations, ``billed_units`` and a generation ``error``
+``citation-start``      held until its content item ends, then one
+                        :class:`CitationEvent` per source (see
+                        :mod:`llmcore_cohere.citations`; spans index the whole
+                        answer text); also collected into
+                        ``provider_metadata["citations"]`` as sent
+``content-end``         the held citations of that item
+``message-end``         citations still held (the tool plan's), :class:`UsageEvent`,
+                        then :class:`Finish` carrying the citations as sent,
+                        ``billed_units`` and a generation ``error``
 ======================  =========================================================
 
-``content-end``, ``citation-end``, ``debug`` and ``data: [DONE]`` carry
-nothing. A stream that ends without ``message-end`` raises
+Citations are held to the end of their item so the span can be checked
+against the item's whole text, as ``chat`` does; they attach to that text part.
+``citation-end``, ``debug`` and ``data: [DONE]`` carry nothing. A stream that ends without ``message-end`` raises
 :class:`~llmcore.errors.ProviderResponseError` (the answer is incomplete).
 """
 
@@ -29,6 +36,7 @@ from typing import Any
 
 from llmcore.errors import ProviderResponseError
 from llmcore.events import (
+    CitationEvent,
     Finish,
     ReasoningDelta,
     ResponseMetadata,
@@ -43,6 +51,7 @@ from llmcore.http.sse import SSEDecoder
 from llmcore.pluginkit import SHAPE_ERRORS, malformed
 from llmcore.types import CallWarning
 
+from .citations import in_text, to_citations
 from .finish import map_finish_reason
 from .response import text_of, tool_arguments
 from .usage import billed_units, map_usage
@@ -79,6 +88,26 @@ async def decode_stream(
     citations: list[Any] = []
     finished = False
     produced = False  # any text, reasoning or tool call so far
+    offset = 0  # characters of answer text so far
+    blocks: dict[Any, tuple[int, list[str]]] = {}  # text item index or "plan" → (start offset, its text)
+    held: dict[Any, list[dict[str, Any]]] = {}  # citations waiting for the end of their item
+
+    def text(key: Any, piece: str) -> list[StreamEvent]:
+        nonlocal offset, produced
+        if not piece:
+            return []
+        blocks.setdefault(key, (offset, []))[1].append(piece)
+        offset += len(piece)
+        produced = True
+        return [TextDelta(piece)]
+
+    def release(key: Any) -> list[StreamEvent]:
+        out: list[StreamEvent] = []
+        for c in held.pop(key, ()):
+            block = blocks.get(key) if in_text(c) else None
+            item_text, base = ("".join(block[1]), block[0]) if block else (None, None)
+            out.extend(CitationEvent(cit, attach=block is not None) for cit in to_citations(c, item_text, base))
+        return out
 
     def handle(data: dict[str, Any]) -> list[StreamEvent]:
         # A field of the wrong type raises here (AttributeError, TypeError, ...): the
@@ -93,9 +122,7 @@ async def decode_stream(
                 thinking = text_of(content["thinking"])
                 produced = produced or bool(thinking)
                 return [ReasoningDelta(thinking)] if thinking else []
-            text = text_of(content.get("text"))
-            produced = produced or bool(text)
-            return [TextDelta(text)] if text else []
+            return text(_index(data), text_of(content.get("text")))
         if t == "tool-call-delta":
             piece = text_of(((message.get("tool_calls") or {}).get("function") or {}).get("arguments"))
             idx = _index(data)
@@ -105,17 +132,18 @@ async def decode_stream(
             call.args += piece
             return [ToolCallDelta(idx, arguments_delta=piece)]
         if t == "tool-plan-delta":
-            plan = text_of(message.get("tool_plan"))
-            produced = produced or bool(plan)
-            return [TextDelta(plan)] if plan else []
+            return text("plan", text_of(message.get("tool_plan")))
         if t == "content-start":
             content = message.get("content") or {}
             kind = "thinking" if content.get("type") == "thinking" else "text"
             first = text_of(content.get(kind))
+            if kind == "text":
+                blocks.setdefault(_index(data), (offset, []))
+                return text(_index(data), first)
             if not first:
                 return []
             produced = True
-            return [ReasoningDelta(first)] if kind == "thinking" else [TextDelta(first)]
+            return [ReasoningDelta(first)]
         if t == "tool-call-start":
             tc = message.get("tool_calls") or {}
             fn = tc.get("function") or {}
@@ -136,11 +164,16 @@ async def decode_stream(
             return [ToolCall(call.id, call.name, tool_arguments(call.args), call.args, idx)]
         if t == "citation-start":
             c = message.get("citations")
-            if isinstance(c, dict):
-                citations.append(c)
-            elif isinstance(c, list):
-                citations.extend(c)
+            new = [c] if isinstance(c, dict) else [x for x in c if isinstance(x, dict)] if isinstance(c, list) else []
+            citations.extend(new)
+            for x in new:
+                # no content_index (older answers): the first text item
+                first_text = next((k for k in blocks if k != "plan"), None)
+                key = "plan" if x.get("type") == "PLAN" else x.get("content_index", first_text)
+                held.setdefault(key, []).append(x)
             return []
+        if t == "content-end":
+            return release(_index(data))
         if t == "message-start":
             return [ResponseMetadata(id=data.get("id"), model=model)]
         if t == "message-end":
@@ -160,6 +193,8 @@ async def decode_stream(
             if delta.get("error"):
                 meta["error"] = delta["error"]
             out: list[StreamEvent] = []
+            for key in list(held):
+                out.extend(release(key))
             if isinstance(usage, dict):
                 out.append(UsageEvent(map_usage(usage)))
             out.append(Finish(map_finish_reason(raw_finish), raw_finish, meta or None))
