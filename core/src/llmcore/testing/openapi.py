@@ -3,16 +3,18 @@
 Plugins whose provider publishes an OpenAPI document (``<shared>/api-specs/<provider>/``)
 check every request their tests send against it::
 
-    from llmcore.testing.openapi import load_spec, shared_dir
-
-    SPEC = shared_dir() / "api-specs" / "together" / "openapi.yaml"
+    from llmcore.testing.openapi import spec_validator
 
     class TestTogetherConformance(ProviderConformance):
-        def validate_request(self, request):
-            load_spec(SPEC).validate_request(request)
+        validate_request = staticmethod(spec_validator("together"))
 
-* :func:`shared_dir` finds the shared data directory: ``$LLMCORE_SHARED_DIR``, else
-  ``shared/`` next to the repository that holds the calling code.
+* :func:`spec_validator` returns that check for ``<shared>/api-specs/<provider>/openapi.yaml``
+  (or a ``path=`` of the plugin's own); where no spec is found (a plugin outside this
+  repository, no ``LLMCORE_SHARED_DIR``) requests are not validated, and one warning
+  says why, instead of the tests failing.
+* :func:`shared_dir` finds the shared data directory: ``$LLMCORE_SHARED_DIR``, else a
+  ``shared/`` directory holding ``api-specs/`` next to an ancestor of the current
+  directory or of this file; ``None`` when there is none.
 * :func:`load_spec` parses a spec (YAML or JSON) once per process.
 * :meth:`OpenAPISpec.validate_request` picks the operation whose path template the
   request path ends with (``/v1/chat/completions`` matches a spec path
@@ -40,17 +42,19 @@ import functools
 import json
 import os
 import re
+from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
-__all__ = ["OpenAPISpec", "load_spec", "shared_dir"]
+__all__ = ["OpenAPISpec", "api_spec_path", "load_spec", "shared_dir", "spec_validator"]
 
 _URN = "urn:llmcore:openapi"
 
 
-def shared_dir() -> Path:
-    """``$LLMCORE_SHARED_DIR``, else the ``shared`` directory next to the repository
-    (found upward from the current directory or from this file)."""
+def shared_dir() -> Path | None:
+    """``$LLMCORE_SHARED_DIR``, else the ``shared`` directory (one holding ``api-specs/``) next to
+    an ancestor of the current directory or of this file; ``None`` when there is none (a plugin
+    developed outside this repository: :func:`spec_validator` then skips validation, saying why)."""
     env = os.environ.get("LLMCORE_SHARED_DIR")
     if env:
         return Path(env)
@@ -58,7 +62,55 @@ def shared_dir() -> Path:
         for d in (start, *start.parents):
             if (d.parent / "shared" / "api-specs").is_dir():
                 return d.parent / "shared"
-    raise FileNotFoundError("the shared data directory was not found: set LLMCORE_SHARED_DIR")
+    return None
+
+
+def api_spec_path(provider: str, file: str = "openapi.yaml") -> Path | None:
+    """``<shared>/api-specs/<provider>/<file>`` when that file exists, else ``None``."""
+    shared = shared_dir()
+    path = shared / "api-specs" / provider / file if shared is not None else None
+    return path if path is not None and path.is_file() else None
+
+
+def spec_validator(
+    provider: str,
+    file: str = "openapi.yaml",
+    *,
+    path: str | os.PathLike[str] | None = None,
+    closed: bool = False,
+) -> Callable[[Any], None]:
+    """A ``validate_request`` for the conformance kit: each sent request's JSON body is checked
+    against ``path`` (default: :func:`api_spec_path` of ``provider`` and ``file``), parsed once.
+    When there is no spec, the returned check does nothing and warns once (``UserWarning``)
+    saying which file was looked for and how to provide it."""
+    import warnings
+
+    found = Path(path) if path is not None else api_spec_path(provider, file)
+    if found is not None and found.is_file():
+        spec_file = found
+
+        def validate(request: Any) -> None:
+            load_spec(spec_file, closed=closed).validate_request(request)
+
+        return validate
+    shared = shared_dir()
+    looked = str(found) if found is not None else (
+        f"{shared / 'api-specs' / provider / file}" if shared is not None
+        else f"api-specs/{provider}/{file} (no shared directory: LLMCORE_SHARED_DIR is not set)"
+    )
+    reason = (
+        f"{provider}: requests are not validated against an OpenAPI spec: {looked} not found "
+        "(set LLMCORE_SHARED_DIR to the directory holding api-specs/, or pass path=)"
+    )
+    warned: list[bool] = []
+
+    def skip(request: Any) -> None:
+        if not warned:
+            warned.append(True)
+            warnings.warn(reason, UserWarning, stacklevel=2)
+
+    skip.reason = reason  # type: ignore[attr-defined]  # for a test or a report to show
+    return skip
 
 
 _OPEN_KEYWORDS = ("additionalProperties", "patternProperties", "unevaluatedProperties")

@@ -43,7 +43,9 @@ per finding and a per-directory summary, and exits 1 if any finding is an
 error (0 otherwise, 2 on a usage error). The upstream collection defaults to
 ``$LLMCORE_UPSTREAM_CASSETTES``, then ``$LLMCORE_SHARED_DIR/upstream-cassettes``,
 then a ``shared/upstream-cassettes`` directory next to an ancestor of the first
-``DIR``.
+``DIR``; it is needed only when a directory holds converted recordings
+(``<source>__*.yaml``): a plugin outside this repository with only its own
+recordings and authored files checks without it.
 """
 
 from __future__ import annotations
@@ -92,8 +94,8 @@ _ABBREVIATION = re.compile(r"^(?:\.\.\.|…)")
 _AUTHORED_WORD = re.compile(r"\bauthored\b|not a recording|not recordings|not recorded\b", re.IGNORECASE)
 # Phrases that, in a row, say the *file itself* is not a clean recording.
 _AUTHORED_STRONG = re.compile(
-    r"authored from|\bnot a recording\b|\bnot recordings\b|written by hand|hand-written|hand-edited|hand-made|"
-    r"\bhybrid\b",
+    r"authored from|authored by|\bby hand\b|\bnot a recording\b|\bnot recordings\b|hand-written|hand-edited|"
+    r"hand-made|handmade|hand-authored|\bhybrid\b",
     re.IGNORECASE,
 )
 _BACKTICKED = re.compile(r"`([^`]+)`")
@@ -308,10 +310,12 @@ def _resolve_name(token: str, files: Sequence[str]) -> list[str]:
 
 
 def _plugin_name(directory: Path) -> str:
+    """``<name>`` for ``.../<name>/tests/cassettes``, else the directory's own name (of its
+    absolute path: ``.`` is named, so findings never read ``/basic.yaml``)."""
     parts = directory.resolve().parts
     if len(parts) >= 3 and parts[-2:] == ("tests", "cassettes"):
         return parts[-3]
-    return directory.name
+    return directory.resolve().name or str(directory.resolve())
 
 
 # --------------------------------------------------------------------------- upstream
@@ -590,6 +594,13 @@ def check_directory(directory: str | os.PathLike[str], upstream: UpstreamIndex |
     return report
 
 
+def _looks_converted(file: str, plugin: str) -> bool:
+    """A recording named by the importer (``<source>__<stem>``, the source not this plugin): its
+    content check needs the upstream collection. Recordings made here have other names."""
+    label = _source_label(file, plugin)
+    return label not in ("unnamed source", "this project")
+
+
 def _source_label(file: str, plugin: str) -> str:
     """Where a recording's bytes come from, as its name says: the importer's ``<source>__``
     prefix; a prefix that is the plugin's own name marks a recording made by this project."""
@@ -726,10 +737,17 @@ def main(argv: Sequence[str] | None = None) -> int:
             continue
         print(line)
     errors = sum(len(r.errors) for r in reports)
-    if upstream is None:
+    converted = [f"{r.name}/{f}" for r in reports for f in r.recordings if _looks_converted(f, r.name)]
+    if upstream is None and converted:
         errors += 1
-        print(f"error: upstream collection not found ({root}); converted recordings were not compared "
-              "(set LLMCORE_SHARED_DIR or pass --upstream)")
+        where = f"{root} is not a directory" if root is not None else (
+            "looked for $LLMCORE_UPSTREAM_CASSETTES, $LLMCORE_SHARED_DIR/upstream-cassettes and a "
+            "shared/upstream-cassettes directory above the first DIR"
+        )
+        print(f"error: upstream collection not found ({where}); {len(converted)} converted recording(s) "
+              f"(e.g. {converted[0]}) were not compared (pass --upstream DIR or set LLMCORE_UPSTREAM_CASSETTES)")
+    elif upstream is None and not args.quiet:
+        print("provenance: no converted recording (<source>__*.yaml), so no upstream collection is needed")
     files = sum(len(r.files) for r in reports)
     recorded = sum(len(r.recordings) for r in reports)
     verified = sum(len(r.verified) for r in reports)
