@@ -20,7 +20,8 @@ class TestAlephAlphaConformance(ProviderConformance):
     error_cases = A.ERRORS
     # /batch_semantic_embed, authored from the API reference (every number invented)
     embedding_case = EmbeddingCase(
-        "authored__batch_semantic_embed_document_128.yaml", "luminous-base",
+        "authored__batch_semantic_embed_document_128.yaml",
+        "luminous-base",
         ["This is a content of the document", "Aleph Alpha is based in Heidelberg."],
         {"input_type": "document", "dimensions": 128},
     )

@@ -22,8 +22,10 @@ class TestMiniMaxConformance(ProviderConformance):
     error_cases = M.ERRORS
     # MiniMax's own embeddings shape (texts/type -> vectors), authored (every number invented)
     embedding_case = EmbeddingCase(
-        "authored__embeddings_embo01_db.yaml", "embo-01",
-        ["MiniMax builds foundation models.", "Vectors are stored in the database."], {"input_type": "document"},
+        "authored__embeddings_embo01_db.yaml",
+        "embo-01",
+        ["MiniMax builds foundation models.", "Vectors are stored in the database."],
+        {"input_type": "document"},
     )
     # MiniMax's error-code table has no model-not-found or context-length code (a bad model or an oversized
     # request is 2013 "invalid params", covered above); nothing faithful to author for those two kinds.

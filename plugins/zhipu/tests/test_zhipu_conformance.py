@@ -24,6 +24,10 @@ class TestZhipuConformance(ProviderConformance):
     error_cases = Z.ERRORS
     # embedding-3 on open.bigmodel.cn, authored from the API reference (every number invented)
     embedding_case = EmbeddingCase(
-        "authored__embeddings_embedding3_256.yaml", "embedding-3", ["你好,今天天气怎么样.", "What is the weather like today?"],
-        {"dimensions": 256}, options={"region": "cn"}, base_url="https://open.bigmodel.cn/api/paas/v4",
+        "authored__embeddings_embedding3_256.yaml",
+        "embedding-3",
+        ["你好,今天天气怎么样.", "What is the weather like today?"],
+        {"dimensions": 256},
+        options={"region": "cn"},
+        base_url="https://open.bigmodel.cn/api/paas/v4",
     )
