@@ -2,11 +2,14 @@
 
 Quirks (https://docs.perplexity.ai):
 
-* Every answer is grounded in a web search: the response's ``citations`` (URLs)
-  and ``search_results`` (title, url, date, snippet) are kept in
-  ``ChatResponse.provider_metadata["perplexity"]``; in streams (where every
-  chunk repeats them) they ride on the ``Finish`` event and end up in the same
-  place.
+* Every answer is grounded in a web search: the response's ``search_results``
+  (title, url, date, snippet) become ``ChatResponse.citations`` — whole-answer
+  citations, one per result in order (``source_index`` = position; the
+  ``[n]`` markers stay in the text), see :mod:`llmcore_perplexity.citations` —
+  and both they and ``citations`` (URLs) are also kept in
+  ``ChatResponse.provider_metadata["perplexity"]``. In streams (where every
+  chunk repeats them) the citations are :class:`CitationEvent` s
+  (``attach=False``) just before ``Finish``, which carries the metadata.
 * No function calling: ``tools`` / ``tool_choice`` are not sent — a warning, or
   :class:`~llmcore.errors.UnsupportedFeatureError` with ``strict=True``.
 * Reasoning models (``sonar-reasoning*``) may lead their answer with a
@@ -20,15 +23,19 @@ Quirks (https://docs.perplexity.ai):
 
 from __future__ import annotations
 
+from collections.abc import AsyncIterator
 from dataclasses import replace
 from typing import Any
 
 from llmcore.embeddings import EmbeddingRequest, EmbeddingResponse
 from llmcore.errors import ContextWindowExceededError, LLMCoreError, NotFoundError
+from llmcore.events import CitationEvent, Finish, StreamEvent
+from llmcore.types import ChatRequest, ChatResponse
 from llmcore_openai.chat import COMPATIBLE_DIALECT, ChatCompletionsProvider
 
 from . import SPEC
 from . import embeddings as emb
+from .citations import search_citations
 
 __all__ = ["PERPLEXITY_DIALECT", "PerplexityProvider"]
 
@@ -53,6 +60,28 @@ class PerplexityProvider(ChatCompletionsProvider):
         err = body.get("error") if isinstance(body, dict) else None
         kind = err.get("type") if isinstance(err, dict) else None
         return message, code, _BY_TYPE.get(kind, cls) if isinstance(kind, str) else cls
+
+    # -- citations: the search results of every answer ---------------------------------
+
+    async def chat(self, request: ChatRequest) -> ChatResponse:
+        """The shared codec's answer, with the search results as whole-answer citations
+        (unless the codec already gave citations)."""
+        resp = await super().chat(request)
+        if not resp.citations:
+            resp.citations = search_citations(resp.provider_metadata.get(self.spec.name))
+        return resp
+
+    async def stream_chat(self, request: ChatRequest) -> AsyncIterator[StreamEvent]:  # type: ignore[override]
+        """The shared codec's events; before ``Finish``, one :class:`CitationEvent`
+        (``attach=False``) per search result, as in :meth:`chat`."""
+        cited = False
+        async for ev in super().stream_chat(request):
+            if isinstance(ev, CitationEvent):
+                cited = True
+            elif isinstance(ev, Finish) and not cited:
+                for c in search_citations((ev.provider_metadata or {}).get(self.spec.name)):
+                    yield CitationEvent(c, attach=False)
+            yield ev
 
     # -- embeddings ---------------------------------------------------------------------
 
