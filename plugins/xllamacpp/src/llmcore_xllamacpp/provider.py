@@ -1,0 +1,338 @@
+"""GGUF models in this process, with xllamacpp (llama.cpp's C++ server, prebuilt wheels).
+
+* Model names: ``xllamacpp/<path to .gguf>`` or an installed model's alias
+  (``xllamacpp/smollm2``), found as :mod:`llmcore_llamacpp.models` finds them.
+  A model is loaded once per process (per file and load options) and shared;
+  xllamacpp's server is thread-safe and queues calls for its one slot.
+* Requests are built by llmcore-openai's Chat Completions codec for the C++
+  ``llama-server`` dialect (:data:`llmcore_llamacpp.quirks.LLAMA_SERVER_DIALECT`):
+  xllamacpp runs that server's handlers in-process, taking and returning the
+  same OpenAI-shaped dicts, and answers are parsed by the same codec. Usage
+  (also on streams, from the last chunk) is the server's own count.
+* Generation runs in a worker thread (:func:`llmcore.inprocess.stream_from_thread`),
+  never on the event loop. Closing a stream early stops generation at the next
+  token (the chunk callback answers "stop"). A non-streamed ``chat`` that is
+  cancelled runs to its end (bound it with ``max_tokens``).
+* Errors the server reports (``{"error": {...}}``) become typed errors:
+  ``exceed_context_size_error`` is :class:`~llmcore.errors.ContextWindowExceededError`,
+  the rest by status as for any OpenAI-compatible server; a file llama.cpp
+  cannot load is a :class:`~llmcore.errors.ConfigurationError`.
+* ``count_tokens`` asks the server to render the request with the model's chat
+  template and to tokenize the result as a chat request is tokenized (method
+  ``tokenizer``): the number ``usage.input_tokens`` reports. xllamacpp has no
+  Python call for these two, only its loopback HTTP listener (``/apply-template``,
+  ``/tokenize``); the listener is locked with a random per-process API key, so
+  no other local process can use it.
+* Threads: ``n_threads`` defaults to half the CPUs (at least 1), as
+  llama-cpp-python does. llama.cpp's CPU threads spin while they wait; on a
+  busy 2-core machine 2 threads measured ~1 token/s, 1 thread ~20.
+* Options: ``n_ctx`` (default 4096), ``n_threads``, ``verbose`` (llama.cpp's
+  logs on stderr; default off). ``provider_options={"xllamacpp": {...}}`` is
+  merged into the request body (``top_k``, ``min_p``, ``repeat_penalty``,
+  ``grammar``, ... as llama-server takes them).
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import secrets
+import threading
+import urllib.error
+import urllib.request
+from collections.abc import AsyncIterator, Mapping
+from dataclasses import dataclass
+from pathlib import Path
+from typing import TYPE_CHECKING, Any, ClassVar
+
+from llmcore.errors import (
+    ConfigurationError,
+    ContextWindowExceededError,
+    LLMCoreError,
+    ProviderResponseError,
+    ProviderServerError,
+)
+from llmcore.inprocess import Emit, run_in_thread, stream_from_thread
+from llmcore.provider import ProviderConfig
+from llmcore.spec import ProviderSpec
+from llmcore.types import TokenCount
+from llmcore_llamacpp.models import resolve_model_path
+from llmcore_llamacpp.quirks import LLAMA_SERVER_DIALECT, adapt_body
+from llmcore_openai.chat import ChatStreamDecoder, Warnings, build_body, parse_response, stream_error
+
+from . import SPEC
+
+if TYPE_CHECKING:
+    from llmcore.events import StreamEvent
+    from llmcore.types import ChatRequest, ChatResponse
+
+__all__ = ["XLlamaCppProvider", "LoadedModel", "load_model", "error_from"]
+
+DIALECT = LLAMA_SERVER_DIALECT
+DEFAULT_N_CTX = 4096
+#: seconds a loopback call to the in-process server (template, tokenize) may take
+LOOPBACK_TIMEOUT = 60.0
+
+
+@dataclass
+class LoadedModel:
+    """A running ``xllamacpp.Server`` for one file, and the key of its loopback listener."""
+
+    server: Any
+    path: Path
+    key: str
+
+    def post(self, path: str, body: Mapping[str, Any]) -> Any:
+        """POST ``body`` to the server's loopback listener (blocking); the decoded JSON answer.
+        Proxies are bypassed: the listener is in this process, on 127.0.0.1."""
+        address = str(self.server.listening_address).rstrip("/")
+        req = urllib.request.Request(
+            address + path,
+            data=json.dumps(body).encode("utf-8"),
+            method="POST",
+            headers={"Content-Type": "application/json", "Authorization": f"Bearer {self.key}"},
+        )
+        opener = urllib.request.build_opener(urllib.request.ProxyHandler({}))
+        try:
+            with opener.open(req, timeout=LOOPBACK_TIMEOUT) as resp:
+                raw = resp.read()
+        except urllib.error.HTTPError as e:
+            try:
+                payload = json.loads(e.read() or b"{}")
+            except ValueError:
+                payload = {}
+            if isinstance(payload, dict) and "error" in payload:
+                raise error_from(payload) from None
+            raise ProviderServerError(f"llama.cpp's {path} failed: HTTP {e.code}", provider=SPEC.name) from None
+        except (OSError, ValueError) as e:  # URLError, timeouts, a closed listener
+            raise ProviderServerError(
+                f"llama.cpp's {path} failed: {type(e).__name__}: {e}", provider=SPEC.name
+            ) from None
+        try:
+            return json.loads(raw)
+        except ValueError:
+            raise ProviderResponseError(
+                f"llama.cpp's {path} answered with no JSON",
+                provider=SPEC.name,
+                raw=raw[:500].decode("utf-8", "replace"),
+            ) from None
+
+
+_loaded: dict[tuple[Any, ...], LoadedModel] = {}
+_load_lock = threading.Lock()
+
+
+def _import_xllamacpp() -> Any:
+    try:
+        import xllamacpp
+    except ImportError as e:
+        raise ConfigurationError(
+            f"xllamacpp runs models in this process with the xllamacpp package, which is not installed: "
+            f"pip install llmcore-xllamacpp (prebuilt wheels, nothing to compile) ({e})",
+            provider=SPEC.name,
+        ) from None
+    return xllamacpp
+
+
+def default_threads() -> int:
+    """Half the CPUs this process may use, at least 1 (see the module docstring)."""
+    try:
+        cpus = len(os.sched_getaffinity(0))
+    except (AttributeError, OSError):  # not on Linux
+        cpus = os.cpu_count() or 1
+    return max(1, cpus // 2)
+
+
+def load_model(path: Path, *, n_ctx: int, n_threads: int, verbose: bool) -> LoadedModel:
+    """Start an xllamacpp server on ``path`` (once per process for the same options); blocking."""
+    key = (str(path.resolve()), n_ctx, n_threads, verbose)
+    with _load_lock:
+        found = _loaded.get(key)
+        if found is not None:
+            return found
+        xlc = _import_xllamacpp()
+        params = xlc.CommonParams()
+        params.model.path = str(path)
+        params.n_ctx = n_ctx
+        params.n_parallel = 1  # one slot: calls queue, each gets the whole context
+        params.cpuparams.n_threads = n_threads
+        params.cpuparams_batch.n_threads = n_threads
+        params.verbosity = 3 if verbose else -1  # -1: llama.cpp prints nothing
+        params.n_threads_http = 1  # the loopback listener only serves count_tokens
+        params.ui = False
+        api_key = secrets.token_urlsafe(24)  # locks the loopback listener to this process
+        params.api_keys = [api_key]
+        try:
+            server = xlc.Server(params)
+        except (RuntimeError, ValueError, OSError) as e:
+            raise ConfigurationError(
+                f"llama.cpp (xllamacpp) cannot load {str(path)!r}: {e}", provider=SPEC.name
+            ) from None
+        model = LoadedModel(server, path, api_key)
+        _loaded[key] = model
+        return model
+
+
+def error_from(payload: Mapping[str, Any]) -> LLMCoreError:
+    """The typed error for llama.cpp's ``{"error": {"code", "message", "type"}}``."""
+    err = payload.get("error")
+    if isinstance(err, dict) and err.get("type") == "exceed_context_size_error":
+        return ContextWindowExceededError(
+            str(err.get("message") or "the request exceeds the context window"),
+            provider=SPEC.name,
+            status_code=400,
+            code="exceed_context_size_error",
+        )
+    return stream_error(payload, SPEC.name)
+
+
+def _map_error(e: BaseException) -> LLMCoreError:
+    if isinstance(e, LLMCoreError):
+        return e
+    return ProviderServerError(f"llama.cpp (xllamacpp) failed: {type(e).__name__}: {e}", provider=SPEC.name)
+
+
+def _check(data: Any) -> dict[str, Any]:
+    """An answer dict, or the typed error it reports."""
+    if not isinstance(data, dict):
+        raise ProviderResponseError("llama.cpp answered with no JSON object", provider=SPEC.name, raw=str(data)[:500])
+    if "error" in data:
+        raise error_from(data)
+    return data
+
+
+class XLlamaCppProvider:
+    """In-process llama.cpp through xllamacpp (see the module docstring)."""
+
+    spec: ClassVar[ProviderSpec] = SPEC
+    options: ClassVar[Mapping[str, str]] = {
+        "n_ctx": f"context window in tokens (default {DEFAULT_N_CTX})",
+        "n_threads": "CPU threads (default: half the CPUs, at least 1)",
+        "verbose": "llama.cpp's logs on stderr (default False)",
+    }
+
+    def __init__(self, config: ProviderConfig | None = None) -> None:
+        config = config or ProviderConfig()
+        unknown = sorted(set(config.options) - set(self.options))
+        if unknown:
+            raise ConfigurationError(
+                f"unknown option(s) for {self.spec.name}: {', '.join(unknown)} "
+                f"(known: {', '.join(sorted(self.options))})",
+                provider=self.spec.name,
+            )
+        if config.base_url:
+            raise ConfigurationError(
+                "xllamacpp runs the model in this process and takes no base_url; for a llama.cpp server use "
+                "llamacpp_server/<model> (base_url=... or $LLAMACPP_BASE_URL)",
+                provider=self.spec.name,
+            )
+        self.config = config
+        opts = config.options
+        self.load_options: dict[str, Any] = {
+            "n_ctx": _positive_int(opts.get("n_ctx", DEFAULT_N_CTX), "n_ctx"),
+            "n_threads": _positive_int(opts.get("n_threads", default_threads()), "n_threads"),
+            "verbose": bool(opts.get("verbose", False)),
+        }
+
+    def __repr__(self) -> str:
+        return f"XLlamaCppProvider(n_ctx={self.load_options['n_ctx']}, n_threads={self.load_options['n_threads']})"
+
+    async def model(self, name: str) -> LoadedModel:
+        """The loaded model for ``name`` (loaded in a worker thread the first time)."""
+        path = resolve_model_path(name, self.spec.name)
+        try:
+            return await run_in_thread(lambda: load_model(path, **self.load_options), name="llmcore-xllamacpp-load")
+        except Exception as e:
+            raise _map_error(e) from None
+
+    def build(self, request: ChatRequest, stream: bool) -> tuple[dict[str, Any], Warnings]:
+        """The request body for llama.cpp's chat handler, and the warnings."""
+        body, w = build_body(request, DIALECT, stream=stream, provider=self.spec.name, passthrough=False)
+        adapt_body(request, body, w, "llama-server")
+        body.update(request.options_for(self.spec.name))
+        return body, w
+
+    async def chat(self, request: ChatRequest) -> ChatResponse:
+        m = await self.model(request.model)
+        body, w = self.build(request, stream=False)
+        try:
+            data = _check(await run_in_thread(lambda: m.server.handle_chat_completions(body), name="llmcore-xllamacpp"))
+        except Exception as e:
+            raise _map_error(e) from None
+        data["model"] = request.model  # the server names the file's full path
+        return parse_response(data, DIALECT, provider=self.spec.name, warnings=w.items)
+
+    async def stream_chat(self, request: ChatRequest) -> AsyncIterator[StreamEvent]:
+        m = await self.model(request.model)
+        body, w = self.build(request, stream=True)
+        decoder = ChatStreamDecoder(DIALECT, self.spec.name, w.items)
+
+        def produce(emit: Emit) -> None:
+            failed: list[LLMCoreError] = []
+
+            def on_chunk(chunk: Any) -> bool:
+                """Called by llama.cpp for each chunk (and for an error); True stops generation."""
+                if isinstance(chunk, dict) and "error" in chunk:
+                    failed.append(error_from(chunk))
+                    return True
+                return not emit(chunk)  # the consumer is gone: stop generating
+
+            m.server.handle_chat_completions(body, on_chunk)
+            if failed:  # raised here, not in the callback (llama.cpp's thread cannot carry it)
+                raise failed[0]
+
+        chunks = stream_from_thread(produce, name="llmcore-xllamacpp")
+        try:
+            async for chunk in chunks:
+                if isinstance(chunk, dict):
+                    chunk["model"] = request.model
+                for ev in decoder.feed(chunk):
+                    yield ev
+        except Exception as e:
+            raise _map_error(e) from None
+        finally:
+            await chunks.aclose()  # type: ignore[attr-defined]
+        for ev in decoder.close():
+            yield ev
+
+    async def count_tokens(self, request: ChatRequest) -> TokenCount:
+        """The prompt's tokens: the model's chat template rendered and tokenized by the model,
+        as llama.cpp tokenizes a chat request (special tokens parsed, BOS as the model adds it)."""
+        m = await self.model(request.model)
+        body, _ = self.build(request, stream=False)
+
+        def count() -> int:
+            rendered = m.post("/apply-template", body)
+            prompt = rendered.get("prompt") if isinstance(rendered, dict) else None
+            if not isinstance(prompt, str):
+                raise ProviderResponseError(
+                    "/apply-template answered without a prompt", provider=SPEC.name, raw=str(rendered)[:500]
+                )
+            tokens = m.post("/tokenize", {"content": prompt, "add_special": True, "parse_special": True})
+            ids = tokens.get("tokens") if isinstance(tokens, dict) else None
+            if not isinstance(ids, list):
+                raise ProviderResponseError(
+                    "/tokenize answered without tokens", provider=SPEC.name, raw=str(tokens)[:500]
+                )
+            return len(ids)
+
+        try:
+            n = await run_in_thread(count, name="llmcore-xllamacpp-tokens")
+        except Exception as e:
+            raise _map_error(e) from None
+        return TokenCount(
+            input_tokens=n, method="tokenizer", detail="the model's chat template rendered and tokenized by llama.cpp"
+        )
+
+
+def _positive_int(value: Any, name: str) -> int:
+    """``value`` as an int >= 1, or a ConfigurationError naming the option."""
+    try:
+        n = int(value)
+    except (TypeError, ValueError):
+        n = 0
+    if isinstance(value, bool) or n < 1:
+        raise ConfigurationError(
+            f"xllamacpp option {name} must be a positive integer, not {value!r}", provider=SPEC.name
+        )
+    return n
