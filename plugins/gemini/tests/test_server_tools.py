@@ -373,3 +373,37 @@ def test_model_armor_and_the_documented_finish_reasons() -> None:
         assert map_finish_reason(raw) == "other", raw
     r = _fold([{"candidates": [{"content": {"parts": [{"text": "x"}]}, "finishReason": "MODEL_ARMOR"}]}])
     assert (r.finish_reason, r.raw_finish_reason) == ("content_filter", "MODEL_ARMOR")
+
+
+def test_server_side_tool_invocations_round_trip_and_replace_the_synthesized_search() -> None:
+    """Constructed chunk in the shape of the Gemini API's ``ToolCall`` / ``ToolResponse`` parts
+    (``toolConfig.includeServerSideToolInvocations``; no recording has them): they are the search's
+    own parts, so no second ``google_search`` call is built from the grounding, and they go back."""
+    call = {
+        "toolCall": {"id": "t1", "toolType": "GOOGLE_SEARCH_WEB", "args": {"queries": ["ruby"]}},
+        "thoughtSignature": "c2ln",
+    }
+    resp = {"toolResponse": {"id": "t1", "toolType": "GOOGLE_SEARCH_WEB", "response": {"results": [1]}}}
+    grounding = {
+        "webSearchQueries": ["ruby"],
+        "groundingChunks": [{"web": {"uri": "https://www.ruby-lang.org/", "title": "ruby-lang.org"}}],
+        "groundingSupports": [{"segment": {"endIndex": 4, "text": "Ruby"}, "groundingChunkIndices": [0]}],
+    }
+    chunk = {
+        "responseId": "r1",
+        "candidates": [
+            {
+                "content": {"parts": [call, resp, {"text": "Ruby 4."}]},
+                "finishReason": "STOP",
+                "groundingMetadata": grounding,
+            }
+        ],
+    }
+    r = _fold([chunk])
+    assert [p.type for p in r.message.content] == ["server_tool_call", "server_tool_result", "text"]
+    sc, sr = r.message.content[0], r.message.content[1]
+    assert (sc.id, sc.name, sc.input, sc.data) == ("t1", "google_search", {"queries": ["ruby"]}, call)
+    assert (sr.call_id, sr.name, sr.content, sr.data) == ("t1", "google_search", {"results": [1]}, resp)
+    assert [(c.start, c.end, c.url) for c in r.citations] == [(0, 4, "https://www.ruby-lang.org/")]
+    body, _ = build_generate_body(ChatRequest(model="gemini-3-flash", messages=["q", r.message]), CodecSettings())
+    assert body["contents"][1]["parts"] == [call, resp, {"text": "Ruby 4."}]

@@ -23,7 +23,8 @@ Mapping:
   another provider.
 * Server-side tool parts of an earlier Gemini or Vertex answer go back as the
   parts they came from: a ``code_execution`` call/result's ``data`` is the
-  ``executableCode`` / ``codeExecutionResult`` part whole, sent as is (its
+  ``executableCode`` / ``codeExecutionResult`` part whole (a server-side tool
+  invocation's the ``toolCall`` / ``toolResponse`` part), sent as is (its
   ``thoughtSignature`` only to the provider that made it); one without
   ``data`` is rebuilt from ``input`` / ``content``. The ``google_search`` and
   ``url_context`` parts built from grounding metadata are not content Gemini
@@ -192,6 +193,8 @@ def _signature_target(p: ReasoningPart) -> str | None:
 
 #: the Google providers whose server-tool parts this codec sends back (same wire format)
 GOOGLE_PROVIDERS = ("gemini", "vertexai")
+#: content parts of server-side tools, sent back as they came
+_SERVER_PART_KEYS = ("executableCode", "codeExecutionResult", "toolCall", "toolResponse")
 
 
 def _server_tool_part(
@@ -206,7 +209,7 @@ def _server_tool_part(
         )
         return None
     data = p.data
-    if isinstance(data, Mapping) and ("executableCode" in data or "codeExecutionResult" in data):
+    if isinstance(data, Mapping) and any(k in data for k in _SERVER_PART_KEYS):
         part = dict(data)
         if p.provider not in (None, provider):
             part.pop("thoughtSignature", None)  # signatures go back only to the provider that made them

@@ -37,6 +37,14 @@ Server-side tools and generated media:
   ``is_error`` unless ``OUTCOME_OK``); ``data`` is the part whole, its
   ``thoughtSignature`` included, so the next turn sends it back as it came
   (a result without an id answers the last code call);
+* ``{"toolCall": {"id", "toolType", "toolName"?, "args"}}`` and
+  ``{"toolResponse": {"id", "toolType", "response"}}`` (server-side tool
+  invocations, sent when ``toolConfig.includeServerSideToolInvocations`` is on;
+  Gemini asks for them back next turn) → :class:`ServerToolCallPart` /
+  :class:`ServerToolResultPart` named from ``toolType`` (``google_search``,
+  ``url_context``, ``google_maps``, ``file_search``, …), ``data`` = the part
+  whole. With them in the answer, the ``google_search`` parts are not built
+  again from ``groundingMetadata``;
 * ``{"inlineData": {"mimeType", "data"}}`` → :class:`ImagePart` (``image/*``)
   or :class:`FilePart` (audio, anything else); a signature on it rides on a
   reasoning part after it, as for text;
@@ -101,8 +109,21 @@ def _opt_str(v: Any) -> str | None:
 
 
 #: part kinds llmcore has no part for (kept whole with keep_unmapped), named in the warning
-_UNREPRESENTED = ("fileData", "toolCall", "toolResponse", "videoMetadata")
+_UNREPRESENTED = ("fileData", "videoMetadata")
 CODE_EXECUTION = "code_execution"
+#: ``toolCall.toolType`` → the server tool's name (``toolName`` wins where Gemini sends one)
+SERVER_TOOL_NAMES = {
+    "GOOGLE_SEARCH_WEB": "google_search",
+    "GOOGLE_SEARCH_IMAGE": "google_search_image",
+    "URL_CONTEXT": "url_context",
+    "GOOGLE_MAPS": "google_maps",
+    "FILE_SEARCH": "file_search",
+}
+
+
+def _without_queries(grounding: Mapping[str, Any]) -> dict[str, Any]:
+    """The grounding minus its search queries: the content already holds the search's own parts."""
+    return {k: v for k, v in grounding.items() if k != "webSearchQueries"}
 
 
 class ResponseMapper:
@@ -115,6 +136,7 @@ class ResponseMapper:
         "_codes",
         "_finish_raw",
         "_grounding",
+        "_invoked",
         "_meta",
         "_model",
         "_provider",
@@ -140,6 +162,7 @@ class ResponseMapper:
         self._url_context: dict[str, Any] = {}
         self._meta: dict[str, Any] = {}  # provider_metadata (unmapped parts, grounding metadata)
         self._codes = 0
+        self._invoked: set[str] = set()  # names of the server tools the content reported itself
         self._code_id: str | None = None  # the last executableCode's id (a result without one answers it)
         self.id: str | None = None
 
@@ -212,6 +235,8 @@ class ResponseMapper:
                     out.append(ReasoningDelta(signature=sig, data=dict(SIGNATURE_ON_EMPTY_TEXT)))
             elif "executableCode" in part or "codeExecutionResult" in part:
                 out.append(PartEvent(self._code(part)))
+            elif "toolCall" in part or "toolResponse" in part:
+                out.append(PartEvent(self._server_tool(part)))
             elif "inlineData" in part and not part.get("thought"):
                 out.append(PartEvent(self._media(part["inlineData"])))
                 if sig:
@@ -255,6 +280,35 @@ class ResponseMapper:
             data=dict(part),
         )
 
+    def _server_tool(self, part: Mapping[str, Any]) -> ServerToolCallPart | ServerToolResultPart:
+        """A server-side tool invocation part, ``data`` = the part whole."""
+        key = "toolCall" if "toolCall" in part else "toolResponse"
+        item = part[key]
+        if not isinstance(item, Mapping):
+            raise TypeError(f"{key} is {type(item).__name__}, not an object")
+        kind = item.get("toolType")
+        kind = kind if isinstance(kind, str) else "server_tool"
+        name = item.get("toolName") or SERVER_TOOL_NAMES.get(kind) or kind.lower()
+        name = _str(name, f"{key}.toolName")
+        self._invoked.add(name)
+        tid = item.get("id")
+        if key == "toolCall":
+            args = item.get("args") or {}
+            if not isinstance(args, Mapping):
+                raise TypeError(f"toolCall.args is {type(args).__name__}, not an object")
+            call_id = _str(tid or f"tool_{self.id or 'gemini'}_{self._codes}", "toolCall.id")
+            self._codes += 1
+            return ServerToolCallPart(id=call_id, name=name, input=dict(args), provider=self._provider, data=dict(part))
+        response = item.get("response")
+        return ServerToolResultPart(
+            call_id=_str(tid, "toolResponse.id") if tid else None,
+            name=name,
+            content=response,
+            is_error=isinstance(response, Mapping) and "error" in response,
+            provider=self._provider,
+            data=dict(part),
+        )
+
     @staticmethod
     def _media(blob: Any) -> ImagePart | FilePart:
         """Generated media (``inlineData``): an image, or a file (audio, …)."""
@@ -290,7 +344,7 @@ class ResponseMapper:
         parts), usage (once, from the last ``usageMetadata``) and :class:`Finish` (with
         ``provider_metadata``: unmapped parts, the whole ``groundingMetadata``)."""
         out: list[StreamEvent] = grounding_events(
-            self._grounding,
+            self._grounding if "google_search" not in self._invoked else _without_queries(self._grounding),
             self._url_context,
             "".join(self._text),
             self._provider,
