@@ -14,7 +14,12 @@ Mapping:
 * assistant text → assistant messages; tool calls → ``function_call`` items;
   reasoning parts made by OpenAI (``ReasoningPart.data`` holds the item's
   ``id`` and ``encrypted_content``) → ``reasoning`` items with their summary;
-  other providers' reasoning is not sent back;
+  other providers' reasoning is not sent back; server-tool parts made by this
+  provider → their output item whole (``data``; a hand-made part without it → an
+  ``item_reference`` by id, which needs ``store: true``), result parts whose
+  output rode on the call's item are not repeated, a generated image goes back
+  inside its ``image_generation_call`` item; another provider's server-tool parts
+  are left out with a ``foreign_part`` warning (their text stays);
 * tool results → ``function_call_output`` items (text, or text + images);
 * tools → function tools (``strict`` false unless the tool asks for it, as on
   Chat Completions); ``response_format`` → ``text.format``;
@@ -28,7 +33,17 @@ from __future__ import annotations
 from typing import TYPE_CHECKING, Any
 
 from llmcore.errors import InvalidRequestError, UnsupportedFeatureError
-from llmcore.types import FilePart, ImagePart, ReasoningPart, TextPart, ToolCallPart, ToolResultPart
+from llmcore.pluginkit import foreign_part
+from llmcore.types import (
+    FilePart,
+    ImagePart,
+    ReasoningPart,
+    ServerToolCallPart,
+    ServerToolResultPart,
+    TextPart,
+    ToolCallPart,
+    ToolResultPart,
+)
 
 from ..chat.request import Warnings, image_url, tool_arguments
 
@@ -56,7 +71,8 @@ def _input_part(part: Any, provider: str) -> dict[str, Any]:
             return {"type": "input_file", "file_url": part.url}
         if part.media_type == "application/pdf":
             return {
-                "type": "input_file", "filename": part.filename or "document.pdf",
+                "type": "input_file",
+                "filename": part.filename or "document.pdf",
                 "file_data": f"data:application/pdf;base64,{part.data}",
             }
         raise UnsupportedFeatureError(
@@ -71,7 +87,8 @@ def _tool_output(part: ToolResultPart) -> dict[str, Any]:
         output = part.content
     elif any(isinstance(p, ImagePart) for p in part.content):
         output = [
-            {"type": "input_text", "text": p.text} if isinstance(p, TextPart)
+            {"type": "input_text", "text": p.text}
+            if isinstance(p, TextPart)
             else {"type": "input_image", "image_url": image_url(p), "detail": "auto"}
             for p in part.content
         ]
@@ -85,7 +102,8 @@ def _reasoning_item(part: ReasoningPart, provider: str) -> dict[str, Any] | None
     if part.provider not in (None, provider) or not isinstance(data, dict) or not data.get("id"):
         return None
     item: dict[str, Any] = {
-        "type": "reasoning", "id": data["id"],
+        "type": "reasoning",
+        "id": data["id"],
         "summary": [{"type": "summary_text", "text": part.text}] if part.text else [],
     }
     if data.get("encrypted_content"):
@@ -93,7 +111,29 @@ def _reasoning_item(part: ReasoningPart, provider: str) -> dict[str, Any] | None
     return item
 
 
-def _map_message(m: Message, provider: str) -> list[dict[str, Any]]:
+def _server_item(p: ServerToolCallPart | ServerToolResultPart, provider: str, w: Warnings) -> dict[str, Any] | None:
+    """The input item for a server-tool part of an earlier answer, or ``None`` to leave it out."""
+    if foreign_part(p, provider):
+        w.add(
+            "foreign_part",
+            f"a {p.name} {p.type} part from {p.provider} was left out: the Responses API cannot "
+            "take another provider's server-side tool output (its text is kept)",
+        )
+        return None
+    if isinstance(p.data, dict) and p.data.get("type"):
+        return p.data  # the output item whole, as the API returned it
+    if isinstance(p, ServerToolResultPart):
+        return None  # its output rode on the call's item
+    # no item (a part built by hand): a reference to the stored item (needs store=true)
+    return {"type": "item_reference", "id": p.id}
+
+
+def _image_sent(p: ImagePart, sent: list[dict[str, Any]]) -> bool:
+    """Whether ``p`` is the result of an ``image_generation_call`` item already sent."""
+    return any(i.get("type") == "image_generation_call" and i.get("result") == p.data for i in sent)
+
+
+def _map_message(m: Message, provider: str, w: Warnings) -> list[dict[str, Any]]:
     if m.role == "system":
         return [{"role": "system", "content": m.text}]
     if m.role == "assistant":
@@ -116,6 +156,17 @@ def _map_message(m: Message, provider: str) -> list[dict[str, Any]]:
                 item = _reasoning_item(p, provider)
                 if item is not None:
                     out.append(item)
+            elif isinstance(p, (ServerToolCallPart, ServerToolResultPart)):
+                item = _server_item(p, provider, w)
+                if item is not None:
+                    out.append(item)
+            elif isinstance(p, ImagePart):
+                if not _image_sent(p, out):
+                    w.add(
+                        "assistant.image",
+                        "an image in an assistant message that no image_generation_call item "
+                        "carries cannot be sent to the Responses API; left out",
+                    )
             else:
                 raise UnsupportedFeatureError(
                     f"Responses API assistant messages cannot contain a {p.type!r} part", provider=provider
@@ -137,11 +188,13 @@ def _map_message(m: Message, provider: str) -> list[dict[str, Any]]:
     return out
 
 
-def map_input(request: ChatRequest, provider: str) -> list[dict[str, Any]]:
-    """The ``input`` items for ``request`` (``request.system`` goes to ``instructions``)."""
+def map_input(request: ChatRequest, provider: str, warnings: Warnings | None = None) -> list[dict[str, Any]]:
+    """The ``input`` items for ``request`` (``request.system`` goes to ``instructions``);
+    what is left out is reported to ``warnings``."""
+    w = warnings if warnings is not None else Warnings(request.strict, provider)
     items: list[dict[str, Any]] = []
     for m in request.messages:
-        items.extend(_map_message(m, provider))
+        items.extend(_map_message(m, provider, w))
     return items
 
 
@@ -156,14 +209,17 @@ def build_body(
     """The body for ``POST /responses`` (``for_count``: for ``/responses/input_tokens``,
     which takes only the input-shaping fields) and the warnings."""
     w = Warnings(request.strict, provider)
-    body: dict[str, Any] = {"model": request.model, "input": map_input(request, provider)}
+    body: dict[str, Any] = {"model": request.model, "input": map_input(request, provider, w)}
     if request.system:
         body["instructions"] = request.system
     if request.tools:
         body["tools"] = [
             {
-                "type": "function", "name": t.name, "description": t.description or None,
-                "parameters": t.parameters, "strict": bool(t.strict),
+                "type": "function",
+                "name": t.name,
+                "description": t.description or None,
+                "parameters": t.parameters,
+                "strict": bool(t.strict),
             }
             for t in request.tools
         ]

@@ -2,14 +2,19 @@
 
 Output items:
 
-* ``message`` → text parts (``output_text``); a ``refusal`` content part →
-  text, a ``refusal`` warning and finish ``content_filter`` (as on Chat
-  Completions);
+* ``message`` → text (``output_text``; adjacent texts are one part, as a
+  stream collects them) with its ``annotations`` as citations (offsets moved
+  onto ``ChatResponse.text``); a ``refusal`` content part → text, a ``refusal``
+  warning and finish ``content_filter`` (as on Chat Completions); other content
+  parts → :func:`~llmcore.pluginkit.keep_unmapped` (kind ``message.<type>``);
 * ``reasoning`` → a :class:`ReasoningPart` whose ``text`` is the summary
   (parts joined by a blank line) and whose ``data`` is
   ``{"id": ..., "encrypted_content": ...}``, echoed on the next turn;
 * ``function_call`` → a tool call (``id`` is the ``call_id``);
-* other items (built-in tools) are left in ``raw``.
+* built-in (server-run) tool items → server-tool parts, generated images →
+  :class:`ImagePart` (see :mod:`.items`);
+* anything else → kept whole in ``provider_metadata["unmapped"]`` with an
+  ``unmapped:<type>`` warning.
 
 Finish: ``completed`` → ``stop`` (``tool_calls`` when function calls were
 made); ``incomplete`` → ``length`` for ``max_output_tokens``,
@@ -27,11 +32,22 @@ from __future__ import annotations
 from typing import Any
 
 from llmcore.errors import ProviderResponseError
-from llmcore.pluginkit import SHAPE_ERRORS, malformed, parse_arguments
-from llmcore.types import CallWarning, ChatResponse, FinishReason, Message, ReasoningPart, TextPart, ToolCallPart, Usage
+from llmcore.pluginkit import SHAPE_ERRORS, keep_unmapped, malformed, parse_arguments
+from llmcore.types import (
+    CallWarning,
+    ChatResponse,
+    Citation,
+    FinishReason,
+    Message,
+    ReasoningPart,
+    TextPart,
+    ToolCallPart,
+    Usage,
+)
 
 from ..chat.errors import stream_error
 from ..chat.response import opt_str, refusal_warning, wrong_type
+from .items import citation_of, is_server_item, server_item_parts
 
 __all__ = ["parse_response", "map_usage", "finish_of", "reasoning_data"]
 
@@ -108,34 +124,72 @@ def _parse(data: Any, provider: str, warnings: list[CallWarning] | None) -> Chat
         raise stream_error({"error": data.get("error") or {"message": "the response failed"}}, provider)
     parts: list[Any] = []
     warns = list(warnings or ())
+    meta: dict[str, Any] = {}
+    cites: list[Citation] = []
+    text_len = 0  # length of ChatResponse.text so far: annotation offsets are moved onto it
     refused = False
     calls = 0
+
+    def add_text(text: str, citations: list[Citation]) -> None:
+        # adjacent text (two output_text parts, two messages) is one part, as a stream collects it
+        nonlocal text_len
+        last = parts[-1] if parts else None
+        if isinstance(last, TextPart):
+            parts[-1] = TextPart.model_construct(
+                type="text", text=last.text + text, citations=[*last.citations, *citations]
+            )
+        else:
+            parts.append(TextPart.model_construct(type="text", text=text, citations=citations))
+        text_len += len(text)
+        cites.extend(citations)
+
     for item in data.get("output") or ():
         t = item.get("type")
         if t == "message":
             for c in item.get("content") or ():
                 ct = c.get("type")
-                if ct == "output_text" and c.get("text"):
-                    parts.append(TextPart.model_construct(type="text", text=_text(c["text"], "output_text.text")))
-                elif ct == "refusal" and c.get("refusal"):
-                    refused = True
-                    parts.append(TextPart.model_construct(type="text", text=_text(c["refusal"], "refusal")))
+                if ct == "output_text":
+                    text = _text(c.get("text") or "", "output_text.text")
+                    anns = [
+                        citation_of(a, text_len, provider) for a in c.get("annotations") or () if isinstance(a, dict)
+                    ]
+                    if text or anns:
+                        add_text(text, anns)
+                elif ct == "refusal":
+                    if c.get("refusal"):
+                        refused = True
+                        add_text(_text(c["refusal"], "refusal"), [])
+                else:
+                    keep_unmapped(meta, warns, provider, f"message.{ct}", c)
         elif t == "reasoning":
-            parts.append(ReasoningPart.model_construct(
-                type="reasoning", text=reasoning_summary(item), signature=None, redacted=False,
-                data=reasoning_data(item), provider=provider,
-            ))
+            parts.append(
+                ReasoningPart.model_construct(
+                    type="reasoning",
+                    text=reasoning_summary(item),
+                    signature=None,
+                    redacted=False,
+                    data=reasoning_data(item),
+                    provider=provider,
+                )
+            )
         elif t == "function_call":
             raw = _text(item.get("arguments") or "", "function_call.arguments")
             calls += 1
-            parts.append(ToolCallPart.model_construct(
-                type="tool_call", id=_text(item.get("call_id") or item.get("id") or f"call_{calls}", "call_id"),
-                name=_text(item.get("name") or "", "function_call.name"), arguments=parse_arguments(raw, provider),
-                raw_arguments=raw,
-            ))
+            parts.append(
+                ToolCallPart.model_construct(
+                    type="tool_call",
+                    id=_text(item.get("call_id") or item.get("id") or f"call_{calls}", "call_id"),
+                    name=_text(item.get("name") or "", "function_call.name"),
+                    arguments=parse_arguments(raw, provider),
+                    raw_arguments=raw,
+                )
+            )
+        elif is_server_item(t):
+            parts.extend(server_item_parts(item, provider))
+        else:
+            keep_unmapped(meta, warns, provider, str(t), item)
     if not parts and data.get("status") is None:
-        raise ProviderResponseError("the response has no output and no status", provider=provider,
-                                    raw=str(data)[:500])
+        raise ProviderResponseError("the response has no output and no status", provider=provider, raw=str(data)[:500])
     finish, raw_finish = finish_of(data, calls > 0)
     if refused:
         warns.append(refusal_warning())
@@ -149,7 +203,8 @@ def _parse(data: Any, provider: str, warnings: list[CallWarning] | None) -> Chat
         raw_finish_reason=raw_finish,
         usage=map_usage(data.get("usage")),
         warnings=warns,
-        provider_metadata={},
+        citations=cites,
+        provider_metadata=meta,
         parsed=None,
         raw=data,
     )

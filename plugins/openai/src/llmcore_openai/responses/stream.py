@@ -16,8 +16,16 @@ Events used (each SSE ``data`` is a JSON object with a ``type``):
 * ``response.completed`` / ``response.incomplete`` → usage and finish;
 * ``response.failed`` and ``error`` → the typed error is raised.
 
-Everything else (``in_progress``, ``content_part.*``, built-in tool events) is
-ignored. A stream that ends without a terminal event was cut off:
+* ``response.output_text.annotation.added`` → a :class:`CitationEvent` (offsets
+  moved onto the answer's text); a message whose annotations were not streamed
+  as events gets them from its ``response.output_item.done``;
+* ``response.output_item.done`` of a built-in tool's item → :class:`PartEvent`
+  for each of its parts (see :mod:`.items`); of an item llmcore has no part for
+  → kept whole in ``Finish.provider_metadata["unmapped"]`` with a warning.
+
+Everything else (``in_progress``, ``content_part.*``, the built-in tools'
+progress events ``response.*_call.*``, partial images) is ignored: the item's
+``output_item.done`` carries the whole result. A stream that ends without a terminal event was cut off:
 :class:`~llmcore.errors.ProviderResponseError`; so is an event of the wrong shape
 (a delta that is no string, ``"item": "x"``…: the guard around
 :meth:`~ResponsesStreamDecoder.feed` and :meth:`~ResponsesStreamDecoder.close`).
@@ -31,7 +39,9 @@ from typing import Any
 
 from llmcore.errors import ProviderResponseError
 from llmcore.events import (
+    CitationEvent,
     Finish,
+    PartEvent,
     ReasoningDelta,
     ResponseMetadata,
     StreamEvent,
@@ -42,11 +52,12 @@ from llmcore.events import (
     WarningEvent,
 )
 from llmcore.http.sse import SSEDecoder
-from llmcore.pluginkit import SHAPE_ERRORS, malformed, parse_arguments
+from llmcore.pluginkit import SHAPE_ERRORS, keep_unmapped, malformed, parse_arguments
 from llmcore.types import CallWarning
 
 from ..chat.errors import stream_error
 from ..chat.response import opt_str, refusal_warning, wrong_type
+from .items import citation_of, is_server_item, server_item_parts
 from .response import finish_of, map_usage, reasoning_data
 
 __all__ = ["ResponsesStreamDecoder", "aiter_events"]
@@ -67,7 +78,21 @@ def _index(v: Any) -> int:
 class ResponsesStreamDecoder:
     """Turns parsed Responses API stream events into llmcore events."""
 
-    __slots__ = ("_calls", "_final", "_refused", "_started", "_summary_at", "_tool_calls_seen", "_warnings", "provider")
+    __slots__ = (
+        "_annotated",
+        "_calls",
+        "_final",
+        "_meta",
+        "_part_at",
+        "_refused",
+        "_started",
+        "_summary_at",
+        "_text_len",
+        "_tool_calls_seen",
+        "_warned",
+        "_warnings",
+        "provider",
+    )
 
     def __init__(self, provider: str, warnings: list[CallWarning] | None = None) -> None:
         self.provider = provider
@@ -78,6 +103,11 @@ class ResponsesStreamDecoder:
         self._refused = False
         self._summary_at: tuple[Any, Any] | None = None  # (item, summary_index) of the last reasoning text
         self._tool_calls_seen = False
+        self._text_len = 0  # length of the answer's text so far (citation offsets are moved onto it)
+        self._part_at: dict[tuple[Any, Any], int] = {}  # (item_id, content_index) -> where its text starts
+        self._annotated: set[Any] = set()  # message items whose annotations came as annotation.added events
+        self._meta: dict[str, Any] = {}  # provider_metadata (unmapped items), on Finish
+        self._warned: set[str] = set()
 
     @property
     def done(self) -> bool:
@@ -115,13 +145,22 @@ class ResponsesStreamDecoder:
         t = ev.get("type")
         if t == "response.output_text.delta":
             if ev.get("delta"):
-                out.append(TextDelta(_str(ev["delta"], "delta")))
+                out.append(self._text(ev, _str(ev["delta"], "delta")))
+        elif t == "response.output_text.annotation.added":
+            ann = ev.get("annotation")
+            if isinstance(ann, dict):
+                key = (ev.get("item_id"), ev.get("content_index", 0))
+                self._annotated.add(key[0])
+                out.append(CitationEvent(citation_of(ann, self._part_at.get(key, self._text_len), self.provider)))
         elif t in ("response.reasoning_summary_text.delta", "response.reasoning_text.delta"):
             d = ev.get("delta")
             if d:
                 at = (ev.get("item_id"), ev.get("summary_index", ev.get("content_index")))
-                sep = "\n\n" if self._summary_at is not None and self._summary_at[0] == at[0] and (
-                    self._summary_at[1] != at[1]) else ""
+                sep = (
+                    "\n\n"
+                    if self._summary_at is not None and self._summary_at[0] == at[0] and (self._summary_at[1] != at[1])
+                    else ""
+                )
                 self._summary_at = at
                 out.append(ReasoningDelta(text=sep + _str(d, "delta")))
         elif t == "response.function_call_arguments.delta":
@@ -145,7 +184,7 @@ class ResponsesStreamDecoder:
         elif t == "response.refusal.delta":
             if ev.get("delta"):
                 self._refused = True
-                out.append(TextDelta(_str(ev["delta"], "delta")))
+                out.append(self._text(ev, _str(ev["delta"], "delta")))
         elif t == "response.created":
             if not self._started:
                 self._start(ev.get("response") or {}, out)
@@ -162,9 +201,42 @@ class ResponsesStreamDecoder:
             out = head + out
         return out
 
+    def _text(self, ev: dict[str, Any], delta: str) -> TextDelta:
+        self._part_at.setdefault((ev.get("item_id"), ev.get("content_index", 0)), self._text_len)
+        self._text_len += len(delta)
+        return TextDelta(delta)
+
+    def _unmapped(self, kind: str, item: Any, out: list[StreamEvent]) -> None:
+        warning = keep_unmapped(self._meta, None, self.provider, kind, item)
+        if kind not in self._warned:  # one warning a kind; every item is kept
+            self._warned.add(kind)
+            out.append(WarningEvent(warning))
+
+    def _message_done(self, item: dict[str, Any], out: list[StreamEvent]) -> None:
+        """Citations of a message whose annotations were not streamed as events,
+        and content parts llmcore has no part for."""
+        item_id = item.get("id")
+        for i, c in enumerate(item.get("content") or ()):
+            ct = c.get("type")
+            if ct == "output_text":
+                if item_id in self._annotated:
+                    continue
+                offset = self._part_at.get((item_id, i), self._text_len)
+                for a in c.get("annotations") or ():
+                    if isinstance(a, dict):
+                        out.append(CitationEvent(citation_of(a, offset, self.provider)))
+            elif ct != "refusal":
+                self._unmapped(f"message.{ct}", c, out)
+
     def _item_done(self, ev: dict[str, Any], out: list[StreamEvent]) -> None:
         item = ev.get("item") or {}
         it = item.get("type")
+        if it == "message":
+            self._message_done(item, out)
+        elif is_server_item(it):
+            out.extend(PartEvent(p) for p in server_item_parts(item, self.provider))
+        elif it not in ("reasoning", "function_call"):
+            self._unmapped(str(it), item, out)
         if it == "reasoning":
             out.append(ReasoningDelta(text="", data=reasoning_data(item)))
             self._summary_at = None
@@ -185,14 +257,20 @@ class ResponsesStreamDecoder:
             if final != acc:
                 if not final.startswith(acc):  # an argument delta was lost: the call is not what was streamed
                     raise ProviderResponseError(
-                        "the streamed tool-call arguments do not match the final ones", provider=self.provider,
+                        "the streamed tool-call arguments do not match the final ones",
+                        provider=self.provider,
                         raw=final[:500],
                     )
-                out.append(ToolCallDelta(index=idx, arguments_delta=final[len(acc):]))
-            out.append(ToolCall(
-                id=_str(item.get("call_id") or call[0], "call_id"), name=_str(item.get("name") or call[1], "name"),
-                arguments=parse_arguments(final, self.provider), raw_arguments=final, index=idx,
-            ))
+                out.append(ToolCallDelta(index=idx, arguments_delta=final[len(acc) :]))
+            out.append(
+                ToolCall(
+                    id=_str(item.get("call_id") or call[0], "call_id"),
+                    name=_str(item.get("name") or call[1], "name"),
+                    arguments=parse_arguments(final, self.provider),
+                    raw_arguments=final,
+                    index=idx,
+                )
+            )
             self._tool_calls_seen = True
 
     def close(self) -> list[StreamEvent]:
@@ -215,7 +293,7 @@ class ResponsesStreamDecoder:
         if self._refused:
             out.append(WarningEvent(refusal_warning()))
             finish = "content_filter"
-        out.append(Finish(finish, raw))
+        out.append(Finish(finish, raw, self._meta or None))
         return out
 
 
