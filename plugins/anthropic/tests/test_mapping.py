@@ -357,10 +357,11 @@ def test_response_parts_in_order() -> None:
                   "cache_creation_input_tokens": 0},
     })
     kinds = [(p.type, getattr(p, "text", None)) for p in r.message.content]
-    assert kinds == [("reasoning", "t"), ("reasoning", ""), ("text", "ab"), ("tool_call", None)]
+    assert kinds == [("reasoning", "t"), ("reasoning", ""), ("text", "ab"), ("server_tool_call", None), ("tool_call", None)]
     assert r.message.content[1].redacted and r.message.content[1].data == "D"
     assert r.tool_calls[0].arguments == {"k": [1, 2]} and json.loads(r.tool_calls[0].raw_arguments) == {"k": [1, 2]}
-    assert r.provider_metadata == {"anthropic": {"server_blocks": ["server_tool_use"]}}
+    assert r.server_tool_calls[0].id == "srvtoolu_1" and r.server_tool_calls[0].provider == "anthropic"
+    assert r.provider_metadata == {}
     assert r.usage.input_tokens == 5 and r.finish_reason == "tool_calls"
 
 

@@ -16,6 +16,12 @@ Contract (``POST /v1/messages``, ``POST /v1/messages/count_tokens``):
   ``data``. Reasoning produced by another provider (``part.provider`` set to
   another name) is dropped: Anthropic cannot verify it. An unsigned reasoning
   part cannot be sent and is dropped with a warning.
+* Server-tool parts (:class:`ServerToolCallPart` / :class:`ServerToolResultPart`)
+  of this provider go back as the blocks they came from (``part.data``:
+  ``server_tool_use``, ``*_tool_result`` …), in order; a text part's
+  citations of this provider go back on its text blocks (one block per cited
+  span, as the answer had them; see :func:`.blocks.text_blocks`). Server-tool
+  parts of another provider are left out with a warning (``foreign_part``).
 * ``max_tokens`` is required by Anthropic. When the request has none,
   :data:`DEFAULT_MAX_TOKENS` (4096, or the provider's ``default_max_tokens``
   option) is sent; with extended thinking enabled the thinking budget is added
@@ -49,17 +55,21 @@ from collections.abc import Mapping
 from typing import Any
 
 from llmcore.errors import InvalidRequestError
-from llmcore.pluginkit import CallWarnings
+from llmcore.pluginkit import CallWarnings, foreign_part
 from llmcore.types import (
     CallWarning,
     ChatRequest,
     FilePart,
     ImagePart,
     ReasoningPart,
+    ServerToolCallPart,
+    ServerToolResultPart,
     TextPart,
     ToolCallPart,
     ToolResultPart,
 )
+
+from .blocks import text_blocks
 
 __all__ = [
     "COUNT_TOKENS_FIELDS",
@@ -173,6 +183,24 @@ def _reasoning_block(p: ReasoningPart, provider: str, warn: CallWarnings) -> dic
     return None
 
 
+def _server_block(
+    p: ServerToolCallPart | ServerToolResultPart, provider: str, warn: CallWarnings
+) -> dict[str, Any] | None:
+    """The block a server-tool part came from (``data``), rebuilt from its fields when it has none."""
+    if foreign_part(p, provider):
+        warn.add(
+            "foreign_part",
+            f"a {p.name} {p.type} part from {p.provider} was left out: {provider} cannot take another "
+            "provider's server-side tool output",
+        )
+        return None
+    if isinstance(p.data, Mapping) and p.data.get("type"):
+        return copy.deepcopy(dict(p.data))
+    if isinstance(p, ServerToolCallPart):
+        return {"type": "server_tool_use", "id": p.id, "name": p.name, "input": p.input}
+    return {"type": f"{p.name}_tool_result", "tool_use_id": p.call_id, "content": p.content}
+
+
 def convert_messages(request: ChatRequest, provider: str, warn: CallWarnings) -> list[dict[str, Any]]:
     """The ``messages`` array: alternating turns, system messages left out."""
     out: list[dict[str, Any]] = []
@@ -182,10 +210,18 @@ def convert_messages(request: ChatRequest, provider: str, warn: CallWarnings) ->
         blocks: list[dict[str, Any]] = []
         if m.role == "assistant":
             role = "assistant"
+            offset = 0  # where each text part starts in the message's text (citation spans index it)
             for p in m.content:
                 if isinstance(p, TextPart):
-                    if p.text:
+                    if p.citations:
+                        blocks.extend(text_blocks(p, offset, (provider,)))
+                    elif p.text:
                         blocks.append({"type": "text", "text": p.text})
+                    offset += len(p.text)
+                elif isinstance(p, (ServerToolCallPart, ServerToolResultPart)):
+                    b = _server_block(p, provider, warn)
+                    if b is not None:
+                        blocks.append(b)
                 elif isinstance(p, ToolCallPart):
                     blocks.append({"type": "tool_use", "id": p.id, "name": p.name, "input": p.arguments})
                 elif isinstance(p, ReasoningPart):

@@ -18,8 +18,17 @@ Mapping, per block ``index``:
   ``input_json_delta`` → :class:`ToolCallDelta` with the argument piece, and at
   ``content_block_stop`` a complete :class:`ToolCall` (its ``index`` is the
   block index, shared with the deltas). Parallel calls are tracked apart.
-* server-tool blocks (``server_tool_use``, ``*_tool_result``) and
-  ``citations_delta`` have no llmcore event and are skipped.
+* ``server_tool_use`` / ``mcp_tool_use`` → at ``content_block_stop`` one
+  :class:`PartEvent` with a :class:`ServerToolCallPart` (its ``input`` put
+  together from the ``input_json_delta`` pieces, the block whole in ``data`` as
+  the non-stream answer has it); a ``*_tool_result`` block (complete in its
+  ``content_block_start``) → a :class:`PartEvent` with a
+  :class:`ServerToolResultPart` (see :mod:`.blocks`);
+* ``citations_delta`` → at the text block's ``content_block_stop`` a
+  :class:`CitationEvent` per citation, spanning that block's text;
+* any other block type → at its stop, ``keep_unmapped`` (a
+  :class:`WarningEvent`, the block — with any deltas it got, under
+  ``"deltas"`` — in ``Finish.provider_metadata["unmapped"]``).
 
 Usage from ``message_start`` and ``message_delta`` is merged and emitted once,
 just before the single :class:`Finish`, which is always last.
@@ -37,7 +46,9 @@ from typing import Any
 
 from llmcore.errors import ProviderResponseError
 from llmcore.events import (
+    CitationEvent,
     Finish,
+    PartEvent,
     ReasoningDelta,
     ResponseMetadata,
     StreamEvent,
@@ -48,9 +59,10 @@ from llmcore.events import (
 )
 from llmcore.http.sse import aiter_sse
 from llmcore.jsonfast import loads as json_loads
-from llmcore.pluginkit import SHAPE_ERRORS, ToolCallBuffer, malformed
+from llmcore.pluginkit import SHAPE_ERRORS, ToolCallBuffer, keep_unmapped, malformed
 from llmcore.types import CallWarning
 
+from .blocks import SERVER_CALL_TYPES, citation, is_result_type, result_part, server_call_part
 from .errors import stream_error
 from .finish import map_finish_reason
 from .response import opt_sig, opt_str, text_of
@@ -66,13 +78,47 @@ def _index(data: Mapping[str, Any]) -> int:
     return i
 
 
+class _Text:
+    """A text block being streamed: where it starts in the answer's text, its citations."""
+
+    __slots__ = ("cites", "start")
+
+    def __init__(self, start: int) -> None:
+        self.start = start
+        self.cites: list[Any] = []  # the provider's citation objects
+
+
+class _Block:
+    """A server-tool call (its JSON input in pieces), a server-tool result or an unknown block."""
+
+    __slots__ = ("block", "deltas", "kind", "pieces")
+
+    def __init__(self, kind: str, block: Mapping[str, Any]) -> None:
+        self.kind = kind  # "call" | "result" | "unmapped"
+        self.block = block
+        self.pieces: list[str] = []
+        self.deltas: list[Any] = []
+
+
 class StreamDecoder:
     """Stateful decoder: :meth:`feed` one parsed SSE payload, get the events it
     produces; :meth:`close` at end of input. ``headers`` (of the HTTP response)
     give the request id for mid-stream errors."""
 
     __slots__ = (
-        "_blocks", "_calls", "_content", "_done", "_finished", "_stop", "_usage", "_warnings", "headers", "provider",
+        "_blocks",
+        "_call_names",
+        "_calls",
+        "_content",
+        "_done",
+        "_finished",
+        "_meta",
+        "_pos",
+        "_stop",
+        "_usage",
+        "_warnings",
+        "headers",
+        "provider",
     )
 
     def __init__(
@@ -83,7 +129,10 @@ class StreamDecoder:
     ) -> None:
         self.provider = provider
         self.headers: Mapping[str, str] = headers or {}
-        self._blocks: dict[int, Any] = {}  # index → "text" | "thinking" | ToolCallBuffer | None (skipped)
+        self._blocks: dict[int, Any] = {}  # index → _Text | "thinking" | ToolCallBuffer | _Block | None (skipped)
+        self._pos = 0  # characters of answer text streamed so far (citation spans)
+        self._call_names: dict[str, str] = {}  # server-tool call id → tool name
+        self._meta: dict[str, Any] = {}  # Finish.provider_metadata (keep_unmapped)
         self._usage: dict[str, Any] = {}
         self._stop: str | None = None
         self._done = False  # message_delta with a stop reason seen
@@ -139,9 +188,10 @@ class StreamDecoder:
         bt = block.get("type")
         self._content = True
         if bt == "text":
-            self._blocks[index] = "text"
+            tx = self._blocks[index] = _Text(self._pos)
+            tx.cites.extend(block.get("citations") or ())
             text = block.get("text")
-            return [TextDelta(text_of(text, "text"))] if text else []
+            return [self._text(text)] if text else []
         if bt == "thinking":
             self._blocks[index] = "thinking"
             text = text_of(block.get("thinking") or "", "thinking")
@@ -154,7 +204,12 @@ class StreamDecoder:
             tb = ToolCallBuffer(text_of(block.get("id") or "", "tool_use id"), text_of(block.get("name") or "", "name"))
             self._blocks[index] = tb
             return [ToolCallDelta(index=index, id=tb.id, name=tb.name)]
-        self._blocks[index] = None  # server tools and their results: no llmcore event
+        if bt in SERVER_CALL_TYPES:
+            self._blocks[index] = _Block("call", block)
+        elif is_result_type(bt):
+            self._blocks[index] = _Block("result", block)
+        else:
+            self._blocks[index] = _Block("unmapped", block)
         return []
 
     def _delta(self, data: Mapping[str, Any]) -> list[StreamEvent]:
@@ -163,12 +218,21 @@ class StreamDecoder:
         if dt == "text_delta":
             text = delta.get("text")
             self._content = True
-            return [TextDelta(text_of(text, "text"))] if text else []
+            return [self._text(text)] if text else []
+        if dt == "citations_delta":
+            tx = self._blocks.get(_index(data))
+            if isinstance(tx, _Text):
+                tx.cites.append(delta.get("citation"))
+                return []
         if dt == "input_json_delta":
             index = _index(data)
             tb = self._blocks.get(index)
+            if isinstance(tb, _Block) and tb.kind == "call":
+                tb.pieces.append(text_of(delta.get("partial_json") or "", "partial_json"))
+                return []
             if not isinstance(tb, ToolCallBuffer):
-                return []  # arguments of a server tool
+                self._unknown_delta(index, delta)
+                return []
             piece = text_of(delta.get("partial_json") or "", "partial_json")
             if not piece:
                 return []
@@ -180,21 +244,47 @@ class StreamDecoder:
             return [ReasoningDelta(text=text_of(text, "thinking"))] if text else []
         if dt == "signature_delta":
             return [ReasoningDelta(signature=opt_sig(delta.get("signature")))]
-        return []  # citations_delta and future delta types
+        self._unknown_delta(_index(data), delta)
+        return []
+
+    def _text(self, text: Any) -> TextDelta:
+        piece = text_of(text, "text")
+        self._pos += len(piece)
+        return TextDelta(piece)
+
+    def _unknown_delta(self, index: int, delta: Any) -> None:
+        """A delta this decoder has no event for: kept with its block when that block is unmapped
+        (a delta of a known block that this version does not know is a new API feature: skipped)."""
+        tb = self._blocks.get(index)
+        if isinstance(tb, _Block) and tb.kind == "unmapped":
+            tb.deltas.append(delta)
 
     def _stop_block(self, data: Mapping[str, Any]) -> list[StreamEvent]:
         index = _index(data)
         tb = self._blocks.pop(index, None)
-        if not isinstance(tb, ToolCallBuffer):
+        if isinstance(tb, ToolCallBuffer):
+            self._calls = True
+            return [tb.finish(index, self.provider)]
+        if isinstance(tb, _Text):
+            return [CitationEvent(citation(c, tb.start, self._pos, self.provider)) for c in tb.cites]
+        if not isinstance(tb, _Block):
             return []
-        self._calls = True
-        return [tb.finish(index, self.provider)]
+        if tb.kind == "call":
+            block = dict(tb.block)
+            if tb.pieces:
+                raw = "".join(tb.pieces)
+                block["input"] = json_loads(raw) if raw.strip() else {}
+            call = server_call_part(block, self.provider)
+            self._call_names[call.id] = call.name
+            return [PartEvent(call)]
+        if tb.kind == "result":
+            return [PartEvent(result_part(tb.block, self.provider, self._call_names))]
+        item: Any = {**tb.block, "deltas": tb.deltas} if tb.deltas else tb.block
+        return [WarningEvent(keep_unmapped(self._meta, None, self.provider, str(tb.block.get("type")), item))]
 
     def _finish(self) -> list[StreamEvent]:
         if self._stop is None and not self._content:
-            raise ProviderResponseError(
-                "the stream stopped with no content and no stop reason", provider=self.provider
-            )
+            raise ProviderResponseError("the stream stopped with no content and no stop reason", provider=self.provider)
         self._finished = True
         out: list[StreamEvent] = list(WarningEvent(w) for w in self._warnings)
         self._warnings = []
@@ -203,7 +293,7 @@ class StreamDecoder:
         reason = map_finish_reason(self._stop)
         if self._calls and self._stop is None:  # no stop reason came: the calls still need running
             reason = "tool_calls"
-        out.append(Finish(reason, self._stop))
+        out.append(Finish(reason, self._stop, provider_metadata=self._meta or None))
         return out
 
     def close(self) -> list[StreamEvent]:
