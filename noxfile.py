@@ -126,7 +126,7 @@ def build(session: nox.Session) -> None:
         session.run("hatchling", "build", "-t", "wheel", "-d", str(dist), silent=True)
     session.chdir(str(ROOT))
     wheels = sorted(dist.glob("*.whl"))
-    core_wheel = next(w for w in wheels if w.name.startswith("llmcore-"))
+    core_wheel = next(w for w in wheels if w.name.startswith("llmcore_core-"))
     session.log(f"built {len(wheels)} wheels: {', '.join(w.name for w in wheels)}")
     for plugin in PLUGINS:
         wheel = next(w for w in wheels if w.name.startswith(f"llmcore_{plugin}-"))
