@@ -94,9 +94,14 @@ def spec_validator(
 
         return validate
     shared = shared_dir()
-    looked = str(found) if found is not None else (
-        f"{shared / 'api-specs' / provider / file}" if shared is not None
-        else f"api-specs/{provider}/{file} (no shared directory: LLMCORE_SHARED_DIR is not set)"
+    looked = (
+        str(found)
+        if found is not None
+        else (
+            f"{shared / 'api-specs' / provider / file}"
+            if shared is not None
+            else f"api-specs/{provider}/{file} (no shared directory: LLMCORE_SHARED_DIR is not set)"
+        )
     )
     reason = (
         f"{provider}: requests are not validated against an OpenAPI spec: {looked} not found "

@@ -740,12 +740,18 @@ def main(argv: Sequence[str] | None = None) -> int:
     converted = [f"{r.name}/{f}" for r in reports for f in r.recordings if _looks_converted(f, r.name)]
     if upstream is None and converted:
         errors += 1
-        where = f"{root} is not a directory" if root is not None else (
-            "looked for $LLMCORE_UPSTREAM_CASSETTES, $LLMCORE_SHARED_DIR/upstream-cassettes and a "
-            "shared/upstream-cassettes directory above the first DIR"
+        where = (
+            f"{root} is not a directory"
+            if root is not None
+            else (
+                "looked for $LLMCORE_UPSTREAM_CASSETTES, $LLMCORE_SHARED_DIR/upstream-cassettes and a "
+                "shared/upstream-cassettes directory above the first DIR"
+            )
         )
-        print(f"error: upstream collection not found ({where}); {len(converted)} converted recording(s) "
-              f"(e.g. {converted[0]}) were not compared (pass --upstream DIR or set LLMCORE_UPSTREAM_CASSETTES)")
+        print(
+            f"error: upstream collection not found ({where}); {len(converted)} converted recording(s) "
+            f"(e.g. {converted[0]}) were not compared (pass --upstream DIR or set LLMCORE_UPSTREAM_CASSETTES)"
+        )
     elif upstream is None and not args.quiet:
         print("provenance: no converted recording (<source>__*.yaml), so no upstream collection is needed")
     files = sum(len(r.files) for r in reports)
