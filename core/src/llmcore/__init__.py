@@ -13,7 +13,9 @@ from __future__ import annotations
 # this module must import in about one.
 TYPE_CHECKING = False
 
-__version__ = "0.1.0"
+#: this distribution's version (``llmcore-core``), read from its installed metadata on first use:
+#: pyproject.toml is the one place a version is written (see _version.py)
+__version__: str
 
 if TYPE_CHECKING:
     from typing import Any
@@ -89,18 +91,39 @@ _LAZY: dict[str, str] = {
     "StructuredOutputError": "structured",
     **dict.fromkeys(("generate", "agenerate", "multi_chat", "amulti_chat"), "fanout"),
     **dict.fromkeys(("fallback", "router", "Fallback", "Router"), "routing"),
-    **dict.fromkeys(("batch", "abatch", "batch_submit", "abatch_submit", "batch_status", "abatch_status",
-                     "batch_retrieve", "abatch_retrieve", "BatchProvider", "BatchStatus"), "batching"),
-    **dict.fromkeys(("embedding_model", "rerank_model", "embed", "aembed", "rerank", "arerank", "EmbeddingModel",
-                     "RerankModel"), "embedding_facade"),
-    **dict.fromkeys(("EmbeddingRequest", "EmbeddingResponse", "RerankRequest", "RerankResponse", "RerankResult"),
-                    "embeddings"),
+    **dict.fromkeys(
+        (
+            "batch",
+            "abatch",
+            "batch_submit",
+            "abatch_submit",
+            "batch_status",
+            "abatch_status",
+            "batch_retrieve",
+            "abatch_retrieve",
+            "BatchProvider",
+            "BatchStatus",
+        ),
+        "batching",
+    ),
+    **dict.fromkeys(
+        ("embedding_model", "rerank_model", "embed", "aembed", "rerank", "arerank", "EmbeddingModel", "RerankModel"),
+        "embedding_facade",
+    ),
+    **dict.fromkeys(
+        ("EmbeddingRequest", "EmbeddingResponse", "RerankRequest", "RerankResponse", "RerankResult"), "embeddings"
+    ),
 }
 
 
 def __getattr__(name: str) -> Any:
     import importlib
 
+    if name == "__version__":
+        from ._version import version
+
+        globals()["__version__"] = v = version()
+        return v
     mod = _LAZY.get(name)
     if mod is None:
         raise AttributeError(f"module 'llmcore' has no attribute {name!r}")
@@ -108,4 +131,4 @@ def __getattr__(name: str) -> Any:
 
 
 def __dir__() -> list[str]:
-    return sorted([*globals(), *_LAZY])
+    return sorted({*globals(), *_LAZY, "__version__"})

@@ -38,10 +38,14 @@ def _error_line(e: Exception) -> str:
     return str(e)
 
 
-def _version() -> str:
+def _print_version(ctx: click.Context, _param: click.Parameter, value: bool) -> None:
+    """``--version``: llmcore-core's installed version (llmcore.__version__), read only when asked."""
+    if not value or ctx.resilient_parsing:
+        return
     from . import __version__
 
-    return __version__
+    click.echo(f"llmcore, version {__version__}")
+    ctx.exit()
 
 
 class _Commands(click.Group):
@@ -68,7 +72,15 @@ class _Commands(click.Group):
 
 
 @click.group(cls=_Commands, context_settings={"help_option_names": ["-h", "--help"]})
-@click.version_option(_version(), "--version", "-V", prog_name="llmcore")
+@click.option(
+    "--version",
+    "-V",
+    is_flag=True,
+    expose_value=False,
+    is_eager=True,
+    callback=_print_version,
+    help="Show the version and exit.",
+)
 @click.option("--traceback", "show_tb", is_flag=True, help="Show full tracebacks on errors.")
 @click.pass_context
 def cli(ctx: click.Context, show_tb: bool) -> None:
@@ -178,24 +190,36 @@ def providers_list(as_json: bool) -> None:
     named), ``no server at URL`` (a local server, probed with one loopback
     connect of at most 0.3 s), ``not checked: ...`` (a remote server: listing
     calls no provider) or ``broken: ...``. The table fits the terminal's width."""
-    rows = _provider_rows()
+    import warnings
+
+    from .foreign import ForeignPackageWarning
+    from .plugins import get_registry
+
+    with warnings.catch_warnings():  # said below, once, in the listing's own words
+        warnings.simplefilter("ignore", ForeignPackageWarning)
+        rows = _provider_rows()
+    foreign = get_registry().foreign
     if as_json:
         click.echo(json.dumps(rows, indent=2))
+        if foreign:  # stdout stays one JSON document
+            click.echo(f"llmcore: warning: {foreign}", err=True)
         return
     if not rows:
         click.echo("No provider plugins installed. Try: pip install llmcore-openai")
-        return
-    from ._table import render
+    else:
+        from ._table import render
 
-    click.echo(
-        render(
-            [[r["name"], r["package"], r["version"], r["status"], ", ".join(r["capabilities"])] for r in rows],
-            ["NAME", "PACKAGE", "VERSION", "STATUS", "CAPABILITIES"],
-            width=_output_width(),
-            wrap=(3, 4),
-            drop=(1, 2),  # PACKAGE, then VERSION, on a narrow terminal (providers show / --json have them)
+        click.echo(
+            render(
+                [[r["name"], r["package"], r["version"], r["status"], ", ".join(r["capabilities"])] for r in rows],
+                ["NAME", "PACKAGE", "VERSION", "STATUS", "CAPABILITIES"],
+                width=_output_width(),
+                wrap=(3, 4),
+                drop=(1, 2),  # PACKAGE, then VERSION, on a narrow terminal (providers show / --json have them)
+            )
         )
-    )
+    if foreign:
+        click.echo(f"warning: {foreign}")
 
 
 @providers.command("show")
@@ -418,9 +442,35 @@ def _hoist_global_flags(args: list[str]) -> list[str]:
 def main(argv: list[str] | None = None) -> None:
     """Console-script entry point: every failure, a usage error included, is one
     ``llmcore: error: ...`` line on stderr and a non-zero exit (2 for usage errors)."""
+    import warnings
+
     args = _hoist_global_flags(list(sys.argv[1:] if argv is None else argv))
+    with warnings.catch_warnings():  # restores showwarning: main() may be called in-process
+        warnings.showwarning = _warning_printer(warnings.showwarning)
+        code = _run_main(args)
+    if isinstance(code, int) and code:
+        sys.exit(code)
+
+
+def _warning_printer(show: Callable[..., None]) -> Callable[..., None]:
+    """``warnings.showwarning`` for the CLI: a foreign ``llmcore`` package (found at discovery)
+    as one ``llmcore: warning:`` line, not Python's two lines with a source location; every
+    other warning handed to ``show`` (Python's own)."""
+
+    def show_warning(message: Warning | str, category: type[Warning], *rest: Any, **kw: Any) -> None:
+        from .foreign import ForeignPackageWarning
+
+        if issubclass(category, ForeignPackageWarning):
+            click.echo(f"llmcore: warning: {message}", err=True)
+        else:
+            show(message, category, *rest, **kw)
+
+    return show_warning
+
+
+def _run_main(args: list[str]) -> Any:
     try:
-        code = cli.main(args=args, prog_name="llmcore", standalone_mode=False)
+        return cli.main(args=args, prog_name="llmcore", standalone_mode=False)
     except click.UsageError as e:
         where = f"; see '{e.ctx.command_path} --help'" if e.ctx is not None else ""
         _fail(f"{e.format_message().rstrip('.')}{where}", e.exit_code)
@@ -428,8 +478,7 @@ def main(argv: list[str] | None = None) -> None:
         _fail(e.format_message(), e.exit_code)
     except click.Abort:
         _fail("interrupted", 130)
-    if isinstance(code, int) and code:
-        sys.exit(code)
+    return None
 
 
 if __name__ == "__main__":

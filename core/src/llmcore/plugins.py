@@ -98,6 +98,8 @@ class Registry:
     aliases: dict[str, str] = field(default_factory=dict)
     #: provider names several plugins register → who is used and who is ignored (see the module doc)
     clashes: dict[str, Clash] = field(default_factory=dict)
+    #: a foreign distribution named ``llmcore`` installed here, described with the fix (see llmcore.foreign)
+    foreign: str | None = None
 
     @property
     def broken(self) -> list[PluginInfo]:
@@ -206,15 +208,19 @@ def check_local_models(value: Any) -> list[str]:
 
 
 def _discover() -> Registry:
+    import warnings
     from importlib.metadata import entry_points
 
     import pluggy
 
     from . import hookspecs
+    from .foreign import ForeignPackageWarning, foreign_llmcore
 
     pm = pluggy.PluginManager("llmcore")
     pm.add_hookspecs(hookspecs)
-    reg = Registry(pm=pm)
+    reg = Registry(pm=pm, foreign=foreign_llmcore())
+    if reg.foreign:  # its files share our package folder: whatever fails next, this is the first thing to fix
+        warnings.warn(reg.foreign, ForeignPackageWarning, stacklevel=3)
     allowed, excluded = _selection()
     infos: dict[str, PluginInfo] = {}
     installed: set[str] = set()
