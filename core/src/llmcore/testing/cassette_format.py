@@ -121,12 +121,20 @@ def declared_secret_names() -> tuple[frozenset[str], frozenset[str]]:
     try:
         from ..plugins import get_registry
 
-        specs = list(get_registry().providers.values())
+        registry = get_registry()
     except Exception:  # a broken environment still gets the fixed lists and the value check
         return frozenset(), frozenset()
-    headers = frozenset(h.lower() for s in specs for h in s.key_headers)
-    params = frozenset(q.lower() for s in specs for q in s.key_query_params)
-    return headers, params
+    if _declared_cache.get("registry") is not registry:  # computed once per discovery (the scanner asks often)
+        specs = list(registry.providers.values())
+        _declared_cache["registry"] = registry
+        _declared_cache["names"] = (
+            frozenset(h.lower() for s in specs for h in s.key_headers),
+            frozenset(q.lower() for s in specs for q in s.key_query_params),
+        )
+    return _declared_cache["names"]  # type: ignore[no-any-return]
+
+
+_declared_cache: dict[str, Any] = {}
 
 
 def _secret_values() -> tuple[str, ...]:
