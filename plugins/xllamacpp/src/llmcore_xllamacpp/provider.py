@@ -41,7 +41,7 @@ import threading
 import urllib.error
 import urllib.request
 from collections.abc import AsyncIterator, Mapping
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, ClassVar
 
@@ -51,6 +51,7 @@ from llmcore.errors import (
     LLMCoreError,
     ProviderResponseError,
     ProviderServerError,
+    register_secret,
 )
 from llmcore.inprocess import Emit, run_in_thread, stream_from_thread
 from llmcore.provider import ProviderConfig
@@ -80,7 +81,7 @@ class LoadedModel:
 
     server: Any
     path: Path
-    key: str
+    key: str = field(repr=False)  # the listener's key: never in a repr
 
     def post(self, path: str, body: Mapping[str, Any]) -> Any:
         """POST ``body`` to the server's loopback listener (blocking); the decoded JSON answer.
@@ -161,6 +162,7 @@ def load_model(path: Path, *, n_ctx: int, n_threads: int, verbose: bool) -> Load
         params.n_threads_http = 1  # the loopback listener only serves count_tokens
         params.ui = False
         api_key = secrets.token_urlsafe(24)  # locks the loopback listener to this process
+        register_secret(api_key)  # redacted from any error message
         params.api_keys = [api_key]
         try:
             server = xlc.Server(params)
