@@ -281,12 +281,13 @@ def e2e(session: nox.Session) -> None:
     SmolLM2-135M-Instruct on a free loopback port, with the conformance kit run live through the
     ``llamacpp_server``, ``openai_compatible``, ``vllm`` and ``lmstudio`` configurations; ``llamacpp``
     in process (streaming, cancellation, exact token counts, the offline ``llmcore chat`` default);
-    ``gpt4all`` on its real bindings. ``nox -s e2e -- --keep-cassettes`` replaces llamacpp's
+    ``xllamacpp`` (the prebuilt llama.cpp the README's first command uses) in process; ``gpt4all`` on
+    its real bindings. ``nox -s e2e -- --keep-cassettes`` replaces llamacpp's
     cassettes with this run's recordings. Needs no key and no network beyond the package index."""
     keep = "--keep-cassettes" in session.posargs
     args = [a for a in session.posargs if a != "--keep-cassettes"]
     llama = _llama_cpp_python(session)
-    wanted = [p for p in ("openai", "llamacpp", "gpt4all", "vllm", "lmstudio") if p in PLUGINS]
+    wanted = [p for p in ("openai", "llamacpp", "xllamacpp", "gpt4all", "vllm", "lmstudio") if p in PLUGINS]
     extras = {"llamacpp": "[test]", "gpt4all": "[test]"}
     session.install("-e", f"{CORE}[testing]", *[f"-e{ROOT / 'plugins' / p}{extras.get(p, '')}" for p in wanted],
                     llama)
