@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import urllib.request
+from collections.abc import Iterator
 
 import pytest
 from hypothesis import given
@@ -87,3 +88,54 @@ def test_server_answers_every_request() -> None:
         with urllib.request.urlopen(server.url + "/any/path", data=b"{}") as r:
             assert r.read() == b'{"ok":true}'
         assert server.requests == 1
+
+
+@pytest.fixture
+def toy(monkeypatch: pytest.MonkeyPatch) -> Iterator[object]:
+    """The toy provider (a stand-in plugin whose codec indexes the answer blindly)."""
+    from llmcore.plugins import register, reset
+
+    import toy_provider
+
+    monkeypatch.setenv("LLMCORE_PLUGINS", "")
+    reset()
+    register(toy_provider.plugin, "toy")
+    yield toy_provider
+    reset()
+
+
+class _ToyFuzz(fuzz.CodecFuzz):  # not collected: run by hand below
+    model = "toy/toy-1"
+    provider = "toy"
+    base_path = "/v1"
+    chat = [{"text": "hi", "in": 1, "out": 1}]
+    streams = [b'data: {"delta":"hi"}\n\ndata: {"in":1,"out":1}\n\n']
+    examples = 15
+    stream_examples = 10
+
+
+def test_codec_fuzz_generates_the_chat_and_stream_tests() -> None:
+    chat = _ToyFuzz.test_any_chat_answer_is_a_response_or_a_typed_error  # type: ignore[attr-defined]
+    stream = _ToyFuzz.test_any_stream_is_a_response_or_a_typed_error  # type: ignore[attr-defined]
+    assert chat.__name__ == "test_any_chat_answer_is_a_response_or_a_typed_error"
+    assert chat._hypothesis_internal_use_settings.max_examples == 15
+    assert stream._hypothesis_internal_use_settings.max_examples == 10
+
+    class NoStreams(fuzz.CodecFuzz):
+        chat = [{}]
+
+    assert hasattr(NoStreams, "test_any_chat_answer_is_a_response_or_a_typed_error")
+    assert not hasattr(NoStreams, "test_any_stream_is_a_response_or_a_typed_error")
+
+
+def test_codec_fuzz_catches_a_codec_that_lets_a_bare_error_escape(toy: object) -> None:
+    """The toy codec reads ``data["text"]`` unchecked: a mutation deleting it (or
+    giving it another type) escapes as a bare KeyError/TypeError, which the
+    generated test must report."""
+    with fuzz.FuzzServer() as server:
+        server.serve({"text": "hi", "in": 1, "out": 1})
+        assert _ToyFuzz().call(server, stream=False).response is not None  # the seed itself is fine
+        with pytest.raises(Exception) as info:  # one failure, or a group when hypothesis finds several
+            _ToyFuzz().test_any_chat_answer_is_a_response_or_a_typed_error(fuzz_server=server)  # type: ignore[attr-defined]
+    found = getattr(info.value, "exceptions", (info.value,))
+    assert any(isinstance(e, AssertionError) and "an untyped" in str(e) for e in found), found

@@ -25,7 +25,6 @@ from typing import Any
 
 import pytest
 from hypothesis import given
-from hypothesis import strategies as st
 from llmcore.testing import fuzz
 from llmcore.testing.cassettes import Recordings
 
@@ -187,41 +186,30 @@ def _model(t: Target, server: fuzz.FuzzServer, client: Any) -> Any:
     )
 
 
+@pytest.mark.parametrize("stream", [False, True], ids=["chat", "stream"])
 @pytest.mark.parametrize("name", sorted(TARGETS))
-def test_chat_answers_of_any_shape(name: str, transport: str, fuzz_server: fuzz.FuzzServer) -> None:
+def test_answers_of_any_shape_and_any_cut(
+    name: str, stream: bool, transport: str, fuzz_server: fuzz.FuzzServer
+) -> None:
     t = _target(name)
     rec = t.recordings()
-    seeds = [rec.response_body(c, i) for c, i in t.bodies]
+    framing = t.framing if stream else None
+    if stream:
+        seeds: list[Any] = [rec.response_bytes(c, i) for c, i in t.streams]
+    else:
+        seeds = [rec.response_body(c, i) for c, i in t.bodies]
     with fuzz.transport_client(transport) as client:
         m = _model(t, fuzz_server, client)
 
+        def check(answer: Any) -> fuzz.Outcome:
+            fuzz_server.serve(answer, framing)
+            return fuzz.check_call(m, stream=stream, provider=t.provider, secret=KEY)
+
         @fuzz.settings(max_examples=EXAMPLES)
-        @given(body=st.sampled_from(seeds).flatmap(fuzz.mutations))
-        def run(body: Any) -> None:
-            fuzz_server.answer(fuzz.dumps(body), "application/json")
-            fuzz.check_call(m, stream=False, provider=t.provider, secret=KEY)
+        @given(answer=fuzz.seeded(seeds, framing))
+        def run(answer: Any) -> None:
+            check(answer)
 
         for seed in seeds:  # the recordings themselves are answers
-            fuzz_server.answer(fuzz.dumps(seed), "application/json")
-            assert fuzz.check_call(m, stream=False, provider=t.provider, secret=KEY).response is not None
-        run()
-
-
-@pytest.mark.parametrize("name", sorted(TARGETS))
-def test_streams_of_any_shape_and_any_cut(name: str, transport: str, fuzz_server: fuzz.FuzzServer) -> None:
-    t = _target(name)
-    rec = t.recordings()
-    seeds = [rec.response_bytes(c, i) for c, i in t.streams]
-    with fuzz.transport_client(transport) as client:
-        m = _model(t, fuzz_server, client)
-
-        @fuzz.settings(max_examples=EXAMPLES)
-        @given(body=st.sampled_from(seeds).flatmap(lambda b: fuzz.stream_variants(b, t.framing)))
-        def run(body: bytes) -> None:
-            fuzz_server.answer(body, t.framing.content_type, pieces=3)
-            fuzz.check_call(m, stream=True, provider=t.provider, secret=KEY)
-
-        for seed in seeds:
-            fuzz_server.answer(seed, t.framing.content_type, pieces=3)
-            assert fuzz.check_call(m, stream=True, provider=t.provider, secret=KEY).response is not None
+            assert check(seed).response is not None
         run()

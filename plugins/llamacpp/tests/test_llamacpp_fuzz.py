@@ -17,12 +17,9 @@ from __future__ import annotations
 import asyncio
 import json
 import threading
-from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
-import llmcore
-import pytest
 from hypothesis import given
 from llamacpp_cases import CASSETTES
 from llmcore.events import StreamAccumulator
@@ -41,32 +38,18 @@ REQUEST = ChatRequest(model="smollm2", messages=[{"role": "user", "content": "hi
 
 def _sane(r: ChatResponse | None) -> None:
     if r is not None:
-        assert r.text or r.tool_calls or r.reasoning or r.finish_reason != "other", r
+        fuzz.check_informative(r)
 
 
-@pytest.fixture(scope="module")
-def server() -> Iterator[fuzz.FuzzServer]:
-    with fuzz.FuzzServer() as s:
-        yield s
+class TestServerFuzz(fuzz.CodecFuzz):
+    """The llama.cpp server, through ``llmcore.model`` on the default transport."""
 
-
-def _server_call(server: fuzz.FuzzServer, stream: bool) -> None:
-    m = llmcore.model("llamacpp_server/default", base_url=server.url + "/v1", retry=False)
-    _sane(fuzz.check_call(m, stream=stream, provider="llamacpp_server").response)
-
-
-@fuzz.settings(max_examples=60)
-@given(body=fuzz.mutations(CHAT[0]) | fuzz.mutations(CHAT[1]))
-def test_any_server_answer_is_a_response_or_a_typed_error(server: fuzz.FuzzServer, body: Any) -> None:
-    server.answer(fuzz.dumps(body))
-    _server_call(server, stream=False)
-
-
-@fuzz.settings(max_examples=60)
-@given(body=fuzz.stream_variants(STREAMS[0], fuzz.SSE) | fuzz.stream_variants(STREAMS[1], fuzz.SSE))
-def test_any_server_stream_is_a_response_or_a_typed_error(server: fuzz.FuzzServer, body: bytes) -> None:
-    server.answer(body, fuzz.SSE.content_type, pieces=3)
-    _server_call(server, stream=True)
+    model = "llamacpp_server/default"
+    provider = "llamacpp_server"
+    api_key = None
+    base_path = "/v1"
+    chat = CHAT
+    streams = STREAMS
 
 
 # -- in process --------------------------------------------------------------------------

@@ -37,6 +37,20 @@ transport from :func:`transport_client` (``"aiohttp"``: the default direct
 path; ``"httpx"``). A plugin's own unit test can instead hand any callable to
 :func:`check_outcome`.
 
+A plugin fuzzes its codec in a few lines with :class:`CodecFuzz`, a pytest
+mixin that generates the chat and stream tests from its recordings::
+
+    from llmcore.testing import fuzz
+    from llmcore.testing.cassettes import Recordings
+
+    REC = Recordings(Path(__file__).parent / "cassettes")
+
+    class TestFuzz(fuzz.CodecFuzz):
+        model = "acme/model-1"
+        provider = "acme"
+        chat = [REC.response_body(c) for c in ("chat.yaml", "tool_call.yaml")]
+        streams = [REC.response_bytes("chat_stream.yaml")]
+
 Example (a plugin's test; ``BODY`` is a recorded JSON answer)::
 
     from hypothesis import given
@@ -61,14 +75,16 @@ from collections.abc import Callable, Iterator, Sequence
 from contextlib import contextmanager
 from dataclasses import dataclass, field
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
-from typing import TYPE_CHECKING, Any, TypeVar
+from typing import TYPE_CHECKING, Any, ClassVar, TypeVar
 
-from hypothesis import HealthCheck
+import pytest
+from hypothesis import HealthCheck, given
 from hypothesis import settings as _settings
 from hypothesis import strategies as st
 
 from ..errors import LLMCoreError
 from ..types import FINISH_REASONS, ChatResponse
+from .conformance import TEST_API_KEY
 
 if TYPE_CHECKING:
     from ..events import StreamEvent
@@ -78,12 +94,14 @@ __all__ = [
     "EVENTSTREAM",
     "NDJSON",
     "SSE",
+    "CodecFuzz",
     "Frame",
     "Framing",
     "FuzzServer",
     "Outcome",
     "check_call",
     "check_error",
+    "check_informative",
     "check_outcome",
     "check_response",
     "cuts",
@@ -92,6 +110,7 @@ __all__ = [
     "mutations",
     "paths",
     "replace_at",
+    "seeded",
     "settings",
     "stream_variants",
     "transport_client",
@@ -325,6 +344,18 @@ def stream_variants(
     )
 
 
+def seeded(seeds: Sequence[Any], framing: Framing | None = None) -> st.SearchStrategy[Any]:
+    """Answers grown from recorded ``seeds``: without ``framing``, JSON bodies
+    with one node mutated (:func:`mutations`: JSON values, shown as such when a
+    test fails); with one, stream bodies (:func:`stream_variants`: bytes). Serve
+    either with :meth:`FuzzServer.serve`."""
+    if not seeds:
+        raise ValueError("no seeds to fuzz from")
+    if framing is None:
+        return st.one_of(*(mutations(body) for body in seeds))
+    return st.one_of(*(stream_variants(body, framing) for body in seeds))
+
+
 # -- the oracle --------------------------------------------------------------------
 
 
@@ -339,6 +370,14 @@ def check_response(response: Any) -> ChatResponse:
         raise AssertionError(f"the response is not what its types say: {e}") from None
     assert response.finish_reason in FINISH_REASONS, response.finish_reason
     assert isinstance(response.text, str) and isinstance(response.reasoning, str)
+    return response
+
+
+def check_informative(response: ChatResponse) -> ChatResponse:
+    """Assert a successful answer is not empty without a reason: it has text, tool
+    calls or reasoning, or a finish reason other than ``"other"`` (length, a
+    filter, ...) that says why it has none. Returns it."""
+    assert response.text or response.tool_calls or response.reasoning or response.finish_reason != "other", response
     return response
 
 
@@ -423,6 +462,18 @@ class _Answer:
     pieces: int = 0
 
 
+class _QuietServer(ThreadingHTTPServer):
+    """Does not print a traceback when the client hangs up mid-answer: a client
+    that stopped reading after a typed error (a cut or broken stream) is expected."""
+
+    def handle_error(self, request: Any, client_address: Any) -> None:
+        import sys
+
+        if isinstance(sys.exc_info()[1], ConnectionError):
+            return
+        super().handle_error(request, client_address)
+
+
 class FuzzServer:
     """A real HTTP/1.1 server on a loopback port (stdlib, its own threads) that
     answers every request, whatever the method and path, with the answer set by
@@ -461,7 +512,7 @@ class FuzzServer:
 
             do_GET = do_POST = do_PUT = _serve
 
-        self._httpd = ThreadingHTTPServer(("127.0.0.1", 0), Handler)
+        self._httpd = _QuietServer(("127.0.0.1", 0), Handler)
         self._httpd.daemon_threads = True
         self.url = f"http://127.0.0.1:{self._httpd.server_address[1]}"
         self._thread: threading.Thread | None = None
@@ -471,6 +522,15 @@ class FuzzServer:
     ) -> None:
         """Answer the next requests with ``body`` (sent in ``pieces`` writes when > 1)."""
         self._answer = _Answer(body, content_type, status, pieces)
+
+    def serve(self, answer: Any, framing: Framing | None = None) -> None:
+        """Answer with a value drawn from :func:`seeded`: without ``framing`` a JSON
+        value (sent as ``application/json``), with one stream bytes (sent with the
+        framing's content type, in 3 writes so decoders see several chunks)."""
+        if framing is None:
+            self.answer(dumps(answer))
+        else:
+            self.answer(answer, framing.content_type, pieces=3)
 
     def start(self) -> FuzzServer:
         self._thread = threading.Thread(target=self._httpd.serve_forever, daemon=True)
@@ -515,3 +575,100 @@ def transport_client(transport: str) -> Iterator[Any]:
         yield client
     finally:
         run(client.aclose())
+
+
+# -- the plugin mixin ----------------------------------------------------------------
+
+
+class CodecFuzz:
+    """A pytest mixin fuzzing one provider's response and stream parsers through
+    ``llmcore.model`` on the default transport, seeded from its recordings.
+
+    Subclass it as a test class (``class TestFuzz(fuzz.CodecFuzz):``) and set the
+    class attributes below; the subclass then has
+
+    * ``test_any_chat_answer_is_a_response_or_a_typed_error`` (when :attr:`chat`
+      has seeds): a recorded JSON answer with one node replaced or deleted;
+    * ``test_any_stream_is_a_response_or_a_typed_error`` (when :attr:`streams`
+      has seeds): a recorded stream with an event mutated or dropped, cut anywhere.
+
+    Each is ``chat``/``stream`` on a model built by :meth:`build_model` against a
+    loopback :class:`FuzzServer` (the ``fuzz_server`` fixture), and must end in
+    a correct, informative response (:func:`check_response`,
+    :func:`check_informative`) or a typed error naming :attr:`provider` without
+    :attr:`secret` (:func:`check_error`). Extra tests in the subclass can use
+    ``fuzz_server`` and :meth:`call`; override :meth:`build_model` for a model
+    that needs more than ``llmcore.model`` keyword options.
+    """
+
+    #: the model name given to ``llmcore.model``, e.g. ``"acme/model-1"``
+    model: ClassVar[str]
+    #: the provider the typed errors must name
+    provider: ClassVar[str]
+    #: recorded JSON answers (parsed bodies) to mutate
+    chat: ClassVar[Sequence[Any]] = ()
+    #: recorded stream bodies (bytes) in :attr:`framing`
+    streams: ClassVar[Sequence[bytes]] = ()
+    framing: ClassVar[Framing] = SSE
+    #: hypothesis examples per test; :attr:`stream_examples` for the stream test when set
+    examples: ClassVar[int] = 60
+    stream_examples: ClassVar[int | None] = None
+    #: the ``api_key`` (``None``: none passed) and what must not leak (default: the key)
+    api_key: ClassVar[str | None] = TEST_API_KEY
+    secret: ClassVar[str | None] = None
+    #: appended to the server's URL for ``base_url`` (e.g. ``"/v1"``)
+    base_path: ClassVar[str] = ""
+    #: more keyword arguments for ``llmcore.model`` (``region=...``, ``account_id=...``)
+    options: ClassVar[dict[str, Any]] = {}
+
+    def __init_subclass__(cls, **kwargs: Any) -> None:
+        super().__init_subclass__(**kwargs)
+        generated = {
+            "test_any_chat_answer_is_a_response_or_a_typed_error": (cls.chat, None, cls.examples),
+            "test_any_stream_is_a_response_or_a_typed_error": (
+                cls.streams,
+                cls.framing,
+                cls.stream_examples or cls.examples,
+            ),
+        }
+        for name, (seeds, framing, examples) in generated.items():
+            if seeds and name not in vars(cls):  # a test the subclass writes itself wins
+                setattr(cls, name, _codec_test(name, seeds, framing, examples))
+
+    @pytest.fixture
+    def fuzz_server(self) -> Iterator[FuzzServer]:
+        """A loopback :class:`FuzzServer` for one test and all its examples (a
+        function-scoped fixture: class scope on a method is deprecated in pytest 9)."""
+        with FuzzServer() as server:
+            yield server
+
+    def build_model(self, server: FuzzServer) -> Any:
+        """``llmcore.model(model, base_url=<server>+base_path, api_key=..., retry=False, **options)``."""
+        import llmcore
+
+        kw = dict(self.options)
+        if self.api_key is not None:
+            kw["api_key"] = self.api_key
+        return llmcore.model(self.model, base_url=server.url + self.base_path, retry=False, **kw)
+
+    def call(self, server: FuzzServer, *, stream: bool, **overrides: Any) -> Outcome:
+        """One checked call (:func:`check_call`) on :meth:`build_model`'s model; a
+        response must also be informative (:func:`check_informative`)."""
+        secret = self.secret if self.secret is not None else self.api_key
+        out = check_call(self.build_model(server), stream=stream, provider=self.provider, secret=secret, **overrides)
+        if out.response is not None:
+            check_informative(out.response)
+        return out
+
+
+def _codec_test(name: str, seeds: Sequence[Any], framing: Framing | None, examples: int) -> Callable[..., None]:
+    """One generated :class:`CodecFuzz` test: serve an answer from :func:`seeded`, call, check."""
+
+    @settings(max_examples=examples)
+    @given(answer=seeded(seeds, framing))
+    def test(self: CodecFuzz, fuzz_server: FuzzServer, answer: Any) -> None:
+        fuzz_server.serve(answer, framing)
+        self.call(fuzz_server, stream=framing is not None)
+
+    test.__name__ = test.__qualname__ = name
+    return test
