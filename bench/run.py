@@ -122,7 +122,8 @@ def versions() -> dict[str, str]:
     from importlib import metadata
 
     out = {"python": platform.python_version()}
-    for dist in ("llmcore", "aiohttp", "httpx", "httpx-aiohttp", "h2", "openai", "anthropic", "litellm", "orjson",
+    out["llmcore"] = metadata.version("llmcore-core")  # the core's distribution; "llmcore" on PyPI is not ours
+    for dist in ("aiohttp", "httpx", "httpx-aiohttp", "h2", "openai", "anthropic", "litellm", "orjson",
                  "pydantic", "pydantic-core", "numpy"):
         try:
             out[dist] = metadata.version(dist)

@@ -82,7 +82,7 @@ def redis_url(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
     binary = shutil.which("redis-server")
     if binary is None:
         pytest.skip("redis-server is not installed (apt-get install redis-server); Redis tests need a real server")
-    pytest.importorskip("redis", reason="the redis client is not installed (pip install 'llmcore[redis]')")
+    pytest.importorskip("redis", reason="the redis client is not installed (pip install 'llmcore-core[redis]')")
     port = _free_port()
     workdir = tmp_path_factory.mktemp("redis")
     proc = subprocess.Popen(

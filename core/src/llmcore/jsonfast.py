@@ -1,6 +1,6 @@
 """``loads`` for provider responses and stream events: orjson when installed, else json.
 
-``pip install 'llmcore[speedups]'`` adds orjson, which parses a response body
+``pip install 'llmcore-core[speedups]'`` adds orjson, which parses a response body
 or a stream chunk about three times faster than :func:`json.loads` (see
 docs/performance.md). Whatever orjson refuses (NaN or Infinity literals, lone
 surrogates, …) is parsed again by :func:`json.loads`, which returns what it

@@ -93,7 +93,7 @@ class OutgoingRequest:
     content: bytes | None
 
 
-#: response bodies are parsed with orjson when it is installed (``llmcore[speedups]``)
+#: response bodies are parsed with orjson when it is installed (``llmcore-core[speedups]``)
 _json_loads = _fast_loads
 
 
@@ -137,6 +137,14 @@ class HTTPProvider:
         #: called with every ``httpx.Response`` once its status and headers are
         #: known (rate-limit middleware reads ``x-ratelimit-*`` here)
         self.response_hooks: list[Callable[[httpx.Response], None]] = []
+
+    @property
+    def api_key(self) -> str | None:
+        """The key this provider authenticates with (``api_key=`` or the first set variable
+        of the spec's ``env_keys``), ``None`` when it has none (``requires_key=False``).
+        Read it in :meth:`auth_headers` or :meth:`finalize_request`; it is registered as a
+        secret (redacted from llmcore's errors and logs) but never put it in a message."""
+        return self._api_key
 
     def missing_key_message(self) -> str:
         """One line naming the env var(s) to set."""

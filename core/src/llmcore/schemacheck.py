@@ -8,7 +8,7 @@ gives is checked here first:
 * a structural check that needs nothing installed: every ``type`` is one of
   the seven JSON Schema types, ``properties``/``$defs`` hold schemas,
   ``items``/``anyOf``/... hold schemas, ``required`` is a list of names;
-* then, when ``jsonschema`` is installed (``llmcore[jsonschema]``), the
+* then, when ``jsonschema`` is installed (``llmcore-core[jsonschema]``), the
   schema's own meta-schema (``check_schema``), cached per distinct schema.
 
 Problems are :class:`~llmcore.errors.InvalidRequestError` naming where in the

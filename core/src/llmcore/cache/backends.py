@@ -263,7 +263,7 @@ class SQLiteCache(Cache):
 
 
 class RedisCache(Cache):
-    """Redis (``pip install 'llmcore[redis]'``): entries under
+    """Redis (``pip install 'llmcore-core[redis]'``): entries under
     ``<prefix><key>`` with the TTL as Redis expiry, shared by every process
     using that server. One client per event loop.
 
@@ -281,7 +281,9 @@ class RedisCache(Cache):
         try:
             import redis.asyncio  # noqa: F401
         except ImportError:
-            raise ConfigurationError("the Redis cache needs the redis client: pip install 'llmcore[redis]'") from None
+            raise ConfigurationError(
+                "the Redis cache needs the redis client: pip install 'llmcore-core[redis]'"
+            ) from None
         self._clients: dict[int, tuple[asyncio.AbstractEventLoop, Any]] = {}
 
     def _client(self) -> Any:

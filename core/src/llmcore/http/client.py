@@ -5,7 +5,7 @@ httpx is the API every provider codes against (cassettes, respx and
 because httpx's own HTTP/1.1 pool costs several times the CPU per request of
 aiohttp under concurrency:
 
-* ``aiohttp`` — httpx-aiohttp's ``AiohttpTransport`` (``pip install llmcore[aiohttp]``);
+* ``aiohttp`` — httpx-aiohttp's ``AiohttpTransport`` (``pip install llmcore-core[aiohttp]``);
 * ``httpx``   — httpx's own pool, with HTTP/2 when ``h2`` is installed.
 
 Choose with ``LLMCORE_HTTP_TRANSPORT=aiohttp|httpx`` (or
@@ -124,7 +124,7 @@ def resolved_transport(settings: HTTPSettings | None = None) -> Literal["aiohttp
             from ..errors import ConfigurationError
 
             raise ConfigurationError(
-                "the aiohttp transport needs httpx-aiohttp: pip install 'llmcore[aiohttp]'"
+                "the aiohttp transport needs httpx-aiohttp: pip install 'llmcore-core[aiohttp]'"
             ) from None
         return "httpx"
     return "aiohttp"

@@ -1,6 +1,6 @@
 """Redis backend: token buckets and concurrency caps shared by processes and machines.
 
-Install with ``pip install 'llmcore[redis]'``; select with
+Install with ``pip install 'llmcore-core[redis]'``; select with
 ``rate_limit=RateLimitPolicy(..., backend="redis://host:6379/0")`` or
 ``concurrency=ConcurrencyPolicy(..., backend="redis://...")``.
 
@@ -123,7 +123,9 @@ def _import_redis() -> Any:
     try:
         import redis
     except ImportError:
-        raise ConfigurationError("the Redis backend needs the redis client: pip install 'llmcore[redis]'") from None
+        raise ConfigurationError(
+            "the Redis backend needs the redis client: pip install 'llmcore-core[redis]'"
+        ) from None
     return redis
 
 

@@ -117,7 +117,7 @@ def _wrap(schema: dict[str, Any]) -> dict[str, Any]:
 
 
 def _json_schema_validator(schema: dict[str, Any]) -> Callable[[Any], Any]:
-    """Validate with ``jsonschema`` when it is installed (``llmcore[jsonschema]``);
+    """Validate with ``jsonschema`` when it is installed (``llmcore-core[jsonschema]``);
     without it a plain JSON schema target checks only that the answer is JSON."""
     try:
         import jsonschema

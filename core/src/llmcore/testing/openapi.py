@@ -33,7 +33,7 @@ OpenAPI semantics on top of JSON Schema 2020-12 (3.0 and 3.1 documents alike):
 ``nullable: true`` also admits ``null`` (next to ``type``, ``enum``, ``oneOf``,
 ``anyOf`` or ``allOf``: Groq's assistant ``content`` is a nullable ``oneOf``); a ``oneOf``/``anyOf`` with a
 ``discriminator`` means "a branch matches" (JSON Schema's ``oneOf`` wrongly fails
-when branches overlap). Needs ``jsonschema`` (``pip install 'llmcore[testing]'``).
+when branches overlap). Needs ``jsonschema`` (``pip install 'llmcore-core[testing]'``).
 """
 
 from __future__ import annotations
