@@ -24,8 +24,12 @@ from llmcore_gemini.stream import JSONArrayDecoder
 
 
 def _events(body: bytes, content_type: str, sizes: list[int], request: ChatRequest) -> list[Any]:
-    out = replay_stream(lambda client: GeminiProvider(ProviderConfig(api_key=TEST_API_KEY, http_client=client)),
-                        request, split_every(body, sizes), headers={"content-type": content_type})
+    out = replay_stream(
+        lambda client: GeminiProvider(ProviderConfig(api_key=TEST_API_KEY, http_client=client)),
+        request,
+        split_every(body, sizes),
+        headers={"content-type": content_type},
+    )
     assert out.sent[0].url.params.get("alt") == "sse" and "key" not in out.sent[0].url.params
     check_stream_invariants(out.events, out.response)
     return out.events
@@ -73,7 +77,7 @@ def test_json_array_decoder_elements() -> None:
     text = b'[{"a": "x,]y"}\n,\r\n{"b": [1, 2]}\n]'
     out: list[Any] = []
     for i in range(len(text)):
-        out += dec.feed(text[i:i + 1])
+        out += dec.feed(text[i : i + 1])
     dec.flush()
     assert out == [{"a": "x,]y"}, {"b": [1, 2]}]
     dec = JSONArrayDecoder("gemini")
@@ -93,10 +97,16 @@ def test_truncated_stream_is_an_error_not_a_short_answer() -> None:
 
 @pytest.mark.parametrize(
     ("error", "cls"),
-    [({"code": 503, "message": "The model is overloaded. Please try again later.", "status": "UNAVAILABLE"},
-      ProviderServerError),
-     ({"code": 429, "message": "Resource has been exhausted (e.g. check quota).", "status": "RESOURCE_EXHAUSTED"},
-      RateLimitError)],
+    [
+        (
+            {"code": 503, "message": "The model is overloaded. Please try again later.", "status": "UNAVAILABLE"},
+            ProviderServerError,
+        ),
+        (
+            {"code": 429, "message": "Resource has been exhausted (e.g. check quota).", "status": "RESOURCE_EXHAUSTED"},
+            RateLimitError,
+        ),
+    ],
 )
 def test_error_object_inside_a_stream_raises_the_typed_error(error: dict[str, Any], cls: type[Exception]) -> None:
     # A recorded first event, then a google.rpc.Status object as the next event (the shape of
@@ -112,5 +122,6 @@ def test_error_object_inside_a_stream_raises_the_typed_error(error: dict[str, An
 
 def test_non_json_event_is_a_response_error() -> None:
     with pytest.raises(ProviderResponseError, match="not JSON"):
-        _events(b"data: {oops\r\n\r\n", "text/event-stream", [100], ChatRequest(model="gemini-2.5-flash",
-                                                                                 messages=["x"]))
+        _events(
+            b"data: {oops\r\n\r\n", "text/event-stream", [100], ChatRequest(model="gemini-2.5-flash", messages=["x"])
+        )

@@ -73,8 +73,11 @@ def _image_url(p: ImagePart) -> str:
 def _file_document(p: FilePart, w: CallWarnings) -> dict[str, Any] | None:
     media = (p.media_type or "").lower()
     if p.data is None or not (media.startswith("text/") or media in _TEXT_FILE_TYPES):
-        w.add("file", f"cohere accepts only inline text files as documents; {p.media_type} "
-              f"{'by URL' if p.data is None else 'data'} was not sent")
+        w.add(
+            "file",
+            f"cohere accepts only inline text files as documents; {p.media_type} "
+            f"{'by URL' if p.data is None else 'data'} was not sent",
+        )
         return None
     try:
         text = base64.b64decode(p.data, validate=True).decode("utf-8")
@@ -230,9 +233,7 @@ def _tools(request: ChatRequest, body: dict[str, Any], w: CallWarnings) -> None:
             body["strict_tools"] = True
 
 
-def _clamp(
-    name: str, value: float, low: float, high: float, w: CallWarnings
-) -> float:
+def _clamp(name: str, value: float, low: float, high: float, w: CallWarnings) -> float:
     if value < low or value > high:
         clamped = min(max(value, low), high)
         w.add(name, f"cohere accepts {low}..{high}; {value} was sent as {clamped}")
@@ -263,8 +264,11 @@ def build_chat_body(request: ChatRequest, *, stream: bool) -> tuple[dict[str, An
     if request.stop:
         stops = list(request.stop)
         if len(stops) > MAX_STOP_SEQUENCES:
-            w.add("stop", f"cohere takes at most {MAX_STOP_SEQUENCES} stop sequences; "
-                  f"{len(stops) - MAX_STOP_SEQUENCES} were not sent")
+            w.add(
+                "stop",
+                f"cohere takes at most {MAX_STOP_SEQUENCES} stop sequences; "
+                f"{len(stops) - MAX_STOP_SEQUENCES} were not sent",
+            )
             stops = stops[:MAX_STOP_SEQUENCES]
         body["stop_sequences"] = stops
     if request.seed is not None:
@@ -277,14 +281,15 @@ def build_chat_body(request: ChatRequest, *, stream: bool) -> tuple[dict[str, An
             fmt["json_schema"] = rf.json_schema
         body["response_format"] = fmt
     if request.reasoning_effort is not None:
-        w.add("reasoning_effort", "cohere has no reasoning effort levels; set "
-              "provider_options={'cohere': {'thinking': {'type': 'enabled', 'token_budget': N}}}")
+        w.add(
+            "reasoning_effort",
+            "cohere has no reasoning effort levels; set "
+            "provider_options={'cohere': {'thinking': {'type': 'enabled', 'token_budget': N}}}",
+        )
     extra = request.options_for(PROVIDER)
     clash = sorted(RESERVED_KEYS & set(extra))
     if clash:
-        raise InvalidRequestError(
-            f"provider_options['cohere'] may not set {', '.join(clash)}", provider=PROVIDER
-        )
+        raise InvalidRequestError(f"provider_options['cohere'] may not set {', '.join(clash)}", provider=PROVIDER)
     if "documents" in extra and documents:
         body["documents"] = list(extra["documents"]) + documents
         extra = {k: v for k, v in extra.items() if k != "documents"}
@@ -309,5 +314,5 @@ def build_tokenize_bodies(request: ChatRequest) -> list[dict[str, Any]]:
             if cut > TOKENIZE_MAX_CHARS // 2:
                 chunk = chunk[: cut + 1]
         bodies.append({"text": chunk, "model": request.model})
-        text = text[len(chunk):]
+        text = text[len(chunk) :]
     return bodies

@@ -40,8 +40,13 @@ from .citations import search_citations
 __all__ = ["PERPLEXITY_DIALECT", "PerplexityProvider"]
 
 PERPLEXITY_DIALECT = replace(
-    COMPATIBLE_DIALECT, metadata_fields=("citations", "search_results"), reasoning_fields=(), think_tags=True,
-    unsupported=frozenset({"tools", "tool_choice"}), structured_output=("json_schema",), strict_tools=False,
+    COMPATIBLE_DIALECT,
+    metadata_fields=("citations", "search_results"),
+    reasoning_fields=(),
+    think_tags=True,
+    unsupported=frozenset({"tools", "tool_choice"}),
+    structured_output=("json_schema",),
+    strict_tools=False,
 )
 _BY_TYPE: dict[str, type[LLMCoreError]] = {
     "too_many_prompt_tokens": ContextWindowExceededError,
