@@ -28,7 +28,7 @@ from .usage import price_for, record
 from .usage.record import UsageRecord
 
 if TYPE_CHECKING:
-    from .embeddings import EmbeddingRequest, RerankResponse
+    from .embeddings import EmbeddingRequest, RerankRequest, RerankResponse
 
 __all__ = ["EmbeddingModel", "RerankModel", "embedding_model", "rerank_model", "embed", "aembed", "rerank",
            "arerank"]
@@ -94,6 +94,21 @@ class _Base:
     def __repr__(self) -> str:
         return f"{type(self).__name__}({self.spec.name}/{self.model_id})"
 
+    async def _observed(self, operation: str, request: Any, call: Any) -> Any:
+        """``await call()``, observed as one logical call when an observer is installed
+        (:mod:`llmcore.observe`); otherwise just ``await call()``."""
+        from . import observe
+
+        obs = observe.observer
+        if obs is None:
+            return await call()
+        from .reliability.base import innermost
+
+        info = observe.CallInfo(operation, self.spec.name, self.model_id, request,
+                                getattr(innermost(self.base_provider), "base_url", None), self.key_id)
+        return await observe.observed(obs, info, call,
+                                      attempts_reported=getattr(self.provider, "reports_attempts", False))
+
     def _account(self, usage: Any, response_model: str, started: float) -> float | None:
         """Record one logical call (usage totals, hook, log); the cost in USD or ``None``."""
         price = self.price if self.price is not None else price_for(self.spec, self.model_id,
@@ -139,6 +154,9 @@ class EmbeddingModel(_Base):
         With a cache, texts embedded before (same model, parameters, settings) are not sent again;
         ``provider_metadata["cached_texts"]`` says how many came from the cache."""
         req = self.request(texts, **params)
+        return await self._observed("embed", req, lambda: self._aembed(req))  # type: ignore[no-any-return]
+
+    async def _aembed(self, req: EmbeddingRequest) -> EmbeddingResponse:
         started = time.perf_counter()
         keys: list[str] = []
         cached: list[Any] = []
@@ -253,6 +271,9 @@ class RerankModel(_Base):
     async def arerank(self, query: str, documents: Any, top_n: int | None = None, **params: Any) -> RerankResponse:
         """``documents`` ranked by relevance to ``query``, best first (at most ``top_n``)."""
         req = rerank_request(self.model_id, query, documents, top_n, provider=self.spec.name, **params)
+        return await self._observed("rerank", req, lambda: self._arerank(req, top_n))  # type: ignore[no-any-return]
+
+    async def _arerank(self, req: RerankRequest, top_n: int | None) -> RerankResponse:
         started = time.perf_counter()
         resp: RerankResponse = await self.provider.rerank(req)
         for r in resp.results:

@@ -230,7 +230,23 @@ class Model:
 
     async def acount_tokens(self, messages: Any, **overrides: Any) -> TokenCount:
         req, _ = self.request(messages, **overrides)
-        return await self.provider.count_tokens(req)
+        from . import observe
+
+        obs = observe.observer
+        if obs is None:
+            return await self.provider.count_tokens(req)
+        return await observe.observed(
+            obs, self._observe_info("count_tokens", req), lambda: self.provider.count_tokens(req),
+            attempts_reported=getattr(self.provider, "reports_attempts", False),
+        )
+
+    def _observe_info(self, operation: str, request: Any) -> Any:
+        """What an observer (:mod:`llmcore.observe`) is told about a call of this model."""
+        from .observe import CallInfo
+        from .reliability.base import innermost
+
+        return CallInfo(operation, self.spec.name, self.model_id, request,
+                        getattr(innermost(self.base_provider), "base_url", None), self.key_id)
 
     # -- sync -----------------------------------------------------------------
 

@@ -27,6 +27,7 @@ from contextlib import suppress
 from contextvars import ContextVar
 from typing import TYPE_CHECKING, Any
 
+from . import observe as _observe
 from .reliability.base import closing
 
 if TYPE_CHECKING:
@@ -92,6 +93,19 @@ class Call:
         self.key: str | None = None
         self._holder: dict[str, str] = {}
         self._captured: list[StreamEvent] | None = None
+        #: the observation of this call (``None``: nothing listens, see :mod:`llmcore.observe`)
+        self._obs: _observe.CallObservation | None = None
+
+    def _start_observation(self, obs: _observe.Observer) -> _observe.CallObservation:
+        """Start observing this call (only when an observer is installed)."""
+        from .reliability.base import innermost
+
+        m = self.model
+        self._obs = h = obs.start_call(_observe.CallInfo(
+            "stream" if self.stream else "chat", m.spec.name, m.model_id, self.request,
+            getattr(innermost(m.base_provider), "base_url", None), m.key_id,
+        ))
+        return h
 
     # -- cache ---------------------------------------------------------------------
 
@@ -138,12 +152,29 @@ class Call:
 
     async def chat(self) -> ChatResponse:
         """The answer of a ``chat`` call (cached or from the provider)."""
+        obs = _observe.observer
+        if obs is None:
+            return await self._chat()
+        h = self._start_observation(obs)
+        token = _observe._CURRENT.set(h)
+        try:
+            return await self._chat()
+        except BaseException as e:
+            h.end(error=e)
+            raise
+        finally:
+            _observe._CURRENT.reset(token)
+
+    async def _chat(self) -> ChatResponse:
+        h = self._obs
         if self.cache is not None:
             events = await self._lookup()
             if events is not None:
                 from .events import StreamAccumulator
 
                 self.hit = True
+                if h is not None:
+                    h.cache_hit()
                 acc = StreamAccumulator()
                 for ev in events:
                     acc.add(ev)
@@ -151,36 +182,70 @@ class Call:
                 resp.cached = True
                 return await self.finish(resp)
         token = _KEY_HOLDER.set(self._holder)
+        # without a retry layer (retry=False) the one attempt is reported here
+        a = h.attempt(1) if h is not None and not getattr(self.model.provider, "reports_attempts", False) else None
         try:
             resp = await self.model.provider.chat(self.request)
+        except BaseException as e:
+            if a is not None:
+                a.end(e)
+            raise
         finally:
             _KEY_HOLDER.reset(token)
+        if a is not None:
+            a.end()
         return await self.finish(resp)
 
     async def events(self) -> AsyncIterator[StreamEvent]:
         """The events of a stream (cached or from the provider); after the
         last one, the facade's stream calls :meth:`finish`."""
-        if self.cache is not None:
-            cached = await self._lookup()
-            if cached is not None:
-                self.hit = True
-                for ev in cached:
-                    yield ev
-                return
-            self._captured = []
-        captured = self._captured
-        token = _KEY_HOLDER.set(self._holder)
+        # observed from the first step on (a stream never iterated is no call)
+        obs = _observe.observer
+        h = self._start_observation(obs) if obs is not None else None
+        obs_token = _observe._CURRENT.set(h) if h is not None else None
+        a = None
         try:
-            # closing: a caller that stops early releases the HTTP stream and any
-            # concurrency slot now, not when the garbage collector finds the generator
-            async with closing(self.model.provider.stream_chat(self.request)) as stream:
-                async for ev in stream:
-                    if captured is not None:
-                        captured.append(ev)
-                    yield ev
+            if self.cache is not None:
+                cached = await self._lookup()
+                if cached is not None:
+                    self.hit = True
+                    if h is not None:
+                        h.cache_hit()
+                    for ev in cached:
+                        if h is not None:
+                            h.chunk(ev)
+                        yield ev
+                    return
+                self._captured = []
+            captured = self._captured
+            token = _KEY_HOLDER.set(self._holder)
+            if h is not None and not getattr(self.model.provider, "reports_attempts", False):
+                a = h.attempt(1)
+            try:
+                # closing: a caller that stops early releases the HTTP stream and any
+                # concurrency slot now, not when the garbage collector finds the generator
+                async with closing(self.model.provider.stream_chat(self.request)) as stream:
+                    async for ev in stream:
+                        if captured is not None:
+                            captured.append(ev)
+                        if h is not None:
+                            h.chunk(ev)
+                        yield ev
+            finally:
+                with suppress(ValueError):  # closed from another context: nothing to restore
+                    _KEY_HOLDER.reset(token)
+            if a is not None:
+                a.end()
+        except BaseException as e:  # an error, or the caller closed the stream (GeneratorExit)
+            if a is not None:
+                a.end(e)
+            if h is not None:
+                h.end(error=e)
+            raise
         finally:
-            with suppress(ValueError):  # closed from another context: nothing to restore
-                _KEY_HOLDER.reset(token)
+            if obs_token is not None:
+                with suppress(ValueError):
+                    _observe._CURRENT.reset(obs_token)
 
     async def finish(self, resp: ChatResponse) -> ChatResponse:
         """Account for, parse and (maybe) store a completed answer."""
@@ -195,10 +260,17 @@ class Call:
         )
         record(rec, m.usage)
         if self.output is not None:
-            self.output.parse_into(resp)
+            try:
+                self.output.parse_into(resp)
+            except BaseException as e:
+                if self._obs is not None:
+                    self._obs.end(error=e)
+                raise
         if self.cache is not None and not self.hit and resp.finish_reason != "error":
             from .cache import response_events
 
             events = self._captured if self.stream else None
             await self._store(events if events is not None else response_events(resp))
+        if self._obs is not None:
+            self._obs.end(response=resp, record=rec)
         return resp

@@ -31,6 +31,7 @@ import time
 from collections.abc import AsyncIterator, Sequence
 from typing import TYPE_CHECKING, Any
 
+from .. import observe
 from ..errors import AuthenticationError, ConfigurationError, LLMCoreError, RateLimitError
 from .base import ProviderWrapper, closing
 from .security import key_id
@@ -207,6 +208,12 @@ class KeyPool(ProviderWrapper):
             return True
         return False
 
+    def _observe_key(self, i: int, replaced: BaseException | None) -> None:
+        """Tell an observer (:mod:`llmcore.observe`) which key serves this attempt."""
+        h = observe.current()
+        if h is not None:
+            h.key(self._keys[i].id, replaced)
+
     def _ok(self, i: int) -> None:
         k = self._keys[i]
         if k.strikes:
@@ -231,14 +238,18 @@ class KeyPool(ProviderWrapper):
 
     async def chat(self, request: ChatRequest) -> ChatResponse:
         tried: set[int] = set()
+        replaced: LLMCoreError | None = None
         while True:
             i = self._pick(tried)
+            if observe.observer is not None:
+                self._observe_key(i, replaced)
             try:
                 resp = await self.providers[i].chat(request)
             except LLMCoreError as err:
                 if not self._failed(i, err):
                     raise
                 tried.add(i)
+                replaced = err
                 continue
             self._ok(i)
             return resp
@@ -254,22 +265,29 @@ class KeyPool(ProviderWrapper):
 
     async def _rotating(self, op: str, request: Any) -> Any:
         tried: set[int] = set()
+        replaced: LLMCoreError | None = None
         while True:
             i = self._pick(tried)
+            if observe.observer is not None:
+                self._observe_key(i, replaced)
             try:
                 resp = await getattr(self.providers[i], op)(request)
             except LLMCoreError as err:
                 if not self._failed(i, err):
                     raise
                 tried.add(i)
+                replaced = err
                 continue
             self._ok(i)
             return resp
 
     async def stream_chat(self, request: ChatRequest) -> AsyncIterator[StreamEvent]:  # type: ignore[override]
         tried: set[int] = set()
+        replaced: LLMCoreError | None = None
         while True:
             i = self._pick(tried)
+            if observe.observer is not None:
+                self._observe_key(i, replaced)
             emitted = False
             try:
                 async with closing(self.providers[i].stream_chat(request)) as events:
@@ -280,6 +298,7 @@ class KeyPool(ProviderWrapper):
                 if emitted or not self._failed(i, err):
                     raise
                 tried.add(i)
+                replaced = err
                 continue
             self._ok(i)
             return

@@ -22,6 +22,7 @@ from collections.abc import AsyncIterator
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
 
+from .. import observe
 from ..errors import LLMCoreError
 from .base import ProviderWrapper, closing
 
@@ -62,7 +63,13 @@ class RetryPolicy:
 
 
 class Retry(ProviderWrapper):
-    """Retry middleware. ``sleep`` is injectable for tests of timing."""
+    """Retry middleware. ``sleep`` is injectable for tests of timing.
+
+    Each attempt is reported to an installed observer (:mod:`llmcore.observe`);
+    with none, that costs a ``None`` check per attempt."""
+
+    #: the facade leaves attempt reporting to this layer
+    reports_attempts = True
 
     def __init__(self, inner: Provider, policy: RetryPolicy | None = None) -> None:
         super().__init__(inner)
@@ -85,11 +92,20 @@ class Retry(ProviderWrapper):
         started = time.monotonic()
         attempt = 1
         while True:
+            a = observe.attempt(attempt) if observe.observer is not None else None
             try:
-                return await self.inner.chat(request)
-            except LLMCoreError as err:
+                resp = await self.inner.chat(request)
+            except BaseException as err:
+                if a is not None:
+                    a.end(err)
+                if not isinstance(err, LLMCoreError):
+                    raise
                 await self._wait_or_raise(attempt, err, started)
                 attempt += 1
+                continue
+            if a is not None:
+                a.end()
+            return resp
 
     async def count_tokens(self, request: ChatRequest) -> TokenCount:
         return await self._unary(self.inner.count_tokens, request)
@@ -104,25 +120,40 @@ class Retry(ProviderWrapper):
         started = time.monotonic()
         attempt = 1
         while True:
+            a = observe.attempt(attempt) if observe.observer is not None else None
             try:
-                return await call(request)
-            except LLMCoreError as err:
+                resp = await call(request)
+            except BaseException as err:
+                if a is not None:
+                    a.end(err)
+                if not isinstance(err, LLMCoreError):
+                    raise
                 await self._wait_or_raise(attempt, err, started)
                 attempt += 1
+                continue
+            if a is not None:
+                a.end()
+            return resp
 
     async def stream_chat(self, request: ChatRequest) -> AsyncIterator[StreamEvent]:  # type: ignore[override]
         started = time.monotonic()
         attempt = 1
         while True:
             emitted = False
+            a = observe.attempt(attempt) if observe.observer is not None else None
             try:
                 async with closing(self.inner.stream_chat(request)) as events:
                     async for ev in events:
                         emitted = True
                         yield ev
-                return
-            except LLMCoreError as err:
-                if emitted:  # never replay a stream the caller has partly seen
+            except BaseException as err:  # GeneratorExit too: the caller closed the stream
+                if a is not None:
+                    a.end(err)
+                if emitted or not isinstance(err, LLMCoreError):  # never replay a stream the caller has partly seen
                     raise
                 await self._wait_or_raise(attempt, err, started)
                 attempt += 1
+                continue
+            if a is not None:
+                a.end()
+            return

@@ -29,8 +29,10 @@ from collections.abc import AsyncIterator, Callable, Sequence
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any, Literal
 
+from .. import observe
 from ..errors import ConfigurationError, LLMCoreError, UnsupportedFeatureError
 from ..fanout import as_model, model_name
+from ..reliability.base import closing
 
 if TYPE_CHECKING:
     from ..events import StreamEvent
@@ -107,16 +109,44 @@ class _Chain:
 
     # -- async -------------------------------------------------------------------
 
+    def _observation(self, operation: str) -> observe.CallObservation | None:
+        """With an observer installed (:mod:`llmcore.observe`): the chain's own call,
+        under which each candidate's call nests."""
+        obs = observe.observer
+        if obs is None:
+            return None
+        return obs.start_call(observe.CallInfo(operation, "llmcore", self.name, chain=self.name))
+
     async def achat(self, messages: Any, **overrides: Any) -> ChatResponse:
+        h = self._observation("chat")
+        if h is None:
+            return await self._achat(messages, overrides, None)
+        try:
+            resp = await self._achat(messages, overrides, h)
+        except BaseException as e:
+            h.end(error=e)
+            raise
+        h.end(response=resp)
+        return resp
+
+    async def _achat(self, messages: Any, overrides: dict[str, Any], h: Any) -> ChatResponse:
         failures: list[tuple[str, BaseException]] = []
         for name, m in self.candidates(messages, overrides):
             try:
-                resp = await m.achat(messages, **overrides)
+                if h is None:
+                    resp = await m.achat(messages, **overrides)
+                else:
+                    with h.activate():
+                        resp = await m.achat(messages, **overrides)
             except Exception as e:
                 if not self.should_fall_back(e):
                     raise
+                if h is not None:
+                    h.candidate(name, e)
                 self._skipped(name, e, failures)
                 continue
+            if h is not None:
+                h.candidate(name, None)
             self._stamp(resp, name, failures)
             return resp  # type: ignore[no-any-return]
         raise self._exhausted(failures)
@@ -171,25 +201,48 @@ class ChainStream:
         self.model: str | None = None
 
     def __aiter__(self) -> AsyncIterator[StreamEvent]:
-        return self._iter()
+        if observe.observer is None:
+            return self._candidates(self._chain, None)
+        return self._observed()
 
-    async def _iter(self) -> AsyncIterator[StreamEvent]:
+    async def _observed(self) -> AsyncIterator[StreamEvent]:
         chain = self._chain
+        h = chain._observation("stream")  # at the first step: a stream never iterated is no call
+        try:
+            async with closing(self._candidates(chain, h)) as events:
+                async for ev in events:
+                    yield ev
+        except BaseException as e:  # an error, or the caller closed the stream
+            if h is not None:
+                h.end(error=e)
+            raise
+        if h is not None:
+            h.end(response=self.response)
+
+    async def _candidates(self, chain: _Chain, h: Any) -> AsyncIterator[StreamEvent]:
         failures: list[tuple[str, BaseException]] = []
         for name, m in chain.candidates(self._messages, self._overrides):
             it: Any = None
             try:
                 inner = m.astream(self._messages, **self._overrides)
                 it = inner.__aiter__()
-                first = await it.__anext__()
+                if h is None:
+                    first = await it.__anext__()
+                else:
+                    with h.activate():  # the candidate's call starts in this step: it nests under the chain's
+                        first = await it.__anext__()
             except StopAsyncIteration:
                 self._done(inner, name, failures)
                 return
             except Exception as e:
                 if not chain.should_fall_back(e):
                     raise
+                if h is not None:
+                    h.candidate(name, e)
                 chain._skipped(name, e, failures)
                 continue
+            if h is not None:
+                h.candidate(name, None)
             self._inner, self.model = inner, name
             yield first
             async for ev in it:
