@@ -407,3 +407,22 @@ def test_server_side_tool_invocations_round_trip_and_replace_the_synthesized_sea
     assert [(c.start, c.end, c.url) for c in r.citations] == [(0, 4, "https://www.ruby-lang.org/")]
     body, _ = build_generate_body(ChatRequest(model="gemini-3-flash", messages=["q", r.message]), CodecSettings())
     assert body["contents"][1]["parts"] == [call, resp, {"text": "Ruby 4."}]
+
+
+def test_streamed_grounding_through_the_facade() -> None:
+    """The user's path for a stream: llmcore.model over aiohttp, the recorded SSE served by a
+    loopback server; the collected answer carries the citations and the search parts."""
+    body = G.recorded_body(SEARCH_STREAM, 1)
+    history = [
+        {"role": "user" if c["role"] == "user" else "assistant", "content": c["parts"][0]["text"]}
+        for c in body["contents"]
+    ]
+    with CassetteServer.from_cassette(G.CASSETTES / SEARCH_STREAM, start=1) as srv:
+        m = llmcore.model("gemini/gemini-2.5-flash", api_key=TEST_API_KEY, base_url=srv.url + "/v1beta", retry=False)
+        stream = m.stream(history, provider_options={"gemini": {"tools": [{"googleSearch": {}}]}})
+        events = list(stream)
+        r = stream.response
+    assert r is not None and json.loads(srv.received[0].content)["contents"] == body["contents"]
+    _spans_match_segments(r)
+    assert [e.type for e in events].count("citation") == 4 and [e.type for e in events].count("part") == 2
+    assert r.server_tool_calls[0].input == {"queries": ["price of Ethereum on January 1 2026"]}
