@@ -39,22 +39,33 @@ nox.options.sessions = [
 ]
 
 
-def _local_deps(plugin: str) -> list[str]:
+def _local_deps(plugin: str, extra: str | None = None) -> list[str]:
     """Other plugins of this repo that ``plugin`` depends on (e.g. llmcore-openai
-    for the OpenAI-compatible family): installed from their paths, never PyPI."""
+    for the OpenAI-compatible family), and with ``extra`` those of that extra too
+    (llmcore-otel tests over llmcore-openai): installed from their paths, never PyPI."""
     import re
 
     import tomllib
 
     meta = tomllib.loads((ROOT / "plugins" / plugin / "pyproject.toml").read_text())
     out = []
-    for dep in meta["project"].get("dependencies", []):
+    extras = meta["project"].get("optional-dependencies", {}).get(extra, []) if extra else []
+    for dep in [*meta["project"].get("dependencies", []), *extras]:
         name = re.split(r"[<>=!~;\[ ]", dep, maxsplit=1)[0].strip().lower().replace("_", "-")
         if name.startswith("llmcore-"):
             local = name.removeprefix("llmcore-").replace("-", "_")
             if local in PLUGINS:
                 out += [*_local_deps(local), local]
     return list(dict.fromkeys(out))
+
+
+def _is_provider(plugin: str) -> bool:
+    """A plugin that registers providers (an ``llmcore`` entry point); not so an
+    instrumentation such as llmcore-otel, which core finds through :mod:`llmcore.observe`."""
+    import tomllib
+
+    meta = tomllib.loads((ROOT / "plugins" / plugin / "pyproject.toml").read_text())
+    return "llmcore" in meta["project"].get("entry-points", {})
 
 
 def _shared_dir() -> str:
@@ -75,7 +86,7 @@ def tests_core(session: nox.Session) -> None:
 def _plugin_session(plugin: str) -> None:
     @nox.session(name=f"tests-{plugin}")
     def run(session: nox.Session) -> None:
-        deps = [f"-e{ROOT / 'plugins' / d}" for d in _local_deps(plugin)]
+        deps = [f"-e{ROOT / 'plugins' / d}" for d in _local_deps(plugin, "test")]
         session.install("-e", f"{CORE}[testing]", *deps, "-e", f"{ROOT / 'plugins' / plugin}[test]")
         session.run(
             "pytest", str(ROOT / "plugins" / plugin / "tests"), *session.posargs,
@@ -137,6 +148,10 @@ def build(session: nox.Session) -> None:
         session.run(
             "uv", "pip", "install", "-q", "--python", py, str(core_wheel), *dep_wheels, str(wheel), external=True
         )
+        if not _is_provider(plugin):  # e.g. llmcore-otel: an instrumentation, listed by no `providers list`
+            session.run(str(venv / "bin" / "python"), "-c", f"import llmcore_{plugin}", external=True)
+            session.log(f"{wheel.name}: alone in a clean venv → imports (not a provider plugin)")
+            continue
         out = session.run(str(venv / "bin" / "llmcore"), "providers", "list", "--json", external=True, silent=True)
         rows = json.loads(str(out))
         dists = {r["package"] for r in rows}

@@ -1,0 +1,297 @@
+"""The :class:`llmcore.observe.Observer` that turns llmcore calls into spans and metrics.
+
+One span per logical call (kind CLIENT, named ``"{operation} {model}"``), one
+child span per attempt (``"{operation} {model} attempt {n}"``); a fallback
+chain or router is a span of its own, parent of its candidates' calls.
+Attribute names come from ``opentelemetry-semantic-conventions`` (0.66b0 and
+later, whose GenAI constants follow the GenAI conventions of semantic
+conventions 1.37+: ``gen_ai.provider.name``, not the older ``gen_ai.system``;
+``gen_ai.input.messages``/``gen_ai.output.messages`` for content); llmcore's
+own are under ``llmcore.*``.
+"""
+
+from __future__ import annotations
+
+import time
+from contextlib import AbstractContextManager
+from typing import Any
+from urllib.parse import urlsplit
+
+from opentelemetry import trace
+from opentelemetry.semconv._incubating.attributes import gen_ai_attributes as GA
+from opentelemetry.semconv._incubating.metrics import gen_ai_metrics as GM
+from opentelemetry.semconv.attributes import error_attributes as EA
+from opentelemetry.semconv.attributes import server_attributes as SA
+from opentelemetry.trace import SpanKind, Status, StatusCode
+
+from . import _content
+
+#: llmcore provider names whose well-known ``gen_ai.provider.name`` differs
+PROVIDER_NAMES = {
+    "gemini": "gcp.gemini",
+    "vertexai": "gcp.vertex_ai",
+    "bedrock": "aws.bedrock",
+    "xai": "x_ai",
+    "mistral": "mistral_ai",
+    "azure": "azure.ai.openai",
+    "watsonx": "ibm.watsonx.ai",
+}
+#: llmcore operations → ``gen_ai.operation.name`` (rerank and count_tokens have no
+#: well-known value: their own names)
+OPERATIONS = {
+    "chat": "chat",
+    "stream": "chat",
+    "embed": "embeddings",
+    "rerank": "rerank",
+    "count_tokens": "count_tokens",
+}
+#: stream events that carry content: the first of them is the "first token"
+_CONTENT_EVENTS = frozenset({"text", "reasoning", "tool_call_delta", "tool_call"})
+
+
+def _is_cancel(err: BaseException) -> bool:
+    import asyncio
+
+    return isinstance(err, (GeneratorExit, asyncio.CancelledError))
+
+
+def _error_type(err: BaseException) -> str:
+    return "cancelled" if _is_cancel(err) else type(err).__qualname__
+
+
+def _server(base_url: str | None) -> dict[str, Any]:
+    if not base_url:
+        return {}
+    try:
+        u = urlsplit(base_url)
+        host, port = u.hostname, u.port or (443 if u.scheme == "https" else 80)
+    except ValueError:
+        return {}
+    return {SA.SERVER_ADDRESS: host, SA.SERVER_PORT: port} if host else {}
+
+
+class Instruments:
+    """The metric instruments (created once per meter provider)."""
+
+    def __init__(self, meter: Any) -> None:
+        self.duration = GM.create_gen_ai_client_operation_duration(meter)
+        self.tokens = GM.create_gen_ai_client_token_usage(meter)
+        self.ttfc = GM.create_gen_ai_client_operation_time_to_first_chunk(meter)
+        self.cost = meter.create_counter(
+            "llmcore.client.cost", unit="{USD}", description="Cost of llmcore calls in US dollars (known prices only)"
+        )
+        self.retries = meter.create_counter(
+            "llmcore.client.retries", unit="{retry}", description="Attempts after the first one, per logical call"
+        )
+        self.cache_hits = meter.create_counter(
+            "llmcore.client.cache_hits", unit="{hit}", description="Calls answered from llmcore's response cache"
+        )
+
+
+class OtelObserver:
+    """Installed by :func:`llmcore_otel.instrument` with :func:`llmcore.observe.set_observer`."""
+
+    def __init__(self, tracer: Any, instruments: Instruments, capture_content: bool) -> None:
+        self.tracer = tracer
+        self.instruments = instruments
+        self.capture_content = capture_content
+
+    def start_call(self, info: Any) -> CallSpan:
+        return CallSpan(self, info)
+
+
+class AttemptSpan:
+    __slots__ = ("call", "ended", "span")
+
+    def __init__(self, call: CallSpan, number: int) -> None:
+        self.call = call
+        self.ended = False
+        ctx = trace.set_span_in_context(call.span)
+        self.span = call.observer.tracer.start_span(
+            f"{call.name} attempt {number}",
+            context=ctx,
+            kind=SpanKind.INTERNAL,
+            attributes={"llmcore.attempt": number, **call.base_attributes},
+        )
+
+    def end(self, error: BaseException | None = None) -> None:
+        if self.ended:
+            return
+        self.ended = True
+        if error is not None:
+            _set_error(self.span, error)
+        self.span.end()
+        if self.call.attempt_span is self:
+            self.call.attempt_span = None
+
+
+def _set_error(span: Any, err: BaseException) -> None:
+    span.set_attribute(EA.ERROR_TYPE, _error_type(err))
+    if _is_cancel(err):
+        span.set_attribute("llmcore.cancelled", True)
+        span.set_status(Status(StatusCode.ERROR, "cancelled: the caller stopped before the end"))
+        return
+    retryable = getattr(err, "is_retryable", None)
+    if isinstance(retryable, bool):
+        span.set_attribute("llmcore.error.retryable", retryable)
+    status = getattr(err, "status_code", None)
+    if isinstance(status, int):
+        span.set_attribute("llmcore.error.status_code", status)
+    # llmcore's errors never hold a key (message, repr, cause chain): safe to record
+    span.record_exception(err, escaped=True)
+    span.set_status(Status(StatusCode.ERROR, f"{type(err).__name__}: {err}"[:500]))
+
+
+class CallSpan:
+    """One logical call: its span, its attempts, its metrics."""
+
+    def __init__(self, observer: OtelObserver, info: Any) -> None:
+        self.observer = observer
+        self.info = info
+        self.started = time.perf_counter()
+        self.first_chunk: float | None = None
+        self.chunks = 0
+        self.attempts = 0
+        self.hit = False
+        self.ended = False
+        self.attempt_span: AttemptSpan | None = None
+        op = OPERATIONS.get(info.operation, info.operation)
+        self.name = f"{op} {info.model}"
+        provider = PROVIDER_NAMES.get(info.provider, info.provider)
+        self.base_attributes: dict[str, Any] = {
+            GA.GEN_AI_OPERATION_NAME: op,
+            GA.GEN_AI_PROVIDER_NAME: provider,
+            GA.GEN_AI_REQUEST_MODEL: info.model,
+            **_server(info.base_url),
+        }
+        attrs: dict[str, Any] = {**self.base_attributes, "llmcore.provider": info.provider}
+        if info.chain is not None:
+            attrs["llmcore.chain"] = info.chain
+        if info.key_id:
+            attrs["llmcore.key_id"] = info.key_id
+        req = info.request
+        if req is not None:
+            if info.operation in ("chat", "stream"):
+                attrs[GA.GEN_AI_REQUEST_STREAM] = info.operation == "stream"
+            for name, key in (
+                (GA.GEN_AI_REQUEST_TEMPERATURE, "temperature"),
+                (GA.GEN_AI_REQUEST_TOP_P, "top_p"),
+                (GA.GEN_AI_REQUEST_MAX_TOKENS, "max_tokens"),
+                (GA.GEN_AI_REQUEST_SEED, "seed"),
+            ):
+                v = getattr(req, key, None)
+                if v is not None:
+                    attrs[name] = v
+            stop = getattr(req, "stop", None)
+            if stop:
+                attrs[GA.GEN_AI_REQUEST_STOP_SEQUENCES] = [stop] if isinstance(stop, str) else list(stop)
+            if observer.capture_content:
+                attrs.update(_content.input_attributes(req))
+        self.span = observer.tracer.start_span(self.name, kind=SpanKind.CLIENT, attributes=attrs)
+
+    # -- the protocol ------------------------------------------------------------------
+
+    def attempt(self, number: int) -> AttemptSpan:
+        self.attempts = max(self.attempts, number)
+        if self.attempt_span is not None:  # a layer forgot to end it: never leave a span open
+            self.attempt_span.end()
+        self.attempt_span = a = AttemptSpan(self, number)
+        return a
+
+    def key(self, key_id: str, replaced: BaseException | None = None) -> None:
+        target = self.attempt_span.span if self.attempt_span is not None else self.span
+        if replaced is not None:
+            target.add_event("llmcore.key_switch", {"llmcore.key_id": key_id, EA.ERROR_TYPE: _error_type(replaced)})
+        target.set_attribute("llmcore.key_id", key_id)
+        self.span.set_attribute("llmcore.key_id", key_id)
+
+    def cache_hit(self) -> None:
+        self.hit = True
+        self.span.set_attribute("llmcore.cache_hit", True)
+
+    def chunk(self, event: Any) -> None:
+        self.chunks += 1
+        if self.first_chunk is None and getattr(event, "type", None) in _CONTENT_EVENTS:
+            self.first_chunk = time.perf_counter() - self.started
+
+    def candidate(self, name: str, error: BaseException | None) -> None:
+        if error is None:
+            self.span.set_attribute("llmcore.chain.model", name)
+        else:
+            self.span.add_event("llmcore.fallback", {"llmcore.chain.model": name, EA.ERROR_TYPE: _error_type(error)})
+
+    def activate(self) -> AbstractContextManager[Any]:
+        return trace.use_span(self.span, end_on_exit=False, record_exception=False, set_status_on_exception=False)
+
+    def end(self, *, response: Any = None, record: Any = None, error: BaseException | None = None) -> None:
+        if self.ended:
+            return
+        self.ended = True
+        duration = time.perf_counter() - self.started
+        span = self.span
+        if self.attempt_span is not None:
+            self.attempt_span.end(error)
+        metric_attrs = dict(self.base_attributes)
+        if response is not None:
+            self._response(span, response, record, metric_attrs)
+        if self.chunks:
+            span.set_attribute("llmcore.stream.chunks", self.chunks)
+        if self.first_chunk is not None:
+            span.set_attribute(GA.GEN_AI_RESPONSE_TIME_TO_FIRST_CHUNK, self.first_chunk)
+        if self.attempts:
+            span.set_attribute("llmcore.attempts", self.attempts)
+        if error is not None:
+            _set_error(span, error)
+            metric_attrs[EA.ERROR_TYPE] = _error_type(error)
+        span.end()
+        ins = self.observer.instruments
+        ins.duration.record(duration, metric_attrs)
+        if self.first_chunk is not None:
+            ins.ttfc.record(self.first_chunk, metric_attrs)
+        if self.attempts > 1:
+            ins.retries.add(self.attempts - 1, metric_attrs)
+        if self.hit:
+            ins.cache_hits.add(1, metric_attrs)
+
+    def _response(self, span: Any, response: Any, record: Any, metric_attrs: dict[str, Any]) -> None:
+        model = getattr(response, "model", None)
+        if isinstance(model, str) and model:
+            span.set_attribute(GA.GEN_AI_RESPONSE_MODEL, model)
+            metric_attrs[GA.GEN_AI_RESPONSE_MODEL] = model
+        rid = getattr(response, "id", None)
+        if isinstance(rid, str) and rid:
+            span.set_attribute(GA.GEN_AI_RESPONSE_ID, rid)
+        finish = getattr(response, "finish_reason", None)
+        if isinstance(finish, str):
+            span.set_attribute(GA.GEN_AI_RESPONSE_FINISH_REASONS, [finish])
+        if getattr(response, "cached", False) and not self.hit:
+            self.cache_hit()
+        usage = getattr(response, "usage", None)
+        tokens = self.observer.instruments.tokens
+        if usage is not None and not self.hit:  # a cache hit used no tokens now
+            for attr, field, token_type in (
+                (GA.GEN_AI_USAGE_INPUT_TOKENS, "input_tokens", "input"),
+                (GA.GEN_AI_USAGE_OUTPUT_TOKENS, "output_tokens", "output"),
+                (GA.GEN_AI_USAGE_CACHE_READ_INPUT_TOKENS, "cache_read_tokens", None),
+                (GA.GEN_AI_USAGE_CACHE_CREATION_INPUT_TOKENS, "cache_write_tokens", None),
+                (GA.GEN_AI_USAGE_REASONING_OUTPUT_TOKENS, "reasoning_tokens", None),
+            ):
+                n = getattr(usage, field, None)
+                if isinstance(n, int):
+                    span.set_attribute(attr, n)
+                    if token_type is not None:
+                        tokens.record(n, {**metric_attrs, GA.GEN_AI_TOKEN_TYPE: token_type})
+        input_tokens = getattr(response, "input_tokens", None)  # count_tokens' TokenCount
+        if self.info.operation == "count_tokens" and isinstance(input_tokens, int):
+            span.set_attribute("llmcore.token_count", input_tokens)
+            method = getattr(response, "method", None)
+            if isinstance(method, str):
+                span.set_attribute("llmcore.token_count.method", method)
+        cost = getattr(record, "cost", None) if record is not None else getattr(response, "cost", None)
+        if isinstance(cost, (int, float)) and not isinstance(cost, bool):
+            span.set_attribute("llmcore.cost_usd", float(cost))
+            if cost and not self.hit:
+                self.observer.instruments.cost.add(float(cost), metric_attrs)
+        if self.observer.capture_content:
+            for k, v in _content.output_attributes(response).items():
+                span.set_attribute(k, v)
