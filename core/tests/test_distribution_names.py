@@ -90,3 +90,16 @@ def test_library_users_get_a_warning(foreign_llmcore: Path) -> None:
         "[('ForeignPackageWarning', \"a package named 'llmcore' 0.0.6 is insta\")]",
         "True",
     ]
+
+
+def test_the_fast_transport_comes_with_every_install() -> None:
+    """aiohttp and httpx-aiohttp are dependencies, not an extra: ``pip install llmcore-groq`` gets the
+    aiohttp transport (the extra stays, empty, so ``llmcore-core[aiohttp]`` still resolves)."""
+    tomllib = pytest.importorskip("tomllib")  # Python 3.11+
+    project = tomllib.loads(CORE_PYPROJECT.read_text())["project"]
+    names = {d.split(">")[0].split("<")[0].split("=")[0].strip() for d in project["dependencies"]}
+    assert {"aiohttp", "httpx-aiohttp"} <= names
+    assert project["optional-dependencies"]["aiohttp"] == []
+    from llmcore.http.client import HTTPSettings, resolved_transport
+
+    assert resolved_transport(HTTPSettings()) == "aiohttp"

@@ -5,11 +5,12 @@ httpx is the API every provider codes against (cassettes, respx and
 because httpx's own HTTP/1.1 pool costs several times the CPU per request of
 aiohttp under concurrency:
 
-* ``aiohttp`` — httpx-aiohttp's ``AiohttpTransport`` (``pip install llmcore-core[aiohttp]``);
+* ``aiohttp`` — httpx-aiohttp's ``AiohttpTransport`` (the default: both are dependencies of llmcore-core);
 * ``httpx``   — httpx's own pool, with HTTP/2 when ``h2`` is installed.
 
 Choose with ``LLMCORE_HTTP_TRANSPORT=aiohttp|httpx`` (or
-:func:`configure`); the default ``auto`` takes aiohttp when it is installed.
+:func:`configure`); the default ``auto`` takes aiohttp when it is importable (always, in an
+install of llmcore-core that is intact).
 A user-supplied client always wins: providers use it for every request.
 """
 
@@ -124,7 +125,8 @@ def resolved_transport(settings: HTTPSettings | None = None) -> Literal["aiohttp
             from ..errors import ConfigurationError
 
             raise ConfigurationError(
-                "the aiohttp transport needs httpx-aiohttp: pip install 'llmcore-core[aiohttp]'"
+                "the aiohttp transport needs httpx-aiohttp, a dependency of llmcore-core that is missing here: "
+                "pip install --force-reinstall llmcore-core"
             ) from None
         return "httpx"
     return "aiohttp"
