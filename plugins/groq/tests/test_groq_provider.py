@@ -8,11 +8,12 @@ import json
 from typing import Any
 
 import pytest
-from groq_cases import JOKE, recorded_request, recorded_tools, replay
+from groq_cases import CASSETTES, JOKE, recorded_request, recorded_tools, replay
 from llmcore import errors as E
 from llmcore.provider import ProviderConfig
 from llmcore.resolve import resolve_model
 from llmcore.testing import TEST_API_KEY
+from llmcore.testing.cassettes import _stored
 from llmcore_groq import SPEC
 from llmcore_groq.provider import GroqProvider
 
@@ -197,3 +198,17 @@ def test_model_naming() -> None:
     assert spec.name == "groq" and model == "openai/gpt-oss-120b"
     spec, model = resolve_model("groq/llama-3.3-70b-versatile")
     assert spec.name == "groq" and model == "llama-3.3-70b-versatile"
+
+
+def test_compound_executed_tools_become_server_tool_parts() -> None:
+    """Issue 11: Groq compound's ``executed_tools`` (the search it ran) → a server-tool call and its
+    result before the answer's text, the entry whole in ``data``; nothing left unmapped."""
+    cassette = "pydantic-ai__test_groq_model_web_search_tool.yaml"
+    r, _ = replay(cassette, {"model": "compound-beta", "messages": ["What is the weather in San Francisco today?"]})
+    interaction = _stored(str(CASSETTES / cassette))["interactions"][0]
+    [tool] = json.loads(interaction["response"]["body"]["string"])["choices"][0]["message"]["executed_tools"]
+    assert [p.type for p in r.message.content] == ["reasoning", "server_tool_call", "server_tool_result", "text"]
+    call, result = r.message.content[1], r.message.content[2]
+    assert (call.name, call.input, call.provider, call.data) == ("search", json.loads(tool["arguments"]), "groq", tool)
+    assert result.call_id == call.id and result.content == tool["search_results"]["results"]
+    assert r.warnings == [] and "unmapped" not in r.provider_metadata and r.finish_reason == "stop"

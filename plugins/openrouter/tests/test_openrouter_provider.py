@@ -168,3 +168,19 @@ def test_model_naming() -> None:
     for name in ("meta-llama/llama-3.3-70b-instruct", "z-ai/glm-4.6", "mistralai/mistral-small"):
         spec, model = resolve_model(name)  # an org/model no installed provider claims
         assert spec.name == "openrouter" and model == name
+
+
+def test_web_plugin_annotations_become_citations() -> None:
+    """Issue 11: OpenRouter's web search (``openrouter:web_search`` tool) answers with
+    ``message.annotations`` url_citations → citations on the text, at its offsets."""
+    cassette = "ruby_llm__chat_web_search_with_openrouter_openai_gpt-5_2_searches_transparently_returning_citations_and_usage_counters.yaml"
+    req = {"model": "openai/gpt-5.2",
+           "messages": ["Search the web: what is the latest stable Ruby version? Cite your source."],
+           "provider_options": {"openrouter": {"tools": [{"type": "openrouter:web_search"}]}}}
+    r, _ = replay(cassette, req)
+    [c] = r.citations
+    assert (c.kind, c.url, c.title, c.start, c.end, c.provider) == (
+        "url_citation", "https://www.ruby-lang.org/en/downloads/", "Download Ruby | Ruby", 50, 108, "openrouter")
+    assert r.text[c.start:c.end] == "([ruby-lang.org](https://www.ruby-lang.org/en/downloads/))"
+    assert r.message.content[-1].citations == [c] and r.warnings == []
+    assert "unmapped" not in r.provider_metadata

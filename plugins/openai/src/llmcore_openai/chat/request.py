@@ -27,11 +27,14 @@ import json
 from typing import TYPE_CHECKING, Any
 
 from llmcore.errors import InvalidRequestError, UnsupportedFeatureError
+from llmcore.pluginkit import foreign_part
 from llmcore.types import (
     CallWarning,
     FilePart,
     ImagePart,
     ReasoningPart,
+    ServerToolCallPart,
+    ServerToolResultPart,
     TextPart,
     ToolCallPart,
     ToolResultPart,
@@ -109,17 +112,32 @@ def _tool_message(part: ToolResultPart, provider: str | None) -> dict[str, Any]:
     return {"role": "tool", "tool_call_id": part.tool_call_id, "content": part.text()}
 
 
-def map_messages(request: ChatRequest, dialect: ChatDialect, provider: str | None = None) -> list[dict[str, Any]]:
-    """The ``messages`` array for ``request``."""
+def map_messages(
+    request: ChatRequest, dialect: ChatDialect, provider: str | None = None, warnings: Warnings | None = None
+) -> list[dict[str, Any]]:
+    """The ``messages`` array for ``request``; what is left out is reported to ``warnings``."""
+    w = warnings if warnings is not None else Warnings(request.strict, provider)
     out: list[dict[str, Any]] = []
     if request.system:
         out.append({"role": dialect.system_role, "content": request.system})
     for m in request.messages:
-        out.extend(_map_message(m, dialect, provider))
+        out.extend(_map_message(m, dialect, provider, w))
     return out
 
 
-def _map_message(m: Message, dialect: ChatDialect, provider: str | None) -> list[dict[str, Any]]:
+def _left_out(p: Any, provider: str | None, w: Warnings) -> None:
+    """An assistant part Chat Completions has no field for. Server-tool parts already ran: their
+    text stays; this provider's own (Groq's executed tools) cannot be sent back and are left out
+    quietly, another provider's with a ``foreign_part`` warning. Generated images/files: a warning."""
+    if isinstance(p, (ServerToolCallPart, ServerToolResultPart)):
+        if foreign_part(p, provider):
+            w.add("foreign_part", f"a {p.name} {p.type} part from {p.provider} was left out: Chat Completions "
+                                  "cannot take server-side tool output (its text is kept)")
+        return
+    w.add(f"assistant.{p.type}", f"Chat Completions assistant messages cannot carry a {p.type!r} part; left out")
+
+
+def _map_message(m: Message, dialect: ChatDialect, provider: str | None, w: Warnings) -> list[dict[str, Any]]:
     role = m.role
     if role == "system":
         return [{"role": dialect.system_role, "content": m.text}]
@@ -138,9 +156,7 @@ def _map_message(m: Message, dialect: ChatDialect, provider: str | None) -> list
                 if p.text:
                     reasoning.append(p.text)
             else:
-                raise UnsupportedFeatureError(
-                    f"Chat Completions assistant messages cannot contain a {p.type!r} part", provider=provider
-                )
+                _left_out(p, provider, w)
         msg: dict[str, Any] = {"role": "assistant", "content": "".join(text) if text else None}
         if calls:
             msg["tool_calls"] = calls
@@ -231,7 +247,7 @@ def build_body(
             return False
         return True
 
-    body: dict[str, Any] = {"model": request.model, "messages": map_messages(request, dialect, provider)}
+    body: dict[str, Any] = {"model": request.model, "messages": map_messages(request, dialect, provider, w)}
     if allowed("max_tokens", request.max_tokens):
         body[dialect.max_tokens_field] = request.max_tokens
     if allowed("temperature", request.temperature):

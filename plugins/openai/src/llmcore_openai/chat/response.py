@@ -14,7 +14,10 @@ carries nothing: no content, no tool call and no finish reason (an empty text is
 only an answer when the server says why it stopped, e.g. ``length`` or
 ``content_filter``). Ill-typed optional metadata (``id``, ``model``) is dropped. The dialect's ``metadata_fields`` are
 copied into ``provider_metadata[<provider>]``, and so are its
-``message_metadata_fields`` of the message that carry data.
+``message_metadata_fields`` of the message that carry data. Annotations become
+citations, Groq's ``executed_tools`` server-tool parts, and any other message field
+with data is kept with :func:`~llmcore.pluginkit.keep_unmapped` (see :mod:`.extras`).
+An old-style ``function_call`` with no name is not a call.
 """
 
 from __future__ import annotations
@@ -22,10 +25,11 @@ from __future__ import annotations
 from typing import Any
 
 from llmcore.errors import ProviderResponseError
-from llmcore.pluginkit import SHAPE_ERRORS, malformed, parse_arguments
+from llmcore.pluginkit import SHAPE_ERRORS, keep_unmapped, malformed, parse_arguments
 from llmcore.types import CallWarning, ChatResponse, Message, ReasoningPart, TextPart, ToolCallPart, Usage
 
 from .dialect import ChatDialect
+from .extras import annotation_citations, executed_tool_parts, unknown_fields
 from .finish import map_finish_reason
 from .parts import content_items
 from .reasoning_data import attach_reasoning_data
@@ -124,8 +128,12 @@ def _parse(
         parts.append(ReasoningPart.model_construct(
             type="reasoning", text=text, signature=sig, redacted=False, data=None, provider=provider,
         ))
-    if content:
-        parts.append(TextPart.model_construct(type="text", text=content))
+    for tool in msg.get("executed_tools") or ():  # Groq compound: built-in tools run before the answer
+        if isinstance(tool, dict):
+            parts.extend(executed_tool_parts(tool, provider))
+    cites = annotation_citations(msg.get("annotations"), provider)
+    if content or cites:
+        parts.append(TextPart.model_construct(type="text", text=content or "", citations=cites))
     refusal = msg.get("refusal")
     if refusal is not None and not isinstance(refusal, str):
         raise wrong_type("message.refusal", refusal)
@@ -134,7 +142,9 @@ def _parse(
         warns.append(refusal_warning())
     calls = msg.get("tool_calls") or []
     fc = msg.get("function_call")
-    if not calls and isinstance(fc, dict):  # deprecated single-function form
+    # the deprecated single-function form; a call with no name is no call (Snowflake sends
+    # "function_call": {"name": "", "arguments": ""} next to "tool_calls": null on plain answers)
+    if not calls and isinstance(fc, dict) and fc.get("name"):
         calls = [{"id": "call_0", "function": fc}]
     for i, tc in enumerate(calls):
         fn = tc.get("function") or {}
@@ -171,6 +181,9 @@ def _parse(
     for f in dialect.message_metadata_fields:
         if has_data(msg.get(f)):
             meta[f] = msg[f]
+    pm: dict[str, Any] = {provider: meta} if meta else {}
+    for f, v in unknown_fields(msg, dialect):
+        keep_unmapped(pm, warns, provider, f"message.{f}", v)
     return ChatResponse.model_construct(
         id=opt_str(data.get("id")),
         model=opt_str(data.get("model")),
@@ -180,7 +193,8 @@ def _parse(
         raw_finish_reason=raw_finish,
         usage=usage,
         warnings=warns,
-        provider_metadata={provider: meta} if meta else {},
+        citations=cites,
+        provider_metadata=pm,
         parsed=None,
         raw=data,
     )

@@ -20,6 +20,10 @@ SSE byte stream. What it handles:
 * a dialect's ``reasoning_data_field`` blocks (OpenRouter's
   ``reasoning_details``), merged by index and emitted once at the end as a
   ``ReasoningDelta`` carrying ``data`` (see :mod:`.reasoning_data`);
+* ``delta.annotations`` → :class:`CitationEvent` (see :mod:`.extras`); Groq's
+  ``delta.executed_tools`` (merged by index) → :class:`PartEvent` once an entry
+  has its output; other delta fields with data the codec does not read → kept
+  (last value) with ``keep_unmapped`` at the end, on ``Finish.provider_metadata``;
 * ``finish_reason`` from any chunk; usage from any chunk that carries it
   (OpenAI sends a final chunk with empty ``choices`` and the usage; others put
   it on the last choice chunk; or at a dialect's ``usage_fallbacks`` path) —
@@ -46,7 +50,9 @@ from typing import Any
 
 from llmcore.errors import ProviderResponseError
 from llmcore.events import (
+    CitationEvent,
     Finish,
+    PartEvent,
     ReasoningDelta,
     ResponseMetadata,
     StreamEvent,
@@ -58,11 +64,12 @@ from llmcore.events import (
 )
 from llmcore.http.sse import SSEDecoder
 from llmcore.jsonfast import loads
-from llmcore.pluginkit import SHAPE_ERRORS, malformed, parse_arguments
+from llmcore.pluginkit import SHAPE_ERRORS, keep_unmapped, malformed, parse_arguments
 from llmcore.types import CallWarning, Usage
 
 from .dialect import ChatDialect
 from .errors import stream_error
+from .extras import annotation_citations, executed_tool_parts, unknown_fields
 from .finish import map_finish_reason
 from .parts import content_items
 from .reasoning_data import BlockMerger
@@ -90,6 +97,7 @@ class ChatStreamDecoder:
         "_calls",
         "_content",
         "_done",
+        "_executed",
         "_finish",
         "_last_index",
         "_metadata",
@@ -97,6 +105,7 @@ class ChatStreamDecoder:
         "_refused",
         "_started",
         "_think",
+        "_unknown",
         "_usage",
         "_warnings",
         "dialect",
@@ -127,6 +136,8 @@ class ChatStreamDecoder:
         self._think: ThinkSplitter | None = ThinkSplitter() if dialect.think_tags else None
         self._metadata: dict[str, Any] = {}
         self._blocks = BlockMerger() if dialect.reasoning_data_field else None
+        self._executed: dict[Any, dict[str, Any] | None] = {}  # Groq executed_tools by index (None: emitted)
+        self._unknown: dict[str, Any] = {}  # delta fields the codec does not read (last value with data)
 
     @property
     def done(self) -> bool:
@@ -186,6 +197,10 @@ class ChatStreamDecoder:
                 v = delta.get(f)
                 if has_data(v):
                     self._metadata[f] = v
+            for f, v in unknown_fields(delta, self.dialect):
+                self._unknown[f] = v
+            if delta.get("executed_tools"):
+                self._executed_tools(delta["executed_tools"], out)
             for f in self.dialect.reasoning_fields:
                 r = delta.get(f)
                 if isinstance(r, str) and r:
@@ -215,6 +230,9 @@ class ChatStreamDecoder:
             if refusal:
                 self._refused = True
                 out.append(TextDelta(refusal))
+            for c in annotation_citations(delta.get("annotations"), self.provider):
+                self._content = True
+                out.append(CitationEvent(c))
             tcs = delta.get("tool_calls")
             if tcs:
                 self._tool_deltas(tcs, out)
@@ -224,6 +242,22 @@ class ChatStreamDecoder:
                     raise wrong_type("finish_reason", fr)
                 self._finish = fr
         return out
+
+    def _executed_tools(self, tools: list[Any], out: list[StreamEvent]) -> None:
+        """Groq's ``executed_tools`` deltas, merged by ``index``; an entry's parts are emitted
+        once it has its output (the tools run before the answer's text)."""
+        for t in tools:
+            if not isinstance(t, dict):
+                continue
+            key = t.get("index", len(self._executed))
+            if key in self._executed and self._executed[key] is None:
+                continue  # already emitted
+            merged = {**(self._executed.get(key) or {}), **{k: v for k, v in t.items() if v is not None}}
+            self._executed[key] = merged
+            if merged.get("output") is not None or merged.get("search_results") is not None:
+                self._content = True
+                out.extend(PartEvent(p) for p in executed_tool_parts(merged, self.provider))
+                self._executed[key] = None
 
     def _tool_deltas(self, tcs: list[Any], out: list[StreamEvent]) -> None:
         for tc in tcs:
@@ -289,6 +323,9 @@ class ChatStreamDecoder:
                 out.append(ReasoningDelta(text=piece) if kind == "reasoning" else TextDelta(piece))
         if self._blocks is not None and self._blocks.blocks():
             out.append(ReasoningDelta(data=self._blocks.blocks()))
+        for pending in self._executed.values():  # executed tools that never got an output
+            if pending is not None:
+                out.extend(PartEvent(p) for p in executed_tool_parts(pending, self.provider))
         for idx in self._order:
             c = self._calls[idx]
             raw = "".join(c.args)
@@ -302,7 +339,10 @@ class ChatStreamDecoder:
         if self._refused:
             out.append(WarningEvent(refusal_warning()))
             reason = "content_filter"
-        out.append(Finish(reason, self._finish, {self.provider: self._metadata} if self._metadata else None))
+        pm: dict[str, Any] = {self.provider: self._metadata} if self._metadata else {}
+        for f, v in self._unknown.items():
+            out.append(WarningEvent(keep_unmapped(pm, None, self.provider, f"message.{f}", v)))
+        out.append(Finish(reason, self._finish, pm or None))
         return out
 
 

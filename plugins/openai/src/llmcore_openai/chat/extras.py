@@ -1,0 +1,133 @@
+"""What a Chat Completions answer carries besides text, reasoning and tool calls.
+
+* ``message.annotations`` (``delta.annotations`` in streams) → :class:`Citation`:
+  ``{"type": "url_citation", "url_citation": {"url", "title", "start_index",
+  "end_index", "content"?}}`` from OpenAI's search-preview models and
+  OpenRouter's web plugin (``content`` → ``cited_text``); the span indexes the
+  message content, which is where ``ChatResponse.text`` starts. Other annotation
+  types become citations of their own ``kind`` (``data`` = the annotation whole).
+* ``message.executed_tools`` (Groq's compound systems: the built-in tools they
+  ran, ``{"index", "type", "arguments", "output", "search_results"?}``) → a
+  :class:`ServerToolCallPart` (``name`` = the tool ``type``, ``input`` = the
+  parsed ``arguments``, ``data`` = the entry whole) and, when it has an
+  ``output``, a :class:`ServerToolResultPart` (``content`` = ``search_results``
+  when sent, else ``output``), before the answer's text (the tools ran first).
+  Chat Completions takes no such parts back: they are not sent next turn.
+* any other message field with data that the dialect does not read →
+  :func:`~llmcore.pluginkit.keep_unmapped` (kind ``message.<field>``).
+"""
+
+from __future__ import annotations
+
+import json
+from typing import Any
+
+from llmcore.types import Citation, ServerToolCallPart, ServerToolResultPart
+
+from .dialect import ChatDialect
+
+__all__ = ["annotation_citations", "executed_tool_parts", "unknown_fields"]
+
+#: message/delta fields the codec reads (besides the dialect's own fields)
+_KNOWN = frozenset(
+    {
+        "role",
+        "content",
+        "refusal",
+        "tool_calls",
+        "function_call",
+        "annotations",
+        "executed_tools",
+        "name",
+        "tool_call_id",
+    }
+)
+#: per-token bookkeeping some servers put on deltas and messages (no content): not worth a warning
+_NOISE = frozenset({"channel", "token_id", "token_ids"})
+
+
+def _int(v: Any) -> int | None:
+    return v if isinstance(v, int) and not isinstance(v, bool) else None
+
+
+def _str(v: Any) -> str | None:
+    return v if isinstance(v, str) else None
+
+
+def annotation_citations(anns: Any, provider: str, offset: int = 0) -> list[Citation]:
+    """The citations of a ``message.annotations`` list (``offset``: where the content starts in the text)."""
+    out: list[Citation] = []
+    for a in anns if isinstance(anns, list) else ():
+        if not isinstance(a, dict):
+            continue
+        kind = _str(a.get("type")) or "annotation"
+        nested = a.get(kind)
+        inner: dict[str, Any] = nested if isinstance(nested, dict) else a
+        start, end = _int(inner.get("start_index")), _int(inner.get("end_index"))
+        out.append(
+            Citation.model_construct(
+                kind=kind,
+                url=_str(inner.get("url")),
+                title=_str(inner.get("title")),
+                cited_text=_str(inner.get("content")) or None,
+                start=None if start is None else start + offset,
+                end=None if end is None else end + offset,
+                source_index=None,
+                provider=provider,
+                data=a,
+            )
+        )
+    return out
+
+
+def executed_tool_parts(tool: dict[str, Any], provider: str) -> list[Any]:
+    """The parts of one Groq ``executed_tools`` entry."""
+    kind = _str(tool.get("type")) or _str(tool.get("name")) or "tool"
+    index = tool.get("index")
+    call_id = _str(tool.get("id")) or f"{kind}_{index if index is not None else 0}"
+    args = tool.get("arguments")
+    if isinstance(args, str):
+        try:
+            args = json.loads(args) if args else {}
+        except ValueError:
+            args = {"arguments": args}
+    parts: list[Any] = [
+        ServerToolCallPart.model_construct(
+            type="server_tool_call",
+            id=call_id,
+            name=kind,
+            input=args if isinstance(args, dict) else {"arguments": args},
+            provider=provider,
+            data=tool,
+        )
+    ]
+    if tool.get("output") is not None or tool.get("search_results") is not None:
+        results = tool.get("search_results")
+        content = results.get("results", results) if isinstance(results, dict) else tool.get("output")
+        parts.append(
+            ServerToolResultPart.model_construct(
+                type="server_tool_result",
+                call_id=call_id,
+                name=kind,
+                content=content,
+                is_error=False,
+                provider=provider,
+                data=None,
+            )
+        )
+    return parts
+
+
+def unknown_fields(msg: dict[str, Any], dialect: ChatDialect) -> list[tuple[str, Any]]:
+    """``[(field, value)]`` of the message/delta fields with data the codec does not read."""
+    known = _KNOWN.union(dialect.reasoning_fields, dialect.message_metadata_fields)
+    if dialect.reasoning_data_field:
+        known = known | {dialect.reasoning_data_field}
+    return [(k, v) for k, v in msg.items() if k not in known and k not in _NOISE and _data(v)]
+
+
+def _data(v: Any) -> bool:
+    """Not ``null``, empty, or an object whose values are all ``null`` (as ``has_data``)."""
+    if isinstance(v, dict):
+        return any(x is not None for x in v.values())
+    return v not in (None, "", [])
