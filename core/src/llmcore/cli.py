@@ -55,6 +55,7 @@ class _Commands(click.Group):
         "usage": ("llmcore.usage.cli", "usage_command"),
         "embed": ("llmcore.cli_embed", "embed_command"),
         "rerank": ("llmcore.cli_embed", "rerank_command"),
+        "plugin": ("llmcore.cli_plugin", "plugin_group"),
     }
 
     def list_commands(self, ctx: click.Context) -> list[str]:

@@ -91,12 +91,16 @@ def malformed(
 def check_options(options: Mapping[str, Any], known: Sequence[str], provider: str, hint: str = "") -> dict[str, Any]:
     """``options`` as a new dict, when every key is one of ``known``; else a
     :class:`ConfigurationError` (for ``provider``) naming the unknown keys (sorted) and
-    the known ones, followed by ``hint`` when given."""
+    the known ones (or that it takes none), followed by ``hint`` when given.
+
+    Call it in the provider's ``__init__`` with ``self.config.options``, so that a typo in
+    ``llmcore.model("acme/m", tempratur=1)``-style provider settings fails before the network."""
     unknown = sorted(set(options) - set(known))
     if unknown:
+        # with no option known, say so instead of a dangling "known: "
+        accepted = f"known: {', '.join(known)}" if known else f"{provider} takes no options"
         raise ConfigurationError(
-            f"unknown option(s) for {provider}: {', '.join(unknown)}; known: {', '.join(known)}"
-            + (f" {hint}" if hint else ""),
+            f"unknown option(s) for {provider}: {', '.join(unknown)}; {accepted}" + (f" {hint}" if hint else ""),
             provider=provider,
         )
     return dict(options)
@@ -202,7 +206,7 @@ def parse_arguments(raw: str, provider: str | None) -> dict[str, Any]:
 
 class ToolCallBuffer:
     """A tool call being streamed: its ``id`` and ``name`` (from the block that opens
-    it) and the argument pieces received so far; :meth:`finish` makes the
+    it) and the argument pieces received so far (:meth:`add`); :meth:`finish` makes the
     :class:`~llmcore.events.ToolCall` once the block closes."""
 
     __slots__ = ("id", "name", "parts")
@@ -211,6 +215,19 @@ class ToolCallBuffer:
         self.id = id
         self.name = name
         self.parts: list[str] = []
+
+    def add(self, piece: str | None) -> str:
+        """Append one piece of the arguments' JSON text (``None`` or ``""``: nothing) and
+        return it as a ``str``, ready to emit as a :class:`~llmcore.events.ToolCallDelta`."""
+        if piece:
+            self.parts.append(piece)
+            return piece
+        return ""
+
+    @property
+    def raw_arguments(self) -> str:
+        """The argument text received so far."""
+        return "".join(self.parts)
 
     def finish(self, index: int, provider: str | None) -> ToolCall:
         """The complete call; invalid JSON arguments are a :class:`ProviderResponseError` for ``provider``."""
