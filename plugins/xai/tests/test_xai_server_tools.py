@@ -1,0 +1,85 @@
+"""Issue 11 on xAI's Responses API (``api="responses"``): server-side web search as server-tool
+parts (the sources it found as the result), url_citation annotations as citations, and the replayed
+turn carrying the items back as ruby_llm's recorded second request did. Replayed over a loopback
+server through ``llmcore.model`` (recordings: cassettes/SOURCES.md)."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+from typing import Any
+
+import llmcore
+from llmcore.testing import TEST_API_KEY
+from llmcore.testing.cassette_server import CassetteServer
+from llmcore.testing.cassettes import _stored
+from llmcore.types import ChatRequest, ServerToolResultPart
+
+CASSETTES = Path(__file__).parent / "cassettes"
+CITES = "ruby_llm__chat_web_search_with_xai_grok-4_3_searches_cites_and_counts_the_sources_it_used.yaml"
+REPLAY = "ruby_llm__chat_web_search_with_xai_grok-4_3_replays_search_turns_so_the_conversation_can_continue.yaml"
+
+
+def _interaction(cassette: str, i: int) -> dict[str, Any]:
+    return _stored(str(CASSETTES / cassette))["interactions"][i]  # type: ignore[no-any-return]
+
+
+def _chat(cassette: str, req: ChatRequest, start: int = 0) -> tuple[Any, dict[str, Any]]:
+    with CassetteServer.from_cassette(CASSETTES / cassette, start=start) as srv:
+        m = llmcore.model("xai/grok-4.3", api_key=TEST_API_KEY, base_url=srv.url + "/v1", retry=False, api="responses")
+        r = m.chat(req.messages, provider_options=req.provider_options)
+        assert not srv.problems, srv.problems
+        return r, json.loads(srv.received[-1].content)
+
+
+def _request(cassette: str, i: int = 0) -> ChatRequest:
+    body = json.loads(_interaction(cassette, i)["request"]["body"])
+    return ChatRequest(
+        model="grok-4.3", messages=[body["input"][0]["content"]], provider_options={"xai": {"tools": body["tools"]}}
+    )
+
+
+def test_web_search_calls_sources_and_citations() -> None:
+    r, _ = _chat(CITES, _request(CITES))
+    out = json.loads(_interaction(CITES, 0)["response"]["body"]["string"])["output"]
+    searches = [o for o in out if o["type"] == "web_search_call"]
+    assert [p.data for p in r.server_tool_calls] == searches and len(searches) == 2
+    for call in r.server_tool_calls:
+        assert call.name == "web_search" and call.provider == "xai"
+        assert call.input == {"type": "search", "query": call.data["action"]["query"]}
+        result = r.message.content[r.message.content.index(call) + 1]
+        assert isinstance(result, ServerToolResultPart) and result.call_id == call.id
+        assert result.content == call.data["action"]["sources"]
+    [c] = r.citations
+    assert (c.kind, c.url, c.title, c.start, c.end) == (
+        "url_citation",
+        "https://www.ruby-lang.org/en/downloads/",
+        "1",
+        69,
+        115,
+    )
+    assert r.text[c.start : c.end] == "[[1]](https://www.ruby-lang.org/en/downloads/)"
+    assert r.warnings == [] and "unmapped" not in r.provider_metadata
+
+
+def test_the_search_turn_is_replayed_as_recorded() -> None:
+    first, _ = _chat(REPLAY, _request(REPLAY))
+    recorded = json.loads(_interaction(REPLAY, 1)["request"]["body"])
+    req = ChatRequest(
+        model="grok-4.3",
+        messages=[recorded["input"][0]["content"], first.message, recorded["input"][-1]["content"]],
+        provider_options={"xai": {"tools": recorded["tools"]}},
+    )
+    r, sent = _chat(REPLAY, req, start=1)
+    want = recorded["input"]
+    assert [i.get("type", i.get("role")) for i in sent["input"]] == [
+        i.get("type", i.get("role")) if i.get("type") != "message" else "assistant" for i in want
+    ]
+    for got, rec in zip(sent["input"], want, strict=True):
+        if rec.get("type") == "web_search_call":
+            assert got == rec  # the item whole
+        elif rec.get("type") == "reasoning":  # id and encrypted reasoning go back (the summary too)
+            assert (got["id"], got.get("encrypted_content")) == (rec["id"], rec.get("encrypted_content"))
+        elif rec.get("type") == "message":
+            assert got == {"role": "assistant", "content": rec["content"][0]["text"]}
+    assert r.text and r.warnings == []
