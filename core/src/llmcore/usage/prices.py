@@ -19,9 +19,15 @@ first time a cost is needed, never at discovery. The file::
 
 Rates are USD per million tokens: ``input`` (uncached input), ``output``
 (includes reasoning), ``cached_input`` (prompt-cache reads; default
-``input``), ``cache_write`` (prompt-cache writes; default ``input``),
-``batch_input``/``batch_output`` (batch API, where they differ; default the
-standard rates), ``long_context`` (rates above ``above`` input tokens).
+``input``), ``cache_write`` (prompt-cache writes, 5-minute TTL; default
+``input``), ``cache_write_1h`` (1-hour TTL writes, used for a usage's
+``cache_write_1h_tokens`` where a provider reports them), ``reasoning``
+(reasoning tokens, where priced apart from ``output``),
+``batch_input``/``batch_output``/``batch_cached_input``/``batch_cache_write``
+(batch API, where they differ; default the standard rates),
+``long_context`` (rates above ``above`` input tokens: the whole request at
+those rates). ``per_1k_searches``/``per_1k_requests`` (USD per thousand) are
+kept as data; no usage counts them yet, so they are not in a cost.
 
 A model name matches exactly, then through ``aliases``, then by the longest
 name it extends with a date or version suffix (``gpt-4o-2024-08-06`` →
@@ -31,7 +37,10 @@ back to ``gpt-4o``. Unknown → cost ``None`` (never an error).
 
 User overrides, strongest first: ``llmcore.model(..., prices={...})``
 (one model's rates), :func:`set_prices`, the file named by
-``$LLMCORE_PRICES`` (``{"<provider>": {"models": {...}}}``), the plugin's file.
+``$LLMCORE_PRICES`` (``{"<provider>": {"models": {...}}}``), the plugin's
+file, then the model catalogue (:mod:`llmcore.catalogue`: genai-prices and
+models.dev data, with its own overrides) — so every provider and model the
+catalogue prices gets a cost.
 """
 
 from __future__ import annotations
@@ -53,7 +62,20 @@ if TYPE_CHECKING:
 __all__ = ["Price", "PriceTable", "set_prices", "clear_prices", "price_for", "prices_for", "cost_of", "load_prices"]
 
 FORMAT = "llmcore-prices/1"
-_RATE_FIELDS = ("input", "output", "cached_input", "cache_write", "batch_input", "batch_output")
+_RATE_FIELDS = (
+    "input",
+    "output",
+    "cached_input",
+    "cache_write",
+    "cache_write_1h",
+    "reasoning",
+    "batch_input",
+    "batch_output",
+    "batch_cached_input",
+    "batch_cache_write",
+    "per_1k_searches",
+    "per_1k_requests",
+)
 
 # date / version suffixes a dated model name may add to a priced name
 _SUFFIX = re.compile(
@@ -75,6 +97,12 @@ class Price:
     batch_output: float | None = None
     long_context_above: int | None = None
     long_context: Price | None = None
+    cache_write_1h: float | None = None
+    reasoning: float | None = None
+    batch_cached_input: float | None = None
+    batch_cache_write: float | None = None
+    per_1k_searches: float | None = None
+    per_1k_requests: float | None = None
 
     @classmethod
     def from_dict(cls, d: Mapping[str, Any], where: str = "price") -> Price:
@@ -84,8 +112,9 @@ class Price:
         known = {*_RATE_FIELDS, "long_context", "note", "notes"}
         unknown = set(d) - known
         if unknown:
-            raise ConfigurationError(f"{where}: unknown field(s) {', '.join(sorted(unknown))}; known: "
-                                     f"{', '.join(sorted(known - {'notes'}))}")
+            raise ConfigurationError(
+                f"{where}: unknown field(s) {', '.join(sorted(unknown))}; known: {', '.join(sorted(known - {'notes'}))}"
+            )
         for req in ("input", "output"):
             if req not in d:
                 raise ConfigurationError(f"{where} needs {req!r} (USD per 1M tokens)")
@@ -104,10 +133,20 @@ class Price:
             above = int(lc["above"])
             long_ctx = cls.from_dict({k: v for k, v in lc.items() if k != "above"}, f"{where}.long_context")
         return cls(
-            input=rates["input"], output=rates["output"],  # type: ignore[arg-type]
-            cached_input=rates["cached_input"], cache_write=rates["cache_write"],
-            batch_input=rates["batch_input"], batch_output=rates["batch_output"],
-            long_context_above=above, long_context=long_ctx,
+            input=rates["input"],  # type: ignore[arg-type]  # required above
+            output=rates["output"],  # type: ignore[arg-type]
+            cached_input=rates["cached_input"],
+            cache_write=rates["cache_write"],
+            batch_input=rates["batch_input"],
+            batch_output=rates["batch_output"],
+            long_context_above=above,
+            long_context=long_ctx,
+            cache_write_1h=rates["cache_write_1h"],
+            reasoning=rates["reasoning"],
+            batch_cached_input=rates["batch_cached_input"],
+            batch_cache_write=rates["batch_cache_write"],
+            per_1k_searches=rates["per_1k_searches"],
+            per_1k_requests=rates["per_1k_requests"],
         )
 
     def cost(self, usage: Usage, *, batch: bool = False) -> float | None:
@@ -120,19 +159,41 @@ class Price:
             p = self.long_context
         read = usage.cache_read_tokens or 0
         write = usage.cache_write_tokens or 0
+        # 1-hour cache writes: a subset of cache_write_tokens, where the usage says (Anthropic's TTL tiers)
+        write_1h = min(write, getattr(usage, "cache_write_1h_tokens", None) or 0)
+        reasoning = min(out, usage.reasoning_tokens or 0) if p.reasoning is not None else 0
         fresh = max(0, inp - read - write)
         in_rate = p.batch_input if batch and p.batch_input is not None else p.input
         out_rate = p.batch_output if batch and p.batch_output is not None else p.output
-        read_rate = p.cached_input if p.cached_input is not None else in_rate
-        write_rate = p.cache_write if p.cache_write is not None else in_rate
-        return (fresh * in_rate + read * read_rate + write * write_rate + out * out_rate) / 1_000_000
+        if batch and p.batch_cached_input is not None:
+            read_rate = p.batch_cached_input
+        else:
+            read_rate = p.cached_input if p.cached_input is not None else in_rate
+        if batch and p.batch_cache_write is not None:
+            write_rate = p.batch_cache_write
+        else:
+            write_rate = p.cache_write if p.cache_write is not None else in_rate
+        write_1h_rate = p.cache_write_1h if p.cache_write_1h is not None else write_rate
+        reasoning_rate = p.reasoning if p.reasoning is not None else out_rate
+        return (
+            fresh * in_rate
+            + read * read_rate
+            + (write - write_1h) * write_rate
+            + write_1h * write_1h_rate
+            + (out - reasoning) * out_rate
+            + reasoning * reasoning_rate
+        ) / 1_000_000
 
 
 class PriceTable:
     """The priced models of one provider (one price file)."""
 
-    def __init__(self, models: Mapping[str, Price], aliases: Mapping[str, str] | None = None,
-                 meta: Mapping[str, Any] | None = None) -> None:
+    def __init__(
+        self,
+        models: Mapping[str, Price],
+        aliases: Mapping[str, str] | None = None,
+        meta: Mapping[str, Any] | None = None,
+    ) -> None:
         self.models = dict(models)
         self.aliases = dict(aliases or {})
         self.meta = dict(meta or {})
@@ -170,10 +231,10 @@ class PriceTable:
                 return self.models[alias]
         for name in names:
             for known in self._by_len:
-                if name.startswith(known) and _SUFFIX.fullmatch(name[len(known):]):
+                if name.startswith(known) and _SUFFIX.fullmatch(name[len(known) :]):
                     return self.models[known]
             for alias, target in self.aliases.items():
-                if name.startswith(alias) and _SUFFIX.fullmatch(name[len(alias):]):
+                if name.startswith(alias) and _SUFFIX.fullmatch(name[len(alias) :]):
                     return self.models[target]
         return None
 
@@ -247,8 +308,9 @@ def _env_table(provider: str) -> PriceTable | None:
 def set_prices(provider: str, models: Mapping[str, Mapping[str, Any] | Price]) -> None:
     """Override (or add) prices for ``provider``'s models, in this process:
     ``set_prices("openai", {"gpt-4o": {"input": 2.5, "output": 10}})``."""
-    parsed = {name: p if isinstance(p, Price) else Price.from_dict(p, f"{provider}/{name}")
-              for name, p in models.items()}
+    parsed = {
+        name: p if isinstance(p, Price) else Price.from_dict(p, f"{provider}/{name}") for name, p in models.items()
+    }
     with _lock:
         _user.setdefault(provider, {}).update(parsed)
         _found.clear()
@@ -274,8 +336,13 @@ def price_for(spec: ProviderSpec | str, model: str, *, response_model: str | Non
     """The price of ``model`` on ``spec``'s provider (a spec or a provider
     name), or ``None``. The response's model name (often a dated snapshot) is
     tried after ``model``."""
-    key = (spec if isinstance(spec, str) else spec.name, getattr(spec, "prices", None), model, response_model,
-           os.environ.get("LLMCORE_PRICES"))
+    key = (
+        spec if isinstance(spec, str) else spec.name,
+        getattr(spec, "prices", None),
+        model,
+        response_model,
+        os.environ.get("LLMCORE_PRICES"),
+    )
     with _lock:
         version = _version[0]
         if key in _found:
@@ -295,7 +362,7 @@ def _price_for(spec: ProviderSpec | str, model: str, response_model: str | None)
 
         found = get_registry().get(spec)
         if found is None:
-            return _user_or_env(spec, [model])
+            return _user_or_env(spec, [model]) or _catalogue_price(spec, [model])
         spec = found
     names = [model] + ([response_model] if response_model and response_model != model else [])
     p = _user_or_env(spec.name, names)
@@ -307,6 +374,23 @@ def _price_for(spec: ProviderSpec | str, model: str, response_model: str | None)
             p = table.lookup(n)
             if p is not None:
                 return p
+    return _catalogue_price(spec.name, names)
+
+
+def _catalogue_price(provider: str, names: list[str]) -> Price | None:
+    """The model catalogue's price (:mod:`llmcore.catalogue`), or ``None``."""
+    from .. import catalogue
+
+    for n in names:
+        info = catalogue.lookup(provider, n)
+        if info is not None and info.price is not None:
+            try:
+                return Price.from_dict(info.price, f"catalogue {provider}/{info.id}")
+            except ConfigurationError as e:  # bad data in a refreshed snapshot: unknown, never a wrong price
+                import logging
+
+                logging.getLogger("llmcore.usage").warning("%s", e)
+                return None
     return None
 
 

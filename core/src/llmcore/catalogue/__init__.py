@@ -1,0 +1,419 @@
+"""The model catalogue: per (provider, model) limits, capabilities and prices.
+
+Data: a dated snapshot shipped in this package (``data/catalogue.json.gz``),
+built from `genai-prices` (prices) and models.dev (limits, capabilities;
+a price where genai-prices has none) by :mod:`.build`. ``llmcore models
+update`` rebuilds it into the user's data folder only when asked; nothing
+touches the network at import or on a call. Read on the first lookup
+(~20 ms once), then each ``(provider, model)`` answer is cached (a lookup
+is a dict hit, well under 5 µs).
+
+Resolution of a model id (:func:`lookup`), first hit wins, for the id as
+given and its provider spellings (Bedrock ``us.anthropic.claude-…-v1:0``
+and ARNs, Vertex ``claude-…@20250929``, ``models/gemini-…``, OpenRouter /
+Hugging Face ``org/model:variant``, Fireworks ``accounts/fireworks/models/…``):
+the exact id or one of its alternative ids (case-insensitive), a user
+alias, genai-prices' match rules, then the longest known id it extends
+with a date or version suffix (``gpt-4o-2024-08-06`` → ``gpt-4o``).
+
+Overrides, strongest first: :func:`add_models` / :func:`add_aliases` (code),
+the JSON file named by ``$LLMCORE_MODELS`` (read on the first lookup; call
+:func:`reload` after changing the variable or the file) (``{"<provider>": {"models":
+{"<id>": {...}}, "aliases": {"<my-deployment>": "<id>"}}}`` — an Azure
+deployment mapped to its model, a fine-tune, a self-hosted model), then the
+snapshot (the user's refreshed one when newer than the shipped one).
+Prices: a plugin's own ``prices.json`` and the user's price overrides
+(:mod:`llmcore.usage.prices`) keep priority over the catalogue's price.
+"""
+
+from __future__ import annotations
+
+import gzip
+import json
+import os
+import re
+import threading
+from collections.abc import Iterator, Mapping
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+from ..errors import ConfigurationError
+
+__all__ = [
+    "ModelInfo",
+    "lookup",
+    "models",
+    "providers",
+    "add_models",
+    "add_aliases",
+    "clear_overrides",
+    "snapshot_info",
+    "snapshot_path",
+    "user_snapshot_path",
+    "reload",
+]
+
+_SHIPPED = Path(__file__).parent / "data" / "catalogue.json.gz"
+
+
+@dataclass(frozen=True)
+class ModelInfo:
+    """One model of one provider. ``None``: the data does not say."""
+
+    provider: str
+    id: str
+    name: str | None = None
+    context_window: int | None = None
+    max_input_tokens: int | None = None
+    max_output_tokens: int | None = None
+    input_modalities: tuple[str, ...] = ()
+    output_modalities: tuple[str, ...] = ()
+    tools: bool | None = None
+    reasoning: bool | None = None
+    structured_output: bool | None = None
+    attachment: bool | None = None
+    open_weights: bool | None = None
+    release_date: str | None = None
+    knowledge_cutoff: str | None = None
+    deprecated: bool = False
+    #: the price entry (USD per 1M tokens, :mod:`llmcore.usage.prices` format), or ``None``
+    price: Mapping[str, Any] | None = None
+    #: where each part came from: ``{"price": "genai-prices:openai", "limits": "models.dev:openai"}``
+    sources: Mapping[str, str] = field(default_factory=dict)
+    #: other ids the data knows this model by (dated snapshots)
+    ids: tuple[str, ...] = ()
+
+    @classmethod
+    def from_entry(cls, provider: str, mid: str, e: Mapping[str, Any]) -> ModelInfo:
+        def _int(k: str) -> int | None:
+            v = e.get(k)
+            return int(v) if isinstance(v, (int, float)) and not isinstance(v, bool) and v > 0 else None
+
+        def _bool(k: str) -> bool | None:
+            v = e.get(k)
+            return v if isinstance(v, bool) else None
+
+        price = e.get("price")
+        return cls(
+            provider=provider,
+            id=mid,
+            name=e.get("name") if isinstance(e.get("name"), str) else None,
+            context_window=_int("context"),
+            max_input_tokens=_int("max_input"),
+            max_output_tokens=_int("max_output"),
+            input_modalities=tuple(e.get("in") or ()),
+            output_modalities=tuple(e.get("out") or ()),
+            tools=_bool("tools"),
+            reasoning=_bool("reasoning"),
+            structured_output=_bool("structured_output"),
+            attachment=_bool("attachment"),
+            open_weights=_bool("open_weights"),
+            release_date=e.get("released"),
+            knowledge_cutoff=e.get("knowledge"),
+            deprecated=bool(e.get("deprecated")),
+            price=dict(price) if isinstance(price, Mapping) else None,
+            sources=dict(e.get("src") or {}),
+            ids=tuple(e.get("ids") or ()),
+        )
+
+    def to_dict(self) -> dict[str, Any]:
+        """JSON-able form (as ``llmcore models show --json`` prints it)."""
+        from dataclasses import asdict
+
+        d = asdict(self)
+        d["input_modalities"] = list(self.input_modalities)
+        d["output_modalities"] = list(self.output_modalities)
+        d["ids"] = list(self.ids)
+        return d
+
+
+class _Provider:
+    """One provider's section, indexed for resolution."""
+
+    def __init__(self, name: str, section: Mapping[str, Any]) -> None:
+        from .match import compile_clause
+
+        self.name = name
+        self.entries: dict[str, Mapping[str, Any]] = dict(section.get("models") or {})
+        self.exact: dict[str, str] = {}
+        for mid, e in self.entries.items():
+            self.exact.setdefault(mid.lower(), mid)
+            for alt in e.get("ids") or ():
+                self.exact.setdefault(str(alt).lower(), mid)
+        for alias, target in (section.get("aliases") or {}).items():
+            if target in self.entries:
+                self.exact[alias.lower()] = target
+        self.match = [(compile_clause(c), mid) for c, mid in section.get("match") or () if mid in self.entries]
+        self.by_len = sorted(self.exact, key=len, reverse=True)
+
+    def find(self, name: str) -> str | None:
+        low = name.lower()
+        hit = self.exact.get(low)
+        if hit is not None:
+            return hit
+        for fn, mid in self.match:
+            if fn(low):
+                return mid
+        from ..usage.prices import _SUFFIX
+
+        for known in self.by_len:
+            if low.startswith(known) and len(low) > len(known) and _SUFFIX.fullmatch(low[len(known) :]):
+                return self.exact[known]
+        return None
+
+
+class _Sections(dict):  # type: ignore[type-arg]
+    """provider -> :class:`_Provider`, each indexed on first use (most
+    processes ask about one or two providers; indexing all costs ~100 ms)."""
+
+    def __init__(self, raw: dict[str, dict[str, Any]]) -> None:
+        super().__init__()
+        self.raw = raw
+
+    def get(self, name: str, default: Any = None) -> Any:
+        hit = dict.get(self, name)
+        if hit is None and name in self.raw:
+            hit = self[name] = _Provider(name, self.raw[name])
+        return hit if hit is not None else default
+
+    def names(self) -> list[str]:
+        return sorted(self.raw)
+
+
+_lock = threading.Lock()
+_state: dict[str, Any] = {}
+_found: dict[tuple[str, str], ModelInfo | None] = {}
+_user_models: dict[str, dict[str, Mapping[str, Any]]] = {}
+_user_aliases: dict[str, dict[str, str]] = {}
+
+
+def user_snapshot_path() -> Path:
+    """Where ``llmcore models update`` writes a refreshed snapshot."""
+    from ..paths import data_dir
+
+    return data_dir() / "catalogue.json.gz"
+
+
+def snapshot_path() -> Path:
+    """The snapshot in use: the user's refreshed one if it is newer than the shipped one."""
+    user = user_snapshot_path()
+    try:
+        if user.is_file() and _read(user).get("built", "") >= _read(_SHIPPED).get("built", ""):
+            return user
+    except (OSError, ValueError, ConfigurationError):
+        pass
+    return _SHIPPED
+
+
+def _read(path: Path) -> dict[str, Any]:
+    try:
+        with gzip.open(path, "rt", encoding="utf-8") as f:
+            data = json.load(f)
+    except (OSError, ValueError, EOFError) as e:
+        raise ConfigurationError(
+            f"the model catalogue {path} is unreadable ({e}); run `llmcore models update` or remove it"
+        ) from None
+    if not isinstance(data, dict) or data.get("format") != "llmcore-catalogue/1":
+        raise ConfigurationError(f"{path} is not an llmcore-catalogue/1 snapshot")
+    return data
+
+
+def _user_file() -> dict[str, Any]:
+    path = os.environ.get("LLMCORE_MODELS")
+    if not path:
+        return {}
+    try:
+        with open(path, encoding="utf-8") as f:
+            data = json.load(f)
+    except (OSError, ValueError) as e:
+        raise ConfigurationError(f"LLMCORE_MODELS={path!r} is not a readable JSON file: {e}") from None
+    if not isinstance(data, dict) or not all(isinstance(v, dict) for v in data.values()):
+        raise ConfigurationError(
+            f'LLMCORE_MODELS={path!r} must be {{"<provider>": {{"models": {{...}}, "aliases": {{...}}}}}}'
+        )
+    return data
+
+
+def _loaded() -> dict[str, Any]:
+    env = os.environ.get("LLMCORE_MODELS")
+    with _lock:
+        if _state.get("env") == env and "providers" in _state:
+            return _state
+    path = snapshot_path()
+    data = _read(path)
+    sections: dict[str, dict[str, Any]] = {
+        p: {
+            "models": dict(s.get("models") or {}),
+            "match": s.get("match") or [],
+            "aliases": dict(s.get("aliases") or {}),
+        }
+        for p, s in (data.get("providers") or {}).items()
+    }
+    # user layers: file, then code (strongest); their models come before the snapshot's match rules
+    for layer_models, layer_aliases in (
+        (
+            {p: s.get("models") or {} for p, s in _user_file().items()},
+            {p: s.get("aliases") or {} for p, s in _user_file().items()},
+        ),
+        (_user_models, _user_aliases),
+    ):
+        for prov, ms in layer_models.items():
+            sec = sections.setdefault(prov, {"models": {}, "match": [], "aliases": {}})
+            for mid, e in ms.items():
+                base = dict(sec["models"].get(mid) or {})
+                base.update(e)
+                base["src"] = {**(base.get("src") or {}), "user": "override"}
+                sec["models"][mid] = base
+                sec["match"] = [m for m in sec["match"] if m[1] != mid] if "price" in e else sec["match"]
+        for prov, al in layer_aliases.items():
+            sec = sections.setdefault(prov, {"models": {}, "match": [], "aliases": {}})
+            sec["aliases"].update(al)
+    provs = _Sections(sections)
+    with _lock:
+        _state.clear()
+        _state.update(
+            env=env, providers=provs, meta={k: v for k, v in data.items() if k != "providers"}, path=str(path)
+        )
+        _found.clear()
+    return _state
+
+
+def reload() -> None:
+    """Forget what was read (the next lookup reads the snapshot and overrides again)."""
+    with _lock:
+        _state.clear()
+        _found.clear()
+
+
+def add_models(provider: str, entries: Mapping[str, Mapping[str, Any]]) -> None:
+    """Add or override ``provider``'s models in this process, in the snapshot's
+    entry format: ``add_models("vllm", {"my-llama": {"context": 8192,
+    "price": {"input": 0.1, "output": 0.2}}})`` (keys: ``name``, ``context``,
+    ``max_input``, ``max_output``, ``in``, ``out``, ``tools``, ``reasoning``,
+    ``structured_output``, ``price``)."""
+    from ..usage.prices import Price
+
+    for mid, e in entries.items():
+        if not isinstance(e, Mapping):
+            raise ConfigurationError(f"catalogue entry {provider}/{mid} must be an object")
+        if e.get("price") is not None:
+            Price.from_dict(e["price"], f"{provider}/{mid} price")  # fail now, not on a call
+    with _lock:
+        _user_models.setdefault(provider, {}).update({k: dict(v) for k, v in entries.items()})
+    reload()
+    _prices_changed()
+
+
+def add_aliases(provider: str, aliases: Mapping[str, str]) -> None:
+    """Map names to catalogue models, e.g. an Azure deployment to its model:
+    ``add_aliases("azure", {"prod-chat": "gpt-4o"})``."""
+    with _lock:
+        _user_aliases.setdefault(provider, {}).update(aliases)
+    reload()
+    _prices_changed()
+
+
+def clear_overrides() -> None:
+    """Forget :func:`add_models` / :func:`add_aliases`."""
+    with _lock:
+        _user_models.clear()
+        _user_aliases.clear()
+    reload()
+    _prices_changed()
+
+
+def _prices_changed() -> None:
+    from ..usage import prices
+
+    with prices._lock:
+        prices._found.clear()
+        prices._version[0] += 1
+
+
+_REGION = re.compile(r"^(?:us|eu|apac|ap|global|us-gov|ca|jp|au)\.")
+_BEDROCK_VER = re.compile(r"(?:-v\d+(?::\d+)?|:\d+)$")
+
+
+def _spellings(provider: str, model: str) -> list[str]:
+    """The id as given, then the forms the catalogue may know it by."""
+    out = [model]
+
+    def add(s: str) -> None:
+        if s and s not in out:
+            out.append(s)
+
+    m = model
+    if m.startswith("arn:"):
+        m = m.rsplit("/", 1)[-1]
+        add(m)
+    if m.startswith("models/"):
+        m = m[len("models/") :]
+        add(m)
+    if "@" in m and not m.startswith("@"):  # Vertex: claude-sonnet-4-5@20250929
+        add(m.replace("@", "-"))
+        add(m.split("@", 1)[0])
+    reg = _REGION.sub("", m)
+    if reg != m:
+        add(reg)
+    for s in list(out):
+        stripped = _BEDROCK_VER.sub("", s)
+        if stripped != s and provider == "bedrock":
+            add(stripped)
+    for s in list(out):
+        if ":" in s and "/" in s.split(":", 1)[0]:  # org/model:free, org/model:together
+            add(s.split(":", 1)[0])
+    keeps_org = provider in ("openrouter", "huggingface", "together", "novita", "sambanova")
+    for s in list(out):
+        if (s.startswith("accounts/") and "/models/" in s) or ("/" in s and not keeps_org):
+            add(s.rsplit("/", 1)[-1])
+        if provider == "bedrock" and "." in s and not s.startswith("arn"):
+            add(s.split(".", 1)[1])  # anthropic.claude-… -> claude-…
+    return out
+
+
+def lookup(provider: str, model: str) -> ModelInfo | None:
+    """What the catalogue knows about ``provider``'s ``model`` (``None``: nothing)."""
+    key = (provider, model)
+    hit = _found.get(key, _MISSING)
+    if hit is not _MISSING:  # the hot path: one dict hit (reload() and the overrides clear it)
+        return hit  # type: ignore[return-value]
+    state = _loaded()
+    prov: _Provider | None = state["providers"].get(provider)
+    found: ModelInfo | None = None
+    if prov is not None:
+        for name in _spellings(provider, model):
+            mid = prov.find(name)
+            if mid is not None:
+                found = ModelInfo.from_entry(provider, mid, prov.entries[mid])
+                break
+    with _lock:
+        if len(_found) > 8192:
+            _found.clear()
+        _found[key] = found
+    return found
+
+
+_MISSING = object()
+
+
+def models(provider: str | None = None) -> Iterator[ModelInfo]:
+    """Every model in the catalogue (of ``provider``), sorted by provider then id."""
+    state = _loaded()
+    for pname in state["providers"].names():
+        if provider is not None and pname != provider:
+            continue
+        prov = state["providers"].get(pname)
+        for mid in sorted(prov.entries):
+            yield ModelInfo.from_entry(pname, mid, prov.entries[mid])
+
+
+def providers() -> list[str]:
+    """The providers the catalogue has models for."""
+    return list(_loaded()["providers"].names())
+
+
+def snapshot_info() -> dict[str, Any]:
+    """Where the data came from: ``{"path", "built", "sources"}``."""
+    state = _loaded()
+    return {"path": state["path"], **state["meta"]}
