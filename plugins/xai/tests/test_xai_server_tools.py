@@ -1,7 +1,8 @@
 """Issue 11 on xAI's Responses API (``api="responses"``): server-side web search as server-tool
 parts (the sources it found as the result), url_citation annotations as citations, and the replayed
 turn carrying the items back as ruby_llm's recorded second request did. Replayed over a loopback
-server through ``llmcore.model`` (recordings: cassettes/SOURCES.md)."""
+server through ``llmcore.model`` (recordings: cassettes/SOURCES.md); the last tests feed vercel/ai
+response bodies (no HTTP exchange) to the codec and say so."""
 
 from __future__ import annotations
 
@@ -10,10 +11,12 @@ from pathlib import Path
 from typing import Any
 
 import llmcore
+import pytest
 from llmcore.testing import TEST_API_KEY
 from llmcore.testing.cassette_server import CassetteServer
 from llmcore.testing.cassettes import _stored
 from llmcore.types import ChatRequest, ServerToolResultPart
+from llmcore_openai.responses.response import parse_response
 
 CASSETTES = Path(__file__).parent / "cassettes"
 CITES = "ruby_llm__chat_web_search_with_xai_grok-4_3_searches_cites_and_counts_the_sources_it_used.yaml"
@@ -83,3 +86,39 @@ def test_the_search_turn_is_replayed_as_recorded() -> None:
         elif rec.get("type") == "message":
             assert got == {"role": "assistant", "content": rec["content"][0]["text"]}
     assert r.text and r.warnings == []
+
+
+UPSTREAM = Path("/work/shared/upstream-cassettes/xai/ai")
+
+
+def _body(name: str) -> dict[str, Any]:
+    path = UPSTREAM / name
+    if not path.exists():
+        pytest.skip(f"{path} (shared collection) is not on this machine")
+    return json.loads(path.read_text())  # type: ignore[no-any-return]
+
+
+@pytest.mark.parametrize(
+    ("fixture", "name", "key"),
+    [
+        ("xai-web-search-tool.1.json", "web_search", "query"),
+        ("xai-code-execution-tool.1.json", "code_interpreter", "code"),
+    ],
+)
+def test_xai_argument_form_of_server_items_codec_input(fixture: str, name: str, key: str) -> None:
+    """vercel/ai's xAI response bodies (codec input, not recordings): xAI sends the tool's arguments
+    as a JSON string on web_search_call / code_interpreter_call; they become the call's input."""
+    data = _body(fixture)
+    r = parse_response(data, provider="xai")
+    [call] = r.server_tool_calls
+    item = next(o for o in data["output"] if o["type"] != "message")
+    assert call.name == name and call.input == json.loads(item["arguments"]) and key in call.input
+    assert call.data == item and r.warnings == []
+
+
+def test_xai_generated_image_codec_input() -> None:
+    data = _body("xai-image-generation-tool.1.json")  # vercel/ai body; its result is a placeholder string
+    r = parse_response(data, provider="xai")
+    item = data["output"][0]
+    assert [p.type for p in r.message.content] == ["server_tool_call", "image", "text"]
+    assert r.images[0].data == item["result"] and r.server_tool_calls[0].input["prompt"] == item["prompt"]

@@ -27,6 +27,9 @@ other ``*_call`` the       the type without      ``{}``                         
 server runs                ``_call``
 =========================  ====================  ==============================  ===========================
 
+xAI's Responses API sends ``web_search_call`` / ``code_interpreter_call`` with the
+tool's ``arguments`` as a JSON string instead: ``input`` is then those arguments.
+
 Client-run items (``computer_call``, ``local_shell_call``, ``shell_call``,
 ``apply_patch_call``, ``custom_tool_call``) and anything else are no server tool:
 they are kept whole with :func:`~llmcore.pluginkit.keep_unmapped`.
@@ -90,6 +93,10 @@ def _arguments(v: Any) -> Any:
 
 
 def _input(t: str, item: dict[str, Any]) -> dict[str, Any]:
+    if t in ("web_search_call", "code_interpreter_call", "file_search_call") and isinstance(item.get("arguments"), str):
+        # xAI's form of these items: the tool's arguments as a JSON string (no action/code/queries)
+        args = _arguments(item["arguments"])
+        return args if isinstance(args, dict) else {"arguments": args}
     if t == "web_search_call":
         action = item.get("action")
         return {k: v for k, v in action.items() if k != "sources"} if isinstance(action, dict) else {}
@@ -100,7 +107,7 @@ def _input(t: str, item: dict[str, Any]) -> dict[str, Any]:
     if t == "image_generation_call":
         return {
             k: item[k]
-            for k in ("revised_prompt", "size", "quality", "background", "output_format")
+            for k in ("prompt", "revised_prompt", "size", "quality", "background", "output_format")
             if item.get(k) is not None
         }
     if t in ("mcp_call", "mcp_approval_request"):
