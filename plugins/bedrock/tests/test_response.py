@@ -180,7 +180,7 @@ def test_parse_edge_cases() -> None:
     ]}}, "stopReason": "end_turn", "usage": {"inputTokens": 1, "outputTokens": 2,
                                              "cacheReadInputTokens": 10, "cacheWriteInputTokens": 5}}
     r = parse_converse(data, model="m", request_id=None, warnings=[])
-    assert r.provider_metadata["other_content"] == [{"citationsContent": {"citations": []}}]
+    assert r.text == "see" and r.citations == [] and "unmapped" not in r.provider_metadata  # no citation in it
     assert r.tool_calls[0].arguments == {"a": 1}
     assert (r.usage.input_tokens, r.usage.cache_read_tokens, r.usage.cache_write_tokens) == (16, 10, 5)
     for bad in ([], {}, {"output": {"message": {"content": "x"}}}, {"output": {"message": {"content": ["x"]}}}):

@@ -12,6 +12,12 @@ Mapping (shapes from the Bedrock Runtime Smithy model, ``ConverseRequest``):
   ``{"toolResult": {toolUseId, content, status?}}`` (``status: "error"`` when
   ``is_error``); reasoning produced by Bedrock → ``{"reasoningContent":
   {"reasoningText": {text, signature}}}`` or ``{"redactedContent"}``;
+  server-tool parts produced by Bedrock (Nova web grounding's ``toolUse`` /
+  ``toolResult``) → the blocks they came from (``part.data``); a text part
+  with Bedrock citations → ``text`` and ``citationsContent`` blocks, one per
+  cited span, as the answer had them (citations without a span, such as
+  Nova's web citations, are not sent: the text is); server-tool parts of
+  another provider are left out with a ``foreign_part`` warning;
 * ``tools`` → ``toolConfig.tools[].toolSpec`` (``inputSchema.json``, ``strict``
   when set); ``tool_choice`` auto/required/tool → ``{"auto"}``/``{"any"}``/
   ``{"tool": {name}}``; ``none`` → no ``toolConfig`` at all when the history
@@ -35,23 +41,28 @@ network call.
 
 from __future__ import annotations
 
+import copy
 import json
 import re
 from typing import Any
 from urllib.parse import quote
 
 from llmcore.errors import InvalidRequestError, UnsupportedFeatureError
-from llmcore.pluginkit import CallWarnings
+from llmcore.pluginkit import CallWarnings, foreign_part
 from llmcore.types import (
     CallWarning,
     ChatRequest,
     FilePart,
     ImagePart,
     ReasoningPart,
+    ServerToolCallPart,
+    ServerToolResultPart,
     TextPart,
     ToolCallPart,
     ToolResultPart,
 )
+
+from .blocks import text_blocks
 
 __all__ = [
     "PROVIDER_OPTIONS",
@@ -148,6 +159,27 @@ def _reasoning(p: ReasoningPart, warn: CallWarnings) -> dict[str, Any] | None:
     return {"reasoningContent": {"reasoningText": text}}
 
 
+def _server_block(p: ServerToolCallPart | ServerToolResultPart, warn: CallWarnings) -> dict[str, Any] | None:
+    """The ``toolUse`` / ``toolResult`` block a Bedrock server-tool part came from (rebuilt from its
+    fields when it has no ``data``); another provider's part is left out with a warning."""
+    if foreign_part(p, "bedrock"):
+        warn.add(
+            "foreign_part",
+            f"a {p.name} {p.type} part from {p.provider} was left out: Bedrock cannot take another provider's "
+            "server-side tool output",
+        )
+        return None
+    if isinstance(p.data, dict) and ("toolUse" in p.data or "toolResult" in p.data):
+        return copy.deepcopy(p.data)
+    if isinstance(p, ServerToolCallPart):
+        return {"toolUse": {"toolUseId": p.id, "name": p.name, "input": p.input, "type": "server_tool_use"}}
+    content = p.content if isinstance(p.content, list) else [{"text": str(p.content)}]
+    block: dict[str, Any] = {"toolUseId": p.call_id, "content": content}
+    if p.is_error:
+        block["status"] = "error"
+    return {"toolResult": block}
+
+
 def _messages(request: ChatRequest, warn: CallWarnings) -> tuple[list[dict[str, Any]], bool]:
     out: list[dict[str, Any]] = []
     has_tool_blocks = False
@@ -157,10 +189,18 @@ def _messages(request: ChatRequest, warn: CallWarnings) -> tuple[list[dict[str, 
             continue
         role = "assistant" if m.role == "assistant" else "user"
         blocks: list[dict[str, Any]] = []
+        offset = 0  # where each text part starts in the message's text (citation spans index it)
         for p in m.content:
             if isinstance(p, TextPart):
-                if p.text:
+                if p.citations and m.role == "assistant":
+                    blocks.extend(text_blocks(p, offset, ("bedrock",)))
+                elif p.text:
                     blocks.append({"text": p.text})
+                offset += len(p.text)
+            elif isinstance(p, (ServerToolCallPart, ServerToolResultPart)):
+                server = _server_block(p, warn)
+                if server is not None:
+                    blocks.append(server)
             elif isinstance(p, ToolCallPart):
                 has_tool_blocks = True
                 blocks.append({"toolUse": {"toolUseId": p.id, "name": p.name, "input": p.arguments}})

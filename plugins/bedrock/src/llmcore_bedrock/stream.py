@@ -9,6 +9,16 @@ each ``event`` message's ``:event-type`` and JSON payload map to events:
   :class:`ToolCallDelta`; ``reasoningContent`` ``text``/``signature``/
   ``redactedContent`` → :class:`ReasoningDelta`;
 * ``contentBlockStop`` of a tool block → :class:`ToolCall` (arguments parsed once);
+* a ``toolUse`` start of ``type: server_tool_use`` (Nova web grounding) → at its
+  stop one :class:`PartEvent` with a :class:`ServerToolCallPart` (input put
+  together from the deltas); a ``toolResult`` start and its ``toolResult``
+  deltas → at its stop a :class:`PartEvent` with a :class:`ServerToolResultPart`
+  (both as the non-stream answer has them, see :mod:`.blocks`);
+* ``citation`` deltas → at the block's stop a :class:`CitationEvent` each,
+  spanning the text the block streamed (no span when it streamed none);
+* any other block start or delta (a generated ``image``, …) → at the block's
+  stop ``keep_unmapped``: a :class:`WarningEvent`, and the start and deltas in
+  ``Finish.provider_metadata["unmapped"]``;
 * ``messageStop`` → the stop reason; ``metadata`` → usage (+ metrics/trace).
 
 The :class:`UsageEvent` and the :class:`Finish` are emitted when the stream
@@ -23,12 +33,15 @@ stream that stopped with no content, no stop reason and no usage.
 
 from __future__ import annotations
 
+import json
 from collections.abc import AsyncIterable, AsyncIterator
 from typing import Any
 
 from llmcore.errors import ProviderResponseError
 from llmcore.events import (
+    CitationEvent,
     Finish,
+    PartEvent,
     ReasoningDelta,
     ResponseMetadata,
     StreamEvent,
@@ -38,9 +51,10 @@ from llmcore.events import (
     WarningEvent,
 )
 from llmcore.http.eventstream import aiter_eventstream
-from llmcore.pluginkit import SHAPE_ERRORS, ToolCallBuffer, malformed
+from llmcore.pluginkit import SHAPE_ERRORS, ToolCallBuffer, keep_unmapped, malformed
 from llmcore.types import CallWarning
 
+from .blocks import citation, is_server_call, result_part, server_call_part
 from .errors import error_from_stream_message
 from .finish import map_stop_reason
 from .response import text_of
@@ -62,11 +76,26 @@ def _object(v: Any, field: str) -> dict[str, Any]:
     return v
 
 
+class _Block:
+    """What one content block index has streamed besides text and client tool calls: the text span
+    (for its citations), a server-tool call or result, or a block llmcore has no part for."""
+
+    __slots__ = ("citations", "deltas", "kind", "pieces", "start", "text_start")
+
+    def __init__(self, text_start: int, kind: str = "text", start: Any = None) -> None:
+        self.text_start = text_start
+        self.kind = kind  # "text" | "call" | "result" | the unmapped start/delta kind
+        self.start = start  # the contentBlockStart member (toolUse / toolResult / other)
+        self.citations: list[Any] = []
+        self.pieces: list[str] = []  # a server call's input JSON
+        self.deltas: list[Any] = []  # a server result's content items, or an unmapped block's deltas
+
+
 class _Decoder:
     """The state of one ConverseStream: :meth:`feed` one event's payload, :meth:`close` at the end."""
 
-    __slots__ = ("content", "metadata", "model", "provider", "raw_stop", "request_id", "started", "stopped",
-                 "tools", "usage")
+    __slots__ = ("blocks", "call_names", "content", "metadata", "model", "others", "pos", "provider", "raw_stop",
+                 "request_id", "started", "stopped", "tools", "usage")
 
     def __init__(self, provider: str, model: str | None, request_id: str | None) -> None:
         self.provider = provider
@@ -79,6 +108,16 @@ class _Decoder:
         self.raw_stop: str | None = None
         self.usage: Any = None
         self.metadata: dict[str, Any] = {}
+        self.blocks: dict[int, _Block] = {}  # index → citations / server tools / unmapped, see _Block
+        self.others: dict[int, _Block] = {}  # index → what llmcore has no part for (keep_unmapped)
+        self.call_names: dict[str, str] = {}  # server-tool call id → name
+        self.pos = 0  # characters of answer text streamed so far
+
+    def _block(self, index: int) -> _Block:
+        b = self.blocks.get(index)
+        if b is None:
+            b = self.blocks[index] = _Block(self.pos)
+        return b
 
     def feed(self, et: str | None, data: dict[str, Any], payload: bytes) -> list[StreamEvent]:
         provider = self.provider
@@ -87,7 +126,17 @@ class _Decoder:
             if "text" in delta:
                 if delta["text"]:
                     self.content = True
-                    return [TextDelta(text_of(delta["text"], "delta.text"))]
+                    piece = text_of(delta["text"], "delta.text")
+                    self._block(_index(data))
+                    self.pos += len(piece)
+                    return [TextDelta(piece)]
+            elif "citation" in delta:
+                self._block(_index(data)).citations.append(delta["citation"])
+            elif "toolResult" in delta and (b := self.blocks.get(_index(data))) is not None and b.kind == "result":
+                items = delta["toolResult"]
+                b.deltas.extend(items if isinstance(items, list) else [items])
+            elif "toolUse" in delta and (b := self.blocks.get(_index(data))) is not None and b.kind == "call":
+                b.pieces.append(text_of((delta["toolUse"] or {}).get("input", "") or "", "toolUse.input"))
             elif "toolUse" in delta:
                 index = _index(data)
                 tool = self.tools.get(index)
@@ -107,9 +156,20 @@ class _Decoder:
                     return [ReasoningDelta(signature=text_of(rc["signature"], "reasoningContent.signature"))]
                 if "redactedContent" in rc:
                     return [ReasoningDelta(redacted=True, data=rc["redactedContent"])]
+            else:
+                self._unmapped(_index(data), delta, "delta")
         elif et == "contentBlockStart":
-            start = (data.get("start") or {}).get("toolUse")
-            if start is not None:
+            begin = _object(data.get("start") or {}, "start")
+            start = begin.get("toolUse")
+            if start is not None and is_server_call(_object(start, "toolUse")):
+                self.content = True
+                self.blocks[_index(data)] = _Block(self.pos, "call", start)
+            elif "toolResult" in begin:
+                self.content = True
+                self.blocks[_index(data)] = _Block(self.pos, "result", _object(begin["toolResult"], "toolResult"))
+            elif start is None and begin:
+                self._unmapped(_index(data), begin, "start")
+            if start is not None and not is_server_call(start):
                 index = _index(data)
                 tool = self.tools[index] = ToolCallBuffer(
                     text_of(start.get("toolUseId", ""), "toolUseId"), text_of(start.get("name", ""), "toolUse.name")
@@ -121,6 +181,12 @@ class _Decoder:
             done = self.tools.pop(index, None)
             if done is not None:
                 return [done.finish(index, provider)]
+            out: list[StreamEvent] = []
+            for table in (self.blocks, self.others):
+                block = table.pop(index, None)
+                if block is not None:
+                    out.extend(self._stop_block(block))
+            return out
         elif et == "messageStart":
             if not self.started:
                 self.started = True
@@ -139,6 +205,34 @@ class _Decoder:
         # other event types are newer than this codec: nothing to map
         return []
 
+    def _unmapped(self, index: int, item: dict[str, Any], where: str) -> None:
+        """A block start or delta this codec has no event for: kept (apart from what the block maps)
+        until the block stops."""
+        u = self.others.get(index)
+        if u is None:
+            u = self.others[index] = _Block(self.pos, next(iter(item), "block"))
+        if where == "start":
+            u.start = item
+        else:
+            u.deltas.append(item)
+
+    def _stop_block(self, b: _Block) -> list[StreamEvent]:
+        provider = self.provider
+        if b.kind == "call":
+            tool_use = dict(b.start)
+            raw = "".join(b.pieces)
+            tool_use["input"] = json.loads(raw) if raw.strip() else {}
+            call = server_call_part(tool_use, provider)
+            self.call_names[call.id] = call.name
+            return [PartEvent(call)]
+        if b.kind == "result":
+            return [PartEvent(result_part({**b.start, "content": b.deltas}, provider, self.call_names))]
+        if b.kind != "text":  # an unmapped block (see _unmapped)
+            item = {"start": b.start, "deltas": b.deltas}
+            return [WarningEvent(keep_unmapped(self.metadata, None, provider, b.kind, item))]
+        span = (b.text_start, self.pos) if self.pos > b.text_start else (None, None)
+        return [CitationEvent(citation(c, span[0], span[1], provider)) for c in b.citations]
+
     def close(self) -> list[StreamEvent]:
         provider = self.provider
         if not self.stopped:
@@ -150,6 +244,10 @@ class _Decoder:
         out: list[StreamEvent] = []
         for index, tool in list(self.tools.items()):  # a tool block the stream never closed
             out.append(tool.finish(index, provider))
+        for table in (self.blocks, self.others):  # likewise: their parts, citations and unmapped items
+            for block in table.values():
+                out.extend(self._stop_block(block))
+            table.clear()
         if self.usage is not None:
             out.append(UsageEvent(self.usage))
         out.append(Finish(map_stop_reason(self.raw_stop), self.raw_stop, self.metadata or None))
