@@ -441,3 +441,25 @@ def test_the_new_cassettes_are_listed_in_sources() -> None:
         WEB_FETCH,
     ):
         assert name in listed, name
+
+
+def test_a_failed_server_tool_is_an_error_result() -> None:
+    """Constructed blocks in the documented shapes (no recording has a failed search or MCP call)."""
+    r = parse_message(
+        {
+            "content": [
+                {"type": "server_tool_use", "id": "srvtoolu_1", "name": "web_search", "input": {"query": "q"}},
+                {
+                    "type": "web_search_tool_result",
+                    "tool_use_id": "srvtoolu_1",
+                    "content": {"type": "web_search_tool_result_error", "error_code": "max_uses_exceeded"},
+                },
+                {"type": "mcp_tool_use", "id": "mcptoolu_1", "name": "roll", "server_name": "dice", "input": {}},
+                {"type": "mcp_tool_result", "tool_use_id": "mcptoolu_1", "is_error": True, "content": []},
+            ],
+            "stop_reason": "end_turn",
+        }
+    )
+    results = [p for p in r.message.content if isinstance(p, ServerToolResultPart)]
+    assert [(p.name, p.is_error) for p in results] == [("web_search", True), ("roll", True)]
+    assert r.warnings == []
