@@ -336,3 +336,21 @@ def test_no_key_in_any_span_attribute_or_event(otel: Telemetry, server: Server) 
         assert key not in blob
         assert key[3:] not in blob
     assert "llmcore.key_switch" in blob
+
+
+def test_embeddings_and_count_tokens_are_calls_too(otel: Telemetry) -> None:
+    cassette = OPENAI_CASSETTES / "openllmetry__test_embeddings.yaml"
+    with CassetteServer.from_cassette(cassette) as srv:
+        em = llmcore.embedding_model(
+            "openai/text-embedding-ada-002", base_url=srv.base_url_for("https://api.openai.com/v1"), api_key=KEY
+        )
+        r = em.embed("Tell me a joke about opentelemetry")
+    n = llmcore.model("openai/gpt-4o-mini", api_key=KEY).count_tokens("hello there")
+    spans = calls(otel.spans())
+    [embed] = [s for s in spans if s.attributes[GA.GEN_AI_OPERATION_NAME] == "embeddings"]
+    assert embed.name == "embeddings text-embedding-ada-002"
+    assert embed.attributes[GA.GEN_AI_USAGE_INPUT_TOKENS] == r.usage.input_tokens
+    assert embed.attributes[GA.GEN_AI_RESPONSE_MODEL] == r.model
+    [count] = [s for s in spans if s.attributes[GA.GEN_AI_OPERATION_NAME] == "count_tokens"]
+    assert count.attributes["llmcore.token_count"] == n.input_tokens
+    assert count.attributes["llmcore.token_count.method"] == n.method

@@ -14,6 +14,7 @@ from __future__ import annotations
 
 import time
 from contextlib import AbstractContextManager
+from functools import lru_cache
 from typing import Any
 from urllib.parse import urlsplit
 
@@ -46,6 +47,12 @@ OPERATIONS = {
     "count_tokens": "count_tokens",
 }
 #: stream events that carry content: the first of them is the "first token"
+#: Usage fields → the conventions' detail token attributes (span only: no metric token type for them)
+_DETAIL_TOKENS = (
+    (GA.GEN_AI_USAGE_CACHE_READ_INPUT_TOKENS, "cache_read_tokens"),
+    (GA.GEN_AI_USAGE_CACHE_CREATION_INPUT_TOKENS, "cache_write_tokens"),
+    (GA.GEN_AI_USAGE_REASONING_OUTPUT_TOKENS, "reasoning_tokens"),
+)
 _CONTENT_EVENTS = frozenset({"text", "reasoning", "tool_call_delta", "tool_call"})
 
 
@@ -59,7 +66,10 @@ def _error_type(err: BaseException) -> str:
     return "cancelled" if _is_cancel(err) else type(err).__qualname__
 
 
+@lru_cache(maxsize=256)
 def _server(base_url: str | None) -> dict[str, Any]:
+    """``server.address``/``server.port`` of a base URL (cached: a model calls one server;
+    callers copy it, never change it)."""
     if not base_url:
         return {}
     try:
@@ -111,7 +121,7 @@ class AttemptSpan:
             f"{call.name} attempt {number}",
             context=ctx,
             kind=SpanKind.INTERNAL,
-            attributes={"llmcore.attempt": number, **call.base_attributes},
+            attributes={"llmcore.attempt": number},  # the rest is on the parent: each attribute costs SDK time
         )
 
     def end(self, error: BaseException | None = None) -> None:
@@ -142,6 +152,18 @@ def _set_error(span: Any, err: BaseException) -> None:
     span.set_status(Status(StatusCode.ERROR, f"{type(err).__name__}: {err}"[:500]))
 
 
+class _Unrecorded:
+    """The attempt of a call whose span is not recorded."""
+
+    __slots__ = ()
+
+    def end(self, error: BaseException | None = None) -> None:
+        pass
+
+
+_UNRECORDED = _Unrecorded()
+
+
 class CallSpan:
     """One logical call: its span, its attempts, its metrics."""
 
@@ -164,7 +186,15 @@ class CallSpan:
             GA.GEN_AI_REQUEST_MODEL: info.model,
             **_server(info.base_url),
         }
-        attrs: dict[str, Any] = {**self.base_attributes, "llmcore.provider": info.provider}
+        # the span starts with what a sampler may use; the rest only when it is recorded
+        self.span = span = observer.tracer.start_span(self.name, kind=SpanKind.CLIENT, attributes=self.base_attributes)
+        self.recording = span.is_recording()
+        if self.recording:
+            span.set_attributes(self._request_attributes(observer, info))
+
+    @staticmethod
+    def _request_attributes(observer: OtelObserver, info: Any) -> dict[str, Any]:
+        attrs: dict[str, Any] = {"llmcore.provider": info.provider}
         if info.chain is not None:
             attrs["llmcore.chain"] = info.chain
         if info.key_id:
@@ -187,18 +217,22 @@ class CallSpan:
                 attrs[GA.GEN_AI_REQUEST_STOP_SEQUENCES] = [stop] if isinstance(stop, str) else list(stop)
             if observer.capture_content:
                 attrs.update(_content.input_attributes(req))
-        self.span = observer.tracer.start_span(self.name, kind=SpanKind.CLIENT, attributes=attrs)
+        return attrs
 
     # -- the protocol ------------------------------------------------------------------
 
-    def attempt(self, number: int) -> AttemptSpan:
+    def attempt(self, number: int) -> AttemptSpan | _Unrecorded:
         self.attempts = max(self.attempts, number)
+        if not self.recording:  # a sampled-out or no-op call: its attempts cost nothing either
+            return _UNRECORDED
         if self.attempt_span is not None:  # a layer forgot to end it: never leave a span open
             self.attempt_span.end()
         self.attempt_span = a = AttemptSpan(self, number)
         return a
 
     def key(self, key_id: str, replaced: BaseException | None = None) -> None:
+        if not self.recording:
+            return
         target = self.attempt_span.span if self.attempt_span is not None else self.span
         if replaced is not None:
             target.add_event("llmcore.key_switch", {"llmcore.key_id": key_id, EA.ERROR_TYPE: _error_type(replaced)})
@@ -207,7 +241,8 @@ class CallSpan:
 
     def cache_hit(self) -> None:
         self.hit = True
-        self.span.set_attribute("llmcore.cache_hit", True)
+        if self.recording:
+            self.span.set_attribute("llmcore.cache_hit", True)
 
     def chunk(self, event: Any) -> None:
         self.chunks += 1
@@ -215,6 +250,8 @@ class CallSpan:
             self.first_chunk = time.perf_counter() - self.started
 
     def candidate(self, name: str, error: BaseException | None) -> None:
+        if not self.recording:
+            return
         if error is None:
             self.span.set_attribute("llmcore.chain.model", name)
         else:
@@ -228,22 +265,29 @@ class CallSpan:
             return
         self.ended = True
         duration = time.perf_counter() - self.started
-        span = self.span
         if self.attempt_span is not None:
             self.attempt_span.end(error)
+        span = self.span
+        recording = self.recording
+        attrs: dict[str, Any] = {}  # the span's, set at once (and only when it is recorded)
         metric_attrs = dict(self.base_attributes)
         if response is not None:
-            self._response(span, response, record, metric_attrs)
-        if self.chunks:
-            span.set_attribute("llmcore.stream.chunks", self.chunks)
-        if self.first_chunk is not None:
-            span.set_attribute(GA.GEN_AI_RESPONSE_TIME_TO_FIRST_CHUNK, self.first_chunk)
-        if self.attempts:
-            span.set_attribute("llmcore.attempts", self.attempts)
+            self._response(attrs, response, record, metric_attrs)
+        if recording:
+            if self.chunks:
+                attrs["llmcore.stream.chunks"] = self.chunks
+            if self.first_chunk is not None:
+                attrs[GA.GEN_AI_RESPONSE_TIME_TO_FIRST_CHUNK] = self.first_chunk
+            if self.attempts:
+                attrs["llmcore.attempts"] = self.attempts
+            span.set_attributes(attrs)
         if error is not None:
-            _set_error(span, error)
+            if recording:
+                _set_error(span, error)
             metric_attrs[EA.ERROR_TYPE] = _error_type(error)
         span.end()
+        if self.info.chain is not None:  # a chain's candidates are measured as calls of their own
+            return
         ins = self.observer.instruments
         ins.duration.record(duration, metric_attrs)
         if self.first_chunk is not None:
@@ -253,45 +297,46 @@ class CallSpan:
         if self.hit:
             ins.cache_hits.add(1, metric_attrs)
 
-    def _response(self, span: Any, response: Any, record: Any, metric_attrs: dict[str, Any]) -> None:
+    def _response(self, attrs: dict[str, Any], response: Any, record: Any, metric_attrs: dict[str, Any]) -> None:
+        """The answer's attributes into ``attrs`` (span) and ``metric_attrs``; its tokens and cost recorded."""
+        op = self.info.operation
         model = getattr(response, "model", None)
         if isinstance(model, str) and model:
-            span.set_attribute(GA.GEN_AI_RESPONSE_MODEL, model)
-            metric_attrs[GA.GEN_AI_RESPONSE_MODEL] = model
-        rid = getattr(response, "id", None)
-        if isinstance(rid, str) and rid:
-            span.set_attribute(GA.GEN_AI_RESPONSE_ID, rid)
-        finish = getattr(response, "finish_reason", None)
-        if isinstance(finish, str):
-            span.set_attribute(GA.GEN_AI_RESPONSE_FINISH_REASONS, [finish])
-        if getattr(response, "cached", False) and not self.hit:
+            attrs[GA.GEN_AI_RESPONSE_MODEL] = metric_attrs[GA.GEN_AI_RESPONSE_MODEL] = model
+        if op in ("chat", "stream"):  # a ChatResponse: its fields, read directly
+            if response.id:
+                attrs[GA.GEN_AI_RESPONSE_ID] = response.id
+            if isinstance(response.finish_reason, str):
+                attrs[GA.GEN_AI_RESPONSE_FINISH_REASONS] = [response.finish_reason]
+            if response.cached and not self.hit:
+                self.cache_hit()
+            if self.observer.capture_content and self.recording:
+                attrs.update(_content.output_attributes(response))
+            if self.info.chain is not None:  # the candidate's own call has the tokens and cost
+                return
+        elif op == "count_tokens":
+            attrs["llmcore.token_count"] = response.input_tokens
+            attrs["llmcore.token_count.method"] = str(response.method)
+            return
+        if op == "embed" and response.provider_metadata.get("cached_texts") == len(response.vectors):
             self.cache_hit()
-        usage = getattr(response, "usage", None)
-        tokens = self.observer.instruments.tokens
+        usage = response.usage
         if usage is not None and not self.hit:  # a cache hit used no tokens now
-            for attr, field, token_type in (
-                (GA.GEN_AI_USAGE_INPUT_TOKENS, "input_tokens", "input"),
-                (GA.GEN_AI_USAGE_OUTPUT_TOKENS, "output_tokens", "output"),
-                (GA.GEN_AI_USAGE_CACHE_READ_INPUT_TOKENS, "cache_read_tokens", None),
-                (GA.GEN_AI_USAGE_CACHE_CREATION_INPUT_TOKENS, "cache_write_tokens", None),
-                (GA.GEN_AI_USAGE_REASONING_OUTPUT_TOKENS, "reasoning_tokens", None),
-            ):
+            tokens = self.observer.instruments.tokens
+            n = usage.input_tokens
+            if n is not None:
+                attrs[GA.GEN_AI_USAGE_INPUT_TOKENS] = n
+                tokens.record(n, {**metric_attrs, GA.GEN_AI_TOKEN_TYPE: "input"})
+            n = getattr(usage, "output_tokens", None)  # an embedding's usage may have input tokens only
+            if n is not None:
+                attrs[GA.GEN_AI_USAGE_OUTPUT_TOKENS] = n
+                tokens.record(n, {**metric_attrs, GA.GEN_AI_TOKEN_TYPE: "output"})
+            for attr, field in _DETAIL_TOKENS:
                 n = getattr(usage, field, None)
-                if isinstance(n, int):
-                    span.set_attribute(attr, n)
-                    if token_type is not None:
-                        tokens.record(n, {**metric_attrs, GA.GEN_AI_TOKEN_TYPE: token_type})
-        input_tokens = getattr(response, "input_tokens", None)  # count_tokens' TokenCount
-        if self.info.operation == "count_tokens" and isinstance(input_tokens, int):
-            span.set_attribute("llmcore.token_count", input_tokens)
-            method = getattr(response, "method", None)
-            if isinstance(method, str):
-                span.set_attribute("llmcore.token_count.method", method)
-        cost = getattr(record, "cost", None) if record is not None else getattr(response, "cost", None)
-        if isinstance(cost, (int, float)) and not isinstance(cost, bool):
-            span.set_attribute("llmcore.cost_usd", float(cost))
+                if n is not None:
+                    attrs[attr] = n
+        cost = record.cost if record is not None else getattr(response, "cost", None)
+        if cost is not None:
+            attrs["llmcore.cost_usd"] = float(cost)
             if cost and not self.hit:
                 self.observer.instruments.cost.add(float(cost), metric_attrs)
-        if self.observer.capture_content:
-            for k, v in _content.output_attributes(response).items():
-                span.set_attribute(k, v)
