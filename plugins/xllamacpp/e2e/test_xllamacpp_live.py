@@ -180,3 +180,16 @@ def test_timings_in_a_fresh_process() -> None:
     t = json.loads(out.stdout.strip().splitlines()[-1])
     print(json.dumps({"xllamacpp_timings": t}))
     assert t["tokens"] > 0 and t["first_token_s"] < 30
+
+
+def test_same_tokens_and_answer_as_llama_cpp_python(m: llmcore.Model) -> None:
+    """Where llama-cpp-python is installed too (``nox -s e2e``): the same prompt token count, the same
+    usage and the same greedy answer from both runtimes, in one process."""
+    pytest.importorskip("llama_cpp")
+    other = llmcore.model("llamacpp/smollm2", n_ctx=2048)
+    a = m.chat("Why is the sky blue?", max_tokens=10, temperature=0)
+    b = other.chat("Why is the sky blue?", max_tokens=10, temperature=0)
+    assert (a.usage.input_tokens, a.usage.output_tokens) == (b.usage.input_tokens, b.usage.output_tokens)
+    ask = "Why is the sky blue?"
+    assert m.count_tokens(ask).input_tokens == other.count_tokens(ask).input_tokens
+    assert a.text.split()[:3] == b.text.split()[:3]  # greedy; different kernels may flip a late near-tie
