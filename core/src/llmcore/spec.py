@@ -12,10 +12,23 @@ from collections.abc import Callable
 from dataclasses import dataclass, field, replace
 from typing import Literal
 
-__all__ = ["Capabilities", "ProviderSpec", "CountTokensMethod", "StructuredMode"]
+__all__ = ["Capabilities", "ProviderSpec", "CountTokensMethod", "StructuredMode", "SERVER_TOOLS"]
 
 CountTokensMethod = Literal["api", "tokenizer", "estimate"]
 StructuredMode = Literal["json_schema", "tool", "json_object"]
+
+#: the neutral names of server-side (provider-run) tools a spec may claim in
+#: :attr:`Capabilities.server_tools` (the provider's own tool may be named otherwise:
+#: Gemini's ``google_search`` is ``web_search`` here)
+SERVER_TOOLS: tuple[str, ...] = (
+    "web_search",
+    "web_fetch",
+    "url_context",
+    "code_execution",
+    "file_search",
+    "mcp",
+    "image_generation",
+)
 
 
 @dataclass(frozen=True)
@@ -34,10 +47,29 @@ class Capabilities:
     embeddings: bool = False
     #: ``rerank(RerankRequest)``
     rerank: bool = False
+    #: server-side tools whose work comes back as parts
+    #: (:class:`~llmcore.types.ServerToolCallPart`/``ServerToolResultPart``, or citations for a
+    #: provider that searches on every call); names from :data:`SERVER_TOOLS`
+    server_tools: tuple[str, ...] = ()
+    #: answers carry :class:`~llmcore.types.Citation` s (``ChatResponse.citations``)
+    citations: bool = False
+    #: the model generates images, returned as :class:`~llmcore.types.ImagePart` s
+    image_output: bool = False
+    #: the provider caches prompts and reports cached tokens (``Usage.cache_read_tokens`` /
+    #: ``cache_write_tokens``); a request-side cache option is not part of this claim
+    prompt_caching: bool = False
+
+    def __post_init__(self) -> None:
+        unknown = [t for t in self.server_tools if t not in SERVER_TOOLS]
+        if unknown:  # a typo in a plugin's spec is found at discovery, not in a docs table
+            raise ValueError(
+                f"unknown server tool(s) {unknown}: use names from llmcore.spec.SERVER_TOOLS {SERVER_TOOLS}"
+            )
 
     def labels(self) -> list[str]:
         """Short human labels, e.g. ``["stream", "tools", "json:schema", "json:tool", "tokens:api"]``
-        (``json:<mode>``: a structured-output mode, see :data:`StructuredMode`)."""
+        (``json:<mode>``: a structured-output mode, see :data:`StructuredMode`; ``srv:<tool>``: a
+        server-side tool, ``citations``, ``image-out``: generated images, ``cache``: prompt caching)."""
         out = []
         if self.streaming:
             out.append("stream")
@@ -56,6 +88,14 @@ class Capabilities:
             out.append("embeddings")
         if self.rerank:
             out.append("rerank")
+        # srv:<tool>: a server-side tool (never a second "tools": those are the caller's)
+        out.extend("srv:" + tool for tool in self.server_tools)
+        if self.citations:
+            out.append("citations")
+        if self.image_output:
+            out.append("image-out")
+        if self.prompt_caching:
+            out.append("cache")
         return out
 
 

@@ -54,12 +54,28 @@ instead (path ``recorded``). The kit checks:
 
   ``status_code`` is optional and checked when given; more kinds (``"permission"``,
   ``"content_filter"``...) may be added under any other key;
+* lossless answers (``test_lossless``, issue 11): ``lossless_cases`` maps each claimed
+  server tool (``web_search``, ``code_execution``, ... :data:`llmcore.spec.SERVER_TOOLS`),
+  ``"citations"``, ``"image_output"`` and ``"prompt_caching"`` to a :class:`LosslessCase`
+  (or :class:`Case`); a ``"<key>:stream"`` entry is the streamed recording of the same thing.
+  Each comes out: server-tool parts (or, with ``evidence="citations"``, sources for a
+  provider that searches on every call), citations whose spans index the answer's text,
+  decodable images, cached tokens in ``Usage``; a key with both forms must agree (same
+  kinds of parts, server tools, citations on both sides);
+* nothing disappears (``test_nothing_disappears``, opt-in with ``lossless_check = True``):
+  every recorded 200 answer of the cassette directory (chat and stream) is replayed, and
+  every content block, output item and annotation it holds must be a part or a citation,
+  or be kept in ``provider_metadata["unmapped"]`` with an ``unmapped:<kind>`` warning
+  (:mod:`llmcore.testing.lossless`; hooks: :meth:`ProviderConformance.answer_item_kinds`,
+  ``answer_kind_parts``, :meth:`ProviderConformance.lossless_replay_case`);
 * every capability the spec claims has a case with a cassette that proves it
   (``test_capability_claims``: ``streaming`` → ``stream_case``; ``tools`` →
   ``tool_call_case``, ``tool_call_stream_case``, ``tool_round_trip_case``; ``vision``,
   ``reasoning``, ``structured_output``, ``embeddings``, ``rerank`` → ``vision_case``,
   ``reasoning_case``, ``structured_case``, ``embedding_case``, ``rerank_case``;
-  ``count_tokens="api"`` → ``count_tokens_case``); with tools and streaming claimed,
+  ``count_tokens="api"`` → ``count_tokens_case``; ``server_tools``, ``citations``,
+  ``image_output``, ``prompt_caching`` → ``lossless_cases[<tool>]``,
+  ``["citations"]``, ``["image_output"]``, ``["prompt_caching"]``); with tools and streaming claimed,
   a missing ``tool_round_trip_stream_case`` is named in a :class:`KitWarning` and in the
   skip reason of its scenario;
 * no secrets in the cassettes (the scanner, plus this run's key values);
@@ -78,11 +94,12 @@ from __future__ import annotations
 import asyncio
 import dataclasses
 import json
+from collections import Counter
 from collections.abc import Awaitable, Callable, Iterator, Sequence
 from contextlib import contextmanager
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import TYPE_CHECKING, Any, ClassVar
+from typing import TYPE_CHECKING, Any, ClassVar, Literal
 
 import pytest
 
@@ -95,7 +112,8 @@ if TYPE_CHECKING:
     from ..types import ChatRequest, ChatResponse
 
 __all__ = [
-    "Case", "EmbeddingCase", "ErrorCase", "KitWarning", "ProviderConformance", "RerankCase", "REPLAY_PATHS",
+    "Case", "EmbeddingCase", "ErrorCase", "KitWarning", "LosslessCase", "ProviderConformance", "RerankCase",
+    "REPLAY_PATHS", "LOSSLESS_KEYS",
     "assert_not_leaked",
     "check_stream_invariants", "json_differences",
     "run_case", "run_count_tokens", "run_case_served",
@@ -104,7 +122,11 @@ __all__ = [
 #: the ways a scenario is replayed over the cassette server (see the module docstring)
 REPLAY_PATHS: tuple[str, ...] = ("aiohttp", "httpx", "facade")
 #: kit tests that do not replay a recording: run once, not once per path
-_PATH_FREE = frozenset({"test_capability_claims", "test_cassettes_have_no_secrets", "test_api_key_not_in_reprs"})
+_PATH_FREE = frozenset({
+    "test_capability_claims", "test_cassettes_have_no_secrets", "test_api_key_not_in_reprs",
+    # a codec question (is every recorded item kept?), asked once on the default transport
+    "test_nothing_disappears",
+})
 
 # A key that cannot be mistaken for a real one; the kit checks it never leaks.
 TEST_API_KEY = "llmcore-test-key-do-not-leak"
@@ -151,6 +173,19 @@ class Case:
         if isinstance(self.request, ChatRequest):
             return self.request
         return ChatRequest(**self.request)
+
+
+@dataclass
+class LosslessCase(Case):
+    """A recording proving a lossless-answer capability (a value of
+    ``ProviderConformance.lossless_cases``). For a server tool, ``server_tool`` is the
+    provider's name of the part that must come out (``google_search`` for ``web_search``
+    on Gemini; ``None``: any server-tool part); ``evidence="citations"`` for a provider
+    that searches on every call and returns only the sources (Perplexity): then cited
+    URLs prove the search."""
+
+    server_tool: str | None = None
+    evidence: Literal["parts", "citations"] = "parts"
 
 
 @dataclass
@@ -230,6 +265,10 @@ class CaseResult:
         raise self.error
 
 
+#: part types a stream sends whole, as a :class:`~llmcore.events.PartEvent`
+_WHOLE_PARTS = frozenset({"server_tool_call", "server_tool_result", "image", "file"})
+
+
 def check_stream_invariants(events: list[StreamEvent], response: ChatResponse) -> None:
     """Assert the stream contract on ``events`` and their collected ``response``."""
     types = [e.type for e in events]
@@ -252,6 +291,13 @@ def check_stream_invariants(events: list[StreamEvent], response: ChatResponse) -
     for e in events:
         if e.type == "tool_call_delta":
             deltas.setdefault(e.index, []).append(e.arguments_delta)  # type: ignore[union-attr]
+    cites = [e.citation for e in events if e.type == "citation"]  # type: ignore[union-attr]
+    assert cites == list(response.citations), "citation events differ from the collected citations"
+    parts = [e.part for e in events if e.type == "part"]  # type: ignore[union-attr]
+    whole = [p for p in response.message.content if p.type in _WHOLE_PARTS]
+    assert parts == whole, (
+        f"part events {[p.type for p in parts]} differ from the collected parts {[p.type for p in whole]}"
+    )
     calls = [e for e in events if e.type == "tool_call"]
     assert [c.id for c in calls] == [c.id for c in response.tool_calls]  # type: ignore[union-attr]
     for c in calls:
@@ -304,6 +350,76 @@ def _recorded_request(cassette_path: Path, interaction: int = 0) -> tuple[dict[s
         if body:
             return inter, body
     return None, None
+
+
+def _body_text(body: Any) -> str:
+    """A recorded body (a string, bytes or ``{"string": ...}``) as text."""
+    if isinstance(body, dict):
+        body = body.get("string")
+    if isinstance(body, bytes):
+        return body.decode("utf-8", "replace")
+    return body if isinstance(body, str) else ""
+
+
+def _content_type(response: dict[str, Any]) -> str:
+    for k, v in (response.get("headers") or {}).items():
+        if k.lower() == "content-type":
+            return str(v[0] if isinstance(v, list) and v else v).lower()
+    return ""
+
+
+def _is_stream(response: dict[str, Any]) -> bool:
+    ctype = _content_type(response)
+    return any(t in ctype for t in ("text/event-stream", "ndjson", "vnd.amazon.eventstream"))
+
+
+def _server_tool_names(r: ChatResponse) -> list[str]:
+    return sorted({str(getattr(p, "name", "")) for p in r.message.content if p.type.startswith("server_tool")})
+
+
+def _lossless_problems(key: str, case: Case, r: ChatResponse, provider: str) -> list[str]:
+    """What is wrong with ``r`` as the proof of lossless capability ``key`` (empty: nothing)."""
+    problems = []
+    parts = r.message.content
+    if key == "citations" or (isinstance(case, LosslessCase) and case.evidence == "citations"):
+        if not r.citations:
+            return ["no citations in the answer (ChatResponse.citations)"]
+        if key != "citations" and not any(c.url for c in r.citations):
+            problems.append("the search is proven by cited URLs, and no citation has one")
+        n = len(r.text)
+        for c in r.citations:
+            if c.provider != provider:
+                problems.append(f"a {c.kind} citation says provider {c.provider!r}, not {provider!r}")
+            if (c.start is None) != (c.end is None) or (
+                c.start is not None and c.end is not None and not 0 <= c.start <= c.end <= n
+            ):
+                problems.append(f"a {c.kind} citation spans {c.start}..{c.end}, outside the answer's {n} characters")
+        attached = [c for p in parts if p.type == "text" for c in p.citations]  # type: ignore[union-attr]
+        if any(c not in r.citations for c in attached):
+            problems.append("a citation attached to a text part is not in ChatResponse.citations")
+    elif key == "image_output":
+        if not r.images:
+            return ["no image in the answer (ChatResponse.images)"]
+        for im in r.images:
+            if im.data is not None and not im.to_bytes():
+                problems.append("an image decodes to no bytes")
+            if not (im.media_type or "").startswith("image/"):
+                problems.append(f"an image has media_type {im.media_type!r}")
+    elif key == "prompt_caching":
+        u = r.usage
+        if not (u.cache_read_tokens or u.cache_write_tokens):
+            problems.append("no cached tokens in Usage (cache_read_tokens / cache_write_tokens)")
+    else:  # a server tool, proven by its parts
+        tools = [p for p in parts if p.type in ("server_tool_call", "server_tool_result")]
+        if not tools:
+            return [f"no server-tool part for {key} in the answer"]
+        name = case.server_tool if isinstance(case, LosslessCase) else None
+        if name is not None and not any(p.name == name for p in tools):  # type: ignore[union-attr]
+            problems.append(f"no server-tool part named {name!r} (got {sorted({p.name for p in tools})})")  # type: ignore[union-attr]
+        wrong = {p.provider for p in tools} - {provider}  # type: ignore[union-attr]
+        if wrong:
+            problems.append(f"server-tool parts say provider {sorted(map(str, wrong))}, not {provider!r}")
+    return problems
 
 
 def _recorded_request_body(cassette_path: Path, interaction: int = 0) -> Any:
@@ -567,6 +683,14 @@ _CAPABILITY_CASES: dict[str, tuple[str, ...]] = {
     "rerank": ("rerank_case",),
 }
 
+#: the keys of ``lossless_cases`` besides the server tools' names (:data:`llmcore.spec.SERVER_TOOLS`)
+LOSSLESS_KEYS: tuple[str, ...] = ("citations", "image_output", "prompt_caching")
+
+
+def _lossless_claims(caps: Any) -> list[str]:
+    """The ``lossless_cases`` keys ``caps`` (a :class:`~llmcore.spec.Capabilities`) claims."""
+    return [*caps.server_tools, *(k for k in LOSSLESS_KEYS if getattr(caps, k))]
+
 
 #: cases not (yet) required by the claims check, but named when missing: ``(capability, also claimed)``
 #: → attribute. Every tool-claiming plugin should prove the streamed answer after a tool result.
@@ -602,6 +726,19 @@ class ProviderConformance:
     embedding_error_cases: ClassVar[dict[str, EmbeddingCase]] = {}
     #: rerank (``Capabilities.rerank``)
     rerank_case: ClassVar[RerankCase | None] = None
+    #: lossless answers: server tool name / ``"citations"`` / ``"image_output"`` / ``"prompt_caching"``
+    #: (``"<key>:stream"``: the streamed recording of the same) → the recording that proves it
+    lossless_cases: ClassVar[dict[str, Case]] = {}
+    #: run ``test_nothing_disappears`` over every recorded answer of ``cassette_dir``
+    lossless_check: ClassVar[bool] = False
+    #: what llmcore makes of provider kinds the defaults do not know (or know otherwise), e.g.
+    #: ``{"document": ("citation",)}``; see :data:`llmcore.testing.lossless.KIND_PARTS`
+    answer_kind_parts: ClassVar[dict[str, tuple[str, ...]]] = {}
+    #: request paths (their ends) of the chat answers ``test_nothing_disappears`` replays
+    answer_paths: ClassVar[tuple[str, ...]] = (
+        "/chat/completions", "/messages", "/responses", ":generateContent", ":streamGenerateContent",
+        "/chat", ":rawPredict", ":streamRawPredict", "/converse", "/converse-stream",
+    )
     #: pairs of case attribute names recorded from the same prompt, one chat and one stream
     agreement_pairs: ClassVar[tuple[tuple[str, str], ...]] = (
         ("chat_case", "stream_case"),
@@ -660,6 +797,46 @@ class ProviderConformance:
         path, as a user would pass them (``base_url`` is set by the kit). Override together
         with :meth:`make_provider` when that passes credentials other than the test key."""
         return {"api_key": TEST_API_KEY, **case.options}
+
+    def answer_item_kinds(self, body: Any) -> Counter[str]:
+        """The provider's kinds of content blocks, output items and annotations in one recorded
+        answer (a parsed non-stream body, or a stream's JSON payloads as a list), counted. The
+        default knows the OpenAI Chat Completions / Responses, Anthropic Messages and Gemini
+        shapes (:func:`llmcore.testing.lossless.answer_item_kinds`); override for another."""
+        from .lossless import answer_item_kinds
+
+        return answer_item_kinds(body)
+
+    def lossless_replay_case(self, cassette: str, interaction: int, recorded: dict[str, Any]) -> Case | None:
+        """The case that replays one recorded 200 answer for ``test_nothing_disappears``, or
+        ``None`` to leave it out. Default: a chat answer (``answer_paths``) is asked again with
+        the recorded model (from the body or the ``/models/<m>:`` path), a placeholder prompt,
+        and ``chat_case``'s options and base URL; streamed when the answer is a stream."""
+        from urllib.parse import unquote, urlsplit
+
+        req, resp = recorded["request"], recorded["response"]
+        path = unquote(urlsplit(str(req.get("uri", ""))).path).rstrip("/")
+        if str(req.get("method", "")).upper() != "POST" or not path.endswith(self.answer_paths):
+            return None
+        status = resp.get("status", {})
+        code = int(status.get("code", 200) if isinstance(status, dict) else status or 200)
+        if code != 200:
+            return None
+        try:
+            body = json.loads(_body_text(req.get("body")) or "{}")
+        except ValueError:
+            body = {}
+        model = body.get("model") if isinstance(body, dict) else None
+        if not model and "/models/" in path:
+            model = path.split("/models/", 1)[1].split(":", 1)[0]
+        if not isinstance(model, str) or not model:
+            return None
+        stream = _is_stream(resp) or ":stream" in path or path.endswith("-stream")
+        base = self.chat_case or self.stream_case
+        return Case(
+            cassette, {"model": model, "messages": ["Hello"]}, stream=stream, interaction=interaction,
+            options=dict(base.options) if base else {}, base_url=base.base_url if base else None,
+        )
 
     def check_auth(self, request: Any) -> None:
         """Check a request the cassette server received is authenticated. Default: when the
@@ -951,6 +1128,7 @@ class ProviderConformance:
             if attr.endswith("_case") and isinstance(value, Case) and value.stream:
                 found[attr] = value
         found.update({f"error_cases[{k!r}]": c for k, c in self.error_cases.items() if c.stream})
+        found.update({f"lossless_cases[{k!r}]": c for k, c in self.lossless_cases.items() if c.stream})
         found.update({f"rechunk_cases[{k!r}]": c for k, c in self.rechunk_cases.items()})
         return found
 
@@ -1174,6 +1352,10 @@ class ProviderConformance:
             or not (self.cassette_dir / self.count_tokens_case.cassette).is_file()
         ):
             unproven.append("count_tokens=api (needs count_tokens_case)")
+        for key in _lossless_claims(caps):
+            case = self.lossless_cases.get(key) or self.lossless_cases.get(f"{key}:stream")
+            if case is None or not (self.cassette_dir / case.cassette).is_file():
+                unproven.append(f"{key} (needs lossless_cases[{key!r}])")
         assert not unproven, f"{self.provider} claims capabilities without a cassette: {unproven}"
         for attr, (needed, what) in _ADVISED_CASES.items():
             if all(claimed.get(c) for c in needed) and getattr(self, attr, None) is None:
@@ -1183,6 +1365,97 @@ class ProviderConformance:
                     KitWarning(f"{self.provider} claims {' and '.join(needed)} but has no {attr}: {what} is unproven"),
                     stacklevel=2,
                 )
+
+    def test_lossless(self) -> None:
+        """Each lossless case brings out what it proves (the module docstring), on every replay
+        path; a key recorded both ways agrees between chat and stream."""
+        from ..plugins import get_registry
+        from ..spec import SERVER_TOOLS
+
+        if not self.lossless_cases:
+            import pytest
+
+            spec = get_registry().get(self.provider)
+            claimed = _lossless_claims(spec.capabilities) if spec is not None else []
+            if claimed:
+                pytest.skip(f"{self.provider}: claims {', '.join(claimed)} but has no lossless_cases "
+                            "(test_capability_claims fails for it)")
+            pytest.skip(f"{self.provider}: no lossless_cases (no server tools, citations, image output "
+                        "or prompt caching claimed)")
+        answers: dict[str, ChatResponse] = {}
+        failures = []
+        for key, case in self.lossless_cases.items():
+            name = key.removesuffix(":stream")
+            if name not in SERVER_TOOLS and name not in LOSSLESS_KEYS:
+                failures.append(f"{key!r}: not a lossless key (a server tool of llmcore.spec.SERVER_TOOLS, "
+                                f"or {', '.join(LOSSLESS_KEYS)}, optionally with ':stream')")
+                continue
+            if key.endswith(":stream") != case.stream:
+                failures.append(f"{key!r} ({case.cassette}): stream={case.stream}, the key says otherwise")
+                continue
+            r = self._ok(case).response
+            assert r is not None
+            answers[key] = r
+            failures += [f"{key!r} ({case.cassette}): {p}" for p in _lossless_problems(name, case, r, self.provider)]
+        for key in answers:
+            if key.endswith(":stream") or f"{key}:stream" not in answers:
+                continue
+            a, b = answers[key], answers[f"{key}:stream"]
+            types_a, types_b = sorted({p.type for p in a.message.content}), sorted({p.type for p in b.message.content})
+            if types_a != types_b:
+                failures.append(f"{key!r}: chat has parts {types_a}, stream {types_b}")
+            tools_a, tools_b = _server_tool_names(a), _server_tool_names(b)
+            if tools_a != tools_b:
+                failures.append(f"{key!r}: chat ran server tools {tools_a}, stream {tools_b}")
+            if bool(a.citations) != bool(b.citations):
+                failures.append(f"{key!r}: citations on one side only")
+        assert not failures, f"{self.provider}: {len(failures)} lossless problem(s):\n" + "\n".join(failures)
+
+    def test_nothing_disappears(self) -> None:
+        """Every recorded 200 chat answer (non-stream and stream) of ``cassette_dir``, replayed:
+        each block, item and annotation it holds is a part or citation of the answer, or is in
+        ``provider_metadata["unmapped"]`` with its warning (:mod:`llmcore.testing.lossless`)."""
+        import pytest
+
+        from .cassettes import Recordings
+        from .lossless import decode_stream_body, disappeared
+
+        if not self.lossless_check:
+            pytest.skip(f"{self.provider}: lossless_check is off (set lossless_check = True to check that no "
+                        "recorded block, item or annotation disappears)")
+        if record_mode() != "none":
+            pytest.skip("checked on replay only")
+        rec = Recordings(self.cassette_dir)
+        failures: list[str] = []
+        checked = 0
+        for file in sorted(self.cassette_dir.glob("*.yaml")):
+            for i, inter in enumerate(rec.interactions(file.name)):
+                case = self.lossless_replay_case(file.name, i, inter)
+                if case is None:
+                    continue
+                raw = rec.response_bytes(file.name, i)
+                ctype = _content_type(inter["response"])
+                try:
+                    body: Any = decode_stream_body(raw, ctype) if case.stream else json.loads(raw)
+                except ValueError:
+                    continue
+                kinds = self.answer_item_kinds(body)
+                res = self._replay(case)[0]
+                where = f"{file.name}#{i}{' (stream)' if case.stream else ''}"
+                if res.error is not None:
+                    from ..errors import LLMCoreError
+
+                    if not isinstance(res.error, LLMCoreError):
+                        failures.append(f"{where}: {type(res.error).__name__}: {res.error}")
+                    continue  # a typed error for a 200 (a blocked answer...) is the codec's decision
+                assert res.response is not None
+                checked += 1
+                failures += [f"{where}: {p}" for p in disappeared(kinds, res.response, self.answer_kind_parts)]
+        if not checked and not failures:
+            pytest.skip(f"{self.provider}: no recorded 200 chat answer to check")
+        assert not failures, (
+            f"{self.provider}: {len(failures)} recorded item(s) disappeared from the answers:\n" + "\n".join(failures)
+        )
 
     def test_cassettes_have_no_secrets(self) -> None:
         from .secrets import scan_paths

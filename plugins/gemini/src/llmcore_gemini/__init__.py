@@ -30,6 +30,11 @@ SPEC = ProviderSpec(
         count_tokens="api",
         batch=True,  # batch mode, inline requests (llmcore_gemini.batch)
         embeddings=True,  # batchEmbedContents (llmcore_gemini.embeddings)
+        # google_search grounding, URL context, code execution (tests/test_conformance.py: LOSSLESS)
+        server_tools=("web_search", "url_context", "code_execution"),
+        citations=True,  # groundingSupports -> Citations
+        image_output=True,  # inlineData answers of the image models
+        prompt_caching=True,  # implicit caching: cachedContentTokenCount -> cache_read_tokens
     ),
     docs_url="https://ai.google.dev/api/generate-content",
     prices="llmcore_gemini:prices.json",

@@ -1,0 +1,358 @@
+"""Nothing disappears: what a recorded answer holds against what llmcore made of it.
+
+Every content block, output item and annotation of a recorded answer must come out of
+the codec as a part (or a citation), or be kept whole in ``provider_metadata["unmapped"]``
+with an ``unmapped:<kind>`` warning (:func:`llmcore.pluginkit.keep_unmapped`). The kit
+cannot know every provider's JSON, so the comparison is in two steps a plugin may adapt:
+
+* :func:`answer_item_kinds` counts the provider's own kinds in a recorded answer (a
+  non-stream body, or a stream's decoded events): ``{"text": 1, "executableCode": 1,
+  "groundingSupport": 4, ...}``. It knows the OpenAI Chat Completions, OpenAI Responses,
+  Anthropic Messages and Gemini shapes; a plugin with another shape overrides
+  ``ProviderConformance.answer_item_kinds``.
+* :data:`KIND_PARTS` says what llmcore makes of each kind, as *categories*: ``text``,
+  ``reasoning`` (present or not: several blocks may be joined into one part),
+  ``tool_call``, ``server_tool`` (a server-tool call or result part), ``image``, ``file``,
+  ``media`` (an image or a file), ``citation`` (counted: llmcore must make at least as
+  many). A kind missing from the map must be kept via ``keep_unmapped`` under the same
+  kind name; ``ProviderConformance.answer_kind_parts`` adds or overrides entries.
+
+:func:`disappeared` returns the problems (empty: nothing disappeared).
+"""
+
+from __future__ import annotations
+
+import json
+from collections import Counter
+from collections.abc import Iterable, Mapping
+from typing import TYPE_CHECKING, Any
+
+if TYPE_CHECKING:
+    from ..types import ChatResponse
+
+__all__ = [
+    "KIND_PARTS",
+    "PRESENCE_ONLY",
+    "answer_item_kinds",
+    "decode_stream_body",
+    "disappeared",
+    "made_of",
+]
+
+#: provider kind -> the llmcore categories it becomes (see the module docstring)
+KIND_PARTS: dict[str, tuple[str, ...]] = {
+    # shared names (Chat Completions message fields, Anthropic blocks, Gemini parts)
+    "text": ("text",),
+    "content": ("text",),
+    "refusal": ("text",),
+    "reasoning": ("reasoning",),
+    "reasoning_content": ("reasoning",),
+    "thinking": ("reasoning",),
+    "redacted_thinking": ("reasoning",),
+    "thought": ("reasoning",),
+    "tool_calls": ("tool_call",),
+    "function_call": ("tool_call",),
+    "tool_use": ("tool_call",),
+    "functionCall": ("tool_call",),
+    # Chat Completions: annotations and the search results of search-grounded APIs
+    "url_citation": ("citation",),
+    "search_result": ("citation",),
+    "citation_url": ("citation",),
+    "images": ("image",),
+    # Anthropic
+    "server_tool_use": ("server_tool",),
+    "mcp_tool_use": ("server_tool",),
+    "char_location": ("citation",),
+    "page_location": ("citation",),
+    "content_block_location": ("citation",),
+    "web_search_result_location": ("citation",),
+    "search_result_location": ("citation",),
+    # OpenAI Responses
+    "output_text": ("text",),
+    "web_search_call": ("server_tool",),
+    "file_search_call": ("server_tool",),
+    "code_interpreter_call": ("server_tool",),
+    "mcp_call": ("server_tool",),
+    "mcp_list_tools": ("server_tool",),
+    "tool_search_call": ("server_tool",),
+    "image_generation_call": ("image",),
+    "file_citation": ("citation",),
+    "container_file_citation": ("citation",),
+    # Gemini
+    "executableCode": ("server_tool",),
+    "codeExecutionResult": ("server_tool",),
+    "toolCall": ("server_tool",),
+    "toolResponse": ("server_tool",),
+    "inlineData": ("media",),
+    "groundingSupport": ("citation",),
+    "webSearchQueries": ("server_tool",),
+    "urlContextMetadata": ("server_tool",),
+}
+
+#: categories compared by presence, not count (several blocks may become one part)
+PRESENCE_ONLY = frozenset({"text", "reasoning"})
+
+# Chat Completions message fields that hold no answer content of their own
+_CHAT_NOISE = frozenset({"role", "name", "audio", "reasoning_details", "provider_specific_fields"})
+
+
+def _kind_parts(kind: str, extra: Mapping[str, tuple[str, ...]]) -> tuple[str, ...] | None:
+    if kind in extra:
+        return extra[kind]
+    if kind in KIND_PARTS:
+        return KIND_PARTS[kind]
+    if kind.endswith("_tool_result"):  # Anthropic: web_search_tool_result, code_execution_tool_result, ...
+        return ("server_tool",)
+    return None
+
+
+def decode_stream_body(body: bytes, content_type: str) -> list[Any]:
+    """The JSON payloads of a recorded stream body (SSE ``data:``, NDJSON lines, or one JSON
+    array: Gemini's ``streamGenerateContent`` without ``alt=sse``), in order; payloads that
+    are not JSON (``[DONE]``) are left out."""
+    from ..http.sse import iter_sse
+
+    if "json" in content_type and "ndjson" not in content_type:
+        try:
+            whole = json.loads(body)
+        except ValueError:
+            whole = None
+        if isinstance(whole, list):
+            return whole
+
+    texts: Iterable[str]
+    if "ndjson" in content_type or "x-ndjson" in content_type:
+        texts = body.decode("utf-8", "replace").splitlines()
+    else:
+        texts = (e.data for e in iter_sse([body]))
+    out = []
+    for t in texts:
+        try:
+            out.append(json.loads(t))
+        except ValueError:
+            continue
+    return out
+
+
+def answer_item_kinds(body: Any) -> Counter[str]:
+    """The provider kinds in one recorded answer: ``body`` is a non-stream answer (a dict) or a
+    stream's decoded payloads (a list, see :func:`decode_stream_body`)."""
+    if isinstance(body, list):
+        return _stream_kinds([e for e in body if isinstance(e, Mapping)])
+    if not isinstance(body, Mapping):
+        return Counter()
+    if "candidates" in body:
+        return _gemini([body])
+    if body.get("object") == "response" or ("output" in body and isinstance(body.get("output"), list)):
+        return _responses(body)
+    if body.get("type") == "message" and isinstance(body.get("content"), list):
+        return _anthropic(body.get("content") or [])
+    if isinstance(body.get("choices"), list):
+        return _chat([body])
+    return Counter()
+
+
+def _stream_kinds(events: list[Mapping[str, Any]]) -> Counter[str]:
+    if not events:
+        return Counter()
+    if any("candidates" in e for e in events):
+        return _gemini(events)
+    if any(isinstance(e.get("choices"), list) for e in events):
+        return _chat(events)
+    done = [e for e in events if e.get("type") in ("response.completed", "response.incomplete", "response.failed")]
+    if done and isinstance(done[-1].get("response"), Mapping):
+        return _responses(done[-1]["response"])
+    if any(str(e.get("type", "")).startswith("content_block") for e in events):
+        return _anthropic_stream(events)
+    return Counter()
+
+
+def _gemini(chunks: list[Mapping[str, Any]]) -> Counter[str]:
+    """Gemini parts: text/thought by presence, the others one each; grounding merged over
+    the chunks (a stream sends it mostly empty until the last), as the codec does."""
+    kinds: Counter[str] = Counter()
+    grounding: dict[str, Any] = {}
+    url_context: dict[str, Any] = {}
+    for chunk in chunks:
+        cands = chunk.get("candidates") or []
+        if not cands or not isinstance(cands[0], Mapping):
+            continue
+        cand = cands[0]
+        grounding.update(cand.get("groundingMetadata") or {})
+        url_context.update(cand.get("urlContextMetadata") or {})
+        content = cand.get("content")
+        for part in (content.get("parts") if isinstance(content, Mapping) else None) or []:
+            if not isinstance(part, Mapping):
+                continue
+            if "text" in part:
+                if part.get("thought"):
+                    kinds["thought"] += 1
+                elif part["text"]:
+                    kinds["text"] += 1
+            elif "inlineData" in part and part.get("thought"):
+                kinds["thought_image"] += 1
+            else:
+                key = next((k for k in part if k not in ("thoughtSignature", "thought", "partMetadata")), None)
+                kinds[key or "empty"] += 1
+    if grounding.get("webSearchQueries"):
+        kinds["webSearchQueries"] += 1
+    for support in grounding.get("groundingSupports") or []:
+        kinds["groundingSupport"] += len((support or {}).get("groundingChunkIndices") or []) or 1
+    if url_context:
+        kinds["urlContextMetadata"] += 1
+    return kinds
+
+
+def _chat(chunks: list[Mapping[str, Any]]) -> Counter[str]:
+    """Chat Completions (a body or its chunks): message fields, tool calls by index,
+    annotations, and top-level search results (Perplexity) / URL citations."""
+    kinds: Counter[str] = Counter()
+    calls: set[Any] = set()
+    cites: dict[str, str] = {}
+    search_results: dict[str, None] = {}
+    urls: dict[str, None] = {}
+    for chunk in chunks:
+        choices = chunk.get("choices") or []
+        choice = choices[0] if choices and isinstance(choices[0], Mapping) else {}
+        msg = choice.get("message") or choice.get("delta") or {}
+        if not isinstance(msg, Mapping):
+            msg = {}
+        for field, value in msg.items():
+            if value in (None, "", [], {}) or field in _CHAT_NOISE:
+                continue
+            if field == "tool_calls" and isinstance(value, list):
+                calls.update(tc.get("index", i) if isinstance(tc, Mapping) else i for i, tc in enumerate(value))
+            elif field == "function_call":
+                if isinstance(value, Mapping) and value.get("name"):
+                    calls.add("function_call")
+            elif field == "annotations" and isinstance(value, list):
+                for a in value:
+                    cites[json.dumps(a, sort_keys=True)] = str((a or {}).get("type") or "annotation")
+            elif field == "images" and isinstance(value, list):
+                kinds["images"] += len(value)
+            elif field in ("content", "refusal", "reasoning", "reasoning_content"):
+                kinds[field] = 1
+            else:
+                kinds[f"message.{field}"] = 1
+        for r in chunk.get("search_results") or []:
+            search_results[json.dumps(r, sort_keys=True)] = None
+        for u in chunk.get("citations") or []:
+            urls[json.dumps(u, sort_keys=True)] = None
+    if calls:
+        kinds["tool_calls"] += len(calls)
+    kinds.update(cites.values())
+    if search_results:
+        kinds["search_result"] += len(search_results)
+    elif urls:
+        kinds["citation_url"] += len(urls)
+    return kinds
+
+
+def _responses(body: Mapping[str, Any]) -> Counter[str]:
+    """OpenAI Responses output items; a message's content by type, its annotations by type."""
+    kinds: Counter[str] = Counter()
+    for item in body.get("output") or []:
+        if not isinstance(item, Mapping):
+            continue
+        t = str(item.get("type"))
+        if t != "message":
+            kinds[t] += 1
+            continue
+        for c in item.get("content") or []:
+            if not isinstance(c, Mapping):
+                continue
+            ct = str(c.get("type"))
+            if ct in ("output_text", "refusal"):
+                if c.get("text") or c.get("refusal"):
+                    kinds[ct] += 1
+            else:
+                kinds[f"message.{ct}"] += 1
+            for a in c.get("annotations") or []:
+                kinds[str((a or {}).get("type") or "annotation")] += 1
+    return kinds
+
+
+def _anthropic(blocks: Iterable[Any]) -> Counter[str]:
+    kinds: Counter[str] = Counter()
+    for block in blocks:
+        if not isinstance(block, Mapping):
+            continue
+        t = str(block.get("type"))
+        if t == "text" and not block.get("text"):
+            continue
+        kinds[t] += 1
+        for c in block.get("citations") or []:
+            kinds[str((c or {}).get("type") or "citation")] += 1
+    return kinds
+
+
+def _anthropic_stream(events: list[Mapping[str, Any]]) -> Counter[str]:
+    blocks = [e.get("content_block") for e in events if e.get("type") == "content_block_start"]
+    kinds = _anthropic(b for b in blocks if isinstance(b, Mapping) and b.get("type") != "text")
+    texts = {
+        e.get("index")
+        for e in events
+        if (e.get("delta") or {}).get("type") == "text_delta" and (e.get("delta") or {}).get("text")
+    }
+    if texts:
+        kinds["text"] += len(texts)
+    for e in events:
+        delta = e.get("delta") or {}
+        if isinstance(delta, Mapping) and delta.get("type") == "citations_delta":
+            kinds[str((delta.get("citation") or {}).get("type") or "citation")] += 1
+    return kinds
+
+
+def made_of(response: ChatResponse) -> tuple[Counter[str], Counter[str], set[str]]:
+    """What llmcore made: ``(categories, unmapped kinds, kinds warned about)``."""
+    made: Counter[str] = Counter()
+    for p in response.message.content:
+        t: str = p.type
+        if t == "text" and not p.text:  # type: ignore[union-attr]
+            continue
+        if t in ("server_tool_call", "server_tool_result"):
+            t = "server_tool"
+        made[t] += 1
+        if t in ("image", "file"):
+            made["media"] += 1
+    made["citation"] = len(response.citations)
+    unmapped = Counter(
+        str(e.get("kind")) for e in (response.provider_metadata or {}).get("unmapped") or [] if isinstance(e, Mapping)
+    )
+    warned = {w.feature.removeprefix("unmapped:") for w in response.warnings if w.feature.startswith("unmapped:")}
+    return made, unmapped, warned
+
+
+def disappeared(
+    kinds: Counter[str], response: ChatResponse, extra: Mapping[str, tuple[str, ...]] | None = None
+) -> list[str]:
+    """What of the recorded ``kinds`` is neither in ``response``'s parts/citations nor kept as
+    unmapped with its warning; one line per problem (empty: nothing disappeared)."""
+    extra = extra or {}
+    made, unmapped, warned = made_of(response)
+    expected: Counter[str] = Counter()
+    problems = []
+    for kind, n in sorted(kinds.items()):
+        left = n - min(n, unmapped.get(kind, 0))
+        if not left:
+            continue
+        parts = _kind_parts(kind, extra)
+        if parts is None:
+            problems.append(
+                f"{kind!r} x{left}: no part for it and not in provider_metadata['unmapped'] "
+                "(map it, keep it with keep_unmapped, or tell answer_kind_parts what it becomes)"
+            )
+            continue
+        for cat in parts:
+            expected[cat] += left
+    for cat, n in sorted(expected.items()):
+        got = made.get(cat, 0)
+        if cat in PRESENCE_ONLY:
+            if not got:
+                problems.append(f"{cat}: the recording has some, the answer has none")
+        elif got < n:
+            names = sorted(k for k in kinds if cat in (_kind_parts(k, extra) or ()))
+            problems.append(f"{cat}: {n} recorded ({', '.join(names)}), {got} in the answer")
+    for kind in sorted(set(unmapped) - warned):
+        problems.append(f"unmapped {kind!r} kept without an 'unmapped:{kind}' warning")
+    return problems
