@@ -9,12 +9,15 @@ from typing import Any
 
 import pytest
 from llmcore import errors as E
+from llmcore.events import StreamAccumulator
 from llmcore.provider import ProviderConfig
 from llmcore.resolve import resolve_model
 from llmcore.testing import TEST_API_KEY
+from llmcore.testing.cassettes import _stored
+from llmcore_openai.chat.stream import ChatStreamDecoder
 from llmcore_openrouter import SPEC
-from llmcore_openrouter.provider import OpenRouterProvider
-from openrouter_cases import HELLO, recorded_request, recorded_tools, replay
+from llmcore_openrouter.provider import OPENROUTER_DIALECT, OpenRouterProvider
+from openrouter_cases import CASSETTES, HELLO, recorded_request, recorded_tools, replay
 
 SYNC = "mirascope__python__tests__e2e__input__cassettes__test_openrouter_sync__openrouter_openai_gpt_4o.yaml"
 STREAM = "mirascope__openrouter_openai_gpt_4o.yaml"
@@ -184,3 +187,36 @@ def test_web_plugin_annotations_become_citations() -> None:
     assert r.text[c.start:c.end] == "([ruby-lang.org](https://www.ruby-lang.org/en/downloads/))"
     assert r.message.content[-1].citations == [c] and r.warnings == []
     assert "unmapped" not in r.provider_metadata
+
+
+def test_perplexity_sources_via_openrouter_are_whole_answer_citations() -> None:
+    """Issue 11: a Perplexity model through OpenRouter lists its sources as url_citation annotations
+    with an empty span (0, 0): citations of the whole answer (source_index = the [n] marker - 1), not
+    attached to the text; the same through a stream (the recorded answer re-sent as chunks)."""
+    cassette = "ruby_llm__chat_citations_with_openrouter_perplexity_sonar_returns_search_result_citations.yaml"
+    r, _ = replay(cassette, {"model": "perplexity/sonar", "messages": ["What is the Ruby programming language?"]})
+    answer = json.loads(_stored(str(CASSETTES / cassette))["interactions"][0]["response"]["body"]["string"])
+    msg = answer["choices"][0]["message"]
+    anns = msg["annotations"]
+    assert [(c.url, c.source_index, c.start, c.end) for c in r.citations] == [
+        (a["url_citation"]["url"], i, None, None) for i, a in enumerate(anns)
+    ]
+    assert r.message.content[-1].citations == [] and "[1]" in r.text
+    assert r.warnings == [] and "unmapped" not in r.provider_metadata
+    # the same answer as a stream: text in two deltas, the annotations on the last one
+    half = len(msg["content"]) // 2
+    chunks = [
+        {"id": answer["id"], "choices": [{"index": 0, "delta": {"content": msg["content"][:half]}}]},
+        {
+            "id": answer["id"],
+            "choices": [
+                {"index": 0, "finish_reason": "stop", "delta": {"content": msg["content"][half:], "annotations": anns}}
+            ],
+        },
+    ]
+    dec = ChatStreamDecoder(OPENROUTER_DIALECT, "openrouter")
+    acc = StreamAccumulator()
+    for ev in [e for ch in chunks for e in dec.feed(ch)] + dec.close():
+        acc.add(ev)
+    s = acc.response("openrouter")
+    assert s.message.content == r.message.content and s.citations == r.citations

@@ -4,8 +4,10 @@
   ``{"type": "url_citation", "url_citation": {"url", "title", "start_index",
   "end_index", "content"?}}`` from OpenAI's search-preview models and
   OpenRouter's web plugin (``content`` → ``cited_text``); the span indexes the
-  message content, which is where ``ChatResponse.text`` starts. Other annotation
-  types become citations of their own ``kind`` (``data`` = the annotation whole).
+  message content, which is where ``ChatResponse.text`` starts. An empty span
+  (OpenRouter's ``0, 0`` for Perplexity sources) is no span: a citation of the
+  whole answer, not attached to the text. Other annotation types become
+  citations of their own ``kind`` (``data`` = the annotation whole).
 * ``message.executed_tools`` (Groq's compound systems: the built-in tools they
   ran, ``{"index", "type", "arguments", "output", "search_results"?}``) → a
   :class:`ServerToolCallPart` (``name`` = the tool ``type``, ``input`` = the
@@ -26,7 +28,7 @@ from llmcore.types import Citation, ServerToolCallPart, ServerToolResultPart
 
 from .dialect import ChatDialect
 
-__all__ = ["annotation_citations", "executed_tool_parts", "unknown_fields"]
+__all__ = ["annotation_citations", "executed_tool_parts", "is_whole", "unknown_fields"]
 
 #: message/delta fields the codec reads (besides the dialect's own fields)
 _KNOWN = frozenset(
@@ -55,29 +57,40 @@ def _str(v: Any) -> str | None:
 
 
 def annotation_citations(anns: Any, provider: str, offset: int = 0) -> list[Citation]:
-    """The citations of a ``message.annotations`` list (``offset``: where the content starts in the text)."""
+    """The citations of a ``message.annotations`` list (``offset``: where the content starts in the text).
+
+    An annotation whose span is empty (``start_index == end_index``: OpenRouter sends ``0, 0`` for a
+    Perplexity model's sources) supports no span: ``start``/``end`` are ``None`` and ``source_index``
+    is its place in the list (the ``[n]`` markers in the text count from 1); see :func:`is_whole`."""
     out: list[Citation] = []
-    for a in anns if isinstance(anns, list) else ():
+    for n, a in enumerate(anns if isinstance(anns, list) else ()):
         if not isinstance(a, dict):
             continue
         kind = _str(a.get("type")) or "annotation"
         nested = a.get(kind)
         inner: dict[str, Any] = nested if isinstance(nested, dict) else a
         start, end = _int(inner.get("start_index")), _int(inner.get("end_index"))
+        spanless = start is None or end is None or start == end
         out.append(
             Citation.model_construct(
                 kind=kind,
                 url=_str(inner.get("url")),
                 title=_str(inner.get("title")),
                 cited_text=_str(inner.get("content")) or None,
-                start=None if start is None else start + offset,
-                end=None if end is None else end + offset,
-                source_index=None,
+                start=None if spanless else start + offset,  # type: ignore[operator]
+                end=None if spanless else end + offset,  # type: ignore[operator]
+                source_index=n if spanless else None,
                 provider=provider,
                 data=a,
             )
         )
     return out
+
+
+def is_whole(c: Citation) -> bool:
+    """A citation of the whole answer (no span): listed in ``ChatResponse.citations``, not attached
+    to the text (streams: ``CitationEvent(attach=False)``)."""
+    return c.start is None
 
 
 def executed_tool_parts(tool: dict[str, Any], provider: str) -> list[Any]:

@@ -29,7 +29,7 @@ from llmcore.pluginkit import SHAPE_ERRORS, keep_unmapped, malformed, parse_argu
 from llmcore.types import CallWarning, ChatResponse, Message, ReasoningPart, TextPart, ToolCallPart, Usage
 
 from .dialect import ChatDialect
-from .extras import annotation_citations, executed_tool_parts, unknown_fields
+from .extras import annotation_citations, executed_tool_parts, is_whole, unknown_fields
 from .finish import map_finish_reason
 from .parts import content_items
 from .reasoning_data import attach_reasoning_data
@@ -132,8 +132,9 @@ def _parse(
         if isinstance(tool, dict):
             parts.extend(executed_tool_parts(tool, provider))
     cites = annotation_citations(msg.get("annotations"), provider)
-    if content or cites:
-        parts.append(TextPart.model_construct(type="text", text=content or "", citations=cites))
+    attached = [c for c in cites if not is_whole(c)]
+    if content or attached:
+        parts.append(TextPart.model_construct(type="text", text=content or "", citations=attached))
     refusal = msg.get("refusal")
     if refusal is not None and not isinstance(refusal, str):
         raise wrong_type("message.refusal", refusal)

@@ -69,7 +69,7 @@ from llmcore.types import CallWarning, Usage
 
 from .dialect import ChatDialect
 from .errors import stream_error
-from .extras import annotation_citations, executed_tool_parts, unknown_fields
+from .extras import annotation_citations, executed_tool_parts, is_whole, unknown_fields
 from .finish import map_finish_reason
 from .parts import content_items
 from .reasoning_data import BlockMerger
@@ -232,7 +232,7 @@ class ChatStreamDecoder:
                 out.append(TextDelta(refusal))
             for c in annotation_citations(delta.get("annotations"), self.provider):
                 self._content = True
-                out.append(CitationEvent(c))
+                out.append(CitationEvent(c, attach=not is_whole(c)))
             tcs = delta.get("tool_calls")
             if tcs:
                 self._tool_deltas(tcs, out)
