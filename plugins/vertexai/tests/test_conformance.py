@@ -13,6 +13,7 @@ from typing import Any
 import vertex_cases as V
 from llmcore.provider import Provider
 from llmcore.testing import Case, EmbeddingCase, ProviderConformance
+from llmcore.testing.conformance import LosslessCase
 from llmcore.testing.streams import random_sizes
 
 # text-embedding-004:predict recorded by ruby_llm (interaction 1, after its OAuth2 token exchange): three texts,
@@ -22,6 +23,22 @@ EMBED = EmbeddingCase(
     "text-embedding-004", ["Ruby", "Python", "JavaScript"], interaction=1, options=dict(V.RUBY), base_url=V.RUBY_ROOT,
     expect_dimensions=768,
 )
+
+GROUNDING = (
+    "ruby_llm__chat_citations_with_vertexai_gemini-2_5-flash_returns_grounding_citations_when_search_is_enabled.yaml"
+)
+_SEARCH = {
+    "model": "gemini-2.5-flash",
+    "messages": ["What is the latest stable version of Ruby?"],
+    "provider_options": {"vertexai": {"tools": [{"google_search": {}}]}},
+}
+#: the recordings proving Capabilities.server_tools / citations (interaction 1: after the token exchange)
+LOSSLESS = {
+    "web_search": LosslessCase(
+        GROUNDING, _SEARCH, interaction=1, options=dict(V.RUBY), base_url=V.RUBY_ROOT, server_tool="google_search"
+    ),
+    "citations": LosslessCase(GROUNDING, _SEARCH, interaction=1, options=dict(V.RUBY), base_url=V.RUBY_ROOT),
+}
 
 
 class TestVertexAIConformance(ProviderConformance):
@@ -48,6 +65,28 @@ class TestVertexAIConformance(ProviderConformance):
                                                              "temperature": 1.0, "messages": ["Say just hello"]},
                                            stream=True, options=dict(V.CLAUDE))}
     rechunk_sizes = ((1,), (2,), (3,), (7,), (64,), tuple(random_sizes(11, 40, 50)))
+    lossless_cases = LOSSLESS
+    lossless_check = True
+
+    def lossless_replay_case(self, cassette: str, interaction: int, recorded: dict[str, Any]) -> Case | None:
+        """Vertex answers are addressed by project, location and API version in the URL: the case
+        takes them (and the host) from the recorded one."""
+        from urllib.parse import unquote, urlsplit
+
+        case = super().lossless_replay_case(cassette, interaction, recorded)
+        if case is None:
+            return None
+        url = urlsplit(str(recorded["request"]["uri"]))
+        parts = unquote(url.path).strip("/").split("/")  # v1/projects/P/locations/L/publishers/X/models/M:method
+        if len(parts) < 9 or parts[1] != "projects" or parts[3] != "locations":
+            return None
+        model = parts[-1].split(":", 1)[0]
+        if model == "count-tokens":
+            return None
+        case.request["model"] = model
+        case.options = {"project": parts[2], "location": parts[4], "api_version": parts[0]}
+        case.base_url = f"{url.scheme}://{url.netloc}"
+        return case
 
     def make_provider(self, client: Any, case: Case) -> Provider:
         """Vertex takes Google credentials, not an API key: inject a token."""
