@@ -212,3 +212,30 @@ def test_compound_executed_tools_become_server_tool_parts() -> None:
     assert (call.name, call.input, call.provider, call.data) == ("search", json.loads(tool["arguments"]), "groq", tool)
     assert result.call_id == call.id and result.content == tool["search_results"]["results"]
     assert r.warnings == [] and "unmapped" not in r.provider_metadata and r.finish_reason == "stop"
+
+
+def test_streamed_executed_tools_equal_the_answer() -> None:
+    """Authored chunks (no streamed compound recording exists): the recorded answer re-sent as Groq
+    streams compound answers — reasoning, the executed tool first with its arguments then with its
+    output, then the text; the collected stream equals the recorded non-stream answer."""
+    from llmcore.events import StreamAccumulator
+    from llmcore_groq.provider import GROQ_DIALECT
+    from llmcore_openai.chat.stream import ChatStreamDecoder
+
+    cassette = "pydantic-ai__test_groq_model_web_search_tool.yaml"
+    r, _ = replay(cassette, {"model": "compound-beta", "messages": ["What is the weather in San Francisco today?"]})
+    answer = json.loads(_stored(str(CASSETTES / cassette))["interactions"][0]["response"]["body"]["string"])
+    msg = answer["choices"][0]["message"]
+    [tool] = msg["executed_tools"]
+    started = {k: tool[k] for k in ("index", "type", "arguments")}
+    deltas = [{"reasoning": msg["reasoning"]}, {"executed_tools": [started]}, {"executed_tools": [tool]},
+              {"content": msg["content"]}]
+    dec = ChatStreamDecoder(GROQ_DIALECT, "groq")
+    acc = StreamAccumulator()
+    chunks = [{"id": "stub", "choices": [{"index": 0, "delta": d}]} for d in deltas]
+    chunks[-1]["choices"][0]["finish_reason"] = "stop"
+    for ev in [e for ch in chunks for e in dec.feed(ch)] + dec.close():
+        acc.add(ev)
+    s = acc.response("groq")
+    assert [p.type for p in s.message.content] == ["reasoning", "server_tool_call", "server_tool_result", "text"]
+    assert s.message.content[1:] == r.message.content[1:] and s.reasoning == r.reasoning
