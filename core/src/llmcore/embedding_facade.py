@@ -24,7 +24,7 @@ from .embeddings import EmbeddingResponse, embedding_request, plan_batches, rera
 from .errors import ConfigurationError, ProviderResponseError
 from .reliability.stack import UNSET as _UNSET
 from .types import Usage
-from .usage import price_for, record
+from .usage import price_for, record, reported_cost
 from .usage.record import UsageRecord
 
 if TYPE_CHECKING:
@@ -109,12 +109,15 @@ class _Base:
         return await observe.observed(obs, info, call,
                                       attempts_reported=getattr(self.provider, "reports_attempts", False))
 
-    def _account(self, usage: Any, response_model: str, started: float) -> float | None:
-        """Record one logical call (usage totals, hook, log); the cost in USD or ``None``."""
+    def _account(self, usage: Any, response_model: str, started: float, reported: float | None = None) -> float | None:
+        """Record one logical call (usage totals, hook, log); the cost in USD or ``None``
+        (``reported``: the cost the provider itself reported, which wins)."""
         price = self.price if self.price is not None else price_for(self.spec, self.model_id,
                                                                     response_model=response_model)
         n = usage.input_tokens
         cost = None if price is None or n is None else n * price.input / 1_000_000
+        if reported is not None:
+            cost = reported
         record(UsageRecord(
             timestamp=time.time(), provider=self.spec.name, model=self.model_id, response_model=response_model,
             key_id=self.key_id, input_tokens=n, cost=cost, latency=time.perf_counter() - started,
@@ -181,7 +184,7 @@ class EmbeddingModel(_Base):
                 cached[i] = v
             out.vectors = cached
             out.provider_metadata["cached_texts"] = len(req.texts) - len(todo)
-        out.cost = self._account(out.usage, out.model, started)
+        out.cost = self._account(out.usage, out.model, started, reported_cost(out))
         return out
 
     async def _embed_batched(self, req: EmbeddingRequest) -> EmbeddingResponse:
@@ -282,7 +285,7 @@ class RerankModel(_Base):
         resp.results.sort(key=lambda r: r.score, reverse=True)
         if top_n is not None:
             del resp.results[top_n:]
-        resp.cost = self._account(resp.usage, resp.model, started)
+        resp.cost = self._account(resp.usage, resp.model, started, reported_cost(resp))
         return resp
 
     def rerank(self, query: str, documents: Any, top_n: int | None = None, **params: Any) -> RerankResponse:

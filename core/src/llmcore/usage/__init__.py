@@ -12,8 +12,11 @@ that goes to three places (:func:`record`):
   ignored);
 * the SQLite usage log read by ``llmcore usage`` (:mod:`.log`).
 
-Cost comes from the prices each plugin ships (:mod:`.prices`); an unknown
-price gives ``cost=None`` and never blocks a call.
+Cost comes from the prices each plugin ships and the model catalogue
+(:mod:`.prices`, :mod:`llmcore.catalogue`); a cost the provider reports
+itself (OpenRouter's ``usage.cost``) wins over any price table
+(:func:`reported_cost`). An unknown price gives ``cost=None`` (never a
+made-up 0) and never blocks a call.
 """
 
 from __future__ import annotations
@@ -47,11 +50,47 @@ __all__ = [
     "cost_of",
     "load_prices",
     "make_record",
+    "reported_cost",
     "record",
     "emit",
 ]
 
 log = logging.getLogger("llmcore.usage")
+
+
+def _usd(v: object) -> float | None:
+    return float(v) if isinstance(v, (int, float)) and not isinstance(v, bool) and v >= 0 else None
+
+
+def reported_cost(resp: object) -> float | None:
+    """The cost (USD) the provider reported for this answer, or ``None``:
+    ``usage.cost`` in the raw answer (OpenRouter), or ``cost`` /
+    ``usage.cost`` in its ``provider_metadata`` (top level or under the
+    provider's name; where embeddings keep OpenRouter's usage extras)."""
+    raw = getattr(resp, "raw", None)
+    if isinstance(raw, dict) and isinstance(raw.get("usage"), dict):
+        found = _usd(raw["usage"].get("cost"))
+        if found is not None:
+            return found
+    pm = getattr(resp, "provider_metadata", None)
+    if isinstance(pm, dict) and isinstance(pm.get("requests"), list) and pm["requests"]:
+        # embeddings split over several requests: the sum, when every request reported one
+        parts = [_meta_cost(d, getattr(resp, "provider", None)) for d in pm["requests"]]
+        return None if None in parts else sum(p for p in parts if p is not None)
+    return _meta_cost(pm, getattr(resp, "provider", None))
+
+
+def _meta_cost(pm: object, provider: object) -> float | None:
+    if isinstance(pm, dict):
+        for d in (pm, pm.get(provider) if isinstance(provider, str) else None):
+            if not isinstance(d, dict):
+                continue
+            found = _usd(d.get("cost"))
+            if found is None and isinstance(d.get("usage"), dict):
+                found = _usd(d["usage"].get("cost"))
+            if found is not None:
+                return found
+    return None
 
 
 def make_record(
@@ -73,8 +112,10 @@ def make_record(
     if cached:
         cost: float | None = 0.0
     else:
-        p = price if price is not None else price_for(spec, model, response_model=resp.model)
-        cost = cost_of(p, u, batch=batch)
+        cost = reported_cost(resp)
+        if cost is None:
+            p = price if price is not None else price_for(spec, model, response_model=resp.model)
+            cost = cost_of(p, u, batch=batch)
     return UsageRecord(
         timestamp=time.time(),
         provider=spec.name,

@@ -1,0 +1,98 @@
+"""Golden costs: recorded calls replayed through ``llmcore.model``, their cost
+equal to the provider's published price to the micro-dollar.
+
+The rates are written here by hand (USD per 1M tokens, from the provider's
+pricing page as genai-prices / the plugin's prices.json cite it), not read
+back from the catalogue, so a wrong mapping, the wrong model entry or the
+wrong rate for cached, cache-write, reasoning or batch tokens shows.
+"""
+
+from __future__ import annotations
+
+import asyncio
+from pathlib import Path
+from typing import Any
+
+import llmcore
+import pytest
+from llmcore.testing import TEST_API_KEY
+from llmcore.testing.cassettes import make_vcr, recording_client
+from llmcore.types import Usage
+from llmcore.usage import Price, clear_prices
+
+ROOT = Path(__file__).resolve().parent.parent
+
+
+def replay(plugin: str, cassette: str, model: str) -> tuple[Any, Any]:
+    if llmcore.get_registry().get(model.split("/", 1)[0]) is None:
+        pytest.skip(f"llmcore-{plugin} is not installed")
+
+    async def go() -> tuple[Any, Any]:
+        client, _ = recording_client()
+        cassettes = ROOT / "plugins" / plugin / "tests" / "cassettes"
+        with make_vcr(cassettes).use_cassette(cassette, allow_playback_repeats=True):
+            async with client:
+                m = llmcore.model(model, api_key=TEST_API_KEY, http_client=client, retry=False)
+                resp = await m.achat("hi")
+        return m, resp
+
+    clear_prices()
+    return asyncio.run(go())
+
+
+def micro(usd: float | None) -> int | None:
+    return None if usd is None else round(usd * 1_000_000 * 100)  # hundredths of a micro-dollar
+
+
+def test_groq_from_the_catalogue() -> None:
+    """Groq ships no prices: llama-3.3-70b-versatile at $0.59 in / $0.79 out."""
+    m, resp = replay("groq", "pydantic-ai__test_groq_model_instructions.yaml", "groq/llama-3.3-70b-versatile")
+    u = resp.usage
+    assert (u.input_tokens, u.output_tokens) == (48, 8)
+    assert micro(m.usage.cost) == micro((48 * 0.59 + 8 * 0.79) / 1e6)  # $0.00003464
+
+
+def test_deepseek_cache_hits_at_their_rate() -> None:
+    """deepseek-chat: $0.27 cache miss, $0.07 cache hit, $1.10 out; 64 of 79 prompt tokens were hits."""
+    m, resp = replay("deepseek", "authored__json_output.yaml", "deepseek/deepseek-chat")
+    u = resp.usage
+    assert (u.input_tokens, u.cache_read_tokens, u.output_tokens) == (79, 64, 27)
+    assert micro(m.usage.cost) == micro((15 * 0.27 + 64 * 0.07 + 27 * 1.10) / 1e6)  # $0.00003823
+
+
+def test_anthropic_cache_reads_and_writes() -> None:
+    """claude-sonnet-5: $2 in, $0.20 cache read, $2.50 cache write (5 min), $10 out."""
+    m, resp = replay("anthropic", "ellmer__anthropic-web-fetch.yaml", "anthropic/claude-sonnet-5")
+    u = resp.usage
+    assert (u.input_tokens, u.cache_read_tokens, u.cache_write_tokens, u.output_tokens) == (4676, 1150, 3522, 113)
+    fresh = 4676 - 1150 - 3522
+    assert micro(m.usage.cost) == micro((fresh * 2 + 1150 * 0.2 + 3522 * 2.5 + 113 * 10) / 1e6)  # $0.010173
+
+
+def test_openrouter_reported_cost_wins() -> None:
+    """OpenRouter reports what it billed (usage.cost, here 0: a free route); the
+    catalogue's rate for google/gemini-2.5-flash ($0.30/$2.50) would say $0.000325."""
+    m, resp = replay(
+        "openrouter", "pydantic-ai__test_openrouter_google_nested_schema.yaml", "openrouter/google/gemini-2.5-flash"
+    )
+    assert resp.raw["usage"]["cost"] == 0
+    assert m.usage.cost == 0.0 and m.usage.unpriced_requests == 0
+    from llmcore.usage import price_for
+
+    assert micro(price_for("openrouter", "google/gemini-2.5-flash").cost(resp.usage)) == micro(  # type: ignore[union-attr]
+        (326 * 0.30 + 91 * 2.50) / 1e6
+    )
+
+
+def test_batch_rates_and_reasoning_from_the_catalogue() -> None:
+    """Batch: claude-haiku-4-5 at half price, cache multipliers stacked ($0.50 in, $0.05 read,
+    $0.625 write, $2.50 out). o3-mini: reasoning tokens are output tokens at $4.40."""
+    from llmcore import catalogue
+
+    haiku = Price.from_dict(catalogue.lookup("anthropic", "claude-haiku-4-5-20251001").price)  # type: ignore[union-attr,arg-type]
+    u = Usage(input_tokens=1000, cache_read_tokens=400, cache_write_tokens=100, output_tokens=200)
+    assert micro(haiku.cost(u, batch=True)) == micro((500 * 0.5 + 400 * 0.05 + 100 * 0.625 + 200 * 2.5) / 1e6)
+    assert micro(haiku.cost(u)) == micro((500 * 1 + 400 * 0.1 + 100 * 1.25 + 200 * 5) / 1e6)
+    o3 = Price.from_dict(catalogue.lookup("openai", "o3-mini-2025-01-31").price)  # type: ignore[union-attr,arg-type]
+    r = Usage(input_tokens=100, output_tokens=1000, reasoning_tokens=900)
+    assert micro(o3.cost(r)) == micro((100 * 1.10 + 1000 * 4.40) / 1e6)
