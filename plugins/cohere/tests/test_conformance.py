@@ -13,9 +13,14 @@ from __future__ import annotations
 from pathlib import Path
 from typing import Any
 
+import dataclasses
+from collections import Counter
+from collections.abc import Mapping
+
 import cohere_cases as C
 from llmcore import errors as E
-from llmcore.testing import EmbeddingCase, ErrorCase, ProviderConformance, RerankCase
+from llmcore.testing import Case, EmbeddingCase, ErrorCase, ProviderConformance, RerankCase
+from llmcore.testing.conformance import LosslessCase
 from llmcore.testing.openapi import load_spec
 
 
@@ -48,6 +53,56 @@ RERANK = RerankCase(
 )
 
 
+def _lossless(case: Case) -> LosslessCase:
+    return LosslessCase(**{f.name: getattr(case, f.name) for f in dataclasses.fields(Case)})
+
+
+CITED_DOCS = "ruby_llm__chat_citations_with_cohere_command-a-plus-05-2026_cites_text_documents_in_responses.yaml"
+#: the recordings proving Capabilities.citations / prompt_caching
+LOSSLESS = {
+    "citations": _lossless(
+        C._from_recording(
+            CITED_DOCS, provider_options={"cohere": {"documents": C.recorded_body(CITED_DOCS)["documents"]}}
+        )
+    ),
+    "citations:stream": _lossless(C.CITATIONS_STREAM),
+    # a long repeated system prompt: usage.cached_tokens 2928 of 2935 input tokens
+    "prompt_caching": _lossless(C._from_recording(C.PAI_CACHED)),
+}
+
+
+def cohere_item_kinds(body: Any) -> Counter[str]:
+    """Cohere v2 chat (a body, or a stream's events): content items by type, the tool plan, tool
+    calls, and one citation per source (what llmcore makes of each)."""
+    kinds: Counter[str] = Counter()
+    events = body if isinstance(body, list) else None
+    if events is None:
+        msg = body.get("message") or {} if isinstance(body, Mapping) else {}
+        for item in msg.get("content") or []:
+            t = str(item.get("type"))
+            if item.get(t if t in ("text", "thinking") else "text", ""):
+                kinds[t] += 1
+        if msg.get("tool_plan"):
+            kinds["tool_plan"] += 1
+        kinds["tool_calls"] += len(msg.get("tool_calls") or [])
+        for c in msg.get("citations") or []:
+            kinds["cohere_citation"] += len(c.get("sources") or []) or 1
+    else:
+        for e in events:
+            t, delta = e.get("type"), e.get("delta") or {}
+            if t == "content-start":
+                item = ((delta.get("message") or {}).get("content")) or {}
+                kinds[str(item.get("type") or "text")] += 1
+            elif t == "tool-plan-delta" and (delta.get("message") or {}).get("tool_plan"):
+                kinds["tool_plan"] = 1
+            elif t == "tool-call-start":
+                kinds["tool_calls"] += 1
+            elif t == "citation-start":
+                cite = (delta.get("message") or {}).get("citations") or {}
+                kinds["cohere_citation"] += len(cite.get("sources") or []) or 1
+    return +kinds
+
+
 class TestCohereConformance(ProviderConformance):
     provider = "cohere"
     cassette_dir = Path(__file__).parent / "cassettes"
@@ -69,6 +124,18 @@ class TestCohereConformance(ProviderConformance):
     embedding_case = EMBED
     embedding_error_cases = {"not_found": EMBED_NOT_FOUND}
     rerank_case = RERANK
+    lossless_cases = LOSSLESS
+    lossless_check = True
+    answer_kind_parts = {"tool_plan": ("text",), "cohere_citation": ("citation",)}
+
+    def answer_item_kinds(self, body: Any) -> Counter[str]:
+        return cohere_item_kinds(body)
+
+    def lossless_replay_case(self, cassette: str, interaction: int, recorded: dict[str, Any]) -> Case | None:
+        """Only Cohere's own chat answers (one recording also holds an OpenAI call)."""
+        if "api.cohere.com/v2/chat" not in str(recorded["request"].get("uri")):
+            return None
+        return super().lossless_replay_case(cassette, interaction, recorded)
     error_cases = {
         "auth": _err(C.RB_AUTH, _HELLO, E.AuthenticationError, 401),
         "not_found": _err(C.AUTH_404, {"model": "command-does-not-exist", "messages": ["Hello"]}, E.NotFoundError, 404),

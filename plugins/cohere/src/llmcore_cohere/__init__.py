@@ -30,6 +30,8 @@ SPEC = ProviderSpec(
         count_tokens="api",
         embeddings=True,  # /v2/embed (ruby_llm and openllmetry recordings)
         rerank=True,  # /v2/rerank (ruby_llm and openllmetry recordings)
+        citations=True,  # message.citations / citation-start events (tests/test_conformance.py: LOSSLESS)
+        prompt_caching=True,  # automatic: usage.cached_tokens -> cache_read_tokens
     ),
     docs_url="https://docs.cohere.com/v2/reference/chat",
 )
