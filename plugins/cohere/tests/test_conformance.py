@@ -10,12 +10,11 @@ Cohere's error reference (no recording exists).
 
 from __future__ import annotations
 
-from pathlib import Path
-from typing import Any
-
 import dataclasses
 from collections import Counter
 from collections.abc import Mapping
+from pathlib import Path
+from typing import Any
 
 import cohere_cases as C
 from llmcore import errors as E

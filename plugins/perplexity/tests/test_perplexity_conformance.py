@@ -7,6 +7,7 @@ from pathlib import Path
 
 from llmcore import errors as E
 from llmcore.testing import Case, EmbeddingCase, ErrorCase, ProviderConformance
+from llmcore.testing.conformance import LosslessCase
 from perplexity_cases import BASIC, CITATIONS, EMBED_DIMS, EMBED_ONE, STREAM
 
 #: the photo of the HTTPS URL example in Perplexity's image attachments guide
@@ -55,6 +56,17 @@ class TestPerplexityConformance(ProviderConformance):
     # the citations recording is a plain chat: a second chat case for the kit's checks
     citations_case = Case(CITATIONS, {"model": "sonar", "messages": ["What is the Ruby programming language?"]},
                           expect_text="Ruby")
+    # Sonar searches on every call and answers with the sources (search_results): they prove both claims;
+    # the streamed recording (another prompt) sends them too
+    _RUBY = {"model": "sonar", "messages": ["What is the Ruby programming language?"]}
+    _COUNT = {"model": "sonar", "messages": ["Count from 1 to 3"]}
+    lossless_cases = {
+        "web_search": LosslessCase(CITATIONS, _RUBY, evidence="citations"),
+        "web_search:stream": LosslessCase(STREAM, _COUNT, stream=True, evidence="citations"),
+        "citations": LosslessCase(CITATIONS, _RUBY),
+        "citations:stream": LosslessCase(STREAM, _COUNT, stream=True),
+    }
+    lossless_check = True
 
     def test_embed_int8_with_dimensions(self) -> None:
         """The kit's embed checks on the second recording: three texts, 256 dimensions, ints."""

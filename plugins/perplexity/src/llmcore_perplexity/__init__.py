@@ -28,6 +28,9 @@ SPEC = ProviderSpec(
         vision=True,  # image_url parts (Sonar image attachments); the vision cassette is authored from the docs
         reasoning=False,
         structured_output=(),
+        # Sonar searches the web on every call; search_results -> ChatResponse.citations
+        server_tools=("web_search",),
+        citations=True,
         count_tokens="estimate",
         embeddings=True,  # /v1/embeddings, pplx-embed int8 vectors (ruby_llm recordings)
     ),
