@@ -56,6 +56,7 @@ class _Commands(click.Group):
         "embed": ("llmcore.cli_embed", "embed_command"),
         "rerank": ("llmcore.cli_embed", "rerank_command"),
         "plugin": ("llmcore.cli_plugin", "plugin_group"),
+        "models": ("llmcore.catalogue.cli", "models_group"),
     }
 
     def list_commands(self, ctx: click.Context) -> list[str]:

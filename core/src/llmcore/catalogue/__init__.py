@@ -280,10 +280,12 @@ def _loaded() -> dict[str, Any]:
 
 
 def reload() -> None:
-    """Forget what was read (the next lookup reads the snapshot and overrides again)."""
+    """Forget what was read (the next lookup reads the snapshot and overrides again;
+    prices already looked up through :mod:`llmcore.usage.prices` are forgotten too)."""
     with _lock:
         _state.clear()
         _found.clear()
+    _prices_changed()
 
 
 def add_models(provider: str, entries: Mapping[str, Mapping[str, Any]]) -> None:
@@ -302,7 +304,6 @@ def add_models(provider: str, entries: Mapping[str, Mapping[str, Any]]) -> None:
     with _lock:
         _user_models.setdefault(provider, {}).update({k: dict(v) for k, v in entries.items()})
     reload()
-    _prices_changed()
 
 
 def add_aliases(provider: str, aliases: Mapping[str, str]) -> None:
@@ -311,7 +312,6 @@ def add_aliases(provider: str, aliases: Mapping[str, str]) -> None:
     with _lock:
         _user_aliases.setdefault(provider, {}).update(aliases)
     reload()
-    _prices_changed()
 
 
 def clear_overrides() -> None:
@@ -320,7 +320,6 @@ def clear_overrides() -> None:
         _user_models.clear()
         _user_aliases.clear()
     reload()
-    _prices_changed()
 
 
 def _prices_changed() -> None:

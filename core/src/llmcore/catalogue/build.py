@@ -351,6 +351,10 @@ def build(
                 e["src"]["limits"] = f"models.dev:{mdid}"
                 if "price" not in e:
                     price = _md_price(m.get("cost"))
+                    # models.dev writes 0/0 for "not priced per token" (speech, some self-serve models):
+                    # unknown, not free — except OpenRouter's explicit ":free" routes
+                    if price is not None and not (price["input"] or price["output"]) and not raw_id.endswith(":free"):
+                        price = None
                     if price is not None:
                         e["price"] = price
                         e["src"]["price"] = f"models.dev:{mdid}"
