@@ -193,3 +193,18 @@ def test_same_tokens_and_answer_as_llama_cpp_python(m: llmcore.Model) -> None:
     ask = "Why is the sky blue?"
     assert m.count_tokens(ask).input_tokens == other.count_tokens(ask).input_tokens
     assert a.text.split()[:3] == b.text.split()[:3]  # greedy; different kernels may flip a late near-tie
+
+
+def test_tools_with_smollm2s_template_are_a_warning_not_silently_dropped(m: llmcore.Model) -> None:
+    """SmolLM2's chat template has no tool-call format: llama.cpp answers in text; the answer says so."""
+    weather = {
+        "type": "function",
+        "function": {
+            "name": "get_weather",
+            "parameters": {"type": "object", "properties": {"city": {"type": "string"}}, "required": ["city"]},
+        },
+    }
+    r = m.chat("What is the weather in Paris?", tools=[weather], tool_choice="required", max_tokens=10)
+    assert not r.tool_calls and [w.feature for w in r.warnings] == ["tools"]
+    with pytest.raises(E.UnsupportedFeatureError):
+        m.chat("What is the weather in Paris?", tools=[weather], strict=True, max_tokens=10)

@@ -30,6 +30,14 @@ class _Listener(BaseHTTPRequestHandler):
 
     key = ""
     seen: list[dict[str, Any]] = []
+    supports_tools = False  # SmolLM2's template, as llama.cpp's /props reports it
+
+    def do_GET(self) -> None:  # http.server's name
+        type(self).seen.append({"path": self.path, "auth": self.headers.get("Authorization")})
+        if self.headers.get("Authorization") != f"Bearer {self.key}":
+            self._send(401, {"error": {"code": 401, "message": "Invalid API Key", "type": "authentication_error"}})
+        else:
+            self._send(200, {"chat_template_caps": {"supports_tools": type(self).supports_tools}})
 
     def do_POST(self) -> None:
         body = json.loads(self.rfile.read(int(self.headers["Content-Length"])))
@@ -108,6 +116,7 @@ def fake(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Iterator[Path]:
     monkeypatch.setitem(sys.modules, "xllamacpp", module)
     monkeypatch.setattr(provider, "_loaded", {})
     FakeServer.instances, FakeServer.fail_load, FakeServer.answer, _Listener.seen = [], None, None, []
+    _Listener.supports_tools = False
     path = tmp_path / "SmolLM2-135M-Instruct.Q4_1.gguf"
     path.write_bytes(b"GGUF")
     yield path
@@ -209,10 +218,10 @@ def test_count_tokens_renders_the_template_and_tokenizes_over_the_locked_listene
     n = llmcore.model(f"xllamacpp/{fake}").count_tokens(ASK)
     assert n.input_tokens == TEMPLATE_TOKENS and n.method == "tokenizer"
     paths = [s["path"] for s in _Listener.seen]
-    assert paths == ["/apply-template", "/tokenize"]
+    assert paths == ["/props", "/apply-template", "/tokenize"]  # /props once, at load
     key = FakeServer.instances[0].params.api_keys[0]
     assert all(s["auth"] == f"Bearer {key}" for s in _Listener.seen)
-    assert _Listener.seen[1]["body"]["add_special"] is True and _Listener.seen[1]["body"]["parse_special"] is True
+    assert _Listener.seen[2]["body"]["add_special"] is True and _Listener.seen[2]["body"]["parse_special"] is True
 
 
 def test_count_tokens_refused_by_the_listener_is_typed(fake: Path, monkeypatch: pytest.MonkeyPatch) -> None:
@@ -278,3 +287,38 @@ def test_local_models_hook_offers_installed_models_only_with_xllamacpp(
 
     monkeypatch.setattr(importlib.util, "find_spec", no_runtime)
     assert llmcore_local_models() == []
+
+
+WEATHER = {
+    "type": "function",
+    "function": {
+        "name": "get_weather",
+        "description": "Weather for a city",
+        "parameters": {"type": "object", "properties": {"city": {"type": "string"}}, "required": ["city"]},
+    },
+}
+
+
+def test_tools_for_a_template_without_tool_support_are_a_warning(fake: Path) -> None:
+    """llama.cpp ignores tools when the model's template has none (measured with SmolLM2: text, even for a
+    required or named tool_choice); the answer says so instead of silently dropping them."""
+    r = llmcore.model(f"xllamacpp/{fake}").chat("Weather in Paris?", tools=[WEATHER], tool_choice="required")
+    assert [w.feature for w in r.warnings] == ["tools"] and "no tool-call format" in r.warnings[0].detail
+    stream = llmcore.model(f"xllamacpp/{fake}").stream("Weather in Paris?", tools=[WEATHER])
+    "".join(stream.texts())
+    assert [w.feature for w in stream.response.warnings] == ["tools"]
+
+
+def test_tools_for_a_template_without_tool_support_in_strict_mode_fail_before_generating(fake: Path) -> None:
+    m = llmcore.model(f"xllamacpp/{fake}")
+    m.chat("load it")
+    with pytest.raises(E.UnsupportedFeatureError, match="no tool-call format"):
+        m.chat("Weather in Paris?", tools=[WEATHER], strict=True)
+    assert len(FakeServer.instances[0].bodies) == 1  # only "load it" reached the model
+
+
+def test_tools_for_a_template_with_tool_support_are_sent_without_warning(fake: Path) -> None:
+    _Listener.supports_tools = True
+    r = llmcore.model(f"xllamacpp/{fake}").chat("Weather in Paris?", tools=[WEATHER])
+    assert r.warnings == [] or all(w.feature != "tools" for w in r.warnings)
+    assert FakeServer.instances[0].bodies[0]["tools"][0]["function"]["name"] == "get_weather"

@@ -13,6 +13,10 @@
   never on the event loop. Closing a stream early stops generation at the next
   token (the chunk callback answers "stop"). A non-streamed ``chat`` that is
   cancelled runs to its end (bound it with ``max_tokens``).
+* Tools: llama.cpp ignores them when the model's chat template has no tool-call format
+  (``/props``' ``chat_template_caps.supports_tools``; SmolLM2's has none) and answers in text, even for a
+  required or named ``tool_choice``: such a request gets a ``tools`` warning (strict mode:
+  :class:`~llmcore.errors.UnsupportedFeatureError` before generating).
 * Errors the server reports (``{"error": {...}}``) become typed errors:
   ``exceed_context_size_error`` is :class:`~llmcore.errors.ContextWindowExceededError`,
   the rest by status as for any OpenAI-compatible server; a file llama.cpp
@@ -83,14 +87,29 @@ class LoadedModel:
     path: Path
     key: str = field(repr=False)  # the listener's key: never in a repr
 
-    def post(self, path: str, body: Mapping[str, Any]) -> Any:
-        """POST ``body`` to the server's loopback listener (blocking); the decoded JSON answer.
-        Proxies are bypassed: the listener is in this process, on 127.0.0.1."""
+    template_caps: dict[str, Any] | None = None  # /props' chat_template_caps, asked once
+
+    def supports_tools(self) -> bool | None:
+        """Whether llama.cpp found a tool-call format in the model's chat template (``/props``:
+        ``chat_template_caps.supports_tools``); ``None`` when it does not say. Blocking, asked once."""
+        if self.template_caps is None:
+            try:
+                props = self.post("/props", None)
+            except LLMCoreError:
+                props = None
+            caps = props.get("chat_template_caps") if isinstance(props, dict) else None
+            self.template_caps = caps if isinstance(caps, dict) else {}
+        value = self.template_caps.get("supports_tools")
+        return value if isinstance(value, bool) else None
+
+    def post(self, path: str, body: Mapping[str, Any] | None) -> Any:
+        """POST ``body`` (GET when ``None``) to the server's loopback listener (blocking); the decoded
+        JSON answer. Proxies are bypassed: the listener is in this process, on 127.0.0.1."""
         address = str(self.server.listening_address).rstrip("/")
         req = urllib.request.Request(
             address + path,
-            data=json.dumps(body).encode("utf-8"),
-            method="POST",
+            data=None if body is None else json.dumps(body).encode("utf-8"),
+            method="GET" if body is None else "POST",
             headers={"Content-Type": "application/json", "Authorization": f"Bearer {self.key}"},
         )
         opener = urllib.request.build_opener(urllib.request.ProxyHandler({}))
@@ -242,21 +261,39 @@ class XLlamaCppProvider:
     async def model(self, name: str) -> LoadedModel:
         """The loaded model for ``name`` (loaded in a worker thread the first time)."""
         path = resolve_model_path(name, self.spec.name)
+
+        def load() -> LoadedModel:
+            m = load_model(path, **self.load_options)
+            m.supports_tools()  # asked here, off the event loop, before any request needs it
+            return m
+
         try:
-            return await run_in_thread(lambda: load_model(path, **self.load_options), name="llmcore-xllamacpp-load")
+            return await run_in_thread(load, name="llmcore-xllamacpp-load")
         except Exception as e:
             raise _map_error(e) from None
 
-    def build(self, request: ChatRequest, stream: bool) -> tuple[dict[str, Any], Warnings]:
-        """The request body for llama.cpp's chat handler, and the warnings."""
+    def build(
+        self, request: ChatRequest, stream: bool, m: LoadedModel | None = None
+    ) -> tuple[dict[str, Any], Warnings]:
+        """The request body for llama.cpp's chat handler, and the warnings.
+
+        Tools sent to a model whose chat template has no tool-call format are ignored by llama.cpp
+        (it answers in text, even for a required or named ``tool_choice``): a warning says so, and
+        strict mode refuses before generating."""
         body, w = build_body(request, DIALECT, stream=stream, provider=self.spec.name, passthrough=False)
         adapt_body(request, body, w, "llama-server")
+        if body.get("tools") and m is not None and m.supports_tools() is False:
+            w.add(
+                "tools",
+                f"the chat template of {m.path.name} has no tool-call format llama.cpp recognises: the tools are "
+                "ignored and the model answers in text; use a model whose chat template supports tools",
+            )
         body.update(request.options_for(self.spec.name))
         return body, w
 
     async def chat(self, request: ChatRequest) -> ChatResponse:
         m = await self.model(request.model)
-        body, w = self.build(request, stream=False)
+        body, w = self.build(request, stream=False, m=m)
         try:
             data = _check(await run_in_thread(lambda: m.server.handle_chat_completions(body), name="llmcore-xllamacpp"))
         except Exception as e:
@@ -266,7 +303,7 @@ class XLlamaCppProvider:
 
     async def stream_chat(self, request: ChatRequest) -> AsyncIterator[StreamEvent]:
         m = await self.model(request.model)
-        body, w = self.build(request, stream=True)
+        body, w = self.build(request, stream=True, m=m)
         decoder = ChatStreamDecoder(DIALECT, self.spec.name, w.items)
 
         def produce(emit: Emit) -> None:
