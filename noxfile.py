@@ -4,7 +4,8 @@
 * ``tests-<plugin>``     one per plugins/<plugin>, in its own venv with only core and that plugin
 * ``tests-cross``        cross-package tests (discovery, CLI, third-party plugins) with everything installed
 * ``lint`` / ``types``   ruff / mypy
-* ``build``              every wheel built by hatch; each installs alone in a clean venv and is listed
+* ``build``              every wheel built by hatch; each installs alone in a clean venv and is listed;
+                         ``pip install --no-index`` of llmcore-groq from the built wheels works
 * ``secrets``            the secret scanner over every cassette
 * ``record -- <plugin>`` re-record a plugin's cassettes against the live API (needs its key; not in CI)
 * ``faults``             the reliability fault suite (real fault server, real codecs, real redis-server)
@@ -162,6 +163,126 @@ def build(session: nox.Session) -> None:
         if broken:
             session.error(f"{wheel.name}: broken providers {broken}")
         session.log(f"{wheel.name}: alone in a clean venv → providers {[r['name'] for r in rows]}")
+    _check_wheel_contents(session, wheels)
+    _wheels_only_install(session, dist, wheels, "groq")
+
+
+def _wheel_metadata(wheel: Path) -> tuple[dict[str, list[str]], list[str]]:
+    """A wheel's METADATA fields (name → values) and the files it holds."""
+    import zipfile
+
+    with zipfile.ZipFile(wheel) as z:
+        names = z.namelist()
+        text = z.read(next(n for n in names if n.endswith(".dist-info/METADATA"))).decode()
+    fields: dict[str, list[str]] = {}
+    for line in text.split("\n\n", 1)[0].splitlines():
+        if ": " in line and not line.startswith(" "):
+            k, v = line.split(": ", 1)
+            fields.setdefault(k, []).append(v)
+    return fields, names
+
+
+def _check_wheel_contents(session: nox.Session, wheels: list[Path]) -> None:
+    """Every wheel carries the licence text and says its licence; the core is llmcore-core, and no wheel
+    depends on the distribution ``llmcore`` (on PyPI, an unrelated project)."""
+    import re
+
+    for wheel in wheels:
+        fields, names = _wheel_metadata(wheel)
+        if not any(n.endswith(".dist-info/licenses/LICENSE") for n in names):
+            session.error(f"{wheel.name} holds no licence file (.dist-info/licenses/LICENSE)")
+        if fields.get("License-Expression") != ["Apache-2.0"]:
+            session.error(f"{wheel.name}: License-Expression is {fields.get('License-Expression')}")
+        for req in fields.get("Requires-Dist", []):
+            if re.split(r"[<>=!~;\[ (]", req, maxsplit=1)[0].strip().lower() == "llmcore":
+                session.error(f"{wheel.name} depends on 'llmcore' (not ours on PyPI): {req}")
+    core = next(w for w in wheels if w.name.startswith("llmcore_core-"))
+    if _wheel_metadata(core)[0].get("Name") != ["llmcore-core"]:
+        session.error(f"{core.name} is not named llmcore-core")
+    session.log(f"{len(wheels)} wheels: each holds LICENSE, says Apache-2.0, and none depends on 'llmcore'")
+
+
+def _wheels_only_install(session: nox.Session, dist: Path, wheels: list[Path], plugin: str) -> None:
+    """The real ``pip install llmcore-<plugin>``, minus the network: in a fresh venv, from a folder outside
+    the checkout, pip installs it with ``--no-index`` from the built wheels (which must supply llmcore-core
+    and every llmcore-* it needs) plus a wheelhouse of third-party wheels downloaded beforehand (``pip
+    download`` of exactly the third-party requirements those wheels declare: the index is never asked for
+    an llmcore-* name, which on PyPI may be someone else's). The wheelhouse is kept in .nox/ and downloaded
+    again only when those requirements change. Then ``llmcore --version``, ``llmcore.__version__``, the
+    transport, and ``llmcore providers list`` are checked as a user would see them."""
+    import re
+    import time
+
+    ours = ["core", *_local_deps(plugin), plugin]
+    third_party: list[str] = []
+    for name in ours:
+        wheel = next(w for w in wheels if w.name.startswith(f"llmcore_{name}-"))
+        for req in _wheel_metadata(wheel)[0].get("Requires-Dist", []):
+            dist_name = re.split(r"[<>=!~;\[ (]", req, maxsplit=1)[0].strip().lower().replace("_", "-")
+            if "extra ==" not in req and not dist_name.startswith("llmcore-"):
+                third_party.append(req)
+    import shutil
+
+    start = time.monotonic()
+    tmp = Path(session.create_tmp()).resolve()
+    venv = tmp / f"wheels-only-{plugin}"
+    if venv.exists():
+        shutil.rmtree(venv)
+    # --seed: pip in the venv (what the user runs); uv only makes the venv, in a second instead of ~15
+    session.run("uv", "venv", "-q", "--seed", "--python", sys.executable, str(venv), external=True)
+    pip = [str(venv / "bin" / "python"), "-m", "pip", "--disable-pip-version-check", "-q"]
+    deps = ROOT / ".nox" / "_wheelhouse" / plugin  # outside the session's venv: it survives re-creation
+    stamp, wanted = deps / "requirements.txt", "\n".join(sorted(set(third_party))) + "\n"
+    if not stamp.is_file() or stamp.read_text() != wanted:
+        if deps.exists():
+            shutil.rmtree(deps)
+        session.run(*pip, "download", "--dest", str(deps), *sorted(set(third_party)), external=True)
+        stamp.write_text(wanted)
+    session.chdir(str(tmp))  # nothing of the checkout importable from the working directory
+    try:
+        session.run(
+            *pip,
+            "install",
+            "--no-index",
+            "--find-links",
+            str(dist),
+            "--find-links",
+            str(deps),
+            f"llmcore-{plugin}".replace("_", "-"),
+            external=True,
+        )
+        llmcore = str(venv / "bin" / "llmcore")
+        core_version = next(w for w in wheels if w.name.startswith("llmcore_core-")).name.split("-")[1]
+        env = {
+            "PYTHONPATH": None,
+            "LLMCORE_PLUGINS": None,
+            "LLMCORE_HTTP_TRANSPORT": None,
+            **{k: None for k in os.environ if k.endswith(("_API_KEY", "_TOKEN"))},
+        }
+        out = str(session.run(llmcore, "--version", external=True, silent=True, env=env)).strip()
+        if out != f"llmcore, version {core_version}":
+            session.error(f"`llmcore --version` printed {out!r}, not llmcore-core's {core_version}")
+        probe = (
+            "import importlib.util, llmcore; from llmcore.http.client import resolved_transport;"
+            "print(llmcore.__version__, resolved_transport(), importlib.util.find_spec('tiktoken') is not None)"
+        )
+        out = str(session.run(str(venv / "bin" / "python"), "-c", probe, external=True, silent=True, env=env))
+        if out.split() != [core_version, "aiohttp", "False"]:
+            session.error(
+                f"llmcore.__version__, the transport, tiktoken installed: {out.split()} "
+                f"(wanted {core_version}, aiohttp, False)"
+            )
+        rows = json.loads(str(session.run(llmcore, "providers", "list", "--json", external=True, silent=True, env=env)))
+        row = next((r for r in rows if r["name"] == plugin), None)
+        if row is None or row["package"] != f"llmcore-{plugin}" or not row["status"].startswith(("ready", "needs")):
+            session.error(f"llmcore-{plugin} from the wheels alone: `llmcore providers list` shows {row} in {rows}")
+        session.run(llmcore, "providers", "list", external=True, env=env)
+        session.log(
+            f"pip install --no-index llmcore-{plugin} from the built wheels: {plugin} {row['status']!r}, "
+            f"llmcore {core_version}, aiohttp transport, no tiktoken ({time.monotonic() - start:.0f} s)"
+        )
+    finally:
+        session.chdir(str(ROOT))
 
 
 @nox.session()
