@@ -133,6 +133,7 @@ def test_plugin_new_writes_a_complete_distribution(tmp_path: Path, flavour: str)
         "src/llmcore_acme_ai/provider.py",
         "src/llmcore_acme_ai/py.typed",
         "tests/authored.py",
+        "tests/test_fuzz.py",
         "tests/test_conformance.py",
         "tests/cassettes/SOURCES.md",
         "tests/cassettes/authored__chat_stream.yaml",

@@ -44,6 +44,7 @@ _LAYOUT: dict[str, str] = {
     "<flavour>/authored.py.tmpl": "tests/authored.py",
     "common/test_conformance.py.tmpl": "tests/test_conformance.py",
     "common/test_provider.py.tmpl": "tests/test_provider.py",
+    "common/test_fuzz.py.tmpl": "tests/test_fuzz.py",
 }
 
 _NAME = re.compile(r"[a-z][a-z0-9_]*\Z")
