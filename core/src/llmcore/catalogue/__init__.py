@@ -141,6 +141,14 @@ class _Provider:
             self.exact.setdefault(mid.lower(), mid)
             for alt in e.get("ids") or ():
                 self.exact.setdefault(str(alt).lower(), mid)
+        # "org/Model" ids are also found by "Model" where only one org has it (SambaNova, Hugging Face spellings)
+        tails: dict[str, set[str]] = {}
+        for mid in self.entries:
+            if "/" in mid:
+                tails.setdefault(mid.rsplit("/", 1)[1].lower(), set()).add(mid)
+        for tail, owners in tails.items():
+            if len(owners) == 1:
+                self.exact.setdefault(tail, next(iter(owners)))
         for alias, target in (section.get("aliases") or {}).items():
             if target in self.entries:
                 self.exact[alias.lower()] = target

@@ -167,8 +167,10 @@ def _gp_price(mp: Any) -> dict[str, Any] | None:
                 long[ours] = _num(value.tiers[0].price)
         else:
             out[ours] = _num(value)
-    if "input" not in out or "output" not in out:
+    if "input" not in out:
         return None  # not a per-token price (audio hours, pages...): unknown rather than half a price
+    # input-only (embeddings): genai-prices charges nothing for output; say so explicitly
+    out.setdefault("output", 0.0)
     if long and above is not None:
         long.setdefault("input", out["input"])
         long.setdefault("output", out["output"])
@@ -272,8 +274,9 @@ def _md_entry(m: Mapping[str, Any]) -> dict[str, Any]:
 
 
 def _md_price(cost: Mapping[str, Any] | None) -> dict[str, Any] | None:
-    if not cost or cost.get("input") is None or cost.get("output") is None:
+    if not cost or cost.get("input") is None:
         return None
+    cost = {**cost, "output": cost.get("output") or 0}  # input-only (embeddings): no output is charged
     out: dict[str, Any] = {
         ours: float(cost[k]) for k, ours in _MD_RATES.items() if isinstance(cost.get(k), (int, float))
     }
