@@ -318,7 +318,7 @@ async def decode_stream(
 ) -> AsyncIterator[StreamEvent]:
     """Decode an Anthropic SSE byte stream into llmcore events."""
     dec = StreamDecoder(provider, headers, warnings)
-    loads = json_loads  # orjson when installed (llmcore[speedups])
+    loads = json_loads  # orjson when installed (llmcore-core[speedups])
     async for sse in aiter_sse(chunks):
         try:
             data = loads(sse.data)
