@@ -72,7 +72,7 @@ class AnthropicProvider(AnthropicBatch, HTTPProvider):
         return anthropic_schema(schema)  # type: ignore[no-any-return]
 
     def auth_headers(self) -> dict[str, str]:
-        h = {"x-api-key": self._api_key or "", "anthropic-version": ANTHROPIC_VERSION}
+        h = {"x-api-key": self.api_key or "", "anthropic-version": ANTHROPIC_VERSION}
         if self._beta:
             h["anthropic-beta"] = ",".join(self._beta)
         return h

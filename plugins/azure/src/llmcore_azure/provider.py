@@ -89,7 +89,7 @@ class AzureProvider(EmbeddingsAPI, ChatCompletionsProvider):
         self._token_provider = self.option("azure_ad_token_provider")
         if self._token_provider is not None and not callable(self._token_provider):
             raise ConfigurationError("azure option azure_ad_token_provider must be a callable", provider="azure")
-        if not (self._api_key or self._token or self._token_provider):
+        if not (self.api_key or self._token or self._token_provider):
             raise ConfigurationError(
                 "no credentials for azure: set AZURE_OPENAI_API_KEY (or pass api_key=...), or pass an Entra ID token "
                 "(azure_ad_token=..., $AZURE_OPENAI_AD_TOKEN, or azure_ad_token_provider=...)",

@@ -69,7 +69,7 @@ class CohereProvider(HTTPProvider):
         self._client_name: str | None = client_name
 
     def auth_headers(self) -> dict[str, str]:
-        h = {"authorization": f"Bearer {self._api_key}"}
+        h = {"authorization": f"Bearer {self.api_key}"}
         if self._client_name:
             h["x-client-name"] = self._client_name
         return h

@@ -169,7 +169,7 @@ class GeminiProvider(GeminiBatch, GoogleGenAIProvider):
         super().__init__(config)
 
     def auth_headers(self) -> dict[str, str]:
-        return {"x-goog-api-key": self._api_key or ""}
+        return {"x-goog-api-key": self.api_key or ""}
 
     # -- embeddings (the Gemini API's own; Vertex AI embeds through :predict) ------------
 

@@ -67,7 +67,7 @@ class OllamaProvider(HTTPProvider):
         self._model_options: dict[str, Any] = dict(model_options or {})
 
     def auth_headers(self) -> dict[str, str]:
-        return {"authorization": f"Bearer {self._api_key}"} if self._api_key else {}
+        return {"authorization": f"Bearer {self.api_key}"} if self.api_key else {}
 
     def error_details(self, status: int, body: Any, text: str) -> tuple[str, str | None, type[LLMCoreError] | None]:
         return error_details(status, body, text)

@@ -72,7 +72,7 @@ class ReplicateProvider(HTTPProvider):
         self._max_poll = max(float(max_poll), self._poll)
 
     def auth_headers(self) -> dict[str, str]:
-        return {"authorization": f"Bearer {self._api_key}"} if self._api_key else {}
+        return {"authorization": f"Bearer {self.api_key}"} if self.api_key else {}
 
     def error_details(self, status: int, body: Any, text: str) -> tuple[str, str | None, type[E.LLMCoreError] | None]:
         return error_details(status, body, text)

@@ -57,10 +57,10 @@ class ChatCompletionsProvider(HTTPProvider):
 
     def auth_headers(self) -> dict[str, str]:
         """``<dialect.auth_header>: <scheme> <key>``; nothing without a key."""
-        if not self._api_key:
+        if not self.api_key:
             return {}
         d = self.dialect
-        value = f"{d.auth_scheme} {self._api_key}" if d.auth_scheme else self._api_key
+        value = f"{d.auth_scheme} {self.api_key}" if d.auth_scheme else self.api_key
         return {d.auth_header: value}
 
     def extra_headers(self) -> dict[str, str]:
