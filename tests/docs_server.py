@@ -45,6 +45,21 @@ PREFERRED: dict[tuple[str, str, bool], str] = {
     ("cohere", "rerank", False): "ruby_llm__rerank_reranking_with_cohere_rerank-v3_5_limits_results_with_top_n.yaml",
     # no recording of MiniMax exists: its documented chat answer (the first 200 is a base_resp error)
     ("minimax", "completions", False): "authored__chat_documented.yaml",
+    # docs/server-tools.md: grounded answers with citations (Gemini: its search queries, 10 citations and
+    # implicitly cached tokens; the stream: grounding in the last event), Cohere citing a document,
+    # Perplexity's search results
+    ("gemini", "generateContent", False): (
+        "ruby_llm__chat_web_search_with_gemini_gemini-3_5-flash_grounds_the_answer_and_exposes_the_queries_it_ran.yaml"
+    ),
+    ("gemini", "streamGenerateContent", True): (
+        "mirascope__python__tests__e2e__input__cassettes__test_web_search_tool_stream__google_gemini_2_5_flash.yaml"
+    ),
+    ("cohere", "chat", False): (
+        "ruby_llm__chat_citations_with_cohere_command-a-plus-05-2026_cites_text_documents_in_responses.yaml"
+    ),
+    ("perplexity", "completions", False): (
+        "ruby_llm__chat_citations_with_perplexity_sonar_returns_search_result_citations.yaml"
+    ),
 }
 
 _STREAM_TYPES = ("text/event-stream", "application/x-ndjson", "application/vnd.amazon.eventstream", "ndjson")
