@@ -135,6 +135,7 @@ class TestCohereConformance(ProviderConformance):
         if "api.cohere.com/v2/chat" not in str(recorded["request"].get("uri")):
             return None
         return super().lossless_replay_case(cassette, interaction, recorded)
+
     error_cases = {
         "auth": _err(C.RB_AUTH, _HELLO, E.AuthenticationError, 401),
         "not_found": _err(C.AUTH_404, {"model": "command-does-not-exist", "messages": ["Hello"]}, E.NotFoundError, 404),
