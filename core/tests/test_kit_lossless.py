@@ -64,7 +64,14 @@ ITEMS = [
 ]
 
 
-def _write(path: Path, items: list[dict[str, Any]], *, stream: bool, cached: int | None = None) -> None:
+def _write(
+    path: Path,
+    items: list[dict[str, Any]],
+    *,
+    stream: bool,
+    cached: int | None = None,
+    uri: str = "http://127.0.0.1:9/v1/chat",
+) -> None:
     if stream:
         events = [*items, {"in": 5, "out": 3}]
         body = "".join(f"data: {json.dumps(e)}\n\n" for e in events)
@@ -79,7 +86,7 @@ def _write(path: Path, items: list[dict[str, Any]], *, stream: bool, cached: int
                     {
                         "request": {
                             "method": "POST",
-                            "uri": "http://127.0.0.1:9/v1/chat",
+                            "uri": uri,
                             "body": json.dumps(request),
                             "headers": {"content-type": ["application/json"]},
                         },
@@ -239,6 +246,31 @@ def test_a_dropped_citation_is_counted(recorded: Path) -> None:
     kit = _kit(recorded, lossless_check=True, chat_case=Case("answer.yaml", REQ, options={"drop_cites": True}))
     with pytest.raises(AssertionError, match=r"answer.yaml#0: citation: 1 recorded \(cite\), 0 in the answer"):
         kit.test_nothing_disappears()
+
+
+def test_a_recording_made_under_another_prefix_is_asked_there(tmp_path: Path) -> None:
+    """A recording made through a router (``/router/v1/chat``) is replayed at its own path."""
+    _write(tmp_path / "routed.yaml", ITEMS, stream=False, uri="https://gateway.example/router/v1/chat")
+    kit = _kit(tmp_path, lossless_check=True, chat_case=Case("routed.yaml", REQ))
+    kit.test_nothing_disappears()
+
+
+def test_a_recording_the_replay_case_cannot_reach_is_reported_not_fatal(recorded: Path) -> None:
+    class Lost(_LossyKit):
+        provider = "lossy"
+        cassette_dir = recorded
+        lossless_check = True
+
+        def lossless_replay_case(self, cassette: str, interaction: int, recorded: dict[str, Any]) -> Case | None:
+            return Case(cassette, REQ, stream="stream" in cassette, base_url="http://127.0.0.1:9/elsewhere")
+
+    kit = Lost()
+    kit.replay_path = "aiohttp"  # type: ignore[attr-defined]
+    with pytest.raises(AssertionError) as e:
+        kit.test_nothing_disappears()
+    msg = str(e.value)
+    assert "2 recorded item(s) disappeared" in msg  # both recordings reported, the first did not stop the check
+    assert "answer.yaml#0: not replayable as asked" in msg and "override lossless_replay_case" in msg
 
 
 def test_unmapped_without_a_warning_is_a_problem() -> None:
