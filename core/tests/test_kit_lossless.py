@@ -399,3 +399,24 @@ def test_default_kinds_of_chat_completions_responses_and_anthropic() -> None:
         },
     ]
     assert answer_item_kinds(events) == Counter({"server_tool_use": 1, "text": 1, "char_location": 1})
+
+
+def test_answer_path_options_pick_the_api_of_each_recording(recorded: Path) -> None:
+    """A provider speaking two APIs (OpenAI chat and Responses) says which options ask each path."""
+    kit = _kit(
+        recorded,
+        chat_case=Case("answer.yaml", REQ, options={"region": "eu"}),
+        answer_path_options={"/responses": {"api": "responses"}},
+    )
+
+    def at(uri: str) -> dict[str, Any]:
+        inter = {
+            "request": {"method": "POST", "uri": uri, "body": json.dumps(REQ)},
+            "response": {"status": {"code": 200}, "headers": {"content-type": ["application/json"]}},
+        }
+        case = kit.lossless_replay_case("x.yaml", 0, inter)
+        assert case is not None
+        return case.options
+
+    assert at("http://127.0.0.1:9/v1/responses") == {"region": "eu", "api": "responses"}
+    assert at("http://127.0.0.1:9/v1/chat") == {"region": "eu"}

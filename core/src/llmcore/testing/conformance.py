@@ -739,6 +739,10 @@ class ProviderConformance:
         "/chat/completions", "/messages", "/responses", ":generateContent", ":streamGenerateContent",
         "/chat", ":rawPredict", ":streamRawPredict", "/converse", "/converse-stream",
     )
+    #: provider options for the answers recorded at a path ending so (``test_nothing_disappears``), e.g.
+    #: ``{"/responses": {"api": "responses"}, "/chat/completions": {"api": "chat"}}`` for a provider
+    #: speaking two APIs: merged over ``chat_case``'s options
+    answer_path_options: ClassVar[dict[str, dict[str, Any]]] = {}
     #: pairs of case attribute names recorded from the same prompt, one chat and one stream
     agreement_pairs: ClassVar[tuple[tuple[str, str], ...]] = (
         ("chat_case", "stream_case"),
@@ -811,7 +815,9 @@ class ProviderConformance:
         """The case that replays one recorded 200 answer for ``test_nothing_disappears``, or
         ``None`` to leave it out. Default: a chat answer (``answer_paths``) is asked again with
         the recorded model (from the body or the ``/models/<m>:`` path), a placeholder prompt,
-        and ``chat_case``'s options and base URL; streamed when the answer is a stream."""
+        ``chat_case``'s options (plus ``answer_path_options``) and base URL — or, for a recording
+        made under another path prefix (a router, a proxy), the recorded URL up to the endpoint;
+        streamed when the answer is a stream."""
         from urllib.parse import unquote, urlsplit
 
         req, resp = recorded["request"], recorded["response"]
@@ -845,9 +851,13 @@ class ProviderConformance:
             cut = path.rfind("/models/") if "/models/" in path else max(path.rfind(e) for e in self.answer_paths)
             url = urlsplit(str(req.get("uri", "")))
             base_url = f"{url.scheme}://{url.netloc}{path[:cut]}" if cut > 0 else base_url
+        options = dict(base.options) if base else {}
+        for end, extra in self.answer_path_options.items():
+            if path.endswith(end):
+                options.update(extra)
         return Case(
             cassette, {"model": model, "messages": ["Hello"]}, stream=stream, interaction=interaction,
-            options=dict(base.options) if base else {}, base_url=base_url,
+            options=options, base_url=base_url,
         )
 
     def check_auth(self, request: Any) -> None:
