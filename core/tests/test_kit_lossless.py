@@ -407,6 +407,7 @@ def test_answer_path_options_pick_the_api_of_each_recording(recorded: Path) -> N
         recorded,
         chat_case=Case("answer.yaml", REQ, options={"region": "eu"}),
         answer_path_options={"/responses": {"api": "responses"}},
+        answer_paths=("/chat", "/responses"),
     )
 
     def at(uri: str) -> dict[str, Any]:
