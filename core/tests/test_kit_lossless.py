@@ -346,6 +346,16 @@ def test_default_kinds_of_chat_completions_responses_and_anthropic() -> None:
     assert answer_item_kinds(chat) == Counter(
         {"content": 1, "tool_calls": 2, "url_citation": 1, "message.odd_field": 1, "search_result": 2}
     )
+    # llama.cpp's server sends the deprecated function_call next to tool_calls: one call, not two
+    both = {"tool_calls": [{"id": "a", "function": {"name": "f"}}], "function_call": {"name": "f"}}
+    assert answer_item_kinds({"choices": [{"message": both}]}) == Counter(tool_calls=1)
+    # a <think> block first is reasoning, the rest text (streamed in pieces too)
+    think = {"content": "<think>\nplan\n</think>\n\n", "tool_calls": [{"id": "a"}]}
+    assert answer_item_kinds({"choices": [{"message": think}]}) == Counter(think=1, tool_calls=1)
+    pieces = [{"choices": [{"delta": {"content": t}}]} for t in ("<thi", "nk>x</th", "ink>Hi")]
+    assert answer_item_kinds(pieces) == Counter(think=1, content=1)
+    legacy = {"content": None, "function_call": {"name": "f", "arguments": "{}"}}
+    assert answer_item_kinds({"choices": [{"message": legacy}]}) == Counter(tool_calls=1)
     sse = (
         b'data: {"choices":[{"delta":{"content":"h","tool_calls":[{"index":0}]}}]}\n\n'
         b'data: {"choices":[{"delta":{"tool_calls":[{"index":0}]}}],"citations":["u"]}\n\n'

@@ -47,6 +47,7 @@ KIND_PARTS: dict[str, tuple[str, ...]] = {
     "refusal": ("text",),
     "reasoning": ("reasoning",),
     "reasoning_content": ("reasoning",),
+    "think": ("reasoning",),
     "thinking": ("reasoning",),
     "redacted_thinking": ("reasoning",),
     "thought": ("reasoning",),
@@ -208,6 +209,8 @@ def _chat(chunks: list[Mapping[str, Any]]) -> Counter[str]:
     annotations, and top-level search results (Perplexity) / URL citations."""
     kinds: Counter[str] = Counter()
     calls: set[Any] = set()
+    content: list[str] = []
+    legacy = False
     cites: dict[str, str] = {}
     search_results: dict[str, None] = {}
     urls: dict[str, None] = {}
@@ -222,14 +225,16 @@ def _chat(chunks: list[Mapping[str, Any]]) -> Counter[str]:
                 continue
             if field == "tool_calls" and isinstance(value, list):
                 calls.update(tc.get("index", i) if isinstance(tc, Mapping) else i for i, tc in enumerate(value))
-            elif field == "function_call":
+            elif field == "function_call":  # the deprecated form: a call only when no tool_calls came
                 if isinstance(value, Mapping) and value.get("name"):
-                    calls.add("function_call")
+                    legacy = True
             elif field == "annotations" and isinstance(value, list):
                 for a in value:
                     cites[json.dumps(a, sort_keys=True)] = str((a or {}).get("type") or "annotation")
             elif field == "images" and isinstance(value, list):
                 kinds["images"] += len(value)
+            elif field == "content" and isinstance(value, str):
+                content.append(value)
             elif field in ("content", "refusal", "reasoning", "reasoning_content"):
                 kinds[field] = 1
             else:
@@ -238,8 +243,14 @@ def _chat(chunks: list[Mapping[str, Any]]) -> Counter[str]:
             search_results[json.dumps(r, sort_keys=True)] = None
         for u in chunk.get("citations") or []:
             urls[json.dumps(u, sort_keys=True)] = None
-    if calls:
-        kinds["tool_calls"] += len(calls)
+    text = "".join(content)
+    if text.lstrip().startswith("<think>"):  # a reasoning block first (DeepSeek-R1 style hosts, Sonar, MiniMax)
+        kinds["think"] = 1
+        text = text.split("</think>", 1)[1] if "</think>" in text else ""
+    if text.strip():
+        kinds["content"] = 1
+    if calls or legacy:
+        kinds["tool_calls"] += len(calls) or 1
     kinds.update(cites.values())
     if search_results:
         kinds["search_result"] += len(search_results)
