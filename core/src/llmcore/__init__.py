@@ -71,7 +71,7 @@ _EVENTS = (
 _ERRORS = (
     "LLMCoreError ConfigurationError AuthenticationError PermissionDeniedError NotFoundError RateLimitError "
     "InvalidRequestError ContextWindowExceededError UnsupportedFeatureError ContentFilterError ProviderTimeoutError "
-    "ProviderConnectionError ProviderServerError ProviderResponseError BackendUnavailableError"
+    "BudgetExceededError ProviderConnectionError ProviderServerError ProviderResponseError BackendUnavailableError"
 )
 # Public name -> submodule that defines it. An explicit table (not a search)
 # so that probing an unknown attribute, or `from . import submodule` inside

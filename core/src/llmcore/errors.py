@@ -30,6 +30,7 @@ __all__ = [
     "InvalidRequestError",
     "ContextWindowExceededError",
     "UnsupportedFeatureError",
+    "BudgetExceededError",
     "ContentFilterError",
     "ProviderTimeoutError",
     "ProviderConnectionError",
@@ -184,6 +185,16 @@ class ContextWindowExceededError(InvalidRequestError):
 
 class UnsupportedFeatureError(InvalidRequestError):
     """In strict mode: the provider cannot honour a requested parameter."""
+
+
+class BudgetExceededError(LLMCoreError):
+    """The call would take spending over a budget (``budget=`` of a model, or
+    :func:`llmcore.usage.set_budget`); raised before any request is sent.
+    ``spent``, ``limit`` and ``estimate`` are in USD."""
+
+    spent: float | None = None
+    limit: float | None = None
+    estimate: float | None = None
 
 
 class ContentFilterError(LLMCoreError):

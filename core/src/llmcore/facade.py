@@ -18,6 +18,7 @@ from typing import TYPE_CHECKING, Any
 
 from .errors import ConfigurationError, InvalidRequestError, LLMCoreError, ProviderResponseError
 from .pipeline import Call
+from .preflight import preflight
 from .reliability.stack import UNSET as _UNSET
 
 if TYPE_CHECKING:
@@ -84,6 +85,7 @@ class Model:
         cache: Any = None,
         prices: Any = None,
         structured_mode: str | None = None,
+        budget: Any = None,
         **options: Any,
     ) -> None:
         """Reliability options (see :mod:`llmcore.reliability.stack`): ``retry``
@@ -98,7 +100,9 @@ class Model:
         ``prices`` overrides this model's price (``{"input": ..., "output":
         ...}``, USD per 1M tokens, see :mod:`llmcore.usage.prices`);
         ``structured_mode`` forces a structured-output mode (see
-        :mod:`llmcore.structured`). ``m.usage`` holds the running totals."""
+        :mod:`llmcore.structured`). ``budget`` limits this model's spending
+        (USD, or a shared :class:`llmcore.usage.Budget`; checked before each
+        call, see :mod:`llmcore.usage.budget`). ``m.usage`` holds the running totals."""
         from .reliability.stack import build_stack
         from .resolve import resolve_model
 
@@ -127,6 +131,12 @@ class Model:
         self.structured_mode = structured_mode
         #: running usage totals (``m.usage.reset()`` starts again)
         self.usage = UsageTotals()
+        from .usage.budget import as_budget
+
+        #: this model's spending limit (``None``: none), settled through ``self.usage``
+        self.budget = as_budget(budget, f"the budget of {name}")
+        if self.budget is not None:
+            self.usage.budgets.append(self.budget)
         #: the API key's short hash (``None`` for a key pool: per call)
         self.key_id = install_key_hooks(self.base_provider)
 
@@ -220,11 +230,13 @@ class Model:
         rest are request parameters (see :class:`~llmcore.types.ChatRequest`)."""
         cache = self._call_cache(overrides.pop("cache", None))
         req, output = self.request(messages, **overrides)
+        preflight(self, req)  # context window and budgets: refused before the network
         return await Call(self, req, output, cache, stream=False).chat()
 
     def astream(self, messages: Any, **overrides: Any) -> AsyncStream:
         cache = self._call_cache(overrides.pop("cache", None))
         req, output = self.request(messages, **overrides)
+        preflight(self, req)
         call = Call(self, req, output, cache, stream=True)
         return AsyncStream(call.events(), self.spec.name, output, finish=call.finish)
 

@@ -25,6 +25,7 @@ import logging
 import time
 from typing import TYPE_CHECKING
 
+from .budget import Budget, process_budget, set_budget
 from .log import UsageLog, default_log_path, disable_log, enable_log, usage_log
 from .prices import Price, PriceTable, clear_prices, cost_of, load_prices, price_for, prices_for, set_prices
 from .record import UsageRecord, UsageTotals
@@ -49,6 +50,9 @@ __all__ = [
     "prices_for",
     "cost_of",
     "load_prices",
+    "Budget",
+    "set_budget",
+    "process_budget",
     "make_record",
     "reported_cost",
     "record",
@@ -154,7 +158,12 @@ def emit(rec: UsageRecord) -> None:
 
 
 def record(rec: UsageRecord, totals: UsageTotals | None = None) -> None:
-    """Add ``rec`` to ``totals`` and :func:`emit` it."""
+    """Add ``rec`` to ``totals`` (and the budgets attached to them), settle it
+    with the process budget, and :func:`emit` it."""
     if totals is not None:
         totals.add(rec)
+    if not rec.cached:
+        pb = process_budget()
+        if pb is not None:
+            pb.add(rec.cost)
     emit(rec)

@@ -73,6 +73,8 @@ class UsageTotals:
 
     def __init__(self) -> None:
         self._lock = threading.Lock()
+        #: budgets settled with each counted call's cost (the model's ``budget=``)
+        self.budgets: list[Any] = []
         self.reset()
 
     def reset(self) -> None:
@@ -113,6 +115,8 @@ class UsageTotals:
                 self.unpriced_requests += 1
             else:
                 self.cost = (self.cost or 0.0) + record.cost
+        for budget in self.budgets:
+            budget.add(record.cost)
 
     def as_dict(self) -> dict[str, Any]:
         with self._lock:
