@@ -137,9 +137,7 @@ def current() -> CallObservation | None:
     return _CURRENT.get() if observer is not None else None
 
 
-async def observed(
-    obs: Observer, info: CallInfo, call: Callable[[], Awaitable[T]], *, attempts_reported: bool
-) -> T:
+async def observed(obs: Observer, info: CallInfo, call: Callable[[], Awaitable[T]], *, attempts_reported: bool) -> T:
     """Run one unary logical call (embed, rerank, count_tokens) under an
     observation; ``attempts_reported``: the provider stack has a retry layer that
     reports its attempts (otherwise the one attempt is reported here)."""
