@@ -359,7 +359,9 @@ def bench(session: nox.Session) -> None:
     if missing:
         session.error(f"the bench needs {', '.join(missing)}: {bench_server.APT}")
     # pytest: the fixtures read cassettes through llmcore.testing, whose kit imports pytest
-    deps = ["-e", f"{CORE}[aiohttp,http2,speedups]", "pyyaml", "pytest", "openai", "anthropic", "pyinstrument"]
+    deps = ["-e", f"{CORE}[aiohttp,http2,speedups]", "pyyaml", "pytest", "openai", "anthropic", "pyinstrument",
+            # the floor client (bench/clients.py Floor) and the transport candidates, measured raw (issue 16)
+            "httptools", "curl_cffi", "niquests", "rnet", "pyreqwest"]
     args = list(session.posargs)
     try:
         session.install(*deps, "litellm")  # one resolution: litellm pins the openai SDK it works with

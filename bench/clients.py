@@ -558,10 +558,322 @@ class LiteLLM(Client):
         return "".join(parts), first
 
 
+# -- the floor (bench-only, never a transport) --------------------------------------
+
+
+class _FloorConn:
+    """One keep-alive HTTP/1.1 connection: an asyncio Protocol feeding httptools.
+
+    Bench-only: no redirects, no retries, no timeouts, no proxy, no error mapping —
+    it exists to show how little CPU a request *can* cost on this machine."""
+
+    def __init__(self) -> None:
+        import httptools
+
+        self.parser = httptools.HttpResponseParser(self)
+        self.transport: Any = None
+        self.queue: Any = None  # asyncio.Queue of bytes chunks; None marks the end of a response
+        self.status = 0
+
+    # asyncio.Protocol
+    def connection_made(self, transport: Any) -> None:
+        self.transport = transport
+
+    def data_received(self, data: bytes) -> None:
+        self.parser.feed_data(data)
+
+    def connection_lost(self, exc: Exception | None) -> None:
+        if self.queue is not None:
+            self.queue.put_nowait(None)
+
+    def eof_received(self) -> None:
+        pass
+
+    def pause_writing(self) -> None:
+        pass
+
+    def resume_writing(self) -> None:
+        pass
+
+    # httptools callbacks
+    def on_status(self, status: bytes) -> None:
+        self.status = self.parser.get_status_code()
+
+    def on_body(self, body: bytes) -> None:
+        self.queue.put_nowait(body)
+
+    def on_message_complete(self) -> None:
+        self.queue.put_nowait(None)
+
+
+class Floor(Client):
+    """The floor: a minimal asyncio + httptools keep-alive HTTP/1.1 client (bench only).
+
+    Not a transport and never to become one; every other client's row is read against it."""
+
+    name = "floor"
+    protos = ("h1", "h1-tls")
+    import_stmt = "import httptools"
+
+    async def setup(self) -> None:
+        from urllib.parse import urlsplit
+
+        u = urlsplit(self.base)
+        self.host, self.port = u.hostname or "127.0.0.1", u.port or (443 if u.scheme == "https" else 80)
+        self.ssl: Any = None
+        if u.scheme == "https":
+            import ssl
+
+            self.ssl = ssl.create_default_context()
+        self.free: list[_FloorConn] = []
+        self.head = "".join(f"{k}: {v}\r\n" for k, v in _headers(self.api).items())
+        self.head += f"host: {self.host}:{self.port}\r\n"
+
+    async def _send(self, path: str, body: bytes) -> _FloorConn:
+        import asyncio
+
+        conn = self.free.pop() if self.free else None
+        if conn is None or conn.transport.is_closing():
+            loop = asyncio.get_running_loop()
+            _, conn = await loop.create_connection(_FloorConn, self.host, self.port, ssl=self.ssl)
+        conn.queue = asyncio.Queue()
+        conn.transport.write(f"POST {path} HTTP/1.1\r\n{self.head}content-length: {len(body)}\r\n\r\n".encode()
+                             + body)
+        return conn
+
+    def _path(self, variant: str) -> str:
+        return f"/{variant}{PATHS[self.api]}"
+
+    def body(self, stream: bool) -> bytes:
+        return json.dumps(_openai_body(stream) if self.api == "openai" else _anthropic_body(stream)).encode()
+
+    async def chat(self, variant: str) -> str:
+        conn = await self._send(self._path(variant), self.body(False))
+        parts = []
+        while (chunk := await conn.queue.get()) is not None:
+            parts.append(chunk)
+        if conn.status != 200:
+            raise RuntimeError(f"floor: HTTP {conn.status}")
+        self.free.append(conn)
+        data = json.loads(b"".join(parts))
+        if self.api == "openai":
+            return data["choices"][0]["message"]["content"]  # type: ignore[no-any-return]
+        return "".join(b["text"] for b in data["content"] if b["type"] == "text")
+
+    async def stream(self, variant: str, on_first: Any = None) -> tuple[str, float]:
+        conn = await self._send(self._path(variant), self.body(True))
+        parts: list[str] = []
+        first = 0.0
+        buf = b""
+        done = False
+        while (chunk := await conn.queue.get()) is not None:
+            if done:
+                continue
+            buf += chunk
+            *lines, buf = buf.split(b"\n")
+            for line in lines:
+                if not line.startswith(b"data:"):
+                    continue
+                payload = line[5:].strip()
+                if payload == b"[DONE]":
+                    done = True
+                    break
+                text = _sse_text(self.api, json.loads(payload))
+                if text:
+                    if not first:
+                        first = time.perf_counter()
+                        if on_first is not None:
+                            await on_first()
+                    parts.append(text)
+        if conn.status != 200:
+            raise RuntimeError(f"floor: HTTP {conn.status}")
+        self.free.append(conn)
+        return "".join(parts), first
+
+    async def aclose(self) -> None:
+        for c in self.free:
+            c.transport.close()
+
+
+def _sse_text(api: str, ev: dict[str, Any]) -> str | None:
+    """The text piece of one parsed SSE event (OpenAI chunk or Anthropic event), else None."""
+    if api == "openai":
+        choices = ev["choices"]
+        return choices[0]["delta"].get("content") if choices else None  # type: ignore[no-any-return]
+    return ev["delta"].get("text") if ev["type"] == "content_block_delta" else None  # type: ignore[no-any-return]
+
+
+# -- transport candidates (raw, same jobs as raw aiohttp) ------------------------------
+
+
+class _Candidate(Client):
+    """Shared body building and parsing for the raw transport candidates."""
+
+    protos = ("h1", "h1-tls")
+
+    def body(self, stream: bool) -> bytes:
+        return json.dumps(_openai_body(stream) if self.api == "openai" else _anthropic_body(stream)).encode()
+
+    def text_of(self, raw: bytes) -> str:
+        data = json.loads(raw)
+        if self.api == "openai":
+            return data["choices"][0]["message"]["content"]  # type: ignore[no-any-return]
+        return "".join(b["text"] for b in data["content"] if b["type"] == "text")
+
+    async def _lines_to_text(self, lines: Any, on_first: Any) -> tuple[str, float]:
+        parts: list[str] = []
+        first = 0.0
+        async for line in lines:
+            if not line.startswith(b"data:"):
+                continue
+            payload = line[5:].strip()
+            if payload == b"[DONE]":
+                break
+            text = _sse_text(self.api, json.loads(payload))
+            if text:
+                if not first:
+                    first = time.perf_counter()
+                    if on_first is not None:
+                        await on_first()
+                parts.append(text)
+        return "".join(parts), first
+
+
+async def _split_lines(chunks: Any) -> Any:
+    """Async bytes chunks -> async lines (for clients that only hand out chunks)."""
+    buf = b""
+    async for chunk in chunks:
+        buf += chunk
+        *lines, buf = buf.split(b"\n")
+        for line in lines:
+            yield line
+    if buf:
+        yield buf
+
+
+class CurlCffi(_Candidate):
+    """curl_cffi's AsyncSession (libcurl through cffi)."""
+
+    name = "curl_cffi"
+    import_stmt = "from curl_cffi.requests import AsyncSession"
+
+    async def setup(self) -> None:
+        from curl_cffi.requests import AsyncSession
+
+        self.session = AsyncSession(max_clients=POOL, verify=os.environ.get("SSL_CERT_FILE") or True)
+        self.headers = _headers(self.api)
+
+    async def chat(self, variant: str) -> str:
+        r = await self.session.post(self.url(variant), data=self.body(False), headers=self.headers)
+        r.raise_for_status()
+        return self.text_of(r.content)
+
+    async def stream(self, variant: str, on_first: Any = None) -> tuple[str, float]:
+        async with self.session.stream("POST", self.url(variant), data=self.body(True), headers=self.headers) as r:
+            r.raise_for_status()
+            return await self._lines_to_text(_split_lines(r.aiter_content()), on_first)
+
+    async def aclose(self) -> None:
+        await self.session.close()
+
+
+class Niquests(_Candidate):
+    """niquests' AsyncSession (urllib3-future)."""
+
+    name = "niquests"
+    import_stmt = "import niquests"
+
+    async def setup(self) -> None:
+        import niquests
+
+        self.session = niquests.AsyncSession(pool_connections=1, pool_maxsize=POOL)
+        self.verify: Any = os.environ.get("SSL_CERT_FILE") or True
+        self.headers = _headers(self.api)
+
+    async def chat(self, variant: str) -> str:
+        r = await self.session.post(self.url(variant), data=self.body(False), headers=self.headers,
+                                    verify=self.verify)
+        r.raise_for_status()
+        return self.text_of(r.content)
+
+    async def stream(self, variant: str, on_first: Any = None) -> tuple[str, float]:
+        r = await self.session.post(self.url(variant), data=self.body(True), headers=self.headers, stream=True,
+                                    verify=self.verify)
+        r.raise_for_status()
+        try:
+            return await self._lines_to_text(_split_lines(await r.iter_content(None)), on_first)
+        finally:
+            await r.close()
+
+    async def aclose(self) -> None:
+        await self.session.close()
+
+
+class Rnet(_Candidate):
+    """rnet's async Client (Rust: hyper + BoringSSL)."""
+
+    name = "rnet"
+    import_stmt = "import rnet"
+
+    async def setup(self) -> None:
+        from pathlib import Path
+
+        import rnet
+
+        cert = os.environ.get("SSL_CERT_FILE")
+        self.client = rnet.Client(verify=Path(cert) if cert else True)
+        self.headers = _headers(self.api)
+
+    async def chat(self, variant: str) -> str:
+        r = await self.client.post(self.url(variant), body=self.body(False), headers=self.headers)
+        async with r:
+            return self.text_of(await r.bytes())
+
+    async def stream(self, variant: str, on_first: Any = None) -> tuple[str, float]:
+        r = await self.client.post(self.url(variant), body=self.body(True), headers=self.headers)
+        async with r, r.stream() as s:
+            return await self._lines_to_text(_split_lines(s), on_first)
+
+
+async def _as_bytes(reader: Any) -> Any:
+    """pyreqwest's body reader as ``bytes`` chunks (it hands out its own ``Bytes``)."""
+    while (chunk := await reader.read_chunk()) is not None:
+        yield bytes(chunk)
+
+
+class Pyreqwest(_Candidate):
+    """pyreqwest's async Client (Rust: reqwest)."""
+
+    name = "pyreqwest"
+    #: rustls refuses the bench's self-signed certificate (a CA used as an end entity): HTTP/1.1 only
+    protos = ("h1",)
+    import_stmt = "import pyreqwest"
+
+    async def setup(self) -> None:
+        from pyreqwest.client import ClientBuilder
+
+        self.client = await ClientBuilder().max_connections(POOL).build().__aenter__()
+        self.headers = _headers(self.api)
+
+    async def chat(self, variant: str) -> str:
+        req = self.client.post(self.url(variant)).headers(self.headers).body_bytes(self.body(False)).build()
+        r = await req.send()
+        return self.text_of(bytes(await r.bytes()))
+
+    async def stream(self, variant: str, on_first: Any = None) -> tuple[str, float]:
+        req = self.client.post(self.url(variant)).headers(self.headers).body_bytes(self.body(True)).build_streamed()
+        async with req as r:
+            return await self._lines_to_text(_split_lines(_as_bytes(r.body_reader)), on_first)
+
+    async def aclose(self) -> None:
+        await self.client.__aexit__(None, None, None)
+
+
 CLIENTS: dict[str, type[Client]] = {c.name: c for c in (
     RawAiohttp, RawHttpx, Llmcore, LlmcoreProvider, LlmcoreHttpx, OpenAISDK, OpenAISDKAiohttp, AnthropicSDK, LiteLLM,
+    Floor, CurlCffi, Niquests, Rnet, Pyreqwest,
 )}
 
 #: the clients a run measures by default (``--clients`` picks others)
 DEFAULT = ["aiohttp", "llmcore", "llmcore-provider", "llmcore-httpx", "httpx", "openai", "openai-aiohttp", "anthropic",
-           "litellm"]
+           "litellm", "floor", "curl_cffi", "niquests", "rnet", "pyreqwest"]
