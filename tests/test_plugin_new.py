@@ -26,7 +26,8 @@ def _clean_env(venv: Path) -> dict[str, str]:
     env = {
         k: v
         for k, v in os.environ.items()
-        if not k.endswith(("_API_KEY", "_API_KEYS")) and k not in ("LLMCORE_PLUGINS", "PYTHONPATH", "VIRTUAL_ENV")
+        if not k.endswith(("_API_KEY", "_API_KEYS"))
+        and k not in ("LLMCORE_PLUGINS", "PYTHONPATH", "VIRTUAL_ENV", "UV_PYTHON")
     }
     env.update(VIRTUAL_ENV=str(venv), PATH=f"{venv / 'bin'}{os.pathsep}{env.get('PATH', '')}")
     return env
@@ -61,7 +62,9 @@ def test_scaffolded_plugin_passes_its_tests_in_a_fresh_venv(
     subprocess.run([*_uv(), "venv", "-q", "--python", sys.executable, str(venv)], check=True, env=env, timeout=120)
     editable = [f"{ROOT / 'core'}[testing]", *extra, f"{plugin}[test]"]
     install = subprocess.run(
-        [*_uv(), "pip", "install", "-q", *[a for e in editable for a in ("-e", e)]],
+        # --python: never the calling venv (nox's uv sessions export UV_PYTHON, which uv prefers to VIRTUAL_ENV)
+        [*_uv(), "pip", "install", "-q", "--python", str(venv / "bin" / "python"),
+         *[a for e in editable for a in ("-e", e)]],
         capture_output=True,
         text=True,
         env=env,
