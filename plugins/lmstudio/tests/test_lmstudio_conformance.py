@@ -29,8 +29,18 @@ class TestLMStudioConformance(ProviderConformance):
     required_errors = ("auth", "not_found", "context_length", "server")
     # /v1/embeddings, authored from the text-embeddings docs (every number invented)
     embedding_case = EmbeddingCase(
-        "authored__embeddings_nomic.yaml", "text-embedding-nomic-embed-text-v1.5", "Once upon a time, there was a cat."
+        "authored__embeddings_nomic.yaml",
+        "text-embedding-nomic-embed-text-v1.5",
+        "Once upon a time, there was a cat.",
+        exact=True,
     )
+    # refused before the network (the OpenAI-shaped mixin sends none of these to this server)
+    embedding_refusals = {
+        "input_type": {"input_type": "query"},
+        "truncate": {"truncate": "end"},
+        "embedding_type": {"embedding_type": "int8"},
+        "dimensions": {"dimensions": 256},
+    }
 
 
 class TestLMStudioResponsesConformance(ProviderConformance):

@@ -30,4 +30,12 @@ class TestZhipuConformance(ProviderConformance):
         {"dimensions": 256},
         options={"region": "cn"},
         base_url="https://open.bigmodel.cn/api/paas/v4",
+        exact=True,
     )
+    # refused before the network (the OpenAI-shaped mixin sends none of these to this server)
+    embedding_refusals = {
+        "input_type": {"input_type": "query"},
+        "truncate": {"truncate": "end"},
+        "embedding_type": {"embedding_type": "int8"},
+        "256, 512, 1024, 2048": {"dimensions": 300},
+    }

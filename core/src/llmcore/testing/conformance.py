@@ -212,6 +212,9 @@ class EmbeddingCase:
     base_url: str | None = None
     expect_dimensions: int | None = None
     expect_usage: bool = True
+    #: the sent JSON body equals the recording's request body, and the vectors and input tokens equal
+    #: its answer's (read by the test class's ``recorded_vectors`` / ``recorded_input_tokens``)
+    exact: bool = False
     #: for an error case: the typed error the call must raise
     error: type[Exception] | None = None
     stream: ClassVar[bool] = False
@@ -724,6 +727,9 @@ class ProviderConformance:
     #: embeddings (``Capabilities.embeddings``): one call of several texts, and error recordings
     embedding_case: ClassVar[EmbeddingCase | None] = None
     embedding_error_cases: ClassVar[dict[str, EmbeddingCase]] = {}
+    #: parameters the provider must refuse before the network: ``{"what the error says": {params}}``
+    #: (each is sent with ``embedding_case``'s model and options to a port where nothing listens)
+    embedding_refusals: ClassVar[dict[str, dict[str, Any]]] = {}
     #: rerank (``Capabilities.rerank``)
     rerank_case: ClassVar[RerankCase | None] = None
     #: lossless answers: server tool name / ``"citations"`` / ``"image_output"`` / ``"prompt_caching"``
@@ -1239,6 +1245,53 @@ class ProviderConformance:
         body = res.sent[0].content.decode()
         for t in texts:
             assert _was_sent(t, body), f"text {t[:30]!r} was not sent"
+        if case.exact:
+            from .cassettes import Recordings
+
+            rec = Recordings(self.cassette_dir)
+            assert json.loads(body) == rec.request_body(case.cassette, case.interaction), (
+                f"{case.cassette}: the sent body differs from the recorded request"
+            )
+            answer = rec.response_body(case.cassette, case.interaction)
+            assert r.vectors == self.recorded_vectors(answer), f"{case.cassette}: vectors differ from the recording"
+            assert r.usage.input_tokens == self.recorded_input_tokens(answer)
+
+    def recorded_vectors(self, answer: Any) -> list[list[Any]]:
+        """The vectors of a recorded embeddings answer (for ``EmbeddingCase(exact=True)``): by default
+        OpenAI's shape, ``data[].embedding`` as numbers or base64 float32, in ``index`` order."""
+        from ..embeddings import decode_base64_floats
+
+        items = sorted(answer["data"], key=lambda d: d.get("index", 0))
+        return [
+            decode_base64_floats(d["embedding"], self.provider) if isinstance(d["embedding"], str) else d["embedding"]
+            for d in items
+        ]
+
+    def recorded_input_tokens(self, answer: Any) -> int | None:
+        """The input tokens of a recorded embeddings answer; by default OpenAI's ``usage.prompt_tokens``."""
+        return (answer.get("usage") or {}).get("prompt_tokens")
+
+    def test_embedding_refusals(self) -> None:
+        """Each of ``embedding_refusals`` is an ``UnsupportedFeatureError`` saying what it refuses, raised
+        before any request (the provider points at a port where nothing listens)."""
+        import pytest
+
+        if not self.embedding_refusals:
+            pytest.skip(f"{self.provider}: no embedding_refusals given")
+        if getattr(self, "replay_path", REPLAY_PATHS[0]) != REPLAY_PATHS[0]:
+            pytest.skip("refusals happen before the network: checked once, on the first path")
+        case: Any = self._need("embedding_case")
+        from ..embeddings import embedding_request
+        from ..errors import UnsupportedFeatureError
+        from ..facade import load_provider
+        from ..plugins import get_registry
+
+        spec = get_registry().get(self.provider)
+        assert spec is not None, f"provider {self.provider!r} is not registered"
+        provider = load_provider(spec, api_key=TEST_API_KEY, base_url="http://127.0.0.1:9", options=dict(case.options))
+        for what, params in self.embedding_refusals.items():
+            with pytest.raises(UnsupportedFeatureError, match=what):
+                asyncio.run(provider.embed(embedding_request(case.model, ["a"], **params)))
 
     def test_embedding_errors(self) -> None:
         if not self.embedding_error_cases:
