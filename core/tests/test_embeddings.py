@@ -101,3 +101,19 @@ def test_batches_cover_every_text_once_in_order_within_limits(texts: list[str], 
             assert len(r) <= max_inputs
         if max_tokens and len(r) > 1:
             assert sum(len(texts[i]) // 4 + 1 for i in r) <= max_tokens
+
+
+def test_answer_items_and_vector_length_check_the_shape() -> None:
+    from llmcore.embeddings import answer_items, embedding_request, vector_length
+    from llmcore.errors import ProviderResponseError
+
+    req = embedding_request("m", ["a", "b"])
+    assert answer_items({"data": [1, 2]}, "data", req, "p") == [1, 2]
+    with pytest.raises(ProviderResponseError, match="expected 2 embeddings, got 1"):
+        answer_items({"data": [1]}, "data", req, "p")
+    with pytest.raises(ProviderResponseError, match="got no"):
+        answer_items(["not", "a", "dict"], "data", req, "p")
+    assert vector_length([[0.1, 0.2], [0.3, 0.4]], "p") == 2
+    for bad in ([[0.1], [0.2, 0.3]], [[]], []):
+        with pytest.raises(ProviderResponseError, match="different or zero lengths"):
+            vector_length(bad, "p")

@@ -32,7 +32,8 @@ if TYPE_CHECKING:
 __all__ = [
     "EmbeddingRequest", "EmbeddingResponse", "RerankRequest", "RerankResponse", "RerankResult",
     "EmbeddingProvider", "RerankProvider", "embedding_request", "rerank_request", "refuse",
-    "decode_base64_floats", "decode_packed", "plan_batches", "INPUT_TYPES", "TRUNCATE", "EMBEDDING_TYPES",
+    "decode_base64_floats", "decode_packed", "plan_batches", "answer_items", "vector_length",
+    "INPUT_TYPES", "TRUNCATE", "EMBEDDING_TYPES",
 ]
 
 #: the neutral ``input_type`` values; each provider maps them to its own task types (or refuses)
@@ -301,6 +302,27 @@ def floats(value: Any, provider: str) -> list[float]:
 
 
 # -- batching -----------------------------------------------------------------------------
+
+
+def answer_items(data: Any, key: str, request: EmbeddingRequest, provider: str) -> list[Any]:
+    """``data[key]``: one item per text of ``request``, or a :class:`ProviderResponseError`
+    saying how many came (the check every embeddings codec makes first)."""
+    items = data.get(key) if isinstance(data, dict) else None
+    if not isinstance(items, list) or len(items) != len(request.texts):
+        got = len(items) if isinstance(items, list) else "no"
+        raise ProviderResponseError(
+            f"expected {len(request.texts)} embeddings, got {got}", provider=provider, raw=str(data)[:500]
+        )
+    return items
+
+
+def vector_length(vectors: Sequence[Sequence[Any]], provider: str) -> int:
+    """The common length of ``vectors`` (the response's ``dimensions``); a
+    :class:`ProviderResponseError` when they differ or are empty."""
+    dims = len(vectors[0]) if vectors else 0
+    if dims == 0 or any(len(v) != dims for v in vectors):
+        raise ProviderResponseError("the embeddings have different or zero lengths", provider=provider)
+    return dims
 
 
 def plan_batches(texts: Sequence[str], max_inputs: int | None, max_tokens: int | None = None) -> list[range]:

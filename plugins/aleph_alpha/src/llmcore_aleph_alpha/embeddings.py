@@ -17,8 +17,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from llmcore.embeddings import EmbeddingRequest, EmbeddingResponse, floats, refuse
-from llmcore.errors import ProviderResponseError
+from llmcore.embeddings import EmbeddingRequest, EmbeddingResponse, answer_items, floats, refuse, vector_length
 from llmcore.types import Usage
 
 __all__ = ["MAX_PROMPTS", "PATH", "REPRESENTATIONS", "build_body", "parse_response"]
@@ -63,16 +62,9 @@ def build_body(request: EmbeddingRequest) -> dict[str, Any]:
 
 def parse_response(data: Any, request: EmbeddingRequest) -> EmbeddingResponse:
     """One vector per text, in order; a :class:`ProviderResponseError` for any other shape."""
-    items = data.get("embeddings") if isinstance(data, dict) else None
-    if not isinstance(items, list) or len(items) != len(request.texts):
-        got = len(items) if isinstance(items, list) else "no"
-        raise ProviderResponseError(
-            f"expected {len(request.texts)} embeddings, got {got}", provider=PROVIDER, raw=str(data)[:500]
-        )
+    items = answer_items(data, "embeddings", request, PROVIDER)
     vectors = [floats(v, PROVIDER) for v in items]
-    dims = len(vectors[0])
-    if dims == 0 or any(len(v) != dims for v in vectors):
-        raise ProviderResponseError("the embeddings have different or zero lengths", provider=PROVIDER)
+    dims = vector_length(vectors, PROVIDER)
     assert isinstance(data, dict)
     n = data.get("num_tokens_prompt_total")
     version = data.get("model_version")

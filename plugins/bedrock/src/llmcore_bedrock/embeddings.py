@@ -34,7 +34,7 @@ import re
 from collections.abc import Mapping
 from typing import Any
 
-from llmcore.embeddings import EmbeddingRequest, EmbeddingResponse, floats, refuse
+from llmcore.embeddings import EmbeddingRequest, EmbeddingResponse, floats, refuse, vector_length
 from llmcore.errors import ProviderResponseError
 from llmcore.types import Usage
 
@@ -215,9 +215,7 @@ def response(
     request: EmbeddingRequest, vectors: list[Any], tokens: int | None, meta: dict[str, Any]
 ) -> EmbeddingResponse:
     """The :class:`EmbeddingResponse` of all of ``request``'s texts."""
-    dims = len(vectors[0])
-    if dims == 0 or any(len(v) != dims for v in vectors):
-        raise ProviderResponseError("the embeddings have different or zero lengths", provider=PROVIDER)
+    dims = vector_length(vectors, PROVIDER)
     return EmbeddingResponse(
         vectors=vectors,
         model=request.model,

@@ -43,6 +43,7 @@ from llmcore.embeddings import (
     RerankResult,
     floats,
     refuse,
+    vector_length,
 )
 from llmcore.errors import ProviderResponseError
 from llmcore.types import CallWarning, Usage
@@ -146,9 +147,7 @@ def parse_embed_response(data: Any, request: EmbeddingRequest) -> EmbeddingRespo
             f"expected {len(request.texts)} {etype} embeddings, got {got}", provider=PROVIDER, raw=str(data)[:500]
         )
     vectors: list[Any] = [floats(v, PROVIDER) if etype == "float" else _ints(v, etype) for v in items]
-    dims = len(vectors[0])
-    if dims == 0 or any(len(v) != dims for v in vectors):
-        raise ProviderResponseError("the embeddings have different or zero lengths", provider=PROVIDER)
+    dims = vector_length(vectors, PROVIDER)
     assert isinstance(data, dict)
     billed, warnings, meta = _meta(data)
     return EmbeddingResponse(

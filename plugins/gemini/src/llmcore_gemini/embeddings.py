@@ -39,8 +39,7 @@ from __future__ import annotations
 import math
 from typing import Any
 
-from llmcore.embeddings import EmbeddingRequest, EmbeddingResponse, floats, refuse
-from llmcore.errors import ProviderResponseError
+from llmcore.embeddings import EmbeddingRequest, EmbeddingResponse, answer_items, floats, refuse, vector_length
 from llmcore.types import Usage
 
 __all__ = ["MAX_EMBED_TEXTS", "TASK_TYPES", "build_batch_embed_body", "model_name", "parse_batch_embed_response"]
@@ -92,19 +91,12 @@ def _count(value: Any) -> int | None:
 
 def parse_batch_embed_response(data: Any, request: EmbeddingRequest, provider: str) -> EmbeddingResponse:
     """The vectors in input order and usage; a :class:`ProviderResponseError` for any other shape."""
-    items = data.get("embeddings") if isinstance(data, dict) else None
-    if not isinstance(items, list) or len(items) != len(request.texts):
-        got = len(items) if isinstance(items, list) else "no"
-        raise ProviderResponseError(
-            f"expected {len(request.texts)} embeddings, got {got}", provider=provider, raw=str(data)[:500]
-        )
+    items = answer_items(data, "embeddings", request, provider)
     vectors: list[list[float]] = []
     for item in items:
         values = item.get("values") if isinstance(item, dict) else None
         vectors.append(floats(values, provider))
-    dims = len(vectors[0])
-    if dims == 0 or any(len(v) != dims for v in vectors):
-        raise ProviderResponseError("the embeddings have different or zero lengths", provider=provider)
+    dims = vector_length(vectors, provider)
     assert isinstance(data, dict)
     usage = data.get("usageMetadata")
     meta: dict[str, Any] = {"usageMetadata": usage} if isinstance(usage, dict) else {}

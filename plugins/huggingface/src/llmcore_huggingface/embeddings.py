@@ -36,7 +36,7 @@ from __future__ import annotations
 from typing import Any
 from urllib.parse import quote, urlsplit
 
-from llmcore.embeddings import EmbeddingRequest, EmbeddingResponse, floats, refuse
+from llmcore.embeddings import EmbeddingRequest, EmbeddingResponse, floats, refuse, vector_length
 from llmcore.errors import ProviderResponseError
 from llmcore.types import Usage
 
@@ -103,7 +103,5 @@ def parse_embed_response(data: Any, request: EmbeddingRequest) -> EmbeddingRespo
             raw=str(data)[:200],
         )
     vectors = [floats(v, PROVIDER) for v in data]
-    dims = len(vectors[0])
-    if dims == 0 or any(len(v) != dims for v in vectors):
-        raise ProviderResponseError("the embeddings have different or zero lengths", provider=PROVIDER)
+    dims = vector_length(vectors, PROVIDER)
     return EmbeddingResponse(vectors=vectors, model=request.model, dimensions=dims, usage=Usage(), provider=PROVIDER)

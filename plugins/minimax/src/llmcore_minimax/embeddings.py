@@ -16,8 +16,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from llmcore.embeddings import EmbeddingRequest, EmbeddingResponse, floats, refuse
-from llmcore.errors import ProviderResponseError
+from llmcore.embeddings import EmbeddingRequest, EmbeddingResponse, answer_items, floats, refuse, vector_length
 from llmcore.types import Usage
 
 __all__ = ["MAX_TEXTS", "TYPES", "build_body", "parse_response"]
@@ -47,16 +46,9 @@ def build_body(request: EmbeddingRequest) -> dict[str, Any]:
 
 def parse_response(data: Any, request: EmbeddingRequest) -> EmbeddingResponse:
     """One vector per text, in order; a :class:`ProviderResponseError` for any other shape."""
-    vectors_raw = data.get("vectors") if isinstance(data, dict) else None
-    if not isinstance(vectors_raw, list) or len(vectors_raw) != len(request.texts):
-        got = len(vectors_raw) if isinstance(vectors_raw, list) else "no"
-        raise ProviderResponseError(
-            f"expected {len(request.texts)} embeddings, got {got}", provider=PROVIDER, raw=str(data)[:500]
-        )
+    vectors_raw = answer_items(data, "vectors", request, PROVIDER)
     vectors = [floats(v, PROVIDER) for v in vectors_raw]
-    dims = len(vectors[0])
-    if dims == 0 or any(len(v) != dims for v in vectors):
-        raise ProviderResponseError("the embeddings have different or zero lengths", provider=PROVIDER)
+    dims = vector_length(vectors, PROVIDER)
     assert isinstance(data, dict)
     n = data.get("total_tokens")
     return EmbeddingResponse(

@@ -31,8 +31,7 @@ from __future__ import annotations
 import math
 from typing import Any
 
-from llmcore.embeddings import EmbeddingRequest, EmbeddingResponse, floats, refuse
-from llmcore.errors import ProviderResponseError
+from llmcore.embeddings import EmbeddingRequest, EmbeddingResponse, answer_items, floats, refuse, vector_length
 from llmcore.types import Usage
 
 __all__ = ["EMBED_PATH", "MAX_EMBED_TEXTS", "build_embed_body", "parse_embed_response"]
@@ -87,16 +86,9 @@ def _count(value: Any) -> int | None:
 
 def parse_embed_response(data: Any, request: EmbeddingRequest) -> EmbeddingResponse:
     """The vectors in input order and usage; a :class:`ProviderResponseError` for any other shape."""
-    items = data.get("embeddings") if isinstance(data, dict) else None
-    if not isinstance(items, list) or len(items) != len(request.texts):
-        got = len(items) if isinstance(items, list) else "no"
-        raise ProviderResponseError(
-            f"expected {len(request.texts)} embeddings, got {got}", provider=PROVIDER, raw=str(data)[:500]
-        )
+    items = answer_items(data, "embeddings", request, PROVIDER)
     vectors = [floats(v, PROVIDER) for v in items]
-    dims = len(vectors[0])
-    if dims == 0 or any(len(v) != dims for v in vectors):
-        raise ProviderResponseError("the embeddings have different or zero lengths", provider=PROVIDER)
+    dims = vector_length(vectors, PROVIDER)
     assert isinstance(data, dict)
     meta = {k: data[k] for k in ("total_duration", "load_duration") if k in data}
     model = data.get("model")

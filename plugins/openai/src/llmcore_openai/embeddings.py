@@ -19,7 +19,7 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING, Any, ClassVar
 
-from llmcore.embeddings import EmbeddingResponse, decode_base64_floats, floats, refuse
+from llmcore.embeddings import EmbeddingResponse, answer_items, decode_base64_floats, floats, refuse, vector_length
 from llmcore.errors import ProviderResponseError
 from llmcore.types import Usage
 
@@ -58,12 +58,7 @@ def build_embeddings_body(
 
 def parse_embeddings(data: Any, request: EmbeddingRequest, provider: str) -> EmbeddingResponse:
     """The vectors in input order (by ``index``), usage and model; a typed error for any other shape."""
-    items = data.get("data") if isinstance(data, dict) else None
-    if not isinstance(items, list) or len(items) != len(request.texts):
-        got = len(items) if isinstance(items, list) else "no"
-        raise ProviderResponseError(
-            f"expected {len(request.texts)} embeddings, got {got}", provider=provider, raw=str(data)[:500]
-        )
+    items = answer_items(data, "data", request, provider)
     vectors: list[list[float] | None] = [None] * len(items)
     for pos, item in enumerate(items):
         if not isinstance(item, dict):
@@ -74,9 +69,7 @@ def parse_embeddings(data: Any, request: EmbeddingRequest, provider: str) -> Emb
         emb = item.get("embedding")
         vectors[i] = decode_base64_floats(emb, provider) if isinstance(emb, str) else floats(emb, provider)
     out: list[list[float]] = vectors  # type: ignore[assignment]  # every slot filled: indices are distinct
-    dims = len(out[0])
-    if dims == 0 or any(len(v) != dims for v in out):
-        raise ProviderResponseError("the embeddings have different or zero lengths", provider=provider)
+    dims = vector_length(out, provider)
     usage_raw = data.get("usage")
     n = usage_raw.get("prompt_tokens") if isinstance(usage_raw, dict) else None
     meta: dict[str, Any] = {}

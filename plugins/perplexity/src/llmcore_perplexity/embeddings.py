@@ -27,7 +27,7 @@ from __future__ import annotations
 from array import array
 from typing import Any
 
-from llmcore.embeddings import EmbeddingRequest, EmbeddingResponse, decode_packed, refuse
+from llmcore.embeddings import EmbeddingRequest, EmbeddingResponse, answer_items, decode_packed, refuse, vector_length
 from llmcore.errors import ProviderResponseError
 from llmcore.types import Usage
 
@@ -77,12 +77,7 @@ def parse_response(data: Any, request: EmbeddingRequest) -> EmbeddingResponse:
     """The vectors in input order (by ``index``), decoded exactly; a :class:`ProviderResponseError`
     for any other shape (a wrong count, a repeated index, a vector that is not base64, vectors of
     different lengths)."""
-    items = data.get("data") if isinstance(data, dict) else None
-    if not isinstance(items, list) or len(items) != len(request.texts):
-        got = len(items) if isinstance(items, list) else "no"
-        raise ProviderResponseError(
-            f"expected {len(request.texts)} embeddings, got {got}", provider=PROVIDER, raw=str(data)[:500]
-        )
+    items = answer_items(data, "data", request, PROVIDER)
     assert isinstance(data, dict)
     as_float = request.embedding_type == "float"
     vectors: list[Any] = [None] * len(items)
@@ -99,9 +94,7 @@ def parse_response(data: Any, request: EmbeddingRequest) -> EmbeddingResponse:
             )
         ints = decode_packed(emb, "int8", PROVIDER)
         vectors[i] = array("d", ints).tolist() if as_float else ints
-    dims = len(vectors[0])
-    if dims == 0 or any(len(v) != dims for v in vectors):
-        raise ProviderResponseError("the embeddings have different or zero lengths", provider=PROVIDER)
+    dims = vector_length(vectors, PROVIDER)
     if request.dimensions is not None and dims != request.dimensions:
         raise ProviderResponseError(
             f"asked for {request.dimensions} dimensions, got {dims}", provider=PROVIDER, raw=str(data)[:200]

@@ -30,7 +30,7 @@ from __future__ import annotations
 import math
 from typing import Any
 
-from llmcore.embeddings import EmbeddingRequest, EmbeddingResponse, floats, refuse
+from llmcore.embeddings import EmbeddingRequest, EmbeddingResponse, answer_items, floats, refuse, vector_length
 from llmcore.errors import ProviderResponseError
 from llmcore.types import Usage
 
@@ -104,12 +104,7 @@ def _count(value: Any) -> int | None:
 def parse_predict_response(data: Any, request: EmbeddingRequest) -> EmbeddingResponse:
     """The vectors in input order; usage is the sum of the per-text ``token_count`` (``None``
     when any is missing); a :class:`ProviderResponseError` for any other shape."""
-    items = data.get("predictions") if isinstance(data, dict) else None
-    if not isinstance(items, list) or len(items) != len(request.texts):
-        got = len(items) if isinstance(items, list) else "no"
-        raise ProviderResponseError(
-            f"expected {len(request.texts)} embeddings, got {got}", provider=PROVIDER, raw=str(data)[:500]
-        )
+    items = answer_items(data, "predictions", request, PROVIDER)
     vectors: list[list[float]] = []
     counts: list[int | None] = []
     truncated: list[int] = []
@@ -123,9 +118,7 @@ def parse_predict_response(data: Any, request: EmbeddingRequest) -> EmbeddingRes
         counts.append(_count(stats.get("token_count")))
         if stats.get("truncated") is True:
             truncated.append(i)
-    dims = len(vectors[0])
-    if dims == 0 or any(len(v) != dims for v in vectors):
-        raise ProviderResponseError("the embeddings have different or zero lengths", provider=PROVIDER)
+    dims = vector_length(vectors, PROVIDER)
     assert isinstance(data, dict)
     meta: dict[str, Any] = {}
     if isinstance(data.get("metadata"), dict):
