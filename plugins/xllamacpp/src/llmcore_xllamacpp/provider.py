@@ -58,6 +58,7 @@ from llmcore.errors import (
     register_secret,
 )
 from llmcore.inprocess import Emit, run_in_thread, stream_from_thread
+from llmcore.pluginkit import check_options
 from llmcore.provider import ProviderConfig
 from llmcore.spec import ProviderSpec
 from llmcore.types import TokenCount
@@ -234,13 +235,7 @@ class XLlamaCppProvider:
 
     def __init__(self, config: ProviderConfig | None = None) -> None:
         config = config or ProviderConfig()
-        unknown = sorted(set(config.options) - set(self.options))
-        if unknown:
-            raise ConfigurationError(
-                f"unknown option(s) for {self.spec.name}: {', '.join(unknown)} "
-                f"(known: {', '.join(sorted(self.options))})",
-                provider=self.spec.name,
-            )
+        check_options(config.options, sorted(self.options), self.spec.name)
         if config.base_url:
             raise ConfigurationError(
                 "xllamacpp runs the model in this process and takes no base_url; for a llama.cpp server use "
