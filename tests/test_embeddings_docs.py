@@ -4,14 +4,10 @@ stale; ``LLMCORE_UPDATE_DOCS=1`` rewrites it."""
 
 from __future__ import annotations
 
-import os
-import re
-from pathlib import Path
-
+from generated_docs import DOCS, check_section, provider_label
 from llmcore.plugins import get_registry
 
-PAGE = Path(__file__).resolve().parent.parent / "docs" / "embeddings.md"
-_SECTION = re.compile(r"(<!-- embeddings-table:start[^>]*-->\n)(.*?)(<!-- embeddings-table:end -->)", re.S)
+PAGE = DOCS / "embeddings.md"
 
 
 def table() -> str:
@@ -20,8 +16,7 @@ def table() -> str:
     for name, spec in sorted(get_registry().providers.items()):
         caps = spec.capabilities
         if caps.embeddings or caps.rerank:
-            page = PAGE.parent / "providers" / f"{name}.md"
-            label = f"[{name}](providers/{name}.md)" if page.is_file() else name
+            label = provider_label(name)
             rows.append(
                 f"| {label} | `pip install {spec.distribution}` | "
                 f"{'yes' if caps.embeddings else '—'} | {'yes' if caps.rerank else '—'} |"
@@ -30,11 +25,4 @@ def table() -> str:
 
 
 def test_the_provider_table_is_current() -> None:
-    text = PAGE.read_text()
-    found = _SECTION.search(text)
-    assert found, "docs/embeddings.md lost its embeddings-table markers"
-    want = table()
-    if found.group(2) != want and os.environ.get("LLMCORE_UPDATE_DOCS"):
-        PAGE.write_text(text[: found.start(2)] + want + text[found.end(2) :])
-        return
-    assert found.group(2) == want, "docs/embeddings.md's provider table is stale: run with LLMCORE_UPDATE_DOCS=1"
+    check_section(PAGE, "embeddings-table", table())

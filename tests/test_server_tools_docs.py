@@ -4,14 +4,10 @@ step: this test fails when the page is stale; ``LLMCORE_UPDATE_DOCS=1`` rewrites
 
 from __future__ import annotations
 
-import os
-import re
-from pathlib import Path
-
+from generated_docs import DOCS, check_section, provider_label
 from llmcore.plugins import get_registry
 
-PAGE = Path(__file__).resolve().parent.parent / "docs" / "server-tools.md"
-_SECTION = re.compile(r"(<!-- server-tools-table:start[^>]*-->\n)(.*?)(<!-- server-tools-table:end -->)", re.S)
+PAGE = DOCS / "server-tools.md"
 
 
 def _yes(on: bool) -> str:
@@ -28,8 +24,7 @@ def table() -> str:
         caps = spec.capabilities
         if not (caps.server_tools or caps.citations or caps.image_output or caps.prompt_caching):
             continue
-        page = PAGE.parent / "providers" / f"{name}.md"
-        label = f"[{name}](providers/{name}.md)" if page.is_file() else name
+        label = provider_label(name)
         tools = ", ".join(f"`{t}`" for t in caps.server_tools) or "—"
         rows.append(
             f"| {label} | `pip install {spec.distribution}` | {tools} | {_yes(caps.citations)} | "
@@ -39,11 +34,4 @@ def table() -> str:
 
 
 def test_the_provider_table_is_current() -> None:
-    text = PAGE.read_text()
-    found = _SECTION.search(text)
-    assert found, "docs/server-tools.md lost its server-tools-table markers"
-    want = table()
-    if found.group(2) != want and os.environ.get("LLMCORE_UPDATE_DOCS"):
-        PAGE.write_text(text[: found.start(2)] + want + text[found.end(2) :])
-        return
-    assert found.group(2) == want, "docs/server-tools.md's provider table is stale: run with LLMCORE_UPDATE_DOCS=1"
+    check_section(PAGE, "server-tools-table", table())
