@@ -107,3 +107,27 @@ def test_a_budget_needs_a_price(answering: ScriptedServer, make_model: Any) -> N
     assert answering.hits == 0
     with pytest.raises(ConfigurationError, match="non-negative"):
         make_model(budget=-1)
+
+
+def test_the_fast_estimate_counts_what_request_text_holds() -> None:
+    """The pre-network check counts characters without building the text: the same number as
+    ``len(request_text) / 4`` plus framing, on a request with every kind of text."""
+    from llmcore.tokens import _CHARS_PER_TOKEN, _PER_MESSAGE, estimated_input_tokens, request_text
+    from llmcore.types import ChatRequest
+
+    req = ChatRequest(
+        model="m",
+        system="be brief",
+        messages=[
+            "hello there",
+            {
+                "role": "assistant",
+                "content": "x",
+                "tool_calls": [{"id": "1", "function": {"name": "f", "arguments": '{"a":1}'}}],
+            },
+            {"role": "tool", "tool_call_id": "1", "content": "result"},
+        ],
+        tools=[{"name": "f", "description": "d", "parameters": {"type": "object"}}],
+    )
+    want = int(len(request_text(req)) / _CHARS_PER_TOKEN + 0.5) + _PER_MESSAGE * len(req.messages)
+    assert estimated_input_tokens(req) == want

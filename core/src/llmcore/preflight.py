@@ -41,9 +41,9 @@ def check_context(provider: str, model_id: str, req: ChatRequest, estimate: int 
         return
     window = info.context_window
     if estimate is None:
-        from .tokens import estimate_tokens
+        from .tokens import estimated_input_tokens
 
-        estimate = estimate_tokens(req).input_tokens or 0
+        estimate = estimated_input_tokens(req)
     out = req.max_tokens or 0
     if estimate + out <= window * (1 + ESTIMATE_MARGIN):
         return
@@ -71,7 +71,7 @@ def preflight(model: Any, req: ChatRequest) -> None:
     if check_ctx:
         check_context(model.spec.name, model.model_id, req)
     if budgets:
-        from .tokens import estimate_tokens
+        from .tokens import estimated_input_tokens
         from .types import Usage
         from .usage.prices import price_for
 
@@ -83,7 +83,7 @@ def preflight(model: Any, req: ChatRequest) -> None:
                 "(USD per 1M tokens) or llmcore.catalogue.add_models()",
                 provider=model.spec.name,
             )
-        estimate = estimate_tokens(req).input_tokens or 0
+        estimate = estimated_input_tokens(req)
         cost = price.cost(Usage(input_tokens=estimate, output_tokens=req.max_tokens or 0)) or 0.0
         for b in budgets:
             b.check(cost, provider=model.spec.name, model=model.model_id)

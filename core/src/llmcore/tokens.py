@@ -8,10 +8,12 @@ from __future__ import annotations
 import json
 from typing import TYPE_CHECKING
 
+from .types import ReasoningPart, TextPart, ToolCallPart, ToolResultPart
+
 if TYPE_CHECKING:
     from .types import ChatRequest, TokenCount
 
-__all__ = ["estimate_tokens", "request_text"]
+__all__ = ["estimate_tokens", "estimated_input_tokens", "request_text"]
 
 # ~4 characters per token is the usual figure for English with BPE
 # tokenizers; each message costs a few framing tokens.
@@ -21,8 +23,6 @@ _PER_MESSAGE = 4
 
 def request_text(request: ChatRequest) -> str:
     """All text a request sends (system, messages, tool schemas)."""
-    from .types import ReasoningPart, TextPart, ToolCallPart, ToolResultPart
-
     chunks: list[str] = []
     if request.system:
         chunks.append(request.system)
@@ -41,10 +41,36 @@ def request_text(request: ChatRequest) -> str:
     return "\n".join(chunks)
 
 
+_TEXT_PARTS = (TextPart, ReasoningPart)
+
+
+def estimated_input_tokens(request: ChatRequest) -> int:
+    """The number :func:`estimate_tokens` gives, counted without building the text (the
+    pre-network context check runs it on every call)."""
+    chars = chunks = 0
+    if request.system:
+        chars += len(request.system)
+        chunks += 1
+    for m in request.messages:
+        for p in m.content:
+            if isinstance(p, _TEXT_PARTS):
+                chars += len(p.text)
+            elif isinstance(p, ToolCallPart):
+                chars += len(p.name) + len(p.raw_arguments or json.dumps(p.arguments))
+            elif isinstance(p, ToolResultPart):
+                chars += len(p.text())
+            else:
+                continue
+            chunks += 1
+    for t in request.tools or ():
+        chars += len(t.name) + len(t.description) + len(json.dumps(t.parameters))
+        chunks += 1
+    chars += max(chunks - 1, 0)  # the newlines request_text puts between chunks
+    return max(int(chars / _CHARS_PER_TOKEN + 0.5) + _PER_MESSAGE * len(request.messages), 1)
+
+
 def estimate_tokens(request: ChatRequest) -> TokenCount:
     """A heuristic count: characters / 4 plus per-message framing."""
     from .types import TokenCount
 
-    text = request_text(request)
-    n = int(len(text) / _CHARS_PER_TOKEN + 0.5) + _PER_MESSAGE * len(request.messages)
-    return TokenCount(input_tokens=max(n, 1), method="estimate", detail="~4 characters per token")
+    return TokenCount(input_tokens=estimated_input_tokens(request), method="estimate", detail="~4 characters per token")
