@@ -119,7 +119,7 @@ class TestCohereConformance(ProviderConformance):
     vision_case = C.VISION  # authored from the API reference's Images example (see cassettes/SOURCES.md)
     # more stream recordings for the kit's re-chunk check, cut into the pieces these tests always used
     rechunk_cases = {"thinking_citations": C.CITATIONS_STREAM, "count": C.SCENARIOS["count_stream"]}
-    rechunk_sizes = ((1,), (3,), (7,), (64,))
+    rechunk_sizes = ((1,) * 4096 + (65536,), (3,), (7,), (64,))
     embedding_case = EMBED
     embedding_error_cases = {"not_found": EMBED_NOT_FOUND}
     rerank_case = RERANK

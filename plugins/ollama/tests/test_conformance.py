@@ -45,7 +45,7 @@ class TestOllamaConformance(ProviderConformance):
     agreement_pairs = (("chat_case", "stream_case"),)
     # more stream recordings for the kit's re-chunk check, cut into the pieces these tests always used
     rechunk_cases = {"say_hello": C.SAY_HELLO, "say_hello_async": C.SAY_HELLO_ASYNC}
-    rechunk_sizes = ((1,), (5,), (17,), (256,))
+    rechunk_sizes = ((1,) * 4096 + (65536,), (5,), (17,), (256,))
     error_cases = {
         "auth": ErrorCase(C.AUTH_401, _HELLO_CLOUD, base_url=C.CLOUD, error=E.AuthenticationError, status_code=401),
         "not_found": ErrorCase(C.OI_404, {"model": "nonexistent-model:latest", "messages": ["Why is the sky blue?"]},

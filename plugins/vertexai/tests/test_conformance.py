@@ -64,7 +64,7 @@ class TestVertexAIConformance(ProviderConformance):
     rechunk_cases = {"claude_stream": Case(V.CLAUDE_STREAM, {"model": "claude-haiku-4-5@20251001", "max_tokens": 8192,
                                                              "temperature": 1.0, "messages": ["Say just hello"]},
                                            stream=True, options=dict(V.CLAUDE))}
-    rechunk_sizes = ((1,), (2,), (3,), (7,), (64,), tuple(random_sizes(11, 40, 50)))
+    rechunk_sizes = ((1,) * 4096 + (65536,), (2,), (3,), (7,), (64,), tuple(random_sizes(11, 40, 50)))
     lossless_cases = LOSSLESS
     lossless_check = True
 
