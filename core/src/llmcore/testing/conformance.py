@@ -1288,7 +1288,9 @@ class ProviderConformance:
 
         spec = get_registry().get(self.provider)
         assert spec is not None, f"provider {self.provider!r} is not registered"
-        provider = load_provider(spec, api_key=TEST_API_KEY, base_url="http://127.0.0.1:9", options=dict(case.options))
+        provider: Any = load_provider(
+            spec, api_key=TEST_API_KEY, base_url="http://127.0.0.1:9", options=dict(case.options)
+        )  # an embeddings provider: the protocol's optional operation
         for what, params in self.embedding_refusals.items():
             with pytest.raises(UnsupportedFeatureError, match=what):
                 asyncio.run(provider.embed(embedding_request(case.model, ["a"], **params)))
