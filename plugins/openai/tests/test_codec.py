@@ -299,6 +299,9 @@ def _oai(message: str, type_: str | None, code: str | None) -> dict[str, Any]:
     (422, {"error": "Input validation error: `inputs` tokens + `max_new_tokens` must be <= 4096. Given: 4000 `inputs` "
                     "tokens and 200 `max_new_tokens`", "error_type": "validation"},
      E.ContextWindowExceededError, None),  # TGI (Hugging Face endpoints; Together serves the same wording)
+    (400, {"error": {"code": 400, "message": "the request exceeds the available context size, try increasing it",
+                     "type": "exceed_context_size_error", "n_prompt_tokens": 2100, "n_ctx": 2048}},
+     E.ContextWindowExceededError, "400"),  # llama.cpp's llama-server (xllamacpp serves the same)
     (400, {"error": {"message": "The response was filtered", "type": None, "param": "prompt", "code": "content_filter",
                      "innererror": {"code": "ResponsibleAIPolicyViolation"}}}, E.ContentFilterError, "content_filter"),
     (400, _oai("Your request was rejected as a result of our safety system.", "invalid_request_error",

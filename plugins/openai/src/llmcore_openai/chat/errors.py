@@ -46,7 +46,10 @@ QUOTA_CODES = frozenset({
     "project_usage_limit_exceeded",
     "billing_hard_limit_reached",
 })
-_CONTEXT_CODES = frozenset({"context_length_exceeded", "context_window_exceeded", "string_too_long_for_context"})
+_CONTEXT_CODES = frozenset({
+    "context_length_exceeded", "context_window_exceeded", "string_too_long_for_context",
+    "exceed_context_size_error",  # llama.cpp's llama-server (its type; the code is the HTTP status)
+})
 _FILTER_CODES = frozenset({"content_filter", "content_policy_violation", "responsibleaipolicyviolation"})
 _CONTEXT_MESSAGE = re.compile(
     r"maximum context length|context window|context_length_exceeded|exceeds the context|"
