@@ -42,6 +42,8 @@ def _clean(monkeypatch: pytest.MonkeyPatch) -> Any:
         ("groq", "llama-3.3-70b-versatile", "llama-3.3-70b-versatile"),
         ("xai", "grok-4", "grok-4-0709"),  # genai-prices names the snapshot
         ("zhipu", "glm-4.7", "GLM-4.7"),  # ids match case-insensitively
+        ("sambanova", "Meta-Llama-3.3-70B-Instruct", "meta-llama/Llama-3.3-70B-Instruct"),  # SambaNova's spelling
+        ("sambanova", "Meta-Llama-3.1-8B-Instruct", "meta-llama/Llama-3.1-8B-Instruct"),
     ],
 )
 def test_resolution(provider: str, given: str, expected: str | None) -> None:
@@ -59,6 +61,78 @@ def test_regional_bedrock_claude_keeps_its_regional_price() -> None:
     assert regional is not None and regional.price is not None
     assert regional.price["input"] == pytest.approx(3.3)
     assert regional.context_window == 200_000
+
+
+def test_hugging_face_router_suffix_takes_the_serving_providers_entry() -> None:
+    """``org/model:cohere`` on the HF router is billed at Cohere's own rates (no markup)."""
+    info = catalogue.lookup("huggingface", "CohereLabs/command-a-vision-07-2025:cohere")
+    assert info is not None and info.provider == "cohere" and info.id == "command-a-vision-07-2025"
+    assert info.price is not None and info.sources["via"] == "huggingface router -> cohere"
+    assert catalogue.lookup("huggingface", "CohereLabs/command-a-vision-07-2025:nosuchhost") is None
+
+
+def _plugin_pkg(tmp_path: Path, monkeypatch: pytest.MonkeyPatch, name: str, content: Any) -> str:
+    pkg = tmp_path / name
+    pkg.mkdir()
+    (pkg / "__init__.py").write_text("")
+    (pkg / "models.json").write_text(json.dumps(content))
+    monkeypatch.syspath_prepend(str(tmp_path))
+    return f"{name}:models.json"
+
+
+def test_plugin_entries_layer(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """A plugin's ``ProviderSpec.catalogue`` file adds its models (with their source) over the
+    snapshot; the user's overrides still win over it."""
+    from llmcore import plugins
+    from llmcore.hookspecs import hookimpl
+    from llmcore.spec import ProviderSpec
+
+    resource = _plugin_pkg(tmp_path, monkeypatch, "acme_catalogue_pkg", {
+        "format": "llmcore-models/1", "as_of": "2026-12-04",
+        "models": {"acme-1": {"context": 32000, "price": {"input": 1.5, "output": 3.0},
+                              "source": "https://acme.example/pricing"}},
+        "aliases": {"acme-latest": "acme-1"},
+    })  # fmt: skip
+
+    class Plugin:
+        @hookimpl
+        def llmcore_providers(self) -> list[ProviderSpec]:
+            return [ProviderSpec(name="acmecat", factory="x:y", catalogue=resource)]
+
+    plugins.register(Plugin(), "acmecat")
+    try:
+        catalogue.reload()
+        info = catalogue.lookup("acmecat", "acme-latest")
+        assert info is not None and info.id == "acme-1" and info.context_window == 32000
+        assert "https://acme.example/pricing" in info.sources["price"] and "2026-12-04" in info.sources["price"]
+        assert price_for("acmecat", "acme-1") == Price(input=1.5, output=3.0)
+        assert "acmecat" in catalogue.providers()
+        catalogue.add_models("acmecat", {"acme-1": {"price": {"input": 9, "output": 9}}})
+        assert price_for("acmecat", "acme-1") == Price(input=9.0, output=9.0)
+        info = catalogue.lookup("acmecat", "acme-1")
+        assert info is not None and info.context_window == 32000  # the plugin's limits stay under the override
+    finally:
+        plugins.reset()
+        catalogue.reload()
+
+
+@pytest.mark.parametrize(
+    ("content", "match"),
+    [
+        ({"format": "llmcore-models/1", "as_of": "2026-12-04", "models": {"m": {"price": {"input": 1, "output": 1}}}},
+         "source"),
+        ({"format": "llmcore-models/1", "as_of": "2026-12-04",
+          "models": {"m": {"price": {"input": -1, "output": 1}, "source": "x"}}}, "non-negative"),
+        ({"format": "other", "models": {}}, "llmcore-models/1"),
+        ({"format": "llmcore-models/1", "as_of": "2026-12-04", "models": {}, "aliases": {"a": "nope"}}, "aliases"),
+    ],
+)  # fmt: skip
+def test_plugin_entries_are_checked(tmp_path: Path, monkeypatch: pytest.MonkeyPatch, content: Any, match: str) -> None:
+    """Every plugin entry names its source and its price is checked: a bad file is a clear
+    ConfigurationError (at lookup it is logged and the plugin's models stay unknown, never mispriced)."""
+    resource = _plugin_pkg(tmp_path, monkeypatch, f"bad_catalogue_{abs(hash(match))}", content)
+    with pytest.raises(ConfigurationError, match=match):
+        catalogue.load_plugin_entries(resource)
 
 
 def test_unknown_is_none_never_zero() -> None:

@@ -130,6 +130,10 @@ class ProviderSpec:
     #: a price file in the plugin's package, ``"llmcore_acme:prices.json"``,
     #: read only when a cost is computed (format: :mod:`llmcore.usage.prices`)
     prices: str | None = None
+    #: catalogue entries for the plugin's own models, ``"llmcore_acme:models.json"`` (format
+    #: ``llmcore-models/1``, see :mod:`llmcore.catalogue`): limits and prices the data packages
+    #: lack, each with its source; read on the first catalogue lookup of this provider
+    catalogue: str | None = None
     #: lower-case names of request headers that carry the key besides the usual ones
     #: (``authorization``, ``x-api-key``, ... :data:`llmcore.testing.cassette_format.SECRET_HEADERS`),
     #: e.g. ``("x-acme-key",)``: the cassette recorder drops them and the secret scanner flags them

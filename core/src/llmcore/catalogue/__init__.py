@@ -52,6 +52,7 @@ __all__ = [
     "snapshot_path",
     "user_snapshot_path",
     "reload",
+    "load_plugin_entries",
 ]
 
 _SHIPPED = Path(__file__).parent / "data" / "catalogue.json.gz"
@@ -172,21 +173,139 @@ class _Provider:
 
 
 class _Sections(dict):  # type: ignore[type-arg]
-    """provider -> :class:`_Provider`, each indexed on first use (most
-    processes ask about one or two providers; indexing all costs ~100 ms)."""
+    """provider -> :class:`_Provider`, each composed and indexed on first use (most
+    processes ask about one or two providers; indexing all costs ~100 ms).
 
-    def __init__(self, raw: dict[str, dict[str, Any]]) -> None:
+    Layers, weakest first: the snapshot, the plugin's own entries
+    (``ProviderSpec.catalogue``), the ``$LLMCORE_MODELS`` file, then code
+    (:func:`add_models` / :func:`add_aliases`)."""
+
+    def __init__(
+        self, raw: dict[str, dict[str, Any]], user_layers: list[tuple[dict[str, Any], dict[str, Any]]]
+    ) -> None:
         super().__init__()
         self.raw = raw
+        self.user_layers = user_layers
 
     def get(self, name: str, default: Any = None) -> Any:
         hit = dict.get(self, name)
-        if hit is None and name in self.raw:
-            hit = self[name] = _Provider(name, self.raw[name])
+        if hit is None:
+            section = self._compose(name)
+            if section is not None:
+                hit = self[name] = _Provider(name, section)
         return hit if hit is not None else default
 
+    def _compose(self, name: str) -> dict[str, Any] | None:
+        snap = self.raw.get(name)
+        plugin = _plugin_section(name)
+        users = [(m.get(name), a.get(name)) for m, a in self.user_layers]
+        if snap is None and plugin is None and not any(m or a for m, a in users):
+            return None
+        sec: dict[str, Any] = {
+            "models": dict((snap or {}).get("models") or {}),
+            "match": list((snap or {}).get("match") or []),
+            "aliases": dict((snap or {}).get("aliases") or {}),
+        }
+        layers: list[tuple[Mapping[str, Any] | None, Mapping[str, Any] | None, dict[str, str] | None]] = []
+        if plugin is not None:
+            layers.append((plugin["models"], plugin["aliases"], None))
+        layers.extend((m, a, {"user": "override"}) for m, a in users)
+        for models_, aliases, tag in layers:
+            for mid, e in (models_ or {}).items():
+                base = dict(sec["models"].get(mid) or {})
+                src = {**(base.get("src") or {}), **(e.get("src") or {}), **(tag or {})}
+                base.update(e)
+                base["src"] = src
+                sec["models"][mid] = base
+                if "price" in e:  # the layer's price wins over a snapshot match rule naming the same id
+                    sec["match"] = [m for m in sec["match"] if m[1] != mid]
+            sec["aliases"].update(aliases or {})
+        return sec
+
     def names(self) -> list[str]:
-        return sorted(self.raw)
+        out = set(self.raw)
+        for m, a in self.user_layers:
+            out.update(m)
+            out.update(a)
+        out.update(_plugin_providers())
+        return sorted(out)
+
+
+PLUGIN_FORMAT = "llmcore-models/1"
+
+
+def _plugin_providers() -> list[str]:
+    """Installed providers that ship catalogue entries (``ProviderSpec.catalogue``)."""
+    from ..plugins import get_registry
+
+    return [name for name, spec in get_registry().providers.items() if getattr(spec, "catalogue", None)]
+
+
+def _plugin_section(provider: str) -> dict[str, Any] | None:
+    """The entries ``provider``'s plugin ships (``None``: none, or no such plugin)."""
+    from ..plugins import get_registry
+
+    spec = get_registry().get(provider)
+    resource = getattr(spec, "catalogue", None) if spec is not None else None
+    if not resource:
+        return None
+    try:
+        return load_plugin_entries(resource)
+    except ConfigurationError as e:  # a plugin's bad file: its models are unknown, never a wrong price
+        import logging
+
+        logging.getLogger("llmcore.catalogue").warning("catalogue entries of %s unusable: %s", provider, e)
+        return None
+
+
+def load_plugin_entries(resource: str) -> dict[str, Any]:
+    """Read and check a plugin's catalogue file (``"package:models.json"``, format
+    ``llmcore-models/1``)::
+
+        {"format": "llmcore-models/1", "as_of": "2026-12-04",
+         "models": {"palmyra-x5": {"context": 1040000, "max_output": 8192,
+                                   "price": {"input": 0.6, "output": 6.0},
+                                   "source": "https://dev.writer.com/home/pricing"}},
+         "aliases": {"palmyra-x5-latest": "palmyra-x5"}}
+
+    Every entry names its ``source`` (where its numbers were read); the
+    entry's ``src`` says ``plugin:<resource> <source> (as of <date>)``.
+    Raises :class:`ConfigurationError` on a bad file."""
+    from importlib import resources
+
+    from ..usage.prices import Price
+
+    package, sep, path = resource.partition(":")
+    if not sep or not package or not path:
+        raise ConfigurationError(f"catalogue resource {resource!r} must look like 'package:file.json'")
+    try:
+        data = json.loads(resources.files(package).joinpath(path).read_text(encoding="utf-8"))
+    except (ModuleNotFoundError, FileNotFoundError, OSError, ValueError) as e:
+        raise ConfigurationError(f"cannot read catalogue entries {resource!r}: {e}") from None
+    if not isinstance(data, dict) or data.get("format") != PLUGIN_FORMAT:
+        raise ConfigurationError(f"{resource}: not an {PLUGIN_FORMAT} file")
+    as_of = data.get("as_of")
+    models_raw = data.get("models")
+    if not isinstance(as_of, str) or not isinstance(models_raw, dict):
+        raise ConfigurationError(f"{resource} needs 'as_of' (a date) and 'models'")
+    models_: dict[str, dict[str, Any]] = {}
+    for mid, raw in models_raw.items():
+        if not isinstance(raw, dict) or not isinstance(raw.get("source"), str) or not raw["source"]:
+            raise ConfigurationError(f"{resource}: {mid} must be an object naming its 'source'")
+        entry = {k: v for k, v in raw.items() if k not in ("source", "note")}
+        where = f"plugin:{resource} {raw['source']} (as of {as_of})"
+        src: dict[str, str] = {}
+        if entry.get("price") is not None:
+            Price.from_dict(entry["price"], f"{resource}: {mid} price")
+            src["price"] = where
+        if any(k in entry for k in ("context", "max_input", "max_output")):
+            src["limits"] = where
+        entry["src"] = src
+        models_[mid] = entry
+    aliases = data.get("aliases") or {}
+    if not isinstance(aliases, dict) or any(t not in models_ for t in aliases.values()):
+        raise ConfigurationError(f"{resource}: 'aliases' must map names to the file's own models")
+    return {"models": models_, "aliases": dict(aliases)}
 
 
 _lock = threading.Lock()
@@ -250,34 +369,20 @@ def _loaded() -> dict[str, Any]:
             return _state
     path = snapshot_path()
     data = _read(path)
-    sections: dict[str, dict[str, Any]] = {
-        p: {
-            "models": dict(s.get("models") or {}),
-            "match": s.get("match") or [],
-            "aliases": dict(s.get("aliases") or {}),
-        }
-        for p, s in (data.get("providers") or {}).items()
-    }
-    # user layers: file, then code (strongest); their models come before the snapshot's match rules
-    for layer_models, layer_aliases in (
+    sections: dict[str, dict[str, Any]] = dict(data.get("providers") or {})
+    # user layers, weakest first: the file, then code; composed per provider on first use
+    user_file = _user_file()
+    with _lock:
+        code_models = {p: dict(ms) for p, ms in _user_models.items()}
+        code_aliases = {p: dict(al) for p, al in _user_aliases.items()}
+    user_layers = [
         (
-            {p: s.get("models") or {} for p, s in _user_file().items()},
-            {p: s.get("aliases") or {} for p, s in _user_file().items()},
+            {p: s.get("models") or {} for p, s in user_file.items()},
+            {p: s.get("aliases") or {} for p, s in user_file.items()},
         ),
-        (_user_models, _user_aliases),
-    ):
-        for prov, ms in layer_models.items():
-            sec = sections.setdefault(prov, {"models": {}, "match": [], "aliases": {}})
-            for mid, e in ms.items():
-                base = dict(sec["models"].get(mid) or {})
-                base.update(e)
-                base["src"] = {**(base.get("src") or {}), "user": "override"}
-                sec["models"][mid] = base
-                sec["match"] = [m for m in sec["match"] if m[1] != mid] if "price" in e else sec["match"]
-        for prov, al in layer_aliases.items():
-            sec = sections.setdefault(prov, {"models": {}, "match": [], "aliases": {}})
-            sec["aliases"].update(al)
-    provs = _Sections(sections)
+        (code_models, code_aliases),
+    ]
+    provs = _Sections(sections, user_layers)
     with _lock:
         _state.clear()
         _state.update(
@@ -370,6 +475,10 @@ def _spellings(provider: str, model: str) -> list[str]:
     for s in list(out):
         if ":" in s and "/" in s.split(":", 1)[0]:  # org/model:free, org/model:together
             add(s.split(":", 1)[0])
+    if provider == "sambanova":  # SambaNova names Meta's models "Meta-Llama-3.3-70B-Instruct"
+        for s in list(out):
+            if s.lower().startswith("meta-llama-"):
+                add(s[len("meta-") :])
     keeps_org = provider in ("openrouter", "huggingface", "together", "novita", "sambanova")
     for s in list(out):
         if (s.startswith("accounts/") and "/models/" in s) or ("/" in s and not keeps_org):
@@ -394,6 +503,8 @@ def lookup(provider: str, model: str) -> ModelInfo | None:
             if mid is not None:
                 found = ModelInfo.from_entry(provider, mid, prov.entries[mid])
                 break
+    if found is None and provider == "huggingface":
+        found = _via_router(model)
     with _lock:
         if len(_found) > 8192:
             _found.clear()
@@ -402,6 +513,32 @@ def lookup(provider: str, model: str) -> ModelInfo | None:
 
 
 _MISSING = object()
+
+#: Hugging Face router suffixes (``org/model:cohere``) -> the llmcore provider serving the call;
+#: the router bills the provider's own rates (no markup), so that provider's entry applies
+_HF_ROUTED = {
+    "cohere": "cohere",
+    "groq": "groq",
+    "together": "together",
+    "fireworks-ai": "fireworks",
+    "sambanova": "sambanova",
+    "novita": "novita",
+    "cerebras": "cerebras",
+}
+
+
+def _via_router(model: str) -> ModelInfo | None:
+    """``org/model:provider`` on the Hugging Face router: the serving provider's entry."""
+    head, sep, suffix = model.rpartition(":")
+    target = _HF_ROUTED.get(suffix.lower()) if sep and "/" in head else None
+    if target is None:
+        return None
+    info = lookup(target, head) or lookup(target, head.rsplit("/", 1)[1])
+    if info is None:
+        return None
+    from dataclasses import replace
+
+    return replace(info, sources={**info.sources, "via": f"huggingface router -> {target}"})
 
 
 def models(provider: str | None = None) -> Iterator[ModelInfo]:

@@ -29,6 +29,7 @@ SPEC = ProviderSpec(
         count_tokens="estimate",
     ),
     docs_url="https://docs.ai21.com/reference/jamba-1-6-api-ref",
+    catalogue="llmcore_ai21:models.json",
 )
 
 

@@ -30,6 +30,7 @@ SPEC = ProviderSpec(
         embeddings=True,  # POST /inference/v1/embeddings (llama-stack recordings, see tests/cassettes/SOURCES.md)
     ),
     docs_url="https://docs.fireworks.ai/api-reference/post-chatcompletions",
+    catalogue="llmcore_fireworks:models.json",
 )
 
 

@@ -29,6 +29,7 @@ SPEC = ProviderSpec(
         count_tokens="estimate",
     ),
     docs_url="https://dev.writer.com/api-reference/completion-api/chat-completion",
+    catalogue="llmcore_writer:models.json",
 )
 
 
