@@ -17,7 +17,9 @@ batches of N), for OpenAI Chat Completions:
 and the same for a 20-event stream, and for an embeddings call of one vector
 (1,536 floats, base64 as llmcore's OpenAI provider asks for it; ``embed1: raw
 decode`` is the floor: ``json.loads`` + base64 + ``array("f").tolist()`` of the
-same body). Not a test; numbers for docs/performance.md.
+same body). ``--count``: Python function calls per call instead of CPU time
+(``cProfile``; free of the machine's noise, for before/after of a change).
+Not a test; numbers for docs/performance.md.
 """
 
 from __future__ import annotations
@@ -65,16 +67,31 @@ class _CannedDirect:
         self.stream = "".join(fixtures.openai_stream(20).events).encode()
         self.embeddings = fixtures.embeddings_body(1, "base64").events[0].encode()
 
-    async def send(self, method: str, url: str, content: bytes | None, headers: Any, params: Any = None,
-                   timeout: Any = None) -> _Canned:
+    async def send(
+        self, method: str, url: str, content: bytes | None, headers: Any, params: Any = None, timeout: Any = None
+    ) -> _Canned:
         if str(url).endswith("/embeddings"):
             return _Canned(self.embeddings)
         return _Canned(self.stream if content and b'"stream":true' in content else self.chat)
 
 
+#: ``--count``: report function calls per call (cProfile) instead of CPU time
+COUNT = False
+
+
 async def _best(fn: Any, n: int) -> float:
     for _ in range(min(300, n)):
         await fn()
+    if COUNT:
+        import cProfile
+        import pstats
+
+        prof = cProfile.Profile()
+        prof.enable()
+        for _ in range(200):
+            await fn()
+        prof.disable()
+        return pstats.Stats(prof).total_calls / 200  # type: ignore[attr-defined,no-any-return]
     best = float("inf")
     for _ in range(7):
         t = time.process_time()
@@ -112,9 +129,15 @@ async def main(n: int) -> dict[str, float]:
         "stream20: facade": await _best(lambda: drain(m.astream(PROMPT)), n // 4),
     }
     # every reliability layer on (limits far above what is reached: the cost of the checks themselves)
-    full = llmcore.model("openai/gpt-4o-mini", api_key="sk-bench", base_url="http://127.0.0.1:9/v1", max_tokens=256,
-                         timeouts={"total": 600, "stream_idle": 600}, concurrency=100_000,
-                         rate_limit={"requests_per_minute": 1e12, "tokens_per_minute": 1e15})
+    full = llmcore.model(
+        "openai/gpt-4o-mini",
+        api_key="sk-bench",
+        base_url="http://127.0.0.1:9/v1",
+        max_tokens=256,
+        timeouts={"total": 600, "stream_idle": 600},
+        concurrency=100_000,
+        rate_limit={"requests_per_minute": 1e12, "tokens_per_minute": 1e15},
+    )
     out["chat: facade, all reliability layers"] = await _best(lambda: full.achat(PROMPT), n)
     out["stream20: facade, all reliability layers"] = await _best(lambda: drain(full.astream(PROMPT)), n // 4)
 
@@ -125,8 +148,7 @@ async def main(n: int) -> dict[str, float]:
 
     from llmcore.embeddings import EmbeddingRequest
 
-    em = llmcore.embedding_model("openai/text-embedding-3-small", api_key="sk-bench",
-                                 base_url="http://127.0.0.1:9/v1")
+    em = llmcore.embedding_model("openai/text-embedding-3-small", api_key="sk-bench", base_url="http://127.0.0.1:9/v1")
     ep = em.base_provider
     texts = fixtures.embedding_texts(1)
     ereq = EmbeddingRequest(model="text-embedding-3-small", texts=texts)
@@ -152,9 +174,14 @@ async def main(n: int) -> dict[str, float]:
 
 
 if __name__ == "__main__":
-    res = asyncio.run(main(int(sys.argv[1]) if len(sys.argv) > 1 else 3000))
+    args = [a for a in sys.argv[1:] if a != "--count"]
+    COUNT = len(args) < len(sys.argv) - 1
+    res = asyncio.run(main(int(args[0]) if args else 3000))
     from llmcore.jsonfast import HAVE_ORJSON
 
-    print(f"llmcore's own CPU per call, network excluded (orjson: {HAVE_ORJSON})")
+    if COUNT:
+        print("Python function calls per call, network excluded (cProfile)")
+    else:
+        print(f"llmcore's own CPU per call, network excluded (orjson: {HAVE_ORJSON})")
     for k, v in sorted(res.items()):
-        print(f"  {k:34s} {v:7.1f} us")
+        print(f"  {k:42s} {v:7.1f} {'calls' if COUNT else 'us'}")
