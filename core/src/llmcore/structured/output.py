@@ -275,6 +275,36 @@ def _model_modes(provider: Any, model: str | None, name: str) -> tuple[str, ...]
     return out
 
 
+def _catalogue_modes(spec: ProviderSpec, model: str | None) -> tuple[str, ...] | None:
+    """The modes ``model`` accepts per the model catalogue, within what the provider
+    declares; ``None`` when the catalogue does not say (the declaration applies).
+
+    ``structured_output`` true: the provider's declaration as it is (``json_schema``
+    first). False (the model takes no schema; e.g. OpenRouter routes without
+    ``structured_outputs``): ``tool`` when the catalogue says the model calls tools and
+    the provider has tools, then ``json_object`` if the provider declares it — else
+    nothing, so the schema goes in a system instruction (``prompt``)."""
+    if model is None:
+        return None
+    from .. import catalogue
+
+    try:
+        info = catalogue.lookup(spec.name, model)
+    except ConfigurationError:  # an unreadable user snapshot or $LLMCORE_MODELS: the declaration applies
+        return None
+    if info is None or info.structured_output is None:
+        return None
+    declared = tuple(spec.capabilities.structured_output)
+    if info.structured_output:
+        return declared
+    out: list[str] = []
+    if info.tools and spec.capabilities.tools:
+        out.append("tool")
+    if "json_object" in declared:
+        out.append("json_object")
+    return tuple(out)
+
+
 def prepare(
     response_format: Any,
     spec: ProviderSpec,
@@ -315,7 +345,11 @@ def prepare(
             raise
         raise InvalidRequestError(f"response_format {response_format!r} is not a pydantic model, a JSON schema "
                                   f"or a type pydantic can validate: {e}", provider=spec.name) from None
+    # the provider's own per-model rules (its structured_modes profile, which may itself read the
+    # catalogue) when it has them; else the catalogue's per-model data; else the provider's declaration
     modes = _model_modes(provider, model, spec.name)
+    if modes is None:
+        modes = _catalogue_modes(spec, model)
     chosen = choose_mode(spec, mode, modes, model=model)
     accepted = spec.capabilities.structured_output if modes is None else modes
     if target is None and chosen in ("json_schema", "tool"):  # any JSON: no schema to send

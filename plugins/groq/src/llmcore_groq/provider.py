@@ -74,6 +74,19 @@ def is_compound(model: str) -> bool:
     return model.removeprefix("groq/").startswith("compound")
 
 
+def _catalogue_says_schema(model: str) -> bool:
+    """Whether the model catalogue says ``model`` takes a JSON schema on Groq (a model
+    newer than the lists above)."""
+    from llmcore import catalogue
+    from llmcore.errors import ConfigurationError
+
+    try:
+        info = catalogue.lookup("groq", model)
+    except ConfigurationError:
+        return False
+    return info is not None and info.structured_output is True
+
+
 def _asks_for_json(messages: Any) -> bool:
     """Whether some message mentions "json" (Groq's condition for JSON mode), in any case."""
     return "json" in json.dumps(messages, ensure_ascii=False).lower()
@@ -115,12 +128,13 @@ class GroqProvider(ChatCompletionsProvider):
         models": json_schema strict on gpt-oss, best-effort on Kimi K2 and
         Llama 4), https://console.groq.com/docs/compound (no custom tools) and
         the API reference (``json_object`` on the other chat models). Unknown
-        models get JSON mode (the schema in a system instruction), which every
-        Groq chat model takes; ``structured_mode="tool"`` forces a tool call
-        instead."""
+        models the model catalogue says take structured outputs (models.dev's
+        ``structured_output``) get ``json_schema`` too; the others get JSON mode
+        (the schema in a system instruction), which every Groq chat model takes;
+        ``structured_mode="tool"`` forces a tool call instead."""
         if is_compound(model):
             return ()  # no JSON mode, no custom tools: the schema goes in a system instruction only
-        if model in STRICT_JSON_SCHEMA_MODELS or model in JSON_SCHEMA_MODELS:
+        if model in STRICT_JSON_SCHEMA_MODELS or model in JSON_SCHEMA_MODELS or _catalogue_says_schema(model):
             return ("json_schema", "json_object", "tool")
         return ("json_object", "tool")
 
@@ -143,7 +157,7 @@ class GroqProvider(ChatCompletionsProvider):
                                             "sent as a system instruction (not enforced)")
             return
         if rf.get("type") == "json_schema" and request.model not in STRICT_JSON_SCHEMA_MODELS:
-            if request.model in JSON_SCHEMA_MODELS:
+            if request.model in JSON_SCHEMA_MODELS or _catalogue_says_schema(request.model):
                 if rf["json_schema"].get("strict"):
                     rf["json_schema"]["strict"] = False
                     warnings.add("response_format", f"{request.model} has best-effort json_schema only on Groq "
