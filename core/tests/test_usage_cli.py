@@ -8,9 +8,12 @@ import os
 import subprocess
 import sys
 from pathlib import Path
+from typing import Any
 
 import pytest
 from llmcore.usage import UsageLog, UsageRecord
+
+pytest_plugins = ["shaped_fixtures"]
 
 
 def day(s: str, hour: int = 12) -> float:
@@ -30,24 +33,47 @@ def log_file(tmp_path: Path) -> Path:
         ("2026-11-21", "openai", "gpt-4o", 10, 5, 0.0001, False, 0.2),
     ]
     for d, prov, model, i, o, cost, cached, lat in rows:
-        log.write(UsageRecord(timestamp=day(d), provider=prov, model=model, key_id="sha256:abcd1234",
-                              input_tokens=i, output_tokens=o, cost=cost, cached=cached, latency=lat))
+        log.write(
+            UsageRecord(
+                timestamp=day(d),
+                provider=prov,
+                model=model,
+                key_id="sha256:abcd1234",
+                input_tokens=i,
+                output_tokens=o,
+                cost=cost,
+                cached=cached,
+                latency=lat,
+            )
+        )
     log.close()
     return path
 
 
 def llmcore_cli(*args: str, env: dict[str, str] | None = None) -> subprocess.CompletedProcess[str]:
     e = {**os.environ, **(env or {})}
-    return subprocess.run([sys.executable, "-m", "llmcore", *args], capture_output=True, text=True, env=e,
-                          timeout=60)
+    return subprocess.run([sys.executable, "-m", "llmcore", *args], capture_output=True, text=True, env=e, timeout=60)
 
 
 def test_table_per_day_and_model(log_file: Path) -> None:
     r = llmcore_cli("usage", "--db", str(log_file))
     assert r.returncode == 0, r.stderr
     lines = r.stdout.splitlines()
-    assert lines[0].split() == ["DAY", "(UTC)", "MODEL", "REQUESTS", "CACHE", "HITS", "INPUT", "OUTPUT", "CACHED",
-                                "IN", "REASONING", "COST", "LATENCY"]
+    assert lines[0].split() == [
+        "DAY",
+        "(UTC)",
+        "MODEL",
+        "REQUESTS",
+        "CACHE",
+        "HITS",
+        "INPUT",
+        "OUTPUT",
+        "CACHED",
+        "IN",
+        "REASONING",
+        "COST",
+        "LATENCY",
+    ]
     body = [line.split() for line in lines[2:]]
     assert body[0][:6] == ["2026-11-20", "claude-x", "1", "0", "500", "50"] and body[0][-2] == "unknown"
     assert body[1][:6] == ["2026-11-20", "gpt-4o", "2", "1", "3,000", "400"] and body[1][-2] == "$0.011500"
@@ -57,8 +83,9 @@ def test_table_per_day_and_model(log_file: Path) -> None:
 
 
 def test_json_filters_and_grouping(log_file: Path) -> None:
-    r = llmcore_cli("usage", "--db", str(log_file), "--json", "--since", "2026-11-20", "--until", "2026-11-20",
-                    "--by", "provider")
+    r = llmcore_cli(
+        "usage", "--db", str(log_file), "--json", "--since", "2026-11-20", "--until", "2026-11-20", "--by", "provider"
+    )
     assert r.returncode == 0, r.stderr
     rows = {row["provider"]: row for row in json.loads(r.stdout)}
     assert set(rows) == {"anthropic", "openai"}
@@ -81,3 +108,44 @@ def test_default_location_off_and_errors(tmp_path: Path, log_file: Path) -> None
     assert r.returncode != 0 and "cannot group by colour" in r.stderr
     r = llmcore_cli("usage", "--db", str(log_file), "--since", "yesterday")
     assert r.returncode != 0 and "is not a date" in r.stderr
+
+
+def test_cost_per_model_provider_key_and_day_from_real_calls(server: Any, make_model: Any) -> None:
+    """The user's path: calls through ``llmcore.model`` (two keys of one model, a
+    loopback server) are logged, and ``llmcore usage --by day,provider,model,key``
+    shows each key's cost under its fingerprint — the key itself is in neither the
+    output nor the log file."""
+    from aiohttp import web
+    from llmcore.reliability.security import key_id
+    from llmcore.usage.log import default_log_path, usage_log
+    from shaped_provider import answer
+
+    key_a, key_b = "usage-" + "a" * 8 + "-key-1", "usage-" + "b" * 8 + "-key-2"  # built, not key-shaped literals
+
+    async def handler(request: web.Request, s: Any) -> web.StreamResponse:
+        return answer("ok", usage={"in": 1000, "out": 200, "cached": 400})
+
+    server.handler = handler
+    for key, n in ((key_a, 2), (key_b, 1)):
+        m = make_model(api_key=key)
+        for _ in range(n):
+            assert m.chat("hi").text == "ok"
+        assert m.usage.cost is not None
+    lg = usage_log()
+    path = default_log_path()
+    assert lg is not None and path is not None
+    lg.flush(wait=5)
+    cost = (600 * 2.0 + 400 * 0.5 + 200 * 8.0) / 1e6  # shaped-1's price file
+    r = llmcore_cli("usage", "--db", str(path), "--json", "--by", "day,provider,model,key")
+    assert r.returncode == 0, r.stderr
+    rows = {row["key_id"]: row for row in json.loads(r.stdout)}
+    assert set(rows) == {key_id(key_a), key_id(key_b)} and all(k.startswith("sha256:") for k in rows)
+    today = dt.datetime.now(dt.timezone.utc).date().isoformat()
+    a = rows[key_id(key_a)]
+    assert (a["day"], a["provider"], a["model"], a["requests"]) == (today, "shaped-schema", "shaped-1", 2)
+    assert a["cost"] == pytest.approx(2 * cost) and rows[key_id(key_b)]["cost"] == pytest.approx(cost)
+    table = llmcore_cli("usage", "--db", str(path), "--by", "day,provider,model,key")
+    assert table.returncode == 0 and key_id(key_a) in table.stdout and "KEY" in table.stdout
+    for key in (key_a, key_b):
+        assert key not in r.stdout and key not in table.stdout
+        assert key.encode() not in path.read_bytes()
