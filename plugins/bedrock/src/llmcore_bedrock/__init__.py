@@ -102,6 +102,7 @@ SPEC = _BedrockSpec(
         rerank=True,  # Agents for Amazon Bedrock Runtime Rerank (authored cassette, body from vercel/ai's fixture)
     ),
     docs_url="https://docs.aws.amazon.com/bedrock/latest/APIReference/API_runtime_Converse.html",
+    catalogue="llmcore_bedrock:models.json",
 )
 
 

@@ -31,6 +31,7 @@ SPEC = ProviderSpec(
         rerank=True,  # POST /v1/rerank (authored request; answer body from vercel/ai's recorded fixture)
     ),
     docs_url="https://docs.together.ai/reference/chat-completions-1",
+    catalogue="llmcore_together:models.json",
 )
 
 
