@@ -96,3 +96,25 @@ def test_batch_rates_and_reasoning_from_the_catalogue() -> None:
     o3 = Price.from_dict(catalogue.lookup("openai", "o3-mini-2025-01-31").price)  # type: ignore[union-attr,arg-type]
     r = Usage(input_tokens=100, output_tokens=1000, reasoning_tokens=900)
     assert micro(o3.cost(r)) == micro((100 * 1.10 + 1000 * 4.40) / 1e6)
+
+
+def test_plugin_shipped_entries_writer_and_ai21() -> None:
+    """Models neither data package knows, priced by their plugin's catalogue entries:
+    Writer palmyra-x5 $0.60 in / $6 out, AI21 jamba-large $2 in / $8 out."""
+    m, resp = replay("writer", "authored__structured_recipe.yaml", "writer/palmyra-x5")
+    u = resp.usage
+    assert (u.input_tokens, u.output_tokens) == (88, 102)
+    assert micro(m.usage.cost) == micro((88 * 0.60 + 102 * 6.0) / 1e6)  # $0.0006648
+    m, resp = replay("ai21", "authored__chat.yaml", "ai21/jamba-large")
+    u = resp.usage
+    assert (u.input_tokens, u.output_tokens) == (15, 19)
+    assert micro(m.usage.cost) == micro((15 * 2.0 + 19 * 8.0) / 1e6)  # $0.000182
+
+
+def test_sambanova_spelling_of_metas_models() -> None:
+    """SambaNova's "Meta-Llama-3.3-70B-Instruct" is genai-prices' meta-llama/Llama-3.3-70B-Instruct
+    on SambaNova: $0.60 in / $1.20 out."""
+    m, resp = replay("sambanova", "authored__chat_system.yaml", "sambanova/Meta-Llama-3.3-70B-Instruct")
+    u = resp.usage
+    assert (u.input_tokens, u.output_tokens) == (24, 8)
+    assert micro(m.usage.cost) == micro((24 * 0.60 + 8 * 1.20) / 1e6)  # $0.000024
