@@ -31,6 +31,7 @@ SPEC = ProviderSpec(
         rerank=True,  # /rerank, baai/bge-reranker-v2-m3 (authored cassette)
     ),
     docs_url="https://novita.ai/docs/api-reference/model-apis-llm-create-chat-completion",
+    catalogue="llmcore_novita:models.json",
 )
 
 
