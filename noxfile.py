@@ -36,7 +36,7 @@ PLUGINS = sorted(p.name for p in (ROOT / "plugins").iterdir() if (p / "pyproject
 
 nox.options.sessions = [
     "lint", "types", "tests-core", *[f"tests-{p}" for p in PLUGINS], "tests-cross", "build", "secrets", "faults",
-    "e2e",  # last: it waits for the llama-cpp-python wheel .ci/run builds in the background
+    "e2e",  # tools/nox_lanes.py starts it once the llama-cpp-python wheel .ci/run builds is ready
 ]
 
 

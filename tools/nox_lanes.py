@@ -4,8 +4,9 @@
 machine half of it idles. This runs the same sessions (``nox.options.sessions`` of noxfile.py, or the
 names given on the command line), each as its own ``python -m nox -s NAME`` in its own venv, in
 ``--lanes`` lanes (default: the number of cores, at most 4). The longest sessions start first so the lanes
-end together; the sessions named in ``LAST`` start only after every other one has ended (``e2e`` waits for
-the llama-cpp-python wheel .ci/run builds in the background, and its live server is timing-sensitive).
+end together. A session in ``WAITS_FOR`` starts only once its file exists (``e2e`` needs the
+llama-cpp-python wheel .ci/run builds in the background: ``$LLMCORE_LLAMA_WHEELHOUSE/build.rc``), so it
+does not hold a lane while it waits; then it goes first, being long.
 
 Each session's output goes to ``.nox-lanes/<session>.log``; a failed session's log is printed whole when
 it ends, then a summary table. Exit status: 0 when every session passed, 1 otherwise.
@@ -41,8 +42,15 @@ EXPECTED = {
     "types": 35,
     "tests-writer": 33,
 }
-#: started once every other session has ended
-LAST = ("e2e",)
+#: a session that must not start before a file exists (its name → the file's path, or None: no wait)
+WAITS_FOR = {
+    "e2e": (
+        Path(os.environ["LLMCORE_LLAMA_WHEELHOUSE"]) / "build.rc"
+        if os.environ.get("LLMCORE_LLAMA_WHEELHOUSE")
+        else None
+    ),
+}
+EXPECTED["e2e"] = 240
 
 
 def default_sessions() -> list[str]:
@@ -53,11 +61,15 @@ def default_sessions() -> list[str]:
     return list(nox.options.sessions or [])
 
 
-def plan(sessions: list[str]) -> tuple[list[str], list[str]]:
-    """(the sessions to spread over the lanes, longest first; the ones to run after them)."""
-    first = [s for s in sessions if s not in LAST]
-    first.sort(key=lambda s: -EXPECTED.get(s, 0))  # stable: the rest keep noxfile order
-    return first, [s for s in sessions if s in LAST]
+def plan(sessions: list[str]) -> list[str]:
+    """The sessions in the order they start (when ready): longest first, the rest in noxfile order."""
+    return sorted(sessions, key=lambda s: -EXPECTED.get(s, 0))  # sorted() is stable
+
+
+def ready(session: str) -> bool:
+    """Whether ``session`` may start now (see ``WAITS_FOR``)."""
+    path = WAITS_FOR.get(session)
+    return path is None or path.exists()
 
 
 class Runner:
@@ -84,6 +96,7 @@ class Runner:
 
     def lanes(self, queue: list[str], n: int) -> None:
         pending = list(queue)
+        running: list[str] = []
         take = threading.Lock()
 
         def lane() -> None:
@@ -91,8 +104,22 @@ class Runner:
                 with take:
                     if not pending:
                         return
-                    session = pending.pop(0)
-                self.run(session)
+                    session = next((s for s in pending if ready(s)), None)
+                    if session is None and not running:
+                        # nothing else is left: start it anyway (e2e waits itself, with a timeout and a
+                        # message naming the build's log)
+                        session = pending[0]
+                    if session is not None:
+                        pending.remove(session)
+                        running.append(session)
+                if session is None:  # only sessions still waiting for their file are left
+                    time.sleep(2)
+                    continue
+                try:
+                    self.run(session)
+                finally:
+                    with take:
+                        running.remove(session)
 
         threads = [threading.Thread(target=lane, daemon=True) for _ in range(max(1, min(n, len(queue))))]
         for t in threads:
@@ -114,12 +141,10 @@ def main(argv: list[str] | None = None) -> int:
     sessions = opts.sessions or default_sessions()
     logs = ROOT / ".nox-lanes"
     logs.mkdir(exist_ok=True)
-    first, last = plan(sessions)
     print(f"nox_lanes: {len(sessions)} sessions in {opts.lanes} lane(s); logs in {logs}", flush=True)
     runner = Runner(logs, extra)
     t0 = time.monotonic()
-    runner.lanes(first, opts.lanes)
-    runner.lanes(last, opts.lanes)
+    runner.lanes(plan(sessions), opts.lanes)
     total = time.monotonic() - t0
     failed = [s for s, (rc, _) in runner.results.items() if rc != 0]
     print(f"\nnox_lanes: {len(sessions) - len(failed)} of {len(sessions)} sessions passed in {total:.0f} s")
