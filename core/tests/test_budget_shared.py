@@ -245,3 +245,31 @@ def test_a_frozen_redis_fails_within_the_bound(redis_server: RedisProcess) -> No
         assert time.monotonic() - t0 < 3.0  # OP_TIMEOUT (2 s) and no hidden retries
     finally:
         redis_server.proc.send_signal(signal.SIGCONT)
+
+
+def test_a_fallbacks_budget_is_one_limit_for_all_its_models(server: ScriptedServer, shaped: Any) -> None:
+    """``llmcore.fallback([...], budget=X)``: X for the chain, not X for each model it builds
+    (what one model spent counts when the next is tried)."""
+    import llmcore
+    from llmcore.errors import LLMCoreError
+    from scripted_server import toy_error
+    from shaped_provider import KEY
+
+    async def handler(request: web.Request, s: ScriptedServer) -> web.StreamResponse:
+        if s.hits == 2:  # the first model's second call fails: the chain moves on
+            return toy_error(500, "boom")
+        return answer("ok", usage=USAGE)
+
+    server.handler = handler
+    chain = llmcore.fallback(
+        ["shaped-schema/shaped-1", "shaped-schema/shaped-1"],
+        budget=1.5 * COST, api_key=KEY, base_url=server.url + "/v1", retry=False,
+    )  # fmt: skip
+    assert chain.budget is not None and all(m.budget is chain.budget for _, m in chain.models)
+    chain.chat("a")  # the first model: COST
+    chain.chat("b")  # the first model fails (500, nothing spent); the second answers: 2 x COST in all
+    assert server.hits == 3 and chain.budget.spent == pytest.approx(2 * COST)
+    with pytest.raises(LLMCoreError) as e:
+        chain.chat("c")  # over the chain's 1.5 x COST: refused (each model alone spent only COST)
+    assert "budget" in str(e.value)
+    assert server.hits == 3  # nothing sent

@@ -277,6 +277,18 @@ class ChainStream:
 # -- fallback ----------------------------------------------------------------------
 
 
+def _shared_budget(model_options: dict[str, Any], name: str) -> Any:
+    """``budget=`` of a chain is one limit for all the models it builds from names
+    (a number would otherwise give each model a limit of its own): made a
+    :class:`~llmcore.usage.Budget` once and passed to each. Returns it (or ``None``)."""
+    if model_options.get("budget") is None:
+        return None
+    from ..usage.budget import as_budget
+
+    model_options["budget"] = as_budget(model_options["budget"], name)
+    return model_options["budget"]
+
+
 class Fallback(_Chain):
     """Try ``models`` in order (see the module docstring for when it moves on)."""
 
@@ -292,6 +304,8 @@ class Fallback(_Chain):
         super().__init__(on, retryable, on_fallback)
         if isinstance(models, (str, bytes)) or not models:
             raise ConfigurationError("fallback takes a non-empty list of models")
+        #: the chain's spending limit (``budget=``): one limit shared by the models it builds
+        self.budget = _shared_budget(model_options, "the fallback's budget")
         self.models: list[tuple[str, Any]] = [
             (m if isinstance(m, str) else model_name(m), as_model(m, **model_options)) for m in models
         ]
@@ -388,6 +402,8 @@ class Router(_Chain):
         self.by = by
         self.fallback = fallback
         self.expected_output_tokens = expected_output_tokens
+        #: the router's spending limit (``budget=``): one limit shared by the models it builds
+        self.budget = _shared_budget(model_options, "the router's budget")
         self.models: list[tuple[str, Model]] = []
         for m in models:
             built = as_model(m, **model_options)
