@@ -3,7 +3,8 @@
 User input is validated here, at the boundary (``ChatRequest`` and
 ``Message`` accept plain strings and OpenAI-style dicts and normalise them).
 Provider output is built by codecs with ``model_construct`` and is not
-re-validated on the hot path.
+re-validated on the hot path (a faster ``model_construct`` with the same
+result: :mod:`llmcore.construct`).
 """
 
 from __future__ import annotations
@@ -11,8 +12,10 @@ from __future__ import annotations
 import json
 from typing import Annotated, Any, Literal, Union
 
-from pydantic import BaseModel, ConfigDict, Field, field_validator, model_validator
+from pydantic import BeforeValidator, ConfigDict, Field, field_validator, model_validator
 
+from .construct import FastConstruct
+from .builtin_tools import AnyBuiltinTool
 from .errors import InvalidRequestError
 
 __all__ = [
@@ -26,6 +29,7 @@ __all__ = [
     "ServerToolCallPart",
     "ServerToolResultPart",
     "Citation",
+    "CachePoint",
     "Part",
     "Message",
     "Tool",
@@ -46,7 +50,7 @@ FinishReason = Literal["stop", "length", "tool_calls", "content_filter", "error"
 FINISH_REASONS: tuple[str, ...] = ("stop", "length", "tool_calls", "content_filter", "error", "other")
 
 
-class _Frozenish(BaseModel):
+class _Frozenish(FastConstruct):
     model_config = ConfigDict(extra="forbid")
 
 
@@ -248,6 +252,42 @@ _ALLOWED_PARTS: dict[str, tuple[str, ...]] = {
 }
 
 
+class CachePoint(_Frozenish):
+    """A prompt-cache breakpoint: the provider may cache the prompt up to and
+    including the place it marks, and serve that prefix from its cache on a
+    later call that starts the same way (billed cheaper: ``Usage.cache_read_tokens``).
+
+    On a :class:`Message` (``Message(..., cache_point=True)``) it marks the end
+    of that message; as ``ChatRequest.cache_prompt`` it marks the end of the
+    stable prefix (tools and system prompt). ``True``, ``"5m"`` and ``"1h"`` are
+    accepted wherever a ``CachePoint`` is. ``ttl``: how long the provider keeps
+    the entry (``None``: its default, 5 minutes on Anthropic and Bedrock).
+    ``key`` (``cache_prompt`` only): a routing key for providers that cache by
+    key (OpenAI ``prompt_cache_key``). How each provider maps it:
+    ``docs/prompt-caching.md``."""
+
+    ttl: Literal["5m", "1h"] | None = None
+    key: str | None = None
+
+
+def _cache_point(v: Any) -> Any:
+    """``True``/``"5m"``/``"1h"`` → a :class:`CachePoint`; ``False`` → ``None``."""
+    if v is True:
+        return CachePoint()
+    if v is False:
+        return None
+    if isinstance(v, str):
+        return {"ttl": v}
+    return v
+
+
+def _message_cache_point(v: Any) -> Any:
+    v = _cache_point(v)
+    if (isinstance(v, CachePoint) and v.key is not None) or (isinstance(v, dict) and v.get("key") is not None):
+        raise ValueError("a cache key is per call: pass cache_prompt=CachePoint(key=...), not on a message")
+    return v
+
+
 class Message(_Frozenish):
     """One turn. ``content`` is a list of parts; a plain string is accepted
     and becomes one :class:`TextPart`. OpenAI-style dicts (``tool_calls``,
@@ -256,6 +296,9 @@ class Message(_Frozenish):
 
     role: Role
     content: list[Part] = []
+    #: a prompt-cache breakpoint after this message (``True``, ``"5m"``, ``"1h"`` or a
+    #: :class:`CachePoint`); ``None``: none. Providers without breakpoints ignore it.
+    cache_point: Annotated[CachePoint | None, BeforeValidator(_message_cache_point)] = None
 
     @field_validator("content", mode="before")
     @classmethod
@@ -470,11 +513,17 @@ class ChatRequest(_Frozenish):
     stop: list[str] | None = None
     seed: int | None = None
     tools: list[Tool] | None = None
+    #: tools the provider runs itself (:mod:`llmcore.builtin_tools`); the facade moves them here
+    #: from ``tools=[...]`` and refuses one the provider does not claim
+    builtin_tools: list[AnyBuiltinTool] | None = None
     tool_choice: ToolChoice | None = None
     response_format: ResponseFormat | None = None
     reasoning_effort: Literal["minimal", "low", "medium", "high"] | None = None
     provider_options: dict[str, dict[str, Any]] = {}
     strict: bool = False
+    #: cache the stable prefix of the prompt (tools and system prompt) on every call: ``True``,
+    #: ``"5m"``, ``"1h"`` or a :class:`CachePoint` (with a ``key`` for OpenAI's prompt_cache_key)
+    cache_prompt: Annotated[CachePoint | None, BeforeValidator(_cache_point)] = None
 
     @field_validator("messages", mode="before")
     @classmethod
@@ -526,7 +575,7 @@ class ChatRequest(_Frozenish):
         return "\n\n".join(parts) if parts else None
 
 
-class Usage(BaseModel):
+class Usage(FastConstruct):
     """Token usage of one call. ``None`` means the provider did not say —
     never an invented 0.
 
@@ -564,14 +613,14 @@ class Usage(BaseModel):
         )
 
 
-class CallWarning(BaseModel):
+class CallWarning(FastConstruct):
     """A parameter the provider could not honour (``feature``), and why."""
 
     feature: str
     detail: str
 
 
-class ChatResponse(BaseModel):
+class ChatResponse(FastConstruct):
     """The result of a chat call. ``finish_reason`` is unified;
     ``raw_finish_reason`` is the provider's own value."""
 
@@ -619,7 +668,7 @@ class ChatResponse(BaseModel):
         return [p for p in self.message.content if isinstance(p, ServerToolCallPart)]
 
 
-class TokenCount(BaseModel):
+class TokenCount(FastConstruct):
     """How many input tokens a request has, and how that was counted:
     ``api`` (the provider's endpoint), ``tokenizer`` (the model's published
     tokenizer, exact for the text but may differ on message framing) or
