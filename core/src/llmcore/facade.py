@@ -149,10 +149,6 @@ class Model:
         """Build and validate the request; returns it and its structured-output
         plan (a :class:`~llmcore.structured.StructuredOutput`, or ``None``).
         ``structured_mode=`` chooses the mode for this call."""
-        from pydantic import ValidationError
-
-        from .types import ChatRequest
-
         mode = overrides.pop("structured_mode", self.structured_mode)
         params = {**self.defaults, **overrides}
         unknown = set(params) - _request_fields()
@@ -186,10 +182,41 @@ class Model:
                 provider=self.spec.name,
             )
         if tools:
-            params["tools"] = [_coerce_tool(t) for t in tools]
+            from .builtin_tools import split_tools
+
+            # built-in (server-side) tools travel apart: every codec reads req.tools as functions
+            functions, builtin = split_tools(tools)
+            params["tools"] = [_coerce_tool(t) for t in functions] or None
+            if builtin:
+                params["builtin_tools"] = [*(params.get("builtin_tools") or ()), *builtin]
+        from .quickrequest import quick_request
+
+        # well-formed input (a string prompt, plain parameters): built without pydantic's validation
+        req = quick_request(self.model_id, messages, params)
+        if req is None:
+            req = self._validated_request(messages, params)
+        if req.tools:
+            from .schemacheck import check_schema
+
+            for t in req.tools:
+                check_schema(t.parameters, f"the parameters of tool {t.name!r}", self.spec.name, object_type=True)
+        if not self.spec.capabilities.vision:
+            _reject_images(req, self.spec.name)
+        if req.builtin_tools:
+            from .builtin_tools import check_claimed
+
+            check_claimed(req.builtin_tools, self.spec.name, self.spec.capabilities.server_tools)
+        return req, output
+
+    def _validated_request(self, messages: Any, params: dict[str, Any]) -> ChatRequest:
+        """``ChatRequest`` validated by pydantic; its errors as :class:`InvalidRequestError`."""
+        from pydantic import ValidationError
+
+        from .types import ChatRequest
+
         try:
             # ChatRequest's own validator normalises the messages (coerce_messages), once
-            req = ChatRequest(model=self.model_id, messages=messages, **params)
+            return ChatRequest(model=self.model_id, messages=messages, **params)
         except ValidationError as e:
             from .types import _short
 
@@ -201,14 +228,6 @@ class Model:
                 "messages are a string or a list of {'role': ..., 'content': str | list of parts}",
                 provider=self.spec.name,
             ) from None
-        if req.tools:
-            from .schemacheck import check_schema
-
-            for t in req.tools:
-                check_schema(t.parameters, f"the parameters of tool {t.name!r}", self.spec.name, object_type=True)
-        if not self.spec.capabilities.vision:
-            _reject_images(req, self.spec.name)
-        return req, output
 
     def _call_cache(self, value: Any) -> Any:
         """The cache of one call: the model's (``None``), none (``False``),
