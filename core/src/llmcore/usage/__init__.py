@@ -61,6 +61,9 @@ __all__ = [
 
 log = logging.getLogger("llmcore.usage")
 
+_new_record = object.__new__
+_setattr = object.__setattr__
+
 
 def _usd(v: object) -> float | None:
     return float(v) if isinstance(v, (int, float)) and not isinstance(v, bool) and v >= 0 else None
@@ -120,24 +123,32 @@ def make_record(
         if cost is None:
             p = price if price is not None else price_for(spec, model, response_model=resp.model)
             cost = cost_of(p, u, batch=batch)
-    return UsageRecord(
-        timestamp=time.time(),
-        provider=spec.name,
-        model=model,
-        response_model=resp.model,
-        key_id=key_id,
-        input_tokens=u.input_tokens,
-        output_tokens=u.output_tokens,
-        cache_read_tokens=u.cache_read_tokens,
-        cache_write_tokens=u.cache_write_tokens,
-        reasoning_tokens=u.reasoning_tokens,
-        cost=cost,
-        cached=cached,
-        latency=time.perf_counter() - started,
-        stream=stream,
-        finish_reason=resp.finish_reason,
-        batch=batch,
+    # the frozen dataclass's __init__ sets each of its 16 fields through object.__setattr__
+    # (once per call, on the hot path): the same record, its __dict__ set in one step
+    rec = _new_record(UsageRecord)
+    _setattr(
+        rec,
+        "__dict__",
+        {
+            "timestamp": time.time(),
+            "provider": spec.name,
+            "model": model,
+            "response_model": resp.model,
+            "key_id": key_id,
+            "input_tokens": u.input_tokens,
+            "output_tokens": u.output_tokens,
+            "cache_read_tokens": u.cache_read_tokens,
+            "cache_write_tokens": u.cache_write_tokens,
+            "reasoning_tokens": u.reasoning_tokens,
+            "cost": cost,
+            "cached": cached,
+            "latency": time.perf_counter() - started,
+            "stream": stream,
+            "finish_reason": resp.finish_reason,
+            "batch": batch,
+        },
     )
+    return rec
 
 
 def emit(rec: UsageRecord) -> None:

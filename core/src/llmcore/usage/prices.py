@@ -160,7 +160,8 @@ class Price:
         read = usage.cache_read_tokens or 0
         write = usage.cache_write_tokens or 0
         # 1-hour cache writes: a subset of cache_write_tokens, where the usage says (Anthropic's TTL tiers)
-        write_1h = min(write, getattr(usage, "cache_write_1h_tokens", None) or 0)
+        # (looked up only when there are writes: a missing attribute of a pydantic model costs an exception)
+        write_1h = min(write, getattr(usage, "cache_write_1h_tokens", None) or 0) if write else 0
         reasoning = min(out, usage.reasoning_tokens or 0) if p.reasoning is not None else 0
         fresh = max(0, inp - read - write)
         in_rate = p.batch_input if batch and p.batch_input is not None else p.input
