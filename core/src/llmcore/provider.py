@@ -95,6 +95,9 @@ class OutgoingRequest:
 
 #: response bodies are parsed with orjson when it is installed (``llmcore-core[speedups]``)
 _json_loads = _fast_loads
+#: request bodies: ``json.dumps(body, separators=(",", ":"), ensure_ascii=False)``, with the
+#: encoder made once (``json.dumps`` with options builds a new ``JSONEncoder`` on every call)
+_encode = json.JSONEncoder(separators=(",", ":"), ensure_ascii=False).encode
 
 
 class HTTPProvider:
@@ -224,7 +227,7 @@ class HTTPProvider:
 
     def _content(self, body: Any) -> bytes | None:
         try:
-            return json.dumps(body, separators=(",", ":"), ensure_ascii=False).encode() if body is not None else None
+            return _encode(body).encode() if body is not None else None
         except (TypeError, ValueError) as e:  # e.g. an object in provider_options or a tool argument
             from .errors import InvalidRequestError
 

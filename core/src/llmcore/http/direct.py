@@ -31,6 +31,8 @@ from contextlib import contextmanager
 from typing import TYPE_CHECKING, Any
 
 import aiohttp
+from aiohttp import ClientSession
+from multidict import CIMultiDict
 
 if TYPE_CHECKING:
     import httpx
@@ -65,13 +67,24 @@ def _noop() -> None:
     pass
 
 
+#: the errors :func:`_mapped` turns into httpx exceptions
+_MAPPED = (aiohttp.ClientError, ConnectionError, ssl.SSLError)
+
+
+def _as_httpx(exc: BaseException) -> Exception:
+    """The httpx exception for aiohttp (or socket) error ``exc`` (raise it ``from exc``)."""
+    return _httpx_class(exc)(f"{type(exc).__name__}: {getattr(exc, 'message', None) or exc}")
+
+
 @contextmanager
 def _mapped() -> Iterator[None]:
-    """aiohttp (and socket) errors → httpx exceptions, ``from`` the original."""
+    """aiohttp (and socket) errors → httpx exceptions, ``from`` the original.
+    (The hot paths, ``send`` and ``aread``, do the same inline: a generator
+    context manager costs more than the rest of their own work.)"""
     try:
         yield
-    except (aiohttp.ClientError, ConnectionError, ssl.SSLError) as exc:
-        raise _httpx_class(exc)(f"{type(exc).__name__}: {getattr(exc, 'message', None) or exc}") from exc
+    except _MAPPED as exc:
+        raise _as_httpx(exc) from exc
 
 
 def watch_body(raw: Any) -> Callable[[], None]:
@@ -145,8 +158,9 @@ class DirectResponse:
         if self._content is None:
             unwatch = watch_body(self._raw)
             try:
-                with _mapped():
-                    self._content = await self._raw.read()
+                self._content = await self._raw.read()
+            except _MAPPED as exc:
+                raise _as_httpx(exc) from exc
             finally:
                 unwatch()
         return self._content
@@ -179,7 +193,7 @@ class DirectResponse:
 class Direct:
     """Sends through the aiohttp session of one shared client (see the module docstring)."""
 
-    __slots__ = ("_headers", "_timeout", "_timeouts", "_transport", "_urls")
+    __slots__ = ("_headers", "_merged", "_timeout", "_timeouts", "_transport", "_urls")
 
     def __init__(
         self, transport: AiohttpTransport, default_headers: Mapping[str, str], default_timeout: httpx.Timeout
@@ -189,10 +203,10 @@ class Direct:
         self._timeout = default_timeout
         self._urls: dict[Any, Any] = {}
         self._timeouts: dict[tuple[float | None, float | None, float | None], Any] = {}
+        #: the client's default headers merged with a provider's (per distinct set of provider headers)
+        self._merged: dict[tuple[tuple[str, str], ...], CIMultiDict[str]] = {}
 
     def _session(self) -> Any:
-        from aiohttp import ClientSession
-
         t = self._transport
         if not isinstance(t.client, ClientSession):  # created on first use, as AiohttpTransport does
             t.client = t.get_client()
@@ -243,12 +257,20 @@ class Direct:
         timeout: httpx.Timeout | None = None,
     ) -> DirectResponse:
         """Send and return once the status and headers are in (the body is read by the caller)."""
-        from multidict import CIMultiDict
-
-        h = CIMultiDict(self._headers)
-        h.update(headers)  # case-insensitive, as httpx merges them
+        key: Any = tuple(headers.items())
+        try:
+            h = self._merged.get(key)
+        except TypeError:  # an unhashable value: merged for this request only
+            h = key = None
+        if h is None:  # merged once per distinct provider headers (aiohttp copies them for each request)
+            h = CIMultiDict(self._headers)
+            h.update(headers)  # case-insensitive, as httpx merges them
+            if key is not None:
+                if len(self._merged) >= _CACHE_MAX:
+                    self._merged.clear()
+                self._merged[key] = h
         session = self._session()
-        with _mapped():
+        try:
             raw = await session.request(
                 method,
                 self._url(url, params),
@@ -258,4 +280,6 @@ class Direct:
                 compress=False,
                 timeout=self._client_timeout(timeout),
             )
+        except _MAPPED as exc:
+            raise _as_httpx(exc) from exc
         return DirectResponse(raw, url)
