@@ -354,3 +354,56 @@ def test_embeddings_and_count_tokens_are_calls_too(otel: Telemetry) -> None:
     [count] = [s for s in spans if s.attributes[GA.GEN_AI_OPERATION_NAME] == "count_tokens"]
     assert count.attributes["llmcore.token_count"] == n.input_tokens
     assert count.attributes["llmcore.token_count.method"] == n.method
+
+
+def test_no_sdk_means_no_work_per_call(server: Server) -> None:
+    """With the API's no-op tracer and meter (no SDK set up), the observer hands out one inert
+    observation: nothing is built per call (issue 15's no-op overhead), and calls work as ever."""
+    from llmcore import observe
+    from llmcore_otel._observer import _INERT_CALL, Instruments, OtelObserver
+    from opentelemetry.metrics import NoOpMeterProvider
+    from opentelemetry.trace import NoOpTracerProvider
+
+    noop = OtelObserver(NoOpTracerProvider().get_tracer("t"), Instruments(NoOpMeterProvider().get_meter("m")), False)
+    info = observe.CallInfo("chat", "openai", "gpt-4o-mini", None, server.url, None)
+    assert noop.start_call(info) is _INERT_CALL
+    server.replies = [ok("fine"), status(400, "bad")]
+    old = observe.set_observer(noop)
+    try:
+        m = model(server)
+        assert m.chat("hi").text == "fine"
+        with pytest.raises(llmcore.errors.InvalidRequestError):
+            m.chat("hi")
+    finally:
+        observe.set_observer(old)
+    with _INERT_CALL.activate():
+        pass
+
+
+def test_an_sdk_means_recorded_calls(otel: Telemetry) -> None:
+    from llmcore import observe
+
+    obs = observe.get_observer()
+    assert obs is not None and not obs._inert()  # type: ignore[attr-defined]
+
+
+def test_metric_attributes_are_per_call(otel: Telemetry, server: Server) -> None:
+    """The metric attribute sets are shared between calls of one model: an error's
+    ``error.type`` and a response model belong to that call's points only."""
+    server.replies = [ok(), status(400, "bad"), ok()]
+    m = model(server, retry=False)
+    m.chat("hi")
+    with pytest.raises(llmcore.errors.InvalidRequestError):
+        m.chat("hi")
+    m.chat("hi")
+    points = [
+        p for p in otel.metrics()["gen_ai.client.operation.duration"] if p.attributes.get(SA.SERVER_PORT) == server.port
+    ]
+    by_error = {p.attributes.get(EA.ERROR_TYPE): p for p in points}
+    assert set(by_error) == {None, "InvalidRequestError"}
+    assert by_error[None].count == 2
+    assert by_error[None].attributes[GA.GEN_AI_RESPONSE_MODEL] == "gpt-4o-mini-2024-07-18"
+    assert GA.GEN_AI_RESPONSE_MODEL not in by_error["InvalidRequestError"].attributes
+    tokens = [p for p in otel.metrics()["gen_ai.client.token.usage"] if p.attributes.get(SA.SERVER_PORT) == server.port]
+    assert {p.attributes[GA.GEN_AI_TOKEN_TYPE] for p in tokens} == {"input", "output"}
+    assert all(EA.ERROR_TYPE not in p.attributes for p in tokens)

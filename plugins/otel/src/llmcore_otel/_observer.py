@@ -13,17 +13,22 @@ own are under ``llmcore.*``.
 from __future__ import annotations
 
 import time
-from contextlib import AbstractContextManager
+from contextlib import AbstractContextManager, nullcontext
 from functools import lru_cache
 from typing import Any
 from urllib.parse import urlsplit
 
-from opentelemetry import trace
+from opentelemetry import metrics, trace
 from opentelemetry.semconv._incubating.attributes import gen_ai_attributes as GA
 from opentelemetry.semconv._incubating.metrics import gen_ai_metrics as GM
 from opentelemetry.semconv.attributes import error_attributes as EA
 from opentelemetry.semconv.attributes import server_attributes as SA
-from opentelemetry.trace import SpanKind, Status, StatusCode
+from opentelemetry.trace import NoOpTracer, ProxyTracer, ProxyTracerProvider, SpanKind, Status, StatusCode
+
+try:  # the API's meter provider until an SDK is set (no public name for it)
+    from opentelemetry.metrics._internal import _ProxyMeter, _ProxyMeterProvider
+except ImportError:  # pragma: no cover - another API version: such meters count as real
+    _ProxyMeter = _ProxyMeterProvider = ()  # type: ignore[assignment,misc]
 
 from . import _content
 
@@ -84,6 +89,10 @@ class Instruments:
     """The metric instruments (created once per meter provider)."""
 
     def __init__(self, meter: Any) -> None:
+        #: "off" (the API's no-op meter), "proxy" (the global meter: no-op until an SDK is set) or "on"
+        self.state = (
+            "off" if isinstance(meter, metrics.NoOpMeter) else "proxy" if isinstance(meter, _ProxyMeter) else "on"
+        )
         self.duration = GM.create_gen_ai_client_operation_duration(meter)
         self.tokens = GM.create_gen_ai_client_token_usage(meter)
         self.ttfc = GM.create_gen_ai_client_operation_time_to_first_chunk(meter)
@@ -98,6 +107,46 @@ class Instruments:
         )
 
 
+class _Shape:
+    """What every call of one (operation, provider, model, server) shares: the span
+    name and the base attributes, and the metric attribute sets per response model
+    (built once: a call copies none of them; nobody changes them)."""
+
+    __slots__ = ("base_attributes", "metric_sets", "name")
+
+    def __init__(self, info: Any) -> None:
+        op = OPERATIONS.get(info.operation, info.operation)
+        self.name = f"{op} {info.model}"
+        self.base_attributes: dict[str, Any] = {
+            GA.GEN_AI_OPERATION_NAME: op,
+            GA.GEN_AI_PROVIDER_NAME: PROVIDER_NAMES.get(info.provider, info.provider),
+            GA.GEN_AI_REQUEST_MODEL: info.model,
+            **_server(info.base_url),
+        }
+        self.metric_sets: dict[str | None, _MetricSets] = {}
+
+    def metrics(self, response_model: str | None) -> _MetricSets:
+        sets = self.metric_sets.get(response_model)
+        if sets is None:
+            if len(self.metric_sets) > 64:
+                self.metric_sets.clear()
+            sets = self.metric_sets[response_model] = _MetricSets(self.base_attributes, response_model)
+        return sets
+
+
+class _MetricSets:
+    """The attributes of a call's metric points: the call's, and its input and output token points'."""
+
+    __slots__ = ("call", "input", "output")
+
+    def __init__(self, base: dict[str, Any], response_model: str | None) -> None:
+        self.call = dict(base)
+        if response_model:
+            self.call[GA.GEN_AI_RESPONSE_MODEL] = response_model
+        self.input = {**self.call, GA.GEN_AI_TOKEN_TYPE: "input"}
+        self.output = {**self.call, GA.GEN_AI_TOKEN_TYPE: "output"}
+
+
 class OtelObserver:
     """Installed by :func:`llmcore_otel.instrument` with :func:`llmcore.observe.set_observer`."""
 
@@ -105,8 +154,37 @@ class OtelObserver:
         self.tracer = tracer
         self.instruments = instruments
         self.capture_content = capture_content
+        self._shapes: dict[tuple[Any, ...], _Shape] = {}
+        # whether spans and metrics are no-ops: "off", "on", or "proxy" (the API's global
+        # provider: no-op until an SDK is set — checked per call until it is, then "on")
+        self._traces = "off" if isinstance(tracer, NoOpTracer) else "proxy" if isinstance(tracer, ProxyTracer) else "on"
+        self._metrics = instruments.state
 
-    def start_call(self, info: Any) -> CallSpan:
+    def _inert(self) -> bool:
+        """Whether both spans and metrics are no-ops now (no SDK: nothing would be recorded)."""
+        t, m = self._traces, self._metrics
+        if t == "on" or m == "on":
+            return False
+        if t == "proxy" and not isinstance(trace.get_tracer_provider(), ProxyTracerProvider):
+            self._traces = "on"  # an SDK was set (once per process, never unset)
+            return False
+        if m == "proxy" and not isinstance(metrics.get_meter_provider(), _ProxyMeterProvider):
+            self._metrics = "on"
+            return False
+        return True
+
+    def shape(self, info: Any) -> _Shape:
+        key = (info.operation, info.provider, info.model, info.base_url)
+        shape = self._shapes.get(key)
+        if shape is None:
+            if len(self._shapes) > 1024:
+                self._shapes.clear()
+            shape = self._shapes[key] = _Shape(info)
+        return shape
+
+    def start_call(self, info: Any) -> CallSpan | _InertCall:
+        if self._inert():  # no SDK: no span, no metric point would be recorded; nothing to do
+            return _INERT_CALL
         return CallSpan(self, info)
 
 
@@ -164,8 +242,57 @@ class _Unrecorded:
 _UNRECORDED = _Unrecorded()
 
 
+class _InertCall:
+    """The observation of a call while spans and metrics are no-ops (no SDK set up):
+    every method does nothing, so an application with llmcore-otel installed and no
+    SDK pays almost nothing per call (issue 15's no-op overhead)."""
+
+    __slots__ = ()
+
+    def attempt(self, number: int) -> _Unrecorded:
+        return _UNRECORDED
+
+    def key(self, key_id: str, replaced: BaseException | None = None) -> None:
+        pass
+
+    def cache_hit(self) -> None:
+        pass
+
+    def chunk(self, event: Any) -> None:
+        pass
+
+    def candidate(self, name: str, error: BaseException | None) -> None:
+        pass
+
+    def activate(self) -> AbstractContextManager[Any]:
+        return nullcontext()
+
+    def end(self, *, response: Any = None, record: Any = None, error: BaseException | None = None) -> None:
+        pass
+
+
+_INERT_CALL = _InertCall()
+
+
 class CallSpan:
     """One logical call: its span, its attempts, its metrics."""
+
+    __slots__ = (
+        "attempt_span",
+        "attempts",
+        "base_attributes",
+        "chunks",
+        "ended",
+        "first_chunk",
+        "hit",
+        "info",
+        "name",
+        "observer",
+        "recording",
+        "shape",
+        "span",
+        "started",
+    )
 
     def __init__(self, observer: OtelObserver, info: Any) -> None:
         self.observer = observer
@@ -177,15 +304,10 @@ class CallSpan:
         self.hit = False
         self.ended = False
         self.attempt_span: AttemptSpan | None = None
-        op = OPERATIONS.get(info.operation, info.operation)
-        self.name = f"{op} {info.model}"
-        provider = PROVIDER_NAMES.get(info.provider, info.provider)
-        self.base_attributes: dict[str, Any] = {
-            GA.GEN_AI_OPERATION_NAME: op,
-            GA.GEN_AI_PROVIDER_NAME: provider,
-            GA.GEN_AI_REQUEST_MODEL: info.model,
-            **_server(info.base_url),
-        }
+        self.shape = shape = observer.shape(info)
+        self.name = shape.name
+        #: shared by every call of this shape: never changed
+        self.base_attributes: dict[str, Any] = shape.base_attributes
         # the span starts with what a sampler may use; the rest only when it is recorded
         self.span = span = observer.tracer.start_span(self.name, kind=SpanKind.CLIENT, attributes=self.base_attributes)
         self.recording = span.is_recording()
@@ -270,9 +392,8 @@ class CallSpan:
         span = self.span
         recording = self.recording
         attrs: dict[str, Any] = {}  # the span's, set at once (and only when it is recorded)
-        metric_attrs = dict(self.base_attributes)
-        if response is not None:
-            self._response(attrs, response, record, metric_attrs)
+        sets = self._response(attrs, response, record) if response is not None else self.shape.metrics(None)
+        metric_attrs = sets.call
         if recording:
             if self.chunks:
                 attrs["llmcore.stream.chunks"] = self.chunks
@@ -284,7 +405,7 @@ class CallSpan:
         if error is not None:
             if recording:
                 _set_error(span, error)
-            metric_attrs[EA.ERROR_TYPE] = _error_type(error)
+            metric_attrs = {**metric_attrs, EA.ERROR_TYPE: _error_type(error)}
         span.end()
         if self.info.chain is not None:  # a chain's candidates are measured as calls of their own
             return
@@ -297,12 +418,16 @@ class CallSpan:
         if self.hit:
             ins.cache_hits.add(1, metric_attrs)
 
-    def _response(self, attrs: dict[str, Any], response: Any, record: Any, metric_attrs: dict[str, Any]) -> None:
-        """The answer's attributes into ``attrs`` (span) and ``metric_attrs``; its tokens and cost recorded."""
+    def _response(self, attrs: dict[str, Any], response: Any, record: Any) -> _MetricSets:
+        """The answer's attributes into ``attrs`` (span); its tokens and cost recorded; returns
+        the attributes of its metric points (the response model's)."""
         op = self.info.operation
         model = getattr(response, "model", None)
         if isinstance(model, str) and model:
-            attrs[GA.GEN_AI_RESPONSE_MODEL] = metric_attrs[GA.GEN_AI_RESPONSE_MODEL] = model
+            attrs[GA.GEN_AI_RESPONSE_MODEL] = model
+        else:
+            model = None
+        sets = self.shape.metrics(model)
         if op in ("chat", "stream"):  # a ChatResponse: its fields, read directly
             if response.id:
                 attrs[GA.GEN_AI_RESPONSE_ID] = response.id
@@ -313,11 +438,11 @@ class CallSpan:
             if self.observer.capture_content and self.recording:
                 attrs.update(_content.output_attributes(response))
             if self.info.chain is not None:  # the candidate's own call has the tokens and cost
-                return
+                return sets
         elif op == "count_tokens":
             attrs["llmcore.token_count"] = response.input_tokens
             attrs["llmcore.token_count.method"] = str(response.method)
-            return
+            return sets
         if op == "embed" and response.provider_metadata.get("cached_texts") == len(response.vectors):
             self.cache_hit()
         usage = response.usage
@@ -326,11 +451,11 @@ class CallSpan:
             n = usage.input_tokens
             if n is not None:
                 attrs[GA.GEN_AI_USAGE_INPUT_TOKENS] = n
-                tokens.record(n, {**metric_attrs, GA.GEN_AI_TOKEN_TYPE: "input"})
+                tokens.record(n, sets.input)
             n = getattr(usage, "output_tokens", None)  # an embedding's usage may have input tokens only
             if n is not None:
                 attrs[GA.GEN_AI_USAGE_OUTPUT_TOKENS] = n
-                tokens.record(n, {**metric_attrs, GA.GEN_AI_TOKEN_TYPE: "output"})
+                tokens.record(n, sets.output)
             for attr, field in _DETAIL_TOKENS:
                 n = getattr(usage, field, None)
                 if n is not None:
@@ -339,4 +464,5 @@ class CallSpan:
         if cost is not None:
             attrs["llmcore.cost_usd"] = float(cost)
             if cost and not self.hit:
-                self.observer.instruments.cost.add(float(cost), metric_attrs)
+                self.observer.instruments.cost.add(float(cost), sets.call)
+        return sets
