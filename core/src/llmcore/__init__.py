@@ -30,6 +30,13 @@ if TYPE_CHECKING:
     from .batching.api import batch_submit as batch_submit
     from .batching.base import BatchProvider as BatchProvider
     from .batching.base import BatchStatus as BatchStatus
+    from .builtin_tools import CodeExecutionTool as CodeExecutionTool
+    from .builtin_tools import FileSearchTool as FileSearchTool
+    from .builtin_tools import ImageGenerationTool as ImageGenerationTool
+    from .builtin_tools import MCPServerTool as MCPServerTool
+    from .builtin_tools import UrlContextTool as UrlContextTool
+    from .builtin_tools import WebFetchTool as WebFetchTool
+    from .builtin_tools import WebSearchTool as WebSearchTool
     from .embedding_facade import EmbeddingModel as EmbeddingModel
     from .embedding_facade import RerankModel as RerankModel
     from .embedding_facade import aembed as aembed
@@ -89,6 +96,18 @@ _LAZY: dict[str, str] = {
     "resolve_model": "resolve",
     "RetryPolicy": "reliability",
     "StructuredOutputError": "structured",
+    **dict.fromkeys(
+        (
+            "WebSearchTool",
+            "WebFetchTool",
+            "UrlContextTool",
+            "CodeExecutionTool",
+            "FileSearchTool",
+            "MCPServerTool",
+            "ImageGenerationTool",
+        ),
+        "builtin_tools",
+    ),
     **dict.fromkeys(("generate", "agenerate", "multi_chat", "amulti_chat"), "fanout"),
     **dict.fromkeys(("fallback", "router", "Fallback", "Router"), "routing"),
     **dict.fromkeys(
