@@ -39,6 +39,13 @@ Contract (``POST /v1/messages``, ``POST /v1/messages/count_tokens``):
 * ``reasoning_effort`` → extended thinking (``thinking: {type: enabled,
   budget_tokens}``, see :data:`EFFORT_BUDGETS`), unless
   ``provider_options["anthropic"]["thinking"]`` says otherwise.
+* Prompt-cache breakpoints (:mod:`llmcore.promptcache`): ``Message.cache_point``
+  → ``cache_control: {type: ephemeral[, ttl]}`` on the message's last block
+  (not a thinking block); on a system message, ``system`` is sent as text
+  blocks and the mark goes on that message's block. ``cache_prompt`` → on the
+  last system block, else the last tool, else the last message's last block.
+  More than four breakpoints, or a ``1h`` one after a shorter one, is refused
+  before sending (:func:`llmcore.promptcache.check_breakpoints`).
 * ``provider_options["anthropic"]`` is merged into the body last and untouched
   (``cache_control``, ``metadata``, ``thinking``, ``top_k``, …): a dict is
   merged key by key into ours (a dict with a different ``type`` replaces ours
@@ -57,6 +64,7 @@ from typing import Any
 from llmcore.errors import InvalidRequestError
 from llmcore.pluginkit import CallWarnings, foreign_part
 from llmcore.types import (
+    CachePoint,
     CallWarning,
     ChatRequest,
     FilePart,
@@ -201,6 +209,23 @@ def _server_block(
     return {"type": f"{p.name}_tool_result", "tool_use_id": p.call_id, "content": p.content}
 
 
+def cache_control(point: CachePoint) -> dict[str, Any]:
+    """Anthropic's ``cache_control`` for a breakpoint (no ``ttl``: the API's default, 5 minutes)."""
+    return {"type": "ephemeral", "ttl": point.ttl} if point.ttl else {"type": "ephemeral"}
+
+
+#: blocks that cannot carry ``cache_control`` (the API rejects it there)
+_UNCACHEABLE = frozenset({"thinking", "redacted_thinking"})
+
+
+def _mark_last(blocks: list[dict[str, Any]], point: CachePoint) -> None:
+    """Put the breakpoint on the last block that can carry one."""
+    for b in reversed(blocks):
+        if b.get("type") not in _UNCACHEABLE:
+            b["cache_control"] = cache_control(point)
+            return
+
+
 def convert_messages(request: ChatRequest, provider: str, warn: CallWarnings) -> list[dict[str, Any]]:
     """The ``messages`` array: alternating turns, system messages left out."""
     out: list[dict[str, Any]] = []
@@ -246,6 +271,8 @@ def convert_messages(request: ChatRequest, provider: str, warn: CallWarnings) ->
                         blocks.append(b)
         if not blocks:
             continue
+        if m.cache_point is not None:
+            _mark_last(blocks, m.cache_point)
         if out and out[-1]["role"] == role:
             out[-1]["content"].extend(blocks)
         else:
@@ -340,6 +367,8 @@ def _common(request: ChatRequest, provider: str, warn: CallWarnings) -> dict[str
         body["system"] = system
     if request.tools:
         body["tools"] = _tools(request)
+    if request.cache_prompt is not None or any(m.cache_point is not None for m in request.messages):
+        _place_cache(body, request, provider)
     tc = _tool_choice(request)
     if tc is not None:
         body["tool_choice"] = tc
@@ -358,6 +387,35 @@ def _common(request: ChatRequest, provider: str, warn: CallWarnings) -> dict[str
     if request.reasoning_effort is not None and "thinking" not in options:
         body["thinking"] = {"type": "enabled", "budget_tokens": EFFORT_BUDGETS[request.reasoning_effort]}
     return body
+
+
+def _place_cache(body: dict[str, Any], request: ChatRequest, provider: str) -> None:
+    """``cache_control`` for the system prompt and ``cache_prompt`` (message breakpoints are
+    placed by :func:`convert_messages`); then the checks of :func:`check_breakpoints`."""
+    from llmcore.promptcache import check_breakpoints, prompt_target
+
+    system_marked = any(m.role == "system" and m.cache_point is not None for m in request.messages)
+    cp = request.cache_prompt
+    target = prompt_target(request, has_system="system" in body, has_tools=bool(body.get("tools")))
+    if system_marked or (cp is not None and target == "system"):
+        blocks: list[dict[str, Any]] = [{"type": "text", "text": request.system}] if request.system else []
+        for m in request.messages:
+            if m.role == "system" and m.text:
+                blocks.append({"type": "text", "text": m.text})
+                if m.cache_point is not None:
+                    blocks[-1]["cache_control"] = cache_control(m.cache_point)
+        if cp is not None and target == "system":
+            blocks[-1]["cache_control"] = cache_control(cp)
+        body["system"] = blocks
+    if cp is not None and target == "tools":
+        body["tools"][-1] = {**body["tools"][-1], "cache_control": cache_control(cp)}
+    elif cp is not None and target == "last" and body["messages"]:
+        _mark_last(body["messages"][-1]["content"], cp)
+    # what was placed, in prompt order (tools, system, messages): one mark per block
+    marked = [*body.get("tools", ()), *(body["system"] if isinstance(body.get("system"), list) else ())]
+    marked += [b for turn in body["messages"] for b in turn["content"]]
+    points = [CachePoint(ttl=b["cache_control"].get("ttl")) for b in marked if "cache_control" in b]
+    check_breakpoints(points, provider)
 
 
 def build_messages_body(
