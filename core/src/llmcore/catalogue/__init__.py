@@ -21,7 +21,12 @@ the JSON file named by ``$LLMCORE_MODELS`` (read on the first lookup; call
 :func:`reload` after changing the variable or the file) (``{"<provider>": {"models":
 {"<id>": {...}}, "aliases": {"<my-deployment>": "<id>"}}}`` — an Azure
 deployment mapped to its model, a fine-tune, a self-hosted model), then the
-snapshot (the user's refreshed one when newer than the shipped one).
+entries a plugin ships for its own models (``ProviderSpec.catalogue``, a
+``llmcore-models/1`` file whose every entry names its source; see
+:func:`load_plugin_entries`), then the snapshot (the user's refreshed one when
+newer than the shipped one). A Hugging Face router name with its serving
+provider (``org/model:cohere``) the Hugging Face data lacks takes that
+provider's entry.
 Prices: a plugin's own ``prices.json`` and the user's price overrides
 (:mod:`llmcore.usage.prices`) keep priority over the catalogue's price.
 """
