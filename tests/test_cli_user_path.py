@@ -70,7 +70,7 @@ def test_unreachable_server_names_the_url_and_the_variable() -> None:
     url = f"http://127.0.0.1:{_closed_port()}"
     r = run_cli("chat", "-m", "ollama/llama3.2", "hi", env={"OLLAMA_HOST": url})
     err = _one_line_failure(r, f"could not reach ollama at {url}", "OLLAMA_HOST")
-    _exactly_one_line_unless_unclosed_session(err)
+    _exactly_one_line(err)  # no "Unclosed client session" at exit (#4)
 
 
 def test_unreachable_openai_compatible_server_names_the_url() -> None:
@@ -86,13 +86,7 @@ def test_unreachable_openai_compatible_server_names_the_url() -> None:
         env={"OPENAI_API_KEY": "sk-" + "x" * 8},
     )
     err = _one_line_failure(r, f"could not reach openai at {url}")
-    _exactly_one_line_unless_unclosed_session(err)
-
-
-def _exactly_one_line_unless_unclosed_session(err: str) -> None:
-    if "Unclosed" in err:  # aiohttp's warning at exit: issue 18 defect #4, fixed in the HTTP layer
-        pytest.xfail("issue 18 #4: 'Unclosed client session' printed at exit")
-    _exactly_one_line(err)
+    _exactly_one_line(err)  # no "Unclosed client session" at exit (#4)
 
 
 def test_traceback_flag_works_after_the_subcommand() -> None:
@@ -148,4 +142,4 @@ def test_tokens_from_an_unreachable_server_names_the_url() -> None:
     url = f"http://127.0.0.1:{_closed_port()}/v1"
     r = run_cli("tokens", "-m", "llamacpp_server/default", "hi", env={"LLAMACPP_BASE_URL": url})
     err = _one_line_failure(r, f"could not reach llamacpp_server at {url}", "LLAMACPP_BASE_URL")
-    _exactly_one_line_unless_unclosed_session(err)
+    _exactly_one_line(err)  # no "Unclosed client session" at exit (#4)
