@@ -275,6 +275,9 @@ def _model_modes(provider: Any, model: str | None, name: str) -> tuple[str, ...]
     return out
 
 
+_catalogue: Any = None  # llmcore.catalogue, once a call needs it
+
+
 def _catalogue_modes(spec: ProviderSpec, model: str | None) -> tuple[str, ...] | None:
     """The modes ``model`` accepts per the model catalogue, within what the provider
     declares; ``None`` when the catalogue does not say (the declaration applies).
@@ -286,10 +289,11 @@ def _catalogue_modes(spec: ProviderSpec, model: str | None) -> tuple[str, ...] |
     nothing, so the schema goes in a system instruction (``prompt``)."""
     if model is None:
         return None
-    from .. import catalogue
-
+    global _catalogue
+    if _catalogue is None:  # imported once, not per call (a function-level import costs ~1-2 us)
+        from .. import catalogue as _catalogue
     try:
-        info = catalogue.lookup(spec.name, model)
+        info = _catalogue.lookup(spec.name, model)
     except ConfigurationError:  # an unreadable user snapshot or $LLMCORE_MODELS: the declaration applies
         return None
     if info is None or info.structured_output is None:

@@ -40,6 +40,7 @@ from collections.abc import Mapping
 from dataclasses import replace
 from typing import TYPE_CHECKING, Any, ClassVar
 
+from llmcore import catalogue
 from llmcore.errors import ConfigurationError, LLMCoreError, ProviderServerError
 from llmcore.provider import ProviderConfig
 from llmcore.structured import instruction
@@ -77,9 +78,6 @@ def is_compound(model: str) -> bool:
 def _catalogue_says_schema(model: str) -> bool:
     """Whether the model catalogue says ``model`` takes a JSON schema on Groq (a model
     newer than the lists above)."""
-    from llmcore import catalogue
-    from llmcore.errors import ConfigurationError
-
     try:
         info = catalogue.lookup("groq", model)
     except ConfigurationError:
