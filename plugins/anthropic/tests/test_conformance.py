@@ -8,7 +8,9 @@ import json
 from typing import Any, ClassVar
 
 import anthropic_cases as A
+from llmcore.builtin_tools import CodeExecutionTool, WebFetchTool, WebSearchTool
 from llmcore.testing import Case, ProviderConformance
+from llmcore.testing.conformance import LosslessCase
 from llmcore.testing.openapi import load_spec
 from llmcore.types import ChatRequest, Message, ReasoningPart
 
@@ -33,6 +35,35 @@ class TestAnthropicConformance(ProviderConformance):
     # The only chat/stream pair recorded from the same prompt ("How do I cross the street?").
     agreement_pairs = (("reasoning_case", "reasoning_stream_case"),)
     error_cases = A.ERRORS
+    #: Capabilities.server_tools: each request asks for the tool with the neutral spec
+    #: (llmcore.builtin_tools); the answers' server-tool parts must come out
+    lossless_cases = {
+        "web_search": LosslessCase(
+            "ruby_llm__chat_web_search_with_anthropic_claude-haiku-4-5_searches_cites_and_reports_tool_usage.yaml",
+            {"model": "claude-haiku-4-5-20251001", "messages": ["Search the web"], "builtin_tools": [WebSearchTool()]},
+            server_tool="web_search",
+        ),
+        "web_search:stream": LosslessCase(
+            "pydantic-ai__test_anthropic_web_search_tool_stream.yaml",
+            {"model": "claude-sonnet-4-0", "messages": ["Search the web"], "builtin_tools": [WebSearchTool()]},
+            stream=True,
+            server_tool="web_search",
+        ),
+        "web_fetch": LosslessCase(
+            "ellmer__anthropic-web-fetch.yaml",
+            {"model": "claude-sonnet-5", "messages": ["Fetch it"], "builtin_tools": [WebFetchTool(citations=False)]},
+            server_tool="web_fetch",
+        ),
+        "code_execution": LosslessCase(
+            "ruby_llm__chat_code_execution_with_anthropic_claude-haiku-4-5_runs_code_server-side_and_returns_the_"
+            "result_blocks.yaml",
+            {"model": "claude-haiku-4-5-20251001", "messages": ["Run code"], "builtin_tools": [CodeExecutionTool()]},
+        ),
+    }
+    unrecorded_server_tools = {
+        "mcp": "the MCP connector (mcp_servers) is shown only by vercel/ai response bodies, no HTTP recording "
+        "(cassettes/SOURCES.md); the request is checked against the API spec in test_builtin_tools.py",
+    }
 
     def validate_request(self, request: Any) -> None:
         load_spec(A.SPEC).validate_request(request)

@@ -29,6 +29,8 @@ SPEC = ProviderSpec(
         structured_output=("json_schema", "tool"),
         count_tokens="api",
         batch=True,  # Message Batches (llmcore_anthropic.batch)
+        # built-in tools (llmcore_anthropic.builtin); mcp: no recording yet (tests/test_conformance.py)
+        server_tools=("web_search", "web_fetch", "code_execution", "mcp"),
     ),
     docs_url="https://docs.claude.com/en/api/messages",
     prices="llmcore_anthropic:prices.json",

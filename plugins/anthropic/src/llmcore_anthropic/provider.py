@@ -77,6 +77,14 @@ class AnthropicProvider(AnthropicBatch, HTTPProvider):
             h["anthropic-beta"] = ",".join(self._beta)
         return h
 
+    def _betas_for(self, body: dict[str, Any]) -> dict[str, str] | None:
+        """The ``anthropic-beta`` header for ``body``: the configured betas and those its built-in
+        tools need (:func:`.builtin.builtin_betas`); ``None`` when it needs none beyond the configured."""
+        from .builtin import builtin_betas
+
+        extra = [b for b in builtin_betas(body) if b not in self._beta]
+        return {"anthropic-beta": ",".join([*self._beta, *extra])} if extra else None
+
     def error_details(self, status: int, body: Any, text: str) -> tuple[str, str | None, type[LLMCoreError] | None]:
         return error_details(status, body, text)
 
@@ -100,7 +108,7 @@ class AnthropicProvider(AnthropicBatch, HTTPProvider):
         body, warnings = build_messages_body(
             request, stream=False, provider=self.spec.name, default_max_tokens=self._default_max_tokens
         )
-        data, resp = await self.request_json("POST", MESSAGES_PATH, body)
+        data, resp = await self.request_json("POST", MESSAGES_PATH, body, headers=self._betas_for(body))
         return parse_message(data, provider=self.spec.name, warnings=warnings, request_id=request_id_from(resp.headers))
 
     async def stream_chat(self, request: ChatRequest) -> AsyncIterator[StreamEvent]:
@@ -108,7 +116,7 @@ class AnthropicProvider(AnthropicBatch, HTTPProvider):
         body, warnings = build_messages_body(
             request, stream=True, provider=self.spec.name, default_max_tokens=self._default_max_tokens
         )
-        async with self.open_stream(MESSAGES_PATH, body) as resp:
+        async with self.open_stream(MESSAGES_PATH, body, headers=self._betas_for(body)) as resp:
             async for ev in decode_stream(
                 resp.aiter_bytes(), provider=self.spec.name, headers=resp.headers, warnings=warnings
             ):

@@ -367,6 +367,14 @@ def _common(request: ChatRequest, provider: str, warn: CallWarnings) -> dict[str
         body["system"] = system
     if request.tools:
         body["tools"] = _tools(request)
+    if request.builtin_tools:
+        from .builtin import builtin_tool_entries
+
+        server_tools, mcp_servers = builtin_tool_entries(request, provider)
+        if server_tools:
+            body["tools"] = [*body.get("tools", ()), *server_tools]
+        if mcp_servers:
+            body["mcp_servers"] = mcp_servers
     if request.cache_prompt is not None or any(m.cache_point is not None for m in request.messages):
         _place_cache(body, request, provider)
     tc = _tool_choice(request)

@@ -33,6 +33,9 @@ OPENAI_SPEC = ProviderSpec(
         count_tokens="tokenizer",
         embeddings=True,  # POST /embeddings (recordings: tests/cassettes/SOURCES.md)
         batch=True,  # POST /files + /batches (llmcore_openai.batch)
+        # built-in tools on the Responses API (Chat Completions: web search on the search models only);
+        # llmcore_openai.builtin; which are recorded: tests/test_conformance.py
+        server_tools=("web_search", "file_search", "code_execution", "mcp", "image_generation"),
     ),
     docs_url="https://platform.openai.com/docs/api-reference",
     prices="llmcore_openai:prices.json",

@@ -92,6 +92,13 @@ class OpenAIProvider(OpenAIBatch, ResponsesAPI, EmbeddingsAPI, ChatCompletionsPr
                     del body[name]
                     warnings.add(name, f"{request.model} is a reasoning model and does not accept {name}; not sent")
 
+    def builtin_tools_body(self, request: ChatRequest, body: dict[str, Any], warnings: Warnings) -> None:
+        """Chat Completions: web search on the search models (``web_search_options``), nothing else
+        (see :mod:`llmcore_openai.builtin`; the Responses API maps them in its own body)."""
+        from .builtin import chat_web_search_options
+
+        body["web_search_options"] = chat_web_search_options(request, self.spec.name, warnings)
+
     # -- Responses API (the shared ResponsesAPI mixin) -----------------------------
 
     async def chat(self, request: ChatRequest) -> ChatResponse:

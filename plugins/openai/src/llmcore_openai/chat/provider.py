@@ -75,6 +75,15 @@ class ChatCompletionsProvider(HTTPProvider):
         """Adjust the body in place for model-specific quirks (called before
         ``provider_options`` are merged, so users can still override)."""
 
+    def builtin_tools_body(self, request: ChatRequest, body: dict[str, Any], warnings: Warnings) -> None:
+        """Map ``request.builtin_tools`` (:mod:`llmcore.builtin_tools`) into the body, in place;
+        called after ``customize_body``, before ``provider_options`` are merged. Chat Completions
+        has no built-in tools: the default refuses the first (override where the server has some)."""
+        from llmcore.builtin_tools import refuse
+
+        for tool in request.builtin_tools or ():
+            raise refuse(tool, self.spec.name, "not mapped on its Chat Completions API")
+
     def map_usage(self, raw: Any) -> Usage:
         """Usage object → :class:`Usage` (override for non-OpenAI fields)."""
         return map_usage(raw)
@@ -108,6 +117,8 @@ class ChatCompletionsProvider(HTTPProvider):
         """The body to send and the warnings; raises typed errors for bad input."""
         body, w = build_body(request, self.dialect, stream=stream, provider=self.spec.name, passthrough=False)
         self.customize_body(request, body, w)
+        if request.builtin_tools:
+            self.builtin_tools_body(request, body, w)
         extra = request.options_for(self.spec.name)
         if extra:
             body.update(extra)

@@ -228,6 +228,10 @@ def build_body(
             body["tool_choice"] = {"type": "function", "name": tc.name} if tc.mode == "tool" else tc.mode
     elif request.tool_choice is not None and request.tool_choice.mode not in ("auto", "none"):
         raise InvalidRequestError(f"tool_choice {request.tool_choice.mode!r} needs tools", provider=provider)
+    if request.builtin_tools:
+        from ..builtin import responses_tools
+
+        body["tools"] = [*body.get("tools", ()), *responses_tools(request, provider, w)]
     rf = request.response_format
     if rf is not None and rf.type != "text":
         if rf.type == "json_object":
