@@ -115,6 +115,26 @@ def test_sqlite_budget_is_shared_by_real_processes(tmp_path: Path) -> None:
     assert Budget(usd=1.5, per="day", name="team", backend=backend).spent == 0.0
 
 
+def test_a_locked_sqlite_file_never_fails_a_settled_cost(tmp_path: Path) -> None:
+    """Settling a cost while another process holds the file locked is not an error: the
+    cost is kept and written with the next one; the check counts it meanwhile."""
+    import sqlite3
+
+    backend = f"sqlite:///{tmp_path}/budgets.db"
+    b = Budget(usd=1.0, name="locked", backend=backend)
+    b.store._db.execute("PRAGMA busy_timeout=50")  # type: ignore[attr-defined]  # the default waits 5 s
+    other = sqlite3.connect(str(tmp_path / "budgets.db"), isolation_level=None)
+    other.execute("BEGIN EXCLUSIVE")
+    b.add(0.5)  # no exception
+    with pytest.raises(BackendUnavailableError, match=r"budgets\.db"):
+        b.check(0.1)  # the check cannot read the file: fails closed, typed
+    other.execute("COMMIT")
+    other.close()
+    assert b.spent == pytest.approx(0.5)  # counted though not yet written
+    b.add(0.25)
+    assert Budget(usd=1.0, name="locked", backend=backend).spent == pytest.approx(0.75)  # written now
+
+
 # -- Redis: processes and machines ----------------------------------------------------------
 
 

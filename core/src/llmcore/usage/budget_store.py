@@ -113,6 +113,7 @@ class SQLiteStore(BudgetStore):
         self.path, self.name, self.per = path, name, per
         self.where = f"sqlite:///{path}"
         self._lock = threading.Lock()
+        self._pending = 0.0  # costs the file could not take yet (locked for longer than the timeout)
         try:
             os.makedirs(os.path.dirname(os.path.abspath(path)), exist_ok=True)
             self._db = sqlite3.connect(path, timeout=5.0, isolation_level=None, check_same_thread=False)
@@ -146,19 +147,28 @@ class SQLiteStore(BudgetStore):
             row = db.execute("SELECT spent FROM budgets WHERE name=? AND period=?", (self.name, p)).fetchone()
             return float(row[0]) if row else 0.0
 
-        return float(self._run(read))
+        return float(self._run(read)) + self._pending
 
     def add(self, cost: float) -> None:
+        with self._lock:
+            self._pending += cost
+            amount, self._pending = self._pending, 0.0
+
         def write(db: Any, p: int) -> None:
             db.execute(
                 "INSERT INTO budgets (name, period, spent) VALUES (?, ?, ?) "
                 "ON CONFLICT(name, period) DO UPDATE SET spent = spent + excluded.spent",
-                (self.name, p, cost),
+                (self.name, p, amount),
             )
             if self.per is not None:  # old periods are never read again
                 db.execute("DELETE FROM budgets WHERE name=? AND period<?", (self.name, p - 1))
 
-        self._run(write)
+        try:
+            self._run(write)
+        except BackendUnavailableError as e:  # never fail a call that got its answer: added with the next one
+            with self._lock:
+                self._pending += amount
+            log.warning("budget %s: a cost of $%.6g is kept in this process (%s)", self.name, cost, e)
 
     def reset(self) -> None:
         self._run(lambda db, p: db.execute("DELETE FROM budgets WHERE name=? AND period=?", (self.name, p)))
