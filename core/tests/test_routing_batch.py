@@ -15,6 +15,7 @@ from aiohttp import web
 from llmcore import errors as E
 from llmcore.batching import BatchNotReadyError, BatchRef, BatchStatus, BatchWarning, results_in_order
 from llmcore.batching.http import iter_jsonl, send
+from llmcore.hookspecs import hookimpl
 from llmcore.plugins import register
 from llmcore.spec import Capabilities, ProviderSpec
 from llmcore.types import CallWarning, ChatRequest, ChatResponse, Message, TextPart
@@ -57,7 +58,7 @@ SPEC = ProviderSpec(name="toybatch", factory="test_routing_batch:ToyBatchProvide
 
 class _plugin:
     @staticmethod
-    @llmcore.hookimpl
+    @hookimpl
     def llmcore_providers() -> list[ProviderSpec]:
         return [SPEC]
 

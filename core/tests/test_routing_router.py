@@ -11,6 +11,7 @@ import llmcore
 import pytest
 from aiohttp import web
 from llmcore import errors as E
+from llmcore.hookspecs import hookimpl
 from llmcore.plugins import register
 from llmcore.routing import ModelInfo, Price, model_info, register_model_info, set_price_source
 from llmcore.routing.catalog import _reset as reset_catalog
@@ -29,7 +30,7 @@ def _spec(name: str, **caps: Any) -> ProviderSpec:
 
 class _plugin:
     @staticmethod
-    @llmcore.hookimpl
+    @hookimpl
     def llmcore_providers() -> list[ProviderSpec]:
         return [
             _spec("plain"),  # text only
@@ -169,7 +170,7 @@ def test_cost_estimate_uses_max_tokens_and_the_price_source(server: ScriptedServ
     long_answer = r.explain(prompt, max_tokens=4000)
     assert short_answer[0].name == "plain/p-1" and long_answer[0].name == "seeing/s-1"
     c = long_answer[0]
-    assert c.output_tokens == 4000 and c.estimated_cost == pytest.approx(Price(5.0, 0.1).cost(c.input_tokens or 0, 4000))
+    assert c.output_tokens == 4000 and c.estimated_cost == pytest.approx(Price(5.0, 0.1).estimate(c.input_tokens or 0, 4000))
     assert ("seeing", "s-1") in calls
 
 
@@ -204,7 +205,7 @@ def test_price_shapes() -> None:
 
     assert coerce_price(P()) == Price(3.0, 4.0)
     assert coerce_price("free") is None and coerce_price(None) is None
-    assert Price(2.0, 8.0).cost(1_000_000, 500_000) == pytest.approx(6.0)
+    assert Price(2.0, 8.0).estimate(1_000_000, 500_000) == pytest.approx(6.0)
 
 
 def test_router_rejects_non_models(providers: None) -> None:

@@ -346,7 +346,7 @@ class Candidate:
         """Dollars for this request (estimated tokens), ``None`` if the price is unknown."""
         if self.price is None or self.input_tokens is None or self.output_tokens is None:
             return None
-        return self.price.cost(self.input_tokens, self.output_tokens)
+        return self.price.estimate(self.input_tokens, self.output_tokens)
 
 
 def _has_images(req: ChatRequest) -> bool:

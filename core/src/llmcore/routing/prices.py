@@ -8,27 +8,19 @@ asks, in order: the source set with :func:`set_price_source`, then
 router ranks such models last). :func:`coerce_price` adapts what a source
 returns: a :class:`Price`, an object or dict with ``input``/``output`` (or
 per-token) rates, or an ``(input, output)`` pair per million tokens.
+
+:class:`Price` is :class:`llmcore.usage.Price` (one price class for accounting
+and routing); the router estimates with :meth:`Price.estimate`.
 """
 
 from __future__ import annotations
 
 from collections.abc import Callable
-from dataclasses import dataclass
 from typing import Any
 
+from ..usage.prices import Price
+
 __all__ = ["Price", "PriceSource", "price_for", "set_price_source", "coerce_price"]
-
-
-@dataclass(frozen=True)
-class Price:
-    """US dollars per million tokens (input, output)."""
-
-    input_per_mtok: float
-    output_per_mtok: float
-
-    def cost(self, input_tokens: int, output_tokens: int) -> float:
-        """Dollars for that many tokens."""
-        return (input_tokens * self.input_per_mtok + output_tokens * self.output_per_mtok) / 1_000_000
 
 
 #: ``(provider, model_id) -> price or None``
@@ -48,7 +40,7 @@ def coerce_price(value: Any) -> Price | None:
     if value is None or isinstance(value, Price):
         return value
     if isinstance(value, (tuple, list)) and len(value) == 2 and all(isinstance(v, (int, float)) for v in value):
-        return Price(float(value[0]), float(value[1]))
+        return Price(input=float(value[0]), output=float(value[1]))
     get = value.get if isinstance(value, dict) else (lambda k, d=None: getattr(value, k, d))
     for inp, out, scale in (
         ("input_per_mtok", "output_per_mtok", 1.0),
@@ -60,7 +52,7 @@ def coerce_price(value: Any) -> Price | None:
     ):
         a, b = get(inp), get(out)
         if isinstance(a, (int, float)) and isinstance(b, (int, float)):
-            return Price(float(a) * scale, float(b) * scale)
+            return Price(input=float(a) * scale, output=float(b) * scale)
     return None
 
 

@@ -185,6 +185,18 @@ class Price:
             + reasoning * reasoning_rate
         ) / 1_000_000
 
+    def estimate(self, input_tokens: int, output_tokens: int) -> float:
+        """USD for that many uncached input and output tokens (the cost router's estimate of a
+        request before it is sent: no cache or reasoning split is known yet)."""
+        p = self
+        if (
+            self.long_context is not None
+            and self.long_context_above is not None
+            and input_tokens > self.long_context_above
+        ):
+            p = self.long_context
+        return (input_tokens * p.input + output_tokens * p.output) / 1_000_000
+
 
 class PriceTable:
     """The priced models of one provider (one price file)."""

@@ -1,0 +1,126 @@
+"""The public API of ``llmcore``: ``__all__``, the lazy table and the type checker's view agree.
+
+Every public name is loaded lazily by a module ``__getattr__`` (``import llmcore`` stays
+cheap) and declared in a ``TYPE_CHECKING`` block with its real type. The run-time
+``__getattr__`` is hidden from type checkers: otherwise every unknown attribute is ``Any``
+to them and ``llmcore.RetryPolciy(max_attemps=3)`` passes ``mypy --strict``.
+"""
+
+from __future__ import annotations
+
+import ast
+import importlib
+import subprocess
+import sys
+import tempfile
+from pathlib import Path
+
+import llmcore
+import pytest
+
+INIT = Path(llmcore.__file__)
+
+
+def _type_checking_imports() -> dict[str, str]:
+    """Name -> module of each ``from .module import Name as Name`` in the TYPE_CHECKING block."""
+    tree = ast.parse(INIT.read_text(encoding="utf-8"))
+    blocks = [
+        n for n in tree.body if isinstance(n, ast.If) and isinstance(n.test, ast.Name) and n.test.id == "TYPE_CHECKING"
+    ]
+    assert len(blocks) == 1, "one `if TYPE_CHECKING:` block declares the public names"
+    found: dict[str, str] = {}
+    for node in blocks[0].body:
+        if isinstance(node, ast.ImportFrom) and node.level == 1:
+            for alias in node.names:
+                # `X as X` is what marks a re-export to type checkers (PEP 484, mypy --strict)
+                assert alias.asname == alias.name, f"from .{node.module} import {alias.name} needs `as {alias.name}`"
+                assert alias.name not in found, f"{alias.name} declared twice"
+                found[alias.name] = f"llmcore.{node.module}"
+    return found
+
+
+def test_all_is_the_lazy_table() -> None:
+    assert len(llmcore.__all__) == len(set(llmcore.__all__)), "a name twice in __all__"
+    assert set(llmcore.__all__) == set(llmcore._LAZY), "__all__ and the lazy table list the same names"
+
+
+def test_type_checkers_see_every_public_name_with_its_real_object() -> None:
+    declared = _type_checking_imports()
+    assert set(declared) == set(llmcore.__all__), "the TYPE_CHECKING block declares exactly __all__"
+    for name, module in declared.items():
+        # the object a type checker is told about is the object users get
+        assert getattr(llmcore, name) is getattr(importlib.import_module(module), name), name
+
+
+def test_plugin_author_names_are_not_in_the_user_namespace() -> None:
+    for name in ("ProviderSpec", "Capabilities", "hookimpl", "BatchProvider"):
+        assert name not in llmcore.__all__
+        with pytest.raises(AttributeError, match=r"for plugin authors .* from llmcore\.\w+(\.\w+)? import " + name):
+            getattr(llmcore, name)
+    with pytest.raises(AttributeError, match="has no attribute 'RetryPolciy'"):
+        llmcore.RetryPolciy  # type: ignore[attr-defined]  # noqa: B018
+
+
+def test_import_llmcore_loads_no_submodule() -> None:
+    """What keeps ``import llmcore`` cheap: it runs this one module and nothing else of ours."""
+    code = "import sys; b = set(sys.modules); import llmcore; print(sorted(set(sys.modules) - b))"
+    out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True).stdout
+    assert eval(out) == ["__future__", "llmcore"]
+
+
+TYPO = """\
+import llmcore
+
+llmcore.RetryPolciy(max_attempts=3)
+llmcore.RetryPolicy(max_attemps=3)
+"""
+
+CORRECT = """\
+import llmcore
+
+policy: llmcore.RetryPolicy = llmcore.RetryPolicy(max_attempts=3)
+m: llmcore.Model = llmcore.model("openai/gpt-4.1-mini", retry=policy)
+reply: llmcore.ChatResponse = m.chat([llmcore.Message(role="user", content=[llmcore.TextPart(text="hi")])])
+text: str | None = reply.text
+try:
+    pass
+except llmcore.RateLimitError as e:
+    delay: float | None = e.retry_after
+"""
+
+
+# Kept between runs (a cold run reads llmcore and pydantic: ~20 s; warm: ~2 s). Safe to share:
+# mypy checks every cached module against its source before using it.
+MYPY_CACHE = Path(tempfile.gettempdir()) / "llmcore-tests-mypy-cache"
+
+
+def test_mypy_strict_catches_typos_in_public_names() -> None:
+    pytest.importorskip("mypy")
+    with tempfile.TemporaryDirectory() as tmp:
+        d = Path(tmp)
+        (d / "typo.py").write_text(TYPO)
+        (d / "correct.py").write_text(CORRECT)
+        (d / "mypy.ini").write_text("[mypy]\nstrict = True\nfollow_imports = silent\n")
+        # one run for both files (most of its time is reading llmcore and pydantic); in its own
+        # directory, so that no configuration or source of the checkout is picked up
+        cmd = [sys.executable, "-m", "mypy", "--config-file", "mypy.ini", "--cache-dir", str(MYPY_CACHE)]
+        run = subprocess.run([*cmd, "typo.py", "correct.py"], cwd=d, capture_output=True, text=True, timeout=300)
+    out = run.stdout + run.stderr
+    errors = [ln for ln in run.stdout.splitlines() if ": error:" in ln]
+    assert [ln for ln in errors if ln.startswith("correct.py")] == [], out
+    typo = [ln for ln in errors if ln.startswith("typo.py")]
+    assert any('typo.py:3: error: Module has no attribute "RetryPolciy"' in ln for ln in typo), out
+    assert any('typo.py:4: error: Unexpected keyword argument "max_attemps"' in ln for ln in typo), out
+
+
+def test_one_price_class_for_accounting_and_routing() -> None:
+    from llmcore.routing import Price as RoutingPrice
+    from llmcore.routing.prices import coerce_price
+    from llmcore.usage import Price
+
+    assert RoutingPrice is Price
+    assert coerce_price((1, 2)) == Price(input=1.0, output=2.0)
+    # the router's estimate: fresh input and output, at the long-context rates above the threshold
+    p = Price.from_dict({"input": 1, "output": 10, "long_context": {"above": 1000, "input": 2, "output": 20}})
+    assert p.estimate(1000, 100) == pytest.approx((1000 * 1 + 100 * 10) / 1e6)
+    assert p.estimate(1001, 100) == pytest.approx((1001 * 2 + 100 * 20) / 1e6)
