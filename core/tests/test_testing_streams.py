@@ -152,3 +152,53 @@ def test_the_kit_replays_streams_rechunked(toy_server: str, tmp_path: Path, monk
 
     with pytest.raises(pytest.skip.Exception, match="no stream recordings"):
         NoStreams().test_stream_rechunked()
+
+
+def test_rechunk_cases_still_run_through_the_facade(
+    toy_server: str, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """On the facade path the re-chunk check does not cut bodies again (the middleware sees events,
+    not bytes), but every stream recording it holds is still replayed there, whole: a recording only
+    ``rechunk_cases`` names (a scenario no other case replays) must reach ``llmcore.model`` too."""
+    from llmcore import plugins
+    from llmcore.testing import conformance
+
+    async def record() -> None:
+        client, _ = cassettes.recording_client()
+        async with client:
+            [e async for e in _toy(client, toy_server).stream_chat(REQ)]
+
+    monkeypatch.setenv("LLMCORE_RECORD_MODE", "once")
+    with cassettes.make_vcr(tmp_path).use_cassette("toy_stream.yaml"):
+        asyncio.run(record())
+    monkeypatch.setenv("LLMCORE_RECORD_MODE", "none")
+    monkeypatch.setenv("LLMCORE_PLUGINS", "")
+    plugins.reset()
+    import toy_provider
+
+    plugins.register(toy_provider.plugin, "toy-for-the-facade")
+    served: list[tuple[str, Any]] = []
+    real = conformance.run_case_served
+
+    async def spy(case: Case, path: str, *args: Any, **kwargs: Any) -> Any:
+        served.append((path, kwargs.get("chunk_sizes")))
+        return await real(case, path, *args, **kwargs)
+
+    monkeypatch.setattr(conformance, "run_case_served", spy)
+
+    class OnlyRechunk(_KitOnToy):
+        cassette_dir = tmp_path
+        rechunk_cases: ClassVar[dict[str, Case]] = {
+            "only_here": Case("toy_stream.yaml", REQ, stream=True, base_url=toy_server)
+        }
+
+    try:
+        kit = OnlyRechunk()
+        kit.replay_path = "facade"  # type: ignore[attr-defined]
+        try:
+            kit.test_stream_rechunked()
+        except pytest.skip.Exception as skipped:
+            pytest.fail(f"the recording was not replayed through the facade: {skipped}")
+        assert served == [("facade", None)], served  # replayed once, whole, through llmcore.model
+    finally:
+        plugins.reset()
