@@ -128,9 +128,19 @@ def _pydantic_first_turn() -> ChatRequest:
 def test_byte_span_conversion_checks_the_segment_text() -> None:
     text = "30°C — ok"
     assert byte_span_to_chars(text, 0, 5, "30°C") == (0, 4)
-    assert byte_span_to_chars(text, 9, 11, "ok") == (7, 9)
+    assert byte_span_to_chars(text, 10, 12, "ok") == (7, 9)
     assert byte_span_to_chars(text, 0, 2, "ok") == (7, 9)  # offsets of another part: found by text
     assert byte_span_to_chars(text, 0, 99, "absent") == (None, None)  # never a wrong span
+
+
+def test_byte_span_conversion_counts_bytes_not_characters() -> None:
+    """The conversion itself, not the look-up by segment text that backs it up: with no
+    ``segment.text`` only the byte arithmetic places the span, and with a repeated text
+    only the right arithmetic picks the occurrence the offsets point at."""
+    assert byte_span_to_chars("30°C — ok", 10, 12, None) == (7, 9)  # ° is 2 bytes, — is 3
+    repeated = "é ok é ok"  # the second "ok" is bytes 9..11, characters 7..9
+    assert byte_span_to_chars(repeated, 9, 11, "ok") == (7, 9)
+    assert byte_span_to_chars(repeated, 0, 2, None) == (0, 1)
 
 
 def test_streamed_grounding_equals_the_folded_answer_and_spans_index_the_whole_text() -> None:
