@@ -25,6 +25,12 @@ Mapping (shapes from the Bedrock Runtime Smithy model, ``ConverseRequest``):
 * ``max_tokens``/``temperature``/``top_p``/``stop`` → ``inferenceConfig``;
 * ``response_format`` json_schema → ``outputConfig.textFormat`` (native
   structured output);
+* prompt-cache breakpoints (:mod:`llmcore.promptcache`): ``Message.cache_point``
+  → a ``{"cachePoint": {"type": "default"[, "ttl"]}}`` block after the
+  message's blocks (after its text in ``system`` for a system message);
+  ``cache_prompt`` → after the system prompt, else after the tools
+  (``toolConfig.tools``), else after the last message. More than four, or a
+  ``1h`` one after a shorter one, is refused before sending;
 * ``provider_options["bedrock"]``: ``additionalModelRequestFields`` (e.g.
   Claude's ``thinking``), ``guardrailConfig``, ``performanceConfig``,
   ``requestMetadata``, ``promptVariables``,
@@ -50,6 +56,7 @@ from urllib.parse import quote
 from llmcore.errors import InvalidRequestError, UnsupportedFeatureError
 from llmcore.pluginkit import CallWarnings, foreign_part
 from llmcore.types import (
+    CachePoint,
     CallWarning,
     ChatRequest,
     FilePart,
@@ -220,6 +227,8 @@ def _messages(request: ChatRequest, warn: CallWarnings) -> tuple[list[dict[str, 
             if m.role == "assistant" and m.content:
                 continue  # only reasoning that could not be sent; warned above
             raise InvalidRequestError(f"message {i} ({m.role}) has no content to send", provider="bedrock")
+        if m.cache_point is not None:
+            blocks.append(cache_point_block(m.cache_point))
         if out and out[-1]["role"] == role:
             out[-1]["content"].extend(blocks)
         else:
@@ -256,6 +265,39 @@ def _tool_config(request: ChatRequest, has_tool_blocks: bool, warn: CallWarnings
         elif choice.mode == "tool":
             cfg["toolChoice"] = {"tool": {"name": choice.name}}
     return cfg
+
+
+def cache_point_block(point: CachePoint) -> dict[str, Any]:
+    """Bedrock's ``cachePoint`` block for a breakpoint (no ``ttl``: Bedrock's default, 5 minutes)."""
+    return {"cachePoint": {"type": "default", "ttl": point.ttl} if point.ttl else {"type": "default"}}
+
+
+def _place_cache(body: dict[str, Any], request: ChatRequest) -> None:
+    """The system prompt's breakpoints and ``cache_prompt`` (message breakpoints are placed by
+    :func:`_messages`); then the checks of :func:`llmcore.promptcache.check_breakpoints`."""
+    from llmcore.promptcache import check_breakpoints, prompt_target
+
+    cp = request.cache_prompt
+    if any(m.role == "system" and m.cache_point is not None for m in request.messages):
+        system: list[dict[str, Any]] = [{"text": request.system}] if request.system else []
+        for m in request.messages:
+            if m.role == "system" and m.text:
+                system.append({"text": m.text})
+                if m.cache_point is not None:
+                    system.append(cache_point_block(m.cache_point))
+        body["system"] = system
+    tools = body.get("toolConfig", {}).get("tools")
+    if cp is not None:
+        target = prompt_target(request, has_system="system" in body, has_tools=bool(tools))
+        where = {"system": body.get("system"), "tools": tools}.get(target) or body["messages"][-1]["content"]
+        if where and "cachePoint" in where[-1]:
+            where[-1] = cache_point_block(cp)  # the same place: one breakpoint, cache_prompt's
+        else:
+            where.append(cache_point_block(cp))
+    # what was placed, in prompt order (tools, system, messages)
+    blocks = [*(tools or ()), *body.get("system", ()), *(b for turn in body["messages"] for b in turn["content"])]
+    points = [CachePoint(ttl=b["cachePoint"].get("ttl")) for b in blocks if "cachePoint" in b]
+    check_breakpoints(points, "bedrock")
 
 
 def _system(request: ChatRequest) -> list[dict[str, Any]] | None:
@@ -305,6 +347,8 @@ def build_converse_body(request: ChatRequest) -> tuple[dict[str, Any], list[Call
     tool_config = _tool_config(request, has_tool_blocks, warn)
     if tool_config:
         body["toolConfig"] = tool_config
+    if request.cache_prompt is not None or any(m.cache_point is not None for m in request.messages):
+        _place_cache(body, request)
     rf = request.response_format
     if rf is not None and rf.type == "json_schema":
         if not rf.json_schema:
