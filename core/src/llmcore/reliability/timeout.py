@@ -40,6 +40,9 @@ from typing import TYPE_CHECKING, Any
 
 from ..errors import ConfigurationError, ProviderTimeoutError
 from .base import ProviderWrapper, closing, leaves
+from .watchdog import AVAILABLE as _COARSE
+from .watchdog import COARSE_MIN as _COARSE_MIN
+from .watchdog import watch as _watch
 
 if TYPE_CHECKING:
     from ..events import StreamEvent
@@ -188,11 +191,38 @@ class Timeout(ProviderWrapper):
         total = self.chat_total
         if total is None:
             return await self.inner.chat(request)
+        if total >= _COARSE_MIN and _COARSE:  # the default 600 s: one timer per loop, not per call
+            entry = _watch(total)  # (inline, not through _watched: one coroutine less per call)
+            try:
+                return await self.inner.chat(request)
+            except asyncio.CancelledError:
+                if entry.expired():
+                    raise self._error(f"no complete answer within {total:g}s (total timeout)") from None
+                raise
+            except TimeoutError:
+                raise self._error(f"no complete answer within {total:g}s (total timeout)") from None
+            finally:
+                entry.done()
         try:
             async with deadline(asyncio.get_running_loop().time() + total):
                 return await self.inner.chat(request)
         except TimeoutError:
             raise self._error(f"no complete answer within {total:g}s (total timeout)") from None
+
+    async def _watched(self, call: Any, request: Any, total: float, what: str) -> Any:
+        """``call(request)`` bounded by ``total`` (a long bound) through :mod:`.watchdog`;
+        the same outcomes as the ``deadline`` path."""
+        entry = _watch(total)
+        try:
+            return await call(request)
+        except asyncio.CancelledError:
+            if entry.expired():
+                raise self._error(f"{what} within {total:g}s (total timeout)") from None
+            raise
+        except TimeoutError:
+            raise self._error(f"{what} within {total:g}s (total timeout)") from None
+        finally:
+            entry.done()
 
     async def count_tokens(self, request: ChatRequest) -> TokenCount:
         return await self._bounded(self.inner.count_tokens, request, "no token count")  # type: ignore[no-any-return]
@@ -207,6 +237,8 @@ class Timeout(ProviderWrapper):
         total = self.chat_total
         if total is None:
             return await call(request)
+        if total >= _COARSE_MIN and _COARSE:
+            return await self._watched(call, request, total, what)
         try:
             async with deadline(asyncio.get_running_loop().time() + total):
                 return await call(request)
