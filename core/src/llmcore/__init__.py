@@ -69,6 +69,7 @@ __all__ = [
     "ServerToolCallPart",
     "ServerToolResultPart",
     "Citation",
+    "CachePoint",
     "Part",
     "Message",
     "Tool",
@@ -199,6 +200,7 @@ if TYPE_CHECKING:
     from .routing.chain import router as router
     from .structured.output import StructuredOutputError as StructuredOutputError
     from .types import FINISH_REASONS as FINISH_REASONS
+    from .types import CachePoint as CachePoint
     from .types import CallWarning as CallWarning
     from .types import ChatRequest as ChatRequest
     from .types import ChatResponse as ChatResponse
@@ -244,7 +246,7 @@ _LAZY: dict[str, str] = {
         (
             "types",
             "Role TextPart ImagePart FilePart ToolCallPart ToolResultPart ReasoningPart "
-            "ServerToolCallPart ServerToolResultPart Citation Part Message Tool "
+            "ServerToolCallPart ServerToolResultPart Citation CachePoint Part Message Tool "
             "ToolChoice ResponseFormat ChatRequest Usage FinishReason FINISH_REASONS "
             "CallWarning ChatResponse TokenCount coerce_messages",
         ),
