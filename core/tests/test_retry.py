@@ -97,7 +97,7 @@ def test_backoff_is_full_jitter_and_respects_retry_after() -> None:
 
 
 def test_retry_option_forms() -> None:
-    from llmcore.facade import _retry_policy
+    from llmcore.reliability.retry import coerce_retry as _retry_policy
 
     assert _retry_policy(False) is None and _retry_policy(0) is None
     assert _retry_policy(5).max_attempts == 5

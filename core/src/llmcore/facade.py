@@ -12,11 +12,11 @@ Options split three ways:
 
 from __future__ import annotations
 
-import importlib
 from collections.abc import AsyncIterator, Awaitable, Callable, Iterator, Sequence
 from typing import TYPE_CHECKING, Any
 
 from .errors import ConfigurationError, InvalidRequestError, LLMCoreError, ProviderResponseError
+from .loader import load_provider
 from .pipeline import Call
 from .preflight import preflight
 from .reliability.stack import UNSET as _UNSET
@@ -46,22 +46,6 @@ def _request_fields() -> frozenset[str]:
 
         _REQUEST_FIELDS = frozenset(ChatRequest.model_fields) - {"model", "messages"}
     return _REQUEST_FIELDS
-
-
-def load_provider(spec: ProviderSpec, **connection: Any) -> Provider:
-    """Import ``spec.factory`` and build the provider (errors are typed)."""
-    from .provider import ProviderConfig
-
-    options = connection.pop("options", {}) or {}
-    config = ProviderConfig(**connection, options=options)
-    module_name, _, attr = spec.factory.partition(":")
-    try:
-        factory = getattr(importlib.import_module(module_name), attr)
-    except (ImportError, AttributeError) as e:
-        raise ConfigurationError(
-            f"provider {spec.name!r} cannot be loaded from {spec.factory!r}: {e}", provider=spec.name
-        ) from e
-    return factory(config)  # type: ignore[no-any-return]
 
 
 class Model:
@@ -376,30 +360,6 @@ def _base_provider(spec: ProviderSpec, api_keys: Any, connection: dict[str, Any]
     if len(keys) > 1:
         return KeyPool.from_keys(spec, keys, source=source, **connection, options=options)
     return load_provider(spec, **connection, options=options)
-
-
-def _retry_policy(retry: Any) -> Any:
-    """``True`` → the default policy; ``False``/``0``/``None`` → no retries;
-    an int → that many attempts; a :class:`RetryPolicy` as given."""
-    from .reliability import RetryPolicy
-
-    if retry is True:
-        return RetryPolicy()
-    if retry is False or retry is None or retry == 0:
-        return None
-    if isinstance(retry, bool):
-        return None
-    if isinstance(retry, int):
-        if retry < 0:
-            raise ConfigurationError(
-                f"retry must be True/False or a number of attempts (1 or more; 0 for none), not {retry}")
-        return RetryPolicy(max_attempts=retry)
-    if isinstance(retry, RetryPolicy):
-        m = retry.max_attempts
-        if isinstance(m, bool) or not isinstance(m, int) or m < 1:
-            raise ConfigurationError(f"RetryPolicy.max_attempts must be an integer of 1 or more, not {m!r}")
-        return retry
-    raise ConfigurationError(f"retry must be True/False, an int or a RetryPolicy, not {type(retry).__name__}")
 
 
 def _reject_images(req: ChatRequest, provider: str) -> None:

@@ -64,7 +64,7 @@ def _model(model: Any) -> Any:
 
 
 def _provider_for(ref: BatchRef, connection: dict[str, Any]) -> Any:
-    from ..facade import load_provider
+    from ..loader import load_provider
     from ..plugins import get_registry
     from ..resolve import _install_hint
 

@@ -5,7 +5,7 @@ or in the environment as a comma-separated list: under the spec's key
 variable itself (``OPENAI_API_KEY="sk-a,sk-b"``), or under a pool variable
 (``OPENAI_API_KEYS``, ``OPENAI_KEYS``, ``GEMINI_KEYS``: see :func:`pool_variables`).
 Each key gets its own provider (built by
-:func:`llmcore.facade.load_provider`, so each registers its key for
+:func:`llmcore.loader.load_provider`, so each registers its key for
 redaction); :class:`KeyPool` picks the next usable one for every call, round
 robin:
 
@@ -143,8 +143,8 @@ class KeyPool(ProviderWrapper):
     @classmethod
     def from_keys(cls, spec: ProviderSpec, keys: Sequence[str], *, source: str = "api_keys",
                   **connection: Any) -> KeyPool:
-        """Build one provider per key with :func:`llmcore.facade.load_provider`."""
-        from ..facade import load_provider
+        """Build one provider per key with :func:`llmcore.loader.load_provider`."""
+        from ..loader import load_provider
 
         keys = split_keys(keys)
         if not keys:

@@ -23,7 +23,7 @@ from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
 
 from .. import observe
-from ..errors import LLMCoreError
+from ..errors import ConfigurationError, LLMCoreError
 from .base import ProviderWrapper, closing
 
 if TYPE_CHECKING:
@@ -31,7 +31,7 @@ if TYPE_CHECKING:
     from ..provider import Provider
     from ..types import ChatRequest, ChatResponse, TokenCount
 
-__all__ = ["RetryPolicy", "Retry"]
+__all__ = ["RetryPolicy", "Retry", "coerce_retry"]
 
 log = logging.getLogger("llmcore.retry")
 
@@ -157,3 +157,26 @@ class Retry(ProviderWrapper):
             if a is not None:
                 a.end()
             return
+
+
+def coerce_retry(retry: Any) -> RetryPolicy | None:
+    """``True`` → the default policy; ``False``/``0``/``None`` → no retries;
+    an int → that many attempts; a :class:`RetryPolicy` as given (checked).
+    Raises :class:`~llmcore.errors.ConfigurationError` for anything else."""
+    if retry is True:
+        return RetryPolicy()
+    if retry is False or retry is None or retry == 0:
+        return None
+    if isinstance(retry, bool):
+        return None
+    if isinstance(retry, int):
+        if retry < 0:
+            raise ConfigurationError(
+                f"retry must be True/False or a number of attempts (1 or more; 0 for none), not {retry}")
+        return RetryPolicy(max_attempts=retry)
+    if isinstance(retry, RetryPolicy):
+        m = retry.max_attempts
+        if isinstance(m, bool) or not isinstance(m, int) or m < 1:
+            raise ConfigurationError(f"RetryPolicy.max_attempts must be an integer of 1 or more, not {m!r}")
+        return retry
+    raise ConfigurationError(f"retry must be True/False, an int or a RetryPolicy, not {type(retry).__name__}")

@@ -116,8 +116,8 @@ def configure(provider: str | None = None, **options: Any) -> dict[str, Any]:
 
 
 def _validate(options: dict[str, Any]) -> None:
-    from ..facade import _retry_policy
     from .ratelimit import RateLimitPolicy
+    from .retry import coerce_retry as _retry_policy
     from .timeout import TimeoutPolicy
 
     checks = {"retry": _retry_policy, "timeouts": TimeoutPolicy.coerce, "rate_limit": RateLimitPolicy.coerce,
@@ -166,13 +166,13 @@ def build_stack(
     middleware: Any = (),
 ) -> Provider:
     """Wrap ``provider`` in the layers the options ask for (see the module docstring)."""
-    from ..facade import _retry_policy
     from .adaptive import AdaptiveLimiter
     from .concurrency import AdaptiveConcurrency, ConcurrencyCap
     from .filelimit import FileLockLimiter, global_concurrency_from_env
     from .limiter import LocalLimiter
     from .ratelimit import RateLimit, RateLimitPolicy
     from .retry import Retry
+    from .retry import coerce_retry as _retry_policy
     from .timeout import Timeout, TimeoutPolicy
 
     d = defaults_for(spec.name)
