@@ -331,6 +331,17 @@ def _check_usage(response: ChatResponse, where: str) -> None:
         assert u.reasoning_tokens <= u.output_tokens, f"{where}: output_tokens must include reasoning tokens"
 
 
+def _bears_key(value: str) -> bool:
+    """``value`` (a header's) is the test key alone or after one scheme word (``Bearer``)."""
+    parts = value.split()
+    return parts == [TEST_API_KEY] or (
+        len(parts) == 2
+        and parts[1] == TEST_API_KEY
+        and parts[0] != TEST_API_KEY
+        and parts[0].replace("-", "").isalnum()
+    )
+
+
 def _was_sent(text: str, body: str) -> bool:
     """``text`` appears in a JSON request body, whether the client escaped
     non-ASCII characters (``\\u2019``) or sent them as UTF-8."""
@@ -873,16 +884,27 @@ class ProviderConformance:
 
     def check_auth(self, request: Any) -> None:
         """Check a request the cassette server received is authenticated. Default: when the
-        spec needs a key, the test key is in a header or the query string. Providers that
-        sign (SigV4) or use other credentials override this."""
+        spec needs a key, the test key is sent well formed — a header's whole value, or its
+        value after one scheme word (``Bearer K``, ``Token K``), or a query parameter's whole
+        value; a key joined to other text (``Bearer K1,K2``) is what the real API refuses.
+        Providers that sign (SigV4) or use other credentials override this."""
         from ..plugins import get_registry
 
         spec = get_registry().get(self.provider)
         if spec is None or not spec.requires_key:
             return
-        where = [v for _, v in request.headers.multi_items()] + [str(request.url.query)]
-        assert any(TEST_API_KEY in w for w in where), (
-            f"{request.method} {request.url.path}: the API key was not sent (no header or query parameter has it)"
+        headers = [v for _, v in request.headers.multi_items()]
+        query = [v for _, v in request.url.params.multi_items()]
+        if any(_bears_key(v) for v in headers) or TEST_API_KEY in query:
+            return
+        glued = any(TEST_API_KEY in v for v in [*headers, *query])
+        raise AssertionError(
+            f"{request.method} {request.url.path}: the API key was "
+            + (
+                "sent malformed (joined to other text in a header or query value)"
+                if glued
+                else "not sent (no header or query parameter has it)"
+            )
         )
 
     # -- helpers ----------------------------------------------------------------
