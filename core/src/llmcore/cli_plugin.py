@@ -78,6 +78,7 @@ def _core_requirement() -> str:
 
 def _tokens(name: str, flavour: str, base_url: str | None, key_env: str | None) -> dict[str, str]:
     from .foreign import CORE_DISTRIBUTION
+    from .hookspecs import PLUGIN_API
 
     dist = "llmcore-" + name.replace("_", "-")
     core = _core_requirement()
@@ -92,6 +93,7 @@ def _tokens(name: str, flavour: str, base_url: str | None, key_env: str | None) 
         "__CLASS__": "".join(w.capitalize() for w in name.split("_") if w),
         "__KEY_ENV__": key_env or f"{name.upper()}_API_KEY",
         "__BASE_ENV__": f"{name.upper()}_BASE_URL",
+        "__PLUGIN_API__": str(PLUGIN_API),
         "__BASE_URL__": (base_url or f"https://api.{name.replace('_', '-')}.example/v1").rstrip("/"),
     }
 

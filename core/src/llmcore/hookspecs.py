@@ -5,6 +5,8 @@
     from llmcore.hookspecs import hookimpl
     from llmcore.spec import Capabilities, ProviderSpec
 
+    LLMCORE_PLUGIN_API = 1  # the plugin API this plugin speaks (see PLUGIN_API)
+
     @hookimpl
     def llmcore_providers():
         return [ProviderSpec(name="acme", factory="llmcore_acme.provider:AcmeProvider",
@@ -17,6 +19,13 @@ and declares it in ``pyproject.toml``::
 
 Keep that module tiny: discovery imports it for ``llmcore providers list``;
 import SDKs and codecs only from the factory.
+
+Versions: a plugin states the plugin API it speaks in its top module
+(``LLMCORE_PLUGIN_API = 1``; a module without it speaks API 1, the first) and the
+core releases it is built for in its dependencies (``llmcore-core>=0.1.0,<0.2``:
+up to the next release that may break plugins). Discovery lists a plugin whose
+API this core does not speak as ``broken: <reason>`` and loads none of its
+providers, so the mismatch shows in ``llmcore providers list``, not at call time.
 """
 
 from __future__ import annotations
@@ -27,7 +36,22 @@ import pluggy
 
 from .spec import ProviderSpec
 
-__all__ = ["hookspec", "hookimpl", "llmcore_providers", "llmcore_usage", "llmcore_local_models"]
+__all__ = [
+    "PLUGIN_API",
+    "OLDEST_PLUGIN_API",
+    "hookspec",
+    "hookimpl",
+    "llmcore_providers",
+    "llmcore_usage",
+    "llmcore_local_models",
+]
+
+#: The plugin API this core speaks: the hooks below, ProviderSpec, the provider protocol
+#: (llmcore.provider) and the helpers of llmcore.pluginkit. Raised when a change would
+#: break a plugin built for the previous one.
+PLUGIN_API = 1
+#: The oldest plugin API this core still loads.
+OLDEST_PLUGIN_API = 1
 
 hookspec = pluggy.HookspecMarker("llmcore")
 hookimpl = pluggy.HookimplMarker("llmcore")

@@ -5,6 +5,9 @@
   (``llmcore_providers`` at discovery, ``llmcore_local_models`` when it is
   called), is recorded as broken with its reason (``broken: <reason>`` in
   ``llmcore providers list``); the others keep working.
+* A plugin whose top module declares a plugin API this core does not speak
+  (``LLMCORE_PLUGIN_API``, see :mod:`llmcore.hookspecs`) is broken too, with a
+  reason that says which side to upgrade; none of its providers load.
 * ``LLMCORE_PLUGINS`` (comma-separated entry-point or distribution names)
   limits which plugins load; set it empty to load none. A name with a leading
   ``-`` leaves that plugin out (``LLMCORE_PLUGINS=-acme-extra``: every plugin
@@ -29,7 +32,17 @@ from typing import Any
 from .names import normalize
 from .spec import ProviderSpec
 
-__all__ = ["ENTRY_POINT_GROUP", "Clash", "PluginInfo", "Registry", "get_registry", "hook_error", "register", "reset"]
+__all__ = [
+    "ENTRY_POINT_GROUP",
+    "Clash",
+    "PluginInfo",
+    "Registry",
+    "get_registry",
+    "hook_error",
+    "plugin_api_error",
+    "register",
+    "reset",
+]
 
 ENTRY_POINT_GROUP = "llmcore"
 
@@ -207,6 +220,25 @@ def check_local_models(value: Any) -> list[str]:
     raise TypeError(f"llmcore_local_models() returned {_shape(value)}, not a list of 'provider/model' strings")
 
 
+def plugin_api_error(module: Any, dist: str) -> str | None:
+    """Why core cannot load ``module`` (a plugin's top module) for the plugin API it declares
+    (``LLMCORE_PLUGIN_API``; none declared: API 1), or ``None`` when it can."""
+    from .hookspecs import OLDEST_PLUGIN_API, PLUGIN_API
+
+    api = getattr(module, "LLMCORE_PLUGIN_API", 1)
+    if isinstance(api, bool) or not isinstance(api, int):
+        return f"LLMCORE_PLUGIN_API must be an int (the plugin API it speaks), not {api!r}"
+    if OLDEST_PLUGIN_API <= api <= PLUGIN_API:
+        return None
+    speaks = f"API {PLUGIN_API}" if OLDEST_PLUGIN_API == PLUGIN_API else f"APIs {OLDEST_PLUGIN_API}-{PLUGIN_API}"
+    who = dist or "the plugin"
+    if api > PLUGIN_API:
+        fix = "upgrade llmcore-core (pip install -U llmcore-core)"
+    else:
+        fix = f"upgrade {who} (pip install -U {dist})" if dist else f"upgrade {who}"
+    return f"built for plugin API {api}; this llmcore-core speaks {speaks}: {fix}"
+
+
 def _discover() -> Registry:
     import warnings
     from importlib.metadata import entry_points
@@ -240,7 +272,9 @@ def _discover() -> Registry:
         reg.plugins.append(info)
         try:
             module = ep.load()
-            pm.register(module, name=ep.name)
+            info.error = plugin_api_error(module, dist)
+            if info.error is None:  # a plugin for another API registers nothing: no provider half-works
+                pm.register(module, name=ep.name)
         except Exception as e:  # a broken plugin must not break the others
             info.error = _short_error(e)
 
