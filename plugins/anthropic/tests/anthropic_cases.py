@@ -455,6 +455,12 @@ def use_cassette(case: Case) -> AbstractContextManager[Any]:
     return replay_from(CASSETTES, case.cassette, case.interaction)
 
 
+#: a system prompt cached by cache_control, written then read (ruby_llm)
+PROMPT_CACHE = (
+    "ruby_llm__chat_prompt_cache_round-trip_anthropic_claude-haiku-4-5_writes_then_reads_the_prompt_cache.yaml"
+)
+
+
 def replay(case: Case) -> CaseResult:
     """Replay ``case`` through our provider (chat or stream_chat)."""
     return asyncio.run(run_case(case, make_provider, CASSETTES))

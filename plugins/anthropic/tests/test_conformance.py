@@ -59,6 +59,14 @@ class TestAnthropicConformance(ProviderConformance):
             "result_blocks.yaml",
             {"model": "claude-haiku-4-5-20251001", "messages": ["Run code"], "builtin_tools": [CodeExecutionTool()]},
         ),
+        # Capabilities.prompt_caching: cache_prompt=True on the recorded system prompt, turn two reads
+        # it (placement and Usage in detail: tests/test_anthropic_prompt_cache.py)
+        "prompt_caching": LosslessCase(
+            A.PROMPT_CACHE,
+            {"model": "claude-haiku-4-5-20251001", "messages": ["Reply with exactly: OK"], "max_tokens": 64000,
+             "system": A.recorded_body(A.PROMPT_CACHE)["system"][0]["text"], "cache_prompt": True},
+            interaction=1,
+        ),
     }
     unrecorded_server_tools = {
         "mcp": "the MCP connector (mcp_servers) is shown only by vercel/ai response bodies, no HTTP recording "

@@ -14,7 +14,7 @@ Members bound to the URI or headers (``httpLabel``, ``httpHeader``,
 ``httpQuery``, ``httpPayload``) are not part of the body and are skipped.
 
 The model at hand is a snapshot (2023-09-30 API, before ``outputConfig``, ``serviceTier``,
-``ToolSpecification.strict`` and ``CountTokens``). ``NEWER_MEMBERS`` lists the
+``ToolSpecification.strict``, ``cachePoint`` blocks and ``CountTokens``). ``NEWER_MEMBERS`` lists the
 few members the service has added since that our requests use; their presence
 is accepted and their values are not checked against this snapshot (the
 botocore differential test checks them against botocore's current model).
@@ -52,6 +52,10 @@ NEWER_MEMBERS: dict[str, frozenset[str]] = {
     NS + "ConverseRequest": frozenset({"outputConfig", "serviceTier"}),
     NS + "ConverseStreamRequest": frozenset({"outputConfig", "serviceTier"}),
     NS + "ToolSpecification": frozenset({"strict"}),
+    # prompt-cache breakpoints ({"cachePoint": {"type": "default", "ttl"?}}): union members here
+    NS + "SystemContentBlock": frozenset({"cachePoint"}),
+    NS + "ContentBlock": frozenset({"cachePoint"}),
+    NS + "Tool": frozenset({"cachePoint"}),
 }
 
 _PRELUDE = {
@@ -139,7 +143,8 @@ def _check(target: str, value: Any, where: str, errors: list[str], member_traits
         members = shape.get("members", {})
         for name, v in value.items():
             if name not in members:
-                errors.append(f"{where}.{name}: unknown member of union {target.split('#')[-1]}")
+                if name not in NEWER_MEMBERS.get(target, frozenset()):
+                    errors.append(f"{where}.{name}: unknown member of union {target.split('#')[-1]}")
             else:
                 _check(members[name]["target"], v, f"{where}.{name}", errors, members[name].get("traits"))
     elif kind == "list":

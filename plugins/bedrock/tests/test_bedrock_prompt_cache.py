@@ -73,3 +73,21 @@ def test_what_bedrock_would_reject_is_refused_before_the_network() -> None:
         with pytest.raises(InvalidRequestError, match="longer TTLs first"):
             m.chat([Message(role="user", content="d", cache_point="1h")], system="s", cache_prompt=True)
     assert srv.received == []
+
+
+def test_cache_points_are_valid_for_botocores_current_model() -> None:
+    """The Smithy snapshot of the shared specs predates cachePoint (smithy_check accepts it unchecked);
+    botocore's current model checks every placement: tools, system, messages, with and without ttl."""
+    botocore_session = pytest.importorskip("botocore.session")
+    from botocore.validate import validate_parameters
+
+    model = botocore_session.get_session().get_service_model("bedrock-runtime")
+    for kw in (
+        {"messages": ["hi"], "tools": [Tool(name="lookup")], "cache_prompt": "1h"},
+        {"messages": [Message(role="system", content="ref", cache_point="1h"), "q"], "cache_prompt": "5m"},
+        {"messages": [Message(role="user", content="doc", cache_point=True), "q"], "system": "s"},
+        {"messages": ["the whole prompt"], "cache_prompt": True},
+    ):
+        body = _body(**kw)
+        assert "cachePoint" in json.dumps(body)
+        validate_parameters({"modelId": CLAUDE, **body}, model.operation_model("Converse").input_shape)

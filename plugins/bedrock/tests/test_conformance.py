@@ -15,6 +15,7 @@ from typing import Any, ClassVar
 from bedrock_cases import CASSETTES, FAKE, REC, check_body, verify_sigv4
 from llmcore import errors as E
 from llmcore.testing import TEST_API_KEY, Case, EmbeddingCase, ErrorCase, ProviderConformance, RerankCase
+from llmcore.testing.conformance import LosslessCase
 
 NOVA_MICRO = "us.amazon.nova-micro-v1:0"
 NOVA_2_LITE = "us.amazon.nova-2-lite-v1:0"
@@ -88,6 +89,11 @@ PIG_PNG = _pig_png()
 
 def _tool_result(call_id: str, text: str) -> dict[str, Any]:
     return {"role": "tool", "content": [{"type": "tool_result", "tool_call_id": call_id, "content": text}]}
+
+
+PROMPT_CACHE = (
+    "ruby_llm__chat_prompt_cache_round-trip_bedrock_claude-haiku-4-5_writes_then_reads_the_prompt_cache.yaml"
+)
 
 
 class TestBedrockConformance(ProviderConformance):
@@ -181,6 +187,16 @@ class TestBedrockConformance(ProviderConformance):
     )
     embedding_case = EMBED_COHERE
     rerank_case = RERANK
+    # Capabilities.prompt_caching: cache_prompt=True puts a cachePoint after the recorded system prompt;
+    # turn two reads it (placement and Usage in detail: tests/test_bedrock_prompt_cache.py)
+    lossless_cases: ClassVar[dict[str, Case]] = {
+        "prompt_caching": LosslessCase(
+            PROMPT_CACHE,
+            {"model": "us.anthropic.claude-haiku-4-5-20251001-v1:0", "messages": ["Reply with exactly: OK"],
+             "system": REC.request_body(PROMPT_CACHE)["system"][0]["text"], "cache_prompt": True},
+            interaction=1,
+        ),
+    }
     agreement_pairs = (
         ("france_chat_case", "stream_case"),
         ("structured_case", "structured_stream_case"),

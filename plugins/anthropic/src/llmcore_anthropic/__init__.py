@@ -31,6 +31,8 @@ SPEC = ProviderSpec(
         batch=True,  # Message Batches (llmcore_anthropic.batch)
         # built-in tools (llmcore_anthropic.builtin); mcp: no recording yet (tests/test_conformance.py)
         server_tools=("web_search", "web_fetch", "code_execution", "mcp"),
+        # cache_control breakpoints (Message.cache_point / cache_prompt); cache reads and writes in Usage
+        prompt_caching=True,
     ),
     docs_url="https://docs.claude.com/en/api/messages",
     prices="llmcore_anthropic:prices.json",

@@ -100,6 +100,8 @@ SPEC = _BedrockSpec(
         count_tokens="api",  # CountTokens where the model supports it; a labelled estimate otherwise
         embeddings=True,  # InvokeModel: Titan Text Embeddings v2, Cohere Embed, Nova (ruby_llm recordings)
         rerank=True,  # Agents for Amazon Bedrock Runtime Rerank (authored cassette, body from vercel/ai's fixture)
+        # cachePoint breakpoints (Message.cache_point / cache_prompt); cache reads and writes in Usage
+        prompt_caching=True,
     ),
     docs_url="https://docs.aws.amazon.com/bedrock/latest/APIReference/API_runtime_Converse.html",
     catalogue="llmcore_bedrock:models.json",
