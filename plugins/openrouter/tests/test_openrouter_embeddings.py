@@ -114,3 +114,32 @@ def test_rerank_body() -> None:
 def test_bad_rerank_answers_are_typed(data: Any) -> None:
     with pytest.raises(E.ProviderResponseError):
         parse_rerank(data, rerank_request("m", "q", ["a", "b"]), "openrouter")
+
+
+def test_the_cost_openrouter_reported_wins_over_a_price() -> None:
+    """The recordings' ``usage.cost`` is the call's cost even where a price table says otherwise
+    (a price of $100/1M tokens would make 7 tokens $0.0007, 17 tokens $0.0017)."""
+    import llmcore
+    from llmcore.testing.cassette_server import CassetteServer
+
+    price = {"input": 100.0, "output": 100.0}
+    with CassetteServer.from_cassette(CASSETTES / EMBED["cost"].cassette) as srv:
+        m = llmcore.embedding_model(
+            "openrouter/openai/text-embedding-3-small",
+            api_key=TEST_API_KEY,
+            base_url=srv.url + "/api/v1",
+            retry=False,
+            prices=price,
+        )
+        r = m.embed(RUBY)
+    assert r.usage.input_tokens == 7 and r.cost == 1.4e-7 and m.usage.cost == 1.4e-7
+    with CassetteServer.from_cassette(CASSETTES / RERANK.cassette) as srv:
+        rm = llmcore.rerank_model(
+            "openrouter/voyageai/rerank-2.5-lite",
+            api_key=TEST_API_KEY,
+            base_url=srv.url + "/api/v1",
+            retry=False,
+            prices=price,
+        )
+        rr = rm.rerank(RERANK.query, RERANK.documents)
+    assert rr.usage.input_tokens == 17 and rr.cost == 3.4e-7 and rm.usage.cost == 3.4e-7
