@@ -70,7 +70,7 @@ class TestAnthropicConformance(ProviderConformance):
     }
     unrecorded_server_tools = {
         "mcp": "the MCP connector (mcp_servers) is shown only by vercel/ai response bodies, no HTTP recording "
-        "(cassettes/SOURCES.md); the request is checked against the API spec in test_builtin_tools.py",
+        "(cassettes/SOURCES.md); the request is checked against the API spec in test_anthropic_builtin_tools.py",
     }
 
     def validate_request(self, request: Any) -> None:

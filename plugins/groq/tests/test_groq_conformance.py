@@ -8,7 +8,9 @@ from typing import Any
 
 from groq_cases import JOKE, recorded_request, recorded_tools, validate
 from llmcore import errors as E
+from llmcore.builtin_tools import WebSearchTool
 from llmcore.testing import Case, ErrorCase, ProviderConformance
+from llmcore.testing.conformance import LosslessCase
 
 _THINKING = "pydantic-ai__test_groq_model_thinking_part.yaml"
 _AUTO = "pydantic-ai__test_tool_choice_matrix_auto-groq_.yaml"
@@ -79,6 +81,13 @@ class TestGroqConformance(ProviderConformance):
         expect_text="LPU", expect_finish="stop",
     )
     agreement_pairs = (("chat_case", "stream_case"),)
+    #: Capabilities.server_tools: a compound model searches by itself; asked for with the neutral spec
+    lossless_cases = {
+        "web_search": LosslessCase(
+            "pydantic-ai__test_groq_model_web_search_tool.yaml",
+            {"model": "compound-beta", "messages": ["Search the web"], "builtin_tools": [WebSearchTool()]},
+        ),
+    }
     error_cases = {
         "auth": ErrorCase("authored__invalid_api_key_401.yaml", {"model": "llama-3.1-8b-instant", "messages": ["ping"]},
                           error=E.AuthenticationError, status_code=401),

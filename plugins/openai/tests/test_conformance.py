@@ -41,7 +41,7 @@ SERVER_TOOLS_LOSSLESS = {
         options=RESPONSES,
     ),
 }
-#: claimed server tools no HTTP recording shows (cassettes/SOURCES.md); request shapes: test_builtin_tools.py
+#: claimed server tools no HTTP recording shows (cassettes/SOURCES.md); request shapes: test_openai_builtin_tools.py
 UNRECORDED_SERVER_TOOLS = {
     "code_execution": "code_interpreter_call is shown only by vercel/ai response bodies",
     "mcp": "the one recording (activeagent, mcp_list_tools) is not converted yet; mcp_call only as a vercel/ai body",

@@ -7,7 +7,9 @@ from pathlib import Path
 from typing import Any
 
 from llmcore import errors as E
+from llmcore.builtin_tools import WebSearchTool
 from llmcore.testing import Case, EmbeddingCase, ErrorCase, ProviderConformance, RerankCase
+from llmcore.testing.conformance import LosslessCase
 from openrouter_cases import HELLO, recorded_request, recorded_tools, validate
 
 _HAIKU = "anthropic/claude-haiku-4.5"
@@ -95,6 +97,16 @@ class TestOpenRouterConformance(ProviderConformance):
         ["Paris is the capital of France", "Ruby is a programming language created by Matz"], expect_usage=True,
     )
     agreement_pairs = (("chat_case", "stream_case"),)
+    #: Capabilities.server_tools: OpenRouter's web search server tool asked for with the neutral spec;
+    #: the answers carry the sources as url_citation annotations
+    lossless_cases = {
+        "web_search": LosslessCase(
+            "ruby_llm__chat_web_search_with_openrouter_openai_gpt-5_2_searches_transparently_returning_citations_and_"
+            "usage_counters.yaml",
+            {"model": "openai/gpt-5.2", "messages": ["Search the web"], "builtin_tools": [WebSearchTool()]},
+            evidence="citations",
+        ),
+    }
     error_cases = {
         "auth": ErrorCase(
             "ruby_llm__chat_error_handling_with_openrouter_claude-haiku-4-5_raises_appropriate_auth_error.yaml",

@@ -66,6 +66,12 @@ class TestVertexAIConformance(ProviderConformance):
                                            stream=True, options=dict(V.CLAUDE))}
     rechunk_sizes = ((1,) * 4096 + (65536,), (2,), (3,), (7,), (64,), tuple(random_sizes(11, 40, 50)))
     lossless_cases = LOSSLESS
+    unrecorded_server_tools = {
+        "url_context": "no Vertex recording of url_context exists (Gemini API's: plugins/gemini); request shape: "
+        "test_vertex_builtin_tools.py",
+        "code_execution": "no Vertex recording of code execution exists (Gemini API's: plugins/gemini); request "
+        "shape: test_vertex_builtin_tools.py",
+    }
     lossless_check = True
 
     def lossless_replay_case(self, cassette: str, interaction: int, recorded: dict[str, Any]) -> Case | None:

@@ -7,7 +7,9 @@ from __future__ import annotations
 from pathlib import Path
 
 from llmcore import errors as E
+from llmcore.builtin_tools import WebSearchTool
 from llmcore.testing import Case, ErrorCase, ProviderConformance
+from llmcore.testing.conformance import LosslessCase
 from xai_cases import BERLIN, GROK, PARALLEL, RESPONSES, TOOLS, recorded_request, responses_history, responses_tools
 
 _SCHEMA = "ruby_llm__chat_with_schema_with_xai_grok-4-1-fast-non-reasoning_accepts_a_json_schema_and_returns_structured_output.yaml"
@@ -70,6 +72,14 @@ class TestXAIConformance(ProviderConformance):
         expect_text="Webb", expect_finish="stop",
     )
     agreement_pairs = ()  # no chat/stream pair of one prompt was recorded
+    #: Capabilities.server_tools: web search asked for with the neutral spec on the Responses API
+    lossless_cases = {
+        "web_search": LosslessCase(
+            "ruby_llm__chat_web_search_with_xai_grok-4_3_searches_cites_and_counts_the_sources_it_used.yaml",
+            {"model": "grok-4.3", "messages": ["Search the web"], "builtin_tools": [WebSearchTool()]},
+            options=RESPONSES,
+        ),
+    }
     error_cases = {
         "auth": ErrorCase(
             "ruby_llm__chat_error_handling_with_xai_grok-4-1-fast-non-reasoning_raises_appropriate_auth_error.yaml",

@@ -417,6 +417,10 @@ def build_generate_body(request: ChatRequest, settings: CodecSettings) -> tuple[
     if system:
         body["systemInstruction"] = {"parts": [{"text": system}]}
     tools = _tools(request, opts, mode)
+    if request.builtin_tools:
+        from .builtin import builtin_tool_entries
+
+        tools = [*tools, *builtin_tool_entries(request, provider, warn)]
     if tools:
         body["tools"] = tools
     tool_config = _tool_config(request)

@@ -29,6 +29,7 @@ SPEC = ProviderSpec(
         reasoning=True,
         structured_output=("json_schema", "json_object"),  # per model: GroqProvider.structured_modes (+ tool)
         count_tokens="estimate",
+        server_tools=("web_search",),  # the compound models search by themselves
     ),
     docs_url="https://console.groq.com/docs/api-reference",
 )

@@ -169,6 +169,30 @@ class GroqProvider(ChatCompletionsProvider):
         if rf.get("type") == "json_object" and not _asks_for_json(body.get("messages")):
             _add_system_text(body, instruction(None))  # Groq answers 400 to JSON mode without "json" in a message
 
+    def builtin_tools_body(self, request: ChatRequest, body: dict[str, Any], warnings: Warnings) -> None:
+        """Groq's compound models (``groq/compound``, ``compound-beta``, ...) search the web by
+        themselves: ``WebSearchTool`` is accepted there, its domains as ``search_settings``
+        (``include_domains``/``exclude_domains``, the tool's ``provider_options={"groq": {...}}``
+        merged in); any other model, or tool, is refused."""
+        from llmcore.builtin_tools import WebSearchTool, options_for, refuse
+
+        for tool in request.builtin_tools or ():
+            if not isinstance(tool, WebSearchTool):
+                raise refuse(tool, self.spec.name)
+            if not is_compound(request.model):
+                raise refuse(tool, self.spec.name, f"only the compound models search, not {request.model}")
+            settings: dict[str, Any] = {}
+            if tool.allowed_domains is not None:
+                settings["include_domains"] = list(tool.allowed_domains)
+            if tool.blocked_domains is not None:
+                settings["exclude_domains"] = list(tool.blocked_domains)
+            settings.update(options_for(tool, self.spec.name))
+            if settings:
+                body["search_settings"] = settings
+            for name in ("max_uses", "search_context_size", "user_location"):
+                if getattr(tool, name) is not None:
+                    warnings.add(f"WebSearchTool.{name}", f"Groq's compound search has no {name}; not sent")
+
     def error_details(self, status: int, body: Any, text: str) -> tuple[str, str | None, type[LLMCoreError] | None]:
         message, code, cls = super().error_details(status, body, text)
         if status == 498:  # flex tier at capacity: retry later

@@ -32,6 +32,7 @@ SPEC = ProviderSpec(
         count_tokens="estimate",
         embeddings=True,  # /embeddings (ruby_llm recordings, with usage.cost)
         rerank=True,  # /rerank (ruby_llm recording, with usage.cost)
+        server_tools=("web_search",),  # the openrouter:web_search server tool
     ),
     docs_url="https://openrouter.ai/docs/api-reference/chat-completion",
 )

@@ -82,6 +82,33 @@ class OpenRouterProvider(EmbeddingsAPI, RerankAPI, ChatCompletionsProvider):
         if self.routing:
             body["provider"] = self.routing
 
+    def builtin_tools_body(self, request: ChatRequest, body: dict[str, Any], warnings: Warnings) -> None:
+        """``WebSearchTool`` → OpenRouter's server tool ``{"type": "openrouter:web_search",
+        "parameters": {max_uses, allowed_domains, excluded_domains, search_context_size,
+        user_location}}`` (its ``provider_options={"openrouter": {...}}`` merge into ``parameters``:
+        ``engine``, ``max_results``, ...); other built-in tools are refused."""
+        from llmcore.builtin_tools import WebSearchTool, options_for, refuse
+
+        for tool in request.builtin_tools or ():
+            if not isinstance(tool, WebSearchTool):
+                raise refuse(tool, self.spec.name)
+            params: dict[str, Any] = {}
+            if tool.max_uses is not None:
+                params["max_uses"] = tool.max_uses
+            if tool.allowed_domains is not None:
+                params["allowed_domains"] = list(tool.allowed_domains)
+            if tool.blocked_domains is not None:
+                params["excluded_domains"] = list(tool.blocked_domains)
+            if tool.search_context_size is not None:
+                params["search_context_size"] = tool.search_context_size
+            if tool.user_location is not None:
+                params["user_location"] = {"type": "approximate", **tool.user_location.model_dump(exclude_none=True)}
+            params.update(options_for(tool, self.spec.name))
+            entry: dict[str, Any] = {"type": "openrouter:web_search"}
+            if params:
+                entry["parameters"] = params
+            body["tools"] = [*body.get("tools", ()), entry]
+
     def map_usage(self, raw: Any) -> Usage:
         usage = map_usage(raw)
         details = raw.get("prompt_tokens_details") if isinstance(raw, dict) else None

@@ -66,6 +66,32 @@ class PerplexityProvider(ChatCompletionsProvider):
         kind = err.get("type") if isinstance(err, dict) else None
         return message, code, _BY_TYPE.get(kind, cls) if isinstance(kind, str) else cls
 
+    def builtin_tools_body(self, request: ChatRequest, body: dict[str, Any], warnings: Any) -> None:
+        """Perplexity searches on every call: ``WebSearchTool`` is accepted and its options become
+        the search options (``search_context_size``/``user_location`` → ``web_search_options``,
+        ``allowed_domains``/``blocked_domains`` → ``search_domain_filter`` with ``-`` before a
+        blocked domain; ``provider_options={"perplexity": {...}}`` of the tool → top-level fields);
+        other built-in tools are refused."""
+        from llmcore.builtin_tools import WebSearchTool, options_for, refuse
+
+        for tool in request.builtin_tools or ():
+            if not isinstance(tool, WebSearchTool):
+                raise refuse(tool, self.spec.name)
+            options: dict[str, Any] = {}
+            if tool.search_context_size is not None:
+                options["search_context_size"] = tool.search_context_size
+            if tool.user_location is not None:
+                loc = tool.user_location.model_dump(exclude_none=True)
+                options["user_location"] = {k: v for k, v in loc.items() if k in ("country", "region", "city")}
+            if options:
+                body["web_search_options"] = options
+            domains = [*(tool.allowed_domains or ()), *("-" + d for d in tool.blocked_domains or ())]
+            if domains:
+                body["search_domain_filter"] = domains
+            if tool.max_uses is not None:
+                warnings.add("WebSearchTool.max_uses", "Perplexity has no max_uses; not sent")
+            body.update(options_for(tool, self.spec.name))
+
     # -- citations: the search results of every answer ---------------------------------
 
     async def chat(self, request: ChatRequest) -> ChatResponse:

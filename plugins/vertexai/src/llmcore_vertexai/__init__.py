@@ -77,9 +77,10 @@ SPEC = ProviderSpec(
         structured_output=("json_schema",),
         count_tokens="api",
         embeddings=True,  # publishers/google/models/{m}:predict (llmcore_vertexai.embeddings)
-        # Google Search grounding through the Gemini codec (tests/test_conformance.py: LOSSLESS); the codec
-        # also maps code execution, URL context and images, unclaimed until a Vertex recording proves them
-        server_tools=("web_search",),
+        # Google Search grounding through the Gemini codec (tests/test_conformance.py: LOSSLESS); URL context
+        # and code execution are Vertex tools the codec maps (llmcore_gemini.builtin) that no Vertex recording
+        # shows yet (unrecorded_server_tools); images stay unclaimed until a recording proves them
+        server_tools=("web_search", "url_context", "code_execution"),
         citations=True,
     ),
     docs_url="https://cloud.google.com/vertex-ai/generative-ai/docs/model-reference/inference",

@@ -29,6 +29,7 @@ SPEC = ProviderSpec(
         reasoning=True,
         structured_output=("json_schema",),
         count_tokens="estimate",
+        server_tools=("web_search",),  # on the Responses API (api="responses"): llmcore_openai.builtin
     ),
     docs_url="https://docs.x.ai/docs/api-reference",
 )

@@ -64,6 +64,14 @@ class XAIProvider(ResponsesAPI, ChatCompletionsProvider):
         if responses:  # stateless turns: keep the encrypted reasoning to send it back
             body.setdefault("include", ["reasoning.encrypted_content"])
 
+    def builtin_tools_body(self, request: ChatRequest, body: dict[str, Any], warnings: Warnings) -> None:
+        """xAI's server-side tools are on its Responses API only (Live Search's
+        ``search_parameters`` on Chat Completions is retired): refused here with that hint."""
+        from llmcore.builtin_tools import refuse
+
+        for tool in request.builtin_tools or ():
+            raise refuse(tool, self.spec.name, "its server-side tools need the Responses API: option api='responses'")
+
     def map_usage(self, raw: Any) -> Usage:
         usage = map_usage(raw)
         total = raw.get("total_tokens") if isinstance(raw, dict) else None

@@ -1,0 +1,45 @@
+"""Built-in tools (llmcore.builtin_tools) on xAI: ``WebSearchTool`` through ``llmcore.model(...)``
+with ``api="responses"`` is the ``web_search`` tool of the real recording (ruby_llm,
+cassettes/SOURCES.md); on Chat Completions (Live Search retired) it is refused before the network
+with the hint to use the Responses API."""
+
+from __future__ import annotations
+
+import json
+
+import llmcore
+import pytest
+from llmcore.errors import UnsupportedFeatureError
+from llmcore.testing import TEST_API_KEY
+from llmcore.testing.cassette_server import CassetteServer
+from xai_cases import CASSETTES, recorded_request
+
+SEARCH = "ruby_llm__chat_web_search_with_xai_grok-4_3_searches_cites_and_counts_the_sources_it_used.yaml"
+
+
+def test_web_search_is_the_recorded_responses_tool() -> None:
+    with CassetteServer.from_cassette(CASSETTES / SEARCH) as srv:
+        m = llmcore.model("xai/grok-4.3", api_key=TEST_API_KEY, base_url=srv.url + "/v1", retry=False, api="responses")
+        r = m.chat("Search", tools=[llmcore.WebSearchTool()])
+        body = json.loads(srv.received[0].content)
+    assert body["tools"] == recorded_request(SEARCH)["tools"] == [{"type": "web_search"}]
+    assert r.server_tool_calls or r.citations
+
+
+def test_xai_takes_blocked_domains() -> None:
+    with CassetteServer.from_cassette(CASSETTES / SEARCH) as srv:
+        m = llmcore.model("xai/grok-4.3", api_key=TEST_API_KEY, base_url=srv.url + "/v1", retry=False, api="responses")
+        m.chat("Search", tools=[llmcore.WebSearchTool(blocked_domains=["example.com"])])
+        body = json.loads(srv.received[0].content)
+    assert body["tools"] == [{"type": "web_search", "filters": {"excluded_domains": ["example.com"]}}]
+
+
+@pytest.mark.parametrize(
+    ("api", "tool", "says"),
+    [("chat", llmcore.WebSearchTool(), "api='responses'"), ("responses", llmcore.CodeExecutionTool(), "openai")],
+)
+def test_refused_before_the_network(api: str, tool: object, says: str) -> None:
+    m = llmcore.model("xai/grok-4.3", api_key=TEST_API_KEY, base_url="http://127.0.0.1:9", retry=False, api=api)
+    with pytest.raises(UnsupportedFeatureError) as e:
+        m.chat("hi", tools=[tool])
+    assert says in str(e.value)
