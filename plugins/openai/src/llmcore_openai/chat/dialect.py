@@ -71,6 +71,9 @@ class ChatDialect:
       response or chunk has no top-level ``usage`` (Groq's
       ``("x_groq", "usage")`` on the last chunk of older streams); an ``int``
       indexes a list (Moonshot's ``("choices", 0, "usage")``).
+    * ``prompt_cache_key`` — ``cache_prompt=CachePoint(key=...)`` is sent as
+      ``prompt_cache_key`` (OpenAI); elsewhere the key is not sent (a server
+      that caches does so by prefix on its own).
     """
 
     path: str = "chat/completions"
@@ -93,9 +96,10 @@ class ChatDialect:
     message_metadata_fields: tuple[str, ...] = ()
     usage_fallbacks: tuple[tuple[str | int, ...], ...] = ()
     think_tags: bool = False
+    prompt_cache_key: bool = False
 
 
-OPENAI_DIALECT = ChatDialect(max_tokens_field="max_completion_tokens", reasoning_fields=())
+OPENAI_DIALECT = ChatDialect(max_tokens_field="max_completion_tokens", reasoning_fields=(), prompt_cache_key=True)
 """api.openai.com: ``max_completion_tokens`` (the only form its reasoning
 models accept); it never returns reasoning text on Chat Completions."""
 

@@ -276,6 +276,8 @@ def build_body(
             body["reasoning_effort"] = request.reasoning_effort
         else:
             w.add("reasoning_effort", "not supported by this server; not sent")
+    if request.cache_prompt is not None and request.cache_prompt.key and dialect.prompt_cache_key:
+        body["prompt_cache_key"] = request.cache_prompt.key  # caching is automatic; the key routes it
     body["stream"] = stream
     if stream and dialect.stream_usage:
         body["stream_options"] = {"include_usage": True}

@@ -260,6 +260,8 @@ def build_body(
         w.add("stop", "the Responses API has no stop sequences; not sent (use api='chat')")
     if request.seed is not None:
         w.add("seed", "the Responses API has no seed; not sent (use api='chat')")
+    if request.cache_prompt is not None and request.cache_prompt.key:
+        body["prompt_cache_key"] = request.cache_prompt.key  # caching is automatic; the key routes it
     body["store"] = False
     if reasoning:
         body["include"] = ["reasoning.encrypted_content"]
