@@ -91,6 +91,29 @@ async def main(rounds: int, calls: int, count: bool) -> None:
     sdk = [a / b for a, b in zip(res["sdk"], res["off"], strict=True)]
     print(f"  noop - off: {statistics.median(noop):.1f} us ({min(noop):.1f} to {max(noop):.1f}); target <= 10")
     print(f"  sdk / off:  {statistics.median(sdk):.2f}x ({min(sdk):.2f} to {max(sdk):.2f}); target <= 1.15")
+    # the observer's own work alone (what a call adds besides core's observation points)
+    from llmcore.observe import CallInfo
+    from llmcore.usage import make_record
+
+    req, _ = m.request(PROMPT)
+    resp = await m.base_provider.chat(req)
+    rec = make_record(m.spec, m.model_id, resp, started=0.0, stream=False)
+
+    def observe_one(o: Any) -> None:
+        h = o.start_call(CallInfo("chat", "openai", m.model_id, req, "http://127.0.0.1:9/v1", None))
+        h.attempt(1).end()
+        h.end(response=resp, record=rec)
+
+    own: dict[str, list[float]] = {"noop": [], "sdk": []}
+    for r in range(rounds):
+        for name in ("noop", "sdk") if r % 2 else ("sdk", "noop"):
+            t = time.process_time()
+            for _ in range(calls):
+                observe_one(observers[name])
+            own[name].append((time.process_time() - t) / calls * 1e6)
+    print("the observer's own work per call (start_call + attempt + end), us:")
+    for name, v in own.items():
+        print(f"  {name:5s} {statistics.median(v):7.1f} (min {min(v):.1f})")
     if count:
         import cProfile
         import pstats
