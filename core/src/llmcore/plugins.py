@@ -209,15 +209,15 @@ def _shape(value: Any) -> str:
     return type(value).__name__ if value is not None else "None"
 
 
-def check_local_models(value: Any) -> list[str]:
-    """What an ``llmcore_local_models`` hook returned, checked: a list (or tuple) of
-    ``"provider/model"`` strings; ``None`` counts as none. Raises ``TypeError`` naming
-    what was returned otherwise."""
+def check_local_models(value: Any, hook: str = "llmcore_local_models") -> list[str]:
+    """What an ``llmcore_local_models`` (or ``llmcore_local_embedding_models``: ``hook``) hook
+    returned, checked: a list (or tuple) of ``"provider/model"`` strings; ``None`` counts as
+    none. Raises ``TypeError`` naming what was returned otherwise."""
     if value is None:
         return []
     if isinstance(value, (list, tuple)) and all(isinstance(v, str) and "/" in v.strip("/") for v in value):
         return list(value)
-    raise TypeError(f"llmcore_local_models() returned {_shape(value)}, not a list of 'provider/model' strings")
+    raise TypeError(f"{hook}() returned {_shape(value)}, not a list of 'provider/model' strings")
 
 
 def plugin_api_error(module: Any, dist: str) -> str | None:

@@ -227,3 +227,25 @@ def test_the_cli_prints_json_lines() -> None:
     assert r.returncode == 0, r.stderr
     rows = [json.loads(line) for line in r.stdout.splitlines()]
     assert [row["index"] for row in rows] == [0, 1] and all(len(row["embedding"]) == 64 for row in rows)
+
+
+def test_it_is_the_offline_default_embedding_model(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """With no name, no $LLMCORE_DEFAULT_EMBEDDING_MODEL and no config file, embedding_model() and
+    ``llmcore embed`` use the installed wordllama model."""
+    monkeypatch.delenv("LLMCORE_DEFAULT_EMBEDDING_MODEL", raising=False)
+    monkeypatch.delenv("LLMCORE_CONFIG", raising=False)
+    monkeypatch.setenv("XDG_CONFIG_HOME", str(tmp_path))
+    m = llmcore.embedding_model()
+    assert (m.spec.name, m.model_id) == ("wordllama", "l2_supercat")
+    assert m.embed(RUBY).vectors == llmcore.embed(MODEL, RUBY).vectors
+    exe = shutil.which("llmcore", path=str(Path(sys.executable).parent))
+    assert exe
+    r = subprocess.run(
+        [exe, "embed", RUBY],
+        capture_output=True,
+        text=True,
+        timeout=120,
+        env={**os.environ, "XDG_CONFIG_HOME": str(tmp_path)},
+    )
+    assert r.returncode == 0, r.stderr
+    assert len(json.loads(r.stdout)["embedding"]) == 256
