@@ -33,5 +33,28 @@ def table() -> str:
     return "\n".join(rows) + "\n"
 
 
+def builtin_table() -> str:
+    """The markdown table of built-in tools: one row per installed provider claiming a server tool,
+    one column per neutral spec (:data:`llmcore.builtin_tools.BUILTIN_TOOLS`), from the claims that
+    decide what is sent and what is refused."""
+    from llmcore.builtin_tools import BUILTIN_TOOLS
+
+    rows = [
+        "| provider | " + " | ".join(f"`{cls.__name__}`" for cls in BUILTIN_TOOLS) + " |",
+        "|---|" + "---|" * len(BUILTIN_TOOLS),
+    ]
+    for name, spec in sorted(get_registry().providers.items()):
+        claimed = spec.capabilities.server_tools
+        if not claimed:
+            continue
+        cells = [_yes(any(c in claimed for c in cls.claims)) for cls in BUILTIN_TOOLS]
+        rows.append(f"| {provider_label(name)} | " + " | ".join(cells) + " |")
+    return "\n".join(rows) + "\n"
+
+
 def test_the_provider_table_is_current() -> None:
     check_section(PAGE, "server-tools-table", table())
+
+
+def test_the_built_in_tools_table_is_current() -> None:
+    check_section(PAGE, "builtin-tools-table", builtin_table())
