@@ -393,3 +393,31 @@ def test_another_providers_server_parts_are_left_out_with_a_warning() -> None:
     own = Message(role="assistant", content=[ServerToolCallPart(id="ws_1", name="web_search", provider="openai")])
     body, _ = build_body(ChatRequest(model="gpt-5", messages=["q", own, "again"]), stream=False, provider="openai")
     assert body["input"][1] == {"type": "item_reference", "id": "ws_1"}
+
+
+def test_annotation_offsets_move_onto_the_whole_text() -> None:
+    """Responses' ``start_index``/``end_index`` count within one ``output_text``; a second
+    text (another part, another message) starts later in ``r.text``, so its citation must be
+    moved by the length of what came before (the recordings have one text each, where the
+    offset is 0 and its arithmetic goes unseen)."""
+
+    def msg(i: int, text: str, cited: str) -> dict[str, Any]:
+        at = text.index(cited)
+        ann = {"type": "url_citation", "url": f"https://example.org/{i}", "title": str(i)}
+        ann |= {"start_index": at, "end_index": at + len(cited)}
+        part = {"type": "output_text", "text": text, "annotations": [ann]}
+        return {"type": "message", "id": f"msg_{i}", "role": "assistant", "status": "completed", "content": [part]}
+
+    data = {
+        "id": "resp_1",
+        "object": "response",
+        "status": "completed",
+        "model": "gpt-4.1",
+        "output": [msg(0, "Ruby 3.4 is out. ", "Ruby 3.4"), msg(1, "Rails 8 too.", "Rails 8")],
+        "usage": {"input_tokens": 1, "output_tokens": 1, "total_tokens": 2},
+    }
+    r = parse_response(data, provider="openai")
+    assert r.text == "Ruby 3.4 is out. Rails 8 too."
+    assert [r.text[c.start : c.end] for c in r.citations] == ["Ruby 3.4", "Rails 8"]
+    s = _stream_of(data)  # the stream decoder counts its own offsets
+    assert s.text == r.text and [s.text[c.start : c.end] for c in s.citations] == ["Ruby 3.4", "Rails 8"]
