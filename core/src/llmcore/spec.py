@@ -58,6 +58,10 @@ class Capabilities:
     #: the provider caches prompts and reports cached tokens (``Usage.cache_read_tokens`` /
     #: ``cache_write_tokens``); a request-side cache option is not part of this claim
     prompt_caching: bool = False
+    #: the codec places prompt-cache breakpoints (``Message.cache_point`` / ``cache_prompt``) in the
+    #: provider's form (Anthropic ``cache_control``, Bedrock ``cachePoint``); elsewhere they are a
+    #: documented no-op (``docs/prompt-caching.md``)
+    cache_breakpoints: bool = False
 
     def __post_init__(self) -> None:
         unknown = [t for t in self.server_tools if t not in SERVER_TOOLS]

@@ -33,6 +33,7 @@ SPEC = ProviderSpec(
         server_tools=("web_search", "web_fetch", "code_execution", "mcp"),
         # cache_control breakpoints (Message.cache_point / cache_prompt); cache reads and writes in Usage
         prompt_caching=True,
+        cache_breakpoints=True,
     ),
     docs_url="https://docs.claude.com/en/api/messages",
     prices="llmcore_anthropic:prices.json",

@@ -102,6 +102,7 @@ SPEC = _BedrockSpec(
         rerank=True,  # Agents for Amazon Bedrock Runtime Rerank (authored cassette, body from vercel/ai's fixture)
         # cachePoint breakpoints (Message.cache_point / cache_prompt); cache reads and writes in Usage
         prompt_caching=True,
+        cache_breakpoints=True,
     ),
     docs_url="https://docs.aws.amazon.com/bedrock/latest/APIReference/API_runtime_Converse.html",
     catalogue="llmcore_bedrock:models.json",
