@@ -155,3 +155,32 @@ def test_the_codec_refuses_what_the_facade_did_not_check() -> None:
     )
     with pytest.raises(UnsupportedFeatureError, match="FileSearchTool"):
         build_messages_body(req, stream=False)
+
+
+REPLAY = (
+    "ruby_llm__chat_web_search_with_anthropic_claude-haiku-4-5_replays_search_turns_so_the_conversation_can_continue"
+    ".yaml"
+)
+
+
+def test_turn_two_with_the_neutral_spec_is_the_recorded_second_request() -> None:
+    """Answer 1 (web search through WebSearchTool, at the recorded tool version) put into request 2:
+    the tools and the server_tool_use / web_search_tool_result blocks reach Anthropic as recorded."""
+    recorded = A.recorded_body(REPLAY, 1)
+    tool = llmcore.WebSearchTool(
+        provider_options={"anthropic": {"type": recorded["tools"][0]["type"], "allowed_callers": ["direct"]}}
+    )
+    with CassetteServer.from_cassette(A.CASSETTES / REPLAY) as srv:
+        m = llmcore.model("anthropic/claude-haiku-4-5-20251001", api_key=TEST_API_KEY, base_url=srv.url, retry=False)
+        question = A.recorded_text(REPLAY, 0, 0)
+        first = m.chat(question, tools=[tool], max_tokens=recorded.get("max_tokens"))
+        m.chat(
+            [question, first.message, A.recorded_text(REPLAY, 1, 2)],
+            tools=[tool],
+            max_tokens=recorded.get("max_tokens"),
+        )
+        sent = json.loads(srv.received[-1].content)
+    assert sent["tools"] == _recorded_tools(REPLAY)
+    want = [b for b in recorded["messages"][1]["content"] if b["type"] in ("server_tool_use", "web_search_tool_result")]
+    got = [b for b in sent["messages"][1]["content"] if b["type"] in ("server_tool_use", "web_search_tool_result")]
+    assert want and got == want

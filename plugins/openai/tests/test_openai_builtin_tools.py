@@ -154,3 +154,20 @@ def test_refused_before_the_network(api: str, model: str, tool: Any, says: str) 
     with pytest.raises(UnsupportedFeatureError) as e:
         m.chat("hi", tools=[tool])
     assert type(tool).__name__ in str(e.value) and says in str(e.value)
+
+
+def test_turn_two_with_the_neutral_spec_is_the_recorded_second_request() -> None:
+    """Answer 1 (web search through WebSearchTool) put into request 2, still with WebSearchTool: the
+    tools and the web_search_call item reach OpenAI as ruby_llm's recorded second request."""
+    recorded = REC.request_body(SEARCH, 1)
+    with CassetteServer.from_cassette(CASSETTES / SEARCH) as srv:
+        m = llmcore.model(
+            "openai/gpt-5.2", api_key=TEST_API_KEY, base_url=srv.url + "/v1", retry=False, api="responses"
+        )
+        first = m.chat(recorded["input"][0]["content"], tools=[llmcore.WebSearchTool()])
+        messages = [recorded["input"][0]["content"], first.message, recorded["input"][3]["content"]]
+        m.chat(messages, tools=[llmcore.WebSearchTool()])
+        sent = json.loads(srv.received[-1].content)
+    validate_openai_request(srv.received[-1])
+    assert sent["tools"] == recorded["tools"]
+    assert sent["input"][1] == recorded["input"][1]  # the web_search_call item, whole

@@ -43,3 +43,21 @@ def test_refused_before_the_network(api: str, tool: object, says: str) -> None:
     with pytest.raises(UnsupportedFeatureError) as e:
         m.chat("hi", tools=[tool])
     assert says in str(e.value)
+
+
+REPLAY = "ruby_llm__chat_web_search_with_xai_grok-4_3_replays_search_turns_so_the_conversation_can_continue.yaml"
+
+
+def test_turn_two_with_the_neutral_spec_carries_the_recorded_tools_and_search_item() -> None:
+    recorded = recorded_request(REPLAY, 1)
+    with CassetteServer.from_cassette(CASSETTES / REPLAY) as srv:
+        m = llmcore.model("xai/grok-4.3", api_key=TEST_API_KEY, base_url=srv.url + "/v1", retry=False, api="responses")
+        first = m.chat(recorded["input"][0]["content"], tools=[llmcore.WebSearchTool()])
+        m.chat(
+            [recorded["input"][0]["content"], first.message, recorded["input"][-1]["content"]],
+            tools=[llmcore.WebSearchTool()],
+        )
+        sent = json.loads(srv.received[-1].content)
+    assert sent["tools"] == recorded["tools"]
+    calls = [i for i in recorded["input"] if i.get("type") == "web_search_call"]
+    assert calls and [i for i in sent["input"] if i.get("type") == "web_search_call"] == calls
