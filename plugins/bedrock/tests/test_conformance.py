@@ -14,6 +14,7 @@ from typing import Any, ClassVar
 
 from bedrock_cases import CASSETTES, FAKE, REC, check_body, verify_sigv4
 from llmcore import errors as E
+from llmcore.builtin_tools import WebSearchTool
 from llmcore.testing import TEST_API_KEY, Case, EmbeddingCase, ErrorCase, ProviderConformance, RerankCase
 from llmcore.testing.conformance import LosslessCase
 
@@ -91,6 +92,7 @@ def _tool_result(call_id: str, text: str) -> dict[str, Any]:
     return {"role": "tool", "content": [{"type": "tool_result", "tool_call_id": call_id, "content": text}]}
 
 
+NOVA_GROUNDING = "ruby_llm__chat_web_search_with_bedrock_amazon_nova-2-lite-v1_0_grounds_the_answer_with_web_citations.yaml"
 PROMPT_CACHE = (
     "ruby_llm__chat_prompt_cache_round-trip_bedrock_claude-haiku-4-5_writes_then_reads_the_prompt_cache.yaml"
 )
@@ -195,6 +197,14 @@ class TestBedrockConformance(ProviderConformance):
             {"model": "us.anthropic.claude-haiku-4-5-20251001-v1:0", "messages": ["Reply with exactly: OK"],
              "system": REC.request_body(PROMPT_CACHE)["system"][0]["text"], "cache_prompt": True},
             interaction=1,
+        ),
+        # Capabilities.server_tools: Nova web grounding asked for with the neutral spec; its sources
+        # come back as citations
+        "web_search": LosslessCase(
+            NOVA_GROUNDING,
+            {"model": "us.amazon.nova-2-lite-v1:0", "messages": ["Search the web"],
+             "builtin_tools": [WebSearchTool()]},
+            evidence="citations",
         ),
     }
     agreement_pairs = (

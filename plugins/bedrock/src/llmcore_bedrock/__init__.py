@@ -102,6 +102,8 @@ SPEC = _BedrockSpec(
         rerank=True,  # Agents for Amazon Bedrock Runtime Rerank (authored cassette, body from vercel/ai's fixture)
         # cachePoint breakpoints (Message.cache_point / cache_prompt); cache reads and writes in Usage
         prompt_caching=True,
+        # Amazon Nova's web grounding (systemTool nova_grounding): llmcore_bedrock.builtin
+        server_tools=("web_search",),
         cache_breakpoints=True,
     ),
     docs_url="https://docs.aws.amazon.com/bedrock/latest/APIReference/API_runtime_Converse.html",

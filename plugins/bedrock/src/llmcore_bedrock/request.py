@@ -347,6 +347,10 @@ def build_converse_body(request: ChatRequest) -> tuple[dict[str, Any], list[Call
     tool_config = _tool_config(request, has_tool_blocks, warn)
     if tool_config:
         body["toolConfig"] = tool_config
+    if request.builtin_tools:  # before the cache points: one may close the tool list
+        from .builtin import system_tools
+
+        body.setdefault("toolConfig", {}).setdefault("tools", []).extend(system_tools(request, warn))
     if request.cache_prompt is not None or any(m.cache_point is not None for m in request.messages):
         _place_cache(body, request)
     rf = request.response_format
