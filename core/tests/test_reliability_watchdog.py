@@ -114,3 +114,27 @@ def test_outcomes_match_the_precise_path() -> None:
         assert w.handle is None  # no timer left once nothing is watched
 
     asyncio.run(main())
+
+
+class _Swallower(_Inner):
+    """A provider that catches the cancellation and answers anyway."""
+
+    async def chat(self, request: Any) -> Any:
+        try:
+            await asyncio.sleep(self.delay)
+        except asyncio.CancelledError:
+            return "late"
+        return "answer"
+
+
+@pytest.mark.usefixtures("quick_ticks")
+def test_a_fired_deadline_is_withdrawn_even_when_the_work_swallows_it() -> None:
+    """As with asyncio.timeout: the task is not left with a pending cancellation."""
+
+    async def main() -> None:
+        assert await T.Timeout(_Swallower(5), T.TimeoutPolicy(total=0.3)).chat(None) == "late"
+        task = asyncio.current_task()
+        assert task is not None and task.cancelling() == 0
+        await asyncio.sleep(0.01)
+
+    asyncio.run(main())

@@ -36,23 +36,31 @@ AVAILABLE = sys.version_info >= (3, 11)
 class Entry:
     """One watched deadline of one task (see the module docstring)."""
 
-    __slots__ = ("cancelling", "fired", "task", "watch", "when")
+    __slots__ = ("cancelling", "fired", "task", "uncancelled", "watch", "when")
 
     def __init__(self, watch: Watch, task: asyncio.Task[Any], when: float) -> None:
         self.watch = watch
         self.task = task
         self.when = when
         self.fired = False
+        self.uncancelled = False
         self.cancelling = task.cancelling()
 
     def expired(self) -> bool:
         """On a ``CancelledError`` in the task: whether it is this deadline's (then the
         cancellation is withdrawn and the caller raises its timeout instead)."""
-        return self.fired and self.task.uncancel() <= self.cancelling
+        if not self.fired:
+            return False
+        self.uncancelled = True
+        return self.task.uncancel() <= self.cancelling
 
     def done(self) -> None:
-        """The bounded work is over (whatever its outcome): stop watching."""
+        """The bounded work is over (whatever its outcome): stop watching; a deadline that
+        fired is withdrawn whatever happened (as ``asyncio.timeout`` does on exit)."""
         self.watch.entries.discard(self)
+        if self.fired and not self.uncancelled:
+            self.uncancelled = True
+            self.task.uncancel()
 
 
 class Watch:
