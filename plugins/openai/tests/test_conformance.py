@@ -15,11 +15,13 @@ from typing import Any, ClassVar
 from llmcore import errors as E
 from llmcore.builtin_tools import FileSearchTool, WebSearchTool
 from llmcore.testing import Case, EmbeddingCase, ErrorCase, ProviderConformance, RerankCase
+from llmcore.testing.cassettes import Recordings
 from llmcore.testing.conformance import LosslessCase
 from openai_spec import validate_openai_request
 
 CASSETTES = Path(__file__).parent / "cassettes"
 RESPONSES = {"api": "responses"}
+PROMPT_CACHE = "ruby_llm__chat_prompt_cache_round-trip_openai_gpt-5_2_reuses_the_prompt_cache_with_a_shared_key.yaml"
 
 #: Capabilities.server_tools, asked for with the neutral specs (llmcore.builtin_tools) on the
 #: Responses API: the recorded answers' server-tool parts must come out (both classes: one spec)
@@ -39,6 +41,14 @@ SERVER_TOOLS_LOSSLESS = {
         {"model": "gpt-4o", "messages": ["Search my files"],
          "builtin_tools": [FileSearchTool(vector_store_ids=["vs_67cd9e6afeb4819198cbffafab95d8ba"], max_results=1)]},
         options=RESPONSES,
+    ),
+    # Capabilities.prompt_caching: cache_prompt=CachePoint(key=...) -> prompt_cache_key, turn two reads
+    # 6016 cached tokens (details: tests/test_openai_prompt_cache.py)
+    "prompt_caching": LosslessCase(
+        PROMPT_CACHE,
+        {"model": "gpt-5.2", "messages": ["Reply with exactly: OK"], "cache_prompt": {"key": "rubyllm-test"},
+         "system": Recordings(CASSETTES).request_body(PROMPT_CACHE)["instructions"]},
+        interaction=1, options=RESPONSES,
     ),
 }
 #: claimed server tools no HTTP recording shows (cassettes/SOURCES.md); request shapes: test_openai_builtin_tools.py

@@ -36,6 +36,8 @@ OPENAI_SPEC = ProviderSpec(
         # built-in tools on the Responses API (Chat Completions: web search on the search models only);
         # llmcore_openai.builtin; which are recorded: tests/test_conformance.py
         server_tools=("web_search", "file_search", "code_execution", "mcp", "image_generation"),
+        # automatic prefix caching (cached_tokens -> cache_read_tokens); cache_prompt's key -> prompt_cache_key
+        prompt_caching=True,
     ),
     docs_url="https://platform.openai.com/docs/api-reference",
     prices="llmcore_openai:prices.json",
