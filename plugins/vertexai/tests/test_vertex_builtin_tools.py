@@ -39,3 +39,20 @@ def test_vertex_takes_excluded_domains_and_the_other_tools() -> None:
         {"urlContext": {}},
         {"codeExecution": {}},
     ]
+
+
+def test_claude_on_vertex_gets_the_anthropic_entries_and_its_betas_in_the_body() -> None:
+    """Claude models on Vertex use the Anthropic codec; a beta a tool version needs goes in the body's
+    ``anthropic_beta`` (Vertex's rawPredict takes betas there)."""
+    from llmcore_vertexai.claude import _body
+
+    class _P:
+        spec = type("S", (), {"name": "vertexai"})()
+        _default_max_tokens = 1024
+
+    req = ChatRequest(
+        model="claude-sonnet-4-5", messages="hi", builtin_tools=[llmcore.WebSearchTool(), llmcore.WebFetchTool()]
+    )
+    body, _ = _body(_P(), req, stream=False)  # type: ignore[arg-type]
+    assert [t["type"] for t in body["tools"]] == ["web_search_20250305", "web_fetch_20250910"]
+    assert body["anthropic_beta"] == ["web-fetch-2025-09-10"]

@@ -66,6 +66,12 @@ def _body(provider: VertexAIProvider, request: ChatRequest, stream: bool) -> tup
     )
     body.pop("model", None)
     body.setdefault("anthropic_version", VERTEX_ANTHROPIC_VERSION)
+    from llmcore_anthropic.builtin import builtin_betas
+
+    betas = builtin_betas(body)  # built-in tool versions that need a beta: on Vertex a body field, not a header
+    if betas:
+        given = list(body.get("anthropic_beta") or ())  # from provider_options
+        body["anthropic_beta"] = [*given, *(b for b in betas if b not in given)]
     return body, warnings
 
 
