@@ -125,3 +125,19 @@ def test_another_providers_server_tool_part_is_left_out_with_a_warning() -> None
     body, warnings = build_chat_body(req, stream=False)
     assert body["messages"][1] == {"role": "assistant", "content": [{"type": "text", "text": "a"}]}
     assert [w.feature for w in warnings] == ["foreign_part"]
+
+
+def test_span_arithmetic_not_only_the_text_look_up() -> None:
+    """Cohere's ``start``/``end`` index the item's text and ``base`` moves them onto
+    ``ChatResponse.text``. The recordings' spans are also found by the cited ``text`` and their
+    item starts at 0, so only these cases see the arithmetic: a repeated word (the look-up by text
+    would find the first one), a citation without ``text``, and an item that starts later."""
+    from llmcore_cohere.citations import to_citations
+
+    item = "Ruby and Ruby"
+    [c] = to_citations({"start": 9, "end": 13, "text": "Ruby", "sources": []}, item, 0)
+    assert (c.start, c.end) == (9, 13)
+    [c] = to_citations({"start": 9, "end": 13, "sources": []}, item, 0)
+    assert (c.start, c.end) == (9, 13)
+    [c] = to_citations({"start": 0, "end": 4, "text": "Ruby", "sources": []}, item, 20)
+    assert (c.start, c.end) == (20, 24)
