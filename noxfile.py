@@ -441,3 +441,165 @@ def e2e(session: nox.Session) -> None:
         env={"LLMCORE_E2E_CASSETTES": str(cassettes), "LLMCORE_E2E_KEEP_CASSETTES": "1" if keep else "0",
              "LLMCORE_SHARED_DIR": _shared_dir()},
     )
+
+
+# --- releases and dependency floors (not in the default list: `nox -s release -- <package>`, `nox -s lowest`) ---
+
+#: plugins the lowest-versions session tests beside core: the OpenAI-compatible family and an own wire format
+LOWEST_PLUGINS = ("groq", "anthropic")
+
+
+def _package_dir(name: str) -> Path:
+    return CORE if name == "core" else ROOT / "plugins" / name
+
+
+def _test_env(session: nox.Session) -> dict[str, str]:
+    return {"LLMCORE_SHARED_DIR": _shared_dir(), "LLMCORE_DATA_DIR": session.create_tmp()}
+
+
+def _core_test_args() -> list[str]:
+    # as tests-core: the fault suite and the wire-path tests drive real plugins (`nox -s faults`)
+    return [str(CORE / "tests"), "--ignore", str(CORE / "tests" / "faults"),
+            "--ignore", str(CORE / "tests" / "wire_paths")]
+
+
+@nox.session()
+def lowest(session: nox.Session) -> None:
+    """Core and a couple of plugins (``LOWEST_PLUGINS``, or ``-- <plugin>...``) with every direct
+    dependency at its declared floor (uv's ``--resolution lowest-direct``; dependencies of the
+    editable packages count as direct): the floors in the pyprojects are versions that pass."""
+    plugins = session.posargs or list(LOWEST_PLUGINS)
+    ours = list(dict.fromkeys(d for p in plugins for d in [*_local_deps(p, "test"), p]))
+    session.install(
+        "--resolution=lowest-direct", "-e", f"{CORE}[testing,http2]",
+        *[f"-e{ROOT / 'plugins' / d}{'[test]' if d in plugins else ''}" for d in ours],
+    )
+    session.run("uv", "pip", "list", "--python", str(Path(session.bin) / "python"), external=True)
+    session.run("pytest", *_core_test_args(), "-q")  # as tests-core: no LLMCORE_SHARED_DIR (tests expect none)
+    for p in plugins:
+        session.run("pytest", str(ROOT / "plugins" / p / "tests"), "-q", env=_test_env(session))
+
+
+def _direct_requirements(wheel: Path, extras: tuple[str, ...]) -> list[str]:
+    """The third-party requirements a wheel declares (and those of ``extras``), without markers of extras:
+    given to the installer as direct requirements, so ``lowest-direct`` puts each at its floor."""
+    from packaging.requirements import Requirement
+
+    out = []
+    for line in _wheel_metadata(wheel)[0].get("Requires-Dist", []):
+        req = Requirement(line)
+        if req.name.lower().startswith("llmcore-"):
+            continue  # ours: given as built wheels, never looked up by name in the index
+        if req.marker is None or any(req.marker.evaluate({"extra": e}) for e in extras):
+            req.marker = None
+            out.append(str(req))
+    return out
+
+
+def _core_floor(wheel: Path) -> str | None:
+    """The lowest llmcore-core release ``wheel`` allows (its ``>=`` bound)."""
+    from packaging.requirements import Requirement
+
+    for line in _wheel_metadata(wheel)[0].get("Requires-Dist", []):
+        req = Requirement(line)
+        if req.name == "llmcore-core" and req.marker is None:
+            return next((s.version for s in req.specifier if s.operator in (">=", "==")), None)
+    return None
+
+
+@nox.session()
+def release(session: nox.Session) -> None:
+    """Everything up to the upload for one package: ``nox -s release -- groq`` (or ``core``).
+
+    Builds its sdist and wheel (dist/<package>/), ``twine check --strict``, checks the wheel's contents
+    (licence, metadata, only its own package), that CHANGELOG.md has an entry for the version, then
+    installs the built wheel in two clean venvs — every direct dependency at its floor with the lowest
+    llmcore-core it allows, and at the newest with this checkout's llmcore-core — and runs the package's
+    tests there against the installed wheel. llmcore-* packages always come from wheels built here (the
+    lowest core from its ``llmcore-core==X`` tag), never from the index by name. Upload: the release
+    workflow (.github/workflows/release.yml), with trusted publishing."""
+    import re
+    import shutil
+    import time
+
+    if len(session.posargs) != 1:
+        session.error("usage: nox -s release -- <package>   (core, or a plugin: groq, openai, ...)")
+    name = session.posargs[0].removeprefix("llmcore-").replace("-", "_")
+    src = _package_dir(name)
+    if not (src / "pyproject.toml").is_file():
+        session.error(f"no package {name!r}: core or one of {', '.join(PLUGINS)}")
+    start = time.monotonic()
+    session.install("hatchling", "twine")
+    out = ROOT / "dist" / name
+    shutil.rmtree(out, ignore_errors=True)
+    session.chdir(str(src))
+    session.run("hatchling", "build", "-d", str(out), silent=True)
+    session.chdir(str(ROOT))
+    wheel = next(out.glob("*.whl"))
+    sdist = next(out.glob("*.tar.gz"))
+    session.run("twine", "check", "--strict", str(wheel), str(sdist))
+    fields, names = _wheel_metadata(wheel)
+    version = fields["Version"][0]
+    package = "llmcore" if name == "core" else f"llmcore_{name}"
+    stray = [n for n in names if not n.startswith((f"{package}/", f"{wheel.name.split('-')[0]}-{version}.dist-info/"))]
+    if stray:
+        session.error(f"{wheel.name} holds files outside {package}/: {stray[:10]}")
+    if any("/tests/" in n for n in names):
+        session.error(f"{wheel.name} ships tests")
+    changelog = (src / "CHANGELOG.md").read_text(encoding="utf-8") if (src / "CHANGELOG.md").is_file() else ""
+    if not re.search(rf"^## {re.escape(version)}\b", changelog, re.M):
+        session.error(f"{src.relative_to(ROOT)}/CHANGELOG.md has no '## {version}' entry")
+    session.log(f"{wheel.name} ({wheel.stat().st_size // 1024} KiB), {sdist.name}: twine check, contents, changelog ok")
+
+    # this checkout's llmcore-* packages the tests need, built as wheels
+    tmp = Path(session.create_tmp()).resolve()
+    ours_dir = tmp / "ours"
+    shutil.rmtree(ours_dir, ignore_errors=True)
+    ours: dict[str, Path] = {name: wheel}
+    for dep in ([] if name == "core" else ["core", *_local_deps(name, "test")]):
+        session.chdir(str(_package_dir(dep)))
+        session.run("hatchling", "build", "-t", "wheel", "-d", str(ours_dir), silent=True)
+        session.chdir(str(ROOT))
+        ours[dep] = next(ours_dir.glob(f"llmcore_{dep}-*.whl"))
+    _check_wheel_contents(session, list(dict.fromkeys([wheel, ours["core"]])))  # (it wants the core wheel too)
+    extra = "testing" if name == "core" else "test"
+    floor = None if name == "core" else _core_floor(wheel)
+    newest_core = _wheel_metadata(ours["core"])[0]["Version"][0] if name != "core" else version
+    for resolution in ("lowest-direct", "highest"):
+        wheels = dict(ours)
+        if name != "core" and resolution == "lowest-direct" and floor and floor != newest_core:
+            tag = f"llmcore-core=={floor}"
+            old = tmp / f"core-{floor}"
+            shutil.rmtree(old, ignore_errors=True)
+            old.mkdir()
+            archive = tmp / "core.tar"
+            session.run("git", "archive", "-o", str(archive), tag, "core", external=True)
+            shutil.unpack_archive(str(archive), str(old))
+            session.chdir(str(old / "core"))
+            session.run("hatchling", "build", "-t", "wheel", "-d", str(old / "dist"), silent=True)
+            session.chdir(str(ROOT))
+            wheels["core"] = next((old / "dist").glob("*.whl"))
+        venv = tmp / f"{name}-{resolution}"
+        shutil.rmtree(venv, ignore_errors=True)
+        session.run("uv", "venv", "-q", "--python", sys.executable, str(venv), external=True)
+        py = str(venv / "bin" / "python")
+        direct = [r for dep, w in wheels.items() for r in _direct_requirements(w, (extra,) if dep == name else ())]
+        direct += _direct_requirements(wheels["core"], ("testing",))
+        paths = [f"{w}[{extra}]" if dep == name else str(w) for dep, w in wheels.items()]
+        session.run("uv", "pip", "install", "-q", "--python", py, f"--resolution={resolution}", *paths, *direct,
+                    external=True)
+        core_v = _wheel_metadata(wheels["core"])[0]["Version"][0]
+        session.log(f"{name} {version} [{resolution}] with llmcore-core {core_v}")
+        session.run("uv", "pip", "list", "--python", py, external=True, silent=False)
+        session.chdir(str(tmp))  # nothing of the checkout importable from the working directory
+        try:
+            where = session.run(py, "-c", f"import {package}; print({package}.__file__)", external=True, silent=True)
+            if str(venv) not in str(where):
+                session.error(f"the tests would import {package} from {where}, not the installed wheel")
+            tests = _core_test_args() if name == "core" else [str(src / "tests")]
+            env = {"PYTHONPATH": None} if name == "core" else {**_test_env(session), "PYTHONPATH": None}
+            session.run(py, "-m", "pytest", *tests, "-q", "-p", "no:cacheprovider", external=True, env=env)
+        finally:
+            session.chdir(str(ROOT))
+    session.log(f"release {name} {version}: ready to upload {wheel.name} and {sdist.name} "
+                f"({time.monotonic() - start:.0f} s)")
