@@ -29,6 +29,7 @@ SPEC = ProviderSpec(
         reasoning=True,
         structured_output=("json_object",),
         count_tokens="estimate",
+        prompt_caching=True,  # automatic prefix caching: prompt_cache_hit_tokens -> cache_read_tokens
     ),
     docs_url="https://api-docs.deepseek.com/api/create-chat-completion",
 )
