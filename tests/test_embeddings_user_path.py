@@ -177,3 +177,17 @@ def test_the_cost_comes_from_the_shipped_prices(server: _Server, transport: str)
     r = m.embed(["t0", "t1", "t2"])
     assert r.usage.input_tokens == 6
     assert r.cost == pytest.approx(6 * 0.02 / 1_000_000)
+
+
+def test_the_cache_keeps_vectors_of_other_dimensions_apart(server: _Server, transport: str, tmp_path: Any) -> None:
+    """A vector cached at the model's full size is not the answer to ``dimensions=3`` (nor the reverse):
+    the parameters are part of the key, so each size is asked once."""
+    m = llmcore.embedding_model(
+        "openai/text-embedding-3-small", api_key=KEY, base_url=server.url, cache=str(tmp_path / "emb.sqlite")
+    )
+    m.embed(["t1"])
+    m.embed(["t1"], dimensions=3)
+    assert [b.get("dimensions") for b in server.bodies] == [None, 3]
+    m.embed(["t1"], dimensions=3)
+    m.embed(["t1"])
+    assert len(server.bodies) == 2 and m.usage.cache_hits == 2
