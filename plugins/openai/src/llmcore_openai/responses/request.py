@@ -25,7 +25,10 @@ Mapping:
   Chat Completions); ``response_format`` → ``text.format``;
   ``max_tokens`` → ``max_output_tokens``; ``reasoning_effort`` →
   ``reasoning.effort``;
-* ``stop`` and ``seed`` do not exist on the Responses API: warnings.
+* ``stop`` and ``seed`` do not exist on the Responses API: warnings;
+* prompt caching is automatic (by prefix): ``Message.cache_point`` and
+  ``cache_prompt`` breakpoints are not sent; ``cache_prompt``'s ``key`` →
+  ``prompt_cache_key``.
 """
 
 from __future__ import annotations
