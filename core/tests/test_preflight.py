@@ -131,3 +131,14 @@ def test_the_fast_estimate_counts_what_request_text_holds() -> None:
     )
     want = int(len(request_text(req)) / _CHARS_PER_TOKEN + 0.5) + _PER_MESSAGE * len(req.messages)
     assert estimated_input_tokens(req) == want
+
+
+def test_the_estimate_margin_is_ten_percent_not_more(answering: ScriptedServer, make_model: Any) -> None:
+    """Just past the margin (~1,200 estimated for a window of 1,000) is refused: a check with a far
+    larger margin would let every prompt under 2.5x the window through (the test above only probes
+    2.5x and the inside of the margin)."""
+    catalogue.add_models("shaped-schema", {"shaped-1": {"context": 1000}})
+    m = make_model()
+    with pytest.raises(ContextWindowExceededError):
+        m.chat("x" * 4800)
+    assert answering.hits == 0
