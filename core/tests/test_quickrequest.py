@@ -117,3 +117,15 @@ def test_facade_errors_unchanged() -> None:
             m.request("Hi", **bad)
     with pytest.raises(InvalidRequestError):
         m.request([])
+
+
+def test_the_guard_sees_annotated_field_validators(monkeypatch: pytest.MonkeyPatch) -> None:
+    """A validator attached to a field the fast path sets (``Annotated[str, BeforeValidator(...)]``)
+    is not among the model's decorators: the guard looks at those fields too."""
+    from pydantic import BeforeValidator
+
+    field = TextPart.model_fields["text"]
+    monkeypatch.setattr(field, "metadata", [*field.metadata, BeforeValidator(str.strip)])
+    assert not quickrequest._guard()
+    monkeypatch.undo()
+    assert quickrequest._guard()

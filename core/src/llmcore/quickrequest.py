@@ -17,7 +17,8 @@ every conversion stays pydantic's.
 
 A guard keeps it honest as the models change: the validators (and
 ``validate_default`` fields) of ``ChatRequest``, ``Message`` and
-``TextPart`` must be the ones this module knows (:data:`_KNOWN`); when they
+``TextPart`` must be the ones this module knows (:data:`_KNOWN`), and the
+fields it sets carry no ``Annotated`` validator; when they
 are not, the fast path is off (``quick_request`` always returns ``None``)
 until this module is taught the new rule. ``tests/test_quickrequest.py``
 checks the guard holds, and that both paths give equal requests.
@@ -26,6 +27,8 @@ checks the guard holds, and that both paths give equal requests.
 from __future__ import annotations
 
 from typing import Any
+
+from pydantic import AfterValidator, BeforeValidator, PlainValidator, WrapValidator
 
 from .types import ChatRequest, Message, TextPart
 
@@ -53,12 +56,35 @@ def _validators(cls: Any) -> frozenset[str]:
     )
 
 
+#: the fields the fast path sets (the others keep their defaults, which validation does not run on)
+_SET: dict[Any, tuple[str, ...]] = {
+    ChatRequest: (
+        "model",
+        "messages",
+        "system",
+        "temperature",
+        "top_p",
+        "max_tokens",
+        "seed",
+        "reasoning_effort",
+        "strict",
+    ),
+    Message: ("role", "content"),
+    TextPart: ("type", "text"),
+}
+_FIELD_VALIDATORS = (AfterValidator, BeforeValidator, PlainValidator, WrapValidator)
+
+
 def _guard() -> bool:
     for cls, names in _KNOWN.items():
         if _validators(cls) != names:
             return False
         if any(f.validate_default for f in cls.__pydantic_fields__.values()):
             return False
+        for name in _SET[cls]:  # an Annotated[..., BeforeValidator(...)] on a field the fast path sets
+            f = cls.__pydantic_fields__.get(name)
+            if f is None or any(isinstance(m, _FIELD_VALIDATORS) for m in f.metadata):
+                return False
     return True
 
 
