@@ -58,8 +58,15 @@ class _Handler(BaseHTTPRequestHandler):
             emb: Any = base64.b64encode(struct.pack("<3f", *vec)).decode() if body.get("encoding_format") else vec
             data.append({"object": "embedding", "index": i, "embedding": emb})
         data.reverse()  # the index, not the position, says which text a vector is for
-        self._send(200, {"object": "list", "data": data, "model": body["model"],
-                         "usage": {"prompt_tokens": 2 * len(body["input"]), "total_tokens": 2 * len(body["input"])}})
+        self._send(
+            200,
+            {
+                "object": "list",
+                "data": data,
+                "model": body["model"],
+                "usage": {"prompt_tokens": 2 * len(body["input"]), "total_tokens": 2 * len(body["input"])},
+            },
+        )
 
     def _send(self, status: int, obj: Any, headers: dict[str, str] | None = None) -> None:
         raw = json.dumps(obj).encode()
@@ -92,8 +99,9 @@ def transport(request: pytest.FixtureRequest) -> Iterator[str]:
 
 def test_a_hundred_thousand_texts_in_order_none_lost(server: _Server, transport: str) -> None:
     n = 100_000
-    m = llmcore.embedding_model("openai/text-embedding-3-small", api_key=KEY, base_url=server.url,
-                                prices={"input": 0.02, "output": 0})
+    m = llmcore.embedding_model(
+        "openai/text-embedding-3-small", api_key=KEY, base_url=server.url, prices={"input": 0.02, "output": 0}
+    )
     r = m.embed([f"t{i}" for i in range(n)])
     assert len(r.vectors) == n
     assert [v[0] for v in r.vectors] == [float(i) for i in range(n)]  # in order: none lost, duplicated, moved
@@ -120,14 +128,18 @@ def test_retries_apply_to_embeddings(server: _Server, transport: str) -> None:
     assert r.vectors == [[1.0, -1.0, 0.5]] and len(server.bodies) == 2
 
 
-@pytest.mark.parametrize("params,error", [
-    ({"input_type": "query"}, E.UnsupportedFeatureError),
-    ({"truncate": "end"}, E.UnsupportedFeatureError),
-    ({"embedding_type": "int8"}, E.UnsupportedFeatureError),
-    ({"dimensions": 0}, E.InvalidRequestError),
-])
-def test_what_openai_cannot_do_is_refused_before_the_network(server: _Server, params: dict[str, Any],
-                                                              error: type[Exception]) -> None:
+@pytest.mark.parametrize(
+    "params,error",
+    [
+        ({"input_type": "query"}, E.UnsupportedFeatureError),
+        ({"truncate": "end"}, E.UnsupportedFeatureError),
+        ({"embedding_type": "int8"}, E.UnsupportedFeatureError),
+        ({"dimensions": 0}, E.InvalidRequestError),
+    ],
+)
+def test_what_openai_cannot_do_is_refused_before_the_network(
+    server: _Server, params: dict[str, Any], error: type[Exception]
+) -> None:
     m = llmcore.embedding_model("openai/text-embedding-3-small", api_key=KEY, base_url=server.url)
     with pytest.raises(error):
         m.embed(["t1"], **params)
@@ -145,8 +157,16 @@ def test_auto_detected_name() -> None:
 
 
 def test_cli_embed_prints_json_lines_in_order(server: _Server, cli: Any) -> None:
-    r = cli("embed", "-m", "openai/text-embedding-3-small", "-o", f"base_url={server.url}", "t1", "t2",
-            env={"OPENAI_API_KEY": KEY})
+    r = cli(
+        "embed",
+        "-m",
+        "openai/text-embedding-3-small",
+        "-o",
+        f"base_url={server.url}",
+        "t1",
+        "t2",
+        env={"OPENAI_API_KEY": KEY},
+    )
     assert r.returncode == 0, r.stderr
     lines = [json.loads(x) for x in r.stdout.splitlines()]
     assert lines == [{"index": 0, "embedding": [1.0, -1.0, 0.5]}, {"index": 1, "embedding": [2.0, -2.0, 0.5]}]
@@ -159,8 +179,9 @@ def test_cli_embed_failure_is_one_line(cli: Any) -> None:
 
 
 def test_cache_sends_only_texts_not_seen_before(server: _Server, transport: str, tmp_path: Any) -> None:
-    m = llmcore.embedding_model("openai/text-embedding-3-small", api_key=KEY, base_url=server.url,
-                                cache=str(tmp_path / "emb.sqlite"))
+    m = llmcore.embedding_model(
+        "openai/text-embedding-3-small", api_key=KEY, base_url=server.url, cache=str(tmp_path / "emb.sqlite")
+    )
     first = m.embed(["t1", "t2"])
     again = m.embed(["t2", "t3", "t1"])
     assert again.vectors == [[2.0, -2.0, 0.5], [3.0, -3.0, 0.5], [1.0, -1.0, 0.5]]
