@@ -19,6 +19,7 @@ also the Vercel AI SDK's ``webSearch``/``webFetch``/``codeExecution``/``fileSear
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from typing import Annotated, Any, ClassVar, Literal
 
 from pydantic import BaseModel, ConfigDict, Field
@@ -197,7 +198,7 @@ def refuse(tool: BuiltinTool, provider: str, why: str = "") -> UnsupportedFeatur
     return UnsupportedFeatureError(f"{provider} has no built-in {tool.label}{reason}; {where}", provider=provider)
 
 
-def check_claimed(tools: list[BuiltinTool], provider: str, claimed: tuple[str, ...]) -> None:
+def check_claimed(tools: Sequence[BuiltinTool], provider: str, claimed: tuple[str, ...]) -> None:
     """Refuse (before the network) the first tool ``provider`` does not claim (``claimed``: its
     :attr:`~llmcore.spec.Capabilities.server_tools`)."""
     for t in tools:
