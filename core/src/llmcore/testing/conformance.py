@@ -63,7 +63,8 @@ instead (path ``recorded``). The kit checks:
   decodable images, cached tokens in ``Usage``; a key with both forms must agree (same
   kinds of parts, server tools, citations on both sides);
 * nothing disappears (``test_nothing_disappears``, opt-in with ``lossless_check = True``):
-  every recorded 200 answer of the cassette directory (chat and stream) is replayed, and
+  every 200 answer in the cassette directory (chat and stream; recorded and authored files
+  alike) is replayed, and
   every content block, output item and annotation it holds must be a part or a citation,
   or be kept in ``provider_metadata["unmapped"]`` with an ``unmapped:<kind>`` warning
   (:mod:`llmcore.testing.lossless`; hooks: :meth:`ProviderConformance.answer_item_kinds`,
@@ -834,7 +835,7 @@ class ProviderConformance:
         return answer_item_kinds(body)
 
     def lossless_replay_case(self, cassette: str, interaction: int, recorded: dict[str, Any]) -> Case | None:
-        """The case that replays one recorded 200 answer for ``test_nothing_disappears``, or
+        """The case that replays one 200 answer of a cassette for ``test_nothing_disappears``, or
         ``None`` to leave it out. Default: a chat answer (``answer_paths``) is asked again with
         the recorded model (from the body or the ``/models/<m>:`` path), a placeholder prompt,
         ``chat_case``'s options (plus ``answer_path_options``) and base URL — or, for a recording
