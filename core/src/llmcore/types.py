@@ -14,8 +14,8 @@ from typing import Annotated, Any, Literal, Union
 
 from pydantic import BeforeValidator, ConfigDict, Field, field_validator, model_validator
 
-from .construct import FastConstruct
 from .builtin_tools import AnyBuiltinTool
+from .construct import FastConstruct
 from .errors import InvalidRequestError
 
 __all__ = [
