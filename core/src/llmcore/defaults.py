@@ -124,37 +124,33 @@ def _offered(hook: str) -> list[str]:
 
 def default_model() -> str:
     """The model to use when none is given (see the module docstring)."""
-    name = os.environ.get(ENV_VAR, "").strip()
-    if name:
-        return name
-    path = config_path()
-    name = _from_config(path) or ""
-    if name:
-        return name
-    found = local_models()
-    if found:
-        return found[0]
-    from .plugins import get_registry
-
-    broken = [p for p in get_registry().broken if p.error and "llmcore_local_models()" in p.error]
-    note = "".join(f"; plugin {p.name!r} offers no local model: broken: {p.error}" for p in broken)
-    raise ConfigurationError(HOW_TO_CHOOSE.format(config=path) + note)
+    return _default(ENV_VAR, "default_model", "llmcore_local_models", HOW_TO_CHOOSE, "local model")
 
 
 def default_embedding_model() -> str:
     """The embedding model to use when none is given (see the module docstring)."""
-    name = os.environ.get(EMBEDDING_ENV_VAR, "").strip()
+    return _default(
+        EMBEDDING_ENV_VAR, "default_embedding_model", "llmcore_local_embedding_models", HOW_TO_CHOOSE_EMBEDDING,
+        "local embedding model",
+    )
+
+
+def _default(env_var: str, config_key: str, hook: str, how_to_choose: str, what: str) -> str:
+    """The first of: ``$env_var``, ``config_key`` in the config file, the first name the
+    plugins' ``hook`` offers; else a :class:`ConfigurationError` saying how to choose (and
+    naming the plugins whose hook is broken)."""
+    name = os.environ.get(env_var, "").strip()
     if name:
         return name
     path = config_path()
-    name = _from_config(path, "default_embedding_model") or ""
+    name = _from_config(path, config_key) or ""
     if name:
         return name
-    found = local_embedding_models()
+    found = _offered(hook)
     if found:
         return found[0]
     from .plugins import get_registry
 
-    broken = [p for p in get_registry().broken if p.error and "llmcore_local_embedding_models()" in p.error]
-    note = "".join(f"; plugin {p.name!r} offers no local embedding model: broken: {p.error}" for p in broken)
-    raise ConfigurationError(HOW_TO_CHOOSE_EMBEDDING.format(config=path) + note)
+    broken = [p for p in get_registry().broken if p.error and f"{hook}()" in p.error]
+    note = "".join(f"; plugin {p.name!r} offers no {what}: broken: {p.error}" for p in broken)
+    raise ConfigurationError(how_to_choose.format(config=path) + note)
