@@ -6,15 +6,13 @@ Redis could not take is added when it is back). Through ``llmcore.model`` too.""
 from __future__ import annotations
 
 import os
-import shutil
 import signal
-import socket
 import subprocess
 import sys
 import time
 from collections.abc import Iterator
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import pytest
 from aiohttp import web
@@ -22,10 +20,13 @@ from llmcore import catalogue
 from llmcore.errors import BackendUnavailableError, BudgetExceededError, ConfigurationError
 from llmcore.usage import Budget, set_budget
 from llmcore.usage import budget_store as bs
-from scripted_server import ScriptedServer, free_port
+from scripted_server import ScriptedServer
 from shaped_provider import answer
 
-pytest_plugins = ["shaped_fixtures"]
+if TYPE_CHECKING:
+    from redis_process import RedisProcess
+
+pytest_plugins = ["shaped_fixtures", "redis_process"]  # redis_process: the redis_server fixture
 pytestmark = pytest.mark.timeout(60)
 
 USAGE = {"in": 1000, "out": 200, "cached": 400}
@@ -136,51 +137,6 @@ def test_a_locked_sqlite_file_never_fails_a_settled_cost(tmp_path: Path) -> None
 
 
 # -- Redis: processes and machines ----------------------------------------------------------
-
-
-class RedisProcess:
-    """A redis-server on a loopback port that a test can stop, restart and freeze."""
-
-    def __init__(self, workdir: Path) -> None:
-        binary = shutil.which("redis-server")
-        if binary is None:
-            pytest.skip("redis-server binary not found: install it (Debian: apt-get install -y redis-server)")
-        pytest.importorskip("redis")
-        self.binary, self.workdir, self.port = binary, workdir, free_port()
-        self.url = f"redis://127.0.0.1:{self.port}/0"
-        self.proc: subprocess.Popen[bytes] | None = None
-
-    def start(self) -> None:
-        args = [self.binary, "--port", str(self.port), "--bind", "127.0.0.1", "--save", "", "--appendonly", "no"]
-        self.proc = subprocess.Popen([*args, "--dir", str(self.workdir)], stdout=subprocess.DEVNULL)
-        end = time.monotonic() + 10
-        while True:
-            try:
-                with socket.create_connection(("127.0.0.1", self.port), timeout=0.2) as c:
-                    c.sendall(b"PING\r\n")
-                    if c.recv(16).startswith(b"+PONG"):
-                        return
-            except OSError:
-                pass
-            if time.monotonic() > end or self.proc.poll() is not None:
-                raise RuntimeError("redis-server did not start")
-            time.sleep(0.05)
-
-    def stop(self) -> None:
-        if self.proc is not None and self.proc.poll() is None:
-            self.proc.send_signal(signal.SIGCONT)
-            self.proc.terminate()
-            self.proc.wait(10)
-
-
-@pytest.fixture
-def redis_server(tmp_path: Path) -> Iterator[RedisProcess]:
-    r = RedisProcess(tmp_path)
-    r.start()
-    try:
-        yield r
-    finally:
-        r.stop()
 
 
 def _keys(url: str) -> list[str]:
