@@ -259,6 +259,29 @@ _env_tables: dict[str, dict[str, PriceTable]] = {}
 #: lookups already answered (cleared when prices change); the version guards against races
 _found: dict[tuple[Any, ...], Price | None] = {}
 _version = [0]
+_MISS = object()
+
+#: ``os.environ`` stores its variables in a plain dict (``_data``) under an
+#: encoded key; looking the key up there costs ~0.05 µs, where
+#: ``os.environ.get`` (encode the name, decode the value) costs ~1-3 µs — most
+#: of a cached :func:`price_for` call. Both are private, so they are checked
+#: once here and on each call (``os.environ`` may be replaced), falling back
+#: to ``os.environ.get``.
+_ENV_NAME = "LLMCORE_PRICES"
+try:
+    _ENV_KEY: object = os.environ.encodekey(_ENV_NAME)  # type: ignore[attr-defined]
+except Exception:  # pragma: no cover - an os.environ without encodekey
+    _ENV_KEY = None
+
+
+def _prices_env() -> object:
+    """``$LLMCORE_PRICES`` as stored (bytes on POSIX): only compared, to key
+    the lookup cache, so a change to the variable is seen on the next call."""
+    env = os.environ
+    data = getattr(env, "_data", None)
+    if _ENV_KEY is not None and type(data) is dict:
+        return data.get(_ENV_KEY)
+    return env.get(_ENV_NAME)  # pragma: no cover - os.environ replaced or unusual
 
 
 def load_prices(resource: str) -> PriceTable:
@@ -354,12 +377,14 @@ def price_for(spec: ProviderSpec | str, model: str, *, response_model: str | Non
         getattr(spec, "prices", None),
         model,
         response_model,
-        os.environ.get("LLMCORE_PRICES"),
+        _prices_env(),
     )
-    with _lock:
-        version = _version[0]
-        if key in _found:
-            return _found[key]
+    # A read needs no lock: a dict lookup is atomic, and a stale answer racing
+    # a price change is no different from one returned just before it.
+    version = _version[0]
+    found = _found.get(key, _MISS)
+    if found is not _MISS:
+        return found  # type: ignore[return-value]
     found = _price_for(spec, model, response_model)
     with _lock:
         if _version[0] == version:  # nothing changed meanwhile
