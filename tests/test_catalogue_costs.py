@@ -118,3 +118,14 @@ def test_sambanova_spelling_of_metas_models() -> None:
     u = resp.usage
     assert (u.input_tokens, u.output_tokens) == (24, 8)
     assert micro(m.usage.cost) == micro((24 * 0.60 + 8 * 1.20) / 1e6)  # $0.000024
+
+
+def test_replicate_per_token_prices_from_its_catalogue_entries() -> None:
+    """Replicate meters language models per token (the prediction's
+    metrics.input_token_count / output_token_count): meta-llama-3-8b-instruct
+    $0.05 in / $0.25 out (the plugin's models.json; neither data package lists Replicate)."""
+    m, resp = replay("replicate", "authored__chat_system_prompt.yaml", "replicate/meta/meta-llama-3-8b-instruct")
+    u = resp.usage
+    assert (u.input_tokens, u.output_tokens) == (27, 13)
+    assert micro(m.usage.cost) == micro((27 * 0.05 + 13 * 0.25) / 1e6)  # $0.0000046
+    assert m.usage.unpriced_requests == 0

@@ -29,9 +29,10 @@ def test_coverage_floor() -> None:
     context = sum(r["context"] for r in hosted)
     print(f"hosted: {models} models, priced {priced}, context {context}")
     assert models >= 145
-    # 2026-12-04: 93 % priced, 85 % with a context window (was 73 % / 67 % before plugin entries,
-    # response-model resolution, SambaNova / HF-router spellings and the stated exclusions)
-    assert priced / models >= 0.90 and context / models >= 0.80
+    # 2026-12-04: 95 % priced (147/154), 87 % with a context window (was 73 % / 67 % before plugin
+    # entries, response-model resolution, SambaNova / HF-router spellings and the stated exclusions).
+    # Issue 13's goal is >= 95 % priced: a new cassette model needs a sourced price or an exclusion.
+    assert priced / models >= 0.95 and context / models >= 0.80
     for full in ("anthropic", "gemini", "deepseek", "xai", "moonshot", "azure", "writer", "ai21", "openai"):
         if full in rows:
             assert rows[full]["priced"] == rows[full]["models"], rows[full]["missing_price"]

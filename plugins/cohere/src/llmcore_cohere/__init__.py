@@ -34,6 +34,7 @@ SPEC = ProviderSpec(
         prompt_caching=True,  # automatic: usage.cached_tokens -> cache_read_tokens
     ),
     docs_url="https://docs.cohere.com/v2/reference/chat",
+    catalogue="llmcore_cohere:models.json",
 )
 
 

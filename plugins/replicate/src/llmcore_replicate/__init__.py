@@ -30,6 +30,7 @@ SPEC = ProviderSpec(
         count_tokens="estimate",
     ),
     docs_url="https://replicate.com/docs/reference/http",
+    catalogue="llmcore_replicate:models.json",
 )
 
 
