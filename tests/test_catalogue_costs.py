@@ -129,3 +129,29 @@ def test_replicate_per_token_prices_from_its_catalogue_entries() -> None:
     assert (u.input_tokens, u.output_tokens) == (27, 13)
     assert micro(m.usage.cost) == micro((27 * 0.05 + 13 * 0.25) / 1e6)  # $0.0000046
     assert m.usage.unpriced_requests == 0
+
+
+def test_bedrock_nova_embeddings_through_embedding_model() -> None:
+    """amazon.nova-2-multimodal-embeddings-v1:0 at $0.135 per 1M text tokens (the plugin's
+    models.json); Bedrock reports the count in X-Amzn-Bedrock-Input-Token-Count (10 here)."""
+    if llmcore.get_registry().get("bedrock") is None:
+        pytest.skip("llmcore-bedrock is not installed")
+    cassettes = ROOT / "plugins" / "bedrock" / "tests" / "cassettes"
+    name = "ruby_llm__embedding_bedrock_embedding_dialects_bedrock_amazon_nova-2-multimodal-embeddings-v1_0_embeds_a_single_text.yaml"
+    creds = {"aws_access_key_id": "llmcore-fake-" + "id", "aws_secret_access_key": "llmcore-fake-" + "secret"}
+
+    async def go() -> tuple[Any, Any]:
+        client, _ = recording_client()
+        with make_vcr(cassettes).use_cassette(name, allow_playback_repeats=True):
+            async with client:
+                m = llmcore.embedding_model(
+                    "bedrock/amazon.nova-2-multimodal-embeddings-v1:0",
+                    http_client=client, retry=False, region="us-east-1", **creds,
+                )  # fmt: skip
+                resp = await m.aembed(["Ruby is a programmer's best friend"], dimensions=256)
+        return m, resp
+
+    clear_prices()
+    m, resp = asyncio.run(go())
+    assert resp.usage.input_tokens == 10
+    assert micro(m.usage.cost) == micro(10 * 0.135 / 1e6)  # $0.00000135
