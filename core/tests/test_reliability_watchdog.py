@@ -8,6 +8,7 @@ from __future__ import annotations
 import asyncio
 import re
 import time
+from types import SimpleNamespace
 from typing import Any
 
 import llmcore
@@ -15,7 +16,6 @@ import pytest
 from llmcore import errors as E
 from llmcore.reliability import timeout as T
 from llmcore.reliability import watchdog as W
-from llmcore.resolve import resolve_model
 from scripted_server import TOY_KEY, client_for, close_client, toy_json
 
 pytest_plugins = ["reliability_fixtures"]  # fixtures: server, toy, transport
@@ -74,7 +74,8 @@ def test_a_watched_bound_ends_a_slow_chat(server: Any, transport: str) -> None:
 class _Inner:
     """A provider whose chat waits ``delay`` seconds, then answers (or raises ``error``)."""
 
-    spec = resolve_model("openai/gpt-4o-mini")[0]
+    # only its name is read (in a timeout error); no plugin is needed: tests-core installs core alone
+    spec = SimpleNamespace(name="inner")
 
     def __init__(self, delay: float, error: BaseException | None = None) -> None:
         self.delay, self.error = delay, error

@@ -145,7 +145,7 @@ def test_a_tool_anthropic_has_not_is_refused_before_the_network(tool: Any, has_i
     m = llmcore.model("anthropic/claude-haiku-4-5", api_key=TEST_API_KEY, base_url="http://127.0.0.1:9", retry=False)
     with pytest.raises(UnsupportedFeatureError) as e:
         m.chat("hi", tools=[tool])
-    assert type(tool).__name__ in str(e.value) and has_it in str(e.value)
+    assert type(tool).__name__ in str(e.value) and _names_where_it_is(str(e.value), has_it)
 
 
 def test_the_codec_refuses_what_the_facade_did_not_check() -> None:
@@ -184,3 +184,13 @@ def test_turn_two_with_the_neutral_spec_is_the_recorded_second_request() -> None
     want = [b for b in recorded["messages"][1]["content"] if b["type"] in ("server_tool_use", "web_search_tool_result")]
     got = [b for b in sent["messages"][1]["content"] if b["type"] in ("server_tool_use", "web_search_tool_result")]
     assert want and got == want
+
+
+def _names_where_it_is(message: str, has_it: str) -> bool:
+    """The refusal names ``has_it`` when that provider is installed here (the full dev venv), and
+    says no installed provider has the tool when it is not (a plugin's own nox session)."""
+    from llmcore.plugins import get_registry
+
+    if get_registry().get(has_it) is not None:
+        return has_it in message
+    return "no installed provider has it" in message

@@ -80,4 +80,14 @@ def test_a_tool_gemini_has_not_is_refused_before_the_network(tool: Any) -> None:
     m = llmcore.model("gemini/gemini-3.5-flash", api_key=TEST_API_KEY, base_url="http://127.0.0.1:9", retry=False)
     with pytest.raises(UnsupportedFeatureError) as e:
         m.chat("hi", tools=[tool])
-    assert type(tool).__name__ in str(e.value) and "openai" in str(e.value)
+    assert type(tool).__name__ in str(e.value) and _names_where_it_is(str(e.value), "openai")
+
+
+def _names_where_it_is(message: str, has_it: str) -> bool:
+    """The refusal names ``has_it`` when that provider is installed here (the full dev venv), and
+    says no installed provider has the tool when it is not (a plugin's own nox session)."""
+    from llmcore.plugins import get_registry
+
+    if get_registry().get(has_it) is not None:
+        return has_it in message
+    return "no installed provider has it" in message

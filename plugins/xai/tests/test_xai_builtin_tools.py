@@ -42,7 +42,7 @@ def test_refused_before_the_network(api: str, tool: object, says: str) -> None:
     m = llmcore.model("xai/grok-4.3", api_key=TEST_API_KEY, base_url="http://127.0.0.1:9", retry=False, api=api)
     with pytest.raises(UnsupportedFeatureError) as e:
         m.chat("hi", tools=[tool])
-    assert says in str(e.value)
+    assert _names_where_it_is(str(e.value), says) if says.isidentifier() else says in str(e.value)
 
 
 REPLAY = "ruby_llm__chat_web_search_with_xai_grok-4_3_replays_search_turns_so_the_conversation_can_continue.yaml"
@@ -61,3 +61,13 @@ def test_turn_two_with_the_neutral_spec_carries_the_recorded_tools_and_search_it
     assert sent["tools"] == recorded["tools"]
     calls = [i for i in recorded["input"] if i.get("type") == "web_search_call"]
     assert calls and [i for i in sent["input"] if i.get("type") == "web_search_call"] == calls
+
+
+def _names_where_it_is(message: str, has_it: str) -> bool:
+    """The refusal names ``has_it`` when that provider is installed here (the full dev venv), and
+    says no installed provider has the tool when it is not (a plugin's own nox session)."""
+    from llmcore.plugins import get_registry
+
+    if get_registry().get(has_it) is not None:
+        return has_it in message
+    return "no installed provider has it" in message
