@@ -4,7 +4,6 @@ falling back to it, cost arithmetic of its rates, the builder, lookup cost."""
 from __future__ import annotations
 
 import json
-import time
 from pathlib import Path
 from types import SimpleNamespace
 from typing import Any
@@ -227,18 +226,6 @@ def test_reported_cost() -> None:
     split["requests"].append({})
     assert reported_cost(SimpleNamespace(raw=None, provider_metadata=split)) is None
     assert reported_cost(SimpleNamespace(raw=None, provider_metadata={"usage": {"cost": -1}})) is None
-
-
-def test_lookup_cost_is_at_most_5_microseconds() -> None:
-    catalogue.lookup("bedrock", "us.anthropic.claude-sonnet-4-5-20250929-v1:0")
-    n = 20_000
-    best = float("inf")
-    for _ in range(3):
-        t = time.perf_counter()
-        for _ in range(n):
-            catalogue.lookup("bedrock", "us.anthropic.claude-sonnet-4-5-20250929-v1:0")
-        best = min(best, (time.perf_counter() - t) / n)
-    assert best < 5e-6, f"{best * 1e6:.2f} µs a lookup"
 
 
 def test_import_llmcore_does_not_read_the_catalogue() -> None:

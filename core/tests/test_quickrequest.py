@@ -12,6 +12,9 @@ from llmcore.errors import InvalidRequestError
 from llmcore.quickrequest import quick_request
 from llmcore.types import ChatRequest, ImagePart, Message, TextPart, ToolCallPart
 from pydantic import BaseModel
+from scripted_server import TOY_KEY
+
+pytest_plugins = ["reliability_fixtures"]  # the toy fixture
 
 
 def _tree(obj: Any) -> Any:
@@ -108,8 +111,9 @@ def test_the_guard_turns_the_fast_path_off(monkeypatch: pytest.MonkeyPatch) -> N
     assert quick_request("m-1", "Hi", {}) is None
 
 
+@pytest.mark.usefixtures("toy")  # core's toy provider: tests-core installs no plugin
 def test_facade_errors_unchanged() -> None:
-    m = llmcore.model("openai/gpt-4o-mini", api_key="sk-" + "test", base_url="http://127.0.0.1:9/v1")
+    m = llmcore.model("toy/toy-1", api_key=TOY_KEY, base_url="http://127.0.0.1:9/v1")
     req, _ = m.request("Hi", max_tokens=5, temperature=1)
     assert req.max_tokens == 5 and req.temperature == 1.0 and req.messages[0].text == "Hi"
     for bad in ({"max_tokens": 0}, {"temperature": 5}, {"temperature": float("nan")}, {"strict": None}):

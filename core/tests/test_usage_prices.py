@@ -128,17 +128,3 @@ def test_price_for_sees_llmcore_prices_set_changed_and_unset_after_a_cached_look
     finally:
         del os.environ["LLMCORE_PRICES"]
     assert price_for(SPEC, "shaped-1").input == 2.0  # type: ignore[union-attr]
-
-
-def test_a_cached_price_for_costs_under_5_microseconds() -> None:
-    """Issue 13: lookup ≤ 5 µs (a cached answer; best of 7 runs, generous for a loaded machine)."""
-    import time
-
-    price_for(SPEC, "shaped-1")
-    best, n = float("inf"), 2000
-    for _ in range(7):
-        t = time.perf_counter()
-        for _ in range(n):
-            price_for(SPEC, "shaped-1")
-        best = min(best, (time.perf_counter() - t) / n)
-    assert best < 5e-6, f"{best * 1e6:.2f} µs a call"
