@@ -82,6 +82,29 @@ class FakeServer:
         self.listening_address = f"http://127.0.0.1:{self.http.server_address[1]}"
         FakeServer.instances.append(self)
 
+    def handle_embeddings(self, body: dict[str, Any]) -> Any:
+        """llama.cpp's answer shape (recorded from xllamacpp 2026.10 on SmolLM2, vectors shortened):
+        items numbered in input order, ``usage.prompt_tokens``; the items here come reversed, so a
+        provider that ignored ``index`` would give the vectors out of order."""
+        self.bodies.append(copy.deepcopy(body))
+        if FakeServer.answer is not None:
+            return copy.deepcopy(FakeServer.answer)
+        if not self.params.embedding:
+            return {
+                "error": {
+                    "code": 501,
+                    "message": "This server does not support embeddings. Start it with `--embeddings`",
+                    "type": "not_supported_error",
+                }
+            }
+        data = [{"index": i, "embedding": [float(len(t)), float(i), 0.5]} for i, t in enumerate(body["input"])]
+        return {
+            "model": "/models/x.gguf",
+            "object": "list",
+            "data": data[::-1],
+            "usage": {"prompt_tokens": 7 * len(data), "total_tokens": 7 * len(data)},
+        }
+
     def handle_chat_completions(self, body: dict[str, Any], callback: Any = None) -> Any:
         self.bodies.append(copy.deepcopy(body))
         if len(body["messages"][-1]["content"]) > 2000:
@@ -105,6 +128,9 @@ class Params:
         self.model = types.SimpleNamespace(path="")
         self.cpuparams = types.SimpleNamespace(n_threads=0)
         self.cpuparams_batch = types.SimpleNamespace(n_threads=0)
+        self.embedding = False
+        self.pooling_type = -1
+        self.n_batch, self.n_ubatch = 2048, 512
 
 
 @pytest.fixture
@@ -322,3 +348,142 @@ def test_tools_for_a_template_with_tool_support_are_sent_without_warning(fake: P
     r = llmcore.model(f"xllamacpp/{fake}").chat("Weather in Paris?", tools=[WEATHER])
     assert r.warnings == [] or all(w.feature != "tools" for w in r.warnings)
     assert FakeServer.instances[0].bodies[0]["tools"][0]["function"]["name"] == "get_weather"
+
+
+# -- embeddings ------------------------------------------------------------------------------
+
+
+def _gguf(path: Path, pooling: int | None) -> Path:
+    """A GGUF v3 header: ``general.architecture`` (and ``bert.pooling_type`` when given) after an
+    array of strings, as a real file's keys come."""
+    import struct
+
+    def string(b: bytes) -> bytes:
+        return struct.pack("<Q", len(b)) + b
+
+    kvs = [
+        string(b"general.architecture") + struct.pack("<I", 8) + string(b"bert"),
+        string(b"tokenizer.ggml.tokens") + struct.pack("<IIQ", 9, 8, 2) + string(b"a") + string(b"bc"),
+        string(b"bert.context_length") + struct.pack("<II", 4, 512),
+    ]
+    if pooling is not None:
+        kvs.append(string(b"bert.pooling_type") + struct.pack("<Ii", 5, pooling))  # int32: -1 too
+    path.write_bytes(b"GGUF" + struct.pack("<IQQ", 3, 0, len(kvs)) + b"".join(kvs))
+    return path
+
+
+def test_embed_gives_vectors_in_input_order_with_the_servers_usage(fake: Path) -> None:
+    texts = ["a", "bb", "ccc", "a"]
+    r = llmcore.embedding_model(f"xllamacpp/{fake}").embed(texts)
+    assert r.vectors == [[1.0, 0.0, 0.5], [2.0, 1.0, 0.5], [3.0, 2.0, 0.5], [1.0, 3.0, 0.5]]
+    assert r.dimensions == 3 and r.usage.input_tokens == 28 and r.model == str(fake) and r.provider == "xllamacpp"
+    assert FakeServer.instances[-1].bodies == [{"input": texts, "encoding_format": "float"}]
+
+
+def test_embeddings_run_on_their_own_server_and_chat_still_works_before_and_after(fake: Path) -> None:
+    chat, emb = llmcore.model(f"xllamacpp/{fake}"), llmcore.embedding_model(f"xllamacpp/{fake}")
+    assert chat.chat(ASK).text
+    assert len(emb.embed(["x", "y"]).vectors) == 2
+    assert chat.chat(ASK).text and len(emb.embed("z").vectors) == 1
+    chat_server, emb_server = FakeServer.instances  # one each, loaded once
+    assert chat_server.params.embedding is False and chat_server.params.n_ubatch == 512  # chat untouched
+    p = emb_server.params
+    assert p.embedding is True and p.pooling_type == provider.POOLING_MEAN  # the fake file says nothing: mean
+    assert p.n_batch == p.n_ubatch == p.n_ctx == provider.DEFAULT_N_CTX
+    assert p.api_keys[0] != chat_server.params.api_keys[0]
+
+
+@pytest.mark.parametrize(("pooling", "used"), [(None, 1), (0, 1), (-1, 1), (1, 1), (2, 2), (3, 3)])
+def test_the_models_own_pooling_is_used_mean_when_it_has_none(
+    fake: Path, tmp_path: Path, pooling: int | None, used: int
+) -> None:
+    path = _gguf(tmp_path / "embed-model.gguf", pooling)
+    assert provider.pooling_type(path) == pooling
+    llmcore.embedding_model(f"xllamacpp/{path}").embed("x")
+    assert FakeServer.instances[-1].params.pooling_type == used
+
+
+def test_the_gguf_reader_says_none_for_what_it_cannot_read(tmp_path: Path) -> None:
+    f = tmp_path / "f.gguf"
+    for content in (
+        b"",
+        b"GGUF",
+        b"NOTGGUF0" * 4,
+        b"GGUF" + bytes(4) + bytes(16),
+        b"GGUF\x03\0\0\0" + bytes(8) + b"\xff" * 8,
+    ):
+        f.write_bytes(content)
+        assert provider.pooling_type(f) is None
+    assert provider.pooling_type(tmp_path / "missing.gguf") is None
+
+
+@pytest.mark.parametrize(
+    ("params", "word"),
+    [
+        ({"dimensions": 64}, "dimensions"),
+        ({"input_type": "query"}, "input_type"),
+        ({"truncate": "end"}, "truncate"),
+        ({"truncate": "start"}, "truncate"),
+        ({"embedding_type": "int8"}, "embedding_type"),
+    ],
+)
+def test_a_parameter_llama_cpp_cannot_honour_is_refused_before_loading(
+    fake: Path, params: dict[str, Any], word: str
+) -> None:
+    with pytest.raises(E.UnsupportedFeatureError, match=word):
+        llmcore.embedding_model(f"xllamacpp/{fake}").embed(["a", "b"], **params)
+    assert FakeServer.instances == []  # nothing loaded
+
+
+def test_truncate_error_is_llama_cpps_own_behaviour(fake: Path) -> None:
+    assert llmcore.embedding_model(f"xllamacpp/{fake}").embed("a", truncate="error").dimensions == 3
+
+
+@pytest.mark.parametrize(
+    ("answer", "error", "match"),
+    [
+        (
+            {
+                "error": {
+                    "code": 500,
+                    "message": "input (3001 tokens) is too large to process. increase the physical "
+                    "batch size (current batch size: 2048)",
+                    "type": "server_error",
+                }
+            },
+            E.ContextWindowExceededError,
+            "larger n_ctx",
+        ),
+        (
+            {"error": {"code": 400, "message": "bad input", "type": "invalid_request_error"}},
+            E.LLMCoreError,
+            "bad input",
+        ),
+        ({"data": [{"index": 0, "embedding": [1.0]}]}, E.ProviderResponseError, "expected 2 embeddings, got 1"),
+        ({"data": [{"index": 0, "embedding": [1.0]}, {"embedding": [1.0]}]}, E.ProviderResponseError, "index"),
+        (
+            {"data": [{"index": 0, "embedding": [1.0]}, {"index": 0, "embedding": [1.0]}]},
+            E.ProviderResponseError,
+            "0..n-1",
+        ),
+        (
+            {"data": [{"index": 0, "embedding": [1.0]}, {"index": 1, "embedding": ["x"]}]},
+            E.ProviderResponseError,
+            "not a list of numbers",
+        ),
+        ([1, 2], E.ProviderResponseError, "no JSON object"),
+    ],
+)
+def test_embedding_failures_are_typed(fake: Path, answer: Any, error: type[Exception], match: str) -> None:
+    FakeServer.answer = answer
+    with pytest.raises(error, match=match):
+        llmcore.embedding_model(f"xllamacpp/{fake}").embed(["a", "b"])
+
+
+def test_usage_is_none_when_the_server_does_not_count(fake: Path) -> None:
+    FakeServer.answer = {"data": [{"index": 0, "embedding": [1.0, 0.0]}]}
+    assert llmcore.embedding_model(f"xllamacpp/{fake}").embed("a").usage.input_tokens is None
+
+
+def test_the_spec_claims_embeddings() -> None:
+    assert provider.SPEC.capabilities.embeddings is True and provider.SPEC.capabilities.rerank is False

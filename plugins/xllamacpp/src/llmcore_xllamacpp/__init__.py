@@ -6,6 +6,9 @@ default; :mod:`llmcore_xllamacpp.provider` holds the code.
 
 * ``xllamacpp/<path to .gguf>`` or ``xllamacpp/<alias>`` (``xllamacpp/smollm2``),
   the same files and aliases as ``llamacpp`` (:mod:`llmcore_llamacpp.models`).
+* ``llmcore.embedding_model("xllamacpp/<path to .gguf>")`` embeds with llama.cpp too: meant for
+  an embedding GGUF you download (nomic-embed, bge, ...); SmolLM2's vectors are poor (the
+  offline default for embeddings is ``wordllama``).
 * ``pip install llmcore-xllamacpp`` installs a prebuilt llama.cpp (xllamacpp's
   wheels): nothing is compiled, unlike ``llmcore-llamacpp[local]``.
 """
@@ -52,6 +55,7 @@ SPEC = ProviderSpec(
         reasoning=False,
         structured_output=("json_schema", "json_object"),  # grammar-constrained JSON
         count_tokens="tokenizer",  # the model's chat template rendered and tokenized by the model
+        embeddings=True,  # llama.cpp's embeddings handler: the model's own pooling, else mean
     ),
     docs_url="https://github.com/xorbitsai/xllamacpp#readme",
     readiness=_status,

@@ -27,6 +27,17 @@
   Python call for these two, only its loopback HTTP listener (``/apply-template``,
   ``/tokenize``); the listener is locked with a random per-process API key, so
   no other local process can use it.
+* Embeddings (``embed``): llama.cpp's embeddings handler, on a second server for the same file,
+  loaded the first time a model embeds: llama.cpp fixes pooling and batch size when it loads a
+  model, and a chat server keeps its chat settings (a 512-token batch, no pooling) untouched.
+  The file is memory-mapped, so the two share the weights' pages; each has its own context.
+  Pooling is the model's own (``<arch>.pooling_type`` in the GGUF, read by :mod:`.gguf`), mean
+  for a model that has none (a chat model); vectors are normalised to length 1 (llama-server's
+  default). The batch is the whole context: a text up to ``n_ctx`` tokens is embedded, a longer
+  one is refused by llama.cpp (a typed error). ``dimensions`` is refused (llama.cpp cannot
+  shorten a vector), ``input_type`` too (write the prefix your model expects into the text),
+  ``truncate`` other than ``"error"``, and ``embedding_type`` other than ``"float"``: all before
+  anything is loaded. ``usage.input_tokens`` is the server's count.
 * Threads: ``n_threads`` defaults to half the CPUs (at least 1), as
   llama-cpp-python does. llama.cpp's CPU threads spin while they wait; on a
   busy 2-core machine 2 threads measured ~1 token/s, 1 thread ~20.
@@ -49,6 +60,14 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, ClassVar
 
+from llmcore.embeddings import (
+    EmbeddingRequest,
+    EmbeddingResponse,
+    answer_items,
+    floats,
+    refuse,
+    vector_length,
+)
 from llmcore.errors import (
     ConfigurationError,
     ContextWindowExceededError,
@@ -61,12 +80,13 @@ from llmcore.inprocess import Emit, run_in_thread, stream_from_thread
 from llmcore.pluginkit import check_options
 from llmcore.provider import ProviderConfig
 from llmcore.spec import ProviderSpec
-from llmcore.types import TokenCount
+from llmcore.types import TokenCount, Usage
 from llmcore_llamacpp.models import resolve_model_path
 from llmcore_llamacpp.quirks import LLAMA_SERVER_DIALECT, adapt_body
 from llmcore_openai.chat import ChatStreamDecoder, Warnings, build_body, parse_response, stream_error
 
 from . import SPEC
+from .gguf import pooling_type
 
 if TYPE_CHECKING:
     from llmcore.events import StreamEvent
@@ -75,6 +95,8 @@ if TYPE_CHECKING:
 __all__ = ["XLlamaCppProvider", "LoadedModel", "load_model", "error_from"]
 
 DIALECT = LLAMA_SERVER_DIALECT
+#: llama.cpp's ``llama_pooling_type`` values (``xllamacpp.llama_pooling_type``)
+POOLING_UNSPECIFIED, POOLING_NONE, POOLING_MEAN = -1, 0, 1
 DEFAULT_N_CTX = 4096
 #: seconds a loopback call to the in-process server (template, tokenize) may take
 LOOPBACK_TIMEOUT = 60.0
@@ -164,9 +186,13 @@ def default_threads() -> int:
     return max(1, cpus // 2)
 
 
-def load_model(path: Path, *, n_ctx: int, n_threads: int, verbose: bool) -> LoadedModel:
-    """Start an xllamacpp server on ``path`` (once per process for the same options); blocking."""
-    key = (str(path.resolve()), n_ctx, n_threads, verbose)
+def load_model(path: Path, *, n_ctx: int, n_threads: int, verbose: bool, embedding: bool = False) -> LoadedModel:
+    """Start an xllamacpp server on ``path`` (once per process for the same options); blocking.
+
+    ``embedding``: a second server for the embeddings endpoint (see the module docstring): the
+    model's own pooling (mean when it has none), and a batch of the whole context, since a pooled
+    text must be computed in one batch."""
+    key = (str(path.resolve()), n_ctx, n_threads, verbose, embedding)
     with _load_lock:
         found = _loaded.get(key)
         if found is not None:
@@ -181,6 +207,11 @@ def load_model(path: Path, *, n_ctx: int, n_threads: int, verbose: bool) -> Load
         params.verbosity = 3 if verbose else -1  # -1: llama.cpp prints nothing
         params.n_threads_http = 1  # the loopback listener only serves count_tokens
         params.ui = False
+        if embedding:
+            params.embedding = True
+            own = pooling_type(path)
+            params.pooling_type = own if own not in (None, POOLING_NONE, POOLING_UNSPECIFIED) else POOLING_MEAN
+            params.n_batch = params.n_ubatch = n_ctx  # one text fills at most the context, in one batch
         api_key = secrets.token_urlsafe(24)  # locks the loopback listener to this process
         register_secret(api_key)  # redacted from any error message
         params.api_keys = [api_key]
@@ -198,6 +229,14 @@ def load_model(path: Path, *, n_ctx: int, n_threads: int, verbose: bool) -> Load
 def error_from(payload: Mapping[str, Any]) -> LLMCoreError:
     """The typed error for llama.cpp's ``{"error": {"code", "message", "type"}}``."""
     err = payload.get("error")
+    if isinstance(err, dict) and "too large to process" in str(err.get("message")):
+        # an embedding input longer than the batch (the context): llama.cpp calls it a server error
+        return ContextWindowExceededError(
+            f"{err.get('message')}: embed shorter texts, or load the model with a larger n_ctx",
+            provider=SPEC.name,
+            status_code=400,
+            code="exceed_context_size_error",
+        )
     if isinstance(err, dict) and err.get("type") == "exceed_context_size_error":
         return ContextWindowExceededError(
             str(err.get("message") or "the request exceeds the context window"),
@@ -253,13 +292,15 @@ class XLlamaCppProvider:
     def __repr__(self) -> str:
         return f"XLlamaCppProvider(n_ctx={self.load_options['n_ctx']}, n_threads={self.load_options['n_threads']})"
 
-    async def model(self, name: str) -> LoadedModel:
-        """The loaded model for ``name`` (loaded in a worker thread the first time)."""
+    async def model(self, name: str, *, embedding: bool = False) -> LoadedModel:
+        """The loaded model for ``name`` (loaded in a worker thread the first time); ``embedding``:
+        the server for embeddings (see the module docstring)."""
         path = resolve_model_path(name, self.spec.name)
 
         def load() -> LoadedModel:
-            m = load_model(path, **self.load_options)
-            m.supports_tools()  # asked here, off the event loop, before any request needs it
+            m = load_model(path, **self.load_options, embedding=embedding)
+            if not embedding:
+                m.supports_tools()  # asked here, off the event loop, before any request needs it
             return m
 
         try:
@@ -328,6 +369,79 @@ class XLlamaCppProvider:
             await chunks.aclose()  # type: ignore[attr-defined]
         for ev in decoder.close():
             yield ev
+
+    def embedding_limits(self, model: str) -> tuple[int | None, int | None]:
+        """One call takes any number of texts (llama.cpp computes them one batch at a time); each
+        text must fit in ``n_ctx`` tokens, which llama.cpp checks."""
+        return (None, None)
+
+    def check_embedding(self, request: EmbeddingRequest) -> None:
+        """Refuse, before loading or computing anything, what llama.cpp cannot honour."""
+        name = self.spec.name
+        if request.dimensions is not None:
+            raise refuse(
+                name,
+                "dimensions",
+                request.dimensions,
+                "llama.cpp gives the model's full embedding size and cannot shorten it (leave dimensions unset)",
+            )
+        if request.input_type is not None:
+            raise refuse(
+                name,
+                "input_type",
+                request.input_type,
+                "llama.cpp embeds the text as given; add the prefix your model expects (e.g. nomic-embed's "
+                "'search_query: ') to the text and leave input_type unset",
+            )
+        if request.truncate not in (None, "error"):
+            raise refuse(
+                name,
+                "truncate",
+                request.truncate,
+                "llama.cpp refuses a text longer than the context (n_ctx) and cannot cut it; use truncate='error' "
+                "or a larger n_ctx",
+            )
+        if request.embedding_type != "float":
+            raise refuse(name, "embedding_type", request.embedding_type, "llama.cpp gives float vectors only")
+
+    async def embed(self, request: EmbeddingRequest) -> EmbeddingResponse:
+        """The texts' vectors from llama.cpp's embeddings handler, in input order; the model's own
+        pooling (mean when it has none), normalised to length 1 as llama-server does by default;
+        ``usage.input_tokens`` the server's count."""
+        self.check_embedding(request)
+        m = await self.model(request.model, embedding=True)
+        body: dict[str, Any] = {"input": list(request.texts), "encoding_format": "float"}
+        body.update(request.options_for(self.spec.name))
+        try:
+            data = _check(await run_in_thread(lambda: m.server.handle_embeddings(body), name="llmcore-xllamacpp-embed"))
+        except Exception as e:
+            raise _map_error(e) from None
+        items = answer_items(data, "data", request, self.spec.name)
+        try:
+            # llama.cpp answers in input order and numbers each item: placed by its number all the same
+            ordered = sorted(items, key=lambda item: int(item["index"]))
+            vectors = [floats(item["embedding"], self.spec.name) for item in ordered]
+        except (KeyError, TypeError, ValueError):
+            raise ProviderResponseError(
+                "llama.cpp's embeddings answer has an item without an index or embedding",
+                provider=self.spec.name,
+                raw=str(data)[:500],
+            ) from None
+        if [int(item["index"]) for item in ordered] != list(range(len(items))):
+            raise ProviderResponseError(
+                "llama.cpp's embeddings answer does not number its items 0..n-1",
+                provider=self.spec.name,
+                raw=str(data)[:500],
+            )
+        usage = data.get("usage")
+        tokens = usage.get("prompt_tokens") if isinstance(usage, dict) else None
+        return EmbeddingResponse(
+            vectors=vectors,
+            model=request.model,
+            dimensions=vector_length(vectors, self.spec.name),
+            usage=Usage(input_tokens=tokens if isinstance(tokens, int) and not isinstance(tokens, bool) else None),
+            provider=self.spec.name,
+        )
 
     async def count_tokens(self, request: ChatRequest) -> TokenCount:
         """The prompt's tokens: the model's chat template rendered and tokenized by the model,
