@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import ernie_cases as C
-from llmcore.testing import EmbeddingCase, ProviderConformance
+from llmcore.testing import OPENAI_SHAPED_EMBEDDING_REFUSALS, EmbeddingCase, ProviderConformance
 
 
 class TestErnieConformance(ProviderConformance):
@@ -26,9 +26,4 @@ class TestErnieConformance(ProviderConformance):
         "authored__embeddings_embedding_v1.yaml", "embedding-v1", ["White T-shirt"], exact=True
     )
     # refused before the network (the OpenAI-shaped mixin sends none of these to this server)
-    embedding_refusals = {
-        "input_type": {"input_type": "query"},
-        "truncate": {"truncate": "end"},
-        "embedding_type": {"embedding_type": "int8"},
-        "dimensions": {"dimensions": 256},
-    }
+    embedding_refusals = OPENAI_SHAPED_EMBEDDING_REFUSALS

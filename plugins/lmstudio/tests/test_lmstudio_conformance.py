@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import lmstudio_cases as L
 import pytest
-from llmcore.testing import EmbeddingCase, ProviderConformance
+from llmcore.testing import OPENAI_SHAPED_EMBEDDING_REFUSALS, EmbeddingCase, ProviderConformance
 
 
 class TestLMStudioConformance(ProviderConformance):
@@ -35,12 +35,7 @@ class TestLMStudioConformance(ProviderConformance):
         exact=True,
     )
     # refused before the network (the OpenAI-shaped mixin sends none of these to this server)
-    embedding_refusals = {
-        "input_type": {"input_type": "query"},
-        "truncate": {"truncate": "end"},
-        "embedding_type": {"embedding_type": "int8"},
-        "dimensions": {"dimensions": 256},
-    }
+    embedding_refusals = OPENAI_SHAPED_EMBEDDING_REFUSALS
 
 
 class TestLMStudioResponsesConformance(ProviderConformance):

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import novita_cases as F
-from llmcore.testing import EmbeddingCase, ProviderConformance, RerankCase
+from llmcore.testing import OPENAI_SHAPED_EMBEDDING_REFUSALS, EmbeddingCase, ProviderConformance, RerankCase
 
 
 class TestNovitaConformance(ProviderConformance):
@@ -34,12 +34,7 @@ class TestNovitaConformance(ProviderConformance):
         exact=True,
     )
     # refused before the network (the OpenAI-shaped mixin sends none of these to this server)
-    embedding_refusals = {
-        "input_type": {"input_type": "query"},
-        "truncate": {"truncate": "end"},
-        "embedding_type": {"embedding_type": "int8"},
-        "dimensions": {"dimensions": 256},
-    }
+    embedding_refusals = OPENAI_SHAPED_EMBEDDING_REFUSALS
     # /rerank, the model page's request example, authored (scores invented)
     rerank_case = RerankCase(
         "authored__rerank_bge_reranker_v2_m3.yaml",

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import zhipu_cases as Z
-from llmcore.testing import EmbeddingCase, ProviderConformance
+from llmcore.testing import OPENAI_SHAPED_EMBEDDING_REFUSALS, EmbeddingCase, ProviderConformance
 
 
 class TestZhipuConformance(ProviderConformance):
@@ -33,9 +33,7 @@ class TestZhipuConformance(ProviderConformance):
         exact=True,
     )
     # refused before the network (the OpenAI-shaped mixin sends none of these to this server)
-    embedding_refusals = {
-        "input_type": {"input_type": "query"},
-        "truncate": {"truncate": "end"},
-        "embedding_type": {"embedding_type": "int8"},
+    embedding_refusals = {  # Zhipu shortens, but only to these sizes
+        **{k: v for k, v in OPENAI_SHAPED_EMBEDDING_REFUSALS.items() if k != "dimensions"},
         "256, 512, 1024, 2048": {"dimensions": 300},
     }

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 from .cassettes import make_vcr, record_mode, recording_client, vcr_config
 from .conformance import (
+    OPENAI_SHAPED_EMBEDDING_REFUSALS,
     TEST_API_KEY,
     Case,
     EmbeddingCase,
@@ -20,6 +21,7 @@ from .conformance import (
 
 __all__ = [
     "Case", "EmbeddingCase", "ErrorCase", "ProviderConformance", "RerankCase", "TEST_API_KEY",
+    "OPENAI_SHAPED_EMBEDDING_REFUSALS",
     "check_stream_invariants", "run_case",
     "make_vcr", "record_mode", "recording_client", "vcr_config",
 ]

@@ -226,6 +226,17 @@ class EmbeddingCase:
         return embedding_request(self.model, self.texts, **self.params)
 
 
+#: ``ProviderConformance.embedding_refusals`` of an embeddings endpoint of the plain OpenAI shape
+#: (no task type, no truncation choice, float vectors only, no shortening): what llmcore-openai's
+#: shared embeddings codec refuses before the network for such a server
+OPENAI_SHAPED_EMBEDDING_REFUSALS: dict[str, dict[str, Any]] = {
+    "input_type": {"input_type": "query"},
+    "truncate": {"truncate": "end"},
+    "embedding_type": {"embedding_type": "int8"},
+    "dimensions": {"dimensions": 256},
+}
+
+
 @dataclass
 class RerankCase:
     """A recording of a rerank call."""
