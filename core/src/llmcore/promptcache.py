@@ -21,12 +21,23 @@ from typing import Literal
 from .errors import InvalidRequestError
 from .types import CachePoint, ChatRequest
 
-__all__ = ["MAX_BREAKPOINTS", "check_breakpoints", "prompt_target"]
+__all__ = ["MAX_BREAKPOINTS", "asks_for_cache", "check_breakpoints", "prompt_target"]
 
 #: breakpoints a request may carry (Anthropic and Bedrock both allow four)
 MAX_BREAKPOINTS = 4
 
 _ORDER = {"1h": 2, "5m": 1, None: 1}  # no ttl = the provider's default, 5 minutes
+
+
+def asks_for_cache(request: ChatRequest) -> bool:
+    """Whether the request has a breakpoint: ``cache_prompt`` or a message's ``cache_point``
+    (a plain loop: codecs call it on every request, and ``any(<genexpr>)`` costs ~2.5x this)."""
+    if request.cache_prompt is not None:
+        return True
+    for m in request.messages:  # noqa: SIM110 - see the docstring
+        if m.cache_point is not None:
+            return True
+    return False
 
 
 def prompt_target(request: ChatRequest, *, has_system: bool, has_tools: bool) -> Literal["system", "tools", "last"]:

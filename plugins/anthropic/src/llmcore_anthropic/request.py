@@ -63,6 +63,7 @@ from typing import Any
 
 from llmcore.errors import InvalidRequestError
 from llmcore.pluginkit import CallWarnings, foreign_part
+from llmcore.promptcache import asks_for_cache
 from llmcore.types import (
     CachePoint,
     CallWarning,
@@ -375,7 +376,7 @@ def _common(request: ChatRequest, provider: str, warn: CallWarnings) -> dict[str
             body["tools"] = [*body.get("tools", ()), *server_tools]
         if mcp_servers:
             body["mcp_servers"] = mcp_servers
-    if _asks_for_cache(request):
+    if asks_for_cache(request):
         _place_cache(body, request, provider)
     tc = _tool_choice(request)
     if tc is not None:
@@ -395,16 +396,6 @@ def _common(request: ChatRequest, provider: str, warn: CallWarnings) -> dict[str
     if request.reasoning_effort is not None and "thinking" not in options:
         body["thinking"] = {"type": "enabled", "budget_tokens": EFFORT_BUDGETS[request.reasoning_effort]}
     return body
-
-
-def _asks_for_cache(request: ChatRequest) -> bool:
-    """Whether the request has a breakpoint (a plain loop: no generator on the hot path)."""
-    if request.cache_prompt is not None:
-        return True
-    for m in request.messages:  # noqa: SIM110 - any(<genexpr>) costs ~2.5x this loop on every call
-        if m.cache_point is not None:
-            return True
-    return False
 
 
 def _place_cache(body: dict[str, Any], request: ChatRequest, provider: str) -> None:

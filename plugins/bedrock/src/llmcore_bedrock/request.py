@@ -55,6 +55,7 @@ from urllib.parse import quote
 
 from llmcore.errors import InvalidRequestError, UnsupportedFeatureError
 from llmcore.pluginkit import CallWarnings, foreign_part
+from llmcore.promptcache import asks_for_cache
 from llmcore.types import (
     CachePoint,
     CallWarning,
@@ -272,16 +273,6 @@ def cache_point_block(point: CachePoint) -> dict[str, Any]:
     return {"cachePoint": {"type": "default", "ttl": point.ttl} if point.ttl else {"type": "default"}}
 
 
-def _asks_for_cache(request: ChatRequest) -> bool:
-    """Whether the request has a breakpoint (a plain loop: no generator on the hot path)."""
-    if request.cache_prompt is not None:
-        return True
-    for m in request.messages:  # noqa: SIM110 - any(<genexpr>) costs ~2.5x this loop on every call
-        if m.cache_point is not None:
-            return True
-    return False
-
-
 def _place_cache(body: dict[str, Any], request: ChatRequest) -> None:
     """The system prompt's breakpoints and ``cache_prompt`` (message breakpoints are placed by
     :func:`_messages`); then the checks of :func:`llmcore.promptcache.check_breakpoints`."""
@@ -361,7 +352,7 @@ def build_converse_body(request: ChatRequest) -> tuple[dict[str, Any], list[Call
         from .builtin import system_tools
 
         body.setdefault("toolConfig", {}).setdefault("tools", []).extend(system_tools(request, warn))
-    if _asks_for_cache(request):
+    if asks_for_cache(request):
         _place_cache(body, request)
     rf = request.response_format
     if rf is not None and rf.type == "json_schema":
