@@ -376,7 +376,10 @@ def test_embed_gives_vectors_in_input_order_with_the_servers_usage(fake: Path) -
     texts = ["a", "bb", "ccc", "a"]
     r = llmcore.embedding_model(f"xllamacpp/{fake}").embed(texts)
     assert r.vectors == [[1.0, 0.0, 0.5], [2.0, 1.0, 0.5], [3.0, 2.0, 0.5], [1.0, 3.0, 0.5]]
-    assert r.dimensions == 3 and r.usage.input_tokens == 28 and r.model == str(fake) and r.provider == "xllamacpp"
+    # the model is the one the server names, as in a chat answer
+    assert (
+        r.dimensions == 3 and r.usage.input_tokens == 28 and r.model == "/models/x.gguf" and r.provider == "xllamacpp"
+    )
     assert FakeServer.instances[-1].bodies == [{"input": texts, "encoding_format": "float"}]
 
 
@@ -460,11 +463,15 @@ def test_truncate_error_is_llama_cpps_own_behaviour(fake: Path) -> None:
             "bad input",
         ),
         ({"data": [{"index": 0, "embedding": [1.0]}]}, E.ProviderResponseError, "expected 2 embeddings, got 1"),
-        ({"data": [{"index": 0, "embedding": [1.0]}, {"embedding": [1.0]}]}, E.ProviderResponseError, "index"),
+        (
+            {"data": [{"index": 0, "embedding": [1.0]}, {"index": 5, "embedding": [1.0]}]},
+            E.ProviderResponseError,
+            "index 5",
+        ),
         (
             {"data": [{"index": 0, "embedding": [1.0]}, {"index": 0, "embedding": [1.0]}]},
             E.ProviderResponseError,
-            "0..n-1",
+            "repeated embedding index 0",
         ),
         (
             {"data": [{"index": 0, "embedding": [1.0]}, {"index": 1, "embedding": ["x"]}]},

@@ -63,10 +63,7 @@ from typing import TYPE_CHECKING, Any, ClassVar
 from llmcore.embeddings import (
     EmbeddingRequest,
     EmbeddingResponse,
-    answer_items,
-    floats,
     refuse,
-    vector_length,
 )
 from llmcore.errors import (
     ConfigurationError,
@@ -80,10 +77,11 @@ from llmcore.inprocess import Emit, run_in_thread, stream_from_thread
 from llmcore.pluginkit import check_options
 from llmcore.provider import ProviderConfig
 from llmcore.spec import ProviderSpec
-from llmcore.types import TokenCount, Usage
+from llmcore.types import TokenCount
 from llmcore_llamacpp.models import resolve_model_path
 from llmcore_llamacpp.quirks import LLAMA_SERVER_DIALECT, adapt_body
 from llmcore_openai.chat import ChatStreamDecoder, Warnings, build_body, parse_response, stream_error
+from llmcore_openai.embeddings import parse_embeddings
 
 from . import SPEC
 from .gguf import pooling_type
@@ -416,32 +414,9 @@ class XLlamaCppProvider:
             data = _check(await run_in_thread(lambda: m.server.handle_embeddings(body), name="llmcore-xllamacpp-embed"))
         except Exception as e:
             raise _map_error(e) from None
-        items = answer_items(data, "data", request, self.spec.name)
-        try:
-            # llama.cpp answers in input order and numbers each item: placed by its number all the same
-            ordered = sorted(items, key=lambda item: int(item["index"]))
-            vectors = [floats(item["embedding"], self.spec.name) for item in ordered]
-        except (KeyError, TypeError, ValueError):
-            raise ProviderResponseError(
-                "llama.cpp's embeddings answer has an item without an index or embedding",
-                provider=self.spec.name,
-                raw=str(data)[:500],
-            ) from None
-        if [int(item["index"]) for item in ordered] != list(range(len(items))):
-            raise ProviderResponseError(
-                "llama.cpp's embeddings answer does not number its items 0..n-1",
-                provider=self.spec.name,
-                raw=str(data)[:500],
-            )
-        usage = data.get("usage")
-        tokens = usage.get("prompt_tokens") if isinstance(usage, dict) else None
-        return EmbeddingResponse(
-            vectors=vectors,
-            model=request.model,
-            dimensions=vector_length(vectors, self.spec.name),
-            usage=Usage(input_tokens=tokens if isinstance(tokens, int) and not isinstance(tokens, bool) else None),
-            provider=self.spec.name,
-        )
+        # llama.cpp answers in OpenAI's shape: llmcore-openai's parser (items by index, usage, the
+        # rest of usage and the answer's id kept in provider_metadata)
+        return parse_embeddings(data, request, self.spec.name)
 
     async def count_tokens(self, request: ChatRequest) -> TokenCount:
         """The prompt's tokens: the model's chat template rendered and tokenized by the model,
