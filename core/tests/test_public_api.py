@@ -86,6 +86,17 @@ try:
     pass
 except llmcore.RateLimitError as e:
     delay: float | None = e.retry_after
+
+# the documented loose forms the validators accept type-check too
+short = llmcore.Message(role="user", content="hi", cache_point="1h")
+cached = llmcore.Message(role="system", content=[{"type": "text", "text": "rules"}], cache_point=True)
+empty = llmcore.Message(role="assistant", content=None)
+for ev in m.stream("hi"):
+    # `type` is a literal tag on every event: comparing it narrows the union
+    if ev.type == "text":
+        piece: str = ev.text
+    elif ev.type == "finish":
+        why: str = ev.reason
 """
 
 

@@ -21,7 +21,7 @@ from __future__ import annotations
 
 import json
 from dataclasses import dataclass, field
-from typing import TYPE_CHECKING, Any, Union
+from typing import TYPE_CHECKING, Any, Literal, Union
 
 if TYPE_CHECKING:
     from .types import CallWarning, ChatResponse, Citation, FinishReason, Part, Usage
@@ -48,7 +48,7 @@ class ResponseMetadata:
 
     id: str | None = None
     model: str | None = None
-    type: str = field(default="metadata", init=False)
+    type: Literal["metadata"] = field(default="metadata", init=False)
 
 
 @dataclass(slots=True)
@@ -56,7 +56,7 @@ class TextDelta:
     """A piece of answer text."""
 
     text: str
-    type: str = field(default="text", init=False)
+    type: Literal["text"] = field(default="text", init=False)
 
 
 @dataclass(slots=True)
@@ -69,7 +69,7 @@ class ReasoningDelta:
     signature: str | None = None
     redacted: bool = False
     data: Any = None
-    type: str = field(default="reasoning", init=False)
+    type: Literal["reasoning"] = field(default="reasoning", init=False)
 
 
 @dataclass(slots=True)
@@ -81,7 +81,7 @@ class ToolCallDelta:
     id: str | None = None
     name: str | None = None
     arguments_delta: str = ""
-    type: str = field(default="tool_call_delta", init=False)
+    type: Literal["tool_call_delta"] = field(default="tool_call_delta", init=False)
 
 
 @dataclass(slots=True)
@@ -93,7 +93,7 @@ class ToolCall:
     arguments: dict[str, Any]
     raw_arguments: str
     index: int = 0
-    type: str = field(default="tool_call", init=False)
+    type: Literal["tool_call"] = field(default="tool_call", init=False)
 
 
 @dataclass(slots=True)
@@ -101,7 +101,7 @@ class UsageEvent:
     """Token usage for the whole response."""
 
     usage: Usage
-    type: str = field(default="usage", init=False)
+    type: Literal["usage"] = field(default="usage", init=False)
 
 
 @dataclass(slots=True)
@@ -109,7 +109,7 @@ class WarningEvent:
     """A parameter the provider could not honour."""
 
     warning: CallWarning
-    type: str = field(default="warning", init=False)
+    type: Literal["warning"] = field(default="warning", init=False)
 
 
 @dataclass(slots=True)
@@ -121,7 +121,7 @@ class PartEvent:
     It takes its place in the answer's order (text before it ends a part)."""
 
     part: Part
-    type: str = field(default="part", init=False)
+    type: Literal["part"] = field(default="part", init=False)
 
 
 @dataclass(slots=True)
@@ -133,7 +133,7 @@ class CitationEvent:
 
     citation: Citation
     attach: bool = True
-    type: str = field(default="citation", init=False)
+    type: Literal["citation"] = field(default="citation", init=False)
 
 
 @dataclass(slots=True)
@@ -145,7 +145,7 @@ class Finish:
     reason: FinishReason
     raw_reason: str | None = None
     provider_metadata: dict[str, Any] | None = None
-    type: str = field(default="finish", init=False)
+    type: Literal["finish"] = field(default="finish", init=False)
 
 
 StreamEvent = Union[

@@ -10,7 +10,8 @@ result: :mod:`llmcore.construct`).
 from __future__ import annotations
 
 import json
-from typing import Annotated, Any, Literal, Union
+from collections.abc import Mapping, Sequence
+from typing import TYPE_CHECKING, Annotated, Any, Literal, Union
 
 from pydantic import BeforeValidator, ConfigDict, Field, field_validator, model_validator
 
@@ -299,6 +300,18 @@ class Message(_Frozenish):
     #: a prompt-cache breakpoint after this message (``True``, ``"5m"``, ``"1h"`` or a
     #: :class:`CachePoint`); ``None``: none. Providers without breakpoints ignore it.
     cache_point: Annotated[CachePoint | None, BeforeValidator(_message_cache_point)] = None
+
+    if TYPE_CHECKING:
+        # What the validators accept, spelled out for type checkers: without it they read the
+        # fields' stored types, and ``Message(role="user", content="hi")`` or ``cache_point="1h"``
+        # (the documented forms) fail ``mypy --strict``. Not defined at run time.
+        def __init__(
+            self,
+            *,
+            role: Role,
+            content: str | Sequence[Part | Mapping[str, Any]] | None = ...,
+            cache_point: CachePoint | bool | Literal["5m", "1h"] | None = ...,
+        ) -> None: ...
 
     @field_validator("content", mode="before")
     @classmethod
