@@ -73,6 +73,9 @@ import llmcore
 
 llmcore.RetryPolciy(max_attempts=3)
 llmcore.RetryPolicy(max_attemps=3)
+llmcore.model("openai/gpt-4.1-mini").chat("hi", temprature=0.2)
+llmcore.model("openai/gpt-4.1-mini").chat("hi", max_tokens="100")
+wrong: int = llmcore.model("openai/gpt-4.1-mini").chat("hi", response_format=llmcore.Usage).parsed
 """
 
 CORRECT = """\
@@ -97,6 +100,18 @@ for ev in m.stream("hi"):
         piece: str = ev.text
     elif ev.type == "finish":
         why: str = ev.reason
+
+# a call's options are typed, and response_format types `parsed`
+from pydantic import BaseModel
+
+
+class City(BaseModel):
+    name: str
+
+
+city: City | None = m.chat("Name a city", response_format=City, temperature=0.0).parsed
+cities: list[City] | None = m.chat("Name two", response_format=list[City]).parsed
+plain = m.chat("hi", stop="\\n", tool_choice="auto", cache=False, structured_mode=None)
 """
 
 
@@ -122,6 +137,24 @@ def test_mypy_strict_catches_typos_in_public_names() -> None:
     typo = [ln for ln in errors if ln.startswith("typo.py")]
     assert any('typo.py:3: error: Module has no attribute "RetryPolciy"' in ln for ln in typo), out
     assert any('typo.py:4: error: Unexpected keyword argument "max_attemps"' in ln for ln in typo), out
+    assert any('typo.py:5: error: Unexpected keyword argument "temprature"' in ln for ln in typo), out
+    # max_tokens="100": no signature of chat takes a string there
+    assert any(ln.startswith('typo.py:6: error: No overload variant of "chat"') for ln in typo), out
+    # response_format types `parsed`: a Usage (or None) is not an int
+    assert any(ln.startswith("typo.py:7: error: Incompatible types") and '"Usage | None"' in ln for ln in typo), out
+
+
+def test_call_options_are_the_request_fields_and_the_facade_options() -> None:
+    """``CallOptions`` (what type checkers accept as ``m.chat(..., **options)``) and what the
+    facade accepts at run time are the same names: a new ``ChatRequest`` field must be added
+    to both."""
+    from llmcore.facade import _request_fields
+    from llmcore.options import CallOptions, CallOptionsWithoutFormat
+
+    assert set(CallOptions.__annotations__) | set(CallOptionsWithoutFormat.__annotations__) == set(
+        _request_fields()
+    ) | {"cache", "structured_mode"}
+    assert set(CallOptions.__optional_keys__) - set(CallOptionsWithoutFormat.__optional_keys__) == {"response_format"}
 
 
 def test_one_price_class_for_accounting_and_routing() -> None:

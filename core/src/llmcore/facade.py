@@ -13,7 +13,7 @@ Options split three ways:
 from __future__ import annotations
 
 from collections.abc import AsyncIterator, Awaitable, Callable, Iterator, Sequence
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any, TypeVar, overload
 
 from .errors import ConfigurationError, InvalidRequestError, LLMCoreError, ProviderResponseError
 from .loader import load_provider
@@ -22,10 +22,16 @@ from .preflight import preflight
 from .reliability.stack import UNSET as _UNSET
 
 if TYPE_CHECKING:
+    from typing_extensions import Unpack
+
     from .events import StreamEvent
+    from .options import CallOptions, CallOptionsWithoutFormat, Prompt
     from .provider import Provider
     from .spec import ProviderSpec
-    from .types import ChatRequest, ChatResponse, TokenCount
+    from .types import ChatRequest, ChatResponse, ParsedResponse, TokenCount
+
+#: the type a ``response_format=`` class validates into (``response.parsed``)
+_Out = TypeVar("_Out")
 
 __all__ = ["Model", "model", "load_provider", "AsyncStream", "Stream"]
 
@@ -129,7 +135,7 @@ class Model:
 
     # -- request building ---------------------------------------------------
 
-    def request(self, messages: Any, **overrides: Any) -> tuple[ChatRequest, Any]:
+    def request(self, messages: Prompt, **overrides: Unpack[CallOptions]) -> tuple[ChatRequest, Any]:
         """Build and validate the request; returns it and its structured-output
         plan (a :class:`~llmcore.structured.StructuredOutput`, or ``None``).
         ``structured_mode=`` chooses the mode for this call."""
@@ -228,7 +234,13 @@ class Model:
 
     # -- async ----------------------------------------------------------------
 
-    async def achat(self, messages: Any, **overrides: Any) -> ChatResponse:
+    @overload
+    async def achat(
+        self, messages: Prompt, *, response_format: type[_Out], **overrides: Unpack[CallOptionsWithoutFormat]
+    ) -> ParsedResponse[_Out]: ...
+    @overload
+    async def achat(self, messages: Prompt, **overrides: Unpack[CallOptions]) -> ChatResponse: ...
+    async def achat(self, messages: Prompt, **overrides: Any) -> ChatResponse:
         """``cache=True/False`` per call; ``structured_mode=`` per call; the
         rest are request parameters (see :class:`~llmcore.types.ChatRequest`)."""
         cache = self._call_cache(overrides.pop("cache", None))
@@ -236,14 +248,14 @@ class Model:
         preflight(self, req)  # context window and budgets: refused before the network
         return await Call(self, req, output, cache, stream=False).chat()
 
-    def astream(self, messages: Any, **overrides: Any) -> AsyncStream:
+    def astream(self, messages: Prompt, **overrides: Unpack[CallOptions]) -> AsyncStream:
         cache = self._call_cache(overrides.pop("cache", None))
         req, output = self.request(messages, **overrides)
         preflight(self, req)
         call = Call(self, req, output, cache, stream=True)
         return AsyncStream(call.events(), self.spec.name, output, finish=call.finish)
 
-    async def acount_tokens(self, messages: Any, **overrides: Any) -> TokenCount:
+    async def acount_tokens(self, messages: Prompt, **overrides: Unpack[CallOptions]) -> TokenCount:
         req, _ = self.request(messages, **overrides)
         from . import observe
 
@@ -265,15 +277,23 @@ class Model:
 
     # -- sync -----------------------------------------------------------------
 
-    def chat(self, messages: Any, **overrides: Any) -> ChatResponse:
+    @overload
+    def chat(
+        self, messages: Prompt, *, response_format: type[_Out], **overrides: Unpack[CallOptionsWithoutFormat]
+    ) -> ParsedResponse[_Out]: ...
+    @overload
+    def chat(self, messages: Prompt, **overrides: Unpack[CallOptions]) -> ChatResponse: ...
+    def chat(self, messages: Prompt, **overrides: Any) -> ChatResponse:
+        """Sync :meth:`achat`. With ``response_format=SomeClass``, type checkers see
+        ``response.parsed`` as a ``SomeClass``."""
         from ._sync import run
 
         return run(self.achat(messages, **overrides))
 
-    def stream(self, messages: Any, **overrides: Any) -> Stream:
+    def stream(self, messages: Prompt, **overrides: Unpack[CallOptions]) -> Stream:
         return Stream(self.astream(messages, **overrides))
 
-    def count_tokens(self, messages: Any, **overrides: Any) -> TokenCount:
+    def count_tokens(self, messages: Prompt, **overrides: Unpack[CallOptions]) -> TokenCount:
         from ._sync import run
 
         return run(self.acount_tokens(messages, **overrides))

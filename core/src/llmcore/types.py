@@ -681,6 +681,23 @@ class ChatResponse(FastConstruct):
         return [p for p in self.message.content if isinstance(p, ServerToolCallPart)]
 
 
+if TYPE_CHECKING:
+    from typing import Generic, TypeVar
+
+    _ParsedT = TypeVar("_ParsedT")
+
+    class ParsedResponse(ChatResponse, Generic[_ParsedT]):
+        """For type checkers only (there is no such class at run time): what
+        ``m.chat(..., response_format=City)`` returns, a :class:`ChatResponse`
+        whose ``parsed`` is a ``City`` — or ``None`` when the model called only
+        tools of your own instead of answering (the ``tool`` mode; see
+        ``docs/structured-output.md``). Annotate with it under ``TYPE_CHECKING``
+        (``from llmcore.types import ParsedResponse``); the object is a
+        ``ChatResponse``."""
+
+        parsed: _ParsedT | None
+
+
 class TokenCount(FastConstruct):
     """How many input tokens a request has, and how that was counted:
     ``api`` (the provider's endpoint), ``tokenizer`` (the model's published

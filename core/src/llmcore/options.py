@@ -1,0 +1,67 @@
+"""The per-call options of :class:`~llmcore.facade.Model`'s calls, typed for type checkers.
+
+``m.chat(prompt, temperature=0.2, max_tokens=100)``: the keyword arguments are
+:class:`CallOptions` (``**overrides: Unpack[CallOptions]``), so a type checker
+catches ``temprature=`` or ``max_tokens="100"`` before anything runs (at run
+time the facade refuses an unknown name too, with a "did you mean" hint).
+The keys are the request fields of :class:`~llmcore.types.ChatRequest` (less
+``model`` and ``messages``) plus the facade's own per-call options ``cache``
+and ``structured_mode``; a test keeps the two lists equal.
+
+The value types are what the facade accepts, which is looser than what
+``ChatRequest`` stores (a string for ``stop``, ``"auto"`` for ``tool_choice``,
+plain dicts for tools and messages).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping, Sequence
+from typing import TYPE_CHECKING, Any, Literal, TypedDict, Union
+
+if TYPE_CHECKING:
+    from os import PathLike
+
+    from .builtin_tools import AnyBuiltinTool
+    from .cache import Cache
+    from .types import CachePoint, Message, ResponseFormat, Tool, ToolChoice
+
+__all__ = ["CallOptions", "CallOptionsWithoutFormat", "Prompt"]
+
+#: What a call takes as its prompt: a string (one user turn), a :class:`~llmcore.types.Message`,
+#: an OpenAI-style message dict, or a list of those (see :func:`~llmcore.types.coerce_messages`).
+Prompt = Union[str, "Message", Mapping[str, Any], Sequence[Union[str, "Message", Mapping[str, Any]]]]
+
+
+class CallOptionsWithoutFormat(TypedDict, total=False):
+    """Every per-call option except ``response_format`` (which the typed overloads
+    of ``chat``/``achat`` take apart, to type ``response.parsed``)."""
+
+    system: str | None
+    temperature: float | None
+    top_p: float | None
+    max_tokens: int | None
+    stop: str | Sequence[str] | None
+    seed: int | None
+    #: functions (:class:`~llmcore.types.Tool` or dicts) and built-in tools
+    #: (:mod:`llmcore.builtin_tools`) together; the facade sorts them
+    tools: Sequence[Tool | AnyBuiltinTool | Mapping[str, Any]] | None
+    builtin_tools: Sequence[AnyBuiltinTool] | None
+    tool_choice: ToolChoice | Literal["auto", "none", "required"] | Mapping[str, Any] | None
+    reasoning_effort: Literal["minimal", "low", "medium", "high"] | None
+    #: namespaced by provider name: ``{"anthropic": {"thinking": {...}}}``
+    provider_options: Mapping[str, Mapping[str, Any]]
+    strict: bool
+    cache_prompt: CachePoint | bool | Literal["5m", "1h"] | None
+    #: the response cache for this call: ``True`` (the model's or the default), ``False`` (none),
+    #: or a cache (a :class:`~llmcore.cache.Cache`, a path, ``"memory"``, a ``redis://`` URL)
+    cache: bool | str | PathLike[str] | Cache | Mapping[str, Any] | None
+    #: force a structured-output mode (``json_schema``, ``tool``, ``json_object``, ``prompt``)
+    structured_mode: str | None
+
+
+class CallOptions(CallOptionsWithoutFormat, total=False):
+    """Every per-call option (see the module docstring)."""
+
+    #: a pydantic model or any type pydantic validates (``response.parsed`` is an instance),
+    #: a JSON schema dict, or a :class:`~llmcore.types.ResponseFormat`
+    response_format: type[Any] | Mapping[str, Any] | ResponseFormat | None
