@@ -18,6 +18,10 @@ from llmcore.types import ChatRequest
 CASSETTES = Path(__file__).parent / "cassettes"
 DICE = "pydantic-ai__test_deepseek_deferred_capability_with_thinking.yaml"
 BERLIN = "ruby_llm__chat_function_calling_deepseek_deepseek-chat_can_use_parallel_tool_calls.yaml"
+#: DeepSeek's Responses API with its server-side web search (ruby_llm)
+WEB_SEARCH = (
+    "ruby_llm__chat_web_search_with_deepseek_deepseek-v4-flash_searches_server-side_and_records_the_search_turns.yaml"
+)
 
 
 def recorded_request(cassette: str, interaction: int = 0) -> Any:
@@ -38,9 +42,15 @@ def history(cassette: str, interaction: int) -> list[dict[str, Any]]:
             if m.get("content"):
                 parts.append({"type": "text", "text": m["content"]})
             for tc in m.pop("tool_calls", None) or []:
-                parts.append({"type": "tool_call", "id": tc["id"], "name": tc["function"]["name"],
-                              "arguments": json.loads(tc["function"]["arguments"]),
-                              "raw_arguments": tc["function"]["arguments"]})
+                parts.append(
+                    {
+                        "type": "tool_call",
+                        "id": tc["id"],
+                        "name": tc["function"]["name"],
+                        "arguments": json.loads(tc["function"]["arguments"]),
+                        "raw_arguments": tc["function"]["arguments"],
+                    }
+                )
             m["content"] = parts
         out.append(m)
     return out
@@ -48,12 +58,19 @@ def history(cassette: str, interaction: int) -> list[dict[str, Any]]:
 
 def recorded_tools(cassette: str, interaction: int = 0) -> list[dict[str, Any]]:
     """The recorded request's tools as llmcore tool definitions."""
-    return [{"name": t["function"]["name"], "description": t["function"].get("description", ""),
-             "parameters": t["function"]["parameters"]} for t in recorded_request(cassette, interaction)["tools"]]
+    return [
+        {
+            "name": t["function"]["name"],
+            "description": t["function"].get("description", ""),
+            "parameters": t["function"]["parameters"],
+        }
+        for t in recorded_request(cassette, interaction)["tools"]
+    ]
 
 
-def replay(cassette: str, request: dict[str, Any] | ChatRequest, *, stream: bool = False, interaction: int = 0,
-           **options: Any) -> tuple[Any, list[Any]]:
+def replay(
+    cassette: str, request: dict[str, Any] | ChatRequest, *, stream: bool = False, interaction: int = 0, **options: Any
+) -> tuple[Any, list[Any]]:
     """Run ``request`` through the deepseek provider against ``cassette``; returns
     ``(response or raised error, sent httpx requests)``."""
     req = request if isinstance(request, ChatRequest) else ChatRequest(**request)

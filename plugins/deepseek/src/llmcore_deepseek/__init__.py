@@ -30,6 +30,7 @@ SPEC = ProviderSpec(
         structured_output=("json_object",),
         count_tokens="estimate",
         prompt_caching=True,  # automatic prefix caching: prompt_cache_hit_tokens -> cache_read_tokens
+        server_tools=("web_search",),  # on the Responses API (api="responses"): llmcore_openai.builtin
     ),
     docs_url="https://api-docs.deepseek.com/api/create-chat-completion",
 )

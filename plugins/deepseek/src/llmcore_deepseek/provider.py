@@ -1,4 +1,7 @@
-"""DeepSeek on the shared Chat Completions codec.
+"""DeepSeek on the shared Chat Completions and Responses codecs.
+
+Option ``api``: ``"chat"`` (default, ``POST /chat/completions``) or ``"responses"``
+(``POST /responses``, DeepSeek's Responses API).
 
 Quirks (https://api-docs.deepseek.com):
 
@@ -15,6 +18,14 @@ Quirks (https://api-docs.deepseek.com):
   reasoning is sent with ``reasoning_content: ""`` (the field is required).
 * Structured output is JSON mode (``json_object``) only; ``json_schema`` gives a
   warning (the shared codec) — the facade's structured output uses JSON mode.
+* Built-in tools: ``WebSearchTool`` is DeepSeek's server-side web search on the Responses API
+  (``api="responses"``): the ``{"type": "web_search"}`` tool entry of the recorded request;
+  its ``web_search_call`` items (``search`` with ``queries``, ``open_page`` with ``url``) come
+  back as server-tool parts. On Chat Completions every built-in tool is refused before the
+  network, pointing to ``api="responses"`` (the Chat Completions form, ``deepseek_web_search``,
+  is documented but has no recording; give it with ``provider_options`` if you need it). The
+  tool's ``provider_options={"deepseek": {...}}`` are merged into its entry (e.g.
+  ``{"type": "deepseek_web_search"}``).
 * Errors: an unknown model is HTTP 400 "Model Not Exist" →
   :class:`~llmcore.errors.NotFoundError`; 402 "Insufficient Balance" →
   :class:`~llmcore.errors.PermissionDeniedError` (the status mapping).
@@ -22,31 +33,49 @@ Quirks (https://api-docs.deepseek.com):
 
 from __future__ import annotations
 
+from collections.abc import AsyncIterator, Mapping
 from dataclasses import replace
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any, ClassVar
 
-from llmcore.errors import LLMCoreError, NotFoundError
+from llmcore.errors import ConfigurationError, LLMCoreError, NotFoundError
+from llmcore.provider import ProviderConfig
 from llmcore.types import Usage
 from llmcore_openai.chat import COMPATIBLE_DIALECT, ChatCompletionsProvider, Warnings, map_usage
+from llmcore_openai.responses.provider import ResponsesAPI
 
 from . import SPEC
 
 if TYPE_CHECKING:
-    from llmcore.types import ChatRequest
+    from llmcore.events import StreamEvent
+    from llmcore.types import ChatRequest, ChatResponse
 
 __all__ = ["DEEPSEEK_DIALECT", "DeepSeekProvider"]
 
 DEEPSEEK_DIALECT = replace(
-    COMPATIBLE_DIALECT, reasoning_fields=("reasoning_content",), send_reasoning_field="reasoning_content",
-    send_reasoning_on="tool_calls", structured_output=("json_object",),
+    COMPATIBLE_DIALECT,
+    reasoning_fields=("reasoning_content",),
+    send_reasoning_field="reasoning_content",
+    send_reasoning_on="tool_calls",
+    structured_output=("json_object",),
 )
 
 
-class DeepSeekProvider(ChatCompletionsProvider):
-    """DeepSeek's OpenAI-compatible Chat Completions API."""
+class DeepSeekProvider(ResponsesAPI, ChatCompletionsProvider):
+    """DeepSeek's OpenAI-compatible Chat Completions API, or its Responses API with ``api="responses"``."""
 
     spec = SPEC
     dialect = DEEPSEEK_DIALECT
+    options: ClassVar[Mapping[str, str]] = {
+        "api": '"chat" (Chat Completions, default) or "responses" (Responses API: built-in web search)',
+    }
+
+    def __init__(self, config: ProviderConfig | None = None) -> None:
+        super().__init__(config)
+        self.api = self.option("api", "chat")
+        if self.api not in ("chat", "responses"):
+            raise ConfigurationError(
+                f'deepseek option api must be "chat" or "responses", not {self.api!r}', provider="deepseek"
+            )
 
     def map_usage(self, raw: Any) -> Usage:
         """OpenAI's fields, with ``prompt_cache_hit_tokens`` as the cache read."""
@@ -73,9 +102,27 @@ class DeepSeekProvider(ChatCompletionsProvider):
             if name in body:
                 del body[name]
                 warnings.add(name, f"DeepSeek's thinking mode ignores {name}; not sent")
-        for m in body["messages"]:  # thinking mode needs the field on every tool-call turn, even empty
+        for m in body.get("messages") or ():  # thinking mode needs the field on every tool-call turn, even empty
             if m["role"] == "assistant" and m.get("tool_calls"):
                 m.setdefault("reasoning_content", "")
+
+    def builtin_tools_body(self, request: ChatRequest, body: dict[str, Any], warnings: Warnings) -> None:
+        """Chat Completions bodies only (the Responses API maps built-in tools itself): DeepSeek's
+        server-side web search is mapped on its Responses API; refused here with that hint."""
+        from llmcore.builtin_tools import refuse
+
+        for tool in request.builtin_tools or ():
+            raise refuse(tool, self.spec.name, "its web search needs the Responses API: option api='responses'")
+
+    async def chat(self, request: ChatRequest) -> ChatResponse:
+        if self.api == "responses":
+            return await self.responses_chat(request)
+        return await super().chat(request)
+
+    async def stream_chat(self, request: ChatRequest) -> AsyncIterator[StreamEvent]:  # type: ignore[override]
+        events = self.responses_stream(request) if self.api == "responses" else super().stream_chat(request)
+        async for ev in events:
+            yield ev
 
     def error_details(self, status: int, body: Any, text: str) -> tuple[str, str | None, type[LLMCoreError] | None]:
         message, code, cls = super().error_details(status, body, text)
