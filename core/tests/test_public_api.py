@@ -76,6 +76,7 @@ llmcore.RetryPolicy(max_attemps=3)
 llmcore.model("openai/gpt-4.1-mini").chat("hi", temprature=0.2)
 llmcore.model("openai/gpt-4.1-mini").chat("hi", max_tokens="100")
 wrong: int = llmcore.model("openai/gpt-4.1-mini").chat("hi", response_format=llmcore.Usage).parsed
+llmcore.generate(llmcore.Usage(), ["a"])
 """
 
 CORRECT = """\
@@ -112,6 +113,9 @@ class City(BaseModel):
 city: City | None = m.chat("Name a city", response_format=City, temperature=0.0).parsed
 cities: list[City] | None = m.chat("Name two", response_format=list[City]).parsed
 plain = m.chat("hi", stop="\\n", tool_choice="auto", cache=False, structured_mode=None)
+results = llmcore.generate("openai/gpt-4.1-mini", ["a", "b"], temperature=0.0, progress=False)
+both = llmcore.multi_chat([m, llmcore.fallback(["openai/gpt-4.1-mini", "openai/gpt-4.1"])], "hi", max_tokens=5)
+vectors = llmcore.embed("openai/text-embedding-3-small", ["a", "b"]).vectors
 """
 
 
@@ -142,6 +146,8 @@ def test_mypy_strict_catches_typos_in_public_names() -> None:
     assert any(ln.startswith('typo.py:6: error: No overload variant of "chat"') for ln in typo), out
     # response_format types `parsed`: a Usage (or None) is not an int
     assert any(ln.startswith("typo.py:7: error: Incompatible types") and '"Usage | None"' in ln for ln in typo), out
+    # generate takes a model name or something with achat
+    assert any(ln.startswith('typo.py:8: error: Argument 1 to "generate"') for ln in typo), out
 
 
 def test_call_options_are_the_request_fields_and_the_facade_options() -> None:

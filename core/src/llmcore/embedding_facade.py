@@ -29,6 +29,7 @@ from .usage.record import UsageRecord
 
 if TYPE_CHECKING:
     from .embeddings import EmbeddingRequest, RerankRequest, RerankResponse
+    from .options import Texts
 
 __all__ = ["EmbeddingModel", "RerankModel", "embedding_model", "rerank_model", "embed", "aembed", "rerank",
            "arerank"]
@@ -136,7 +137,7 @@ class EmbeddingModel(_Base):
     def _take_defaults(self, options: dict[str, Any]) -> dict[str, Any]:
         return {k: options.pop(k) for k in list(options) if k in _EMBED_DEFAULTS}
 
-    def request(self, texts: Any, **params: Any) -> EmbeddingRequest:
+    def request(self, texts: Texts, **params: Any) -> EmbeddingRequest:
         """The checked request (typed errors before the network)."""
         return embedding_request(
             self.model_id, texts, provider=self.spec.name, **({**self.defaults, **params} if self.defaults else params)
@@ -152,7 +153,7 @@ class EmbeddingModel(_Base):
             self._limits_cache = limits(self.model_id) if callable(limits) else (None, None)
         return self._limits_cache
 
-    async def aembed(self, texts: Any, **params: Any) -> EmbeddingResponse:
+    async def aembed(self, texts: Texts, **params: Any) -> EmbeddingResponse:
         """One vector per text, in input order (see :class:`~llmcore.embeddings.EmbeddingResponse`).
         With a cache, texts embedded before (same model, parameters, settings) are not sent again;
         ``provider_metadata["cached_texts"]`` says how many came from the cache."""
@@ -258,7 +259,7 @@ class EmbeddingModel(_Base):
         typ = "q" if vector and isinstance(vector[0], int) else "d"
         await self.cache.set(key, typ.encode() + array(typ, vector).tobytes())
 
-    def embed(self, texts: Any, **params: Any) -> EmbeddingResponse:
+    def embed(self, texts: Texts, **params: Any) -> EmbeddingResponse:
         """Sync :meth:`aembed`."""
         from ._sync import run
 
@@ -271,7 +272,7 @@ class RerankModel(_Base):
     capability = "rerank"
     kind = "rerank"
 
-    async def arerank(self, query: str, documents: Any, top_n: int | None = None, **params: Any) -> RerankResponse:
+    async def arerank(self, query: str, documents: Texts, top_n: int | None = None, **params: Any) -> RerankResponse:
         """``documents`` ranked by relevance to ``query``, best first (at most ``top_n``)."""
         req = rerank_request(self.model_id, query, documents, top_n, provider=self.spec.name, **params)
         return await self._observed("rerank", req, lambda: self._arerank(req, top_n))  # type: ignore[no-any-return]
@@ -288,7 +289,7 @@ class RerankModel(_Base):
         resp.cost = self._account(resp.usage, resp.model, started, reported_cost(resp))
         return resp
 
-    def rerank(self, query: str, documents: Any, top_n: int | None = None, **params: Any) -> RerankResponse:
+    def rerank(self, query: str, documents: Texts, top_n: int | None = None, **params: Any) -> RerankResponse:
         """Sync :meth:`arerank`."""
         from ._sync import run
 
@@ -313,13 +314,13 @@ def rerank_model(name: str, **options: Any) -> RerankModel:
     return RerankModel(name, **options)
 
 
-def embed(name: str, texts: Any, **params: Any) -> EmbeddingResponse:
+def embed(name: str, texts: Texts, **params: Any) -> EmbeddingResponse:
     """One call: ``embedding_model(name).embed(texts, **params)`` (connection options such as
     ``api_key``/``base_url`` are taken too)."""
     return _split_embed(name, params).embed(texts, **params)
 
 
-async def aembed(name: str, texts: Any, **params: Any) -> EmbeddingResponse:
+async def aembed(name: str, texts: Texts, **params: Any) -> EmbeddingResponse:
     """Async :func:`embed`."""
     return await _split_embed(name, params).aembed(texts, **params)
 
@@ -332,12 +333,12 @@ def _split_embed(name: str, params: dict[str, Any]) -> EmbeddingModel:
     return m
 
 
-def rerank(name: str, query: str, documents: Any, top_n: int | None = None, **options: Any) -> RerankResponse:
+def rerank(name: str, query: str, documents: Texts, top_n: int | None = None, **options: Any) -> RerankResponse:
     """One call: ``rerank_model(name, **options).rerank(query, documents, top_n)``."""
     return RerankModel(name, **options).rerank(query, documents, top_n)
 
 
-async def arerank(name: str, query: str, documents: Any, top_n: int | None = None,
+async def arerank(name: str, query: str, documents: Texts, top_n: int | None = None,
                   **options: Any) -> RerankResponse:
     """Async :func:`rerank`."""
     return await RerankModel(name, **options).arerank(query, documents, top_n)

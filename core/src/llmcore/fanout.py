@@ -24,6 +24,9 @@ from typing import TYPE_CHECKING, Any, Union
 from .errors import ConfigurationError
 
 if TYPE_CHECKING:
+    from typing_extensions import Unpack
+
+    from .options import CallOptions, ChatModel, Progress, Prompt
     from .types import ChatResponse
 
 __all__ = ["generate", "agenerate", "multi_chat", "amulti_chat", "as_model", "as_prompts", "Result"]
@@ -71,13 +74,13 @@ def model_name(model: Any) -> str:
 
 
 async def agenerate(
-    model: Any,
-    prompts: Iterable[Any],
+    model: str | ChatModel,
+    prompts: Prompt | Iterable[Prompt],
     *,
     concurrency: int = 8,
-    progress: Any = None,
+    progress: Progress = None,
     on_result: Callable[[int, Result], None] | None = None,
-    **overrides: Any,
+    **overrides: Unpack[CallOptions],
 ) -> list[Result]:
     """Run every prompt through ``model``; results in input order.
 
@@ -133,13 +136,13 @@ async def agenerate(
 
 
 def generate(
-    model: Any,
-    prompts: Iterable[Any],
+    model: str | ChatModel,
+    prompts: Prompt | Iterable[Prompt],
     *,
     concurrency: int = 8,
-    progress: Any = None,
+    progress: Progress = None,
     on_result: Callable[[int, Result], None] | None = None,
-    **overrides: Any,
+    **overrides: Unpack[CallOptions],
 ) -> list[Result]:
     """Sync :func:`agenerate` (works inside a running event loop too)."""
     from ._sync import run
@@ -161,7 +164,11 @@ def _keyed(models: Sequence[Any] | Mapping[str, Any]) -> dict[str, Any]:
     return {k: as_model(spec) for k, spec in zip(keys, models, strict=True)}
 
 
-async def amulti_chat(models: Sequence[Any] | Mapping[str, Any], messages: Any, **overrides: Any) -> dict[str, Result]:
+async def amulti_chat(
+    models: Sequence[str | ChatModel] | Mapping[str, str | ChatModel],
+    messages: Prompt,
+    **overrides: Unpack[CallOptions],
+) -> dict[str, Result]:
     """Send ``messages`` to every model at once; ``{name: response or exception}``
     in the order given. Names are the model strings as given (or ``Model.name``),
     or the keys of a ``{name: model}`` dict."""
@@ -179,7 +186,11 @@ async def amulti_chat(models: Sequence[Any] | Mapping[str, Any], messages: Any, 
     return dict(zip(keyed, results, strict=True))
 
 
-def multi_chat(models: Sequence[Any] | Mapping[str, Any], messages: Any, **overrides: Any) -> dict[str, Result]:
+def multi_chat(
+    models: Sequence[str | ChatModel] | Mapping[str, str | ChatModel],
+    messages: Prompt,
+    **overrides: Unpack[CallOptions],
+) -> dict[str, Result]:
     """Sync :func:`amulti_chat`."""
     from ._sync import run
 

@@ -15,21 +15,39 @@ plain dicts for tools and messages).
 
 from __future__ import annotations
 
-from collections.abc import Mapping, Sequence
-from typing import TYPE_CHECKING, Any, Literal, TypedDict, Union
+from collections.abc import Awaitable, Callable, Mapping, Sequence
+from typing import TYPE_CHECKING, Any, Literal, Protocol, TypedDict, Union
 
 if TYPE_CHECKING:
     from os import PathLike
 
     from .builtin_tools import AnyBuiltinTool
     from .cache import Cache
-    from .types import CachePoint, Message, ResponseFormat, Tool, ToolChoice
+    from .types import CachePoint, ChatResponse, Message, ResponseFormat, Tool, ToolChoice
 
-__all__ = ["CallOptions", "CallOptionsWithoutFormat", "Prompt"]
+__all__ = ["CallOptions", "CallOptionsWithoutFormat", "ChatModel", "Progress", "Prompt", "Texts"]
 
 #: What a call takes as its prompt: a string (one user turn), a :class:`~llmcore.types.Message`,
 #: an OpenAI-style message dict, or a list of those (see :func:`~llmcore.types.coerce_messages`).
 Prompt = Union[str, "Message", Mapping[str, Any], Sequence[Union[str, "Message", Mapping[str, Any]]]]
+
+
+#: What an embedding or rerank call takes: one string, or a list of strings.
+Texts = Union[str, Sequence[str]]
+
+#: A progress display: ``None`` (a line on stderr when it is a terminal), ``True``/``False``,
+#: or a callable ``(done, total or None, errors)``.
+Progress = Union[bool, Callable[[int, "int | None", int], object], None]
+
+
+class ChatModel(Protocol):
+    """Anything :func:`llmcore.generate` and :func:`llmcore.multi_chat` can call: a
+    :class:`~llmcore.facade.Model`, :func:`llmcore.fallback`, :func:`llmcore.router`, or an
+    object of your own with ``async def achat(messages, **overrides) -> ChatResponse``
+    (a model name, a ``str``, is accepted beside it)."""
+
+    @property
+    def achat(self) -> Callable[..., Awaitable[ChatResponse]]: ...
 
 
 class CallOptionsWithoutFormat(TypedDict, total=False):
