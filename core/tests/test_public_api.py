@@ -77,6 +77,7 @@ llmcore.model("openai/gpt-4.1-mini").chat("hi", temprature=0.2)
 llmcore.model("openai/gpt-4.1-mini").chat("hi", max_tokens="100")
 wrong: int = llmcore.model("openai/gpt-4.1-mini").chat("hi", response_format=llmcore.Usage).parsed
 llmcore.generate(llmcore.Usage(), ["a"])
+llmcore.model("openai/gpt-4.1-mini", retry="3")
 """
 
 CORRECT = """\
@@ -113,6 +114,7 @@ class City(BaseModel):
 city: City | None = m.chat("Name a city", response_format=City, temperature=0.0).parsed
 cities: list[City] | None = m.chat("Name two", response_format=list[City]).parsed
 plain = m.chat("hi", stop="\\n", tool_choice="auto", cache=False, structured_mode=None)
+tuned = llmcore.model("openai/gpt-4.1-mini", retry=3, timeouts={"total": 30.0}, cache=False, budget=5.0, api="x")
 results = llmcore.generate("openai/gpt-4.1-mini", ["a", "b"], temperature=0.0, progress=False)
 both = llmcore.multi_chat([m, llmcore.fallback(["openai/gpt-4.1-mini", "openai/gpt-4.1"])], "hi", max_tokens=5)
 vectors = llmcore.embed("openai/text-embedding-3-small", ["a", "b"]).vectors
@@ -148,6 +150,21 @@ def test_mypy_strict_catches_typos_in_public_names() -> None:
     assert any(ln.startswith("typo.py:7: error: Incompatible types") and '"Usage | None"' in ln for ln in typo), out
     # generate takes a model name or something with achat
     assert any(ln.startswith('typo.py:8: error: Argument 1 to "generate"') for ln in typo), out
+    # the reliability options of llmcore.model are typed
+    assert any(ln.startswith('typo.py:9: error: Argument "retry" to "model"') for ln in typo), out
+
+
+def test_model_takes_the_parameters_of_Model() -> None:
+    """``llmcore.model`` spells out ``Model``'s parameters (for type checkers): the same ones."""
+    import inspect
+
+    from llmcore.facade import Model, model
+
+    ours = list(inspect.signature(model).parameters.values())
+    theirs = list(inspect.signature(Model.__init__).parameters.values())[1:]  # less self
+    assert [(p.name, p.kind, p.default, p.annotation) for p in ours] == [
+        (p.name, p.kind, p.default, p.annotation) for p in theirs
+    ]
 
 
 def test_call_options_are_the_request_fields_and_the_facade_options() -> None:

@@ -402,7 +402,8 @@ def tokens(ctx: click.Context, model_name: str | None, as_json: bool, estimate: 
         else:
             spec, _ = resolve_model(name)
             local = spec.capabilities.count_tokens != "api"
-            options = {"api_key": _NO_KEY_NEEDED} if local and spec.requires_key and not spec.key_from_env() else {}
+            needs_placeholder_key = local and spec.requires_key and not spec.key_from_env()
+            options: dict[str, Any] = {"api_key": _NO_KEY_NEEDED} if needs_placeholder_key else {}
             m = None
             try:
                 m = model(name, **options)

@@ -12,8 +12,8 @@ Options split three ways:
 
 from __future__ import annotations
 
-from collections.abc import AsyncIterator, Awaitable, Callable, Iterator, Sequence
-from typing import TYPE_CHECKING, Any, TypeVar, overload
+from collections.abc import AsyncIterator, Awaitable, Callable, Iterator, Mapping, Sequence
+from typing import TYPE_CHECKING, Any, Literal, TypeVar, overload
 
 from .errors import ConfigurationError, InvalidRequestError, LLMCoreError, ProviderResponseError
 from .loader import load_provider
@@ -25,10 +25,15 @@ if TYPE_CHECKING:
     from typing_extensions import Unpack
 
     from .events import StreamEvent
-    from .options import CallOptions, CallOptionsWithoutFormat, Prompt
+    from .options import CacheOption, CallOptions, CallOptionsWithoutFormat, Prompt
     from .provider import Provider
+    from .reliability.ratelimit import RateLimitPolicy
+    from .reliability.retry import RetryPolicy
+    from .reliability.stack import ConcurrencyPolicy
+    from .reliability.timeout import TimeoutPolicy
     from .spec import ProviderSpec
     from .types import ChatRequest, ChatResponse, ParsedResponse, TokenCount
+    from .usage.budget import Budget
 
 #: the type a ``response_format=`` class validates into (``response.parsed``)
 _Out = TypeVar("_Out")
@@ -67,15 +72,16 @@ class Model:
         name: str,
         *,
         middleware: Sequence[Middleware] = (),
-        retry: Any = _UNSET,
-        timeouts: Any = _UNSET,
-        rate_limit: Any = _UNSET,
-        concurrency: Any = _UNSET,
-        api_keys: Any = None,
-        cache: Any = None,
-        prices: Any = None,
+        retry: RetryPolicy | bool | int | None = _UNSET,
+        timeouts: TimeoutPolicy | Mapping[str, float | None] | Literal[False] | None = _UNSET,
+        rate_limit: RateLimitPolicy | Mapping[str, Any] | Literal[False] | None = _UNSET,
+        concurrency: ConcurrencyPolicy | int | Mapping[str, Any] | None = _UNSET,
+        api_keys: str | Sequence[str] | None = None,
+        cache: CacheOption = None,
+        prices: Mapping[str, Any] | None = None,
         structured_mode: str | None = None,
-        budget: Any = None,
+        budget: Budget | float | None = None,
+        # provider settings (each plugin its own) and request defaults: checked at run time
         **options: Any,
     ) -> None:
         """Reliability options (see :mod:`llmcore.reliability.stack`): ``retry``
@@ -581,6 +587,24 @@ class Stream:
         return self.response
 
 
-def model(name: str, **options: Any) -> Model:
-    """Bind a model by name (``"provider/model"`` or an auto-detected name)."""
-    return Model(name, **options)
+def model(
+    name: str,
+    *,
+    middleware: Sequence[Middleware] = (),
+    retry: RetryPolicy | bool | int | None = _UNSET,
+    timeouts: TimeoutPolicy | Mapping[str, float | None] | Literal[False] | None = _UNSET,
+    rate_limit: RateLimitPolicy | Mapping[str, Any] | Literal[False] | None = _UNSET,
+    concurrency: ConcurrencyPolicy | int | Mapping[str, Any] | None = _UNSET,
+    api_keys: str | Sequence[str] | None = None,
+    cache: CacheOption = None,
+    prices: Mapping[str, Any] | None = None,
+    structured_mode: str | None = None,
+    budget: Budget | float | None = None,
+    **options: Any,
+) -> Model:
+    """Bind a model by name (``"provider/model"`` or an auto-detected name); the options
+    are :class:`Model`'s (its parameters spelled out here so that type checkers check them)."""
+    return Model(
+        name, middleware=middleware, retry=retry, timeouts=timeouts, rate_limit=rate_limit, concurrency=concurrency,
+        api_keys=api_keys, cache=cache, prices=prices, structured_mode=structured_mode, budget=budget, **options,
+    )

@@ -25,12 +25,16 @@ if TYPE_CHECKING:
     from .cache import Cache
     from .types import CachePoint, ChatResponse, Message, ResponseFormat, Tool, ToolChoice
 
-__all__ = ["CallOptions", "CallOptionsWithoutFormat", "ChatModel", "Progress", "Prompt", "Texts"]
+__all__ = ["CacheOption", "CallOptions", "CallOptionsWithoutFormat", "ChatModel", "Progress", "Prompt", "Texts"]
 
 #: What a call takes as its prompt: a string (one user turn), a :class:`~llmcore.types.Message`,
 #: an OpenAI-style message dict, or a list of those (see :func:`~llmcore.types.coerce_messages`).
 Prompt = Union[str, "Message", Mapping[str, Any], Sequence[Union[str, "Message", Mapping[str, Any]]]]
 
+
+#: A response cache as ``cache=`` takes it: ``True`` (the default cache), ``False``/``None`` (none),
+#: ``"memory"``, a path, a ``redis://`` URL, a dict of settings or a :class:`~llmcore.cache.Cache`.
+CacheOption = Union[bool, str, "PathLike[str]", "Cache", Mapping[str, Any], None]
 
 #: What an embedding or rerank call takes: one string, or a list of strings.
 Texts = Union[str, Sequence[str]]
@@ -72,7 +76,7 @@ class CallOptionsWithoutFormat(TypedDict, total=False):
     cache_prompt: CachePoint | bool | Literal["5m", "1h"] | None
     #: the response cache for this call: ``True`` (the model's or the default), ``False`` (none),
     #: or a cache (a :class:`~llmcore.cache.Cache`, a path, ``"memory"``, a ``redis://`` URL)
-    cache: bool | str | PathLike[str] | Cache | Mapping[str, Any] | None
+    cache: CacheOption
     #: force a structured-output mode (``json_schema``, ``tool``, ``json_object``, ``prompt``)
     structured_mode: str | None
 
