@@ -117,6 +117,8 @@ plain = m.chat("hi", stop="\\n", tool_choice="auto", cache=False, structured_mod
 tuned = llmcore.model("openai/gpt-4.1-mini", retry=3, timeouts={"total": 30.0}, cache=False, budget=5.0, api="x")
 results = llmcore.generate("openai/gpt-4.1-mini", ["a", "b"], temperature=0.0, progress=False)
 both = llmcore.multi_chat([m, llmcore.fallback(["openai/gpt-4.1-mini", "openai/gpt-4.1"])], "hi", max_tokens=5)
+chain = llmcore.fallback(["openai/gpt-4.1-mini", m], on=llmcore.ContextWindowExceededError, retry=2)
+routed: llmcore.ChatResponse = llmcore.router(["openai/gpt-4.1-mini", m]).chat("hi", max_tokens=5)
 vectors = llmcore.embed("openai/text-embedding-3-small", ["a", "b"]).vectors
 """
 

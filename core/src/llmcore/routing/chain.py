@@ -27,7 +27,7 @@ from __future__ import annotations
 import logging
 from collections.abc import AsyncIterator, Callable, Sequence
 from dataclasses import dataclass
-from typing import TYPE_CHECKING, Any, Literal
+from typing import TYPE_CHECKING, Any, Literal, Union
 
 from .. import observe
 from ..errors import ConfigurationError, LLMCoreError, UnsupportedFeatureError
@@ -35,8 +35,11 @@ from ..fanout import as_model, model_name
 from ..reliability.base import closing
 
 if TYPE_CHECKING:
+    from typing_extensions import Unpack
+
     from ..events import StreamEvent
     from ..facade import Model, Stream
+    from ..options import CallOptions, ChatModel, Prompt
     from ..types import ChatRequest, ChatResponse, TokenCount
     from .catalog import ModelInfo
     from .prices import Price
@@ -45,13 +48,19 @@ __all__ = ["Fallback", "fallback", "Router", "router", "Candidate"]
 
 log = logging.getLogger("llmcore.routing")
 
+#: ``on=`` of a chain: more errors that move on to the next model: an exception class, a tuple
+#: of them, or a predicate ``(error) -> bool``
+FallbackOn = Union[type[BaseException], tuple[type[BaseException], ...], Callable[[BaseException], bool], None]
+
 
 class _Chain:
     """What Fallback and Router share: try candidates in order."""
 
     name: str
 
-    def __init__(self, on: Any, retryable: bool, on_fallback: Callable[[str, BaseException], None] | None) -> None:
+    def __init__(
+        self, on: FallbackOn, retryable: bool, on_fallback: Callable[[str, BaseException], None] | None
+    ) -> None:
         if on is None:
             on = ()
         if isinstance(on, type):
@@ -67,7 +76,7 @@ class _Chain:
 
     # -- to implement --------------------------------------------------------------
 
-    def candidates(self, messages: Any, overrides: dict[str, Any]) -> list[tuple[str, Any]]:
+    def candidates(self, messages: Any, overrides: CallOptions) -> list[tuple[str, Any]]:
         raise NotImplementedError
 
     # -- the policy ----------------------------------------------------------------
@@ -117,7 +126,7 @@ class _Chain:
             return None
         return obs.start_call(observe.CallInfo(operation, "llmcore", self.name, chain=self.name))
 
-    async def achat(self, messages: Any, **overrides: Any) -> ChatResponse:
+    async def achat(self, messages: Prompt, **overrides: Unpack[CallOptions]) -> ChatResponse:
         h = self._observation("chat")
         if h is None:
             return await self._achat(messages, overrides, None)
@@ -129,7 +138,7 @@ class _Chain:
         h.end(response=resp)
         return resp
 
-    async def _achat(self, messages: Any, overrides: dict[str, Any], h: Any) -> ChatResponse:
+    async def _achat(self, messages: Any, overrides: CallOptions, h: Any) -> ChatResponse:
         failures: list[tuple[str, BaseException]] = []
         for name, m in self.candidates(messages, overrides):
             try:
@@ -151,10 +160,10 @@ class _Chain:
             return resp  # type: ignore[no-any-return]
         raise self._exhausted(failures)
 
-    def astream(self, messages: Any, **overrides: Any) -> ChainStream:
+    def astream(self, messages: Prompt, **overrides: Unpack[CallOptions]) -> ChainStream:
         return ChainStream(self, messages, overrides)
 
-    async def acount_tokens(self, messages: Any, **overrides: Any) -> TokenCount:
+    async def acount_tokens(self, messages: Prompt, **overrides: Unpack[CallOptions]) -> TokenCount:
         """The count of the first candidate that answers (same fallback rules)."""
         failures: list[tuple[str, BaseException]] = []
         for name, m in self.candidates(messages, overrides):
@@ -168,17 +177,17 @@ class _Chain:
 
     # -- sync --------------------------------------------------------------------
 
-    def chat(self, messages: Any, **overrides: Any) -> ChatResponse:
+    def chat(self, messages: Prompt, **overrides: Unpack[CallOptions]) -> ChatResponse:
         from .._sync import run
 
         return run(self.achat(messages, **overrides))
 
-    def stream(self, messages: Any, **overrides: Any) -> Stream:
+    def stream(self, messages: Prompt, **overrides: Unpack[CallOptions]) -> Stream:
         from ..facade import Stream
 
         return Stream(self.astream(messages, **overrides))  # type: ignore[arg-type]
 
-    def count_tokens(self, messages: Any, **overrides: Any) -> TokenCount:
+    def count_tokens(self, messages: Prompt, **overrides: Unpack[CallOptions]) -> TokenCount:
         from .._sync import run
 
         return run(self.acount_tokens(messages, **overrides))
@@ -192,7 +201,7 @@ class ChainStream:
     :class:`llmcore.facade.AsyncStream` (``texts()``, ``collect()``,
     ``.response``, ``.model`` = the name of the model that answered)."""
 
-    def __init__(self, chain: _Chain, messages: Any, overrides: dict[str, Any]) -> None:
+    def __init__(self, chain: _Chain, messages: Any, overrides: CallOptions) -> None:
         self._chain = chain
         self._messages = messages
         self._overrides = overrides
@@ -294,9 +303,9 @@ class Fallback(_Chain):
 
     def __init__(
         self,
-        models: Sequence[Any],
+        models: Sequence[str | ChatModel],
         *,
-        on: Any = None,
+        on: FallbackOn = None,
         retryable: bool = True,
         on_fallback: Callable[[str, BaseException], None] | None = None,
         **model_options: Any,
@@ -311,11 +320,11 @@ class Fallback(_Chain):
         ]
         self.name = f"fallback({', '.join(n for n, _ in self.models)})"
 
-    def candidates(self, messages: Any, overrides: dict[str, Any]) -> list[tuple[str, Any]]:
+    def candidates(self, messages: Any, overrides: CallOptions) -> list[tuple[str, Any]]:
         return self.models
 
 
-def fallback(models: Sequence[Any], *, on: Any = None, retryable: bool = True,
+def fallback(models: Sequence[str | ChatModel], *, on: FallbackOn = None, retryable: bool = True,
              on_fallback: Callable[[str, BaseException], None] | None = None, **model_options: Any) -> Fallback:
     """A model that tries ``models`` in order: ``llmcore.fallback(["anthropic/claude-sonnet-4-0",
     "openai/gpt-4.1"], on=(ContextWindowExceededError,))``. ``on``: extra error
@@ -383,11 +392,11 @@ class Router(_Chain):
 
     def __init__(
         self,
-        models: Sequence[Any],
+        models: Sequence[str | Model],
         by: Literal["cost", "order"] = "cost",
         *,
         fallback: bool = True,
-        on: Any = None,
+        on: FallbackOn = None,
         retryable: bool = True,
         on_fallback: Callable[[str, BaseException], None] | None = None,
         prices: Any = None,
@@ -428,7 +437,7 @@ class Router(_Chain):
             return coerce_price(p(m.spec.name, m.model_id))
         return price_for(m.spec.name, m.model_id)
 
-    def _assess(self, name: str, m: Model, messages: Any, overrides: dict[str, Any]) -> Candidate:
+    def _assess(self, name: str, m: Model, messages: Any, overrides: CallOptions) -> Candidate:
         from ..tokens import estimate_tokens
         from .catalog import model_info
 
@@ -463,7 +472,7 @@ class Router(_Chain):
                            f"context window of {info.context_window}")
         return cand
 
-    def explain(self, messages: Any, **overrides: Any) -> list[Candidate]:
+    def explain(self, messages: Prompt, **overrides: Unpack[CallOptions]) -> list[Candidate]:
         """Every model with why it can or cannot serve this request and its
         estimated cost, capable ones first in the order they would be tried.
         Bad input (an unknown parameter, an invalid message) raises
@@ -475,7 +484,7 @@ class Router(_Chain):
             ok = priced + [c for c in ok if c.estimated_cost is None]
         return ok + [c for c in assessed if c.reason is not None]
 
-    def candidates(self, messages: Any, overrides: dict[str, Any]) -> list[tuple[str, Any]]:
+    def candidates(self, messages: Any, overrides: CallOptions) -> list[tuple[str, Any]]:
         plan = self.explain(messages, **overrides)
         ok = [(c.name, c.model) for c in plan if c.reason is None]
         if not ok:
@@ -484,7 +493,7 @@ class Router(_Chain):
         return ok if self.fallback else ok[:1]
 
 
-def router(models: Sequence[Any], by: Literal["cost", "order"] = "cost", **options: Any) -> Router:
+def router(models: Sequence[str | Model], by: Literal["cost", "order"] = "cost", **options: Any) -> Router:
     """A model that picks, per call, the cheapest (``by="cost"``) or first
     (``by="order"``) of ``models`` that can serve the request; see :class:`Router`."""
     return Router(models, by, **options)
