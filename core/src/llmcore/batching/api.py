@@ -18,13 +18,15 @@ from __future__ import annotations
 import asyncio
 import time
 import warnings
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 from typing import TYPE_CHECKING, Any
 
 from ..errors import ConfigurationError, LLMCoreError, ProviderTimeoutError, UnsupportedFeatureError
 from .base import BatchProvider, BatchRef, BatchStatus
 
 if TYPE_CHECKING:
+    from ..facade import Model
+    from ..options import Prompt
     from ..types import ChatResponse
 
 __all__ = [
@@ -95,7 +97,7 @@ async def _submit(model: Any, prompts: Iterable[Any], overrides: dict[str, Any])
     return ref, provider
 
 
-async def abatch_submit(model: Any, prompts: Iterable[Any], **overrides: Any) -> str:
+async def abatch_submit(model: str | Model, prompts: Prompt | Iterable[Prompt], **overrides: Any) -> str:
     """Submit ``prompts`` (each what ``Model.chat`` takes) as one provider
     batch; returns the batch id (a string to keep: it is all that
     :func:`abatch_status` / :func:`abatch_retrieve` need, in any process).
@@ -128,13 +130,13 @@ async def abatch_retrieve(batch_id: str, **connection: Any) -> list[ChatResponse
 
 
 async def abatch(
-    model: Any,
-    prompts: Iterable[Any],
+    model: str | Model,
+    prompts: Prompt | Iterable[Prompt],
     *,
     poll_interval: float = 30.0,
     max_poll_interval: float = 300.0,
     timeout: float | None = None,
-    on_status: Any = None,
+    on_status: Callable[[BatchStatus], object] | None = None,
     **overrides: Any,
 ) -> list[ChatResponse | LLMCoreError]:
     """Submit, poll until done, retrieve. Polling starts every ``poll_interval``
@@ -181,7 +183,7 @@ async def abatch(
     return results  # type: ignore[no-any-return]
 
 
-def batch_submit(model: Any, prompts: Iterable[Any], **overrides: Any) -> str:
+def batch_submit(model: str | Model, prompts: Prompt | Iterable[Prompt], **overrides: Any) -> str:
     """Sync :func:`abatch_submit`."""
     from .._sync import run
 
@@ -202,7 +204,9 @@ def batch_retrieve(batch_id: str, **connection: Any) -> list[ChatResponse | LLMC
     return run(abatch_retrieve(batch_id, **connection))
 
 
-def batch(model: Any, prompts: Iterable[Any], **options: Any) -> list[ChatResponse | LLMCoreError]:
+def batch(
+    model: str | Model, prompts: Prompt | Iterable[Prompt], **options: Any
+) -> list[ChatResponse | LLMCoreError]:
     """Sync :func:`abatch`."""
     from .._sync import run
 
