@@ -29,7 +29,8 @@ SPEC = ProviderSpec(
         reasoning=True,
         structured_output=("json_schema", "json_object"),  # per model: GroqProvider.structured_modes (+ tool)
         count_tokens="estimate",
-        server_tools=("web_search",),  # the compound models search by themselves
+        # the compound models search and run code by themselves; GPT-OSS takes browser_search/code_interpreter
+        server_tools=("web_search", "code_execution"),
     ),
     docs_url="https://console.groq.com/docs/api-reference",
 )

@@ -51,21 +51,40 @@ from . import SPEC
 if TYPE_CHECKING:
     from llmcore.types import ChatRequest
 
-__all__ = ["GROQ_DIALECT", "GroqProvider", "JSON_SCHEMA_MODELS", "STRICT_JSON_SCHEMA_MODELS", "is_compound"]
+__all__ = [
+    "BUILTIN_TOOL_MODELS",
+    "GROQ_DIALECT",
+    "GroqProvider",
+    "JSON_SCHEMA_MODELS",
+    "STRICT_JSON_SCHEMA_MODELS",
+    "is_compound",
+]
 
 GROQ_DIALECT = replace(
-    COMPATIBLE_DIALECT, max_tokens_field="max_completion_tokens", stream_usage=False, reasoning_fields=("reasoning",),
+    COMPATIBLE_DIALECT,
+    max_tokens_field="max_completion_tokens",
+    stream_usage=False,
+    reasoning_fields=("reasoning",),
     usage_fallbacks=(("x_groq", "usage"),),
 )
 
 #: json_schema with constrained decoding (``strict: true``)
 STRICT_JSON_SCHEMA_MODELS = frozenset({"openai/gpt-oss-20b", "openai/gpt-oss-120b"})
 #: json_schema, best effort (``strict: false``)
-JSON_SCHEMA_MODELS = frozenset({
-    "moonshotai/kimi-k2-instruct", "moonshotai/kimi-k2-instruct-0905",
-    "meta-llama/llama-4-maverick-17b-128e-instruct", "meta-llama/llama-4-scout-17b-16e-instruct",
-})
+JSON_SCHEMA_MODELS = frozenset(
+    {
+        "moonshotai/kimi-k2-instruct",
+        "moonshotai/kimi-k2-instruct-0905",
+        "meta-llama/llama-4-maverick-17b-128e-instruct",
+        "meta-llama/llama-4-scout-17b-16e-instruct",
+    }
+)
 _REASONING_FORMATS = ("parsed", "raw", "hidden")
+#: models that take Groq's built-in tools as tool entries (``browser_search``, ``code_interpreter``):
+#: https://console.groq.com/docs/browser-search and https://console.groq.com/docs/code-execution
+BUILTIN_TOOL_MODELS = frozenset({"openai/gpt-oss-20b", "openai/gpt-oss-120b"})
+#: WebSearchTool fields no Groq search takes
+_UNSENT_SEARCH_FIELDS = ("max_uses", "search_context_size", "user_location")
 
 
 def is_compound(model: str) -> bool:
@@ -115,7 +134,8 @@ class GroqProvider(ChatCompletionsProvider):
         if self.reasoning_format not in (None, *_REASONING_FORMATS):
             raise ConfigurationError(
                 f"groq option reasoning_format must be one of {', '.join(_REASONING_FORMATS)}, "
-                f"not {self.reasoning_format!r}", provider="groq",
+                f"not {self.reasoning_format!r}",
+                provider="groq",
             )
 
     def structured_modes(self, model: str) -> tuple[str, ...]:
@@ -151,47 +171,90 @@ class GroqProvider(ChatCompletionsProvider):
         if is_compound(request.model) and rf.get("type") in ("json_schema", "json_object"):
             del body["response_format"]
             _add_system_text(body, instruction(schema))
-            warnings.add("response_format", f"{request.model} takes no response_format on Groq: the schema was "
-                                            "sent as a system instruction (not enforced)")
+            warnings.add(
+                "response_format",
+                f"{request.model} takes no response_format on Groq: the schema was "
+                "sent as a system instruction (not enforced)",
+            )
             return
         if rf.get("type") == "json_schema" and request.model not in STRICT_JSON_SCHEMA_MODELS:
             if request.model in JSON_SCHEMA_MODELS or _catalogue_says_schema(request.model):
                 if rf["json_schema"].get("strict"):
                     rf["json_schema"]["strict"] = False
-                    warnings.add("response_format", f"{request.model} has best-effort json_schema only on Groq "
-                                                    "(strict: false): the output may not match the schema")
+                    warnings.add(
+                        "response_format",
+                        f"{request.model} has best-effort json_schema only on Groq "
+                        "(strict: false): the output may not match the schema",
+                    )
                 return
             body["response_format"] = rf = {"type": "json_object"}
             _add_system_text(body, instruction(schema))
-            warnings.add("response_format", f"{request.model} does not support json_schema on Groq; sent "
-                                            "json_object with the schema in a system instruction (valid JSON, "
-                                            "the schema is not enforced)")
+            warnings.add(
+                "response_format",
+                f"{request.model} does not support json_schema on Groq; sent "
+                "json_object with the schema in a system instruction (valid JSON, "
+                "the schema is not enforced)",
+            )
         if rf.get("type") == "json_object" and not _asks_for_json(body.get("messages")):
             _add_system_text(body, instruction(None))  # Groq answers 400 to JSON mode without "json" in a message
 
     def builtin_tools_body(self, request: ChatRequest, body: dict[str, Any], warnings: Warnings) -> None:
-        """Groq's compound models (``groq/compound``, ``compound-beta``, ...) search the web by
-        themselves: ``WebSearchTool`` is accepted there, its domains as ``search_settings``
-        (``include_domains``/``exclude_domains``, the tool's ``provider_options={"groq": {...}}``
-        merged in); any other model, or tool, is refused."""
-        from llmcore.builtin_tools import WebSearchTool, options_for, refuse
+        """Groq's built-in tools (https://console.groq.com/docs/compound/built-in-tools,
+        https://console.groq.com/docs/code-execution, ``ChatCompletionTool`` in Groq's OpenAPI spec).
 
+        * Compound models (``groq/compound``, ``compound-beta``, ...) search the web and run code by
+          themselves (both tools are on by default in every compound version): ``WebSearchTool`` and
+          ``CodeExecutionTool`` are accepted and add nothing to the body but the search domains
+          (``search_settings``: ``include_domains``/``exclude_domains``, the tool's
+          ``provider_options={"groq": {...}}`` merged in). To narrow the tool set, give
+          ``provider_options={"groq": {"compound_custom": {"tools": {"enabled_tools": [...]}}}}``.
+        * GPT-OSS models (:data:`BUILTIN_TOOL_MODELS`): ``CodeExecutionTool`` is the
+          ``{"type": "code_interpreter"}`` tool entry, ``WebSearchTool`` the ``{"type": "browser_search"}``
+          one (the tool's Groq options merged into the entry; search fields it has no place for are
+          warnings).
+
+        Any other model or tool is refused before the network. What the tools ran comes back as
+        ``executed_tools`` (server-tool parts, :mod:`llmcore_openai.chat.extras`)."""
+        from llmcore.builtin_tools import CodeExecutionTool, WebSearchTool, options_for, refuse
+
+        compound = is_compound(request.model)
+        builtin_model = request.model in BUILTIN_TOOL_MODELS
         for tool in request.builtin_tools or ():
-            if not isinstance(tool, WebSearchTool):
+            if not isinstance(tool, (WebSearchTool, CodeExecutionTool)):
                 raise refuse(tool, self.spec.name)
-            if not is_compound(request.model):
-                raise refuse(tool, self.spec.name, f"only the compound models search, not {request.model}")
-            settings: dict[str, Any] = {}
-            if tool.allowed_domains is not None:
-                settings["include_domains"] = list(tool.allowed_domains)
-            if tool.blocked_domains is not None:
-                settings["exclude_domains"] = list(tool.blocked_domains)
-            settings.update(options_for(tool, self.spec.name))
-            if settings:
-                body["search_settings"] = settings
-            for name in ("max_uses", "search_context_size", "user_location"):
-                if getattr(tool, name) is not None:
-                    warnings.add(f"WebSearchTool.{name}", f"Groq's compound search has no {name}; not sent")
+            if not (compound or builtin_model):
+                raise refuse(
+                    tool,
+                    self.spec.name,
+                    f"only the compound models and {', '.join(sorted(BUILTIN_TOOL_MODELS))} have it, "
+                    f"not {request.model}",
+                )
+            options = options_for(tool, self.spec.name)
+            if builtin_model:
+                kind = "browser_search" if isinstance(tool, WebSearchTool) else "code_interpreter"
+                body.setdefault("tools", []).append({"type": kind, **options})
+                if isinstance(tool, WebSearchTool):
+                    for name in ("allowed_domains", "blocked_domains", *_UNSENT_SEARCH_FIELDS):
+                        if getattr(tool, name) is not None:
+                            warnings.add(f"WebSearchTool.{name}", f"Groq's browser_search has no {name}; not sent")
+            elif isinstance(tool, WebSearchTool):
+                settings: dict[str, Any] = {}
+                if tool.allowed_domains is not None:
+                    settings["include_domains"] = list(tool.allowed_domains)
+                if tool.blocked_domains is not None:
+                    settings["exclude_domains"] = list(tool.blocked_domains)
+                settings.update(options)
+                if settings:
+                    body["search_settings"] = settings
+                for name in _UNSENT_SEARCH_FIELDS:
+                    if getattr(tool, name) is not None:
+                        warnings.add(f"WebSearchTool.{name}", f"Groq's compound search has no {name}; not sent")
+            elif options:  # compound code execution has no tool entry to merge options into
+                warnings.add(
+                    "CodeExecutionTool.provider_options",
+                    "Groq's compound models have no code-execution settings; not sent (use "
+                    "provider_options={'groq': {'compound_custom': ...}} on the call)",
+                )
 
     def error_details(self, status: int, body: Any, text: str) -> tuple[str, str | None, type[LLMCoreError] | None]:
         message, code, cls = super().error_details(status, body, text)
