@@ -169,6 +169,17 @@ def test_model_takes_the_parameters_of_Model() -> None:
     ]
 
 
+def test_embed_options_are_the_embedding_parameters() -> None:
+    from llmcore.embeddings import _EMBED_PARAMS, EMBEDDING_TYPES, INPUT_TYPES, TRUNCATE
+    from llmcore.options import EmbedOptions
+
+    assert set(EmbedOptions.__annotations__) == set(_EMBED_PARAMS)
+    # strings (postponed evaluation): the literals are spelled out
+    hints = {k: getattr(v, "__forward_arg__", v) for k, v in EmbedOptions.__annotations__.items()}
+    for values, key in ((INPUT_TYPES, "input_type"), (TRUNCATE, "truncate"), (EMBEDDING_TYPES, "embedding_type")):
+        assert all(repr(v) in hints[key] or f'"{v}"' in hints[key] for v in values), key
+
+
 def test_call_options_are_the_request_fields_and_the_facade_options() -> None:
     """``CallOptions`` (what type checkers accept as ``m.chat(..., **options)``) and what the
     facade accepts at run time are the same names: a new ``ChatRequest`` field must be added

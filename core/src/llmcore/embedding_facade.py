@@ -28,8 +28,10 @@ from .usage import price_for, record, reported_cost
 from .usage.record import UsageRecord
 
 if TYPE_CHECKING:
+    from typing_extensions import Unpack
+
     from .embeddings import EmbeddingRequest, RerankRequest, RerankResponse
-    from .options import Texts
+    from .options import EmbedOptions, Texts
 
 __all__ = ["EmbeddingModel", "RerankModel", "embedding_model", "rerank_model", "embed", "aembed", "rerank",
            "arerank"]
@@ -137,7 +139,7 @@ class EmbeddingModel(_Base):
     def _take_defaults(self, options: dict[str, Any]) -> dict[str, Any]:
         return {k: options.pop(k) for k in list(options) if k in _EMBED_DEFAULTS}
 
-    def request(self, texts: Texts, **params: Any) -> EmbeddingRequest:
+    def request(self, texts: Texts, **params: Unpack[EmbedOptions]) -> EmbeddingRequest:
         """The checked request (typed errors before the network)."""
         return embedding_request(
             self.model_id, texts, provider=self.spec.name, **({**self.defaults, **params} if self.defaults else params)
@@ -153,7 +155,7 @@ class EmbeddingModel(_Base):
             self._limits_cache = limits(self.model_id) if callable(limits) else (None, None)
         return self._limits_cache
 
-    async def aembed(self, texts: Texts, **params: Any) -> EmbeddingResponse:
+    async def aembed(self, texts: Texts, **params: Unpack[EmbedOptions]) -> EmbeddingResponse:
         """One vector per text, in input order (see :class:`~llmcore.embeddings.EmbeddingResponse`).
         With a cache, texts embedded before (same model, parameters, settings) are not sent again;
         ``provider_metadata["cached_texts"]`` says how many came from the cache."""
@@ -259,7 +261,7 @@ class EmbeddingModel(_Base):
         typ = "q" if vector and isinstance(vector[0], int) else "d"
         await self.cache.set(key, typ.encode() + array(typ, vector).tobytes())
 
-    def embed(self, texts: Texts, **params: Any) -> EmbeddingResponse:
+    def embed(self, texts: Texts, **params: Unpack[EmbedOptions]) -> EmbeddingResponse:
         """Sync :meth:`aembed`."""
         from ._sync import run
 

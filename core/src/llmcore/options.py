@@ -25,7 +25,16 @@ if TYPE_CHECKING:
     from .cache import Cache
     from .types import CachePoint, ChatResponse, Message, ResponseFormat, Tool, ToolChoice
 
-__all__ = ["CacheOption", "CallOptions", "CallOptionsWithoutFormat", "ChatModel", "Progress", "Prompt", "Texts"]
+__all__ = [
+    "CacheOption",
+    "CallOptions",
+    "CallOptionsWithoutFormat",
+    "ChatModel",
+    "EmbedOptions",
+    "Progress",
+    "Prompt",
+    "Texts",
+]
 
 #: What a call takes as its prompt: a string (one user turn), a :class:`~llmcore.types.Message`,
 #: an OpenAI-style message dict, or a list of those (see :func:`~llmcore.types.coerce_messages`).
@@ -87,3 +96,14 @@ class CallOptions(CallOptionsWithoutFormat, total=False):
     #: a pydantic model or any type pydantic validates (``response.parsed`` is an instance),
     #: a JSON schema dict, or a :class:`~llmcore.types.ResponseFormat`
     response_format: type[Any] | Mapping[str, Any] | ResponseFormat | None
+
+
+class EmbedOptions(TypedDict, total=False):
+    """The per-call options of ``embed``/``aembed`` (see :func:`~llmcore.embeddings.embedding_request`)."""
+
+    dimensions: int | None
+    input_type: Literal["query", "document", "classification", "clustering", "similarity", "code_query"] | None
+    #: ``None``: the provider's default
+    truncate: Literal["error", "end", "start"] | None
+    embedding_type: Literal["float", "int8", "uint8", "binary", "ubinary"]
+    provider_options: Mapping[str, Mapping[str, Any]]
