@@ -36,7 +36,12 @@ def test_xai_takes_blocked_domains() -> None:
 
 @pytest.mark.parametrize(
     ("api", "tool", "says"),
-    [("chat", llmcore.WebSearchTool(), "api='responses'"), ("responses", llmcore.CodeExecutionTool(), "openai")],
+    [
+        ("chat", llmcore.WebSearchTool(), "api='responses'"),
+        ("chat", llmcore.CodeExecutionTool(), "api='responses'"),
+        ("responses", llmcore.FileSearchTool(vector_store_ids=["vs_1"]), "openai"),
+        ("responses", llmcore.ImageGenerationTool(), "openai"),
+    ],
 )
 def test_refused_before_the_network(api: str, tool: object, says: str) -> None:
     m = llmcore.model("xai/grok-4.3", api_key=TEST_API_KEY, base_url="http://127.0.0.1:9", retry=False, api=api)
@@ -71,3 +76,82 @@ def _names_where_it_is(message: str, has_it: str) -> bool:
     if get_registry().get(has_it) is not None:
         return has_it in message
     return "no installed provider has it" in message
+
+
+def _sent(tools: list[object]) -> dict[str, object]:
+    with CassetteServer.from_cassette(CASSETTES / SEARCH) as srv:
+        m = llmcore.model("xai/grok-4.3", api_key=TEST_API_KEY, base_url=srv.url + "/v1", retry=False, api="responses")
+        m.chat("Search", tools=tools)
+        return json.loads(srv.received[0].content)  # type: ignore[no-any-return]
+
+
+def test_code_execution_is_xais_code_interpreter_entry() -> None:
+    """xAI's form (vercel/ai's xAI request echo and xAI's docs): no OpenAI ``container``; one given in the
+    tool's provider_options is sent."""
+    assert _sent([llmcore.CodeExecutionTool()])["tools"] == [{"type": "code_interpreter"}]
+    given = llmcore.CodeExecutionTool(provider_options={"xai": {"container": {"type": "auto"}}})
+    assert _sent([given])["tools"] == [{"type": "code_interpreter", "container": {"type": "auto"}}]
+
+
+def test_mcp_is_xais_entry_without_require_approval() -> None:
+    """https://docs.x.ai/developers/tools/remote-mcp: server_url, server_label, server_description,
+    allowed_tools, authorization, headers; require_approval is not supported, so not sent."""
+    secret = "tok" + "-" + "fragment"  # a fake bearer, built from pieces
+    tool = llmcore.MCPServerTool(
+        url="https://mcp.example.com/mcp",
+        name="docs",
+        description="the docs",
+        allowed_tools=["search"],
+        authorization=secret,
+        headers={"X-Team": "a"},
+    )
+    fn = {"name": "lookup", "parameters": {"type": "object", "properties": {}}}
+    body = _sent([fn, tool, llmcore.WebSearchTool()])
+    assert body["tools"][0]["type"] == "function"
+    assert body["tools"][1:] == [
+        {
+            "type": "mcp",
+            "server_label": "docs",
+            "server_url": "https://mcp.example.com/mcp",
+            "authorization": secret,
+            "allowed_tools": ["search"],
+            "headers": {"X-Team": "a"},
+            "server_description": "the docs",
+        },
+        {"type": "web_search"},
+    ]
+
+
+def test_x_search_is_its_own_entry() -> None:
+    import llmcore_xai
+
+    tool = llmcore_xai.x_search(
+        excluded_x_handles=["@spam"], from_date="2026-01-01", to_date="2026-01-31", enable_video_understanding=True
+    )
+    assert _sent([tool])["tools"] == [
+        {
+            "type": "x_search",
+            "excluded_x_handles": ["spam"],
+            "from_date": "2026-01-01",
+            "to_date": "2026-01-31",
+            "enable_video_understanding": True,
+        }
+    ]
+
+
+@pytest.mark.parametrize(
+    ("kwargs", "says"),
+    [
+        ({"allowed_x_handles": ["a"], "excluded_x_handles": ["b"]}, "not both"),
+        ({"allowed_x_handles": [f"h{i}" for i in range(11)]}, "at most 10"),
+        ({"allowed_x_handles": "xai"}, "a list of X handles"),
+        ({"from_date": "01/02/2026"}, "YYYY-MM-DD"),
+        ({"from_date": "2026-02-01", "to_date": "2026-01-01"}, "after"),
+    ],
+)
+def test_bad_x_search_parameters_are_refused_when_made(kwargs: dict[str, object], says: str) -> None:
+    import llmcore_xai
+    from llmcore.errors import InvalidRequestError
+
+    with pytest.raises(InvalidRequestError, match=says):
+        llmcore_xai.x_search(**kwargs)  # type: ignore[arg-type]

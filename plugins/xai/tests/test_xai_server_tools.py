@@ -122,3 +122,104 @@ def test_xai_generated_image_codec_input() -> None:
     item = data["output"][0]
     assert [p.type for p in r.message.content] == ["server_tool_call", "image", "text"]
     assert r.images[0].data == item["result"] and r.server_tool_calls[0].input["prompt"] == item["prompt"]
+
+
+XS = "authored__responses_x_search.yaml"  # authored from xAI's docs (cassettes/SOURCES.md), not a recording
+XS_STREAM = "authored__responses_x_search_stream.yaml"
+CODE = "authored__responses_code_execution.yaml"  # authored request; the answer is vercel/ai's xAI body
+
+
+def _x_search_tool() -> Any:
+    import llmcore_xai
+
+    return llmcore_xai.x_search(allowed_x_handles=["xai"], from_date="2026-08-03", to_date="2026-08-10")
+
+
+def _answer(cassette: str, prompt: str, tools: list[Any], *, stream: bool = False, model: str = "grok-4.3") -> Any:
+    with CassetteServer.from_cassette(CASSETTES / cassette) as srv:
+        m = llmcore.model(f"xai/{model}", api_key=TEST_API_KEY, base_url=srv.url + "/v1", retry=False, api="responses")
+        if stream:
+            s = m.stream(prompt, tools=tools)
+            for _ in s:
+                pass
+            r = s.response
+        else:
+            r = m.chat(prompt, tools=tools)
+        assert not srv.problems, srv.problems
+        assert json.loads(srv.received[0].content) == json.loads(_interaction(cassette, 0)["request"]["body"])
+    return r
+
+
+@pytest.mark.parametrize("stream", [False, True])
+def test_x_search_items_are_server_tool_parts(stream: bool) -> None:
+    """X search's custom_tool_call items (x_keyword_search, x_semantic_search) are server-tool calls with their
+    parsed arguments and the item whole; the posts it found are the url_citation annotations; nothing is
+    left unmapped, in chat and in the stream alike."""
+    r = _answer(
+        XS_STREAM if stream else XS,
+        "What are people saying about xAI on X this week?",
+        [_x_search_tool()],
+        stream=stream,
+    )
+    out = json.loads(_interaction(XS, 0)["response"]["body"]["string"])["output"]
+    items = [o for o in out if o["type"] == "custom_tool_call"]
+    assert [p.type for p in r.message.content] == ["server_tool_call", "server_tool_call", "text"]
+    assert [(c.id, c.name, c.input, c.data) for c in r.server_tool_calls] == [
+        (i["id"], i["name"], json.loads(i["input"]), i) for i in items
+    ]
+    assert {c.provider for c in r.server_tool_calls} == {"xai"}
+    assert [c.url for c in r.citations] == [a["url"] for a in out[-1]["content"][0]["annotations"]]
+    for c in r.citations:
+        assert r.text[c.start : c.end].startswith("[[") and c.url in r.text[c.start : c.end]
+    assert r.warnings == [] and "unmapped" not in r.provider_metadata and r.finish_reason == "stop"
+
+
+def test_x_search_calls_go_back_whole_next_turn() -> None:
+    first = _answer(XS, "What are people saying about xAI on X this week?", [_x_search_tool()])
+    with CassetteServer.from_cassette(CASSETTES / XS) as srv:
+        m = llmcore.model("xai/grok-4.3", api_key=TEST_API_KEY, base_url=srv.url + "/v1", retry=False, api="responses")
+        m.chat(
+            ["What are people saying about xAI on X this week?", first.message, "And on the web?"],
+            tools=[_x_search_tool()],
+        )
+        sent = json.loads(srv.received[0].content)
+    items = [o for o in first.raw["output"] if o["type"] == "custom_tool_call"]
+    assert [i for i in sent["input"] if i.get("type") == "custom_tool_call"] == items
+
+
+def test_an_unknown_custom_tool_call_is_kept_with_a_warning() -> None:
+    """A custom_tool_call that is no X search stays the shared codec's: kept whole, named in a warning."""
+    from llmcore_xai.server_tools import parse_xai_response
+
+    data = json.loads(_interaction(XS, 0)["response"]["body"]["string"])
+    other = {**data["output"][0], "name": "something_else", "id": "ctc_other"}
+    r = parse_xai_response({**data, "output": [other, *data["output"]]}, "xai")
+    assert [c.name for c in r.server_tool_calls] == ["x_keyword_search", "x_semantic_search"]
+    assert r.provider_metadata["unmapped"] == [{"kind": "custom_tool_call", "item": other}]
+    assert [w.feature for w in r.warnings] == ["unmapped:custom_tool_call"]
+
+
+def test_a_malformed_x_search_item_is_a_typed_error() -> None:
+    from llmcore.errors import ProviderResponseError
+    from llmcore_xai.server_tools import XAIStreamDecoder, parse_xai_response
+
+    data = json.loads(_interaction(XS, 0)["response"]["body"]["string"])
+    bad = {**data["output"][0], "id": 7}
+    with pytest.raises(ProviderResponseError, match="unexpected shape"):
+        parse_xai_response({**data, "output": [bad]}, "xai")
+    with pytest.raises(ProviderResponseError, match="unexpected shape"):
+        XAIStreamDecoder("xai").feed({"type": "response.output_item.done", "item": bad})
+
+
+def test_code_execution_answer_through_the_facade() -> None:
+    """vercel/ai's xAI code-execution body (a real xAI answer, served for the authored request): the
+    code_interpreter_call is a server-tool call with its code; no output is sent by xAI for it."""
+    r = _answer(
+        CODE,
+        "What is the 10th Fibonacci number? Run code to compute it.",
+        [llmcore.CodeExecutionTool()],
+        model="grok-4-fast-reasoning",
+    )
+    [call] = r.server_tool_calls
+    assert call.name == "code_interpreter" and "print(fibonacci(10))" in call.input["code"]
+    assert r.text == "55" and r.warnings == [] and "unmapped" not in r.provider_metadata

@@ -8,10 +8,12 @@ imported when a model is used.
 
 from __future__ import annotations
 
+from typing import Any
+
 from llmcore.hookspecs import hookimpl
 from llmcore.spec import Capabilities, ProviderSpec
 
-__all__ = ["SPEC", "llmcore_providers"]
+__all__ = ["SPEC", "llmcore_providers", "x_search"]
 
 SPEC = ProviderSpec(
     name="xai",
@@ -29,7 +31,9 @@ SPEC = ProviderSpec(
         reasoning=True,
         structured_output=("json_schema",),
         count_tokens="estimate",
-        server_tools=("web_search",),  # on the Responses API (api="responses"): llmcore_openai.builtin
+        # on the Responses API (api="responses"): llmcore_openai.builtin + llmcore_xai.server_tools (X search is
+        # web_search's xAI form: llmcore_xai.x_search)
+        server_tools=("web_search", "code_execution", "mcp"),
     ),
     docs_url="https://docs.x.ai/docs/api-reference",
 )
@@ -39,3 +43,13 @@ SPEC = ProviderSpec(
 def llmcore_providers() -> list[ProviderSpec]:
     """The xAI provider."""
     return [SPEC]
+
+
+def __getattr__(name: str) -> Any:
+    """``llmcore_xai.x_search`` (:func:`llmcore_xai.server_tools.x_search`), imported on first use so that
+    discovery stays cheap."""
+    if name == "x_search":
+        from .server_tools import x_search
+
+        return x_search
+    raise AttributeError(f"module {__name__!r} has no attribute {name!r}")

@@ -14,6 +14,9 @@ Quirks (https://docs.x.ai/docs):
   model); ``minimal`` is sent as ``low`` with a warning.
 * Responses API: requests ask for ``reasoning.encrypted_content`` (stateless
   turns: the encrypted reasoning rides on the reasoning part and goes back).
+  Built-in tools: web search, X search (:func:`llmcore_xai.x_search`), code
+  execution and remote MCP, in xAI's forms; X search's answer items become
+  server-tool parts (:mod:`llmcore_xai.server_tools`).
 * Errors are ``{"code": "...", "error": "<message>"}``; a wrong key is HTTP 400
   "Incorrect API key provided" → :class:`~llmcore.errors.AuthenticationError`;
   "This model's maximum prompt length is N …" and ``[input_too_large]`` →
@@ -32,6 +35,7 @@ from llmcore_openai.chat import COMPATIBLE_DIALECT, ChatCompletionsProvider, War
 from llmcore_openai.responses.provider import ResponsesAPI
 
 from . import SPEC
+from .server_tools import XAIStreamDecoder, adapt_tool_entries, parse_xai_response
 
 if TYPE_CHECKING:
     from llmcore.events import StreamEvent
@@ -63,6 +67,7 @@ class XAIProvider(ResponsesAPI, ChatCompletionsProvider):
             warnings.add("reasoning_effort", 'xAI has no "minimal" reasoning effort; sent "low"')
         if responses:  # stateless turns: keep the encrypted reasoning to send it back
             body.setdefault("include", ["reasoning.encrypted_content"])
+            adapt_tool_entries(request, body)  # xAI's forms of the shared built-in tool entries
 
     def builtin_tools_body(self, request: ChatRequest, body: dict[str, Any], warnings: Warnings) -> None:
         """xAI's server-side tools are on its Responses API only (Live Search's
@@ -90,6 +95,22 @@ class XAIProvider(ResponsesAPI, ChatCompletionsProvider):
         elif "maximum prompt length" in lowered or "input_too_large" in lowered:
             cls = ContextWindowExceededError
         return message, code, cls
+
+    async def responses_chat(self, request: ChatRequest) -> ChatResponse:
+        """The shared Responses call, parsed with X search's items as server-tool parts."""
+        body, w = self.responses_request(request, stream=False)
+        data, _ = await self.request_json("POST", self.responses_path, body, headers=self.extra_headers())
+        return parse_xai_response(data, self.spec.name, w.items)
+
+    async def responses_stream(self, request: ChatRequest) -> AsyncIterator[StreamEvent]:
+        """The shared Responses stream, decoded with :class:`XAIStreamDecoder`."""
+        from llmcore_openai.responses.stream import aiter_events
+
+        body, w = self.responses_request(request, stream=True)
+        decoder = XAIStreamDecoder(self.spec.name, w.items)
+        async with self.open_stream(self.responses_path, body, headers=self.extra_headers()) as resp:
+            async for ev in aiter_events(resp.aiter_bytes(), decoder):
+                yield ev
 
     async def chat(self, request: ChatRequest) -> ChatResponse:
         if self.api == "responses":
