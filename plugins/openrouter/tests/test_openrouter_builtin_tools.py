@@ -1,7 +1,9 @@
 """Built-in tools (llmcore.builtin_tools) on OpenRouter: ``WebSearchTool`` given in ``tools=[...]``
 through ``llmcore.model(...)`` is the ``openrouter:web_search`` server tool of the real recordings
-(cassettes/SOURCES.md), in a body valid against OpenRouter's OpenAPI spec; other built-in tools are
-refused before the network."""
+(cassettes/SOURCES.md), ``WebFetchTool`` the ``openrouter:web_fetch`` one (no recording: checked
+against OpenRouter's OpenAPI spec), each in a body valid against the spec; other built-in tools are
+refused before the network. The answer's usage extras (cost, the searches the server tools ran) are
+kept in ``provider_metadata``, in chat and in streams."""
 
 from __future__ import annotations
 
@@ -65,6 +67,60 @@ def test_every_option_maps() -> None:
             },
         }
     ]
+
+
+def test_web_fetch_is_the_server_tool_with_its_parameters() -> None:
+    tool = llmcore.WebFetchTool(
+        max_uses=2,
+        allowed_domains=["ruby-lang.org"],
+        blocked_domains=["example.com"],
+        max_content_tokens=4000,
+        provider_options={"openrouter": {"engine": "openrouter"}},
+    )
+    body = _sent(SEARCH, "openai/gpt-5.2", [llmcore.WebSearchTool(), tool])
+    assert body["tools"] == [
+        {"type": "openrouter:web_search"},
+        {
+            "type": "openrouter:web_fetch",
+            "parameters": {
+                "max_uses": 2,
+                "allowed_domains": ["ruby-lang.org"],
+                "blocked_domains": ["example.com"],
+                "max_content_tokens": 4000,
+                "engine": "openrouter",
+            },
+        },
+    ]
+    assert _sent(SEARCH, "openai/gpt-5.2", [llmcore.WebFetchTool()])["tools"] == [{"type": "openrouter:web_fetch"}]
+
+
+def test_web_fetch_citations_switch_is_a_warning() -> None:
+    with CassetteServer.from_cassette(CASSETTES / SEARCH) as srv:
+        m = llmcore.model("openrouter/openai/gpt-5.2", api_key=TEST_API_KEY, base_url=srv.url + "/api/v1", retry=False)
+        r = m.chat("Fetch", tools=[llmcore.WebFetchTool(citations=True)])
+        body = json.loads(srv.received[0].content)
+    assert body["tools"] == [{"type": "openrouter:web_fetch"}]
+    assert [w.feature for w in r.warnings] == ["WebFetchTool.citations"]
+
+
+@pytest.mark.parametrize("stream", [False, True])
+def test_usage_extras_are_kept(stream: bool) -> None:
+    """The recorded usage's cost and server_tool_use_details (searches run) are in provider_metadata, and the
+    reported cost is the call's cost on both paths."""
+    cassette, model = (SEARCH_STREAM, "openai/gpt-4.1-mini") if stream else (SEARCH, "openai/gpt-5.2")
+    with CassetteServer.from_cassette(CASSETTES / cassette) as srv:
+        m = llmcore.model(f"openrouter/{model}", api_key=TEST_API_KEY, base_url=srv.url + "/api/v1", retry=False)
+        if stream:
+            s = m.stream("Search", tools=[llmcore.WebSearchTool(max_uses=1, search_context_size="medium")])
+            for _ in s:
+                pass
+            r = s.response
+        else:
+            r = m.chat("Search", tools=[llmcore.WebSearchTool()])
+    meta = r.provider_metadata["openrouter"]
+    assert meta["provider"] == "OpenAI"
+    assert meta["usage"]["server_tool_use_details"]["web_search_requests"] >= 1
+    assert m.usage.cost == pytest.approx(meta["usage"]["cost"]) and m.usage.unpriced_requests == 0
 
 
 def test_another_built_in_tool_is_refused_before_the_network() -> None:

@@ -32,7 +32,8 @@ SPEC = ProviderSpec(
         count_tokens="estimate",
         embeddings=True,  # /embeddings (ruby_llm recordings, with usage.cost)
         rerank=True,  # /rerank (ruby_llm recording, with usage.cost)
-        server_tools=("web_search",),  # the openrouter:web_search server tool
+        server_tools=("web_search", "web_fetch"),  # the openrouter:web_search / openrouter:web_fetch server tools
+        citations=True,  # message.annotations (url_citation): the web tools' and search models' sources
     ),
     docs_url="https://openrouter.ai/docs/api-reference/chat-completion",
 )

@@ -19,7 +19,13 @@ Quirks (https://openrouter.ai/docs, ``api-specs/openrouter/openapi.yaml``):
   "raw"}}}`` — the upstream provider's name and raw message are added to the
   message ("Provider returned error" alone says nothing); "<id> is not a valid
   model ID" (HTTP 400) → :class:`~llmcore.errors.NotFoundError`.
-* Usage: ``prompt_tokens_details.cache_write_tokens`` → ``cache_write_tokens``.
+* Usage: ``prompt_tokens_details.cache_write_tokens`` → ``cache_write_tokens``. The routed
+  ``provider`` and the whole ``usage`` object (``cost``, ``cost_details``,
+  ``server_tool_use_details``) are kept in ``provider_metadata["openrouter"]``, in chat and in
+  streams (the ``Finish`` event), so a streamed answer reports its cost too.
+* Server tools: ``WebSearchTool`` / ``WebFetchTool`` → ``openrouter:web_search`` /
+  ``openrouter:web_fetch`` (:meth:`OpenRouterProvider.builtin_tools_body`); the answer's
+  ``annotations`` become citations (the shared codec).
 * Embeddings: ``POST /embeddings`` (:class:`~llmcore_openai.embeddings.EmbeddingsAPI`, float JSON,
   ``dimensions``); rerank: ``POST /rerank`` (:class:`~llmcore_openai.rerank.RerankAPI`). OpenRouter's
   own ``usage.cost`` (USD, with ``cost_details``), the routed ``provider`` and the ``id`` go to the
@@ -47,8 +53,13 @@ if TYPE_CHECKING:
 __all__ = ["OPENROUTER_DIALECT", "OpenRouterProvider"]
 
 OPENROUTER_DIALECT = replace(
-    COMPATIBLE_DIALECT, max_tokens_field="max_completion_tokens", reasoning_fields=("reasoning",),
+    COMPATIBLE_DIALECT,
+    max_tokens_field="max_completion_tokens",
+    reasoning_fields=("reasoning",),
     reasoning_data_field="reasoning_details",
+    # the routed upstream provider and OpenRouter's usage extras (cost, cost_details, server_tool_use_details:
+    # how many web searches the server tools ran), which Usage has no field for
+    metadata_fields=("provider", "usage"),
 )
 
 
@@ -67,8 +78,9 @@ class OpenRouterProvider(EmbeddingsAPI, RerankAPI, ChatCompletionsProvider):
         super().__init__(config)
         self.routing = self.option("provider")
         if self.routing is not None and not isinstance(self.routing, dict):
-            raise ConfigurationError("openrouter option provider must be a dict (provider routing preferences)",
-                                     provider="openrouter")
+            raise ConfigurationError(
+                "openrouter option provider must be a dict (provider routing preferences)", provider="openrouter"
+            )
 
     def extra_headers(self) -> dict[str, str]:
         h = super().extra_headers()
@@ -83,28 +95,51 @@ class OpenRouterProvider(EmbeddingsAPI, RerankAPI, ChatCompletionsProvider):
             body["provider"] = self.routing
 
     def builtin_tools_body(self, request: ChatRequest, body: dict[str, Any], warnings: Warnings) -> None:
-        """``WebSearchTool`` → OpenRouter's server tool ``{"type": "openrouter:web_search",
-        "parameters": {max_uses, allowed_domains, excluded_domains, search_context_size,
-        user_location}}`` (its ``provider_options={"openrouter": {...}}`` merge into ``parameters``:
-        ``engine``, ``max_results``, ...); other built-in tools are refused."""
-        from llmcore.builtin_tools import WebSearchTool, options_for, refuse
+        """OpenRouter's server tools (https://openrouter.ai/docs/guides/features/server-tools,
+        ``WebSearchServerTool`` / ``WebFetchServerTool`` in its OpenAPI spec), appended to ``tools``:
+
+        * ``WebSearchTool`` → ``{"type": "openrouter:web_search", "parameters": {max_uses,
+          allowed_domains, excluded_domains, search_context_size, user_location}}``;
+        * ``WebFetchTool`` → ``{"type": "openrouter:web_fetch", "parameters": {max_uses,
+          allowed_domains, blocked_domains, max_content_tokens}}`` (``citations`` has no field: a
+          warning). As with search, the Chat Completions answer carries no item for the tool: its text
+          and any annotations (citations) are the answer.
+
+        The tool's ``provider_options={"openrouter": {...}}`` merge into ``parameters`` (``engine``,
+        ``max_results``, ...); other built-in tools are refused."""
+        from llmcore.builtin_tools import WebFetchTool, WebSearchTool, options_for, refuse
 
         for tool in request.builtin_tools or ():
-            if not isinstance(tool, WebSearchTool):
+            if not isinstance(tool, (WebSearchTool, WebFetchTool)):
                 raise refuse(tool, self.spec.name)
             params: dict[str, Any] = {}
             if tool.max_uses is not None:
                 params["max_uses"] = tool.max_uses
-            if tool.allowed_domains is not None:
-                params["allowed_domains"] = list(tool.allowed_domains)
-            if tool.blocked_domains is not None:
-                params["excluded_domains"] = list(tool.blocked_domains)
-            if tool.search_context_size is not None:
-                params["search_context_size"] = tool.search_context_size
-            if tool.user_location is not None:
-                params["user_location"] = {"type": "approximate", **tool.user_location.model_dump(exclude_none=True)}
+            if isinstance(tool, WebSearchTool):
+                kind = "openrouter:web_search"
+                if tool.allowed_domains is not None:
+                    params["allowed_domains"] = list(tool.allowed_domains)
+                if tool.blocked_domains is not None:
+                    params["excluded_domains"] = list(tool.blocked_domains)
+                if tool.search_context_size is not None:
+                    params["search_context_size"] = tool.search_context_size
+                if tool.user_location is not None:
+                    params["user_location"] = {
+                        "type": "approximate",
+                        **tool.user_location.model_dump(exclude_none=True),
+                    }
+            else:
+                kind = "openrouter:web_fetch"
+                if tool.allowed_domains is not None:
+                    params["allowed_domains"] = list(tool.allowed_domains)
+                if tool.blocked_domains is not None:
+                    params["blocked_domains"] = list(tool.blocked_domains)
+                if tool.max_content_tokens is not None:
+                    params["max_content_tokens"] = tool.max_content_tokens
+                if tool.citations is not None:
+                    warnings.add("WebFetchTool.citations", "OpenRouter's web_fetch has no citations switch; not sent")
             params.update(options_for(tool, self.spec.name))
-            entry: dict[str, Any] = {"type": "openrouter:web_search"}
+            entry: dict[str, Any] = {"type": kind}
             if params:
                 entry["parameters"] = params
             body["tools"] = [*body.get("tools", ()), entry]
