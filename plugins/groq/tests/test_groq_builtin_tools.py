@@ -116,3 +116,20 @@ def test_compound_code_execution_comes_back_as_server_tool_parts() -> None:
     assert [p.type for p in r.message.content] == ["reasoning", "server_tool_call", "server_tool_result", "text"]
     assert r.text == "2**100 = 1267650600228229401496703205376" and r.warnings == []
     assert "unmapped" not in r.provider_metadata
+
+
+def test_compound_usage_breakdown_is_kept() -> None:
+    """The recorded compound answer's per-model usage (usage_breakdown) is in provider_metadata."""
+    with CassetteServer.from_cassette(CASSETTES / SEARCH) as srv:
+        m = llmcore.model("groq/compound-beta", api_key=TEST_API_KEY, base_url=srv.url + "/openai/v1", retry=False)
+        r = m.chat("Search", tools=[llmcore.WebSearchTool()])
+    recorded = json.loads(_interaction_body(SEARCH))
+    assert r.provider_metadata["groq"]["usage_breakdown"] == recorded["usage_breakdown"]
+    assert len(recorded["usage_breakdown"]["models"]) == 4
+
+
+def _interaction_body(cassette: str) -> str:
+    from llmcore.testing.cassette_format import deserialize
+
+    data = deserialize((CASSETTES / cassette).read_text(encoding="utf-8"))
+    return data["interactions"][0]["response"]["body"]["string"]  # type: ignore[no-any-return]

@@ -28,6 +28,8 @@ Quirks (https://console.groq.com/docs/api-reference, ``api-specs/groq/openapi.ya
   are not supported"): no ``response_format`` is sent, the schema goes in a
   system instruction, with a warning.
   ``provider_options={"groq": {"response_format": ...}}`` overrides this.
+* Compound answers' ``usage_breakdown`` (each inner model's usage) is kept in
+  ``provider_metadata["groq"]``.
 * A failure inside a 200 stream (``{"error": {...}}``, e.g. ``tool_use_failed``)
   is a typed error (shared codec); HTTP 498 ``capacity_exceeded`` (flex tier at
   capacity) is a retryable :class:`~llmcore.errors.ProviderServerError`.
@@ -66,6 +68,8 @@ GROQ_DIALECT = replace(
     stream_usage=False,
     reasoning_fields=("reasoning",),
     usage_fallbacks=(("x_groq", "usage"),),
+    # compound models: the usage of each model the system ran (Usage holds the total)
+    metadata_fields=("usage_breakdown",),
 )
 
 #: json_schema with constrained decoding (``strict: true``)
