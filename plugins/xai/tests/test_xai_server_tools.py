@@ -223,3 +223,23 @@ def test_code_execution_answer_through_the_facade() -> None:
     [call] = r.server_tool_calls
     assert call.name == "code_interpreter" and "print(fibonacci(10))" in call.input["code"]
     assert r.text == "55" and r.warnings == [] and "unmapped" not in r.provider_metadata
+
+
+@pytest.mark.parametrize("stream", [False, True])
+def test_usage_extras_are_kept(stream: bool) -> None:
+    """xAI's server-side tool counts (and the rest of its usage) are in provider_metadata["xai"]["usage"]."""
+    r = _answer(
+        XS_STREAM if stream else XS,
+        "What are people saying about xAI on X this week?",
+        [_x_search_tool()],
+        stream=stream,
+    )
+    usage = r.provider_metadata["xai"]["usage"]
+    assert usage["server_side_tool_usage_details"]["x_search_calls"] == 2 and usage["num_server_side_tools_used"] == 2
+
+
+def test_usage_extras_of_the_recorded_web_search() -> None:
+    r, _ = _chat(CITES, _request(CITES))
+    usage = json.loads(_interaction(CITES, 0)["response"]["body"]["string"])["usage"]
+    assert r.provider_metadata["xai"]["usage"] == usage
+    assert usage["server_side_tool_usage_details"]["web_search_calls"] == 2

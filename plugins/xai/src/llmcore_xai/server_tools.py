@@ -22,6 +22,11 @@ back as is next turn). xAI sends no results for them (the posts it found are the
 ``url_citation`` annotations, read by the shared codec). A ``custom_tool_call`` of another name
 stays with the shared codec: kept whole in ``provider_metadata["unmapped"]`` with a warning.
 ``code_interpreter_call`` and ``mcp_call`` items are the shared codec's.
+
+Usage: the answer's whole ``usage`` is kept in ``provider_metadata["xai"]["usage"]`` (chat and
+streams): xAI reports there what :class:`~llmcore.types.Usage` has no field for — how many
+server-side tool calls ran and of which kind (``server_side_tool_usage_details``), the cost in USD
+ticks, the context details.
 """
 
 from __future__ import annotations
@@ -33,7 +38,7 @@ from typing import TYPE_CHECKING, Any
 
 from llmcore.builtin_tools import CodeExecutionTool, MCPServerTool, WebSearchTool, options_for
 from llmcore.errors import InvalidRequestError
-from llmcore.events import PartEvent
+from llmcore.events import Finish, PartEvent
 from llmcore.pluginkit import SHAPE_ERRORS, malformed
 from llmcore.types import ServerToolCallPart
 from llmcore_openai.responses.response import parse_response
@@ -167,7 +172,7 @@ def parse_xai_response(data: Any, provider: str, warnings: list[CallWarning] | N
     stand-in's part is then replaced by :func:`x_search_part` of the item."""
     output = data.get("output") if isinstance(data, dict) else None
     if not isinstance(output, list) or not any(is_x_search_item(o) for o in output):
-        return parse_response(data, provider=provider, warnings=warnings)
+        return keep_usage(parse_response(data, provider=provider, warnings=warnings), data, provider)
     originals: dict[int, dict[str, Any]] = {}
     shown: list[Any] = []
     for o in output:
@@ -186,6 +191,20 @@ def parse_xai_response(data: Any, provider: str, warnings: list[CallWarning] | N
     except SHAPE_ERRORS as e:
         raise malformed(provider, "Responses API response", data, e) from None
     r.raw = data
+    return keep_usage(r, data, provider)
+
+
+def keep_usage(r: ChatResponse, data: Any, provider: str) -> ChatResponse:
+    """Keep the answer's whole ``usage`` in ``provider_metadata[provider]["usage"]``: xAI adds what
+    :class:`~llmcore.types.Usage` has no field for (``num_server_side_tools_used``,
+    ``server_side_tool_usage_details``: the searches and code runs billed, ``cost_in_usd_ticks``,
+    ``context_details``)."""
+    usage = data.get("usage") if isinstance(data, dict) else None
+    if isinstance(usage, dict):
+        meta = r.provider_metadata if isinstance(r.provider_metadata, dict) else {}
+        own = meta.get(provider)
+        meta[provider] = {**(own if isinstance(own, dict) else {}), "usage": usage}
+        r.provider_metadata = meta
     return r
 
 
@@ -194,10 +213,27 @@ class XAIStreamDecoder(ResponsesStreamDecoder):
     :class:`~llmcore.events.PartEvent` of :func:`x_search_part` (its ``custom_tool_call_input``
     deltas are progress, as the shared decoder treats every built-in tool's)."""
 
+    _usage: Any = None  # the final response's usage (response.completed / incomplete)
+
     def feed(self, ev: Any) -> list[StreamEvent]:
+        if isinstance(ev, dict) and ev.get("type") in ("response.completed", "response.incomplete"):
+            final = ev.get("response")
+            self._usage = final.get("usage") if isinstance(final, dict) else None
         if isinstance(ev, dict) and ev.get("type") == "response.output_item.done" and is_x_search_item(ev.get("item")):
             try:
                 return [PartEvent(x_search_part(ev["item"], self.provider))]
             except SHAPE_ERRORS as e:
                 raise malformed(self.provider, "stream event", ev, e) from None
         return super().feed(ev)
+
+    def close(self) -> list[StreamEvent]:
+        """The shared end of stream; the ``Finish`` carries the whole usage, as the chat path keeps it."""
+        out = super().close()
+        if isinstance(self._usage, dict):
+            for i, ev in enumerate(out):
+                if isinstance(ev, Finish):
+                    meta = dict(ev.provider_metadata or {})
+                    own = meta.get(self.provider)
+                    meta[self.provider] = {**(own if isinstance(own, dict) else {}), "usage": self._usage}
+                    out[i] = Finish(ev.reason, ev.raw_reason, meta)
+        return out
