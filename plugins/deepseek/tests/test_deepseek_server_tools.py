@@ -88,3 +88,20 @@ def test_a_plain_responses_answer(stream: bool) -> None:
     assert r.text == "The capital of France is Paris." and r.finish_reason == "stop"
     assert r.message.content[0].type == "reasoning" and r.message.content[0].text
     assert r.usage.reasoning_tokens is not None and r.warnings == []
+
+
+def test_the_search_calls_go_back_whole_next_turn() -> None:
+    """Request N+1 built from the recorded answer carries its web_search_call items as they came (DeepSeek's
+    guide: pass the returned blocks back unchanged); no recording of a second DeepSeek turn exists, so the
+    server's answer to it is not checked."""
+    with CassetteServer.from_cassette(CASSETTES / WEB_SEARCH) as srv:
+        first = _model(srv, api="responses").chat("Search the web", tools=[llmcore.WebSearchTool()])
+    with CassetteServer.from_cassette(CASSETTES / WEB_SEARCH) as srv:
+        _model(srv, api="responses").chat(
+            ["Search the web", first.message, "Thanks. And the one before?"], tools=[llmcore.WebSearchTool()]
+        )
+        sent = json.loads(srv.received[0].content)
+    items = [o for o in _recorded_answer(WEB_SEARCH)["output"] if o["type"] == "web_search_call"]
+    assert [i for i in sent["input"] if i.get("type") == "web_search_call"] == items
+    assert sent["input"][0] == {"role": "user", "content": "Search the web"}
+    assert sent["input"][-1] == {"role": "user", "content": "Thanks. And the one before?"}
