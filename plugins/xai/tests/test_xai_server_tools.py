@@ -243,3 +243,34 @@ def test_usage_extras_of_the_recorded_web_search() -> None:
     usage = json.loads(_interaction(CITES, 0)["response"]["body"]["string"])["usage"]
     assert r.provider_metadata["xai"]["usage"] == usage
     assert usage["server_side_tool_usage_details"]["web_search_calls"] == 2
+
+
+@pytest.mark.parametrize(
+    ("cassette", "stream", "ticks"),
+    [
+        (CITES, False, 161508500),
+        (
+            "ruby_llm__chat_streaming_responses_xai_grok-4-1-fast-non-reasoning_supports_streaming_responses.yaml",
+            True,
+            5143500,
+        ),
+    ],
+)
+def test_the_billed_cost_is_the_calls_cost(cassette: str, stream: bool, ticks: int) -> None:
+    """xAI's cost_in_usd_ticks (1 USD = 10^10 ticks, https://docs.x.ai/developers/cost-tracking) is what
+    llmcore's usage accounting records for the call, on the recorded chat and stream."""
+    body = json.loads(_interaction(cassette, 0)["request"]["body"])
+    with CassetteServer.from_cassette(CASSETTES / cassette) as srv:
+        m = llmcore.model(
+            f"xai/{body['model']}", api_key=TEST_API_KEY, base_url=srv.url + "/v1", retry=False, api="responses"
+        )
+        prompt = body["input"][0]["content"]
+        if stream:
+            s = m.stream(prompt)
+            for _ in s:
+                pass
+            r = s.response
+        else:
+            r = m.chat(prompt, provider_options={"xai": {"tools": body["tools"]}})
+    assert r.provider_metadata["xai"]["cost"] == pytest.approx(ticks / 1e10)
+    assert m.usage.cost == pytest.approx(ticks / 1e10) and m.usage.unpriced_requests == 0

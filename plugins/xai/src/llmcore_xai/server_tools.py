@@ -26,7 +26,8 @@ stays with the shared codec: kept whole in ``provider_metadata["unmapped"]`` wit
 Usage: the answer's whole ``usage`` is kept in ``provider_metadata["xai"]["usage"]`` (chat and
 streams): xAI reports there what :class:`~llmcore.types.Usage` has no field for — how many
 server-side tool calls ran and of which kind (``server_side_tool_usage_details``), the cost in USD
-ticks, the context details.
+ticks, the context details. The billed cost (``cost_in_usd_ticks`` / 10^10) is also
+``provider_metadata["xai"]["cost"]`` (USD), which llmcore's cost accounting uses over price tables.
 """
 
 from __future__ import annotations
@@ -201,11 +202,27 @@ def keep_usage(r: ChatResponse, data: Any, provider: str) -> ChatResponse:
     ``context_details``)."""
     usage = data.get("usage") if isinstance(data, dict) else None
     if isinstance(usage, dict):
-        meta = r.provider_metadata if isinstance(r.provider_metadata, dict) else {}
-        own = meta.get(provider)
-        meta[provider] = {**(own if isinstance(own, dict) else {}), "usage": usage}
-        r.provider_metadata = meta
+        r.provider_metadata = with_usage(r.provider_metadata, provider, usage)
     return r
+
+
+#: ``cost_in_usd_ticks`` per USD (https://docs.x.ai/developers/cost-tracking: 1 USD = 10^10 ticks)
+TICKS_PER_USD = 10**10
+
+
+def with_usage(metadata: dict[str, Any] | None, provider: str, usage: dict[str, Any]) -> dict[str, Any]:
+    """``metadata`` with ``usage`` under ``[provider]["usage"]`` and, when xAI reported what it billed
+    (``cost_in_usd_ticks``, an integer), that cost in USD under ``[provider]["cost"]``: llmcore's usage
+    accounting takes a cost the provider reports over price tables
+    (:func:`llmcore.usage.reported_cost`)."""
+    meta = dict(metadata or {})
+    own = meta.get(provider)
+    entry: dict[str, Any] = {**(own if isinstance(own, dict) else {}), "usage": usage}
+    ticks = usage.get("cost_in_usd_ticks")
+    if isinstance(ticks, int) and not isinstance(ticks, bool) and ticks >= 0:
+        entry["cost"] = ticks / TICKS_PER_USD
+    meta[provider] = entry
+    return meta
 
 
 class XAIStreamDecoder(ResponsesStreamDecoder):
@@ -232,8 +249,7 @@ class XAIStreamDecoder(ResponsesStreamDecoder):
         if isinstance(self._usage, dict):
             for i, ev in enumerate(out):
                 if isinstance(ev, Finish):
-                    meta = dict(ev.provider_metadata or {})
-                    own = meta.get(self.provider)
-                    meta[self.provider] = {**(own if isinstance(own, dict) else {}), "usage": self._usage}
-                    out[i] = Finish(ev.reason, ev.raw_reason, meta)
+                    out[i] = Finish(
+                        ev.reason, ev.raw_reason, with_usage(ev.provider_metadata, self.provider, self._usage)
+                    )
         return out
