@@ -361,7 +361,7 @@ def bench(session: nox.Session) -> None:
     # pytest: the fixtures read cassettes through llmcore.testing, whose kit imports pytest
     deps = ["-e", f"{CORE}[aiohttp,http2,speedups]", "pyyaml", "pytest", "openai", "anthropic", "pyinstrument",
             # the floor client (bench/clients.py Floor) and the transport candidates, measured raw (issue 16)
-            "httptools", "curl_cffi", "niquests", "rnet", "pyreqwest"]
+            "httptools", "curl_cffi", "niquests", "rnet", "pyreqwest", "httpr"]
     args = list(session.posargs)
     try:
         session.install(*deps, "litellm")  # one resolution: litellm pins the openai SDK it works with

@@ -13,8 +13,9 @@
 Every client does the least a caller needs: send the request, parse the
 answer, get the text out. Imports happen inside (a worker measures one client
 per process). ``proto`` is one of ``h1``, ``h1-tls``, ``h2-tls``, ``h2c``;
-TLS trust comes from ``SSL_CERT_FILE`` (set by the runner to the
-self-signed certificate).
+TLS trust comes from ``SSL_CERT_FILE`` (set by the runner to the test CA
+that signed the server's certificate). ``h1-tls`` is HTTP/1.1 over TLS: a client
+that would pick HTTP/2 by ALPN is told to stay on HTTP/1.1 there.
 """
 
 from __future__ import annotations
@@ -707,9 +708,18 @@ def _sse_text(api: str, ev: dict[str, Any]) -> str | None:
 
 
 class _Candidate(Client):
-    """Shared body building and parsing for the raw transport candidates."""
+    """Shared body building and parsing for the raw transport candidates.
 
-    protos = ("h1", "h1-tls")
+    Each speaks every protocol its library can: HTTP/1.1 (``h1``, ``h1-tls``, where HTTP/2 is switched
+    off so ALPN cannot pick it), HTTP/2 over TLS (``h2-tls``) and cleartext HTTP/2 with prior knowledge
+    (``h2c``)."""
+
+    protos = ("h1", "h1-tls", "h2-tls", "h2c")
+
+    @property
+    def h2(self) -> bool:
+        """Whether this run's protocol is HTTP/2."""
+        return self.proto in ("h2-tls", "h2c")
 
     def body(self, stream: bool) -> bytes:
         return json.dumps(_openai_body(stream) if self.api == "openai" else _anthropic_body(stream)).encode()
@@ -758,9 +768,13 @@ class CurlCffi(_Candidate):
     import_stmt = "from curl_cffi.requests import AsyncSession"
 
     async def setup(self) -> None:
+        from curl_cffi import CurlHttpVersion
         from curl_cffi.requests import AsyncSession
 
-        self.session = AsyncSession(max_clients=POOL, verify=os.environ.get("SSL_CERT_FILE") or True)
+        version = {"h2-tls": CurlHttpVersion.V2TLS, "h2c": CurlHttpVersion.V2_PRIOR_KNOWLEDGE}.get(
+            self.proto, CurlHttpVersion.V1_1)
+        self.session = AsyncSession(max_clients=POOL, verify=os.environ.get("SSL_CERT_FILE") or True,
+                                    http_version=version)
         self.headers = _headers(self.api)
 
     async def chat(self, variant: str) -> str:
@@ -786,7 +800,9 @@ class Niquests(_Candidate):
     async def setup(self) -> None:
         import niquests
 
-        self.session = niquests.AsyncSession(pool_connections=1, pool_maxsize=POOL)
+        # HTTP/2 only where asked (disable_http1 over http:// is prior-knowledge h2c); never HTTP/3 (no QUIC here)
+        self.session = niquests.AsyncSession(pool_connections=1, pool_maxsize=POOL, disable_http1=self.h2,
+                                             disable_http2=not self.h2, disable_http3=True)
         self.verify: Any = os.environ.get("SSL_CERT_FILE") or True
         self.headers = _headers(self.api)
 
@@ -821,7 +837,7 @@ class Rnet(_Candidate):
         import rnet
 
         cert = os.environ.get("SSL_CERT_FILE")
-        self.client = rnet.Client(verify=Path(cert) if cert else True)
+        self.client = rnet.Client(verify=Path(cert) if cert else True, http1_only=not self.h2, http2_only=self.h2)
         self.headers = _headers(self.api)
 
     async def chat(self, variant: str) -> str:
@@ -845,14 +861,23 @@ class Pyreqwest(_Candidate):
     """pyreqwest's async Client (Rust: reqwest)."""
 
     name = "pyreqwest"
-    #: rustls refuses the bench's self-signed certificate (a CA used as an end entity): HTTP/1.1 only
-    protos = ("h1",)
     import_stmt = "import pyreqwest"
 
     async def setup(self) -> None:
         from pyreqwest.client import ClientBuilder
 
-        self.client = await ClientBuilder().max_connections(POOL).build().__aenter__()
+        builder = ClientBuilder().max_connections(POOL)
+        cert = os.environ.get("SSL_CERT_FILE")
+        if cert:  # rustls: the test CA as a root (it refuses a self-signed end-entity certificate)
+            with open(cert, "rb") as f:
+                builder = builder.add_root_certificate_pem(f.read())
+        if self.proto == "h2c":
+            builder = builder.http2(True).http2_prior_knowledge()
+        elif self.proto == "h2-tls":
+            builder = builder.http2(True)  # off by default (reqwest's opt-in): ALPN would offer http/1.1 only
+        else:
+            builder = builder.http1_only()
+        self.client = await builder.build().__aenter__()
         self.headers = _headers(self.api)
 
     async def chat(self, variant: str) -> str:
@@ -869,11 +894,40 @@ class Pyreqwest(_Candidate):
         await self.client.__aexit__(None, None, None)
 
 
+class Httpr(_Candidate):
+    """httpr's AsyncClient (Rust: reqwest; its async API runs the blocking client on a thread pool)."""
+
+    name = "httpr"
+    import_stmt = "import httpr"
+
+    async def setup(self) -> None:
+        import httpr
+
+        # its thread pool is its concurrency limit (default 64): as large as the others' connection pools
+        self.client = httpr.AsyncClient(max_concurrency=POOL, ca_cert_file=os.environ.get("SSL_CERT_FILE"),
+                                        http1_only=not self.h2, http2_only=self.h2, timeout=600,
+                                        follow_redirects=False, cookie_store=False)
+        self.headers = _headers(self.api)
+
+    async def chat(self, variant: str) -> str:
+        r = await self.client.post(self.url(variant), content=self.body(False), headers=self.headers)
+        r.raise_for_status()
+        return self.text_of(r.content)
+
+    async def stream(self, variant: str, on_first: Any = None) -> tuple[str, float]:
+        async with self.client.stream("POST", self.url(variant), content=self.body(True), headers=self.headers) as r:
+            r.raise_for_status()
+            return await self._lines_to_text(_split_lines(r.aiter_bytes()), on_first)
+
+    async def aclose(self) -> None:
+        await self.client.aclose()
+
+
 CLIENTS: dict[str, type[Client]] = {c.name: c for c in (
     RawAiohttp, RawHttpx, Llmcore, LlmcoreProvider, LlmcoreHttpx, OpenAISDK, OpenAISDKAiohttp, AnthropicSDK, LiteLLM,
-    Floor, CurlCffi, Niquests, Rnet, Pyreqwest,
+    Floor, CurlCffi, Niquests, Rnet, Pyreqwest, Httpr,
 )}
 
 #: the clients a run measures by default (``--clients`` picks others)
 DEFAULT = ["aiohttp", "llmcore", "llmcore-provider", "llmcore-httpx", "httpx", "openai", "openai-aiohttp", "anthropic",
-           "litellm", "floor", "curl_cffi", "niquests", "rnet", "pyreqwest"]
+           "litellm", "floor", "curl_cffi", "niquests", "rnet", "pyreqwest", "httpr"]

@@ -4,7 +4,7 @@ nginx answers from memory (the bodies are in its config) so the client is what
 gets measured. One server block listens on three free loopback ports:
 
 * ``h1``  — plain HTTP/1.1;
-* ``tls`` — TLS with a self-signed certificate made at start with ``openssl``;
+* ``tls`` — TLS with a certificate signed by a test CA, both made at start with ``openssl``;
   ALPN offers ``h2`` and ``http/1.1`` (the client picks);
 * ``h2c`` — HTTP/2 over cleartext (prior knowledge).
 
@@ -119,16 +119,29 @@ def _file_location(path: str, body: fixtures.Body, file_uri: str) -> str:
     return "\n".join(lines)
 
 
-def make_cert(directory: Path) -> tuple[Path, Path]:
-    """A self-signed certificate for 127.0.0.1/localhost (EC P-256)."""
-    cert, key = directory / "cert.pem", directory / "key.pem"
-    subprocess.run(
-        ["openssl", "req", "-x509", "-newkey", "ec", "-pkeyopt", "ec_paramgen_curve:prime256v1", "-nodes",
-         "-keyout", str(key), "-out", str(cert), "-days", "2", "-subj", "/CN=127.0.0.1",
-         "-addext", "subjectAltName=IP:127.0.0.1,DNS:localhost"],
-        check=True, capture_output=True,
-    )
-    return cert, key
+def make_cert(directory: Path) -> tuple[Path, Path, Path]:
+    """A test CA and a leaf certificate for 127.0.0.1/localhost signed by it (EC P-256, both made here,
+    valid two days); returns ``(ca, leaf, leaf key)``.
+
+    Not one self-signed certificate: rustls (``pyreqwest``) refuses a CA certificate used as the server's
+    own (``CaUsedAsEndEntity``), so the server shows a proper end-entity certificate and every client
+    trusts the CA (``SSL_CERT_FILE``)."""
+    ca, ca_key = directory / "ca.pem", directory / "ca-key.pem"
+    cert, key, csr = directory / "cert.pem", directory / "key.pem", directory / "cert.csr"
+    ext = directory / "leaf.ext"
+    ext.write_text("basicConstraints=critical,CA:FALSE\nkeyUsage=critical,digitalSignature\n"
+                   "extendedKeyUsage=serverAuth\nsubjectAltName=IP:127.0.0.1,DNS:localhost\n")
+    ec = ["-newkey", "ec", "-pkeyopt", "ec_paramgen_curve:prime256v1", "-nodes"]
+    for cmd in (
+        ["openssl", "req", "-x509", *ec, "-keyout", str(ca_key), "-out", str(ca), "-days", "2",
+         "-subj", "/CN=llmcore bench test CA", "-addext", "basicConstraints=critical,CA:TRUE",
+         "-addext", "keyUsage=critical,keyCertSign,cRLSign"],
+        ["openssl", "req", "-new", *ec, "-keyout", str(key), "-out", str(csr), "-subj", "/CN=127.0.0.1"],
+        ["openssl", "x509", "-req", "-in", str(csr), "-CA", str(ca), "-CAkey", str(ca_key), "-CAcreateserial",
+         "-out", str(cert), "-days", "2", "-extfile", str(ext)],
+    ):
+        subprocess.run(cmd, check=True, capture_output=True)
+    return ca, cert, key
 
 
 @dataclass
@@ -137,6 +150,7 @@ class Server:
 
     directory: Path
     ports: dict[str, int]
+    #: the test CA that signed the server's certificate: what clients trust (``SSL_CERT_FILE``)
     cert: Path
     proc: subprocess.Popen[bytes]
 
@@ -226,14 +240,14 @@ def start(directory: Path, embeddings: bool = False) -> Server:
     port answers. ``embeddings``: serve the embeddings answers too (generating
     them takes a few seconds)."""
     directory.mkdir(parents=True, exist_ok=True)
-    cert, key = make_cert(directory)
+    ca, cert, key = make_cert(directory)
     ports = dict(zip(("h1", "tls", "h2c"), free_ports(3), strict=True))
     conf = directory / "nginx.conf"
     conf.write_text(config(directory, ports, cert, key, embeddings))
     nginx = shutil.which("nginx") or "/usr/sbin/nginx"
     log = open(directory / "nginx.out", "wb")  # noqa: SIM115
     proc = subprocess.Popen([nginx, "-p", str(directory), "-c", str(conf)], stdout=log, stderr=subprocess.STDOUT)
-    srv = Server(directory, ports, cert, proc)
+    srv = Server(directory, ports, ca, proc)
     deadline = time.monotonic() + 15
     while True:
         if proc.poll() is not None:
