@@ -43,8 +43,11 @@ def _embeddings_url(base: str, variant: str) -> str:
 
 
 def _openai_body(stream: bool) -> dict[str, Any]:
-    body: dict[str, Any] = {"model": OPENAI_MODEL, "messages": [{"role": "user", "content": PROMPT}],
-                            "max_tokens": MAX_TOKENS}
+    body: dict[str, Any] = {
+        "model": OPENAI_MODEL,
+        "messages": [{"role": "user", "content": PROMPT}],
+        "max_tokens": MAX_TOKENS,
+    }
     if stream:
         body["stream"] = True
         body["stream_options"] = {"include_usage": True}
@@ -52,8 +55,11 @@ def _openai_body(stream: bool) -> dict[str, Any]:
 
 
 def _anthropic_body(stream: bool) -> dict[str, Any]:
-    body: dict[str, Any] = {"model": ANTHROPIC_MODEL, "max_tokens": MAX_TOKENS,
-                            "messages": [{"role": "user", "content": PROMPT}]}
+    body: dict[str, Any] = {
+        "model": ANTHROPIC_MODEL,
+        "max_tokens": MAX_TOKENS,
+        "messages": [{"role": "user", "content": PROMPT}],
+    }
     if stream:
         body["stream"] = True
     return body
@@ -158,8 +164,9 @@ class RawAiohttp(Client):
         body: dict[str, Any] = {"model": EMBEDDING_MODEL, "input": texts}
         if encoding == "base64":
             body["encoding_format"] = "base64"
-        async with self.session.post(_embeddings_url(self.base, variant), data=json.dumps(body).encode(),
-                                     headers=self.headers) as r:
+        async with self.session.post(
+            _embeddings_url(self.base, variant), data=json.dumps(body).encode(), headers=self.headers
+        ) as r:
             r.raise_for_status()
             data = json.loads(await r.read())
         if encoding == "base64":
@@ -183,7 +190,9 @@ class RawHttpx(RawAiohttp):
 
         h2 = self.proto in ("h2-tls", "h2c")
         self.client = httpx.AsyncClient(
-            http1=self.proto != "h2c", http2=h2, timeout=600,
+            http1=self.proto != "h2c",
+            http2=h2,
+            timeout=600,
             limits=httpx.Limits(max_connections=POOL, max_keepalive_connections=POOL),
         )
         self.headers = _headers(self.api)
@@ -244,13 +253,21 @@ class Llmcore(Client):
         """Pick the transport for the protocol; returns an injected client for h2c."""
         from llmcore.http import client as http
 
-        http.configure(transport=self.transport, max_connections=POOL, max_keepalive_connections=POOL,
-                       http2=self.proto in ("h2-tls", "h2c"))
+        http.configure(
+            transport=self.transport,
+            max_connections=POOL,
+            max_keepalive_connections=POOL,
+            http2=self.proto in ("h2-tls", "h2c"),
+        )
         if self.proto == "h2c":
             import httpx
 
-            return httpx.AsyncClient(http1=False, http2=True, timeout=600,
-                                     limits=httpx.Limits(max_connections=POOL, max_keepalive_connections=POOL))
+            return httpx.AsyncClient(
+                http1=False,
+                http2=True,
+                timeout=600,
+                limits=httpx.Limits(max_connections=POOL, max_keepalive_connections=POOL),
+            )
         return None
 
     def _name(self) -> str:
@@ -405,8 +422,7 @@ class OpenAISDK(Client):
         elif self.proto == "h2c":
             import httpx
 
-            http = openai.DefaultAsyncHttpxClient(http1=False, http2=True,
-                                                  limits=httpx.Limits(max_connections=POOL))
+            http = openai.DefaultAsyncHttpxClient(http1=False, http2=True, limits=httpx.Limits(max_connections=POOL))
         elif self.proto == "h2-tls":
             http = openai.DefaultAsyncHttpxClient(http2=True)
         else:
@@ -423,15 +439,20 @@ class OpenAISDK(Client):
 
     async def chat(self, variant: str) -> str:
         r = await self.client(variant).chat.completions.create(
-            model=OPENAI_MODEL, messages=[{"role": "user", "content": PROMPT}], max_tokens=MAX_TOKENS)
+            model=OPENAI_MODEL, messages=[{"role": "user", "content": PROMPT}], max_tokens=MAX_TOKENS
+        )
         return r.choices[0].message.content  # type: ignore[no-any-return]
 
     async def stream(self, variant: str, on_first: Any = None) -> tuple[str, float]:
         parts: list[str] = []
         first = 0.0
         s = await self.client(variant).chat.completions.create(
-            model=OPENAI_MODEL, messages=[{"role": "user", "content": PROMPT}], max_tokens=MAX_TOKENS,
-            stream=True, stream_options={"include_usage": True})
+            model=OPENAI_MODEL,
+            messages=[{"role": "user", "content": PROMPT}],
+            max_tokens=MAX_TOKENS,
+            stream=True,
+            stream_options={"include_usage": True},
+        )
         async for chunk in s:
             if chunk.choices:
                 text = chunk.choices[0].delta.content
@@ -477,8 +498,7 @@ class AnthropicSDK(Client):
         if self.proto == "h2c":
             import httpx
 
-            http = anthropic.DefaultAsyncHttpxClient(http1=False, http2=True,
-                                                     limits=httpx.Limits(max_connections=POOL))
+            http = anthropic.DefaultAsyncHttpxClient(http1=False, http2=True, limits=httpx.Limits(max_connections=POOL))
         elif self.proto == "h2-tls":
             http = anthropic.DefaultAsyncHttpxClient(http2=True)
         else:
@@ -494,15 +514,16 @@ class AnthropicSDK(Client):
 
     async def chat(self, variant: str) -> str:
         r = await self.client(variant).messages.create(
-            model=ANTHROPIC_MODEL, max_tokens=MAX_TOKENS, messages=[{"role": "user", "content": PROMPT}])
+            model=ANTHROPIC_MODEL, max_tokens=MAX_TOKENS, messages=[{"role": "user", "content": PROMPT}]
+        )
         return "".join(b.text for b in r.content if b.type == "text")
 
     async def stream(self, variant: str, on_first: Any = None) -> tuple[str, float]:
         parts: list[str] = []
         first = 0.0
         s = await self.client(variant).messages.create(
-            model=ANTHROPIC_MODEL, max_tokens=MAX_TOKENS, messages=[{"role": "user", "content": PROMPT}],
-            stream=True)
+            model=ANTHROPIC_MODEL, max_tokens=MAX_TOKENS, messages=[{"role": "user", "content": PROMPT}], stream=True
+        )
         async for ev in s:
             if ev.type == "content_block_delta" and ev.delta.type == "text_delta" and ev.delta.text:
                 if not first:
@@ -536,17 +557,26 @@ class LiteLLM(Client):
 
     async def chat(self, variant: str) -> str:
         r = await self.litellm.acompletion(
-            model=self.model, api_base=self._base(variant), api_key=KEY,
-            messages=[{"role": "user", "content": PROMPT}], max_tokens=MAX_TOKENS)
+            model=self.model,
+            api_base=self._base(variant),
+            api_key=KEY,
+            messages=[{"role": "user", "content": PROMPT}],
+            max_tokens=MAX_TOKENS,
+        )
         return r.choices[0].message.content  # type: ignore[no-any-return]
 
     async def stream(self, variant: str, on_first: Any = None) -> tuple[str, float]:
         parts: list[str] = []
         first = 0.0
         s = await self.litellm.acompletion(
-            model=self.model, api_base=self._base(variant), api_key=KEY,
-            messages=[{"role": "user", "content": PROMPT}], max_tokens=MAX_TOKENS, stream=True,
-            stream_options={"include_usage": True})
+            model=self.model,
+            api_base=self._base(variant),
+            api_key=KEY,
+            messages=[{"role": "user", "content": PROMPT}],
+            max_tokens=MAX_TOKENS,
+            stream=True,
+            stream_options={"include_usage": True},
+        )
         async for chunk in s:
             if chunk.choices:
                 text = chunk.choices[0].delta.content
@@ -638,8 +668,7 @@ class Floor(Client):
             loop = asyncio.get_running_loop()
             _, conn = await loop.create_connection(_FloorConn, self.host, self.port, ssl=self.ssl)
         conn.queue = asyncio.Queue()
-        conn.transport.write(f"POST {path} HTTP/1.1\r\n{self.head}content-length: {len(body)}\r\n\r\n".encode()
-                             + body)
+        conn.transport.write(f"POST {path} HTTP/1.1\r\n{self.head}content-length: {len(body)}\r\n\r\n".encode() + body)
         return conn
 
     def _path(self, variant: str) -> str:
@@ -772,9 +801,11 @@ class CurlCffi(_Candidate):
         from curl_cffi.requests import AsyncSession
 
         version = {"h2-tls": CurlHttpVersion.V2TLS, "h2c": CurlHttpVersion.V2_PRIOR_KNOWLEDGE}.get(
-            self.proto, CurlHttpVersion.V1_1)
-        self.session = AsyncSession(max_clients=POOL, verify=os.environ.get("SSL_CERT_FILE") or True,
-                                    http_version=version)
+            self.proto, CurlHttpVersion.V1_1
+        )
+        self.session = AsyncSession(
+            max_clients=POOL, verify=os.environ.get("SSL_CERT_FILE") or True, http_version=version
+        )
         self.headers = _headers(self.api)
 
     async def chat(self, variant: str) -> str:
@@ -801,20 +832,21 @@ class Niquests(_Candidate):
         import niquests
 
         # HTTP/2 only where asked (disable_http1 over http:// is prior-knowledge h2c); never HTTP/3 (no QUIC here)
-        self.session = niquests.AsyncSession(pool_connections=1, pool_maxsize=POOL, disable_http1=self.h2,
-                                             disable_http2=not self.h2, disable_http3=True)
+        self.session = niquests.AsyncSession(
+            pool_connections=1, pool_maxsize=POOL, disable_http1=self.h2, disable_http2=not self.h2, disable_http3=True
+        )
         self.verify: Any = os.environ.get("SSL_CERT_FILE") or True
         self.headers = _headers(self.api)
 
     async def chat(self, variant: str) -> str:
-        r = await self.session.post(self.url(variant), data=self.body(False), headers=self.headers,
-                                    verify=self.verify)
+        r = await self.session.post(self.url(variant), data=self.body(False), headers=self.headers, verify=self.verify)
         r.raise_for_status()
         return self.text_of(r.content)
 
     async def stream(self, variant: str, on_first: Any = None) -> tuple[str, float]:
-        r = await self.session.post(self.url(variant), data=self.body(True), headers=self.headers, stream=True,
-                                    verify=self.verify)
+        r = await self.session.post(
+            self.url(variant), data=self.body(True), headers=self.headers, stream=True, verify=self.verify
+        )
         r.raise_for_status()
         try:
             return await self._lines_to_text(_split_lines(await r.iter_content(None)), on_first)
@@ -904,9 +936,15 @@ class Httpr(_Candidate):
         import httpr
 
         # its thread pool is its concurrency limit (default 64): as large as the others' connection pools
-        self.client = httpr.AsyncClient(max_concurrency=POOL, ca_cert_file=os.environ.get("SSL_CERT_FILE"),
-                                        http1_only=not self.h2, http2_only=self.h2, timeout=600,
-                                        follow_redirects=False, cookie_store=False)
+        self.client = httpr.AsyncClient(
+            max_concurrency=POOL,
+            ca_cert_file=os.environ.get("SSL_CERT_FILE"),
+            http1_only=not self.h2,
+            http2_only=self.h2,
+            timeout=600,
+            follow_redirects=False,
+            cookie_store=False,
+        )
         self.headers = _headers(self.api)
 
     async def chat(self, variant: str) -> str:
@@ -923,11 +961,42 @@ class Httpr(_Candidate):
         await self.client.aclose()
 
 
-CLIENTS: dict[str, type[Client]] = {c.name: c for c in (
-    RawAiohttp, RawHttpx, Llmcore, LlmcoreProvider, LlmcoreHttpx, OpenAISDK, OpenAISDKAiohttp, AnthropicSDK, LiteLLM,
-    Floor, CurlCffi, Niquests, Rnet, Pyreqwest, Httpr,
-)}
+CLIENTS: dict[str, type[Client]] = {
+    c.name: c
+    for c in (
+        RawAiohttp,
+        RawHttpx,
+        Llmcore,
+        LlmcoreProvider,
+        LlmcoreHttpx,
+        OpenAISDK,
+        OpenAISDKAiohttp,
+        AnthropicSDK,
+        LiteLLM,
+        Floor,
+        CurlCffi,
+        Niquests,
+        Rnet,
+        Pyreqwest,
+        Httpr,
+    )
+}
 
 #: the clients a run measures by default (``--clients`` picks others)
-DEFAULT = ["aiohttp", "llmcore", "llmcore-provider", "llmcore-httpx", "httpx", "openai", "openai-aiohttp", "anthropic",
-           "litellm", "floor", "curl_cffi", "niquests", "rnet", "pyreqwest", "httpr"]
+DEFAULT = [
+    "aiohttp",
+    "llmcore",
+    "llmcore-provider",
+    "llmcore-httpx",
+    "httpx",
+    "openai",
+    "openai-aiohttp",
+    "anthropic",
+    "litellm",
+    "floor",
+    "curl_cffi",
+    "niquests",
+    "rnet",
+    "pyreqwest",
+    "httpr",
+]

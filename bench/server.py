@@ -36,8 +36,10 @@ from pathlib import Path
 import fixtures
 
 APT = "apt-get install -y nginx libnginx-mod-http-echo openssl"
-ECHO_MODULE_CANDIDATES = ("/usr/lib/nginx/modules/ngx_http_echo_module.so",
-                          "/usr/share/nginx/modules/ngx_http_echo_module.so")
+ECHO_MODULE_CANDIDATES = (
+    "/usr/lib/nginx/modules/ngx_http_echo_module.so",
+    "/usr/share/nginx/modules/ngx_http_echo_module.so",
+)
 
 #: variant → (kind, events, latency before the first byte (s), gap between events (s))
 VARIANTS: dict[str, tuple[str, int, float, float]] = {
@@ -129,16 +131,49 @@ def make_cert(directory: Path) -> tuple[Path, Path, Path]:
     ca, ca_key = directory / "ca.pem", directory / "ca-key.pem"
     cert, key, csr = directory / "cert.pem", directory / "key.pem", directory / "cert.csr"
     ext = directory / "leaf.ext"
-    ext.write_text("basicConstraints=critical,CA:FALSE\nkeyUsage=critical,digitalSignature\n"
-                   "extendedKeyUsage=serverAuth\nsubjectAltName=IP:127.0.0.1,DNS:localhost\n")
+    ext.write_text(
+        "basicConstraints=critical,CA:FALSE\nkeyUsage=critical,digitalSignature\n"
+        "extendedKeyUsage=serverAuth\nsubjectAltName=IP:127.0.0.1,DNS:localhost\n"
+    )
     ec = ["-newkey", "ec", "-pkeyopt", "ec_paramgen_curve:prime256v1", "-nodes"]
     for cmd in (
-        ["openssl", "req", "-x509", *ec, "-keyout", str(ca_key), "-out", str(ca), "-days", "2",
-         "-subj", "/CN=llmcore bench test CA", "-addext", "basicConstraints=critical,CA:TRUE",
-         "-addext", "keyUsage=critical,keyCertSign,cRLSign"],
+        [
+            "openssl",
+            "req",
+            "-x509",
+            *ec,
+            "-keyout",
+            str(ca_key),
+            "-out",
+            str(ca),
+            "-days",
+            "2",
+            "-subj",
+            "/CN=llmcore bench test CA",
+            "-addext",
+            "basicConstraints=critical,CA:TRUE",
+            "-addext",
+            "keyUsage=critical,keyCertSign,cRLSign",
+        ],
         ["openssl", "req", "-new", *ec, "-keyout", str(key), "-out", str(csr), "-subj", "/CN=127.0.0.1"],
-        ["openssl", "x509", "-req", "-in", str(csr), "-CA", str(ca), "-CAkey", str(ca_key), "-CAcreateserial",
-         "-out", str(cert), "-days", "2", "-extfile", str(ext)],
+        [
+            "openssl",
+            "x509",
+            "-req",
+            "-in",
+            str(csr),
+            "-CA",
+            str(ca),
+            "-CAkey",
+            str(ca_key),
+            "-CAcreateserial",
+            "-out",
+            str(cert),
+            "-days",
+            "2",
+            "-extfile",
+            str(ext),
+        ],
     ):
         subprocess.run(cmd, check=True, capture_output=True)
     return ca, cert, key
@@ -225,9 +260,9 @@ http {{
     ssl_certificate_key {key};
     ssl_session_cache shared:SSL:1m;
     server {{
-        listen 127.0.0.1:{ports['h1']} reuseport;
-        listen 127.0.0.1:{ports['tls']} ssl http2;
-        listen 127.0.0.1:{ports['h2c']} http2;
+        listen 127.0.0.1:{ports["h1"]} reuseport;
+        listen 127.0.0.1:{ports["tls"]} ssl http2;
+        listen 127.0.0.1:{ports["h2c"]} http2;
 {chr(10).join(locations)}
         location / {{ return 404; }}
     }}
