@@ -64,11 +64,21 @@ TARGETS = [
 ]
 #: issue 12's embeddings targets (same shape); "value_ge": the figure itself (a ratio) ≥ bound
 EMBED_TARGETS = [
-    ("CPU per embeddings call, c=1 (base64, as llmcore asks)", "llmcore", "embed.base64.cpu_call_c1_us",
-     "ratio_le", 1.3),
+    (
+        "CPU per embeddings call, c=1 (base64, as llmcore asks)",
+        "llmcore",
+        "embed.base64.cpu_call_c1_us",
+        "ratio_le",
+        1.3,
+    ),
     ("CPU per embeddings call, c=64 (base64)", "llmcore", "embed.base64.cpu_call_c64_us", "ratio_le", 1.3),
-    ("base64 decoding cheaper than JSON floats, per vector (JSON CPU ÷ base64 CPU)", "llmcore", JSON_OVER_BASE64,
-     "value_ge", 3.0),
+    (
+        "base64 decoding cheaper than JSON floats, per vector (JSON CPU ÷ base64 CPU)",
+        "llmcore",
+        JSON_OVER_BASE64,
+        "value_ge",
+        3.0,
+    ),
 ]
 
 
@@ -146,7 +156,8 @@ def summarize(data: dict[str, Any]) -> dict[str, Any]:
         base = flat.get(BASE, {})
         for c, figs in flat.items():
             errors[c] = errors.get(c, 0) + sum(
-                int(v.get("errors") or 0) for v in rnd[c].values() if isinstance(v, dict))
+                int(v.get("errors") or 0) for v in rnd[c].values() if isinstance(v, dict)
+            )
             for k, v in figs.items():
                 per.setdefault(c, {}).setdefault(k, []).append(v)
                 bk = _base_key(k, base)
@@ -158,9 +169,11 @@ def summarize(data: dict[str, Any]) -> dict[str, Any]:
         for k, vals in figs.items():
             rs = ratios.get(c, {}).get(k, [])
             out[c][k] = {
-                "value": statistics.median(vals), "values": vals,
+                "value": statistics.median(vals),
+                "values": vals,
                 "ratio": statistics.median(rs) if rs else None,
-                "ratio_min": min(rs) if rs else None, "ratio_max": max(rs) if rs else None,
+                "ratio_min": min(rs) if rs else None,
+                "ratio_max": max(rs) if rs else None,
             }
     return out
 
@@ -212,8 +225,9 @@ def _targets(s: dict[str, Any], targets: list[tuple[str, str, str, str, float]],
             want = f"≤ {bound:.0f} ms"
         elif kind == "value_ge":
             vals = f["values"]
-            got = f"{f['value']:.2f}{TIMES}" + (f" ({min(vals):.2f}{DASH}{max(vals):.2f})" if spread and len(vals) > 1
-                                                else "")
+            got = f"{f['value']:.2f}{TIMES}" + (
+                f" ({min(vals):.2f}{DASH}{max(vals):.2f})" if spread and len(vals) > 1 else ""
+            )
             ok, want = f["value"] >= bound, f"≥ {bound}{TIMES}"
         elif f.get("ratio") is None:
             rows.append([label, "no aiohttp figure", "", ""])
@@ -237,7 +251,8 @@ def _run_line(data: dict[str, Any]) -> str:
         f"Versions: " + ", ".join(f"{k} {val}" for k, val in v.items()) + "\n\n"
         f"Reproduce: `{meta['command']}`\n\n"
         "Cells are `value · ratio to raw aiohttp in the same round`"
-        + (f" (median, and min{DASH}max over rounds)" if spread else "") + "; lower is better except req/s."
+        + (f" (median, and min{DASH}max over rounds)" if spread else "")
+        + "; lower is better except req/s."
     )
 
 
@@ -251,18 +266,30 @@ def render_embeddings(data: dict[str, Any]) -> str:
         return ""
     parts = [_run_line(data)]
     parts.append("#### Targets (llmcore facade, default options)\n\n" + _targets(s, EMBED_TARGETS, spread))
-    for enc, title in (("base64", "base64 float32 on the wire (`encoding_format: \"base64\"`)"),
-                       ("json", "JSON numbers on the wire (`encoding_format: \"float\"` or none)")):
-        rows = [[f"{label} ({unit})", *[_cell(s[c].get(f"embed.{enc}.{k}"), spread) for c in clients]]
-                for k, label, unit in EMBED_FIGURES]
+    for enc, title in (
+        ("base64", 'base64 float32 on the wire (`encoding_format: "base64"`)'),
+        ("json", 'JSON numbers on the wire (`encoding_format: "float"` or none)'),
+    ):
+        rows = [
+            [f"{label} ({unit})", *[_cell(s[c].get(f"embed.{enc}.{k}"), spread) for c in clients]]
+            for k, label, unit in EMBED_FIGURES
+        ]
         parts.append(f"#### {title}\n\n" + _table(["", *[f"`{c}`" for c in clients]], rows))
-    rows = [["JSON CPU ÷ base64 CPU, per 1,000 vectors",
-             *[(f"{s[c][JSON_OVER_BASE64]['value']:.2f}{TIMES}" if JSON_OVER_BASE64 in s[c] else "—")
-               for c in clients]]]
+    rows = [
+        [
+            "JSON CPU ÷ base64 CPU, per 1,000 vectors",
+            *[(f"{s[c][JSON_OVER_BASE64]['value']:.2f}{TIMES}" if JSON_OVER_BASE64 in s[c] else "—") for c in clients],
+        ]
+    ]
     parts.append("#### base64 against JSON, same client\n\n" + _table(["", *[f"`{c}`" for c in clients]], rows))
     errs = {c: s[c]["_errors"] for c in clients if s[c].get("_errors")}
-    failed = {f"{c}/{k}": v["failed"][:160] for rnd in data["rounds"] for c, r in rnd.items() for k, v in r.items()
-              if k == "embeddings" and isinstance(v, dict) and "failed" in v}
+    failed = {
+        f"{c}/{k}": v["failed"][:160]
+        for rnd in data["rounds"]
+        for c, r in rnd.items()
+        for k, v in r.items()
+        if k == "embeddings" and isinstance(v, dict) and "failed" in v
+    }
     if errs or failed:
         parts.append("Errors during the run: " + json.dumps({"request_errors": errs, "failed_jobs": failed}))
     return "\n\n".join(parts) + "\n"
@@ -286,25 +313,34 @@ def render(data: dict[str, Any]) -> str:
     parts.append("### Targets (llmcore facade, default options)\n\n" + _targets(s, TARGETS, spread))
 
     # main table: OpenAI API
-    fig_rows: list[tuple[str, str]] = [("import_ms", "import (ms)"), ("cold_ms",
-                                       "cold start: import + client + first answer (ms)")]
+    fig_rows: list[tuple[str, str]] = [
+        ("import_ms", "import (ms)"),
+        ("cold_ms", "cold start: import + client + first answer (ms)"),
+    ]
     fig_rows += [(f"openai.{k}", f"{label} ({unit})") for k, label, unit in CPU_FIGURES]
-    fig_rows += [("rss.baseline_rss_mb", "RSS of the idle client: imported, set up, one call done (MB)"),
-                 ("rss.held_rss_mb", "RSS holding 256 open streams (MB)"),
-                 ("rss.growth_mb", "RSS growth for 256 streams (MB)"),
-                 ("rss.per_stream_kb", "RSS growth per open stream (KB)")]
+    fig_rows += [
+        ("rss.baseline_rss_mb", "RSS of the idle client: imported, set up, one call done (MB)"),
+        ("rss.held_rss_mb", "RSS holding 256 open streams (MB)"),
+        ("rss.growth_mb", "RSS growth for 256 streams (MB)"),
+        ("rss.per_stream_kb", "RSS growth per open stream (KB)"),
+    ]
     rows = [[label, *[_cell(s[c].get(key), spread) for c in clients]] for key, label in fig_rows]
-    parts.append("### OpenAI Chat Completions: every client\n\n"
-                 "(The `anthropic` column is the Anthropic SDK against the Anthropic bodies for import, cold "
-                 "start and RSS; its CPU figures are in the next table.)\n\n"
-                 + _table(["", *[f"`{c}`" for c in clients]], rows))
+    parts.append(
+        "### OpenAI Chat Completions: every client\n\n"
+        "(The `anthropic` column is the Anthropic SDK against the Anthropic bodies for import, cold "
+        "start and RSS; its CPU figures are in the next table.)\n\n" + _table(["", *[f"`{c}`" for c in clients]], rows)
+    )
     # anthropic API
     aclients = [c for c in clients if any(k.startswith("anthropic.") for k in s[c])]
     if aclients:
-        rows = [[f"{label} ({unit})", *[_cell(s[c].get(f"anthropic.{k}"), spread) for c in aclients]]
-                for k, label, unit in CPU_FIGURES]
-        parts.append("### Anthropic Messages: CPU and time to first token\n\n"
-                     + _table(["", *[f"`{c}`" for c in aclients]], rows))
+        rows = [
+            [f"{label} ({unit})", *[_cell(s[c].get(f"anthropic.{k}"), spread) for c in aclients]]
+            for k, label, unit in CPU_FIGURES
+        ]
+        parts.append(
+            "### Anthropic Messages: CPU and time to first token\n\n"
+            + _table(["", *[f"`{c}`" for c in aclients]], rows)
+        )
     # load
     protos = meta["params"]["protos"]
     concs = meta["params"]["load"]["concurrency"]
@@ -322,8 +358,12 @@ def render(data: dict[str, Any]) -> str:
                 for m in ("rps", "p50_ms", "p95_ms", "cpu_per_1000"):
                     row.append(_cell(s[cl].get(f"load.{proto}.c{c}.{m}"), spread))
             rows.append(row)
-        title = {"h1": "HTTP/1.1", "h1-tls": "HTTP/1.1 over TLS", "h2-tls": "HTTP/2 over TLS",
-                 "h2c": "HTTP/2 cleartext (h2c)"}.get(proto, proto)
+        title = {
+            "h1": "HTTP/1.1",
+            "h1-tls": "HTTP/1.1 over TLS",
+            "h2-tls": "HTTP/2 over TLS",
+            "h2c": "HTTP/2 cleartext (h2c)",
+        }.get(proto, proto)
         note = f" (ratios against aiohttp on {H2_BASE[proto]}: aiohttp has no HTTP/2)" if proto in H2_BASE else ""
         parts.append(f"### Load, 50 ms server latency: {title}{note}\n\n" + _table(header, rows))
     cli = data.get("cli") or []
@@ -335,8 +375,13 @@ def render(data: dict[str, Any]) -> str:
             f"`python -c pass` {_num(c['python_startup_ms'])} ms; {c['providers_listed']} providers listed)."
         )
     errs = {c: s[c]["_errors"] for c in clients if s[c].get("_errors")}
-    failed = {f"{c}/{k}": v["failed"][:160] for rnd in data["rounds"] for c, r in rnd.items() for k, v in r.items()
-              if isinstance(v, dict) and "failed" in v}
+    failed = {
+        f"{c}/{k}": v["failed"][:160]
+        for rnd in data["rounds"]
+        for c, r in rnd.items()
+        for k, v in r.items()
+        if isinstance(v, dict) and "failed" in v
+    }
     if errs or failed:
         parts.append("Errors during the run: " + json.dumps({"request_errors": errs, "failed_jobs": failed}))
     return "\n\n".join(parts) + "\n"
