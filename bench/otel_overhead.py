@@ -15,12 +15,25 @@ in a rotating order, with:
 CPU µs per call (``time.process_time``: the batch exporter's thread included),
 median over the rounds; ``noop - off`` (target ≤ 10 µs) and ``sdk / off``
 (target ≤ 1.15x). ``--count``: Python function calls per call (cProfile).
+
+``--live [BASE]``: the same three over a real loopback socket instead (the
+bench's nginx, ``bench/server.py``, started here unless ``BASE`` — an h1
+base URL of a running one, as ``bench/run.py`` passes — is given): the
+user's path, default transport; what issue 15's ratios are read from.
+
+Both modes also time the **SDK floor**: with the SDK set up the same way and
+no llmcore code at all, exactly the SDK calls llmcore-otel makes per chat call
+(the call span and its attempt span with the same attributes, the same four
+metric points: duration, input and output tokens, cost). ``floor / off`` is
+the overhead no instrumentation recording these could avoid; ``sdk - off -
+floor`` is llmcore-otel's own share. ``--json PATH`` writes the figures.
 """
 
 from __future__ import annotations
 
 import argparse
 import asyncio
+import json
 import os
 import statistics
 import sys
@@ -35,24 +48,98 @@ os.environ.setdefault("LLMCORE_DATA_DIR", tempfile.mkdtemp(prefix="llmcore-otel-
 from overhead import PROMPT, _CannedDirect
 
 
-def _observers() -> dict[str, Any]:
-    from llmcore_otel._observer import Instruments, OtelObserver
-    from opentelemetry.metrics import NoOpMeterProvider
+def _sdk() -> tuple[Any, Any]:
+    """A tracer and a meter over the SDK: batching span processor, in-memory exporter and metric reader."""
     from opentelemetry.sdk.metrics import MeterProvider
     from opentelemetry.sdk.metrics.export import InMemoryMetricReader
     from opentelemetry.sdk.trace import TracerProvider
     from opentelemetry.sdk.trace.export import BatchSpanProcessor
     from opentelemetry.sdk.trace.export.in_memory_span_exporter import InMemorySpanExporter
+
+    tp = TracerProvider()
+    tp.add_span_processor(BatchSpanProcessor(InMemorySpanExporter()))
+    mp = MeterProvider(metric_readers=[InMemoryMetricReader()])
+    return tp.get_tracer("llmcore"), mp.get_meter("llmcore")
+
+
+def _observers() -> dict[str, Any]:
+    from llmcore_otel._observer import Instruments, OtelObserver
+    from opentelemetry.metrics import NoOpMeterProvider
     from opentelemetry.trace import NoOpTracerProvider
 
     noop = OtelObserver(
         NoOpTracerProvider().get_tracer("llmcore"), Instruments(NoOpMeterProvider().get_meter("x")), False
     )
-    tp = TracerProvider()
-    tp.add_span_processor(BatchSpanProcessor(InMemorySpanExporter()))
-    mp = MeterProvider(metric_readers=[InMemoryMetricReader()])
-    sdk = OtelObserver(tp.get_tracer("llmcore"), Instruments(mp.get_meter("llmcore")), False)
+    tracer, meter = _sdk()
+    sdk = OtelObserver(tracer, Instruments(meter), False)
     return {"off": None, "noop": noop, "sdk": sdk}
+
+
+class SdkFloor:
+    """Exactly the SDK calls llmcore-otel makes for one chat call with one attempt, with
+    the same attribute sets, and no llmcore code: the floor of recording it."""
+
+    def __init__(self, host: str, port: int) -> None:
+        from llmcore_otel._observer import Instruments
+        from opentelemetry.trace import SpanKind
+
+        tracer, meter = _sdk()
+        self.tracer, self.ins, self.client, self.internal = (
+            tracer,
+            Instruments(meter),
+            SpanKind.CLIENT,
+            SpanKind.INTERNAL,
+        )
+        self.base = {
+            "gen_ai.operation.name": "chat",
+            "gen_ai.provider.name": "openai",
+            "gen_ai.request.model": "gpt-4o-mini",
+            "server.address": host,
+            "server.port": port,
+        }
+        self.request = {"llmcore.provider": "openai", "gen_ai.request.stream": False, "gen_ai.request.max_tokens": 256}
+        self.attempt = {"llmcore.attempt": 1}
+        self.call = {**self.base, "gen_ai.response.model": "gpt-4o-mini-2024-07-18"}
+        self.input = {**self.call, "gen_ai.token.type": "input"}
+        self.output = {**self.call, "gen_ai.token.type": "output"}
+
+    def one(self) -> None:
+        from opentelemetry import trace
+
+        started = time.perf_counter()
+        span = self.tracer.start_span("chat gpt-4o-mini", kind=self.client, attributes={**self.base, **self.request})
+        attempt = self.tracer.start_span(
+            "chat gpt-4o-mini attempt 1",
+            context=trace.set_span_in_context(span),
+            kind=self.internal,
+            attributes=self.attempt,
+        )
+        attempt.end()
+        span.set_attributes(
+            {
+                "gen_ai.response.model": "gpt-4o-mini-2024-07-18",
+                "gen_ai.response.id": "chatcmpl-0123456789",
+                "gen_ai.response.finish_reasons": ["stop"],
+                "gen_ai.usage.input_tokens": 13,
+                "gen_ai.usage.output_tokens": 9,
+                "gen_ai.usage.cache_read.input_tokens": 0,
+                "gen_ai.usage.reasoning.output_tokens": 0,
+                "llmcore.cost_usd": 7.35e-06,
+                "llmcore.attempts": 1,
+            }
+        )
+        span.end()
+        self.ins.tokens.record(13, self.input)
+        self.ins.tokens.record(9, self.output)
+        self.ins.cost.add(7.35e-06, self.call)
+        self.ins.duration.record(time.perf_counter() - started, self.call)
+
+
+def _floor_us(floor: SdkFloor, calls: int) -> float:
+    t = time.process_time()
+    for _ in range(calls):
+        floor.one()
+    return (time.process_time() - t) / calls * 1e6
 
 
 async def _cpu(fn: Any, n: int) -> float:
@@ -62,7 +149,66 @@ async def _cpu(fn: Any, n: int) -> float:
     return (time.process_time() - t) / n * 1e6
 
 
-async def main(rounds: int, calls: int, count: bool) -> None:
+def _median(v: list[float]) -> float:
+    return round(statistics.median(v), 3)
+
+
+async def _rounds(call: Any, observers: dict[str, Any], floor: SdkFloor, rounds: int, calls: int) -> dict[str, Any]:
+    """``rounds`` interleaved rounds (rotating order) of each observer and the SDK floor."""
+    from llmcore import observe
+
+    names = [*observers, "floor"]
+
+    async def one(name: str, n: int) -> float:
+        if name == "floor":
+            return _floor_us(floor, n)
+        observe.set_observer(observers[name])
+        return await _cpu(call, n)
+
+    for name in names:  # warm-up
+        await one(name, max(100, calls // 5))
+    res: dict[str, list[float]] = {n: [] for n in names}
+    for r in range(rounds):
+        for name in names[r % len(names) :] + names[: r % len(names)]:
+            res[name].append(await one(name, calls))
+    observe.set_observer(None)
+    off = res["off"]
+    noop = [a - b for a, b in zip(res["noop"], off, strict=True)]
+    sdk = [a / b for a, b in zip(res["sdk"], off, strict=True)]
+    fl = [(a + b) / b for a, b in zip(res["floor"], off, strict=True)]
+    ours = [a - b - c for a, b, c in zip(res["sdk"], off, res["floor"], strict=True)]
+    return {
+        "rounds": rounds,
+        "calls": calls,
+        "cpu_us": {n: _median(v) for n, v in res.items()},
+        "all_cpu_us": res,
+        "noop_minus_off_us": _median(noop),
+        "sdk_ratio": _median(sdk),
+        "sdk_ratio_range": [round(min(sdk), 3), round(max(sdk), 3)],
+        "floor_ratio": _median(fl),
+        "floor_ratio_range": [round(min(fl), 3), round(max(fl), 3)],
+        "ours_us": _median(ours),
+        "load_avg": list(os.getloadavg()),
+    }
+
+
+def _print(res: dict[str, Any], where: str) -> None:
+    c = res["cpu_us"]
+    print(f"CPU us per facade chat call, {where} (median of {res['rounds']} interleaved rounds of {res['calls']})")
+    for name in ("off", "noop", "sdk"):
+        print(f"  {name:5s} {c[name]:7.1f}")
+    print(f"  the SDK floor alone (no llmcore code): {c['floor']:.1f} us")
+    print(f"  noop - off: {res['noop_minus_off_us']:.1f} us; target <= 10")
+    lo, hi = res["sdk_ratio_range"]
+    print(f"  sdk / off:  {res['sdk_ratio']:.2f}x ({lo:.2f} to {hi:.2f}); target <= 1.15")
+    lo, hi = res["floor_ratio_range"]
+    print(f"  (off + floor) / off: {res['floor_ratio']:.2f}x ({lo:.2f} to {hi:.2f}): what the SDK alone costs")
+    print(f"  sdk - off - floor: {res['ours_us']:.1f} us: llmcore-otel's own share and core's observation points")
+    print(f"  load average {res['load_avg']}")
+
+
+async def canned(rounds: int, calls: int, count: bool) -> dict[str, Any]:
+    """The facade against the canned transport (network excluded)."""
     import llmcore
     import llmcore.provider
     from llmcore import observe
@@ -71,26 +217,12 @@ async def main(rounds: int, calls: int, count: bool) -> None:
     llmcore.provider.shared_direct = lambda: canned  # type: ignore[assignment]
     m = llmcore.model("openai/gpt-4o-mini", api_key="sk-bench", base_url="http://127.0.0.1:9/v1", max_tokens=256)
     observers = _observers()
-    names = list(observers)
 
     def call() -> Any:
         return m.achat(PROMPT)
 
-    for name in names:  # warm-up
-        observe.set_observer(observers[name])
-        await _cpu(call, 500)
-    res: dict[str, list[float]] = {n: [] for n in names}
-    for r in range(rounds):
-        for name in names[r % 3 :] + names[: r % 3]:
-            observe.set_observer(observers[name])
-            res[name].append(await _cpu(call, calls))
-    print(f"CPU us per facade chat call, network excluded (median of {rounds} rounds)")
-    for name in names:
-        print(f"  {name:5s} {statistics.median(res[name]):7.1f}")
-    noop = [a - b for a, b in zip(res["noop"], res["off"], strict=True)]
-    sdk = [a / b for a, b in zip(res["sdk"], res["off"], strict=True)]
-    print(f"  noop - off: {statistics.median(noop):.1f} us ({min(noop):.1f} to {max(noop):.1f}); target <= 10")
-    print(f"  sdk / off:  {statistics.median(sdk):.2f}x ({min(sdk):.2f} to {max(sdk):.2f}); target <= 1.15")
+    res = await _rounds(call, observers, SdkFloor("127.0.0.1", 9), rounds, calls)
+    _print(res, "network excluded")
     # the observer's own work alone (what a call adds besides core's observation points)
     from llmcore.observe import CallInfo
     from llmcore.usage import make_record
@@ -114,12 +246,13 @@ async def main(rounds: int, calls: int, count: bool) -> None:
     print("the observer's own work per call (start_call + attempt + end), us:")
     for name, v in own.items():
         print(f"  {name:5s} {statistics.median(v):7.1f} (min {min(v):.1f})")
+    res["observer_us"] = {n: _median(v) for n, v in own.items()}
     if count:
         import cProfile
         import pstats
 
         print("Python function calls per call (cProfile)")
-        for name in names:
+        for name in ("off", "noop", "sdk"):
             observe.set_observer(observers[name])
             prof = cProfile.Profile()
             prof.enable()
@@ -127,13 +260,55 @@ async def main(rounds: int, calls: int, count: bool) -> None:
                 await call()
             prof.disable()
             print(f"  {name:5s} {pstats.Stats(prof).total_calls / 300:7.1f}")  # type: ignore[attr-defined]
-    observe.set_observer(None)
+        observe.set_observer(None)
+    return res
 
 
-if __name__ == "__main__":
+async def live(base: str, rounds: int, calls: int) -> dict[str, Any]:
+    """The facade over a real loopback socket (the bench's nginx), default transport."""
+    from urllib.parse import urlsplit
+
+    import clients
+
+    client = clients.Llmcore("openai", base, "h1")
+    await client.setup()
+
+    def call() -> Any:
+        return client.chat("chat")
+
+    u = urlsplit(base)
+    res = await _rounds(call, _observers(), SdkFloor(u.hostname or "127.0.0.1", u.port or 80), rounds, calls)
+    await client.aclose()
+    _print(res, f"over a loopback socket ({base})")
+    return res
+
+
+def main() -> None:
     ap = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     ap.add_argument("--rounds", type=int, default=7)
     ap.add_argument("--calls", type=int, default=3000)
     ap.add_argument("--count", action="store_true")
+    ap.add_argument("--live", nargs="?", const="", default=None, metavar="BASE", help="over a real socket")
+    ap.add_argument("--json", default=None, metavar="PATH", help="write the figures as JSON")
     a = ap.parse_args()
-    asyncio.run(main(a.rounds, a.calls, a.count))
+    if a.live is None:
+        res = asyncio.run(canned(a.rounds, a.calls, a.count))
+    elif a.live:
+        res = asyncio.run(live(a.live, a.rounds, a.calls))
+    else:
+        import server
+
+        missing = server.missing_tools()
+        if missing:
+            sys.exit(f"missing: {', '.join(missing)} ({server.APT})")
+        srv = server.start(Path(tempfile.mkdtemp(prefix="llmcore-otel-nginx-")))
+        try:
+            res = asyncio.run(live(srv.url("h1"), a.rounds, a.calls))
+        finally:
+            srv.stop()
+    if a.json:
+        Path(a.json).write_text(json.dumps(res, indent=1))
+
+
+if __name__ == "__main__":
+    main()

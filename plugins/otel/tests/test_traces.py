@@ -407,3 +407,36 @@ def test_metric_attributes_are_per_call(otel: Telemetry, server: Server) -> None
     tokens = [p for p in otel.metrics()["gen_ai.client.token.usage"] if p.attributes.get(SA.SERVER_PORT) == server.port]
     assert {p.attributes[GA.GEN_AI_TOKEN_TYPE] for p in tokens} == {"input", "output"}
     assert all(EA.ERROR_TYPE not in p.attributes for p in tokens)
+
+
+def test_a_sampler_sees_the_request_attributes_at_span_start() -> None:
+    """The call span gets every request attribute at creation (one validation pass in the
+    SDK, and a sampler can decide on them), not by set_attributes afterwards."""
+    from llmcore.observe import CallInfo
+    from llmcore_otel._observer import Instruments, OtelObserver
+    from opentelemetry.metrics import NoOpMeterProvider
+    from opentelemetry.sdk.trace import TracerProvider
+    from opentelemetry.sdk.trace.sampling import ALWAYS_ON, Sampler
+
+    seen: list[dict] = []
+
+    class Recording(Sampler):
+        def should_sample(self, parent_context, trace_id, name, kind=None, attributes=None, links=None):  # type: ignore[no-untyped-def]
+            seen.append(dict(attributes or {}))
+            return ALWAYS_ON.should_sample(parent_context, trace_id, name, kind, attributes, links)
+
+        def get_description(self) -> str:
+            return "recording"
+
+    observer = OtelObserver(
+        TracerProvider(sampler=Recording()).get_tracer("t"), Instruments(NoOpMeterProvider().get_meter("t")), False
+    )
+    m = llmcore.model("openai/gpt-4o-mini", base_url="http://127.0.0.1:9/v1", api_key=KEY, max_tokens=64)
+    req, _ = m.request("Hi")
+    call = observer.start_call(CallInfo("chat", "openai", m.model_id, req, "http://127.0.0.1:9/v1", None))
+    call.end()
+    assert seen[0][GA.GEN_AI_REQUEST_MODEL] == "gpt-4o-mini"
+    assert seen[0][GA.GEN_AI_REQUEST_MAX_TOKENS] == 64
+    assert seen[0][GA.GEN_AI_REQUEST_STREAM] is False
+    assert seen[0]["llmcore.provider"] == "openai"
+    assert seen[0][SA.SERVER_ADDRESS] == "127.0.0.1"

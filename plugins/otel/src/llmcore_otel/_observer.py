@@ -308,15 +308,17 @@ class CallSpan:
         self.name = shape.name
         #: shared by every call of this shape: never changed
         self.base_attributes: dict[str, Any] = shape.base_attributes
-        # the span starts with what a sampler may use; the rest only when it is recorded
-        self.span = span = observer.tracer.start_span(self.name, kind=SpanKind.CLIENT, attributes=self.base_attributes)
+        # every request attribute at creation: the SDK validates them once into the span's
+        # attributes, where a set_attributes call after it costs a lock and a second pass
+        # (a sampler sees them too, as the conventions ask for the request attributes)
+        attrs = self._request_attributes(observer, info, shape.base_attributes)
+        self.span = span = observer.tracer.start_span(self.name, kind=SpanKind.CLIENT, attributes=attrs)
         self.recording = span.is_recording()
-        if self.recording:
-            span.set_attributes(self._request_attributes(observer, info))
 
     @staticmethod
-    def _request_attributes(observer: OtelObserver, info: Any) -> dict[str, Any]:
-        attrs: dict[str, Any] = {"llmcore.provider": info.provider}
+    def _request_attributes(observer: OtelObserver, info: Any, base: dict[str, Any]) -> dict[str, Any]:
+        """The shape's base attributes and the request's (a new dict: the base is shared)."""
+        attrs: dict[str, Any] = {**base, "llmcore.provider": info.provider}
         if info.chain is not None:
             attrs["llmcore.chain"] = info.chain
         if info.key_id:
