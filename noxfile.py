@@ -361,7 +361,8 @@ def bench(session: nox.Session) -> None:
     # pytest: the fixtures read cassettes through llmcore.testing, whose kit imports pytest
     deps = ["-e", f"{CORE}[aiohttp,http2,speedups]", "pyyaml", "pytest", "openai", "anthropic", "pyinstrument",
             # the floor client (bench/clients.py Floor) and the transport candidates, measured raw (issue 16)
-            "httptools", "curl_cffi", "niquests", "rnet", "pyreqwest", "httpr"]
+            "httptools", "curl_cffi", "niquests", "rnet", "pyreqwest", "httpr",
+            "opentelemetry-sdk"]  # llmcore-otel's overhead with the SDK (bench/otel_overhead.py, issue 15)
     args = list(session.posargs)
     try:
         session.install(*deps, "litellm")  # one resolution: litellm pins the openai SDK it works with

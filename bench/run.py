@@ -49,7 +49,7 @@ QUICK = {
     "import_repeats": 2,
     "cli_repeats": 2,
 }
-JOBS = ["import", "cold", "cpu", "load", "rss", "cli", "embeddings"]
+JOBS = ["import", "cold", "cpu", "load", "rss", "cli", "embeddings", "otel"]
 #: the API the load, RSS and cold jobs use (the CPU job runs for every API a client speaks)
 MAIN_API = "openai"
 MAIN_API_OF = {"anthropic": "anthropic"}  # clients that speak only one other API
@@ -144,6 +144,21 @@ def git_commit() -> str | None:
                               timeout=10).stdout.strip() or None
     except OSError:
         return None
+
+
+def otel_overhead(base: str, env: dict[str, str], quick: bool) -> dict[str, Any]:
+    """llmcore-otel's overhead (issue 15): ``otel_overhead.py --live`` over this run's nginx, its own
+    process; the facade uninstrumented, with the API alone (no SDK) and with the SDK's batching
+    in-memory exporter, in interleaved rounds, as ratios in the same run."""
+    with tempfile.NamedTemporaryFile("r", suffix=".json") as out:
+        cmd = [sys.executable, str(HERE / "otel_overhead.py"), "--live", base, "--json", out.name,
+               "--rounds", "3" if quick else "5", "--calls", "300" if quick else "1000"]
+        try:
+            subprocess.run(cmd, env=env, check=True, timeout=900, capture_output=True, text=True)
+        except (subprocess.SubprocessError, OSError) as e:
+            err = getattr(e, "stderr", None) or str(e)
+            return {"failed": err.strip().splitlines()[-1] if err.strip() else repr(e)}
+        return json.loads(Path(out.name).read_text())  # type: ignore[no-any-return]
 
 
 def load_avg() -> list[float]:
@@ -241,10 +256,18 @@ def main(argv: list[str] | None = None) -> int:
     log(f"nginx pid {srv.proc.pid} on 127.0.0.1 ports {srv.ports} (dir {tmp})")
     rounds = []
     cli = []
+    otel: list[dict[str, Any]] = []
     try:
         env = child_env(srv, tmp)
         for rep in range(args.repeat):
             rounds.append(one_round(rep, names, jobs, params, srv, env))
+            if "otel" in jobs:
+                otel.append(otel_overhead(srv.url("h1"), env, args.quick))
+                o = otel[-1]
+                log(f"round {rep + 1}: llmcore-otel FAILED: {o['failed']}" if "failed" in o else
+                    f"round {rep + 1}: llmcore-otel: no SDK {o['noop_minus_off_us']:+.1f} us/call, "
+                    f"SDK {o['sdk_ratio']:.2f}x the uninstrumented facade, the SDK's own floor "
+                    f"{o['floor_ratio']:.2f}x (load {o['load_avg'][0]:.2f})")
             if "cli" in jobs:
                 cli.append(cli_time(env, params["cli_repeats"]))
                 log(f"round {rep + 1}: llmcore providers list {cli[-1]['wall_ms']:.0f} ms "
@@ -256,6 +279,8 @@ def main(argv: list[str] | None = None) -> int:
     meta["load_after"] = load_avg()
     meta["seconds"] = round(time.time() - started, 1)
     data = {"meta": meta, "rounds": rounds, "cli": cli}
+    if otel:
+        data["otel"] = otel
     data["summary"] = report.summarize(data)
     out = Path(args.out)
     out.mkdir(parents=True, exist_ok=True)
@@ -263,14 +288,16 @@ def main(argv: list[str] | None = None) -> int:
     path = out / f"{stamp}{'-quick' if args.quick else ''}.json"
     path.write_text(json.dumps(data, indent=1, sort_keys=True))
     # an embeddings-only run keeps latest.json (the last run with the chat tables) as it is
-    latest = "latest.json" if report.has_chat(data) else "latest-embeddings.json"
+    # (and an otel-only run keeps it too: it has no chat tables, see docs/performance.md "Issue 15")
+    otel_only = set(jobs) == {"otel"}
+    latest = "latest-otel.json" if otel_only else "latest.json" if report.has_chat(data) else "latest-embeddings.json"
     (out / latest).write_text(json.dumps(data, indent=1, sort_keys=True))
     log(f"results: {path} ({meta['seconds']:.0f}s in all)")
-    if report.has_chat(data):
+    if report.has_chat(data) and not otel_only:
         print(report.render(data))
     if report.has_embeddings(data):
         print(report.render_embeddings(data))
-    if args.docs:
+    if args.docs and not otel_only:
         report.update_docs(Path(args.docs), data, path)
         log(f"tables written to {args.docs}")
     return 0
