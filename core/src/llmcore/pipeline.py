@@ -29,6 +29,7 @@ from typing import TYPE_CHECKING, Any
 
 from . import observe as _observe
 from .reliability.base import closing
+from .usage import make_record, record  # light: errors and the usage modules only
 
 if TYPE_CHECKING:
     from .cache import Cache
@@ -101,10 +102,16 @@ class Call:
         from .reliability.base import innermost
 
         m = self.model
-        self._obs = h = obs.start_call(_observe.CallInfo(
-            "stream" if self.stream else "chat", m.spec.name, m.model_id, self.request,
-            getattr(innermost(m.base_provider), "base_url", None), m.key_id,
-        ))
+        self._obs = h = obs.start_call(
+            _observe.CallInfo(
+                "stream" if self.stream else "chat",
+                m.spec.name,
+                m.model_id,
+                self.request,
+                getattr(innermost(m.base_provider), "base_url", None),
+                m.key_id,
+            )
+        )
         return h
 
     # -- cache ---------------------------------------------------------------------
@@ -115,8 +122,10 @@ class Call:
 
         inner = innermost(self.model.base_provider)
         return cache_key(
-            self.model.spec.name, self.request,
-            base_url=getattr(inner, "base_url", None), settings=self.model.settings,
+            self.model.spec.name,
+            self.request,
+            base_url=getattr(inner, "base_url", None),
+            settings=self.model.settings,
             headers=getattr(getattr(inner, "config", None), "headers", None),  # a tenant header: its own answers
         )
 
@@ -130,8 +139,9 @@ class Call:
         except asyncio.CancelledError:
             raise
         except Exception as e:
-            log.warning("cache %s lookup failed (%s: %s); calling the provider", self.cache.describe(),
-                        type(e).__name__, e)
+            log.warning(
+                "cache %s lookup failed (%s: %s); calling the provider", self.cache.describe(), type(e).__name__, e
+            )
             self.key = None
             return None
         return decode_entry(data) if data is not None else None
@@ -249,14 +259,18 @@ class Call:
 
     async def finish(self, resp: ChatResponse) -> ChatResponse:
         """Account for, parse and (maybe) store a completed answer."""
-        from .usage import make_record, record
-
         if self.hit:
             resp.cached = True
         m = self.model
         rec = make_record(
-            m.spec, m.model_id, resp, started=self.started, stream=self.stream, cached=self.hit,
-            key_id=self._holder.get("key_id", m.key_id), price=m.price,
+            m.spec,
+            m.model_id,
+            resp,
+            started=self.started,
+            stream=self.stream,
+            cached=self.hit,
+            key_id=self._holder.get("key_id", m.key_id),
+            price=m.price,
         )
         record(rec, m.usage)
         if self.output is not None:

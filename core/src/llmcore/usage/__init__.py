@@ -23,7 +23,7 @@ from __future__ import annotations
 
 import logging
 import time
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 from .budget import Budget, process_budget, set_budget
 from .log import UsageLog, default_log_path, disable_log, enable_log, usage_log
@@ -151,16 +151,37 @@ def make_record(
     return rec
 
 
+#: (the registry, its ``llmcore_usage`` hook caller or None): the caller is looked up once per
+#: registry; :func:`llmcore.plugins.register` drops the registry, so a plugin registered later
+#: is a new registry here. Whether the hook has implementations is asked on every call
+#: (``get_hookimpls`` is a list copy), so one added to the same plugin manager is seen too.
+_hook_of: tuple[object, object] = (None, None)
+_plugins: Any = None
+
+
+def _usage_hook() -> object:
+    """The current registry's ``llmcore_usage`` hook caller (``None`` without a plugin manager)."""
+    global _hook_of, _plugins
+    plugins = _plugins
+    if plugins is None:  # imported on first use (llmcore.plugins imports much of llmcore)
+        from .. import plugins
+
+        _plugins = plugins
+    reg = plugins._registry  # read without the lock (an atomic load); None means rediscover
+    if reg is None:
+        reg = plugins.get_registry()
+    if _hook_of[0] is not reg:
+        pm = getattr(reg, "pm", None)
+        _hook_of = (reg, pm.hook.llmcore_usage if pm is not None else None)
+    return _hook_of[1]
+
+
 def emit(rec: UsageRecord) -> None:
     """Give ``rec`` to every ``llmcore_usage`` hook implementation and the usage log."""
     try:
-        from ..plugins import get_registry
-
-        pm = getattr(get_registry(), "pm", None)
-        if pm is not None:
-            hook = pm.hook.llmcore_usage
-            if hook.get_hookimpls():
-                hook(record=rec)
+        hook: Any = _usage_hook()
+        if hook is not None and hook.get_hookimpls():
+            hook(record=rec)
     except Exception as e:  # a hook must never fail the call that already succeeded
         log.warning("an llmcore_usage hook raised %s: %s", type(e).__name__, e)
     lg = usage_log()

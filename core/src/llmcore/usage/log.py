@@ -38,6 +38,7 @@ from pathlib import Path
 from types import FrameType
 from typing import Any
 
+from .envread import EnvVars
 from .record import UsageRecord
 
 __all__ = ["UsageLog", "usage_log", "default_log_path", "enable_log", "disable_log"]
@@ -313,18 +314,31 @@ _logs_lock = threading.RLock()  # re-entrant: the SIGTERM handler may interrupt 
 _override: list[Path | None] = []
 
 
-_resolved: dict[tuple[str | None, str | None], Path | None] = {}
+#: the log each setting of :data:`_PATH_ENV` resolved to (values as stored, see
+#: :mod:`.envread`): a call finds its log with one dict lookup, no lock and no
+#: environment decoding; a changed variable is a new key, so it is seen on the next call
+_log_memo: dict[tuple[object, ...], UsageLog | None] = {}
+_LOG_ENV = EnvVars(*_PATH_ENV)
 
 
 def usage_log() -> UsageLog | None:
     """The log calls are written to (one per path per process), or ``None`` when off."""
     if _override:
-        path = _override[-1]
-    else:  # resolved once per setting: this runs on every call
-        env = (os.environ.get("LLMCORE_USAGE_LOG"), os.environ.get("LLMCORE_DATA_DIR"))
-        if env not in _resolved:
-            _resolved[env] = default_log_path()
-        path = _resolved[env]
+        return _log_at(_override[-1])
+    key = _LOG_ENV.stored()
+    try:
+        return _log_memo[key]
+    except KeyError:
+        pass
+    lg = _log_at(default_log_path())
+    if len(_log_memo) > 64:  # bounded, like _path_memo (a process that keeps changing its environment)
+        _log_memo.clear()
+    _log_memo[key] = lg  # a race stores the same object twice: _log_at keeps one per path
+    return lg
+
+
+def _log_at(path: Path | None) -> UsageLog | None:
+    """The process's one log for ``path`` (created on first use), or ``None``."""
     if path is None:
         return None
     key = str(path)
