@@ -133,10 +133,19 @@ def executed_tool_parts(tool: dict[str, Any], provider: str) -> list[Any]:
 
 def unknown_fields(msg: dict[str, Any], dialect: ChatDialect) -> list[tuple[str, Any]]:
     """``[(field, value)]`` of the message/delta fields with data the codec does not read."""
-    known = _KNOWN.union(dialect.reasoning_fields, dialect.message_metadata_fields)
-    if dialect.reasoning_data_field:
-        known = known | {dialect.reasoning_data_field}
-    return [(k, v) for k, v in msg.items() if k not in known and k not in _NOISE and _data(v)]
+    # the dialect's known set, built once per distinct set of its fields (this runs per answer and
+    # per streamed delta; a dialect is a dataclass, so its fields are the key, not its identity)
+    key = (dialect.reasoning_fields, dialect.message_metadata_fields, dialect.reasoning_data_field)
+    known = _known_sets.get(key)
+    if known is None:
+        known = _KNOWN.union(dialect.reasoning_fields, dialect.message_metadata_fields, _NOISE)
+        if dialect.reasoning_data_field:
+            known = known | {dialect.reasoning_data_field}
+        _known_sets[key] = known
+    return [(k, v) for k, v in msg.items() if k not in known and _data(v)]
+
+
+_known_sets: dict[tuple[Any, ...], frozenset[str]] = {}
 
 
 def _data(v: Any) -> bool:

@@ -20,7 +20,7 @@ __all__ = ["find_usage", "map_usage"]
 
 
 def _int(v: Any) -> int | None:
-    return v if isinstance(v, int) and not isinstance(v, bool) else None
+    return v if type(v) is int else None  # not bool (an int subclass); JSON gives no other subclass
 
 
 def find_usage(obj: dict[str, Any], fallbacks: tuple[tuple[str | int, ...], ...] = ()) -> Any:
@@ -46,7 +46,10 @@ def map_usage(raw: Any) -> Usage:
     """Map one ``usage`` object (``None`` or garbage gives an all-``None`` Usage)."""
     if not isinstance(raw, dict):
         return Usage.model_construct(
-            input_tokens=None, output_tokens=None, cache_read_tokens=None, cache_write_tokens=None,
+            input_tokens=None,
+            output_tokens=None,
+            cache_read_tokens=None,
+            cache_write_tokens=None,
             reasoning_tokens=None,
         )
     pd = raw.get("prompt_tokens_details")
