@@ -14,6 +14,16 @@ beta flag) do count: two models that differ only in their headers never
 share answers. They enter the key as a SHA-256 of the sorted header names
 (lower-cased) and values, so not even the canonical text holds a header's
 value. Models without extra headers keep the keys they had.
+
+An MCP server's credentials never enter the key, not even hashed (a hash of a
+short token can be brute-forced from a persisted key): an
+:class:`~llmcore.builtin_tools.MCPServerTool` counts by its ``url``, ``name``,
+``allowed_tools``, ``description`` and the *names* of its ``headers``; its
+``authorization`` and header values are left out. Two different servers
+therefore stay distinct (their URL or label differs), while the same server
+called with two different tokens shares answers: if a token decides whose data
+the server returns, give each tenant its own cache (e.g. a Redis ``prefix``)
+or ``cache=False``.
 """
 
 from __future__ import annotations
@@ -48,6 +58,20 @@ def headers_digest(headers: Mapping[str, str] | None) -> str | None:
     return "sha256:" + hashlib.sha256(json.dumps(items, separators=(",", ":")).encode()).hexdigest()
 
 
+def _scrub_tool_secrets(request: ChatRequest, body: dict[str, Any]) -> None:
+    """Drop built-in tools' credentials from ``body`` (``request`` dumped), in place: an MCP
+    server's ``authorization`` and its header values (the header names stay, sorted). The dump
+    leaves out defaults (``type`` too), so the tools are told apart on the request itself."""
+    from ..builtin_tools import MCPServerTool
+
+    for tool, dumped in zip(request.builtin_tools or (), body.get("builtin_tools") or (), strict=False):
+        if not isinstance(tool, MCPServerTool) or not isinstance(dumped, dict):
+            continue
+        dumped.pop("authorization", None)
+        if isinstance(dumped.get("headers"), dict):
+            dumped["headers"] = sorted(str(k).lower() for k in dumped["headers"])
+
+
 def canonical_request(
     provider: str,
     request: ChatRequest,
@@ -58,6 +82,7 @@ def canonical_request(
 ) -> str:
     """The canonical JSON text hashed by :func:`cache_key`."""
     body = request.model_dump(mode="json", exclude_defaults=True, by_alias=True)
+    _scrub_tool_secrets(request, body)
     safe = {
         k: _jsonable(v) for k, v in sorted((settings or {}).items()) if not any(w in k.lower() for w in _SECRET_WORDS)
     }
