@@ -98,7 +98,8 @@ def _parse(
                     text_buf, cites = [], []
                     parts.append((text_buf, cites))
                 text_buf.append(text)
-                cites.extend(citation(c, pos, pos + len(text), provider) for c in block_cites)
+                if block_cites:  # most blocks have none: no generator built for them
+                    cites.extend(citation(c, pos, pos + len(text), provider) for c in block_cites)
                 pos += len(text)
             continue
         text_buf = None

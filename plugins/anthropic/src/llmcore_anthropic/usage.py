@@ -35,14 +35,18 @@ def merge_usage(into: dict[str, Any], update: Mapping[str, Any] | None) -> dict[
 
 def _int(v: Any) -> int | None:
     """A count, or ``None`` for anything that is not an integer (a server's garbage is unknown, not a crash)."""
-    return v if isinstance(v, int) and not isinstance(v, bool) else None
+    return v if type(v) is int else None  # not bool (an int subclass); JSON gives no other subclass
 
 
 def map_usage(raw: Mapping[str, Any] | None) -> Usage:
     """Build llmcore usage from an Anthropic ``usage`` object (no validation)."""
-    if not raw or not isinstance(raw, Mapping):
+    # a parsed body's usage is a dict: one type test before the (slower) ABC check
+    if not raw or not (type(raw) is dict or isinstance(raw, Mapping)):
         return Usage.model_construct(
-            input_tokens=None, output_tokens=None, cache_read_tokens=None, cache_write_tokens=None,
+            input_tokens=None,
+            output_tokens=None,
+            cache_read_tokens=None,
+            cache_write_tokens=None,
             reasoning_tokens=None,
         )
     uncached = _int(raw.get("input_tokens"))
