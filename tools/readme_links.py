@@ -50,11 +50,12 @@ def main(argv: list[str]) -> int:
         if not found:
             continue
         if fix:
-            readme.write_text(LINK.sub(lambda m: f"]({absolute(readme, m.group(1))})", text), encoding="utf-8")
+            readme.write_text(LINK.sub(lambda m, r=readme: f"]({absolute(r, m.group(1))})", text), encoding="utf-8")
             continue
         for target in found:
             bad += 1
-            print(f"{readme.relative_to(ROOT)}: relative link {target!r} breaks on PyPI; use {absolute(readme, target)}")
+            where = readme.relative_to(ROOT)
+            print(f"{where}: relative link {target!r} breaks on PyPI; use {absolute(readme, target)}")
     if bad:
         print(f"{bad} relative link(s); run: python tools/readme_links.py --fix", file=sys.stderr)
     return 1 if bad else 0
