@@ -100,6 +100,41 @@ _json_loads = _fast_loads
 _encode = json.JSONEncoder(separators=(",", ":"), ensure_ascii=False).encode
 
 
+def _check_builtin_tools(provider: Any, request: Any) -> None:
+    """Refuse ``request``'s built-in tools that ``provider``'s spec does not claim."""
+    tools = getattr(request, "builtin_tools", None)
+    if tools:
+        from .builtin_tools import check_claimed
+
+        spec = provider.spec
+        check_claimed(tools, spec.name, spec.capabilities.server_tools)
+
+
+def _checked_chat(fn: Callable[..., Awaitable[ChatResponse]]) -> Callable[..., Awaitable[ChatResponse]]:
+    import functools
+
+    @functools.wraps(fn)
+    async def chat(self: Any, request: ChatRequest, *args: Any, **kwargs: Any) -> ChatResponse:
+        _check_builtin_tools(self, request)
+        return await fn(self, request, *args, **kwargs)
+
+    chat._checks_builtin_tools = True  # type: ignore[attr-defined]
+    return chat
+
+
+def _checked_stream(fn: Callable[..., AsyncIterator[StreamEvent]]) -> Callable[..., AsyncIterator[StreamEvent]]:
+    import functools
+
+    # checked when called, not on the first event: no extra async-generator layer per event
+    @functools.wraps(fn)
+    def stream_chat(self: Any, request: ChatRequest, *args: Any, **kwargs: Any) -> AsyncIterator[StreamEvent]:
+        _check_builtin_tools(self, request)
+        return fn(self, request, *args, **kwargs)
+
+    stream_chat._checks_builtin_tools = True  # type: ignore[attr-defined]
+    return stream_chat
+
+
 class HTTPProvider:
     """Base class for providers that speak HTTP+JSON.
 
@@ -108,6 +143,18 @@ class HTTPProvider:
     """
 
     spec: ClassVar[ProviderSpec]
+
+    def __init_subclass__(cls, **kwargs: Any) -> None:
+        """Every ``chat``/``stream_chat`` a provider class defines refuses built-in tools its spec
+        does not claim, before the network: a hand-built :class:`ChatRequest` given straight to a
+        provider skips the facade's check, and a codec that does not know a tool would drop it
+        silently (the answer would look like the tool ran). One ``if`` per call when there are none."""
+        super().__init_subclass__(**kwargs)
+        own = cls.__dict__
+        if "chat" in own and not getattr(own["chat"], "_checks_builtin_tools", False):
+            cls.chat = _checked_chat(own["chat"])  # type: ignore[method-assign,assignment]
+        if "stream_chat" in own and not getattr(own["stream_chat"], "_checks_builtin_tools", False):
+            cls.stream_chat = _checked_stream(own["stream_chat"])  # type: ignore[method-assign,assignment]
 
     def __init__(self, config: ProviderConfig | None = None) -> None:
         config = config or ProviderConfig()
@@ -302,9 +349,7 @@ class HTTPProvider:
         except ValueError:
             body = None
         message, code, cls = self.error_details(status, body, text)
-        return error_for_status(
-            status, message, provider=self.spec.name, code=code, headers=headers, raw=text, cls=cls
-        )
+        return error_for_status(status, message, provider=self.spec.name, code=code, headers=headers, raw=text, cls=cls)
 
     async def request_json(
         self,
