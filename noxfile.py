@@ -4,6 +4,7 @@
 * ``tests-<plugin>``     one per plugins/<plugin>, in its own venv with only core and that plugin
 * ``tests-cross``        cross-package tests (discovery, CLI, third-party plugins) with everything installed
 * ``lint`` / ``types``   ruff / mypy
+* ``docs``               the documentation site, ``mkdocs build --strict`` into site/
 * ``build``              every wheel built by hatch; each installs alone in a clean venv and is listed;
                          ``pip install --no-index`` of llmcore-groq from the built wheels works
 * ``secrets``            the secret scanner over every cassette
@@ -36,6 +37,7 @@ PLUGINS = sorted(p.name for p in (ROOT / "plugins").iterdir() if (p / "pyproject
 
 nox.options.sessions = [
     "lint", "types", "tests-core", *[f"tests-{p}" for p in PLUGINS], "tests-cross", "build", "secrets", "faults",
+    "docs",
     "e2e",  # tools/nox_lanes.py starts it once the llama-cpp-python wheel .ci/run builds is ready
 ]
 
@@ -113,12 +115,36 @@ def tests_cross(session: nox.Session) -> None:
 def lint(session: nox.Session) -> None:
     session.install("ruff")
     session.run("ruff", "check", "core", "plugins", "tests", "noxfile.py")
+    # READMEs PyPI shows link with absolute URLs (relative links break there): tools/readme_links.py
+    session.run("python", str(ROOT / "tools" / "readme_links.py"))
 
 
 @nox.session()
 def types(session: nox.Session) -> None:
     session.install("mypy", "-e", f"{CORE}[testing,aiohttp,http2]", *[f"-e{ROOT / 'plugins' / p}" for p in PLUGINS])
     session.run("mypy", str(CORE / "src"), *[str(ROOT / "plugins" / p / "src") for p in PLUGINS])
+
+
+# The documentation site's tools, pinned: a new release cannot break --strict unnoticed.
+DOCS_TOOLS = [
+    "mkdocs==1.6.1",
+    "mkdocs-material==9.8.1",
+    "mkdocstrings[python]==1.0.8",
+    "mkdocstrings-python==2.0.11",
+    "pymdown-extensions==13.1",
+    "ruff",  # mkdocstrings formats the separate signatures with it
+]
+
+
+@nox.session()
+def docs(session: nox.Session) -> None:
+    """The documentation site (mkdocs.yml) built with ``mkdocs build --strict`` into site/
+    (gitignored): a broken link or anchor, or a reference page that cannot be generated, fails.
+    Every plugin is installed: the reference reads llmcore-openai/-anthropic/-gemini, and
+    docs/_hooks.py builds the providers table from the installed plugins' specs."""
+    session.install(*DOCS_TOOLS, "-e", f"{CORE}[testing]", *[f"-e{ROOT / 'plugins' / p}" for p in PLUGINS])
+    session.env["NO_MKDOCS_2_WARNING"] = "1"  # Material's end-of-life banner, not a finding
+    session.run("mkdocs", "build", "--strict", "--config-file", str(ROOT / "mkdocs.yml"), *session.posargs)
 
 
 @nox.session()

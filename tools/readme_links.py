@@ -15,6 +15,7 @@ from __future__ import annotations
 import posixpath
 import re
 import sys
+from functools import partial
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -40,6 +41,11 @@ def absolute(readme: Path, target: str) -> str:
     return url + (f"#{anchor}" if anchor else "")
 
 
+def _absolute_link(readme: Path, m: re.Match[str]) -> str:
+    """The link matched in ``readme`` with its target made absolute."""
+    return f"]({absolute(readme, m.group(1))})"
+
+
 def main(argv: list[str]) -> int:
     """Check every README; rewrite them with ``--fix``. Returns the exit status."""
     fix = "--fix" in argv
@@ -50,7 +56,8 @@ def main(argv: list[str]) -> int:
         if not found:
             continue
         if fix:
-            readme.write_text(LINK.sub(lambda m, r=readme: f"]({absolute(r, m.group(1))})", text), encoding="utf-8")
+            fixed = LINK.sub(partial(_absolute_link, readme), text)
+            readme.write_text(fixed, encoding="utf-8")
             continue
         for target in found:
             bad += 1
