@@ -2,12 +2,17 @@
 
 from __future__ import annotations
 
+import logging
 from typing import TYPE_CHECKING
 
 if TYPE_CHECKING:
     from llmcore.types import FinishReason
 
 __all__ = ["FINISH_REASONS", "map_finish_reason"]
+
+log = logging.getLogger("llmcore.openai")
+#: unknown raw values already warned about (once per value and process: a stream must not repeat it)
+_warned: set[str] = set()
 
 FINISH_REASONS: dict[str, FinishReason] = {
     "stop": "stop",
@@ -26,8 +31,14 @@ FINISH_REASONS: dict[str, FinishReason] = {
 def map_finish_reason(raw: str | None, has_tool_calls: bool = False) -> FinishReason:
     """The unified reason for ``raw``. Unknown values are ``"other"``; a
     response that carries tool calls but says ``stop`` (some compatible
-    servers do) is ``"tool_calls"``, since the caller must run them."""
-    reason: FinishReason = FINISH_REASONS.get(raw or "", "other")
+    servers do) is ``"tool_calls"``, since the caller must run them. An unknown non-empty value is
+    logged once as a warning (the raw value itself is kept by the caller as ``raw_finish_reason``)."""
+    reason: FinishReason | None = FINISH_REASONS.get(raw or "")
+    if reason is None:
+        reason = "other"
+        if raw and raw not in _warned:
+            _warned.add(raw)
+            log.warning("unknown finish_reason %r: reported as 'other' (raw value kept in raw_finish_reason)", raw)
     if has_tool_calls and reason in ("stop", "other"):
         return "tool_calls"
     return reason
