@@ -1,4 +1,6 @@
-"""mkdocs hooks (``hooks:`` in mkdocs.yml): the providers table, built from the installed plugins.
+"""mkdocs hooks (``hooks:`` in mkdocs.yml): the providers tables, built from the installed plugins.
+
+Each ``docs/providers/<name>.md`` page also gets its provider's capability table after its title.
 
 ``docs/providers/index.md`` holds the marker ``<!-- providers-table -->``; at build time it becomes
 one row per provider with what its ``ProviderSpec.capabilities`` claim, read through llmcore's own
@@ -47,11 +49,26 @@ def _cell(value: Any) -> str:
     return str(value)
 
 
-def providers_table() -> str:
-    """The Markdown table of every discovered provider's capabilities, sorted by name."""
+def _specs() -> dict[str, Any]:
+    """Every discovered provider's spec by name (llmcore's plugin discovery, cached by llmcore)."""
     from llmcore.plugins import get_registry
 
-    specs = get_registry(refresh=True).providers
+    return get_registry().providers
+
+
+def provider_table(name: str) -> str:
+    """One provider's claims as a two-column table ("" when no installed plugin provides ``name``)."""
+    spec = _specs().get(name)
+    if spec is None:
+        return ""
+    rows = [f"| {title} | {_cell(getattr(spec.capabilities, attr)) or '—'} |" for title, attr in COLUMNS]
+    head = f"Capabilities `{spec.distribution or name}` claims (from its spec, at build time):\n\n"
+    return head + "| capability | |\n|---|---|\n" + "\n".join(rows) + "\n"
+
+
+def providers_table() -> str:
+    """The Markdown table of every discovered provider's capabilities, sorted by name."""
+    specs = _specs()
     head = ["provider", "package", "key", *[title for title, _ in COLUMNS]]
     lines = ["| " + " | ".join(head) + " |", "|" + "---|" * len(head)]
     for name in sorted(specs):
@@ -87,6 +104,11 @@ def on_page_markdown(markdown: str, page: Any, **_: Any) -> str:
     files outside docs/ at GitHub."""
     if MARKER in markdown:
         markdown = markdown.replace(MARKER, providers_table())
+    name = Path(page.file.src_uri).stem
+    if page.file.src_uri == f"providers/{name}.md" and (table := provider_table(name)):
+        # after the page's title line, so each provider page opens with what the provider can do
+        title, nl, rest = markdown.partition("\n")
+        markdown = f"{title}{nl}\n{table}\n{rest}" if title.startswith("# ") else f"{table}\n{markdown}"
     return outside_links(markdown, page.file.src_uri)
 
 
