@@ -6,9 +6,15 @@ The raw value is always kept next to the unified one
 
 from __future__ import annotations
 
+import logging
+
 from llmcore.types import FinishReason
 
 __all__ = ["FINISH_REASONS", "map_finish_reason"]
+
+log = logging.getLogger("llmcore.anthropic")
+#: unknown stop reasons already warned about (once per value and process)
+_warned: set[str] = set()
 
 #: Every stop reason the Messages API documents, and what it means to llmcore.
 FINISH_REASONS: dict[str, FinishReason] = {
@@ -24,7 +30,14 @@ FINISH_REASONS: dict[str, FinishReason] = {
 
 def map_finish_reason(raw: str | None) -> FinishReason:
     """The unified finish reason for Anthropic's ``stop_reason`` (``other``
-    for ``None`` and for values this version does not know)."""
+    for ``None`` and for values this version does not know; an unknown value is logged once as a
+    warning, and the caller keeps it as ``raw_finish_reason``)."""
     if raw is None:
         return "other"
-    return FINISH_REASONS.get(raw, "other")
+    reason = FINISH_REASONS.get(raw)
+    if reason is None:
+        if raw not in _warned:
+            _warned.add(raw)
+            log.warning("unknown stop_reason %r: reported as 'other' (raw value kept in raw_finish_reason)", raw)
+        return "other"
+    return reason
