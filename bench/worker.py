@@ -48,7 +48,14 @@ def rss_mb() -> float:
 
 
 def peak_rss_mb() -> float:
-    return resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024  # KiB on Linux
+    """This process's own peak RSS (``VmHWM``: the high-water mark of its address space, reset by exec).
+
+    Not ``ru_maxrss``: Linux carries that over fork/vfork + exec, so it never read below the runner's RSS."""
+    with open("/proc/self/status") as f:
+        for line in f:
+            if line.startswith("VmHWM:"):
+                return int(line.split()[1]) / 1024  # kB
+    return resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024  # no /proc: the old, inflated figure
 
 
 def pct(xs: list[float], p: float) -> float:
