@@ -195,8 +195,11 @@ async def job_load(client: clients.Client, spec: dict[str, Any]) -> dict[str, An
         lat, wall = await run_for(lambda: client.chat("chat-lat"), p["seconds"], c, errors, p["max_requests"])
         used = cpu() - c0
         out[f"c{c}"] = {
-            "requests": len(lat), "seconds": wall, "rps": len(lat) / wall,
-            "p50_ms": pct(lat, 50) * 1000, "p95_ms": pct(lat, 95) * 1000,
+            "requests": len(lat),
+            "seconds": wall,
+            "rps": len(lat) / wall,
+            "p50_ms": pct(lat, 50) * 1000,
+            "p95_ms": pct(lat, 95) * 1000,
             "cpu_per_1000": used / max(1, len(lat)) * 1000,
         }
     out["errors"] = errors.count
@@ -235,8 +238,15 @@ async def job_rss(client: clients.Client, spec: dict[str, Any]) -> dict[str, Any
                 all_started.set()  # do not hang the others
 
     await asyncio.wait_for(asyncio.gather(*(one() for _ in range(n))), 120)
-    return {"baseline_rss_mb": base, "held_rss_mb": held_rss, "peak_rss_mb": peak_rss_mb(),
-            "delta_rss_mb": peak_rss_mb() - base, "streams": n, "errors": errors.count, "first_error": errors.first}
+    return {
+        "baseline_rss_mb": base,
+        "held_rss_mb": held_rss,
+        "peak_rss_mb": peak_rss_mb(),
+        "delta_rss_mb": peak_rss_mb() - base,
+        "streams": n,
+        "errors": errors.count,
+        "first_error": errors.first,
+    }
 
 
 def check_vectors(vectors: list[list[float]], n: int, what: str) -> None:
