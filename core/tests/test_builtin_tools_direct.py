@@ -110,5 +110,5 @@ def test_every_installed_provider_class_checks() -> None:
         for name in ("chat", "stream_chat")
         if name in vars(c) and not getattr(vars(c)[name], "_checks_builtin_tools", False)
     ]
-    assert len(classes) > 30
+    assert ShapedPlainProvider in classes  # plugins too, as many as are installed (all of them in /work/venv)
     assert missing == []
