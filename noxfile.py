@@ -191,6 +191,8 @@ def build(session: nox.Session) -> None:
         session.log(f"{wheel.name}: alone in a clean venv → providers {[r['name'] for r in rows]}")
     _check_wheel_contents(session, wheels)
     _wheels_only_install(session, dist, wheels, "groq")
+    # every package with its version, dependency ranges and wheel size, as an index would serve them
+    session.run("python", str(ROOT / "tools" / "package_table.py"), str(dist))
 
 
 def _wheel_metadata(wheel: Path) -> tuple[dict[str, list[str]], list[str]]:
