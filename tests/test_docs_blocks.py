@@ -44,7 +44,12 @@ import pytest
 from docs_server import base_url_env, docs_server
 
 ROOT = Path(__file__).resolve().parent.parent
-PAGES = [ROOT / "README.md", *sorted((ROOT / "docs").glob("*.md")), *sorted((ROOT / "docs" / "providers").glob("*.md"))]
+PAGES = [
+    ROOT / "README.md",
+    *sorted((ROOT / "docs").glob("*.md")),
+    *sorted((ROOT / "docs" / "providers").glob("*.md")),
+    *sorted((ROOT / "docs" / "migrate").glob("*.md")),
+]
 LANGS = {"python", "bash", "sh", "shell", "console"}
 _FENCE = re.compile(r"^```(\w+)[^\n]*\n(.*?)^```", re.S | re.M)
 _MARK = re.compile(r"<!--\s*llmcore-docs:\s*(.*?)\s*-->", re.S)
