@@ -32,8 +32,18 @@ SOURCES = {
     "anthropic_stream": (ANTHROPIC_CASSETTES / "llm-anthropic__test_prompt.yaml", 0),
 }
 
-_DROP = {"content-length", "transfer-encoding", "content-encoding", "connection", "date", "content-type",
-         "keep-alive", "server", "vary", "alt-svc"}
+_DROP = {
+    "content-length",
+    "transfer-encoding",
+    "content-encoding",
+    "connection",
+    "date",
+    "content-type",
+    "keep-alive",
+    "server",
+    "vary",
+    "alt-svc",
+}
 
 
 @dataclass
@@ -79,8 +89,9 @@ def _sse_events(text: str) -> list[str]:
 
 def openai_chat() -> Body:
     it = _interaction("openai_chat")
-    return Body("application/json", [_body_text(it["response"])], _headers(it["response"]),
-                SOURCES["openai_chat"][0].name)
+    return Body(
+        "application/json", [_body_text(it["response"])], _headers(it["response"]), SOURCES["openai_chat"][0].name
+    )
 
 
 def openai_stream(n: int) -> Body:
@@ -105,14 +116,19 @@ def openai_stream(n: int) -> Body:
             contents.append(e)
     assert role and contents and finish and usage, "the stream recording lacks a role/content/finish/usage chunk"
     content = list(itertools.islice(itertools.cycle(contents), n - 3))
-    return Body("text/event-stream; charset=utf-8", [role, *content, finish, usage, "data: [DONE]\n\n"],
-                _headers(it["response"]), SOURCES["openai_stream"][0].name)
+    return Body(
+        "text/event-stream; charset=utf-8",
+        [role, *content, finish, usage, "data: [DONE]\n\n"],
+        _headers(it["response"]),
+        SOURCES["openai_stream"][0].name,
+    )
 
 
 def anthropic_chat() -> Body:
     it = _interaction("anthropic_chat")
-    return Body("application/json", [_body_text(it["response"])], _headers(it["response"]),
-                SOURCES["anthropic_chat"][0].name)
+    return Body(
+        "application/json", [_body_text(it["response"])], _headers(it["response"]), SOURCES["anthropic_chat"][0].name
+    )
 
 
 def anthropic_stream(n: int) -> Body:
@@ -122,12 +138,12 @@ def anthropic_stream(n: int) -> Body:
     events = _sse_events(_body_text(it["response"]))
     deltas = [e for e in events if e.startswith("event: content_block_delta")]
     head = [e for e in events if e.startswith(("event: message_start", "event: content_block_start", "event: ping"))]
-    tail = [e for e in events if e.startswith(("event: content_block_stop", "event: message_delta",
-                                               "event: message_stop"))]
+    tail = [
+        e for e in events if e.startswith(("event: content_block_stop", "event: message_delta", "event: message_stop"))
+    ]
     assert len(head) == 3 and len(tail) == 3 and deltas, "unexpected anthropic stream recording"
     body = [*head, *itertools.islice(itertools.cycle(deltas), n - 6), *tail]
-    return Body("text/event-stream; charset=utf-8", body, _headers(it["response"]),
-                SOURCES["anthropic_stream"][0].name)
+    return Body("text/event-stream; charset=utf-8", body, _headers(it["response"]), SOURCES["anthropic_stream"][0].name)
 
 
 # -- embeddings --------------------------------------------------------------------------------
@@ -152,10 +168,20 @@ _EMBEDDING_SEED = 20261204
 
 def embedding_texts(n: int) -> list[str]:
     """``n`` distinct, short, realistic input texts (what the clients send)."""
-    topics = ("the billing API", "a password reset", "shipping to Canada", "the refund policy", "two-factor login",
-              "an invoice in euros", "the mobile app crash", "bulk CSV export")
-    return [f"Support ticket {i}: a customer asks about {topics[i % len(topics)]} and wants an answer today."
-            for i in range(n)]
+    topics = (
+        "the billing API",
+        "a password reset",
+        "shipping to Canada",
+        "the refund policy",
+        "two-factor login",
+        "an invoice in euros",
+        "the mobile app crash",
+        "bulk CSV export",
+    )
+    return [
+        f"Support ticket {i}: a customer asks about {topics[i % len(topics)]} and wants an answer today."
+        for i in range(n)
+    ]
 
 
 def embedding_vector(i: int, dims: int = EMBEDDING_DIMS) -> list[float]:
@@ -208,8 +234,10 @@ def embeddings_body(n: int, encoding: str) -> Body:
         parts.append(f'    {{\n      "object": "embedding",\n      "index": {i},\n      "embedding": {emb}\n    }}')
         parts.append(",\n" if i < n - 1 else "\n")
     tokens = sum(len(t.split()) + 4 for t in embedding_texts(n))  # ~ what tiktoken counts for these texts
-    parts.append(f'  ],\n  "model": "{EMBEDDING_MODEL}",\n  "usage": {{\n    "prompt_tokens": {tokens},\n'
-                 f'    "total_tokens": {tokens}\n  }}\n}}\n')
+    parts.append(
+        f'  ],\n  "model": "{EMBEDDING_MODEL}",\n  "usage": {{\n    "prompt_tokens": {tokens},\n'
+        f'    "total_tokens": {tokens}\n  }}\n}}\n'
+    )
     resp = deserialize_source(EMBEDDING_SOURCE)["interactions"][0]["response"]
     return Body("application/json", ["".join(parts)], _headers(resp), f"generated ({EMBEDDING_SOURCE.name} headers)")
 

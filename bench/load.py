@@ -44,8 +44,13 @@ def serve(port: int, seed: int, p429: float, p503: float, preset: float) -> None
     served: set[str] = set()
 
     def chunk(delta: dict[str, Any], finish: str | None = None) -> bytes:
-        obj = {"id": "c", "object": "chat.completion.chunk", "created": 1, "model": "load-model",
-               "choices": [{"index": 0, "delta": delta, "finish_reason": finish}]}
+        obj = {
+            "id": "c",
+            "object": "chat.completion.chunk",
+            "created": 1,
+            "model": "load-model",
+            "choices": [{"index": 0, "delta": delta, "finish_reason": finish}],
+        }
         return b"data: " + json.dumps(obj, separators=(",", ":")).encode() + b"\n\n"
 
     async def chat(request: web.Request) -> web.StreamResponse:
@@ -64,9 +69,11 @@ def serve(port: int, seed: int, p429: float, p503: float, preset: float) -> None
             raise asyncio.CancelledError
         if r < preset + p429:
             stats["429"] += 1
-            return web.json_response({"error": {"message": "Rate limit reached", "type": "requests",
-                                                "code": "rate_limit_exceeded"}},
-                                     status=429, headers={"retry-after-ms": "50"})
+            return web.json_response(
+                {"error": {"message": "Rate limit reached", "type": "requests", "code": "rate_limit_exceeded"}},
+                status=429,
+                headers={"retry-after-ms": "50"},
+            )
         if r < preset + p429 + p503:
             stats["503"] += 1
             return web.json_response({"error": {"message": "overloaded", "type": "server_error"}}, status=503)
@@ -78,16 +85,34 @@ def serve(port: int, seed: int, p429: float, p503: float, preset: float) -> None
         if body.get("stream"):
             resp = web.StreamResponse(headers={"content-type": "text/event-stream"})
             await resp.prepare(request)
-            await resp.write(chunk({"role": "assistant", "content": ""}) + chunk({"content": prompt})
-                             + chunk({}, "stop") + b"data: " + json.dumps(
-                                 {"id": "c", "object": "chat.completion.chunk", "created": 1, "model": "load-model",
-                                  "choices": [], "usage": usage}).encode() + b"\n\ndata: [DONE]\n\n")
+            await resp.write(
+                chunk({"role": "assistant", "content": ""})
+                + chunk({"content": prompt})
+                + chunk({}, "stop")
+                + b"data: "
+                + json.dumps(
+                    {
+                        "id": "c",
+                        "object": "chat.completion.chunk",
+                        "created": 1,
+                        "model": "load-model",
+                        "choices": [],
+                        "usage": usage,
+                    }
+                ).encode()
+                + b"\n\ndata: [DONE]\n\n"
+            )
             return resp
-        return web.json_response({
-            "id": "c", "object": "chat.completion", "created": 1, "model": "load-model",
-            "choices": [{"index": 0, "message": {"role": "assistant", "content": prompt}, "finish_reason": "stop"}],
-            "usage": usage,
-        })
+        return web.json_response(
+            {
+                "id": "c",
+                "object": "chat.completion",
+                "created": 1,
+                "model": "load-model",
+                "choices": [{"index": 0, "message": {"role": "assistant", "content": prompt}, "finish_reason": "stop"}],
+                "usage": usage,
+            }
+        )
 
     async def get_stats(request: web.Request) -> web.Response:
         return web.json_response({**stats, "distinct_served": len(served)})
@@ -123,10 +148,15 @@ async def run_load(args: argparse.Namespace, base_url: str) -> dict[str, Any]:
     from llmcore.http.client import HTTPSettings, make_client
     from llmcore.reliability import Retry, RetryPolicy, find_layer
 
-    client = make_client(HTTPSettings(transport=args.transport, max_connections=args.concurrency,
-                                      max_keepalive_connections=args.concurrency))
+    client = make_client(
+        HTTPSettings(
+            transport=args.transport, max_connections=args.concurrency, max_keepalive_connections=args.concurrency
+        )
+    )
     m = llmcore.model(
-        "openai_compatible/load-model", base_url=base_url, http_client=client,
+        "openai_compatible/load-model",
+        base_url=base_url,
+        http_client=client,
         retry=RetryPolicy(max_attempts=12, initial_backoff=0.02, max_backoff=0.5, max_total=120),
         timeouts={"read": 30, "total": 60},
     )
@@ -165,8 +195,10 @@ async def run_load(args: argparse.Namespace, base_url: str) -> dict[str, Any]:
                 if done == progress_at:
                     rss_marks["at_10pct"] = rss_mib()
                 el = time.perf_counter() - t0
-                print(f"  {done:>7}/{n}  {done / el:7.0f} req/s  retries={retry_layer.retries}  "
-                      f"rss={rss_mib():.0f} MiB", flush=True)
+                print(
+                    f"  {done:>7}/{n}  {done / el:7.0f} req/s  retries={retry_layer.retries}  rss={rss_mib():.0f} MiB",
+                    flush=True,
+                )
 
     await asyncio.gather(*(worker() for _ in range(args.concurrency)))
     elapsed = time.perf_counter() - t0
@@ -175,10 +207,17 @@ async def run_load(args: argparse.Namespace, base_url: str) -> dict[str, Any]:
     lost = sum(1 for a in answered if a == 0)
     dup = sum(1 for a in answered if a > 1)
     return {
-        "requests": n, "concurrency": args.concurrency, "transport": args.transport,
-        "stream_fraction": args.stream_fraction, "elapsed_s": round(elapsed, 2),
-        "throughput_rps": round(n / elapsed, 1), "retries": retry_layer.retries,
-        "lost": lost, "duplicated": dup, "wrong_answer": wrong, "failed": failed,
+        "requests": n,
+        "concurrency": args.concurrency,
+        "transport": args.transport,
+        "stream_fraction": args.stream_fraction,
+        "elapsed_s": round(elapsed, 2),
+        "throughput_rps": round(n / elapsed, 1),
+        "retries": retry_layer.retries,
+        "lost": lost,
+        "duplicated": dup,
+        "wrong_answer": wrong,
+        "failed": failed,
         "rss_mib": {k: round(v, 1) for k, v in rss_marks.items()},
         "rss_growth_after_10pct_mib": round(rss_marks["end"] - rss_marks.get("at_10pct", rss_marks["start"]), 1),
     }
@@ -203,17 +242,32 @@ def main() -> int:
 
     port = free_port()
     server = subprocess.Popen(
-        [sys.executable, __file__, "--serve", str(port), "--seed", str(args.seed), "--p429", str(args.p429),
-         "--p503", str(args.p503), "--preset", str(args.preset)],
-        stdout=subprocess.PIPE, text=True,
+        [
+            sys.executable,
+            __file__,
+            "--serve",
+            str(port),
+            "--seed",
+            str(args.seed),
+            "--p429",
+            str(args.p429),
+            "--p503",
+            str(args.p503),
+            "--preset",
+            str(args.preset),
+        ],
+        stdout=subprocess.PIPE,
+        text=True,
     )
     try:
         assert server.stdout is not None and server.stdout.readline().strip() == "serving"
         time.sleep(0.3)
         base = f"http://127.0.0.1:{port}"
-        print(f"llmcore load: {args.requests} requests, concurrency {args.concurrency}, {args.transport} transport, "
-              f"server injects {args.p429:.1%} 429 + {args.p503:.1%} 503 + {args.preset:.1%} resets per attempt",
-              flush=True)
+        print(
+            f"llmcore load: {args.requests} requests, concurrency {args.concurrency}, {args.transport} transport, "
+            f"server injects {args.p429:.1%} 429 + {args.p503:.1%} 503 + {args.preset:.1%} resets per attempt",
+            flush=True,
+        )
         result = asyncio.run(run_load(args, base + "/v1"))
         import urllib.request
 
@@ -235,8 +289,13 @@ def main() -> int:
     if args.json:
         with open(args.json, "w") as f:
             json.dump(result, f, indent=2)
-    ok = (result["lost"] == 0 and result["duplicated"] == 0 and result["wrong_answer"] == 0
-          and s["duplicates"] == 0 and not result["failed"])
+    ok = (
+        result["lost"] == 0
+        and result["duplicated"] == 0
+        and result["wrong_answer"] == 0
+        and s["duplicates"] == 0
+        and not result["failed"]
+    )
     return 0 if ok else 1
 
 

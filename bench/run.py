@@ -66,8 +66,18 @@ def child_env(srv: server.Server | None, tmp: Path | None = None) -> dict[str, s
         env["LLMCORE_CACHE_DIR"] = str(tmp / "llmcore-cache")
     env["LITELLM_LOCAL_MODEL_COST_MAP"] = "True"  # litellm fetches a price list at import otherwise
     env.pop("LLMCORE_HTTP_TRANSPORT", None)
-    for k in ("OPENAI_API_KEY", "ANTHROPIC_API_KEY", "OPENAI_BASE_URL", "ANTHROPIC_BASE_URL", "HTTP_PROXY",
-              "HTTPS_PROXY", "ALL_PROXY", "http_proxy", "https_proxy", "all_proxy"):
+    for k in (
+        "OPENAI_API_KEY",
+        "ANTHROPIC_API_KEY",
+        "OPENAI_BASE_URL",
+        "ANTHROPIC_BASE_URL",
+        "HTTP_PROXY",
+        "HTTPS_PROXY",
+        "ALL_PROXY",
+        "http_proxy",
+        "https_proxy",
+        "all_proxy",
+    ):
         env.pop(k, None)
     env["NO_PROXY"] = env["no_proxy"] = "127.0.0.1,localhost"
     if srv is not None:
@@ -78,8 +88,14 @@ def child_env(srv: server.Server | None, tmp: Path | None = None) -> dict[str, s
 def run_worker(spec: dict[str, Any], env: dict[str, str], timeout: float = 600) -> dict[str, Any]:
     with tempfile.NamedTemporaryFile("r", suffix=".json") as out:
         try:
-            p = subprocess.run([sys.executable, str(HERE / "worker.py"), json.dumps(spec), out.name], env=env,
-                               cwd=str(HERE), timeout=timeout, capture_output=True, text=True)
+            p = subprocess.run(
+                [sys.executable, str(HERE / "worker.py"), json.dumps(spec), out.name],
+                env=env,
+                cwd=str(HERE),
+                timeout=timeout,
+                capture_output=True,
+                text=True,
+            )
         except subprocess.TimeoutExpired:
             return {"failed": f"timed out after {timeout}s"}
         text = Path(out.name).read_text()
@@ -92,8 +108,9 @@ def run_worker(spec: dict[str, Any], env: dict[str, str], timeout: float = 600) 
 def import_time(stmt: str, env: dict[str, str]) -> float:
     """Milliseconds to run ``stmt`` in a fresh interpreter (startup excluded)."""
     code = f"import time; t = time.perf_counter(); {stmt}; print((time.perf_counter() - t) * 1000)"
-    p = subprocess.run([sys.executable, "-c", code], env=env, capture_output=True, text=True, timeout=120,
-                       cwd=tempfile.gettempdir())
+    p = subprocess.run(
+        [sys.executable, "-c", code], env=env, capture_output=True, text=True, timeout=120, cwd=tempfile.gettempdir()
+    )
     if p.returncode:
         raise RuntimeError(p.stderr[-1000:])
     return float(p.stdout.strip().splitlines()[-1])
@@ -114,8 +131,14 @@ def cli_time(env: dict[str, str], repeats: int) -> dict[str, Any]:
         subprocess.run([sys.executable, "-c", "pass"], env=env, timeout=60)
         base.append((time.perf_counter() - t) * 1000)
     rows = [line for line in out.splitlines() if line.strip()]
-    return {"wall_ms": statistics.median(walls), "all_ms": walls, "python_startup_ms": statistics.median(base),
-            "providers_listed": max(0, len(rows) - 2), "returncode": p.returncode, "output_head": out[:600]}
+    return {
+        "wall_ms": statistics.median(walls),
+        "all_ms": walls,
+        "python_startup_ms": statistics.median(base),
+        "providers_listed": max(0, len(rows) - 2),
+        "returncode": p.returncode,
+        "output_head": out[:600],
+    }
 
 
 def versions() -> dict[str, str]:
@@ -123,8 +146,19 @@ def versions() -> dict[str, str]:
 
     out = {"python": platform.python_version()}
     out["llmcore"] = metadata.version("llmcore-core")  # the core's distribution; "llmcore" on PyPI is not ours
-    for dist in ("aiohttp", "httpx", "httpx-aiohttp", "h2", "openai", "anthropic", "litellm", "orjson",
-                 "pydantic", "pydantic-core", "numpy"):
+    for dist in (
+        "aiohttp",
+        "httpx",
+        "httpx-aiohttp",
+        "h2",
+        "openai",
+        "anthropic",
+        "litellm",
+        "orjson",
+        "pydantic",
+        "pydantic-core",
+        "numpy",
+    ):
         try:
             out[dist] = metadata.version(dist)
         except metadata.PackageNotFoundError:
@@ -140,8 +174,12 @@ def versions() -> dict[str, str]:
 
 def git_commit() -> str | None:
     try:
-        return subprocess.run(["git", "rev-parse", "--short", "HEAD"], cwd=HERE, capture_output=True, text=True,
-                              timeout=10).stdout.strip() or None
+        return (
+            subprocess.run(
+                ["git", "rev-parse", "--short", "HEAD"], cwd=HERE, capture_output=True, text=True, timeout=10
+            ).stdout.strip()
+            or None
+        )
     except OSError:
         return None
 
@@ -151,8 +189,18 @@ def otel_overhead(base: str, env: dict[str, str], quick: bool) -> dict[str, Any]
     process; the facade uninstrumented, with the API alone (no SDK) and with the SDK's batching
     in-memory exporter, in interleaved rounds, as ratios in the same run."""
     with tempfile.NamedTemporaryFile("r", suffix=".json") as out:
-        cmd = [sys.executable, str(HERE / "otel_overhead.py"), "--live", base, "--json", out.name,
-               "--rounds", "3" if quick else "5", "--calls", "300" if quick else "1000"]
+        cmd = [
+            sys.executable,
+            str(HERE / "otel_overhead.py"),
+            "--live",
+            base,
+            "--json",
+            out.name,
+            "--rounds",
+            "3" if quick else "5",
+            "--calls",
+            "300" if quick else "1000",
+        ]
         try:
             subprocess.run(cmd, env=env, check=True, timeout=900, capture_output=True, text=True)
         except (subprocess.SubprocessError, OSError) as e:
@@ -174,8 +222,9 @@ def main_api(name: str) -> str:
     return MAIN_API if MAIN_API in apis else apis[0]
 
 
-def one_round(rep: int, names: list[str], jobs: list[str], params: dict[str, Any], srv: server.Server,
-              env: dict[str, str]) -> dict[str, Any]:
+def one_round(
+    rep: int, names: list[str], jobs: list[str], params: dict[str, Any], srv: server.Server, env: dict[str, str]
+) -> dict[str, Any]:
     res: dict[str, Any] = {}
     for name in names:
         cls = clients.CLIENTS[name]
@@ -193,16 +242,26 @@ def one_round(rep: int, names: list[str], jobs: list[str], params: dict[str, Any
         if "load" in jobs:
             for proto in params["protos"]:
                 if proto in cls.protos:
-                    r[f"load/{proto}"] = run_worker({**base, "api": main_api(name), "base": srv.url(proto),
-                                                     "proto": proto, "job": "load", "params": params["load"]}, env)
+                    r[f"load/{proto}"] = run_worker(
+                        {
+                            **base,
+                            "api": main_api(name),
+                            "base": srv.url(proto),
+                            "proto": proto,
+                            "job": "load",
+                            "params": params["load"],
+                        },
+                        env,
+                    )
         if "rss" in jobs:
             r["rss"] = run_worker({**base, "api": main_api(name), "job": "rss", "params": params["rss"]}, env)
         if "embeddings" in jobs and cls.embed_encodings:
-            r["embeddings"] = run_worker({**base, "api": "openai", "job": "embeddings", "params": params["embed"]},
-                                         env)
+            r["embeddings"] = run_worker({**base, "api": "openai", "job": "embeddings", "params": params["embed"]}, env)
         failed = {k: v["failed"] for k, v in r.items() if isinstance(v, dict) and "failed" in v}
-        log(f"round {rep + 1}: {name} done in {time.perf_counter() - t0:.0f}s"
-            + (f" — FAILED: {failed}" if failed else ""))
+        log(
+            f"round {rep + 1}: {name} done in {time.perf_counter() - t0:.0f}s"
+            + (f" — FAILED: {failed}" if failed else "")
+        )
     return res
 
 
@@ -210,13 +269,17 @@ def main(argv: list[str] | None = None) -> int:
     ap = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     ap.add_argument("--quick", action="store_true", help="fewer requests, fewer protocols (a minute or two)")
     ap.add_argument("--repeat", type=int, default=1, help="run everything N times, interleaved (shows the spread)")
-    ap.add_argument("--clients", default=",".join(clients.DEFAULT),
-                    help=f"comma-separated, from: {', '.join(clients.CLIENTS)}")
+    ap.add_argument(
+        "--clients", default=",".join(clients.DEFAULT), help=f"comma-separated, from: {', '.join(clients.CLIENTS)}"
+    )
     ap.add_argument("--jobs", default=",".join(JOBS), help=f"comma-separated, from: {', '.join(JOBS)}")
     ap.add_argument("--protos", default=None, help="load-test protocols (h1, h1-tls, h2-tls, h2c)")
     ap.add_argument("--out", default=str(HERE / "results"), help="directory for the JSON results")
-    ap.add_argument("--docs", default=str(HERE.parent / "docs" / "performance.md"),
-                    help="markdown file whose generated section is rewritten ('' to skip)")
+    ap.add_argument(
+        "--docs",
+        default=str(HERE.parent / "docs" / "performance.md"),
+        help="markdown file whose generated section is rewritten ('' to skip)",
+    )
     ap.add_argument("--label", default="", help="a label stored with the results")
     args = ap.parse_args(argv)
 
@@ -246,9 +309,18 @@ def main(argv: list[str] | None = None) -> int:
     meta: dict[str, Any] = {
         "started": dt.datetime.now(dt.timezone.utc).isoformat(timespec="seconds"),
         "command": "nox -s bench -- " + shlex.join(argv if argv is not None else sys.argv[1:]),
-        "quick": args.quick, "repeat": args.repeat, "label": args.label, "params": params,
-        "versions": versions(), "git": git_commit(), "cpus": os.cpu_count(), "machine": platform.machine(),
-        "kernel": platform.release(), "load_before": load_avg(), "clients": names, "jobs": jobs,
+        "quick": args.quick,
+        "repeat": args.repeat,
+        "label": args.label,
+        "params": params,
+        "versions": versions(),
+        "git": git_commit(),
+        "cpus": os.cpu_count(),
+        "machine": platform.machine(),
+        "kernel": platform.release(),
+        "load_before": load_avg(),
+        "clients": names,
+        "jobs": jobs,
     }
     log(f"clients: {', '.join(names)}; jobs: {', '.join(jobs)}; load average {meta['load_before']}")
     tmp = Path(tempfile.mkdtemp(prefix="llmcore-bench-"))
@@ -264,14 +336,19 @@ def main(argv: list[str] | None = None) -> int:
             if "otel" in jobs:
                 otel.append(otel_overhead(srv.url("h1"), env, args.quick))
                 o = otel[-1]
-                log(f"round {rep + 1}: llmcore-otel FAILED: {o['failed']}" if "failed" in o else
-                    f"round {rep + 1}: llmcore-otel: no SDK {o['noop_minus_off_us']:+.1f} us/call, "
+                log(
+                    f"round {rep + 1}: llmcore-otel FAILED: {o['failed']}"
+                    if "failed" in o
+                    else f"round {rep + 1}: llmcore-otel: no SDK {o['noop_minus_off_us']:+.1f} us/call, "
                     f"SDK {o['sdk_ratio']:.2f}x the uninstrumented facade, the SDK's own floor "
-                    f"{o['floor_ratio']:.2f}x (load {o['load_avg'][0]:.2f})")
+                    f"{o['floor_ratio']:.2f}x (load {o['load_avg'][0]:.2f})"
+                )
             if "cli" in jobs:
                 cli.append(cli_time(env, params["cli_repeats"]))
-                log(f"round {rep + 1}: llmcore providers list {cli[-1]['wall_ms']:.0f} ms "
-                    f"({cli[-1]['providers_listed']} providers)")
+                log(
+                    f"round {rep + 1}: llmcore providers list {cli[-1]['wall_ms']:.0f} ms "
+                    f"({cli[-1]['providers_listed']} providers)"
+                )
     finally:
         srv.stop()
         log(f"nginx (pid {srv.proc.pid}) stopped")

@@ -13,7 +13,9 @@ import pytest
 ROOT = Path(__file__).resolve().parent.parent
 
 
-def run_cli(*args: str, env: dict[str, str] | None = None, pythonpath: str | None = None) -> subprocess.CompletedProcess[str]:
+def run_cli(
+    *args: str, env: dict[str, str] | None = None, pythonpath: str | None = None
+) -> subprocess.CompletedProcess[str]:
     """Run the installed ``llmcore`` CLI in a subprocess with a clean key environment."""
     e = {k: v for k, v in os.environ.items() if not k.endswith(("_API_KEY", "_API_KEYS")) and k != "LLMCORE_PLUGINS"}
     e["AWS_EC2_METADATA_DISABLED"] = "true"  # never the cloud metadata address

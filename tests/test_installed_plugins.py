@@ -13,8 +13,11 @@ def test_providers_list_shows_the_foundation_plugins() -> None:
     r = run_cli("providers", "list", "--json", env={"OPENAI_COMPATIBLE_BASE_URL": ""})
     assert r.returncode == 0, r.stderr
     rows = {row["name"]: row for row in json.loads(r.stdout)}
-    for name, package in (("openai", "llmcore-openai"), ("openai_compatible", "llmcore-openai"),
-                          ("anthropic", "llmcore-anthropic")):
+    for name, package in (
+        ("openai", "llmcore-openai"),
+        ("openai_compatible", "llmcore-openai"),
+        ("anthropic", "llmcore-anthropic"),
+    ):
         assert name in rows, f"{name} missing from {sorted(rows)}"
         row = rows[name]
         assert row["package"] == package and row["version"], row
@@ -56,8 +59,11 @@ def test_discovery_imports_no_sdk_and_no_codec() -> None:
     )
     out = json.loads(subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True).stdout)
     assert {"openai", "anthropic", "openai_compatible"} <= set(out["providers"])
-    heavy = [m for m in out["modules"] if m.split(".")[0] in ("openai", "anthropic", "httpx", "aiohttp", "tiktoken",
-                                                               "pydantic")]
+    heavy = [
+        m
+        for m in out["modules"]
+        if m.split(".")[0] in ("openai", "anthropic", "httpx", "aiohttp", "tiktoken", "pydantic")
+    ]
     assert not heavy, f"discovery imported {heavy[:10]}"
     plugin_mods = [m for m in out["modules"] if m.startswith(("llmcore_openai.", "llmcore_anthropic."))]
     assert not plugin_mods, f"discovery imported more than the plugins' top modules: {plugin_mods}"

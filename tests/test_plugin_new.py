@@ -63,8 +63,15 @@ def test_scaffolded_plugin_passes_its_tests_in_a_fresh_venv(
     editable = [f"{ROOT / 'core'}[testing]", *extra, f"{plugin}[test]"]
     install = subprocess.run(
         # --python: never the calling venv (nox's uv sessions export UV_PYTHON, which uv prefers to VIRTUAL_ENV)
-        [*_uv(), "pip", "install", "-q", "--python", str(venv / "bin" / "python"),
-         *[a for e in editable for a in ("-e", e)]],
+        [
+            *_uv(),
+            "pip",
+            "install",
+            "-q",
+            "--python",
+            str(venv / "bin" / "python"),
+            *[a for e in editable for a in ("-e", e)],
+        ],
         capture_output=True,
         text=True,
         env=env,

@@ -101,8 +101,10 @@ FinalResult = create_model("final_result", city=(str, ...), country=(str, ...))
 USER_COUNTRY = {"name": "get_user_country", "parameters": {"type": "object", "properties": {}}}
 MEXICO_TURNS = [
     {"role": "user", "content": "What is the largest city in the user country?"},
-    {"role": "assistant", "tool_calls": [{"id": "CALL", "type": "function",
-                                          "function": {"name": "get_user_country", "arguments": "{}"}}]},
+    {
+        "role": "assistant",
+        "tool_calls": [{"id": "CALL", "type": "function", "function": {"name": "get_user_country", "arguments": "{}"}}],
+    },
     {"role": "tool", "tool_call_id": "CALL", "content": "Mexico"},
 ]
 ARTICLE = """
@@ -119,16 +121,25 @@ def _turns(call_id: str) -> list[dict[str, Any]]:
 
 
 def _bedrock() -> dict[str, Any]:
-    return {"aws_access_key_id": "LLMCOREFAKEKEYID0000", "aws_secret_access_key": "llmcore-fake-secret-structured",
-            "region": "us-east-1", "api_key": None}
+    return {
+        "aws_access_key_id": "LLMCOREFAKEKEYID0000",
+        "aws_secret_access_key": "llmcore-fake-secret-structured",
+        "region": "us-east-1",
+        "api_key": None,
+    }
 
 
 def _vertex() -> dict[str, Any]:
     from google.oauth2.credentials import Credentials
 
-    return {"credentials": Credentials(token="vertex-test-access-token-do-not-leak"),
-            "project": "<GOOGLE_CLOUD_PROJECT>", "location": "<GOOGLE_CLOUD_LOCATION>", "api_version": "v1beta1",
-            "base_url": "https://aiplatform.googleapis.com", "api_key": None}
+    return {
+        "credentials": Credentials(token="vertex-test-access-token-do-not-leak"),
+        "project": "<GOOGLE_CLOUD_PROJECT>",
+        "location": "<GOOGLE_CLOUD_LOCATION>",
+        "api_version": "v1beta1",
+        "base_url": "https://aiplatform.googleapis.com",
+        "api_key": None,
+    }
 
 
 @dataclass
@@ -168,6 +179,7 @@ def three_dogs(parsed: Dogs) -> None:
 MEXICO = CityLocation(city="Mexico City", country="Mexico")
 JOHN = Person(name="John", age=30)
 
+
 def _recorded_base_url(plugin: str, cassette: str) -> str:
     """``http://127.0.0.1:<port>/v1`` of a recording made against a local server on a free port."""
     from urllib.parse import urlsplit
@@ -181,145 +193,329 @@ def _recorded_base_url(plugin: str, cassette: str) -> str:
 
 CASES: dict[str, SCase] = {
     "openai-chat": SCase(
-        "openai", "pydantic-ai__test_openai_native_output.yaml", "openai/gpt-4o",
-        _turns("call_PkRGedQNRFUzJp2R7dO7avWR"), CityLocation, equals(MEXICO), "json_schema",
-        call={"tools": [USER_COUNTRY]}, interaction=1,
-        sent=lambda b: (b["response_format"]["json_schema"]["strict"] is True
-                        and b["response_format"]["json_schema"]["schema"]["additionalProperties"] is False
-                        and b["response_format"]["json_schema"]["name"] == "CityLocation") or pytest.fail(str(b))),
+        "openai",
+        "pydantic-ai__test_openai_native_output.yaml",
+        "openai/gpt-4o",
+        _turns("call_PkRGedQNRFUzJp2R7dO7avWR"),
+        CityLocation,
+        equals(MEXICO),
+        "json_schema",
+        call={"tools": [USER_COUNTRY]},
+        interaction=1,
+        sent=lambda b: (
+            (
+                b["response_format"]["json_schema"]["strict"] is True
+                and b["response_format"]["json_schema"]["schema"]["additionalProperties"] is False
+                and b["response_format"]["json_schema"]["name"] == "CityLocation"
+            )
+            or pytest.fail(str(b))
+        ),
+    ),
     "openai-responses": SCase(
-        "openai", "pydantic-ai__test_native_output.yaml", "openai/gpt-4o",
-        _turns("call_tTAThu8l2S9hNky2krdwijGP"), CityLocation, equals(MEXICO), "json_schema",
-        options={"api": "responses"}, call={"tools": [USER_COUNTRY]}, interaction=1),
+        "openai",
+        "pydantic-ai__test_native_output.yaml",
+        "openai/gpt-4o",
+        _turns("call_tTAThu8l2S9hNky2krdwijGP"),
+        CityLocation,
+        equals(MEXICO),
+        "json_schema",
+        options={"api": "responses"},
+        call={"tools": [USER_COUNTRY]},
+        interaction=1,
+    ),
     "anthropic-native": SCase(
-        "anthropic", "pydantic-ai__test_anthropic_native_output_decimal_strict.yaml", "anthropic/claude-sonnet-4-5",
-        ["Return exactly this payment amount: 12.34"], Payment, equals(Payment(amount=12.34)), "json_schema",
-        call={"max_tokens": 4096}),
+        "anthropic",
+        "pydantic-ai__test_anthropic_native_output_decimal_strict.yaml",
+        "anthropic/claude-sonnet-4-5",
+        ["Return exactly this payment amount: 12.34"],
+        Payment,
+        equals(Payment(amount=12.34)),
+        "json_schema",
+        call={"max_tokens": 4096},
+    ),
     "anthropic-native-stream": SCase(
-        "anthropic", "llm-anthropic__test_schema_prompt.yaml", "anthropic/claude-sonnet-4-5",
-        ["Invent a good dog"], Dog, dog, "json_schema", call={"max_tokens": 8192, "temperature": 1.0}, stream=True),
+        "anthropic",
+        "llm-anthropic__test_schema_prompt.yaml",
+        "anthropic/claude-sonnet-4-5",
+        ["Invent a good dog"],
+        Dog,
+        dog,
+        "json_schema",
+        call={"max_tokens": 8192, "temperature": 1.0},
+        stream=True,
+    ),
     "anthropic-tool": SCase(
-        "anthropic", "ellmer__anthropic-structured-data.yaml", "anthropic/claude-sonnet-5", [ARTICLE],
-        StructuredToolCall, lambda p: equals(Article(title="Apples are tasty", author="Hadley Wickham"))(p.data),
-        "tool", call={"structured_mode": "tool", "max_tokens": 4096},
-        sent=lambda b: equals({"type": "tool", "name": "_structured_tool_call"})(b["tool_choice"])),
+        "anthropic",
+        "ellmer__anthropic-structured-data.yaml",
+        "anthropic/claude-sonnet-5",
+        [ARTICLE],
+        StructuredToolCall,
+        lambda p: equals(Article(title="Apples are tasty", author="Hadley Wickham"))(p.data),
+        "tool",
+        call={"structured_mode": "tool", "max_tokens": 4096},
+        sent=lambda b: equals({"type": "tool", "name": "_structured_tool_call"})(b["tool_choice"]),
+    ),
     "anthropic-tool-with-tools": SCase(
-        "anthropic", "pydantic-ai__test_anthropic_tool_output.yaml", "anthropic/claude-sonnet-4-5",
-        _turns("toolu_01X9wcHKKAZD9tBC711xipPa"), FinalResult,
-        lambda p: equals(MEXICO.model_dump())(p.model_dump()), "tool",
-        call={"structured_mode": "tool", "tools": [USER_COUNTRY], "max_tokens": 4096}, interaction=1,
-        sent=lambda b: equals(["get_user_country", "final_result"])([t["name"] for t in b["tools"]])
-        or equals("any")(b["tool_choice"]["type"])),
+        "anthropic",
+        "pydantic-ai__test_anthropic_tool_output.yaml",
+        "anthropic/claude-sonnet-4-5",
+        _turns("toolu_01X9wcHKKAZD9tBC711xipPa"),
+        FinalResult,
+        lambda p: equals(MEXICO.model_dump())(p.model_dump()),
+        "tool",
+        call={"structured_mode": "tool", "tools": [USER_COUNTRY], "max_tokens": 4096},
+        interaction=1,
+        sent=lambda b: (
+            equals(["get_user_country", "final_result"])([t["name"] for t in b["tools"]])
+            or equals("any")(b["tool_choice"]["type"])
+        ),
+    ),
     "gemini-native": SCase(
-        "gemini", "pydantic-ai__test_google_native_output.yaml", "gemini/gemini-2.0-flash",
-        ["What is the largest city in Mexico?"], CityLocation, equals(MEXICO), "json_schema",
-        sent=lambda b: equals(["city", "country"])(sorted(b["generationConfig"]["responseJsonSchema"]["required"]))),
+        "gemini",
+        "pydantic-ai__test_google_native_output.yaml",
+        "gemini/gemini-2.0-flash",
+        ["What is the largest city in Mexico?"],
+        CityLocation,
+        equals(MEXICO),
+        "json_schema",
+        sent=lambda b: equals(["city", "country"])(sorted(b["generationConfig"]["responseJsonSchema"]["required"])),
+    ),
     "gemini-native-stream": SCase(
-        "gemini", "llm-gemini__test_prompt_with_multiple_dogs.yaml", "gemini/gemini-flash-latest",
-        ["Invent 3 cool dogs"], Dogs, three_dogs, "json_schema", stream=True),
+        "gemini",
+        "llm-gemini__test_prompt_with_multiple_dogs.yaml",
+        "gemini/gemini-flash-latest",
+        ["Invent 3 cool dogs"],
+        Dogs,
+        three_dogs,
+        "json_schema",
+        stream=True,
+    ),
     "cohere": SCase(
         "cohere",
         "ruby_llm__chat_with_schema_with_cohere_command-a-03-2025_accepts_a_json_schema_and_returns_structured_output.yaml",
-        "cohere/command-a-03-2025", ["Generate a person named John who is 30 years old"], Person, equals(JOHN),
-        "json_schema"),
+        "cohere/command-a-03-2025",
+        ["Generate a person named John who is 30 years old"],
+        Person,
+        equals(JOHN),
+        "json_schema",
+    ),
     "ollama-native": SCase(
-        "ollama", "authored__structured_output.yaml", "ollama/llama3.1",
+        "ollama",
+        "authored__structured_output.yaml",
+        "ollama/llama3.1",
         ["Ollama is 22 years old and busy saving the world. Return a JSON object with the age and availability."],
-        Availability, equals(Availability(age=22, available=False)), "json_schema",
-        options={"base_url": "http://localhost:11434"}, call={"temperature": 0}, authored=True),
+        Availability,
+        equals(Availability(age=22, available=False)),
+        "json_schema",
+        options={"base_url": "http://localhost:11434"},
+        call={"temperature": 0},
+        authored=True,
+    ),
     "openai-compatible-ollama": SCase(
-        "openai", "compat-ollama-pydantic-ai__test_ollama_local_native_output_uses_json_schema.yaml",
-        "openai_compatible/qwen3:0.6b", ["What is the capital of France?"], CityLocation,
-        equals(CityLocation(city="Paris", country="France")), "json_schema",
-        options={"base_url": "http://localhost:11434/v1"}),
+        "openai",
+        "compat-ollama-pydantic-ai__test_ollama_local_native_output_uses_json_schema.yaml",
+        "openai_compatible/qwen3:0.6b",
+        ["What is the capital of France?"],
+        CityLocation,
+        equals(CityLocation(city="Paris", country="France")),
+        "json_schema",
+        options={"base_url": "http://localhost:11434/v1"},
+    ),
     "groq": SCase(
-        "groq", "pydantic-ai__test_groq_native_output.yaml", "groq/openai/gpt-oss-120b",
-        ["What is the largest city in Mexico?"], CityLocation, equals(MEXICO), "json_schema"),
+        "groq",
+        "pydantic-ai__test_groq_native_output.yaml",
+        "groq/openai/gpt-oss-120b",
+        ["What is the largest city in Mexico?"],
+        CityLocation,
+        equals(MEXICO),
+        "json_schema",
+    ),
     "openrouter": SCase(
         "openrouter",
         "ruby_llm__chat_with_schema_with_openrouter_claude-haiku-4-5_accepts_a_json_schema_and_returns_structured_output.yaml",
-        "openrouter/anthropic/claude-haiku-4.5", ["Generate a person named John who is 30 years old"], Person,
-        equals(JOHN), "json_schema"),
+        "openrouter/anthropic/claude-haiku-4.5",
+        ["Generate a person named John who is 30 years old"],
+        Person,
+        equals(JOHN),
+        "json_schema",
+    ),
     "azure": SCase(
         "azure",
         "ruby_llm__chat_with_schema_with_azure_grok-4-1-fast-non-reasoning_allows_removing_schema_mid-conversation.yaml",
-        "azure/grok-4-1-fast-non-reasoning", ["Generate a person named Bob"], Person,
-        equals(Person(name="Bob", age=30)), "json_schema", options={"base_url": "https://rubyllm.services.ai.azure.com"}),
+        "azure/grok-4-1-fast-non-reasoning",
+        ["Generate a person named Bob"],
+        Person,
+        equals(Person(name="Bob", age=30)),
+        "json_schema",
+        options={"base_url": "https://rubyllm.services.ai.azure.com"},
+    ),
     "bedrock": SCase(
-        "bedrock", "pydantic-ai__test_bedrock_native_output_supported_model.yaml",
+        "bedrock",
+        "pydantic-ai__test_bedrock_native_output_supported_model.yaml",
         "bedrock/us.anthropic.claude-sonnet-4-6",
-        ["What is the capital of France? Give me the city name, country, and population."], CityInfo,
-        equals(CityInfo(city="Paris", country="France", population=2161000)), "json_schema", options=_bedrock),
+        ["What is the capital of France? Give me the city name, country, and population."],
+        CityInfo,
+        equals(CityInfo(city="Paris", country="France", population=2161000)),
+        "json_schema",
+        options=_bedrock,
+    ),
     "bedrock-stream": SCase(
-        "bedrock", "pydantic-ai__test_bedrock_native_output_stream.yaml",
+        "bedrock",
+        "pydantic-ai__test_bedrock_native_output_stream.yaml",
         "bedrock/us.anthropic.claude-sonnet-4-5-20250929-v1:0",
-        ["What is the capital of France? Give me the city name, country, and population."], CityInfo,
-        lambda p: (isinstance(p, CityInfo) and p.city == "Paris" and p.country == "France" and p.population > 10**6)
-        or pytest.fail(f"unexpected {p!r}"), "json_schema", options=_bedrock, stream=True),
+        ["What is the capital of France? Give me the city name, country, and population."],
+        CityInfo,
+        lambda p: (
+            (isinstance(p, CityInfo) and p.city == "Paris" and p.country == "France" and p.population > 10**6)
+            or pytest.fail(f"unexpected {p!r}")
+        ),
+        "json_schema",
+        options=_bedrock,
+        stream=True,
+    ),
     "vertexai": SCase(
         "vertexai",
         "ruby_llm__chat_with_schema_with_vertexai_gemini-3-flash-preview_accepts_a_json_schema_and_returns_structured_output.yaml",
-        "vertexai/gemini-3-flash-preview", ["Generate a person named John who is 30 years old"], Person,
-        equals(JOHN), "json_schema", options=_vertex, interaction=1),
+        "vertexai/gemini-3-flash-preview",
+        ["Generate a person named John who is 30 years old"],
+        Person,
+        equals(JOHN),
+        "json_schema",
+        options=_vertex,
+        interaction=1,
+    ),
     "together": SCase(
-        "together", "authored__structured_json_schema.yaml", "together/meta-llama/Llama-3.3-70B-Instruct-Turbo",
-        ["Give me facts about Japan as JSON."], Country,
-        lambda p: (p.name == "Japan" and p.capital == "Tokyo" and p.population_millions > 100)
-        or pytest.fail(f"unexpected {p!r}"), "json_schema", authored=True),
+        "together",
+        "authored__structured_json_schema.yaml",
+        "together/meta-llama/Llama-3.3-70B-Instruct-Turbo",
+        ["Give me facts about Japan as JSON."],
+        Country,
+        lambda p: (
+            (p.name == "Japan" and p.capital == "Tokyo" and p.population_millions > 100)
+            or pytest.fail(f"unexpected {p!r}")
+        ),
+        "json_schema",
+        authored=True,
+    ),
     "fireworks": SCase(
-        "fireworks", "authored__structured_json_schema.yaml",
-        "fireworks/accounts/fireworks/models/llama-v3p3-70b-instruct", ["Give me facts about Japan as JSON."], Country,
-        lambda p: (p.name == "Japan" and p.capital == "Tokyo") or pytest.fail(f"unexpected {p!r}"), "json_schema",
-        authored=True),
+        "fireworks",
+        "authored__structured_json_schema.yaml",
+        "fireworks/accounts/fireworks/models/llama-v3p3-70b-instruct",
+        ["Give me facts about Japan as JSON."],
+        Country,
+        lambda p: (p.name == "Japan" and p.capital == "Tokyo") or pytest.fail(f"unexpected {p!r}"),
+        "json_schema",
+        authored=True,
+    ),
     "vllm": SCase(
-        "vllm", "authored__structured_json_schema.yaml", "vllm/meta-llama/Llama-3.1-8B-Instruct",
-        ["Generate a JSON with the name and age of one random person."], Person,
+        "vllm",
+        "authored__structured_json_schema.yaml",
+        "vllm/meta-llama/Llama-3.1-8B-Instruct",
+        ["Generate a JSON with the name and age of one random person."],
+        Person,
         lambda p: (isinstance(p, Person) and p.name and p.age > 0) or pytest.fail(f"unexpected {p!r}"),
-        "json_schema", options={"base_url": "http://localhost:8000/v1"}, authored=True),
+        "json_schema",
+        options={"base_url": "http://localhost:8000/v1"},
+        authored=True,
+    ),
     **{
         name: SCase(
-            name, "authored__structured_json_schema.yaml", f"{name}/{model}", ["Give me facts about Japan as JSON."],
-            Country, lambda p: (p.name == "Japan" and p.capital == "Tokyo" and p.population_millions > 100)
-            or pytest.fail(f"unexpected {p!r}"), "json_schema", authored=True)
-        for name, model in (("novita", "meta-llama/llama-3.3-70b-instruct"), ("cerebras", "llama-3.3-70b"),
-                            ("sambanova", "Meta-Llama-3.3-70B-Instruct"), ("moonshot", "kimi-k2.6"))
+            name,
+            "authored__structured_json_schema.yaml",
+            f"{name}/{model}",
+            ["Give me facts about Japan as JSON."],
+            Country,
+            lambda p: (
+                (p.name == "Japan" and p.capital == "Tokyo" and p.population_millions > 100)
+                or pytest.fail(f"unexpected {p!r}")
+            ),
+            "json_schema",
+            authored=True,
+        )
+        for name, model in (
+            ("novita", "meta-llama/llama-3.3-70b-instruct"),
+            ("cerebras", "llama-3.3-70b"),
+            ("sambanova", "Meta-Llama-3.3-70B-Instruct"),
+            ("moonshot", "kimi-k2.6"),
+        )
     },
     "databricks": SCase(
-        "databricks", "authored__structured.yaml", "databricks/databricks-meta-llama-3-3-70b-instruct",
-        ["Extract the paper: 'Attention Is All You Need' by Vaswani et al., 2017."], Paper,
-        equals(Paper(title="Attention Is All You Need", authors=["Vaswani et al."], year=2017)), "json_schema",
-        options={"base_url": "https://adb-1234567890123456.7.azuredatabricks.net/serving-endpoints"}, authored=True),
+        "databricks",
+        "authored__structured.yaml",
+        "databricks/databricks-meta-llama-3-3-70b-instruct",
+        ["Extract the paper: 'Attention Is All You Need' by Vaswani et al., 2017."],
+        Paper,
+        equals(Paper(title="Attention Is All You Need", authors=["Vaswani et al."], year=2017)),
+        "json_schema",
+        options={"base_url": "https://adb-1234567890123456.7.azuredatabricks.net/serving-endpoints"},
+        authored=True,
+    ),
     "ernie": SCase(
-        "ernie", "authored__ernie_json_schema.yaml", "ernie/ernie-4.5-turbo-128k", ["北京的人口大约是多少\uff1f用JSON回答。"],
-        CityPopulation, equals(CityPopulation(city="北京", population_millions=21.8)), "json_schema", authored=True),
+        "ernie",
+        "authored__ernie_json_schema.yaml",
+        "ernie/ernie-4.5-turbo-128k",
+        ["北京的人口大约是多少\uff1f用JSON回答。"],
+        CityPopulation,
+        equals(CityPopulation(city="北京", population_millions=21.8)),
+        "json_schema",
+        authored=True,
+    ),
     "mistral": SCase(
         "mistral",
         "ruby_llm__chat_with_schema_with_mistral_mistral-small-latest_allows_removing_schema_mid-conversation.yaml",
-        "mistral/mistral-small-latest", ["Generate a person named Bob"], Person, equals(Person(name="Bob", age=30)),
-        "json_schema"),
+        "mistral/mistral-small-latest",
+        ["Generate a person named Bob"],
+        Person,
+        equals(Person(name="Bob", age=30)),
+        "json_schema",
+    ),
     "xai": SCase(
         "xai",
         "ruby_llm__chat_with_schema_with_xai_grok-4-1-fast-non-reasoning_accepts_a_json_schema_and_returns_structured_output.yaml",
-        "xai/grok-4.3", ["Generate a person named John who is 30 years old"], Person, equals(JOHN), "json_schema",
-        options={"api": "responses"}),
+        "xai/grok-4.3",
+        ["Generate a person named John who is 30 years old"],
+        Person,
+        equals(JOHN),
+        "json_schema",
+        options={"api": "responses"},
+    ),
     "writer": SCase(
-        "writer", "authored__structured_recipe.yaml", "writer/palmyra-x5",
-        ["Give me a recipe for a simple pasta dish."], Recipe,
-        lambda p: (p.recipe_name == "Garlic Butter Spaghetti" and len(p.ingredients) == 5 and len(p.steps) == 3)
-        or pytest.fail(f"unexpected {p!r}"), "json_schema", call={"system": "You are a helpful cooking assistant."},
-        authored=True),
+        "writer",
+        "authored__structured_recipe.yaml",
+        "writer/palmyra-x5",
+        ["Give me a recipe for a simple pasta dish."],
+        Recipe,
+        lambda p: (
+            (p.recipe_name == "Garlic Butter Spaghetti" and len(p.ingredients) == 5 and len(p.steps) == 3)
+            or pytest.fail(f"unexpected {p!r}")
+        ),
+        "json_schema",
+        call={"system": "You are a helpful cooking assistant."},
+        authored=True,
+    ),
     "llamacpp": SCase(  # recorded live from llama_cpp.server + SmolLM2-135M (nox -s e2e)
-        "llamacpp", "llamacpp_server__structured_json_schema.yaml", "llamacpp_server/default",
-        ["Name one city in France and its country, as JSON."], CityLocation,
+        "llamacpp",
+        "llamacpp_server__structured_json_schema.yaml",
+        "llamacpp_server/default",
+        ["Name one city in France and its country, as JSON."],
+        CityLocation,
         lambda p: (isinstance(p, CityLocation) and p.city and p.country) or pytest.fail(f"unexpected {p!r}"),
-        "json_schema", options=lambda: {"base_url": _recorded_base_url(
-            "llamacpp", "llamacpp_server__structured_json_schema.yaml")},
-        call={"max_tokens": 60, "temperature": 0}),
+        "json_schema",
+        options=lambda: {"base_url": _recorded_base_url("llamacpp", "llamacpp_server__structured_json_schema.yaml")},
+        call={"max_tokens": 60, "temperature": 0},
+    ),
     "lmstudio": SCase(
-        "lmstudio", "authored__structured_joke.yaml", "lmstudio/qwen2.5-7b-instruct", ["Tell me a joke."], Joke,
-        lambda p: (isinstance(p, Joke) and len(p.joke) > 10) or pytest.fail(f"unexpected {p!r}"), "json_schema",
+        "lmstudio",
+        "authored__structured_joke.yaml",
+        "lmstudio/qwen2.5-7b-instruct",
+        ["Tell me a joke."],
+        Joke,
+        lambda p: (isinstance(p, Joke) and len(p.joke) > 10) or pytest.fail(f"unexpected {p!r}"),
+        "json_schema",
         options={"base_url": "http://localhost:1234/v1"},
-        call={"system": "You are a helpful jokester.", "max_tokens": 50, "temperature": 0.7}, authored=True),
+        call={"system": "You are a helpful jokester.", "max_tokens": 50, "temperature": 0.7},
+        authored=True,
+    ),
 }
 
 
@@ -422,11 +618,21 @@ def test_anthropic_seam_sends_the_schema_anthropic_accepts() -> None:
     if llmcore.get_registry().get("anthropic") is None:
         pytest.skip("llmcore-anthropic is not installed")
     pattern = "^(?!^[-+.]*$)[+-]?0*\\d*\\.?\\d*$"
-    schema = {"type": "object", "required": ["amount"],
-              "properties": {"amount": {"anyOf": [{"type": "number"}, {"type": "string", "pattern": pattern}]}}}
-    case = SCase("anthropic", "pydantic-ai__test_anthropic_native_output_decimal_strict.yaml",
-                 "anthropic/claude-sonnet-4-5", ["Return exactly this payment amount: 12.34"], schema,
-                 equals({"amount": 12.34}), "json_schema", call={"max_tokens": 4096})
+    schema = {
+        "type": "object",
+        "required": ["amount"],
+        "properties": {"amount": {"anyOf": [{"type": "number"}, {"type": "string", "pattern": pattern}]}},
+    }
+    case = SCase(
+        "anthropic",
+        "pydantic-ai__test_anthropic_native_output_decimal_strict.yaml",
+        "anthropic/claude-sonnet-4-5",
+        ["Return exactly this payment amount: 12.34"],
+        schema,
+        equals({"amount": 12.34}),
+        "json_schema",
+        call={"max_tokens": 4096},
+    )
     resp, _, bodies, _ = asyncio.run(replay(case))
     case.check(resp.parsed)
 

@@ -43,7 +43,11 @@ def _make_plugin(root: Path, dist: str, module: str, ep: str, version: str, body
 def site(tmp_path_factory: pytest.TempPathFactory) -> str:
     root = tmp_path_factory.mktemp("third_party")
     good = _make_plugin(
-        root, "llmcore-acme", "llmcore_acme", "acme", "3.2.1",
+        root,
+        "llmcore-acme",
+        "llmcore_acme",
+        "acme",
+        "3.2.1",
         """
         from llmcore.hookspecs import hookimpl
         from llmcore.spec import Capabilities, ProviderSpec
@@ -55,15 +59,33 @@ def site(tmp_path_factory: pytest.TempPathFactory) -> str:
         """,
     )
     broken = _make_plugin(
-        root, "llmcore-broken", "llmcore_broken", "broken", "0.0.1",
+        root,
+        "llmcore-broken",
+        "llmcore_broken",
+        "broken",
+        "0.0.1",
         """
         raise ImportError("this plugin needs libfoo, which is not installed")
         """,
     )
     target = root / "site"
     subprocess.run(
-        [sys.executable, "-m", "uv", "pip", "install", "-q", "--no-deps", "--target", str(target), str(good), str(broken)],
-        check=True, capture_output=True, text=True,
+        [
+            sys.executable,
+            "-m",
+            "uv",
+            "pip",
+            "install",
+            "-q",
+            "--no-deps",
+            "--target",
+            str(target),
+            str(good),
+            str(broken),
+        ],
+        check=True,
+        capture_output=True,
+        text=True,
     )
     return str(target)
 

@@ -26,10 +26,20 @@ ROOT = Path(__file__).resolve().parent.parent
 CASES = {
     "openai": ("openai", "pydantic-ai__test_openai_native_output.yaml", "openai/gpt-4o", "gpt-4o", 0),
     # 1,111 of the input tokens were read from Anthropic's prompt cache
-    "anthropic-cache-read": ("anthropic", "pydantic-ai__test_anthropic_cache_count_tokens.yaml",
-                             "anthropic/claude-sonnet-4-5", "claude-sonnet-4-5", 1),
-    "gemini": ("gemini", "pydantic-ai__test_google_native_output.yaml", "gemini/gemini-2.0-flash",
-               "gemini-2.0-flash", 0),
+    "anthropic-cache-read": (
+        "anthropic",
+        "pydantic-ai__test_anthropic_cache_count_tokens.yaml",
+        "anthropic/claude-sonnet-4-5",
+        "claude-sonnet-4-5",
+        1,
+    ),
+    "gemini": (
+        "gemini",
+        "pydantic-ai__test_google_native_output.yaml",
+        "gemini/gemini-2.0-flash",
+        "gemini-2.0-flash",
+        0,
+    ),
 }
 
 
@@ -84,13 +94,16 @@ def test_cost_of_a_recorded_call(name: str, collector: Collector) -> None:
     read, write = u.cache_read_tokens or 0, u.cache_write_tokens or 0
     cached_rate = price.cached_input if price.cached_input is not None else price.input
     write_rate = price.cache_write if price.cache_write is not None else price.input
-    expected = ((u.input_tokens - read - write) * price.input + read * cached_rate + write * write_rate
-                + u.output_tokens * price.output) / 1e6
+    expected = (
+        (u.input_tokens - read - write) * price.input
+        + read * cached_rate
+        + write * write_rate
+        + u.output_tokens * price.output
+    ) / 1e6
     assert m.usage.cost == pytest.approx(expected) and expected > 0
     (rec,) = [r for r in collector.records if r.provider == spec.name]
     assert rec.cost == pytest.approx(expected) and rec.model == model.split("/", 1)[1]
-    assert rec.key_id is not None and rec.key_id.startswith("sha256:") and TEST_API_KEY not in json.dumps(
-        rec.to_dict())
+    assert rec.key_id is not None and rec.key_id.startswith("sha256:") and TEST_API_KEY not in json.dumps(rec.to_dict())
 
 
 def test_shipped_price_files_load_and_match_dated_names() -> None:
@@ -106,11 +119,14 @@ def test_shipped_price_files_load_and_match_dated_names() -> None:
             assert p.input > 0 and p.output >= 0, f"{spec.name}/{model}"  # embeddings: no output tokens
     from llmcore.usage import price_for
 
-    pairs = [("openai", "gpt-4o-2024-08-06", "gpt-4o"), ("openai", "gpt-4o-mini-2024-07-18", "gpt-4o-mini"),
-             ("anthropic", "claude-3-5-haiku-20241022", "claude-3-5-haiku"),
-             ("anthropic", "claude-sonnet-4-5-20250929", "claude-sonnet-4-5"),
-             ("gemini", "gemini-2.5-flash-preview-05-20", "gemini-2.5-flash"),
-             ("gemini", "models/gemini-2.0-flash-001", "gemini-2.0-flash")]
+    pairs = [
+        ("openai", "gpt-4o-2024-08-06", "gpt-4o"),
+        ("openai", "gpt-4o-mini-2024-07-18", "gpt-4o-mini"),
+        ("anthropic", "claude-3-5-haiku-20241022", "claude-3-5-haiku"),
+        ("anthropic", "claude-sonnet-4-5-20250929", "claude-sonnet-4-5"),
+        ("gemini", "gemini-2.5-flash-preview-05-20", "gemini-2.5-flash"),
+        ("gemini", "models/gemini-2.0-flash-001", "gemini-2.0-flash"),
+    ]
     for provider, dated, base in pairs:
         spec = registry.get(provider)
         if spec is None:

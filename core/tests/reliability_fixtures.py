@@ -45,4 +45,3 @@ def toy(monkeypatch: pytest.MonkeyPatch) -> Iterator[None]:
 def transport(request: pytest.FixtureRequest) -> str:
     """An injected client on each transport, or ``"shared"``: the default client."""
     return str(request.param)
-

@@ -137,8 +137,9 @@ def toy_error(status: int, message: str = "error", headers: dict[str, str] | Non
     return web.json_response({"error": {"message": message, "code": str(status)}}, status=status, headers=headers)
 
 
-async def toy_stream(request: web.Request, pieces: list[str], *, delay: float = 0.0,
-                     then_sleep: float | None = None, finish: bool = True) -> web.StreamResponse:
+async def toy_stream(
+    request: web.Request, pieces: list[str], *, delay: float = 0.0, then_sleep: float | None = None, finish: bool = True
+) -> web.StreamResponse:
     """Stream ``pieces`` as toy SSE deltas; optionally stall ``then_sleep`` seconds before finishing."""
     resp = web.StreamResponse(headers={"content-type": "text/event-stream"})
     await resp.prepare(request)
@@ -157,7 +158,6 @@ async def toy_stream(request: web.Request, pieces: list[str], *, delay: float = 
 def prompt_of(request: web.Request) -> str:
     body = request[BODY]
     return str(body["messages"][-1]["content"]) if isinstance(body, dict) else ""
-
 
 
 TOY_KEY = "toy-secret-key-123"

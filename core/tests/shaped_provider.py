@@ -39,8 +39,10 @@ KEY = "shaped-secret-key-123456"
 
 def _spec(name: str, modes: tuple[str, ...], prices: str | None = None) -> ProviderSpec:
     return ProviderSpec(
-        name=name, factory=f"shaped_provider:{name.replace('-', '_').title().replace('_', '')}Provider",
-        env_keys=(f"{name.upper().replace('-', '_')}_API_KEY",), base_url="http://127.0.0.1:9/v1",
+        name=name,
+        factory=f"shaped_provider:{name.replace('-', '_').title().replace('_', '')}Provider",
+        env_keys=(f"{name.upper().replace('-', '_')}_API_KEY",),
+        base_url="http://127.0.0.1:9/v1",
         capabilities=Capabilities(streaming=True, tools=True, structured_output=modes),  # type: ignore[arg-type]
         prices=prices,
     )
@@ -66,7 +68,9 @@ class _Base(HTTPProvider):
 
     def _body(self, r: ChatRequest, stream: bool) -> dict[str, Any]:
         return {
-            "model": r.model, "stream": stream, "system": r.system_text(),
+            "model": r.model,
+            "stream": stream,
+            "system": r.system_text(),
             "messages": [{"role": m.role, "content": m.text} for m in r.messages],
             "response_format": r.response_format.model_dump(by_alias=True) if r.response_format else None,
             "tools": [t.model_dump() for t in r.tools] if r.tools else None,
@@ -76,12 +80,17 @@ class _Base(HTTPProvider):
     async def chat(self, request: ChatRequest) -> ChatResponse:
         d, _ = await self.request_json("POST", "chat", self._body(request, False))
         parts: list[Any] = [TextPart(text=d["text"])] if d.get("text") else []
-        parts += [ToolCallPart(id=c["id"], name=c["name"], arguments=json.loads(c["arguments"]),
-                               raw_arguments=c["arguments"]) for c in d.get("tool_calls") or ()]
+        parts += [
+            ToolCallPart(id=c["id"], name=c["name"], arguments=json.loads(c["arguments"]), raw_arguments=c["arguments"])
+            for c in d.get("tool_calls") or ()
+        ]
         return ChatResponse(
-            id=d.get("id"), model=d.get("model"), provider=self.spec.name,
+            id=d.get("id"),
+            model=d.get("model"),
+            provider=self.spec.name,
             message=Message(role="assistant", content=parts),
-            finish_reason=d.get("finish", "stop"), raw_finish_reason=d.get("finish", "stop"),
+            finish_reason=d.get("finish", "stop"),
+            raw_finish_reason=d.get("finish", "stop"),
             usage=_usage(d.get("usage")),
         )
 
@@ -140,17 +149,35 @@ class plugin:
 # -- server side -------------------------------------------------------------------------
 
 
-def answer(text: str = "", *, tool_calls: list[dict[str, Any]] | None = None, usage: dict[str, Any] | None = None,
-           finish: str | None = None, model: str = "shaped-1-2025-01-01") -> web.Response:
+def answer(
+    text: str = "",
+    *,
+    tool_calls: list[dict[str, Any]] | None = None,
+    usage: dict[str, Any] | None = None,
+    finish: str | None = None,
+    model: str = "shaped-1-2025-01-01",
+) -> web.Response:
     """A non-streamed answer."""
-    return web.json_response({
-        "id": "r-1", "model": model, "text": text, "tool_calls": tool_calls or [],
-        "usage": usage or {"in": 10, "out": 5}, "finish": finish or ("tool_calls" if tool_calls else "stop"),
-    })
+    return web.json_response(
+        {
+            "id": "r-1",
+            "model": model,
+            "text": text,
+            "tool_calls": tool_calls or [],
+            "usage": usage or {"in": 10, "out": 5},
+            "finish": finish or ("tool_calls" if tool_calls else "stop"),
+        }
+    )
 
 
-async def stream(request: web.Request, *, texts: list[str] = (), tool: tuple[str, list[str]] | None = None,  # type: ignore[assignment]
-                 usage: dict[str, Any] | None = None, model: str = "shaped-1-2025-01-01") -> web.StreamResponse:
+async def stream(
+    request: web.Request,
+    *,
+    texts: list[str] = (),
+    tool: tuple[str, list[str]] | None = None,  # type: ignore[assignment]
+    usage: dict[str, Any] | None = None,
+    model: str = "shaped-1-2025-01-01",
+) -> web.StreamResponse:
     """A streamed answer: text pieces, or one tool call whose arguments arrive in pieces."""
     resp = web.StreamResponse(headers={"content-type": "text/event-stream"})
     await resp.prepare(request)
@@ -163,8 +190,10 @@ async def stream(request: web.Request, *, texts: list[str] = (), tool: tuple[str
     if tool is not None:
         name, pieces = tool
         for i, p in enumerate(pieces):
-            await send({"tool": {"index": 0, "id": "call-1" if i == 0 else None, "name": name if i == 0 else None,
-                                 "args": p}})
-    await send({"done": True, "usage": usage or {"in": 10, "out": 5},
-                "finish": "tool_calls" if tool is not None else "stop"})
+            await send(
+                {"tool": {"index": 0, "id": "call-1" if i == 0 else None, "name": name if i == 0 else None, "args": p}}
+            )
+    await send(
+        {"done": True, "usage": usage or {"in": 10, "out": 5}, "finish": "tool_calls" if tool is not None else "stop"}
+    )
     return resp

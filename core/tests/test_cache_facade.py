@@ -148,8 +148,9 @@ def test_redis_cache_shared_by_models(server: ScriptedServer, make_model: Any, r
     assert ev1 == ev2 and server.hits == 1
 
 
-def test_a_failing_cache_never_fails_the_call(server: ScriptedServer, make_model: Any,
-                                             caplog: pytest.LogCaptureFixture) -> None:
+def test_a_failing_cache_never_fails_the_call(
+    server: ScriptedServer, make_model: Any, caplog: pytest.LogCaptureFixture
+) -> None:
     pytest.importorskip("redis")
     from scripted_server import free_port
 

@@ -467,19 +467,42 @@ def test_vcr_replays_a_converted_stream_through_httpx() -> None:
 def test_import_har_entries(tmp_path: Path) -> None:
     """HAR 1.2 (Polly.JS): raw request/response, decoded body, a base64 body, auth scrubbed."""
     body = '{"error": {"message": "Invalid API key provided.", "code": "invalid_api_key"}}'
-    har = {"log": {"version": "1.2", "entries": [
-        {"request": {"method": "post", "url": "https://api.example.com/v1/chat/completions",
-                     "headers": [{"name": "authorization", "value": "[REDACTED]"},
-                                 {"name": "content-type", "value": "application/json"}],
-                     "postData": {"mimeType": "application/json", "text": '{"model":"m"}'}},
-         "response": {"status": 401, "statusText": "Unauthorized",
-                      "headers": [{"name": "content-encoding", "value": "gzip"},
-                                  {"name": "content-length", "value": "999"}],
-                      "content": {"mimeType": "application/json", "text": body}}},
-        {"request": {"method": "GET", "url": "https://api.example.com/v1/models", "headers": []},
-         "response": {"status": 200, "statusText": "", "headers": [],
-                      "content": {"text": base64.b64encode(b"[]").decode(), "encoding": "base64"}}},
-    ]}}
+    har = {
+        "log": {
+            "version": "1.2",
+            "entries": [
+                {
+                    "request": {
+                        "method": "post",
+                        "url": "https://api.example.com/v1/chat/completions",
+                        "headers": [
+                            {"name": "authorization", "value": "[REDACTED]"},
+                            {"name": "content-type", "value": "application/json"},
+                        ],
+                        "postData": {"mimeType": "application/json", "text": '{"model":"m"}'},
+                    },
+                    "response": {
+                        "status": 401,
+                        "statusText": "Unauthorized",
+                        "headers": [
+                            {"name": "content-encoding", "value": "gzip"},
+                            {"name": "content-length", "value": "999"},
+                        ],
+                        "content": {"mimeType": "application/json", "text": body},
+                    },
+                },
+                {
+                    "request": {"method": "GET", "url": "https://api.example.com/v1/models", "headers": []},
+                    "response": {
+                        "status": 200,
+                        "statusText": "",
+                        "headers": [],
+                        "content": {"text": base64.b64encode(b"[]").decode(), "encoding": "base64"},
+                    },
+                },
+            ],
+        }
+    }
     assert detect_format(har) == "har"
     path = tmp_path / "rec.har"
     path.write_text(json.dumps(har))
@@ -510,15 +533,23 @@ def _httprr(*exchanges: tuple[bytes, bytes]) -> bytes:
 
 
 def test_import_httprr_exchanges(tmp_path: Path) -> None:
-    req1 = (b"POST http://localhost:11434/api/embed HTTP/1.1\r\nHost: localhost:11434\r\n"
-            b"User-Agent: langchaingo-httprr\nAuthorization: Bearer test-api-key\r\nContent-Type: application/json\r\n\r\n"
-            b'{"model":"m","input":["a"]}')
-    resp1 = (b"HTTP/1.1 200 OK\r\nTransfer-Encoding: chunked\r\nContent-Type: application/json\r\n\r\n"
-             b'5\r\n{"a":\r\n4;ext=1\r\n[1]}\r\n0\r\n\r\n')
+    req1 = (
+        b"POST http://localhost:11434/api/embed HTTP/1.1\r\nHost: localhost:11434\r\n"
+        b"User-Agent: langchaingo-httprr\nAuthorization: Bearer test-api-key\r\nContent-Type: application/json\r\n\r\n"
+        b'{"model":"m","input":["a"]}'
+    )
+    resp1 = (
+        b"HTTP/1.1 200 OK\r\nTransfer-Encoding: chunked\r\nContent-Type: application/json\r\n\r\n"
+        b'5\r\n{"a":\r\n4;ext=1\r\n[1]}\r\n0\r\n\r\n'
+    )
     req2 = b"GET /api/tags HTTP/1.1\r\nHost: example.test:8080\r\n\r\n"
     gz = gzip.compress(b'{"models":[]}')
-    resp2 = (b"HTTP/1.1 404 Not Found\r\nContent-Encoding: gzip\r\nContent-Length: "
-             + str(len(gz)).encode() + b"\r\n\r\n" + gz)
+    resp2 = (
+        b"HTTP/1.1 404 Not Found\r\nContent-Encoding: gzip\r\nContent-Length: "
+        + str(len(gz)).encode()
+        + b"\r\n\r\n"
+        + gz
+    )
     path = tmp_path / "Trace.httprr"
     path.write_bytes(_httprr((req1, resp1), (req2, resp2)))
     one, two = load_upstream(path)["interactions"]
@@ -542,7 +573,9 @@ def test_import_httprr_exchanges(tmp_path: Path) -> None:
         b"httprr trace v1\n10 10\nshort",
         _httprr((b"GET / HTTP/1.1\r\nHost: h\r\n", b"HTTP/1.1 200 OK\r\n\r\n")),  # no end of headers
         _httprr((b"GET / HTTP/1.1\r\nHost: h\r\n\r\n", b"HTTP/1.1 200 OK\r\nTransfer-Encoding: chunked\r\n\r\nzz\r\n")),
-        _httprr((b"GET / HTTP/1.1\r\nHost: h\r\n\r\n", b"HTTP/1.1 200 OK\r\nTransfer-Encoding: chunked\r\n\r\nff\r\nab")),
+        _httprr(
+            (b"GET / HTTP/1.1\r\nHost: h\r\n\r\n", b"HTTP/1.1 200 OK\r\nTransfer-Encoding: chunked\r\n\r\nff\r\nab")
+        ),
     ],
 )
 def test_import_httprr_rejects_malformed_traces(tmp_path: Path, raw: bytes) -> None:
@@ -566,16 +599,29 @@ def test_import_real_httprr() -> None:
 def _llama_stack(body: dict[str, Any], data: Any, **response: Any) -> dict[str, Any]:
     """A llama-stack SDK-object recording of ``AsyncEmbeddings.create(**body)`` answering ``data``."""
     return {
-        "request": {"method": "POST", "url": "https://api.example.test/v1/v1/embeddings", "headers": {},
-                    "body": body, "endpoint": "/v1/embeddings", "model": body.get("model", "")},
-        "response": {"body": {"__type__": "openai.types.create_embedding_response.CreateEmbeddingResponse",
-                              "__data__": data}, "is_streaming": False, **response},
+        "request": {
+            "method": "POST",
+            "url": "https://api.example.test/v1/v1/embeddings",
+            "headers": {},
+            "body": body,
+            "endpoint": "/v1/embeddings",
+            "model": body.get("model", ""),
+        },
+        "response": {
+            "body": {"__type__": "openai.types.create_embedding_response.CreateEmbeddingResponse", "__data__": data},
+            "is_streaming": False,
+            **response,
+        },
     }
 
 
 B64 = base64.b64encode(b"\x00\x00\x80\x3f\x00\x00\x00\xc0").decode()  # float32 1.0, -2.0
-EMB_B64 = {"data": [{"embedding": B64, "index": 0, "object": "embedding"}], "model": "m", "object": "list",
-           "usage": {"prompt_tokens": 2, "total_tokens": 2}}
+EMB_B64 = {
+    "data": [{"embedding": B64, "index": 0, "object": "embedding"}],
+    "model": "m",
+    "object": "list",
+    "usage": {"prompt_tokens": 2, "total_tokens": 2},
+}
 
 
 def _write(tmp_path: Path, data: Any) -> Path:
@@ -598,8 +644,10 @@ def test_import_llama_stack_embeddings(tmp_path: Path) -> None:
 
 
 def test_import_llama_stack_hostless_url_gets_https(tmp_path: Path) -> None:
-    rec = _llama_stack({"model": "m", "input": "a", "encoding_format": "float"},
-                       {"data": [{"embedding": [0.5], "index": 0}], "model": "m"})
+    rec = _llama_stack(
+        {"model": "m", "input": "a", "encoding_format": "float"},
+        {"data": [{"embedding": [0.5], "index": 0}], "model": "m"},
+    )
     rec["request"]["url"] = "__databricks__/serving-endpoints/v1/embeddings"
     (one,) = load_upstream(_write(tmp_path, rec))["interactions"]
     assert one["request"]["uri"] == "https://__databricks__/serving-endpoints/embeddings"
@@ -615,8 +663,10 @@ def test_import_llama_stack_hostless_url_gets_https(tmp_path: Path) -> None:
         (lambda r: r["request"]["body"].update(encoding_format="float"), "holds strings"),
         (lambda r: r["request"]["body"].update(extra_body={"x": 1}), "SDK-only"),
         (lambda r: r["response"].update(is_streaming=True), "streams"),
-        (lambda r: r["response"]["body"].update(__type__="openai.types.chat.chat_completion.ChatCompletion"),
-         "is not converted"),
+        (
+            lambda r: r["response"]["body"].update(__type__="openai.types.chat.chat_completion.ChatCompletion"),
+            "is not converted",
+        ),
         (lambda r: r["request"].update(endpoint="/v1/other"), "does not end with"),
     ],
 )
@@ -630,9 +680,17 @@ def test_import_llama_stack_refuses_what_is_not_the_wire(tmp_path: Path, edit: A
 def test_import_llama_stack_raw_http(tmp_path: Path) -> None:
     """A raw-HTTP recording (vLLM ``/rerank``): URL, payload and status as recorded."""
     answer = {"id": "rerank-1", "results": [{"index": 1, "relevance_score": 0.75}]}
-    rec = {"test_id": "t", "request": {"test_id": "t", "url": "http://localhost:8000/rerank", "method": "POST",
-                                       "payload": {"model": "r", "query": "q", "documents": ["a", "b"]}},
-           "response": {"status": 200, "body": answer, "is_streaming": False}, "id_normalization_mapping": {}}
+    rec = {
+        "test_id": "t",
+        "request": {
+            "test_id": "t",
+            "url": "http://localhost:8000/rerank",
+            "method": "POST",
+            "payload": {"model": "r", "query": "q", "documents": ["a", "b"]},
+        },
+        "response": {"status": 200, "body": answer, "is_streaming": False},
+        "id_normalization_mapping": {},
+    }
     (one,) = load_upstream(_write(tmp_path, rec))["interactions"]
     assert one["request"]["uri"] == "http://localhost:8000/rerank"
     assert json.loads(one["request"]["body"])["documents"] == ["a", "b"]

@@ -13,8 +13,9 @@ from llmcore.testing.cassette_server import CassetteServer, split_for_stream
 SSE = b'data: {"a":1}\n\ndata: {"a":2}\n\ndata: [DONE]\n\n'
 
 
-def _inter(method: str, uri: str, body: bytes | str, status: int = 200, ctype: str = "application/json",
-           **headers: str) -> dict[str, Any]:
+def _inter(
+    method: str, uri: str, body: bytes | str, status: int = 200, ctype: str = "application/json", **headers: str
+) -> dict[str, Any]:
     return {
         "request": {"method": method, "uri": uri, "body": "", "headers": {}},
         "response": {
@@ -41,13 +42,15 @@ def _raw_pieces(srv: CassetteServer, path: str) -> list[bytes]:
         if n == 0:
             break
         pieces.append(body[:n])
-        body = body[n + 2:]
+        body = body[n + 2 :]
     return pieces
 
 
 def test_answers_in_order_and_keeps_what_it_received() -> None:
-    inters = [_inter("POST", "https://api.example.com/v1/chat", b'{"n":1}'),
-              _inter("POST", "https://api.example.com/v1/chat", b'{"n":2}', status=429, **{"retry-after": "3"})]
+    inters = [
+        _inter("POST", "https://api.example.com/v1/chat", b'{"n":1}'),
+        _inter("POST", "https://api.example.com/v1/chat", b'{"n":2}', status=429, **{"retry-after": "3"}),
+    ]
     with CassetteServer(inters, repeats=False) as srv:
         base = srv.base_url_for("https://api.example.com/v1")
         assert base == srv.url + "/v1"
@@ -89,20 +92,28 @@ def test_chunk_sizes_cut_the_body() -> None:
 
 def test_recorded_hosts_in_bodies_point_back_here() -> None:
     body = b'{"urls": {"stream": "https://stream.example.com/v1/files/abc"}}'
-    inters = [_inter("POST", "https://api.example.com/v1/predictions", body),
-              _inter("GET", "https://stream.example.com/v1/files/abc", SSE, ctype="text/event-stream")]
+    inters = [
+        _inter("POST", "https://api.example.com/v1/predictions", body),
+        _inter("GET", "https://stream.example.com/v1/files/abc", SSE, ctype="text/event-stream"),
+    ]
     with CassetteServer(inters) as srv, httpx.Client() as c:
         url = c.post(srv.url + "/v1/predictions").json()["urls"]["stream"]
         assert url == srv.url + "/v1/files/abc"
         assert c.get(url).content == SSE
 
 
-@pytest.mark.parametrize("ctype,body,expected", [
-    ("application/x-ndjson", b'{"a":1}\n{"a":2}\n', [b'{"a":1}\n', b'{"a":2}\n']),
-    ("application/vnd.amazon.eventstream", (16).to_bytes(4, "big") + b"x" * 12 + (20).to_bytes(4, "big") + b"y" * 16,
-     [(16).to_bytes(4, "big") + b"x" * 12, (20).to_bytes(4, "big") + b"y" * 16]),
-    ("application/json", b'{"a":1}', [b'{"a":1}']),
-])
+@pytest.mark.parametrize(
+    "ctype,body,expected",
+    [
+        ("application/x-ndjson", b'{"a":1}\n{"a":2}\n', [b'{"a":1}\n', b'{"a":2}\n']),
+        (
+            "application/vnd.amazon.eventstream",
+            (16).to_bytes(4, "big") + b"x" * 12 + (20).to_bytes(4, "big") + b"y" * 16,
+            [(16).to_bytes(4, "big") + b"x" * 12, (20).to_bytes(4, "big") + b"y" * 16],
+        ),
+        ("application/json", b'{"a":1}', [b'{"a":1}']),
+    ],
+)
 def test_split_for_stream(ctype: str, body: bytes, expected: list[bytes]) -> None:
     assert split_for_stream(body, ctype) == expected
 

@@ -18,8 +18,13 @@ def _check(events: list) -> None:  # type: ignore[type-arg]
     check_stream_invariants(events, acc.response("p"))
 
 
-GOOD = [ResponseMetadata("id1", "m"), TextDelta("a"), TextDelta("b"), UsageEvent(Usage(input_tokens=1, output_tokens=2)),
-        Finish("stop", "stop")]
+GOOD = [
+    ResponseMetadata("id1", "m"),
+    TextDelta("a"),
+    TextDelta("b"),
+    UsageEvent(Usage(input_tokens=1, output_tokens=2)),
+    Finish("stop", "stop"),
+]
 
 
 def test_a_good_stream_passes() -> None:
@@ -34,8 +39,15 @@ def test_a_good_stream_passes() -> None:
         ([Finish("stop"), TextDelta("a")], "must be the last"),
         ([UsageEvent(Usage()), UsageEvent(Usage()), Finish("stop")], "at most once"),
         ([TextDelta("a"), ResponseMetadata("x"), Finish("stop")], "before content"),
-        ([ToolCallDelta(0, "c", "f", '{"a":'), ToolCallDelta(0, None, None, "1}"),
-          ToolCall("c", "f", {"a": 2}, '{"a":2}'), Finish("tool_calls")], "deltas"),
+        (
+            [
+                ToolCallDelta(0, "c", "f", '{"a":'),
+                ToolCallDelta(0, None, None, "1}"),
+                ToolCall("c", "f", {"a": 2}, '{"a":2}'),
+                Finish("tool_calls"),
+            ],
+            "deltas",
+        ),
         ([ToolCall("c", "f", {"a": 1}, '{"a":1}'), Finish("stop")], "must finish with 'tool_calls'"),
     ],
 )

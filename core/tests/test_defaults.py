@@ -82,8 +82,9 @@ def test_config_file_then_env_win(tmp_path: Path, monkeypatch: pytest.MonkeyPatc
     assert default_model() == "env/model"
 
 
-def test_llmcore_config_names_the_file_and_bad_values_are_errors(tmp_path: Path,
-                                                                 monkeypatch: pytest.MonkeyPatch) -> None:
+def test_llmcore_config_names_the_file_and_bad_values_are_errors(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
     cfg = tmp_path / "elsewhere.toml"
     monkeypatch.setenv("LLMCORE_CONFIG", str(cfg))
     assert config_path() == cfg

@@ -24,19 +24,33 @@ def test_one_string_is_one_text() -> None:
     assert embedding_request("m", ("a", "b")).texts == ["a", "b"]
 
 
-@pytest.mark.parametrize("texts,msg", [
-    ([], "empty"), ([""], "empty string"), ([1], "not a string"), (5, "string or a list"), (b"x", "string or a list"),
-])
+@pytest.mark.parametrize(
+    "texts,msg",
+    [
+        ([], "empty"),
+        ([""], "empty string"),
+        ([1], "not a string"),
+        (5, "string or a list"),
+        (b"x", "string or a list"),
+    ],
+)
 def test_bad_texts_are_typed_errors(texts: object, msg: str) -> None:
     with pytest.raises(InvalidRequestError, match=msg):
         embedding_request("m", texts)
 
 
-@pytest.mark.parametrize("params,msg", [
-    ({"dimensions": 0}, "dimensions"), ({"dimensions": True}, "dimensions"), ({"input_type": "banana"}, "input_type"),
-    ({"truncate": "middle"}, "truncate"), ({"embedding_type": "f16"}, "embedding_type"),
-    ({"dimension": 8}, "did you mean 'dimensions'"), ({"provider_options": 3}, "provider_options"),
-])
+@pytest.mark.parametrize(
+    "params,msg",
+    [
+        ({"dimensions": 0}, "dimensions"),
+        ({"dimensions": True}, "dimensions"),
+        ({"input_type": "banana"}, "input_type"),
+        ({"truncate": "middle"}, "truncate"),
+        ({"embedding_type": "f16"}, "embedding_type"),
+        ({"dimension": 8}, "did you mean 'dimensions'"),
+        ({"provider_options": 3}, "provider_options"),
+    ],
+)
 def test_bad_parameters_are_typed_errors(params: dict[str, object], msg: str) -> None:
     with pytest.raises(InvalidRequestError, match=msg):
         embedding_request("m", "x", **params)
@@ -67,8 +81,7 @@ def test_bad_base64_is_a_typed_error() -> None:
         floats([True], "p")
 
 
-@given(st.lists(st.one_of(st.floats(allow_nan=False, allow_infinity=False), st.integers(-(2**60), 2**60)),
-                max_size=64))
+@given(st.lists(st.one_of(st.floats(allow_nan=False, allow_infinity=False), st.integers(-(2**60), 2**60)), max_size=64))
 def test_json_numbers_become_floats(values: list[float | int]) -> None:
     # the fast paths (only floats: the list itself; ints too: converted in C) keep the contract
     out = floats(list(values), "p")
@@ -90,10 +103,14 @@ def test_packed_types() -> None:
 
 
 @settings(max_examples=200, deadline=None, derandomize=True)
-@given(st.lists(st.text(min_size=1, max_size=50), max_size=300), st.one_of(st.none(), st.integers(1, 20)),
-       st.one_of(st.none(), st.integers(1, 200)))
-def test_batches_cover_every_text_once_in_order_within_limits(texts: list[str], max_inputs: int | None,
-                                                              max_tokens: int | None) -> None:
+@given(
+    st.lists(st.text(min_size=1, max_size=50), max_size=300),
+    st.one_of(st.none(), st.integers(1, 20)),
+    st.one_of(st.none(), st.integers(1, 200)),
+)
+def test_batches_cover_every_text_once_in_order_within_limits(
+    texts: list[str], max_inputs: int | None, max_tokens: int | None
+) -> None:
     parts = plan_batches(texts, max_inputs, max_tokens)
     assert [i for r in parts for i in r] == list(range(len(texts)))
     for r in parts:

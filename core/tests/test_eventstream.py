@@ -46,7 +46,11 @@ def decode_all(data: bytes, cuts: list[int] | None = None) -> list[tuple[dict, b
 def test_real_stream_decodes() -> None:
     msgs = list(iter_eventstream([REAL_STREAM]))
     assert [m.event_type for m in msgs] == [
-        "messageStart", "contentBlockDelta", "contentBlockStop", "messageStop", "metadata",
+        "messageStart",
+        "contentBlockDelta",
+        "contentBlockStop",
+        "messageStop",
+        "metadata",
     ]
     assert all(m.message_type == "event" and m.content_type == "application/json" for m in msgs)
     assert msgs[1].json()["delta"] == {"text": "Paris"}
@@ -122,7 +126,13 @@ def test_corrupt_length_fails_at_once_not_waiting_for_bytes() -> None:
 def test_all_header_types_round_trip() -> None:
     u = uuid.UUID("12345678-1234-5678-1234-567812345678")
     headers = {
-        ":message-type": "event", "t": True, "f": False, "i32": -5, "i64": 2**40, "b": b"\x00\xff", "u": u,
+        ":message-type": "event",
+        "t": True,
+        "f": False,
+        "i32": -5,
+        "i64": 2**40,
+        "b": b"\x00\xff",
+        "u": u,
     }
     frame = encode_eventstream_message(headers, b"{}")
     (msg,) = EventStreamDecoder().feed(frame)
@@ -176,14 +186,18 @@ def test_exception_and_error_message_accessors() -> None:
     )
     err = encode_eventstream_message({":message-type": "error", ":error-code": "E1", ":error-message": "boom"})
     a, b = EventStreamDecoder().feed(exc + err)
-    assert (a.message_type, a.exception_type, a.json()) == ("exception", "throttlingException", {"message": "slow down"})
+    assert (a.message_type, a.exception_type, a.json()) == (
+        "exception",
+        "throttlingException",
+        {"message": "slow down"},
+    )
     assert (b.message_type, b.error_code, b.error_message) == ("error", "E1", "boom")
 
 
 def test_async_decoding_and_truncated_async_stream() -> None:
     async def chunks(data: bytes, size: int):  # type: ignore[no-untyped-def]
         for i in range(0, len(data), size):
-            yield data[i:i + size]
+            yield data[i : i + size]
 
     async def collect(data: bytes) -> list[str | None]:
         return [m.event_type async for m in aiter_eventstream(chunks(data, 7), provider="p")]

@@ -10,7 +10,9 @@ import sys
 def _modules_after(code: str) -> set[str]:
     out = subprocess.run(
         [sys.executable, "-c", code + "\nimport sys, json; print(json.dumps(sorted(sys.modules)))"],
-        capture_output=True, text=True, check=True,
+        capture_output=True,
+        text=True,
+        check=True,
     ).stdout
     return set(json.loads(out.strip().splitlines()[-1]))
 
@@ -30,7 +32,9 @@ def test_errors_and_spec_are_light() -> None:
 
 
 def test_discovery_loads_no_pydantic_or_http() -> None:
-    mods = _modules_after("import os; os.environ['LLMCORE_PLUGINS'] = ''\nfrom llmcore.plugins import get_registry; get_registry()")
+    mods = _modules_after(
+        "import os; os.environ['LLMCORE_PLUGINS'] = ''\nfrom llmcore.plugins import get_registry; get_registry()"
+    )
     assert not [m for m in HEAVY if m in mods and m != "pluggy"]
 
 

@@ -12,34 +12,77 @@ from llmcore.testing.openapi import OpenAPISpec, load_spec, shared_dir
 DOC = {
     "openapi": "3.0.3",
     "paths": {
-        "/chat/completions": {"post": {"requestBody": {"content": {"application/json": {
-            "schema": {"$ref": "#/components/schemas/Req"}}}}}},
-        "/v1/inline": {"post": {"requestBody": {"content": {"application/json": {
-            "schema": {"oneOf": [{"$ref": "#/components/schemas/Req"}], "discriminator": {"propertyName": "model"}}}}}}},
-        "/models/{model}/generate": {"post": {"requestBody": {"content": {"application/json": {
-            "schema": {"type": "object", "required": ["inputs"], "properties": {"inputs": {"type": "string"}}}}}}}},
+        "/chat/completions": {
+            "post": {"requestBody": {"content": {"application/json": {"schema": {"$ref": "#/components/schemas/Req"}}}}}
+        },
+        "/v1/inline": {
+            "post": {
+                "requestBody": {
+                    "content": {
+                        "application/json": {
+                            "schema": {
+                                "oneOf": [{"$ref": "#/components/schemas/Req"}],
+                                "discriminator": {"propertyName": "model"},
+                            }
+                        }
+                    }
+                }
+            }
+        },
+        "/models/{model}/generate": {
+            "post": {
+                "requestBody": {
+                    "content": {
+                        "application/json": {
+                            "schema": {
+                                "type": "object",
+                                "required": ["inputs"],
+                                "properties": {"inputs": {"type": "string"}},
+                            }
+                        }
+                    }
+                }
+            }
+        },
     },
-    "components": {"schemas": {
-        "Req": {"type": "object", "required": ["model", "messages"], "properties": {
-            "model": {"type": "string"},
-            "messages": {"type": "array", "items": {"$ref": "#/components/schemas/Msg"}},
-            "format": {"type": "string", "enum": ["a", "b"], "nullable": True},
-        }},
-        # overlapping branches: a discriminated oneOf must accept a body matching both
-        "Msg": {"oneOf": [{"$ref": "#/components/schemas/Text"}, {"$ref": "#/components/schemas/Any"}],
-                "discriminator": {"propertyName": "role"}},
-        "Text": {"type": "object", "required": ["role", "content"],
-                 "properties": {"role": {"type": "string"}, "content": {"type": "string", "nullable": True}}},
-        "Any": {"type": "object", "required": ["role"], "properties": {"role": {"type": "string"}}},
-    }},
+    "components": {
+        "schemas": {
+            "Req": {
+                "type": "object",
+                "required": ["model", "messages"],
+                "properties": {
+                    "model": {"type": "string"},
+                    "messages": {"type": "array", "items": {"$ref": "#/components/schemas/Msg"}},
+                    "format": {"type": "string", "enum": ["a", "b"], "nullable": True},
+                },
+            },
+            # overlapping branches: a discriminated oneOf must accept a body matching both
+            "Msg": {
+                "oneOf": [{"$ref": "#/components/schemas/Text"}, {"$ref": "#/components/schemas/Any"}],
+                "discriminator": {"propertyName": "role"},
+            },
+            "Text": {
+                "type": "object",
+                "required": ["role", "content"],
+                "properties": {"role": {"type": "string"}, "content": {"type": "string", "nullable": True}},
+            },
+            "Any": {"type": "object", "required": ["role"], "properties": {"role": {"type": "string"}}},
+        }
+    },
 }
 
 
 def test_valid_body_passes_with_nullable_and_discriminated_oneof() -> None:
     spec = OpenAPISpec(DOC, "toy")
-    spec.validate_body("POST", "/v1/chat/completions", {
-        "model": "m", "messages": [{"role": "assistant", "content": None}], "format": None,
-    })
+    spec.validate_body(
+        "POST",
+        "/v1/chat/completions",
+        {
+            "model": "m",
+            "messages": [{"role": "assistant", "content": None}],
+            "format": None,
+        },
+    )
 
 
 def test_violations_are_listed() -> None:
@@ -89,13 +132,30 @@ def test_shared_dir_env(monkeypatch: pytest.MonkeyPatch, tmp_path: Path) -> None
 
 def test_nullable_admits_null_next_to_oneof_anyof_allof() -> None:
     """Groq's assistant ``content``: ``nullable: true`` on a ``oneOf`` of string / parts."""
-    doc = {"openapi": "3.0.0", "paths": {"/x": {"post": {"requestBody": {"content": {"application/json": {
-        "schema": {"type": "object", "properties": {
-            "one": {"nullable": True, "oneOf": [{"type": "string"}, {"type": "array"}]},
-            "any": {"nullable": True, "anyOf": [{"type": "string"}]},
-            "all": {"nullable": True, "allOf": [{"type": "string"}]},
-            "strict": {"oneOf": [{"type": "string"}, {"type": "array"}]},
-        }}}}}}}}}
+    doc = {
+        "openapi": "3.0.0",
+        "paths": {
+            "/x": {
+                "post": {
+                    "requestBody": {
+                        "content": {
+                            "application/json": {
+                                "schema": {
+                                    "type": "object",
+                                    "properties": {
+                                        "one": {"nullable": True, "oneOf": [{"type": "string"}, {"type": "array"}]},
+                                        "any": {"nullable": True, "anyOf": [{"type": "string"}]},
+                                        "all": {"nullable": True, "allOf": [{"type": "string"}]},
+                                        "strict": {"oneOf": [{"type": "string"}, {"type": "array"}]},
+                                    },
+                                }
+                            }
+                        }
+                    }
+                }
+            }
+        },
+    }
     spec = OpenAPISpec(doc, "toy")
     spec.validate_body("POST", "/x", {"one": None, "any": None, "all": None})
     spec.validate_body("POST", "/x", {"one": "text", "any": "a", "all": "b"})
@@ -116,25 +176,46 @@ def test_errors_lists_violations_and_is_empty_for_a_valid_body() -> None:
 
 
 def test_closed_rejects_undeclared_keys_but_keeps_open_and_free_form_objects() -> None:
-    doc = {"openapi": "3.0.3", "paths": {"/x": {"post": {"requestBody": {"content": {"application/json": {
-        "schema": {"$ref": "#/components/schemas/Req"}}}}}}},
-        "components": {"schemas": {
-            "Req": {"type": "object", "properties": {
-                "config": {"$ref": "#/components/schemas/Config"},
-                "items": {"type": "array", "items": {"$ref": "#/components/schemas/Config"}},
-                "args": {"type": "object"},  # free-form: no declared properties
-                "labels": {"type": "object", "additionalProperties": {"type": "string"}},
-                "meta": {"type": "object", "properties": {"a": {}}, "additionalProperties": True},
-            }},
-            "Config": {"type": "object", "properties": {"topK": {"type": "integer"}}},
-        }}}
-    body = {"config": {"topK": 1}, "items": [{"topK": 2}], "args": {"any": 1}, "labels": {"k": "v"},
-            "meta": {"a": 1, "b": 2}}
+    doc = {
+        "openapi": "3.0.3",
+        "paths": {
+            "/x": {
+                "post": {
+                    "requestBody": {"content": {"application/json": {"schema": {"$ref": "#/components/schemas/Req"}}}}
+                }
+            }
+        },
+        "components": {
+            "schemas": {
+                "Req": {
+                    "type": "object",
+                    "properties": {
+                        "config": {"$ref": "#/components/schemas/Config"},
+                        "items": {"type": "array", "items": {"$ref": "#/components/schemas/Config"}},
+                        "args": {"type": "object"},  # free-form: no declared properties
+                        "labels": {"type": "object", "additionalProperties": {"type": "string"}},
+                        "meta": {"type": "object", "properties": {"a": {}}, "additionalProperties": True},
+                    },
+                },
+                "Config": {"type": "object", "properties": {"topK": {"type": "integer"}}},
+            }
+        },
+    }
+    body = {
+        "config": {"topK": 1},
+        "items": [{"topK": 2}],
+        "args": {"any": 1},
+        "labels": {"k": "v"},
+        "meta": {"a": 1, "b": 2},
+    }
     assert OpenAPISpec(doc, "toy").errors("POST", "/x", {**body, "config": {"top_k": 1}}) == []
     closed = OpenAPISpec(doc, "toy", closed=True)
     assert closed.errors("POST", "/x", body) == []
     assert closed.errors("POST", "/x", {**body, "config": {"top_k": 1}}) == [
-        "at /config: 'top_k' not declared by the schema"]
+        "at /config: 'top_k' not declared by the schema"
+    ]
     assert closed.errors("POST", "/x", {**body, "items": [{"topK": 1}, {"k": 1}], "extra": 0}) == [
-        "at /: 'extra' not declared by the schema", "at /items/1: 'k' not declared by the schema"]
+        "at /: 'extra' not declared by the schema",
+        "at /items/1: 'k' not declared by the schema",
+    ]
     assert closed.errors("POST", "/x", {**body, "labels": {"k": 1}})  # the map's own rule still applies

@@ -25,15 +25,26 @@ def test_a_single_user_turn_is_its_text() -> None:
 
 
 def test_a_conversation_is_labelled_lines_and_says_what_it_left_out() -> None:
-    req = ChatRequest(model="m", messages=[
-        Message(role="system", content="be brief"),
-        Message(role="user", content=[TextPart(text="Look: "), ImagePart(url="https://x.test/a.png"),
-                                      TextPart(text="what is it?")]),
-        Message(role="assistant", content=[ReasoningPart(text="hmm"), TextPart(text="A cat."),
-                                           ToolCallPart(id="c1", name="f", arguments={})]),
-        Message(role="tool", content=[ToolResultPart(tool_call_id="c1", content="done")]),
-        Message(role="user", content="And now?"),
-    ])
+    req = ChatRequest(
+        model="m",
+        messages=[
+            Message(role="system", content="be brief"),
+            Message(
+                role="user",
+                content=[TextPart(text="Look: "), ImagePart(url="https://x.test/a.png"), TextPart(text="what is it?")],
+            ),
+            Message(
+                role="assistant",
+                content=[
+                    ReasoningPart(text="hmm"),
+                    TextPart(text="A cat."),
+                    ToolCallPart(id="c1", name="f", arguments={}),
+                ],
+            ),
+            Message(role="tool", content=[ToolResultPart(tool_call_id="c1", content="done")]),
+            Message(role="user", content="And now?"),
+        ],
+    )
     prompt, left_out = transcript(req)
     assert prompt == "User: Look: what is it?\nAssistant: A cat.\nUser: And now?"
     assert left_out == {"media", "reasoning", "tools"}
@@ -55,7 +66,12 @@ def test_tool_call_buffer_and_argument_errors_name_the_provider() -> None:
     buf.parts += ['{"city": ', '"Paris"}']
     call = buf.finish(2, "acme")
     assert (call.id, call.name, call.arguments, call.raw_arguments, call.index) == (
-        "call_1", "get_weather", {"city": "Paris"}, '{"city": "Paris"}', 2)
+        "call_1",
+        "get_weather",
+        {"city": "Paris"},
+        '{"city": "Paris"}',
+        2,
+    )
     assert ToolCallBuffer("c", "now").finish(0, "acme").arguments == {}
     bad = ToolCallBuffer("c", "f")
     bad.parts.append('{"a": ')

@@ -152,8 +152,11 @@ def test_a_clean_directory_has_no_findings(tmp_path: Path, upstream: Path) -> No
     assert report.findings == []
     assert report.name == "example"
     assert report.authored == ["authored__server_error_500.yaml"]
-    assert sorted(report.verified) == ["acme__test_chat_basic_.yaml", "acme__test_rate_limit.yaml",
-                                       "pyd__test_parsed.yaml"]
+    assert sorted(report.verified) == [
+        "acme__test_chat_basic_.yaml",
+        "acme__test_rate_limit.yaml",
+        "pyd__test_parsed.yaml",
+    ]
     assert report.verified["pyd__test_parsed.yaml"] == "example/pyd/test_parsed.yaml"
     assert "3 recording(s) (3 equal" in report.summary() and "1 authored" in report.summary()
 
@@ -162,10 +165,13 @@ def test_a_clean_directory_has_no_findings(tmp_path: Path, upstream: Path) -> No
 
 
 def test_unlisted_files_stale_rows_and_prose_only_mentions(tmp_path: Path, upstream: Path) -> None:
-    sources = GOOD_SOURCES.replace(
-        "| `pyd__test_parsed.yaml` | pyd/pyd, `tests/test_parsed.yaml` (parsed bodies) | one answer |\n",
-        "| `gone__old.yaml` | somewhere | removed long ago |\n",
-    ) + "\nAlso used: `pyd__test_parsed.yaml`.\n"
+    sources = (
+        GOOD_SOURCES.replace(
+            "| `pyd__test_parsed.yaml` | pyd/pyd, `tests/test_parsed.yaml` (parsed bodies) | one answer |\n",
+            "| `gone__old.yaml` | somewhere | removed long ago |\n",
+        )
+        + "\nAlso used: `pyd__test_parsed.yaml`.\n"
+    )
     out = _cassettes(tmp_path, upstream, sources)
     (out / "sub").mkdir()
     (out / "sub" / "acme__extra.yaml").write_text("x")
@@ -199,8 +205,8 @@ def test_a_directory_without_sources_md(tmp_path: Path) -> None:
 
 def test_an_authored_file_presented_as_a_recording(tmp_path: Path, upstream: Path) -> None:
     sources = GOOD_SOURCES.replace(
-        "| `pyd__test_parsed.yaml` |", "| `authored__server_error_500.yaml` | recorded by us | a 500 |\n"
-        "| `pyd__test_parsed.yaml` |"
+        "| `pyd__test_parsed.yaml` |",
+        "| `authored__server_error_500.yaml` | recorded by us | a 500 |\n| `pyd__test_parsed.yaml` |",
     ).split("## Authored")[0]
     report = check_directory(_cassettes(tmp_path, upstream, sources), UpstreamIndex(upstream))
     assert _findings(report) == [("authored__server_error_500.yaml", "labels", "error")]
@@ -241,11 +247,15 @@ def test_a_page_that_says_every_file_is_authored(tmp_path: Path) -> None:
 @pytest.mark.parametrize(
     ("edit", "expected"),
     [
-        (lambda d: d["interactions"][0]["response"]["body"].update(string=ANSWER.replace("Paris", "Lyon")),
-         "response body differs"),
+        (
+            lambda d: d["interactions"][0]["response"]["body"].update(string=ANSWER.replace("Paris", "Lyon")),
+            "response body differs",
+        ),
         (lambda d: d["interactions"][0]["response"]["status"].update(code=429), "response status upstream 200"),
-        (lambda d: d["interactions"][0]["response"]["headers"].update({"retry-after": ["5"]}),
-         "response header 'retry-after' added"),
+        (
+            lambda d: d["interactions"][0]["response"]["headers"].update({"retry-after": ["5"]}),
+            "response header 'retry-after' added",
+        ),
         (lambda d: d["interactions"][0]["request"].update(body='{"model":"other"}'), "request body differs"),
         (lambda d: d["interactions"].append(d["interactions"][0]), "2 interaction(s) committed, 1 in the upstream"),
     ],
@@ -295,7 +305,9 @@ def test_compare_cassettes_ignores_header_order_and_case() -> None:
     b = deserialize(serialize(_vcrpy(ANSWER, headers={"x-a": ["1"], "content-type": ["application/json"]})))
     assert compare_cassettes(a, b) == []
     b["interactions"][0]["response"]["headers"]["x-a"] = ["2"]
-    assert compare_cassettes(a, b) == ["interaction 0: response header 'x-a' changed: upstream ['1'] vs committed ['2']"]
+    assert compare_cassettes(a, b) == [
+        "interaction 0: response header 'x-a' changed: upstream ['1'] vs committed ['2']"
+    ]
 
 
 # --------------------------------------------------------------------------- CLI
@@ -328,11 +340,20 @@ def test_a_llama_stack_conversion_is_verified_and_an_edit_reported(tmp_path: Pat
     root = tmp_path / "upstream-cassettes"
     (root / "example" / "llama-stack").mkdir(parents=True)
     rec = {
-        "request": {"method": "POST", "url": "https://api.example.test/v1/v1/embeddings", "headers": {},
-                    "body": {"model": "m", "input": "a", "encoding_format": "float"}, "endpoint": "/v1/embeddings"},
-        "response": {"body": {"__type__": "openai.types.create_embedding_response.CreateEmbeddingResponse",
-                              "__data__": {"data": [{"embedding": [0.25], "index": 0}], "model": "m"}},
-                     "is_streaming": False},
+        "request": {
+            "method": "POST",
+            "url": "https://api.example.test/v1/v1/embeddings",
+            "headers": {},
+            "body": {"model": "m", "input": "a", "encoding_format": "float"},
+            "endpoint": "/v1/embeddings",
+        },
+        "response": {
+            "body": {
+                "__type__": "openai.types.create_embedding_response.CreateEmbeddingResponse",
+                "__data__": {"data": [{"embedding": [0.25], "index": 0}], "model": "m"},
+            },
+            "is_streaming": False,
+        },
     }
     (root / "example" / "llama-stack" / "abcdef012345.json").write_text(json.dumps(rec))
     out = tmp_path / "plugins" / "example" / "tests" / "cassettes"
@@ -341,7 +362,8 @@ def test_a_llama_stack_conversion_is_verified_and_an_edit_reported(tmp_path: Pat
     (out / "SOURCES.md").write_text("| file | source |\n|---|---|\n| `llama-stack__abcdef012345.yaml` | ls |\n")
     report = check_directory(out, UpstreamIndex(root))
     assert report.findings == [] and report.verified == {
-        "llama-stack__abcdef012345.yaml": "example/llama-stack/abcdef012345.json"}
+        "llama-stack__abcdef012345.yaml": "example/llama-stack/abcdef012345.json"
+    }
     path = out / "llama-stack__abcdef012345.yaml"
     path.write_text(path.read_text().replace("0.25", "0.5"))
     report = check_directory(out, UpstreamIndex(root))

@@ -216,8 +216,11 @@ def _windowed(limit: int, window: float):  # type: ignore[no-untyped-def]
             over = state["count"] > limit
             remaining = max(0, limit - state["count"])
             reset_ms = int((state["start"] + window - now) * 1000)
-        headers = {"x-ratelimit-limit-requests": str(limit), "x-ratelimit-remaining-requests": str(remaining),
-                   "x-ratelimit-reset-requests": f"{reset_ms}ms"}
+        headers = {
+            "x-ratelimit-limit-requests": str(limit),
+            "x-ratelimit-remaining-requests": str(remaining),
+            "x-ratelimit-reset-requests": f"{reset_ms}ms",
+        }
         if over:
             return toy_error(429, "requests per window exceeded", headers=headers)
         await asyncio.sleep(0.01)
@@ -235,8 +238,9 @@ def test_rate_limit_headers_slow_down_before_the_server_says_429(server) -> None
 
     server.reset()
     server.handler = _windowed(10, 0.5)
-    m = llmcore.model("toy/toy-1", api_key=TOY_KEY, base_url=server.url + "/v1", retry=PATIENT,
-                      concurrency=ConcurrencyPolicy(max=16))
+    m = llmcore.model(
+        "toy/toy-1", api_key=TOY_KEY, base_url=server.url + "/v1", retry=PATIENT, concurrency=ConcurrencyPolicy(max=16)
+    )
     m.chat("first")  # one response tells the limiter the window
     layer = find_layer(m.provider, AdaptiveConcurrency)
     assert layer.status()["mode"] == "headers"
@@ -265,8 +269,13 @@ def test_a_429_with_retry_after_pauses_every_caller(server) -> None:  # type: ig
 
     server.handler = once
     lim = AdaptiveLimiter(8)
-    m = llmcore.model("toy/toy-1", api_key=TOY_KEY, base_url=server.url + "/v1", retry=False,
-                      middleware=[lambda p: AdaptiveConcurrency(p, lim)])
+    m = llmcore.model(
+        "toy/toy-1",
+        api_key=TOY_KEY,
+        base_url=server.url + "/v1",
+        retry=False,
+        middleware=[lambda p: AdaptiveConcurrency(p, lim)],
+    )
     with pytest.raises(E.RateLimitError):
         m.chat("first")
     t = time.monotonic()
@@ -283,8 +292,9 @@ def test_a_fixed_cap_is_never_exceeded_and_streams_hold_their_slot(server) -> No
         return await toy_stream(request, ["a", "b", "c"], delay=0.02)
 
     server.handler = slow
-    m = llmcore.model("toy/toy-1", api_key=TOY_KEY, base_url=server.url + "/v1",
-                      concurrency=ConcurrencyPolicy(max=3, adaptive=False))
+    m = llmcore.model(
+        "toy/toy-1", api_key=TOY_KEY, base_url=server.url + "/v1", concurrency=ConcurrencyPolicy(max=3, adaptive=False)
+    )
 
     async def one() -> str:
         return "".join([t async for t in m.astream("x").texts()])

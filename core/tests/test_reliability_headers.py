@@ -19,8 +19,16 @@ pytest_plugins = ["reliability_fixtures"]
 
 @pytest.mark.parametrize(
     ("text", "seconds"),
-    [("1s", 1.0), ("6m0s", 360.0), ("20ms", 0.02), ("1h2m3.5s", 3723.5), ("0.5", 0.5), ("12", 12.0),
-     ("1.5s", 1.5), ("250us", 0.00025)],
+    [
+        ("1s", 1.0),
+        ("6m0s", 360.0),
+        ("20ms", 0.02),
+        ("1h2m3.5s", 3723.5),
+        ("0.5", 0.5),
+        ("12", 12.0),
+        ("1.5s", 1.5),
+        ("250us", 0.00025),
+    ],
 )
 def test_go_durations(text: str, seconds: float) -> None:
     assert parse_duration(text) == pytest.approx(seconds)
@@ -42,11 +50,16 @@ def test_reset_forms() -> None:
 
 
 def test_openai_headers() -> None:
-    h = httpx.Headers({
-        "x-ratelimit-limit-requests": "500", "x-ratelimit-remaining-requests": "499",
-        "x-ratelimit-reset-requests": "120ms", "x-ratelimit-limit-tokens": "30000",
-        "x-ratelimit-remaining-tokens": "0", "x-ratelimit-reset-tokens": "6m0s",
-    })
+    h = httpx.Headers(
+        {
+            "x-ratelimit-limit-requests": "500",
+            "x-ratelimit-remaining-requests": "499",
+            "x-ratelimit-reset-requests": "120ms",
+            "x-ratelimit-limit-tokens": "30000",
+            "x-ratelimit-remaining-tokens": "0",
+            "x-ratelimit-reset-tokens": "6m0s",
+        }
+    )
     snap = parse_rate_limit_headers(h)
     assert snap.dimensions["requests"].remaining == 499 and snap.dimensions["requests"].reset == pytest.approx(0.12)
     assert snap.dimensions["tokens"].fraction == 0 and snap.exhausted == ["tokens"]
@@ -55,11 +68,15 @@ def test_openai_headers() -> None:
 
 def test_anthropic_headers() -> None:
     reset = (datetime.now(timezone.utc) + timedelta(seconds=20)).isoformat()
-    h = httpx.Headers({
-        "anthropic-ratelimit-requests-limit": "50", "anthropic-ratelimit-requests-remaining": "0",
-        "anthropic-ratelimit-requests-reset": reset,
-        "anthropic-ratelimit-input-tokens-limit": "40000", "anthropic-ratelimit-input-tokens-remaining": "39000",
-    })
+    h = httpx.Headers(
+        {
+            "anthropic-ratelimit-requests-limit": "50",
+            "anthropic-ratelimit-requests-remaining": "0",
+            "anthropic-ratelimit-requests-reset": reset,
+            "anthropic-ratelimit-input-tokens-limit": "40000",
+            "anthropic-ratelimit-input-tokens-remaining": "39000",
+        }
+    )
     snap = parse_rate_limit_headers(h)
     assert set(snap.dimensions) == {"requests", "input_tokens"}
     assert snap.dimensions["requests"].reset == pytest.approx(20, abs=1)
@@ -67,8 +84,9 @@ def test_anthropic_headers() -> None:
 
 
 def test_generic_headers_and_none() -> None:
-    assert parse_rate_limit_headers(httpx.Headers({"x-ratelimit-remaining": "3", "x-ratelimit-limit": "10"})) \
-        .dimensions["requests"].fraction == pytest.approx(0.3)
+    assert parse_rate_limit_headers(
+        httpx.Headers({"x-ratelimit-remaining": "3", "x-ratelimit-limit": "10"})
+    ).dimensions["requests"].fraction == pytest.approx(0.3)
     assert not parse_rate_limit_headers(httpx.Headers({"content-type": "application/json"}))
     assert reset_delay(httpx.Headers({})) is None
 
@@ -86,15 +104,22 @@ def test_retry_after_wins_over_reset_headers() -> None:
 def test_a_real_429_without_retry_after_waits_for_the_reset(server) -> None:  # type: ignore[no-untyped-def]
     async def limited(request, s):  # type: ignore[no-untyped-def]
         if s.hits == 1:
-            return toy_error(429, "rate limited", headers={
-                "x-ratelimit-remaining-requests": "0", "x-ratelimit-reset-requests": "300ms"})
+            return toy_error(
+                429,
+                "rate limited",
+                headers={"x-ratelimit-remaining-requests": "0", "x-ratelimit-reset-requests": "300ms"},
+            )
         from scripted_server import toy_json
 
         return toy_json("ok")
 
     server.handler = limited
-    m = llmcore.model("toy/toy-1", api_key=TOY_KEY, base_url=server.url + "/v1",
-                      retry=llmcore.reliability.RetryPolicy(max_attempts=2, initial_backoff=0.0))
+    m = llmcore.model(
+        "toy/toy-1",
+        api_key=TOY_KEY,
+        base_url=server.url + "/v1",
+        retry=llmcore.reliability.RetryPolicy(max_attempts=2, initial_backoff=0.0),
+    )
     t = time.monotonic()
     assert m.chat("hi").text == "ok"
     waited = time.monotonic() - t

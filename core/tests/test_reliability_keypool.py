@@ -80,16 +80,23 @@ def test_all_keys_out_is_a_clear_error_naming_keys_only_by_hash(server, caplog) 
     msg = str(ei.value)
     assert "all 2 API keys for toy were rejected" in msg and "api_keys" in msg
     assert key_id(REVOKED) in msg and "#1" in msg
-    for text in (msg, repr(ei.value), repr(m), repr(m.provider), str(find_layer(m.provider, KeyPool).status()),
-                 caplog.text):
+    for text in (
+        msg,
+        repr(ei.value),
+        repr(m),
+        repr(m.provider),
+        str(find_layer(m.provider, KeyPool).status()),
+        caplog.text,
+    ):
         assert REVOKED not in text and "another-bad-key" not in text
     assert server.hits == 2  # each key tried once; an auth error is not retried
 
 
 def test_all_keys_cooling_raises_a_rate_limit_with_the_wait(server) -> None:  # type: ignore[no-untyped-def]
     server.handler = by_key
-    m = llmcore.model("toy/toy-1", api_keys=[LIMITED, "limited-key-dddddddddd4-b"], base_url=server.url + "/v1",
-                      retry=False)
+    m = llmcore.model(
+        "toy/toy-1", api_keys=[LIMITED, "limited-key-dddddddddd4-b"], base_url=server.url + "/v1", retry=False
+    )
 
     async def both_limited(request, s):  # type: ignore[no-untyped-def]
         return toy_error(429, "rate limited", headers={"retry-after": "0.4"})
@@ -101,8 +108,12 @@ def test_all_keys_cooling_raises_a_rate_limit_with_the_wait(server) -> None:  # 
     # with retries, the caller waits for the first key to come back and succeeds
     server.reset()
     server.handler = by_key
-    m2 = llmcore.model("toy/toy-1", api_keys=[GOOD[2], LIMITED], base_url=server.url + "/v1",
-                       retry=RetryPolicy(max_attempts=3, initial_backoff=0.01))
+    m2 = llmcore.model(
+        "toy/toy-1",
+        api_keys=[GOOD[2], LIMITED],
+        base_url=server.url + "/v1",
+        retry=RetryPolicy(max_attempts=3, initial_backoff=0.01),
+    )
     pool = find_layer(m2.provider, KeyPool)
     pool._keys[0].cooldown_until = time.monotonic() + 0.3  # the good key is cooling; the other is limited
     t = time.monotonic()

@@ -64,8 +64,12 @@ def test_requests_per_minute_spaces_arrivals(server) -> None:  # type: ignore[no
 
     server.handler = ok
     # 600/min = 10/s, burst 2: 12 concurrent calls need ~1 s
-    m = llmcore.model("toy/toy-1", api_key=TOY_KEY, base_url=server.url + "/v1",
-                      rate_limit={"requests_per_minute": 600, "request_burst": 2})
+    m = llmcore.model(
+        "toy/toy-1",
+        api_key=TOY_KEY,
+        base_url=server.url + "/v1",
+        rate_limit={"requests_per_minute": 600, "request_burst": 2},
+    )
 
     layer = find_layer(m.provider, RateLimit)
 
@@ -96,8 +100,12 @@ def test_tokens_are_estimated_then_corrected_from_usage(server) -> None:  # type
         return toy_json(prompt_of(request))
 
     server.handler = ok
-    m = llmcore.model("toy/toy-1", api_key=TOY_KEY, base_url=server.url + "/v1",
-                      rate_limit=RateLimitPolicy(tokens_per_minute=60, token_burst=6000))
+    m = llmcore.model(
+        "toy/toy-1",
+        api_key=TOY_KEY,
+        base_url=server.url + "/v1",
+        rate_limit=RateLimitPolicy(tokens_per_minute=60, token_burst=6000),
+    )
     layer = find_layer(m.provider, RateLimit)
     prompt = "one two three four five six seven eight"
     est = asyncio.run(layer.estimate(m.request(prompt)[0]))
@@ -123,8 +131,9 @@ def test_refused_calls_give_their_tokens_back(server) -> None:  # type: ignore[n
         return toy_error(429, "slow down")
 
     server.handler = limited
-    m = llmcore.model("toy/toy-1", api_key=TOY_KEY, base_url=server.url + "/v1", retry=False,
-                      rate_limit={"tokens_per_minute": 6000})
+    m = llmcore.model(
+        "toy/toy-1", api_key=TOY_KEY, base_url=server.url + "/v1", retry=False, rate_limit={"tokens_per_minute": 6000}
+    )
     with pytest.raises(E.RateLimitError):
         m.chat("a b c d e f g h i j k l m n o p")
     assert find_layer(m.provider, RateLimit).status()["tokens"].available == pytest.approx(6000)
@@ -136,8 +145,11 @@ def test_two_models_with_the_same_name_share_buckets(server) -> None:  # type: i
         return toy_json("ok")
 
     server.handler = ok
-    kw: dict[str, Any] = {"api_key": TOY_KEY, "base_url": server.url + "/v1",
-                          "rate_limit": {"requests_per_minute": 60, "request_burst": 5}}
+    kw: dict[str, Any] = {
+        "api_key": TOY_KEY,
+        "base_url": server.url + "/v1",
+        "rate_limit": {"requests_per_minute": 60, "request_burst": 5},
+    }
     a, b = llmcore.model("toy/toy-1", **kw), llmcore.model("toy/toy-1", **kw)
     a.chat("x")
     b.chat("y")
@@ -148,8 +160,12 @@ def test_two_models_with_the_same_name_share_buckets(server) -> None:  # type: i
 
 # -- a provider whose count_tokens is a network call must not be called --------
 
-API_SPEC = ProviderSpec(name="toyapi", factory="test_reliability_ratelimit:ApiCountingToy",
-                        env_keys=("TOY_API_KEY",), capabilities=Capabilities(count_tokens="api"))
+API_SPEC = ProviderSpec(
+    name="toyapi",
+    factory="test_reliability_ratelimit:ApiCountingToy",
+    env_keys=("TOY_API_KEY",),
+    capabilities=Capabilities(count_tokens="api"),
+)
 
 
 def _make_api_toy() -> type:
@@ -184,7 +200,6 @@ def test_an_api_token_count_is_never_used_for_estimates(server) -> None:  # type
 
     server.handler = ok
     register(_api_plugin, "toyapi")
-    m = llmcore.model("toyapi/x", api_key=TOY_KEY, base_url=server.url + "/v1",
-                      rate_limit={"tokens_per_minute": 10000})
+    m = llmcore.model("toyapi/x", api_key=TOY_KEY, base_url=server.url + "/v1", rate_limit={"tokens_per_minute": 10000})
     m.chat("a b c")
     assert [r["path"] for r in server.requests] == ["/v1/chat"]  # no /v1/count call

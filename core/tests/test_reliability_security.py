@@ -62,13 +62,21 @@ def test_no_key_in_debug_logs_errors_or_reprs(server, path, caplog) -> None:  # 
         with pytest.raises(E.AuthenticationError) as ei:
             bad.chat("hello")
         err = ei.value
-        texts += [str(err), repr(err), str(err.raw), err.message, repr(bad), repr(bad.provider),
-                  repr(bad.base_provider.config)]  # type: ignore[attr-defined]
+        texts += [
+            str(err),
+            repr(err),
+            str(err.raw),
+            err.message,
+            repr(bad),
+            repr(bad.provider),
+            repr(bad.base_provider.config),
+        ]  # type: ignore[attr-defined]
         with pytest.raises(E.AuthenticationError) as ei2:
             list(bad.stream("hello"))
         texts += [str(ei2.value), repr(ei2.value)]
-        pooled = llmcore.model("toy/toy-1", api_keys=[SECRET, SECRET2], base_url=server.url + "/v1",
-                               http_client=client, retry=fast)
+        pooled = llmcore.model(
+            "toy/toy-1", api_keys=[SECRET, SECRET2], base_url=server.url + "/v1", http_client=client, retry=fast
+        )
         assert pooled.chat("flaky").text == "flaky"  # a 503 retried, a 401 rotated away
         assert "".join(pooled.stream("hi").texts()) == "fine"
         texts += [repr(pooled), repr(pooled.provider)]
@@ -88,8 +96,19 @@ def test_cli_never_prints_the_key(server) -> None:  # type: ignore[no-untyped-de
 
     server.handler = echoing
     runner = CliRunner()
-    args = ["chat", "-m", "toy/toy-1", "-o", f"api_key={SECRET}", "-o", f"base_url={server.url}/v1",
-            "-o", "retry=false", "--no-stream", "hello"]
+    args = [
+        "chat",
+        "-m",
+        "toy/toy-1",
+        "-o",
+        f"api_key={SECRET}",
+        "-o",
+        f"base_url={server.url}/v1",
+        "-o",
+        "retry=false",
+        "--no-stream",
+        "hello",
+    ]
     result = runner.invoke(cli, args)
     assert result.exit_code != 0 and "Incorrect API key" in result.output
     assert SECRET not in result.output
@@ -106,9 +125,26 @@ def _self_signed(tmp: Path) -> ssl.SSLContext:
         pytest.skip("the openssl binary is needed to make a self-signed certificate")
     cert, key = tmp / "cert.pem", tmp / "key.pem"
     subprocess.run(
-        [openssl, "req", "-x509", "-newkey", "rsa:2048", "-nodes", "-keyout", str(key), "-out", str(cert),
-         "-days", "1", "-subj", "/CN=127.0.0.1", "-addext", "subjectAltName=IP:127.0.0.1"],
-        check=True, capture_output=True,
+        [
+            openssl,
+            "req",
+            "-x509",
+            "-newkey",
+            "rsa:2048",
+            "-nodes",
+            "-keyout",
+            str(key),
+            "-out",
+            str(cert),
+            "-days",
+            "1",
+            "-subj",
+            "/CN=127.0.0.1",
+            "-addext",
+            "subjectAltName=IP:127.0.0.1",
+        ],
+        check=True,
+        capture_output=True,
     )
     ctx = ssl.create_default_context(ssl.Purpose.CLIENT_AUTH)
     ctx.load_cert_chain(cert, key)
@@ -118,6 +154,7 @@ def _self_signed(tmp: Path) -> ssl.SSLContext:
 def test_tls_is_verified_by_default(tmp_path, transport) -> None:  # type: ignore[no-untyped-def]
     ctx = _self_signed(tmp_path)
     with running(ssl_context=ctx) as s:
+
         async def ok(request, srv):  # type: ignore[no-untyped-def]
             return toy_json("should not get here")
 
@@ -140,8 +177,12 @@ def test_plain_http_to_another_host_warns(caplog) -> None:  # type: ignore[no-un
     assert "your API key" in caplog.text and SECRET2 not in caplog.text
     with warnings.catch_warnings():
         warnings.simplefilter("error")
-        for url in ("http://127.0.0.1:8000/v1", "http://localhost:1234", "http://[::1]:8000",
-                    "https://api.example.com/v1"):
+        for url in (
+            "http://127.0.0.1:8000/v1",
+            "http://localhost:1234",
+            "http://[::1]:8000",
+            "https://api.example.com/v1",
+        ):
             llmcore.model("toy/toy-1", api_key=SECRET2, base_url=url)
 
 

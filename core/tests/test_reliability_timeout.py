@@ -169,8 +169,14 @@ def test_connect_timeout_on_a_server_that_never_accepts(transport) -> None:  # t
         fillers.append(s)
     time.sleep(0.1)
     client = client_for(transport)
-    m = llmcore.model("toy/toy-1", api_key=TOY_KEY, base_url=f"http://127.0.0.1:{port}/v1", http_client=client,
-                      retry=False, timeouts={"connect": 0.4, "total": 5})
+    m = llmcore.model(
+        "toy/toy-1",
+        api_key=TOY_KEY,
+        base_url=f"http://127.0.0.1:{port}/v1",
+        http_client=client,
+        retry=False,
+        timeouts={"connect": 0.4, "total": 5},
+    )
     try:
         t = time.monotonic()
         with pytest.raises(E.ProviderTimeoutError):

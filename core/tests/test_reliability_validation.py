@@ -14,8 +14,13 @@ from scripted_server import TOY_KEY, toy_json
 pytest_plugins = ["reliability_fixtures"]
 pytestmark = pytest.mark.usefixtures("toy")
 
-IMAGE = {"role": "user", "content": [{"type": "text", "text": "what is this?"},
-                                      {"type": "image", "data": "iVBORw0KGgo=", "media_type": "image/png"}]}
+IMAGE = {
+    "role": "user",
+    "content": [
+        {"type": "text", "text": "what is this?"},
+        {"type": "image", "data": "iVBORw0KGgo=", "media_type": "image/png"},
+    ],
+}
 
 
 @pytest.fixture
@@ -38,8 +43,9 @@ def _rejects(m, server, messages, cls, *fragments, **kw):  # type: ignore[no-unt
 
 
 def test_invalid_role(m, server) -> None:  # type: ignore[no-untyped-def]
-    _rejects(m, server, [{"role": "bot", "content": "hi"}], E.InvalidRequestError,
-             "message 0 is invalid", "role", "'user'")
+    _rejects(
+        m, server, [{"role": "bot", "content": "hi"}], E.InvalidRequestError, "message 0 is invalid", "role", "'user'"
+    )
 
 
 def test_empty_message_list(m, server) -> None:  # type: ignore[no-untyped-def]
@@ -58,14 +64,26 @@ def test_image_to_a_provider_without_vision(m, server) -> None:  # type: ignore[
     msgs = [
         {"role": "user", "content": "look"},
         {"role": "assistant", "content": [{"type": "tool_call", "id": "c1", "name": "snap", "arguments": {}}]},
-        {"role": "tool", "content": [{"type": "tool_result", "tool_call_id": "c1",
-                                      "content": [{"type": "image", "url": "https://example.com/x.png"}]}]},
+        {
+            "role": "tool",
+            "content": [
+                {
+                    "type": "tool_result",
+                    "tool_call_id": "c1",
+                    "content": [{"type": "image", "url": "https://example.com/x.png"}],
+                }
+            ],
+        },
     ]
     _rejects(m, server, msgs, E.UnsupportedFeatureError, "message 2")
 
 
-VISION_SPEC = ProviderSpec(name="toyvision", factory="toy_provider:ToyProvider", env_keys=("TOY_API_KEY",),
-                           capabilities=Capabilities(vision=True))
+VISION_SPEC = ProviderSpec(
+    name="toyvision",
+    factory="toy_provider:ToyProvider",
+    env_keys=("TOY_API_KEY",),
+    capabilities=Capabilities(vision=True),
+)
 
 
 class _vision_plugin:
@@ -88,8 +106,10 @@ def test_an_image_goes_to_a_provider_with_vision(server) -> None:  # type: ignor
 def test_non_serialisable_tool_argument(m, server) -> None:  # type: ignore[no-untyped-def]
     msgs = [
         {"role": "user", "content": "hi"},
-        {"role": "assistant", "content": [{"type": "tool_call", "id": "c1", "name": "f",
-                                           "arguments": {"when": object()}}]},
+        {
+            "role": "assistant",
+            "content": [{"type": "tool_call", "id": "c1", "name": "f", "arguments": {"when": object()}}],
+        },
         {"role": "tool", "tool_call_id": "c1", "content": "ok"},
     ]
     _rejects(m, server, msgs, E.InvalidRequestError, "arguments of tool call 'c1'", "JSON-serialisable")
@@ -116,8 +136,16 @@ def test_non_serialisable_provider_option(m, server) -> None:  # type: ignore[no
 
 
 def test_unknown_parameter_suggests_the_right_one(m, server) -> None:  # type: ignore[no-untyped-def]
-    _rejects(m, server, "hi", E.InvalidRequestError, "'temprature'", "did you mean 'temperature'",
-             "provider_options", temprature=0.2)
+    _rejects(
+        m,
+        server,
+        "hi",
+        E.InvalidRequestError,
+        "'temprature'",
+        "did you mean 'temperature'",
+        "provider_options",
+        temprature=0.2,
+    )
 
 
 def test_unknown_reliability_fields(server) -> None:  # type: ignore[no-untyped-def]
@@ -145,10 +173,12 @@ def test_global_defaults_apply_and_model_options_win(server) -> None:  # type: i
     from llmcore.reliability import AdaptiveConcurrency
 
     assert find_layer(m.provider, AdaptiveConcurrency).limiter.max_concurrency == 4
-    own = llmcore.model("toy/toy-1", api_key=TOY_KEY, base_url=server.url + "/v1", rate_limit=None,
-                        concurrency=ConcurrencyPolicy(max=2))
+    own = llmcore.model(
+        "toy/toy-1", api_key=TOY_KEY, base_url=server.url + "/v1", rate_limit=None, concurrency=ConcurrencyPolicy(max=2)
+    )
     assert find_layer(own.provider, RateLimit) is None
     assert find_layer(own.provider, AdaptiveConcurrency).limiter.max_concurrency == 2
     configure(rate_limit=UNSET)
-    assert find_layer(llmcore.model("toy/toy-1", api_key=TOY_KEY, base_url=server.url + "/v1").provider,
-                      RateLimit) is None
+    assert (
+        find_layer(llmcore.model("toy/toy-1", api_key=TOY_KEY, base_url=server.url + "/v1").provider, RateLimit) is None
+    )

@@ -76,8 +76,7 @@ def test_non_retryable_errors_are_not_retried(toy_server: str) -> None:
 
 def test_retry_after_is_honoured_and_bounded_by_the_budget(toy_server: str) -> None:
     # the server asks for 7 s; a 1 s budget gives up at once instead of sleeping
-    m = llmcore.model("toy/toy-1", api_key=KEY, base_url=toy_server,
-                      retry=RetryPolicy(max_attempts=3, max_total=1.0))
+    m = llmcore.model("toy/toy-1", api_key=KEY, base_url=toy_server, retry=RetryPolicy(max_attempts=3, max_total=1.0))
     import time
 
     t = time.monotonic()

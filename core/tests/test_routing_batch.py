@@ -48,12 +48,19 @@ class ToyBatchProvider(toy_provider.ToyProvider):
             if "error" in line:
                 found[line["i"]] = E.RateLimitError(line["error"], provider="toybatch")
             else:
-                found[line["i"]] = ChatResponse(message=Message(role="assistant", content=[TextPart(text=line["text"])]))
+                found[line["i"]] = ChatResponse(
+                    message=Message(role="assistant", content=[TextPart(text=line["text"])])
+                )
         return results_in_order(ref, found)
 
 
-SPEC = ProviderSpec(name="toybatch", factory="test_routing_batch:ToyBatchProvider", env_keys=("TOY_API_KEY",),
-                    base_url="http://127.0.0.1:9/v1", capabilities=Capabilities(batch=True))
+SPEC = ProviderSpec(
+    name="toybatch",
+    factory="test_routing_batch:ToyBatchProvider",
+    env_keys=("TOY_API_KEY",),
+    base_url="http://127.0.0.1:9/v1",
+    capabilities=Capabilities(batch=True),
+)
 
 
 class _plugin:
@@ -132,7 +139,9 @@ def test_submit_warns_and_retrieve_works_from_the_id_alone(server: ScriptedServe
         bid = llmcore.batch_submit(m, ["x", "y"], seed=3)
     assert bid == "toybatch:b/42?n=2&v=1"
     assert [str(w.message) for w in caught if w.category is BatchWarning] == [
-        "toybatch batch request 0: seed: not sent", "toybatch batch request 1: seed: not sent"]
+        "toybatch batch request 0: seed: not sent",
+        "toybatch batch request 1: seed: not sent",
+    ]
     conn = {"api_key": TOY_KEY, "base_url": server.url + "/v1"}
     assert llmcore.batch_status(bid, **conn).state == "completed"
     with pytest.raises(E.ProviderServerError):  # the second poll is the scripted hiccup

@@ -55,8 +55,9 @@ def _served(server: ScriptedServer) -> list[str]:
 def test_rate_limit_moves_to_the_next_model(server: ScriptedServer, toy: None) -> None:
     server.handler = by_model
     skipped: list[tuple[str, Exception]] = []
-    fb = llmcore.fallback(_models(server, "toy-rate", "toy-down", "toy-ok"),
-                          on_fallback=lambda n, e: skipped.append((n, e)))  # type: ignore[arg-type]
+    fb = llmcore.fallback(
+        _models(server, "toy-rate", "toy-down", "toy-ok"), on_fallback=lambda n, e: skipped.append((n, e))
+    )  # type: ignore[arg-type]
     resp = fb.chat("hi")
     assert resp.text == "toy-ok: hi"
     assert _served(server) == ["toy-rate", "toy-down", "toy-ok"]

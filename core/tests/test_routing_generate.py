@@ -82,8 +82,12 @@ def test_agenerate_from_a_generator_with_overrides_and_callbacks(server: Scripte
 
     async def go() -> list[Any]:
         return await llmcore.agenerate(
-            _toy(server), (f"g {i}" for i in range(10)), concurrency=3, max_tokens=5,
-            on_result=lambda i, r: seen.append(i), progress=lambda d, t, e: ticks.append((d, t, e)),
+            _toy(server),
+            (f"g {i}" for i in range(10)),
+            concurrency=3,
+            max_tokens=5,
+            on_result=lambda i, r: seen.append(i),
+            progress=lambda d, t, e: ticks.append((d, t, e)),
         )
 
     results = asyncio.run(go())

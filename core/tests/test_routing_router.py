@@ -24,8 +24,13 @@ pytest_plugins = ["reliability_fixtures"]
 
 
 def _spec(name: str, **caps: Any) -> ProviderSpec:
-    return ProviderSpec(name=name, factory="toy_provider:ToyProvider", env_keys=("TOY_API_KEY",),
-                        base_url="http://127.0.0.1:9/v1", capabilities=Capabilities(**caps))
+    return ProviderSpec(
+        name=name,
+        factory="toy_provider:ToyProvider",
+        env_keys=("TOY_API_KEY",),
+        base_url="http://127.0.0.1:9/v1",
+        capabilities=Capabilities(**caps),
+    )
 
 
 class _plugin:
@@ -170,7 +175,9 @@ def test_cost_estimate_uses_max_tokens_and_the_price_source(server: ScriptedServ
     long_answer = r.explain(prompt, max_tokens=4000)
     assert short_answer[0].name == "plain/p-1" and long_answer[0].name == "seeing/s-1"
     c = long_answer[0]
-    assert c.output_tokens == 4000 and c.estimated_cost == pytest.approx(Price(5.0, 0.1).estimate(c.input_tokens or 0, 4000))
+    assert c.output_tokens == 4000 and c.estimated_cost == pytest.approx(
+        Price(5.0, 0.1).estimate(c.input_tokens or 0, 4000)
+    )
     assert ("seeing", "s-1") in calls
 
 

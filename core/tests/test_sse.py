@@ -10,13 +10,12 @@ from llmcore.http import NDJSONDecoder, SSEDecoder, aiter_ndjson, iter_sse
 
 STREAM = (
     b": keep-alive\n\n"
-    b"event: message_start\ndata: {\"a\": 1}\n\n"
+    b'event: message_start\ndata: {"a": 1}\n\n'
     b"data: line one\ndata: line two\n\n"
     b"id: 7\nretry: 1500\ndata:no-space\r\n\r\n"
-    b"event: ping\ndata: {\"type\": \"ping\"}\r\r"
+    b'event: ping\ndata: {"type": "ping"}\r\r'
 ) + (
-    "data: {\"t\": \"h\u00e9llo \u4e16\u754c\"}\n\n".encode()
-    + b"data: [DONE]"  # last event without a trailing blank line
+    'data: {"t": "h\u00e9llo \u4e16\u754c"}\n\n'.encode() + b"data: [DONE]"  # last event without a trailing blank line
 )
 
 
@@ -71,5 +70,5 @@ def test_ndjson_split_and_bad_line() -> None:
     assert asyncio.run(collect()) == lines
     dec = NDJSONDecoder("ollama")
     with pytest.raises(ProviderResponseError) as ei:
-        dec.feed(b"{\"ok\": 1}\nnot json\n")
+        dec.feed(b'{"ok": 1}\nnot json\n')
     assert ei.value.provider == "ollama" and "not json" in str(ei.value.raw)

@@ -82,8 +82,12 @@ def test_json_schema_mode_wraps_a_list_and_unwraps_it(server: ScriptedServer, ma
 
 
 def test_plain_json_schema_dict_is_validated_with_jsonschema(server: ScriptedServer, make_model: Any) -> None:
-    schema = {"type": "object", "properties": {"n": {"type": "integer", "minimum": 0}}, "required": ["n"],
-              "title": "Count"}
+    schema = {
+        "type": "object",
+        "properties": {"n": {"type": "integer", "minimum": 0}},
+        "required": ["n"],
+        "title": "Count",
+    }
     server.handler = reply('{"n": 3}')
     r = make_model("shaped-schema").chat("count", response_format=schema)
     assert r.parsed == {"n": 3}
@@ -95,8 +99,7 @@ def test_plain_json_schema_dict_is_validated_with_jsonschema(server: ScriptedSer
 
 
 def test_openai_shaped_response_format_dict(server: ScriptedServer, make_model: Any) -> None:
-    rf = {"type": "json_schema", "json_schema": {"name": "city", "strict": False,
-                                                 "schema": City.model_json_schema()}}
+    rf = {"type": "json_schema", "json_schema": {"name": "city", "strict": False, "schema": City.model_json_schema()}}
     server.handler = reply('{"name": "Oslo", "country": "Norway"}')
     r = make_model("shaped-schema").chat("c", response_format=rf)
     assert r.parsed == {"name": "Oslo", "country": "Norway"}
@@ -107,8 +110,9 @@ def test_openai_shaped_response_format_dict(server: ScriptedServer, make_model: 
 
 
 def test_tool_mode_forces_a_call_and_parses_its_arguments(server: ScriptedServer, make_model: Any) -> None:
-    server.handler = reply("Here is the person.", tool_calls=[
-        {"id": "c1", "name": "Person", "arguments": json.dumps(PERSON)}])
+    server.handler = reply(
+        "Here is the person.", tool_calls=[{"id": "c1", "name": "Person", "arguments": json.dumps(PERSON)}]
+    )
     r = make_model("shaped-tool").chat("who?", response_format=Person)
     assert r.parsed == Person.model_validate(PERSON)
     assert r.text == "Here is the person."  # the text stays as it is
@@ -222,7 +226,7 @@ def test_not_json_and_cut_off(server: ScriptedServer, make_model: Any) -> None:
 
 def test_stream_partials_from_text_deltas(server: ScriptedServer, make_model: Any) -> None:
     text = json.dumps(PERSON)
-    pieces = [text[i:i + 7] for i in range(0, len(text), 7)]
+    pieces = [text[i : i + 7] for i in range(0, len(text), 7)]
 
     async def handler(request: web.Request, s: ScriptedServer) -> web.StreamResponse:
         return await stream(request, texts=pieces)

@@ -7,8 +7,13 @@ import json
 from llmcore.events import TextDelta, ToolCall, ToolCallDelta
 from llmcore.structured import PartialTracker, extract_json_text, parse_partial
 
-DOC = {"title": "Plan", "steps": [{"n": 1, "do": "boil water"}, {"n": 2, "do": "add tea"}], "done": False,
-       "note": None, "score": 9.5}
+DOC = {
+    "title": "Plan",
+    "steps": [{"n": 1, "do": "boil water"}, {"n": 2, "do": "add tea"}],
+    "done": False,
+    "note": None,
+    "score": 9.5,
+}
 
 
 def test_every_prefix_parses_to_a_growing_value() -> None:
@@ -57,7 +62,7 @@ def test_tracker_follows_text_or_one_tool() -> None:
     tool.feed(ToolCallDelta(0, "c0", "other", '{"q": 1}'))  # another tool: ignored
     tool.feed(ToolCallDelta(1, "c1", "Out", '{"value": [1'))
     assert tool.value == []  # 1 may still grow
-    tool.feed(ToolCallDelta(0, None, None, ', 2]}'))  # index 0 is the other call
+    tool.feed(ToolCallDelta(0, None, None, ", 2]}"))  # index 0 is the other call
     tool.feed(ToolCallDelta(1, None, None, ", 3]}"))
     assert tool.value == [1, 3]
 

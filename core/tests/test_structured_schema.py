@@ -73,8 +73,11 @@ def test_inline_refs_removes_non_recursive_refs_and_keeps_meaning() -> None:
     out = inline_refs(raw)
     assert raw == before  # input untouched
     assert "$defs" not in out and not refs(out)
-    assert out["properties"]["pets"]["items"]["properties"]["kind"] == {"enum": ["cat", "dog"], "title": "Kind",
-                                                                        "type": "string"}
+    assert out["properties"]["pets"]["items"]["properties"]["kind"] == {
+        "enum": ["cat", "dog"],
+        "title": "Kind",
+        "type": "string",
+    }
     # the same documents validate against both
     good = {"name": "A", "pets": [{"kind": "cat", "name": "T"}], "best": None}
     bad = {"name": "A", "pets": [{"kind": "cow", "name": "T"}]}
@@ -102,6 +105,7 @@ def test_strict_schema_is_openai_strict_form() -> None:
     assert "default" not in out["properties"]["best"]  # default None dropped
     assert out["properties"]["age"]["default"] == 30  # a real default stays; the model must give a value
     assert out["properties"]["name"]["description"] == "full name"
+
     # every object is closed, every property required, everywhere
     def walk(n: object) -> None:
         if isinstance(n, dict):
@@ -136,12 +140,20 @@ def test_optional_without_default_becomes_nullable_and_nulls_are_dropped_back() 
 
 
 def test_strict_schema_inlines_a_ref_with_siblings() -> None:
-    schema = {"type": "object", "properties": {"p": {"$ref": "#/$defs/P", "description": "the pet"}},
-              "required": ["p"],
-              "$defs": {"P": {"type": "object", "properties": {"n": {"type": "string"}}, "required": ["n"]}}}
+    schema = {
+        "type": "object",
+        "properties": {"p": {"$ref": "#/$defs/P", "description": "the pet"}},
+        "required": ["p"],
+        "$defs": {"P": {"type": "object", "properties": {"n": {"type": "string"}}, "required": ["n"]}},
+    }
     out = strict_schema(schema)
-    assert out["properties"]["p"] == {"type": "object", "properties": {"n": {"type": "string"}},
-                                      "description": "the pet", "additionalProperties": False, "required": ["n"]}
+    assert out["properties"]["p"] == {
+        "type": "object",
+        "properties": {"n": {"type": "string"}},
+        "description": "the pet",
+        "additionalProperties": False,
+        "required": ["n"],
+    }
 
 
 def test_schema_of_shapes() -> None:
@@ -189,8 +201,13 @@ class Profiled:
     """A provider whose models accept different modes (the ``structured_modes`` model profile)."""
 
     def structured_modes(self, model: str) -> tuple[str, ...] | None:
-        return {"schema-model": ("json_schema", "tool"), "json-only": ("json_object", "tool"),
-                "tools-only": ("tool",), "nothing": (), "bad": ("yaml",)}.get(model)
+        return {
+            "schema-model": ("json_schema", "tool"),
+            "json-only": ("json_object", "tool"),
+            "tools-only": ("tool",),
+            "nothing": (),
+            "bad": ("yaml",),
+        }.get(model)
 
 
 def test_the_model_profile_chooses_a_mode_the_model_accepts() -> None:

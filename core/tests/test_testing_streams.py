@@ -24,8 +24,9 @@ from llmcore.types import ChatRequest
 
 KEY = "toy-secret-key-123"
 REQ = ChatRequest(model="toy-1", messages=["three recorded words"])
-BODY = ('data: {"delta": "caf\u00e9"}\r\n\r\ndata: {"delta": " au lait"}\n\n'
-        'data: {"done": true, "in": 3, "out": 2}\n\n').encode()
+BODY = (
+    'data: {"delta": "caf\u00e9"}\r\n\r\ndata: {"delta": " au lait"}\n\ndata: {"done": true, "in": 3, "out": 2}\n\n'
+).encode()
 
 
 def test_split_at_and_split_every() -> None:
@@ -54,8 +55,9 @@ def test_chunked_stream_recuts_another_stream() -> None:
 def _toy(client: Any, base_url: str | None = None) -> Any:
     import toy_provider
 
-    return toy_provider.ToyProvider(ProviderConfig(api_key=KEY, base_url=base_url or "https://toy.test/v1",
-                                                   http_client=client))
+    return toy_provider.ToyProvider(
+        ProviderConfig(api_key=KEY, base_url=base_url or "https://toy.test/v1", http_client=client)
+    )
 
 
 def test_replay_stream_gives_the_same_events_for_any_cut() -> None:
@@ -137,7 +139,10 @@ def test_the_kit_replays_streams_rechunked(toy_server: str, tmp_path: Path, monk
         broken = True
 
     Good().test_stream_rechunked()
-    with pytest.raises(AssertionError, match=r"stream_case \(toy_stream.yaml\) in pieces of \(1, 1, 1, 1, 1\)\.\.\. bytes: events differ"):
+    with pytest.raises(
+        AssertionError,
+        match=r"stream_case \(toy_stream.yaml\) in pieces of \(1, 1, 1, 1, 1\)\.\.\. bytes: events differ",
+    ):
         Broken().test_stream_rechunked()
 
     class Unplayable(_KitOnToy):  # the recording does not answer this URL: an error, not a vacuous pass

@@ -11,10 +11,18 @@ def test_openai_style_dicts_are_normalised() -> None:
     msgs = coerce_messages(
         [
             {"role": "developer", "content": "be brief"},
-            {"role": "user", "content": [{"type": "text", "text": "look"},
-                                         {"type": "image_url", "image_url": {"url": "data:image/png;base64,AAAA"}}]},
-            {"role": "assistant", "content": None,
-             "tool_calls": [{"id": "c1", "type": "function", "function": {"name": "f", "arguments": "{\"x\": 2}"}}]},
+            {
+                "role": "user",
+                "content": [
+                    {"type": "text", "text": "look"},
+                    {"type": "image_url", "image_url": {"url": "data:image/png;base64,AAAA"}},
+                ],
+            },
+            {
+                "role": "assistant",
+                "content": None,
+                "tool_calls": [{"id": "c1", "type": "function", "function": {"name": "f", "arguments": '{"x": 2}'}}],
+            },
             {"role": "tool", "tool_call_id": "c1", "content": "4"},
         ]
     )
@@ -32,7 +40,9 @@ def test_bad_messages_are_typed_errors() -> None:
     with pytest.raises(InvalidRequestError):
         coerce_messages(42)
     with pytest.raises(InvalidRequestError, match="not valid JSON"):
-        coerce_messages([{"role": "assistant", "tool_calls": [{"id": "1", "function": {"name": "f", "arguments": "{x"}}]}])
+        coerce_messages(
+            [{"role": "assistant", "tool_calls": [{"id": "1", "function": {"name": "f", "arguments": "{x"}}]}]
+        )
     with pytest.raises(ValidationError, match="cannot contain"):
         Message(role="system", content=[{"type": "tool_call", "id": "1", "name": "f"}])
 
@@ -46,8 +56,7 @@ def test_request_validation() -> None:
         ChatRequest(model="m", messages=["hi"], tool_choice={"name": "ghost"})
     with pytest.raises(ValidationError, match="extra"):
         ChatRequest(model="m", messages=["hi"], temprature=0.1)  # type: ignore[call-arg]
-    r = ChatRequest(model="m", messages="hi", stop="END", system="s",
-                    tools=[{"name": "f"}], tool_choice="required")
+    r = ChatRequest(model="m", messages="hi", stop="END", system="s", tools=[{"name": "f"}], tool_choice="required")
     assert r.stop == ["END"] and r.tool_choice == ToolChoice(mode="required")
     assert r.system_text() == "s"
 
@@ -62,9 +71,12 @@ def test_usage_none_is_unknown_not_zero() -> None:
 def test_accumulator_builds_parts_in_order() -> None:
     acc = StreamAccumulator()
     for ev in [
-        ReasoningDelta("think "), ReasoningDelta("more"), ReasoningDelta(signature="sig1"),
+        ReasoningDelta("think "),
+        ReasoningDelta("more"),
+        ReasoningDelta(signature="sig1"),
         ReasoningDelta("second block"),
-        TextDelta("Hel"), TextDelta("lo"),
+        TextDelta("Hel"),
+        TextDelta("lo"),
         ToolCall("c1", "f", {"a": 1}, '{"a":1}'),
         UsageEvent(Usage(input_tokens=3, output_tokens=4)),
         Finish("tool_calls", "tool_use"),

@@ -60,9 +60,17 @@ def test_totals_count_tokens_requests_and_cost(server: ScriptedServer, make_mode
     assert t.cost == pytest.approx(2 * COST) and t.unpriced_requests == 0
     assert "requests=2" in repr(t)
     t.reset()
-    assert t.as_dict() == {"requests": 0, "cache_hits": 0, "input_tokens": 0, "output_tokens": 0,
-                           "cache_read_tokens": 0, "cache_write_tokens": 0, "reasoning_tokens": 0,
-                           "unpriced_requests": 0, "cost": None}
+    assert t.as_dict() == {
+        "requests": 0,
+        "cache_hits": 0,
+        "input_tokens": 0,
+        "output_tokens": 0,
+        "cache_read_tokens": 0,
+        "cache_write_tokens": 0,
+        "reasoning_tokens": 0,
+        "unpriced_requests": 0,
+        "cost": None,
+    }
 
 
 def test_streams_count_once_consumed(server: ScriptedServer, make_model: Any) -> None:
@@ -112,8 +120,9 @@ def test_the_hook_receives_every_call(server: ScriptedServer, make_model: Any, c
     assert first.usage.total_tokens == 1200 and first.to_dict()["provider"] == "shaped-schema"
 
 
-def test_a_raising_hook_is_logged_not_raised(server: ScriptedServer, make_model: Any, shaped: Path,
-                                            caplog: pytest.LogCaptureFixture) -> None:
+def test_a_raising_hook_is_logged_not_raised(
+    server: ScriptedServer, make_model: Any, shaped: Path, caplog: pytest.LogCaptureFixture
+) -> None:
     class Broken:
         @hookimpl
         def llmcore_usage(self, record: UsageRecord) -> None:
@@ -126,8 +135,9 @@ def test_a_raising_hook_is_logged_not_raised(server: ScriptedServer, make_model:
     assert "RuntimeError: boom" in caplog.text
 
 
-def test_the_usage_log_gets_a_row_per_call_and_never_the_key(server: ScriptedServer, make_model: Any,
-                                                             shaped: Path) -> None:
+def test_the_usage_log_gets_a_row_per_call_and_never_the_key(
+    server: ScriptedServer, make_model: Any, shaped: Path
+) -> None:
     server.handler = reply()
     m = make_model(cache="memory")
     m.chat("a")
@@ -137,8 +147,10 @@ def test_the_usage_log_gets_a_row_per_call_and_never_the_key(server: ScriptedSer
     log = llmcore.usage.usage_log()
     assert log is not None and log.path == path
     rows = log.rows()
-    assert [(r["provider"], r["model"], r["cached"]) for r in rows] == [("shaped-schema", "shaped-1", 0),
-                                                                       ("shaped-schema", "shaped-1", 1)]
+    assert [(r["provider"], r["model"], r["cached"]) for r in rows] == [
+        ("shaped-schema", "shaped-1", 0),
+        ("shaped-schema", "shaped-1", 1),
+    ]
     assert rows[0]["cost"] == pytest.approx(COST) and rows[0]["key_id"].startswith("sha256:")
     assert KEY.encode() not in path.read_bytes()
     (summary,) = log.summary(by=("provider", "model"))
@@ -146,8 +158,9 @@ def test_the_usage_log_gets_a_row_per_call_and_never_the_key(server: ScriptedSer
     assert summary["cost"] == pytest.approx(COST) and summary["unpriced"] == 0
 
 
-def test_the_usage_log_can_be_off(server: ScriptedServer, make_model: Any, shaped: Path,
-                                  monkeypatch: pytest.MonkeyPatch) -> None:
+def test_the_usage_log_can_be_off(
+    server: ScriptedServer, make_model: Any, shaped: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
     monkeypatch.setenv("LLMCORE_USAGE_LOG", "0")
     server.handler = reply()
     make_model().chat("a")
@@ -159,8 +172,9 @@ def test_the_usage_log_can_be_off(server: ScriptedServer, make_model: Any, shape
     assert log is not None and [r["model"] for r in log.rows()] == ["shaped-1"]
 
 
-def test_key_pool_calls_name_the_key_that_answered(server: ScriptedServer, make_model: Any,
-                                                   collector: Collector) -> None:
+def test_key_pool_calls_name_the_key_that_answered(
+    server: ScriptedServer, make_model: Any, collector: Collector
+) -> None:
     server.handler = reply()
     keys = ["pool-key-one-123456789", "pool-key-two-123456789"]
     m = make_model(api_key=None, api_keys=keys)

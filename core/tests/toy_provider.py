@@ -34,14 +34,19 @@ class ToyProvider(HTTPProvider):
         return {"authorization": f"Bearer {self._api_key}"}
 
     def _body(self, request: ChatRequest, stream: bool) -> dict[str, Any]:
-        return {"model": request.model, "stream": stream,
-                "messages": [{"role": m.role, "content": m.text} for m in request.messages]}
+        return {
+            "model": request.model,
+            "stream": stream,
+            "messages": [{"role": m.role, "content": m.text} for m in request.messages],
+        }
 
     async def chat(self, request: ChatRequest) -> ChatResponse:
         data, _ = await self.request_json("POST", "chat", self._body(request, False))
         return ChatResponse(
-            provider="toy", message=Message(role="assistant", content=[TextPart(text=data["text"])]),
-            finish_reason="stop", usage=Usage(input_tokens=data["in"], output_tokens=data["out"]),
+            provider="toy",
+            message=Message(role="assistant", content=[TextPart(text=data["text"])]),
+            finish_reason="stop",
+            usage=Usage(input_tokens=data["in"], output_tokens=data["out"]),
         )
 
     async def stream_chat(self, request: ChatRequest) -> AsyncIterator[StreamEvent]:  # type: ignore[override]

@@ -21,8 +21,15 @@ ProgressCallback = Callable[[int, "int | None", int], None]
 class Progress:
     """Counts done/failed items and draws ``label [####....] 12/40 (2 errors) 8.1/s eta 3s``."""
 
-    def __init__(self, total: int | None, *, stream: TextIO | None = None, label: str = "generate",
-                 callback: ProgressCallback | None = None, min_interval: float = 0.1) -> None:
+    def __init__(
+        self,
+        total: int | None,
+        *,
+        stream: TextIO | None = None,
+        label: str = "generate",
+        callback: ProgressCallback | None = None,
+        min_interval: float = 0.1,
+    ) -> None:
         self.total = total
         self.done = 0
         self.errors = 0

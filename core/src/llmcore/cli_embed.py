@@ -13,16 +13,27 @@ __all__ = ["embed_command", "rerank_command"]
 
 
 @click.command("embed")
-@click.option("-m", "--model", "model_name", default=None,
-              help="provider/model, e.g. openai/text-embedding-3-small (default: $LLMCORE_DEFAULT_EMBEDDING_MODEL, "
-                   "the config file's default_embedding_model, or a local one such as wordllama/l2_supercat)")
-@click.option("-o", "--option", "opts", multiple=True,
-              help="key=value: dimensions, input_type, truncate, embedding_type, or a connection option (repeatable).")
+@click.option(
+    "-m",
+    "--model",
+    "model_name",
+    default=None,
+    help="provider/model, e.g. openai/text-embedding-3-small (default: $LLMCORE_DEFAULT_EMBEDDING_MODEL, "
+    "the config file's default_embedding_model, or a local one such as wordllama/l2_supercat)",
+)
+@click.option(
+    "-o",
+    "--option",
+    "opts",
+    multiple=True,
+    help="key=value: dimensions, input_type, truncate, embedding_type, or a connection option (repeatable).",
+)
 @click.option("--usage", "show_usage", is_flag=True, help="Print token usage and cost to stderr.")
 @click.argument("texts", nargs=-1)
 @click.pass_context
-def embed_command(ctx: click.Context, model_name: str | None, opts: tuple[str, ...], show_usage: bool,
-                  texts: tuple[str, ...]) -> None:
+def embed_command(
+    ctx: click.Context, model_name: str | None, opts: tuple[str, ...], show_usage: bool, texts: tuple[str, ...]
+) -> None:
     """Embed TEXTS (or each line of stdin) and print one JSON line per text:
     ``{"index": i, "embedding": [...]}``, in input order."""
 
@@ -57,8 +68,14 @@ def embed_command(ctx: click.Context, model_name: str | None, opts: tuple[str, .
 @click.argument("query")
 @click.argument("documents", nargs=-1, required=True)
 @click.pass_context
-def rerank_command(ctx: click.Context, model_name: str, top_n: int | None, opts: tuple[str, ...], query: str,
-                   documents: tuple[str, ...]) -> None:
+def rerank_command(
+    ctx: click.Context,
+    model_name: str,
+    top_n: int | None,
+    opts: tuple[str, ...],
+    query: str,
+    documents: tuple[str, ...],
+) -> None:
     """Rank DOCUMENTS by relevance to QUERY; one JSON line per result, best first:
     ``{"index": i, "score": s, "document": "..."}``."""
 

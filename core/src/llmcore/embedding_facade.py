@@ -33,8 +33,7 @@ if TYPE_CHECKING:
     from .embeddings import EmbeddingRequest, RerankRequest, RerankResponse
     from .options import EmbedOptions, Texts
 
-__all__ = ["EmbeddingModel", "RerankModel", "embedding_model", "rerank_model", "embed", "aembed", "rerank",
-           "arerank"]
+__all__ = ["EmbeddingModel", "RerankModel", "embedding_model", "rerank_model", "embed", "aembed", "rerank", "arerank"]
 
 _EMBED_DEFAULTS = ("dimensions", "input_type", "truncate", "embedding_type", "provider_options")
 
@@ -49,9 +48,20 @@ class _Base:
     capability = ""
     kind = ""
 
-    def __init__(self, name: str, *, retry: Any = _UNSET, timeouts: Any = _UNSET, rate_limit: Any = _UNSET,
-                 concurrency: Any = _UNSET, api_keys: Any = None, prices: Any = None, max_concurrency: int = 8,
-                 cache: Any = None, **options: Any) -> None:
+    def __init__(
+        self,
+        name: str,
+        *,
+        retry: Any = _UNSET,
+        timeouts: Any = _UNSET,
+        rate_limit: Any = _UNSET,
+        concurrency: Any = _UNSET,
+        api_keys: Any = None,
+        prices: Any = None,
+        max_concurrency: int = 8,
+        cache: Any = None,
+        **options: Any,
+    ) -> None:
         from .facade import _CONNECTION, _base_provider, _checked_connection
         from .pipeline import install_key_hooks
         from .reliability.stack import build_stack
@@ -64,15 +74,16 @@ class _Base:
             have = _providers_with(self.capability)
             raise ConfigurationError(
                 f"{self.spec.name} has no {self.kind} endpoint in llmcore; installed providers with one: "
-                f"{', '.join(have) or 'none'}", provider=self.spec.name,
+                f"{', '.join(have) or 'none'}",
+                provider=self.spec.name,
             )
         if isinstance(max_concurrency, bool) or not isinstance(max_concurrency, int) or max_concurrency < 1:
-            raise ConfigurationError(f"max_concurrency must be a positive integer, not {max_concurrency!r}",
-                                     provider=self.spec.name)
+            raise ConfigurationError(
+                f"max_concurrency must be a positive integer, not {max_concurrency!r}", provider=self.spec.name
+            )
         self.max_concurrency = max_concurrency
         self.defaults: dict[str, Any] = self._take_defaults(options)
-        connection = _checked_connection({k: options.pop(k) for k in list(options) if k in _CONNECTION},
-                                         self.spec.name)
+        connection = _checked_connection({k: options.pop(k) for k in list(options) if k in _CONNECTION}, self.spec.name)
         from .cache import resolve_cache
 
         #: the cache of this model (``None``: off); embeddings are cached per text
@@ -83,8 +94,15 @@ class _Base:
         self.settings: dict[str, Any] = dict(options)
         #: the provider as the plugin built it (a KeyPool of them for several keys), without middleware
         self.base_provider = _base_provider(self.spec, api_keys, connection, options)
-        self.provider: Any = build_stack(self.base_provider, self.spec, self.model_id, retry=retry,
-                                         timeouts=timeouts, rate_limit=rate_limit, concurrency=concurrency)
+        self.provider: Any = build_stack(
+            self.base_provider,
+            self.spec,
+            self.model_id,
+            retry=retry,
+            timeouts=timeouts,
+            rate_limit=rate_limit,
+            concurrency=concurrency,
+        )
         self.price: Price | None = Price.from_dict(prices, f"prices of {name}") if prices is not None else None
         #: running usage totals (``m.usage.reset()`` starts again)
         self.usage = UsageTotals()
@@ -107,25 +125,42 @@ class _Base:
             return await call()
         from .reliability.base import innermost
 
-        info = observe.CallInfo(operation, self.spec.name, self.model_id, request,
-                                getattr(innermost(self.base_provider), "base_url", None), self.key_id)
-        return await observe.observed(obs, info, call,
-                                      attempts_reported=getattr(self.provider, "reports_attempts", False))
+        info = observe.CallInfo(
+            operation,
+            self.spec.name,
+            self.model_id,
+            request,
+            getattr(innermost(self.base_provider), "base_url", None),
+            self.key_id,
+        )
+        return await observe.observed(
+            obs, info, call, attempts_reported=getattr(self.provider, "reports_attempts", False)
+        )
 
     def _account(self, usage: Any, response_model: str, started: float, reported: float | None = None) -> float | None:
         """Record one logical call (usage totals, hook, log); the cost in USD or ``None``
         (``reported``: the cost the provider itself reported, which wins)."""
-        price = self.price if self.price is not None else price_for(self.spec, self.model_id,
-                                                                    response_model=response_model)
+        price = (
+            self.price if self.price is not None else price_for(self.spec, self.model_id, response_model=response_model)
+        )
         n = usage.input_tokens
         cost = None if price is None or n is None else n * price.input / 1_000_000
         if reported is not None:
             cost = reported
-        record(UsageRecord(
-            timestamp=time.time(), provider=self.spec.name, model=self.model_id, response_model=response_model,
-            key_id=self.key_id, input_tokens=n, cost=cost, latency=time.perf_counter() - started,
-            finish_reason=self.kind,
-        ), self.usage)
+        record(
+            UsageRecord(
+                timestamp=time.time(),
+                provider=self.spec.name,
+                model=self.model_id,
+                response_model=response_model,
+                key_id=self.key_id,
+                input_tokens=n,
+                cost=cost,
+                latency=time.perf_counter() - started,
+                finish_reason=self.kind,
+            ),
+            self.usage,
+        )
         return cost
 
 
@@ -173,9 +208,15 @@ class EmbeddingModel(_Base):
             if not todo:
                 self.usage.cache_hits += 1
                 dims = len(cached[0])
-                return EmbeddingResponse(vectors=cached, model=self.model_id, dimensions=dims,
-                                          usage=Usage(input_tokens=0), provider=self.spec.name, cost=0.0,
-                                          provider_metadata={"cached_texts": len(cached)})
+                return EmbeddingResponse(
+                    vectors=cached,
+                    model=self.model_id,
+                    dimensions=dims,
+                    usage=Usage(input_tokens=0),
+                    provider=self.spec.name,
+                    cost=0.0,
+                    provider_metadata={"cached_texts": len(cached)},
+                )
             sent = replace(req, texts=[req.texts[i] for i in todo])
         else:
             todo, sent = [], req
@@ -205,24 +246,27 @@ class EmbeddingModel(_Base):
 
         async def one(r: range) -> EmbeddingResponse:
             async with sem:
-                return await self.provider.embed(replace(req, texts=req.texts[r.start:r.stop]))  # type: ignore[no-any-return]
+                return await self.provider.embed(replace(req, texts=req.texts[r.start : r.stop]))  # type: ignore[no-any-return]
 
         responses = list(await asyncio.gather(*(one(r) for r in parts)))
         vectors: list[Any] = []
         for r, resp in zip(parts, responses, strict=True):
             if len(resp.vectors) != len(r):
-                raise ProviderResponseError(
-                    f"{len(resp.vectors)} vectors for {len(r)} texts", provider=self.spec.name
-                )
+                raise ProviderResponseError(f"{len(resp.vectors)} vectors for {len(r)} texts", provider=self.spec.name)
             vectors.extend(resp.vectors)
         counts = [resp.usage.input_tokens for resp in responses]
         usage = Usage(input_tokens=None if None in counts else sum(c for c in counts if c is not None))
         first = responses[0]
         return EmbeddingResponse(
-            vectors=vectors, model=first.model, dimensions=first.dimensions, usage=usage, provider=self.spec.name,
+            vectors=vectors,
+            model=first.model,
+            dimensions=first.dimensions,
+            usage=usage,
+            provider=self.spec.name,
             warnings=[w for resp in responses for w in resp.warnings],
-            provider_metadata=dict(first.provider_metadata) if len(responses) == 1 else
-            {"requests": [resp.provider_metadata for resp in responses]},
+            provider_metadata=dict(first.provider_metadata)
+            if len(responses) == 1
+            else {"requests": [resp.provider_metadata for resp in responses]},
         )
 
     def _cache_key(self, req: EmbeddingRequest, text: str) -> str:
@@ -232,12 +276,23 @@ class EmbeddingModel(_Base):
         from .cache.key import _SECRET_WORDS, _jsonable, headers_digest
 
         doc = {
-            "v": 1, "op": "embed", "provider": self.spec.name, "base_url": self._base_url, "model": req.model,
-            "settings": {k: _jsonable(v) for k, v in sorted(self.settings.items())
-                         if not any(w in k.lower() for w in _SECRET_WORDS)},
-            "dimensions": req.dimensions, "input_type": req.input_type, "truncate": req.truncate,
-            "embedding_type": req.embedding_type, "provider_options": _jsonable(req.provider_options),
-            "headers": headers_digest(self._headers), "text": text,
+            "v": 1,
+            "op": "embed",
+            "provider": self.spec.name,
+            "base_url": self._base_url,
+            "model": req.model,
+            "settings": {
+                k: _jsonable(v)
+                for k, v in sorted(self.settings.items())
+                if not any(w in k.lower() for w in _SECRET_WORDS)
+            },
+            "dimensions": req.dimensions,
+            "input_type": req.input_type,
+            "truncate": req.truncate,
+            "embedding_type": req.embedding_type,
+            "provider_options": _jsonable(req.provider_options),
+            "headers": headers_digest(self._headers),
+            "text": text,
         }
         raw = json.dumps(doc, sort_keys=True, separators=(",", ":"), ensure_ascii=False)
         return "sha256:" + hashlib.sha256(raw.encode()).hexdigest()
@@ -340,8 +395,6 @@ def rerank(name: str, query: str, documents: Texts, top_n: int | None = None, **
     return RerankModel(name, **options).rerank(query, documents, top_n)
 
 
-async def arerank(name: str, query: str, documents: Texts, top_n: int | None = None,
-                  **options: Any) -> RerankResponse:
+async def arerank(name: str, query: str, documents: Texts, top_n: int | None = None, **options: Any) -> RerankResponse:
     """Async :func:`rerank`."""
     return await RerankModel(name, **options).arerank(query, documents, top_n)
-

@@ -30,10 +30,24 @@ if TYPE_CHECKING:
     from .types import CallWarning, Usage
 
 __all__ = [
-    "EmbeddingRequest", "EmbeddingResponse", "RerankRequest", "RerankResponse", "RerankResult",
-    "EmbeddingProvider", "RerankProvider", "embedding_request", "rerank_request", "refuse",
-    "decode_base64_floats", "decode_packed", "plan_batches", "answer_items", "vector_length",
-    "INPUT_TYPES", "TRUNCATE", "EMBEDDING_TYPES",
+    "EmbeddingRequest",
+    "EmbeddingResponse",
+    "RerankRequest",
+    "RerankResponse",
+    "RerankResult",
+    "EmbeddingProvider",
+    "RerankProvider",
+    "embedding_request",
+    "rerank_request",
+    "refuse",
+    "decode_base64_floats",
+    "decode_packed",
+    "plan_batches",
+    "answer_items",
+    "vector_length",
+    "INPUT_TYPES",
+    "TRUNCATE",
+    "EMBEDDING_TYPES",
 ]
 
 #: the neutral ``input_type`` values; each provider maps them to its own task types (or refuses)
@@ -68,8 +82,13 @@ class EmbeddingRequest:
     def cache_key_data(self) -> dict[str, Any]:
         """What identifies the answer (for the response cache)."""
         return {
-            "op": "embed", "model": self.model, "texts": self.texts, "dimensions": self.dimensions,
-            "input_type": self.input_type, "truncate": self.truncate, "embedding_type": self.embedding_type,
+            "op": "embed",
+            "model": self.model,
+            "texts": self.texts,
+            "dimensions": self.dimensions,
+            "input_type": self.input_type,
+            "truncate": self.truncate,
+            "embedding_type": self.embedding_type,
             "provider_options": self.provider_options,
         }
 
@@ -91,8 +110,10 @@ class EmbeddingResponse:
     provider_metadata: dict[str, Any] = field(default_factory=dict)
 
     def __repr__(self) -> str:
-        return (f"EmbeddingResponse(model={self.model!r}, vectors={len(self.vectors)}, "
-                f"dimensions={self.dimensions}, usage={self.usage!r}, cost={self.cost!r})")
+        return (
+            f"EmbeddingResponse(model={self.model!r}, vectors={len(self.vectors)}, "
+            f"dimensions={self.dimensions}, usage={self.usage!r}, cost={self.cost!r})"
+        )
 
 
 @dataclass(slots=True)
@@ -110,8 +131,14 @@ class RerankRequest:
         return dict(opts) if isinstance(opts, dict) else {}
 
     def cache_key_data(self) -> dict[str, Any]:
-        return {"op": "rerank", "model": self.model, "query": self.query, "documents": self.documents,
-                "top_n": self.top_n, "provider_options": self.provider_options}
+        return {
+            "op": "rerank",
+            "model": self.model,
+            "query": self.query,
+            "documents": self.documents,
+            "top_n": self.top_n,
+            "provider_options": self.provider_options,
+        }
 
 
 @dataclass(slots=True)
@@ -171,9 +198,7 @@ def _texts(texts: Any, what: str, provider: str | None) -> list[str]:
         raise InvalidRequestError(f"{what} is empty: give at least one text", provider=provider)
     for i, t in enumerate(out):
         if not isinstance(t, str):
-            raise InvalidRequestError(
-                f"{what}[{i}] is a {type(t).__name__}, not a string", provider=provider
-            )
+            raise InvalidRequestError(f"{what}[{i}] is a {type(t).__name__}, not a string", provider=provider)
         if not t:
             # every embeddings API we map rejects an empty input (or embeds it as garbage)
             raise InvalidRequestError(f"{what}[{i}] is an empty string: embeddings need text", provider=provider)
@@ -223,8 +248,9 @@ def embedding_request(model: str, texts: Any, provider: str | None = None, **par
     return EmbeddingRequest(model, _texts(texts, "texts", provider), dims, input_type, truncate, etype, popts)
 
 
-def rerank_request(model: str, query: Any, documents: Any, top_n: Any = None, provider: str | None = None,
-                   provider_options: Any = None) -> RerankRequest:
+def rerank_request(
+    model: str, query: Any, documents: Any, top_n: Any = None, provider: str | None = None, provider_options: Any = None
+) -> RerankRequest:
     """A checked :class:`RerankRequest` (:class:`InvalidRequestError` otherwise)."""
     if not isinstance(query, str) or not query:
         raise InvalidRequestError("query must be a non-empty string", provider=provider)

@@ -46,7 +46,6 @@ _CONNECTION = ("api_key", "base_url", "timeout", "http_client", "headers")
 Middleware = Callable[["Provider"], "Provider"]
 
 
-
 _REQUEST_FIELDS: frozenset[str] = frozenset()
 
 
@@ -106,15 +105,20 @@ class Model:
         self.spec, self.model_id = resolve_model(name)
         fields = _request_fields()
         self.defaults: dict[str, Any] = {k: options.pop(k) for k in list(options) if k in fields}
-        connection = _checked_connection({k: options.pop(k) for k in list(options) if k in _CONNECTION},
-                                         self.spec.name)
+        connection = _checked_connection({k: options.pop(k) for k in list(options) if k in _CONNECTION}, self.spec.name)
         #: provider settings as given (part of the cache key; connection options are not)
         self.settings: dict[str, Any] = dict(options)
         #: the provider as the plugin built it (a KeyPool of them for several keys), without middleware
         self.base_provider: Provider = _base_provider(self.spec, api_keys, connection, options)
         self.provider: Provider = build_stack(
-            self.base_provider, self.spec, self.model_id, retry=retry, timeouts=timeouts, rate_limit=rate_limit,
-            concurrency=concurrency, middleware=middleware,
+            self.base_provider,
+            self.spec,
+            self.model_id,
+            retry=retry,
+            timeouts=timeouts,
+            rate_limit=rate_limit,
+            concurrency=concurrency,
+            middleware=middleware,
         )
         from .cache import resolve_cache
         from .pipeline import install_key_hooks
@@ -152,7 +156,8 @@ class Model:
             import difflib
 
             hints = [
-                f"{u!r} (did you mean {close[0]!r}?)" if (close := difflib.get_close_matches(u, _request_fields(), 1))
+                f"{u!r} (did you mean {close[0]!r}?)"
+                if (close := difflib.get_close_matches(u, _request_fields(), 1))
                 else repr(u)
                 for u in sorted(unknown)
             ]
@@ -167,8 +172,9 @@ class Model:
             from .reliability.base import innermost
             from .structured import prepare
 
-            output = prepare(params["response_format"], self.spec, innermost(self.base_provider), mode=mode,
-                             model=self.model_id)
+            output = prepare(
+                params["response_format"], self.spec, innermost(self.base_provider), mode=mode, model=self.model_id
+            )
             if output is not None:
                 output.apply(params)
         tools = params.get("tools")
@@ -269,7 +275,9 @@ class Model:
         if obs is None:
             return await self.provider.count_tokens(req)
         return await observe.observed(
-            obs, self._observe_info("count_tokens", req), lambda: self.provider.count_tokens(req),
+            obs,
+            self._observe_info("count_tokens", req),
+            lambda: self.provider.count_tokens(req),
             attempts_reported=getattr(self.provider, "reports_attempts", False),
         )
 
@@ -278,8 +286,14 @@ class Model:
         from .observe import CallInfo
         from .reliability.base import innermost
 
-        return CallInfo(operation, self.spec.name, self.model_id, request,
-                        getattr(innermost(self.base_provider), "base_url", None), self.key_id)
+        return CallInfo(
+            operation,
+            self.spec.name,
+            self.model_id,
+            request,
+            getattr(innermost(self.base_provider), "base_url", None),
+            self.key_id,
+        )
 
     # -- sync -----------------------------------------------------------------
 
@@ -315,8 +329,9 @@ def _checked_connection(connection: dict[str, Any], provider: str) -> dict[str, 
     if key is not None and (not isinstance(key, str) or not key.strip()):
         what = "an empty string" if isinstance(key, str) else type(key).__name__
         raise ConfigurationError(
-            f"api_key must be a non-empty string, not {what}: leave it out to use the provider's environment "
-            "variable", provider=provider)
+            f"api_key must be a non-empty string, not {what}: leave it out to use the provider's environment variable",
+            provider=provider,
+        )
     if "base_url" in connection and connection["base_url"] is not None:
         url = connection["base_url"]
         if not isinstance(url, str):
@@ -324,10 +339,13 @@ def _checked_connection(connection: dict[str, Any], provider: str) -> dict[str, 
         if not url.strip():
             raise ConfigurationError(
                 "base_url is empty: give the server's URL (e.g. http://localhost:8000/v1), or leave base_url out "
-                "for the provider's default", provider=provider)
+                "for the provider's default",
+                provider=provider,
+            )
         if not url.strip().lower().startswith(("http://", "https://")):
             raise ConfigurationError(
-                f"base_url must start with http:// or https://, not {url[:40]!r}", provider=provider)
+                f"base_url must start with http:// or https://, not {url[:40]!r}", provider=provider
+            )
         connection["base_url"] = url.strip()
     timeout = connection.get("timeout")
     if timeout is not None and (
@@ -335,20 +353,22 @@ def _checked_connection(connection: dict[str, Any], provider: str) -> dict[str, 
     ):
         raise ConfigurationError(
             f"timeout must be a positive number of seconds, not {timeout!r} (leave it out for the default; "
-            "timeouts=TimeoutPolicy(...) sets connect/read/total separately)", provider=provider)
+            "timeouts=TimeoutPolicy(...) sets connect/read/total separately)",
+            provider=provider,
+        )
     headers = connection.get("headers")
     if headers is not None:
         from collections.abc import Mapping
 
         if not isinstance(headers, Mapping):
             raise ConfigurationError(
-                f"headers must be a dict of header names to values, not {type(headers).__name__}",
-                provider=provider)
+                f"headers must be a dict of header names to values, not {type(headers).__name__}", provider=provider
+            )
         bad = [k for k, v in headers.items() if not isinstance(k, str) or not isinstance(v, str) or not k.strip()]
         if bad:
             raise ConfigurationError(
-                f"headers must map non-empty string names to string values; not so for {bad[0]!r}",
-                provider=provider)
+                f"headers must map non-empty string names to string values; not so for {bad[0]!r}", provider=provider
+            )
         connection["headers"] = dict(headers)
     client = connection.get("http_client")
     if client is not None:
@@ -357,7 +377,9 @@ def _checked_connection(connection: dict[str, Any], provider: str) -> dict[str, 
         if not isinstance(client, httpx.AsyncClient):
             raise ConfigurationError(
                 f"http_client must be an httpx.AsyncClient, not {type(client).__name__} (leave it out for "
-                "llmcore's shared client)", provider=provider)
+                "llmcore's shared client)",
+                provider=provider,
+            )
     return connection
 
 
@@ -423,14 +445,16 @@ def _check_response_format(rf: Any, provider: str) -> None:
         if schema is None:
             raise InvalidRequestError(
                 "response_format {'type': 'json_schema'} needs a schema: {'type': 'json_schema', 'schema': {...}}",
-                provider=provider)
+                provider=provider,
+            )
         check_schema(schema, "the response_format schema", provider)
         return
     if isinstance(kind, str) and kind not in ("object", "array", "string", "number", "integer", "boolean", "null"):
         raise InvalidRequestError(
             f"response_format type {kind!r} is neither a response format (json_schema, json_object, text) nor a "
             "JSON Schema type: pass a pydantic model, a JSON Schema, or {'type': 'json_object'}",
-            provider=provider)
+            provider=provider,
+        )
     check_schema(rf, "the response_format schema", provider)
 
 
@@ -605,6 +629,16 @@ def model(
     """Bind a model by name (``"provider/model"`` or an auto-detected name); the options
     are :class:`Model`'s (its parameters spelled out here so that type checkers check them)."""
     return Model(
-        name, middleware=middleware, retry=retry, timeouts=timeouts, rate_limit=rate_limit, concurrency=concurrency,
-        api_keys=api_keys, cache=cache, prices=prices, structured_mode=structured_mode, budget=budget, **options,
+        name,
+        middleware=middleware,
+        retry=retry,
+        timeouts=timeouts,
+        rate_limit=rate_limit,
+        concurrency=concurrency,
+        api_keys=api_keys,
+        cache=cache,
+        prices=prices,
+        structured_mode=structured_mode,
+        budget=budget,
+        **options,
     )

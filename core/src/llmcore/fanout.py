@@ -43,12 +43,12 @@ def as_model(model: Any, **options: Any) -> Any:
 
         return Model(model, **options)
     if options:
-        raise ConfigurationError(f"model options ({', '.join(sorted(options))}) apply only to model names, "
-                                 f"not to an already built {type(model).__name__}")
-    if not callable(getattr(model, "achat", None)):
         raise ConfigurationError(
-            f"expected a model name or a model (with achat), not {type(model).__name__}"
+            f"model options ({', '.join(sorted(options))}) apply only to model names, "
+            f"not to an already built {type(model).__name__}"
         )
+    if not callable(getattr(model, "achat", None)):
+        raise ConfigurationError(f"expected a model name or a model (with achat), not {type(model).__name__}")
     return model
 
 
@@ -147,8 +147,7 @@ def generate(
     """Sync :func:`agenerate` (works inside a running event loop too)."""
     from ._sync import run
 
-    return run(agenerate(model, prompts, concurrency=concurrency, progress=progress, on_result=on_result,
-                         **overrides))
+    return run(agenerate(model, prompts, concurrency=concurrency, progress=progress, on_result=on_result, **overrides))
 
 
 def _keyed(models: Sequence[Any] | Mapping[str, Any]) -> dict[str, Any]:

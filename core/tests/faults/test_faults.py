@@ -97,8 +97,7 @@ def test_a_non_json_error_page_is_typed_with_an_excerpt(server, codec, client) -
     from aiohttp import web
 
     async def gateway(request, s):  # type: ignore[no-untyped-def]
-        return web.Response(status=502, text="<html><body>502 Bad Gateway</body></html>",
-                            content_type="text/html")
+        return web.Response(status=502, text="<html><body>502 Bad Gateway</body></html>", content_type="text/html")
 
     server.handler = gateway
     m = codec.model(server.url, client, retry=False)

@@ -38,9 +38,21 @@ def redis_url() -> Iterator[str]:
 
     port = free_port()
     proc = subprocess.Popen(
-        [binary, "--port", str(port), "--bind", "127.0.0.1", "--save", "", "--appendonly", "no",
-         "--protected-mode", "yes"],
-        stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL,
+        [
+            binary,
+            "--port",
+            str(port),
+            "--bind",
+            "127.0.0.1",
+            "--save",
+            "",
+            "--appendonly",
+            "no",
+            "--protected-mode",
+            "yes",
+        ],
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.DEVNULL,
     )
     client = redis.Redis(host="127.0.0.1", port=port)
     try:
@@ -64,16 +76,24 @@ def redis_url() -> Iterator[str]:
             proc.wait(10)
 
 
-def _workers(server: Any, n_workers: int, per_worker: int, env: dict[str, str] | None = None,
-             **options: Any) -> list[list[str]]:
+def _workers(
+    server: Any, n_workers: int, per_worker: int, env: dict[str, str] | None = None, **options: Any
+) -> list[list[str]]:
     """Start the workers, wait until each has warmed up, release them together;
     returns each one's answers."""
     procs = []
     for w in range(n_workers):
         cfg = {"base_url": server.url + "/v1", "n": per_worker, "name": f"w{w}", **options}
-        procs.append(subprocess.Popen([sys.executable, WORKER, json.dumps(cfg)], stdin=subprocess.PIPE,
-                                      stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True,
-                                      env={**os.environ, **(env or {})}))
+        procs.append(
+            subprocess.Popen(
+                [sys.executable, WORKER, json.dumps(cfg)],
+                stdin=subprocess.PIPE,
+                stdout=subprocess.PIPE,
+                stderr=subprocess.PIPE,
+                text=True,
+                env={**os.environ, **(env or {})},
+            )
+        )
     for p in procs:
         assert p.stdout is not None
         line = p.stdout.readline()
@@ -149,8 +169,9 @@ def test_a_killed_process_gives_its_slot_back(server, tmp_path) -> None:  # type
     server.handler = hang_or_ok
     env = {**os.environ, "LLMCORE_GLOBAL_CONCURRENCY": "1", "LLMCORE_LOCK_DIR": str(tmp_path)}
     cfg = {"base_url": server.url + "/v1", "n": 1, "name": "hang", "warm_up": False, "barrier": False}
-    victim = subprocess.Popen([sys.executable, WORKER, json.dumps(cfg)], env=env,
-                              stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+    victim = subprocess.Popen(
+        [sys.executable, WORKER, json.dumps(cfg)], env=env, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL
+    )
     try:
         end = time.monotonic() + 20
         while server.in_flight == 0 and time.monotonic() < end:

@@ -40,8 +40,9 @@ class Codec:
     def ok(self, text: str, headers: dict[str, str] | None = None) -> web.Response:
         raise NotImplementedError
 
-    def error(self, status: int, message: str, kind: str | None = None,
-              headers: dict[str, str] | None = None) -> web.Response:
+    def error(
+        self, status: int, message: str, kind: str | None = None, headers: dict[str, str] | None = None
+    ) -> web.Response:
         raise NotImplementedError
 
     def frames(self, pieces: list[str]) -> tuple[list[bytes], list[bytes]]:
@@ -54,8 +55,16 @@ class Codec:
     def error_frame(self) -> bytes:
         raise NotImplementedError
 
-    async def stream(self, request: web.Request, pieces: list[str], *, tail: Tail = "finish",
-                     stall: float = 30.0, delay: float = 0.0, first_byte: float = 0.0) -> web.StreamResponse:
+    async def stream(
+        self,
+        request: web.Request,
+        pieces: list[str],
+        *,
+        tail: Tail = "finish",
+        stall: float = 30.0,
+        delay: float = 0.0,
+        first_byte: float = 0.0,
+    ) -> web.StreamResponse:
         """Stream ``pieces``, then end as ``tail`` says."""
         if first_byte:
             await asyncio.sleep(first_byte)
@@ -93,31 +102,54 @@ class OpenAIWire(Codec):
         return llmcore.model("openai_compatible/fault-model", base_url=server_url + "/v1", http_client=client, **kw)
 
     def ok(self, text: str, headers: dict[str, str] | None = None) -> web.Response:
-        return web.json_response({
-            "id": "chatcmpl-fault", "object": "chat.completion", "created": 1700000000, "model": "fault-model",
-            "choices": [{"index": 0, "message": {"role": "assistant", "content": text}, "finish_reason": "stop"}],
-            "usage": {"prompt_tokens": 5, "completion_tokens": len(text.split()), "total_tokens": 5 + len(text.split())},
-        }, headers=headers)
+        return web.json_response(
+            {
+                "id": "chatcmpl-fault",
+                "object": "chat.completion",
+                "created": 1700000000,
+                "model": "fault-model",
+                "choices": [{"index": 0, "message": {"role": "assistant", "content": text}, "finish_reason": "stop"}],
+                "usage": {
+                    "prompt_tokens": 5,
+                    "completion_tokens": len(text.split()),
+                    "total_tokens": 5 + len(text.split()),
+                },
+            },
+            headers=headers,
+        )
 
-    def error(self, status: int, message: str, kind: str | None = None,
-              headers: dict[str, str] | None = None) -> web.Response:
+    def error(
+        self, status: int, message: str, kind: str | None = None, headers: dict[str, str] | None = None
+    ) -> web.Response:
         return web.json_response(
             {"error": {"message": message, "type": kind or "server_error", "param": None, "code": kind}},
-            status=status, headers=headers,
+            status=status,
+            headers=headers,
         )
 
     @staticmethod
     def _chunk(delta: dict[str, Any], finish: str | None = None, **extra: Any) -> bytes:
-        obj = {"id": "chatcmpl-fault", "object": "chat.completion.chunk", "created": 1700000000,
-               "model": "fault-model", "choices": [{"index": 0, "delta": delta, "finish_reason": finish}], **extra}
+        obj = {
+            "id": "chatcmpl-fault",
+            "object": "chat.completion.chunk",
+            "created": 1700000000,
+            "model": "fault-model",
+            "choices": [{"index": 0, "delta": delta, "finish_reason": finish}],
+            **extra,
+        }
         return b"data: " + json.dumps(obj).encode() + b"\n\n"
 
     def frames(self, pieces: list[str]) -> tuple[list[bytes], list[bytes]]:
         body = [self._chunk({"role": "assistant", "content": ""})]
         body += [self._chunk({"content": p}) for p in pieces]
-        usage = {"id": "chatcmpl-fault", "object": "chat.completion.chunk", "created": 1700000000,
-                 "model": "fault-model", "choices": [],
-                 "usage": {"prompt_tokens": 5, "completion_tokens": len(pieces), "total_tokens": 5 + len(pieces)}}
+        usage = {
+            "id": "chatcmpl-fault",
+            "object": "chat.completion.chunk",
+            "created": 1700000000,
+            "model": "fault-model",
+            "choices": [],
+            "usage": {"prompt_tokens": 5, "completion_tokens": len(pieces), "total_tokens": 5 + len(pieces)},
+        }
         end = [self._chunk({}, "stop"), b"data: " + json.dumps(usage).encode() + b"\n\n", b"data: [DONE]\n\n"]
         return body, end
 
@@ -139,20 +171,39 @@ class AnthropicWire(Codec):
         return llmcore.model("anthropic/claude-fault-1", base_url=server_url, http_client=client, **kw)
 
     def ok(self, text: str, headers: dict[str, str] | None = None) -> web.Response:
-        return web.json_response({
-            "id": "msg_fault", "type": "message", "role": "assistant", "model": "claude-fault-1",
-            "content": [{"type": "text", "text": text}], "stop_reason": "end_turn", "stop_sequence": None,
-            "usage": {"input_tokens": 5, "output_tokens": len(text.split())},
-        }, headers=headers)
-
-    def error(self, status: int, message: str, kind: str | None = None,
-              headers: dict[str, str] | None = None) -> web.Response:
-        kinds = {429: "rate_limit_error", 500: "api_error", 529: "overloaded_error", 503: "api_error",
-                 401: "authentication_error", 400: "invalid_request_error"}
         return web.json_response(
-            {"type": "error", "error": {"type": kind or kinds.get(status, "api_error"), "message": message},
-             "request_id": "req_fault"},
-            status=status, headers=headers,
+            {
+                "id": "msg_fault",
+                "type": "message",
+                "role": "assistant",
+                "model": "claude-fault-1",
+                "content": [{"type": "text", "text": text}],
+                "stop_reason": "end_turn",
+                "stop_sequence": None,
+                "usage": {"input_tokens": 5, "output_tokens": len(text.split())},
+            },
+            headers=headers,
+        )
+
+    def error(
+        self, status: int, message: str, kind: str | None = None, headers: dict[str, str] | None = None
+    ) -> web.Response:
+        kinds = {
+            429: "rate_limit_error",
+            500: "api_error",
+            529: "overloaded_error",
+            503: "api_error",
+            401: "authentication_error",
+            400: "invalid_request_error",
+        }
+        return web.json_response(
+            {
+                "type": "error",
+                "error": {"type": kind or kinds.get(status, "api_error"), "message": message},
+                "request_id": "req_fault",
+            },
+            status=status,
+            headers=headers,
         )
 
     @staticmethod
@@ -161,26 +212,53 @@ class AnthropicWire(Codec):
 
     def frames(self, pieces: list[str]) -> tuple[list[bytes], list[bytes]]:
         body = [
-            self._event("message_start", {"type": "message_start", "message": {
-                "id": "msg_fault", "type": "message", "role": "assistant", "model": "claude-fault-1", "content": [],
-                "stop_reason": None, "stop_sequence": None, "usage": {"input_tokens": 5, "output_tokens": 1}}}),
-            self._event("content_block_start", {"type": "content_block_start", "index": 0,
-                                                "content_block": {"type": "text", "text": ""}}),
+            self._event(
+                "message_start",
+                {
+                    "type": "message_start",
+                    "message": {
+                        "id": "msg_fault",
+                        "type": "message",
+                        "role": "assistant",
+                        "model": "claude-fault-1",
+                        "content": [],
+                        "stop_reason": None,
+                        "stop_sequence": None,
+                        "usage": {"input_tokens": 5, "output_tokens": 1},
+                    },
+                },
+            ),
+            self._event(
+                "content_block_start",
+                {"type": "content_block_start", "index": 0, "content_block": {"type": "text", "text": ""}},
+            ),
             b'event: ping\ndata: {"type": "ping"}\n\n',
         ]
-        body += [self._event("content_block_delta", {"type": "content_block_delta", "index": 0,
-                                                     "delta": {"type": "text_delta", "text": p}}) for p in pieces]
+        body += [
+            self._event(
+                "content_block_delta",
+                {"type": "content_block_delta", "index": 0, "delta": {"type": "text_delta", "text": p}},
+            )
+            for p in pieces
+        ]
         end = [
             self._event("content_block_stop", {"type": "content_block_stop", "index": 0}),
-            self._event("message_delta", {"type": "message_delta",
-                                          "delta": {"stop_reason": "end_turn", "stop_sequence": None},
-                                          "usage": {"output_tokens": len(pieces)}}),
+            self._event(
+                "message_delta",
+                {
+                    "type": "message_delta",
+                    "delta": {"stop_reason": "end_turn", "stop_sequence": None},
+                    "usage": {"output_tokens": len(pieces)},
+                },
+            ),
             self._event("message_stop", {"type": "message_stop"}),
         ]
         return body, end
 
     def malformed(self) -> bytes:
-        return b'event: content_block_delta\ndata: {"type":"content_block_delta","index":0,"delta":{"type":"text_del\n\n'
+        return (
+            b'event: content_block_delta\ndata: {"type":"content_block_delta","index":0,"delta":{"type":"text_del\n\n'
+        )
 
     def error_frame(self) -> bytes:
         return self._event("error", {"type": "error", "error": {"type": "overloaded_error", "message": "Overloaded"}})

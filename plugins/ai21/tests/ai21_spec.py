@@ -34,8 +34,9 @@ def _validator() -> Any:
 
     path = shared_dir() / SPEC
     if not path.is_file():
-        pytest.fail(f"AI21's API spec is not at {path}: set LLMCORE_SHARED_DIR to the directory holding {SPEC}",
-                    pytrace=False)
+        pytest.fail(
+            f"AI21's API spec is not at {path}: set LLMCORE_SHARED_DIR to the directory holding {SPEC}", pytrace=False
+        )
     doc = json.loads(path.read_text(encoding="utf-8"))
     registry = Registry().with_resource(_URN, Resource.from_contents(doc, default_specification=DRAFT202012))
     return OAS31Validator({"$ref": f"{_URN}#/components/schemas/ChatRequest"}, registry=registry)

@@ -45,9 +45,15 @@ def test_resolution_and_configuration(monkeypatch: pytest.MonkeyPatch) -> None:
 
 
 def test_unsupported_fields_become_warnings_and_the_body_stays_spec_valid() -> None:
-    req = ChatRequest(model="jamba-mini", messages=["x"], tools=[A.WEATHER], tool_choice="required", seed=3,
-                      reasoning_effort="high", response_format={"type": "json_schema", "name": "n",
-                                                                "json_schema": {"type": "object"}})
+    req = ChatRequest(
+        model="jamba-mini",
+        messages=["x"],
+        tools=[A.WEATHER],
+        tool_choice="required",
+        seed=3,
+        reasoning_effort="high",
+        response_format={"type": "json_schema", "name": "n", "json_schema": {"type": "object"}},
+    )
     body, w = _p().build_request(req, stream=True)
     assert not {"tool_choice", "seed", "reasoning_effort", "response_format", "stream_options"} & set(body)
     assert sorted(x.feature for x in w.items) == ["reasoning_effort", "response_format", "seed", "tool_choice"]
@@ -59,8 +65,16 @@ def test_unsupported_fields_become_warnings_and_the_body_stays_spec_valid() -> N
 def test_tool_call_turn_is_sent_without_null_content() -> None:
     body, _ = _p().build_request(A.ROUND_TRIP.chat_request(), stream=False)
     assistant = body["messages"][1]
-    assert assistant == {"role": "assistant", "tool_calls": [{"id": "call_4f8a2c6e9b1d", "type": "function",
-                         "function": {"name": "get_weather", "arguments": '{"city": "Tel Aviv"}'}}]}
+    assert assistant == {
+        "role": "assistant",
+        "tool_calls": [
+            {
+                "id": "call_4f8a2c6e9b1d",
+                "type": "function",
+                "function": {"name": "get_weather", "arguments": '{"city": "Tel Aviv"}'},
+            }
+        ],
+    }
     assert spec_errors(body) == []
     with_null = {**body, "messages": [body["messages"][0], {**assistant, "content": None}, body["messages"][2]]}
     assert spec_errors(with_null), "AI21's spec types assistant content as a string"
@@ -68,8 +82,10 @@ def test_tool_call_turn_is_sent_without_null_content() -> None:
 
 def test_documents_pass_through() -> None:
     docs = [{"content": "Q3 revenue was $12M.", "metadata": {"source": "report.pdf"}}]
-    body, _ = _p().build_request(ChatRequest(model="jamba-large", messages=["Q3 revenue?"],
-                                             provider_options={"ai21": {"documents": docs}}), stream=False)
+    body, _ = _p().build_request(
+        ChatRequest(model="jamba-large", messages=["Q3 revenue?"], provider_options={"ai21": {"documents": docs}}),
+        stream=False,
+    )
     assert body["documents"] == docs and spec_errors(body) == []
 
 
@@ -89,6 +105,22 @@ def test_error_bodies() -> None:
     assert nf.message.startswith("body.model: Input should be 'jamba-mini'")
     rl = _run(A.ERRORS["rate_limit"]).error
     assert isinstance(rl, E.RateLimitError) and rl.retry_after == 1 and rl.message == "Too many requests"
-    other = _p().make_error(422, json.dumps({"detail": [{"type": "less_than_equal", "loc": ["body", "top_p"],
-                                                          "msg": "Input should be less than or equal to 1"}]}).encode(), {})
-    assert isinstance(other, E.InvalidRequestError) and other.message == "body.top_p: Input should be less than or equal to 1"
+    other = _p().make_error(
+        422,
+        json.dumps(
+            {
+                "detail": [
+                    {
+                        "type": "less_than_equal",
+                        "loc": ["body", "top_p"],
+                        "msg": "Input should be less than or equal to 1",
+                    }
+                ]
+            }
+        ).encode(),
+        {},
+    )
+    assert (
+        isinstance(other, E.InvalidRequestError)
+        and other.message == "body.top_p: Input should be less than or equal to 1"
+    )

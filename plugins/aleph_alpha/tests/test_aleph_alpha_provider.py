@@ -21,8 +21,13 @@ def test_complete_body_carries_what_the_recording_sent() -> None:
     _, sent = A.replay(A.REAL_COMPLETE, A.JOKE)
     ours, recorded = A.json_body(sent[0]), A.recorded_body(A.REAL_COMPLETE)
     assert sent[0].url.path == "/complete" and sent[0].headers["authorization"] == f"Bearer {TEST_API_KEY}"
-    assert ours == {"model": "luminous-base", "prompt": "Tell me a joke about OpenTelemetry.", "maximum_tokens": 1000,
-                    "temperature": 0.0, "top_p": 0.0}
+    assert ours == {
+        "model": "luminous-base",
+        "prompt": "Tell me a joke about OpenTelemetry.",
+        "maximum_tokens": 1000,
+        "temperature": 0.0,
+        "top_p": 0.0,
+    }
     # the recorded client sent the prompt as one text item, plus its defaults for every other field
     assert recorded["prompt"][0]["data"] == ours["prompt"]
     for key in ("model", "maximum_tokens", "temperature", "top_p"):
@@ -117,8 +122,12 @@ def test_model_prefixes_resolve_to_aleph_alpha() -> None:
 
 def test_count_tokens_via_tokenize() -> None:
     count, sent = A.replay(A.COUNT_TOKENS.cassette, A.COUNT_TOKENS.chat_request(), count=True)
-    assert A.json_body(sent[0]) == {"model": "luminous-base", "prompt": "Tell me a joke about OpenTelemetry.",
-                                    "tokens": False, "token_ids": True}
+    assert A.json_body(sent[0]) == {
+        "model": "luminous-base",
+        "prompt": "Tell me a joke about OpenTelemetry.",
+        "tokens": False,
+        "token_ids": True,
+    }
     # 9: the same number the real /complete recording reports as num_tokens_prompt_total for this prompt
     assert (count.input_tokens, count.method, count.detail) == (9, "api", None)
 
@@ -127,12 +136,22 @@ def test_count_tokens_via_tokenize() -> None:
 
 
 def test_complete_prompt_rendering() -> None:
-    req = ChatRequest(model="luminous-base", system="Be terse.", stop=["\n\n"], messages=[
-        {"role": "user", "content": "Hi"}, {"role": "assistant", "content": "Hello!"},
-        {"role": "user", "content": "Name a color."}])
+    req = ChatRequest(
+        model="luminous-base",
+        system="Be terse.",
+        stop=["\n\n"],
+        messages=[
+            {"role": "user", "content": "Hi"},
+            {"role": "assistant", "content": "Hello!"},
+            {"role": "user", "content": "Name a color."},
+        ],
+    )
     body, warnings = build_complete_body(req)
-    assert body == {"model": "luminous-base", "prompt": "Be terse.\n\nUser: Hi\nAssistant: Hello!\nUser: Name a color.",
-                    "stop_sequences": ["\n\n"]}
+    assert body == {
+        "model": "luminous-base",
+        "prompt": "Be terse.\n\nUser: Hi\nAssistant: Hello!\nUser: Name a color.",
+        "stop_sequences": ["\n\n"],
+    }
     assert not warnings.items
 
 

@@ -40,8 +40,9 @@ def test_batch_all_in_one() -> None:
     async def go() -> tuple[list[Any], Any]:
         client, sent = recording_client()
         with replay("authored__batch_messages_ended.yaml") as cass:
-            res = await llmcore.abatch(_model(client), PROMPTS, max_tokens=50, poll_interval=0,
-                                       on_status=statuses.append)
+            res = await llmcore.abatch(
+                _model(client), PROMPTS, max_tokens=50, poll_interval=0, on_status=statuses.append
+            )
             assert cass.all_played
         return res, sent
 
@@ -58,8 +59,9 @@ def test_batch_all_in_one() -> None:
     assert create.url.path == "/v1/messages/batches" and create.headers["anthropic-version"] == "2023-06-01"
     body = json.loads(create.content)
     for i, entry in enumerate(body["requests"]):  # exactly the body a live call sends
-        live, _ = build_messages_body(ChatRequest(model="claude-3-5-haiku-20241022", messages=PROMPTS[i],
-                                                  max_tokens=50), stream=False)
+        live, _ = build_messages_body(
+            ChatRequest(model="claude-3-5-haiku-20241022", messages=PROMPTS[i], max_tokens=50), stream=False
+        )
         assert entry == {"custom_id": str(i), "params": live}
     assert [r.url.path for r in sent[-1:]] == ["/v1/messages/batches/msgbatch_013Zva2CMHLNnXjNJJKqJ2EF/results"]
 

@@ -50,8 +50,15 @@ def test_key_and_base_url_from_the_environment(monkeypatch: pytest.MonkeyPatch) 
 
 
 def _ok_message() -> dict[str, object]:
-    return {"id": "msg_1", "type": "message", "role": "assistant", "model": "claude-x", "stop_reason": "end_turn",
-            "content": [{"type": "text", "text": "hi"}], "usage": {"input_tokens": 1, "output_tokens": 1}}
+    return {
+        "id": "msg_1",
+        "type": "message",
+        "role": "assistant",
+        "model": "claude-x",
+        "stop_reason": "end_turn",
+        "content": [{"type": "text", "text": "hi"}],
+        "usage": {"input_tokens": 1, "output_tokens": 1},
+    }
 
 
 def _provider_with(seen: list[httpx.Request], config: ProviderConfig) -> AnthropicProvider:
@@ -67,8 +74,9 @@ def _provider_with(seen: list[httpx.Request], config: ProviderConfig) -> Anthrop
 
 def test_headers_and_the_injected_client_is_used_for_every_request() -> None:
     seen: list[httpx.Request] = []
-    p = _provider_with(seen, ProviderConfig(api_key=ODD_SECRET, options={"beta": ["b-1", "b-2"]},
-                                            headers={"x-extra": "1"}))
+    p = _provider_with(
+        seen, ProviderConfig(api_key=ODD_SECRET, options={"beta": ["b-1", "b-2"]}, headers={"x-extra": "1"})
+    )
     req = ChatRequest(model="claude-x", messages=["hi"])
 
     async def go() -> None:
@@ -82,8 +90,10 @@ def test_headers_and_the_injected_client_is_used_for_every_request() -> None:
         assert r.headers["anthropic-beta"] == "b-1,b-2" and r.headers["x-extra"] == "1"
         assert "authorization" not in r.headers
     assert str(seen[0].url).startswith("https://api.anthropic.com/")
-    assert AnthropicProvider(ProviderConfig(api_key="k" * 20, options={"beta": "a, b"})).auth_headers()[
-        "anthropic-beta"] == "a,b"
+    assert (
+        AnthropicProvider(ProviderConfig(api_key="k" * 20, options={"beta": "a, b"})).auth_headers()["anthropic-beta"]
+        == "a,b"
+    )
 
 
 @pytest.mark.parametrize("key", [SECRET, ODD_SECRET])
@@ -94,12 +104,15 @@ def test_the_key_never_appears_in_reprs_or_errors(key: str) -> None:
         res = _replay_with_key(case, key)
         assert res.error is not None
         assert_not_leaked(key, res.error)
+
     # a server that echoes the key back: the error text is scrubbed
     def echo(request: httpx.Request) -> httpx.Response:
         msg = f"invalid x-api-key: {request.headers['x-api-key']}"
         return httpx.Response(401, json={"type": "error", "error": {"type": "authentication_error", "message": msg}})
 
-    p = AnthropicProvider(ProviderConfig(api_key=key, http_client=httpx.AsyncClient(transport=httpx.MockTransport(echo))))
+    p = AnthropicProvider(
+        ProviderConfig(api_key=key, http_client=httpx.AsyncClient(transport=httpx.MockTransport(echo)))
+    )
     with pytest.raises(Exception) as exc:
         asyncio.run(p.chat(ChatRequest(model="claude-x", messages=["hi"])))
     err = exc.value
@@ -123,8 +136,13 @@ def test_spec_is_discovered_with_its_capabilities() -> None:
     assert spec.env_keys == ("ANTHROPIC_API_KEY",) and spec.base_url == "https://api.anthropic.com"
     assert spec.base_url_env == "ANTHROPIC_BASE_URL" and spec.model_prefixes == ("claude-",)
     caps = spec.capabilities
-    assert (caps.streaming, caps.tools, caps.reasoning, caps.vision, caps.count_tokens) == (True, True, True, True,
-                                                                                            "api")
+    assert (caps.streaming, caps.tools, caps.reasoning, caps.vision, caps.count_tokens) == (
+        True,
+        True,
+        True,
+        True,
+        "api",
+    )
     assert set(caps.structured_output) == {"json_schema", "tool"}
     assert SPEC.name == "anthropic"
 

@@ -63,8 +63,13 @@ class TestAnthropicConformance(ProviderConformance):
         # it (placement and Usage in detail: tests/test_anthropic_prompt_cache.py)
         "prompt_caching": LosslessCase(
             A.PROMPT_CACHE,
-            {"model": "claude-haiku-4-5-20251001", "messages": ["Reply with exactly: OK"], "max_tokens": 64000,
-             "system": A.recorded_body(A.PROMPT_CACHE)["system"][0]["text"], "cache_prompt": True},
+            {
+                "model": "claude-haiku-4-5-20251001",
+                "messages": ["Reply with exactly: OK"],
+                "max_tokens": 64000,
+                "system": A.recorded_body(A.PROMPT_CACHE)["system"][0]["text"],
+                "cache_prompt": True,
+            },
             interaction=1,
         ),
     }
@@ -92,9 +97,14 @@ class TestAnthropicConformance(ProviderConformance):
         assert len(thinking) == 1 and thinking[0].signature and thinking[0].text
         follow_up = A.recorded_text(self.reasoning_case.cassette, 1, 2)
         req = ChatRequest(
-            model="claude-sonnet-4-5", max_tokens=4096, reasoning_effort="minimal",
-            messages=[*self.reasoning_case.chat_request().messages, first.message,
-                      Message(role="user", content=follow_up)],
+            model="claude-sonnet-4-5",
+            max_tokens=4096,
+            reasoning_effort="minimal",
+            messages=[
+                *self.reasoning_case.chat_request().messages,
+                first.message,
+                Message(role="user", content=follow_up),
+            ],
         )
         res = self.run(Case(self.reasoning_case.cassette, req, interaction=1))
         assert res.error is None, res.error
@@ -111,10 +121,17 @@ class TestAnthropicConformance(ProviderConformance):
         goes back first in the assistant turn, as recorded."""
         first = self._ok(A.TOOL_WITH_THINKING).response
         call = first.tool_calls[0]
-        req = A.TOOL_WITH_THINKING.chat_request().model_copy(update={"messages": [
-            *A.TOOL_WITH_THINKING.chat_request().messages, first.message,
-            Message(role="tool", content=[{"type": "tool_result", "tool_call_id": call.id, "content": "Mexico"}]),
-        ]})
+        req = A.TOOL_WITH_THINKING.chat_request().model_copy(
+            update={
+                "messages": [
+                    *A.TOOL_WITH_THINKING.chat_request().messages,
+                    first.message,
+                    Message(
+                        role="tool", content=[{"type": "tool_result", "tool_call_id": call.id, "content": "Mexico"}]
+                    ),
+                ]
+            }
+        )
         res = self.run(Case(A.TOOL_WITH_THINKING.cassette, req, interaction=1))
         assert res.error is None, res.error
         sent = json.loads(res.sent[0].content)["messages"]
@@ -134,7 +151,8 @@ class TestAnthropicConformance(ProviderConformance):
         req = ChatRequest(model="claude-sonnet-4-5", messages=["hi", res.response.message, "and?"])
         body, warnings = build_messages_body(req, stream=False)
         assert body["messages"][1]["content"][:2] == [
-            {"type": "redacted_thinking", "data": parts[0].data}, {"type": "redacted_thinking", "data": parts[1].data},
+            {"type": "redacted_thinking", "data": parts[0].data},
+            {"type": "redacted_thinking", "data": parts[1].data},
         ]
         assert warnings == []
 
@@ -153,8 +171,10 @@ class TestAnthropicConformance(ProviderConformance):
     def test_count_tokens_unknown_model_is_not_found(self) -> None:
         from llmcore.errors import NotFoundError
 
-        case = Case("pydantic-ai__test_anthropic_count_tokens_error.yaml",
-                    {"model": "claude-does-not-exist", "messages": ["hello"]})
+        case = Case(
+            "pydantic-ai__test_anthropic_count_tokens_error.yaml",
+            {"model": "claude-does-not-exist", "messages": ["hello"]},
+        )
         try:
             A.replay_count_tokens(case)
         except NotFoundError as e:

@@ -83,10 +83,13 @@ def _ours(r: ChatResponse) -> dict[str, Any]:
         "text": r.text,
         "tool_calls": [(c.id, c.name, c.arguments) for c in r.tool_calls],
         "stop_reason": r.raw_finish_reason,
-        "thinking": [(p.text, p.signature) for p in r.message.content if isinstance(p, ReasoningPart) and not p.redacted],
+        "thinking": [
+            (p.text, p.signature) for p in r.message.content if isinstance(p, ReasoningPart) and not p.redacted
+        ],
         "redacted": [p.data for p in r.message.content if isinstance(p, ReasoningPart) and p.redacted],
-        "usage": {k: getattr(r.usage, k) for k in ("input_tokens", "output_tokens", "cache_read_tokens",
-                                                    "cache_write_tokens")},
+        "usage": {
+            k: getattr(r.usage, k) for k in ("input_tokens", "output_tokens", "cache_read_tokens", "cache_write_tokens")
+        },
     }
 
 

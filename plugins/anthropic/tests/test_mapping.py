@@ -31,9 +31,17 @@ from llmcore_anthropic.usage import map_usage
 
 @pytest.mark.parametrize(
     ("raw", "unified"),
-    [("end_turn", "stop"), ("stop_sequence", "stop"), ("max_tokens", "length"), ("tool_use", "tool_calls"),
-     ("refusal", "content_filter"), ("pause_turn", "other"), ("model_context_window_exceeded", "length"),
-     ("something_new", "other"), (None, "other")],
+    [
+        ("end_turn", "stop"),
+        ("stop_sequence", "stop"),
+        ("max_tokens", "length"),
+        ("tool_use", "tool_calls"),
+        ("refusal", "content_filter"),
+        ("pause_turn", "other"),
+        ("model_context_window_exceeded", "length"),
+        ("something_new", "other"),
+        (None, "other"),
+    ],
 )
 def test_finish_mapping(raw: str | None, unified: str) -> None:
     assert map_finish_reason(raw) == unified
@@ -46,8 +54,15 @@ def test_finish_table_only_uses_unified_reasons() -> None:
 
 
 def test_raw_finish_reason_kept_on_the_response() -> None:
-    r = parse_message({"id": "m", "model": "claude", "content": [{"type": "text", "text": "no"}],
-                       "stop_reason": "refusal", "usage": {"input_tokens": 3, "output_tokens": 1}})
+    r = parse_message(
+        {
+            "id": "m",
+            "model": "claude",
+            "content": [{"type": "text", "text": "no"}],
+            "stop_reason": "refusal",
+            "usage": {"input_tokens": 3, "output_tokens": 1},
+        }
+    )
     assert (r.finish_reason, r.raw_finish_reason) == ("content_filter", "refusal")
 
 
@@ -55,8 +70,9 @@ def test_raw_finish_reason_kept_on_the_response() -> None:
 
 
 def test_usage_adds_cached_tokens_to_input() -> None:
-    u = map_usage({"input_tokens": 12, "cache_read_input_tokens": 1000, "cache_creation_input_tokens": 300,
-                   "output_tokens": 50})
+    u = map_usage(
+        {"input_tokens": 12, "cache_read_input_tokens": 1000, "cache_creation_input_tokens": 300, "output_tokens": 50}
+    )
     assert (u.input_tokens, u.cache_read_tokens, u.cache_write_tokens, u.output_tokens) == (1312, 1000, 300, 50)
     assert u.reasoning_tokens is None  # Anthropic does not report thinking tokens apart
 
@@ -71,8 +87,9 @@ def test_usage_unknown_stays_none() -> None:
 # -- errors -------------------------------------------------------------------------------------------
 
 
-def _error(status: int, kind: str | None, message: str, headers: dict[str, str] | None = None,
-           body: Any = None) -> E.LLMCoreError:
+def _error(
+    status: int, kind: str | None, message: str, headers: dict[str, str] | None = None, body: Any = None
+) -> E.LLMCoreError:
     if body is None:
         body = {"type": "error", "error": {"type": kind, "message": message}, "request_id": "req_body_1"}
     raw = body if isinstance(body, bytes) else json.dumps(body).encode()
@@ -84,15 +101,18 @@ def _error(status: int, kind: str | None, message: str, headers: dict[str, str] 
     ("status", "kind", "message", "cls"),
     [
         (400, "invalid_request_error", "messages: text content blocks must be non-empty", E.InvalidRequestError),
-        (400, "invalid_request_error", "prompt is too long: 208310 tokens > 200000 maximum",
-         E.ContextWindowExceededError),
+        (
+            400,
+            "invalid_request_error",
+            "prompt is too long: 208310 tokens > 200000 maximum",
+            E.ContextWindowExceededError,
+        ),
         (401, "authentication_error", "invalid x-api-key", E.AuthenticationError),
         (402, "billing_error", "Your credit balance is too low", E.PermissionDeniedError),
         (403, "permission_error", "Your API key does not have permission", E.PermissionDeniedError),
         (404, "not_found_error", "model: claude-nope", E.NotFoundError),
         (413, "request_too_large", "Request exceeds the maximum allowed number of bytes.", E.InvalidRequestError),
-        (429, "rate_limit_error", "Number of request tokens has exceeded your per-minute rate limit",
-         E.RateLimitError),
+        (429, "rate_limit_error", "Number of request tokens has exceeded your per-minute rate limit", E.RateLimitError),
         (500, "api_error", "Internal server error", E.ProviderServerError),
         (504, "timeout_error", "Request timed out", E.ProviderTimeoutError),
         (529, "overloaded_error", "Overloaded", E.ProviderServerError),
@@ -107,8 +127,17 @@ def test_error_mapping(status: int, kind: str, message: str, cls: type[E.LLMCore
 
 
 def test_error_types_table_is_complete_for_the_spec() -> None:
-    documented = {"invalid_request_error", "authentication_error", "billing_error", "permission_error",
-                  "not_found_error", "rate_limit_error", "timeout_error", "api_error", "overloaded_error"}
+    documented = {
+        "invalid_request_error",
+        "authentication_error",
+        "billing_error",
+        "permission_error",
+        "not_found_error",
+        "rate_limit_error",
+        "timeout_error",
+        "api_error",
+        "overloaded_error",
+    }
     assert documented <= set(ERROR_TYPES)
 
 
@@ -138,15 +167,22 @@ def body(**kw: Any) -> dict[str, Any]:
 
 
 def test_system_from_field_and_system_messages() -> None:
-    b = body(system="Be brief.", messages=[{"role": "system", "content": "Answer in French."}, "Hi",
-                                           {"role": "system", "content": "Never lie."}])
+    b = body(
+        system="Be brief.",
+        messages=[
+            {"role": "system", "content": "Answer in French."},
+            "Hi",
+            {"role": "system", "content": "Never lie."},
+        ],
+    )
     assert b["system"] == "Be brief.\n\nAnswer in French.\n\nNever lie."
     assert b["messages"] == [{"role": "user", "content": [{"type": "text", "text": "Hi"}]}]
 
 
 def test_consecutive_same_role_turns_are_merged() -> None:
-    b = body(messages=["one", "two", {"role": "assistant", "content": "a"}, {"role": "assistant", "content": "b"},
-                       "three"])
+    b = body(
+        messages=["one", "two", {"role": "assistant", "content": "a"}, {"role": "assistant", "content": "b"}, "three"]
+    )
     assert [m["role"] for m in b["messages"]] == ["user", "assistant", "user"]
     assert [blk["text"] for blk in b["messages"][0]["content"]] == ["one", "two"]
     assert [blk["text"] for blk in b["messages"][1]["content"]] == ["a", "b"]
@@ -154,43 +190,81 @@ def test_consecutive_same_role_turns_are_merged() -> None:
 
 def test_tool_results_become_a_user_turn_and_come_first() -> None:
     call = {"type": "tool_call", "id": "toolu_1", "name": "f", "arguments": {"x": 1}}
-    b = body(messages=["go", {"role": "assistant", "content": [call]},
-                       {"role": "tool", "content": [{"type": "tool_result", "tool_call_id": "toolu_1",
-                                                     "content": "boom", "is_error": True}]},
-                       "and now?"],
-             tools=[{"name": "f"}])
-    assert b["messages"][1] == {"role": "assistant", "content": [
-        {"type": "tool_use", "id": "toolu_1", "name": "f", "input": {"x": 1}}]}
-    assert b["messages"][2] == {"role": "user", "content": [
-        {"type": "tool_result", "tool_use_id": "toolu_1", "content": "boom", "is_error": True},
-        {"type": "text", "text": "and now?"}]}
+    b = body(
+        messages=[
+            "go",
+            {"role": "assistant", "content": [call]},
+            {
+                "role": "tool",
+                "content": [{"type": "tool_result", "tool_call_id": "toolu_1", "content": "boom", "is_error": True}],
+            },
+            "and now?",
+        ],
+        tools=[{"name": "f"}],
+    )
+    assert b["messages"][1] == {
+        "role": "assistant",
+        "content": [{"type": "tool_use", "id": "toolu_1", "name": "f", "input": {"x": 1}}],
+    }
+    assert b["messages"][2] == {
+        "role": "user",
+        "content": [
+            {"type": "tool_result", "tool_use_id": "toolu_1", "content": "boom", "is_error": True},
+            {"type": "text", "text": "and now?"},
+        ],
+    }
     # a user message with text before the result: the result is moved first
-    b = body(messages=["go", {"role": "assistant", "content": [call]},
-                       {"role": "user", "content": [{"type": "text", "text": "note"},
-                                                    {"type": "tool_result", "tool_call_id": "toolu_1", "content": "ok"}]}],
-             tools=[{"name": "f"}])
+    b = body(
+        messages=[
+            "go",
+            {"role": "assistant", "content": [call]},
+            {
+                "role": "user",
+                "content": [
+                    {"type": "text", "text": "note"},
+                    {"type": "tool_result", "tool_call_id": "toolu_1", "content": "ok"},
+                ],
+            },
+        ],
+        tools=[{"name": "f"}],
+    )
     assert [blk["type"] for blk in b["messages"][2]["content"]] == ["tool_result", "text"]
 
 
 def test_openai_style_messages_map_too() -> None:
-    b = body(messages=[
-        {"role": "user", "content": "weather?"},
-        {"role": "assistant", "content": None,
-         "tool_calls": [{"id": "call_1", "type": "function", "function": {"name": "w", "arguments": '{"c":"P"}'}}]},
-        {"role": "tool", "tool_call_id": "call_1", "content": "sunny"},
-    ], tools=[{"name": "w"}])
+    b = body(
+        messages=[
+            {"role": "user", "content": "weather?"},
+            {
+                "role": "assistant",
+                "content": None,
+                "tool_calls": [
+                    {"id": "call_1", "type": "function", "function": {"name": "w", "arguments": '{"c":"P"}'}}
+                ],
+            },
+            {"role": "tool", "tool_call_id": "call_1", "content": "sunny"},
+        ],
+        tools=[{"name": "w"}],
+    )
     assert b["messages"][1]["content"] == [{"type": "tool_use", "id": "call_1", "name": "w", "input": {"c": "P"}}]
     assert b["messages"][2]["content"] == [{"type": "tool_result", "tool_use_id": "call_1", "content": "sunny"}]
 
 
 def test_images_base64_url_and_data_url() -> None:
     png = "iVBORw0KGgoAAAANSUhEUgAAAAEAAAABCAYAAAAfFcSJAAAADUlEQVR42mNkYPhfDwAChwGA60e6kgAAAABJRU5ErkJggg=="
-    b = body(messages=[{"role": "user", "content": [
-        {"type": "text", "text": "what?"},
-        {"type": "image", "data": png},  # media type sniffed
-        {"type": "image", "url": "https://example.com/cat.jpg"},
-        {"type": "image_url", "image_url": {"url": f"data:image/png;base64,{png}"}},
-    ]}])
+    b = body(
+        messages=[
+            {
+                "role": "user",
+                "content": [
+                    {"type": "text", "text": "what?"},
+                    {"type": "image", "data": png},  # media type sniffed
+                    {"type": "image", "url": "https://example.com/cat.jpg"},
+                    {"type": "image_url", "image_url": {"url": f"data:image/png;base64,{png}"}},
+                ],
+            }
+        ]
+    )
     blocks = b["messages"][0]["content"]
     assert blocks[1] == {"type": "image", "source": {"type": "base64", "media_type": "image/png", "data": png}}
     assert blocks[2] == {"type": "image", "source": {"type": "url", "url": "https://example.com/cat.jpg"}}
@@ -200,27 +274,47 @@ def test_images_base64_url_and_data_url() -> None:
 
 
 def test_documents() -> None:
-    b = body(messages=[{"role": "user", "content": [
-        {"type": "file", "data": "JVBERi0=", "media_type": "application/pdf", "filename": "a.pdf"},
-        {"type": "file", "data": "aGVsbG8=", "media_type": "text/plain"},
-        {"type": "text", "text": "summarise"}]}])
+    b = body(
+        messages=[
+            {
+                "role": "user",
+                "content": [
+                    {"type": "file", "data": "JVBERi0=", "media_type": "application/pdf", "filename": "a.pdf"},
+                    {"type": "file", "data": "aGVsbG8=", "media_type": "text/plain"},
+                    {"type": "text", "text": "summarise"},
+                ],
+            }
+        ]
+    )
     blocks = b["messages"][0]["content"]
-    assert blocks[0] == {"type": "document", "title": "a.pdf",
-                         "source": {"type": "base64", "media_type": "application/pdf", "data": "JVBERi0="}}
+    assert blocks[0] == {
+        "type": "document",
+        "title": "a.pdf",
+        "source": {"type": "base64", "media_type": "application/pdf", "data": "JVBERi0="},
+    }
     assert blocks[1]["source"] == {"type": "text", "media_type": "text/plain", "data": "hello"}
-    b = body(messages=[{"role": "user", "content": [{"type": "file", "data": "AA==", "media_type": "audio/wav"},
-                                                    {"type": "text", "text": "x"}]}])
+    b = body(
+        messages=[
+            {
+                "role": "user",
+                "content": [{"type": "file", "data": "AA==", "media_type": "audio/wav"}, {"type": "text", "text": "x"}],
+            }
+        ]
+    )
     assert [w.feature for w in body.warnings] == ["file"]  # type: ignore[attr-defined]
 
 
 def test_reasoning_parts_round_trip_and_foreign_ones_are_dropped() -> None:
-    assistant = Message(role="assistant", content=[
-        ReasoningPart(text="let me think", signature="SIG", provider="anthropic"),
-        ReasoningPart(redacted=True, data="ENCRYPTED", provider="anthropic"),
-        ReasoningPart(text="openai summary", data={"encrypted_content": "x"}, provider="openai"),
-        ReasoningPart(text="gemini thought", signature="GSIG", provider="gemini"),
-        {"type": "text", "text": "answer"},
-    ])
+    assistant = Message(
+        role="assistant",
+        content=[
+            ReasoningPart(text="let me think", signature="SIG", provider="anthropic"),
+            ReasoningPart(redacted=True, data="ENCRYPTED", provider="anthropic"),
+            ReasoningPart(text="openai summary", data={"encrypted_content": "x"}, provider="openai"),
+            ReasoningPart(text="gemini thought", signature="GSIG", provider="gemini"),
+            {"type": "text", "text": "answer"},
+        ],
+    )
     b = body(messages=["q", assistant, "more"])
     assert b["messages"][1]["content"] == [
         {"type": "thinking", "thinking": "let me think", "signature": "SIG"},
@@ -248,7 +342,9 @@ def test_max_tokens_default_and_thinking_budget() -> None:
     with pytest.raises(E.InvalidRequestError, match="greater than the thinking budget"):
         body(messages=["x"], reasoning_effort="high", max_tokens=1000)
     # provider_options thinking wins over reasoning_effort, and can be adaptive
-    b = body(messages=["x"], reasoning_effort="high", provider_options={"anthropic": {"thinking": {"type": "adaptive"}}})
+    b = body(
+        messages=["x"], reasoning_effort="high", provider_options={"anthropic": {"thinking": {"type": "adaptive"}}}
+    )
     assert b["thinking"] == {"type": "adaptive"} and b["max_tokens"] == DEFAULT_MAX_TOKENS
     b, _ = build_messages_body(ChatRequest(model="claude-x", messages=["x"]), stream=True, default_max_tokens=123)
     assert b["max_tokens"] == 123 and b["stream"] is True
@@ -266,9 +362,14 @@ def test_sampling_parameters_and_warnings() -> None:
 
 
 def test_tools_and_tool_choice() -> None:
-    tools = [{"name": "a", "description": "A", "parameters": {"type": "object", "properties": {"q": {"type": "string"}}}},
-             {"name": "b", "strict": True, "parameters": {"type": "object", "properties": {"o": {"type": "object",
-                                                                                                "properties": {}}}}}]
+    tools = [
+        {"name": "a", "description": "A", "parameters": {"type": "object", "properties": {"q": {"type": "string"}}}},
+        {
+            "name": "b",
+            "strict": True,
+            "parameters": {"type": "object", "properties": {"o": {"type": "object", "properties": {}}}},
+        },
+    ]
     b = body(messages=["x"], tools=tools, tool_choice="required")
     assert b["tools"][0] == {"name": "a", "description": "A", "input_schema": tools[0]["parameters"]}
     assert b["tools"][1]["strict"] is True
@@ -284,10 +385,14 @@ def test_tools_and_tool_choice() -> None:
 
 
 def test_structured_output_native_and_json_object_warning() -> None:
-    schema = {"type": "object", "properties": {"name": {"type": "string"},
-                                               "tags": {"type": "array", "items": {"type": "object",
-                                                                                   "properties": {}}}},
-              "required": ["name"]}
+    schema = {
+        "type": "object",
+        "properties": {
+            "name": {"type": "string"},
+            "tags": {"type": "array", "items": {"type": "object", "properties": {}}},
+        },
+        "required": ["name"],
+    }
     b = body(messages=["x"], response_format={"type": "json_schema", "schema": schema})
     sent = b["output_config"]["format"]
     assert sent["type"] == "json_schema" and sent["schema"]["additionalProperties"] is False
@@ -298,66 +403,113 @@ def test_structured_output_native_and_json_object_warning() -> None:
 
 
 def test_strict_schema_keeps_explicit_additional_properties() -> None:
-    s = strict_json_schema({"type": "object", "additionalProperties": {"type": "integer"},
-                            "$defs": {"D": {"type": "object", "properties": {"a": {"anyOf": [{"type": "object"},
-                                                                                             {"type": "null"}]}}}}})
+    s = strict_json_schema(
+        {
+            "type": "object",
+            "additionalProperties": {"type": "integer"},
+            "$defs": {"D": {"type": "object", "properties": {"a": {"anyOf": [{"type": "object"}, {"type": "null"}]}}}},
+        }
+    )
     assert s["additionalProperties"] == {"type": "integer"}
     assert s["$defs"]["D"]["additionalProperties"] is False
     assert s["$defs"]["D"]["properties"]["a"]["anyOf"][0]["additionalProperties"] is False
 
 
 def test_provider_options_are_merged_into_the_body() -> None:
-    b = body(messages=["x"], tools=[{"name": "f"}], tool_choice="auto",
-             response_format={"type": "json_schema", "schema": {"type": "object", "properties": {}}},
-             provider_options={"anthropic": {
-                 "metadata": {"user_id": "u-1"}, "cache_control": {"type": "ephemeral"}, "top_k": 5,
-                 "tool_choice": {"disable_parallel_tool_use": True}, "output_config": {"effort": "low"}},
-                 "openai": {"store": True}})
+    b = body(
+        messages=["x"],
+        tools=[{"name": "f"}],
+        tool_choice="auto",
+        response_format={"type": "json_schema", "schema": {"type": "object", "properties": {}}},
+        provider_options={
+            "anthropic": {
+                "metadata": {"user_id": "u-1"},
+                "cache_control": {"type": "ephemeral"},
+                "top_k": 5,
+                "tool_choice": {"disable_parallel_tool_use": True},
+                "output_config": {"effort": "low"},
+            },
+            "openai": {"store": True},
+        },
+    )
     assert b["metadata"] == {"user_id": "u-1"} and b["cache_control"] == {"type": "ephemeral"} and b["top_k"] == 5
     assert b["tool_choice"] == {"type": "auto", "disable_parallel_tool_use": True}
     assert b["output_config"]["effort"] == "low" and b["output_config"]["format"]["type"] == "json_schema"
     assert "store" not in b
     # a dict with another "type" replaces ours whole
-    b = body(messages=["x"], tools=[{"name": "f"}], tool_choice={"name": "f"},
-             provider_options={"anthropic": {"tool_choice": {"type": "none"}}})
+    b = body(
+        messages=["x"],
+        tools=[{"name": "f"}],
+        tool_choice={"name": "f"},
+        provider_options={"anthropic": {"tool_choice": {"type": "none"}}},
+    )
     assert b["tool_choice"] == {"type": "none"}
 
 
 def test_count_tokens_body_has_only_what_the_endpoint_takes() -> None:
-    req = ChatRequest(model="claude-sonnet-4-5", messages=["x"], system="s", temperature=0.2, max_tokens=9,
-                      stop=["e"], tools=[{"name": "f"}], reasoning_effort="low",
-                      provider_options={"anthropic": {"metadata": {"user_id": "u"}, "cache_control":
-                                                      {"type": "ephemeral"}}})
+    req = ChatRequest(
+        model="claude-sonnet-4-5",
+        messages=["x"],
+        system="s",
+        temperature=0.2,
+        max_tokens=9,
+        stop=["e"],
+        tools=[{"name": "f"}],
+        reasoning_effort="low",
+        provider_options={"anthropic": {"metadata": {"user_id": "u"}, "cache_control": {"type": "ephemeral"}}},
+    )
     b = build_count_tokens_body(req)
     assert set(b) == {"model", "messages", "system", "tools", "thinking", "cache_control"}
     load_spec(SPEC).validate_body("POST", "/v1/messages/count_tokens", b)
 
 
 def test_empty_text_parts_are_not_sent() -> None:
-    b = body(messages=[{"role": "user", "content": [{"type": "text", "text": ""}, {"type": "text", "text": "hi"}]},
-                       {"role": "assistant", "content": ""}, "again"])
-    assert b["messages"] == [{"role": "user", "content": [{"type": "text", "text": "hi"}, {"type": "text",
-                                                                                          "text": "again"}]}]
+    b = body(
+        messages=[
+            {"role": "user", "content": [{"type": "text", "text": ""}, {"type": "text", "text": "hi"}]},
+            {"role": "assistant", "content": ""},
+            "again",
+        ]
+    )
+    assert b["messages"] == [
+        {"role": "user", "content": [{"type": "text", "text": "hi"}, {"type": "text", "text": "again"}]}
+    ]
 
 
 # -- response parsing ------------------------------------------------------------------------------------
 
 
 def test_response_parts_in_order() -> None:
-    r = parse_message({
-        "id": "msg_1", "model": "claude-x", "stop_reason": "tool_use", "stop_sequence": None,
-        "content": [
-            {"type": "thinking", "thinking": "t", "signature": "S"},
-            {"type": "redacted_thinking", "data": "D"},
-            {"type": "text", "text": "a"}, {"type": "text", "text": "b"},
-            {"type": "server_tool_use", "id": "srvtoolu_1", "name": "web_search", "input": {}},
-            {"type": "tool_use", "id": "toolu_1", "name": "f", "input": {"k": [1, 2]}},
-        ],
-        "usage": {"input_tokens": 5, "output_tokens": 9, "cache_read_input_tokens": 0,
-                  "cache_creation_input_tokens": 0},
-    })
+    r = parse_message(
+        {
+            "id": "msg_1",
+            "model": "claude-x",
+            "stop_reason": "tool_use",
+            "stop_sequence": None,
+            "content": [
+                {"type": "thinking", "thinking": "t", "signature": "S"},
+                {"type": "redacted_thinking", "data": "D"},
+                {"type": "text", "text": "a"},
+                {"type": "text", "text": "b"},
+                {"type": "server_tool_use", "id": "srvtoolu_1", "name": "web_search", "input": {}},
+                {"type": "tool_use", "id": "toolu_1", "name": "f", "input": {"k": [1, 2]}},
+            ],
+            "usage": {
+                "input_tokens": 5,
+                "output_tokens": 9,
+                "cache_read_input_tokens": 0,
+                "cache_creation_input_tokens": 0,
+            },
+        }
+    )
     kinds = [(p.type, getattr(p, "text", None)) for p in r.message.content]
-    assert kinds == [("reasoning", "t"), ("reasoning", ""), ("text", "ab"), ("server_tool_call", None), ("tool_call", None)]
+    assert kinds == [
+        ("reasoning", "t"),
+        ("reasoning", ""),
+        ("text", "ab"),
+        ("server_tool_call", None),
+        ("tool_call", None),
+    ]
     assert r.message.content[1].redacted and r.message.content[1].data == "D"
     assert r.tool_calls[0].arguments == {"k": [1, 2]} and json.loads(r.tool_calls[0].raw_arguments) == {"k": [1, 2]}
     assert r.server_tool_calls[0].id == "srvtoolu_1" and r.server_tool_calls[0].provider == "anthropic"

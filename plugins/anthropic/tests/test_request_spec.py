@@ -38,6 +38,7 @@ def test_count_tokens_body_is_valid_and_matches_recording(name: str) -> None:
 
 def test_the_validator_rejects_what_the_api_rejects() -> None:
     """The spec check has teeth: bodies the API refuses fail it."""
+
     def schema_errors(path: str, body: Any) -> list[str]:
         return load_spec(SPEC).errors("POST", path, body)
 

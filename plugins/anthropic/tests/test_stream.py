@@ -27,12 +27,17 @@ REQ = ChatRequest(model="claude-haiku-4-5", messages=["hi"], max_tokens=64)
 recorded_sse = REC.response_bytes
 
 
-def stream_events(chunks: list[bytes], request: ChatRequest = REQ, status: int = 200,
-                  headers: dict[str, str] | None = None) -> list[StreamEvent]:
+def stream_events(
+    chunks: list[bytes], request: ChatRequest = REQ, status: int = 200, headers: dict[str, str] | None = None
+) -> list[StreamEvent]:
     """Run ``stream_chat`` against a server that sends ``chunks``."""
-    out = replay_stream(lambda client: AnthropicProvider(ProviderConfig(api_key=TEST_API_KEY, http_client=client)),
-                        request, chunks, status=status,
-                        headers={"content-type": "text/event-stream", "request-id": "req_unit_1", **(headers or {})})
+    out = replay_stream(
+        lambda client: AnthropicProvider(ProviderConfig(api_key=TEST_API_KEY, http_client=client)),
+        request,
+        chunks,
+        status=status,
+        headers={"content-type": "text/event-stream", "request-id": "req_unit_1", **(headers or {})},
+    )
     assert out.sent and json.loads(out.sent[0].content)["stream"] is True
     return out.events
 
@@ -67,30 +72,46 @@ def test_multibyte_character_split_inside_a_data_line() -> None:
 
 def test_crlf_line_endings_and_padded_data_lines() -> None:
     data = recorded_sse(THINKING_STREAM.cassette)
-    assert b'}   }\n' in data or b'}      }\n' in data  # Anthropic pads some data lines
+    assert b"}   }\n" in data or b"}      }\n" in data  # Anthropic pads some data lines
     crlf = data.replace(b"\n", b"\r\n")
-    cuts = [i + 1 for i in range(len(crlf)) if crlf[i:i + 1] == b"\r"]  # split every \r from its \n
+    cuts = [i + 1 for i in range(len(crlf)) if crlf[i : i + 1] == b"\r"]  # split every \r from its \n
     assert stream_events(split_at(crlf, cuts)) == stream_events([data])
 
 
 # -- event handling ---------------------------------------------------------------------------------
 
-START = {"type": "message_start", "message": {"id": "msg_1", "model": "claude-haiku-4-5", "content": [],
-                                               "usage": {"input_tokens": 10, "cache_read_input_tokens": 5,
-                                                         "cache_creation_input_tokens": 2, "output_tokens": 1}}}
+START = {
+    "type": "message_start",
+    "message": {
+        "id": "msg_1",
+        "model": "claude-haiku-4-5",
+        "content": [],
+        "usage": {
+            "input_tokens": 10,
+            "cache_read_input_tokens": 5,
+            "cache_creation_input_tokens": 2,
+            "output_tokens": 1,
+        },
+    },
+}
 STOP = {"type": "message_stop"}
 PING = {"type": "ping"}
 
 
 def delta_stop(reason: str, output_tokens: int = 7, **usage: int) -> dict[str, Any]:
-    return {"type": "message_delta", "delta": {"stop_reason": reason, "stop_sequence": None},
-            "usage": {"output_tokens": output_tokens, **usage}}
+    return {
+        "type": "message_delta",
+        "delta": {"stop_reason": reason, "stop_sequence": None},
+        "usage": {"output_tokens": output_tokens, **usage},
+    }
 
 
 def text_block(i: int, *pieces: str) -> list[dict[str, Any]]:
-    return [{"type": "content_block_start", "index": i, "content_block": {"type": "text", "text": ""}},
-            *({"type": "content_block_delta", "index": i, "delta": {"type": "text_delta", "text": p}} for p in pieces),
-            {"type": "content_block_stop", "index": i}]
+    return [
+        {"type": "content_block_start", "index": i, "content_block": {"type": "text", "text": ""}},
+        *({"type": "content_block_delta", "index": i, "delta": {"type": "text_delta", "text": p}} for p in pieces),
+        {"type": "content_block_stop", "index": i},
+    ]
 
 
 def test_ping_events_anywhere_are_ignored() -> None:
@@ -142,9 +163,14 @@ def test_non_json_data_line_is_a_response_error() -> None:
 
 
 def test_unknown_events_and_deltas_are_skipped() -> None:
-    body = sse(START, {"type": "future_event", "x": 1}, *text_block(0, "a"),
-               {"type": "content_block_delta", "index": 0, "delta": {"type": "citations_delta", "citation": {}}},
-               delta_stop("end_turn"), STOP)
+    body = sse(
+        START,
+        {"type": "future_event", "x": 1},
+        *text_block(0, "a"),
+        {"type": "content_block_delta", "index": 0, "delta": {"type": "citations_delta", "citation": {}}},
+        delta_stop("end_turn"),
+        STOP,
+    )
     assert collect(stream_events([body])).text == "a"
 
 
@@ -152,8 +178,11 @@ def test_unknown_events_and_deltas_are_skipped() -> None:
 
 
 def tool_start(i: int, id: str, name: str) -> dict[str, Any]:
-    return {"type": "content_block_start", "index": i,
-            "content_block": {"type": "tool_use", "id": id, "name": name, "input": {}}}
+    return {
+        "type": "content_block_start",
+        "index": i,
+        "content_block": {"type": "tool_use", "id": id, "name": name, "input": {}},
+    }
 
 
 def json_delta(i: int, piece: str) -> dict[str, Any]:
@@ -163,12 +192,20 @@ def json_delta(i: int, piece: str) -> dict[str, Any]:
 def test_parallel_tool_calls_accumulate_their_own_arguments() -> None:
     """Two calls whose argument pieces interleave: each call gets its own."""
     body = sse(
-        START, *text_block(0, "Checking both."),
-        tool_start(1, "toolu_a", "get_weather"), tool_start(2, "toolu_b", "get_weather"),
-        json_delta(1, '{"ci'), json_delta(2, '{"city": "Ber'), PING, json_delta(1, 'ty": "Par'),
-        json_delta(2, 'lin", "unit": "C"}'), json_delta(1, 'is"}'),
-        {"type": "content_block_stop", "index": 2}, {"type": "content_block_stop", "index": 1},
-        delta_stop("tool_use"), STOP,
+        START,
+        *text_block(0, "Checking both."),
+        tool_start(1, "toolu_a", "get_weather"),
+        tool_start(2, "toolu_b", "get_weather"),
+        json_delta(1, '{"ci'),
+        json_delta(2, '{"city": "Ber'),
+        PING,
+        json_delta(1, 'ty": "Par'),
+        json_delta(2, 'lin", "unit": "C"}'),
+        json_delta(1, 'is"}'),
+        {"type": "content_block_stop", "index": 2},
+        {"type": "content_block_stop", "index": 1},
+        delta_stop("tool_use"),
+        STOP,
     )
     events = stream_events([body])
     r = collect(events)
@@ -198,8 +235,14 @@ def test_server_tool_argument_deltas_are_not_client_tool_calls() -> None:
 
 
 def test_invalid_tool_arguments_are_a_response_error() -> None:
-    body = sse(START, tool_start(0, "toolu_x", "f"), json_delta(0, '{"a": '), {"type": "content_block_stop", "index": 0},
-               delta_stop("tool_use"), STOP)
+    body = sse(
+        START,
+        tool_start(0, "toolu_x", "f"),
+        json_delta(0, '{"a": '),
+        {"type": "content_block_stop", "index": 0},
+        delta_stop("tool_use"),
+        STOP,
+    )
     with pytest.raises(ProviderResponseError) as exc:
         stream_events([body])
     assert exc.value.provider == "anthropic" and '{"a": ' in str(exc.value.raw)
@@ -209,14 +252,22 @@ def test_invalid_tool_arguments_are_a_response_error() -> None:
 
 
 def test_signature_delta_closes_the_thinking_part() -> None:
-    think = [{"type": "content_block_start", "index": 0, "content_block": {"type": "thinking", "thinking": "",
-                                                                           "signature": ""}},
-             {"type": "content_block_delta", "index": 0, "delta": {"type": "thinking_delta", "thinking": "hmm"}},
-             {"type": "content_block_delta", "index": 0, "delta": {"type": "signature_delta", "signature": "SIG1"}},
-             {"type": "content_block_stop", "index": 0}]
-    think2 = [{**think[0], "index": 1}, {**think[1], "index": 1, "delta": {"type": "thinking_delta",
-                                                                           "thinking": "more"}},
-              {**think[2], "index": 1, "delta": {"type": "signature_delta", "signature": "SIG2"}}, think[3]]
+    think = [
+        {
+            "type": "content_block_start",
+            "index": 0,
+            "content_block": {"type": "thinking", "thinking": "", "signature": ""},
+        },
+        {"type": "content_block_delta", "index": 0, "delta": {"type": "thinking_delta", "thinking": "hmm"}},
+        {"type": "content_block_delta", "index": 0, "delta": {"type": "signature_delta", "signature": "SIG1"}},
+        {"type": "content_block_stop", "index": 0},
+    ]
+    think2 = [
+        {**think[0], "index": 1},
+        {**think[1], "index": 1, "delta": {"type": "thinking_delta", "thinking": "more"}},
+        {**think[2], "index": 1, "delta": {"type": "signature_delta", "signature": "SIG2"}},
+        think[3],
+    ]
     body = sse(START, *think, *think2, *text_block(2, "answer"), delta_stop("end_turn"), STOP)
     r = collect(stream_events([body]))
     parts = [(p.type, getattr(p, "text", None), getattr(p, "signature", None)) for p in r.message.content]

@@ -47,9 +47,18 @@ def test_facade_sends_an_image_to_anthropic() -> None:
         with make_vcr(A.CASSETTES).use_cassette(A.VISION.cassette):
             async with client:
                 m = llmcore.model("anthropic/claude-sonnet-4-5", api_key=TEST_API_KEY, http_client=client, retry=False)
-                r = await m.achat([{"role": "user", "content": [
-                    {"type": "image", "url": A.ANT_PHOTO}, {"type": "text", "text": "What is in the above image?"}]}],
-                    max_tokens=1024)
+                r = await m.achat(
+                    [
+                        {
+                            "role": "user",
+                            "content": [
+                                {"type": "image", "url": A.ANT_PHOTO},
+                                {"type": "text", "text": "What is in the above image?"},
+                            ],
+                        }
+                    ],
+                    max_tokens=1024,
+                )
         return r, sent.bodies()
 
     r, bodies = asyncio.run(go())

@@ -25,24 +25,37 @@ EXAMPLE = "https://example-resource.openai.azure.com"  # authored cassettes
 
 GROK = "grok-4-1-fast-non-reasoning"
 WEATHER = {
-    "name": "weather", "description": "Gets current weather for a location",
-    "parameters": {"type": "object", "properties": {
-        "latitude": {"type": "string", "description": "Latitude (e.g., 52.5200)"},
-        "longitude": {"type": "string", "description": "Longitude (e.g., 13.4050)"}},
-        "required": ["latitude", "longitude"], "additionalProperties": False, "strict": True},
+    "name": "weather",
+    "description": "Gets current weather for a location",
+    "parameters": {
+        "type": "object",
+        "properties": {
+            "latitude": {"type": "string", "description": "Latitude (e.g., 52.5200)"},
+            "longitude": {"type": "string", "description": "Longitude (e.g., 13.4050)"},
+        },
+        "required": ["latitude", "longitude"],
+        "additionalProperties": False,
+        "strict": True,
+    },
 }
 BEST_LANGUAGE = {
-    "name": "best_language_to_learn", "description": "Gets the best language to learn",
+    "name": "best_language_to_learn",
+    "description": "Gets the best language to learn",
     "parameters": {"type": "object", "properties": {}, "required": [], "additionalProperties": False, "strict": True},
 }
 GET_WEATHER = {
-    "name": "get_weather", "description": "Get the current weather for a city.",
+    "name": "get_weather",
+    "description": "Get the current weather for a city.",
     "parameters": {"type": "object", "properties": {"city": {"type": "string"}}, "required": ["city"]},
 }
 BERLIN_Q = "What's the weather in Berlin? (52.5200, 13.4050)"
 BERLIN_ARGS = '{"latitude":"52.5200","longitude":"13.4050"}'
-PERSON_SCHEMA = {"type": "object", "properties": {"name": {"type": "string"}, "age": {"type": "integer"}},
-                 "required": ["name", "age"], "additionalProperties": False}
+PERSON_SCHEMA = {
+    "type": "object",
+    "properties": {"name": {"type": "string"}, "age": {"type": "integer"}},
+    "required": ["name", "age"],
+    "additionalProperties": False,
+}
 JOKE = "Tell me a joke about opentelemetry"
 
 
@@ -52,8 +65,16 @@ def recorded_request(cassette: str, interaction: int = 0) -> Any:
     return json.loads(data["interactions"][interaction]["request"]["body"])
 
 
-def replay(cassette: str, request: dict[str, Any] | ChatRequest, *, stream: bool = False, interaction: int = 0,
-           base_url: str | None = None, api_key: str | None = TEST_API_KEY, **options: Any) -> tuple[Any, list[Any]]:
+def replay(
+    cassette: str,
+    request: dict[str, Any] | ChatRequest,
+    *,
+    stream: bool = False,
+    interaction: int = 0,
+    base_url: str | None = None,
+    api_key: str | None = TEST_API_KEY,
+    **options: Any,
+) -> tuple[Any, list[Any]]:
     """Run ``request`` through the azure provider against ``cassette``; returns
     ``(response or raised error, sent httpx requests)``."""
     req = request if isinstance(request, ChatRequest) else ChatRequest(**request)

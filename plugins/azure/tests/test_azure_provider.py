@@ -60,15 +60,22 @@ def test_api_version_from_option_and_env(monkeypatch: pytest.MonkeyPatch) -> Non
     assert sent[0].url.params["api-version"] == "2025-04-01-preview"
 
 
-@pytest.mark.parametrize(("base", "api", "path", "version"), [
-    ("https://r.openai.azure.com", "deployments", "openai/deployments/my%2Fdep%20x/chat/completions", "2024-10-21"),
-    ("https://r.openai.azure.com/openai", "deployments", "deployments/my%2Fdep%20x/chat/completions", "2024-10-21"),
-    ("https://r.cognitiveservices.azure.com/", "deployments", "openai/deployments/my%2Fdep%20x/chat/completions",
-     "2024-10-21"),
-    ("https://r.openai.azure.com/openai/v1", "v1", "chat/completions", None),
-    ("https://r.services.ai.azure.com", "models", "models/chat/completions", "2024-05-01-preview"),
-    ("https://r.services.ai.azure.com/models", "models", "chat/completions", "2024-05-01-preview"),
-])
+@pytest.mark.parametrize(
+    ("base", "api", "path", "version"),
+    [
+        ("https://r.openai.azure.com", "deployments", "openai/deployments/my%2Fdep%20x/chat/completions", "2024-10-21"),
+        ("https://r.openai.azure.com/openai", "deployments", "deployments/my%2Fdep%20x/chat/completions", "2024-10-21"),
+        (
+            "https://r.cognitiveservices.azure.com/",
+            "deployments",
+            "openai/deployments/my%2Fdep%20x/chat/completions",
+            "2024-10-21",
+        ),
+        ("https://r.openai.azure.com/openai/v1", "v1", "chat/completions", None),
+        ("https://r.services.ai.azure.com", "models", "models/chat/completions", "2024-05-01-preview"),
+        ("https://r.services.ai.azure.com/models", "models", "chat/completions", "2024-05-01-preview"),
+    ],
+)
 def test_api_is_chosen_from_the_endpoint(base: str, api: str, path: str, version: str | None) -> None:
     p = provider(base)
     assert p.api == api and p.api_version == version
@@ -84,8 +91,12 @@ def test_explicit_api_overrides_detection() -> None:
 
 
 def test_v1_api_on_the_authored_recording() -> None:
-    req = {"model": "gpt-4.1-mini", "system": "You are a terse assistant. Answer in one word.",
-           "messages": ["What is the capital of France?"], "max_tokens": 50}
+    req = {
+        "model": "gpt-4.1-mini",
+        "system": "You are a terse assistant. Answer in one word.",
+        "messages": ["What is the capital of France?"],
+        "max_tokens": 50,
+    }
     r, sent = replay("authored__v1_system_prompt.yaml", req, base_url=EXAMPLE + "/openai/v1")
     assert sent[0].url.path == "/openai/v1/chat/completions" and not sent[0].url.params
     body = json.loads(sent[0].content)
@@ -96,7 +107,9 @@ def test_v1_api_on_the_authored_recording() -> None:
 def test_foundry_models_api() -> None:
     r, sent = replay(
         "ruby_llm__chat_basic_chat_functionality_azure_grok-4-1-fast-non-reasoning_can_have_a_basic_conversation.yaml",
-        {"model": GROK, "messages": ["What's 2 + 2?"], "max_tokens": 20}, base_url=FOUNDRY)
+        {"model": GROK, "messages": ["What's 2 + 2?"], "max_tokens": 20},
+        base_url=FOUNDRY,
+    )
     assert sent[0].url.path == "/models/chat/completions"
     assert sent[0].url.params["api-version"] == "2024-05-01-preview"
     body = json.loads(sent[0].content)
@@ -112,12 +125,22 @@ def test_foundry_parallel_tool_calls_round_trip() -> None:
     r, _ = replay(cassette, {"model": GROK, "messages": [q], "tools": [WEATHER, BEST_LANGUAGE]}, base_url=FOUNDRY)
     assert [c.name for c in r.tool_calls] == ["weather", "best_language_to_learn"]
     assert [c.id for c in r.tool_calls] == ["call_49676659", "call_06735833"] and r.finish_reason == "tool_calls"
-    history = [{"role": "user", "content": q}, r.message,
-               {"role": "tool", "tool_call_id": "call_49676659",
-                "content": "Current weather at 52.5200, 13.4050: 15°C, Wind: 10 km/h"},
-               {"role": "tool", "tool_call_id": "call_06735833", "content": "Ruby"}]
-    r2, sent = replay(cassette, {"model": GROK, "messages": history, "tools": [WEATHER, BEST_LANGUAGE]},
-                      base_url=FOUNDRY, interaction=1)
+    history = [
+        {"role": "user", "content": q},
+        r.message,
+        {
+            "role": "tool",
+            "tool_call_id": "call_49676659",
+            "content": "Current weather at 52.5200, 13.4050: 15°C, Wind: 10 km/h",
+        },
+        {"role": "tool", "tool_call_id": "call_06735833", "content": "Ruby"},
+    ]
+    r2, sent = replay(
+        cassette,
+        {"model": GROK, "messages": history, "tools": [WEATHER, BEST_LANGUAGE]},
+        base_url=FOUNDRY,
+        interaction=1,
+    )
     ours, recorded = json.loads(sent[0].content), recorded_request(cassette, 1)
     assert ours["messages"][1]["tool_calls"] == recorded["messages"][1]["tool_calls"]
     assert ours["messages"][2:] == recorded["messages"][2:]
@@ -141,8 +164,12 @@ def test_stream_skips_azures_prompt_filter_preamble_and_agrees_with_chat() -> No
 
 
 def test_filtered_stream_finishes_with_content_filter() -> None:
-    r, _ = replay("authored__deployments_stream_finish_content_filter.yaml",
-                  {"model": "gpt-4o", "messages": ["Tell me a story about a battle."]}, base_url=EXAMPLE, stream=True)
+    r, _ = replay(
+        "authored__deployments_stream_finish_content_filter.yaml",
+        {"model": "gpt-4o", "messages": ["Tell me a story about a battle."]},
+        base_url=EXAMPLE,
+        stream=True,
+    )
     assert r.text == "The armies met at dawn"
     assert (r.finish_reason, r.raw_finish_reason) == ("content_filter", "content_filter")
     assert r.id == "chatcmpl-authored0000000000000000001"
@@ -152,8 +179,11 @@ def test_filtered_stream_finishes_with_content_filter() -> None:
 
 
 def test_content_filter_errors() -> None:
-    err, _ = replay("authored__deployments_content_filter_400.yaml",
-                    {"model": "gpt-4o", "messages": ["(a prompt the filter rejects)"]}, base_url=EXAMPLE)
+    err, _ = replay(
+        "authored__deployments_content_filter_400.yaml",
+        {"model": "gpt-4o", "messages": ["(a prompt the filter rejects)"]},
+        base_url=EXAMPLE,
+    )
     assert isinstance(err, E.ContentFilterError) and err.status_code == 400 and err.code == "content_filter"
     assert not err.retryable and "content management policy" in err.message
     assert "ResponsibleAIPolicyViolation" in str(err.raw)  # innererror.content_filter_result is kept in raw
@@ -163,22 +193,35 @@ def test_content_filter_errors() -> None:
 
 
 def test_deployment_not_found_and_rate_limit() -> None:
-    err, _ = replay("openllmetry__test_chat_reasoning.yaml",
-                    {"model": "gpt-5-nano", "messages": ["Count r's in strawberry"]}, base_url=TRACELOOP, interaction=1)
+    err, _ = replay(
+        "openllmetry__test_chat_reasoning.yaml",
+        {"model": "gpt-5-nano", "messages": ["Count r's in strawberry"]},
+        base_url=TRACELOOP,
+        interaction=1,
+    )
     assert isinstance(err, E.NotFoundError) and err.code == "DeploymentNotFound"
     err, _ = replay(
         "ruby_llm__chat_real_error_scenarios_azure_grok-4-1-fast-non-reasoning_handles_context_length_exceeded_"
-        "errors.yaml", {"model": GROK, "messages": ["Hi"]}, base_url=FOUNDRY)
+        "errors.yaml",
+        {"model": GROK, "messages": ["Hi"]},
+        base_url=FOUNDRY,
+    )
     assert isinstance(err, E.RateLimitError) and err.code == "RateLimitReached" and err.retryable
     assert err.retry_after is not None  # Retry-After / Retry-After-Ms
 
 
 def test_reasoning_effort_and_usage_on_a_reasoning_deployment() -> None:
-    r, sent = replay("openllmetry__test_chat_reasoning.yaml",
-                     {"model": "gpt-5-nano", "messages": ["Count r's in strawberry"], "reasoning_effort": "low"},
-                     base_url=TRACELOOP)
+    r, sent = replay(
+        "openllmetry__test_chat_reasoning.yaml",
+        {"model": "gpt-5-nano", "messages": ["Count r's in strawberry"], "reasoning_effort": "low"},
+        base_url=TRACELOOP,
+    )
     assert json.loads(sent[0].content)["reasoning_effort"] == "low"
-    assert r.text == "3" and (r.usage.output_tokens, r.usage.reasoning_tokens, r.usage.cache_read_tokens) == (203, 192, 0)
+    assert r.text == "3" and (r.usage.output_tokens, r.usage.reasoning_tokens, r.usage.cache_read_tokens) == (
+        203,
+        192,
+        0,
+    )
     assert not r.reasoning  # Azure OpenAI sends no reasoning text on Chat Completions
 
 
@@ -203,16 +246,23 @@ def test_token_provider_sync_and_async_called_per_request() -> None:
 
     _, sent = replay(CHAT, JOKE_REQ, base_url=TRACELOOP, api_key=None, azure_ad_token_provider=sync_provider)
     assert sent[0].headers["authorization"] == f"Bearer {TOKEN}-1"
-    _, sent = replay(STREAM, JOKE_REQ, base_url=TRACELOOP, api_key=None, stream=True,
-                     azure_ad_token_provider=async_provider)
+    _, sent = replay(
+        STREAM, JOKE_REQ, base_url=TRACELOOP, api_key=None, stream=True, azure_ad_token_provider=async_provider
+    )
     assert sent[0].headers["authorization"] == f"Bearer {TOKEN}-2"
     err, sent = replay(CHAT, JOKE_REQ, base_url=TRACELOOP, api_key=None, azure_ad_token_provider=lambda: "")
     assert isinstance(err, E.ConfigurationError) and not sent
 
 
 def test_token_never_leaks_into_errors_or_repr() -> None:
-    err, _ = replay("openllmetry__test_chat_reasoning.yaml", {"model": "gpt-5-nano", "messages": ["x"]},
-                    base_url=TRACELOOP, interaction=1, api_key=None, azure_ad_token=TOKEN)
+    err, _ = replay(
+        "openllmetry__test_chat_reasoning.yaml",
+        {"model": "gpt-5-nano", "messages": ["x"]},
+        base_url=TRACELOOP,
+        interaction=1,
+        api_key=None,
+        azure_ad_token=TOKEN,
+    )
     assert isinstance(err, E.NotFoundError)
     p = AzureProvider(ProviderConfig(base_url=TRACELOOP, options={"azure_ad_token": TOKEN}))
     for text in (str(err), repr(err), str(err.raw), repr(p), repr(p.config)):
@@ -279,14 +329,22 @@ def test_api_version_reaches_the_server_on_every_transport(path: str) -> None:
     from llmcore.testing import Case
     from llmcore.testing.conformance import run_case_served
 
-    case = Case("pydantic-ai__test_azure_provider_call.yaml",
-                {"model": "gpt-4o", "messages": ["What is the capital of France?"]},
-                base_url=PYDANTIC, options={"api_version": "2024-12-01-preview"})
-    sent, _ = asyncio.run(run_case_served(
-        case, path, lambda _c, c: AzureProvider(ProviderConfig(api_key=TEST_API_KEY, base_url=c.base_url,
-                                                              options=c.options)),
-        CASSETTES, spec_base_url=None, provider_name="azure",
-        model_options=lambda c: {"api_key": TEST_API_KEY, **c.options},
-    ))
+    case = Case(
+        "pydantic-ai__test_azure_provider_call.yaml",
+        {"model": "gpt-4o", "messages": ["What is the capital of France?"]},
+        base_url=PYDANTIC,
+        options={"api_version": "2024-12-01-preview"},
+    )
+    sent, _ = asyncio.run(
+        run_case_served(
+            case,
+            path,
+            lambda _c, c: AzureProvider(ProviderConfig(api_key=TEST_API_KEY, base_url=c.base_url, options=c.options)),
+            CASSETTES,
+            spec_base_url=None,
+            provider_name="azure",
+            model_options=lambda c: {"api_key": TEST_API_KEY, **c.options},
+        )
+    )
     assert sent.error is None, sent.error
     assert sent.sent[0].url.params["api-version"] == "2024-12-01-preview"

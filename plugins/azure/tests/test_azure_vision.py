@@ -62,8 +62,14 @@ def test_facade_sends_an_image_to_azure() -> None:
         client, sent = recording_client()
         with make_vcr(CASSETTES).use_cassette(CASE.cassette):
             async with client:
-                m = llmcore.model(f"azure/{model}", api_key=TEST_API_KEY, http_client=client, retry=False,
-                                  base_url=CASE.base_url, **CASE.options)
+                m = llmcore.model(
+                    f"azure/{model}",
+                    api_key=TEST_API_KEY,
+                    http_client=client,
+                    retry=False,
+                    base_url=CASE.base_url,
+                    **CASE.options,
+                )
                 r = await m.achat(messages, **request)
         return r, sent.bodies()
 

@@ -40,8 +40,15 @@ REQUEST_BODY = json.dumps({"messages": [{"role": "user", "content": [{"text": "H
 CORAL = "http://internal.amazon.com/coral/com.amazon.bedrock/"
 
 
-def _interaction(op: str, status: int, reason: str, headers: dict[str, str], body: str | bytes,
-                 model: str = MODEL, request_body: str = REQUEST_BODY) -> dict[str, Any]:
+def _interaction(
+    op: str,
+    status: int,
+    reason: str,
+    headers: dict[str, str],
+    body: str | bytes,
+    model: str = MODEL,
+    request_body: str = REQUEST_BODY,
+) -> dict[str, Any]:
     return {
         "request": {
             "method": "POST",
@@ -59,12 +66,18 @@ def _interaction(op: str, status: int, reason: str, headers: dict[str, str], bod
 
 def _http_error(status: int, reason: str, etype: str, message: str, request_id: str) -> dict[str, Any]:
     body = json.dumps({"message": message}, separators=(",", ":"))
-    return _interaction("converse", status, reason, {
-        "Content-Type": "application/json",
-        "Content-Length": str(len(body)),
-        "x-amzn-RequestId": request_id,
-        "x-amzn-ErrorType": f"{etype}:{CORAL}",
-    }, body)
+    return _interaction(
+        "converse",
+        status,
+        reason,
+        {
+            "Content-Type": "application/json",
+            "Content-Length": str(len(body)),
+            "x-amzn-RequestId": request_id,
+            "x-amzn-ErrorType": f"{etype}:{CORAL}",
+        },
+        body,
+    )
 
 
 def _event(event_type: str, payload: dict[str, Any]) -> bytes:
@@ -82,10 +95,16 @@ def _exception(exception_type: str, payload: dict[str, Any]) -> bytes:
 
 
 def _stream(frames: list[bytes], request_id: str) -> dict[str, Any]:
-    return _interaction("converse-stream", 200, "OK", {
-        "Content-Type": "application/vnd.amazon.eventstream",
-        "x-amzn-RequestId": request_id,
-    }, b"".join(frames))
+    return _interaction(
+        "converse-stream",
+        200,
+        "OK",
+        {
+            "Content-Type": "application/vnd.amazon.eventstream",
+            "x-amzn-RequestId": request_id,
+        },
+        b"".join(frames),
+    )
 
 
 AGENT_HOST = "https://bedrock-agent-runtime.us-east-1.amazonaws.com"
@@ -115,9 +134,13 @@ def _rerank() -> dict[str, Any]:
             {"type": "INLINE", "inlineDocumentSource": {"type": "TEXT", "textDocument": {"text": d}}}
             for d in RERANK_DOCUMENTS
         ],
-        "rerankingConfiguration": {"type": "BEDROCK_RERANKING_MODEL", "bedrockRerankingConfiguration": {
-            "modelConfiguration": {"modelArn": f"arn:aws:bedrock:us-east-1::foundation-model/{RERANK_MODEL}"},
-            "numberOfResults": 2}},
+        "rerankingConfiguration": {
+            "type": "BEDROCK_RERANKING_MODEL",
+            "bedrockRerankingConfiguration": {
+                "modelConfiguration": {"modelArn": f"arn:aws:bedrock:us-east-1::foundation-model/{RERANK_MODEL}"},
+                "numberOfResults": 2,
+            },
+        },
     }
     return {
         "request": {
@@ -128,8 +151,10 @@ def _rerank() -> dict[str, Any]:
         },
         "response": {
             "status": {"code": 200, "message": "OK"},
-            "headers": {"Content-Type": ["application/json"],
-                        "x-amzn-RequestId": ["00000000-0000-4000-8000-000000000200"]},
+            "headers": {
+                "Content-Type": ["application/json"],
+                "x-amzn-RequestId": ["00000000-0000-4000-8000-000000000200"],
+            },
             "body": {"string": _fixture("amazon-bedrock-reranking.1.json")},
         },
     }
@@ -140,37 +165,73 @@ def cassettes() -> dict[str, dict[str, Any]]:
     hello = _event("contentBlockDelta", {"contentBlockIndex": 0, "delta": {"text": "Hello"}})
     return {
         "authored__throttling_429.yaml": _http_error(
-            429, "Too Many Requests", "ThrottlingException", "Too many requests, please wait before trying again.",
-            "00000000-0000-4000-8000-000000000429"),
+            429,
+            "Too Many Requests",
+            "ThrottlingException",
+            "Too many requests, please wait before trying again.",
+            "00000000-0000-4000-8000-000000000429",
+        ),
         "authored__internal_server_500.yaml": _http_error(
-            500, "Internal Server Error", "InternalServerException",
+            500,
+            "Internal Server Error",
+            "InternalServerException",
             "The server encountered an internal error while processing the request.",
-            "00000000-0000-4000-8000-000000000500"),
+            "00000000-0000-4000-8000-000000000500",
+        ),
         "authored__service_unavailable_503.yaml": _http_error(
-            503, "Service Unavailable", "ServiceUnavailableException", "Bedrock is unable to process your request.",
-            "00000000-0000-4000-8000-000000000503"),
+            503,
+            "Service Unavailable",
+            "ServiceUnavailableException",
+            "Bedrock is unable to process your request.",
+            "00000000-0000-4000-8000-000000000503",
+        ),
         "authored__access_denied_403.yaml": _http_error(
-            403, "Forbidden", "AccessDeniedException",
+            403,
+            "Forbidden",
+            "AccessDeniedException",
             "You don't have access to the model with the specified model ID.",
-            "00000000-0000-4000-8000-000000000403"),
+            "00000000-0000-4000-8000-000000000403",
+        ),
         "authored__count_tokens_unsupported_400.yaml": _interaction(
-            "count-tokens", 400, "Bad Request", {
+            "count-tokens",
+            400,
+            "Bad Request",
+            {
                 "Content-Type": "application/json",
                 "x-amzn-RequestId": "00000000-0000-4000-8000-000000002400",
                 "x-amzn-ErrorType": f"ValidationException:{CORAL}",
-            }, json.dumps({"message": "The provided model doesn't support counting tokens."}, separators=(",", ":")),
+            },
+            json.dumps({"message": "The provided model doesn't support counting tokens."}, separators=(",", ":")),
             model="amazon.nova-micro-v1%3A0",
-            request_body=json.dumps({"input": {"converse": json.loads(REQUEST_BODY)}}, separators=(",", ":"))),
-        "authored__stream_throttling_exception.yaml": _stream([start, hello, _exception(
-            "throttlingException", {"message": "Too many tokens, please wait before trying again."})],
-            "00000000-0000-4000-8000-000000001429"),
-        "authored__stream_model_stream_error.yaml": _stream([start, hello, _exception(
-            "modelStreamErrorException",
-            {"message": "The model stream failed.", "originalStatusCode": 500, "originalMessage": "upstream reset"})],
-            "00000000-0000-4000-8000-000000001424"),
-        "authored__stream_validation_too_long.yaml": _stream([_exception(
-            "validationException", {"message": "Input is too long for requested model."})],
-            "00000000-0000-4000-8000-000000001400"),
+            request_body=json.dumps({"input": {"converse": json.loads(REQUEST_BODY)}}, separators=(",", ":")),
+        ),
+        "authored__stream_throttling_exception.yaml": _stream(
+            [
+                start,
+                hello,
+                _exception("throttlingException", {"message": "Too many tokens, please wait before trying again."}),
+            ],
+            "00000000-0000-4000-8000-000000001429",
+        ),
+        "authored__stream_model_stream_error.yaml": _stream(
+            [
+                start,
+                hello,
+                _exception(
+                    "modelStreamErrorException",
+                    {
+                        "message": "The model stream failed.",
+                        "originalStatusCode": 500,
+                        "originalMessage": "upstream reset",
+                    },
+                ),
+            ],
+            "00000000-0000-4000-8000-000000001424",
+        ),
+        "authored__stream_validation_too_long.yaml": _stream(
+            [_exception("validationException", {"message": "Input is too long for requested model."})],
+            "00000000-0000-4000-8000-000000001400",
+        ),
         "authored__rerank_cohere_v3_5.yaml": _rerank(),
     }
 

@@ -112,11 +112,17 @@ def rerank_problems(body: dict[str, Any]) -> list[str]:
     """What in a Rerank body (Agents for Amazon Bedrock Runtime) breaks the API reference: exactly
     one TEXT query, 1-1000 INLINE TEXT sources, the BEDROCK_RERANKING_MODEL configuration with a
     foundation-model ARN and ``numberOfResults`` 1-1000 (the api-specs hold no model of this service)."""
-    problems = [f"unknown field {k}" for k in sorted(set(body) - {"queries", "sources", "rerankingConfiguration",
-                                                                 "nextToken"})]
+    problems = [
+        f"unknown field {k}" for k in sorted(set(body) - {"queries", "sources", "rerankingConfiguration", "nextToken"})
+    ]
     queries = body.get("queries")
-    if not (isinstance(queries, list) and len(queries) == 1 and queries[0].get("type") == "TEXT"
-            and set(queries[0]) == {"type", "textQuery"} and isinstance(queries[0]["textQuery"].get("text"), str)):
+    if not (
+        isinstance(queries, list)
+        and len(queries) == 1
+        and queries[0].get("type") == "TEXT"
+        and set(queries[0]) == {"type", "textQuery"}
+        and isinstance(queries[0]["textQuery"].get("text"), str)
+    ):
         problems.append(f"queries must be one TEXT query: {queries!r}"[:200])
     sources = body.get("sources")
     if not (isinstance(sources, list) and 1 <= len(sources) <= 1000):
@@ -124,8 +130,13 @@ def rerank_problems(body: dict[str, Any]) -> list[str]:
     else:
         for s in sources:
             doc = s.get("inlineDocumentSource", {})
-            if (set(s) != {"type", "inlineDocumentSource"} or s["type"] != "INLINE" or doc.get("type") != "TEXT"
-                    or set(doc) != {"type", "textDocument"} or not isinstance(doc["textDocument"].get("text"), str)):
+            if (
+                set(s) != {"type", "inlineDocumentSource"}
+                or s["type"] != "INLINE"
+                or doc.get("type") != "TEXT"
+                or set(doc) != {"type", "textDocument"}
+                or not isinstance(doc["textDocument"].get("text"), str)
+            ):
                 problems.append(f"bad source {s!r}"[:200])
     conf = body.get("rerankingConfiguration", {})
     bedrock = conf.get("bedrockRerankingConfiguration", {})
@@ -137,8 +148,9 @@ def rerank_problems(body: dict[str, Any]) -> list[str]:
     n = bedrock.get("numberOfResults", 1)
     if not (isinstance(n, int) and 1 <= n <= 1000):
         problems.append(f"numberOfResults {n!r} out of 1..1000")
-    if not re.fullmatch(r"arn:aws[a-z-]*:bedrock:[a-z0-9-]+::foundation-model/[a-z0-9.:-]+",
-                        str(model.get("modelArn"))):
+    if not re.fullmatch(
+        r"arn:aws[a-z-]*:bedrock:[a-z0-9-]+::foundation-model/[a-z0-9.:-]+", str(model.get("modelArn"))
+    ):
         problems.append(f"modelArn {model.get('modelArn')!r} is not a foundation-model ARN")
     if not set(model) <= {"modelArn", "additionalModelRequestFields"}:
         problems.append(f"unknown field in modelConfiguration: {sorted(model)}")
@@ -149,10 +161,14 @@ def rerank_problems(body: dict[str, Any]) -> list[str]:
 #: family documents (Titan Text Embeddings, Cohere Embed on Bedrock, Nova Multimodal Embeddings)
 _INVOKE_FIELDS = {
     "amazon.titan-embed-text": ({"inputText"}, {"inputText", "dimensions", "normalize", "embeddingTypes"}),
-    "cohere.embed-": ({"texts", "input_type"},
-                      {"texts", "input_type", "truncate", "embedding_types", "output_dimension", "max_tokens"}),
-    "amazon.nova-2-multimodal-embeddings": ({"taskType", "singleEmbeddingParams"},
-                                            {"schemaVersion", "taskType", "singleEmbeddingParams"}),
+    "cohere.embed-": (
+        {"texts", "input_type"},
+        {"texts", "input_type", "truncate", "embedding_types", "output_dimension", "max_tokens"},
+    ),
+    "amazon.nova-2-multimodal-embeddings": (
+        {"taskType", "singleEmbeddingParams"},
+        {"schemaVersion", "taskType", "singleEmbeddingParams"},
+    ),
 }
 
 
@@ -164,8 +180,7 @@ def _invoke_problems(path: str, body: dict[str, Any]) -> list[str]:
             problems += [f"unknown field {k}" for k in sorted(set(body) - allowed)]
             if "texts" in body and not (isinstance(body["texts"], list) and 1 <= len(body["texts"]) <= 96):
                 problems.append("texts must be a list of 1 to 96 strings")
-            if body.get("input_type") not in (None, "search_document", "search_query", "classification",
-                                              "clustering"):
+            if body.get("input_type") not in (None, "search_document", "search_query", "classification", "clustering"):
                 problems.append(f"input_type {body['input_type']!r}")
             if "inputText" in body and not isinstance(body["inputText"], str):
                 problems.append("inputText must be one string")
@@ -173,8 +188,13 @@ def _invoke_problems(path: str, body: dict[str, Any]) -> list[str]:
     return [f"no embedding body schema for model {model}"]
 
 
-def make_provider(client: Any = None, *, options: dict[str, Any] | None = None, api_key: str | None = None,
-                  base_url: str | None = None) -> Any:
+def make_provider(
+    client: Any = None,
+    *,
+    options: dict[str, Any] | None = None,
+    api_key: str | None = None,
+    base_url: str | None = None,
+) -> Any:
     """A BedrockProvider with fake SigV4 credentials unless told otherwise."""
     from llmcore.provider import ProviderConfig
     from llmcore_bedrock.provider import BedrockProvider

@@ -44,8 +44,13 @@ def shared_dir() -> Path:
 
 
 SPEC_PATH = shared_dir() / SPEC_RELATIVE
-_HTTP_BINDINGS = ("smithy.api#httpLabel", "smithy.api#httpHeader", "smithy.api#httpQuery",
-                  "smithy.api#httpPayload", "smithy.api#httpPrefixHeaders")
+_HTTP_BINDINGS = (
+    "smithy.api#httpLabel",
+    "smithy.api#httpHeader",
+    "smithy.api#httpQuery",
+    "smithy.api#httpPayload",
+    "smithy.api#httpPrefixHeaders",
+)
 
 #: members newer than the snapshot, per structure shape: accepted unchecked
 NEWER_MEMBERS: dict[str, frozenset[str]] = {
@@ -59,10 +64,17 @@ NEWER_MEMBERS: dict[str, frozenset[str]] = {
 }
 
 _PRELUDE = {
-    "smithy.api#String": "string", "smithy.api#Integer": "integer", "smithy.api#Long": "long",
-    "smithy.api#Float": "float", "smithy.api#Double": "double", "smithy.api#Boolean": "boolean",
-    "smithy.api#PrimitiveBoolean": "boolean", "smithy.api#Blob": "blob", "smithy.api#Document": "document",
-    "smithy.api#Timestamp": "timestamp", "smithy.api#Unit": "structure",
+    "smithy.api#String": "string",
+    "smithy.api#Integer": "integer",
+    "smithy.api#Long": "long",
+    "smithy.api#Float": "float",
+    "smithy.api#Double": "double",
+    "smithy.api#Boolean": "boolean",
+    "smithy.api#PrimitiveBoolean": "boolean",
+    "smithy.api#Blob": "blob",
+    "smithy.api#Document": "document",
+    "smithy.api#Timestamp": "timestamp",
+    "smithy.api#Unit": "structure",
 }
 
 

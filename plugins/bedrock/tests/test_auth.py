@@ -46,8 +46,15 @@ def test_unknown_option_names_the_known_ones() -> None:
         assert known in str(ei.value)
 
 
-@pytest.mark.parametrize("opts", [{"aws_access_key_id": "AKEYONLY"}, {"aws_secret_access_key": "s" * 20},
-                                  {"aws_session_token": "t" * 20}, {"region": 5}])
+@pytest.mark.parametrize(
+    "opts",
+    [
+        {"aws_access_key_id": "AKEYONLY"},
+        {"aws_secret_access_key": "s" * 20},
+        {"aws_session_token": "t" * 20},
+        {"region": 5},
+    ],
+)
 def test_incomplete_or_wrong_options(opts: dict[str, Any]) -> None:
     with pytest.raises(ConfigurationError):
         make_provider(options=opts)
@@ -82,8 +89,9 @@ def test_profile_from_a_credentials_file_with_its_region(monkeypatch: pytest.Mon
     monkeypatch.setenv("AWS_CONFIG_FILE", str(config))
     monkeypatch.delenv("AWS_REGION")
     monkeypatch.setenv("AWS_PROFILE", "llmcore-test")
-    req = ChatRequest(model="us.amazon.nova-micro-v1:0", system="One word answer",
-                      messages=["What is the capital of France?"])
+    req = ChatRequest(
+        model="us.amazon.nova-micro-v1:0", system="One word answer", messages=["What is the capital of France?"]
+    )
 
     async def stream(p: Any) -> Any:
         assert p.region == "us-west-2" and p.base_url == "https://bedrock-runtime.us-west-2.amazonaws.com"
@@ -113,13 +121,16 @@ def test_no_region_is_a_configuration_error(monkeypatch: pytest.MonkeyPatch) -> 
     assert make_provider().region == "eu-west-3"
     monkeypatch.delenv("AWS_DEFAULT_REGION")
     assert make_provider(options={**FAKE.options(), "region": "ap-south-1"}).base_url.endswith(
-        "bedrock-runtime.ap-south-1.amazonaws.com")
+        "bedrock-runtime.ap-south-1.amazonaws.com"
+    )
     p = make_provider(base_url="https://bedrock-runtime.ca-central-1.amazonaws.com")
     assert p.region == "ca-central-1"
 
 
 def test_endpoint_url_env(monkeypatch: pytest.MonkeyPatch) -> None:
-    monkeypatch.setenv("AWS_ENDPOINT_URL_BEDROCK_RUNTIME", "https://vpce-1.bedrock-runtime.us-east-1.vpce.amazonaws.com")
+    monkeypatch.setenv(
+        "AWS_ENDPOINT_URL_BEDROCK_RUNTIME", "https://vpce-1.bedrock-runtime.us-east-1.vpce.amazonaws.com"
+    )
     p = make_provider()
     assert p.base_url == "https://vpce-1.bedrock-runtime.us-east-1.vpce.amazonaws.com"
     assert p.region == "us-east-1"
@@ -149,8 +160,9 @@ def test_signature_verification_has_teeth() -> None:
     tampered = [
         httpx.Request(good.method, good.url, headers=good.headers, content=good.content + b" "),
         httpx.Request(good.method, str(good.url).replace("%3A", ":"), headers=good.headers, content=good.content),
-        httpx.Request(good.method, good.url, headers={**good.headers, "x-amz-date": "20200101T000000Z"},
-                      content=good.content),
+        httpx.Request(
+            good.method, good.url, headers={**good.headers, "x-amz-date": "20200101T000000Z"}, content=good.content
+        ),
     ]
     for bad in tampered:
         with pytest.raises(AssertionError):
@@ -173,8 +185,7 @@ def test_arn_model_ids_are_encoded_and_signed_as_sent() -> None:
     resp = asyncio.run(go())
     assert resp.model == arn
     assert seen[0].url.raw_path == (
-        b"/model/arn%3Aaws%3Abedrock%3Aus-east-1%3A123456789012%3Aapplication-inference-profile%2Fabc123def456"
-        b"/converse"
+        b"/model/arn%3Aaws%3Abedrock%3Aus-east-1%3A123456789012%3Aapplication-inference-profile%2Fabc123def456/converse"
     )
     verify_sigv4(seen[0])
 
@@ -190,14 +201,22 @@ def test_refreshable_credentials_refresh_off_the_loop() -> None:
 
     def refresh() -> dict[str, str]:
         threads.append(threading.get_ident())
-        return {"access_key": FAKE.access_key_id, "secret_key": FAKE.secret_access_key,
-                "token": FAKE.session_token,
-                "expiry_time": (datetime.now(timezone.utc) + timedelta(minutes=10)).isoformat()}
+        return {
+            "access_key": FAKE.access_key_id,
+            "secret_key": FAKE.secret_access_key,
+            "token": FAKE.session_token,
+            "expiry_time": (datetime.now(timezone.utc) + timedelta(minutes=10)).isoformat(),
+        }
 
     creds = RefreshableCredentials.create_from_metadata(
-        {"access_key": "OLDKEYID", "secret_key": "old-secret-" + FAKE.secret_access_key[-6:], "token": "old",
-         "expiry_time": (datetime.now(timezone.utc) - timedelta(minutes=1)).isoformat()},
-        refresh_using=refresh, method="test",
+        {
+            "access_key": "OLDKEYID",
+            "secret_key": "old-secret-" + FAKE.secret_access_key[-6:],
+            "token": "old",
+            "expiry_time": (datetime.now(timezone.utc) - timedelta(minutes=1)).isoformat(),
+        },
+        refresh_using=refresh,
+        method="test",
     )
     signer = SigV4Signer(creds, "us-east-1")
     before = len(threads)
@@ -211,8 +230,12 @@ def test_refreshable_credentials_refresh_off_the_loop() -> None:
     asyncio.run(go())
     assert len(threads) > before, "prepare() did not refresh"
     assert threads[before] != loop_thread[0], "the refresh ran on the event loop's thread"
-    req = httpx.Request("POST", "https://bedrock-runtime.us-east-1.amazonaws.com/model/m/converse",
-                        headers={"content-type": "application/json"}, content=b"{}")
+    req = httpx.Request(
+        "POST",
+        "https://bedrock-runtime.us-east-1.amazonaws.com/model/m/converse",
+        headers={"content-type": "application/json"},
+        content=b"{}",
+    )
     signer.apply(req)
     verify_sigv4(req)
 
@@ -230,8 +253,12 @@ def test_secrets_never_in_repr_logs_or_cassettes(caplog: pytest.LogCaptureFixtur
     # what would be recorded from this very request: scrubbed of every credential header
     req = sent[0]
     interaction = {
-        "request": {"method": req.method, "uri": str(req.url), "body": req.content.decode(),
-                    "headers": {k: [v] for k, v in req.headers.items()}},
+        "request": {
+            "method": req.method,
+            "uri": str(req.url),
+            "body": req.content.decode(),
+            "headers": {k: [v] for k, v in req.headers.items()},
+        },
         "response": {"status": {"code": 200, "message": "OK"}, "headers": {}, "body": {"string": "{}"}},
     }
     text = cassette_format.serialize({"version": 1, "interactions": [interaction]})

@@ -64,8 +64,11 @@ def boto_request(operation: str, **params: Any) -> Any:
 
     session = botocore.session.Session()
     client = session.create_client(
-        "bedrock-runtime", region_name="us-east-1", aws_access_key_id=FAKE.access_key_id,
-        aws_secret_access_key=FAKE.secret_access_key, aws_session_token=FAKE.session_token,
+        "bedrock-runtime",
+        region_name="us-east-1",
+        aws_access_key_id=FAKE.access_key_id,
+        aws_secret_access_key=FAKE.secret_access_key,
+        aws_session_token=FAKE.session_token,
     )
 
     def capture(request: Any, **_: Any) -> None:
@@ -79,8 +82,11 @@ def boto_request(operation: str, **params: Any) -> Any:
 
 def our_request(call: str, req: ChatRequest, **provider_kw: Any) -> httpx.Request:
     seen: list[httpx.Request] = []
-    body = recorded_body("pydantic-ai__test_bedrock_count_tokens_tool_config.yaml" if call == "count_tokens"
-                         else "pydantic-ai__test_bedrock_model.yaml")
+    body = recorded_body(
+        "pydantic-ai__test_bedrock_count_tokens_tool_config.yaml"
+        if call == "count_tokens"
+        else "pydantic-ai__test_bedrock_model.yaml"
+    )
 
     def handler(request: httpx.Request) -> httpx.Response:  # stands in for the server
         seen.append(request)
@@ -102,40 +108,70 @@ RICH = ChatRequest(
     model="us.anthropic.claude-sonnet-4-5-20250929-v1:0",
     system="You are terse.",
     messages=[
-        {"role": "user", "content": [
-            {"type": "text", "text": "Look at these and call the tool."},
-            {"type": "image", "data": PNG, "media_type": "image/png"},
-            {"type": "file", "data": PDF, "media_type": "application/pdf", "filename": "spec.pdf"},
-        ]},
-        {"role": "assistant", "content": [
-            {"type": "reasoning", "text": "need the tool", "signature": "c2lnbmF0dXJl", "provider": "bedrock"},
-            {"type": "reasoning", "redacted": True, "data": "cmVkYWN0ZWQ=", "provider": "bedrock"},
-            {"type": "tool_call", "id": "tooluse_1", "name": "lookup", "arguments": {"q": "x", "n": 2}},
-        ]},
-        {"role": "tool", "content": [{"type": "tool_result", "tool_call_id": "tooluse_1",
-                                      "content": "failed", "is_error": True}]},
+        {
+            "role": "user",
+            "content": [
+                {"type": "text", "text": "Look at these and call the tool."},
+                {"type": "image", "data": PNG, "media_type": "image/png"},
+                {"type": "file", "data": PDF, "media_type": "application/pdf", "filename": "spec.pdf"},
+            ],
+        },
+        {
+            "role": "assistant",
+            "content": [
+                {"type": "reasoning", "text": "need the tool", "signature": "c2lnbmF0dXJl", "provider": "bedrock"},
+                {"type": "reasoning", "redacted": True, "data": "cmVkYWN0ZWQ=", "provider": "bedrock"},
+                {"type": "tool_call", "id": "tooluse_1", "name": "lookup", "arguments": {"q": "x", "n": 2}},
+            ],
+        },
+        {
+            "role": "tool",
+            "content": [{"type": "tool_result", "tool_call_id": "tooluse_1", "content": "failed", "is_error": True}],
+        },
         "Try again.",
     ],
-    tools=[{"name": "lookup", "description": "Look something up", "strict": True,
-            "parameters": {"type": "object", "properties": {"q": {"type": "string"}, "n": {"type": "integer"}},
-                           "required": ["q"], "additionalProperties": False}}],
+    tools=[
+        {
+            "name": "lookup",
+            "description": "Look something up",
+            "strict": True,
+            "parameters": {
+                "type": "object",
+                "properties": {"q": {"type": "string"}, "n": {"type": "integer"}},
+                "required": ["q"],
+                "additionalProperties": False,
+            },
+        }
+    ],
     tool_choice={"name": "lookup"},
-    max_tokens=300, temperature=0.3, top_p=0.8, stop=["###"],
-    response_format={"type": "json_schema", "name": "answer",
-                     "schema": {"type": "object", "properties": {"a": {"type": "string"}}}},
-    provider_options={"bedrock": {
-        "additionalModelRequestFields": {"thinking": {"type": "enabled", "budget_tokens": 1024}},
-        "performanceConfig": {"latency": "standard"},
-        "requestMetadata": {"app": "llmcore-tests"},
-        "additionalModelResponseFieldPaths": ["/stop_sequence"],
-        "serviceTier": {"type": "default"},
-    }},
+    max_tokens=300,
+    temperature=0.3,
+    top_p=0.8,
+    stop=["###"],
+    response_format={
+        "type": "json_schema",
+        "name": "answer",
+        "schema": {"type": "object", "properties": {"a": {"type": "string"}}},
+    },
+    provider_options={
+        "bedrock": {
+            "additionalModelRequestFields": {"thinking": {"type": "enabled", "budget_tokens": 1024}},
+            "performanceConfig": {"latency": "standard"},
+            "requestMetadata": {"app": "llmcore-tests"},
+            "additionalModelResponseFieldPaths": ["/stop_sequence"],
+            "serviceTier": {"type": "default"},
+        }
+    },
 )
 
 
-@pytest.mark.parametrize(("call", "operation", "path"), [
-    ("chat", "converse", "converse"), ("stream_chat", "converse_stream", "converse-stream"),
-])
+@pytest.mark.parametrize(
+    ("call", "operation", "path"),
+    [
+        ("chat", "converse", "converse"),
+        ("stream_chat", "converse_stream", "converse-stream"),
+    ],
+)
 def test_converse_matches_botocore(call: str, operation: str, path: str) -> None:
     body, warnings = build_converse_body(RICH)
     assert warnings == []
@@ -176,11 +212,14 @@ def test_count_tokens_matches_botocore() -> None:
     assert body == json.loads(boto.body)
 
 
-@pytest.mark.parametrize("model", [
-    "arn:aws:bedrock:us-east-1:123456789012:application-inference-profile/abc123def456",
-    "arn:aws:bedrock:us-east-1::foundation-model/amazon.nova-micro-v1:0",
-    "us.amazon.nova-micro-v1:0",
-])
+@pytest.mark.parametrize(
+    "model",
+    [
+        "arn:aws:bedrock:us-east-1:123456789012:application-inference-profile/abc123def456",
+        "arn:aws:bedrock:us-east-1::foundation-model/amazon.nova-micro-v1:0",
+        "us.amazon.nova-micro-v1:0",
+    ],
+)
 def test_model_id_encoding_matches_botocore(model: str) -> None:
     req = ChatRequest(model=model, messages=["Hello!"])
     ours = our_request("chat", req)

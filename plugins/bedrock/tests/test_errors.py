@@ -20,29 +20,41 @@ def _err(status: int, message: str, etype: str | None = None, *, body_type: str 
     return error_from_http(status, json.dumps(body).encode(), headers, "bedrock")
 
 
-@pytest.mark.parametrize(("status", "etype", "message", "cls"), [
-    (400, "ValidationException", "Malformed input request", E.InvalidRequestError),
-    (400, "ValidationException", "Input is too long for requested model.", E.ContextWindowExceededError),
-    (400, "ValidationException", "prompt is too long: 215337 tokens > 200000 maximum", E.ContextWindowExceededError),
-    (400, "ValidationException", "The provided model identifier is invalid.", E.NotFoundError),
-    (400, "ServiceQuotaExceededException", "Too many tokens per day", E.RateLimitError),
-    (403, "AccessDeniedException", "You don't have access to the model", E.PermissionDeniedError),
-    (403, "UnrecognizedClientException", "The security token included in the request is invalid.",
-     E.AuthenticationError),
-    (403, "InvalidSignatureException", "The request signature we calculated does not match", E.AuthenticationError),
-    (403, "ExpiredTokenException", "The security token included in the request is expired", E.AuthenticationError),
-    (404, "ResourceNotFoundException", "Model not found", E.NotFoundError),
-    (408, "ModelTimeoutException", "Model timed out", E.ProviderTimeoutError),
-    (424, "ModelErrorException", "The model failed", E.ProviderServerError),
-    (429, "ThrottlingException", "Too many requests", E.RateLimitError),
-    (429, "ModelNotReadyException", "Model is not ready", E.ProviderServerError),
-    (500, "InternalServerException", "Internal failure", E.ProviderServerError),
-    (503, "ServiceUnavailableException", "Unavailable", E.ProviderServerError),
-    (400, None, "Input is too long for requested model.", E.ContextWindowExceededError),
-    (400, None, "The provided model identifier is invalid.", E.NotFoundError),
-    (403, None, "Forbidden", E.PermissionDeniedError),
-    (502, None, "Bad gateway", E.ProviderServerError),
-])
+@pytest.mark.parametrize(
+    ("status", "etype", "message", "cls"),
+    [
+        (400, "ValidationException", "Malformed input request", E.InvalidRequestError),
+        (400, "ValidationException", "Input is too long for requested model.", E.ContextWindowExceededError),
+        (
+            400,
+            "ValidationException",
+            "prompt is too long: 215337 tokens > 200000 maximum",
+            E.ContextWindowExceededError,
+        ),
+        (400, "ValidationException", "The provided model identifier is invalid.", E.NotFoundError),
+        (400, "ServiceQuotaExceededException", "Too many tokens per day", E.RateLimitError),
+        (403, "AccessDeniedException", "You don't have access to the model", E.PermissionDeniedError),
+        (
+            403,
+            "UnrecognizedClientException",
+            "The security token included in the request is invalid.",
+            E.AuthenticationError,
+        ),
+        (403, "InvalidSignatureException", "The request signature we calculated does not match", E.AuthenticationError),
+        (403, "ExpiredTokenException", "The security token included in the request is expired", E.AuthenticationError),
+        (404, "ResourceNotFoundException", "Model not found", E.NotFoundError),
+        (408, "ModelTimeoutException", "Model timed out", E.ProviderTimeoutError),
+        (424, "ModelErrorException", "The model failed", E.ProviderServerError),
+        (429, "ThrottlingException", "Too many requests", E.RateLimitError),
+        (429, "ModelNotReadyException", "Model is not ready", E.ProviderServerError),
+        (500, "InternalServerException", "Internal failure", E.ProviderServerError),
+        (503, "ServiceUnavailableException", "Unavailable", E.ProviderServerError),
+        (400, None, "Input is too long for requested model.", E.ContextWindowExceededError),
+        (400, None, "The provided model identifier is invalid.", E.NotFoundError),
+        (403, None, "Forbidden", E.PermissionDeniedError),
+        (502, None, "Bad gateway", E.ProviderServerError),
+    ],
+)
 def test_error_mapping(status: int, etype: str | None, message: str, cls: type[E.LLMCoreError]) -> None:
     err = _err(status, message, etype)
     assert type(err) is cls

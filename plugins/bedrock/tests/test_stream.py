@@ -123,8 +123,10 @@ def test_a_truncated_stream_is_a_typed_error_at_the_end(name: str, data: st.Data
 
 def _frames(*events: tuple[str, dict[str, Any]]) -> bytes:
     return b"".join(
-        encode_eventstream_message({":event-type": et, ":content-type": "application/json", ":message-type": "event"},
-                                   json.dumps(payload).encode())
+        encode_eventstream_message(
+            {":event-type": et, ":content-type": "application/json", ":message-type": "event"},
+            json.dumps(payload).encode(),
+        )
         for et, payload in events
     )
 
@@ -132,7 +134,8 @@ def _frames(*events: tuple[str, dict[str, Any]]) -> bytes:
 def _exc(etype: str, payload: dict[str, Any]) -> bytes:
     return encode_eventstream_message(
         {":exception-type": etype, ":content-type": "application/json", ":message-type": "exception"},
-        json.dumps(payload).encode())
+        json.dumps(payload).encode(),
+    )
 
 
 START = ("messageStart", {"role": "assistant"})
@@ -160,71 +163,112 @@ def test_tool_stream_events() -> None:
 
 
 def test_empty_text_deltas_are_not_events() -> None:
-    events = decode(STREAMS[
-        "ruby_llm__chat_streaming_responses_bedrock_amazon_nova-2-lite-v1_0_supports_streaming_responses.yaml#0"])
+    events = decode(
+        STREAMS[
+            "ruby_llm__chat_streaming_responses_bedrock_amazon_nova-2-lite-v1_0_supports_streaming_responses.yaml#0"
+        ]
+    )
     assert all(e.text for e in events if e.type == "text")
 
 
-@pytest.mark.parametrize(("raw", "reason"), [
-    ("end_turn", "stop"), ("stop_sequence", "stop"), ("max_tokens", "length"), ("tool_use", "tool_calls"),
-    ("guardrail_intervened", "content_filter"), ("content_filtered", "content_filter"),
-    ("model_context_window_exceeded", "length"), ("malformed_tool_use", "error"), ("something_new", "other"),
-])
+@pytest.mark.parametrize(
+    ("raw", "reason"),
+    [
+        ("end_turn", "stop"),
+        ("stop_sequence", "stop"),
+        ("max_tokens", "length"),
+        ("tool_use", "tool_calls"),
+        ("guardrail_intervened", "content_filter"),
+        ("content_filtered", "content_filter"),
+        ("model_context_window_exceeded", "length"),
+        ("malformed_tool_use", "error"),
+        ("something_new", "other"),
+    ],
+)
 def test_stop_reasons(raw: str, reason: str) -> None:
-    events = decode(_frames(START, ("contentBlockDelta", {"contentBlockIndex": 0, "delta": {"text": "x"}}),
-                            ("messageStop", {"stopReason": raw, "additionalModelResponseFields": {"k": 1}})))
+    events = decode(
+        _frames(
+            START,
+            ("contentBlockDelta", {"contentBlockIndex": 0, "delta": {"text": "x"}}),
+            ("messageStop", {"stopReason": raw, "additionalModelResponseFields": {"k": 1}}),
+        )
+    )
     fin = events[-1]
     assert (fin.type, fin.reason, fin.raw_reason) == ("finish", reason, raw)
     assert fin.provider_metadata == {"additionalModelResponseFields": {"k": 1}}
 
 
 def test_cache_usage_and_redacted_reasoning() -> None:
-    events = decode(_frames(
-        START,
-        ("contentBlockDelta", {"contentBlockIndex": 0, "delta": {"reasoningContent": {"redactedContent": "QUJD"}}}),
-        ("contentBlockStop", {"contentBlockIndex": 0}),
-        ("messageStop", {"stopReason": "end_turn"}),
-        ("metadata", {"usage": {"inputTokens": 3, "outputTokens": 4, "cacheReadInputTokens": 100,
-                                "cacheWriteInputTokens": 20, "totalTokens": 127}, "metrics": {"latencyMs": 1}}),
-    ))
+    events = decode(
+        _frames(
+            START,
+            ("contentBlockDelta", {"contentBlockIndex": 0, "delta": {"reasoningContent": {"redactedContent": "QUJD"}}}),
+            ("contentBlockStop", {"contentBlockIndex": 0}),
+            ("messageStop", {"stopReason": "end_turn"}),
+            (
+                "metadata",
+                {
+                    "usage": {
+                        "inputTokens": 3,
+                        "outputTokens": 4,
+                        "cacheReadInputTokens": 100,
+                        "cacheWriteInputTokens": 20,
+                        "totalTokens": 127,
+                    },
+                    "metrics": {"latencyMs": 1},
+                },
+            ),
+        )
+    )
     red = [e for e in events if e.type == "reasoning"]
     assert red[0].redacted and red[0].data == "QUJD"
     usage = next(e.usage for e in events if e.type == "usage")
     assert (usage.input_tokens, usage.cache_read_tokens, usage.cache_write_tokens, usage.output_tokens) == (
-        123, 100, 20, 4)
+        123,
+        100,
+        20,
+        4,
+    )
 
 
 def test_unclosed_tool_block_is_completed_and_bad_json_is_typed() -> None:
-    events = decode(_frames(
-        START,
-        ("contentBlockStart", {"contentBlockIndex": 0, "start": {"toolUse": {"toolUseId": "t1", "name": "f"}}}),
-        ("contentBlockDelta", {"contentBlockIndex": 0, "delta": {"toolUse": {"input": "{\"a\":"}}}),
-        ("contentBlockDelta", {"contentBlockIndex": 0, "delta": {"toolUse": {"input": "1}"}}}),
-        ("messageStop", {"stopReason": "tool_use"}),
-    ))
+    events = decode(
+        _frames(
+            START,
+            ("contentBlockStart", {"contentBlockIndex": 0, "start": {"toolUse": {"toolUseId": "t1", "name": "f"}}}),
+            ("contentBlockDelta", {"contentBlockIndex": 0, "delta": {"toolUse": {"input": '{"a":'}}}),
+            ("contentBlockDelta", {"contentBlockIndex": 0, "delta": {"toolUse": {"input": "1}"}}}),
+            ("messageStop", {"stopReason": "tool_use"}),
+        )
+    )
     assert [e.type for e in events][-2:] == ["tool_call", "finish"]
     assert events[-2].arguments == {"a": 1} and events[-2].raw_arguments == '{"a":1}'
     with pytest.raises(E.ProviderResponseError, match="not valid JSON") as ei:
-        decode(_frames(
-            START,
-            ("contentBlockStart", {"contentBlockIndex": 0, "start": {"toolUse": {"toolUseId": "t1", "name": "f"}}}),
-            ("contentBlockDelta", {"contentBlockIndex": 0, "delta": {"toolUse": {"input": "{oops"}}}),
-            ("contentBlockStop", {"contentBlockIndex": 0}),
-        ))
+        decode(
+            _frames(
+                START,
+                ("contentBlockStart", {"contentBlockIndex": 0, "start": {"toolUse": {"toolUseId": "t1", "name": "f"}}}),
+                ("contentBlockDelta", {"contentBlockIndex": 0, "delta": {"toolUse": {"input": "{oops"}}}),
+                ("contentBlockStop", {"contentBlockIndex": 0}),
+            )
+        )
     assert ei.value.provider == "bedrock"
     with pytest.raises(E.ProviderResponseError, match="without contentBlockStart"):
         decode(_frames(START, ("contentBlockDelta", {"contentBlockIndex": 3, "delta": {"toolUse": {"input": "{}"}}})))
 
 
-@pytest.mark.parametrize(("etype", "message", "cls"), [
-    ("throttlingException", "Too many tokens, please wait before trying again.", E.RateLimitError),
-    ("validationException", "Malformed input request: extraneous key [foo]", E.InvalidRequestError),
-    ("validationException", "Input is too long for requested model.", E.ContextWindowExceededError),
-    ("modelStreamErrorException", "Model stream failed", E.ProviderServerError),
-    ("internalServerException", "Internal failure", E.ProviderServerError),
-    ("serviceUnavailableException", "Service unavailable", E.ProviderServerError),
-    ("brandNewException", "Something else", E.ProviderServerError),
-])
+@pytest.mark.parametrize(
+    ("etype", "message", "cls"),
+    [
+        ("throttlingException", "Too many tokens, please wait before trying again.", E.RateLimitError),
+        ("validationException", "Malformed input request: extraneous key [foo]", E.InvalidRequestError),
+        ("validationException", "Input is too long for requested model.", E.ContextWindowExceededError),
+        ("modelStreamErrorException", "Model stream failed", E.ProviderServerError),
+        ("internalServerException", "Internal failure", E.ProviderServerError),
+        ("serviceUnavailableException", "Service unavailable", E.ProviderServerError),
+        ("brandNewException", "Something else", E.ProviderServerError),
+    ],
+)
 def test_stream_exceptions_are_typed(etype: str, message: str, cls: type[E.LLMCoreError]) -> None:
     data = _frames(START, ("contentBlockDelta", {"contentBlockIndex": 0, "delta": {"text": "Hi"}}))
     with pytest.raises(E.LLMCoreError) as ei:
@@ -235,8 +279,9 @@ def test_stream_exceptions_are_typed(etype: str, message: str, cls: type[E.LLMCo
 
 
 def test_error_message_type_and_non_json_payloads() -> None:
-    err = encode_eventstream_message({":message-type": "error", ":error-code": "InternalFailure",
-                                      ":error-message": "stream broke"})
+    err = encode_eventstream_message(
+        {":message-type": "error", ":error-code": "InternalFailure", ":error-message": "stream broke"}
+    )
     with pytest.raises(E.ProviderServerError, match="stream broke") as ei:
         decode(_frames(START) + err)
     assert ei.value.code == "InternalFailure"

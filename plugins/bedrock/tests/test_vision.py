@@ -46,9 +46,17 @@ def test_facade_sends_an_image_to_bedrock() -> None:
         with make_vcr(CASSETTES).use_cassette("authored__vision_image_bytes.yaml"):
             async with client:
                 m = llmcore.model(f"bedrock/{tc.CLAUDE_3_SONNET}", http_client=client, retry=False, **FAKE.options())
-                r = await m.achat([{"role": "user", "content": [
-                    {"type": "text", "text": "What's in this image?"},
-                    {"type": "image", "data": tc.PIG_PNG, "media_type": "image/png"}]}])
+                r = await m.achat(
+                    [
+                        {
+                            "role": "user",
+                            "content": [
+                                {"type": "text", "text": "What's in this image?"},
+                                {"type": "image", "data": tc.PIG_PNG, "media_type": "image/png"},
+                            ],
+                        }
+                    ]
+                )
         return r, sent.bodies()
 
     r, bodies = asyncio.run(go())
@@ -64,9 +72,17 @@ def test_image_url_is_refused_before_the_network() -> None:
         async with client:
             m = llmcore.model(f"bedrock/{tc.CLAUDE_3_SONNET}", http_client=client, retry=False, **FAKE.options())
             try:
-                await m.achat([{"role": "user", "content": [
-                    {"type": "text", "text": "What's in this image?"},
-                    {"type": "image", "url": "https://example.com/pig.png"}]}])
+                await m.achat(
+                    [
+                        {
+                            "role": "user",
+                            "content": [
+                                {"type": "text", "text": "What's in this image?"},
+                                {"type": "image", "url": "https://example.com/pig.png"},
+                            ],
+                        }
+                    ]
+                )
             except E.LLMCoreError as e:
                 return e, list(sent)
         return None, list(sent)

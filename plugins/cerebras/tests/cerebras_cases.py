@@ -15,75 +15,180 @@ from llmcore_cerebras.provider import CerebrasProvider
 
 CASSETTES = Path(__file__).parent / "cassettes"
 M = "llama-3.3-70b"
-WEATHER = {"name": "get_current_weather", "description": "Get the current weather in a given city",
-           "parameters": {"type": "object", "properties": {"city": {"type": "string", "description": "The city, e.g. Paris"}},
-                          "required": ["city"]}}
+WEATHER = {
+    "name": "get_current_weather",
+    "description": "Get the current weather in a given city",
+    "parameters": {
+        "type": "object",
+        "properties": {"city": {"type": "string", "description": "The city, e.g. Paris"}},
+        "required": ["city"],
+    },
+}
 WQ = "What is the weather in Paris right now?"
 CALL_ID = "a0b1c2d3e"
-LOCATION = {"name": "final_result", "description": "The final response which ends this conversation",
-            "parameters": {"properties": {"city": {"type": "string"}, "country": {"type": "string"}},
-                           "required": ["city", "country"], "title": "Location", "type": "object"}}
-COUNTRY = {"type": "object", "properties": {"name": {"type": "string"}, "capital": {"type": "string"},
-                                            "population_millions": {"type": "number"}},
-           "required": ["name", "capital", "population_millions"], "additionalProperties": False}
+LOCATION = {
+    "name": "final_result",
+    "description": "The final response which ends this conversation",
+    "parameters": {
+        "properties": {"city": {"type": "string"}, "country": {"type": "string"}},
+        "required": ["city", "country"],
+        "title": "Location",
+        "type": "object",
+    },
+}
+COUNTRY = {
+    "type": "object",
+    "properties": {
+        "name": {"type": "string"},
+        "capital": {"type": "string"},
+        "population_millions": {"type": "number"},
+    },
+    "required": ["name", "capital", "population_millions"],
+    "additionalProperties": False,
+}
 THINKING = "pydantic-ai__test_cerebras_thinking_part_survives_multiturn.yaml"
 FIRST_REASONING = 'User asks simple: "What is 2 + 2? Think briefly first." Answer: 4. Probably straightforward.'
 
-CHAT = Case("pydantic-ai__test_cerebras_model_simple.yaml", {"model": M, "messages": ["What is 2 + 2?"]},
-            expect_text="4", expect_finish="stop")
-STREAM = Case("authored__chat_stream.yaml", {"model": M, "messages": ["What is 2 + 2?"]}, stream=True,
-              expect_text="4", expect_finish="stop")
-SYSTEM = Case("authored__chat_system.yaml", {"model": M, "system": "You are a concise assistant. Answer in one short "
-                                                                    "sentence.", "messages": ["What is the capital of France?"]},
-              expect_text="Paris")
-REASONING = Case(THINKING, {"model": "gpt-oss-120b", "messages": ["What is 2 + 2? Think briefly first."]},
-                 expect_text="4", expect_finish="stop")
+CHAT = Case(
+    "pydantic-ai__test_cerebras_model_simple.yaml",
+    {"model": M, "messages": ["What is 2 + 2?"]},
+    expect_text="4",
+    expect_finish="stop",
+)
+STREAM = Case(
+    "authored__chat_stream.yaml",
+    {"model": M, "messages": ["What is 2 + 2?"]},
+    stream=True,
+    expect_text="4",
+    expect_finish="stop",
+)
+SYSTEM = Case(
+    "authored__chat_system.yaml",
+    {
+        "model": M,
+        "system": "You are a concise assistant. Answer in one short sentence.",
+        "messages": ["What is the capital of France?"],
+    },
+    expect_text="Paris",
+)
+REASONING = Case(
+    THINKING,
+    {"model": "gpt-oss-120b", "messages": ["What is 2 + 2? Think briefly first."]},
+    expect_text="4",
+    expect_finish="stop",
+)
 # the recorded second turn: the first answer goes back with its reasoning (the `reasoning` field)
-MULTI_TURN = Case(THINKING, {"model": "gpt-oss-120b", "messages": [
-    {"role": "user", "content": "What is 2 + 2? Think briefly first."},
-    {"role": "assistant", "content": [{"type": "reasoning", "text": FIRST_REASONING}, {"type": "text", "text": "4."}]},
-    {"role": "user", "content": "Now add 3 to that."}]}, interaction=1, expect_text="7")
-REASONING_STREAM = Case("authored__reasoning_stream.yaml",
-                        {"model": "gpt-oss-120b", "messages": ["Which number is bigger, 9.11 or 9.9?"]},
-                        stream=True, expect_text="9.9 is bigger")
+MULTI_TURN = Case(
+    THINKING,
+    {
+        "model": "gpt-oss-120b",
+        "messages": [
+            {"role": "user", "content": "What is 2 + 2? Think briefly first."},
+            {
+                "role": "assistant",
+                "content": [{"type": "reasoning", "text": FIRST_REASONING}, {"type": "text", "text": "4."}],
+            },
+            {"role": "user", "content": "Now add 3 to that."},
+        ],
+    },
+    interaction=1,
+    expect_text="7",
+)
+REASONING_STREAM = Case(
+    "authored__reasoning_stream.yaml",
+    {"model": "gpt-oss-120b", "messages": ["Which number is bigger, 9.11 or 9.9?"]},
+    stream=True,
+    expect_text="9.9 is bigger",
+)
 # pydantic-ai's structured-output retry: text first, then (interaction 1) the forced `final_result` call
-TOOL_CALL = Case("pydantic-ai__test_openai_model_cerebras_provider_qwen_3_coder.yaml", {
-    "model": "qwen-3-coder-480b", "tools": [LOCATION], "tool_choice": "auto", "messages": [
-        {"role": "user", "content": "What is the capital of France?"},
-        {"role": "assistant", "content": "The capital of France is Paris. If you need more information about Paris or "
-                                         "any other details, feel free to ask!"},
-        {"role": "user", "content": "Validation feedback:\nPlain text responses are not permitted, please include your "
-                                    "response in a tool call\n\nFix the errors and try again."}]},
-    interaction=1, expect_tool="final_result", expect_finish="tool_calls")
+TOOL_CALL = Case(
+    "pydantic-ai__test_openai_model_cerebras_provider_qwen_3_coder.yaml",
+    {
+        "model": "qwen-3-coder-480b",
+        "tools": [LOCATION],
+        "tool_choice": "auto",
+        "messages": [
+            {"role": "user", "content": "What is the capital of France?"},
+            {
+                "role": "assistant",
+                "content": "The capital of France is Paris. If you need more information about Paris or "
+                "any other details, feel free to ask!",
+            },
+            {
+                "role": "user",
+                "content": "Validation feedback:\nPlain text responses are not permitted, please include your "
+                "response in a tool call\n\nFix the errors and try again.",
+            },
+        ],
+    },
+    interaction=1,
+    expect_tool="final_result",
+    expect_finish="tool_calls",
+)
 TOOL = {"model": M, "messages": [WQ], "tools": [WEATHER]}
 TOOL_CALL_AUTHORED = Case("authored__tool_call.yaml", TOOL, expect_tool="get_current_weather")
 TOOL_CALL_STREAM = Case("authored__tool_call_stream.yaml", TOOL, stream=True, expect_tool="get_current_weather")
-ROUND_TRIP = Case("authored__tool_round_trip.yaml", {"model": M, "tools": [WEATHER], "messages": [
-    {"role": "user", "content": WQ},
-    {"role": "assistant", "tool_calls": [{"id": CALL_ID, "type": "function", "function": {
-        "name": "get_current_weather", "arguments": '{"city":"Paris"}'}}]},
-    {"role": "tool", "tool_call_id": CALL_ID, "content": "18°C and partly cloudy"}]}, expect_text="18°C")
-STRUCTURED = Case("authored__structured_json_schema.yaml", {
-    "model": M, "messages": ["Give me facts about Japan as JSON."],
-    "response_format": {"type": "json_schema", "name": "country", "schema": COUNTRY, "strict": True}},
-    expect_text="Tokyo")
+ROUND_TRIP = Case(
+    "authored__tool_round_trip.yaml",
+    {
+        "model": M,
+        "tools": [WEATHER],
+        "messages": [
+            {"role": "user", "content": WQ},
+            {
+                "role": "assistant",
+                "tool_calls": [
+                    {
+                        "id": CALL_ID,
+                        "type": "function",
+                        "function": {"name": "get_current_weather", "arguments": '{"city":"Paris"}'},
+                    }
+                ],
+            },
+            {"role": "tool", "tool_call_id": CALL_ID, "content": "18°C and partly cloudy"},
+        ],
+    },
+    expect_text="18°C",
+)
+STRUCTURED = Case(
+    "authored__structured_json_schema.yaml",
+    {
+        "model": M,
+        "messages": ["Give me facts about Japan as JSON."],
+        "response_format": {"type": "json_schema", "name": "country", "schema": COUNTRY, "strict": True},
+    },
+    expect_text="Tokyo",
+)
 HELLO = {"model": M, "messages": ["Hello"], "max_tokens": 16}
 ERRORS = {
     "auth": ErrorCase("authored__wrong_api_key_401.yaml", HELLO, error=E.AuthenticationError, status_code=401),
-    "not_found": ErrorCase("authored__model_not_found_404.yaml", {**HELLO, "model": "no-such-model"},
-                           error=E.NotFoundError, status_code=404),
-    "rate_limit": ErrorCase("authored__request_quota_exceeded_429.yaml", HELLO, error=E.RateLimitError,
-                            status_code=429, expect_retry_after=True),
-    "context_length": ErrorCase("authored__context_length_exceeded_400.yaml",
-                                {"model": M, "messages": ["Summarize this document: ..."], "max_tokens": 4096},
-                                error=E.ContextWindowExceededError, status_code=400),
+    "not_found": ErrorCase(
+        "authored__model_not_found_404.yaml",
+        {**HELLO, "model": "no-such-model"},
+        error=E.NotFoundError,
+        status_code=404,
+    ),
+    "rate_limit": ErrorCase(
+        "authored__request_quota_exceeded_429.yaml",
+        HELLO,
+        error=E.RateLimitError,
+        status_code=429,
+        expect_retry_after=True,
+    ),
+    "context_length": ErrorCase(
+        "authored__context_length_exceeded_400.yaml",
+        {"model": M, "messages": ["Summarize this document: ..."], "max_tokens": 4096},
+        error=E.ContextWindowExceededError,
+        status_code=400,
+    ),
     "server": ErrorCase("authored__queue_exceeded_503.yaml", HELLO, error=E.ProviderServerError, status_code=503),
 }
 
 
 def make(client: Any, case: Case) -> CerebrasProvider:
-    return CerebrasProvider(ProviderConfig(api_key=TEST_API_KEY, base_url=case.base_url, http_client=client,
-                                           options=dict(case.options)))
+    return CerebrasProvider(
+        ProviderConfig(api_key=TEST_API_KEY, base_url=case.base_url, http_client=client, options=dict(case.options))
+    )
 
 
 def replay(case: Case) -> CaseResult:

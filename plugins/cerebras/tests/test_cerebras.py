@@ -24,7 +24,11 @@ def test_reasoning_field_and_usage_details() -> None:
     r = res.response
     assert r is not None and r.text == "4." and r.reasoning == C.FIRST_REASONING
     assert (r.usage.input_tokens, r.usage.output_tokens, r.usage.reasoning_tokens, r.usage.cache_read_tokens) == (
-        79, 37, 25, 0)
+        79,
+        37,
+        25,
+        0,
+    )
 
 
 def test_reasoning_goes_back_under_reasoning_as_recorded() -> None:
@@ -35,8 +39,12 @@ def test_reasoning_goes_back_under_reasoning_as_recorded() -> None:
 
 
 def test_zai_glm_reasoning() -> None:
-    res = C.replay(Case("pydantic-ai__test_cerebras_zai_reasoning_replayed_as_think_tags.yaml",
-                        {"model": "zai-glm-4.7", "messages": ["What is 25 * 4? Think briefly first."]}))
+    res = C.replay(
+        Case(
+            "pydantic-ai__test_cerebras_zai_reasoning_replayed_as_think_tags.yaml",
+            {"model": "zai-glm-4.7", "messages": ["What is 25 * 4? Think briefly first."]},
+        )
+    )
     r = res.response
     assert r is not None and r.text == "25 * 4 = 100." and "Mental Calculation" in r.reasoning
     assert r.usage.reasoning_tokens == 406
@@ -44,16 +52,29 @@ def test_zai_glm_reasoning() -> None:
 
 def test_reasoning_off_through_provider_options() -> None:
     """zai-glm's reasoning_effort "none" and clear_thinking are Cerebras fields: passed through untouched."""
-    res = C.replay(Case("pydantic-ai__test_cerebras_disable_reasoning_setting.yaml", {
-        "model": "zai-glm-4.7", "messages": ["What is 2 + 2?"],
-        "provider_options": {"cerebras": {"reasoning_effort": "none", "clear_thinking": False}}}))
-    assert body(res) == _recorded_request_body(C.CASSETTES / "pydantic-ai__test_cerebras_disable_reasoning_setting.yaml")
+    res = C.replay(
+        Case(
+            "pydantic-ai__test_cerebras_disable_reasoning_setting.yaml",
+            {
+                "model": "zai-glm-4.7",
+                "messages": ["What is 2 + 2?"],
+                "provider_options": {"cerebras": {"reasoning_effort": "none", "clear_thinking": False}},
+            },
+        )
+    )
+    assert body(res) == _recorded_request_body(
+        C.CASSETTES / "pydantic-ai__test_cerebras_disable_reasoning_setting.yaml"
+    )
     assert res.response is not None and res.response.text == "The answer is 4." and not res.response.reasoning
 
 
 def test_second_real_chat_recording() -> None:
-    res = C.replay(Case("pydantic-ai__test_openai_model_cerebras_provider.yaml",
-                        {"model": "llama3.3-70b", "messages": ["What is the capital of France?"]}))
+    res = C.replay(
+        Case(
+            "pydantic-ai__test_openai_model_cerebras_provider.yaml",
+            {"model": "llama3.3-70b", "messages": ["What is the capital of France?"]},
+        )
+    )
     assert res.response is not None and "Paris" in res.response.text
     assert res.response.model == "llama-3.3-70b"  # the server's canonical id
 
@@ -74,8 +95,12 @@ def test_max_completion_tokens_and_temperature_limit() -> None:
 
 
 def test_top_level_error_bodies() -> None:
-    for kind, code in (("auth", "wrong_api_key"), ("not_found", "model_not_found"),
-                       ("rate_limit", "request_quota_exceeded"), ("context_length", "context_length_exceeded")):
+    for kind, code in (
+        ("auth", "wrong_api_key"),
+        ("not_found", "model_not_found"),
+        ("rate_limit", "request_quota_exceeded"),
+        ("context_length", "context_length_exceeded"),
+    ):
         err = C.replay(C.ERRORS[kind]).error
         assert isinstance(err, E.LLMCoreError) and err.code == code, (kind, err)
     err = C.replay(C.ERRORS["server"]).error

@@ -40,10 +40,17 @@ QUESTION = "what is the weather in london?"
 CALL_ID = "call_8f2a7c0e41d94b6b9d1e3c55"
 ROUND_TRIP_MESSAGES = [
     {"role": "user", "content": QUESTION},
-    {"role": "assistant", "content": None, "tool_calls": [{
-        "id": CALL_ID, "type": "function",
-        "function": {"name": "getWeather", "arguments": '{"latitude":"51.5074","longitude":"-0.1278"}'},
-    }]},
+    {
+        "role": "assistant",
+        "content": None,
+        "tool_calls": [
+            {
+                "id": CALL_ID,
+                "type": "function",
+                "function": {"name": "getWeather", "arguments": '{"latitude":"51.5074","longitude":"-0.1278"}'},
+            }
+        ],
+    },
     {"role": "tool", "tool_call_id": CALL_ID, "content": '{"temperature":"14C","conditions":"light rain"}'},
 ]
 
@@ -68,11 +75,15 @@ SYSTEM_PROMPT = case(
 )
 MULTI_TURN = case(
     "authored__chat_multi_turn.yaml",
-    {"model": LLAMA, "max_tokens": 64, "messages": [
-        {"role": "user", "content": "My name is Ada."},
-        {"role": "assistant", "content": "Nice to meet you, Ada! How can I help you today?"},
-        {"role": "user", "content": "What is my name?"},
-    ]},
+    {
+        "model": LLAMA,
+        "max_tokens": 64,
+        "messages": [
+            {"role": "user", "content": "My name is Ada."},
+            {"role": "assistant", "content": "Nice to meet you, Ada! How can I help you today?"},
+            {"role": "user", "content": "What is my name?"},
+        ],
+    },
     expect_text="Ada",
 )
 TOOL_REQUEST = {"model": HERMES, "messages": [QUESTION], "tools": [WEATHER_TOOL]}
@@ -89,21 +100,27 @@ SIMPLE = {"model": LLAMA, "messages": ["Hello"]}
 ERRORS = {
     "auth": error_case("authored__auth_error_401.yaml", SIMPLE, error=E.AuthenticationError, status_code=401),
     "not_found": error_case(
-        "authored__no_such_model_400.yaml", {**SIMPLE, "model": "@cf/meta/llama-9-instruct"},
-        error=E.NotFoundError, status_code=400,
+        "authored__no_such_model_400.yaml",
+        {**SIMPLE, "model": "@cf/meta/llama-9-instruct"},
+        error=E.NotFoundError,
+        status_code=400,
     ),
     "invalid_model_id": error_case(
-        "authored__invalid_model_id_404.yaml", {**SIMPLE, "model": "cf/meta/llama-3.1-8b-instruct"},
-        error=E.NotFoundError, status_code=404,
+        "authored__invalid_model_id_404.yaml",
+        {**SIMPLE, "model": "cf/meta/llama-3.1-8b-instruct"},
+        error=E.NotFoundError,
+        status_code=404,
     ),
-    "rate_limit": error_case(
-        "authored__account_limited_429.yaml", SIMPLE, error=E.RateLimitError, status_code=429
-    ),
+    "rate_limit": error_case("authored__account_limited_429.yaml", SIMPLE, error=E.RateLimitError, status_code=429),
     "context_length": error_case(
         "authored__context_length_400.yaml",
-        {"model": "@cf/google/gemma-4-26b-a4b-it", "max_tokens": 16000,
-         "messages": ["Summarize the attached document."]},
-        error=E.ContextWindowExceededError, status_code=400,
+        {
+            "model": "@cf/google/gemma-4-26b-a4b-it",
+            "max_tokens": 16000,
+            "messages": ["Summarize the attached document."],
+        },
+        error=E.ContextWindowExceededError,
+        status_code=400,
     ),
     "server": error_case("authored__server_error_500.yaml", SIMPLE, error=E.ProviderServerError, status_code=500),
     "success_false_200": error_case(
@@ -113,13 +130,27 @@ ERRORS = {
 
 
 #: the bge-base curl example's three texts, on bge-small (authored: every number of the vectors is invented)
-STORIES = ["This is a story about an orange cloud", "This is a story about a llama",
-           "This is a story about a hugging emoji"]
-EMBED = EmbeddingCase("authored__embed_bge_small_stories.yaml", "@cf/baai/bge-small-en-v1.5", STORIES,
-                      options=OPTIONS, expect_dimensions=384, expect_usage=False)
+STORIES = [
+    "This is a story about an orange cloud",
+    "This is a story about a llama",
+    "This is a story about a hugging emoji",
+]
+EMBED = EmbeddingCase(
+    "authored__embed_bge_small_stories.yaml",
+    "@cf/baai/bge-small-en-v1.5",
+    STORIES,
+    options=OPTIONS,
+    expect_dimensions=384,
+    expect_usage=False,
+)
 #: the reranker page's curl example (authored: the scores are invented)
-RERANK = RerankCase("authored__rerank_bge_reranker_base.yaml", "@cf/baai/bge-reranker-base", "Which one is better?",
-                    ["a cyberpunk lizzard", "a cyberpunk cat"], options=OPTIONS)
+RERANK = RerankCase(
+    "authored__rerank_bge_reranker_base.yaml",
+    "@cf/baai/bge-reranker-base",
+    "Which one is better?",
+    ["a cyberpunk lizzard", "a cyberpunk cat"],
+    options=OPTIONS,
+)
 
 REC = Recordings(CASSETTES)
 
@@ -129,9 +160,7 @@ def recorded_request(cassette: str, interaction: int = 0) -> dict[str, Any]:
 
 
 def provider(client: Any, **options: Any) -> CloudflareProvider:
-    return CloudflareProvider(
-        ProviderConfig(api_key=TEST_API_KEY, http_client=client, options={**OPTIONS, **options})
-    )
+    return CloudflareProvider(ProviderConfig(api_key=TEST_API_KEY, http_client=client, options={**OPTIONS, **options}))
 
 
 def replay(cassette: str, request: ChatRequest | dict[str, Any], *, stream: bool = False) -> tuple[Any, list[Any]]:

@@ -20,8 +20,16 @@ from llmcore_cloudflare.response import parse_result
 from llmcore_cloudflare.stream import decode_stream
 
 ALL_CASES = [
-    C.CHAT, C.CHAT_NEW_YORK, C.STREAM, C.SYSTEM_PROMPT, C.MULTI_TURN, C.TOOL_CALL, C.TOOL_CALL_STREAM,
-    C.TOOL_ROUND_TRIP, C.TOOL_ROUND_TRIP_STREAM, *C.ERRORS.values(),
+    C.CHAT,
+    C.CHAT_NEW_YORK,
+    C.STREAM,
+    C.SYSTEM_PROMPT,
+    C.MULTI_TURN,
+    C.TOOL_CALL,
+    C.TOOL_CALL_STREAM,
+    C.TOOL_ROUND_TRIP,
+    C.TOOL_ROUND_TRIP_STREAM,
+    *C.ERRORS.values(),
 ]
 
 
@@ -129,8 +137,9 @@ def _request(**kw: object) -> ChatRequest:
 def test_unsupported_parameters_become_warnings() -> None:
     from llmcore_cloudflare.request import build_body
 
-    body, warnings = build_body(_request(stop=["\n"], reasoning_effort="low",
-                                         response_format={"type": "json_object"}), stream=False)
+    body, warnings = build_body(
+        _request(stop=["\n"], reasoning_effort="low", response_format={"type": "json_object"}), stream=False
+    )
     assert {w.feature for w in warnings} == {"stop", "reasoning_effort", "response_format"}
     assert "stop" not in body and "response_format" not in body
 
@@ -147,8 +156,18 @@ def test_forced_tool_choice_warns_and_none_sends_no_tools() -> None:
 def test_images_are_reported_not_dropped_silently() -> None:
     from llmcore_cloudflare.request import build_body
 
-    req = ChatRequest(model=C.LLAMA, messages=[{"role": "user", "content": [
-        {"type": "text", "text": "What is this?"}, {"type": "image", "url": "https://example.com/cat.png"}]}])
+    req = ChatRequest(
+        model=C.LLAMA,
+        messages=[
+            {
+                "role": "user",
+                "content": [
+                    {"type": "text", "text": "What is this?"},
+                    {"type": "image", "url": "https://example.com/cat.png"},
+                ],
+            }
+        ],
+    )
     body, warnings = build_body(req, stream=False)
     assert body["messages"] == [{"role": "user", "content": "What is this?"}]
     assert [w.feature for w in warnings] == ["vision"]
@@ -187,24 +206,41 @@ def test_length_inferred_from_max_tokens() -> None:
 
 
 def test_openai_shaped_result_is_read() -> None:
-    r = parse_result({"choices": [{"message": {"content": "hi", "tool_calls": [
-        {"id": "c1", "type": "function", "function": {"name": "f", "arguments": "{\"a\":1}"}}]},
-        "finish_reason": "tool_calls"}], "usage": {"prompt_tokens": 3, "completion_tokens": 4}}, model="m")
+    r = parse_result(
+        {
+            "choices": [
+                {
+                    "message": {
+                        "content": "hi",
+                        "tool_calls": [
+                            {"id": "c1", "type": "function", "function": {"name": "f", "arguments": '{"a":1}'}}
+                        ],
+                    },
+                    "finish_reason": "tool_calls",
+                }
+            ],
+            "usage": {"prompt_tokens": 3, "completion_tokens": 4},
+        },
+        model="m",
+    )
     assert r.text == "hi" and r.tool_calls[0].id == "c1" and r.tool_calls[0].arguments == {"a": 1}
     assert r.finish_reason == "tool_calls" and r.usage.output_tokens == 4
 
 
 def _decode(raw: bytes) -> list[object]:
     async def go() -> list[object]:  # split anywhere
-        return [ev async for ev in decode_stream(ChunkedStream(split_every(raw, [7])), provider="cloudflare",
-                                                 headers={})]
+        return [
+            ev async for ev in decode_stream(ChunkedStream(split_every(raw, [7])), provider="cloudflare", headers={})
+        ]
 
     return asyncio.run(go())
 
 
 def test_stream_decoder_events() -> None:
-    events = _decode(b'data: {"response":"Hi"}\n\ndata: {"response":" there","usage":{"prompt_tokens":2,'
-                     b'"completion_tokens":2}}\n\ndata: [DONE]\n\n')
+    events = _decode(
+        b'data: {"response":"Hi"}\n\ndata: {"response":" there","usage":{"prompt_tokens":2,'
+        b'"completion_tokens":2}}\n\ndata: [DONE]\n\n'
+    )
     assert [type(e) for e in events] == [TextDelta, TextDelta, UsageEvent, Finish]
 
 

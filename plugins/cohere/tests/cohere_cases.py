@@ -97,7 +97,9 @@ RB_PARALLEL = "ruby_llm__chat_function_calling_cohere_command-a-03-2025_can_use_
 RB_TOOLS = "ruby_llm__chat_function_calling_cohere_command-a-03-2025_can_use_tools.yaml"
 RB_CONTEXT = "ruby_llm__chat_real_error_scenarios_cohere_command-a-03-2025_handles_context_length_exceeded_errors.yaml"
 RB_STREAM = "ruby_llm__chat_streaming_responses_cohere_command-a-03-2025_supports_streaming_responses.yaml"
-RB_SCHEMA = "ruby_llm__chat_with_schema_with_cohere_command-a-03-2025_accepts_a_json_schema_and_returns_structured_output.yaml"
+RB_SCHEMA = (
+    "ruby_llm__chat_with_schema_with_cohere_command-a-03-2025_accepts_a_json_schema_and_returns_structured_output.yaml"
+)
 AUTH_404 = "authored__model_not_found_404.yaml"
 AUTH_429 = "authored__rate_limit_429.yaml"
 AUTH_500 = "authored__server_error_500.yaml"
@@ -121,13 +123,19 @@ PERSON_SCHEMA = recorded_body(RB_SCHEMA)["response_format"]["json_schema"]
 CHAT = _from_recording(OLL_CHAT)
 STREAM = _from_recording(OLL_STREAM, stream=True)
 TOOL_CALL = Case(OLL_TOOLS, _from_recording(OLL_TOOLS).request, expect_finish="tool_calls")
-TOOL_CALL_STREAM = Case(OLL_TOOLS_STREAM, _from_recording(OLL_TOOLS_STREAM).request, stream=True,
-                        expect_finish="tool_calls")
+TOOL_CALL_STREAM = Case(
+    OLL_TOOLS_STREAM, _from_recording(OLL_TOOLS_STREAM).request, stream=True, expect_finish="tool_calls"
+)
 TOOL_ROUND_TRIP = _from_recording(OLL_TOOLS, 1)
-SYSTEM = Case(PAI_INSTRUCTIONS, {
-    "model": "command-r7b-12-2024", "system": "You are a helpful assistant.",
-    "messages": ["What is the capital of France?"],
-}, expect_text="Paris")
+SYSTEM = Case(
+    PAI_INSTRUCTIONS,
+    {
+        "model": "command-r7b-12-2024",
+        "system": "You are a helpful assistant.",
+        "messages": ["What is the capital of France?"],
+    },
+    expect_text="Paris",
+)
 REASONING = _from_recording(PAI_THINKING, 1)
 STRUCTURED = _from_recording(
     RB_SCHEMA, response_format={"type": "json_schema", "schema": PERSON_SCHEMA, "name": "person"}
@@ -137,9 +145,17 @@ COUNT_TOKENS = Case(PAI_TOKENIZE, {"model": "embed-v4.0", "messages": ["Hello, w
 COHERE_FAVICON = "https://cohere.com/favicon-32x32.png"
 VISION = Case(  # authored from that documented example, request and response (no recording has an image)
     "authored__vision_image_url.yaml",
-    {"model": "command-a-vision-07-2025", "messages": [{"role": "user", "content": [
-        {"type": "text", "text": "Describe this image"}, {"type": "image", "url": COHERE_FAVICON}]}]},
-    expect_text="orange circle", expect_finish="stop",
+    {
+        "model": "command-a-vision-07-2025",
+        "messages": [
+            {
+                "role": "user",
+                "content": [{"type": "text", "text": "Describe this image"}, {"type": "image", "url": COHERE_FAVICON}],
+            }
+        ],
+    },
+    expect_text="orange circle",
+    expect_finish="stop",
 )
 CITATIONS_STREAM = _from_recording(
     RB_CITATIONS, stream=True, provider_options={"cohere": {"documents": recorded_body(RB_CITATIONS)["documents"]}}

@@ -80,8 +80,11 @@ def _capture(**options: object) -> httpx.Request:
 
     async def go() -> None:
         async with httpx.AsyncClient(transport=httpx.MockTransport(handler)) as client:
-            p = CohereProvider(ProviderConfig(api_key=TEST_API_KEY, http_client=client,
-                                              headers={"x-extra": "1"}, options=dict(options)))
+            p = CohereProvider(
+                ProviderConfig(
+                    api_key=TEST_API_KEY, http_client=client, headers={"x-extra": "1"}, options=dict(options)
+                )
+            )
             with pytest.raises(E.AuthenticationError) as info:
                 await p.chat(ChatRequest(model="command-a-03-2025", messages=["hi"]))
             err = info.value

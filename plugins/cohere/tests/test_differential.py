@@ -28,7 +28,9 @@ pytestmark = pytest.mark.filterwarnings("ignore::DeprecationWarning")
 
 def _sdk(http: httpx.AsyncClient) -> Any:
     return cohere.AsyncClientV2(
-        api_key=TEST_API_KEY, base_url="https://api.cohere.com", httpx_client=http,
+        api_key=TEST_API_KEY,
+        base_url="https://api.cohere.com",
+        httpx_client=http,
         log_warning_experimental_features=False,
     )
 
@@ -52,7 +54,9 @@ async def _sdk_chat(case: Any, body: dict[str, Any]) -> dict[str, Any]:
                 return {
                     "text": text,
                     "reasoning": "".join(c.thinking for c in msg.content or () if c.type == "thinking"),
-                    "tool_calls": [(t.id, t.function.name, json.loads(t.function.arguments)) for t in msg.tool_calls or ()],
+                    "tool_calls": [
+                        (t.id, t.function.name, json.loads(t.function.arguments)) for t in msg.tool_calls or ()
+                    ],
                     "finish": r.finish_reason,
                     "usage": (r.usage.tokens.input_tokens, r.usage.tokens.output_tokens, r.usage.cached_tokens),
                     "citations": [_dump(c)["text"] for c in msg.citations or ()],
@@ -118,8 +122,7 @@ def test_count_tokens_same_as_the_official_sdk() -> None:
     async def sdk() -> Any:
         with C.use_cassette(case):
             async with httpx.AsyncClient() as http:
-                client = cohere.AsyncClient(api_key=TEST_API_KEY, base_url="https://api.cohere.com",
-                                            httpx_client=http)
+                client = cohere.AsyncClient(api_key=TEST_API_KEY, base_url="https://api.cohere.com", httpx_client=http)
                 return await client.tokenize(text=body["text"], model=body["model"])
 
     assert count.input_tokens == len(asyncio.run(sdk()).tokens)

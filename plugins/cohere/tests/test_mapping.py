@@ -17,8 +17,11 @@ from llmcore_cohere.errors import error_details
 from llmcore_cohere.request import TOKENIZE_MAX_CHARS, build_chat_body, build_tokenize_bodies
 
 MODEL = "command-a-03-2025"
-WEATHER = {"name": "get_weather", "description": "Weather for a city",
-           "parameters": {"type": "object", "properties": {"city": {"type": "string"}}, "required": ["city"]}}
+WEATHER = {
+    "name": "get_weather",
+    "description": "Weather for a city",
+    "parameters": {"type": "object", "properties": {"city": {"type": "string"}}, "required": ["city"]},
+}
 TIME = {"name": "get_time", "parameters": {"type": "object", "properties": {}}}
 
 
@@ -33,11 +36,14 @@ def body(**kw: Any) -> tuple[dict[str, Any], list[Any]]:
 def _conversation() -> list[Any]:
     return [
         "What's the weather in Paris?",
-        {"role": "assistant", "content": [
-            {"type": "reasoning", "text": "I should call the tool.", "provider": "cohere"},
-            {"type": "text", "text": "I will look it up."},
-            {"type": "tool_call", "id": "get_weather_1", "name": "get_weather", "arguments": {"city": "Paris"}},
-        ]},
+        {
+            "role": "assistant",
+            "content": [
+                {"type": "reasoning", "text": "I should call the tool.", "provider": "cohere"},
+                {"type": "text", "text": "I will look it up."},
+                {"type": "tool_call", "id": "get_weather_1", "name": "get_weather", "arguments": {"city": "Paris"}},
+            ],
+        },
         {"role": "tool", "tool_call_id": "get_weather_1", "content": "Sunny, 22C"},
     ]
 
@@ -49,26 +55,40 @@ def test_assistant_text_with_tool_calls_is_the_tool_plan() -> None:
         "role": "assistant",
         "tool_plan": "I will look it up.",
         "content": [{"type": "thinking", "thinking": "I should call the tool."}],
-        "tool_calls": [{"id": "get_weather_1", "type": "function",
-                        "function": {"name": "get_weather", "arguments": '{"city":"Paris"}'}}],
+        "tool_calls": [
+            {
+                "id": "get_weather_1",
+                "type": "function",
+                "function": {"name": "get_weather", "arguments": '{"city":"Paris"}'},
+            }
+        ],
     }
 
 
 def test_tool_results_are_document_content() -> None:
     msgs = _conversation()
-    msgs[2] = {"role": "tool", "content": [
-        {"type": "tool_result", "tool_call_id": "get_weather_1", "content": "Sunny, 22C"},
-    ]}
+    msgs[2] = {
+        "role": "tool",
+        "content": [
+            {"type": "tool_result", "tool_call_id": "get_weather_1", "content": "Sunny, 22C"},
+        ],
+    }
     b, _ = body(messages=msgs, tools=[WEATHER])
-    assert b["messages"][2] == {"role": "tool", "tool_call_id": "get_weather_1", "content": [
-        {"type": "document", "document": {"data": {"content": "Sunny, 22C"}}}]}
+    assert b["messages"][2] == {
+        "role": "tool",
+        "tool_call_id": "get_weather_1",
+        "content": [{"type": "document", "document": {"data": {"content": "Sunny, 22C"}}}],
+    }
 
 
 def test_json_object_result_is_the_document_data_and_errors_are_marked() -> None:
     msgs = _conversation()
-    msgs[2] = {"role": "tool", "content": [
-        {"type": "tool_result", "tool_call_id": "get_weather_1", "content": '{"temp_c": 22, "sky": "sunny"}'},
-    ]}
+    msgs[2] = {
+        "role": "tool",
+        "content": [
+            {"type": "tool_result", "tool_call_id": "get_weather_1", "content": '{"temp_c": 22, "sky": "sunny"}'},
+        ],
+    }
     b, _ = body(messages=msgs, tools=[WEATHER])
     assert b["messages"][2]["content"][0]["document"]["data"] == {"temp_c": 22, "sky": "sunny"}
     msgs[2]["content"][0]["is_error"] = True
@@ -136,8 +156,11 @@ def test_strict_mode_raises_instead_of_warning() -> None:
 
 
 def test_reasoning_effort_warns_and_thinking_passes_through() -> None:
-    b, w = body(messages=["hi"], reasoning_effort="low",
-                provider_options={"cohere": {"thinking": {"type": "enabled", "token_budget": 256}}})
+    b, w = body(
+        messages=["hi"],
+        reasoning_effort="low",
+        provider_options={"cohere": {"thinking": {"type": "enabled", "token_budget": 256}}},
+    )
     assert b["thinking"] == {"type": "enabled", "token_budget": 256}
     assert [x.feature for x in w] == ["reasoning_effort"]
 
@@ -154,13 +177,20 @@ def test_response_formats() -> None:
 
 def test_images_and_text_files() -> None:
     text = base64.b64encode(b"Ruby was created in 1993.").decode()
-    b, w = body(messages=[{"role": "user", "content": [
-        {"type": "text", "text": "What is this?"},
-        {"type": "image", "url": "https://example.com/cat.png"},
-        {"type": "image", "data": "iVBORw0KGgo=", "media_type": "image/png"},
-        {"type": "file", "data": text, "media_type": "text/plain", "filename": "facts.txt"},
-        {"type": "file", "data": "JVBERi0=", "media_type": "application/pdf"},
-    ]}])
+    b, w = body(
+        messages=[
+            {
+                "role": "user",
+                "content": [
+                    {"type": "text", "text": "What is this?"},
+                    {"type": "image", "url": "https://example.com/cat.png"},
+                    {"type": "image", "data": "iVBORw0KGgo=", "media_type": "image/png"},
+                    {"type": "file", "data": text, "media_type": "text/plain", "filename": "facts.txt"},
+                    {"type": "file", "data": "JVBERi0=", "media_type": "application/pdf"},
+                ],
+            }
+        ]
+    )
     assert b["messages"][0]["content"] == [
         {"type": "text", "text": "What is this?"},
         {"type": "image_url", "image_url": {"url": "https://example.com/cat.png"}},
@@ -200,12 +230,27 @@ def test_count_tokens_is_the_recorded_token_count() -> None:
 @pytest.mark.parametrize(
     ("status", "body", "cls", "code"),
     [
-        (400, {"error_type": "TOO_MANY_TOKENS", "message": "too many tokens: size limit exceeded by 5 tokens."},
-         E.ContextWindowExceededError, "TOO_MANY_TOKENS"),
-        (400, {"message": "too many tokens: total number of tokens in the prompt cannot exceed 4081 - received 4292."},
-         E.ContextWindowExceededError, None),
-        (400, {"message": "too many tokens: max tokens must be less than or equal to 4096, the maximum output for "
-                          "this model - received 8192."}, None, None),
+        (
+            400,
+            {"error_type": "TOO_MANY_TOKENS", "message": "too many tokens: size limit exceeded by 5 tokens."},
+            E.ContextWindowExceededError,
+            "TOO_MANY_TOKENS",
+        ),
+        (
+            400,
+            {"message": "too many tokens: total number of tokens in the prompt cannot exceed 4081 - received 4292."},
+            E.ContextWindowExceededError,
+            None,
+        ),
+        (
+            400,
+            {
+                "message": "too many tokens: max tokens must be less than or equal to 4096, the maximum output for "
+                "this model - received 8192."
+            },
+            None,
+            None,
+        ),
         (498, {"message": "invalid api token"}, E.AuthenticationError, None),
         (499, {"message": "request cancelled"}, E.ProviderServerError, None),
         (404, {"message": "model 'x' not found"}, None, None),

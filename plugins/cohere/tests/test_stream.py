@@ -25,10 +25,10 @@ STREAM_CASES = {
 }
 
 
-def _collect(body: bytes, size: int, request: ChatRequest, status: int = 200,
-             ctype: str = "text/event-stream") -> tuple[list[StreamEvent], ChatResponse]:
-    out = replay_stream(C.provider, request, split_every(body, [size]), status=status,
-                        headers={"content-type": ctype})
+def _collect(
+    body: bytes, size: int, request: ChatRequest, status: int = 200, ctype: str = "text/event-stream"
+) -> tuple[list[StreamEvent], ChatResponse]:
+    out = replay_stream(C.provider, request, split_every(body, [size]), status=status, headers={"content-type": ctype})
     return out.events, out.response
 
 
@@ -40,9 +40,11 @@ def test_stream_matches_the_recorded_events(name: str) -> None:
     raw = C.recorded_response(case.cassette, case.interaction)
     datas = [json.loads(line[6:]) for line in raw.splitlines() if line.startswith("data: {")]
     text = "".join(
-        d["delta"]["message"]["content"].get("text", "") if d["type"] == "content-delta"
+        d["delta"]["message"]["content"].get("text", "")
+        if d["type"] == "content-delta"
         else d["delta"]["message"]["tool_plan"]
-        for d in datas if d["type"] in ("content-delta", "tool-plan-delta")
+        for d in datas
+        if d["type"] in ("content-delta", "tool-plan-delta")
     )
     thinking = "".join(
         d["delta"]["message"]["content"].get("thinking", "") for d in datas if d["type"] == "content-delta"
@@ -69,7 +71,7 @@ def test_citations_surface_on_the_streamed_response() -> None:
     assert [c["text"] for c in cites] == ["Yukihiro Matsumoto", "1993."]
     assert all(c["sources"][0]["id"] == "doc:0" for c in cites)
     # citation offsets index the answer text
-    assert [r.text[c["start"]:c["end"]] for c in cites] == ["Yukihiro Matsumoto", "1993."]
+    assert [r.text[c["start"] : c["end"]] for c in cites] == ["Yukihiro Matsumoto", "1993."]
     assert r.usage.reasoning_tokens == 28 and r.usage.cache_read_tokens == 144
     assert r.reasoning.startswith("The document clearly states")
     assert [p.type for p in r.message.content] == ["reasoning", "text"]
@@ -114,10 +116,16 @@ def test_broken_streams_raise_typed_errors(lines: list[str], check: Callable[[Ex
 
 
 def test_generation_error_is_kept_on_the_finish() -> None:
-    end = json.dumps({"type": "message-end", "delta": {
-        "finish_reason": "ERROR", "error": "internal failure during generation",
-        "usage": {"tokens": {"input_tokens": 3, "output_tokens": 1}},
-    }})
+    end = json.dumps(
+        {
+            "type": "message-end",
+            "delta": {
+                "finish_reason": "ERROR",
+                "error": "internal failure during generation",
+                "usage": {"tokens": {"input_tokens": 3, "output_tokens": 1}},
+            },
+        }
+    )
     events, r = _collect(_events([_START, _DELTA, end, "[DONE]"]), 9, _req())
     assert r.finish_reason == "error" and r.raw_finish_reason == "ERROR"
     assert r.provider_metadata["error"] == "internal failure during generation"
@@ -133,10 +141,24 @@ def test_error_status_before_the_stream_is_typed() -> None:
 
 
 def test_argument_less_tool_call_null_becomes_empty_object() -> None:
-    start = json.dumps({"type": "tool-call-start", "index": 0, "delta": {"message": {"tool_calls": {
-        "id": "t_1", "type": "function", "function": {"name": "now", "arguments": ""}}}}})
-    delta = json.dumps({"type": "tool-call-delta", "index": 0, "delta": {"message": {"tool_calls": {
-        "function": {"arguments": "null"}}}}})
+    start = json.dumps(
+        {
+            "type": "tool-call-start",
+            "index": 0,
+            "delta": {
+                "message": {
+                    "tool_calls": {"id": "t_1", "type": "function", "function": {"name": "now", "arguments": ""}}
+                }
+            },
+        }
+    )
+    delta = json.dumps(
+        {
+            "type": "tool-call-delta",
+            "index": 0,
+            "delta": {"message": {"tool_calls": {"function": {"arguments": "null"}}}},
+        }
+    )
     end_call = json.dumps({"type": "tool-call-end", "index": 0})
     end = json.dumps({"type": "message-end", "delta": {"finish_reason": "TOOL_CALL"}})
     req = ChatRequest(model="command-a-03-2025", messages=["time?"], tools=[{"name": "now"}])

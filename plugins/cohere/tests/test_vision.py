@@ -37,10 +37,20 @@ def test_facade_sends_an_image_to_cohere() -> None:
         client, sent = recording_client()
         with make_vcr(C.CASSETTES).use_cassette(C.VISION.cassette):
             async with client:
-                m = llmcore.model("cohere/command-a-vision-07-2025", api_key=TEST_API_KEY, http_client=client,
-                                  retry=False)
-                r = await m.achat([{"role": "user", "content": [
-                    {"type": "text", "text": "Describe this image"}, {"type": "image", "url": C.COHERE_FAVICON}]}])
+                m = llmcore.model(
+                    "cohere/command-a-vision-07-2025", api_key=TEST_API_KEY, http_client=client, retry=False
+                )
+                r = await m.achat(
+                    [
+                        {
+                            "role": "user",
+                            "content": [
+                                {"type": "text", "text": "Describe this image"},
+                                {"type": "image", "url": C.COHERE_FAVICON},
+                            ],
+                        }
+                    ]
+                )
         return r, sent.bodies()
 
     r, bodies = asyncio.run(go())

@@ -26,8 +26,13 @@ def _env(monkeypatch: pytest.MonkeyPatch) -> None:
 
 def _run(case: Case) -> Any:
     def make(client: Any, c: Case) -> Any:
-        return load_provider(get_registry().get("databricks"), api_key=TEST_API_KEY, base_url=c.base_url,
-                             http_client=client, options=dict(c.options))
+        return load_provider(
+            get_registry().get("databricks"),
+            api_key=TEST_API_KEY,
+            base_url=c.base_url,
+            http_client=client,
+            options=dict(c.options),
+        )
 
     return asyncio.run(run_case(case, make, D.CASSETTES))
 
@@ -78,17 +83,34 @@ def test_reasoning_parts_and_their_signature_round_trip() -> None:
     sent = json.loads(_run(D.REASONING).sent[0].content)
     assert sent["thinking"] == {"type": "enabled", "budget_tokens": 10240}
     # next turn: the signed reasoning goes back as Databricks content parts
-    follow = ChatRequest(model="databricks-claude-3-7-sonnet", messages=[
-        {"role": "user", "content": "Why is the sky blue?"}, r.message,
-        {"role": "user", "content": "And sunsets?"}])
+    follow = ChatRequest(
+        model="databricks-claude-3-7-sonnet",
+        messages=[
+            {"role": "user", "content": "Why is the sky blue?"},
+            r.message,
+            {"role": "user", "content": "And sunsets?"},
+        ],
+    )
     body, _ = DatabricksProvider(ProviderConfig(base_url=D.BASE)).build_request(follow, stream=False)
     assert body["messages"][1]["content"] == [
         {"type": "reasoning", "summary": [{"type": "summary_text", "text": part.text, "signature": part.signature}]},
-        {"type": "text", "text": r.text}]
+        {"type": "text", "text": r.text},
+    ]
     # reasoning without a signature (or from another provider) is not echoed
-    plain = ChatRequest(model="m", messages=["q", {"role": "assistant", "content": [
-        {"type": "reasoning", "text": "hmm", "provider": "deepseek", "signature": "s"}, {"type": "text", "text": "a"}]},
-        "q2"])
+    plain = ChatRequest(
+        model="m",
+        messages=[
+            "q",
+            {
+                "role": "assistant",
+                "content": [
+                    {"type": "reasoning", "text": "hmm", "provider": "deepseek", "signature": "s"},
+                    {"type": "text", "text": "a"},
+                ],
+            },
+            "q2",
+        ],
+    )
     body, _ = DatabricksProvider(ProviderConfig(base_url=D.BASE)).build_request(plain, stream=False)
     assert body["messages"][1]["content"] == "a"
 

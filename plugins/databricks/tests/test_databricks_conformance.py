@@ -7,11 +7,21 @@ from llmcore import errors as E
 from llmcore.testing import EmbeddingCase, ProviderConformance
 
 #: llama-stack's recording (the workspace host as llama-stack wrote it); the provider sends no encoding_format
-EMBEDDING = EmbeddingCase("llama-stack__ffd7b58fded8.yaml", "databricks-bge-large-en", "Test encoding format",
-                          base_url="https://__databricks__/serving-endpoints", expect_dimensions=1024)
+EMBEDDING = EmbeddingCase(
+    "llama-stack__ffd7b58fded8.yaml",
+    "databricks-bge-large-en",
+    "Test encoding format",
+    base_url="https://__databricks__/serving-endpoints",
+    expect_dimensions=1024,
+)
 EMBEDDING_ERRORS = {  # authored (see cassettes/SOURCES.md)
-    "rate_limit": EmbeddingCase("authored__embeddings_rate_limited_429.yaml", "databricks-gte-large-en",
-                                ["what is databricks"], base_url=D.BASE, error=E.RateLimitError),
+    "rate_limit": EmbeddingCase(
+        "authored__embeddings_rate_limited_429.yaml",
+        "databricks-gte-large-en",
+        ["what is databricks"],
+        base_url=D.BASE,
+        error=E.RateLimitError,
+    ),
 }
 
 

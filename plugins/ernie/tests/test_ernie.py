@@ -70,8 +70,10 @@ def test_reasoning_and_parallel_streamed_calls() -> None:
     r = _run(C.REASONING).response
     assert r.reasoning.startswith("比较9.11和9.8") and r.text.startswith("9.8更大")
     s = _run(C.TOOL_CALLS_STREAM).response
-    assert [(c.id, c.arguments["location"]) for c in s.tool_calls] == [("call_8f2a1c9e4b7d", "上海市"),
-                                                                      ("call_3c6e9a2f7d1b", "北京市")]
+    assert [(c.id, c.arguments["location"]) for c in s.tool_calls] == [
+        ("call_8f2a1c9e4b7d", "上海市"),
+        ("call_3c6e9a2f7d1b", "北京市"),
+    ]
     assert s.usage.output_tokens == 64
 
 
@@ -79,21 +81,27 @@ def test_search_results_are_kept() -> None:
     from llmcore_ernie.provider import ERNIE_DIALECT
     from llmcore_openai.chat import parse_response
 
-    body = {"id": "as-1", "model": "ernie-4.5-turbo-128k", "search_results": [{"index": 1, "url": "https://a",
-                                                                               "title": "A"}],
-            "choices": [{"index": 0, "message": {"role": "assistant", "content": "x"}, "finish_reason": "stop"}]}
+    body = {
+        "id": "as-1",
+        "model": "ernie-4.5-turbo-128k",
+        "search_results": [{"index": 1, "url": "https://a", "title": "A"}],
+        "choices": [{"index": 0, "message": {"role": "assistant", "content": "x"}, "finish_reason": "stop"}],
+    }
     r = parse_response(body, ERNIE_DIALECT, provider="ernie")
     assert r.provider_metadata == {"ernie": {"search_results": [{"index": 1, "url": "https://a", "title": "A"}]}}
 
 
-@pytest.mark.parametrize(("status", "code", "message", "cls"), [
-    (400, "tokens_too_long", "Prompt tokens too long", E.ContextWindowExceededError),
-    (400, "characters_too_long", "the max input characters is 516096", E.ContextWindowExceededError),
-    (400, "invalid_model", "model is empty", E.InvalidRequestError),
-    (401, "invalid_model", "no permission", E.NotFoundError),
-    (400, "malformed_json", "Invalid Argument", E.InvalidRequestError),
-    (429, "tpm_rate_limit_exceeded", "Rate limit reached for TPM", E.RateLimitError),
-])
+@pytest.mark.parametrize(
+    ("status", "code", "message", "cls"),
+    [
+        (400, "tokens_too_long", "Prompt tokens too long", E.ContextWindowExceededError),
+        (400, "characters_too_long", "the max input characters is 516096", E.ContextWindowExceededError),
+        (400, "invalid_model", "model is empty", E.InvalidRequestError),
+        (401, "invalid_model", "no permission", E.NotFoundError),
+        (400, "malformed_json", "Invalid Argument", E.InvalidRequestError),
+        (429, "tpm_rate_limit_exceeded", "Rate limit reached for TPM", E.RateLimitError),
+    ],
+)
 def test_error_codes(status: int, code: str, message: str, cls: type[E.LLMCoreError]) -> None:
     body = {"error": {"code": code, "message": message, "type": "invalid_request_error"}, "id": "as-x"}
     err = ErnieProvider(ProviderConfig()).make_error(status, json.dumps(body).encode(), {})

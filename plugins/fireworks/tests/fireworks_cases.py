@@ -19,8 +19,12 @@ CASSETTES = Path(__file__).parent / "cassettes"
 M = "accounts/fireworks/models/llama-v3p3-70b-instruct"
 CALL_ID = "call_fw0authored0paris01"
 # the standard authored conversations, shared with the other plugins that have no recording
-S = authored_scenarios(M, call_id=CALL_ID, reasoning_model="accounts/fireworks/models/deepseek-r1-0528",
-                       reasoning_cassettes=("authored__reasoning.yaml", "authored__reasoning_stream.yaml"))
+S = authored_scenarios(
+    M,
+    call_id=CALL_ID,
+    reasoning_model="accounts/fireworks/models/deepseek-r1-0528",
+    reasoning_cassettes=("authored__reasoning.yaml", "authored__reasoning_stream.yaml"),
+)
 WEATHER, WQ = WEATHER_TOOL, WEATHER_QUESTION
 CHAT, STREAM, MULTI_TURN = S.chat, S.stream, S.multi_turn
 TOOL_CALL, TOOL_CALL_STREAM, ROUND_TRIP = S.tool_call, S.tool_call_stream, S.round_trip
@@ -28,29 +32,43 @@ STRUCTURED, REASONING, REASONING_STREAM = S.structured, S.reasoning, S.reasoning
 HELLO = S.hello
 ERRORS = {
     "auth": ErrorCase("authored__invalid_api_key_401.yaml", HELLO, error=E.AuthenticationError, status_code=401),
-    "not_found": ErrorCase("authored__model_not_found_404.yaml",
-                           {**HELLO, "model": "accounts/fireworks/models/no-such-model"},
-                           error=E.NotFoundError, status_code=404),
-    "rate_limit": ErrorCase("authored__rate_limited_429.yaml", HELLO, error=E.RateLimitError, status_code=429,
-                            expect_retry_after=True),
-    "context_length": ErrorCase("authored__prompt_too_long_400.yaml",
-                                {"model": M, "messages": ["Summarize this document: ..."], "max_tokens": 4096},
-                                error=E.ContextWindowExceededError, status_code=400),
+    "not_found": ErrorCase(
+        "authored__model_not_found_404.yaml",
+        {**HELLO, "model": "accounts/fireworks/models/no-such-model"},
+        error=E.NotFoundError,
+        status_code=404,
+    ),
+    "rate_limit": ErrorCase(
+        "authored__rate_limited_429.yaml", HELLO, error=E.RateLimitError, status_code=429, expect_retry_after=True
+    ),
+    "context_length": ErrorCase(
+        "authored__prompt_too_long_400.yaml",
+        {"model": M, "messages": ["Summarize this document: ..."], "max_tokens": 4096},
+        error=E.ContextWindowExceededError,
+        status_code=400,
+    ),
     "server": ErrorCase("authored__service_unavailable_503.yaml", HELLO, error=E.ProviderServerError, status_code=503),
 }
 # Fireworks answers relayed by the Hugging Face router (huggingface_hub's recordings): not Fireworks' own API.
 ROUTER = "https://router.huggingface.co/fireworks-ai/inference/v1"
 DEEP_LEARNING = {"model": M, "system": "You are a helpful assistant.", "messages": ["What is deep learning?"]}
-VIA_ROUTER = Case("hf-router__TestInferenceClient.test_chat_completion_no_stream_fireworks-ai,conversational_.yaml",
-                  DEEP_LEARNING, base_url=ROUTER)
+VIA_ROUTER = Case(
+    "hf-router__TestInferenceClient.test_chat_completion_no_stream_fireworks-ai,conversational_.yaml",
+    DEEP_LEARNING,
+    base_url=ROUTER,
+)
 VIA_ROUTER_STREAM = Case(
     "hf-router__TestInferenceClient.test_chat_completion_with_stream_fireworks-ai,conversational_.yaml",
-    {**DEEP_LEARNING, "max_tokens": 20}, stream=True, base_url=ROUTER)
+    {**DEEP_LEARNING, "max_tokens": 20},
+    stream=True,
+    base_url=ROUTER,
+)
 
 
 def make(client: Any, case: Case) -> FireworksProvider:
-    return FireworksProvider(ProviderConfig(api_key=TEST_API_KEY, base_url=case.base_url, http_client=client,
-                                            options=dict(case.options)))
+    return FireworksProvider(
+        ProviderConfig(api_key=TEST_API_KEY, base_url=case.base_url, http_client=client, options=dict(case.options))
+    )
 
 
 def replay(case: Case) -> CaseResult:

@@ -25,15 +25,19 @@ def test_stream_sends_no_stream_options_and_reads_usage_from_the_finish_chunk() 
     assert [e.type for e in res.events].count("usage") == 1
 
 
-@pytest.mark.parametrize(("given", "sent"), [
-    ("llama-v3p3-70b-instruct", "accounts/fireworks/models/llama-v3p3-70b-instruct"),
-    ("accounts/fireworks/models/llama-v3p3-70b-instruct", "accounts/fireworks/models/llama-v3p3-70b-instruct"),
-    ("accounts/my-team/models/my-fine-tune", "accounts/my-team/models/my-fine-tune"),
-    ("accounts/my-team/deployedModels/x-abc123", "accounts/my-team/deployedModels/x-abc123"),
-])
+@pytest.mark.parametrize(
+    ("given", "sent"),
+    [
+        ("llama-v3p3-70b-instruct", "accounts/fireworks/models/llama-v3p3-70b-instruct"),
+        ("accounts/fireworks/models/llama-v3p3-70b-instruct", "accounts/fireworks/models/llama-v3p3-70b-instruct"),
+        ("accounts/my-team/models/my-fine-tune", "accounts/my-team/models/my-fine-tune"),
+        ("accounts/my-team/deployedModels/x-abc123", "accounts/my-team/deployedModels/x-abc123"),
+    ],
+)
 def test_bare_model_names_expand_to_the_fireworks_catalogue(given: str, sent: str) -> None:
-    out, _ = FireworksProvider(ProviderConfig(api_key="k")).build_request(ChatRequest(model=given, messages=["hi"]),
-                                                                          stream=False)
+    out, _ = FireworksProvider(ProviderConfig(api_key="k")).build_request(
+        ChatRequest(model=given, messages=["hi"]), stream=False
+    )
     assert out["model"] == sent
 
 
@@ -43,12 +47,21 @@ def test_reasoning_content_is_read_and_sent_back_after_a_tool_result() -> None:
     assert res.response.reasoning.startswith("The user asks which is bigger")
     assert res.response.message.content[0].provider == "fireworks"  # type: ignore[union-attr]
     # interleaved thinking: the assistant turn (reasoning + tool call) goes back with its reasoning_content
-    follow_up = ChatRequest(model=F.M, tools=[F.WEATHER], messages=[
-        {"role": "user", "content": F.WQ},
-        {"role": "assistant", "content": [{"type": "reasoning", "text": "Need the weather tool."},
-                                          {"type": "tool_call", "id": "c1", "name": "get_current_weather",
-                                           "arguments": {"city": "Paris"}}]},
-        {"role": "tool", "content": [{"type": "tool_result", "tool_call_id": "c1", "content": "sunny"}]}])
+    follow_up = ChatRequest(
+        model=F.M,
+        tools=[F.WEATHER],
+        messages=[
+            {"role": "user", "content": F.WQ},
+            {
+                "role": "assistant",
+                "content": [
+                    {"type": "reasoning", "text": "Need the weather tool."},
+                    {"type": "tool_call", "id": "c1", "name": "get_current_weather", "arguments": {"city": "Paris"}},
+                ],
+            },
+            {"role": "tool", "content": [{"type": "tool_result", "tool_call_id": "c1", "content": "sunny"}]},
+        ],
+    )
     out, _ = FireworksProvider(ProviderConfig(api_key="k")).build_request(follow_up, stream=False)
     assert out["messages"][1]["reasoning_content"] == "Need the weather tool."
 

@@ -121,56 +121,96 @@ GET_WEATHER = {
     "name": "get_weather",
     "description": "Get the current weather for a city.",
     "parameters": {
-        "additionalProperties": False, "properties": {"city": {"type": "string"}}, "required": ["city"],
+        "additionalProperties": False,
+        "properties": {"city": {"type": "string"}},
+        "required": ["city"],
         "type": "object",
     },
 }
 GET_COUNTRY = {
-    "name": "get_country", "description": "",
+    "name": "get_country",
+    "description": "",
     "parameters": {"additionalProperties": False, "properties": {}, "type": "object"},
 }
 CAPITAL_TOOLS = [
-    {"name": "get_capital", "description": "Get the capital of a country.",
-     "parameters": {"properties": {"country": {"description": "The country name.", "type": "string"}},
-                    "required": ["country"], "type": "object"}},
-    {"name": "get_temperature", "description": "Get the temperature in a city.",
-     "parameters": {"properties": {"city": {"description": "The city name.", "type": "string"}},
-                    "required": ["city"], "type": "object"}},
+    {
+        "name": "get_capital",
+        "description": "Get the capital of a country.",
+        "parameters": {
+            "properties": {"country": {"description": "The country name.", "type": "string"}},
+            "required": ["country"],
+            "type": "object",
+        },
+    },
+    {
+        "name": "get_temperature",
+        "description": "Get the temperature in a city.",
+        "parameters": {
+            "properties": {"city": {"description": "The city name.", "type": "string"}},
+            "required": ["city"],
+            "type": "object",
+        },
+    },
 ]
 CITY_LOCATION = {
     "description": "A city and its country.",
     "properties": {"city": {"type": "string"}, "country": {"type": "string"}},
-    "required": ["city", "country"], "title": "CityLocation", "type": "object",
+    "required": ["city", "country"],
+    "title": "CityLocation",
+    "type": "object",
 }
 WEB_ANSWER = recorded_body(WEB_SEARCH, 1)["contents"][1]["parts"][0]["text"]
 
 CHAT = Case(BASIC, {"model": "gemini-2.5-flash", "system": "You are a chatbot.", "messages": ["Hello!"]})
 STREAM = Case(
     BASIC_STREAM,
-    {"model": "gemini-2.0-flash-exp", "system": "You are a helpful chatbot.", "temperature": 0.0,
-     "messages": ["What is the capital of France?"]},
-    stream=True, expect_text="Paris", expect_finish="stop",
+    {
+        "model": "gemini-2.0-flash-exp",
+        "system": "You are a helpful chatbot.",
+        "temperature": 0.0,
+        "messages": ["What is the capital of France?"],
+    },
+    stream=True,
+    expect_text="Paris",
+    expect_finish="stop",
 )
 SYSTEM_PROMPT = CHAT
 MULTI_TURN = Case(
     WEB_SEARCH,
-    {"model": "gemini-2.5-pro", "system": "You are a helpful chatbot.",
-     "messages": ["What is the weather in San Francisco today?", {"role": "assistant", "content": WEB_ANSWER},
-                  "how about Mexico City?"],
-     "provider_options": {"gemini": {"tools": [{"googleSearch": {}}]}}},
-    interaction=1, expect_text="Mexico City",
+    {
+        "model": "gemini-2.5-pro",
+        "system": "You are a helpful chatbot.",
+        "messages": [
+            "What is the weather in San Francisco today?",
+            {"role": "assistant", "content": WEB_ANSWER},
+            "how about Mexico City?",
+        ],
+        "provider_options": {"gemini": {"tools": [{"googleSearch": {}}]}},
+    },
+    interaction=1,
+    expect_text="Mexico City",
 )
 TOOL_CALL = Case(
     TOOL_AUTO,
-    {"model": "gemini-2.5-flash", "messages": ["What's the weather in Paris?"], "tools": [GET_WEATHER],
-     "tool_choice": "auto"},
-    expect_tool="get_weather", expect_finish="tool_calls",
+    {
+        "model": "gemini-2.5-flash",
+        "messages": ["What's the weather in Paris?"],
+        "tools": [GET_WEATHER],
+        "tool_choice": "auto",
+    },
+    expect_tool="get_weather",
+    expect_finish="tool_calls",
 )
 TOOL_CALL_STREAM = Case(
     TOOL_SIG_STREAM,
-    {"model": "gemini-3-pro-preview", "messages": ["What is the capital of the user country? Call the tool"],
-     "tools": [GET_COUNTRY]},
-    stream=True, expect_tool="get_country", expect_finish="tool_calls",
+    {
+        "model": "gemini-3-pro-preview",
+        "messages": ["What is the capital of the user country? Call the tool"],
+        "tools": [GET_COUNTRY],
+    },
+    stream=True,
+    expect_tool="get_country",
+    expect_finish="tool_calls",
 )
 _AUTO_CALL_ID = "pyd_ai_631cce761e7a447c931ccc129fe40f08"
 TOOL_ROUND_TRIP = Case(
@@ -181,15 +221,23 @@ TOOL_ROUND_TRIP = Case(
         tool_choice="auto",
         messages=[
             Message(role="user", content="What's the weather in Paris?"),
-            Message(role="assistant", content=[
-                ToolCallPart(id=_AUTO_CALL_ID, name="get_weather", arguments={"city": "Paris"}),
-                ReasoningPart(signature=function_call_signature(TOOL_AUTO), provider="gemini",
-                              data={"thought_signature_on": "previous_part"}),
-            ]),
+            Message(
+                role="assistant",
+                content=[
+                    ToolCallPart(id=_AUTO_CALL_ID, name="get_weather", arguments={"city": "Paris"}),
+                    ReasoningPart(
+                        signature=function_call_signature(TOOL_AUTO),
+                        provider="gemini",
+                        data={"thought_signature_on": "previous_part"},
+                    ),
+                ],
+            ),
             Message(role="tool", content=[ToolResultPart(tool_call_id=_AUTO_CALL_ID, content="Sunny, 22C in Paris")]),
         ],
     ),
-    interaction=1, expect_text="22", expect_finish="stop",
+    interaction=1,
+    expect_text="22",
+    expect_finish="stop",
 )
 _SIG_CALL_ID = "pyd_ai_29bf73b69e02448588e15893d47a3e7e"
 TOOL_ROUND_TRIP_STREAM = Case(
@@ -199,28 +247,45 @@ TOOL_ROUND_TRIP_STREAM = Case(
         tools=[GET_COUNTRY],
         messages=[
             Message(role="user", content="What is the capital of the user country? Call the tool"),
-            Message(role="assistant", content=[
-                ToolCallPart(id=_SIG_CALL_ID, name="get_country", arguments={}),
-                ReasoningPart(signature=sse_function_call_signature(TOOL_SIG_STREAM), provider="gemini",
-                              data={"thought_signature_on": "previous_part"}),
-            ]),
+            Message(
+                role="assistant",
+                content=[
+                    ToolCallPart(id=_SIG_CALL_ID, name="get_country", arguments={}),
+                    ReasoningPart(
+                        signature=sse_function_call_signature(TOOL_SIG_STREAM),
+                        provider="gemini",
+                        data={"thought_signature_on": "previous_part"},
+                    ),
+                ],
+            ),
             Message(role="tool", content=[ToolResultPart(tool_call_id=_SIG_CALL_ID, content="Mexico")]),
         ],
     ),
-    stream=True, interaction=1, expect_text="Mexico City", expect_finish="stop",
+    stream=True,
+    interaction=1,
+    expect_text="Mexico City",
+    expect_finish="stop",
 )
 STRUCTURED = Case(
     NATIVE_OUTPUT,
-    {"model": "gemini-2.0-flash", "messages": ["What is the largest city in Mexico?"],
-     "response_format": {"type": "json_schema", "schema": CITY_LOCATION, "name": "CityLocation"}},
+    {
+        "model": "gemini-2.0-flash",
+        "messages": ["What is the largest city in Mexico?"],
+        "response_format": {"type": "json_schema", "schema": CITY_LOCATION, "name": "CityLocation"},
+    },
     expect_text="Mexico City",
 )
 REASONING = Case(
     THINKING_STREAM,
-    {"model": "gemini-2.5-pro", "system": "You are a helpful assistant.", "messages": ["How do I cross the street?"],
-     "tools": [{"name": "dummy", "parameters": {"type": "object", "properties": {}}}],
-     "provider_options": {"gemini": {"include_thoughts": True}}},
-    stream=True, expect_finish="stop",
+    {
+        "model": "gemini-2.5-pro",
+        "system": "You are a helpful assistant.",
+        "messages": ["How do I cross the street?"],
+        "tools": [{"name": "dummy", "parameters": {"type": "object", "properties": {}}}],
+        "provider_options": {"gemini": {"include_thoughts": True}},
+    },
+    stream=True,
+    expect_finish="stop",
 )
 COUNT_TOKENS = Case(RUBY_COUNT, {"model": "gemini-3.5-flash", "messages": ["What is the capital of France?"]})
 
@@ -235,9 +300,20 @@ def _pig_png() -> str:
 PIG_PNG = _pig_png()
 VISION = Case(  # authored from the "Image understanding" guide's REST example (no recording with an image exists)
     "authored__vision_inline_data.yaml",
-    {"model": "gemini-2.5-flash", "messages": [{"role": "user", "content": [
-        {"type": "image", "data": PIG_PNG, "media_type": "image/png"}, {"type": "text", "text": "Caption this image."}]}]},
-    expect_text="pig", expect_finish="stop",
+    {
+        "model": "gemini-2.5-flash",
+        "messages": [
+            {
+                "role": "user",
+                "content": [
+                    {"type": "image", "data": PIG_PNG, "media_type": "image/png"},
+                    {"type": "text", "text": "Caption this image."},
+                ],
+            }
+        ],
+    },
+    expect_text="pig",
+    expect_finish="stop",
 )
 
 _HELLO = {"model": "gemini-2.5-flash", "messages": ["Hello"]}
@@ -247,7 +323,8 @@ ERRORS: dict[str, ErrorCase] = {
     "auth_mirascope": ErrorCase(
         AUTH_ERROR_MIRASCOPE,
         {"model": "gemini-2.5-flash", "messages": ["This should fail with AuthenticationError"]},
-        error=AuthenticationError, status_code=400,
+        error=AuthenticationError,
+        status_code=400,
     ),
     "not_found": ErrorCase(
         NOT_FOUND, {"model": "gemini-3.6-flahs", "messages": ["hello"]}, error=NotFoundError, status_code=404
@@ -255,7 +332,9 @@ ERRORS: dict[str, ErrorCase] = {
     "not_found_stream": ErrorCase(
         NOT_FOUND_STREAM,
         {"model": "this-model-does-not-exist-12345", "messages": ["This should fail with NotFoundError"]},
-        stream=True, error=NotFoundError, status_code=404,
+        stream=True,
+        error=NotFoundError,
+        status_code=404,
     ),
     # A real 429 RESOURCE_EXHAUSTED (ruby_llm named the test "context length"; the server said quota).
     "rate_limit": ErrorCase(QUOTA_429, _HELLO, error=RateLimitError, status_code=429, expect_retry_after=True),
@@ -280,7 +359,10 @@ def make_provider(client: Any, **options: Any) -> Any:
 
 
 def replay(
-    request: ChatRequest | dict[str, Any], cassette: str, interaction: int = 0, stream: bool = False,
+    request: ChatRequest | dict[str, Any],
+    cassette: str,
+    interaction: int = 0,
+    stream: bool = False,
     **options: Any,
 ) -> tuple[ChatResponse, list[Any], Any]:
     """``(response, events, sent requests)`` of one call replayed from ``cassette``; an error

@@ -22,8 +22,15 @@ genai = pytest.importorskip("google.genai")
 from google.genai import types as gt  # noqa: E402
 
 CASES = [
-    G.CHAT, G.STREAM, G.TOOL_CALL, G.TOOL_CALL_STREAM, G.TOOL_ROUND_TRIP, G.TOOL_ROUND_TRIP_STREAM,
-    G.STRUCTURED, G.REASONING, G.MULTI_TURN,
+    G.CHAT,
+    G.STREAM,
+    G.TOOL_CALL,
+    G.TOOL_CALL_STREAM,
+    G.TOOL_ROUND_TRIP,
+    G.TOOL_ROUND_TRIP_STREAM,
+    G.STRUCTURED,
+    G.REASONING,
+    G.MULTI_TURN,
     Case(G.SAFETY, {"model": "gemini-1.5-flash", "messages": ["Tell me a joke about a Brazilians."]}),
     Case(G.ITER_STREAM, {"model": "gemini-2.0-flash", "messages": ["x"]}, stream=True, interaction=2),
     Case(G.ELLMER_TOOL, {"model": "gemini-3.5-flash", "messages": ["x"]}, interaction=1),
@@ -55,7 +62,7 @@ def _sdk_view(chunks: list[Any]) -> dict[str, Any]:
         for cand in (ch.candidates or [])[:1]:
             if cand.finish_reason is not None:
                 finish = cand.finish_reason.value
-            for part in (cand.content.parts if cand.content and cand.content.parts else []):
+            for part in cand.content.parts if cand.content and cand.content.parts else []:
                 if part.thought_signature:
                     sigs.append(part.thought_signature)
                 if part.function_call is not None:
@@ -68,8 +75,14 @@ def _sdk_view(chunks: list[Any]) -> dict[str, Any]:
         "reasoning_tokens": usage.thoughts_token_count,
         "cache_read_tokens": usage.cached_content_token_count,
     }
-    return {"text": "".join(text), "thoughts": "".join(thoughts), "calls": calls, "signatures": sigs,
-            "finish": finish, "usage": u}
+    return {
+        "text": "".join(text),
+        "thoughts": "".join(thoughts),
+        "calls": calls,
+        "signatures": sigs,
+        "finish": finish,
+        "usage": u,
+    }
 
 
 def _our_view(case: Case) -> dict[str, Any]:
@@ -78,9 +91,17 @@ def _our_view(case: Case) -> dict[str, Any]:
     calls = [(c.name, c.arguments, None if c.id.startswith("call_") else c.id) for c in r.tool_calls]
     u = r.usage
     return {
-        "text": r.text, "thoughts": r.reasoning, "calls": calls, "signatures": sigs, "finish": r.raw_finish_reason,
-        "usage": {"input_tokens": u.input_tokens, "output_tokens": u.output_tokens,
-                  "reasoning_tokens": u.reasoning_tokens, "cache_read_tokens": u.cache_read_tokens},
+        "text": r.text,
+        "thoughts": r.reasoning,
+        "calls": calls,
+        "signatures": sigs,
+        "finish": r.raw_finish_reason,
+        "usage": {
+            "input_tokens": u.input_tokens,
+            "output_tokens": u.output_tokens,
+            "reasoning_tokens": u.reasoning_tokens,
+            "cache_read_tokens": u.cache_read_tokens,
+        },
     }
 
 

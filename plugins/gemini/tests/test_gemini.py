@@ -77,7 +77,9 @@ def test_bad_provider_options_fail_before_any_request() -> None:
             p = GeminiProvider(ProviderConfig(api_key=TEST_API_KEY, http_client=client))
             await p.chat(ChatRequest(model="gemini-2.5-flash", messages=["hi"], provider_options={"gemini": opts}))
 
-    with pytest.raises(E.InvalidRequestError, match=r"unknown gemini provider_options: thinking.*known: thinking_config"):
+    with pytest.raises(
+        E.InvalidRequestError, match=r"unknown gemini provider_options: thinking.*known: thinking_config"
+    ):
         asyncio.run(go({"thinking": {}}))
     with pytest.raises(E.InvalidRequestError, match="tools must be a list"):
         asyncio.run(go({"tools": {"googleSearch": {}}}))
@@ -105,9 +107,12 @@ def test_error_details() -> None:
     assert "Quota exceeded" in err.message
     err, _ = asyncio.run(_run_error(G.ERRORS["context_length"].chat_request(), G.CONTEXT_400))
     assert isinstance(err, E.ContextWindowExceededError) and err.code == "INVALID_ARGUMENT"
-    err, _ = asyncio.run(_run_error(
-        ChatRequest(model="this-model-does-not-exist-12345", messages=["This should fail with NotFoundError"]),
-        G.NOT_FOUND_MIRASCOPE))
+    err, _ = asyncio.run(
+        _run_error(
+            ChatRequest(model="this-model-does-not-exist-12345", messages=["This should fail with NotFoundError"]),
+            G.NOT_FOUND_MIRASCOPE,
+        )
+    )
     assert isinstance(err, E.NotFoundError) and err.code == "NOT_FOUND" and "is not found" in err.message
     err, _ = asyncio.run(_run_error(G.ERRORS["server_stream"].chat_request(), G.SERVER_503_STREAM, stream=True))
     assert isinstance(err, E.ProviderServerError) and err.is_retryable and err.code == "UNAVAILABLE"
@@ -119,8 +124,12 @@ def test_error_details() -> None:
 def test_safety_block_finishes_with_content_filter() -> None:
     safety = [{"category": "HARM_CATEGORY_HATE_SPEECH", "threshold": "BLOCK_LOW_AND_ABOVE"}]
     r, _, sent = G.replay(
-        {"model": "gemini-1.5-flash", "system": "You hate the world!",
-         "messages": ["Tell me a joke about a Brazilians."], "provider_options": {"gemini": {"safety_settings": safety}}},
+        {
+            "model": "gemini-1.5-flash",
+            "system": "You hate the world!",
+            "messages": ["Tell me a joke about a Brazilians."],
+            "provider_options": {"gemini": {"safety_settings": safety}},
+        },
         G.SAFETY,
     )
     assert r.finish_reason == "content_filter" and r.raw_finish_reason == "SAFETY"
@@ -151,8 +160,9 @@ def test_usage_counts_tool_prompt_tokens_and_thoughts() -> None:
 def test_cached_content_tokens_are_part_of_input() -> None:
     from llmcore_gemini.usage import map_usage
 
-    u = map_usage({"promptTokenCount": 1200, "cachedContentTokenCount": 1000, "candidatesTokenCount": 5,
-                   "totalTokenCount": 1205})
+    u = map_usage(
+        {"promptTokenCount": 1200, "cachedContentTokenCount": 1000, "candidatesTokenCount": 5, "totalTokenCount": 1205}
+    )
     assert u is not None and (u.input_tokens, u.cache_read_tokens, u.output_tokens) == (1200, 1000, 5)
     assert map_usage(None) is None
 
@@ -160,8 +170,12 @@ def test_cached_content_tokens_are_part_of_input() -> None:
 def test_parallel_streamed_tool_loop_maps_results_by_call_name() -> None:
     """Three recorded turns (gemini-2.0-flash, streamed): call ids are ours; each result goes back
     as a functionResponse named after the call it answers."""
-    base = ChatRequest(model="gemini-2.0-flash", system="You are a helpful chatbot.", tools=G.CAPITAL_TOOLS,
-                       messages=["What is the temperature of the capital of France?"])
+    base = ChatRequest(
+        model="gemini-2.0-flash",
+        system="You are a helpful chatbot.",
+        tools=G.CAPITAL_TOOLS,
+        messages=["What is the temperature of the capital of France?"],
+    )
     history = list(base.messages)
     answers = {"get_capital": "Paris", "get_temperature": "30°C"}
     for turn in range(3):
@@ -170,22 +184,37 @@ def test_parallel_streamed_tool_loop_maps_results_by_call_name() -> None:
         if turn < 2:
             call = r.tool_calls[0]
             assert call.id == f"call_{r.id}_0"
-            history += [r.message, Message(role="tool", content=[ToolResultPart(tool_call_id=call.id,
-                                                                                content=answers[call.name])])]
+            history += [
+                r.message,
+                Message(role="tool", content=[ToolResultPart(tool_call_id=call.id, content=answers[call.name])]),
+            ]
     assert r.text == "The temperature in Paris is 30°C.\n"
     contents = json.loads(sent[0].content)["contents"]
     assert [c["parts"][0].get("functionResponse", {}).get("name") for c in contents[2::2]] == [
-        "get_capital", "get_temperature"]
+        "get_capital",
+        "get_temperature",
+    ]
 
 
 def test_forced_tool_with_empty_arguments() -> None:
     r, _, sent = G.replay(
-        {"model": "gemini-2.0-flash", "messages": ["What is the largest city in the user country?"],
-         "tools": [{"name": "get_user_country"},
-                   {"name": "final_result", "description": "The final response which ends this conversation",
-                    "parameters": {"properties": {"city": {"type": "string"}, "country": {"type": "string"}},
-                                   "required": ["city", "country"], "type": "object"}}],
-         "tool_choice": "required"},
+        {
+            "model": "gemini-2.0-flash",
+            "messages": ["What is the largest city in the user country?"],
+            "tools": [
+                {"name": "get_user_country"},
+                {
+                    "name": "final_result",
+                    "description": "The final response which ends this conversation",
+                    "parameters": {
+                        "properties": {"city": {"type": "string"}, "country": {"type": "string"}},
+                        "required": ["city", "country"],
+                        "type": "object",
+                    },
+                },
+            ],
+            "tool_choice": "required",
+        },
         G.TOOL_OUTPUT,
     )
     assert r.tool_calls[0].name == "get_user_country" and r.tool_calls[0].arguments == {}
@@ -195,17 +224,32 @@ def test_forced_tool_with_empty_arguments() -> None:
 
 def test_thinking_and_structured_output_in_openapi_schema_mode() -> None:
     """llm-gemini (JSON-array stream): thoughts, then JSON text constrained by response_schema."""
-    schema = {"properties": {"name": {"title": "Name", "type": "string"},
-                             "address": {"$ref": "#/$defs/Address"}},
-              "required": ["name", "address"], "type": "object",
-              "$defs": {"Address": {"properties": {"street": {"title": "Street", "type": "string"},
-                                                   "city": {"title": "City", "type": "string"}},
-                                    "required": ["street", "city"], "title": "Address", "type": "object"}}}
+    schema = {
+        "properties": {"name": {"title": "Name", "type": "string"}, "address": {"$ref": "#/$defs/Address"}},
+        "required": ["name", "address"],
+        "type": "object",
+        "$defs": {
+            "Address": {
+                "properties": {
+                    "street": {"title": "Street", "type": "string"},
+                    "city": {"title": "City", "type": "string"},
+                },
+                "required": ["street", "city"],
+                "title": "Address",
+                "type": "object",
+            }
+        },
+    }
     r, _, sent = G.replay(
-        {"model": "gemini-flash-latest", "messages": ["Create a person named Alice living in San Francisco"],
-         "response_format": {"type": "json_schema", "schema": schema},
-         "provider_options": {"gemini": {"include_thoughts": True}}},
-        G.LLM_NESTED, stream=True, schema_mode="openapi",
+        {
+            "model": "gemini-flash-latest",
+            "messages": ["Create a person named Alice living in San Francisco"],
+            "response_format": {"type": "json_schema", "schema": schema},
+            "provider_options": {"gemini": {"include_thoughts": True}},
+        },
+        G.LLM_NESTED,
+        stream=True,
+        schema_mode="openapi",
     )
     assert json.loads(r.text) == {"name": "Alice", "address": {"street": "123 Main St", "city": "San Francisco"}}
     assert r.reasoning.startswith("**Defining the Structure**")
@@ -214,7 +258,9 @@ def test_thinking_and_structured_output_in_openapi_schema_mode() -> None:
     G.spec().validate_request(sent[0])
     assert gen["responseMimeType"] == "application/json" and "responseJsonSchema" not in gen
     assert gen["responseSchema"]["properties"]["address"] == {
-        "type": "OBJECT", "title": "Address", "required": ["street", "city"],
+        "type": "OBJECT",
+        "title": "Address",
+        "required": ["street", "city"],
         "properties": {"street": {"type": "STRING", "title": "Street"}, "city": {"type": "STRING", "title": "City"}},
     }
 
@@ -231,10 +277,22 @@ async def _count(request: ChatRequest, cassette: str, interaction: int = 0) -> t
 
 
 def test_count_tokens_counts_system_and_tools() -> None:
-    req = ChatRequest(model="gemini-3.5-flash", system="Be terse.", messages=["What is the capital of France?"],
-                      tools=[{"name": "counting_weather", "description": "Gets current weather for a city",
-                              "parameters": {"type": "object", "required": ["city"],
-                                             "properties": {"city": {"type": "string", "description": "City name"}}}}])
+    req = ChatRequest(
+        model="gemini-3.5-flash",
+        system="Be terse.",
+        messages=["What is the capital of France?"],
+        tools=[
+            {
+                "name": "counting_weather",
+                "description": "Gets current weather for a city",
+                "parameters": {
+                    "type": "object",
+                    "required": ["city"],
+                    "properties": {"city": {"type": "string", "description": "City name"}},
+                },
+            }
+        ],
+    )
     count, sent = asyncio.run(_count(req, G.RUBY_COUNT_CONFIGURED, 1))
     assert (count.input_tokens, count.method) == (61, "api")
     body = json.loads(sent[0].content)
@@ -246,8 +304,11 @@ def test_count_tokens_counts_system_and_tools() -> None:
 
 
 def test_count_tokens_replays_a_lowercase_method_recording_and_maps_errors() -> None:
-    count, _ = asyncio.run(_count(
-        ChatRequest(model="gemini-2.5-flash", messages=["The quick brown fox jumps over the lazydog."]), G.PYD_COUNT))
+    count, _ = asyncio.run(
+        _count(
+            ChatRequest(model="gemini-2.5-flash", messages=["The quick brown fox jumps over the lazydog."]), G.PYD_COUNT
+        )
+    )
     assert count.input_tokens == 12
     with pytest.raises(E.NotFoundError, match="nonexistent-model is not found"):
         asyncio.run(_count(ChatRequest(model="nonexistent-model", messages=["Hello, world!"]), G.COUNT_ERROR))
@@ -265,7 +326,8 @@ def test_the_spec_check_rejects_bad_and_misspelled_fields() -> None:
     assert G.spec().errors("POST", GENERATE, ok) == []
     assert G.spec().errors("POST", GENERATE, {**ok, "contents": [{"role": "user", "parts": "x"}]})
     assert G.spec().errors("POST", GENERATE, {**ok, "generationConfig": {"top_k": 3}}) == [
-        "at /generationConfig: 'top_k' not declared by the schema"]
+        "at /generationConfig: 'top_k' not declared by the schema"
+    ]
     assert G.spec().errors("POST", "/v1beta/models/m:countTokens", {**ok, "systemInstruction": {}})
 
 
@@ -277,13 +339,26 @@ def _body(**kw: Any) -> tuple[dict[str, Any], Any]:
 
 def test_generation_config_and_tool_choice() -> None:
     body, warnings = _body(
-        model="gemini-2.5-flash", messages=["hi"], temperature=0.3, top_p=0.9, max_tokens=50, stop=["END"], seed=7,
+        model="gemini-2.5-flash",
+        messages=["hi"],
+        temperature=0.3,
+        top_p=0.9,
+        max_tokens=50,
+        stop=["END"],
+        seed=7,
         tools=[{"name": "f", "parameters": {"type": "object", "properties": {"a": {"type": "integer"}}}}],
-        tool_choice={"name": "f"}, provider_options={"gemini": {"top_k": 20, "cached_content": "cachedContents/x"}},
+        tool_choice={"name": "f"},
+        provider_options={"gemini": {"top_k": 20, "cached_content": "cachedContents/x"}},
     )
     assert warnings == []
-    assert body["generationConfig"] == {"temperature": 0.3, "topP": 0.9, "topK": 20, "maxOutputTokens": 50,
-                                        "stopSequences": ["END"], "seed": 7}
+    assert body["generationConfig"] == {
+        "temperature": 0.3,
+        "topP": 0.9,
+        "topK": 20,
+        "maxOutputTokens": 50,
+        "stopSequences": ["END"],
+        "seed": 7,
+    }
     assert body["toolConfig"] == {"functionCallingConfig": {"mode": "ANY", "allowedFunctionNames": ["f"]}}
     assert body["cachedContent"] == "cachedContents/x"
     body, _ = _body(model="gemini-2.5-flash", messages=["hi"], tools=[{"name": "f"}], tool_choice="none")
@@ -294,11 +369,13 @@ def test_generation_config_and_tool_choice() -> None:
 
 @pytest.mark.parametrize(
     ("model", "effort", "expected"),
-    [("gemini-2.5-flash", "low", {"thinkingBudget": 1024, "includeThoughts": True}),
-     ("gemini-2.5-pro", "high", {"thinkingBudget": 24576, "includeThoughts": True}),
-     ("gemini-3-pro-preview", "high", {"thinkingLevel": "HIGH", "includeThoughts": True}),
-     ("gemini-3.5-flash", "minimal", {"thinkingLevel": "MINIMAL", "includeThoughts": True}),
-     ("gemini-flash-latest", "medium", {"thinkingLevel": "MEDIUM", "includeThoughts": True})],
+    [
+        ("gemini-2.5-flash", "low", {"thinkingBudget": 1024, "includeThoughts": True}),
+        ("gemini-2.5-pro", "high", {"thinkingBudget": 24576, "includeThoughts": True}),
+        ("gemini-3-pro-preview", "high", {"thinkingLevel": "HIGH", "includeThoughts": True}),
+        ("gemini-3.5-flash", "minimal", {"thinkingLevel": "MINIMAL", "includeThoughts": True}),
+        ("gemini-flash-latest", "medium", {"thinkingLevel": "MEDIUM", "includeThoughts": True}),
+    ],
 )
 def test_reasoning_effort_to_thinking_config(model: str, effort: str, expected: dict[str, Any]) -> None:
     body, warnings = _body(model=model, messages=["hi"], reasoning_effort=effort)
@@ -314,34 +391,62 @@ def test_reasoning_effort_on_a_model_without_thinking_warns_or_raises() -> None:
 
 
 def test_thinking_provider_options_override() -> None:
-    body, _ = _body(model="gemini-2.5-flash", messages=["hi"], reasoning_effort="high",
-                    provider_options={"gemini": {"thinking_budget": 0, "include_thoughts": False}})
+    body, _ = _body(
+        model="gemini-2.5-flash",
+        messages=["hi"],
+        reasoning_effort="high",
+        provider_options={"gemini": {"thinking_budget": 0, "include_thoughts": False}},
+    )
     assert body["generationConfig"]["thinkingConfig"] == {"thinkingBudget": 0, "includeThoughts": False}
-    body, _ = _body(model="gemini-3-flash-preview", messages=["hi"],
-                    provider_options={"gemini": {"thinking_config": {"thinkingLevel": "LOW"}}})
+    body, _ = _body(
+        model="gemini-3-flash-preview",
+        messages=["hi"],
+        provider_options={"gemini": {"thinking_config": {"thinkingLevel": "LOW"}}},
+    )
     assert body["generationConfig"]["thinkingConfig"] == {"thinkingLevel": "LOW"}
 
 
 def test_messages_media_and_tool_results() -> None:
     png = "iVBORw0KGgoAAAANSUhEUgAAAAEAAAABCAYAAAAfFcSJAAAADUlEQVR42mNk+M9QDwADhgGAWjR9awAAAABJRU5ErkJggg=="
     body, _ = _body(
-        model="gemini-2.5-flash", system="sys",
+        model="gemini-2.5-flash",
+        system="sys",
         messages=[
             {"role": "system", "content": "more sys"},
-            Message(role="user", content=[TextPart(text="look"), {"type": "image", "data": png},
-                                          {"type": "image", "url": "https://example.com/cat.jpg"},
-                                          {"type": "file", "url": "gs://bucket/doc.pdf", "media_type": "application/pdf"}]),
-            Message(role="assistant", content=[ToolCallPart(id="a", name="f", arguments={"x": 1}),
-                                               ToolCallPart(id="b", name="g", arguments={})]),
+            Message(
+                role="user",
+                content=[
+                    TextPart(text="look"),
+                    {"type": "image", "data": png},
+                    {"type": "image", "url": "https://example.com/cat.jpg"},
+                    {"type": "file", "url": "gs://bucket/doc.pdf", "media_type": "application/pdf"},
+                ],
+            ),
+            Message(
+                role="assistant",
+                content=[
+                    ToolCallPart(id="a", name="f", arguments={"x": 1}),
+                    ToolCallPart(id="b", name="g", arguments={}),
+                ],
+            ),
             Message(role="tool", content=[ToolResultPart(tool_call_id="a", content="one")]),
             Message(role="tool", content=[ToolResultPart(tool_call_id="b", content="bad", is_error=True)]),
-            Message(role="tool", content=[ToolResultPart(tool_call_id="b", name="g2", content=[
-                TextPart(text="img:"), {"type": "image", "data": png, "media_type": "image/png"}])]),
+            Message(
+                role="tool",
+                content=[
+                    ToolResultPart(
+                        tool_call_id="b",
+                        name="g2",
+                        content=[TextPart(text="img:"), {"type": "image", "data": png, "media_type": "image/png"}],
+                    )
+                ],
+            ),
         ],
     )
     assert body["systemInstruction"] == {"parts": [{"text": "sys\n\nmore sys"}]}
     assert body["contents"][0]["parts"] == [
-        {"text": "look"}, {"inlineData": {"mimeType": "image/png", "data": png}},
+        {"text": "look"},
+        {"inlineData": {"mimeType": "image/png", "data": png}},
         {"fileData": {"fileUri": "https://example.com/cat.jpg", "mimeType": "image/jpeg"}},
         {"fileData": {"fileUri": "gs://bucket/doc.pdf", "mimeType": "application/pdf"}},
     ]
@@ -350,20 +455,37 @@ def test_messages_media_and_tool_results() -> None:
     assert body["contents"][2]["parts"] == [
         {"functionResponse": {"name": "f", "id": "a", "response": {"output": "one"}}},
         {"functionResponse": {"name": "g", "id": "b", "response": {"error": "bad"}}},
-        {"functionResponse": {"name": "g2", "id": "b", "response": {"output": "img:"},
-                              "parts": [{"inlineData": {"mimeType": "image/png", "data": png}}]}},
+        {
+            "functionResponse": {
+                "name": "g2",
+                "id": "b",
+                "response": {"output": "img:"},
+                "parts": [{"inlineData": {"mimeType": "image/png", "data": png}}],
+            }
+        },
     ]
     with pytest.raises(E.InvalidRequestError, match="media_type"):
         _body(model="gemini-2.5-flash", messages=[Message(role="user", content=[{"type": "image", "data": "AAAA"}])])
 
 
 def test_raw_tools_and_extra_body_pass_through() -> None:
-    body, _ = _body(model="gemini-2.5-flash", messages=["hi"], tools=[{"name": "f"}],
-                    provider_options={"gemini": {"tools": [{"googleSearch": {}}, {"codeExecution": {}}],
-                                                 "extra_body": {"serviceTier": "flex"},
-                                                 "generation_config": {"candidateCount": 1}}})
-    assert body["tools"] == [{"functionDeclarations": [{"name": "f", "parametersJsonSchema": {
-        "type": "object", "properties": {}}}]}, {"googleSearch": {}}, {"codeExecution": {}}]
+    body, _ = _body(
+        model="gemini-2.5-flash",
+        messages=["hi"],
+        tools=[{"name": "f"}],
+        provider_options={
+            "gemini": {
+                "tools": [{"googleSearch": {}}, {"codeExecution": {}}],
+                "extra_body": {"serviceTier": "flex"},
+                "generation_config": {"candidateCount": 1},
+            }
+        },
+    )
+    assert body["tools"] == [
+        {"functionDeclarations": [{"name": "f", "parametersJsonSchema": {"type": "object", "properties": {}}}]},
+        {"googleSearch": {}},
+        {"codeExecution": {}},
+    ]
     assert body["serviceTier"] == "flex" and body["generationConfig"] == {"candidateCount": 1}
 
 
@@ -373,7 +495,8 @@ def test_raw_tools_and_extra_body_pass_through() -> None:
 def test_schema_conversion_is_valid_gemini_schema() -> None:
     schema = {
         "$schema": "https://json-schema.org/draft/2020-12/schema",
-        "type": "object", "additionalProperties": False,
+        "type": "object",
+        "additionalProperties": False,
         "properties": {
             "kind": {"const": "pet"},
             "size": {"enum": [1, 2, 3]},
@@ -386,8 +509,9 @@ def test_schema_conversion_is_valid_gemini_schema() -> None:
         "$defs": {"Tag": {"type": "object", "properties": {"label": {"type": "string"}}, "required": ["label"]}},
     }
     out = to_gemini_schema(schema)
-    G.spec().validate_body("POST", GENERATE, {"contents": [{"parts": [{"text": "x"}]}],
-                                              "generationConfig": {"responseSchema": out}})
+    G.spec().validate_body(
+        "POST", GENERATE, {"contents": [{"parts": [{"text": "x"}]}], "generationConfig": {"responseSchema": out}}
+    )
     p = out["properties"]
     assert out["type"] == "OBJECT" and "additionalProperties" not in out and "$defs" not in out
     assert p["kind"] == {"type": "STRING", "enum": ["pet"]}
@@ -410,12 +534,25 @@ def test_recursive_schema_needs_json_schema_mode() -> None:
 def test_provider_level_safety_settings_and_resolved_model() -> None:
     """llm-gemini sends four BLOCK_NONE settings on every call; ``gemini-flash-latest`` resolves
     to the model the server names in ``modelVersion``."""
-    block_none = [{"category": c, "threshold": "BLOCK_NONE"} for c in (
-        "HARM_CATEGORY_DANGEROUS_CONTENT", "HARM_CATEGORY_SEXUALLY_EXPLICIT", "HARM_CATEGORY_HATE_SPEECH",
-        "HARM_CATEGORY_HARASSMENT")]
-    r, _, sent = G.replay({"model": "gemini-flash-latest", "messages": ["hi"],
-                           "provider_options": {"gemini": {"include_thoughts": True}}},
-                          "llm-gemini__test_resolved_model.yaml", stream=True, safety_settings=block_none)
+    block_none = [
+        {"category": c, "threshold": "BLOCK_NONE"}
+        for c in (
+            "HARM_CATEGORY_DANGEROUS_CONTENT",
+            "HARM_CATEGORY_SEXUALLY_EXPLICIT",
+            "HARM_CATEGORY_HATE_SPEECH",
+            "HARM_CATEGORY_HARASSMENT",
+        )
+    ]
+    r, _, sent = G.replay(
+        {
+            "model": "gemini-flash-latest",
+            "messages": ["hi"],
+            "provider_options": {"gemini": {"include_thoughts": True}},
+        },
+        "llm-gemini__test_resolved_model.yaml",
+        stream=True,
+        safety_settings=block_none,
+    )
     assert r.model == "gemini-3.6-flash" and r.text == "Hello! How can I help you today?"
     body = json.loads(sent[0].content)
     assert body["safetySettings"] == G.recorded_body("llm-gemini__test_resolved_model.yaml")["safetySettings"]
@@ -424,10 +561,18 @@ def test_provider_level_safety_settings_and_resolved_model() -> None:
 
 def test_required_tool_choice() -> None:
     r, _, sent = G.replay(
-        {"model": "gemini-2.5-flash", "messages": ["What's the weather in Paris?"], "tool_choice": "required",
-         "tools": [{"name": "get_weather", "description": "Get weather for a city",
-                    "parameters": {"properties": {"city": {"type": "string"}}, "required": ["city"],
-                                   "type": "object"}}]},
+        {
+            "model": "gemini-2.5-flash",
+            "messages": ["What's the weather in Paris?"],
+            "tool_choice": "required",
+            "tools": [
+                {
+                    "name": "get_weather",
+                    "description": "Get weather for a city",
+                    "parameters": {"properties": {"city": {"type": "string"}}, "required": ["city"], "type": "object"},
+                }
+            ],
+        },
         G.TOOL_REQUIRED,
     )
     assert [(c.name, c.arguments) for c in r.tool_calls] == [("get_weather", {"city": "Paris"})]
@@ -436,15 +581,31 @@ def test_required_tool_choice() -> None:
 
 @pytest.mark.parametrize(
     ("interaction", "kwargs", "expected"),
-    [(1, {"system": "Answer succinctly"}, 10),
-     (5, {"response_format": {"schema": {"type": "object", "required": ["title", "author"], "properties": {
-         "title": {"type": "string", "description": "Content title"},
-         "author": {"type": "string", "description": "Name of the author"}}}}}, 11)],
+    [
+        (1, {"system": "Answer succinctly"}, 10),
+        (
+            5,
+            {
+                "response_format": {
+                    "schema": {
+                        "type": "object",
+                        "required": ["title", "author"],
+                        "properties": {
+                            "title": {"type": "string", "description": "Content title"},
+                            "author": {"type": "string", "description": "Name of the author"},
+                        },
+                    }
+                }
+            },
+            11,
+        ),
+    ],
 )
 def test_count_tokens_with_system_and_response_schema(interaction: int, kwargs: dict[str, Any], expected: int) -> None:
     prompt = "Apples are tasty. By Hadley Wickham." if interaction == 5 else "What's the current date?"
-    count, sent = asyncio.run(_count(ChatRequest(model="gemini-3.5-flash", messages=[prompt], **kwargs),
-                                     G.ELLMER_COUNT, interaction))
+    count, sent = asyncio.run(
+        _count(ChatRequest(model="gemini-3.5-flash", messages=[prompt], **kwargs), G.ELLMER_COUNT, interaction)
+    )
     assert count.input_tokens == expected
     G.spec().validate_request(sent[0])
 

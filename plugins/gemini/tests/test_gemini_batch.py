@@ -39,8 +39,9 @@ def test_batch_all_in_one() -> None:
     async def go() -> tuple[list[Any], Any]:
         client, sent = recording_client()
         with replay("authored__batch_inline_succeeded.yaml") as cass:
-            res = await llmcore.abatch(_model(client), PROMPTS, max_tokens=50, poll_interval=0,
-                                       on_status=statuses.append)
+            res = await llmcore.abatch(
+                _model(client), PROMPTS, max_tokens=50, poll_interval=0, on_status=statuses.append
+            )
             assert cass.all_played
         return res, sent
 
@@ -58,8 +59,9 @@ def test_batch_all_in_one() -> None:
     body = json.loads(create.content)["batch"]
     assert body["displayName"] == "llmcore-batch"
     for i, entry in enumerate(body["inputConfig"]["requests"]["requests"]):
-        live, _ = build_generate_body(ChatRequest(model="gemini-2.0-flash", messages=PROMPTS[i], max_tokens=50),
-                                      CodecSettings(provider="gemini"))
+        live, _ = build_generate_body(
+            ChatRequest(model="gemini-2.0-flash", messages=PROMPTS[i], max_tokens=50), CodecSettings(provider="gemini")
+        )
         assert entry == {"request": live, "metadata": {"key": str(i)}}
     assert sent[1].url.path == "/v1beta/batches/123456abcdef"
 
@@ -85,8 +87,7 @@ def test_failed_batch_is_a_typed_error() -> None:
         with replay("authored__batch_failed.yaml"):
             st = await llmcore.abatch_status("gemini:batches/failed987?n=2", api_key=TEST_API_KEY, http_client=client)
             with pytest.raises(InvalidRequestError) as ei:
-                await llmcore.abatch_retrieve("gemini:batches/failed987?n=2", api_key=TEST_API_KEY,
-                                              http_client=client)
+                await llmcore.abatch_retrieve("gemini:batches/failed987?n=2", api_key=TEST_API_KEY, http_client=client)
         return st, ei.value
 
     st, err = asyncio.run(go())

@@ -41,9 +41,14 @@ def test_function_call_signature_round_trip_non_stream() -> None:
     assert sig_part.data == {"thought_signature_on": "previous_part"}
 
     follow = ChatRequest(
-        model="gemini-2.5-flash", tools=[G.GET_WEATHER], tool_choice="auto",
-        messages=[*G.TOOL_CALL.chat_request().messages, first.message,
-                  Message(role="tool", content=[ToolResultPart(tool_call_id=call.id, content="Sunny, 22C in Paris")])],
+        model="gemini-2.5-flash",
+        tools=[G.GET_WEATHER],
+        tool_choice="auto",
+        messages=[
+            *G.TOOL_CALL.chat_request().messages,
+            first.message,
+            Message(role="tool", content=[ToolResultPart(tool_call_id=call.id, content="Sunny, 22C in Paris")]),
+        ],
     )
     second, _, sent = G.replay(follow, G.TOOL_AUTO, interaction=1)
     assert "22" in second.text
@@ -51,8 +56,12 @@ def test_function_call_signature_round_trip_non_stream() -> None:
     model_turn = body["contents"][1]
     assert model_turn == {
         "role": "model",
-        "parts": [{"functionCall": {"name": "get_weather", "args": {"city": "Paris"}, "id": call.id},
-                   "thoughtSignature": sig_part.signature}],
+        "parts": [
+            {
+                "functionCall": {"name": "get_weather", "args": {"city": "Paris"}, "id": call.id},
+                "thoughtSignature": sig_part.signature,
+            }
+        ],
     }
     assert body["contents"][2]["parts"] == [
         {"functionResponse": {"name": "get_weather", "id": call.id, "response": {"output": "Sunny, 22C in Paris"}}}
@@ -64,15 +73,16 @@ def test_streamed_function_call_signature_round_trip() -> None:
     text chunk with the finish reason; the signature goes back on the functionCall."""
     first, events, _ = G.replay(G.TOOL_CALL_STREAM.chat_request(), G.TOOL_SIG_STREAM, stream=True)
     expected_sig = G.sse_function_call_signature(G.TOOL_SIG_STREAM)
-    assert [e.type for e in events] == [
-        "metadata", "tool_call_delta", "tool_call", "reasoning", "usage", "finish"
-    ]
+    assert [e.type for e in events] == ["metadata", "tool_call_delta", "tool_call", "reasoning", "usage", "finish"]
     assert [p.type for p in first.message.content] == ["tool_call", "reasoning"]
     follow = ChatRequest(
-        model="gemini-3-pro-preview", tools=[G.GET_COUNTRY],
-        messages=[*G.TOOL_CALL_STREAM.chat_request().messages, first.message,
-                  Message(role="tool", content=[ToolResultPart(tool_call_id=first.tool_calls[0].id,
-                                                               content="Mexico")])],
+        model="gemini-3-pro-preview",
+        tools=[G.GET_COUNTRY],
+        messages=[
+            *G.TOOL_CALL_STREAM.chat_request().messages,
+            first.message,
+            Message(role="tool", content=[ToolResultPart(tool_call_id=first.tool_calls[0].id, content="Mexico")]),
+        ],
     )
     second, _, sent = G.replay(follow, G.TOOL_SIG_STREAM, interaction=1, stream=True)
     assert second.text == "The capital of Mexico is Mexico City."
@@ -84,8 +94,10 @@ def test_streamed_function_call_signature_round_trip() -> None:
 def test_server_call_ids_and_text_signatures_over_four_turns() -> None:
     """gemini-3.5-flash (ellmer): the server sends call ids, and signatures on functionCall AND
     on text parts. Four recorded turns; every signature goes back on its own part."""
-    tools = [{"name": "current_date", "description": "Return the current date"},
-             {"name": "current_month", "description": "Return the full name of the current month"}]
+    tools = [
+        {"name": "current_date", "description": "Return the current date"},
+        {"name": "current_month", "description": "Return the full name of the current month"},
+    ]
     system = "Always use a tool to answer. Reply with 'It is ____.'."
     base = {"model": "gemini-3.5-flash", "system": system, "tools": tools, "temperature": 0, "seed": 1014}
     history: list[Message] = [Message(role="user", content="What's the current date in Y-M-D format?")]
@@ -102,8 +114,10 @@ def test_server_call_ids_and_text_signatures_over_four_turns() -> None:
         turn += 1
         call = r.tool_calls[0]
         assert call.id == recorded_parts[turn - 1][0]["functionCall"]["id"]  # the server's id, not ours
-        history += [r.message, Message(role="tool", content=[
-            ToolResultPart(tool_call_id=call.id, content=answers[call.name])])]
+        history += [
+            r.message,
+            Message(role="tool", content=[ToolResultPart(tool_call_id=call.id, content=answers[call.name])]),
+        ]
         r, _, sent = G.replay({**base, "messages": history}, G.ELLMER_TOOL, interaction=turn)
         sent_bodies.append(_body(sent))
         turn += 1
@@ -114,11 +128,15 @@ def test_server_call_ids_and_text_signatures_over_four_turns() -> None:
     # user, model(call+sig), user(result), model(text+sig), user, model(call+sig), user(result)
     assert [c["role"] for c in last] == ["user", "model", "user", "model", "user", "model", "user"]
     assert last[1]["parts"][0]["thoughtSignature"] == recorded_parts[0][0]["thoughtSignature"]
-    assert last[3]["parts"] == [{"text": "It is 2024-01-01.", "thoughtSignature": recorded_parts[1][0]["thoughtSignature"]}]
+    assert last[3]["parts"] == [
+        {"text": "It is 2024-01-01.", "thoughtSignature": recorded_parts[1][0]["thoughtSignature"]}
+    ]
     assert last[5]["parts"][0]["thoughtSignature"] == recorded_parts[2][0]["thoughtSignature"]
     assert last[5]["parts"][0]["functionCall"]["id"] == "7ofxgr5m"
     assert last[6]["parts"][0]["functionResponse"] == {
-        "name": "current_month", "id": "7ofxgr5m", "response": {"output": "February"}
+        "name": "current_month",
+        "id": "7ofxgr5m",
+        "response": {"output": "February"},
     }
 
 
@@ -126,31 +144,54 @@ def test_gemini3_json_array_stream_signature_round_trip() -> None:
     """llm-gemini recorded streamGenerateContent without alt=sse (a JSON array): the signed
     functionCall, then an unsigned empty text part; next turn the signature is on the call."""
     req = ChatRequest(
-        model="gemini-3-flash-preview", messages=["What is 5 times 3?"],
-        tools=[{"name": "multiply", "description": "Multiply two numbers.",
-                "parameters": {"properties": {"x": {"type": "integer"}, "y": {"type": "integer"}},
-                               "required": ["x", "y"], "type": "object"}}],
+        model="gemini-3-flash-preview",
+        messages=["What is 5 times 3?"],
+        tools=[
+            {
+                "name": "multiply",
+                "description": "Multiply two numbers.",
+                "parameters": {
+                    "properties": {"x": {"type": "integer"}, "y": {"type": "integer"}},
+                    "required": ["x", "y"],
+                    "type": "object",
+                },
+            }
+        ],
     )
     first, _, _ = G.replay(req, G.LLM_TOOLS_G3, stream=True)
     assert first.finish_reason == "tool_calls" and first.tool_calls[0].arguments == {"y": 3, "x": 5}
     sig = _recorded_parts(G.LLM_TOOLS_G3)[0]["thoughtSignature"]
     follow = ChatRequest(
-        model=req.model, tools=req.tools,
-        messages=[*req.messages, first.message,
-                  Message(role="tool", content=[ToolResultPart(tool_call_id=first.tool_calls[0].id, content="15")])],
+        model=req.model,
+        tools=req.tools,
+        messages=[
+            *req.messages,
+            first.message,
+            Message(role="tool", content=[ToolResultPart(tool_call_id=first.tool_calls[0].id, content="15")]),
+        ],
     )
     second, _, sent = G.replay(follow, G.LLM_TOOLS_G3, interaction=1, stream=True)
     assert second.text == "5 times 3 is 15."
     parts = _body(sent)["contents"][1]["parts"]
-    assert parts == [{"functionCall": {"name": "multiply", "args": {"y": 3, "x": 5}, "id": first.tool_calls[0].id},
-                      "thoughtSignature": sig}]
+    assert parts == [
+        {
+            "functionCall": {"name": "multiply", "args": {"y": 3, "x": 5}, "id": first.tool_calls[0].id},
+            "thoughtSignature": sig,
+        }
+    ]
 
 
 def test_signature_on_empty_final_text_part_is_kept_as_its_own_part() -> None:
     """llm-gemini test_prompt: thought summary, text "Scoop", then {"text": "", "thoughtSignature"}."""
-    r, _, _ = G.replay({"model": "gemini-flash-latest", "messages": ["Name for a pet pelican, just the name"],
-                             "provider_options": {"gemini": {"include_thoughts": True}}},
-                            G.LLM_PROMPT, stream=True)
+    r, _, _ = G.replay(
+        {
+            "model": "gemini-flash-latest",
+            "messages": ["Name for a pet pelican, just the name"],
+            "provider_options": {"gemini": {"include_thoughts": True}},
+        },
+        G.LLM_PROMPT,
+        stream=True,
+    )
     sig = _recorded_parts(G.LLM_PROMPT)[-1]["thoughtSignature"]
     kinds = [(p.type, getattr(p, "data", None)) for p in r.message.content]
     assert kinds == [("reasoning", None), ("text", None), ("reasoning", {"thought_signature_on": "empty_text"})]
@@ -167,10 +208,14 @@ def test_signed_thought_parts_and_foreign_reasoning() -> None:
     signed = ReasoningPart(text="thinking...", signature="c2ln", provider="gemini")
     foreign = ReasoningPart(text="claude thoughts", signature="anthropic-sig", provider="anthropic")
     vertex = ReasoningPart(signature="dmVydGV4", provider="vertexai", data={"thought_signature_on": "previous_part"})
-    msg = Message(role="assistant", content=[signed, foreign, TextPart(text="answer"), vertex,
-                                             ToolCallPart(id="c1", name="f", arguments={})])
-    req = ChatRequest(model="gemini-2.5-flash", messages=["q", msg, Message(role="tool", content=[
-        ToolResultPart(tool_call_id="c1", content="r")])])
+    msg = Message(
+        role="assistant",
+        content=[signed, foreign, TextPart(text="answer"), vertex, ToolCallPart(id="c1", name="f", arguments={})],
+    )
+    req = ChatRequest(
+        model="gemini-2.5-flash",
+        messages=["q", msg, Message(role="tool", content=[ToolResultPart(tool_call_id="c1", content="r")])],
+    )
     body, _ = build_generate_body(req, CodecSettings(provider="gemini"))
     assert body["contents"][1]["parts"] == [
         {"text": "thinking...", "thought": True, "thoughtSignature": "c2ln"},

@@ -57,9 +57,17 @@ def test_facade_sends_an_image_to_gemini() -> None:
         with make_vcr(G.CASSETTES).use_cassette(G.VISION.cassette):
             async with client:
                 m = llmcore.model("gemini/gemini-2.5-flash", api_key=TEST_API_KEY, http_client=client, retry=False)
-                r = await m.achat([{"role": "user", "content": [
-                    {"type": "image", "data": G.PIG_PNG, "media_type": "image/png"},
-                    {"type": "text", "text": "Caption this image."}]}])
+                r = await m.achat(
+                    [
+                        {
+                            "role": "user",
+                            "content": [
+                                {"type": "image", "data": G.PIG_PNG, "media_type": "image/png"},
+                                {"type": "text", "text": "Caption this image."},
+                            ],
+                        }
+                    ]
+                )
         return r, sent.bodies()
 
     r, bodies = asyncio.run(go())

@@ -40,8 +40,10 @@ def _smollm2() -> Path:
 
 
 ORIGINAL = _smollm2()
-COPY = Path(os.environ.get("LLMCORE_E2E_CASSETTES") or tempfile.mkdtemp(prefix="llmcore-e2e-gpt4all-")) \
+COPY = (
+    Path(os.environ.get("LLMCORE_E2E_CASSETTES") or tempfile.mkdtemp(prefix="llmcore-e2e-gpt4all-"))
     / "SmolLM2-135M-Instruct.Q4_1.starcoder-pre.gguf"
+)
 
 
 def _rewrite() -> Path:
@@ -49,8 +51,11 @@ def _rewrite() -> Path:
         COPY.parent.mkdir(parents=True, exist_ok=True)
         t0 = time.perf_counter()
         tool = Path(sys.executable).parent / "gguf-new-metadata"
-        subprocess.run([str(tool), "--pre-tokenizer", "starcoder", "--force", str(ORIGINAL), str(COPY)],
-                       check=True, capture_output=True)
+        subprocess.run(
+            [str(tool), "--pre-tokenizer", "starcoder", "--force", str(ORIGINAL), str(COPY)],
+            check=True,
+            capture_output=True,
+        )
         TIMINGS["rewrite_s"] = round(time.perf_counter() - t0, 2)
     return COPY
 
@@ -65,8 +70,9 @@ def provider() -> GPT4AllProvider:
 def test_the_rewrite_changed_only_the_pre_tokenizer() -> None:
     a, b = read_metadata(ORIGINAL), read_metadata(COPY)
     assert (a.pre_tokenizer, b.pre_tokenizer) == ("smollm", "starcoder")
-    assert {k: v for k, v in a.values.items() if k != "tokenizer.ggml.pre"} == \
-        {k: v for k, v in b.values.items() if k != "tokenizer.ggml.pre"}
+    assert {k: v for k, v in a.values.items() if k != "tokenizer.ggml.pre"} == {
+        k: v for k, v in b.values.items() if k != "tokenizer.ggml.pre"
+    }
     assert abs(ORIGINAL.stat().st_size - COPY.stat().st_size) < 4096  # same tensors
 
 
@@ -81,19 +87,35 @@ QUESTION = "Why is the sky blue? Answer in one sentence."
 class TestGPT4AllLive(ProviderConformance):
     provider = "gpt4all"
     cassette_dir = COPY.parent
-    chat_case = Case("gpt4all__chat.yaml", {"model": MODEL, "messages": [QUESTION], "max_tokens": 60,
-                                            "temperature": 0})
-    stream_case = Case("gpt4all__stream.yaml", {"model": MODEL, "messages": [QUESTION], "max_tokens": 60,
-                                                "temperature": 0}, stream=True)
-    system_prompt_case = Case("gpt4all__system.yaml", {"model": MODEL, "system": "You are a pirate.",
-                                                       "messages": ["Say hello."], "max_tokens": 30})
-    multi_turn_case = Case("gpt4all__multi_turn.yaml", {"model": MODEL, "max_tokens": 30, "messages": [
-        "My name is Ada.", {"role": "assistant", "content": "Nice to meet you, Ada!"}, "What is my name?"]})
+    chat_case = Case("gpt4all__chat.yaml", {"model": MODEL, "messages": [QUESTION], "max_tokens": 60, "temperature": 0})
+    stream_case = Case(
+        "gpt4all__stream.yaml",
+        {"model": MODEL, "messages": [QUESTION], "max_tokens": 60, "temperature": 0},
+        stream=True,
+    )
+    system_prompt_case = Case(
+        "gpt4all__system.yaml",
+        {"model": MODEL, "system": "You are a pirate.", "messages": ["Say hello."], "max_tokens": 30},
+    )
+    multi_turn_case = Case(
+        "gpt4all__multi_turn.yaml",
+        {
+            "model": MODEL,
+            "max_tokens": 30,
+            "messages": [
+                "My name is Ada.",
+                {"role": "assistant", "content": "Nice to meet you, Ada!"},
+                "What is my name?",
+            ],
+        },
+    )
     error_cases = {
-        "context_length": ErrorCase("gpt4all__context.yaml", {"model": MODEL, "messages": ["sky " * 3000]},
-                                    error=E.ContextWindowExceededError),
-        "not_found": ErrorCase("gpt4all__not_found.yaml", {"model": "no-such-model.gguf", "messages": ["Hi"]},
-                               error=E.NotFoundError),
+        "context_length": ErrorCase(
+            "gpt4all__context.yaml", {"model": MODEL, "messages": ["sky " * 3000]}, error=E.ContextWindowExceededError
+        ),
+        "not_found": ErrorCase(
+            "gpt4all__not_found.yaml", {"model": "no-such-model.gguf", "messages": ["Hi"]}, error=E.NotFoundError
+        ),
     }
     required_errors = ("context_length", "not_found")
 
@@ -148,8 +170,9 @@ def test_count_tokens_equals_usage_and_stop_sequences_cut() -> None:
 
 def test_closing_a_stream_stops_generation_and_the_loop_stays_free() -> None:
     p = provider()
-    req = ChatRequest(model=MODEL, messages=["Write a very long story about a lighthouse keeper."],
-                      max_tokens=1500, temperature=0.8)
+    req = ChatRequest(
+        model=MODEL, messages=["Write a very long story about a lighthouse keeper."], max_tokens=1500, temperature=0.8
+    )
 
     async def go() -> dict[str, Any]:
         ticks = 0
@@ -179,8 +202,14 @@ def test_closing_a_stream_stops_generation_and_the_loop_stays_free() -> None:
         r = await p.chat(ChatRequest(model=MODEL, messages=["Say OK."], max_tokens=3))
         stop.set()
         await t
-        return {"ticks": ticks, "elapsed": elapsed, "alive": alive, "first_token_s": first,
-                "next_usage": r.usage.output_tokens, "model": m.path.name}
+        return {
+            "ticks": ticks,
+            "elapsed": elapsed,
+            "alive": alive,
+            "first_token_s": first,
+            "next_usage": r.usage.output_tokens,
+            "model": m.path.name,
+        }
 
     s = asyncio.run(go())
     TIMINGS["stream"] = {k: (round(v, 3) if isinstance(v, float) else v) for k, v in s.items()}

@@ -62,11 +62,16 @@ def test_reads_the_header(tmp_path: Path) -> None:
 
 
 def test_prompt_uses_the_models_template_and_chatml_without_one(tmp_path: Path) -> None:
-    req = ChatRequest(model="m", system="Be brief.", messages=[
-        "Hi", {"role": "assistant", "content": "Hello!"}, "Why is the sky blue?"])
-    expected = ("<|im_start|>system\nBe brief.<|im_end|>\n<|im_start|>user\nHi<|im_end|>\n"
-                "<|im_start|>assistant\nHello!<|im_end|>\n<|im_start|>user\nWhy is the sky blue?<|im_end|>\n"
-                "<|im_start|>assistant\n")
+    req = ChatRequest(
+        model="m",
+        system="Be brief.",
+        messages=["Hi", {"role": "assistant", "content": "Hello!"}, "Why is the sky blue?"],
+    )
+    expected = (
+        "<|im_start|>system\nBe brief.<|im_end|>\n<|im_start|>user\nHi<|im_end|>\n"
+        "<|im_start|>assistant\nHello!<|im_end|>\n<|im_start|>user\nWhy is the sky blue?<|im_end|>\n"
+        "<|im_start|>assistant\n"
+    )
     assert render_prompt(read_metadata(write_gguf(tmp_path / "a.gguf")), req) == expected
     no_template = read_metadata(write_gguf(tmp_path / "b.gguf", template=None))
     assert no_template.chat_template is None and CHATML
@@ -105,8 +110,11 @@ def test_options_are_checked() -> None:
 def test_what_gpt4all_cannot_do_is_refused_in_strict_mode_before_loading(tmp_path: Path) -> None:
     p = GPT4AllProvider(ProviderConfig())
     missing = str(tmp_path / "never-loaded.gguf")  # the check comes first: no file is needed
-    for extra in ({"tools": [{"name": "f", "parameters": {"type": "object"}}]},
-                  {"response_format": {"type": "json_object"}}, {"seed": 1}):
+    for extra in (
+        {"tools": [{"name": "f", "parameters": {"type": "object"}}]},
+        {"response_format": {"type": "json_object"}},
+        {"seed": 1},
+    ):
         req = ChatRequest(model=missing, messages=["hi"], strict=True, **extra)  # type: ignore[arg-type]
         with pytest.raises(E.UnsupportedFeatureError):
             asyncio.run(p.chat(req))

@@ -18,11 +18,18 @@ from llmcore_groq import SPEC
 from llmcore_groq.provider import GroqProvider
 
 INSTRUCTIONS = "pydantic-ai__test_groq_model_instructions.yaml"
-FRANCE = {"model": "llama-3.3-70b-versatile", "system": "You are a helpful assistant.",
-          "messages": ["What is the capital of France?"]}
+FRANCE = {
+    "model": "llama-3.3-70b-versatile",
+    "system": "You are a helpful assistant.",
+    "messages": ["What is the capital of France?"],
+}
 TOOL_STREAM = "pydantic-ai__test_tool_use_failed_error_streaming.yaml"
-PERSON = {"type": "object", "properties": {"name": {"type": "string"}}, "required": ["name"],
-          "additionalProperties": False}
+PERSON = {
+    "type": "object",
+    "properties": {"name": {"type": "string"}},
+    "required": ["name"],
+    "additionalProperties": False,
+}
 
 
 def body(sent: list[Any]) -> dict[str, Any]:
@@ -30,16 +37,21 @@ def body(sent: list[Any]) -> dict[str, Any]:
 
 
 def test_old_streams_report_usage_as_x_groq_usage() -> None:
-    r, sent = replay("openllmetry__test_chat_streaming_legacy.yaml", {"model": "llama3-8b-8192", "messages": [JOKE]},
-                     stream=True)
+    r, sent = replay(
+        "openllmetry__test_chat_streaming_legacy.yaml", {"model": "llama3-8b-8192", "messages": [JOKE]}, stream=True
+    )
     assert "stream_options" not in body(sent)  # Groq's request schema has no stream_options
     assert (r.usage.input_tokens, r.usage.output_tokens) == (18, 73)
     assert r.text.startswith("A joke about OpenTelemetry!") and r.finish_reason == "stop"
 
 
 def test_new_streams_report_usage_and_reasoning_tokens() -> None:
-    req = {"model": "openai/gpt-oss-120b", "messages": recorded_request(TOOL_STREAM, 2)["messages"],
-           "tools": recorded_tools(TOOL_STREAM), "tool_choice": "auto"}
+    req = {
+        "model": "openai/gpt-oss-120b",
+        "messages": recorded_request(TOOL_STREAM, 2)["messages"],
+        "tools": recorded_tools(TOOL_STREAM),
+        "tool_choice": "auto",
+    }
     r, _ = replay(TOOL_STREAM, req, stream=True, interaction=2)
     assert (r.usage.input_tokens, r.usage.output_tokens, r.usage.reasoning_tokens) == (339, 58, 38)
     assert r.reasoning.startswith("The user wants to test error handling")
@@ -47,18 +59,27 @@ def test_new_streams_report_usage_and_reasoning_tokens() -> None:
 
 
 def test_streamed_tool_call_after_reasoning() -> None:
-    req = {"model": "openai/gpt-oss-120b", "messages": recorded_request(TOOL_STREAM, 1)["messages"],
-           "tools": recorded_tools(TOOL_STREAM), "tool_choice": "auto"}
+    req = {
+        "model": "openai/gpt-oss-120b",
+        "messages": recorded_request(TOOL_STREAM, 1)["messages"],
+        "tools": recorded_tools(TOOL_STREAM),
+        "tool_choice": "auto",
+    }
     r, sent = replay(TOOL_STREAM, req, stream=True, interaction=1)
     assert body(sent)["messages"] == recorded_request(TOOL_STREAM, 1)["messages"]
     assert [(c.id, c.name, c.arguments) for c in r.tool_calls] == [
-        ("fc_bfb39741-3748-4def-9886-a93fc9c64a90", "get_something_by_name", {"name": "example"})]
+        ("fc_bfb39741-3748-4def-9886-a93fc9c64a90", "get_something_by_name", {"name": "example"})
+    ]
     assert r.reasoning and r.finish_reason == "tool_calls"
 
 
 def test_tool_use_failed_inside_a_200_stream() -> None:
-    req = {"model": "openai/gpt-oss-120b", "messages": recorded_request(TOOL_STREAM, 0)["messages"],
-           "tools": recorded_tools(TOOL_STREAM), "tool_choice": "auto"}
+    req = {
+        "model": "openai/gpt-oss-120b",
+        "messages": recorded_request(TOOL_STREAM, 0)["messages"],
+        "tools": recorded_tools(TOOL_STREAM),
+        "tool_choice": "auto",
+    }
     err, _ = replay(TOOL_STREAM, req, stream=True)
     assert isinstance(err, E.InvalidRequestError) and err.code == "tool_use_failed"
     assert "did not match schema" in err.message and "failed_generation" in str(err.raw)
@@ -66,8 +87,12 @@ def test_tool_use_failed_inside_a_200_stream() -> None:
 
 def test_tool_use_failed_400_keeps_the_failed_generation() -> None:
     cassette = "pydantic-ai__test_tool_use_failed_error.yaml"
-    req = {"model": "openai/gpt-oss-120b", "messages": recorded_request(cassette)["messages"],
-           "tools": recorded_tools(cassette), "tool_choice": "auto"}
+    req = {
+        "model": "openai/gpt-oss-120b",
+        "messages": recorded_request(cassette)["messages"],
+        "tools": recorded_tools(cassette),
+        "tool_choice": "auto",
+    }
     err, sent = replay(cassette, req)
     assert isinstance(err, E.InvalidRequestError) and err.status_code == 400 and err.code == "tool_use_failed"
     assert '\\"foo\\": \\"bar\\"' in str(err.raw)
@@ -75,22 +100,32 @@ def test_tool_use_failed_400_keeps_the_failed_generation() -> None:
     assert ours["messages"] == recorded["messages"]
     # the same function; an empty description is not sent
     assert [t["function"] for t in ours["tools"]] == [
-        {k: v for k, v in t["function"].items() if v != ""} for t in recorded["tools"]]
+        {k: v for k, v in t["function"].items() if v != ""} for t in recorded["tools"]
+    ]
 
 
 def test_reasoning_field_and_no_reasoning_sent_back() -> None:
     native = "pydantic-ai__test_groq_native_output.yaml"
     schema = recorded_request(native)["response_format"]["json_schema"]["schema"]
-    req = {"model": "openai/gpt-oss-120b", "messages": ["What is the largest city in Mexico?"],
-           "response_format": {"type": "json_schema", "name": "CityLocation", "schema": schema}}
+    req = {
+        "model": "openai/gpt-oss-120b",
+        "messages": ["What is the largest city in Mexico?"],
+        "response_format": {"type": "json_schema", "name": "CityLocation", "schema": schema},
+    }
     r, sent = replay(native, req)
     assert body(sent)["response_format"]["json_schema"]["strict"] is True  # gpt-oss: constrained decoding
     assert json.loads(r.text) == {"city": "Mexico City", "country": "Mexico"}
     assert r.reasoning.startswith('The user asks: "What is the largest city in Mexico?"')
     assert [p.provider for p in r.message.content if p.type == "reasoning"] == ["groq"]
     # the next turn: the reasoning part is not sent back
-    follow = {**req, "messages": [{"role": "user", "content": "What is the largest city in Mexico?"}, r.message,
-                                  {"role": "user", "content": "And in Peru?"}]}
+    follow = {
+        **req,
+        "messages": [
+            {"role": "user", "content": "What is the largest city in Mexico?"},
+            r.message,
+            {"role": "user", "content": "And in Peru?"},
+        ],
+    }
     _, sent = replay(native, follow)
     assistant = body(sent)["messages"][1]
     assert assistant == {"role": "assistant", "content": '{"city":"Mexico City","country":"Mexico"}'}
@@ -103,8 +138,11 @@ def test_reasoning_format_option_is_sent() -> None:
     assert body(sent)["reasoning_format"] == "parsed" == recorded_request(thinking, 1)["reasoning_format"]
     assert r.reasoning and "Argentin" in r.text
     # raw: the recorded first turn answers with <think> tags inside the text
-    req0 = {"model": "deepseek-r1-distill-llama-70b", "system": "You are a chef.",
-            "messages": ["I want a recipe to cook Uruguayan alfajores."]}
+    req0 = {
+        "model": "deepseek-r1-distill-llama-70b",
+        "system": "You are a chef.",
+        "messages": ["I want a recipe to cook Uruguayan alfajores."],
+    }
     r0, sent = replay(thinking, req0, reasoning_format="raw")
     assert body(sent)["reasoning_format"] == "raw" and r0.text.startswith("<think>") and not r0.reasoning
     with pytest.raises(E.ConfigurationError, match="parsed, raw, hidden"):
@@ -119,12 +157,15 @@ def test_minimal_reasoning_effort_is_sent_as_low_with_a_warning() -> None:
     assert isinstance(err, E.UnsupportedFeatureError) and not sent
 
 
-@pytest.mark.parametrize(("model", "sent_format", "warned"), [
-    ("openai/gpt-oss-20b", {"type": "json_schema", "strict": True}, False),
-    ("meta-llama/llama-4-scout-17b-16e-instruct", {"type": "json_schema", "strict": False}, True),
-    ("llama-3.3-70b-versatile", {"type": "json_object"}, True),
-    ("compound-beta", None, True),
-])
+@pytest.mark.parametrize(
+    ("model", "sent_format", "warned"),
+    [
+        ("openai/gpt-oss-20b", {"type": "json_schema", "strict": True}, False),
+        ("meta-llama/llama-4-scout-17b-16e-instruct", {"type": "json_schema", "strict": False}, True),
+        ("llama-3.3-70b-versatile", {"type": "json_object"}, True),
+        ("compound-beta", None, True),
+    ],
+)
 def test_json_schema_depends_on_the_model(model: str, sent_format: dict[str, Any] | None, warned: bool) -> None:
     """A json_schema ``response_format`` given to the provider directly (the facade chooses the mode
     per model first: test_groq_structured_modes) still becomes one the model accepts."""
@@ -146,8 +187,11 @@ def test_json_schema_depends_on_the_model(model: str, sent_format: dict[str, Any
 
 def test_provider_options_override_the_response_format() -> None:
     forced = {"type": "json_schema", "json_schema": {"name": "p", "schema": PERSON}}
-    req = {**FRANCE, "response_format": {"type": "json_schema", "name": "p", "schema": PERSON},
-           "provider_options": {"groq": {"response_format": forced}}}
+    req = {
+        **FRANCE,
+        "response_format": {"type": "json_schema", "name": "p", "schema": PERSON},
+        "provider_options": {"groq": {"response_format": forced}},
+    }
     _, sent = replay(INSTRUCTIONS, req)
     assert body(sent)["response_format"] == forced
 
@@ -161,15 +205,18 @@ def test_max_completion_tokens_and_system_prompt() -> None:
 
 
 def test_compound_web_search_answer() -> None:
-    r, _ = replay("pydantic-ai__test_groq_model_web_search_tool.yaml",
-                  {"model": "compound-beta", "messages": ["What is the weather in San Francisco today?"]})
+    r, _ = replay(
+        "pydantic-ai__test_groq_model_web_search_tool.yaml",
+        {"model": "compound-beta", "messages": ["What is the weather in San Francisco today?"]},
+    )
     assert "San Francisco" in r.text and r.reasoning and r.model == "groq/compound"
     assert r.usage.input_tokens == 5296
 
 
 def test_errors() -> None:
-    err, _ = replay("authored__flex_capacity_exceeded_498.yaml", {"model": "llama-3.3-70b-versatile",
-                                                                   "messages": ["ping"]})
+    err, _ = replay(
+        "authored__flex_capacity_exceeded_498.yaml", {"model": "llama-3.3-70b-versatile", "messages": ["ping"]}
+    )
     assert isinstance(err, E.ProviderServerError) and err.status_code == 498 and err.retryable
     assert err.code == "capacity_exceeded"
     err, _ = replay("authored__rate_limit_429.yaml", {"model": "llama-3.3-70b-versatile", "messages": ["ping"]})
@@ -228,8 +275,12 @@ def test_streamed_executed_tools_equal_the_answer() -> None:
     msg = answer["choices"][0]["message"]
     [tool] = msg["executed_tools"]
     started = {k: tool[k] for k in ("index", "type", "arguments")}
-    deltas = [{"reasoning": msg["reasoning"]}, {"executed_tools": [started]}, {"executed_tools": [tool]},
-              {"content": msg["content"]}]
+    deltas = [
+        {"reasoning": msg["reasoning"]},
+        {"executed_tools": [started]},
+        {"executed_tools": [tool]},
+        {"content": msg["content"]},
+    ]
     dec = ChatStreamDecoder(GROQ_DIALECT, "groq")
     acc = StreamAccumulator()
     chunks = [{"id": "stub", "choices": [{"index": 0, "delta": d}]} for d in deltas]

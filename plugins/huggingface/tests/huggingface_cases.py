@@ -30,9 +30,15 @@ LLAMA3_70B = SERVERLESS.format("meta-llama/Meta-Llama-3-70B-Instruct")
 R1 = "deepseek-ai/DeepSeek-R1"
 HELPFUL = "You are a helpful assistant."
 DL = "What is deep learning?"
-WEATHER = {"name": "get_current_weather", "description": "Get the current weather in a given city",
-           "parameters": {"type": "object", "properties": {"city": {"type": "string", "description": "The city, e.g. Paris"}},
-                          "required": ["city"]}}
+WEATHER = {
+    "name": "get_current_weather",
+    "description": "Get the current weather in a given city",
+    "parameters": {
+        "type": "object",
+        "properties": {"city": {"type": "string", "description": "The city, e.g. Paris"}},
+        "required": ["city"],
+    },
+}
 WQ = "What is the weather in Paris right now?"
 CALL_ID = "call_hfauthored0paris0stream"
 ROUTED = "meta-llama/Llama-3.3-70B-Instruct:together"
@@ -47,77 +53,189 @@ def _first_answer() -> str:
 
 
 llama31 = "meta-llama/Llama-3.1-8B-Instruct"
-CHAT = Case("huggingface_hub__TestInferenceClient.test_chat_completion_no_stream_hf-inference,conversational_.yaml",
-            {"model": llama31, "system": HELPFUL, "messages": [DL]}, base_url=ROUTER_HF_INFERENCE.format(llama31),
-            expect_text="deep learning", expect_finish="stop")
-STREAM = Case("huggingface_hub__TestInferenceClient.test_chat_completion_with_stream_hf-inference,conversational_.yaml",
-              {"model": llama31, "system": HELPFUL, "messages": [DL], "max_tokens": 20}, stream=True,
-              base_url=ROUTER_HF_INFERENCE.format(llama31), expect_text="Deep learning", expect_finish="length",
-              expect_usage=False)  # recorded without stream_options: the stream carries no usage
-TGI_CHAT = Case("huggingface_hub__InferenceClientVCRTest.test_chat_completion_no_stream.yaml",
-                {"model": "tgi", "system": HELPFUL, "messages": [DL], "max_tokens": 20, "temperature": 1.0},
-                base_url=ZEPHYR, expect_text="Deep learning", expect_finish="length")
-TGI_STREAM = Case("huggingface_hub__InferenceClientVCRTest.test_chat_completion_with_stream.yaml",
-                  {"model": "tgi", "system": HELPFUL, "messages": [DL], "max_tokens": 20, "temperature": 1.0},
-                  stream=True, base_url=ZEPHYR, expect_text="Deep learning", expect_finish="length", expect_usage=False)
-SYSTEM = Case("pydantic-ai__test_hf_model_instructions.yaml",
-              {"model": R1, "system": HELPFUL, "messages": ["What is the capital of France?"]}, base_url=ROUTER_TOGETHER,
-              expect_text="Paris")
-REASONING = Case("pydantic-ai__test_simple_completion.yaml", {"model": R1, "messages": ["hello"]}, base_url=ROUTER_TOGETHER,
-                 expect_text="Hello")
-MULTI_TURN = Case(THINKING, {"model": R1, "messages": [
-    {"role": "user", "content": "How do I cross the street?"},
-    {"role": "assistant", "content": _first_answer()},
-    {"role": "user", "content": "Considering the way to cross the street, analogously, how do I cross the river?"}]},
-    base_url=ROUTER_TOGETHER, interaction=1, expect_text="river")
-GET_WEATHER = {"name": "get_weather", "description": "Get weather for a city",
-               "parameters": {"properties": {"city": {"type": "string"}}, "required": ["city"], "type": "object"}}
-TOOL_CALL = Case("pydantic-ai__test_tool_choice_matrix_required-huggingface_.yaml",
-                 {"model": "meta-llama/Llama-4-Scout-17B-16E-Instruct", "messages": ["What's the weather in Paris?"],
-                  "tools": [GET_WEATHER], "tool_choice": "required"}, base_url=ROUTER_TOGETHER,
-                 expect_tool="get_weather", expect_finish="tool_calls")
+CHAT = Case(
+    "huggingface_hub__TestInferenceClient.test_chat_completion_no_stream_hf-inference,conversational_.yaml",
+    {"model": llama31, "system": HELPFUL, "messages": [DL]},
+    base_url=ROUTER_HF_INFERENCE.format(llama31),
+    expect_text="deep learning",
+    expect_finish="stop",
+)
+STREAM = Case(
+    "huggingface_hub__TestInferenceClient.test_chat_completion_with_stream_hf-inference,conversational_.yaml",
+    {"model": llama31, "system": HELPFUL, "messages": [DL], "max_tokens": 20},
+    stream=True,
+    base_url=ROUTER_HF_INFERENCE.format(llama31),
+    expect_text="Deep learning",
+    expect_finish="length",
+    expect_usage=False,
+)  # recorded without stream_options: the stream carries no usage
+TGI_CHAT = Case(
+    "huggingface_hub__InferenceClientVCRTest.test_chat_completion_no_stream.yaml",
+    {"model": "tgi", "system": HELPFUL, "messages": [DL], "max_tokens": 20, "temperature": 1.0},
+    base_url=ZEPHYR,
+    expect_text="Deep learning",
+    expect_finish="length",
+)
+TGI_STREAM = Case(
+    "huggingface_hub__InferenceClientVCRTest.test_chat_completion_with_stream.yaml",
+    {"model": "tgi", "system": HELPFUL, "messages": [DL], "max_tokens": 20, "temperature": 1.0},
+    stream=True,
+    base_url=ZEPHYR,
+    expect_text="Deep learning",
+    expect_finish="length",
+    expect_usage=False,
+)
+SYSTEM = Case(
+    "pydantic-ai__test_hf_model_instructions.yaml",
+    {"model": R1, "system": HELPFUL, "messages": ["What is the capital of France?"]},
+    base_url=ROUTER_TOGETHER,
+    expect_text="Paris",
+)
+REASONING = Case(
+    "pydantic-ai__test_simple_completion.yaml",
+    {"model": R1, "messages": ["hello"]},
+    base_url=ROUTER_TOGETHER,
+    expect_text="Hello",
+)
+MULTI_TURN = Case(
+    THINKING,
+    {
+        "model": R1,
+        "messages": [
+            {"role": "user", "content": "How do I cross the street?"},
+            {"role": "assistant", "content": _first_answer()},
+            {
+                "role": "user",
+                "content": "Considering the way to cross the street, analogously, how do I cross the river?",
+            },
+        ],
+    },
+    base_url=ROUTER_TOGETHER,
+    interaction=1,
+    expect_text="river",
+)
+GET_WEATHER = {
+    "name": "get_weather",
+    "description": "Get weather for a city",
+    "parameters": {"properties": {"city": {"type": "string"}}, "required": ["city"], "type": "object"},
+}
+TOOL_CALL = Case(
+    "pydantic-ai__test_tool_choice_matrix_required-huggingface_.yaml",
+    {
+        "model": "meta-llama/Llama-4-Scout-17B-16E-Instruct",
+        "messages": ["What's the weather in Paris?"],
+        "tools": [GET_WEATHER],
+        "tool_choice": "required",
+    },
+    base_url=ROUTER_TOGETHER,
+    expect_tool="get_weather",
+    expect_finish="tool_calls",
+)
 TOOL = {"model": ROUTED, "messages": [WQ], "tools": [WEATHER]}
 ROUTER_TOOL_CALL = Case("authored__router_tool_call.yaml", TOOL, base_url=ROUTER, expect_tool="get_current_weather")
-TOOL_CALL_STREAM = Case("authored__router_tool_call_stream.yaml", TOOL, stream=True, base_url=ROUTER,
-                        expect_tool="get_current_weather")
-ROUND_TRIP = Case("authored__router_tool_round_trip.yaml", {"model": ROUTED, "tools": [WEATHER], "messages": [
-    {"role": "user", "content": WQ},
-    {"role": "assistant", "tool_calls": [{"id": CALL_ID, "type": "function", "function": {
-        "name": "get_current_weather", "arguments": '{"city":"Paris"}'}}]},
-    {"role": "tool", "tool_call_id": CALL_ID, "content": "18°C and partly cloudy"}]}, base_url=ROUTER, expect_text="18°C")
-ANIMALS = {"properties": {"location": {"type": "string"}, "activity": {"type": "string"},
-                          "animals_seen": {"type": "integer", "minimum": 1, "maximum": 5},
-                          "animals": {"type": "array", "items": {"type": "string"}}},
-           "required": ["location", "activity", "animals_seen", "animals"]}
-STRUCTURED = Case("huggingface_hub__InferenceClientVCRTest.test_chat_completion_with_response_format.yaml", {
-    "model": "meta-llama/Meta-Llama-3-70B-Instruct", "max_tokens": 500,
-    "messages": ["I saw a puppy a cat and a raccoon during my bike ride in the park. What did I saw and when?"],
-    "response_format": {"type": "json_schema", "name": "animals", "schema": ANIMALS}}, base_url=LLAMA3_70B,
-    expect_text="raccoon")
+TOOL_CALL_STREAM = Case(
+    "authored__router_tool_call_stream.yaml", TOOL, stream=True, base_url=ROUTER, expect_tool="get_current_weather"
+)
+ROUND_TRIP = Case(
+    "authored__router_tool_round_trip.yaml",
+    {
+        "model": ROUTED,
+        "tools": [WEATHER],
+        "messages": [
+            {"role": "user", "content": WQ},
+            {
+                "role": "assistant",
+                "tool_calls": [
+                    {
+                        "id": CALL_ID,
+                        "type": "function",
+                        "function": {"name": "get_current_weather", "arguments": '{"city":"Paris"}'},
+                    }
+                ],
+            },
+            {"role": "tool", "tool_call_id": CALL_ID, "content": "18°C and partly cloudy"},
+        ],
+    },
+    base_url=ROUTER,
+    expect_text="18°C",
+)
+ANIMALS = {
+    "properties": {
+        "location": {"type": "string"},
+        "activity": {"type": "string"},
+        "animals_seen": {"type": "integer", "minimum": 1, "maximum": 5},
+        "animals": {"type": "array", "items": {"type": "string"}},
+    },
+    "required": ["location", "activity", "animals_seen", "animals"],
+}
+STRUCTURED = Case(
+    "huggingface_hub__InferenceClientVCRTest.test_chat_completion_with_response_format.yaml",
+    {
+        "model": "meta-llama/Meta-Llama-3-70B-Instruct",
+        "max_tokens": 500,
+        "messages": ["I saw a puppy a cat and a raccoon during my bike ride in the park. What did I saw and when?"],
+        "response_format": {"type": "json_schema", "name": "animals", "schema": ANIMALS},
+    },
+    base_url=LLAMA3_70B,
+    expect_text="raccoon",
+)
 HELLO = {"model": ROUTED, "messages": ["Hello"], "max_tokens": 16}
 llama3_70b = "meta-llama/Meta-Llama-3-70B-Instruct"
 ERRORS = {
-    "auth": ErrorCase("huggingface_hub__TestInferenceClient.test_chat_completion_unprocessable_entity.yaml",
-                      {"model": llama3_70b, "max_tokens": 200, "stop": ["Observation", "Final Answer"],
-                       "messages": ["please output 'Observation'"]}, base_url=ROUTER_HF_INFERENCE.format(llama3_70b),
-                      error=E.AuthenticationError, status_code=401),
-    "not_found": ErrorCase("authored__router_model_not_found_404.yaml", {**HELLO, "model": "no-such-org/no-such-model"},
-                           base_url=ROUTER, error=E.NotFoundError, status_code=404),
-    "rate_limit": ErrorCase("authored__router_rate_limited_429.yaml", HELLO, base_url=ROUTER, error=E.RateLimitError,
-                            status_code=429, expect_retry_after=True),
-    "context_length": ErrorCase("authored__tgi_input_validation_422.yaml",
-                                {"model": "tgi", "messages": ["Summarize this document: ..."], "max_tokens": 200},
-                                base_url="https://my-endpoint.us-east-1.aws.endpoints.huggingface.cloud",
-                                error=E.ContextWindowExceededError, status_code=422),
-    "server": ErrorCase("authored__serverless_model_loading_503.yaml", {"model": "tgi", "messages": ["Hello"],
-                                                                         "max_tokens": 16},
-                        base_url=ZEPHYR, error=E.ProviderServerError, status_code=503, expect_retry_after=True),
+    "auth": ErrorCase(
+        "huggingface_hub__TestInferenceClient.test_chat_completion_unprocessable_entity.yaml",
+        {
+            "model": llama3_70b,
+            "max_tokens": 200,
+            "stop": ["Observation", "Final Answer"],
+            "messages": ["please output 'Observation'"],
+        },
+        base_url=ROUTER_HF_INFERENCE.format(llama3_70b),
+        error=E.AuthenticationError,
+        status_code=401,
+    ),
+    "not_found": ErrorCase(
+        "authored__router_model_not_found_404.yaml",
+        {**HELLO, "model": "no-such-org/no-such-model"},
+        base_url=ROUTER,
+        error=E.NotFoundError,
+        status_code=404,
+    ),
+    "rate_limit": ErrorCase(
+        "authored__router_rate_limited_429.yaml",
+        HELLO,
+        base_url=ROUTER,
+        error=E.RateLimitError,
+        status_code=429,
+        expect_retry_after=True,
+    ),
+    "context_length": ErrorCase(
+        "authored__tgi_input_validation_422.yaml",
+        {"model": "tgi", "messages": ["Summarize this document: ..."], "max_tokens": 200},
+        base_url="https://my-endpoint.us-east-1.aws.endpoints.huggingface.cloud",
+        error=E.ContextWindowExceededError,
+        status_code=422,
+    ),
+    "server": ErrorCase(
+        "authored__serverless_model_loading_503.yaml",
+        {"model": "tgi", "messages": ["Hello"], "max_tokens": 16},
+        base_url=ZEPHYR,
+        error=E.ProviderServerError,
+        status_code=503,
+        expect_retry_after=True,
+    ),
 }
 
 
 #: TEI's ``RerankRequest`` (docs/openapi.json of text-embeddings-inference; not in the shared api-specs)
-_TEI_RERANK = {"query": str, "texts": list, "raw_scores": bool, "return_text": bool, "truncate": bool,
-               "truncation_direction": str}
+_TEI_RERANK = {
+    "query": str,
+    "texts": list,
+    "raw_scores": bool,
+    "return_text": bool,
+    "truncate": bool,
+    "truncation_direction": str,
+}
 
 
 def tei_rerank_check(body: dict[str, Any]) -> None:
@@ -147,8 +265,9 @@ def validate(request: Any) -> None:
 
 
 def make(client: Any, case: Case) -> HuggingFaceProvider:
-    return HuggingFaceProvider(ProviderConfig(api_key=TEST_API_KEY, base_url=case.base_url, http_client=client,
-                                              options=dict(case.options)))
+    return HuggingFaceProvider(
+        ProviderConfig(api_key=TEST_API_KEY, base_url=case.base_url, http_client=client, options=dict(case.options))
+    )
 
 
 def replay(case: Case) -> CaseResult:
@@ -160,7 +279,18 @@ def replay(case: Case) -> CaseResult:
 STATUE_OF_LIBERTY = "https://cdn.britannica.com/61/93061-050-99147DCE/Statue-of-Liberty-Island-New-York-Bay.jpg"
 VISION = Case(  # authored from the Image-Text to Text task page (no recording with an image exists)
     "authored__vision_image_url.yaml",
-    {"model": "CohereLabs/command-a-vision-07-2025:cohere", "messages": [{"role": "user", "content": [
-        {"type": "text", "text": "Describe this image in one sentence."}, {"type": "image", "url": STATUE_OF_LIBERTY}]}]},
-    expect_text="Statue of Liberty", expect_finish="stop",
+    {
+        "model": "CohereLabs/command-a-vision-07-2025:cohere",
+        "messages": [
+            {
+                "role": "user",
+                "content": [
+                    {"type": "text", "text": "Describe this image in one sentence."},
+                    {"type": "image", "url": STATUE_OF_LIBERTY},
+                ],
+            }
+        ],
+    },
+    expect_text="Statue of Liberty",
+    expect_finish="stop",
 )

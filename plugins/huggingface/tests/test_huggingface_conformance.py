@@ -10,15 +10,22 @@ from llmcore.testing import EmbeddingCase, ProviderConformance, RerankCase
 # the router's feature-extraction pipeline: authored from the docs (no recording of a sentence-embedding
 # model exists; see cassettes/SOURCES.md). The router reports no usage.
 EMBED = EmbeddingCase(
-    "authored__feature_extraction.yaml", "sentence-transformers/all-MiniLM-L6-v2",
+    "authored__feature_extraction.yaml",
+    "sentence-transformers/all-MiniLM-L6-v2",
     ["Today is a sunny day and I will get some ice cream.", "The weather is lovely today."],
-    options={"api": "router"}, base_url="https://router.huggingface.co", expect_dimensions=384, expect_usage=False,
+    options={"api": "router"},
+    base_url="https://router.huggingface.co",
+    expect_dimensions=384,
+    expect_usage=False,
 )
 
 # TEI's /rerank on a local server (tgi mode): authored from TEI's OpenAPI spec and README (no recording exists)
 RERANK = RerankCase(
-    "authored__tei_rerank.yaml", "BAAI/bge-reranker-base", "What is Deep Learning?",
-    ["Deep Learning is not...", "Deep learning is..."], base_url="http://localhost:8080",
+    "authored__tei_rerank.yaml",
+    "BAAI/bge-reranker-base",
+    "What is Deep Learning?",
+    ["Deep Learning is not...", "Deep learning is..."],
+    base_url="http://localhost:8080",
 )
 
 

@@ -49,8 +49,10 @@ def pytest_terminal_summary(terminalreporter: object, exitstatus: int, config: o
         import live
 
         if live._server is not None:
-            lines.append(f"llama_cpp.server: pid {live._server.pid}, {live._server.base_url}, "
-                         f"ready in {live._server.startup_seconds:.2f}s")
+            lines.append(
+                f"llama_cpp.server: pid {live._server.pid}, {live._server.base_url}, "
+                f"ready in {live._server.startup_seconds:.2f}s"
+            )
     except ImportError:
         pass
     for mod in ("test_inprocess", "test_gpt4all_live"):

@@ -89,9 +89,25 @@ def server() -> LiveServer:
     t0 = time.perf_counter()
     with open(log, "wb") as out:
         proc = subprocess.Popen(
-            [sys.executable, "-m", "llama_cpp.server", "--model", str(smollm2_path()), "--n_ctx", "2048",
-             "--host", "127.0.0.1", "--port", str(port), "--api_key", key, "--verbose", "False"],
-            stdout=out, stderr=subprocess.STDOUT,
+            [
+                sys.executable,
+                "-m",
+                "llama_cpp.server",
+                "--model",
+                str(smollm2_path()),
+                "--n_ctx",
+                "2048",
+                "--host",
+                "127.0.0.1",
+                "--port",
+                str(port),
+                "--api_key",
+                key,
+                "--verbose",
+                "False",
+            ],
+            stdout=out,
+            stderr=subprocess.STDOUT,
         )
     base_url = f"http://127.0.0.1:{port}/v1"
     try:

@@ -57,11 +57,16 @@ class TestLlamaCppInProcess(ProviderConformance):
     structured_case = L["structured"]
     count_tokens_case = L["count_tokens"]
     error_cases = {
-        "context_length": ErrorCase("llamacpp_inprocess__error_context_length.yaml",
-                                    {"model": MODEL, "messages": ["sky " * 3000], "max_tokens": 10},
-                                    error=E.ContextWindowExceededError),
-        "not_found": ErrorCase("llamacpp_inprocess__error_model_not_found.yaml",
-                               {"model": "no-such-model", "messages": ["Hi"]}, error=E.NotFoundError),
+        "context_length": ErrorCase(
+            "llamacpp_inprocess__error_context_length.yaml",
+            {"model": MODEL, "messages": ["sky " * 3000], "max_tokens": 10},
+            error=E.ContextWindowExceededError,
+        ),
+        "not_found": ErrorCase(
+            "llamacpp_inprocess__error_model_not_found.yaml",
+            {"model": "no-such-model", "messages": ["Hi"]},
+            error=E.NotFoundError,
+        ),
     }
     required_errors = ("context_length", "not_found")  # no server: no auth, rate limit or 5xx
 
@@ -183,8 +188,13 @@ def test_streaming_leaves_the_event_loop_free() -> None:
 
 def test_closing_a_stream_stops_generation() -> None:
     p = provider()
-    req = ChatRequest(model=MODEL, messages=["Write a very long story about a lighthouse keeper."],
-                      max_tokens=1500, temperature=0.8, seed=1)
+    req = ChatRequest(
+        model=MODEL,
+        messages=["Write a very long story about a lighthouse keeper."],
+        max_tokens=1500,
+        temperature=0.8,
+        seed=1,
+    )
 
     async def go() -> dict[str, Any]:
         m = await p.model(MODEL)
@@ -202,8 +212,14 @@ def test_closing_a_stream_stops_generation() -> None:
         later = m.llm.n_tokens
         # the model is free again at once: the next call is served
         r = await p.chat(ChatRequest(model=MODEL, messages=["Say OK."], max_tokens=3))
-        return {"at_break": at_break, "at_close": at_close, "later": later, "alive": alive_at_close,
-                "next": r.finish_reason, "prompt": (await p.count_tokens(req)).input_tokens}
+        return {
+            "at_break": at_break,
+            "at_close": at_close,
+            "later": later,
+            "alive": alive_at_close,
+            "next": r.finish_reason,
+            "prompt": (await p.count_tokens(req)).input_tokens,
+        }
 
     s = asyncio.run(go())
     TIMINGS["cancellation"] = s
@@ -222,8 +238,11 @@ def test_unknown_option_and_base_url_are_configuration_errors() -> None:
 
 
 def _clean_env(home: Path) -> dict[str, str]:
-    env = {k: v for k, v in os.environ.items()
-           if not k.endswith(("_API_KEY", "_API_KEYS", "_TOKEN")) and not k.startswith("LLMCORE_")}
+    env = {
+        k: v
+        for k, v in os.environ.items()
+        if not k.endswith(("_API_KEY", "_API_KEYS", "_TOKEN")) and not k.startswith("LLMCORE_")
+    }
     env.update(HOME=str(home), XDG_CONFIG_HOME=str(home / ".config"), NO_COLOR="1")
     return env
 
@@ -231,8 +250,10 @@ def _clean_env(home: Path) -> dict[str, str]:
 def test_offline_default_answers_with_no_model_no_key_no_network(tmp_path: Path) -> None:
     llmcore_bin = Path(sys.executable).parent / "llmcore"
     cmd = [str(llmcore_bin), "chat", "Why is the sky blue?"]
-    isolated = shutil.which("unshare") is not None and subprocess.run(
-        ["unshare", "-n", "true"], capture_output=True).returncode == 0
+    isolated = (
+        shutil.which("unshare") is not None
+        and subprocess.run(["unshare", "-n", "true"], capture_output=True).returncode == 0
+    )
     if isolated:
         cmd = ["unshare", "-n", *cmd]  # a network namespace with no interface up: no network at all
     t0 = time.perf_counter()
@@ -247,8 +268,13 @@ def test_offline_default_answers_with_no_model_no_key_no_network(tmp_path: Path)
 def test_no_local_model_and_no_setting_is_one_clear_line(tmp_path: Path) -> None:
     env = _clean_env(tmp_path)
     env["LLMCORE_PLUGINS"] = "openai"  # as if no local model were installed
-    out = subprocess.run([str(Path(sys.executable).parent / "llmcore"), "chat", "hi"], capture_output=True,
-                         text=True, env=env, timeout=120)
+    out = subprocess.run(
+        [str(Path(sys.executable).parent / "llmcore"), "chat", "hi"],
+        capture_output=True,
+        text=True,
+        env=env,
+        timeout=120,
+    )
     assert out.returncode != 0
     lines = out.stderr.strip().splitlines()
     assert len(lines) == 1 and "-m provider/model" in lines[0] and "LLMCORE_DEFAULT_MODEL" in lines[0], lines

@@ -46,8 +46,9 @@ class _Live(ProviderConformance):
         assert spec is not None
         key = WRONG_KEY if case.cassette.endswith("__error_auth.yaml") else None  # None: the env var
         # a generous timeout: CI's two cores may be busy compiling while this runs
-        return load_provider(spec, api_key=key, base_url=case.base_url, http_client=client, timeout=300,
-                             options=dict(case.options))
+        return load_provider(
+            spec, api_key=key, base_url=case.base_url, http_client=client, timeout=300, options=dict(case.options)
+        )
 
 
 def _agree(a: Any, b: Any) -> None:
@@ -84,23 +85,31 @@ class TestLlamaCppServerLive(_Live):
     required_errors = ("auth", "not_found", "context_length", "server")  # it has no rate limiter: no 429
 
     def test_greedy_agreement(self) -> None:
-        for a, b in (("chat", "stream"), ("tool_call", "tool_call_stream"),
-                     ("tool_round_trip", "tool_round_trip_stream")):
+        for a, b in (
+            ("chat", "stream"),
+            ("tool_call", "tool_call_stream"),
+            ("tool_round_trip", "tool_round_trip_stream"),
+        ):
             _agree(self._ok(S[a]).response, self._ok(S[b]).response)
 
     def test_alias_is_the_served_model(self) -> None:
         """``llamacpp_server/smollm2`` is checked against GET /v1/models and sent as the served id."""
-        case = Case("llamacpp_server__alias.yaml", {"model": "smollm2", "messages": ["Hi"], "max_tokens": 5},
-                    base_url=SRV.base_url)
+        case = Case(
+            "llamacpp_server__alias.yaml",
+            {"model": "smollm2", "messages": ["Hi"], "max_tokens": 5},
+            base_url=SRV.base_url,
+        )
         res = self.run(case)
         assert res.error is None, res.error
         sent = res.sent.bodies()
         assert res.sent[0].method == "GET" and sent[1]["model"].endswith("SmolLM2-135M-Instruct.Q4_1.gguf")
 
     def test_tool_choice_auto_warns(self) -> None:
-        case = Case("llamacpp_server__tool_auto.yaml", {"model": C.SERVER_MODEL, "messages": [C.WEATHER_QUESTION],
-                                                        "tools": [C.WEATHER], "max_tokens": 20},
-                    base_url=SRV.base_url)
+        case = Case(
+            "llamacpp_server__tool_auto.yaml",
+            {"model": C.SERVER_MODEL, "messages": [C.WEATHER_QUESTION], "tools": [C.WEATHER], "max_tokens": 20},
+            base_url=SRV.base_url,
+        )
         r = self._ok(case).response
         assert r is not None and not r.tool_calls
         assert [w.feature for w in r.warnings] == ["tool_choice"]
@@ -164,8 +173,13 @@ class TestOpenAICompatibleLive(_Live):
         # response_format json_schema → HTTP 500
         _expect_error(self, OC["structured"], E.ProviderServerError, 500)
         # an unknown model name is answered by the loaded model, silently
-        res = self.run(Case("openai_compatible__unknown_model.yaml",
-                            {"model": "no-such-model", "messages": ["Hi"], "max_tokens": 5}, base_url=SRV.base_url))
+        res = self.run(
+            Case(
+                "openai_compatible__unknown_model.yaml",
+                {"model": "no-such-model", "messages": ["Hi"], "max_tokens": 5},
+                base_url=SRV.base_url,
+            )
+        )
         assert res.error is None and res.response is not None and res.response.text
 
 
@@ -226,8 +240,9 @@ class TestLMStudioLive(_Live):
         _agree(self._ok(self.L["chat"]).response, self._ok(self.L["stream"]).response)
 
     def test_named_tool_choice_becomes_required_which_this_server_ignores(self) -> None:
-        r = self._ok(Case("lmstudio__tool_call.yaml", self.L["tool_call"].request, base_url=SRV.base_url,
-                          expect_usage=True)).response
+        r = self._ok(
+            Case("lmstudio__tool_call.yaml", self.L["tool_call"].request, base_url=SRV.base_url, expect_usage=True)
+        ).response
         assert r is not None and not r.tool_calls and r.text
 
 

@@ -32,8 +32,11 @@ WEATHER = {
         "required": ["city", "unit"],
     },
 }
-CITY = {"type": "object", "properties": {"city": {"type": "string"}, "country": {"type": "string"}},
-        "required": ["city", "country"]}
+CITY = {
+    "type": "object",
+    "properties": {"city": {"type": "string"}, "country": {"type": "string"}},
+    "required": ["city", "country"],
+}
 QUESTION = "Why is the sky blue? Answer in one sentence."
 WEATHER_QUESTION = "What is the weather in Paris? Use celsius."
 CALL_ID = "call_weather_paris"
@@ -53,18 +56,34 @@ def recorded_base_url(cassette: str, cassette_dir: Path = CASSETTES) -> str | No
 
 
 def _round_trip(model: str) -> dict[str, Any]:
-    return {"model": model, "tools": [WEATHER], "tool_choice": "none", "max_tokens": 60, "temperature": 0,
-            "messages": [
-                {"role": "user", "content": WEATHER_QUESTION},
-                {"role": "assistant", "content": [{"type": "tool_call", "id": CALL_ID, "name": "get_weather",
-                                                   "arguments": json.loads(CALL_ARGS), "raw_arguments": CALL_ARGS}]},
-                {"role": "tool", "content": [{"type": "tool_result", "tool_call_id": CALL_ID,
-                                              "content": TOOL_RESULT}]},
-            ]}
+    return {
+        "model": model,
+        "tools": [WEATHER],
+        "tool_choice": "none",
+        "max_tokens": 60,
+        "temperature": 0,
+        "messages": [
+            {"role": "user", "content": WEATHER_QUESTION},
+            {
+                "role": "assistant",
+                "content": [
+                    {
+                        "type": "tool_call",
+                        "id": CALL_ID,
+                        "name": "get_weather",
+                        "arguments": json.loads(CALL_ARGS),
+                        "raw_arguments": CALL_ARGS,
+                    }
+                ],
+            },
+            {"role": "tool", "content": [{"type": "tool_result", "tool_call_id": CALL_ID, "content": TOOL_RESULT}]},
+        ],
+    }
 
 
-def cases(model: str, provider: str, prefix: str, base_url: str | None = None,
-          stream_usage: bool = False) -> dict[str, Any]:
+def cases(
+    model: str, provider: str, prefix: str, base_url: str | None = None, stream_usage: bool = False
+) -> dict[str, Any]:
     """The kit's cases for one configuration, cassettes named ``<prefix>__<scenario>.yaml``.
     ``stream_usage``: whether this configuration's streams report usage."""
 
@@ -72,43 +91,105 @@ def cases(model: str, provider: str, prefix: str, base_url: str | None = None,
         cassette = f"{prefix}__{name}.yaml"
         return cls(cassette, request, base_url=base_url or recorded_base_url(cassette), **kw)
 
-    forced = {"model": model, "messages": [WEATHER_QUESTION], "tools": [WEATHER],
-              "tool_choice": {"name": "get_weather"}, "temperature": 0}
+    forced = {
+        "model": model,
+        "messages": [WEATHER_QUESTION],
+        "tools": [WEATHER],
+        "tool_choice": {"name": "get_weather"},
+        "temperature": 0,
+    }
     return {
         "chat": case("chat", {"model": model, "messages": [QUESTION], "max_tokens": 60, "temperature": 0}),
-        "stream": case("chat_stream", {"model": model, "messages": [QUESTION], "max_tokens": 60, "temperature": 0},
-                       stream=True, expect_usage=stream_usage),
-        "system": case("system_prompt", {"model": model, "system": "You are a pirate. Always answer like a pirate.",
-                                         "messages": ["Say hello in five words."], "max_tokens": 30,
-                                         "temperature": 0}),
-        "multi_turn": case("multi_turn", {"model": model, "max_tokens": 30, "temperature": 0, "messages": [
-            {"role": "user", "content": "My name is Ada. Remember it."},
-            {"role": "assistant", "content": "Nice to meet you, Ada! I will remember your name."},
-            {"role": "user", "content": "What is my name?"},
-        ]}),
+        "stream": case(
+            "chat_stream",
+            {"model": model, "messages": [QUESTION], "max_tokens": 60, "temperature": 0},
+            stream=True,
+            expect_usage=stream_usage,
+        ),
+        "system": case(
+            "system_prompt",
+            {
+                "model": model,
+                "system": "You are a pirate. Always answer like a pirate.",
+                "messages": ["Say hello in five words."],
+                "max_tokens": 30,
+                "temperature": 0,
+            },
+        ),
+        "multi_turn": case(
+            "multi_turn",
+            {
+                "model": model,
+                "max_tokens": 30,
+                "temperature": 0,
+                "messages": [
+                    {"role": "user", "content": "My name is Ada. Remember it."},
+                    {"role": "assistant", "content": "Nice to meet you, Ada! I will remember your name."},
+                    {"role": "user", "content": "What is my name?"},
+                ],
+            },
+        ),
         "tool_call": case("tool_call", forced, expect_tool="get_weather", expect_finish="tool_calls"),
-        "tool_call_stream": case("tool_call_stream", forced, stream=True, expect_tool="get_weather",
-                                 expect_finish="tool_calls", expect_usage=stream_usage),
+        "tool_call_stream": case(
+            "tool_call_stream",
+            forced,
+            stream=True,
+            expect_tool="get_weather",
+            expect_finish="tool_calls",
+            expect_usage=stream_usage,
+        ),
         "tool_round_trip": case("tool_round_trip", _round_trip(model)),
-        "tool_round_trip_stream": case("tool_round_trip_stream", _round_trip(model), stream=True,
-                                       expect_usage=stream_usage),
-        "structured": case("structured_json_schema", {
-            "model": model, "messages": ["Name one city in France and its country, as JSON."], "temperature": 0,
-            "max_tokens": 60, "response_format": {"type": "json_schema", "name": "city", "json_schema": CITY}}),
+        "tool_round_trip_stream": case(
+            "tool_round_trip_stream", _round_trip(model), stream=True, expect_usage=stream_usage
+        ),
+        "structured": case(
+            "structured_json_schema",
+            {
+                "model": model,
+                "messages": ["Name one city in France and its country, as JSON."],
+                "temperature": 0,
+                "max_tokens": 60,
+                "response_format": {"type": "json_schema", "name": "city", "json_schema": CITY},
+            },
+        ),
         "count_tokens": case("count_tokens", {"model": model, "messages": [QUESTION]}),
         "errors": {
-            "context_length": case("error_context_length", {"model": model, "messages": ["sky " * 3000],
-                                                            "max_tokens": 10},
-                                   ErrorCase, error=E.ContextWindowExceededError, status_code=400),
-            "not_found": case("error_model_not_found", {"model": "no-such-model", "messages": ["Hi"]},
-                              ErrorCase, error=E.NotFoundError),
-            "auth": case("error_auth", {"model": model, "messages": ["Hi"], "max_tokens": 5},
-                         ErrorCase, error=E.AuthenticationError, status_code=401),
+            "context_length": case(
+                "error_context_length",
+                {"model": model, "messages": ["sky " * 3000], "max_tokens": 10},
+                ErrorCase,
+                error=E.ContextWindowExceededError,
+                status_code=400,
+            ),
+            "not_found": case(
+                "error_model_not_found",
+                {"model": "no-such-model", "messages": ["Hi"]},
+                ErrorCase,
+                error=E.NotFoundError,
+            ),
+            "auth": case(
+                "error_auth",
+                {"model": model, "messages": ["Hi"], "max_tokens": 5},
+                ErrorCase,
+                error=E.AuthenticationError,
+                status_code=401,
+            ),
             # the server's own 500: response_format json_schema passed through untouched
-            "server": case("error_server_json_schema", {
-                "model": model, "messages": ["Hi"], "max_tokens": 5,
-                "provider_options": {provider: {"response_format": {
-                    "type": "json_schema", "json_schema": {"name": "city", "schema": CITY}}}}},
-                ErrorCase, error=E.ProviderServerError, status_code=500),
+            "server": case(
+                "error_server_json_schema",
+                {
+                    "model": model,
+                    "messages": ["Hi"],
+                    "max_tokens": 5,
+                    "provider_options": {
+                        provider: {
+                            "response_format": {"type": "json_schema", "json_schema": {"name": "city", "schema": CITY}}
+                        }
+                    },
+                },
+                ErrorCase,
+                error=E.ProviderServerError,
+                status_code=500,
+            ),
         },
     }

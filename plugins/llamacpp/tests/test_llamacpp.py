@@ -31,8 +31,9 @@ S = C.cases(C.SERVER_MODEL, "llamacpp_server", "llamacpp_server")
 def _make(client: Any, case: Case) -> Any:
     spec = get_registry().get("llamacpp_server")
     assert spec is not None
-    return load_provider(spec, api_key=TEST_API_KEY, base_url=case.base_url, http_client=client,
-                         options=dict(case.options))
+    return load_provider(
+        spec, api_key=TEST_API_KEY, base_url=case.base_url, http_client=client, options=dict(case.options)
+    )
 
 
 def replay(case: Case) -> Any:
@@ -45,8 +46,9 @@ def replay(case: Case) -> Any:
 # -- chat and stream agree (greedy decoding: the same start; KV-cache reuse may flip a late near-tie) ------------------------------------
 
 
-@pytest.mark.parametrize("pair", [("chat", "stream"), ("tool_call", "tool_call_stream"),
-                                  ("tool_round_trip", "tool_round_trip_stream")])
+@pytest.mark.parametrize(
+    "pair", [("chat", "stream"), ("tool_call", "tool_call_stream"), ("tool_round_trip", "tool_round_trip_stream")]
+)
 def test_chat_and_stream_agree(pair: tuple[str, str]) -> None:
     a, b = (replay(S[k]).response for k in pair)
     assert a.finish_reason == b.finish_reason
@@ -84,13 +86,19 @@ def test_streams_do_not_ask_for_usage() -> None:
 
 
 def test_tool_choice_auto_is_a_warning_and_strict_an_error_before_the_network() -> None:
-    res = replay(Case("llamacpp_server__tool_auto.yaml", {"model": C.SERVER_MODEL, "messages": [C.WEATHER_QUESTION],
-                                                         "tools": [C.WEATHER], "max_tokens": 20},
-                      base_url=C.recorded_base_url("llamacpp_server__tool_auto.yaml")))
+    res = replay(
+        Case(
+            "llamacpp_server__tool_auto.yaml",
+            {"model": C.SERVER_MODEL, "messages": [C.WEATHER_QUESTION], "tools": [C.WEATHER], "max_tokens": 20},
+            base_url=C.recorded_base_url("llamacpp_server__tool_auto.yaml"),
+        )
+    )
     assert [w.feature for w in res.response.warnings] == ["tool_choice"] and not res.response.tool_calls
-    strict = Case("llamacpp_server__tool_auto.yaml", {"model": C.SERVER_MODEL, "messages": [C.WEATHER_QUESTION],
-                                                     "tools": [C.WEATHER], "strict": True},
-                  base_url=C.recorded_base_url("llamacpp_server__tool_auto.yaml"))
+    strict = Case(
+        "llamacpp_server__tool_auto.yaml",
+        {"model": C.SERVER_MODEL, "messages": [C.WEATHER_QUESTION], "tools": [C.WEATHER], "strict": True},
+        base_url=C.recorded_base_url("llamacpp_server__tool_auto.yaml"),
+    )
     res = asyncio.run(run_case(strict, _make, C.CASSETTES))
     assert isinstance(res.error, E.UnsupportedFeatureError) and not res.sent
 
@@ -118,8 +126,9 @@ def test_json_object_without_schema_gets_an_object_schema() -> None:
 
 
 def test_llama_server_flavor_keeps_json_schema_and_tool_choice() -> None:
-    request = ChatRequest(model="m", messages=["hi"], tools=[C.WEATHER],
-                          response_format={"type": "json_schema", "schema": C.CITY})
+    request = ChatRequest(
+        model="m", messages=["hi"], tools=[C.WEATHER], response_format={"type": "json_schema", "schema": C.CITY}
+    )
     body, w = build_body(request, LLAMA_CPP_PYTHON_DIALECT, stream=False, provider="x", passthrough=False)
     adapt_body(request, body, w, "llama-server")
     assert body["response_format"]["type"] == "json_schema" and not w.items
@@ -130,8 +139,11 @@ def test_llama_server_flavor_keeps_json_schema_and_tool_choice() -> None:
 
 def test_an_alias_is_checked_against_the_served_models_and_sent_as_the_served_id() -> None:
     cassette = "llamacpp_server__alias.yaml"
-    res = replay(Case(cassette, {"model": "smollm2", "messages": ["Hi"], "max_tokens": 5},
-                      base_url=C.recorded_base_url(cassette)))
+    res = replay(
+        Case(
+            cassette, {"model": "smollm2", "messages": ["Hi"], "max_tokens": 5}, base_url=C.recorded_base_url(cassette)
+        )
+    )
     assert [r.method for r in res.sent] == ["GET", "POST"]
     assert res.sent.bodies()[1]["model"].endswith("/SmolLM2-135M-Instruct.Q4_1.gguf")
     assert res.response.text.strip()
@@ -146,7 +158,10 @@ def test_a_model_the_server_does_not_serve_is_not_found_before_any_chat_request(
 
 def test_model_names_of_a_file() -> None:
     assert model_names("SmolLM2-135M-Instruct.Q4_1.gguf") == (
-        "smollm2-135m-instruct.q4_1", "smollm2-135m-instruct", "smollm2")
+        "smollm2-135m-instruct.q4_1",
+        "smollm2-135m-instruct",
+        "smollm2",
+    )
 
 
 # -- count_tokens --------------------------------------------------------------------------------------
@@ -186,8 +201,9 @@ def test_no_key_needed_and_the_key_is_never_in_a_repr() -> None:
     assert TEST_API_KEY not in repr(p) and TEST_API_KEY not in repr(p.config)
 
 
-def test_in_process_without_llama_cpp_python_says_what_to_install(monkeypatch: pytest.MonkeyPatch,
-                                                                 tmp_path: Path) -> None:
+def test_in_process_without_llama_cpp_python_says_what_to_install(
+    monkeypatch: pytest.MonkeyPatch, tmp_path: Path
+) -> None:
     from llmcore_llamacpp import local
 
     model = tmp_path / "tiny.gguf"
@@ -238,8 +254,7 @@ def test_packaged_and_directory_models_and_their_aliases(tmp_path: Path, monkeyp
         resolve_model_path(str(tmp_path / "missing.gguf"))
 
 
-def test_local_models_hook_offers_smollm2_only_with_llama_cpp(tmp_path: Path,
-                                                               monkeypatch: pytest.MonkeyPatch) -> None:
+def test_local_models_hook_offers_smollm2_only_with_llama_cpp(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     _fake_install(tmp_path, monkeypatch)
     monkeypatch.setitem(sys.modules, "llama_cpp", None)  # find_spec: llama-cpp-python is not installed
     assert llmcore_local_models() == []

@@ -54,6 +54,7 @@ def _decode(events: list[dict[str, Any]]) -> tuple[list[Any], Any]:
 
 # -- configuration ---------------------------------------------------------------------------------
 
+
 def test_defaults_env_and_resolution(monkeypatch: pytest.MonkeyPatch) -> None:
     p = LMStudioProvider(ProviderConfig())
     assert p.base_url == "http://localhost:1234/v1" and p.auth_headers() == {} and p.api == "chat"
@@ -76,6 +77,7 @@ def test_options_are_checked() -> None:
 
 # -- dialect quirks -------------------------------------------------------------------------------
 
+
 def test_json_object_is_not_sent_but_warned() -> None:
     p = LMStudioProvider(ProviderConfig())
     req = ChatRequest(model="m", messages=["x"], response_format={"type": "json_object"})
@@ -97,8 +99,12 @@ def test_reasoning_effort_only_on_the_responses_api() -> None:
 @pytest.mark.parametrize("api", ["chat", "responses"])
 def test_named_tool_choice_becomes_required_with_only_that_tool(api: str) -> None:
     p = LMStudioProvider(ProviderConfig(options={"api": api}))
-    req = ChatRequest(model="m", messages=["x"], tools=[L.SEARCH, L.WEATHER],
-                      tool_choice={"mode": "tool", "name": "get_current_weather"})
+    req = ChatRequest(
+        model="m",
+        messages=["x"],
+        tools=[L.SEARCH, L.WEATHER],
+        tool_choice={"mode": "tool", "name": "get_current_weather"},
+    )
     body, w = (p.responses_request if api == "responses" else p.build_request)(req, stream=False)
     assert body["tool_choice"] == "required" and not w.items
     names = [(t.get("function") or t)["name"] for t in body["tools"]]
@@ -106,14 +112,19 @@ def test_named_tool_choice_becomes_required_with_only_that_tool(api: str) -> Non
 
 
 def test_provider_options_are_merged_last() -> None:
-    req = ChatRequest(model="m", messages=["x"], temperature=0.2,
-                      provider_options={"lmstudio": {"ttl": 300, "temperature": 0.9, "draft_model": "small"}})
+    req = ChatRequest(
+        model="m",
+        messages=["x"],
+        temperature=0.2,
+        provider_options={"lmstudio": {"ttl": 300, "temperature": 0.9, "draft_model": "small"}},
+    )
     body, _ = LMStudioProvider(ProviderConfig()).build_request(req, stream=True)
     assert body["ttl"] == 300 and body["temperature"] == 0.9 and body["draft_model"] == "small"
     assert body["stream_options"] == {"include_usage": True}
 
 
 # -- chat completions on the authored cassettes ------------------------------------------------------------
+
 
 def test_reasoning_field_of_gpt_oss() -> None:
     r = _run(L.REASONING).response
@@ -130,7 +141,9 @@ def test_streamed_tool_call_pieces_join() -> None:
 
 def test_error_bodies() -> None:
     nf = _run(L.ERRORS["not_found"]).error
-    assert isinstance(nf, E.NotFoundError) and nf.code == "model_not_found" and 'Model "default" not found' in nf.message
+    assert (
+        isinstance(nf, E.NotFoundError) and nf.code == "model_not_found" and 'Model "default" not found' in nf.message
+    )
     ctx = _run(L.ERRORS["context_length"]).error
     assert isinstance(ctx, E.ContextWindowExceededError) and "context length of only 4096" in ctx.message
     crash = _run(L.ERRORS["server"]).error
@@ -138,6 +151,7 @@ def test_error_bodies() -> None:
 
 
 # -- the Responses API: real LM Studio payloads ----------------------------------------------------------
+
 
 def test_real_lmstudio_text_stream_decodes() -> None:
     events = _fixture_events("lmstudio-basic.1.chunks.txt")

@@ -53,8 +53,17 @@ def test_names_regions_and_keys(monkeypatch: pytest.MonkeyPatch) -> None:
 
 def test_parameters() -> None:
     p = MiniMaxProvider(ProviderConfig())
-    body, w = p.build_request(ChatRequest(model="MiniMax-M2.7", messages=["x"], temperature=0, max_tokens=100,
-                                          seed=1, response_format={"type": "json_object"}), stream=False)
+    body, w = p.build_request(
+        ChatRequest(
+            model="MiniMax-M2.7",
+            messages=["x"],
+            temperature=0,
+            max_tokens=100,
+            seed=1,
+            response_format={"type": "json_object"},
+        ),
+        stream=False,
+    )
     assert body["max_completion_tokens"] == 100 and "max_tokens" not in body
     assert not {"temperature", "seed", "response_format"} & set(body)
     assert sorted(x.feature for x in w.items) == ["response_format", "seed", "temperature"]
@@ -77,10 +86,23 @@ def test_think_block_is_reasoning_and_goes_back_on_the_next_turn() -> None:
     body, _ = MiniMaxProvider(ProviderConfig()).build_request(follow, stream=False)
     assert body["messages"][1]["content"] == (
         '<think>\nThe user just says "Hello". This is a simple greeting. I should respond with a friendly greeting '
-        'and offer to help.\n</think>\n\nHello! How can I help you today?')  # the documented content, restored
+        "and offer to help.\n</think>\n\nHello! How can I help you today?"
+    )  # the documented content, restored
     assert sent["messages"][1]["tool_calls"][0]["id"] == M.CALL
-    other = ChatRequest(model="m", messages=["q", {"role": "assistant", "content": [
-        {"type": "reasoning", "text": "hmm", "provider": "deepseek"}, {"type": "text", "text": "a"}]}, "q2"])
+    other = ChatRequest(
+        model="m",
+        messages=[
+            "q",
+            {
+                "role": "assistant",
+                "content": [
+                    {"type": "reasoning", "text": "hmm", "provider": "deepseek"},
+                    {"type": "text", "text": "a"},
+                ],
+            },
+            "q2",
+        ],
+    )
     body, _ = MiniMaxProvider(ProviderConfig()).build_request(other, stream=False)
     assert body["messages"][1]["content"] == "a"  # another provider's reasoning is not echoed
 
@@ -111,5 +133,6 @@ def test_success_and_unknown_codes() -> None:
 
 def test_base_resp_in_an_http_error_body() -> None:
     err = MiniMaxProvider(ProviderConfig()).make_error(
-        401, json.dumps({"base_resp": {"status_code": 2049, "status_msg": "invalid api key"}}).encode(), {})
+        401, json.dumps({"base_resp": {"status_code": 2049, "status_msg": "invalid api key"}}).encode(), {}
+    )
     assert isinstance(err, E.AuthenticationError) and err.status_code == 401 and err.code == "2049"

@@ -29,9 +29,15 @@ def validate(request: Any) -> None:
 
 def recorded_tools(cassette: str, interaction: int = 0) -> list[dict[str, Any]]:
     """The recorded request's tools as llmcore tool definitions."""
-    return [{"name": t["function"]["name"], "description": t["function"].get("description", ""),
-             "parameters": t["function"]["parameters"], "strict": t["function"].get("strict")}
-            for t in recorded_request(cassette, interaction)["tools"]]
+    return [
+        {
+            "name": t["function"]["name"],
+            "description": t["function"].get("description", ""),
+            "parameters": t["function"]["parameters"],
+            "strict": t["function"].get("strict"),
+        }
+        for t in recorded_request(cassette, interaction)["tools"]
+    ]
 
 
 def recorded_request(cassette: str, interaction: int = 0) -> Any:
@@ -40,8 +46,16 @@ def recorded_request(cassette: str, interaction: int = 0) -> Any:
     return json.loads(data["interactions"][interaction]["request"]["body"])
 
 
-def replay(cassette: str, request: dict[str, Any] | ChatRequest, *, stream: bool = False, interaction: int = 0,
-           base_url: str | None = None, api_key: str | None = TEST_API_KEY, **options: Any) -> tuple[Any, list[Any]]:
+def replay(
+    cassette: str,
+    request: dict[str, Any] | ChatRequest,
+    *,
+    stream: bool = False,
+    interaction: int = 0,
+    base_url: str | None = None,
+    api_key: str | None = TEST_API_KEY,
+    **options: Any,
+) -> tuple[Any, list[Any]]:
     """Run ``request`` through the mistral provider against ``cassette``; returns
     ``(response or raised error, sent httpx requests)``; every sent body is
     validated against Mistral's spec."""

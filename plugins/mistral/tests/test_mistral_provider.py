@@ -28,8 +28,12 @@ def body(sent: list[Any]) -> dict[str, Any]:
 
 
 def test_required_tool_choice_is_any() -> None:
-    req = {"model": "mistral-large-latest", "messages": ["What's the weather in Paris?"],
-           "tools": recorded_tools(REQUIRED), "tool_choice": "required"}
+    req = {
+        "model": "mistral-large-latest",
+        "messages": ["What's the weather in Paris?"],
+        "tools": recorded_tools(REQUIRED),
+        "tool_choice": "required",
+    }
     r, sent = replay(REQUIRED, req)
     assert body(sent)["tool_choice"] == "any" == recorded_request(REQUIRED)["tool_choice"]
     assert r.tool_calls[0].name == "get_weather" and r.tool_calls[0].id == "pcZFHqej8"
@@ -43,12 +47,23 @@ def test_foreign_tool_call_ids_are_mapped_consistently() -> None:
     mapped = mistral_tool_id(openai_id)
     assert len(mapped) == 9 and mapped.isalnum() and mapped == mistral_tool_id(openai_id)
     assert mistral_tool_id("KikbB849t") == "KikbB849t"  # Mistral's own ids pass unchanged
-    history = [{"role": "user", "content": "What's the weather in Paris?"},
-               {"role": "assistant", "tool_calls": [{"id": openai_id, "type": "function",
-                                                     "function": {"name": "get_weather", "arguments": '{"city":"Paris"}'}}]},
-               {"role": "tool", "tool_call_id": openai_id, "content": "Sunny, 22C in Paris"}]
-    r, sent = replay(AUTO, {"model": "mistral-large-latest", "messages": history, "tools": recorded_tools(AUTO)},
-                     interaction=1)
+    history = [
+        {"role": "user", "content": "What's the weather in Paris?"},
+        {
+            "role": "assistant",
+            "tool_calls": [
+                {
+                    "id": openai_id,
+                    "type": "function",
+                    "function": {"name": "get_weather", "arguments": '{"city":"Paris"}'},
+                }
+            ],
+        },
+        {"role": "tool", "tool_call_id": openai_id, "content": "Sunny, 22C in Paris"},
+    ]
+    r, sent = replay(
+        AUTO, {"model": "mistral-large-latest", "messages": history, "tools": recorded_tools(AUTO)}, interaction=1
+    )
     msgs = body(sent)["messages"]
     assert msgs[1]["tool_calls"][0]["id"] == mapped and msgs[2]["tool_call_id"] == mapped
     assert "sunny" in r.text
@@ -67,32 +82,52 @@ def test_seed_temperature_and_reasoning_effort() -> None:
 
 
 def test_stream_usage_without_stream_options() -> None:
-    req = {"model": "mistral-large-latest", "messages": recorded_request(PARALLEL)["messages"],
-           "tools": recorded_tools(PARALLEL), "tool_choice": "required"}
+    req = {
+        "model": "mistral-large-latest",
+        "messages": recorded_request(PARALLEL)["messages"],
+        "tools": recorded_tools(PARALLEL),
+        "tool_choice": "required",
+    }
     r, sent = replay(PARALLEL, req, stream=True)
     assert "stream_options" not in body(sent) and body(sent)["tool_choice"] == "any"
     assert [(c.id, c.name, c.arguments) for c in r.tool_calls] == [
-        ("nqjf8Hqe1", "plus", {"a": 1, "b": 2}), ("ATcpCKul3", "minus", {"a": 2, "b": 1})]
+        ("nqjf8Hqe1", "plus", {"a": 1, "b": 2}),
+        ("ATcpCKul3", "minus", {"a": 2, "b": 1}),
+    ]
     assert (r.usage.input_tokens, r.usage.output_tokens) == (187, 45) and r.finish_reason == "tool_calls"
 
 
 def test_magistral_thinking_chunks_stream_as_reasoning() -> None:
-    r, sent = replay(THINK_STREAM, {"model": "magistral-medium-latest", "messages": ["How do I cross the street?"]},
-                     stream=True)
+    r, sent = replay(
+        THINK_STREAM, {"model": "magistral-medium-latest", "messages": ["How do I cross the street?"]}, stream=True
+    )
     assert body(sent) == recorded_request(THINK_STREAM)
     assert r.reasoning.startswith("Okay, the user is asking how to cross the street.")
     assert r.text.startswith("To cross the street safely, follow these steps:")
     assert [p.type for p in r.message.content] == ["reasoning", "text"]
     # the next turn sends the answer text only, not the thinking
-    follow = {"model": "magistral-medium-latest", "messages": [
-        {"role": "user", "content": "How do I cross the street?"}, r.message, {"role": "user", "content": "And a river?"}]}
+    follow = {
+        "model": "magistral-medium-latest",
+        "messages": [
+            {"role": "user", "content": "How do I cross the street?"},
+            r.message,
+            {"role": "user", "content": "And a river?"},
+        ],
+    }
     _, sent = replay(THINK_STREAM, follow, stream=True)
     assert body(sent)["messages"][1] == {"role": "assistant", "content": r.text}
 
 
 def test_cached_tokens_and_stop() -> None:
-    r, _ = replay(AUTO, {"model": "mistral-large-latest", "messages": ["What's the weather in Paris?"],
-                         "tools": recorded_tools(AUTO), "tool_choice": "auto"})
+    r, _ = replay(
+        AUTO,
+        {
+            "model": "mistral-large-latest",
+            "messages": ["What's the weather in Paris?"],
+            "tools": recorded_tools(AUTO),
+            "tool_choice": "auto",
+        },
+    )
     assert (r.usage.input_tokens, r.usage.cache_read_tokens, r.usage.output_tokens) == (77, 76, 12)
     stop = "pydantic-ai__test_stop_settings_mistral_.yaml"
     q = recorded_request(stop)["messages"][0]["content"]
@@ -103,8 +138,10 @@ def test_cached_tokens_and_stop() -> None:
 def test_errors() -> None:
     err, _ = replay("authored__invalid_model_400.yaml", {"model": "mistral-smol-latest", "messages": ["Hello"]})
     assert isinstance(err, E.NotFoundError) and err.code == "1500" and err.message.startswith("Invalid model")
-    err, _ = replay("ruby_llm__chat_error_handling_with_mistral_mistral-small-latest_raises_appropriate_auth_error.yaml",
-                    {"model": "mistral-small-latest", "messages": ["Hello"]})
+    err, _ = replay(
+        "ruby_llm__chat_error_handling_with_mistral_mistral-small-latest_raises_appropriate_auth_error.yaml",
+        {"model": "mistral-small-latest", "messages": ["Hello"]},
+    )
     assert isinstance(err, E.AuthenticationError) and err.message == "Invalid API Key"  # {"detail": ...}
     for text in (str(err), repr(err), str(err.raw)):
         assert TEST_API_KEY not in text
@@ -127,9 +164,18 @@ def test_safe_prompt_passes_through_provider_options() -> None:
     assert body(sent)["safe_prompt"] is True
 
 
-@pytest.mark.parametrize("name", ["mistral-small-latest", "open-mistral-nemo", "codestral-latest",
-                                  "magistral-medium-latest", "ministral-8b-latest", "pixtral-large-latest",
-                                  "devstral-small-latest"])
+@pytest.mark.parametrize(
+    "name",
+    [
+        "mistral-small-latest",
+        "open-mistral-nemo",
+        "codestral-latest",
+        "magistral-medium-latest",
+        "ministral-8b-latest",
+        "pixtral-large-latest",
+        "devstral-small-latest",
+    ],
+)
 def test_model_names_are_auto_detected(name: str) -> None:
     spec, model = resolve_model(name)
     assert spec.name == "mistral" and model == name

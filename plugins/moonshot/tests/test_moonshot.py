@@ -40,19 +40,37 @@ def test_max_completion_tokens_and_fixed_sampling_models() -> None:
 
 
 def test_moonshot_v1_sampling_is_sent() -> None:
-    res = K.replay(Case("authored__moonshot_v1_temperature.yaml",
-                        {"model": "moonshot-v1-8k", "messages": ["Hello"], "temperature": 0.3, "max_tokens": 64}))
+    res = K.replay(
+        Case(
+            "authored__moonshot_v1_temperature.yaml",
+            {"model": "moonshot-v1-8k", "messages": ["Hello"], "temperature": 0.3, "max_tokens": 64},
+        )
+    )
     assert res.response is not None and body(res)["temperature"] == 0.3 and not res.response.warnings
 
 
 def test_reasoning_content_is_sent_back() -> None:
-    sent, _ = build(model="kimi-k2.6", tools=[K.WEATHER], messages=[
-        {"role": "user", "content": K.WQ},
-        {"role": "assistant", "content": [{"type": "reasoning", "text": "Use the tool."},
-                                          {"type": "tool_call", "id": K.CALL_ID, "name": "get_current_weather",
-                                           "arguments": {"city": "Paris"}}]},
-        {"role": "tool", "content": [{"type": "tool_result", "tool_call_id": K.CALL_ID, "content": "sunny"}]}],
-        provider_options={"moonshot": {"thinking": {"type": "enabled", "keep": "all"}}})
+    sent, _ = build(
+        model="kimi-k2.6",
+        tools=[K.WEATHER],
+        messages=[
+            {"role": "user", "content": K.WQ},
+            {
+                "role": "assistant",
+                "content": [
+                    {"type": "reasoning", "text": "Use the tool."},
+                    {
+                        "type": "tool_call",
+                        "id": K.CALL_ID,
+                        "name": "get_current_weather",
+                        "arguments": {"city": "Paris"},
+                    },
+                ],
+            },
+            {"role": "tool", "content": [{"type": "tool_result", "tool_call_id": K.CALL_ID, "content": "sunny"}]},
+        ],
+        provider_options={"moonshot": {"thinking": {"type": "enabled", "keep": "all"}}},
+    )
     assert sent["messages"][1]["reasoning_content"] == "Use the tool." and sent["thinking"]["keep"] == "all"
     load_spec(K.SPEC).validate_body("POST", "/v1/chat/completions", sent)
 
@@ -64,9 +82,21 @@ def test_stream_usage_once_and_from_the_choice_when_alone() -> None:
     # without the include_usage chunk, the usage Kimi puts on the last choice is still found
     dec = ChatStreamDecoder(MOONSHOT_DIALECT, "moonshot")
     events = dec.feed_data(json.dumps({"id": "c", "choices": [{"index": 0, "delta": {"content": "Hi"}}]}))
-    events += dec.feed_data(json.dumps({"id": "c", "choices": [{"index": 0, "delta": {}, "finish_reason": "stop",
-                                                                "usage": {"prompt_tokens": 9, "completion_tokens": 1,
-                                                                          "total_tokens": 10, "cached_tokens": 9}}]}))
+    events += dec.feed_data(
+        json.dumps(
+            {
+                "id": "c",
+                "choices": [
+                    {
+                        "index": 0,
+                        "delta": {},
+                        "finish_reason": "stop",
+                        "usage": {"prompt_tokens": 9, "completion_tokens": 1, "total_tokens": 10, "cached_tokens": 9},
+                    }
+                ],
+            }
+        )
+    )
     events += dec.close()
     [u] = [e for e in events if e.type == "usage"]
     assert (u.usage.input_tokens, u.usage.cache_read_tokens) == (9, 9)  # type: ignore[attr-defined]
@@ -99,8 +129,12 @@ def test_count_tokens_uses_the_estimate_endpoint() -> None:
 def test_region_option(monkeypatch: pytest.MonkeyPatch) -> None:
     monkeypatch.delenv("MOONSHOT_BASE_URL", raising=False)
     assert MoonshotProvider(ProviderConfig(api_key="k")).base_url == "https://api.moonshot.ai/v1"
-    assert MoonshotProvider(ProviderConfig(api_key="k", options={"region": "cn"})).base_url == "https://api.moonshot.cn/v1"
-    explicit = MoonshotProvider(ProviderConfig(api_key="k", base_url="https://proxy.example/v1", options={"region": "cn"}))
+    assert (
+        MoonshotProvider(ProviderConfig(api_key="k", options={"region": "cn"})).base_url == "https://api.moonshot.cn/v1"
+    )
+    explicit = MoonshotProvider(
+        ProviderConfig(api_key="k", base_url="https://proxy.example/v1", options={"region": "cn"})
+    )
     assert explicit.base_url == "https://proxy.example/v1"
     with pytest.raises(E.ConfigurationError, match="global"):
         MoonshotProvider(ProviderConfig(api_key="k", options={"region": "eu"}))

@@ -23,8 +23,11 @@ class TestMoonshotConformance(ProviderConformance):
     reasoning_case = K.REASONING
     reasoning_stream_case = K.REASONING_STREAM
     count_tokens_case = K.COUNT
-    agreement_pairs = (("chat_case", "stream_case"), ("tool_call_case", "tool_call_stream_case"),
-                       ("reasoning_case", "reasoning_stream_case"))
+    agreement_pairs = (
+        ("chat_case", "stream_case"),
+        ("tool_call_case", "tool_call_stream_case"),
+        ("reasoning_case", "reasoning_stream_case"),
+    )
     error_cases = K.ERRORS
 
     def validate_request(self, request: Any) -> None:

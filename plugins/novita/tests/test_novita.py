@@ -31,13 +31,16 @@ def test_reasoning_content() -> None:
         assert r.reasoning.startswith("The user asks which is bigger")
 
 
-@pytest.mark.parametrize(("kind", "cls", "reason"), [
-    ("auth", E.AuthenticationError, "INVALID_API_KEY"),
-    ("not_found", E.NotFoundError, "MODEL_NOT_FOUND"),
-    ("rate_limit", E.RateLimitError, "RATE_LIMIT_EXCEEDED"),
-    ("context_length", E.ContextWindowExceededError, "INVALID_REQUEST_BODY"),
-    ("server", E.ProviderServerError, "MODEL_NOT_AVAILABLE"),
-])
+@pytest.mark.parametrize(
+    ("kind", "cls", "reason"),
+    [
+        ("auth", E.AuthenticationError, "INVALID_API_KEY"),
+        ("not_found", E.NotFoundError, "MODEL_NOT_FOUND"),
+        ("rate_limit", E.RateLimitError, "RATE_LIMIT_EXCEEDED"),
+        ("context_length", E.ContextWindowExceededError, "INVALID_REQUEST_BODY"),
+        ("server", E.ProviderServerError, "MODEL_NOT_AVAILABLE"),
+    ],
+)
 def test_flat_error_bodies_keep_the_reason(kind: str, cls: type[E.LLMCoreError], reason: str) -> None:
     err = F.replay(F.ERRORS[kind]).error
     assert isinstance(err, cls) and err.code == reason and err.message

@@ -61,43 +61,104 @@ def _tools(cassette: str) -> list[dict[str, Any]]:
 JOKE = "Tell me a joke about OpenTelemetry"
 CHAT = Case(OLL_CHAT, {"model": "llama3", "messages": [JOKE]}, base_url=LOCAL)
 STREAM = Case(OLL_STREAM, {"model": "llama3", "messages": [JOKE]}, stream=True, base_url=LOCAL)
-REASONING = Case(OI_CHAT, {
-    "model": "qwen3.6:latest", "messages": ["Why is the sky blue? Answer in one sentence."],
-    "temperature": 0, "seed": 42,
-}, base_url=LOCAL, expect_text="blue")
-TOOL_CALL = Case(OI_TOOL, {
-    "model": "qwen3.6:latest", "messages": ["What is the weather in Paris? Use the get_current_weather tool."],
-    "tools": _tools(OI_TOOL), "temperature": 0, "seed": 42,
-}, base_url=LOCAL, expect_tool="get_current_weather", expect_finish="tool_calls")
-TOOL_CALL_STREAM = Case(AUTH_TOOL_STREAM, {
-    "model": "llama3.2", "messages": ["What is the weather today in Paris?"], "tools": _tools(AUTH_TOOL_STREAM),
-}, stream=True, base_url=LOCALHOST, expect_tool="get_current_weather", expect_finish="tool_calls")
+REASONING = Case(
+    OI_CHAT,
+    {
+        "model": "qwen3.6:latest",
+        "messages": ["Why is the sky blue? Answer in one sentence."],
+        "temperature": 0,
+        "seed": 42,
+    },
+    base_url=LOCAL,
+    expect_text="blue",
+)
+TOOL_CALL = Case(
+    OI_TOOL,
+    {
+        "model": "qwen3.6:latest",
+        "messages": ["What is the weather in Paris? Use the get_current_weather tool."],
+        "tools": _tools(OI_TOOL),
+        "temperature": 0,
+        "seed": 42,
+    },
+    base_url=LOCAL,
+    expect_tool="get_current_weather",
+    expect_finish="tool_calls",
+)
+TOOL_CALL_STREAM = Case(
+    AUTH_TOOL_STREAM,
+    {
+        "model": "llama3.2",
+        "messages": ["What is the weather today in Paris?"],
+        "tools": _tools(AUTH_TOOL_STREAM),
+    },
+    stream=True,
+    base_url=LOCALHOST,
+    expect_tool="get_current_weather",
+    expect_finish="tool_calls",
+)
 # The recorded request (ollama-python 0.3) sent an assistant tool call without an id and a tool
 # message without one; llmcore needs ids to pair them, so the case gives one (sent as tool_call_id).
-TOOL_ROUND_TRIP = Case(OLL_TOOL_RESULT, {
-    "model": "llama3.1",
-    "messages": [
-        {"role": "assistant", "content": "", "tool_calls": [{"id": "call_weather_sf", "type": "function", "function": {
-            "name": "get_current_weather", "arguments": {"location": "San Francisco"}}}]},
-        {"role": "tool", "tool_call_id": "call_weather_sf",
-         "content": recorded_body(OLL_TOOL_RESULT)["messages"][1]["content"]},
-    ],
-}, base_url=LOCAL)
+TOOL_ROUND_TRIP = Case(
+    OLL_TOOL_RESULT,
+    {
+        "model": "llama3.1",
+        "messages": [
+            {
+                "role": "assistant",
+                "content": "",
+                "tool_calls": [
+                    {
+                        "id": "call_weather_sf",
+                        "type": "function",
+                        "function": {"name": "get_current_weather", "arguments": {"location": "San Francisco"}},
+                    }
+                ],
+            },
+            {
+                "role": "tool",
+                "tool_call_id": "call_weather_sf",
+                "content": recorded_body(OLL_TOOL_RESULT)["messages"][1]["content"],
+            },
+        ],
+    },
+    base_url=LOCAL,
+)
 STRUCTURED_SCHEMA = recorded_body(AUTH_STRUCTURED)["format"]
-STRUCTURED = Case(AUTH_STRUCTURED, {
-    "model": "llama3.1", "messages": [recorded_body(AUTH_STRUCTURED)["messages"][0]["content"]],
-    "response_format": {"type": "json_schema", "schema": STRUCTURED_SCHEMA}, "temperature": 0,
-}, base_url=LOCALHOST)
+STRUCTURED = Case(
+    AUTH_STRUCTURED,
+    {
+        "model": "llama3.1",
+        "messages": [recorded_body(AUTH_STRUCTURED)["messages"][0]["content"]],
+        "response_format": {"type": "json_schema", "schema": STRUCTURED_SCHEMA},
+        "temperature": 0,
+    },
+    base_url=LOCALHOST,
+)
 AUTH_VISION = "authored__vision_images.yaml"
 #: the base64 PNG of the API reference's images example (read from the authored cassette built from it)
 PIG_PNG: str = recorded_body(AUTH_VISION)["messages"][0]["images"][0]
-VISION = Case(AUTH_VISION, {  # authored from the documented "Chat request (with images)" (no recording has one)
-    "model": "llava", "messages": [{"role": "user", "content": [
-        {"type": "text", "text": "what is in this image?"}, {"type": "image", "data": PIG_PNG, "media_type": "image/png"}]}],
-}, base_url=LOCALHOST, expect_text="pig")  # the documented answer has no done_reason: finish "other"
+VISION = Case(
+    AUTH_VISION,
+    {  # authored from the documented "Chat request (with images)" (no recording has one)
+        "model": "llava",
+        "messages": [
+            {
+                "role": "user",
+                "content": [
+                    {"type": "text", "text": "what is in this image?"},
+                    {"type": "image", "data": PIG_PNG, "media_type": "image/png"},
+                ],
+            }
+        ],
+    },
+    base_url=LOCALHOST,
+    expect_text="pig",
+)  # the documented answer has no done_reason: finish "other"
 SAY_HELLO = Case(MAG_STREAM, {"model": "llama3.1", "messages": ["Say hello!"]}, stream=True, base_url=LOCALHOST)
-SAY_HELLO_ASYNC = Case(MAG_ASTREAM, {"model": "llama3.1", "messages": ["Say hello!"]}, stream=True,
-                       base_url=LOCALHOST, interaction=1)
+SAY_HELLO_ASYNC = Case(
+    MAG_ASTREAM, {"model": "llama3.1", "messages": ["Say hello!"]}, stream=True, base_url=LOCALHOST, interaction=1
+)
 
 #: every success scenario, by name (the differential and request-spec tests run them all)
 SCENARIOS: dict[str, Case] = {
@@ -113,8 +174,9 @@ SCENARIOS: dict[str, Case] = {
 }
 
 
-def provider(client: Any = None, base_url: str | None = LOCAL, api_key: str | None = None,
-             **options: Any) -> OllamaProvider:
+def provider(
+    client: Any = None, base_url: str | None = LOCAL, api_key: str | None = None, **options: Any
+) -> OllamaProvider:
     """A provider for ``base_url`` using ``client``."""
     return OllamaProvider(ProviderConfig(api_key=api_key, base_url=base_url, http_client=client, options=options))
 

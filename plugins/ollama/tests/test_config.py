@@ -137,9 +137,18 @@ def test_the_injected_client_is_used_for_every_request() -> None:
 def test_list_models() -> None:
     """``GET /api/tags`` (no recording of it exists: a served body shaped like
     the ListResponse of Ollama's OpenAPI spec)."""
-    tags = {"models": [{"name": "llama3.2:latest", "model": "llama3.2:latest", "size": 2019393189,
-                        "digest": "a80c4f17acd5", "modified_at": "2024-09-25T12:00:00Z",
-                        "details": {"family": "llama", "parameter_size": "3.2B", "quantization_level": "Q4_K_M"}}]}
+    tags = {
+        "models": [
+            {
+                "name": "llama3.2:latest",
+                "model": "llama3.2:latest",
+                "size": 2019393189,
+                "digest": "a80c4f17acd5",
+                "modified_at": "2024-09-25T12:00:00Z",
+                "details": {"family": "llama", "parameter_size": "3.2B", "quantization_level": "Q4_K_M"},
+            }
+        ]
+    }
 
     async def go(status: int) -> object:
         p, client = _serve(lambda r: httpx.Response(status, json=tags if status == 200 else {"error": "boom"}))

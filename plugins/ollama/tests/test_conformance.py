@@ -22,11 +22,22 @@ _HELLO_CLOUD = {"model": "gpt-oss:120b", "messages": ["Hello"]}
 
 
 # POST /api/embed recorded by langchaingo (httprr), nomic-embed-text, with its options.temperature
-EMBED = EmbeddingCase("langchaingo__TestClient_CreateEmbedding.yaml", "nomic-embed-text", "Hello world",
-                      options={"options": {"temperature": 0}}, base_url=C.LOCALHOST, expect_dimensions=768)
+EMBED = EmbeddingCase(
+    "langchaingo__TestClient_CreateEmbedding.yaml",
+    "nomic-embed-text",
+    "Hello world",
+    options={"options": {"temperature": 0}},
+    base_url=C.LOCALHOST,
+    expect_dimensions=768,
+)
 # authored from Ollama's EmbedHandler (server/routes.go): an unknown model is a 404 "model '<name>' not found"
-EMBED_NOT_FOUND = EmbeddingCase("authored__embed_model_not_found_404.yaml", "nonexistent-embedder", ["Hello world"],
-                                base_url=C.LOCALHOST, error=E.NotFoundError)
+EMBED_NOT_FOUND = EmbeddingCase(
+    "authored__embed_model_not_found_404.yaml",
+    "nonexistent-embedder",
+    ["Hello world"],
+    base_url=C.LOCALHOST,
+    error=E.NotFoundError,
+)
 
 
 class TestOllamaConformance(ProviderConformance):
@@ -48,17 +59,39 @@ class TestOllamaConformance(ProviderConformance):
     rechunk_sizes = ((1,) * 4096 + (65536,), (5,), (17,), (256,))
     error_cases = {
         "auth": ErrorCase(C.AUTH_401, _HELLO_CLOUD, base_url=C.CLOUD, error=E.AuthenticationError, status_code=401),
-        "not_found": ErrorCase(C.OI_404, {"model": "nonexistent-model:latest", "messages": ["Why is the sky blue?"]},
-                               base_url=C.LOCAL, error=E.NotFoundError, status_code=404),
+        "not_found": ErrorCase(
+            C.OI_404,
+            {"model": "nonexistent-model:latest", "messages": ["Why is the sky blue?"]},
+            base_url=C.LOCAL,
+            error=E.NotFoundError,
+            status_code=404,
+        ),
         "rate_limit": ErrorCase(C.AUTH_429, _HELLO_CLOUD, base_url=C.CLOUD, error=E.RateLimitError, status_code=429),
-        "context_length": ErrorCase(C.AUTH_CONTEXT, {
-            "model": "qwen2.5:0.5b", "messages": ["<the first 100 lines of /etc/dictionaries-common/words>"],
-            "provider_options": {"ollama": {"truncate": False, "options": {"num_ctx": 256}}},
-        }, base_url=C.LOCALHOST, error=E.ContextWindowExceededError, status_code=400),
-        "server": ErrorCase(C.AUTH_500, {"model": "llama3.2", "messages": ["Hello"]}, base_url=C.LOCALHOST,
-                            error=E.ProviderServerError, status_code=500),
-        "stream_error": ErrorCase(C.AUTH_MIDSTREAM, {"model": "gemma3", "messages": ["Is the sky blue?"]},
-                                  stream=True, base_url=C.LOCALHOST, error=E.ProviderServerError),
+        "context_length": ErrorCase(
+            C.AUTH_CONTEXT,
+            {
+                "model": "qwen2.5:0.5b",
+                "messages": ["<the first 100 lines of /etc/dictionaries-common/words>"],
+                "provider_options": {"ollama": {"truncate": False, "options": {"num_ctx": 256}}},
+            },
+            base_url=C.LOCALHOST,
+            error=E.ContextWindowExceededError,
+            status_code=400,
+        ),
+        "server": ErrorCase(
+            C.AUTH_500,
+            {"model": "llama3.2", "messages": ["Hello"]},
+            base_url=C.LOCALHOST,
+            error=E.ProviderServerError,
+            status_code=500,
+        ),
+        "stream_error": ErrorCase(
+            C.AUTH_MIDSTREAM,
+            {"model": "gemma3", "messages": ["Is the sky blue?"]},
+            stream=True,
+            base_url=C.LOCALHOST,
+            error=E.ProviderServerError,
+        ),
     }
 
     embedding_case = EMBED

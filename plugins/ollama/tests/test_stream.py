@@ -27,8 +27,9 @@ STREAM_CASES = {
 
 
 def _collect(body: bytes, size: int, request: ChatRequest, status: int = 200) -> tuple[list[StreamEvent], ChatResponse]:
-    out = replay_stream(C.provider, request, split_every(body, [size]), status=status,
-                        headers={"content-type": "application/x-ndjson"})
+    out = replay_stream(
+        C.provider, request, split_every(body, [size]), status=status, headers={"content-type": "application/x-ndjson"}
+    )
     return out.events, out.response
 
 
@@ -86,8 +87,12 @@ def test_midstream_error_line_raises_after_the_text() -> None:
 
 
 def test_midstream_context_overflow_is_typed() -> None:
-    inner = {"error": {"message": "request (5000 tokens) exceeds the available context size (4096 tokens)",
-                       "type": "exceed_context_size_error"}}
+    inner = {
+        "error": {
+            "message": "request (5000 tokens) exceeds the available context size (4096 tokens)",
+            "type": "exceed_context_size_error",
+        }
+    }
     body = (json.dumps({"error": json.dumps(inner)}) + "\n").encode()
     with pytest.raises(E.ContextWindowExceededError) as info:
         _collect(body, 4, ChatRequest(model="m", messages=["x"]))
@@ -104,8 +109,11 @@ def test_truncated_stream_is_an_error() -> None:
 
 def test_garbage_line_is_a_response_error() -> None:
     with pytest.raises(E.ProviderResponseError) as info:
-        _collect(b'{"model":"m","message":{"content":"a"},"done":false}\nnot json\n', 6,
-                 ChatRequest(model="m", messages=["x"]))
+        _collect(
+            b'{"model":"m","message":{"content":"a"},"done":false}\nnot json\n',
+            6,
+            ChatRequest(model="m", messages=["x"]),
+        )
     assert info.value.raw == "not json"
 
 

@@ -40,13 +40,20 @@ def test_facade_sends_an_image_to_ollama() -> None:
         with make_vcr(CASSETTES).use_cassette(C.VISION.cassette):
             async with client:
                 m = llmcore.model("ollama/llava", http_client=client, retry=False, base_url=C.LOCALHOST)
-                r = await m.achat([{"role": "user", "content": [
-                    {"type": "text", "text": "what is in this image?"},
-                    {"type": "image", "data": C.PIG_PNG, "media_type": "image/png"}]}])
+                r = await m.achat(
+                    [
+                        {
+                            "role": "user",
+                            "content": [
+                                {"type": "text", "text": "what is in this image?"},
+                                {"type": "image", "data": C.PIG_PNG, "media_type": "image/png"},
+                            ],
+                        }
+                    ]
+                )
         return r, sent.bodies()
 
     r, bodies = asyncio.run(go())
     assert "pig" in r.text
     assert r.finish_reason == "other"  # the documented answer (an older Ollama) carries no done_reason
     assert bodies[0]["messages"][0]["images"] == [C.PIG_PNG]
-

@@ -29,8 +29,9 @@ def provider_for(name: str, case: Case, client: Any = None) -> Any:
     """The provider a conformance case runs against."""
     spec = get_registry().get(name)
     assert spec is not None, f"{name} is not registered"
-    return load_provider(spec, api_key=TEST_API_KEY, base_url=case.base_url, http_client=client,
-                         options=dict(case.options))
+    return load_provider(
+        spec, api_key=TEST_API_KEY, base_url=case.base_url, http_client=client, options=dict(case.options)
+    )
 
 
 def run(coro: Any) -> Any:

@@ -15,8 +15,11 @@ from llmcore.spec import ProviderSpec
 from llmcore.types import ChatRequest
 from llmcore_openai.chat import ChatCompletionsProvider, ChatStreamDecoder
 
-OK = {"id": "c", "model": "m", "choices": [{"index": 0, "message": {"role": "assistant", "content": "hi"},
-                                            "finish_reason": "stop"}]}
+OK = {
+    "id": "c",
+    "model": "m",
+    "choices": [{"index": 0, "message": {"role": "assistant", "content": "hi"}, "finish_reason": "stop"}],
+}
 SSE = b'data: {"id":"c","model":"m","choices":[{"index":0,"delta":{"content":"hi"},"finish_reason":"stop"}]}\n\n'
 
 
@@ -62,8 +65,9 @@ def test_json_instead_of_a_stream() -> None:
     with pytest.raises(E.RateLimitError):  # the hook's error
         asyncio.run(_stream(_provider(json.dumps({"status": 1002}).encode(), "application/json")))
     with pytest.raises(E.AuthenticationError):  # an OpenAI-style error body
-        asyncio.run(_stream(_provider(json.dumps({"error": {"message": "bad key", "code": 401}}).encode(),
-                                      "application/json")))
+        asyncio.run(
+            _stream(_provider(json.dumps({"error": {"message": "bad key", "code": 401}}).encode(), "application/json"))
+        )
     with pytest.raises(E.ProviderResponseError, match="not a stream"):
         asyncio.run(_stream(_provider(json.dumps(OK).encode(), "application/json")))
     # a real stream mislabelled as JSON is still decoded

@@ -43,7 +43,7 @@ def split(data: bytes, sizes: Callable[[], int]) -> list[bytes]:
     out, i = [], 0
     while i < len(data):
         n = max(1, sizes())
-        out.append(data[i:i + n])
+        out.append(data[i : i + n])
         i += n
     return out
 
@@ -52,8 +52,13 @@ class Server:
     """A MockTransport that answers every request with one prepared response
     and remembers the requests."""
 
-    def __init__(self, status: int = 200, body: bytes | list[bytes] = b"", headers: dict[str, str] | None = None,
-                 content_type: str = "text/event-stream") -> None:
+    def __init__(
+        self,
+        status: int = 200,
+        body: bytes | list[bytes] = b"",
+        headers: dict[str, str] | None = None,
+        content_type: str = "text/event-stream",
+    ) -> None:
         self.status, self.body = status, body
         self.headers = {"content-type": content_type, **(headers or {})}
         self.requests: list[httpx.Request] = []
@@ -88,8 +93,9 @@ def sse(*chunks: Any, done: bool = True) -> bytes:
     return (text + ("data: [DONE]\n\n" if done else "")).encode()
 
 
-def chunk(delta: dict[str, Any] | None = None, finish: str | None = None, usage: Any = None,
-          choices: bool = True) -> dict[str, Any]:
+def chunk(
+    delta: dict[str, Any] | None = None, finish: str | None = None, usage: Any = None, choices: bool = True
+) -> dict[str, Any]:
     c: dict[str, Any] = {"id": "chatcmpl-1", "object": "chat.completion.chunk", "model": "gpt-4o-mini"}
     c["choices"] = [{"index": 0, "delta": delta or {}, "finish_reason": finish}] if choices else []
     c["usage"] = usage
@@ -97,8 +103,11 @@ def chunk(delta: dict[str, Any] | None = None, finish: str | None = None, usage:
 
 
 REQ = ChatRequest(model="gpt-4o-mini", messages=["hi"])
-TOOL_REQ = ChatRequest(model="gpt-4o-mini", messages=["What is 1231 * 2331?"],
-                       tools=[{"name": "multiply", "parameters": {"type": "object"}}])
+TOOL_REQ = ChatRequest(
+    model="gpt-4o-mini",
+    messages=["What is 1231 * 2331?"],
+    tools=[{"name": "multiply", "parameters": {"type": "object"}}],
+)
 
 
 def describe(events: list[Any]) -> list[tuple[Any, ...]]:
@@ -116,13 +125,16 @@ def describe(events: list[Any]) -> list[tuple[Any, ...]]:
 # -- SSE framing ------------------------------------------------------------------------------------
 
 
-@pytest.mark.parametrize(("cassette", "interaction", "api", "req"), [
-    ("llm__test_tool_use_basic.yaml", 0, "chat", TOOL_REQ),
-    ("pydantic-ai__test_openai_moderation_stream.yaml", 0, "chat", REQ),
-    ("llm__test_tools_streaming_variant_a.yaml", 1, "chat", REQ),
-    ("llm__test_responses_tool_use_streaming.yaml", 1, "responses", REQ),  # its answer has a multi-byte UTF-8 sign
-    ("pydantic-ai__test_openai_responses_stream.yaml", 0, "responses", TOOL_REQ),
-])
+@pytest.mark.parametrize(
+    ("cassette", "interaction", "api", "req"),
+    [
+        ("llm__test_tool_use_basic.yaml", 0, "chat", TOOL_REQ),
+        ("pydantic-ai__test_openai_moderation_stream.yaml", 0, "chat", REQ),
+        ("llm__test_tools_streaming_variant_a.yaml", 1, "chat", REQ),
+        ("llm__test_responses_tool_use_streaming.yaml", 1, "responses", REQ),  # its answer has a multi-byte UTF-8 sign
+        ("pydantic-ai__test_openai_responses_stream.yaml", 0, "responses", TOOL_REQ),
+    ],
+)
 def test_sse_split_at_any_byte_boundary(cassette: str, interaction: int, api: str, req: ChatRequest) -> None:
     _, body = recorded(cassette, interaction)
     whole = Server(body=body)
@@ -158,16 +170,30 @@ def test_done_ends_the_stream() -> None:
 
 
 def test_usage_only_chunk_and_null_usage_chunks() -> None:
-    usage = {"prompt_tokens": 20, "completion_tokens": 5, "total_tokens": 25,
-             "prompt_tokens_details": {"cached_tokens": 12}, "completion_tokens_details": {"reasoning_tokens": 3}}
-    body = sse(chunk({"role": "assistant", "content": ""}), chunk({"content": "Hello"}), chunk(finish="stop"),
-               chunk(usage=usage, choices=False),
-               {"id": "chatcmpl-1", "choices": [], "usage": None, "moderation": {"flagged": False}})
+    usage = {
+        "prompt_tokens": 20,
+        "completion_tokens": 5,
+        "total_tokens": 25,
+        "prompt_tokens_details": {"cached_tokens": 12},
+        "completion_tokens_details": {"reasoning_tokens": 3},
+    }
+    body = sse(
+        chunk({"role": "assistant", "content": ""}),
+        chunk({"content": "Hello"}),
+        chunk(finish="stop"),
+        chunk(usage=usage, choices=False),
+        {"id": "chatcmpl-1", "choices": [], "usage": None, "moderation": {"flagged": False}},
+    )
     events, r = run(collect(Server(body=body).provider(), REQ))
     types = [e.type for e in events]
     assert types == ["metadata", "text", "usage", "finish"]
-    assert r.usage.model_dump() == {"input_tokens": 20, "output_tokens": 5, "cache_read_tokens": 12,
-                                    "cache_write_tokens": None, "reasoning_tokens": 3}
+    assert r.usage.model_dump() == {
+        "input_tokens": 20,
+        "output_tokens": 5,
+        "cache_read_tokens": 12,
+        "cache_write_tokens": None,
+        "reasoning_tokens": 3,
+    }
 
 
 def test_no_usage_means_unknown_not_zero() -> None:
@@ -179,11 +205,22 @@ def test_no_usage_means_unknown_not_zero() -> None:
 
 def test_two_parallel_tool_calls_by_index() -> None:
     body = sse(
-        chunk({"role": "assistant", "tool_calls": [
-            {"index": 0, "id": "call_a", "type": "function", "function": {"name": "weather", "arguments": ""}}]}),
+        chunk(
+            {
+                "role": "assistant",
+                "tool_calls": [
+                    {"index": 0, "id": "call_a", "type": "function", "function": {"name": "weather", "arguments": ""}}
+                ],
+            }
+        ),
         chunk({"tool_calls": [{"index": 0, "function": {"arguments": '{"city": '}}]}),
-        chunk({"tool_calls": [
-            {"index": 1, "id": "call_b", "type": "function", "function": {"name": "time", "arguments": '{"tz"'}}]}),
+        chunk(
+            {
+                "tool_calls": [
+                    {"index": 1, "id": "call_b", "type": "function", "function": {"name": "time", "arguments": '{"tz"'}}
+                ]
+            }
+        ),
         chunk({"tool_calls": [{"index": 0, "function": {"arguments": '"Paris"}'}}]}),
         chunk({"tool_calls": [{"index": 1, "function": {"arguments": ': "CET"}'}}]}),
         chunk(finish="tool_calls"),
@@ -191,7 +228,9 @@ def test_two_parallel_tool_calls_by_index() -> None:
     events, r = run(collect(Server(body=body).provider(), TOOL_REQ))
     check_stream_invariants(events, r)
     assert [(c.id, c.name, c.arguments) for c in r.tool_calls] == [
-        ("call_a", "weather", {"city": "Paris"}), ("call_b", "time", {"tz": "CET"})]
+        ("call_a", "weather", {"city": "Paris"}),
+        ("call_b", "time", {"tz": "CET"}),
+    ]
     deltas = [e for e in events if e.type == "tool_call_delta"]
     assert [(d.index, d.id, d.name) for d in deltas if d.id] == [(0, "call_a", "weather"), (1, "call_b", "time")]
     assert r.finish_reason == "tool_calls"
@@ -203,7 +242,9 @@ def test_tool_calls_without_index_or_finish_reason() -> None:
         chunk({"tool_calls": [{"id": "c1", "function": {"name": "a", "arguments": "{}"}}]}),
         chunk({"tool_calls": [{"id": "c2", "function": {"name": "b", "arguments": '{"x":1}'}}]}),
     )
-    events, r = run(collect(Server(body=body).provider("openai_compatible", base_url="http://127.0.0.1:8000/v1"), TOOL_REQ))
+    events, r = run(
+        collect(Server(body=body).provider("openai_compatible", base_url="http://127.0.0.1:8000/v1"), TOOL_REQ)
+    )
     check_stream_invariants(events, r)
     assert [(c.id, c.name, c.arguments) for c in r.tool_calls] == [("c1", "a", {}), ("c2", "b", {"x": 1})]
     assert (r.finish_reason, r.raw_finish_reason) == ("tool_calls", None)
@@ -216,8 +257,12 @@ def test_truncated_stream_is_an_error() -> None:
 
 
 def test_reasoning_deltas_from_dialect_fields() -> None:
-    body = sse(chunk({"reasoning_content": "think "}), chunk({"reasoning_content": "hard"}),
-               chunk({"content": "42"}), chunk(finish="stop"))
+    body = sse(
+        chunk({"reasoning_content": "think "}),
+        chunk({"reasoning_content": "hard"}),
+        chunk({"content": "42"}),
+        chunk(finish="stop"),
+    )
     events, r = run(collect(Server(body=body).provider("openai_compatible", base_url="http://127.0.0.1:8000/v1"), REQ))
     check_stream_invariants(events, r)
     assert r.reasoning == "think hard" and r.text == "42"
@@ -230,21 +275,33 @@ def test_reasoning_deltas_from_dialect_fields() -> None:
 # -- finish reasons ------------------------------------------------------------------------------------
 
 
-@pytest.mark.parametrize(("raw", "calls", "expected"), [
-    ("stop", False, "stop"), ("length", False, "length"), ("tool_calls", True, "tool_calls"),
-    ("function_call", True, "tool_calls"), ("content_filter", False, "content_filter"),
-    ("eos", False, "stop"), ("eos_token", False, "stop"), ("eos_token", True, "tool_calls"),
-    ("something_new", False, "other"), (None, False, "other"),
-    ("stop", True, "tool_calls"), (None, True, "tool_calls"), ("length", True, "length"),
-])
+@pytest.mark.parametrize(
+    ("raw", "calls", "expected"),
+    [
+        ("stop", False, "stop"),
+        ("length", False, "length"),
+        ("tool_calls", True, "tool_calls"),
+        ("function_call", True, "tool_calls"),
+        ("content_filter", False, "content_filter"),
+        ("eos", False, "stop"),
+        ("eos_token", False, "stop"),
+        ("eos_token", True, "tool_calls"),
+        ("something_new", False, "other"),
+        (None, False, "other"),
+        ("stop", True, "tool_calls"),
+        (None, True, "tool_calls"),
+        ("length", True, "length"),
+    ],
+)
 def test_finish_mapping(raw: str | None, calls: bool, expected: str) -> None:
     assert map_finish_reason(raw, calls) == expected
 
 
 def test_refusal_is_text_with_warning_and_content_filter() -> None:
     msg = {"role": "assistant", "content": None, "refusal": "I can't help with that."}
-    body = json.dumps({"id": "c", "model": "gpt-4o", "choices": [{"index": 0, "message": msg,
-                                                                 "finish_reason": "stop"}]}).encode()
+    body = json.dumps(
+        {"id": "c", "model": "gpt-4o", "choices": [{"index": 0, "message": msg, "finish_reason": "stop"}]}
+    ).encode()
     r = run(Server(body=body, content_type="application/json").provider().chat(REQ))
     assert r.text == "I can't help with that." and r.finish_reason == "content_filter"
     assert r.raw_finish_reason == "stop" and [w.feature for w in r.warnings] == ["refusal"]
@@ -257,8 +314,9 @@ def test_refusal_is_text_with_warning_and_content_filter() -> None:
 # -- errors --------------------------------------------------------------------------------------------
 
 
-def _err(status: int, body: Any, headers: dict[str, str] | None = None, name: str = "openai",
-         **kw: Any) -> E.LLMCoreError:
+def _err(
+    status: int, body: Any, headers: dict[str, str] | None = None, name: str = "openai", **kw: Any
+) -> E.LLMCoreError:
     raw = body if isinstance(body, bytes) else json.dumps(body).encode()
     server = Server(status, raw, headers, content_type="application/json")
     provider = server.provider(name, **kw)
@@ -271,48 +329,151 @@ def _oai(message: str, type_: str | None, code: str | None) -> dict[str, Any]:
     return {"error": {"message": message, "type": type_, "param": None, "code": code}}
 
 
-@pytest.mark.parametrize(("status", "body", "cls", "code"), [
-    (401, _oai("Incorrect API key provided", "invalid_request_error", "invalid_api_key"), E.AuthenticationError,
-     "invalid_api_key"),
-    (403, _oai("Country not supported", "invalid_request_error", "unsupported_country_region_territory"),
-     E.PermissionDeniedError, None),
-    (404, _oai("The model `x` does not exist", "invalid_request_error", "model_not_found"), E.NotFoundError, None),
-    (400, _oai("The requested model 'x' does not exist.", "invalid_request_error", "model_not_found"),
-     E.NotFoundError, "model_not_found"),
-    (429, _oai("Rate limit reached for requests", "requests", "rate_limit_exceeded"), E.RateLimitError, None),
-    (429, _oai("You exceeded your current quota", "insufficient_quota", "insufficient_quota"),
-     E.PermissionDeniedError, "insufficient_quota"),
-    (429, _oai("You exceeded your current quota", "insufficient_quota", "credit_balance_exhausted"),
-     E.PermissionDeniedError, "credit_balance_exhausted"),
-    (400, _oai("This model's maximum context length is 8192 tokens. However, your messages resulted in 9000 tokens.",
-               "invalid_request_error", None), E.ContextWindowExceededError, None),
-    (400, _oai("Your input exceeds the context window of this model.", "invalid_request_error",
-               "context_length_exceeded"), E.ContextWindowExceededError, "context_length_exceeded"),
-    (400, {"error": {"message": "You passed 4097 input tokens and requested 16 output tokens. However, the model's "
-                                "context length is only 4096 tokens, resulting in a maximum input length of 4080 "
-                                "tokens. Please reduce the length of the input prompt. (parameter=input_tokens, "
-                                "value=4097)", "type": "BadRequestError", "param": "input_tokens", "code": 400}},
-     E.ContextWindowExceededError, "400"),  # vLLM's wording since ~0.11
-    (400, {"error": "Trying to keep the first 5120 tokens when context the overflows. However, the model is loaded "
-                    "with context length of only 4096 tokens, which is not enough. Try to load the model with a larger "
-                    "context length, or provide a shorter input"}, E.ContextWindowExceededError, None),  # LM Studio
-    (422, {"error": "Input validation error: `inputs` tokens + `max_new_tokens` must be <= 4096. Given: 4000 `inputs` "
-                    "tokens and 200 `max_new_tokens`", "error_type": "validation"},
-     E.ContextWindowExceededError, None),  # TGI (Hugging Face endpoints; Together serves the same wording)
-    (400, {"error": {"code": 400, "message": "the request exceeds the available context size, try increasing it",
-                     "type": "exceed_context_size_error", "n_prompt_tokens": 2100, "n_ctx": 2048}},
-     E.ContextWindowExceededError, "400"),  # llama.cpp's llama-server (xllamacpp serves the same)
-    (400, {"error": {"message": "The response was filtered", "type": None, "param": "prompt", "code": "content_filter",
-                     "innererror": {"code": "ResponsibleAIPolicyViolation"}}}, E.ContentFilterError, "content_filter"),
-    (400, _oai("Your request was rejected as a result of our safety system.", "invalid_request_error",
-               "content_policy_violation"), E.ContentFilterError, None),
-    (400, _oai("Invalid 'temperature'", "invalid_request_error", "decimal_below_min_value"), E.InvalidRequestError,
-     "decimal_below_min_value"),
-    (500, _oai("The server had an error", "server_error", None), E.ProviderServerError, "server_error"),
-    (503, b"<html>upstream connect error</html>", E.ProviderServerError, None),
-    (500, {"object": "error", "message": "engine dead", "type": "InternalServerError", "param": None, "code": 500},
-     E.ProviderServerError, None),
-])
+@pytest.mark.parametrize(
+    ("status", "body", "cls", "code"),
+    [
+        (
+            401,
+            _oai("Incorrect API key provided", "invalid_request_error", "invalid_api_key"),
+            E.AuthenticationError,
+            "invalid_api_key",
+        ),
+        (
+            403,
+            _oai("Country not supported", "invalid_request_error", "unsupported_country_region_territory"),
+            E.PermissionDeniedError,
+            None,
+        ),
+        (404, _oai("The model `x` does not exist", "invalid_request_error", "model_not_found"), E.NotFoundError, None),
+        (
+            400,
+            _oai("The requested model 'x' does not exist.", "invalid_request_error", "model_not_found"),
+            E.NotFoundError,
+            "model_not_found",
+        ),
+        (429, _oai("Rate limit reached for requests", "requests", "rate_limit_exceeded"), E.RateLimitError, None),
+        (
+            429,
+            _oai("You exceeded your current quota", "insufficient_quota", "insufficient_quota"),
+            E.PermissionDeniedError,
+            "insufficient_quota",
+        ),
+        (
+            429,
+            _oai("You exceeded your current quota", "insufficient_quota", "credit_balance_exhausted"),
+            E.PermissionDeniedError,
+            "credit_balance_exhausted",
+        ),
+        (
+            400,
+            _oai(
+                "This model's maximum context length is 8192 tokens. However, your messages resulted in 9000 tokens.",
+                "invalid_request_error",
+                None,
+            ),
+            E.ContextWindowExceededError,
+            None,
+        ),
+        (
+            400,
+            _oai(
+                "Your input exceeds the context window of this model.",
+                "invalid_request_error",
+                "context_length_exceeded",
+            ),
+            E.ContextWindowExceededError,
+            "context_length_exceeded",
+        ),
+        (
+            400,
+            {
+                "error": {
+                    "message": "You passed 4097 input tokens and requested 16 output tokens. However, the model's "
+                    "context length is only 4096 tokens, resulting in a maximum input length of 4080 "
+                    "tokens. Please reduce the length of the input prompt. (parameter=input_tokens, "
+                    "value=4097)",
+                    "type": "BadRequestError",
+                    "param": "input_tokens",
+                    "code": 400,
+                }
+            },
+            E.ContextWindowExceededError,
+            "400",
+        ),  # vLLM's wording since ~0.11
+        (
+            400,
+            {
+                "error": "Trying to keep the first 5120 tokens when context the overflows. However, the model is loaded "
+                "with context length of only 4096 tokens, which is not enough. Try to load the model with a larger "
+                "context length, or provide a shorter input"
+            },
+            E.ContextWindowExceededError,
+            None,
+        ),  # LM Studio
+        (
+            422,
+            {
+                "error": "Input validation error: `inputs` tokens + `max_new_tokens` must be <= 4096. Given: 4000 `inputs` "
+                "tokens and 200 `max_new_tokens`",
+                "error_type": "validation",
+            },
+            E.ContextWindowExceededError,
+            None,
+        ),  # TGI (Hugging Face endpoints; Together serves the same wording)
+        (
+            400,
+            {
+                "error": {
+                    "code": 400,
+                    "message": "the request exceeds the available context size, try increasing it",
+                    "type": "exceed_context_size_error",
+                    "n_prompt_tokens": 2100,
+                    "n_ctx": 2048,
+                }
+            },
+            E.ContextWindowExceededError,
+            "400",
+        ),  # llama.cpp's llama-server (xllamacpp serves the same)
+        (
+            400,
+            {
+                "error": {
+                    "message": "The response was filtered",
+                    "type": None,
+                    "param": "prompt",
+                    "code": "content_filter",
+                    "innererror": {"code": "ResponsibleAIPolicyViolation"},
+                }
+            },
+            E.ContentFilterError,
+            "content_filter",
+        ),
+        (
+            400,
+            _oai(
+                "Your request was rejected as a result of our safety system.",
+                "invalid_request_error",
+                "content_policy_violation",
+            ),
+            E.ContentFilterError,
+            None,
+        ),
+        (
+            400,
+            _oai("Invalid 'temperature'", "invalid_request_error", "decimal_below_min_value"),
+            E.InvalidRequestError,
+            "decimal_below_min_value",
+        ),
+        (500, _oai("The server had an error", "server_error", None), E.ProviderServerError, "server_error"),
+        (503, b"<html>upstream connect error</html>", E.ProviderServerError, None),
+        (
+            500,
+            {"object": "error", "message": "engine dead", "type": "InternalServerError", "param": None, "code": 500},
+            E.ProviderServerError,
+            None,
+        ),
+    ],
+)
 def test_error_body_mapping(status: int, body: Any, cls: type[E.LLMCoreError], code: str | None) -> None:
     err = _err(status, body, {"x-request-id": "req_123", "retry-after": "3"})
     assert type(err) is cls, f"{type(err).__name__} is not {cls.__name__}"
@@ -329,17 +490,41 @@ def test_insufficient_quota_is_not_retryable_but_rate_limit_is() -> None:
     assert not quota.is_retryable and rate.is_retryable
 
 
-@pytest.mark.parametrize(("api", "body", "cls"), [
-    ("chat", sse(chunk({"content": "Hi"}), {"error": {"message": "Upstream overloaded", "code": 502}}), E.ProviderServerError),
-    ("chat", sse({"error": {"message": "Rate limit exceeded: free-models-per-min", "code": 429}}), E.RateLimitError),
-    ("chat", sse({"error": {"message": "This model's maximum context length is 4096 tokens", "type": "BadRequestError"}}),
-     E.ContextWindowExceededError),
-    ("responses", b'event: error\ndata: {"type":"error","code":"rate_limit_exceeded","message":"slow down",'
-                  b'"param":null,"sequence_number":1}\n\n', E.RateLimitError),
-    ("responses", b'data: {"type":"response.created","response":{"id":"resp_1","model":"gpt-4o"}}\n\n'
-                  b'data: {"type":"response.failed","response":{"id":"resp_1","status":"failed",'
-                  b'"error":{"code":"server_error","message":"The model failed"}}}\n\n', E.ProviderServerError),
-])
+@pytest.mark.parametrize(
+    ("api", "body", "cls"),
+    [
+        (
+            "chat",
+            sse(chunk({"content": "Hi"}), {"error": {"message": "Upstream overloaded", "code": 502}}),
+            E.ProviderServerError,
+        ),
+        (
+            "chat",
+            sse({"error": {"message": "Rate limit exceeded: free-models-per-min", "code": 429}}),
+            E.RateLimitError,
+        ),
+        (
+            "chat",
+            sse(
+                {"error": {"message": "This model's maximum context length is 4096 tokens", "type": "BadRequestError"}}
+            ),
+            E.ContextWindowExceededError,
+        ),
+        (
+            "responses",
+            b'event: error\ndata: {"type":"error","code":"rate_limit_exceeded","message":"slow down",'
+            b'"param":null,"sequence_number":1}\n\n',
+            E.RateLimitError,
+        ),
+        (
+            "responses",
+            b'data: {"type":"response.created","response":{"id":"resp_1","model":"gpt-4o"}}\n\n'
+            b'data: {"type":"response.failed","response":{"id":"resp_1","status":"failed",'
+            b'"error":{"code":"server_error","message":"The model failed"}}}\n\n',
+            E.ProviderServerError,
+        ),
+    ],
+)
 def test_errors_inside_a_200_stream(api: str, body: bytes, cls: type[E.LLMCoreError]) -> None:
     provider = Server(body=body).provider(options={"api": api})
     with pytest.raises(E.LLMCoreError) as info:
@@ -387,8 +572,11 @@ def test_compatible_needs_a_base_url_and_no_key(monkeypatch: pytest.MonkeyPatch)
 
 
 def test_key_never_in_repr_or_errors() -> None:
-    echo = _oai(f"Incorrect API key provided: {KEY}. You can find your API key at ...", "invalid_request_error",
-                "invalid_api_key")
+    echo = _oai(
+        f"Incorrect API key provided: {KEY}. You can find your API key at ...",
+        "invalid_request_error",
+        "invalid_api_key",
+    )
     server = Server(401, json.dumps(echo).encode(), content_type="application/json")
     provider = server.provider(api_key=KEY)
     assert KEY not in repr(provider) and KEY not in repr(provider.config)
@@ -412,8 +600,11 @@ def test_organization_and_project_headers(monkeypatch: pytest.MonkeyPatch) -> No
 
 
 def _sent_body(req: ChatRequest, name: str = "openai", api: str = "chat", **kw: Any) -> dict[str, Any]:
-    body = sse(chunk({"content": "ok"}), chunk(finish="stop")) if api == "chat" else (
-        b'data: {"type":"response.completed","response":{"id":"r","status":"completed","output":[]}}\n\n')
+    body = (
+        sse(chunk({"content": "ok"}), chunk(finish="stop"))
+        if api == "chat"
+        else (b'data: {"type":"response.completed","response":{"id":"r","status":"completed","output":[]}}\n\n')
+    )
     server = Server(body=body)
     run(collect(server.provider(name, options={"api": api} if name == "openai" else {}, **kw), req))
     return server.sent
@@ -421,28 +612,52 @@ def _sent_body(req: ChatRequest, name: str = "openai", api: str = "chat", **kw: 
 
 def test_provider_options_pass_through_untouched() -> None:
     extra = {"logit_bias": {"50256": -100}, "user": "u1", "service_tier": "flex", "stream_options": {"x": [1, {}]}}
-    body = _sent_body(ChatRequest(model="gpt-4o", messages=["hi"], temperature=0.5,
-                                  provider_options={"openai": extra, "anthropic": {"thinking": {}}}))
+    body = _sent_body(
+        ChatRequest(
+            model="gpt-4o",
+            messages=["hi"],
+            temperature=0.5,
+            provider_options={"openai": extra, "anthropic": {"thinking": {}}},
+        )
+    )
     for k, v in extra.items():
         assert body[k] == v
     assert "thinking" not in body and body["temperature"] == 0.5
 
 
 def test_round_trip_mapping_of_tool_calls_and_results() -> None:
-    req = ChatRequest(model="gpt-4o", system="Be brief.", tools=[{"name": "f", "parameters": {"type": "object"}}],
-                      tool_choice={"name": "f"}, messages=[
-        {"role": "user", "content": "go"},
-        {"role": "assistant", "content": [
-            {"type": "text", "text": "Calling."},
-            {"type": "tool_call", "id": "call_1", "name": "f", "arguments": {"a": 1}, "raw_arguments": '{"a": 1}'}]},
-        {"role": "tool", "content": [{"type": "tool_result", "tool_call_id": "call_1", "content": "done"}]},
-    ])
+    req = ChatRequest(
+        model="gpt-4o",
+        system="Be brief.",
+        tools=[{"name": "f", "parameters": {"type": "object"}}],
+        tool_choice={"name": "f"},
+        messages=[
+            {"role": "user", "content": "go"},
+            {
+                "role": "assistant",
+                "content": [
+                    {"type": "text", "text": "Calling."},
+                    {
+                        "type": "tool_call",
+                        "id": "call_1",
+                        "name": "f",
+                        "arguments": {"a": 1},
+                        "raw_arguments": '{"a": 1}',
+                    },
+                ],
+            },
+            {"role": "tool", "content": [{"type": "tool_result", "tool_call_id": "call_1", "content": "done"}]},
+        ],
+    )
     body = _sent_body(req)
     assert body["messages"] == [
         {"role": "system", "content": "Be brief."},
         {"role": "user", "content": "go"},
-        {"role": "assistant", "content": "Calling.", "tool_calls": [
-            {"id": "call_1", "type": "function", "function": {"name": "f", "arguments": '{"a": 1}'}}]},
+        {
+            "role": "assistant",
+            "content": "Calling.",
+            "tool_calls": [{"id": "call_1", "type": "function", "function": {"name": "f", "arguments": '{"a": 1}'}}],
+        },
         {"role": "tool", "tool_call_id": "call_1", "content": "done"},
     ]
     assert body["tool_choice"] == {"type": "function", "function": {"name": "f"}}
@@ -475,24 +690,39 @@ def test_unsupported_parameters_warn_or_fail_in_strict_mode() -> None:
     assert sorted(w.feature for w in r.warnings) == ["temperature", "top_p"]
     assert [e.type for e in events][:3] == ["metadata", "warning", "warning"]
     # The Responses API has no stop sequences or seed.
-    server = Server(body=json.dumps({"id": "r", "object": "response", "status": "completed", "output": []}).encode(),
-                    content_type="application/json")
-    r = run(server.provider(options={"api": "responses"}).chat(
-        ChatRequest(model="gpt-4o", messages=["hi"], stop=["x"], seed=1)))
+    server = Server(
+        body=json.dumps({"id": "r", "object": "response", "status": "completed", "output": []}).encode(),
+        content_type="application/json",
+    )
+    r = run(
+        server.provider(options={"api": "responses"}).chat(
+            ChatRequest(model="gpt-4o", messages=["hi"], stop=["x"], seed=1)
+        )
+    )
     assert "stop" not in server.sent and "seed" not in server.sent
     assert sorted(w.feature for w in r.warnings) == ["seed", "stop"]
     # strict: a typed error before any request is sent.
     strict = Server()
     with pytest.raises(E.UnsupportedFeatureError, match="seed"):
-        run(strict.provider(options={"api": "responses"}).chat(
-            ChatRequest(model="gpt-4o", messages=["hi"], seed=1, strict=True)))
+        run(
+            strict.provider(options={"api": "responses"}).chat(
+                ChatRequest(model="gpt-4o", messages=["hi"], seed=1, strict=True)
+            )
+        )
     assert strict.requests == []
 
 
 def test_unsendable_content_fails_before_the_network() -> None:
     server = Server()
-    req = ChatRequest(model="gpt-4o", messages=[{"role": "user", "content": [
-        {"type": "file", "url": "https://example.com/a.docx", "media_type": "application/msword"}]}])
+    req = ChatRequest(
+        model="gpt-4o",
+        messages=[
+            {
+                "role": "user",
+                "content": [{"type": "file", "url": "https://example.com/a.docx", "media_type": "application/msword"}],
+            }
+        ],
+    )
     with pytest.raises(E.UnsupportedFeatureError, match="application/msword"):
         run(server.provider().chat(req))
     assert server.requests == []
@@ -511,8 +741,9 @@ def test_encrypted_reasoning_round_trips_as_reasoning_part_data() -> None:
     server = Server(body=body1, content_type="application/json")
     provider = server.provider(options={"api": "responses"})
     history = _encrypted_reasoning_history()
-    first = ChatRequest(model=history["model"], tools=history["tools"], reasoning_effort="high",
-                        messages=history["messages"][:1])
+    first = ChatRequest(
+        model=history["model"], tools=history["tools"], reasoning_effort="high", messages=history["messages"][:1]
+    )
     r1 = run(provider.chat(first))
     reasoning = [p for p in r1.message.content if p.type == "reasoning"]
     item = json.loads(body1)["output"][0]
@@ -520,39 +751,62 @@ def test_encrypted_reasoning_round_trips_as_reasoning_part_data() -> None:
     assert reasoning[0].data == {"id": item["id"], "encrypted_content": item["encrypted_content"]}
     assert server.sent["include"] == ["reasoning.encrypted_content"] and server.sent["store"] is False
     call = r1.tool_calls[0]
-    second = ChatRequest(model=first.model, tools=first.tools, reasoning_effort="high", messages=[
-        *first.messages, r1.message,
-        Message(role="tool", content=[ToolResultPart(tool_call_id=call.id, content="123124")]),
-    ])
+    second = ChatRequest(
+        model=first.model,
+        tools=first.tools,
+        reasoning_effort="high",
+        messages=[
+            *first.messages,
+            r1.message,
+            Message(role="tool", content=[ToolResultPart(tool_call_id=call.id, content="123124")]),
+        ],
+    )
     _, body2 = recorded("llm__test_responses_round_trips_encrypted_reasoning.yaml", 1)
     server2 = Server(body=body2, content_type="application/json")
     run(server2.provider(options={"api": "responses"}).chat(second))
-    recorded_input = json.loads(deserialize(
-        (CASSETTES / "llm__test_responses_round_trips_encrypted_reasoning.yaml").read_text()
-    )["interactions"][1]["request"]["body"])["input"]
+    recorded_input = json.loads(
+        deserialize((CASSETTES / "llm__test_responses_round_trips_encrypted_reasoning.yaml").read_text())[
+            "interactions"
+        ][1]["request"]["body"]
+    )["input"]
     sent = server2.sent["input"]
-    assert sent[1] == {"type": "reasoning", "id": item["id"], "encrypted_content": item["encrypted_content"],
-                       "summary": []} == recorded_input[1]
+    assert (
+        sent[1]
+        == {"type": "reasoning", "id": item["id"], "encrypted_content": item["encrypted_content"], "summary": []}
+        == recorded_input[1]
+    )
     assert sent[2]["call_id"] == recorded_input[2]["call_id"] and sent[3] == recorded_input[3]
 
 
 def test_other_providers_reasoning_is_not_sent_to_responses() -> None:
-    req = ChatRequest(model="gpt-5", messages=[
-        {"role": "user", "content": "q"},
-        {"role": "assistant", "content": [
-            {"type": "reasoning", "text": "t", "signature": "sig", "provider": "anthropic"},
-            {"type": "text", "text": "a"}]},
-        {"role": "user", "content": "q2"},
-    ])
+    req = ChatRequest(
+        model="gpt-5",
+        messages=[
+            {"role": "user", "content": "q"},
+            {
+                "role": "assistant",
+                "content": [
+                    {"type": "reasoning", "text": "t", "signature": "sig", "provider": "anthropic"},
+                    {"type": "text", "text": "a"},
+                ],
+            },
+            {"role": "user", "content": "q2"},
+        ],
+    )
     body = _sent_body(req, api="responses")
     assert [i.get("type", i.get("role")) for i in body["input"]] == ["user", "assistant", "user"]
 
 
 def test_responses_incomplete_is_length() -> None:
-    resp = {"id": "r", "object": "response", "model": "gpt-4o", "status": "incomplete",
-            "incomplete_details": {"reason": "max_output_tokens"},
-            "output": [{"type": "message", "content": [{"type": "output_text", "text": "Par"}]}],
-            "usage": {"input_tokens": 5, "output_tokens": 1}}
+    resp = {
+        "id": "r",
+        "object": "response",
+        "model": "gpt-4o",
+        "status": "incomplete",
+        "incomplete_details": {"reason": "max_output_tokens"},
+        "output": [{"type": "message", "content": [{"type": "output_text", "text": "Par"}]}],
+        "usage": {"input_tokens": 5, "output_tokens": 1},
+    }
     server = Server(body=json.dumps(resp).encode(), content_type="application/json")
     r = run(server.provider(options={"api": "responses"}).chat(REQ))
     assert (r.text, r.finish_reason, r.raw_finish_reason) == ("Par", "length", "max_output_tokens")
@@ -564,15 +818,25 @@ def test_json_object_mode_against_a_recorded_server() -> None:
     from llmcore.testing import Case
     from openai_testutil import provider_for, replay
 
-    schema = ('{"properties": {"name": {"type": "string"}, "animal": {"type": "string"}, "age": {"type": "integer"}}, '
-              '"required": ["name", "animal", "age"], "type": "object", "additionalProperties": false, '
-              '"title": "Pet"}')
-    system = (f"\nAlways respond with a JSON object that's compatible with this schema:\n\n{schema}\n\n"
-              "Don't include any text or Markdown fencing before or after.\n")
-    case = Case("compat-ollama-pydantic-ai__test_ollama_cloud_prompted_output.yaml",
-                {"model": "gpt-oss:20b", "system": system, "response_format": {"type": "json_object"},
-                 "messages": ["Generate a pet: a 3 year old black cat named Loki"]},
-                base_url="https://ollama.com/v1")
+    schema = (
+        '{"properties": {"name": {"type": "string"}, "animal": {"type": "string"}, "age": {"type": "integer"}}, '
+        '"required": ["name", "animal", "age"], "type": "object", "additionalProperties": false, '
+        '"title": "Pet"}'
+    )
+    system = (
+        f"\nAlways respond with a JSON object that's compatible with this schema:\n\n{schema}\n\n"
+        "Don't include any text or Markdown fencing before or after.\n"
+    )
+    case = Case(
+        "compat-ollama-pydantic-ai__test_ollama_cloud_prompted_output.yaml",
+        {
+            "model": "gpt-oss:20b",
+            "system": system,
+            "response_format": {"type": "json_object"},
+            "messages": ["Generate a pet: a 3 year old black cat named Loki"],
+        },
+        base_url="https://ollama.com/v1",
+    )
 
     async def go() -> tuple[Any, list[httpx.Request]]:
         sent: list[httpx.Request] = []
@@ -596,25 +860,44 @@ def test_streamed_reasoning_item_keeps_the_final_encrypted_content() -> None:
     """The encrypted_content of ``output_item.added`` may be incomplete: the one
     from ``output_item.done`` is what rides on the ReasoningPart."""
     _, body = recorded("pydantic-ai__test_openai_responses_streaming_usage.yaml")
-    req = ChatRequest(model="gpt-5", messages=["Calculate 100 * 200 / 3"], reasoning_effort="low", tool_choice="required",
-                      tools=[{"name": "final_result", "parameters": {"type": "object"}}])
+    req = ChatRequest(
+        model="gpt-5",
+        messages=["Calculate 100 * 200 / 3"],
+        reasoning_effort="low",
+        tool_choice="required",
+        tools=[{"name": "final_result", "parameters": {"type": "object"}}],
+    )
     events, r = run(collect(Server(body=body).provider(options={"api": "responses"}), req))
     check_stream_invariants(events, r)
-    done = next(json.loads(line[6:]) for line in body.decode().splitlines()
-                if line.startswith("data: ") and '"response.output_item.done"' in line and '"reasoning"' in line)
+    done = next(
+        json.loads(line[6:])
+        for line in body.decode().splitlines()
+        if line.startswith("data: ") and '"response.output_item.done"' in line and '"reasoning"' in line
+    )
     parts = [p for p in r.message.content if p.type == "reasoning"]
-    assert len(parts) == 1 and parts[0].data == {"id": done["item"]["id"],
-                                                 "encrypted_content": done["item"]["encrypted_content"]}
+    assert len(parts) == 1 and parts[0].data == {
+        "id": done["item"]["id"],
+        "encrypted_content": done["item"]["encrypted_content"],
+    }
     assert r.tool_calls[0].arguments == {"result": 6666} and r.finish_reason == "tool_calls"
     assert (r.usage.reasoning_tokens, r.usage.output_tokens) == (448, 469)
 
 
 def test_streamed_reasoning_summary_parts_join_like_the_final_response() -> None:
-    item = {"id": "rs_1", "type": "reasoning", "encrypted_content": "enc",
-            "summary": [{"type": "summary_text", "text": "First."}, {"type": "summary_text", "text": "Second."}]}
-    final = {"id": "resp_1", "object": "response", "model": "o4-mini", "status": "completed",
-             "output": [item, {"type": "message", "content": [{"type": "output_text", "text": "Done"}]}],
-             "usage": {"input_tokens": 3, "output_tokens": 9, "output_tokens_details": {"reasoning_tokens": 6}}}
+    item = {
+        "id": "rs_1",
+        "type": "reasoning",
+        "encrypted_content": "enc",
+        "summary": [{"type": "summary_text", "text": "First."}, {"type": "summary_text", "text": "Second."}],
+    }
+    final = {
+        "id": "resp_1",
+        "object": "response",
+        "model": "o4-mini",
+        "status": "completed",
+        "output": [item, {"type": "message", "content": [{"type": "output_text", "text": "Done"}]}],
+        "usage": {"input_tokens": 3, "output_tokens": 9, "output_tokens_details": {"reasoning_tokens": 6}},
+    }
     evs = [
         {"type": "response.created", "response": {"id": "resp_1", "model": "o4-mini"}},
         {"type": "response.output_item.added", "output_index": 0, "item": {**item, "summary": []}},
@@ -628,8 +911,11 @@ def test_streamed_reasoning_summary_parts_join_like_the_final_response() -> None
     body = "".join(f"event: {e['type']}\ndata: {json.dumps(e)}\n\n" for e in evs).encode()
     events, streamed = run(collect(Server(body=body).provider(options={"api": "responses"}), REQ))
     check_stream_invariants(events, streamed)
-    whole = run(Server(body=json.dumps(final).encode(), content_type="application/json").provider(
-        options={"api": "responses"}).chat(REQ))
+    whole = run(
+        Server(body=json.dumps(final).encode(), content_type="application/json")
+        .provider(options={"api": "responses"})
+        .chat(REQ)
+    )
     assert streamed.reasoning == whole.reasoning == "First.\n\nSecond."
     assert [p.model_dump() for p in streamed.message.content] == [p.model_dump() for p in whole.message.content]
 
@@ -640,7 +926,12 @@ def test_parallel_function_calls_after_reasoning_on_the_responses_api() -> None:
     r = run(Server(body=body, content_type="application/json").provider(options={"api": "responses"}).chat(REQ))
     assert [p.type for p in r.message.content] == ["reasoning"] + ["tool_call"] * 5
     assert [c.arguments["key"] for c in r.tool_calls] == [
-        "begin", "value", "the value 7", "Begin with the value 7.", "start2"]
+        "begin",
+        "value",
+        "the value 7",
+        "Begin with the value 7.",
+        "start2",
+    ]
     assert len({c.id for c in r.tool_calls}) == 5 and all(c.name == "db_lookup" for c in r.tool_calls)
     assert r.finish_reason == "tool_calls"
     assert (r.usage.input_tokens, r.usage.output_tokens, r.usage.reasoning_tokens) == (532, 119, 17)
@@ -673,12 +964,20 @@ def test_responses_api_mixin_on_another_compatible_provider() -> None:
             body["seen_by_hook"] = sorted(body)
             body["temperature"] = 0.5
 
-    completed = {"type": "response.completed", "response": {
-        "id": "resp_1", "model": "m", "status": "completed", "usage": {"input_tokens": 3, "output_tokens": 1},
-        "output": [{"type": "message", "role": "assistant", "content": [{"type": "output_text", "text": "Hi"}]}]}}
-    server = Server(body=b'data: {"type":"response.created","response":{"id":"resp_1","model":"m"}}\n\n'
-                         b'data: {"type":"response.output_text.delta","delta":"Hi"}\n\n'
-                         + f"data: {json.dumps(completed)}\n\n".encode())
+    completed = {
+        "type": "response.completed",
+        "response": {
+            "id": "resp_1",
+            "model": "m",
+            "status": "completed",
+            "usage": {"input_tokens": 3, "output_tokens": 1},
+            "output": [{"type": "message", "role": "assistant", "content": [{"type": "output_text", "text": "Hi"}]}],
+        },
+    }
+    server = Server(
+        body=b'data: {"type":"response.created","response":{"id":"resp_1","model":"m"}}\n\n'
+        b'data: {"type":"response.output_text.delta","delta":"Hi"}\n\n' + f"data: {json.dumps(completed)}\n\n".encode()
+    )
     p = Local(ProviderConfig(http_client=httpx.AsyncClient(transport=httpx.MockTransport(server.handler))))
     req = ChatRequest(model="m", messages=["Hello"], provider_options={"local": {"temperature": 0.1}})
     _events, resp = run(collect(_as_stream(p), req))

@@ -17,16 +17,27 @@ DATABRICKS_CONTENT = [
 
 def test_content_items_keep_order_kinds_and_signatures() -> None:
     assert content_items(DATABRICKS_CONTENT) == [
-        ("reasoning", "Rayleigh scattering.", "sig-1"), ("text", "Because blue light scatters most.", None)]
-    magistral = [{"type": "thinking", "thinking": [{"type": "text", "text": "Let me think."}]},
-                 {"type": "text", "text": "42"}, {"type": "image_url", "image_url": {"url": "x"}}, "junk"]
+        ("reasoning", "Rayleigh scattering.", "sig-1"),
+        ("text", "Because blue light scatters most.", None),
+    ]
+    magistral = [
+        {"type": "thinking", "thinking": [{"type": "text", "text": "Let me think."}]},
+        {"type": "text", "text": "42"},
+        {"type": "image_url", "image_url": {"url": "x"}},
+        "junk",
+    ]
     assert content_items(magistral) == [("reasoning", "Let me think.", None), ("text", "42", None)]
     assert content_items([{"type": "thinking", "thinking": "short", "signature": "s"}]) == [("reasoning", "short", "s")]
 
 
 def test_a_response_with_reasoning_parts() -> None:
-    body = {"id": "r", "model": "databricks-claude-sonnet-4", "choices": [{"index": 0, "finish_reason": "stop",
-            "message": {"role": "assistant", "content": DATABRICKS_CONTENT}}]}
+    body = {
+        "id": "r",
+        "model": "databricks-claude-sonnet-4",
+        "choices": [
+            {"index": 0, "finish_reason": "stop", "message": {"role": "assistant", "content": DATABRICKS_CONTENT}}
+        ],
+    }
     r = parse_response(body, COMPATIBLE_DIALECT, provider="databricks")
     assert r.text == "Because blue light scatters most." and r.reasoning == "Rayleigh scattering."
     (part,) = [p for p in r.message.content if p.type == "reasoning"]
@@ -36,14 +47,57 @@ def test_a_response_with_reasoning_parts() -> None:
 def test_a_stream_with_reasoning_parts_and_a_late_signature() -> None:
     d = ChatStreamDecoder(COMPATIBLE_DIALECT, "databricks")
     chunks = [
-        {"id": "c", "model": "m", "choices": [{"index": 0, "delta": {"role": "assistant", "content": [
-            {"type": "reasoning", "summary": [{"type": "summary_text", "text": "Rayleigh "}]}]}}]},
-        {"id": "c", "choices": [{"index": 0, "delta": {"content": [
-            {"type": "reasoning", "summary": [{"type": "summary_text", "text": "scattering.", "signature": None}]}]}}]},
-        {"id": "c", "choices": [{"index": 0, "delta": {"content": [
-            {"type": "reasoning", "summary": [{"type": "summary_text", "text": "", "signature": "sig-1"}]}]}}]},
-        {"id": "c", "choices": [{"index": 0, "delta": {"content": "Because blue light scatters most."},
-                                 "finish_reason": "stop"}]},
+        {
+            "id": "c",
+            "model": "m",
+            "choices": [
+                {
+                    "index": 0,
+                    "delta": {
+                        "role": "assistant",
+                        "content": [{"type": "reasoning", "summary": [{"type": "summary_text", "text": "Rayleigh "}]}],
+                    },
+                }
+            ],
+        },
+        {
+            "id": "c",
+            "choices": [
+                {
+                    "index": 0,
+                    "delta": {
+                        "content": [
+                            {
+                                "type": "reasoning",
+                                "summary": [{"type": "summary_text", "text": "scattering.", "signature": None}],
+                            }
+                        ]
+                    },
+                }
+            ],
+        },
+        {
+            "id": "c",
+            "choices": [
+                {
+                    "index": 0,
+                    "delta": {
+                        "content": [
+                            {
+                                "type": "reasoning",
+                                "summary": [{"type": "summary_text", "text": "", "signature": "sig-1"}],
+                            }
+                        ]
+                    },
+                }
+            ],
+        },
+        {
+            "id": "c",
+            "choices": [
+                {"index": 0, "delta": {"content": "Because blue light scatters most."}, "finish_reason": "stop"}
+            ],
+        },
     ]
     events = [e for c in chunks for e in d.feed_data(json.dumps(c))] + d.close()
     assert [type(e) for e in events[1:4]] == [ReasoningDelta, ReasoningDelta, ReasoningDelta]

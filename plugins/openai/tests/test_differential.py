@@ -24,16 +24,27 @@ from openai_testutil import provider_for, replay, run
 openai = pytest.importorskip("openai")
 
 _CASE_ATTRS = (
-    "chat_case", "stream_case", "system_prompt_case", "multi_turn_case", "tool_call_case", "tool_call_stream_case",
-    "tool_round_trip_case", "tool_round_trip_stream_case", "structured_case", "reasoning_case",
+    "chat_case",
+    "stream_case",
+    "system_prompt_case",
+    "multi_turn_case",
+    "tool_call_case",
+    "tool_call_stream_case",
+    "tool_round_trip_case",
+    "tool_round_trip_stream_case",
+    "structured_case",
+    "reasoning_case",
 )
 
 
 def _cases() -> list[Any]:
     seen: set[tuple[str, int, bool]] = set()
     out = []
-    for cls in (conf.TestOpenAIChatConformance, conf.TestOpenAIResponsesConformance,
-                conf.TestOpenAICompatibleConformance):
+    for cls in (
+        conf.TestOpenAIChatConformance,
+        conf.TestOpenAIResponsesConformance,
+        conf.TestOpenAICompatibleConformance,
+    ):
         for attr in _CASE_ATTRS:
             case = getattr(cls, attr)
             if case is None:
@@ -51,8 +62,11 @@ async def _ours(provider_name: str, case: Case) -> tuple[Any, dict[str, Any]]:
         provider = provider_for(provider_name, case, client)
         req = case.chat_request()
         api = getattr(provider, "api", "chat")
-        body = provider.responses_request(req, case.stream)[0] if api == "responses" else provider.build_request(
-            req, case.stream)[0]
+        body = (
+            provider.responses_request(req, case.stream)[0]
+            if api == "responses"
+            else provider.build_request(req, case.stream)[0]
+        )
         with replay(case.cassette, case.interaction):
             if case.stream:
                 acc = StreamAccumulator()
@@ -66,7 +80,10 @@ async def _ours(provider_name: str, case: Case) -> tuple[Any, dict[str, Any]]:
 
 def _sdk_client(case: Case, http: httpx.AsyncClient) -> Any:
     return openai.AsyncOpenAI(
-        api_key=TEST_API_KEY, base_url=case.base_url or "https://api.openai.com/v1", http_client=http, max_retries=0,
+        api_key=TEST_API_KEY,
+        base_url=case.base_url or "https://api.openai.com/v1",
+        http_client=http,
+        max_retries=0,
     )
 
 
@@ -78,7 +95,8 @@ async def _sdk_chat(case: Case, body: dict[str, Any]) -> dict[str, Any]:
         with replay(case.cassette, case.interaction):
             if not case.stream:
                 c = await client.chat.completions.create(
-                    model=body["model"], messages=body["messages"], extra_body=rest)
+                    model=body["model"], messages=body["messages"], extra_body=rest
+                )
                 msg = c.choices[0].message
                 extra = msg.model_extra or {}
                 return {
@@ -91,7 +109,8 @@ async def _sdk_chat(case: Case, body: dict[str, Any]) -> dict[str, Any]:
             text, reasoning, finish, usage = [], [], None, None
             calls: dict[int, list[str]] = {}
             stream = await client.chat.completions.create(
-                model=body["model"], messages=body["messages"], stream=True, extra_body=rest)
+                model=body["model"], messages=body["messages"], stream=True, extra_body=rest
+            )
             async for chunk in stream:
                 if chunk.usage is not None:
                     usage = chunk.usage
@@ -107,8 +126,13 @@ async def _sdk_chat(case: Case, body: dict[str, Any]) -> dict[str, Any]:
                         if tc.function and tc.function.arguments:
                             slot[1] += tc.function.arguments
                     finish = ch.finish_reason or finish
-            return {"text": "".join(text), "reasoning": "".join(reasoning),
-                    "calls": [tuple(calls[i]) for i in sorted(calls)], "finish": finish, "usage": usage}
+            return {
+                "text": "".join(text),
+                "reasoning": "".join(reasoning),
+                "calls": [tuple(calls[i]) for i in sorted(calls)],
+                "finish": finish,
+                "usage": usage,
+            }
 
 
 async def _sdk_responses(case: Case, body: dict[str, Any]) -> dict[str, Any]:
@@ -119,8 +143,9 @@ async def _sdk_responses(case: Case, body: dict[str, Any]) -> dict[str, Any]:
             if case.stream:
                 final = None
                 deltas = []
-                stream = await client.responses.create(model=body["model"], input=body["input"], stream=True,
-                                                       extra_body=rest)
+                stream = await client.responses.create(
+                    model=body["model"], input=body["input"], stream=True, extra_body=rest
+                )
                 async for ev in stream:
                     if ev.type == "response.output_text.delta":
                         deltas.append(ev.delta)
@@ -131,11 +156,16 @@ async def _sdk_responses(case: Case, body: dict[str, Any]) -> dict[str, Any]:
             else:
                 final = await client.responses.create(model=body["model"], input=body["input"], extra_body=rest)
     calls = [(o.name, o.arguments) for o in final.output if o.type == "function_call"]
-    reasoning = "\n\n".join(
-        s.text for o in final.output if o.type == "reasoning" for s in (o.summary or ()))
+    reasoning = "\n\n".join(s.text for o in final.output if o.type == "reasoning" for s in (o.summary or ()))
     encrypted = [o.encrypted_content for o in final.output if o.type == "reasoning"]
-    return {"text": final.output_text, "reasoning": reasoning, "calls": calls, "response": final,
-            "usage": final.usage, "encrypted": encrypted}
+    return {
+        "text": final.output_text,
+        "reasoning": reasoning,
+        "calls": calls,
+        "response": final,
+        "usage": final.usage,
+        "encrypted": encrypted,
+    }
 
 
 @pytest.mark.parametrize(("provider_name", "case"), _cases())
@@ -155,10 +185,15 @@ def test_sdk_agrees(provider_name: str, case: Case) -> None:
         finish, raw = finish_of(r.model_dump(), bool(theirs["calls"]))
         assert (ours.finish_reason, ours.raw_finish_reason) == (finish, raw)
         assert ours.id == r.id and ours.model == r.model
-        assert [p.data["encrypted_content"] for p in ours.message.content if p.type == "reasoning"] == \
-            theirs["encrypted"]
-        expected = (u.input_tokens, u.output_tokens, u.input_tokens_details.cached_tokens,
-                    u.output_tokens_details.reasoning_tokens)
+        assert [p.data["encrypted_content"] for p in ours.message.content if p.type == "reasoning"] == theirs[
+            "encrypted"
+        ]
+        expected = (
+            u.input_tokens,
+            u.output_tokens,
+            u.input_tokens_details.cached_tokens,
+            u.output_tokens_details.reasoning_tokens,
+        )
     else:
         assert ours.raw_finish_reason == theirs["finish"]
         assert ours.finish_reason == map_finish_reason(theirs["finish"], bool(theirs["calls"]))
@@ -166,7 +201,11 @@ def test_sdk_agrees(provider_name: str, case: Case) -> None:
             expected = (None, None, None, None)
         else:
             pd, cd = u.prompt_tokens_details, u.completion_tokens_details
-            expected = (u.prompt_tokens, u.completion_tokens, pd.cached_tokens if pd else None,
-                        cd.reasoning_tokens if cd else None)
+            expected = (
+                u.prompt_tokens,
+                u.completion_tokens,
+                pd.cached_tokens if pd else None,
+                cd.reasoning_tokens if cd else None,
+            )
     got = ours.usage
     assert (got.input_tokens, got.output_tokens, got.cache_read_tokens, got.reasoning_tokens) == expected

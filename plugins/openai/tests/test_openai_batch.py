@@ -43,8 +43,9 @@ def test_batch_all_in_one_maps_results_to_input_order() -> None:
     async def go() -> tuple[list[Any], Any]:
         client, sent = recording_client()
         with replay("authored__batch_chat_completed.yaml") as cass:
-            res = await llmcore.abatch(_model(client), PROMPTS, max_tokens=50, poll_interval=0,
-                                       on_status=statuses.append)
+            res = await llmcore.abatch(
+                _model(client), PROMPTS, max_tokens=50, poll_interval=0, on_status=statuses.append
+            )
             assert cass.all_played
         return res, sent
 
@@ -67,8 +68,11 @@ def test_batch_all_in_one_maps_results_to_input_order() -> None:
     for i, line in enumerate(lines):  # exactly the body a live call would send
         live, _ = provider.build_request(ChatRequest(model="gpt-4o-mini", messages=PROMPTS[i], max_tokens=50), False)
         assert line == {"custom_id": str(i), "method": "POST", "url": "/v1/chat/completions", "body": live}
-    assert json.loads(create.content) == {"input_file_id": "file-abc123", "endpoint": "/v1/chat/completions",
-                                          "completion_window": "24h"}
+    assert json.loads(create.content) == {
+        "input_file_id": "file-abc123",
+        "endpoint": "/v1/chat/completions",
+        "completion_window": "24h",
+    }
     assert "authorization" in {k.lower() for k in upload.headers}
 
 

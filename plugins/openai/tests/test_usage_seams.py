@@ -29,12 +29,31 @@ def test_choice_level_usage_in_a_stream() -> None:
     dialect = replace(COMPATIBLE_DIALECT, usage_fallbacks=(("choices", 0, "usage"),))
     dec = ChatStreamDecoder(dialect, "p")
     events = dec.feed_data(json.dumps({"id": "a", "choices": [{"index": 0, "delta": {"content": "Hi"}}]}))
-    events += dec.feed_data(json.dumps({"id": "a", "choices": [{"index": 0, "delta": {}, "finish_reason": "stop",
-                                                                "usage": {"prompt_tokens": 8, "completion_tokens": 1,
-                                                                          "cached_tokens": 8}}]}))
+    events += dec.feed_data(
+        json.dumps(
+            {
+                "id": "a",
+                "choices": [
+                    {
+                        "index": 0,
+                        "delta": {},
+                        "finish_reason": "stop",
+                        "usage": {"prompt_tokens": 8, "completion_tokens": 1, "cached_tokens": 8},
+                    }
+                ],
+            }
+        )
+    )
     events += dec.feed_data("[DONE]") + dec.close()
     usage = [e for e in events if e.type == "usage"]
     assert len(usage) == 1 and (usage[0].usage.input_tokens, usage[0].usage.cache_read_tokens) == (8, 8)  # type: ignore[attr-defined]
-    r = parse_response({"id": "a", "choices": [{"index": 0, "message": {"content": "Hi"}, "finish_reason": "stop"}],
-                        "usage": {"prompt_tokens": 8, "completion_tokens": 1, "cached_tokens": 4}}, dialect, provider="p")
+    r = parse_response(
+        {
+            "id": "a",
+            "choices": [{"index": 0, "message": {"content": "Hi"}, "finish_reason": "stop"}],
+            "usage": {"prompt_tokens": 8, "completion_tokens": 1, "cached_tokens": 4},
+        },
+        dialect,
+        provider="p",
+    )
     assert r.usage.cache_read_tokens == 4

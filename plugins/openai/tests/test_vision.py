@@ -20,8 +20,10 @@ from llmcore.testing.cassette_format import deserialize
 from llmcore.testing.cassettes import recording_client
 
 CASSETTES = Path(__file__).parent / "cassettes"
-BOARDWALK = ("https://upload.wikimedia.org/wikipedia/commons/thumb/d/dd/Gfp-wisconsin-madison-the-nature-boardwalk.jpg"
-             "/2560px-Gfp-wisconsin-madison-the-nature-boardwalk.jpg")
+BOARDWALK = (
+    "https://upload.wikimedia.org/wikipedia/commons/thumb/d/dd/Gfp-wisconsin-madison-the-nature-boardwalk.jpg"
+    "/2560px-Gfp-wisconsin-madison-the-nature-boardwalk.jpg"
+)
 
 
 def _documented(cassette: str) -> dict[str, Any]:
@@ -70,9 +72,18 @@ def test_facade_sends_an_image_to_openai() -> None:
         with make_vcr(CASSETTES).use_cassette("authored__vision_chat_image_url.yaml"):
             async with client:
                 m = llmcore.model("openai/gpt-5.4", api_key=TEST_API_KEY, http_client=client, retry=False)
-                r = await m.achat([{"role": "user", "content": [
-                    {"type": "text", "text": "What is in this image?"}, {"type": "image", "url": BOARDWALK}]}],
-                    max_tokens=300)
+                r = await m.achat(
+                    [
+                        {
+                            "role": "user",
+                            "content": [
+                                {"type": "text", "text": "What is in this image?"},
+                                {"type": "image", "url": BOARDWALK},
+                            ],
+                        }
+                    ],
+                    max_tokens=300,
+                )
         return r, sent.bodies()
 
     r, bodies = asyncio.run(go())

@@ -57,14 +57,20 @@ def test_chat_and_stream_of_one_prompt_agree() -> None:
     streamed, sent = replay(STREAM, GPT4O, stream=True)
     assert body(sent) == recorded_request(STREAM)
     assert chat.text == streamed.text == "Hello!"
-    assert (chat.usage.input_tokens, chat.usage.output_tokens) == (streamed.usage.input_tokens,
-                                                                  streamed.usage.output_tokens) == (12, 2)
+    assert (
+        (chat.usage.input_tokens, chat.usage.output_tokens)
+        == (streamed.usage.input_tokens, streamed.usage.output_tokens)
+        == (12, 2)
+    )
     assert streamed.id == "gen-1769672442-Z2w3cx2qa1PhMrNBv0Bm"
 
 
 def test_keep_alive_comments_and_streamed_reasoning() -> None:
-    req = {"model": "anthropic/claude-sonnet-4.5", "messages": ["What is 2+2?"],
-           "provider_options": {"openrouter": {"reasoning": {"enabled": True}}}}
+    req = {
+        "model": "anthropic/claude-sonnet-4.5",
+        "messages": ["What is 2+2?"],
+        "provider_options": {"openrouter": {"reasoning": {"enabled": True}}},
+    }
     r, sent = replay(REASONING_STREAM, req, stream=True)
     assert body(sent) == recorded_request(REASONING_STREAM)
     assert r.reasoning == "This is a simple arithmetic question. 2+2 equals 4."
@@ -74,8 +80,11 @@ def test_keep_alive_comments_and_streamed_reasoning() -> None:
 def test_reasoning_details_are_kept_merged_and_sent_back() -> None:
     """The streamed Anthropic-format blocks (text in pieces, then the signature) become one block on the
     reasoning part; the next request sends it back as `reasoning_details` (validated by the spec)."""
-    req = {"model": "anthropic/claude-sonnet-4.5", "messages": ["What is 2+2?"],
-           "provider_options": {"openrouter": {"reasoning": {"enabled": True}}}}
+    req = {
+        "model": "anthropic/claude-sonnet-4.5",
+        "messages": ["What is 2+2?"],
+        "provider_options": {"openrouter": {"reasoning": {"enabled": True}}},
+    }
     r, _ = replay(REASONING_STREAM, req, stream=True)
     blocks = [p.data for p in r.message.content if p.type == "reasoning" and p.data]  # type: ignore[union-attr]
     assert len(blocks) == 1 and len(blocks[0]) == 1
@@ -83,8 +92,10 @@ def test_reasoning_details_are_kept_merged_and_sent_back() -> None:
     assert block["type"] == "reasoning.text" and block["format"] == "anthropic-claude-v1"
     assert block["text"] == r.reasoning == "This is a simple arithmetic question. 2+2 equals 4."
     assert block["signature"].startswith("Et0BCkgIChACGAIqQA2s7h7tA7IG35fbwVkou9PM2hAN")
-    follow = {**req, "messages": [{"role": "user", "content": "What is 2+2?"}, r.message,
-                                  {"role": "user", "content": "And 3+3?"}]}
+    follow = {
+        **req,
+        "messages": [{"role": "user", "content": "What is 2+2?"}, r.message, {"role": "user", "content": "And 3+3?"}],
+    }
     _, sent = replay(REASONING_STREAM, follow, stream=True)
     assistant = body(sent)["messages"][1]
     assert assistant == {"role": "assistant", "content": "2 + 2 = 4", "reasoning_details": blocks[0]}
@@ -104,8 +115,12 @@ def test_reasoning_effort_is_the_shorthand() -> None:
 
 def test_max_completion_tokens_and_preset_passthrough() -> None:
     preset = "pydantic-ai__test_openrouter_with_preset.yaml"
-    req = {"model": "google/gemini-2.5-flash-lite", "messages": ["Trains"], "max_tokens": 64,
-           "provider_options": {"openrouter": {"preset": "@preset/comedian"}}}
+    req = {
+        "model": "google/gemini-2.5-flash-lite",
+        "messages": ["Trains"],
+        "max_tokens": 64,
+        "provider_options": {"openrouter": {"preset": "@preset/comedian"}},
+    }
     r, sent = replay(preset, req)
     b = body(sent)
     assert b["max_completion_tokens"] == 64 and "max_tokens" not in b and b["preset"] == "@preset/comedian"
@@ -115,14 +130,22 @@ def test_max_completion_tokens_and_preset_passthrough() -> None:
 def test_cache_write_tokens() -> None:
     r, _ = replay(BASIC, {"model": "anthropic/claude-haiku-4.5", "messages": ["What's 2 + 2?"]})
     assert (r.usage.input_tokens, r.usage.output_tokens, r.usage.cache_read_tokens, r.usage.cache_write_tokens) == (
-        16, 13, 0, 0)
+        16,
+        13,
+        0,
+        0,
+    )
     assert r.model == "anthropic/claude-4.5-haiku-20251001"
 
 
 def test_tool_calls_nested_schema() -> None:
     nested = "pydantic-ai__test_openrouter_google_nested_schema.yaml"
-    req = {"model": "google/gemini-2.5-flash", "messages": recorded_request(nested)["messages"],
-           "tools": recorded_tools(nested), "tool_choice": "required"}
+    req = {
+        "model": "google/gemini-2.5-flash",
+        "messages": recorded_request(nested)["messages"],
+        "tools": recorded_tools(nested),
+        "tool_choice": "required",
+    }
     r, sent = replay(nested, req)
     assert body(sent)["tools"] == recorded_request(nested)["tools"]  # strict function schemas as recorded
     call = r.tool_calls[0]
@@ -131,8 +154,10 @@ def test_tool_calls_nested_schema() -> None:
 
 
 def test_errors_carry_the_upstream_provider() -> None:
-    err, _ = replay("pydantic-ai__test_openrouter_errors_raised.yaml",
-                    {"model": "google/gemini-2.0-flash-exp:free", "system": "Be helpful.", "messages": ["Tell me a joke."]})
+    err, _ = replay(
+        "pydantic-ai__test_openrouter_errors_raised.yaml",
+        {"model": "google/gemini-2.0-flash-exp:free", "system": "Be helpful.", "messages": ["Tell me a joke."]},
+    )
     assert isinstance(err, E.RateLimitError) and err.retryable
     assert err.message.startswith("Provider returned error (Google: google/gemini-2.0-flash-exp:free is temporarily")
     err, _ = replay("authored__upstream_error_502.yaml", {"model": "openai/gpt-4o-mini", "messages": ["Hello"]})
@@ -177,14 +202,22 @@ def test_web_plugin_annotations_become_citations() -> None:
     """Issue 11: OpenRouter's web search (``openrouter:web_search`` tool) answers with
     ``message.annotations`` url_citations → citations on the text, at its offsets."""
     cassette = "ruby_llm__chat_web_search_with_openrouter_openai_gpt-5_2_searches_transparently_returning_citations_and_usage_counters.yaml"
-    req = {"model": "openai/gpt-5.2",
-           "messages": ["Search the web: what is the latest stable Ruby version? Cite your source."],
-           "provider_options": {"openrouter": {"tools": [{"type": "openrouter:web_search"}]}}}
+    req = {
+        "model": "openai/gpt-5.2",
+        "messages": ["Search the web: what is the latest stable Ruby version? Cite your source."],
+        "provider_options": {"openrouter": {"tools": [{"type": "openrouter:web_search"}]}},
+    }
     r, _ = replay(cassette, req)
     [c] = r.citations
     assert (c.kind, c.url, c.title, c.start, c.end, c.provider) == (
-        "url_citation", "https://www.ruby-lang.org/en/downloads/", "Download Ruby | Ruby", 50, 108, "openrouter")
-    assert r.text[c.start:c.end] == "([ruby-lang.org](https://www.ruby-lang.org/en/downloads/))"
+        "url_citation",
+        "https://www.ruby-lang.org/en/downloads/",
+        "Download Ruby | Ruby",
+        50,
+        108,
+        "openrouter",
+    )
+    assert r.text[c.start : c.end] == "([ruby-lang.org](https://www.ruby-lang.org/en/downloads/))"
     assert r.message.content[-1].citations == [c] and r.warnings == []
     assert "unmapped" not in r.provider_metadata
 

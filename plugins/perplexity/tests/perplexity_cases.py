@@ -20,10 +20,14 @@ CASSETTES = Path(__file__).parent / "cassettes"
 BASIC = "ruby_llm__chat_basic_chat_functionality_perplexity_sonar_can_have_a_basic_conversation.yaml"
 CITATIONS = "ruby_llm__chat_citations_with_perplexity_sonar_returns_search_result_citations.yaml"
 STREAM = "ruby_llm__chat_streaming_responses_perplexity_sonar_supports_streaming_responses.yaml"
-EMBED_ONE = ("ruby_llm__embedding_perplexity_int8_embeddings_perplexity_pplx-embed-v1-0_6b_decodes_a_single_text_into_"
-             "int8_vectors.yaml")
-EMBED_DIMS = ("ruby_llm__embedding_perplexity_int8_embeddings_perplexity_pplx-embed-v1-0_6b_handles_multiple_texts_with_"
-              "custom_dimensions.yaml")
+EMBED_ONE = (
+    "ruby_llm__embedding_perplexity_int8_embeddings_perplexity_pplx-embed-v1-0_6b_decodes_a_single_text_into_"
+    "int8_vectors.yaml"
+)
+EMBED_DIMS = (
+    "ruby_llm__embedding_perplexity_int8_embeddings_perplexity_pplx-embed-v1-0_6b_handles_multiple_texts_with_"
+    "custom_dimensions.yaml"
+)
 THINKING = "ruby_llm__chat_with_extended_thinking_perplexity_sonar-reasoning-pro_returns_thinking_when_available.yaml"
 
 
@@ -40,8 +44,16 @@ def recorded_request(cassette: str, interaction: int = 0) -> Any:
     return json.loads(data["interactions"][interaction]["request"]["body"])
 
 
-def replay(cassette: str, request: dict[str, Any] | ChatRequest, *, stream: bool = False, interaction: int = 0,
-           base_url: str | None = None, api_key: str | None = TEST_API_KEY, **options: Any) -> tuple[Any, list[Any]]:
+def replay(
+    cassette: str,
+    request: dict[str, Any] | ChatRequest,
+    *,
+    stream: bool = False,
+    interaction: int = 0,
+    base_url: str | None = None,
+    api_key: str | None = TEST_API_KEY,
+    **options: Any,
+) -> tuple[Any, list[Any]]:
     """Run ``request`` through the perplexity provider against ``cassette``; returns
     ``(response or raised error, sent httpx requests)``."""
     req = request if isinstance(request, ChatRequest) else ChatRequest(**request)

@@ -79,10 +79,18 @@ def test_tools_are_not_supported() -> None:
 
 def test_response_formats() -> None:
     schema = {"type": "object", "properties": {"answer": {"type": "integer"}}, "required": ["answer"]}
-    _, sent = replay(BASIC, {"model": "sonar", "messages": ["What's 2 + 2?"],
-                             "response_format": {"type": "json_schema", "name": "a", "schema": schema}})
+    _, sent = replay(
+        BASIC,
+        {
+            "model": "sonar",
+            "messages": ["What's 2 + 2?"],
+            "response_format": {"type": "json_schema", "name": "a", "schema": schema},
+        },
+    )
     assert body(sent)["response_format"]["json_schema"]["schema"] == schema
-    r, sent = replay(BASIC, {"model": "sonar", "messages": ["What's 2 + 2?"], "response_format": {"type": "json_object"}})
+    r, sent = replay(
+        BASIC, {"model": "sonar", "messages": ["What's 2 + 2?"], "response_format": {"type": "json_object"}}
+    )
     assert "response_format" not in body(sent) and [w.feature for w in r.warnings] == ["response_format"]
 
 
@@ -94,21 +102,29 @@ def test_reasoning_model_with_reasoning_effort() -> None:
 
 
 def test_a_leading_think_block_is_reasoning() -> None:
-    r, _ = replay("authored__reasoning_think_block.yaml",
-                  {"model": "sonar-reasoning-pro", "messages": ["How many stars are there in our galaxy?"]})
+    r, _ = replay(
+        "authored__reasoning_think_block.yaml",
+        {"model": "sonar-reasoning-pro", "messages": ["How many stars are there in our galaxy?"]},
+    )
     assert [p.type for p in r.message.content] == ["reasoning", "text"]
     assert r.reasoning.strip().startswith("The user asks how many stars")
     assert r.text.startswith("Estimates range from **100 to 400 billion stars**") and "<think>" not in r.text
 
 
 def test_errors() -> None:
-    err, _ = replay("ruby_llm__chat_real_error_scenarios_perplexity_sonar_handles_context_length_exceeded_errors.yaml",
-                    {"model": "sonar", "messages": ["Hi"]})
-    assert isinstance(err, E.ContextWindowExceededError) and err.message == "The total length of all messages is too long."
+    err, _ = replay(
+        "ruby_llm__chat_real_error_scenarios_perplexity_sonar_handles_context_length_exceeded_errors.yaml",
+        {"model": "sonar", "messages": ["Hi"]},
+    )
+    assert (
+        isinstance(err, E.ContextWindowExceededError) and err.message == "The total length of all messages is too long."
+    )
     err, _ = replay("authored__invalid_model_400.yaml", {"model": "sonar-ultra", "messages": ["Hello"]})
     assert isinstance(err, E.NotFoundError) and "Invalid model 'sonar-ultra'" in err.message
-    err, _ = replay("ruby_llm__chat_error_handling_with_perplexity_sonar_raises_appropriate_auth_error.yaml",
-                    {"model": "sonar", "messages": ["Hello"]})
+    err, _ = replay(
+        "ruby_llm__chat_error_handling_with_perplexity_sonar_raises_appropriate_auth_error.yaml",
+        {"model": "sonar", "messages": ["Hello"]},
+    )
     assert isinstance(err, E.AuthenticationError) and err.message.startswith("Invalid API key provided")
     for text in (str(err), repr(err), str(err.raw)):
         assert TEST_API_KEY not in text

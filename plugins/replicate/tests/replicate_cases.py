@@ -32,18 +32,28 @@ STREAM = Case("authored__stream_camelids.yaml", CAMELIDS, stream=True, options=F
 CHAT_CAMELIDS = Case("authored__chat_camelids.yaml", CAMELIDS, options=FAST, expect_text="llama")
 SYSTEM_PROMPT = Case(
     "authored__chat_system_prompt.yaml",
-    {"model": L3, "system": "You are a helpful assistant", "messages": ["Tell me a joke"], "max_tokens": 64,
-     "temperature": 0.5},
+    {
+        "model": L3,
+        "system": "You are a helpful assistant",
+        "messages": ["Tell me a joke"],
+        "max_tokens": 64,
+        "temperature": 0.5,
+    },
     options=FAST,
 )
 MULTI_TURN = Case(
     "authored__chat_multi_turn.yaml",
-    {"model": L3, "max_tokens": 32, "messages": [
-        {"role": "user", "content": "My name is Ada."},
-        {"role": "assistant", "content": "Nice to meet you, Ada! How can I help you today?"},
-        {"role": "user", "content": "What is my name?"},
-    ]},
-    options=FAST, expect_text="Ada",
+    {
+        "model": L3,
+        "max_tokens": 32,
+        "messages": [
+            {"role": "user", "content": "My name is Ada."},
+            {"role": "assistant", "content": "Nice to meet you, Ada! How can I help you today?"},
+            {"role": "user", "content": "What is my name?"},
+        ],
+    },
+    options=FAST,
+    expect_text="Ada",
 )
 
 HELLO = {"model": L3, "messages": ["Hello"]}
@@ -52,11 +62,14 @@ ERRORS = {
     "auth": ErrorCase(
         "replicate-python__run__invalid-token.yaml",
         {"model": "73001d654114dad81ec65da3b834e2f691af1e1526453189b7bf36fb3f32d0f9", "messages": ["Hello"]},
-        error=E.AuthenticationError, status_code=401,
+        error=E.AuthenticationError,
+        status_code=401,
     ),
     "not_found": ErrorCase(
-        "authored__model_not_found_404.yaml", {**HELLO, "model": "meta/meta-llama-9-instruct"},
-        error=E.NotFoundError, status_code=404,
+        "authored__model_not_found_404.yaml",
+        {**HELLO, "model": "meta/meta-llama-9-instruct"},
+        error=E.NotFoundError,
+        status_code=404,
     ),
     "rate_limit": ErrorCase(
         "authored__rate_limit_429.yaml", HELLO, error=E.RateLimitError, status_code=429, expect_retry_after=True
@@ -64,7 +77,8 @@ ERRORS = {
     "context_length": ErrorCase(
         "authored__context_length_failed.yaml",
         {"model": L3, "messages": ["Summarize this document: ..."], "max_tokens": 1000},
-        error=E.ContextWindowExceededError, status_code=None,
+        error=E.ContextWindowExceededError,
+        status_code=None,
     ),
     "server": ErrorCase(
         "authored__prediction_interrupted_failed.yaml", HELLO, error=E.ProviderServerError, status_code=None
@@ -83,13 +97,23 @@ def provider(client: Any, *, timeout: float | None = None, **options: Any) -> Re
 
 
 def replay(
-    cassette: str, request: ChatRequest | dict[str, Any], *, stream: bool = False, timeout: float | None = None,
+    cassette: str,
+    request: ChatRequest | dict[str, Any],
+    *,
+    stream: bool = False,
+    timeout: float | None = None,
     **options: Any,
 ) -> tuple[Any, list[Any]]:
     """Run ``request`` against ``cassette`` (each interaction played once: polls hit the same
     path); returns (response or typed error, sent requests)."""
-    res = asyncio.run(run_case(Case(cassette, request, stream=stream),
-                               lambda client, _: provider(client, timeout=timeout, **options), CASSETTES, repeats=False))
+    res = asyncio.run(
+        run_case(
+            Case(cassette, request, stream=stream),
+            lambda client, _: provider(client, timeout=timeout, **options),
+            CASSETTES,
+            repeats=False,
+        )
+    )
     return res.outcome(), res.sent
 
 

@@ -26,8 +26,11 @@ from replicate_spec import validate_sent
 # -- the flows, request by request ---------------------------------------------------------
 
 
-@pytest.mark.parametrize("case", [R.CHAT, R.STREAM, R.CHAT_CAMELIDS, R.SYSTEM_PROMPT, R.MULTI_TURN,
-                                  *R.ERRORS.values()], ids=lambda c: c.cassette)
+@pytest.mark.parametrize(
+    "case",
+    [R.CHAT, R.STREAM, R.CHAT_CAMELIDS, R.SYSTEM_PROMPT, R.MULTI_TURN, *R.ERRORS.values()],
+    ids=lambda c: c.cassette,
+)
 def test_sent_requests_are_the_recorded_ones(case: R.Case) -> None:
     """Every request goes where the cassette says, in order, with the recorded
     body (the real invalid-token recording excepted: its body had no prompt)."""
@@ -52,8 +55,11 @@ def test_chat_waits_then_polls_urls_get() -> None:
 
 def test_stream_reads_the_sse_url_then_the_metrics() -> None:
     r, sent = R.replay(R.STREAM.cassette, R.STREAM.chat_request(), stream=True)
-    assert R.body(sent[0]) == {"version": R.LLAMA2_VERSION.split(":")[1],
-                               "input": {"prompt": "write a sonnet about camelids"}, "stream": True}
+    assert R.body(sent[0]) == {
+        "version": R.LLAMA2_VERSION.split(":")[1],
+        "input": {"prompt": "write a sonnet about camelids"},
+        "stream": True,
+    }
     assert "prefer" not in sent[0].headers
     assert str(sent[1].url).startswith("https://streaming-api.svc.us.c.replicate.net/")
     assert sent[1].headers["accept"] == "text/event-stream"
@@ -70,7 +76,9 @@ def test_total_timeout_stops_polling_a_processing_prediction() -> None:
     with 0.2 s left and a 5 s poll interval, no poll is sent and the call ends in time."""
     start = time.monotonic()
     err, sent = R.replay(
-        "replicate-python__test_models_predictions_create_blocking_True-True_.yaml", R.HAIKU, timeout=0.2,
+        "replicate-python__test_models_predictions_create_blocking_True-True_.yaml",
+        R.HAIKU,
+        timeout=0.2,
         poll_interval=5,
     )
     assert isinstance(err, E.ProviderTimeoutError) and err.retryable
@@ -81,8 +89,9 @@ def test_total_timeout_stops_polling_a_processing_prediction() -> None:
 def test_no_wait_option_sends_no_prefer_header() -> None:
     """The real asynchronous create (status "starting", no Prefer header) of llama-2-70b-chat."""
     req = {"model": "meta/llama-2-70b-chat", "messages": ["Please write a haiku about llamas."]}
-    err, sent = R.replay("replicate-python__models-predictions-create.yaml", req, timeout=0.2, wait=False,
-                         poll_interval=5)
+    err, sent = R.replay(
+        "replicate-python__models-predictions-create.yaml", req, timeout=0.2, wait=False, poll_interval=5
+    )
     assert "prefer" not in sent[0].headers
     assert R.body(sent[0]) == {"input": {"prompt": "Please write a haiku about llamas."}}
     validate_sent(sent[0])
@@ -131,8 +140,10 @@ def _events(raw: bytes) -> list[str]:
 
 
 def test_stream_events() -> None:
-    raw = b"event: output\nid: 1:0\ndata: Hello\n\nevent: logs\ndata: loading\n\nevent: output\ndata:  world\n\n" \
-          b"event: done\ndata: {}\n\n"
+    raw = (
+        b"event: output\nid: 1:0\ndata: Hello\n\nevent: logs\ndata: loading\n\nevent: output\ndata:  world\n\n"
+        b"event: done\ndata: {}\n\n"
+    )
     assert _events(raw) == ["Hello", " world"]
 
 
@@ -157,8 +168,16 @@ def _body(model: str = R.L3, **kw: object) -> tuple[dict[str, object], list[obje
 
 def test_family_input_names() -> None:
     body, _ = _body("meta/llama-2-70b-chat", max_tokens=100, temperature=0.2, top_p=0.9, seed=7, stop=["</s>", "\n\n"])
-    assert body == {"input": {"prompt": "Hi", "max_new_tokens": 100, "temperature": 0.2, "top_p": 0.9, "seed": 7,
-                              "stop_sequences": "</s>,\n\n"}}
+    assert body == {
+        "input": {
+            "prompt": "Hi",
+            "max_new_tokens": 100,
+            "temperature": 0.2,
+            "top_p": 0.9,
+            "seed": 7,
+            "stop_sequences": "</s>,\n\n",
+        }
+    }
     body, _ = _body(max_tokens=100)
     assert body == {"input": {"prompt": "Hi", "max_tokens": 100}}
 
@@ -247,8 +266,10 @@ def test_the_spec_check_rejects_what_the_api_rejects() -> None:
     and a path that is no operation of the API all fail it."""
     url = "https://api.replicate.com/v1/models/meta/meta-llama-3-8b-instruct/predictions"
     validate_sent(httpx.Request("POST", url, json={"input": {}}, headers={"prefer": "wait=5"}))
-    for bad in (httpx.Request("POST", url, json={"input": {}, "stream_url": "x"}),
-                httpx.Request("POST", url, json={"input": {}}, headers={"prefer": "wait=999"}),
-                httpx.Request("GET", "https://api.replicate.com/v1/nothing")):
+    for bad in (
+        httpx.Request("POST", url, json={"input": {}, "stream_url": "x"}),
+        httpx.Request("POST", url, json={"input": {}}, headers={"prefer": "wait=999"}),
+        httpx.Request("GET", "https://api.replicate.com/v1/nothing"),
+    ):
         with pytest.raises(AssertionError):
             validate_sent(bad)

@@ -19,9 +19,12 @@ CASSETTES = Path(__file__).parent / "cassettes"
 M = "Meta-Llama-3.3-70B-Instruct"
 CALL_ID = "call_5a3b0authored0paris"
 # the standard authored conversations, shared with the other plugins that have no recording
-S = authored_scenarios(M, call_id=CALL_ID, reasoning_model="DeepSeek-R1-0528",
-                       reasoning_cassettes=("authored__deepseek_r1_think_tags.yaml",
-                                            "authored__deepseek_r1_think_tags_stream.yaml"))
+S = authored_scenarios(
+    M,
+    call_id=CALL_ID,
+    reasoning_model="DeepSeek-R1-0528",
+    reasoning_cassettes=("authored__deepseek_r1_think_tags.yaml", "authored__deepseek_r1_think_tags_stream.yaml"),
+)
 WEATHER = WEATHER_TOOL
 CHAT, STREAM, MULTI_TURN = S.chat, S.stream, S.multi_turn
 TOOL_CALL, TOOL_CALL_STREAM, ROUND_TRIP = S.tool_call, S.tool_call_stream, S.round_trip
@@ -29,28 +32,47 @@ STRUCTURED, REASONING, REASONING_STREAM = S.structured, S.reasoning, S.reasoning
 HELLO = S.hello
 ERRORS = {
     "auth": ErrorCase("authored__invalid_api_key_401.yaml", HELLO, error=E.AuthenticationError, status_code=401),
-    "not_found": ErrorCase("authored__model_not_found_404.yaml", {**HELLO, "model": "no-such-model"},
-                           error=E.NotFoundError, status_code=404),
-    "rate_limit": ErrorCase("authored__rate_limit_429.yaml", HELLO, error=E.RateLimitError, status_code=429,
-                            expect_retry_after=True),
-    "context_length": ErrorCase("authored__context_length_400.yaml",
-                                {"model": M, "messages": ["Summarize this document: ..."], "max_tokens": 4096},
-                                error=E.ContextWindowExceededError, status_code=400),
+    "not_found": ErrorCase(
+        "authored__model_not_found_404.yaml",
+        {**HELLO, "model": "no-such-model"},
+        error=E.NotFoundError,
+        status_code=404,
+    ),
+    "rate_limit": ErrorCase(
+        "authored__rate_limit_429.yaml", HELLO, error=E.RateLimitError, status_code=429, expect_retry_after=True
+    ),
+    "context_length": ErrorCase(
+        "authored__context_length_400.yaml",
+        {"model": M, "messages": ["Summarize this document: ..."], "max_tokens": 4096},
+        error=E.ContextWindowExceededError,
+        status_code=400,
+    ),
     "server": ErrorCase("authored__server_error_500.yaml", HELLO, error=E.ProviderServerError, status_code=500),
 }
 # SambaNova answers relayed by the Hugging Face router (huggingface_hub's recordings): not SambaNova's own API.
 ROUTER = "https://router.huggingface.co/sambanova/v1"
-DEEP_LEARNING = {"model": "Meta-Llama-3.1-8B-Instruct", "system": "You are a helpful assistant.",
-                 "messages": ["What is deep learning?"]}
-VIA_ROUTER = Case("hf-router__TestInferenceClient.test_chat_completion_no_stream_sambanova_conversational_.yaml",
-                  DEEP_LEARNING, base_url=ROUTER)
+DEEP_LEARNING = {
+    "model": "Meta-Llama-3.1-8B-Instruct",
+    "system": "You are a helpful assistant.",
+    "messages": ["What is deep learning?"],
+}
+VIA_ROUTER = Case(
+    "hf-router__TestInferenceClient.test_chat_completion_no_stream_sambanova_conversational_.yaml",
+    DEEP_LEARNING,
+    base_url=ROUTER,
+)
 VIA_ROUTER_STREAM = Case(
     "hf-router__TestInferenceClient.test_chat_completion_with_stream_sambanova_conversational_.yaml",
-    {**DEEP_LEARNING, "max_tokens": 20}, stream=True, base_url=ROUTER)
+    {**DEEP_LEARNING, "max_tokens": 20},
+    stream=True,
+    base_url=ROUTER,
+)
+
 
 def make(client: Any, case: Case) -> SambaNovaProvider:
-    return SambaNovaProvider(ProviderConfig(api_key=TEST_API_KEY, base_url=case.base_url, http_client=client,
-                                            options=dict(case.options)))
+    return SambaNovaProvider(
+        ProviderConfig(api_key=TEST_API_KEY, base_url=case.base_url, http_client=client, options=dict(case.options))
+    )
 
 
 def replay(case: Case) -> CaseResult:

@@ -40,8 +40,12 @@ def test_top_level_cached_tokens_become_cache_read_tokens() -> None:
 
 def test_real_chat_usage_and_gzip_recording() -> None:
     """Mirascope's recording of api.together.xyz (gzip body, decoded by the importer)."""
-    res = T.replay(Case("mirascope__meta_llama_Llama_3_3_70B_Instruct_Turbo.yaml",
-                        {"model": T.M, "messages": ["What is 4200 + 42?"]}))
+    res = T.replay(
+        Case(
+            "mirascope__meta_llama_Llama_3_3_70B_Instruct_Turbo.yaml",
+            {"model": T.M, "messages": ["What is 4200 + 42?"]},
+        )
+    )
     assert res.error is None and res.response is not None
     assert "4242" in res.response.text.replace(",", "")
     assert res.response.usage.input_tokens and res.response.usage.output_tokens
@@ -49,8 +53,12 @@ def test_real_chat_usage_and_gzip_recording() -> None:
 
 def test_legacy_eos_finish_reason_is_stop() -> None:
     """openllmetry's 2024 recording (Mixtral): finish_reason "eos" and usage without cached_tokens."""
-    res = T.replay(Case("openllmetry__test_together_chat_legacy.yaml",
-                        {"model": "mistralai/Mixtral-8x7B-Instruct-v0.1", "messages": ["Tell me a joke about OpenTelemetry."]}))
+    res = T.replay(
+        Case(
+            "openllmetry__test_together_chat_legacy.yaml",
+            {"model": "mistralai/Mixtral-8x7B-Instruct-v0.1", "messages": ["Tell me a joke about OpenTelemetry."]},
+        )
+    )
     assert res.response is not None
     assert (res.response.finish_reason, res.response.raw_finish_reason) == ("stop", "eos")
     assert res.response.usage.cache_read_tokens is None and res.response.usage.input_tokens == 18
@@ -122,8 +130,9 @@ def test_key_never_in_repr_or_sent_anywhere_but_the_header() -> None:
 
 
 def test_provider_options_pass_through_and_are_validated() -> None:
-    req = ChatRequest(model=T.M, messages=["hi"], provider_options={"together": {"reasoning": {"enabled": False},
-                                                                               "top_k": 40}})
+    req = ChatRequest(
+        model=T.M, messages=["hi"], provider_options={"together": {"reasoning": {"enabled": False}, "top_k": 40}}
+    )
     sent, _ = TogetherProvider(ProviderConfig(api_key="k")).build_request(req, stream=False)
     assert sent["reasoning"] == {"enabled": False} and sent["top_k"] == 40
     load_spec(T.SPEC).validate_body("POST", "/chat/completions", sent)
@@ -138,9 +147,13 @@ def test_model_names_resolve_only_with_the_provider_prefix() -> None:
 
 
 def test_deepseek_r1_think_block_becomes_reasoning() -> None:
-    res = T.replay(Case("authored__deepseek_r1_think_tags_stream.yaml",
-                        {"model": "deepseek-ai/DeepSeek-R1", "messages": ["Which number is bigger 9.9 or 9.11?"]},
-                        stream=True))
+    res = T.replay(
+        Case(
+            "authored__deepseek_r1_think_tags_stream.yaml",
+            {"model": "deepseek-ai/DeepSeek-R1", "messages": ["Which number is bigger 9.9 or 9.11?"]},
+            stream=True,
+        )
+    )
     r = res.response
     assert r is not None and r.text == "**Answer:** 9.9 is bigger."
     assert r.reasoning.startswith("\nOkay, the user is asking") and "think>" not in r.reasoning

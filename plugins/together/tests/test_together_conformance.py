@@ -10,20 +10,32 @@ from llmcore.testing import EmbeddingCase, ProviderConformance, RerankCase
 
 #: llama-stack's recording: 3 texts, encoding_format base64 (what the provider asks) -> base64 float32 vectors
 EMBEDDING = EmbeddingCase(
-    "llama-stack__3d89a56a76b1.yaml", "togethercomputer/m2-bert-80M-32k-retrieval",
+    "llama-stack__3d89a56a76b1.yaml",
+    "togethercomputer/m2-bert-80M-32k-retrieval",
     ["First text for base64", "Second text for base64", "Third text for base64"],
-    expect_dimensions=768, expect_usage=False,  # Together answered usage: null
+    expect_dimensions=768,
+    expect_usage=False,  # Together answered usage: null
 )
 EMBEDDING_ERRORS = {  # authored (see cassettes/SOURCES.md): no Together embeddings error recording exists
-    "not_found": EmbeddingCase("authored__embeddings_model_not_available_404.yaml", "bad model", ["Hello"],
-                               error=E.NotFoundError),
+    "not_found": EmbeddingCase(
+        "authored__embeddings_model_not_available_404.yaml", "bad model", ["Hello"], error=E.NotFoundError
+    ),
 }
 #: authored request; the answer body is vercel/ai's recorded Together fixture (top 2 of 6)
 RERANK = RerankCase(
-    "authored__rerank_llama_rank_v1.yaml", "Salesforce/Llama-Rank-v1", "talk about the beach",
-    ["sunny day at the beach", "rainy afternoon in the city", "snowy night in the mountains",
-     "a quiet library on a weekday", "a windy harbour at dawn", "a crowded beach in July"],
-    top_n=2, expect_usage=True,
+    "authored__rerank_llama_rank_v1.yaml",
+    "Salesforce/Llama-Rank-v1",
+    "talk about the beach",
+    [
+        "sunny day at the beach",
+        "rainy afternoon in the city",
+        "snowy night in the mountains",
+        "a quiet library on a weekday",
+        "a windy harbour at dawn",
+        "a crowded beach in July",
+    ],
+    top_n=2,
+    expect_usage=True,
 )
 
 

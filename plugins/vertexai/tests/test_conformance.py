@@ -20,7 +20,11 @@ from llmcore.testing.streams import random_sizes
 # per-text statistics.token_count summed for usage
 EMBED = EmbeddingCase(
     "ruby_llm__embedding_basic_functionality_vertexai_text-embedding-004_can_handle_multiple_texts.yaml",
-    "text-embedding-004", ["Ruby", "Python", "JavaScript"], interaction=1, options=dict(V.RUBY), base_url=V.RUBY_ROOT,
+    "text-embedding-004",
+    ["Ruby", "Python", "JavaScript"],
+    interaction=1,
+    options=dict(V.RUBY),
+    base_url=V.RUBY_ROOT,
     expect_dimensions=768,
 )
 
@@ -61,9 +65,19 @@ class TestVertexAIConformance(ProviderConformance):
     error_cases = V.ERRORS
     embedding_case = EMBED
     # The kit replays every stream recording cut into pieces; the Claude-on-Vertex stream has no kit case.
-    rechunk_cases = {"claude_stream": Case(V.CLAUDE_STREAM, {"model": "claude-haiku-4-5@20251001", "max_tokens": 8192,
-                                                             "temperature": 1.0, "messages": ["Say just hello"]},
-                                           stream=True, options=dict(V.CLAUDE))}
+    rechunk_cases = {
+        "claude_stream": Case(
+            V.CLAUDE_STREAM,
+            {
+                "model": "claude-haiku-4-5@20251001",
+                "max_tokens": 8192,
+                "temperature": 1.0,
+                "messages": ["Say just hello"],
+            },
+            stream=True,
+            options=dict(V.CLAUDE),
+        )
+    }
     rechunk_sizes = ((1,) * 4096 + (65536,), (2,), (3,), (7,), (64,), tuple(random_sizes(11, 40, 50)))
     lossless_cases = LOSSLESS
     unrecorded_server_tools = {

@@ -29,11 +29,22 @@ def test_image_is_sent_as_a_file_data_part() -> None:
 
 def test_inline_image_is_sent_as_inline_data() -> None:
     """Base64 data travels as ``inlineData`` (same request shape, so the same recording answers)."""
-    request = ChatRequest(model="gemini-2.5-flash", messages=[
-        {"role": "user", "content": [{"type": "text", "text": "What is shown in this image?"},
-                                     {"type": "image", "data": "iVBORw0KGgo=", "media_type": "image/png"}]}])
+    request = ChatRequest(
+        model="gemini-2.5-flash",
+        messages=[
+            {
+                "role": "user",
+                "content": [
+                    {"type": "text", "text": "What is shown in this image?"},
+                    {"type": "image", "data": "iVBORw0KGgo=", "media_type": "image/png"},
+                ],
+            }
+        ],
+    )
     _, _, sent = V.replay(V.VISION, request)
-    assert sent.bodies()[0]["contents"][0]["parts"][1] == {"inlineData": {"mimeType": "image/png", "data": "iVBORw0KGgo="}}
+    assert sent.bodies()[0]["contents"][0]["parts"][1] == {
+        "inlineData": {"mimeType": "image/png", "data": "iVBORw0KGgo="}
+    }
 
 
 def test_facade_sends_an_image_to_vertexai() -> None:
@@ -43,11 +54,24 @@ def test_facade_sends_an_image_to_vertexai() -> None:
         client, sent = recording_client()
         with make_vcr(V.CASSETTES).use_cassette(V.VISION.cassette):
             async with client:
-                m = llmcore.model("vertexai/gemini-2.5-flash", http_client=client, retry=False,
-                                  credentials=V.token_credentials(), **V.AUTHORED)
-                r = await m.achat([{"role": "user", "content": [
-                    {"type": "text", "text": "What is shown in this image?"},
-                    {"type": "image", "url": V.SCONES, "media_type": "image/jpeg"}]}])
+                m = llmcore.model(
+                    "vertexai/gemini-2.5-flash",
+                    http_client=client,
+                    retry=False,
+                    credentials=V.token_credentials(),
+                    **V.AUTHORED,
+                )
+                r = await m.achat(
+                    [
+                        {
+                            "role": "user",
+                            "content": [
+                                {"type": "text", "text": "What is shown in this image?"},
+                                {"type": "image", "url": V.SCONES, "media_type": "image/jpeg"},
+                            ],
+                        }
+                    ]
+                )
         return r, sent.bodies()
 
     r, bodies = asyncio.run(go())

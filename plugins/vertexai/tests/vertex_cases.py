@@ -63,7 +63,9 @@ BASIC = _R + "basic_chat_functionality_vertexai_gemini-2_5-flash_can_have_a_basi
 STREAMING = _R + "streaming_responses_vertexai_gemini-2_5-flash_supports_streaming_responses.yaml"
 TOOLS = _R + "function_calling_vertexai_gemini-2_5-flash_can_use_tools.yaml"
 PARALLEL = _R + "function_calling_vertexai_gemini-2_5-flash_can_use_parallel_tool_calls.yaml"
-SCHEMA = _R + "with_schema_with_vertexai_gemini-3-flash-preview_accepts_a_json_schema_and_returns_structured_output.yaml"
+SCHEMA = (
+    _R + "with_schema_with_vertexai_gemini-3-flash-preview_accepts_a_json_schema_and_returns_structured_output.yaml"
+)
 COUNT = _R + "count_tokens_with_vertexai_gemini-2_5-flash_counts_a_staged_message.yaml"
 CONTEXT = _R + "real_error_scenarios_vertexai_gemini-2_5-flash_handles_context_length_exceeded_errors.yaml"
 STREAM_ERROR_TOKEN_ONLY = (
@@ -88,13 +90,22 @@ CLAUDE_529 = "authored__claude_overloaded_529.yaml"
 # -- requests ----------------------------------------------------------------------
 
 WEATHER = {
-    "name": "weather", "description": "Gets current weather for a location",
-    "parameters": {"type": "object", "required": ["latitude", "longitude"], "properties": {
-        "latitude": {"type": "string", "description": "Latitude (e.g., 52.5200)"},
-        "longitude": {"type": "string", "description": "Longitude (e.g., 13.4050)"}}},
+    "name": "weather",
+    "description": "Gets current weather for a location",
+    "parameters": {
+        "type": "object",
+        "required": ["latitude", "longitude"],
+        "properties": {
+            "latitude": {"type": "string", "description": "Latitude (e.g., 52.5200)"},
+            "longitude": {"type": "string", "description": "Longitude (e.g., 13.4050)"},
+        },
+    },
 }
-BEST_LANGUAGE = {"name": "best_language_to_learn", "description": "Gets the best language to learn",
-                 "parameters": {"type": "object", "properties": {}, "required": []}}
+BEST_LANGUAGE = {
+    "name": "best_language_to_learn",
+    "description": "Gets the best language to learn",
+    "parameters": {"type": "object", "properties": {}, "required": []},
+}
 BERLIN = "What's the weather in Berlin? (52.5200, 13.4050)"
 WEATHER_RESULT = "Current weather at 52.5200, 13.4050: 15°C, Wind: 10 km/h"
 _TOOLS_RESPONSE = recorded_body(TOOLS, 1, "response")
@@ -107,72 +118,142 @@ def ruby(cassette: str, request: Any, **kw: Any) -> Case:
 
 
 CHAT = ruby(BASIC, {"model": "gemini-2.5-flash", "messages": ["What's 2 + 2?"]}, expect_text="4", expect_finish="stop")
-STREAM = ruby(STREAMING, {"model": "gemini-2.5-flash", "messages": ["Count from 1 to 3"]},
-              stream=True, expect_text="1, 2, 3", expect_finish="stop")
+STREAM = ruby(
+    STREAMING,
+    {"model": "gemini-2.5-flash", "messages": ["Count from 1 to 3"]},
+    stream=True,
+    expect_text="1, 2, 3",
+    expect_finish="stop",
+)
 SYSTEM_PROMPT = Case(
     PYD_PROVIDER,
-    {"model": "gemini-2.0-flash", "system": "You are a helpful chatbot.", "messages": ["What is the capital of France?"]},
-    options=dict(PYD), expect_text="Paris",
+    {
+        "model": "gemini-2.0-flash",
+        "system": "You are a helpful chatbot.",
+        "messages": ["What is the capital of France?"],
+    },
+    options=dict(PYD),
+    expect_text="Paris",
 )
-TOOL_CALL = ruby(TOOLS, {"model": "gemini-2.5-flash", "messages": [BERLIN], "tools": [WEATHER]},
-                 expect_tool="weather", expect_finish="tool_calls")
+TOOL_CALL = ruby(
+    TOOLS,
+    {"model": "gemini-2.5-flash", "messages": [BERLIN], "tools": [WEATHER]},
+    expect_tool="weather",
+    expect_finish="tool_calls",
+)
 TOOL_CALL_STREAM = Case(
-    STREAM_TOOL, {"model": "gemini-2.5-flash", "messages": [BERLIN], "tools": [WEATHER]},
-    stream=True, options=dict(AUTHORED_GLOBAL), expect_tool="weather", expect_finish="tool_calls",
+    STREAM_TOOL,
+    {"model": "gemini-2.5-flash", "messages": [BERLIN], "tools": [WEATHER]},
+    stream=True,
+    options=dict(AUTHORED_GLOBAL),
+    expect_tool="weather",
+    expect_finish="tool_calls",
 )
 TOOL_ROUND_TRIP = ruby(
     TOOLS,
-    ChatRequest(model="gemini-2.5-flash", tools=[WEATHER], messages=[
-        Message(role="user", content=BERLIN),
-        Message(role="assistant", content=[
-            ToolCallPart(id="call_1", name="weather", arguments={"longitude": "13.4050", "latitude": "52.5200"}),
-            ReasoningPart(signature=_TOOLS_SIG, provider="vertexai", data={"thought_signature_on": "previous_part"}),
-        ]),
-        Message(role="tool", content=[ToolResultPart(tool_call_id="call_1", content=WEATHER_RESULT)]),
-    ]),
-    interaction=2, expect_text="15", expect_finish="stop",
+    ChatRequest(
+        model="gemini-2.5-flash",
+        tools=[WEATHER],
+        messages=[
+            Message(role="user", content=BERLIN),
+            Message(
+                role="assistant",
+                content=[
+                    ToolCallPart(
+                        id="call_1", name="weather", arguments={"longitude": "13.4050", "latitude": "52.5200"}
+                    ),
+                    ReasoningPart(
+                        signature=_TOOLS_SIG, provider="vertexai", data={"thought_signature_on": "previous_part"}
+                    ),
+                ],
+            ),
+            Message(role="tool", content=[ToolResultPart(tool_call_id="call_1", content=WEATHER_RESULT)]),
+        ],
+    ),
+    interaction=2,
+    expect_text="15",
+    expect_finish="stop",
 )
 STRUCTURED = ruby(
     SCHEMA,
-    {"model": "gemini-3-flash-preview", "messages": ["Generate a person named John who is 30 years old"],
-     "response_format": {"type": "json_schema", "name": "person", "schema": {
-         "type": "object", "properties": {"name": {"type": "string"}, "age": {"type": "integer"}},
-         "required": ["name", "age"], "additionalProperties": False}}},
+    {
+        "model": "gemini-3-flash-preview",
+        "messages": ["Generate a person named John who is 30 years old"],
+        "response_format": {
+            "type": "json_schema",
+            "name": "person",
+            "schema": {
+                "type": "object",
+                "properties": {"name": {"type": "string"}, "age": {"type": "integer"}},
+                "required": ["name", "age"],
+                "additionalProperties": False,
+            },
+        },
+    },
 )
 # Vertex's only reasoning artefact on record: the thought signature Gemini 3 puts on its text
 # (no thought summaries were requested). Thought-summary parsing is the shared codec's and is
 # proven on the Gemini API recordings of llmcore-gemini.
 REASONING = Case(
     PYD_FLEX,
-    {"model": "gemini-3-flash-preview", "messages": ["Reply with exactly: OK"],
-     "provider_options": {"vertexai": {"response_modalities": ["TEXT"]}}},
-    stream=True, options=dict(PYD), expect_text="OK",
+    {
+        "model": "gemini-3-flash-preview",
+        "messages": ["Reply with exactly: OK"],
+        "provider_options": {"vertexai": {"response_modalities": ["TEXT"]}},
+    },
+    stream=True,
+    options=dict(PYD),
+    expect_text="OK",
 )
 COUNT_TOKENS = ruby(COUNT, {"model": "gemini-2.5-flash", "messages": ["What is the capital of France?"]})
 #: the Cloud Storage image of Vertex AI's "Using multimodal prompt" sample
 SCONES = "gs://cloud-samples-data/generative-ai/image/scones.jpg"
 VISION = Case(  # authored from that documented sample (no recording with an image exists)
     "authored__vision_file_data.yaml",
-    {"model": "gemini-2.5-flash", "messages": [{"role": "user", "content": [
-        {"type": "text", "text": "What is shown in this image?"},
-        {"type": "image", "url": SCONES, "media_type": "image/jpeg"}]}]},
-    options=dict(AUTHORED), expect_text="blueberry scones", expect_finish="stop",
+    {
+        "model": "gemini-2.5-flash",
+        "messages": [
+            {
+                "role": "user",
+                "content": [
+                    {"type": "text", "text": "What is shown in this image?"},
+                    {"type": "image", "url": SCONES, "media_type": "image/jpeg"},
+                ],
+            }
+        ],
+    },
+    options=dict(AUTHORED),
+    expect_text="blueberry scones",
+    expect_finish="stop",
 )
 
 _HELLO = {"model": "gemini-2.5-flash", "messages": ["Hello"]}
 ERRORS: dict[str, ErrorCase] = {
     "auth": ErrorCase(AUTH_401, _HELLO, options=dict(AUTHORED), error=AuthenticationError, status_code=401),
-    "not_found": ErrorCase(NOT_FOUND_404, {"model": "gemini-9-flash", "messages": ["Hello"]}, options=dict(AUTHORED),
-                           error=NotFoundError, status_code=404),
+    "not_found": ErrorCase(
+        NOT_FOUND_404,
+        {"model": "gemini-9-flash", "messages": ["Hello"]},
+        options=dict(AUTHORED),
+        error=NotFoundError,
+        status_code=404,
+    ),
     "rate_limit": ErrorCase(RATE_429, _HELLO, options=dict(AUTHORED), error=RateLimitError, status_code=429),
     "context_length": ErrorCase(
-        CONTEXT, {"model": "gemini-2.5-flash", "messages": ["Hi"]}, interaction=1, options=dict(RUBY),
-        base_url=RUBY_ROOT, error=ContextWindowExceededError, status_code=400,
+        CONTEXT,
+        {"model": "gemini-2.5-flash", "messages": ["Hi"]},
+        interaction=1,
+        options=dict(RUBY),
+        base_url=RUBY_ROOT,
+        error=ContextWindowExceededError,
+        status_code=400,
     ),
     "server": ErrorCase(SERVER_500, _HELLO, options=dict(AUTHORED), error=ProviderServerError, status_code=500),
     "claude_overloaded": ErrorCase(
-        CLAUDE_529, {"model": "claude-3-opus@20240229", "messages": ["Hello"]}, options=dict(CLAUDE),
-        error=ProviderServerError, status_code=529,
+        CLAUDE_529,
+        {"model": "claude-3-opus@20240229", "messages": ["Hello"]},
+        options=dict(CLAUDE),
+        error=ProviderServerError,
+        status_code=529,
     ),
 }
 
@@ -197,12 +278,14 @@ def use_cassette(cassette: str, interaction: int = 0) -> AbstractContextManager[
     return replay_from(CASSETTES, cassette, interaction)
 
 
-def replay(case: Case, request: ChatRequest | dict[str, Any] | None = None,
-           **options: Any) -> tuple[ChatResponse, list[Any], Any]:
+def replay(
+    case: Case, request: ChatRequest | dict[str, Any] | None = None, **options: Any
+) -> tuple[ChatResponse, list[Any], Any]:
     """``(response, events, sent requests)`` of ``case`` (optionally with another request);
     an error the provider raises propagates."""
-    case = dataclasses.replace(case, request=case.request if request is None else request,
-                               options={**case.options, **options})
+    case = dataclasses.replace(
+        case, request=case.request if request is None else request, options={**case.options, **options}
+    )
     res = asyncio.run(run_case(case, lambda client, c: make_provider(client, dict(c.options), c.base_url), CASSETTES))
     if res.error is not None:
         raise res.error

@@ -93,8 +93,10 @@ def test_legacy_guided_fields_pass_through() -> None:
     provider = VLLMProvider(ProviderConfig())
     from llmcore.types import ChatRequest
 
-    body, w = provider.build_request(ChatRequest(model="m", messages=["x"], provider_options={
-        "vllm": {"guided_regex": r"\d+", "top_k": 20}}), stream=False)
+    body, w = provider.build_request(
+        ChatRequest(model="m", messages=["x"], provider_options={"vllm": {"guided_regex": r"\d+", "top_k": 20}}),
+        stream=False,
+    )
     assert body["guided_regex"] == r"\d+" and body["top_k"] == 20 and not w.items
 
 
@@ -133,7 +135,9 @@ def test_count_tokens_posts_messages_to_tokenize() -> None:
     assert count.input_tokens == 16 and count.method == "api"
     assert str(sent[0].url) == "http://localhost:8000/tokenize"
     assert json.loads(sent[0].content) == {
-        "model": V.MODEL, "messages": [{"role": "user", "content": "Hello, how are you?"}]}
+        "model": V.MODEL,
+        "messages": [{"role": "user", "content": "Hello, how are you?"}],
+    }
 
 
 def test_error_inside_a_200_stream_keeps_the_text_so_far() -> None:

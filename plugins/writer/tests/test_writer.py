@@ -46,10 +46,15 @@ def test_resolution_and_configuration(monkeypatch: pytest.MonkeyPatch) -> None:
     assert "wr-secret-123" not in repr(p) + repr(p.config)
 
 
-@pytest.mark.parametrize(("choice", "wire"), [
-    ("auto", "auto"), ("required", "required"), ("none", "none"),
-    ({"mode": "tool", "name": "get_weather"}, {"type": "function", "function": {"name": "get_weather"}}),
-])
+@pytest.mark.parametrize(
+    ("choice", "wire"),
+    [
+        ("auto", "auto"),
+        ("required", "required"),
+        ("none", "none"),
+        ({"mode": "tool", "name": "get_weather"}, {"type": "function", "function": {"name": "get_weather"}}),
+    ],
+)
 def test_tool_choice_is_wrapped_in_value(choice: Any, wire: Any) -> None:
     req = ChatRequest(model="palmyra-x5", messages=["hi"], tools=[W.GET_WEATHER], tool_choice=choice)
     body, _ = _provider().build_request(req, stream=False)
@@ -59,8 +64,12 @@ def test_tool_choice_is_wrapped_in_value(choice: Any, wire: Any) -> None:
 
 
 def test_builtin_tools_are_added_to_function_tools() -> None:
-    req = ChatRequest(model="palmyra-x5", messages=["Q3 revenue?"], tools=[W.GET_WEATHER],
-                      provider_options={"writer": {"tools": [W.GRAPH_TOOL]}})
+    req = ChatRequest(
+        model="palmyra-x5",
+        messages=["Q3 revenue?"],
+        tools=[W.GET_WEATHER],
+        provider_options={"writer": {"tools": [W.GRAPH_TOOL]}},
+    )
     body, _ = _provider().build_request(req, stream=True)
     assert [t["type"] for t in body["tools"]] == ["function", "graph"]
     assert body["tools"][0]["function"]["name"] == "get_weather" and body["tools"][1] == W.GRAPH_TOOL
@@ -68,8 +77,9 @@ def test_builtin_tools_are_added_to_function_tools() -> None:
 
 
 def test_unsupported_fields_warn() -> None:
-    req = ChatRequest(model="palmyra-x5", messages=["hi"], seed=7, reasoning_effort="low",
-                      response_format={"type": "json_object"})
+    req = ChatRequest(
+        model="palmyra-x5", messages=["hi"], seed=7, reasoning_effort="low", response_format={"type": "json_object"}
+    )
     body, w = _provider().build_request(req, stream=False)
     assert not {"seed", "reasoning_effort", "response_format"} & set(body)
     assert sorted(x.feature for x in w.items) == ["reasoning_effort", "response_format", "seed"]
@@ -105,11 +115,14 @@ def test_real_non_streamed_tool_call() -> None:
     assert r.usage.input_tokens == 194
 
 
-@pytest.mark.parametrize(("kind", "message", "code"), [
-    ("auth", "Invalid or missing API key.", "fail.unauthorized"),
-    ("not_found", "Model palmyra-x9 not found.", "fail.model.not.found"),
-    ("rate_limit", "Rate limit exceeded. Please retry after some time.", "fail.rate.limit"),
-])
+@pytest.mark.parametrize(
+    ("kind", "message", "code"),
+    [
+        ("auth", "Invalid or missing API key.", "fail.unauthorized"),
+        ("not_found", "Model palmyra-x9 not found.", "fail.model.not.found"),
+        ("rate_limit", "Rate limit exceeded. Please retry after some time.", "fail.rate.limit"),
+    ],
+)
 def test_fail_response_bodies(kind: str, message: str, code: str) -> None:
     err = _run(W.ERRORS[kind]).error
     assert err.message == message and err.code == code
@@ -119,12 +132,22 @@ def test_fail_response_bodies(kind: str, message: str, code: str) -> None:
 
 def test_fail_response_with_several_errors_and_a_context_message() -> None:
     p = _provider()
-    body = {"tpe": "BadRequest", "errors": [
-        {"description": "messages: too long", "key": "fail.validation", "extras": {}},
-        {"description": "The prompt exceeds the context window of palmyra-x5.", "key": "fail.context", "extras": {}}],
-        "extras": {}}
+    body = {
+        "tpe": "BadRequest",
+        "errors": [
+            {"description": "messages: too long", "key": "fail.validation", "extras": {}},
+            {
+                "description": "The prompt exceeds the context window of palmyra-x5.",
+                "key": "fail.context",
+                "extras": {},
+            },
+        ],
+        "extras": {},
+    }
     err = p.make_error(400, json.dumps(body).encode(), {})
     assert isinstance(err, E.ContextWindowExceededError)
     assert err.message == "messages: too long; The prompt exceeds the context window of palmyra-x5."
     assert err.code == "fail.validation"
-    assert isinstance(p.make_error(400, b'{"tpe": "BadRequest", "errors": [], "extras": {}}', {}), E.InvalidRequestError)
+    assert isinstance(
+        p.make_error(400, b'{"tpe": "BadRequest", "errors": [], "extras": {}}', {}), E.InvalidRequestError
+    )

@@ -23,7 +23,10 @@ class TestWriterConformance(ProviderConformance):
     tool_round_trip_case = W.ROUND_TRIP
     tool_round_trip_stream_case = W.ROUND_TRIP_STREAM
     structured_case = W.STRUCTURED
-    agreement_pairs = (("tool_call_case", "tool_call_stream_case"), ("tool_round_trip_case", "tool_round_trip_stream_case"))
+    agreement_pairs = (
+        ("tool_call_case", "tool_call_stream_case"),
+        ("tool_round_trip_case", "tool_round_trip_stream_case"),
+    )
     error_cases = W.ERRORS
     # Writer documents no context-length error body (https://dev.writer.com/api-reference/error-codes),
     # so there is nothing faithful to author; the codec's generic context mapping still applies.

@@ -38,8 +38,9 @@ def _validator() -> Any:
 
     path = shared_dir() / SPEC
     if not path.is_file():
-        pytest.fail(f"Writer's API spec is not at {path}: set LLMCORE_SHARED_DIR to the directory holding {SPEC}",
-                    pytrace=False)
+        pytest.fail(
+            f"Writer's API spec is not at {path}: set LLMCORE_SHARED_DIR to the directory holding {SPEC}", pytrace=False
+        )
     doc = yaml.load(path.read_text(encoding="utf-8"), Loader=getattr(yaml, "CSafeLoader", yaml.SafeLoader))
     registry = Registry().with_resource(_URN, Resource.from_contents(doc, default_specification=DRAFT4))
     from jsonschema import validators

@@ -26,8 +26,10 @@ PARALLEL = "ruby_llm__chat_function_calling_xai_grok-4-1-fast-non-reasoning_can_
 
 def responses_tools(cassette: str) -> list[dict[str, Any]]:
     """The recorded Responses request's function tools as llmcore tool definitions."""
-    return [{"name": t["name"], "description": t["description"], "parameters": t["parameters"]}
-            for t in recorded_request(cassette)["tools"]]
+    return [
+        {"name": t["name"], "description": t["description"], "parameters": t["parameters"]}
+        for t in recorded_request(cassette)["tools"]
+    ]
 
 
 def responses_history(cassette: str, interaction: int) -> list[dict[str, Any]]:
@@ -39,11 +41,24 @@ def responses_history(cassette: str, interaction: int) -> list[dict[str, Any]]:
         kind = item.get("type")
         if kind == "reasoning":
             text = "".join(s["text"] for s in item.get("summary", []))
-            assistant.append({"type": "reasoning", "text": text, "provider": "xai",
-                              "data": {"id": item.get("id", "rs_recorded"), "encrypted_content": item["encrypted_content"]}})
+            assistant.append(
+                {
+                    "type": "reasoning",
+                    "text": text,
+                    "provider": "xai",
+                    "data": {"id": item.get("id", "rs_recorded"), "encrypted_content": item["encrypted_content"]},
+                }
+            )
         elif kind == "function_call":
-            assistant.append({"type": "tool_call", "id": item["call_id"], "name": item["name"],
-                              "arguments": json.loads(item["arguments"]), "raw_arguments": item["arguments"]})
+            assistant.append(
+                {
+                    "type": "tool_call",
+                    "id": item["call_id"],
+                    "name": item["name"],
+                    "arguments": json.loads(item["arguments"]),
+                    "raw_arguments": item["arguments"],
+                }
+            )
         elif kind == "function_call_output":
             if assistant:
                 out.append({"role": "assistant", "content": assistant})
@@ -60,8 +75,16 @@ def recorded_request(cassette: str, interaction: int = 0) -> Any:
     return json.loads(data["interactions"][interaction]["request"]["body"])
 
 
-def replay(cassette: str, request: dict[str, Any] | ChatRequest, *, stream: bool = False, interaction: int = 0,
-           base_url: str | None = None, api_key: str | None = TEST_API_KEY, **options: Any) -> tuple[Any, list[Any]]:
+def replay(
+    cassette: str,
+    request: dict[str, Any] | ChatRequest,
+    *,
+    stream: bool = False,
+    interaction: int = 0,
+    base_url: str | None = None,
+    api_key: str | None = TEST_API_KEY,
+    **options: Any,
+) -> tuple[Any, list[Any]]:
     """Run ``request`` through the xai provider against ``cassette``; returns
     ``(response or raised error, sent httpx requests)``."""
     req = request if isinstance(request, ChatRequest) else ChatRequest(**request)

@@ -19,7 +19,9 @@ def body(res: Any, i: int = 0) -> dict[str, Any]:
     return json.loads(res.sent[i].content)
 
 
-@pytest.mark.parametrize("case", [Z.CHAT, Z.THINKING, Z.STREAM, Z.EFFORT], ids=["simple", "thinking", "stream", "effort"])
+@pytest.mark.parametrize(
+    "case", [Z.CHAT, Z.THINKING, Z.STREAM, Z.EFFORT], ids=["simple", "thinking", "stream", "effort"]
+)
 def test_bodies_equal_the_recorded_ones(case: Any) -> None:
     """The thinking options become exactly the `thinking` object pydantic-ai sent (and the rest matches too)."""
     res = Z.replay(case)
@@ -31,7 +33,11 @@ def test_reasoning_content_and_usage() -> None:
     r = Z.replay(Z.CHAT).response
     assert r is not None and r.text == "2 + 2 is 4." and "Analyze the user's input" in r.reasoning
     assert (r.usage.input_tokens, r.usage.output_tokens, r.usage.reasoning_tokens, r.usage.cache_read_tokens) == (
-        13, 437, 427, 0)
+        13,
+        437,
+        427,
+        0,
+    )
 
 
 def test_streamed_reasoning_then_text() -> None:
@@ -50,26 +56,37 @@ def test_preserved_thinking_sends_reasoning_content_back() -> None:
 
 def test_tool_choice_other_than_auto_is_a_warning() -> None:
     p = ZhipuProvider(ProviderConfig(api_key="k"))
-    sent, w = p.build_request(ChatRequest(model=Z.M, messages=["hi"], tools=[Z.WEATHER], tool_choice="required"),
-                              stream=False)
+    sent, w = p.build_request(
+        ChatRequest(model=Z.M, messages=["hi"], tools=[Z.WEATHER], tool_choice="required"), stream=False
+    )
     assert "tool_choice" not in sent and [x.feature for x in w.items] == ["tool_choice"]
-    sent, w = p.build_request(ChatRequest(model=Z.M, messages=["hi"], tools=[Z.WEATHER], tool_choice="auto"), stream=False)
+    sent, w = p.build_request(
+        ChatRequest(model=Z.M, messages=["hi"], tools=[Z.WEATHER], tool_choice="auto"), stream=False
+    )
     assert sent["tool_choice"] == "auto" and not w.items
     with pytest.raises(E.UnsupportedFeatureError):
-        p.build_request(ChatRequest(model=Z.M, messages=["hi"], tools=[Z.WEATHER], tool_choice="required", strict=True),
-                        stream=False)
+        p.build_request(
+            ChatRequest(model=Z.M, messages=["hi"], tools=[Z.WEATHER], tool_choice="required", strict=True),
+            stream=False,
+        )
 
 
 def test_one_stop_word() -> None:
     sent, w = ZhipuProvider(ProviderConfig(api_key="k")).build_request(
-        ChatRequest(model=Z.M, messages=["hi"], stop=["END", "STOP"]), stream=False)
+        ChatRequest(model=Z.M, messages=["hi"], stop=["END", "STOP"]), stream=False
+    )
     assert sent["stop"] == ["END"] and [x.feature for x in w.items] == ["stop"]
 
 
 def test_json_schema_is_not_sent() -> None:
-    sent, w = ZhipuProvider(ProviderConfig(api_key="k")).build_request(ChatRequest(
-        model=Z.M, messages=["hi"], response_format={"type": "json_schema", "name": "x", "schema": {"type": "object"}}),
-        stream=False)
+    sent, w = ZhipuProvider(ProviderConfig(api_key="k")).build_request(
+        ChatRequest(
+            model=Z.M,
+            messages=["hi"],
+            response_format={"type": "json_schema", "name": "x", "schema": {"type": "object"}},
+        ),
+        stream=False,
+    )
     assert "response_format" not in sent and [x.feature for x in w.items] == ["response_format"]
 
 
@@ -91,7 +108,8 @@ def test_regions_and_keys(monkeypatch: pytest.MonkeyPatch) -> None:
         ZhipuProvider(ProviderConfig())
     assert ZhipuProvider(ProviderConfig(api_key="k")).base_url == "https://api.z.ai/api/paas/v4"
     assert ZhipuProvider(ProviderConfig(api_key="k", options={"region": "cn"})).base_url == (
-        "https://open.bigmodel.cn/api/paas/v4")
+        "https://open.bigmodel.cn/api/paas/v4"
+    )
     monkeypatch.setenv("ZHIPUAI_API_KEY", "bigmodel-key-000")  # the bigmodel SDK's variable → open.bigmodel.cn
     p = ZhipuProvider(ProviderConfig())
     assert p.base_url == "https://open.bigmodel.cn/api/paas/v4" and "bigmodel-key" not in repr(p)
@@ -104,7 +122,9 @@ def test_regions_and_keys(monkeypatch: pytest.MonkeyPatch) -> None:
 
 
 def test_unknown_option_and_no_leak() -> None:
-    with pytest.raises(E.ConfigurationError, match=r"unknown option.*do_sample.*known: clear_thinking, region, thinking"):
+    with pytest.raises(
+        E.ConfigurationError, match=r"unknown option.*do_sample.*known: clear_thinking, region, thinking"
+    ):
         ZhipuProvider(ProviderConfig(api_key="k", options={"do_sample": False}))
     res = Z.replay(Z.CHAT)
     assert res.sent[0].headers["authorization"] == f"Bearer {TEST_API_KEY}"

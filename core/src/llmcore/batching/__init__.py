@@ -12,10 +12,23 @@ import importlib
 from typing import Any
 
 __all__ = [
-    "batch", "abatch", "batch_submit", "abatch_submit", "batch_status", "abatch_status",
-    "batch_retrieve", "abatch_retrieve", "BatchWarning",
-    "BatchProvider", "BatchRef", "BatchStatus", "BatchNotReadyError", "BatchCanceledError", "BatchExpiredError",
-    "results_in_order", "index_of",
+    "batch",
+    "abatch",
+    "batch_submit",
+    "abatch_submit",
+    "batch_status",
+    "abatch_status",
+    "batch_retrieve",
+    "abatch_retrieve",
+    "BatchWarning",
+    "BatchProvider",
+    "BatchRef",
+    "BatchStatus",
+    "BatchNotReadyError",
+    "BatchCanceledError",
+    "BatchExpiredError",
+    "results_in_order",
+    "index_of",
 ]
 
 _LAZY = {

@@ -30,8 +30,15 @@ if TYPE_CHECKING:
     from ..types import ChatResponse
 
 __all__ = [
-    "batch", "abatch", "batch_submit", "abatch_submit", "batch_status", "abatch_status",
-    "batch_retrieve", "abatch_retrieve", "BatchWarning",
+    "batch",
+    "abatch",
+    "batch_submit",
+    "abatch_submit",
+    "batch_status",
+    "abatch_status",
+    "batch_retrieve",
+    "abatch_retrieve",
+    "BatchWarning",
 ]
 
 
@@ -72,14 +79,17 @@ def _provider_for(ref: BatchRef, connection: dict[str, Any]) -> Any:
 
     spec = get_registry().get(ref.provider)
     if spec is None:
-        raise ConfigurationError(f"batch {ref} belongs to provider {ref.provider!r}, which is not installed: "
-                                 f"{_install_hint(ref.provider)}", provider=ref.provider)
+        raise ConfigurationError(
+            f"batch {ref} belongs to provider {ref.provider!r}, which is not installed: {_install_hint(ref.provider)}",
+            provider=ref.provider,
+        )
     from ..facade import _CONNECTION, _checked_connection
 
     unknown = sorted(set(connection) - set(_CONNECTION))
     if unknown:
-        raise ConfigurationError(f"unknown connection option(s) {', '.join(unknown)}; known: {', '.join(_CONNECTION)}",
-                                 provider=ref.provider)
+        raise ConfigurationError(
+            f"unknown connection option(s) {', '.join(unknown)}; known: {', '.join(_CONNECTION)}", provider=ref.provider
+        )
     connection = _checked_connection(dict(connection), ref.provider)  # bad values: typed, before the network
     return _batch_provider(load_provider(spec, **connection), ref.provider)
 
@@ -170,7 +180,8 @@ async def abatch(
         if timeout is not None and time.monotonic() - start + delay > timeout:
             raise ProviderTimeoutError(
                 f"batch {ref} did not finish within {timeout}s; it keeps running: "
-                f"llmcore.batch_retrieve({str(ref)!r}) later", provider=ref.provider,
+                f"llmcore.batch_retrieve({str(ref)!r}) later",
+                provider=ref.provider,
             )
         await asyncio.sleep(delay)
         delay = min(delay * 1.5, max_poll_interval)
@@ -204,9 +215,7 @@ def batch_retrieve(batch_id: str, **connection: Any) -> list[ChatResponse | LLMC
     return run(abatch_retrieve(batch_id, **connection))
 
 
-def batch(
-    model: str | Model, prompts: Prompt | Iterable[Prompt], **options: Any
-) -> list[ChatResponse | LLMCoreError]:
+def batch(model: str | Model, prompts: Prompt | Iterable[Prompt], **options: Any) -> list[ChatResponse | LLMCoreError]:
     """Sync :func:`abatch`."""
     from .._sync import run
 

@@ -31,8 +31,15 @@ if TYPE_CHECKING:
     from ..types import CallWarning, ChatRequest, ChatResponse
 
 __all__ = [
-    "BatchProvider", "BatchRef", "BatchStatus", "BatchState",
-    "BatchNotReadyError", "BatchCanceledError", "BatchExpiredError", "results_in_order", "index_of",
+    "BatchProvider",
+    "BatchRef",
+    "BatchStatus",
+    "BatchState",
+    "BatchNotReadyError",
+    "BatchCanceledError",
+    "BatchExpiredError",
+    "results_in_order",
+    "index_of",
 ]
 
 #: normalised batch states (``raw_state`` keeps the provider's own)

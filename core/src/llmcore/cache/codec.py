@@ -41,11 +41,22 @@ def event_to_dict(ev: StreamEvent) -> dict[str, Any]:
             d["redacted"] = True
         return d
     if t == "tool_call_delta":
-        return {"type": t, "index": ev.index, "id": ev.id, "name": ev.name,  # type: ignore[union-attr]
-                "arguments_delta": ev.arguments_delta}  # type: ignore[union-attr]
+        return {
+            "type": t,
+            "index": ev.index,
+            "id": ev.id,
+            "name": ev.name,  # type: ignore[union-attr]
+            "arguments_delta": ev.arguments_delta,
+        }  # type: ignore[union-attr]
     if t == "tool_call":
-        return {"type": t, "id": ev.id, "name": ev.name, "arguments": ev.arguments,  # type: ignore[union-attr]
-                "raw_arguments": ev.raw_arguments, "index": ev.index}  # type: ignore[union-attr]
+        return {
+            "type": t,
+            "id": ev.id,
+            "name": ev.name,
+            "arguments": ev.arguments,  # type: ignore[union-attr]
+            "raw_arguments": ev.raw_arguments,
+            "index": ev.index,
+        }  # type: ignore[union-attr]
     if t == "usage":
         return {"type": t, "usage": _usage_dict(ev.usage)}  # type: ignore[union-attr]
     if t == "warning":
@@ -128,8 +139,11 @@ def response_events(resp: ChatResponse) -> list[StreamEvent]:
 
 def encode_entry(events: list[StreamEvent], *, created: float | None = None) -> bytes:
     """Serialise ``events`` (raises ``TypeError``/``ValueError`` if something is not JSON)."""
-    entry = {"v": FORMAT_VERSION, "created": time.time() if created is None else created,
-             "events": [event_to_dict(e) for e in events]}
+    entry = {
+        "v": FORMAT_VERSION,
+        "created": time.time() if created is None else created,
+        "events": [event_to_dict(e) for e in events],
+    }
     return json.dumps(entry, separators=(",", ":"), ensure_ascii=False).encode()
 
 

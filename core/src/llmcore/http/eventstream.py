@@ -59,8 +59,13 @@ milliseconds), ``bytes``, ``str`` or :class:`uuid.UUID`."""
 _PRELUDE = struct.Struct(">III")
 _U32 = struct.Struct(">I")
 _U16 = struct.Struct(">H")
-_FIXED = {2: struct.Struct(">b"), 3: struct.Struct(">h"), 4: struct.Struct(">i"), 5: struct.Struct(">q"),
-          8: struct.Struct(">q")}
+_FIXED = {
+    2: struct.Struct(">b"),
+    3: struct.Struct(">h"),
+    4: struct.Struct(">i"),
+    5: struct.Struct(">q"),
+    8: struct.Struct(">q"),
+}
 
 #: Limits from the AWS specification (and botocore): headers <= 128 KiB, payload <= 24 MiB.
 MAX_HEADERS_LENGTH = 128 * 1024
@@ -120,7 +125,8 @@ class EventStreamMessage:
         except ValueError:
             raise ProviderResponseError(
                 f"event-stream payload of {self.event_type or self.exception_type or 'a message'} is not JSON",
-                provider=provider, raw=self.payload[:500],
+                provider=provider,
+                raw=self.payload[:500],
             ) from None
 
 
@@ -146,7 +152,8 @@ class EventStreamDecoder:
         self._buf = bytearray()
         return ProviderResponseError(
             f"corrupt event stream: {what} (message at byte {self._offset + at})",
-            provider=self.provider, raw=excerpt.hex() if excerpt else None,
+            provider=self.provider,
+            raw=excerpt.hex() if excerpt else None,
         )
 
     def feed(self, chunk: bytes) -> list[EventStreamMessage]:
@@ -162,25 +169,26 @@ class EventStreamDecoder:
         with memoryview(buf) as view:
             while end - pos >= 12:
                 total, hlen, pcrc = _PRELUDE.unpack_from(buf, pos)
-                if crc32(view[pos:pos + 8]) != pcrc:
-                    raise self._fail("prelude CRC mismatch", pos, bytes(view[pos:pos + 12]))
+                if crc32(view[pos : pos + 8]) != pcrc:
+                    raise self._fail("prelude CRC mismatch", pos, bytes(view[pos : pos + 12]))
                 if hlen > MAX_HEADERS_LENGTH or total < 16 + hlen or total - 16 - hlen > MAX_PAYLOAD_LENGTH:
-                    raise self._fail(f"impossible lengths (total {total}, headers {hlen})", pos,
-                                     bytes(view[pos:pos + 12]))
+                    raise self._fail(
+                        f"impossible lengths (total {total}, headers {hlen})", pos, bytes(view[pos : pos + 12])
+                    )
                 if end - pos < total:
                     break
                 stop = pos + total - 4
                 if crc32(view[pos:stop]) != _U32.unpack_from(buf, stop)[0]:
-                    raise self._fail("message CRC mismatch", pos, bytes(view[pos:pos + min(total, 64)]))
+                    raise self._fail("message CRC mismatch", pos, bytes(view[pos : pos + min(total, 64)]))
                 hstart = pos + 12
-                block = bytes(view[hstart:hstart + hlen])
+                block = bytes(view[hstart : hstart + hlen])
                 cached = self._hcache.get(block)
                 if cached is None:
                     cached = self._headers(view, hstart, hstart + hlen, pos)
                     if len(self._hcache) < 64:
                         self._hcache[block] = cached
                 headers = dict(cached)
-                out.append(EventStreamMessage(headers, bytes(view[hstart + hlen:stop])))
+                out.append(EventStreamMessage(headers, bytes(view[hstart + hlen : stop])))
                 pos += total
         if pos:
             del buf[:pos]
@@ -207,7 +215,7 @@ class EventStreamDecoder:
             if p + nlen + 1 > end:
                 raise self._fail("header name runs past the header block", msg_at)
             try:
-                name = bytes(view[p:p + nlen]).decode("utf-8")
+                name = bytes(view[p : p + nlen]).decode("utf-8")
             except UnicodeDecodeError:
                 raise self._fail("header name is not UTF-8", msg_at) from None
             p += nlen
@@ -231,7 +239,7 @@ class EventStreamDecoder:
                 p += 2
                 if p + vlen > end:
                     raise self._fail(f"header {name!r} runs past the header block", msg_at)
-                raw = bytes(view[p:p + vlen])
+                raw = bytes(view[p : p + vlen])
                 p += vlen
                 if htype == 6:
                     value = raw
@@ -245,7 +253,7 @@ class EventStreamDecoder:
                     raise self._fail(f"header {name!r} runs past the header block", msg_at)
                 import uuid
 
-                value = uuid.UUID(bytes=bytes(view[p:p + 16]))
+                value = uuid.UUID(bytes=bytes(view[p : p + 16]))
                 p += 16
             else:
                 raise self._fail(f"unknown header value type {htype} for {name!r}", msg_at)

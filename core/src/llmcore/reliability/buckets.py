@@ -68,8 +68,7 @@ def check_rate(capacity: float, refill_per_second: float) -> None:
     """Raise :class:`ConfigurationError` for a bucket that could never serve."""
     if not capacity > 0 or not refill_per_second > 0:
         raise ConfigurationError(
-            f"a rate limit needs a positive capacity and rate (got capacity={capacity!r}, "
-            f"rate={refill_per_second!r}/s)"
+            f"a rate limit needs a positive capacity and rate (got capacity={capacity!r}, rate={refill_per_second!r}/s)"
         )
 
 

@@ -144,8 +144,14 @@ class FileLockLimiter:
             self._local.release_now()
 
     def status(self) -> dict[str, Any]:
-        return {"backend": "file", "name": self.name, "limit": self.limit, "directory": str(self.directory),
-                "in_flight_here": self._local.held, "waiting_here": self._local.waiting}
+        return {
+            "backend": "file",
+            "name": self.name,
+            "limit": self.limit,
+            "directory": str(self.directory),
+            "in_flight_here": self._local.held,
+            "waiting_here": self._local.waiting,
+        }
 
     def __repr__(self) -> str:
         return f"FileLockLimiter(name={self.name!r}, limit={self.limit}, directory={str(self.directory)!r})"

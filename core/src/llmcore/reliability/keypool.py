@@ -141,8 +141,9 @@ class KeyPool(ProviderWrapper):
         self.rotations = 0
 
     @classmethod
-    def from_keys(cls, spec: ProviderSpec, keys: Sequence[str], *, source: str = "api_keys",
-                  **connection: Any) -> KeyPool:
+    def from_keys(
+        cls, spec: ProviderSpec, keys: Sequence[str], *, source: str = "api_keys", **connection: Any
+    ) -> KeyPool:
         """Build one provider per key with :func:`llmcore.loader.load_provider`."""
         from ..loader import load_provider
 
@@ -179,13 +180,16 @@ class KeyPool(ProviderWrapper):
             detail = "; ".join(f"{k.label}: {k.removed}" for k in self._keys)
             raise AuthenticationError(
                 f"all {n} API keys for {self.spec.name} were rejected ({detail}); fix the keys in {self.source}",
-                provider=self.spec.name, status_code=401,
+                provider=self.spec.name,
+                status_code=401,
             )
         wait = max(0.0, min(k.cooldown_until for k in alive) - now)
         raise RateLimitError(
             f"all {len(alive)} usable API keys for {self.spec.name} are rate-limited; the first is usable "
             f"again in {wait:.2f}s",
-            provider=self.spec.name, status_code=429, retry_after=wait,
+            provider=self.spec.name,
+            status_code=429,
+            retry_after=wait,
         )
 
     def _failed(self, i: int, err: LLMCoreError) -> bool:
@@ -194,14 +198,21 @@ class KeyPool(ProviderWrapper):
         if isinstance(err, AuthenticationError):
             with self._lock:
                 k.removed = f"rejected ({err.status_code or 401})"
-            log.warning("%s key %s rejected by the provider (%s); taken out of the pool",
-                        self.spec.name, k.label, type(err).__name__)
+            log.warning(
+                "%s key %s rejected by the provider (%s); taken out of the pool",
+                self.spec.name,
+                k.label,
+                type(err).__name__,
+            )
             return True
         if isinstance(err, RateLimitError):
             with self._lock:
                 k.strikes += 1
-                pause = err.retry_after if err.retry_after is not None else min(
-                    self.max_cooldown, self.cooldown * 2 ** (k.strikes - 1))
+                pause = (
+                    err.retry_after
+                    if err.retry_after is not None
+                    else min(self.max_cooldown, self.cooldown * 2 ** (k.strikes - 1))
+                )
                 k.cooldown_until = max(k.cooldown_until, time.monotonic() + pause)
                 self.rotations += 1
             log.info("%s key %s rate-limited; cooling down %.2fs", self.spec.name, k.label, pause)

@@ -180,8 +180,12 @@ class LocalLimiter:
             self._grant_locked()
 
     def status(self) -> dict[str, Any]:
-        return {"limit": self._limit, "in_flight": self._held, "waiting": len(self._waiters),
-                "paused_for": round(self.paused_for(), 3)}
+        return {
+            "limit": self._limit,
+            "in_flight": self._held,
+            "waiting": len(self._waiters),
+            "paused_for": round(self.paused_for(), 3),
+        }
 
     def __repr__(self) -> str:
         return f"LocalLimiter(limit={self._limit}, in_flight={self._held}, waiting={len(self._waiters)})"

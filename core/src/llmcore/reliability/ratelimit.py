@@ -67,8 +67,10 @@ class RateLimitPolicy:
             v = getattr(self, f)
             if v is not None and (isinstance(v, bool) or not isinstance(v, (int, float)) or v <= 0):
                 raise ConfigurationError(f"rate_limit {f} must be a positive number, not {v!r}")
-        if self.backend is not None and self.backend != "memory" and not self.backend.startswith(
-            ("redis://", "rediss://", "unix://")
+        if (
+            self.backend is not None
+            and self.backend != "memory"
+            and not self.backend.startswith(("redis://", "rediss://", "unix://"))
         ):
             raise ConfigurationError(
                 f"rate_limit backend must be None/'memory' or a redis:// URL, not {self.backend!r}"
@@ -157,11 +159,18 @@ class RateLimit(ProviderWrapper):
         self.tokens: Bucket | None = None
         explicit = policy.name is not None  # sharing across different numbers is asked for by name only
         if policy.requests_per_minute is not None:
-            self.requests = get_bucket(policy.backend, self.name, "requests", policy.requests_per_minute,
-                                       policy.request_burst, explicit=explicit)
+            self.requests = get_bucket(
+                policy.backend,
+                self.name,
+                "requests",
+                policy.requests_per_minute,
+                policy.request_burst,
+                explicit=explicit,
+            )
         if policy.tokens_per_minute is not None:
-            self.tokens = get_bucket(policy.backend, self.name, "tokens", policy.tokens_per_minute,
-                                     policy.token_burst, explicit=explicit)
+            self.tokens = get_bucket(
+                policy.backend, self.name, "tokens", policy.tokens_per_minute, policy.token_burst, explicit=explicit
+            )
         self._cheap = _cheap_count(inner)
         self.waited = 0.0
         self.corrected = 0
@@ -290,4 +299,3 @@ class RateLimit(ProviderWrapper):
 
     def __repr__(self) -> str:
         return f"RateLimit({self.inner!r}, name={self.name!r})"
-

@@ -84,8 +84,9 @@ class Retry(ProviderWrapper):
         if time.monotonic() - started + wait > p.max_total:
             raise err
         self.retries += 1
-        log.info("retrying %s after %s (attempt %d, waiting %.2fs)", self.spec.name, type(err).__name__,
-                 attempt + 1, wait)
+        log.info(
+            "retrying %s after %s (attempt %d, waiting %.2fs)", self.spec.name, type(err).__name__, attempt + 1, wait
+        )
         await asyncio.sleep(wait)
 
     async def chat(self, request: ChatRequest) -> ChatResponse:
@@ -172,7 +173,8 @@ def coerce_retry(retry: Any) -> RetryPolicy | None:
     if isinstance(retry, int):
         if retry < 0:
             raise ConfigurationError(
-                f"retry must be True/False or a number of attempts (1 or more; 0 for none), not {retry}")
+                f"retry must be True/False or a number of attempts (1 or more; 0 for none), not {retry}"
+            )
         return RetryPolicy(max_attempts=retry)
     if isinstance(retry, RetryPolicy):
         m = retry.max_attempts

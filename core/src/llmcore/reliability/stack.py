@@ -69,9 +69,7 @@ class ConcurrencyPolicy:
             raise ConfigurationError("concurrency min must be between 1 and max")
         b = self.backend
         if b is not None and b not in ("memory", "file") and not b.startswith(("redis://", "rediss://", "unix://")):
-            raise ConfigurationError(
-                f"concurrency backend must be None, 'file' or a redis:// URL, not {b!r}"
-            )
+            raise ConfigurationError(f"concurrency backend must be None, 'file' or a redis:// URL, not {b!r}")
 
     @classmethod
     def coerce(cls, value: Any) -> ConcurrencyPolicy | None:
@@ -102,8 +100,9 @@ def configure(provider: str | None = None, **options: Any) -> dict[str, Any]:
     at that level. A model's own options always win."""
     unknown = set(options) - set(_OPTIONS)
     if unknown:
-        raise ConfigurationError(f"unknown reliability option(s) {', '.join(sorted(unknown))}; known: "
-                                 f"{', '.join(_OPTIONS)}")
+        raise ConfigurationError(
+            f"unknown reliability option(s) {', '.join(sorted(unknown))}; known: {', '.join(_OPTIONS)}"
+        )
     _validate(options)
     with _lock:
         level = _defaults.setdefault(provider, {})
@@ -120,8 +119,12 @@ def _validate(options: dict[str, Any]) -> None:
     from .retry import coerce_retry as _retry_policy
     from .timeout import TimeoutPolicy
 
-    checks = {"retry": _retry_policy, "timeouts": TimeoutPolicy.coerce, "rate_limit": RateLimitPolicy.coerce,
-              "concurrency": ConcurrencyPolicy.coerce}
+    checks = {
+        "retry": _retry_policy,
+        "timeouts": TimeoutPolicy.coerce,
+        "rate_limit": RateLimitPolicy.coerce,
+        "concurrency": ConcurrencyPolicy.coerce,
+    }
     for k, v in options.items():
         if v is not UNSET:
             checks[k](v)
@@ -194,8 +197,10 @@ def build_stack(
         from .filelimit import default_lock_dir
 
         lock_dir = str(default_lock_dir())
-        provider = ConcurrencyCap(provider, _shared(("file", "global", lock_dir, str(n)),
-                                                    lambda: FileLockLimiter(n, "global", directory=lock_dir)))
+        provider = ConcurrencyCap(
+            provider,
+            _shared(("file", "global", lock_dir, str(n)), lambda: FileLockLimiter(n, "global", directory=lock_dir)),
+        )
 
     c = ConcurrencyPolicy.coerce(None if concurrency is UNSET else concurrency)
     if c is not None:
@@ -207,11 +212,14 @@ def build_stack(
             from .redis_backend import RedisLimiter
 
             url = c.backend
-            provider = ConcurrencyCap(provider, _shared(("redis", url, name, str(c.max)),
-                                                        lambda: RedisLimiter(url, name, c.max)))
+            provider = ConcurrencyCap(
+                provider, _shared(("redis", url, name, str(c.max)), lambda: RedisLimiter(url, name, c.max))
+            )
         if c.adaptive:
-            lim = _shared(("adaptive", name, str(c.max), str(c.min)),
-                          lambda: AdaptiveLimiter(c.max, min_concurrency=c.min, initial=c.initial))
+            lim = _shared(
+                ("adaptive", name, str(c.max), str(c.min)),
+                lambda: AdaptiveLimiter(c.max, min_concurrency=c.min, initial=c.initial),
+            )
             provider = AdaptiveConcurrency(provider, lim)
         elif c.backend in (None, "memory"):
             provider = ConcurrencyCap(provider, _shared(("local", name, str(c.max)), lambda: LocalLimiter(c.max)))

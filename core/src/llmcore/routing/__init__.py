@@ -19,15 +19,31 @@ import importlib
 from typing import Any
 
 __all__ = [
-    "Fallback", "fallback", "Router", "router", "Candidate",
-    "ModelInfo", "model_info", "register_model_info",
-    "Price", "price_for", "set_price_source",
+    "Fallback",
+    "fallback",
+    "Router",
+    "router",
+    "Candidate",
+    "ModelInfo",
+    "model_info",
+    "register_model_info",
+    "Price",
+    "price_for",
+    "set_price_source",
 ]
 
 _LAZY = {
-    "Fallback": "chain", "fallback": "chain", "Router": "chain", "router": "chain", "Candidate": "chain",
-    "ModelInfo": "catalog", "model_info": "catalog", "register_model_info": "catalog",
-    "Price": "prices", "price_for": "prices", "set_price_source": "prices",
+    "Fallback": "chain",
+    "fallback": "chain",
+    "Router": "chain",
+    "router": "chain",
+    "Candidate": "chain",
+    "ModelInfo": "catalog",
+    "model_info": "catalog",
+    "register_model_info": "catalog",
+    "Price": "prices",
+    "price_for": "prices",
+    "set_price_source": "prices",
 }
 
 

@@ -324,8 +324,14 @@ class Fallback(_Chain):
         return self.models
 
 
-def fallback(models: Sequence[str | ChatModel], *, on: FallbackOn = None, retryable: bool = True,
-             on_fallback: Callable[[str, BaseException], None] | None = None, **model_options: Any) -> Fallback:
+def fallback(
+    models: Sequence[str | ChatModel],
+    *,
+    on: FallbackOn = None,
+    retryable: bool = True,
+    on_fallback: Callable[[str, BaseException], None] | None = None,
+    **model_options: Any,
+) -> Fallback:
     """A model that tries ``models`` in order: ``llmcore.fallback(["anthropic/claude-sonnet-4-0",
     "openai/gpt-4.1"], on=(ContextWindowExceededError,))``. ``on``: extra error
     classes (or a predicate) that move on, besides retryable errors
@@ -365,8 +371,10 @@ def _has_images(req: ChatRequest) -> bool:
         for p in m.content:
             if isinstance(p, ImagePart):
                 return True
-            if isinstance(p, ToolResultPart) and isinstance(p.content, list) and any(
-                isinstance(x, ImagePart) for x in p.content
+            if (
+                isinstance(p, ToolResultPart)
+                and isinstance(p.content, list)
+                and any(isinstance(x, ImagePart) for x in p.content)
             ):
                 return True
     return False
@@ -457,19 +465,26 @@ class Router(_Chain):
             cand.reason = "no tool calling"
         elif _has_images(req) and (not caps.vision or denied("vision")):
             cand.reason = "no vision (the request has images)"
-        elif req.response_format is not None and req.response_format.type != "text" and (
-            not caps.structured_output or denied("structured_output")
+        elif (
+            req.response_format is not None
+            and req.response_format.type != "text"
+            and (not caps.structured_output or denied("structured_output"))
         ):
             cand.reason = "no structured output"
         elif req.reasoning_effort is not None and not caps.reasoning:
             cand.reason = "no reasoning"
         elif info is not None and info.max_output_tokens and req.max_tokens and req.max_tokens > info.max_output_tokens:
             cand.reason = f"max_tokens {req.max_tokens} is over its output limit {info.max_output_tokens}"
-        elif info is not None and info.context_window and cand.input_tokens is not None and (
-            cand.input_tokens + (req.max_tokens or 0) > info.context_window
+        elif (
+            info is not None
+            and info.context_window
+            and cand.input_tokens is not None
+            and (cand.input_tokens + (req.max_tokens or 0) > info.context_window)
         ):
-            cand.reason = (f"~{cand.input_tokens} input tokens + {req.max_tokens or 0} max_tokens exceed its "
-                           f"context window of {info.context_window}")
+            cand.reason = (
+                f"~{cand.input_tokens} input tokens + {req.max_tokens or 0} max_tokens exceed its "
+                f"context window of {info.context_window}"
+            )
         return cand
 
     def explain(self, messages: Prompt, **overrides: Unpack[CallOptions]) -> list[Candidate]:

@@ -130,7 +130,9 @@ class StructuredOutput:
         schema = self.sent_schema
         if self.mode == "json_schema" and schema is not None:
             params["response_format"] = {
-                "type": "json_schema", "schema": schema, "name": safe_name(self.target.name),  # type: ignore[union-attr]
+                "type": "json_schema",
+                "schema": schema,
+                "name": safe_name(self.target.name),  # type: ignore[union-attr]
                 "strict": self.strict,
             }
         elif self.mode == "json_object":
@@ -147,8 +149,12 @@ class StructuredOutput:
             else:  # the provider gets response_format too, and warns about what it cannot honour
                 who = f"{self.provider} declares no structured output mode"
                 if schema is not None and self.target is not None:
-                    params["response_format"] = {"type": "json_schema", "schema": schema,
-                                                 "name": safe_name(self.target.name), "strict": self.strict}
+                    params["response_format"] = {
+                        "type": "json_schema",
+                        "schema": schema,
+                        "name": safe_name(self.target.name),
+                        "strict": self.strict,
+                    }
                 else:
                     params["response_format"] = {"type": "json_object"}
             _add_system(params, instruction(schema))
@@ -188,8 +194,9 @@ class StructuredOutput:
             hint = " (the answer was cut off: finish_reason 'length'; raise max_tokens)"
         elif resp.finish_reason == "content_filter":
             hint = " (the provider filtered the answer: finish_reason 'content_filter')"
-        return StructuredOutputError(f"{what}{hint}", provider=resp.provider or self.provider, text=text,
-                                     errors=errors, response=resp)
+        return StructuredOutputError(
+            f"{what}{hint}", provider=resp.provider or self.provider, text=text, errors=errors, response=resp
+        )
 
     def parse(self, resp: ChatResponse) -> Any:
         """The validated value of ``resp``'s answer; ``None`` in tool mode when
@@ -203,8 +210,11 @@ class StructuredOutput:
             if call is None:
                 if resp.tool_calls:
                     return None
-                raise self._error(resp, f"the model did not call the {self.tool_name!r} tool that carries "
-                                        f"the structured output", resp.text)
+                raise self._error(
+                    resp,
+                    f"the model did not call the {self.tool_name!r} tool that carries the structured output",
+                    resp.text,
+                )
             text = call.raw_arguments or json.dumps(call.arguments)
             value: Any = copy.deepcopy(call.arguments)
         else:
@@ -270,8 +280,11 @@ def _model_modes(provider: Any, model: str | None, name: str) -> tuple[str, ...]
     out = tuple(modes)
     bad = [m for m in out if m not in MODES[:3]]
     if bad:  # a plugin bug, not the caller's: say whose
-        raise ConfigurationError(f"the {name} plugin's structured_modes({model!r}) returned unknown mode(s) "
-                                 f"{bad}; modes are {', '.join(MODES[:3])}", provider=name)
+        raise ConfigurationError(
+            f"the {name} plugin's structured_modes({model!r}) returned unknown mode(s) "
+            f"{bad}; modes are {', '.join(MODES[:3])}",
+            provider=name,
+        )
     return out
 
 
@@ -347,8 +360,11 @@ def prepare(
     except Exception as e:  # pydantic cannot build a schema for the type
         if isinstance(response_format, type) and issubclass(response_format, BaseModel):
             raise
-        raise InvalidRequestError(f"response_format {response_format!r} is not a pydantic model, a JSON schema "
-                                  f"or a type pydantic can validate: {e}", provider=spec.name) from None
+        raise InvalidRequestError(
+            f"response_format {response_format!r} is not a pydantic model, a JSON schema "
+            f"or a type pydantic can validate: {e}",
+            provider=spec.name,
+        ) from None
     # the provider's own per-model rules (its structured_modes profile, which may itself read the
     # catalogue) when it has them; else the catalogue's per-model data; else the provider's declaration
     modes = _model_modes(provider, model, spec.name)
@@ -358,8 +374,9 @@ def prepare(
     accepted = spec.capabilities.structured_output if modes is None else modes
     if target is None and chosen in ("json_schema", "tool"):  # any JSON: no schema to send
         chosen = "json_object" if "json_object" in accepted else "prompt"
-    plan = StructuredOutput(target, chosen, spec.name, strict=_strict_of(response_format),
-                            model=model if modes is not None else None)
+    plan = StructuredOutput(
+        target, chosen, spec.name, strict=_strict_of(response_format), model=model if modes is not None else None
+    )
     transform = getattr(provider, "transform_schema", None)
     if plan.sent_schema is not None and chosen in ("json_schema", "tool") and callable(transform):
         plan.sent_schema = transform(copy.deepcopy(plan.sent_schema), chosen)

@@ -28,14 +28,14 @@ def extract_json_text(text: str) -> str:
     s = text.lstrip()
     if s.startswith("```"):
         newline = s.find("\n")
-        s = s[newline + 1:] if newline >= 0 else ""
+        s = s[newline + 1 :] if newline >= 0 else ""
         end = s.rfind("```")
         if end >= 0:
             s = s[:end]
     starts = [i for i in (s.find("{"), s.find("[")) if i >= 0]
     if not starts:
         return s.strip()
-    return s[min(starts):].rstrip()
+    return s[min(starts) :].rstrip()
 
 
 _TRAILING_NUMBER = re.compile(r"-?[0-9][0-9.eE+-]*$|-$")

@@ -47,8 +47,18 @@ __all__ = [
 WRAP_KEY = "value"
 
 _SUBSCHEMA_MAPS = ("properties", "$defs", "definitions", "patternProperties", "dependentSchemas")
-_SUBSCHEMA_ONE = ("items", "additionalProperties", "not", "if", "then", "else", "contains", "propertyNames",
-                  "unevaluatedItems", "unevaluatedProperties")
+_SUBSCHEMA_ONE = (
+    "items",
+    "additionalProperties",
+    "not",
+    "if",
+    "then",
+    "else",
+    "contains",
+    "propertyNames",
+    "unevaluatedItems",
+    "unevaluatedProperties",
+)
 _SUBSCHEMA_LISTS = ("anyOf", "oneOf", "allOf", "prefixItems")
 
 
@@ -169,12 +179,14 @@ def schema_of(target: Any) -> SchemaTarget | None:
         if target.type != "json_schema" or target.json_schema is None:
             return None
         schema = dict(target.json_schema)
-        return SchemaTarget(schema, schema, target.name, _json_schema_validator(schema),
-                            wrapped=not _is_object_schema(schema))
+        return SchemaTarget(
+            schema, schema, target.name, _json_schema_validator(schema), wrapped=not _is_object_schema(schema)
+        )
     if isinstance(target, type) and issubclass(target, BaseModel):
         schema = target.model_json_schema()
-        return SchemaTarget(target, schema, target.__name__, target.model_validate,
-                            wrapped=not _is_object_schema(schema))
+        return SchemaTarget(
+            target, schema, target.__name__, target.model_validate, wrapped=not _is_object_schema(schema)
+        )
     if isinstance(target, Mapping):
         if _is_response_format_dict(target):
             if target.get("type") != "json_schema":
@@ -187,8 +199,7 @@ def schema_of(target: Any) -> SchemaTarget | None:
                 name = str(target.get("name") or "response")
         else:
             schema, name = dict(target), str(target.get("title") or "response")
-        return SchemaTarget(schema, schema, name, _json_schema_validator(schema),
-                            wrapped=not _is_object_schema(schema))
+        return SchemaTarget(schema, schema, name, _json_schema_validator(schema), wrapped=not _is_object_schema(schema))
     adapter = TypeAdapter(target)
     schema = adapter.json_schema()
     name = getattr(target, "__name__", None) or str(schema.get("title") or "response")
@@ -378,8 +389,12 @@ def strict_schema(schema: Mapping[str, Any]) -> dict[str, Any]:
                 required = set(out.get("required") or ())
                 new_props = {}
                 for name, sub in props.items():
-                    if name not in required and isinstance(sub, Mapping) and "default" not in sub \
-                            and not allows_null(_deref(sub, root)):
+                    if (
+                        name not in required
+                        and isinstance(sub, Mapping)
+                        and "default" not in sub
+                        and not allows_null(_deref(sub, root))
+                    ):
                         sub = _nullable(dict(sub))
                     new_props[name] = sub
                 out["properties"] = new_props

@@ -20,8 +20,17 @@ from .conformance import (
 )
 
 __all__ = [
-    "Case", "EmbeddingCase", "ErrorCase", "ProviderConformance", "RerankCase", "TEST_API_KEY",
+    "Case",
+    "EmbeddingCase",
+    "ErrorCase",
+    "ProviderConformance",
+    "RerankCase",
+    "TEST_API_KEY",
     "OPENAI_SHAPED_EMBEDDING_REFUSALS",
-    "check_stream_invariants", "run_case",
-    "make_vcr", "record_mode", "recording_client", "vcr_config",
+    "check_stream_invariants",
+    "run_case",
+    "make_vcr",
+    "record_mode",
+    "recording_client",
+    "vcr_config",
 ]

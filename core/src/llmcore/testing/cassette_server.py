@@ -73,10 +73,10 @@ def split_for_stream(body: bytes, content_type: str) -> list[bytes]:
     if "vnd.amazon.eventstream" in ct:
         out, i = [], 0
         while i + 4 <= len(body):
-            n = int.from_bytes(body[i:i + 4], "big")
+            n = int.from_bytes(body[i : i + 4], "big")
             if n < 16:
                 break
-            out.append(body[i:i + n])
+            out.append(body[i : i + n])
             i += n
         if i < len(body):
             out.append(body[i:])
@@ -97,7 +97,7 @@ def _cut(body: bytes, sizes: Sequence[int]) -> list[bytes]:
     out, i, k = [], 0, 0
     while i < len(body):
         n = max(1, sizes[k % len(sizes)])
-        out.append(body[i:i + n])
+        out.append(body[i : i + n])
         i += n
         k += 1
     return out
@@ -134,7 +134,8 @@ class CassetteServer:
         self.problems: list[str] = []
         self._hosts = sorted(
             {urlsplit(str(i["request"].get("uri", ""))).netloc for i in self._interactions} - {""},
-            key=len, reverse=True,
+            key=len,
+            reverse=True,
         )
 
     @classmethod
@@ -283,8 +284,14 @@ class CassetteServer:
             msg = f"no recorded interaction answers {method} {path}"
             self.problems.append(msg)
             out = f'{{"error": {{"message": "llmcore cassette server: {msg}"}}}}'.encode()
-            writer.write(conn.send(h11.Response(status_code=418, headers=[
-                ("content-type", "application/json"), ("content-length", str(len(out)))])))
+            writer.write(
+                conn.send(
+                    h11.Response(
+                        status_code=418,
+                        headers=[("content-type", "application/json"), ("content-length", str(len(out)))],
+                    )
+                )
+            )
             writer.write(conn.send(h11.Data(data=out)))
             writer.write(conn.send(h11.EndOfMessage()))
             await writer.drain()
@@ -294,14 +301,16 @@ class CassetteServer:
         code = int(status.get("code", 200)) if isinstance(status, dict) else int(status)
         reason = (status.get("message") or "") if isinstance(status, dict) else ""
         out_headers = [(k, v) for k, v in _header_items(resp.get("headers")) if k.lower() not in _DROP]
-        out_headers = [(k, self._rewrite(v.encode()).decode() if k.lower() == "location" else v)
-                       for k, v in out_headers]
+        out_headers = [
+            (k, self._rewrite(v.encode()).decode() if k.lower() == "location" else v) for k, v in out_headers
+        ]
         data = self._rewrite(_as_bytes(resp.get("body")))
         ctype = next((v for k, v in out_headers if k.lower() == "content-type"), "")
         pieces = _cut(data, self._chunk_sizes) if self._chunk_sizes else split_for_stream(data, ctype)
         out_headers.append(("transfer-encoding", "chunked"))
-        writer.write(conn.send(h11.Response(
-            status_code=code, headers=out_headers, reason=reason.encode("latin-1", "replace"))))
+        writer.write(
+            conn.send(h11.Response(status_code=code, headers=out_headers, reason=reason.encode("latin-1", "replace")))
+        )
         await writer.drain()
         for piece in pieces:
             if piece:

@@ -113,21 +113,35 @@ if TYPE_CHECKING:
     from ..types import ChatRequest, ChatResponse
 
 __all__ = [
-    "Case", "EmbeddingCase", "ErrorCase", "KitWarning", "LosslessCase", "ProviderConformance", "RerankCase",
-    "REPLAY_PATHS", "LOSSLESS_KEYS",
+    "Case",
+    "EmbeddingCase",
+    "ErrorCase",
+    "KitWarning",
+    "LosslessCase",
+    "ProviderConformance",
+    "RerankCase",
+    "REPLAY_PATHS",
+    "LOSSLESS_KEYS",
     "assert_not_leaked",
-    "check_stream_invariants", "json_differences",
-    "run_case", "run_count_tokens", "run_case_served",
+    "check_stream_invariants",
+    "json_differences",
+    "run_case",
+    "run_count_tokens",
+    "run_case_served",
 ]
 
 #: the ways a scenario is replayed over the cassette server (see the module docstring)
 REPLAY_PATHS: tuple[str, ...] = ("aiohttp", "httpx", "facade")
 #: kit tests that do not replay a recording: run once, not once per path
-_PATH_FREE = frozenset({
-    "test_capability_claims", "test_cassettes_have_no_secrets", "test_api_key_not_in_reprs",
-    # a codec question (is every recorded item kept?), asked once on the default transport
-    "test_nothing_disappears",
-})
+_PATH_FREE = frozenset(
+    {
+        "test_capability_claims",
+        "test_cassettes_have_no_secrets",
+        "test_api_key_not_in_reprs",
+        # a codec question (is every recorded item kept?), asked once on the default transport
+        "test_nothing_disappears",
+    }
+)
 
 # A key that cannot be mistaken for a real one; the kit checks it never leaks.
 TEST_API_KEY = "llmcore-test-key-do-not-leak"
@@ -357,9 +371,7 @@ def _bears_key(value: str) -> bool:
 def _was_sent(text: str, body: str) -> bool:
     """``text`` appears in a JSON request body, whether the client escaped
     non-ASCII characters (``\\u2019``) or sent them as UTF-8."""
-    return (
-        json.dumps(text)[1:-1] in body or json.dumps(text, ensure_ascii=False)[1:-1] in body or text in body
-    )
+    return json.dumps(text)[1:-1] in body or json.dumps(text, ensure_ascii=False)[1:-1] in body or text in body
 
 
 def _recorded_request(cassette_path: Path, interaction: int = 0) -> tuple[dict[str, Any] | None, str | None]:
@@ -560,8 +572,15 @@ async def run_case_served(
     count_tokens: bool = False,
 ) -> tuple[CaseResult, Any]:
     if isinstance(case, (EmbeddingCase, RerankCase)):
-        return await _run_unary_served(case, path, make, cassette_dir, spec_base_url=spec_base_url,
-                                       model_options=model_options, provider_name=provider_name)
+        return await _run_unary_served(
+            case,
+            path,
+            make,
+            cassette_dir,
+            spec_base_url=spec_base_url,
+            model_options=model_options,
+            provider_name=provider_name,
+        )
     """Replay ``case`` over a :class:`~llmcore.testing.cassette_server.CassetteServer` on ``path``
     (``aiohttp``, ``httpx`` or ``facade``, see :data:`REPLAY_PATHS`). The provider is built by
     ``make(None, case)`` with ``case.base_url`` pointing at the server (no injected client); on
@@ -655,8 +674,7 @@ async def _run_unary_served(
                     if isinstance(served, EmbeddingCase):
                         answer = await EmbeddingModel(name, **opts).aembed(served.texts, **served.params)
                     else:
-                        answer = await RerankModel(name, **opts).arerank(served.query, served.documents,
-                                                                         served.top_n)
+                        answer = await RerankModel(name, **opts).arerank(served.query, served.documents, served.top_n)
                 else:
                     provider = make(None, served)
                     if isinstance(served, EmbeddingCase):
@@ -770,8 +788,16 @@ class ProviderConformance:
     answer_kind_parts: ClassVar[dict[str, tuple[str, ...]]] = {}
     #: request paths (their ends) of the chat answers ``test_nothing_disappears`` replays
     answer_paths: ClassVar[tuple[str, ...]] = (
-        "/chat/completions", "/messages", "/responses", ":generateContent", ":streamGenerateContent",
-        "/chat", ":rawPredict", ":streamRawPredict", "/converse", "/converse-stream",
+        "/chat/completions",
+        "/messages",
+        "/responses",
+        ":generateContent",
+        ":streamGenerateContent",
+        "/chat",
+        ":rawPredict",
+        ":streamRawPredict",
+        "/converse",
+        "/converse-stream",
     )
     #: provider options for the answers recorded at a path ending so (``test_nothing_disappears``), e.g.
     #: ``{"/responses": {"api": "responses"}, "/chat/completions": {"api": "chat"}}`` for a provider
@@ -789,7 +815,9 @@ class ProviderConformance:
     #: first 4 KiB of every 68 KiB: a byte a write over a real socket costs ~0.4 ms, and 4 KiB already holds
     #: every event kind of a stream's start), 7-byte pieces and random sizes over the whole body
     rechunk_sizes: ClassVar[tuple[tuple[int, ...], ...]] = (
-        (1,) * 4096 + (65536,), (7,), tuple(random_sizes("llmcore", 64, 64)),
+        (1,) * 4096 + (65536,),
+        (7,),
+        tuple(random_sizes("llmcore", 64, 64)),
     )
     #: error kinds every provider must prove (keys of ``error_cases``; what each must be: the module doc)
     required_errors: ClassVar[tuple[str, ...]] = ("auth", "not_found", "rate_limit", "context_length", "server")
@@ -822,9 +850,7 @@ class ProviderConformance:
         spec = get_registry().get(self.provider)
         assert spec is not None, f"provider {self.provider!r} is not registered (is the plugin installed?)"
         key = TEST_API_KEY if record_mode() == "none" else None
-        return load_provider(
-            spec, api_key=key, base_url=case.base_url, http_client=client, options=dict(case.options)
-        )
+        return load_provider(spec, api_key=key, base_url=case.base_url, http_client=client, options=dict(case.options))
 
     def validate_request(self, request: Any) -> Awaitable[None] | None:
         """Check a sent ``httpx.Request`` (e.g. against the provider's API spec)."""
@@ -890,8 +916,12 @@ class ProviderConformance:
             if path.endswith(end):
                 options.update(extra)
         return Case(
-            cassette, {"model": model, "messages": ["Hello"]}, stream=stream, interaction=interaction,
-            options=options, base_url=base_url,
+            cassette,
+            {"model": model, "messages": ["Hello"]},
+            stream=stream,
+            interaction=interaction,
+            options=options,
+            base_url=base_url,
         )
 
     def check_auth(self, request: Any) -> None:
@@ -925,25 +955,35 @@ class ProviderConformance:
         """Replay ``case`` on this test's replay path (see :data:`REPLAY_PATHS`)."""
         return self._replay(case, chunk_sizes=chunk_sizes)[0]
 
-    def _replay(self, case: Case, *, chunk_sizes: Sequence[int] | None = None,
-                count_tokens: bool = False) -> tuple[CaseResult, Any]:
+    def _replay(
+        self, case: Case, *, chunk_sizes: Sequence[int] | None = None, count_tokens: bool = False
+    ) -> tuple[CaseResult, Any]:
         path = getattr(self, "replay_path", "recorded" if record_mode() != "none" else REPLAY_PATHS[0])
         if path == "recorded":
             if count_tokens:
                 count, sent = asyncio.run(run_count_tokens(case, self.make_provider, self.cassette_dir))
                 return CaseResult(None, [], sent), count
-            return asyncio.run(run_case(case, self.make_provider, self.cassette_dir, self.validate_request,
-                                        chunk_sizes=chunk_sizes)), None
+            return asyncio.run(
+                run_case(case, self.make_provider, self.cassette_dir, self.validate_request, chunk_sizes=chunk_sizes)
+            ), None
         from ..plugins import get_registry
 
         spec = get_registry().get(self.provider)
         if path == "facade":
             assert spec is not None, f"provider {self.provider!r} is not registered (is the plugin installed?)"
-        res, count = asyncio.run(run_case_served(
-            case, path, self.make_provider, self.cassette_dir, spec_base_url=spec.base_url if spec else None,
-            model_options=self.model_options, provider_name=self.provider, chunk_sizes=chunk_sizes,
-            count_tokens=count_tokens,
-        ))
+        res, count = asyncio.run(
+            run_case_served(
+                case,
+                path,
+                self.make_provider,
+                self.cassette_dir,
+                spec_base_url=spec.base_url if spec else None,
+                model_options=self.model_options,
+                provider_name=self.provider,
+                chunk_sizes=chunk_sizes,
+                count_tokens=count_tokens,
+            )
+        )
         for r in res.sent:
             self.check_auth(r)
             out = self.validate_request(r)
@@ -1238,7 +1278,7 @@ class ProviderConformance:
                     raise AssertionError(
                         f"{where}: events differ from the whole body's at #{first} "
                         f"({len(cut_events)} vs {len(whole_events)} events): "
-                        f"{cut_events[first:first + 2]!r} vs {whole_events[first:first + 2]!r}"
+                        f"{cut_events[first : first + 2]!r} vs {whole_events[first : first + 2]!r}"
                     )
 
     def _unary(self, case: Any) -> tuple[CaseResult, Any]:
@@ -1251,10 +1291,17 @@ class ProviderConformance:
 
         spec = get_registry().get(self.provider)
         assert spec is not None, f"provider {self.provider!r} is not registered"
-        res, answer = asyncio.run(run_case_served(
-            case, path, self.make_provider, self.cassette_dir, spec_base_url=spec.base_url,
-            model_options=self.model_options, provider_name=self.provider,
-        ))
+        res, answer = asyncio.run(
+            run_case_served(
+                case,
+                path,
+                self.make_provider,
+                self.cassette_dir,
+                spec_base_url=spec.base_url,
+                model_options=self.model_options,
+                provider_name=self.provider,
+            )
+        )
         for r in res.sent:
             self.check_auth(r)
             out = self.validate_request(r)
@@ -1465,8 +1512,7 @@ class ProviderConformance:
                 if case is None or not (self.cassette_dir / case.cassette).is_file():
                     unproven.append(f"{cap} (needs {attr})")
         if caps.count_tokens == "api" and (
-            self.count_tokens_case is None
-            or not (self.cassette_dir / self.count_tokens_case.cassette).is_file()
+            self.count_tokens_case is None or not (self.cassette_dir / self.count_tokens_case.cassette).is_file()
         ):
             unproven.append("count_tokens=api (needs count_tokens_case)")
         unrecorded = []
@@ -1505,17 +1551,23 @@ class ProviderConformance:
             spec = get_registry().get(self.provider)
             claimed = _lossless_claims(spec.capabilities) if spec is not None else []
             if claimed:
-                pytest.skip(f"{self.provider}: claims {', '.join(claimed)} but has no lossless_cases "
-                            "(test_capability_claims fails for it)")
-            pytest.skip(f"{self.provider}: no lossless_cases (no server tools, citations, image output "
-                        "or prompt caching claimed)")
+                pytest.skip(
+                    f"{self.provider}: claims {', '.join(claimed)} but has no lossless_cases "
+                    "(test_capability_claims fails for it)"
+                )
+            pytest.skip(
+                f"{self.provider}: no lossless_cases (no server tools, citations, image output "
+                "or prompt caching claimed)"
+            )
         answers: dict[str, ChatResponse] = {}
         failures = []
         for key, case in self.lossless_cases.items():
             name = key.removesuffix(":stream")
             if name not in SERVER_TOOLS and name not in LOSSLESS_KEYS:
-                failures.append(f"{key!r}: not a lossless key (a server tool of llmcore.spec.SERVER_TOOLS, "
-                                f"or {', '.join(LOSSLESS_KEYS)}, optionally with ':stream')")
+                failures.append(
+                    f"{key!r}: not a lossless key (a server tool of llmcore.spec.SERVER_TOOLS, "
+                    f"or {', '.join(LOSSLESS_KEYS)}, optionally with ':stream')"
+                )
                 continue
             if key.endswith(":stream") != case.stream:
                 failures.append(f"{key!r} ({case.cassette}): stream={case.stream}, the key says otherwise")
@@ -1548,8 +1600,10 @@ class ProviderConformance:
         from .lossless import decode_stream_body, disappeared
 
         if not self.lossless_check:
-            pytest.skip(f"{self.provider}: lossless_check is off (set lossless_check = True to check that no "
-                        "recorded block, item or annotation disappears)")
+            pytest.skip(
+                f"{self.provider}: lossless_check is off (set lossless_check = True to check that no "
+                "recorded block, item or annotation disappears)"
+            )
         if record_mode() != "none":
             pytest.skip("checked on replay only")
         rec = Recordings(self.cassette_dir)
@@ -1571,8 +1625,10 @@ class ProviderConformance:
                 try:
                     res = self._replay(case)[0]
                 except AssertionError as e:  # the server had no answer for what was sent
-                    failures.append(f"{where}: not replayable as asked ({e}); override lossless_replay_case "
-                                    "to ask it as recorded (or return None to leave it out)")
+                    failures.append(
+                        f"{where}: not replayable as asked ({e}); override lossless_replay_case "
+                        "to ask it as recorded (or return None to leave it out)"
+                    )
                     continue
                 if res.error is not None:
                     from ..errors import LLMCoreError

@@ -147,8 +147,13 @@ def _validator_class(closed: bool = False) -> Any:
             if extra:
                 yield ValidationError(f"{', '.join(map(repr, extra))} not declared by the schema")
 
-    rules = {"oneOf": nullable(oneof), "anyOf": nullable(any_of), "allOf": nullable(base["allOf"]),
-             "type": nullable(type_), "enum": nullable(enum)}
+    rules = {
+        "oneOf": nullable(oneof),
+        "anyOf": nullable(any_of),
+        "allOf": nullable(base["allOf"]),
+        "type": nullable(type_),
+        "enum": nullable(enum),
+    }
     if closed:
         rules["properties"] = closed_properties
     return validators.extend(Draft202012Validator, rules)

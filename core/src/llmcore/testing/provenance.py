@@ -380,9 +380,7 @@ class UpstreamIndex:
             by_provider = [
                 u
                 for u in found
-                if u.provider == plugin
-                or f"-{u.provider}-" in f"-{prefix}-"
-                or f"{u.provider}/{u.source}/" in row_text
+                if u.provider == plugin or f"-{u.provider}-" in f"-{prefix}-" or f"{u.provider}/{u.source}/" in row_text
             ]
             found = by_provider or found
         return list(dict.fromkeys(found))

@@ -39,8 +39,14 @@ if TYPE_CHECKING:
     from ..types import ChatRequest, ChatResponse
 
 __all__ = [
-    "ChunkedStream", "StreamReplay", "random_sizes", "rechunk_response", "replay_stream", "split_at",
-    "split_every", "stream_transport",
+    "ChunkedStream",
+    "StreamReplay",
+    "random_sizes",
+    "rechunk_response",
+    "replay_stream",
+    "split_at",
+    "split_every",
+    "stream_transport",
 ]
 
 

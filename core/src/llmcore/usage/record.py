@@ -48,8 +48,10 @@ class UsageRecord:
         from ..types import Usage
 
         return Usage.model_construct(
-            input_tokens=self.input_tokens, output_tokens=self.output_tokens,
-            cache_read_tokens=self.cache_read_tokens, cache_write_tokens=self.cache_write_tokens,
+            input_tokens=self.input_tokens,
+            output_tokens=self.output_tokens,
+            cache_read_tokens=self.cache_read_tokens,
+            cache_write_tokens=self.cache_write_tokens,
             reasoning_tokens=self.reasoning_tokens,
         )
 
@@ -68,8 +70,16 @@ class UsageTotals:
     was unknown. Thread-safe.
     """
 
-    _FIELDS = ("requests", "cache_hits", "input_tokens", "output_tokens", "cache_read_tokens",
-               "cache_write_tokens", "reasoning_tokens", "unpriced_requests")
+    _FIELDS = (
+        "requests",
+        "cache_hits",
+        "input_tokens",
+        "output_tokens",
+        "cache_read_tokens",
+        "cache_write_tokens",
+        "reasoning_tokens",
+        "unpriced_requests",
+    )
 
     def __init__(self) -> None:
         self._lock = threading.Lock()
@@ -127,6 +137,8 @@ class UsageTotals:
     def __repr__(self) -> str:
         d = self.as_dict()
         cost = "unknown" if d["cost"] is None else f"${d['cost']:.6f}"
-        return (f"UsageTotals(requests={d['requests']}, cache_hits={d['cache_hits']}, input={d['input_tokens']}, "
-                f"output={d['output_tokens']}, cached={d['cache_read_tokens']}, "
-                f"reasoning={d['reasoning_tokens']}, cost={cost})")
+        return (
+            f"UsageTotals(requests={d['requests']}, cache_hits={d['cache_hits']}, input={d['input_tokens']}, "
+            f"output={d['output_tokens']}, cached={d['cache_read_tokens']}, "
+            f"reasoning={d['reasoning_tokens']}, cost={cost})"
+        )

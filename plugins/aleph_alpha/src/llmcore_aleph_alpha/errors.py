@@ -22,8 +22,15 @@ from llmcore import errors as E
 
 __all__ = ["error_details"]
 
-_CONTEXT_MARKERS = ("context size", "context length", "context window", "maximum context", "prompt too long",
-                    "prompt is too long", "too many tokens")
+_CONTEXT_MARKERS = (
+    "context size",
+    "context length",
+    "context window",
+    "maximum context",
+    "prompt too long",
+    "prompt is too long",
+    "too many tokens",
+)
 _CONTEXT_CODES = ("PROMPT_TOO_LONG", "CONTEXT_LENGTH_EXCEEDED", "context_length_exceeded")
 _MODEL_MARKERS = ("unknown model", "model not found", "no such model", "model does not exist")
 

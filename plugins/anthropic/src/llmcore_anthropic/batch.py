@@ -56,16 +56,18 @@ class AnthropicBatch:
         entries = []
         warnings = {}
         for i, req in enumerate(requests):
-            body, w = build_messages_body(req, stream=False, provider=this.spec.name,
-                                          default_max_tokens=this._default_max_tokens)
+            body, w = build_messages_body(
+                req, stream=False, provider=this.spec.name, default_max_tokens=this._default_max_tokens
+            )
             if w:
                 warnings[i] = list(w)
             entries.append({"custom_id": str(i), "params": body})
         data, _ = await this.request_json("POST", BATCHES_PATH, {"requests": entries})
         batch_id = data.get("id") if isinstance(data, dict) else None
         if not isinstance(batch_id, str):
-            raise ProviderResponseError("the message batch was created without an id", provider=this.spec.name,
-                                        raw=str(data)[:500])
+            raise ProviderResponseError(
+                "the message batch was created without an id", provider=this.spec.name, raw=str(data)[:500]
+            )
         return BatchRef(this.spec.name, batch_id, len(requests), {}, warnings)
 
     async def batch_status(self, ref: BatchRef) -> BatchStatus:
@@ -84,8 +86,16 @@ class AnthropicBatch:
         ints = {k: v for k, v in counts.items() if isinstance(v, int)}
         bad = sum(v for k, v in ints.items() if k in ("errored", "canceled", "expired"))
         total = sum(ints.values()) if counts else None
-        return BatchStatus(id=str(ref), provider=ref.provider, state=state, raw_state=raw_state, total=total,
-                           succeeded=ok, failed=bad if counts else None, raw=data)
+        return BatchStatus(
+            id=str(ref),
+            provider=ref.provider,
+            state=state,
+            raw_state=raw_state,
+            total=total,
+            succeeded=ok,
+            failed=bad if counts else None,
+            raw=data,
+        )
 
     async def batch_results(self, ref: BatchRef) -> list[ChatResponse | LLMCoreError]:
         """The results file, mapped by ``custom_id``, in input order."""

@@ -19,12 +19,28 @@ from typing import Any
 __all__ = ["anthropic_schema", "SUPPORTED", "STRING_FORMATS"]
 
 #: keywords kept as they are (sub-schemas are walked)
-SUPPORTED = frozenset({
-    "type", "enum", "const", "anyOf", "allOf", "$ref", "$defs", "definitions", "properties", "required",
-    "additionalProperties", "items", "description", "title", "default",
-})
-STRING_FORMATS = frozenset({"date-time", "time", "date", "duration", "email", "hostname", "uri", "ipv4", "ipv6",
-                            "uuid"})
+SUPPORTED = frozenset(
+    {
+        "type",
+        "enum",
+        "const",
+        "anyOf",
+        "allOf",
+        "$ref",
+        "$defs",
+        "definitions",
+        "properties",
+        "required",
+        "additionalProperties",
+        "items",
+        "description",
+        "title",
+        "default",
+    }
+)
+STRING_FORMATS = frozenset(
+    {"date-time", "time", "date", "duration", "email", "hostname", "uri", "ipv4", "ipv6", "uuid"}
+)
 
 
 def anthropic_schema(schema: Any) -> Any:

@@ -53,7 +53,10 @@ MODELS_API_VERSION = "2024-05-01-preview"
 _APIS = ("auto", "deployments", "v1", "models")
 
 AZURE_DIALECT = replace(
-    COMPATIBLE_DIALECT, auth_header="api-key", auth_scheme="", max_tokens_field="max_completion_tokens",
+    COMPATIBLE_DIALECT,
+    auth_header="api-key",
+    auth_scheme="",
+    max_tokens_field="max_completion_tokens",
     reasoning_fields=(),
 )
 """Azure OpenAI: the ``api-key`` header, ``max_completion_tokens`` (required by its
@@ -77,9 +80,9 @@ class AzureProvider(EmbeddingsAPI, ChatCompletionsProvider):
     options: ClassVar[Mapping[str, str]] = {
         "api": '"auto" (default), "deployments", "v1" or "models" (Azure AI Foundry)',
         "api_version": "api-version query parameter (default: $OPENAI_API_VERSION or 2024-10-21 for deployments, "
-                       "2024-05-01-preview for models, none for v1)",
+        "2024-05-01-preview for models, none for v1)",
         "azure_ad_token": "a Microsoft Entra ID token, sent as a bearer token instead of the api-key "
-                          "(default: $AZURE_OPENAI_AD_TOKEN)",
+        "(default: $AZURE_OPENAI_AD_TOKEN)",
         "azure_ad_token_provider": "a callable (sync or async) returning an Entra ID token, called before each request",
     }
 
@@ -98,8 +101,9 @@ class AzureProvider(EmbeddingsAPI, ChatCompletionsProvider):
         register_secret(self._token)
         api = self.option("api", "auto")
         if api not in _APIS:
-            raise ConfigurationError(f"azure option api must be one of {', '.join(_APIS)}, not {api!r}",
-                                     provider="azure")
+            raise ConfigurationError(
+                f"azure option api must be one of {', '.join(_APIS)}, not {api!r}", provider="azure"
+            )
         parts = urlsplit(self.base_url)
         path = parts.path.rstrip("/")
         if api == "auto":
@@ -118,9 +122,11 @@ class AzureProvider(EmbeddingsAPI, ChatCompletionsProvider):
             self.dialect = replace(self.dialect, max_tokens_field="max_tokens")
         self.api_version: str | None = version
         # the endpoint may already carry the API's own path segment
-        self._prefix = {"deployments": "" if path.endswith("/openai") else "openai/",
-                        "v1": "" if path.endswith("/openai/v1") else "openai/v1/",
-                        "models": "" if path.endswith("/models") else "models/"}[api]
+        self._prefix = {
+            "deployments": "" if path.endswith("/openai") else "openai/",
+            "v1": "" if path.endswith("/openai/v1") else "openai/v1/",
+            "models": "" if path.endswith("/models") else "models/",
+        }[api]
 
     def __repr__(self) -> str:
         return f"AzureProvider(base_url={self.base_url!r}, api={self.api!r}, api_version={self.api_version!r})"

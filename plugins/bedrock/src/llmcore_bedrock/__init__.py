@@ -16,8 +16,12 @@ from llmcore.spec import Capabilities, ProviderSpec
 __all__ = ["SPEC", "llmcore_providers"]
 
 _CHAIN_ENV = (
-    "AWS_BEARER_TOKEN_BEDROCK", "AWS_ACCESS_KEY_ID", "AWS_PROFILE", "AWS_WEB_IDENTITY_TOKEN_FILE",
-    "AWS_CONTAINER_CREDENTIALS_RELATIVE_URI", "AWS_CONTAINER_CREDENTIALS_FULL_URI",
+    "AWS_BEARER_TOKEN_BEDROCK",
+    "AWS_ACCESS_KEY_ID",
+    "AWS_PROFILE",
+    "AWS_WEB_IDENTITY_TOKEN_FILE",
+    "AWS_CONTAINER_CREDENTIALS_RELATIVE_URI",
+    "AWS_CONTAINER_CREDENTIALS_FULL_URI",
 )
 
 _FILES = (("AWS_SHARED_CREDENTIALS_FILE", "~/.aws/credentials"), ("AWS_CONFIG_FILE", "~/.aws/config"))
@@ -88,8 +92,20 @@ SPEC = _BedrockSpec(
     base_url=None,  # https://bedrock-runtime.{region}.amazonaws.com, from the region
     base_url_env="AWS_ENDPOINT_URL_BEDROCK_RUNTIME",
     model_prefixes=(
-        "amazon.", "anthropic.", "meta.", "mistral.", "cohere.", "ai21.", "deepseek.", "writer.",
-        "us.", "eu.", "apac.", "global.", "us-gov.", "arn:aws:bedrock:",
+        "amazon.",
+        "anthropic.",
+        "meta.",
+        "mistral.",
+        "cohere.",
+        "ai21.",
+        "deepseek.",
+        "writer.",
+        "us.",
+        "eu.",
+        "apac.",
+        "global.",
+        "us-gov.",
+        "arn:aws:bedrock:",
     ),
     capabilities=Capabilities(
         streaming=True,

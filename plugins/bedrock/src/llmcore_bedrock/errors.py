@@ -115,8 +115,9 @@ def error_from_stream_message(msg: Any, provider: str, request_id: str | None = 
         etype = msg.error_code or "error"
         message = msg.error_message or etype
     cls = error_class(etype, None, message) or E.ProviderServerError
-    return cls(f"{etype}: {message}", provider=provider, code=etype, request_id=request_id,
-               raw=msg.payload[:2000] or None)
+    return cls(
+        f"{etype}: {message}", provider=provider, code=etype, request_id=request_id, raw=msg.payload[:2000] or None
+    )
 
 
 def request_id(headers: Mapping[str, str]) -> str | None:

@@ -67,7 +67,12 @@ class BedrockProvider(HTTPProvider):
     spec: ClassVar[ProviderSpec] = SPEC
     #: provider settings accepted in ``ProviderConfig.options``
     KNOWN_OPTIONS: ClassVar[tuple[str, ...]] = (
-        "region", "profile", "aws_access_key_id", "aws_secret_access_key", "aws_session_token", "agent_base_url",
+        "region",
+        "profile",
+        "aws_access_key_id",
+        "aws_secret_access_key",
+        "aws_session_token",
+        "agent_base_url",
     )
     #: Rerank pages followed at most (``nextToken``); more is a typed error, not an endless loop
     MAX_RERANK_PAGES: ClassVar[int] = 100
@@ -129,7 +134,10 @@ class BedrockProvider(HTTPProvider):
         await self._auth.prepare()
         data, resp = await self.request_json("POST", path, body)
         return parse_converse(
-            data, model=request.model, request_id=request_id_from(resp.headers), warnings=warnings,
+            data,
+            model=request.model,
+            request_id=request_id_from(resp.headers),
+            warnings=warnings,
             provider=self.spec.name,
         )
 
@@ -143,12 +151,18 @@ class BedrockProvider(HTTPProvider):
             if ctype and "eventstream" not in ctype:
                 raw = await resp.aread()
                 raise ProviderResponseError(
-                    f"expected an event stream from converse-stream, got {ctype}", provider=self.spec.name,
-                    status_code=resp.status_code, request_id=request_id_from(resp.headers), raw=raw[:500],
+                    f"expected an event stream from converse-stream, got {ctype}",
+                    provider=self.spec.name,
+                    status_code=resp.status_code,
+                    request_id=request_id_from(resp.headers),
+                    raw=raw[:500],
                 )
             async for ev in decode_stream(
-                resp.aiter_bytes(), provider=self.spec.name, model=request.model,
-                request_id=request_id_from(resp.headers), warnings=warnings,
+                resp.aiter_bytes(),
+                provider=self.spec.name,
+                model=request.model,
+                request_id=request_id_from(resp.headers),
+                warnings=warnings,
             ):
                 yield ev
 

@@ -90,14 +90,23 @@ PROVIDER_OPTIONS: dict[str, type] = {
     "serviceTier": dict,
 }
 
-_IMAGE_FORMATS = {"image/png": "png", "image/jpeg": "jpeg", "image/jpg": "jpeg", "image/gif": "gif",
-                  "image/webp": "webp"}
+_IMAGE_FORMATS = {
+    "image/png": "png",
+    "image/jpeg": "jpeg",
+    "image/jpg": "jpeg",
+    "image/gif": "gif",
+    "image/webp": "webp",
+}
 _DOC_FORMATS = {
-    "application/pdf": "pdf", "text/csv": "csv", "application/msword": "doc",
+    "application/pdf": "pdf",
+    "text/csv": "csv",
+    "application/msword": "doc",
     "application/vnd.openxmlformats-officedocument.wordprocessingml.document": "docx",
     "application/vnd.ms-excel": "xls",
     "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet": "xlsx",
-    "text/html": "html", "text/plain": "txt", "text/markdown": "md",
+    "text/html": "html",
+    "text/plain": "txt",
+    "text/markdown": "md",
 }
 _DOC_NAME_BAD = re.compile(r"[^A-Za-z0-9 \-()\[\]]+")
 
@@ -246,8 +255,11 @@ def _tool_config(request: ChatRequest, has_tool_blocks: bool, warn: CallWarnings
     if choice is not None and choice.mode == "none":
         if not has_tool_blocks:
             return None  # no tools offered, so none can be called: 'none' honoured exactly
-        warn.add("tool_choice", "Bedrock has no 'none' tool choice; the conversation has tool blocks, so tools were "
-             "sent and the model may still call one")
+        warn.add(
+            "tool_choice",
+            "Bedrock has no 'none' tool choice; the conversation has tool blocks, so tools were "
+            "sent and the model may still call one",
+        )
         choice = None
     tools = []
     for t in request.tools:
@@ -369,8 +381,11 @@ def build_converse_body(request: ChatRequest) -> tuple[dict[str, Any], list[Call
     if request.seed is not None:
         warn.add("seed", "Bedrock Converse has no seed parameter")
     if request.reasoning_effort is not None:
-        warn.add("reasoning_effort", "Bedrock has no portable reasoning switch; pass the model's own setting in "
-             "provider_options={'bedrock': {'additionalModelRequestFields': {...}}}")
+        warn.add(
+            "reasoning_effort",
+            "Bedrock has no portable reasoning switch; pass the model's own setting in "
+            "provider_options={'bedrock': {'additionalModelRequestFields': {...}}}",
+        )
     body.update(_provider_options(request))
     return body, warn.items
 

@@ -49,8 +49,11 @@ def text_of(v: Any, field: str) -> str:
 
 
 def _bad(what: str, data: Any, provider: str) -> ProviderResponseError:
-    return ProviderResponseError(f"unexpected Converse response: {what}", provider=provider,
-                                 raw=json.dumps(data)[:500] if data is not None else None)
+    return ProviderResponseError(
+        f"unexpected Converse response: {what}",
+        provider=provider,
+        raw=json.dumps(data)[:500] if data is not None else None,
+    )
 
 
 def parse_converse(
@@ -68,9 +71,7 @@ def parse_converse(
         raise malformed(provider, "Converse response", data, e) from None
 
 
-def _parse(
-    data: Any, model: str, request_id: str | None, warnings: list[CallWarning], provider: str
-) -> ChatResponse:
+def _parse(data: Any, model: str, request_id: str | None, warnings: list[CallWarning], provider: str) -> ChatResponse:
     if not isinstance(data, dict):
         raise _bad("not a JSON object", data, provider)
     message = (data.get("output") or {}).get("message") if isinstance(data.get("output"), dict) else None
@@ -123,28 +124,42 @@ def _parse(
                 raw, args = "", {}
             else:
                 raise _bad("toolUse.input is not an object", data, provider)
-            parts.append(ToolCallPart.model_construct(
-                type="tool_call", id=text_of(tu.get("toolUseId", ""), "toolUseId"),
-                name=text_of(tu.get("name", ""), "toolUse.name"), arguments=args,
-                raw_arguments=raw,
-            ))
+            parts.append(
+                ToolCallPart.model_construct(
+                    type="tool_call",
+                    id=text_of(tu.get("toolUseId", ""), "toolUseId"),
+                    name=text_of(tu.get("name", ""), "toolUse.name"),
+                    arguments=args,
+                    raw_arguments=raw,
+                )
+            )
         elif "reasoningContent" in block:
             rc = block["reasoningContent"] or {}
             if not isinstance(rc, dict):
                 raise TypeError(f"reasoningContent is {type(rc).__name__}, not an object")
             if "redactedContent" in rc:
-                parts.append(ReasoningPart.model_construct(
-                    type="reasoning", text="", signature=None, redacted=True, data=rc["redactedContent"],
-                    provider=provider,
-                ))
+                parts.append(
+                    ReasoningPart.model_construct(
+                        type="reasoning",
+                        text="",
+                        signature=None,
+                        redacted=True,
+                        data=rc["redactedContent"],
+                        provider=provider,
+                    )
+                )
             else:
                 rt = rc.get("reasoningText") or {}
-                parts.append(ReasoningPart.model_construct(
-                    type="reasoning", text=text_of(rt.get("text", ""), "reasoningText.text"),
-                    signature=text_of(sig, "signature") if (sig := rt.get("signature")) is not None else None,
-                    redacted=False,
-                    data=None, provider=provider,
-                ))
+                parts.append(
+                    ReasoningPart.model_construct(
+                        type="reasoning",
+                        text=text_of(rt.get("text", ""), "reasoningText.text"),
+                        signature=text_of(sig, "signature") if (sig := rt.get("signature")) is not None else None,
+                        redacted=False,
+                        data=None,
+                        provider=provider,
+                    )
+                )
         else:
             keep_unmapped(metadata, warnings, provider, next(iter(block), "block"), block)
     raw_stop = data.get("stopReason")

@@ -94,8 +94,22 @@ class _Block:
 class _Decoder:
     """The state of one ConverseStream: :meth:`feed` one event's payload, :meth:`close` at the end."""
 
-    __slots__ = ("blocks", "call_names", "content", "metadata", "model", "others", "pos", "provider", "raw_stop",
-                 "request_id", "started", "stopped", "tools", "usage")
+    __slots__ = (
+        "blocks",
+        "call_names",
+        "content",
+        "metadata",
+        "model",
+        "others",
+        "pos",
+        "provider",
+        "raw_stop",
+        "request_id",
+        "started",
+        "stopped",
+        "tools",
+        "usage",
+    )
 
     def __init__(self, provider: str, model: str | None, request_id: str | None) -> None:
         self.provider = provider
@@ -141,8 +155,9 @@ class _Decoder:
                 index = _index(data)
                 tool = self.tools.get(index)
                 if tool is None:
-                    raise ProviderResponseError("toolUse delta without contentBlockStart", provider=provider,
-                                                raw=payload[:500])
+                    raise ProviderResponseError(
+                        "toolUse delta without contentBlockStart", provider=provider, raw=payload[:500]
+                    )
                 piece = text_of((delta["toolUse"] or {}).get("input", "") or "", "toolUse.input")
                 if piece:
                     tool.parts.append(piece)
@@ -272,8 +287,9 @@ async def decode_stream(
         et = msg.event_type
         data = msg.json(provider)
         if not isinstance(data, dict):
-            raise ProviderResponseError(f"{et} event payload is not an object", provider=provider,
-                                        raw=msg.payload[:500])
+            raise ProviderResponseError(
+                f"{et} event payload is not an object", provider=provider, raw=msg.payload[:500]
+            )
         try:
             events = dec.feed(et, data, msg.payload)
         except SHAPE_ERRORS as e:

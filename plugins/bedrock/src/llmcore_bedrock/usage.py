@@ -26,7 +26,10 @@ def map_usage(raw: Any) -> Usage:
     """Convert Bedrock's ``TokenUsage`` object (``None``/garbage → unknown)."""
     if not isinstance(raw, dict):
         return Usage.model_construct(
-            input_tokens=None, output_tokens=None, cache_read_tokens=None, cache_write_tokens=None,
+            input_tokens=None,
+            output_tokens=None,
+            cache_read_tokens=None,
+            cache_write_tokens=None,
             reasoning_tokens=None,
         )
     fresh = _int(raw.get("inputTokens"))

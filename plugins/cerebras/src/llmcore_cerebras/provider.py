@@ -35,8 +35,11 @@ __all__ = ["CEREBRAS_DIALECT", "MAX_TEMPERATURE", "CerebrasProvider"]
 
 MAX_TEMPERATURE = 1.5
 CEREBRAS_DIALECT = replace(
-    COMPATIBLE_DIALECT, max_tokens_field="max_completion_tokens", stream_usage=False,
-    reasoning_fields=("reasoning",), send_reasoning_field="reasoning",
+    COMPATIBLE_DIALECT,
+    max_tokens_field="max_completion_tokens",
+    stream_usage=False,
+    reasoning_fields=("reasoning",),
+    send_reasoning_field="reasoning",
 )
 
 

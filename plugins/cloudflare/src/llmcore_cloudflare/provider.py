@@ -108,8 +108,11 @@ class CloudflareProvider(HTTPProvider):
         body, warnings = build_body(request, stream=False, provider=self.spec.name)
         data, resp = await self.request_json("POST", self.run_path(request.model), body)
         return parse_result(
-            self._unwrap(data, resp.headers), model=request.model, provider=self.spec.name,
-            max_tokens=request.max_tokens, warnings=warnings,
+            self._unwrap(data, resp.headers),
+            model=request.model,
+            provider=self.spec.name,
+            max_tokens=request.max_tokens,
+            warnings=warnings,
         )
 
     async def stream_chat(self, request: ChatRequest) -> AsyncIterator[StreamEvent]:
@@ -130,18 +133,25 @@ class CloudflareProvider(HTTPProvider):
                 except ValueError:
                     raise ProviderResponseError(
                         f"expected an event stream, got {ctype or 'no content type'}",
-                        provider=self.spec.name, raw=raw[:500],
+                        provider=self.spec.name,
+                        raw=raw[:500],
                     ) from None
                 response = parse_result(
-                    self._unwrap(data, resp.headers), model=request.model, provider=self.spec.name,
-                    max_tokens=request.max_tokens, warnings=warnings,
+                    self._unwrap(data, resp.headers),
+                    model=request.model,
+                    provider=self.spec.name,
+                    max_tokens=request.max_tokens,
+                    warnings=warnings,
                 )
                 for ev in result_events(response):
                     yield ev
                 return
             async for ev in decode_stream(
-                resp.aiter_bytes(), provider=self.spec.name, headers=resp.headers,
-                max_tokens=request.max_tokens, warnings=warnings,
+                resp.aiter_bytes(),
+                provider=self.spec.name,
+                headers=resp.headers,
+                max_tokens=request.max_tokens,
+                warnings=warnings,
             ):
                 yield ev
 

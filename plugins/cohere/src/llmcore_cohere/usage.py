@@ -35,7 +35,10 @@ def map_usage(usage: Any) -> Usage:
     """Build a :class:`Usage` from Cohere's ``usage`` object (``None`` → all unknown)."""
     if not isinstance(usage, dict):
         return Usage.model_construct(
-            input_tokens=None, output_tokens=None, cache_read_tokens=None, cache_write_tokens=None,
+            input_tokens=None,
+            output_tokens=None,
+            cache_read_tokens=None,
+            cache_write_tokens=None,
             reasoning_tokens=None,
         )
     tokens = usage.get("tokens")

@@ -77,7 +77,7 @@ class DatabricksProvider(EmbeddingsAPI, ChatCompletionsProvider):
     max_embedding_tokens = None
     options: ClassVar[Mapping[str, str]] = {
         "api": '"chat" (POST /serving-endpoints/chat/completions, default) or "invocations" '
-               '(POST /serving-endpoints/{name}/invocations)',
+        "(POST /serving-endpoints/{name}/invocations)",
     }
 
     def __init__(self, config: ProviderConfig | None = None) -> None:
@@ -87,13 +87,16 @@ class DatabricksProvider(EmbeddingsAPI, ChatCompletionsProvider):
             if not host:
                 raise ConfigurationError(
                     "databricks needs a workspace: set DATABRICKS_HOST (e.g. adb-123.4.azuredatabricks.net) "
-                    "or pass base_url='https://<workspace>/serving-endpoints'", provider=self.spec.name)
+                    "or pass base_url='https://<workspace>/serving-endpoints'",
+                    provider=self.spec.name,
+                )
             config = replace(config, base_url=serving_url(host))
         super().__init__(config)
         self.api = self.option("api", "chat")
         if self.api not in ("chat", "invocations"):
-            raise ConfigurationError(f'databricks option api must be "chat" or "invocations", not {self.api!r}',
-                                     provider=self.spec.name)
+            raise ConfigurationError(
+                f'databricks option api must be "chat" or "invocations", not {self.api!r}', provider=self.spec.name
+            )
 
     def endpoint(self, request: ChatRequest) -> str:
         if self.api == "invocations":
@@ -106,11 +109,17 @@ class DatabricksProvider(EmbeddingsAPI, ChatCompletionsProvider):
         sent = [m for m in body["messages"] if m.get("role") == "assistant"]
         mine = [m for m in request.messages if m.role == "assistant"]  # one sent message each
         for msg, src in zip(sent, mine, strict=True):
-            signed = [p for p in src.content if isinstance(p, ReasoningPart) and p.signature
-                      and p.provider == self.spec.name]
+            signed = [
+                p for p in src.content if isinstance(p, ReasoningPart) and p.signature and p.provider == self.spec.name
+            ]
             if signed:  # echo Claude's signed reasoning as Databricks content parts
-                parts: list[dict[str, Any]] = [{"type": "reasoning", "summary": [
-                    {"type": "summary_text", "text": p.text, "signature": p.signature}]} for p in signed]
+                parts: list[dict[str, Any]] = [
+                    {
+                        "type": "reasoning",
+                        "summary": [{"type": "summary_text", "text": p.text, "signature": p.signature}],
+                    }
+                    for p in signed
+                ]
                 text = "".join(p.text for p in src.content if isinstance(p, TextPart))
                 if text:
                     parts.append({"type": "text", "text": text})

@@ -43,8 +43,9 @@ from . import SPEC
 
 __all__ = ["ERNIE_DIALECT", "ErnieProvider"]
 
-ERNIE_DIALECT = replace(COMPATIBLE_DIALECT, reasoning_fields=("reasoning_content",), strict_tools=False,
-                        metadata_fields=("search_results",))
+ERNIE_DIALECT = replace(
+    COMPATIBLE_DIALECT, reasoning_fields=("reasoning_content",), strict_tools=False, metadata_fields=("search_results",)
+)
 _CONTEXT_CODES = frozenset({"tokens_too_long", "characters_too_long"})
 
 

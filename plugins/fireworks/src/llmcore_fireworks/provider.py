@@ -35,7 +35,9 @@ __all__ = ["CATALOGUE", "FIREWORKS_DIALECT", "FireworksProvider"]
 
 CATALOGUE = "accounts/fireworks/models/"
 FIREWORKS_DIALECT = replace(
-    COMPATIBLE_DIALECT, stream_usage=False, reasoning_fields=("reasoning_content",),
+    COMPATIBLE_DIALECT,
+    stream_usage=False,
+    reasoning_fields=("reasoning_content",),
     send_reasoning_field="reasoning_content",
 )
 

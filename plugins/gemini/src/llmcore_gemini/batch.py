@@ -80,8 +80,9 @@ class GeminiBatch:
         data, _ = await this.request_json("POST", this.model_path(model, "batchGenerateContent"), payload)
         name = data.get("name") if isinstance(data, dict) else None
         if not isinstance(name, str) or not name:
-            raise ProviderResponseError("batchGenerateContent answered without an operation name",
-                                        provider=this.spec.name, raw=str(data)[:500])
+            raise ProviderResponseError(
+                "batchGenerateContent answered without an operation name", provider=this.spec.name, raw=str(data)[:500]
+            )
         return BatchRef(this.spec.name, name, len(requests), {}, warnings)
 
     async def _operation(self, ref: BatchRef) -> dict[str, Any]:
@@ -108,8 +109,9 @@ class GeminiBatch:
         entries = _inlined(op)
         if entries is None:
             if status.state == "failed" or status.error:
-                raise InvalidRequestError(f"batch {ref} failed: {status.error or 'no reason given'}", provider=name,
-                                          raw=json.dumps(op)[:2000])
+                raise InvalidRequestError(
+                    f"batch {ref} failed: {status.error or 'no reason given'}", provider=name, raw=json.dumps(op)[:2000]
+                )
             entries = []
         found: dict[int, ChatResponse | LLMCoreError] = {}
         for pos, entry in enumerate(entries):
@@ -144,8 +146,9 @@ def _entry(entry: Mapping[str, Any], provider: str, op: Mapping[str, Any]) -> Ch
         return error_from_status_body(provider, status, json.dumps({"error": dict(err)}))
     data = entry.get("response")
     if not isinstance(data, Mapping):
-        return ProviderResponseError("a batch entry has neither response nor error", provider=provider,
-                                     raw=json.dumps(dict(entry))[:500])
+        return ProviderResponseError(
+            "a batch entry has neither response nor error", provider=provider, raw=json.dumps(dict(entry))[:500]
+        )
     model = (op.get("metadata") or {}).get("model")
     mapper = ResponseMapper(provider, model.removeprefix("models/") if isinstance(model, str) else None)
     acc = StreamAccumulator()
@@ -153,8 +156,11 @@ def _entry(entry: Mapping[str, Any], provider: str, op: Mapping[str, Any]) -> Ch
         for ev in mapper.feed(data):
             acc.add(ev)
         if not mapper.finished:
-            return ProviderResponseError("the response has no finish reason: the answer is incomplete",
-                                         provider=provider, raw=json.dumps(dict(data))[:500])
+            return ProviderResponseError(
+                "the response has no finish reason: the answer is incomplete",
+                provider=provider,
+                raw=json.dumps(dict(data))[:500],
+            )
         for ev in mapper.end():
             acc.add(ev)
     except LLMCoreError as e:
@@ -187,7 +193,13 @@ def _status(ref: BatchRef, op: Mapping[str, Any]) -> BatchStatus:
     st = meta.get("batchStats")
     stats: Mapping[str, Any] = st if isinstance(st, Mapping) else {}
     return BatchStatus(
-        id=str(ref), provider=ref.provider, state=state, raw_state=raw_state,
-        total=_int(stats.get("requestCount")), succeeded=_int(stats.get("successfulRequestCount")),
-        failed=_int(stats.get("failedRequestCount")), error=error, raw=dict(op),
+        id=str(ref),
+        provider=ref.provider,
+        state=state,
+        raw_state=raw_state,
+        total=_int(stats.get("requestCount")),
+        succeeded=_int(stats.get("successfulRequestCount")),
+        failed=_int(stats.get("failedRequestCount")),
+        error=error,
+        raw=dict(op),
     )

@@ -52,9 +52,7 @@ def parse_codec_options(options: Mapping[str, Any], provider: str) -> CodecSetti
     if mode not in SCHEMA_MODES:
         raise ConfigurationError(f"option schema_mode must be one of {SCHEMA_MODES}, not {mode!r}", provider=provider)
     safety = options.get("safety_settings")
-    if safety is not None and not (
-        isinstance(safety, (list, tuple)) and all(isinstance(s, Mapping) for s in safety)
-    ):
+    if safety is not None and not (isinstance(safety, (list, tuple)) and all(isinstance(s, Mapping) for s in safety)):
         raise ConfigurationError(
             "option safety_settings must be a list of {'category': ..., 'threshold': ...} dicts", provider=provider
         )
@@ -114,7 +112,8 @@ class GoogleGenAIProvider(HTTPProvider):
             acc.add(ev)
         if not mapper.finished:  # Gemini: no finish reason = "the model has not stopped generating"
             raise ProviderResponseError(
-                "the response has no finish reason: the answer is incomplete", provider=self.spec.name,
+                "the response has no finish reason: the answer is incomplete",
+                provider=self.spec.name,
                 raw=str(data)[:500],
             )
         for ev in mapper.end():
@@ -144,8 +143,10 @@ class GoogleGenAIProvider(HTTPProvider):
         total = data.get("totalTokens") if isinstance(data, Mapping) else None
         if not isinstance(total, int):
             raise ProviderResponseError(
-                "countTokens answered without totalTokens", provider=self.spec.name,
-                status_code=resp.status_code, raw=str(data)[:500],
+                "countTokens answered without totalTokens",
+                provider=self.spec.name,
+                status_code=resp.status_code,
+                raw=str(data)[:500],
             )
         detail = None
         cached = data.get("cachedContentTokenCount")

@@ -31,8 +31,15 @@ __all__ = ["to_gemini_schema"]
 
 _KEEP = frozenset(
     {
-        "format", "title", "description", "default", "example", "pattern",
-        "minimum", "maximum", "propertyOrdering",
+        "format",
+        "title",
+        "description",
+        "default",
+        "example",
+        "pattern",
+        "minimum",
+        "maximum",
+        "propertyOrdering",
     }
 )
 _INT64 = frozenset({"minItems", "maxItems", "minLength", "maxLength", "minProperties", "maxProperties"})

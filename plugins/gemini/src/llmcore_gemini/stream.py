@@ -53,7 +53,7 @@ class JSONArrayDecoder:
         self._pos = pos
 
     def feed(self, chunk: bytes) -> list[Any]:
-        self._buf = self._buf[self._pos:] + self._dec.decode(chunk)
+        self._buf = self._buf[self._pos :] + self._dec.decode(chunk)
         self._pos = 0
         out: list[Any] = []
         while True:
@@ -84,7 +84,7 @@ class JSONArrayDecoder:
         return out
 
     def flush(self) -> list[Any]:
-        rest = self._buf[self._pos:] + self._dec.decode(b"", final=True)
+        rest = self._buf[self._pos :] + self._dec.decode(b"", final=True)
         if rest.strip(_WS + ",]"):
             raise ProviderResponseError("stream ended inside a JSON element", provider=self.provider, raw=rest[:500])
         return []

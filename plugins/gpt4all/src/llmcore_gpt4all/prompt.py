@@ -58,7 +58,12 @@ def _raise(message: str) -> None:
 
 def render_prompt(meta: GGUFMetadata, request: ChatRequest) -> str:
     """The whole conversation as the model expects it, ending where the assistant's answer starts."""
-    return str(_template(meta.chat_template or CHATML).render(
-        messages=messages_of(request), add_generation_prompt=True, bos_token=meta.bos_token,
-        eos_token=meta.eos_token, raise_exception=_raise,
-    ))
+    return str(
+        _template(meta.chat_template or CHATML).render(
+            messages=messages_of(request),
+            add_generation_prompt=True,
+            bos_token=meta.bos_token,
+            eos_token=meta.eos_token,
+            raise_exception=_raise,
+        )
+    )

@@ -126,18 +126,23 @@ def load_model(path: Path, n_ctx: int, ngl: int, backend: str, n_threads: int | 
         try:
             cls = _counting_llmodel_class()
         except ImportError as e:
-            raise ConfigurationError(f"the gpt4all bindings are not installed: pip install gpt4all ({e})",
-                                     provider=SPEC.name) from None
+            raise ConfigurationError(
+                f"the gpt4all bindings are not installed: pip install gpt4all ({e})", provider=SPEC.name
+            ) from None
         try:
             model = cls(str(path), n_ctx, ngl, backend)
             ok = model.load_model()
         except (RuntimeError, ValueError, OSError) as e:
             raise ConfigurationError(f"gpt4all cannot load {str(path)!r}: {e}", provider=SPEC.name) from None
         if not ok:
-            what = ", ".join(f"{k} {v!r}" for k, v in (("architecture", meta.architecture),
-                                                       ("pre-tokenizer", meta.pre_tokenizer)) if v)
+            what = ", ".join(
+                f"{k} {v!r}"
+                for k, v in (("architecture", meta.architecture), ("pre-tokenizer", meta.pre_tokenizer))
+                if v
+            )
             raise ConfigurationError(
-                f"gpt4all's bundled llama.cpp could not load {str(path)!r}" + (f" ({what})" if what else "")
+                f"gpt4all's bundled llama.cpp could not load {str(path)!r}"
+                + (f" ({what})" if what else "")
                 + ": this gpt4all release does not support the model (its log above says why); use a model it "
                 "supports, or run this file with llmcore-llamacpp (llamacpp/<path>)",
                 provider=SPEC.name,
@@ -176,16 +181,19 @@ class GPT4AllProvider:
                 provider=self.spec.name,
             )
         if config.base_url:
-            raise ConfigurationError("gpt4all runs the model in this process and takes no base_url",
-                                     provider=self.spec.name)
+            raise ConfigurationError(
+                "gpt4all runs the model in this process and takes no base_url", provider=self.spec.name
+            )
         opts = config.options
         self.config = config
         self.model_dir = Path(opts["model_path"]).expanduser() if opts.get("model_path") else None
         self.n_ctx = int(opts.get("n_ctx", 2048))
         device = str(opts.get("device", "cpu"))
         if device not in ("cpu", "kompute", "cuda", "gpu"):
-            raise ConfigurationError(f'gpt4all option device must be "cpu", "kompute", "cuda" or "gpu", not '
-                                     f"{device!r}", provider=self.spec.name)
+            raise ConfigurationError(
+                f'gpt4all option device must be "cpu", "kompute", "cuda" or "gpu", not {device!r}',
+                provider=self.spec.name,
+            )
         self.backend = "kompute" if device in ("cpu", "gpu") else device
         self.ngl = int(opts.get("ngl", 100 if device != "cpu" else 0))
         # like llama-cpp-python: half the cores (llama.cpp's threads spin; more threads than free cores
@@ -199,8 +207,10 @@ class GPT4AllProvider:
         """The loaded model for ``name`` (loaded in a worker thread the first time)."""
         path = find_model_file(name, self.model_dir)
         try:
-            return await run_in_thread(lambda: load_model(path, self.n_ctx, self.ngl, self.backend, self.n_threads),
-                                       name="llmcore-gpt4all-load")
+            return await run_in_thread(
+                lambda: load_model(path, self.n_ctx, self.ngl, self.backend, self.n_threads),
+                name="llmcore-gpt4all-load",
+            )
         except Exception as e:
             raise _map_error(e) from None
 
@@ -210,8 +220,11 @@ class GPT4AllProvider:
         unsupported = [
             ("tools", request.tools, "gpt4all 2.8 has no tool calling"),
             ("tool_choice", request.tool_choice if request.tools else None, "gpt4all 2.8 has no tool calling"),
-            ("response_format", request.response_format if request.response_format and
-             request.response_format.type != "text" else None, "gpt4all 2.8 cannot constrain output to JSON"),
+            (
+                "response_format",
+                request.response_format if request.response_format and request.response_format.type != "text" else None,
+                "gpt4all 2.8 cannot constrain output to JSON",
+            ),
             ("seed", request.seed, "the gpt4all bindings take no seed"),
             ("reasoning_effort", request.reasoning_effort, "not a reasoning model API"),
         ]
@@ -238,8 +251,9 @@ class GPT4AllProvider:
         extra = request.options_for(self.spec.name)
         bad = sorted(set(extra) - set(_PASSTHROUGH))
         if bad:
-            raise InvalidRequestError(f"unknown gpt4all provider_options {bad} (known: {list(_PASSTHROUGH)})",
-                                      provider=self.spec.name)
+            raise InvalidRequestError(
+                f"unknown gpt4all provider_options {bad} (known: {list(_PASSTHROUGH)})", provider=self.spec.name
+            )
         kw.update(extra)
         return kw
 
@@ -327,13 +341,15 @@ class GPT4AllProvider:
         def count() -> int:
             with m.lock:
                 m.llmodel.prompt_tokens = 0
-                m.llmodel.prompt_model(prompt, "%1", lambda _i, _s: False, n_predict=0, reset_context=True,
-                                       special=True)
+                m.llmodel.prompt_model(
+                    prompt, "%1", lambda _i, _s: False, n_predict=0, reset_context=True, special=True
+                )
                 return int(m.llmodel.prompt_tokens)
 
         try:
             n = await run_in_thread(count, name="llmcore-gpt4all")
         except Exception as e:
             raise _map_error(e) from None
-        return TokenCount(input_tokens=n, method="tokenizer",
-                          detail="the prompt (chat template applied) as the model processed it")
+        return TokenCount(
+            input_tokens=n, method="tokenizer", detail="the prompt (chat template applied) as the model processed it"
+        )

@@ -55,7 +55,7 @@ class HuggingFaceProvider(ChatCompletionsProvider):
     options: ClassVar[Mapping[str, str]] = {
         "api": '"router" or "tgi" (default: router for router.huggingface.co, tgi for any other base URL)',
         "provider": 'router only: the inference provider or policy appended as "model:provider" '
-                    '(e.g. "together", "fastest", "cheapest")',
+        '(e.g. "together", "fastest", "cheapest")',
     }
 
     def __init__(self, config: ProviderConfig | None = None) -> None:
@@ -63,8 +63,9 @@ class HuggingFaceProvider(ChatCompletionsProvider):
         url = urlsplit(self.base_url)
         api = self.option("api") or ("router" if url.hostname == ROUTER_HOST else "tgi")
         if api not in ("router", "tgi"):
-            raise ConfigurationError(f'huggingface option api must be "router" or "tgi", not {api!r}',
-                                     provider=self.spec.name)
+            raise ConfigurationError(
+                f'huggingface option api must be "router" or "tgi", not {api!r}', provider=self.spec.name
+            )
         self.api: str = api
         self._path = "v1/chat/completions" if url.path in ("", "/") else "chat/completions"
         self._suffix = f":{self.option('provider')}" if self.option("provider") else ""

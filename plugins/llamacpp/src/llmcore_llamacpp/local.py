@@ -133,7 +133,7 @@ def _formatter(llama_cpp: Any, llm: Any) -> Any:
 
     fmt = llm.chat_format or ""
     if llm.chat_handler is None and fmt.startswith("chat_template."):
-        key = "tokenizer.chat_template" + ("" if fmt == "chat_template.default" else fmt[len("chat_template"):])
+        key = "tokenizer.chat_template" + ("" if fmt == "chat_template.default" else fmt[len("chat_template") :])
         template = llm.metadata.get(key)
         if template:
             eos, bos = llm.token_eos(), llm.token_bos()
@@ -349,8 +349,9 @@ class LlamaCppProvider:
         """Tokens of the prompt ``create_chat_completion`` will build for ``kwargs`` (blocking)."""
         if m.formatter is None:
             return len(m.llm.tokenize(request_text_of(kwargs).encode("utf-8"), add_bos=False, special=False))
-        result = m.formatter(messages=kwargs["messages"], tools=kwargs.get("tools"),
-                             tool_choice=kwargs.get("tool_choice"))
+        result = m.formatter(
+            messages=kwargs["messages"], tools=kwargs.get("tools"), tool_choice=kwargs.get("tool_choice")
+        )
         return len(m.llm.tokenize(result.prompt.encode("utf-8"), add_bos=not result.added_special, special=True))
 
     async def count_tokens(self, request: ChatRequest) -> TokenCount:
@@ -362,13 +363,17 @@ class LlamaCppProvider:
                 n = await run_in_thread(
                     lambda: len(m.llm.tokenize(request_text(request).encode("utf-8"), add_bos=False, special=False))
                 )
-                return TokenCount(input_tokens=n, method="tokenizer",
-                                  detail="the model's tokenizer over the text (no chat template known)")
+                return TokenCount(
+                    input_tokens=n,
+                    method="tokenizer",
+                    detail="the model's tokenizer over the text (no chat template known)",
+                )
             n = await run_in_thread(lambda: self._prompt_tokens(m, kwargs))
         except Exception as e:
             raise _map_error(e) from None
-        return TokenCount(input_tokens=n, method="tokenizer",
-                          detail="the model's chat template rendered and tokenized by the model")
+        return TokenCount(
+            input_tokens=n, method="tokenizer", detail="the model's chat template rendered and tokenized by the model"
+        )
 
 
 def request_text_of(kwargs: Mapping[str, Any]) -> str:

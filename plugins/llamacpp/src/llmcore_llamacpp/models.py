@@ -28,7 +28,12 @@ from pathlib import Path
 from llmcore.errors import NotFoundError
 
 __all__ = [
-    "InstalledModel", "PACKAGED_MODELS", "installed_models", "llama_cpp_installed", "model_names", "models_status",
+    "InstalledModel",
+    "PACKAGED_MODELS",
+    "installed_models",
+    "llama_cpp_installed",
+    "model_names",
+    "models_status",
     "resolve_model_path",
 ]
 

@@ -41,7 +41,11 @@ __all__ = ["Flavor", "LLAMA_CPP_PYTHON_DIALECT", "LLAMA_SERVER_DIALECT", "adapt_
 Flavor = Literal["llama_cpp.server", "llama-server", "in-process"]
 
 LLAMA_CPP_PYTHON_DIALECT = replace(
-    COMPATIBLE_DIALECT, stream_usage=False, reasoning_effort=False, strict_tools=False, errors_in_stream=True,
+    COMPATIBLE_DIALECT,
+    stream_usage=False,
+    reasoning_effort=False,
+    strict_tools=False,
+    errors_in_stream=True,
 )
 """llama-cpp-python (in-process and ``llama_cpp.server``): no stream usage, no
 ``reasoning_effort``, no ``strict`` on function definitions."""

@@ -88,8 +88,9 @@ class LlamaCppServerProvider(ChatCompletionsProvider):
             data, _ = await self.request_json("GET", "models", headers=self.extra_headers())
             rows = data.get("data") if isinstance(data, dict) else None
             if not isinstance(rows, list):
-                raise ProviderResponseError("GET /models answered without a model list", provider=self.spec.name,
-                                            raw=str(data)[:500])
+                raise ProviderResponseError(
+                    "GET /models answered without a model list", provider=self.spec.name, raw=str(data)[:500]
+                )
             self._served = [str(r["id"]) for r in rows if isinstance(r, dict) and r.get("id")]
         return self._served
 
@@ -125,18 +126,22 @@ class LlamaCppServerProvider(ChatCompletionsProvider):
         """The server tokenizer's count of the request's text (see the module docstring)."""
         text = request_text(request)
         if self.flavor == "llama-server":
-            data, _ = await self.request_json("POST", f"{self.root}/tokenize", {"content": text},
-                                              headers=self.extra_headers())
+            data, _ = await self.request_json(
+                "POST", f"{self.root}/tokenize", {"content": text}, headers=self.extra_headers()
+            )
             tokens = data.get("tokens") if isinstance(data, dict) else None
             n = len(tokens) if isinstance(tokens, list) else None
             where = "POST /tokenize"
         else:
-            data, _ = await self.request_json("POST", f"{self.root}/extras/tokenize/count", {"input": text},
-                                              headers=self.extra_headers())
+            data, _ = await self.request_json(
+                "POST", f"{self.root}/extras/tokenize/count", {"input": text}, headers=self.extra_headers()
+            )
             n = data.get("count") if isinstance(data, dict) else None
             where = "POST /extras/tokenize/count"
         if not isinstance(n, int) or isinstance(n, bool) or n < 0:  # true or -1 is no count
-            raise ProviderResponseError(f"{where} answered without a count", provider=self.spec.name,
-                                        raw=str(data)[:500])
-        return TokenCount(input_tokens=n, method="api",
-                          detail=f"{where}: the request's text (chat-template framing not included)")
+            raise ProviderResponseError(
+                f"{where} answered without a count", provider=self.spec.name, raw=str(data)[:500]
+            )
+        return TokenCount(
+            input_tokens=n, method="api", detail=f"{where}: the request's text (chat-template framing not included)"
+        )

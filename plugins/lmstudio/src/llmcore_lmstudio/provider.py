@@ -62,8 +62,9 @@ class LMStudioProvider(ResponsesAPI, EmbeddingsAPI, ChatCompletionsProvider):
         super().__init__(config)
         self.api = self.option("api", "chat")
         if self.api not in ("chat", "responses"):
-            raise ConfigurationError(f'lmstudio option api must be "chat" or "responses", not {self.api!r}',
-                                     provider=self.spec.name)
+            raise ConfigurationError(
+                f'lmstudio option api must be "chat" or "responses", not {self.api!r}', provider=self.spec.name
+            )
 
     def customize_body(self, request: ChatRequest, body: dict[str, Any], warnings: Warnings) -> None:
         tc = body.get("tool_choice")

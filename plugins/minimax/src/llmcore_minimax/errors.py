@@ -20,23 +20,23 @@ from llmcore import errors as E
 __all__ = ["BASE_RESP_ERRORS", "base_resp_error"]
 
 BASE_RESP_ERRORS: dict[int, type[E.LLMCoreError]] = {
-    1000: E.ProviderServerError,      # unknown error
-    1001: E.ProviderTimeoutError,     # request timeout
-    1002: E.RateLimitError,           # rate limit
-    1004: E.AuthenticationError,      # not authorized / token not match group
-    1008: E.PermissionDeniedError,    # insufficient balance (waiting does not help)
-    1013: E.ProviderServerError,      # internal service error (older code)
-    1024: E.ProviderServerError,      # internal error
-    1026: E.ContentFilterError,       # input sensitive
-    1027: E.ContentFilterError,       # output sensitive
-    1033: E.ProviderServerError,      # system error
-    1039: E.RateLimitError,           # token limit (TPM)
-    1041: E.RateLimitError,           # connection limit
-    1042: E.InvalidRequestError,      # invisible character ratio limit
-    2013: E.InvalidRequestError,      # invalid params
-    2045: E.RateLimitError,           # rate growth limit
-    2049: E.AuthenticationError,      # invalid api key
-    2056: E.PermissionDeniedError,    # usage limit exceeded for this 5-hour window
+    1000: E.ProviderServerError,  # unknown error
+    1001: E.ProviderTimeoutError,  # request timeout
+    1002: E.RateLimitError,  # rate limit
+    1004: E.AuthenticationError,  # not authorized / token not match group
+    1008: E.PermissionDeniedError,  # insufficient balance (waiting does not help)
+    1013: E.ProviderServerError,  # internal service error (older code)
+    1024: E.ProviderServerError,  # internal error
+    1026: E.ContentFilterError,  # input sensitive
+    1027: E.ContentFilterError,  # output sensitive
+    1033: E.ProviderServerError,  # system error
+    1039: E.RateLimitError,  # token limit (TPM)
+    1041: E.RateLimitError,  # connection limit
+    1042: E.InvalidRequestError,  # invisible character ratio limit
+    2013: E.InvalidRequestError,  # invalid params
+    2045: E.RateLimitError,  # rate growth limit
+    2049: E.AuthenticationError,  # invalid api key
+    2056: E.PermissionDeniedError,  # usage limit exceeded for this 5-hour window
 }
 
 
@@ -74,13 +74,21 @@ def base_resp_error(
         return E.ProviderResponseError(
             f"MiniMax base_resp with a status_code that is not a number: {br.get('status_code')!r}"
             + (f" ({br['status_msg']})" if isinstance(br.get("status_msg"), str) and br["status_msg"] else ""),
-            provider=provider, status_code=status if status not in (None, 200) else None,
-            request_id=h.get("trace-id") or h.get("x-request-id"), raw=json.dumps(data, ensure_ascii=False)[:2000],
+            provider=provider,
+            status_code=status if status not in (None, 200) else None,
+            request_id=h.get("trace-id") or h.get("x-request-id"),
+            raw=json.dumps(data, ensure_ascii=False)[:2000],
         )
     cls = BASE_RESP_ERRORS.get(code, E.ProviderServerError)
     msg = str(br.get("status_msg") or f"MiniMax error {code}")
     from llmcore.http.errors import parse_retry_after
 
-    return cls(msg, provider=provider, status_code=status if status not in (None, 200) else None, code=str(code),
-               request_id=h.get("trace-id") or h.get("x-request-id"), retry_after=parse_retry_after(h),
-               raw=json.dumps(data, ensure_ascii=False)[:2000])
+    return cls(
+        msg,
+        provider=provider,
+        status_code=status if status not in (None, 200) else None,
+        code=str(code),
+        request_id=h.get("trace-id") or h.get("x-request-id"),
+        retry_after=parse_retry_after(h),
+        raw=json.dumps(data, ensure_ascii=False)[:2000],
+    )

@@ -54,8 +54,13 @@ __all__ = ["MINIMAX_DIALECT", "MiniMaxProvider", "REGIONS"]
 
 REGIONS = {"global": "https://api.minimax.io/v1", "cn": "https://api.minimaxi.com/v1"}
 MINIMAX_DIALECT = replace(
-    COMPATIBLE_DIALECT, max_tokens_field="max_completion_tokens", think_tags=True, reasoning_effort=False,
-    structured_output=(), unsupported=frozenset({"seed"}), strict_tools=False,
+    COMPATIBLE_DIALECT,
+    max_tokens_field="max_completion_tokens",
+    think_tags=True,
+    reasoning_effort=False,
+    structured_output=(),
+    unsupported=frozenset({"seed"}),
+    strict_tools=False,
 )
 
 
@@ -85,8 +90,9 @@ class MiniMaxProvider(ChatCompletionsProvider):
         config = config or ProviderConfig()
         region = config.options.get("region", "global")
         if region not in REGIONS:
-            raise ConfigurationError(f'minimax option region must be "global" or "cn", not {region!r}',
-                                     provider=self.spec.name)
+            raise ConfigurationError(
+                f'minimax option region must be "global" or "cn", not {region!r}', provider=self.spec.name
+            )
         import os
 
         if not config.base_url and not os.environ.get(self.spec.base_url_env or ""):
@@ -101,8 +107,9 @@ class MiniMaxProvider(ChatCompletionsProvider):
         sent = [m for m in body["messages"] if m.get("role") == "assistant"]
         mine = [m for m in request.messages if m.role == "assistant"]  # one sent message each
         for msg, src in zip(sent, mine, strict=True):
-            thought = "".join(p.text for p in src.content if isinstance(p, ReasoningPart)
-                              and p.provider == self.spec.name and p.text)
+            thought = "".join(
+                p.text for p in src.content if isinstance(p, ReasoningPart) and p.provider == self.spec.name and p.text
+            )
             if thought:  # MiniMax wants its thinking back, as it wrote it
                 msg["content"] = f"<think>{thought}</think>\n\n{msg.get('content') or ''}"
 

@@ -74,8 +74,9 @@ class MistralProvider(EmbeddingsAPI, ChatCompletionsProvider):
             body["temperature"] = 1.5
             warnings.add("temperature", "Mistral accepts temperatures up to 1.5; sent 1.5")
         if body.get("reasoning_effort") not in (None, "high"):
-            warnings.add("reasoning_effort", f'Mistral takes "high" or "none", not {body["reasoning_effort"]!r}; '
-                                             'sent "high"')
+            warnings.add(
+                "reasoning_effort", f'Mistral takes "high" or "none", not {body["reasoning_effort"]!r}; sent "high"'
+            )
             body["reasoning_effort"] = "high"
         for m in body["messages"]:
             for tc in m.get("tool_calls") or ():

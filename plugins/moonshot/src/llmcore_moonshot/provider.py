@@ -55,8 +55,11 @@ __all__ = ["MOONSHOT_DIALECT", "REGIONS", "MoonshotProvider"]
 
 REGIONS = {"global": "https://api.moonshot.ai/v1", "cn": "https://api.moonshot.cn/v1"}
 MOONSHOT_DIALECT = replace(
-    COMPATIBLE_DIALECT, max_tokens_field="max_completion_tokens", reasoning_fields=("reasoning_content",),
-    send_reasoning_field="reasoning_content", usage_fallbacks=(("choices", 0, "usage"),),
+    COMPATIBLE_DIALECT,
+    max_tokens_field="max_completion_tokens",
+    reasoning_fields=("reasoning_content",),
+    send_reasoning_field="reasoning_content",
+    usage_fallbacks=(("choices", 0, "usage"),),
 )
 FIXED_SAMPLING = re.compile(r"kimi-k(?:2\.[5-9]|[3-9])")
 CONTEXT_MESSAGE = re.compile(r"token length too long|exceeded model token limit", re.IGNORECASE)
@@ -75,8 +78,9 @@ class MoonshotProvider(ChatCompletionsProvider):
         super().__init__(config)
         region = self.option("region", "global")
         if region not in REGIONS:
-            raise ConfigurationError(f'moonshot option region must be "global" or "cn", not {region!r}',
-                                     provider=self.spec.name)
+            raise ConfigurationError(
+                f'moonshot option region must be "global" or "cn", not {region!r}', provider=self.spec.name
+            )
         if region != "global" and not self.config.base_url:
             self.base_url = REGIONS[region]
 
@@ -104,10 +108,12 @@ class MoonshotProvider(ChatCompletionsProvider):
     async def count_tokens(self, request: ChatRequest) -> TokenCount:
         """The server's count of the request's messages (``/tokenizers/estimate-token-count``)."""
         body, _ = build_body(request, self.dialect, stream=False, provider=self.spec.name, passthrough=False)
-        data, _ = await self.request_json("POST", "tokenizers/estimate-token-count",
-                                          {"model": body["model"], "messages": body["messages"]})
+        data, _ = await self.request_json(
+            "POST", "tokenizers/estimate-token-count", {"model": body["model"], "messages": body["messages"]}
+        )
         n = (data.get("data") or {}).get("total_tokens") if isinstance(data, dict) else None
         if not isinstance(n, int):
-            raise ProviderResponseError("total_tokens missing from the answer", provider=self.spec.name,
-                                        raw=str(data)[:500])
+            raise ProviderResponseError(
+                "total_tokens missing from the answer", provider=self.spec.name, raw=str(data)[:500]
+            )
         return TokenCount(input_tokens=n, method="api", detail="POST /v1/tokenizers/estimate-token-count")

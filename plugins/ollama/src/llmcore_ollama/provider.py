@@ -53,8 +53,9 @@ class OllamaProvider(HTTPProvider):
 
     def __init__(self, config: ProviderConfig | None = None) -> None:
         config = config or ProviderConfig()
-        opts = check_options(config.options, self.KNOWN_OPTIONS, self.spec.name,
-                             "(model options such as num_ctx go in options={...})")
+        opts = check_options(
+            config.options, self.KNOWN_OPTIONS, self.spec.name, "(model options such as num_ctx go in options={...})"
+        )
         keep_alive = opts.get("keep_alive")
         if keep_alive is not None and (isinstance(keep_alive, bool) or not isinstance(keep_alive, (str, int, float))):
             raise ConfigurationError("option keep_alive must be a duration string or a number", provider=self.spec.name)
@@ -73,9 +74,7 @@ class OllamaProvider(HTTPProvider):
         return error_details(status, body, text)
 
     def _body(self, request: ChatRequest, stream: bool) -> tuple[dict[str, Any], list[Any]]:
-        return build_chat_body(
-            request, stream=stream, default_options=self._model_options, keep_alive=self._keep_alive
-        )
+        return build_chat_body(request, stream=stream, default_options=self._model_options, keep_alive=self._keep_alive)
 
     # -- the three operations --------------------------------------------------------
 
@@ -96,7 +95,8 @@ class OllamaProvider(HTTPProvider):
         """An estimate, labelled ``method="estimate"``: Ollama has no tokenize endpoint."""
         est = estimate_tokens(request)
         return TokenCount(
-            input_tokens=est.input_tokens, method="estimate",
+            input_tokens=est.input_tokens,
+            method="estimate",
             detail=f"Ollama has no tokenize endpoint: {est.detail}",
         )
 
@@ -122,6 +122,7 @@ class OllamaProvider(HTTPProvider):
         data, _ = await self.request_json("GET", TAGS_PATH)
         models = data.get("models") if isinstance(data, dict) else None
         if not isinstance(models, list):
-            raise ProviderResponseError("/api/tags answer has no models list", provider=self.spec.name,
-                                        raw=str(data)[:500])
+            raise ProviderResponseError(
+                "/api/tags answer has no models list", provider=self.spec.name, raw=str(data)[:500]
+            )
         return [m for m in models if isinstance(m, dict)]

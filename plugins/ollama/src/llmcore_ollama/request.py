@@ -175,10 +175,14 @@ def build_chat_body(
         w.add("tool_choice", "ollama cannot force a tool call; the model may answer without one")
     if tools:
         body["tools"] = [
-            {"type": "function", "function": {
-                "name": t.name, **({"description": t.description} if t.description else {}),
-                "parameters": t.parameters,
-            }}
+            {
+                "type": "function",
+                "function": {
+                    "name": t.name,
+                    **({"description": t.description} if t.description else {}),
+                    "parameters": t.parameters,
+                },
+            }
             for t in tools
         ]
 
@@ -208,4 +212,3 @@ def build_chat_body(
         body["options"] = options
     body.update(extra)
     return body, w.items
-

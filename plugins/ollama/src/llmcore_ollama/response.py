@@ -105,17 +105,29 @@ def _parse(data: dict[str, Any], warnings: list[CallWarning] | None) -> ChatResp
     msg = data["message"]
     parts: list[Any] = []
     if msg.get("thinking"):
-        parts.append(ReasoningPart.model_construct(
-            type="reasoning", text=text_of(msg["thinking"], "message.thinking"), signature=None, redacted=False,
-            data=None, provider=PROVIDER,
-        ))
+        parts.append(
+            ReasoningPart.model_construct(
+                type="reasoning",
+                text=text_of(msg["thinking"], "message.thinking"),
+                signature=None,
+                redacted=False,
+                data=None,
+                provider=PROVIDER,
+            )
+        )
     if msg.get("content"):
         parts.append(TextPart.model_construct(type="text", text=text_of(msg["content"], "message.content")))
     calls = tool_calls_of(msg, data.get("created_at"), 0)
     for _, cid, name, args, raw in calls:
-        parts.append(ToolCallPart.model_construct(
-            type="tool_call", id=cid, name=name, arguments=args, raw_arguments=raw,
-        ))
+        parts.append(
+            ToolCallPart.model_construct(
+                type="tool_call",
+                id=cid,
+                name=name,
+                arguments=args,
+                raw_arguments=raw,
+            )
+        )
     raw_finish = data.get("done_reason")
     if raw_finish is not None:
         text_of(raw_finish, "done_reason")

@@ -89,14 +89,19 @@ def _events(chunk: Any, st: _State) -> list[StreamEvent]:
         usage = map_usage(chunk)
         if raw_finish is None and not (st.content or st.n_calls) and usage.output_tokens is None:
             raise ProviderResponseError(
-                "the stream was done with no content, no done_reason and no counts", provider=PROVIDER,
+                "the stream was done with no content, no done_reason and no counts",
+                provider=PROVIDER,
                 raw=str(chunk)[:500],
             )
         t = timings(chunk)
         out.append(UsageEvent(usage))
-        out.append(Finish(
-            map_finish_reason(raw_finish, has_tool_calls=st.n_calls > 0), raw_finish, {"timings": t} if t else None,
-        ))
+        out.append(
+            Finish(
+                map_finish_reason(raw_finish, has_tool_calls=st.n_calls > 0),
+                raw_finish,
+                {"timings": t} if t else None,
+            )
+        )
     return out
 
 

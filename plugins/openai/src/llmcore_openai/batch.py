@@ -70,24 +70,38 @@ class OpenAIBatch:
             body, w = this.responses_request(req, False) if api == "responses" else this.build_request(req, False)
             if w.items:
                 warnings[i] = list(w.items)
-            lines.append(json.dumps({"custom_id": str(i), "method": "POST", "url": url, "body": body},
-                                    separators=(",", ":"), ensure_ascii=False).encode())
+            lines.append(
+                json.dumps(
+                    {"custom_id": str(i), "method": "POST", "url": url, "body": body},
+                    separators=(",", ":"),
+                    ensure_ascii=False,
+                ).encode()
+            )
         content = b"\n".join(lines) + b"\n"
-        raw = await send(this, "POST", "files", data={"purpose": "batch"},
-                         files={"file": ("llmcore-batch.jsonl", content, "application/jsonl")},
-                         headers=this.extra_headers())
+        raw = await send(
+            this,
+            "POST",
+            "files",
+            data={"purpose": "batch"},
+            files={"file": ("llmcore-batch.jsonl", content, "application/jsonl")},
+            headers=this.extra_headers(),
+        )
         file_id = _json(raw, this.spec.name).get("id")
         if not isinstance(file_id, str):
-            raise ProviderResponseError("the file upload answered without an id", provider=this.spec.name,
-                                        raw=raw[:500])
+            raise ProviderResponseError(
+                "the file upload answered without an id", provider=this.spec.name, raw=raw[:500]
+            )
         data, _ = await this.request_json(
-            "POST", "batches", {"input_file_id": file_id, "endpoint": url, "completion_window": "24h"},
+            "POST",
+            "batches",
+            {"input_file_id": file_id, "endpoint": url, "completion_window": "24h"},
             headers=this.extra_headers(),
         )
         batch_id = data.get("id") if isinstance(data, dict) else None
         if not isinstance(batch_id, str):
-            raise ProviderResponseError("the batch was created without an id", provider=this.spec.name,
-                                        raw=str(data)[:500])
+            raise ProviderResponseError(
+                "the batch was created without an id", provider=this.spec.name, raw=str(data)[:500]
+            )
         extra = {"api": "responses"} if api == "responses" else {}
         return BatchRef(this.spec.name, batch_id, len(requests), extra, warnings)
 
@@ -111,8 +125,9 @@ class OpenAIBatch:
         if not status.done:
             raise BatchNotReadyError(f"batch {ref} is {status.raw_state}; results are not ready", provider=name)
         if status.state == "failed" and not data.get("output_file_id") and not data.get("error_file_id"):
-            raise InvalidRequestError(f"batch {ref} failed: {status.error or 'no reason given'}", provider=name,
-                                      raw=str(data)[:2000])
+            raise InvalidRequestError(
+                f"batch {ref} failed: {status.error or 'no reason given'}", provider=name, raw=str(data)[:2000]
+            )
         found: dict[int, ChatResponse | LLMCoreError] = {}
         for key in ("output_file_id", "error_file_id"):
             file_id = data.get(key)
@@ -155,8 +170,9 @@ class OpenAIBatch:
             if code == "batch_cancelled":
                 return BatchCanceledError(msg, provider=name, code=code)
             return LLMCoreError(msg, provider=name, code=code or None, raw=json.dumps(err))
-        return ProviderResponseError("a batch result line has neither response nor error", provider=name,
-                                     raw=json.dumps(line)[:500])
+        return ProviderResponseError(
+            "a batch result line has neither response nor error", provider=name, raw=json.dumps(line)[:500]
+        )
 
 
 def _json(raw: bytes, provider: str) -> dict[str, Any]:
@@ -178,10 +194,17 @@ def _status(ref: BatchRef, data: dict[str, Any]) -> BatchStatus:
     if errors:
         error = "; ".join(
             f"{e.get('message')}" + (f" (line {e['line']})" if e.get("line") is not None else "")
-            for e in errors if isinstance(e, dict)
+            for e in errors
+            if isinstance(e, dict)
         )
     return BatchStatus(
-        id=str(ref), provider=ref.provider, state=STATES.get(raw_state, "running"), raw_state=raw_state,
-        total=counts.get("total"), succeeded=counts.get("completed"), failed=counts.get("failed"),
-        error=error, raw=data,
+        id=str(ref),
+        provider=ref.provider,
+        state=STATES.get(raw_state, "running"),
+        raw_state=raw_state,
+        total=counts.get("total"),
+        succeeded=counts.get("completed"),
+        failed=counts.get("failed"),
+        error=error,
+        raw=data,
     )

@@ -63,8 +63,9 @@ class OpenAIProvider(OpenAIBatch, ResponsesAPI, EmbeddingsAPI, ChatCompletionsPr
         super().__init__(config)
         self.api = self.option("api", "chat")
         if self.api not in ("chat", "responses"):
-            raise ConfigurationError(f'openai option api must be "chat" or "responses", not {self.api!r}',
-                                     provider=self.spec.name)
+            raise ConfigurationError(
+                f'openai option api must be "chat" or "responses", not {self.api!r}', provider=self.spec.name
+            )
         self.count_method = self.option("count_tokens", "tokenizer")
         if self.count_method not in ("tokenizer", "api"):
             raise ConfigurationError(
@@ -124,8 +125,9 @@ class OpenAIProvider(OpenAIBatch, ResponsesAPI, EmbeddingsAPI, ChatCompletionsPr
             data, _ = await self.request_json("POST", "responses/input_tokens", body, headers=self.extra_headers())
             n = data.get("input_tokens") if isinstance(data, dict) else None
             if not isinstance(n, int):
-                raise ProviderResponseError("input_tokens missing from the answer", provider=self.spec.name,
-                                            raw=str(data)[:500])
+                raise ProviderResponseError(
+                    "input_tokens missing from the answer", provider=self.spec.name, raw=str(data)[:500]
+                )
             return TokenCount(input_tokens=n, method="api", detail="POST /responses/input_tokens")
         from .tokens import count_request_tokens
 
@@ -172,8 +174,9 @@ class OpenAICompatibleProvider(EmbeddingsAPI, RerankAPI, ChatCompletionsProvider
         su = self.option("stream_usage")
         if su is not None:
             if not isinstance(su, bool):
-                raise ConfigurationError("openai_compatible option stream_usage must be a bool",
-                                         provider=self.spec.name)
+                raise ConfigurationError(
+                    "openai_compatible option stream_usage must be a bool", provider=self.spec.name
+                )
             changes["stream_usage"] = su
         mt = self.option("max_tokens_field")
         if mt is not None:
@@ -192,8 +195,9 @@ class OpenAICompatibleProvider(EmbeddingsAPI, RerankAPI, ChatCompletionsProvider
         b64 = self.option("embeddings_base64")
         if b64 is not None:
             if not isinstance(b64, bool):
-                raise ConfigurationError("openai_compatible option embeddings_base64 must be a bool",
-                                         provider=self.spec.name)
+                raise ConfigurationError(
+                    "openai_compatible option embeddings_base64 must be a bool", provider=self.spec.name
+                )
             self.embeddings_base64 = b64  # type: ignore[misc]  # per instance: the server's ability
         if changes:
             self.dialect = replace(self.dialect, **changes)

@@ -40,7 +40,10 @@ if TYPE_CHECKING:
 __all__ = ["TOGETHER_DIALECT", "TogetherProvider"]
 
 TOGETHER_DIALECT = replace(
-    COMPATIBLE_DIALECT, stream_usage=False, reasoning_fields=("reasoning", "reasoning_content"), think_tags=True,
+    COMPATIBLE_DIALECT,
+    stream_usage=False,
+    reasoning_fields=("reasoning", "reasoning_content"),
+    think_tags=True,
 )
 
 

@@ -61,7 +61,9 @@ def _body(provider: VertexAIProvider, request: ChatRequest, stream: bool) -> tup
     from llmcore_anthropic.request import build_messages_body
 
     body, warnings = build_messages_body(
-        _without_gemini_signatures(request), stream=stream, provider=provider.spec.name,
+        _without_gemini_signatures(request),
+        stream=stream,
+        provider=provider.spec.name,
         default_max_tokens=provider._default_max_tokens,
     )
     body.pop("model", None)

@@ -73,8 +73,15 @@ class VertexAIProvider(GoogleGenAIProvider):
     spec: ClassVar[ProviderSpec] = SPEC
     #: provider settings accepted in ``ProviderConfig.options``
     KNOWN_OPTIONS: ClassVar[tuple[str, ...]] = (
-        "project", "location", "api_version", "credentials", "access_token", "service_account_file",
-        "schema_mode", "safety_settings", "default_max_tokens",
+        "project",
+        "location",
+        "api_version",
+        "credentials",
+        "access_token",
+        "service_account_file",
+        "schema_mode",
+        "safety_settings",
+        "default_max_tokens",
     )
 
     def __init__(self, config: ProviderConfig | None = None) -> None:

@@ -77,13 +77,16 @@ class VLLMProvider(EmbeddingsAPI, RerankAPI, ChatCompletionsProvider):
 
     async def count_tokens(self, request: ChatRequest) -> TokenCount:
         """The server's count for the request's messages (and tools), chat template applied."""
-        body: dict[str, object] = {"model": request.model, "messages": map_messages(request, self.dialect,
-                                                                                    self.spec.name)}
+        body: dict[str, object] = {
+            "model": request.model,
+            "messages": map_messages(request, self.dialect, self.spec.name),
+        }
         if request.tools:
             body["tools"] = map_tools(request.tools, self.dialect)
         data, _ = await self.request_json("POST", self.tokenize_url(), body, headers=self.extra_headers())
         n = data.get("count") if isinstance(data, dict) else None
         if not isinstance(n, int) or isinstance(n, bool):
-            raise ProviderResponseError("/tokenize answered without a count", provider=self.spec.name,
-                                        raw=str(data)[:500])
+            raise ProviderResponseError(
+                "/tokenize answered without a count", provider=self.spec.name, raw=str(data)[:500]
+            )
         return TokenCount(input_tokens=n, method="api", detail="POST /tokenize (chat template applied)")

@@ -75,10 +75,12 @@ class WriterProvider(ChatCompletionsProvider):
 
     def map_usage(self, raw: Any) -> Usage:
         if isinstance(raw, dict) and ("prompt_token_details" in raw or "completion_token_details" in raw):
-            raw = {**raw,
-                   "prompt_tokens_details": raw.get("prompt_tokens_details") or raw.get("prompt_token_details"),
-                   "completion_tokens_details": raw.get("completion_tokens_details")
-                   or raw.get("completion_token_details")}
+            raw = {
+                **raw,
+                "prompt_tokens_details": raw.get("prompt_tokens_details") or raw.get("prompt_token_details"),
+                "completion_tokens_details": raw.get("completion_tokens_details")
+                or raw.get("completion_token_details"),
+            }
         return map_usage(raw)
 
     def error_details(self, status: int, body: Any, text: str) -> tuple[str, str | None, type[LLMCoreError] | None]:

@@ -48,7 +48,9 @@ __all__ = ["REGIONS", "ZHIPU_DIALECT", "ZhipuProvider"]
 
 REGIONS = {"global": "https://api.z.ai/api/paas/v4", "cn": "https://open.bigmodel.cn/api/paas/v4"}
 ZHIPU_DIALECT = replace(
-    COMPATIBLE_DIALECT, reasoning_fields=("reasoning_content",), send_reasoning_field="reasoning_content",
+    COMPATIBLE_DIALECT,
+    reasoning_fields=("reasoning_content",),
+    send_reasoning_field="reasoning_content",
     structured_output=("json_object",),
 )
 
@@ -73,20 +75,26 @@ class ZhipuProvider(EmbeddingsAPI, ChatCompletionsProvider):
     def __init__(self, config: ProviderConfig | None = None) -> None:
         super().__init__(config)
         region = self.option("region")
-        if region is None and not os.environ.get("ZAI_API_KEY") and os.environ.get("ZHIPUAI_API_KEY") \
-                and not self.config.api_key:
+        if (
+            region is None
+            and not os.environ.get("ZAI_API_KEY")
+            and os.environ.get("ZHIPUAI_API_KEY")
+            and not self.config.api_key
+        ):
             region = "cn"  # a bigmodel.cn key
         if region is not None and region not in REGIONS:
-            raise ConfigurationError(f'zhipu option region must be "global" or "cn", not {region!r}',
-                                     provider=self.spec.name)
+            raise ConfigurationError(
+                f'zhipu option region must be "global" or "cn", not {region!r}', provider=self.spec.name
+            )
         if region and not self.config.base_url and not os.environ.get(self.spec.base_url_env or ""):
             self.base_url = REGIONS[region]
         thinking: dict[str, Any] = {}
         mode = self.option("thinking")
         if mode is not None:
             if mode not in ("enabled", "disabled"):
-                raise ConfigurationError('zhipu option thinking must be "enabled" or "disabled"',
-                                         provider=self.spec.name)
+                raise ConfigurationError(
+                    'zhipu option thinking must be "enabled" or "disabled"', provider=self.spec.name
+                )
             thinking["type"] = mode
         if self.option("clear_thinking") is not None:
             thinking["clear_thinking"] = bool(self.option("clear_thinking"))
@@ -119,7 +127,10 @@ class ZhipuProvider(EmbeddingsAPI, ChatCompletionsProvider):
         if request.dimensions is not None and request.model in EMBEDDING_DIMENSIONS:
             allowed = EMBEDDING_DIMENSIONS[request.model]
             if allowed is None or request.dimensions not in allowed:
-                why = (f"{request.model} has a fixed size (1024)" if allowed is None
-                       else f"{request.model} takes dimensions {', '.join(map(str, allowed))}")
+                why = (
+                    f"{request.model} has a fixed size (1024)"
+                    if allowed is None
+                    else f"{request.model} takes dimensions {', '.join(map(str, allowed))}"
+                )
                 raise refuse(self.spec.name, "dimensions", request.dimensions, why)
         return await super().embed(request)

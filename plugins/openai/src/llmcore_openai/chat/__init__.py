@@ -87,7 +87,18 @@ from .stream import ChatStreamDecoder, aiter_events
 from .usage import find_usage, map_usage
 
 __all__ = [
-    "ChatCompletionsProvider", "ChatDialect", "COMPATIBLE_DIALECT", "OPENAI_DIALECT", "ChatStreamDecoder",
-    "Warnings", "aiter_events", "build_body", "error_details", "find_usage", "map_finish_reason", "map_usage",
-    "parse_response", "stream_error",
+    "ChatCompletionsProvider",
+    "ChatDialect",
+    "COMPATIBLE_DIALECT",
+    "OPENAI_DIALECT",
+    "ChatStreamDecoder",
+    "Warnings",
+    "aiter_events",
+    "build_body",
+    "error_details",
+    "find_usage",
+    "map_finish_reason",
+    "map_usage",
+    "parse_response",
+    "stream_error",
 ]

@@ -16,7 +16,14 @@ __all__ = ["ChatDialect", "OPENAI_DIALECT", "COMPATIBLE_DIALECT", "REQUEST_FEATU
 #: ChatRequest fields a dialect may declare unsupported (they then produce a
 #: warning, or UnsupportedFeatureError in strict mode, instead of being sent).
 REQUEST_FEATURES = (
-    "temperature", "top_p", "max_tokens", "stop", "seed", "tools", "tool_choice", "response_format",
+    "temperature",
+    "top_p",
+    "max_tokens",
+    "stop",
+    "seed",
+    "tools",
+    "tool_choice",
+    "response_format",
     "reasoning_effort",
 )
 

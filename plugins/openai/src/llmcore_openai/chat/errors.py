@@ -37,19 +37,25 @@ from llmcore import errors as E
 
 __all__ = ["error_details", "classify", "stream_error", "QUOTA_CODES"]
 
-QUOTA_CODES = frozenset({
-    "insufficient_quota",
-    "credit_balance_exhausted",
-    "organization_spend_limit_exceeded",
-    "project_spend_limit_exceeded",
-    "organization_usage_limit_exceeded",
-    "project_usage_limit_exceeded",
-    "billing_hard_limit_reached",
-})
-_CONTEXT_CODES = frozenset({
-    "context_length_exceeded", "context_window_exceeded", "string_too_long_for_context",
-    "exceed_context_size_error",  # llama.cpp's llama-server (its type; the code is the HTTP status)
-})
+QUOTA_CODES = frozenset(
+    {
+        "insufficient_quota",
+        "credit_balance_exhausted",
+        "organization_spend_limit_exceeded",
+        "project_spend_limit_exceeded",
+        "organization_usage_limit_exceeded",
+        "project_usage_limit_exceeded",
+        "billing_hard_limit_reached",
+    }
+)
+_CONTEXT_CODES = frozenset(
+    {
+        "context_length_exceeded",
+        "context_window_exceeded",
+        "string_too_long_for_context",
+        "exceed_context_size_error",  # llama.cpp's llama-server (its type; the code is the HTTP status)
+    }
+)
 _FILTER_CODES = frozenset({"content_filter", "content_policy_violation", "responsibleaipolicyviolation"})
 _CONTEXT_MESSAGE = re.compile(
     r"maximum context length|context window|context_length_exceeded|exceeds the context|"

@@ -128,8 +128,9 @@ class ChatCompletionsProvider(HTTPProvider):
         body, w = self.build_request(request, stream=False)
         data, resp = await self.request_json("POST", self.endpoint(request), body, headers=self.extra_headers())
         self.check_answer(data, resp.headers)
-        return parse_response(data, self.dialect, provider=self.spec.name, usage_mapper=self.map_usage,
-                              warnings=w.items)
+        return parse_response(
+            data, self.dialect, provider=self.spec.name, usage_mapper=self.map_usage, warnings=w.items
+        )
 
     async def stream_chat(self, request: ChatRequest) -> AsyncIterator[StreamEvent]:  # type: ignore[override]
         body, w = self.build_request(request, stream=True)
@@ -155,8 +156,9 @@ class ChatCompletionsProvider(HTTPProvider):
         self.check_answer(data, headers)
         if isinstance(data, dict) and "error" in data and self.dialect.errors_in_stream:
             raise stream_error(data, self.spec.name)
-        raise ProviderResponseError("the server answered a stream request with JSON, not a stream",
-                                    provider=self.spec.name, raw=raw[:500])
+        raise ProviderResponseError(
+            "the server answered a stream request with JSON, not a stream", provider=self.spec.name, raw=raw[:500]
+        )
 
 
 async def _one(data: bytes) -> AsyncIterator[bytes]:

@@ -69,9 +69,17 @@ def attach_reasoning_data(parts: list[Any], blocks: Any, provider: str) -> None:
         if isinstance(p, ReasoningPart):
             p.data = blocks
             return
-    parts.insert(0, ReasoningPart.model_construct(
-        type="reasoning", text="", signature=None, redacted=False, data=blocks, provider=provider,
-    ))
+    parts.insert(
+        0,
+        ReasoningPart.model_construct(
+            type="reasoning",
+            text="",
+            signature=None,
+            redacted=False,
+            data=blocks,
+            provider=provider,
+        ),
+    )
 
 
 def reasoning_data_of(parts: list[Any], provider: str | None) -> list[Any]:

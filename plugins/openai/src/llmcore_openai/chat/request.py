@@ -131,8 +131,11 @@ def _left_out(p: Any, provider: str | None, w: Warnings) -> None:
     quietly, another provider's with a ``foreign_part`` warning. Generated images/files: a warning."""
     if isinstance(p, (ServerToolCallPart, ServerToolResultPart)):
         if foreign_part(p, provider):
-            w.add("foreign_part", f"a {p.name} {p.type} part from {p.provider} was left out: Chat Completions "
-                                  "cannot take server-side tool output (its text is kept)")
+            w.add(
+                "foreign_part",
+                f"a {p.name} {p.type} part from {p.provider} was left out: Chat Completions "
+                "cannot take server-side tool output (its text is kept)",
+            )
         return
     w.add(f"assistant.{p.type}", f"Chat Completions assistant messages cannot carry a {p.type!r} part; left out")
 
@@ -149,9 +152,13 @@ def _map_message(m: Message, dialect: ChatDialect, provider: str | None, w: Warn
             if isinstance(p, TextPart):
                 text.append(p.text)
             elif isinstance(p, ToolCallPart):
-                calls.append({
-                    "id": p.id, "type": "function", "function": {"name": p.name, "arguments": tool_arguments(p)},
-                })
+                calls.append(
+                    {
+                        "id": p.id,
+                        "type": "function",
+                        "function": {"name": p.name, "arguments": tool_arguments(p)},
+                    }
+                )
             elif isinstance(p, ReasoningPart):
                 if p.text:
                     reasoning.append(p.text)
@@ -264,9 +271,7 @@ def build_body(
             assert request.tool_choice is not None
             body["tool_choice"] = map_tool_choice(request.tool_choice)
     elif request.tool_choice is not None and request.tool_choice.mode not in ("auto", "none"):
-        raise InvalidRequestError(
-            f"tool_choice {request.tool_choice.mode!r} needs tools", provider=provider
-        )
+        raise InvalidRequestError(f"tool_choice {request.tool_choice.mode!r} needs tools", provider=provider)
     if allowed("response_format", request.response_format):
         rf = _response_format(request, dialect, w)
         if rf is not None:

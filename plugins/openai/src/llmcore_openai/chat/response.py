@@ -121,13 +121,27 @@ def _parse(
         thought, content = split_think(content)
         reasoning = reasoning or thought
     if reasoning:
-        parts.append(ReasoningPart.model_construct(
-            type="reasoning", text=reasoning, signature=None, redacted=False, data=None, provider=provider,
-        ))
+        parts.append(
+            ReasoningPart.model_construct(
+                type="reasoning",
+                text=reasoning,
+                signature=None,
+                redacted=False,
+                data=None,
+                provider=provider,
+            )
+        )
     for _, text, sig in part_reasoning:
-        parts.append(ReasoningPart.model_construct(
-            type="reasoning", text=text, signature=sig, redacted=False, data=None, provider=provider,
-        ))
+        parts.append(
+            ReasoningPart.model_construct(
+                type="reasoning",
+                text=text,
+                signature=sig,
+                redacted=False,
+                data=None,
+                provider=provider,
+            )
+        )
     for tool in msg.get("executed_tools") or ():  # Groq compound: built-in tools run before the answer
         if isinstance(tool, dict):
             parts.extend(executed_tool_parts(tool, provider))
@@ -159,10 +173,15 @@ def _parse(
         for field, v in (("tool_calls.id", tc_id), ("tool_calls.function.name", name), ("arguments", raw_args)):
             if not isinstance(v, str):
                 raise wrong_type(field, v)
-        parts.append(ToolCallPart.model_construct(
-            type="tool_call", id=tc_id, name=name,
-            arguments=parse_arguments(raw_args, provider), raw_arguments=raw_args,
-        ))
+        parts.append(
+            ToolCallPart.model_construct(
+                type="tool_call",
+                id=tc_id,
+                name=name,
+                arguments=parse_arguments(raw_args, provider),
+                raw_arguments=raw_args,
+            )
+        )
     if dialect.reasoning_data_field:
         attach_reasoning_data(parts, msg.get(dialect.reasoning_data_field), provider)
     raw_finish = choice.get("finish_reason")
@@ -170,7 +189,8 @@ def _parse(
         raise wrong_type("finish_reason", raw_finish)
     if not parts and not raw_finish:
         raise ProviderResponseError(
-            "the response has no content, no tool call and no finish reason", provider=provider,
+            "the response has no content, no tool call and no finish reason",
+            provider=provider,
             raw=str(data)[:500],
         )
     finish = map_finish_reason(raw_finish, has_tool_calls=bool(calls))

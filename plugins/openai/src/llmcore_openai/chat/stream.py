@@ -293,9 +293,14 @@ class ChatStreamDecoder:
             if args:
                 call.args.append(args)
             if first or args:
-                out.append(ToolCallDelta(
-                    index=idx, id=tc_id if first else None, name=name if first else None, arguments_delta=args or "",
-                ))
+                out.append(
+                    ToolCallDelta(
+                        index=idx,
+                        id=tc_id if first else None,
+                        name=name if first else None,
+                        arguments_delta=args or "",
+                    )
+                )
 
     def close(self) -> list[StreamEvent]:
         """End of stream: completed tool calls, usage, warnings, ``Finish``."""
@@ -307,11 +312,13 @@ class ChatStreamDecoder:
     def _close(self) -> list[StreamEvent]:
         out: list[StreamEvent] = []
         if self._finish is None and not self._done:
-            raise ProviderResponseError(
-                "the stream ended before the response was finished", provider=self.provider
+            raise ProviderResponseError("the stream ended before the response was finished", provider=self.provider)
+        if (
+            self._finish is None
+            and self._usage is None
+            and not (
+                self._content or self._refused or self._order or (self._blocks is not None and self._blocks.blocks())
             )
-        if self._finish is None and self._usage is None and not (
-            self._content or self._refused or self._order or (self._blocks is not None and self._blocks.blocks())
         ):
             raise ProviderResponseError(
                 "the stream ended with no content, no finish reason and no usage", provider=self.provider
@@ -329,10 +336,15 @@ class ChatStreamDecoder:
         for idx in self._order:
             c = self._calls[idx]
             raw = "".join(c.args)
-            out.append(ToolCall(
-                id=c.id or f"call_{idx}", name=c.name or "", arguments=parse_arguments(raw, self.provider),
-                raw_arguments=raw, index=idx,
-            ))
+            out.append(
+                ToolCall(
+                    id=c.id or f"call_{idx}",
+                    name=c.name or "",
+                    arguments=parse_arguments(raw, self.provider),
+                    raw_arguments=raw,
+                    index=idx,
+                )
+            )
         if self._usage is not None:
             out.append(UsageEvent(self.usage_mapper(self._usage)))
         reason = map_finish_reason(self._finish, has_tool_calls=bool(self._order))

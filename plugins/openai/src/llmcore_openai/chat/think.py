@@ -31,8 +31,8 @@ def split_think(content: str) -> tuple[str | None, str]:
         return None, content
     end = s.find(CLOSE, len(OPEN))
     if end < 0:
-        return s[len(OPEN):], ""
-    return s[len(OPEN):end], s[end + len(CLOSE):].lstrip()
+        return s[len(OPEN) :], ""
+    return s[len(OPEN) : end], s[end + len(CLOSE) :].lstrip()
 
 
 class ThinkSplitter:
@@ -63,7 +63,7 @@ class ThinkSplitter:
             if not s.startswith(OPEN):
                 self._state, out, self._buf = _TEXT, self._buf, ""
                 return [("text", out)]
-            self._state, self._buf = _THINK, s[len(OPEN):]
+            self._state, self._buf = _THINK, s[len(OPEN) :]
         return self._inside()
 
     def _inside(self) -> list[tuple[str, str]]:
@@ -72,7 +72,7 @@ class ThinkSplitter:
         if end >= 0:
             self._state, self._buf = _AFTER, ""
             out = [("reasoning", buf[:end])] if end else []
-            return out + self.feed(buf[end + len(CLOSE):])
+            return out + self.feed(buf[end + len(CLOSE) :])
         keep = next((k for k in range(min(len(CLOSE) - 1, len(buf)), 0, -1) if CLOSE.startswith(buf[-k:])), 0)
         emit, self._buf = (buf[:-keep], buf[-keep:]) if keep else (buf, "")
         return [("reasoning", emit)] if emit else []

@@ -57,7 +57,10 @@ class ResponsesAPI:
 
         body, w = self.responses_request(request, stream=False)
         data, _ = await self.request_json(  # type: ignore[attr-defined]
-            "POST", self.responses_path, body, headers=self.extra_headers()  # type: ignore[attr-defined]
+            "POST",
+            self.responses_path,
+            body,
+            headers=self.extra_headers(),  # type: ignore[attr-defined]
         )
         return parse_response(data, provider=self.spec.name, warnings=w.items)  # type: ignore[attr-defined]
 
@@ -67,7 +70,9 @@ class ResponsesAPI:
         body, w = self.responses_request(request, stream=True)
         decoder = ResponsesStreamDecoder(self.spec.name, w.items)  # type: ignore[attr-defined]
         async with self.open_stream(  # type: ignore[attr-defined]
-            self.responses_path, body, headers=self.extra_headers()  # type: ignore[attr-defined]
+            self.responses_path,
+            body,
+            headers=self.extra_headers(),  # type: ignore[attr-defined]
         ) as resp:
             async for ev in aiter_events(resp.aiter_bytes(), decoder):
                 yield ev
