@@ -28,47 +28,47 @@ def _usage_dict(u: Any) -> dict[str, Any]:
 
 def event_to_dict(ev: StreamEvent) -> dict[str, Any]:
     """One event as a JSON-able dict tagged by ``type``."""
-    t = ev.type
-    if t == "text":
-        return {"type": t, "text": ev.text}  # type: ignore[union-attr]
-    if t == "reasoning":
-        d: dict[str, Any] = {"type": t, "text": ev.text}  # type: ignore[union-attr]
+    # each comparison of the literal ``type`` tag narrows ``ev`` to that event's class
+    if ev.type == "text":
+        return {"type": ev.type, "text": ev.text}
+    if ev.type == "reasoning":
+        d: dict[str, Any] = {"type": ev.type, "text": ev.text}
         for k in ("signature", "data"):
             v = getattr(ev, k)
             if v is not None:
                 d[k] = v
-        if ev.redacted:  # type: ignore[union-attr]
+        if ev.redacted:
             d["redacted"] = True
         return d
-    if t == "tool_call_delta":
+    if ev.type == "tool_call_delta":
         return {
-            "type": t,
+            "type": ev.type,
             "index": ev.index,
-            "id": ev.id,
-            "name": ev.name,  # type: ignore[union-attr]
-            "arguments_delta": ev.arguments_delta,
-        }  # type: ignore[union-attr]
-    if t == "tool_call":
-        return {
-            "type": t,
             "id": ev.id,
             "name": ev.name,
-            "arguments": ev.arguments,  # type: ignore[union-attr]
+            "arguments_delta": ev.arguments_delta,
+        }
+    if ev.type == "tool_call":
+        return {
+            "type": ev.type,
+            "id": ev.id,
+            "name": ev.name,
+            "arguments": ev.arguments,
             "raw_arguments": ev.raw_arguments,
             "index": ev.index,
-        }  # type: ignore[union-attr]
-    if t == "usage":
-        return {"type": t, "usage": _usage_dict(ev.usage)}  # type: ignore[union-attr]
-    if t == "warning":
-        return {"type": t, "feature": ev.warning.feature, "detail": ev.warning.detail}  # type: ignore[union-attr]
-    if t == "finish":
-        d = {"type": t, "reason": ev.reason, "raw_reason": ev.raw_reason}  # type: ignore[union-attr]
-        if ev.provider_metadata:  # type: ignore[union-attr]
-            d["provider_metadata"] = ev.provider_metadata  # type: ignore[union-attr]
+        }
+    if ev.type == "usage":
+        return {"type": ev.type, "usage": _usage_dict(ev.usage)}
+    if ev.type == "warning":
+        return {"type": ev.type, "feature": ev.warning.feature, "detail": ev.warning.detail}
+    if ev.type == "finish":
+        d = {"type": ev.type, "reason": ev.reason, "raw_reason": ev.raw_reason}
+        if ev.provider_metadata:
+            d["provider_metadata"] = ev.provider_metadata
         return d
-    if t == "metadata":
-        return {"type": t, "id": ev.id, "model": ev.model}  # type: ignore[union-attr]
-    raise ValueError(f"unknown stream event type {t!r}")
+    if ev.type == "metadata":
+        return {"type": ev.type, "id": ev.id, "model": ev.model}
+    raise ValueError(f"unknown stream event type {ev.type!r}")
 
 
 def event_from_dict(d: dict[str, Any]) -> StreamEvent:
