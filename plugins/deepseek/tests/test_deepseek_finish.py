@@ -1,4 +1,4 @@
-"""DeepSeek's finish reasons beyond the shared map, through ``llmcore.model(...)`` on a loopback
+"""DeepSeek's own finish reason (in the shared OpenAI-compatible map), through ``llmcore.model(...)`` on a loopback
 cassette server (chat and stream)."""
 
 from __future__ import annotations

@@ -26,8 +26,8 @@ Quirks (https://api-docs.deepseek.com):
   is documented but has no recording; give it with ``provider_options`` if you need it). The
   tool's ``provider_options={"deepseek": {...}}`` are merged into its entry (e.g.
   ``{"type": "deepseek_web_search"}``).
-* Finish reasons: the shared map, plus ``insufficient_system_resource`` (the server cut the
-  answer short) → ``error`` (:data:`FINISH_REASONS`), in chat and streams.
+* Finish reasons: the shared map, which maps DeepSeek's ``insufficient_system_resource`` (the server
+  cut the answer short) → ``error``.
 * Errors: an unknown model is HTTP 400 "Model Not Exist" →
   :class:`~llmcore.errors.NotFoundError`; 402 "Insufficient Balance" →
   :class:`~llmcore.errors.PermissionDeniedError` (the status mapping).
@@ -40,7 +40,6 @@ from dataclasses import replace
 from typing import TYPE_CHECKING, Any, ClassVar
 
 from llmcore.errors import ConfigurationError, LLMCoreError, NotFoundError
-from llmcore.events import Finish
 from llmcore.provider import ProviderConfig
 from llmcore.types import Usage
 from llmcore_openai.chat import COMPATIBLE_DIALECT, ChatCompletionsProvider, Warnings, map_usage
@@ -50,9 +49,9 @@ from . import SPEC
 
 if TYPE_CHECKING:
     from llmcore.events import StreamEvent
-    from llmcore.types import ChatRequest, ChatResponse, FinishReason
+    from llmcore.types import ChatRequest, ChatResponse
 
-__all__ = ["DEEPSEEK_DIALECT", "DeepSeekProvider", "FINISH_REASONS"]
+__all__ = ["DEEPSEEK_DIALECT", "DeepSeekProvider"]
 
 DEEPSEEK_DIALECT = replace(
     COMPATIBLE_DIALECT,
@@ -61,13 +60,6 @@ DEEPSEEK_DIALECT = replace(
     send_reasoning_on="tool_calls",
     structured_output=("json_object",),
 )
-
-
-#: DeepSeek's Chat Completions finish reasons beyond the shared map
-#: (https://api-docs.deepseek.com/api/create-chat-completion: stop, length, content_filter, tool_calls and
-#: ``insufficient_system_resource``, "the request is interrupted due to insufficient resource of the
-#: inference system": the answer is cut short by the server, so ``error``, not ``other``)
-FINISH_REASONS: dict[str, FinishReason] = {"insufficient_system_resource": "error"}
 
 
 class DeepSeekProvider(ResponsesAPI, ChatCompletionsProvider):
@@ -127,20 +119,11 @@ class DeepSeekProvider(ResponsesAPI, ChatCompletionsProvider):
     async def chat(self, request: ChatRequest) -> ChatResponse:
         if self.api == "responses":
             return await self.responses_chat(request)
-        r = await super().chat(request)
-        own = FINISH_REASONS.get(r.raw_finish_reason or "")
-        if own is not None:
-            r.finish_reason = own
-        return r
+        return await super().chat(request)
 
     async def stream_chat(self, request: ChatRequest) -> AsyncIterator[StreamEvent]:  # type: ignore[override]
-        if self.api == "responses":
-            async for ev in self.responses_stream(request):
-                yield ev
-            return
-        async for ev in super().stream_chat(request):
-            if isinstance(ev, Finish) and ev.raw_reason in FINISH_REASONS:
-                ev = Finish(FINISH_REASONS[ev.raw_reason], ev.raw_reason, ev.provider_metadata)
+        events = self.responses_stream(request) if self.api == "responses" else super().stream_chat(request)
+        async for ev in events:
             yield ev
 
     def error_details(self, status: int, body: Any, text: str) -> tuple[str, str | None, type[LLMCoreError] | None]:

@@ -25,6 +25,8 @@ FINISH_REASONS: dict[str, FinishReason] = {
     "function_call": "tool_calls",  # the deprecated single-function form
     "content_filter": "content_filter",
     "error": "error",
+    # DeepSeek: "interrupted due to insufficient resource of the inference system" (the answer is cut short)
+    "insufficient_system_resource": "error",
 }
 
 
