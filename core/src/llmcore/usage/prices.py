@@ -54,6 +54,7 @@ from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
 
 from ..errors import ConfigurationError
+from .envread import EnvVars
 
 if TYPE_CHECKING:
     from ..spec import ProviderSpec
@@ -261,27 +262,11 @@ _found: dict[tuple[Any, ...], Price | None] = {}
 _version = [0]
 _MISS = object()
 
-#: ``os.environ`` stores its variables in a plain dict (``_data``) under an
-#: encoded key; looking the key up there costs ~0.05 µs, where
-#: ``os.environ.get`` (encode the name, decode the value) costs ~1-3 µs — most
-#: of a cached :func:`price_for` call. Both are private, so they are checked
-#: once here and on each call (``os.environ`` may be replaced), falling back
-#: to ``os.environ.get``.
-_ENV_NAME = "LLMCORE_PRICES"
-try:
-    _ENV_KEY: object = os.environ.encodekey(_ENV_NAME)  # type: ignore[attr-defined]
-except Exception:  # pragma: no cover - an os.environ without encodekey
-    _ENV_KEY = None
-
-
-def _prices_env() -> object:
-    """``$LLMCORE_PRICES`` as stored (bytes on POSIX): only compared, to key
-    the lookup cache, so a change to the variable is seen on the next call."""
-    env = os.environ
-    data = getattr(env, "_data", None)
-    if _ENV_KEY is not None and type(data) is dict:
-        return data.get(_ENV_KEY)
-    return env.get(_ENV_NAME)  # pragma: no cover - os.environ replaced or unusual
+#: ``$LLMCORE_PRICES`` as stored (:mod:`llmcore.usage.envread`: ~0.05 µs, where ``os.environ.get``
+#: costs ~1-3 µs, most of a cached :func:`price_for` call): only compared, to key the lookup
+#: cache, so a change to the variable is seen on the next call
+_PRICES_ENV = EnvVars("LLMCORE_PRICES")
+_prices_env = _PRICES_ENV.stored
 
 
 def load_prices(resource: str) -> PriceTable:
