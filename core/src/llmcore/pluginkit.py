@@ -15,6 +15,8 @@
   it, never silently away. :func:`foreign_part`: whether an assistant part (a server
   tool's call or result, reasoning) belongs to another provider and must be left
   out of a request (with a warning).
+* :func:`unknown_finish_reason`: a finish reason a codec's table does not know is ``other``
+  (the caller keeps the raw value), logged once per value as a warning, never silently.
 * :data:`SHAPE_ERRORS` and :func:`malformed`: the guard every codec puts around its
   parse entry points, so an answer of the wrong shape (valid JSON, wrong types,
   missing fields) is a :class:`ProviderResponseError` with an excerpt, never a bare
@@ -29,7 +31,7 @@
 from __future__ import annotations
 
 from collections.abc import Mapping, Sequence
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any, Literal
 
 from .errors import ConfigurationError, ProviderResponseError, UnsupportedFeatureError
 from .events import ToolCall, parse_tool_arguments
@@ -47,6 +49,7 @@ __all__ = [
     "excerpt",
     "foreign_part",
     "keep_unmapped",
+    "unknown_finish_reason",
     "malformed",
     "parse_arguments",
     "transcript",
@@ -235,3 +238,21 @@ class ToolCallBuffer:
         return ToolCall(
             id=self.id, name=self.name, arguments=parse_arguments(raw, provider), raw_arguments=raw, index=index
         )
+
+
+#: (logger, raw value) pairs already warned about: once per value and process, so a stream or
+#: a batch of answers does not repeat it
+_unknown_finish_warned: set[tuple[str, str]] = set()
+
+
+def unknown_finish_reason(raw: str | None, logger: str, field: str = "finish_reason") -> Literal["other"]:
+    """``"other"`` for a finish reason the codec's table does not know (``raw``, which the caller
+    keeps as ``raw_finish_reason``), with a warning on ``logger`` the first time each value is seen."""
+    if raw and (logger, raw) not in _unknown_finish_warned:
+        import logging
+
+        _unknown_finish_warned.add((logger, raw))
+        logging.getLogger(logger).warning(
+            "unknown %s %r: reported as 'other' (raw value kept in raw_finish_reason)", field, raw
+        )
+    return "other"

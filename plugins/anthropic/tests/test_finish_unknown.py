@@ -9,8 +9,8 @@ from collections.abc import Iterator
 
 import llmcore
 import pytest
+from llmcore import pluginkit
 from llmcore.testing import fuzz
-from llmcore_anthropic import finish
 
 KEY = "finish-" + "test-key-" + "0123456789"
 
@@ -24,7 +24,7 @@ def server() -> Iterator[fuzz.FuzzServer]:
 def test_unknown_stop_reason_is_other_kept_and_warned_once(
     server: fuzz.FuzzServer, caplog: pytest.LogCaptureFixture
 ) -> None:
-    finish._warned.discard("brand_new_reason")
+    pluginkit._unknown_finish_warned.discard(("llmcore.anthropic", "brand_new_reason"))
     body = {
         "id": "msg_1",
         "type": "message",

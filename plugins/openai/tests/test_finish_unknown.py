@@ -10,8 +10,8 @@ from typing import Any
 
 import llmcore
 import pytest
+from llmcore import pluginkit
 from llmcore.testing import fuzz
-from llmcore_openai.chat import finish
 
 KEY = "finish-" + "test-key-" + "0123456789"
 
@@ -29,7 +29,7 @@ def _model(server: fuzz.FuzzServer) -> Any:
 def test_unknown_reason_in_chat_is_other_kept_and_warned(
     server: fuzz.FuzzServer, caplog: pytest.LogCaptureFixture
 ) -> None:
-    finish._warned.discard("brand_new_reason")
+    pluginkit._unknown_finish_warned.discard(("llmcore.openai", "brand_new_reason"))
     body = {
         "id": "c1",
         "model": "m",
@@ -47,7 +47,7 @@ def test_unknown_reason_in_chat_is_other_kept_and_warned(
 def test_unknown_reason_in_a_stream_is_other_kept_and_warned_once(
     server: fuzz.FuzzServer, caplog: pytest.LogCaptureFixture
 ) -> None:
-    finish._warned.discard("newer_reason")
+    pluginkit._unknown_finish_warned.discard(("llmcore.openai", "newer_reason"))
     chunks = [
         {"id": "c1", "model": "m", "choices": [{"index": 0, "delta": {"role": "assistant", "content": "hi"}}]},
         {"id": "c1", "model": "m", "choices": [{"index": 0, "delta": {}, "finish_reason": "newer_reason"}]},

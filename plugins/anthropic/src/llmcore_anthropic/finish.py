@@ -6,15 +6,10 @@ The raw value is always kept next to the unified one
 
 from __future__ import annotations
 
-import logging
-
+from llmcore.pluginkit import unknown_finish_reason
 from llmcore.types import FinishReason
 
 __all__ = ["FINISH_REASONS", "map_finish_reason"]
-
-log = logging.getLogger("llmcore.anthropic")
-#: unknown stop reasons already warned about (once per value and process)
-_warned: set[str] = set()
 
 #: Every stop reason the Messages API documents, and what it means to llmcore.
 FINISH_REASONS: dict[str, FinishReason] = {
@@ -36,8 +31,5 @@ def map_finish_reason(raw: str | None) -> FinishReason:
         return "other"
     reason = FINISH_REASONS.get(raw)
     if reason is None:
-        if raw not in _warned:
-            _warned.add(raw)
-            log.warning("unknown stop_reason %r: reported as 'other' (raw value kept in raw_finish_reason)", raw)
-        return "other"
+        return unknown_finish_reason(raw, "llmcore.anthropic", "stop_reason")
     return reason

@@ -2,17 +2,14 @@
 
 from __future__ import annotations
 
-import logging
 from typing import TYPE_CHECKING
+
+from llmcore.pluginkit import unknown_finish_reason
 
 if TYPE_CHECKING:
     from llmcore.types import FinishReason
 
 __all__ = ["FINISH_REASONS", "map_finish_reason"]
-
-log = logging.getLogger("llmcore.openai")
-#: unknown raw values already warned about (once per value and process: a stream must not repeat it)
-_warned: set[str] = set()
 
 FINISH_REASONS: dict[str, FinishReason] = {
     "stop": "stop",
@@ -37,10 +34,7 @@ def map_finish_reason(raw: str | None, has_tool_calls: bool = False) -> FinishRe
     logged once as a warning (the raw value itself is kept by the caller as ``raw_finish_reason``)."""
     reason: FinishReason | None = FINISH_REASONS.get(raw or "")
     if reason is None:
-        reason = "other"
-        if raw and raw not in _warned:
-            _warned.add(raw)
-            log.warning("unknown finish_reason %r: reported as 'other' (raw value kept in raw_finish_reason)", raw)
+        reason = unknown_finish_reason(raw, "llmcore.openai")
     if has_tool_calls and reason in ("stop", "other"):
         return "tool_calls"
     return reason
