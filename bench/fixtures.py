@@ -62,7 +62,7 @@ class Body:
 
 
 def _interaction(name: str) -> dict:
-    from llmcore.testing.cassette_format import deserialize
+    from llmcore_testing.cassette_format import deserialize
 
     path, index = SOURCES[name]
     return deserialize(path.read_text())["interactions"][index]
@@ -243,6 +243,6 @@ def embeddings_body(n: int, encoding: str) -> Body:
 
 
 def deserialize_source(path: Path) -> dict:
-    from llmcore.testing.cassette_format import deserialize
+    from llmcore_testing.cassette_format import deserialize
 
     return deserialize(path.read_text())  # type: ignore[no-any-return]

@@ -26,7 +26,7 @@ from pathlib import Path
 from typing import Any
 from urllib.parse import unquote, urlsplit
 
-from llmcore.testing.cassettes import Recordings
+from llmcore_testing.cassettes import Recordings
 
 ROOT = Path(__file__).resolve().parent.parent
 

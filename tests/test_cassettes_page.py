@@ -5,12 +5,12 @@ from __future__ import annotations
 
 import re
 
-from llmcore.testing.provenance import COUNTS_SPAN, check_directory, counts_sentence, table_markdown
+from llmcore_testing.provenance import COUNTS_SPAN, check_directory, counts_sentence, table_markdown
 
 from conftest import ROOT
 
 REGENERATE = (
-    "stale: run `python -m llmcore.testing.provenance --table docs/cassettes.md --readme README.md "
+    "stale: run `python -m llmcore_testing.provenance --table docs/cassettes.md --readme README.md "
     "plugins/*/tests/cassettes` and commit the result"
 )
 

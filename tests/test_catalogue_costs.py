@@ -15,10 +15,10 @@ from typing import Any
 
 import llmcore
 import pytest
-from llmcore.testing import TEST_API_KEY
-from llmcore.testing.cassettes import make_vcr, recording_client
 from llmcore.types import Usage
 from llmcore.usage import Price, clear_prices
+from llmcore_testing import TEST_API_KEY
+from llmcore_testing.cassettes import make_vcr, recording_client
 
 ROOT = Path(__file__).resolve().parent.parent
 

@@ -45,7 +45,7 @@ def test_every_spec_field_and_capability_is_documented() -> None:
 
 
 def test_the_kit_and_the_helpers_are_named() -> None:
-    from llmcore.testing import ProviderConformance
+    from llmcore_testing import ProviderConformance
 
     text = PAGE.read_text(encoding="utf-8")
     for kind in ProviderConformance.required_errors:

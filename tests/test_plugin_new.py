@@ -60,7 +60,7 @@ def test_scaffolded_plugin_passes_its_tests_in_a_fresh_venv(
     venv = work / "venv"
     env = _clean_env(venv)
     subprocess.run([*_uv(), "venv", "-q", "--python", sys.executable, str(venv)], check=True, env=env, timeout=120)
-    editable = [f"{ROOT / 'core'}[testing]", *extra, f"{plugin}[test]"]
+    editable = [str(ROOT / "core"), str(ROOT / "testing"), *extra, f"{plugin}[test]"]
     install = subprocess.run(
         # --python: never the calling venv (nox's uv sessions export UV_PYTHON, which uv prefers to VIRTUAL_ENV)
         [

@@ -20,8 +20,8 @@ from typing import Any
 
 import llmcore
 import pytest
-from llmcore.testing import TEST_API_KEY
-from llmcore.testing.cassettes import make_vcr, recording_client
+from llmcore_testing import TEST_API_KEY
+from llmcore_testing.cassettes import make_vcr, recording_client
 from pydantic import BaseModel, create_model
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -184,7 +184,7 @@ def _recorded_base_url(plugin: str, cassette: str) -> str:
     """``http://127.0.0.1:<port>/v1`` of a recording made against a local server on a free port."""
     from urllib.parse import urlsplit
 
-    from llmcore.testing.cassette_format import deserialize
+    from llmcore_testing.cassette_format import deserialize
 
     text = (ROOT / "plugins" / plugin / "tests" / "cassettes" / cassette).read_text(encoding="utf-8")
     uri = urlsplit(deserialize(text)["interactions"][0]["request"]["uri"])
@@ -636,7 +636,7 @@ def test_anthropic_seam_sends_the_schema_anthropic_accepts() -> None:
     resp, _, bodies, _ = asyncio.run(replay(case))
     case.check(resp.parsed)
 
-    from llmcore.testing.cassette_format import deserialize
+    from llmcore_testing.cassette_format import deserialize
 
     recorded = deserialize((ROOT / "plugins/anthropic/tests/cassettes" / case.cassette).read_text())
     recorded_body = json.loads(recorded["interactions"][0]["request"]["body"])

@@ -22,7 +22,7 @@ import llmcore
 import pytest
 from aiohttp import web
 from llmcore import catalogue
-from llmcore.testing import TEST_API_KEY
+from llmcore_testing import TEST_API_KEY
 from pydantic import BaseModel
 
 

@@ -16,9 +16,9 @@ import llmcore
 import pytest
 from llmcore.hookspecs import hookimpl
 from llmcore.plugins import register
-from llmcore.testing import TEST_API_KEY
-from llmcore.testing.cassettes import make_vcr, recording_client
 from llmcore.usage import UsageRecord, clear_prices, load_prices
+from llmcore_testing import TEST_API_KEY
+from llmcore_testing.cassettes import make_vcr, recording_client
 
 ROOT = Path(__file__).resolve().parent.parent
 

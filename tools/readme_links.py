@@ -28,8 +28,13 @@ LINK = re.compile(r"\]\((?!https?://|mailto:|#)([^)\s]+)\)")
 
 
 def readmes() -> list[Path]:
-    """The READMEs checked: the root one, core's and every plugin's."""
-    return [ROOT / "README.md", ROOT / "core" / "README.md", *sorted(ROOT.glob("plugins/*/README.md"))]
+    """The READMEs checked: the root one, core's, the kit's and every plugin's."""
+    return [
+        ROOT / "README.md",
+        ROOT / "core" / "README.md",
+        ROOT / "testing" / "README.md",
+        *sorted(ROOT.glob("plugins/*/README.md")),
+    ]
 
 
 def absolute(readme: Path, target: str) -> str:

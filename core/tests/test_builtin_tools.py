@@ -16,8 +16,8 @@ from llmcore.builtin_tools import BUILTIN_TOOLS, MCPServerTool, WebFetchTool, We
 from llmcore.errors import UnsupportedFeatureError
 from llmcore.hookspecs import hookimpl
 from llmcore.spec import Capabilities, ProviderSpec
-from llmcore.testing.conformance import KitWarning, ProviderConformance
 from llmcore.types import ChatRequest, Tool
+from llmcore_testing.conformance import KitWarning, ProviderConformance
 from pydantic import ValidationError
 
 PLAIN = ProviderSpec(  # claims no server tool

@@ -7,8 +7,8 @@ from pathlib import Path
 
 import pytest
 from llmcore.events import Finish, ResponseMetadata, StreamAccumulator, TextDelta, ToolCall, ToolCallDelta, UsageEvent
-from llmcore.testing import cassettes, check_stream_invariants
 from llmcore.types import Usage
+from llmcore_testing import cassettes, check_stream_invariants
 
 
 def _check(events: list) -> None:  # type: ignore[type-arg]

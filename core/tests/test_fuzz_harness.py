@@ -1,4 +1,4 @@
-"""The fuzz harness itself (llmcore.testing.fuzz): its inputs, its oracle and its server."""
+"""The fuzz harness itself (llmcore_testing.fuzz): its inputs, its oracle and its server."""
 
 from __future__ import annotations
 
@@ -9,8 +9,8 @@ import pytest
 from hypothesis import given
 from llmcore.errors import ProviderResponseError
 from llmcore.pluginkit import SHAPE_ERRORS, malformed
-from llmcore.testing import fuzz
 from llmcore.types import ChatResponse, Message, TextPart
+from llmcore_testing import fuzz
 
 BODY = {"choices": [{"message": {"content": "hi"}, "finish_reason": "stop"}], "id": "x"}
 

@@ -29,8 +29,6 @@ KNOWN_DEFERRED_CYCLES = {
     ("llmcore._version", "llmcore.foreign"),
     # catalogue entries carry prices; a price lookup falls back to the catalogue
     ("llmcore.catalogue", "llmcore.usage", "llmcore.usage.prices"),
-    # cassette tooling (leaving the core wheel for llmcore-testing)
-    ("llmcore.testing.cassette_format", "llmcore.testing.secrets"),
 }
 
 

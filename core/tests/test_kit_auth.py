@@ -13,8 +13,8 @@ from typing import Any
 import httpx
 import pytest
 from llmcore import plugins
-from llmcore.testing import ProviderConformance
-from llmcore.testing.conformance import TEST_API_KEY
+from llmcore_testing import ProviderConformance
+from llmcore_testing.conformance import TEST_API_KEY
 
 import toy_provider
 
@@ -99,8 +99,8 @@ def test_the_kit_fails_a_provider_that_authenticates_on_one_transport_only(
     import asyncio
 
     from llmcore.provider import ProviderConfig
-    from llmcore.testing import Case, cassettes
     from llmcore.types import ChatRequest
+    from llmcore_testing import Case, cassettes
 
     req = ChatRequest(model="toy-1", messages=["hello"])
 

@@ -8,8 +8,8 @@ from typing import Any
 import pytest
 from llmcore.errors import AuthenticationError
 from llmcore.provider import ProviderConfig
-from llmcore.testing import TEST_API_KEY, Case, ProviderConformance
-from llmcore.testing.conformance import assert_not_leaked
+from llmcore_testing import TEST_API_KEY, Case, ProviderConformance
+from llmcore_testing.conformance import assert_not_leaked
 
 
 class _Leaky:

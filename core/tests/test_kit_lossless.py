@@ -24,9 +24,9 @@ import pytest
 from llmcore import plugins
 from llmcore.hookspecs import hookimpl
 from llmcore.spec import Capabilities, ProviderSpec
-from llmcore.testing import cassette_format
-from llmcore.testing.conformance import Case, LosslessCase, ProviderConformance
-from llmcore.testing.lossless import answer_item_kinds, decode_stream_body, disappeared
+from llmcore_testing import cassette_format
+from llmcore_testing.conformance import Case, LosslessCase, ProviderConformance
+from llmcore_testing.lossless import answer_item_kinds, decode_stream_body, disappeared
 
 BARE = ProviderSpec(  # claims citations and a server tool, proves nothing
     name="bare",

@@ -21,9 +21,9 @@ from llmcore import errors as E
 from llmcore import plugins
 from llmcore.hookspecs import hookimpl
 from llmcore.spec import Capabilities, ProviderSpec
-from llmcore.testing import cassette_format
-from llmcore.testing.cassettes import RECORDED_BY_HEADER
-from llmcore.testing.conformance import Case, ErrorCase, ProviderConformance
+from llmcore_testing import cassette_format
+from llmcore_testing.cassettes import RECORDED_BY_HEADER
+from llmcore_testing.conformance import Case, ErrorCase, ProviderConformance
 
 import toy_provider
 
@@ -130,7 +130,7 @@ def test_claims_check_names_the_missing_streamed_round_trip(tmp_path: Path) -> N
         tool_call_stream_case=Case("ts.yaml", req, stream=True),
         tool_round_trip_case=Case("rt.yaml", req),
     )
-    from llmcore.testing.conformance import KitWarning
+    from llmcore_testing.conformance import KitWarning
 
     with pytest.warns(KitWarning, match="claims tools and streaming but has no tool_round_trip_stream_case"):
         kit.test_capability_claims()
@@ -171,7 +171,7 @@ def test_errors_reports_every_failing_kind_with_what_was_expected(tmp_path: Path
 
 
 def test_kit_docstring_documents_the_mandatory_error_kinds() -> None:
-    from llmcore.testing import conformance
+    from llmcore_testing import conformance
 
     doc = conformance.__doc__ or ""
     for kind, error in [

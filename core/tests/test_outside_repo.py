@@ -8,7 +8,7 @@ from pathlib import Path
 from typing import Any
 
 import pytest
-from llmcore.testing import openapi, provenance
+from llmcore_testing import openapi, provenance
 
 SOURCES = """# Cassettes
 

@@ -1,6 +1,6 @@
 """What a plugin author uses without an underscore (issue 17): ``check_options`` says when a
 provider takes no options, ``ToolCallBuffer.add``, ``HTTPProvider.api_key``, the authoring
-helpers of :mod:`llmcore.testing.scenarios` (labelled ``authored__`` files listed in
+helpers of :mod:`llmcore_testing.scenarios` (labelled ``authored__`` files listed in
 SOURCES.md, which the provenance checker and the secret scanner accept), and the files
 ``llmcore plugin new`` writes (installed and run in a fresh venv by tests/test_plugin_new.py)."""
 
@@ -16,9 +16,9 @@ from llmcore.errors import ConfigurationError, ContextWindowExceededError, RateL
 from llmcore.pluginkit import ToolCallBuffer, check_options
 from llmcore.provider import HTTPProvider, ProviderConfig
 from llmcore.spec import ProviderSpec
-from llmcore.testing import cassette_format
-from llmcore.testing.provenance import check_directory
-from llmcore.testing.scenarios import (
+from llmcore_testing import cassette_format
+from llmcore_testing.provenance import check_directory
+from llmcore_testing.scenarios import (
     ERROR_KINDS,
     authored_error_cases,
     interaction,
@@ -27,7 +27,7 @@ from llmcore.testing.scenarios import (
     write_authored,
     write_error_cassettes,
 )
-from llmcore.testing.secrets import scan_paths
+from llmcore_testing.secrets import scan_paths
 
 
 def test_check_options_with_no_known_option_says_so() -> None:
@@ -109,7 +109,7 @@ def test_write_authored_needs_a_source(tmp_path: Path) -> None:
 
 
 def test_authored_error_cases_cover_the_mandatory_kinds() -> None:
-    from llmcore.testing import ProviderConformance
+    from llmcore_testing import ProviderConformance
 
     cases = authored_error_cases({"model": "m", "messages": ["Hello"]}, statuses={"not_found": 400})
     assert tuple(cases) == ProviderConformance.required_errors

@@ -204,3 +204,13 @@ def test_one_price_class_for_accounting_and_routing() -> None:
     p = Price.from_dict({"input": 1, "output": 10, "long_context": {"above": 1000, "input": 2, "output": 20}})
     assert p.estimate(1000, 100) == pytest.approx((1000 * 1 + 100 * 10) / 1e6)
     assert p.estimate(1001, 100) == pytest.approx((1001 * 2 + 100 * 20) / 1e6)
+
+
+def test_old_kit_import_says_where_the_kit_went() -> None:
+    """``llmcore.testing`` left core for the llmcore-testing distribution: an old import names it."""
+    import importlib
+    import sys
+
+    sys.modules.pop("llmcore.testing", None)
+    with pytest.raises(ImportError, match=r"pip install llmcore-testing.*import `llmcore_testing`"):
+        importlib.import_module("llmcore.testing")

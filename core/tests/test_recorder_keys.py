@@ -21,9 +21,9 @@ from llmcore import plugins
 from llmcore.hookspecs import hookimpl
 from llmcore.provider import HTTPProvider
 from llmcore.spec import Capabilities, ProviderSpec
-from llmcore.testing import cassettes, secrets
-from llmcore.testing.conformance import Case, ProviderConformance, run_case
 from llmcore.types import ChatRequest, ChatResponse, Message, TextPart, Usage
+from llmcore_testing import cassettes, secrets
+from llmcore_testing.conformance import Case, ProviderConformance, run_case
 from scripted_server import ScriptedServer, running
 
 KEY = "echo" + "-live-" + "9f3a2b7c" * 3
@@ -119,7 +119,7 @@ def test_recorder_scrubs_every_header_and_query_parameter_carrying_the_key(
     # the recording replays offline, with the test key, as the kit replays it
     monkeypatch.setenv("LLMCORE_RECORD_MODE", "none")
     case = Case("echo.yaml", {"model": "echo-1", "messages": ["hi"]}, base_url="http://127.0.0.1:9")
-    from llmcore.testing.conformance import run_case_served
+    from llmcore_testing.conformance import run_case_served
 
     res, _ = asyncio.run(run_case_served(case, "aiohttp", _EchoKit().make_provider, tmp_path))
     assert res.error is None and res.response is not None and res.response.text == "hello"
@@ -128,7 +128,7 @@ def test_recorder_scrubs_every_header_and_query_parameter_carrying_the_key(
 def _leaky_cassette(headers: dict[str, Any], body: str = '{"model": "echo-1"}') -> str:
     # what the recorder wrote before scrubbing knew these headers: built without scrubbing
     import yaml
-    from llmcore.testing import cassette_format
+    from llmcore_testing import cassette_format
 
     return yaml.safe_dump(
         {

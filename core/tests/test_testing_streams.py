@@ -1,4 +1,4 @@
-"""llmcore.testing.streams (cutting and serving stream bodies) and the kit's re-chunk check."""
+"""llmcore_testing.streams (cutting and serving stream bodies) and the kit's re-chunk check."""
 
 from __future__ import annotations
 
@@ -10,9 +10,10 @@ from typing import Any, ClassVar
 import pytest
 from llmcore.events import Finish, ResponseMetadata, StreamEvent, TextDelta, ToolCall
 from llmcore.provider import ProviderConfig
-from llmcore.testing import Case, ProviderConformance, cassettes
-from llmcore.testing.conformance import _generated_ids_numbered
-from llmcore.testing.streams import (
+from llmcore.types import ChatRequest
+from llmcore_testing import Case, ProviderConformance, cassettes
+from llmcore_testing.conformance import _generated_ids_numbered
+from llmcore_testing.streams import (
     ChunkedStream,
     random_sizes,
     replay_stream,
@@ -20,7 +21,6 @@ from llmcore.testing.streams import (
     split_every,
     stream_transport,
 )
-from llmcore.types import ChatRequest
 
 KEY = "toy-secret-key-123"
 REQ = ChatRequest(model="toy-1", messages=["three recorded words"])
@@ -166,7 +166,7 @@ def test_rechunk_cases_still_run_through_the_facade(
     not bytes), but every stream recording it holds is still replayed there, whole: a recording only
     ``rechunk_cases`` names (a scenario no other case replays) must reach ``llmcore.model`` too."""
     from llmcore import plugins
-    from llmcore.testing import conformance
+    from llmcore_testing import conformance
 
     async def record() -> None:
         client, _ = cassettes.recording_client()

@@ -3,7 +3,7 @@
 The plugin is written from the templates in ``llmcore/templates/plugin`` (package data;
 their ``README.txt`` lists the tokens) into a new directory, then its authored cassettes
 are written by the plugin's own ``tests/authored.py`` (with
-:mod:`llmcore.testing.scenarios`), so the first ``pytest`` there passes the conformance kit
+:mod:`llmcore_testing.scenarios`), so the first ``pytest`` there passes the conformance kit
 and the cassettes are labelled ``authored__`` in ``tests/cassettes/SOURCES.md``.
 
 Two flavours: ``--wire`` (default: a provider with its own wire format over
@@ -20,6 +20,11 @@ from importlib import resources
 from pathlib import Path
 
 import click
+
+from .foreign import CORE_DISTRIBUTION
+
+#: the conformance kit's distribution (import name ``llmcore_testing``): the generated plugin's test extra
+KIT_DISTRIBUTION = "llmcore-testing"
 
 __all__ = ["FLAVOURS", "plugin_group", "scaffold"]
 
@@ -65,7 +70,6 @@ def provider_name(name: str) -> str:
 def _core_requirement() -> str:
     """``llmcore-core>=<this version>,<next minor (0.x) or major>``: what the plugin was made against."""
     from ._version import UNKNOWN, version
-    from .foreign import CORE_DISTRIBUTION
 
     v = version()
     parts = [int(p) for p in re.findall(r"\d+", v)[:2]] if v != UNKNOWN else []
@@ -77,7 +81,6 @@ def _core_requirement() -> str:
 
 
 def _tokens(name: str, flavour: str, base_url: str | None, key_env: str | None) -> dict[str, str]:
-    from .foreign import CORE_DISTRIBUTION
     from .hookspecs import PLUGIN_API
 
     dist = "llmcore-" + name.replace("_", "-")
@@ -85,7 +88,8 @@ def _tokens(name: str, flavour: str, base_url: str | None, key_env: str | None) 
     deps = [core, *FLAVOURS[flavour][1]]
     return {
         "__DEPENDENCIES__": "\n".join(f'    "{d}",' for d in deps),
-        "__CORE_TEST__": core.replace(CORE_DISTRIBUTION, f"{CORE_DISTRIBUTION}[testing]", 1),
+        # the kit follows core's minor series: the same range as the core requirement
+        "__KIT_REQ__": core.replace(CORE_DISTRIBUTION, KIT_DISTRIBUTION, 1),
         "__FLAVOUR_NOTE__": FLAVOURS[flavour][2],
         "__NAME__": name,
         "__PKG__": "llmcore_" + name,
@@ -99,7 +103,7 @@ def _tokens(name: str, flavour: str, base_url: str | None, key_env: str | None) 
 
 
 def _fill(text: str, tokens: dict[str, str]) -> str:
-    for token in sorted(tokens, key=len, reverse=True):  # __CORE_TEST__ before a shorter token it contains
+    for token in sorted(tokens, key=len, reverse=True):  # a longer token before a shorter one it contains
         text = text.replace(token, tokens[token])
     return text
 
@@ -116,20 +120,16 @@ def scaffold(
     (which must not exist, or be empty) and its authored cassettes; return the files written.
 
     Raises :class:`click.ClickException` (a one-line message) when the directory is not
-    empty or the kit (``llmcore-core[testing]``) is not installed: the cassettes are written
+    empty or the kit (``llmcore-testing``) is not installed: the cassettes are written
     with it."""
     if flavour not in FLAVOURS:
         raise click.ClickException(f"unknown flavour {flavour!r}: one of {', '.join(FLAVOURS)}")
     if directory.exists() and (not directory.is_dir() or any(directory.iterdir())):
         raise click.ClickException(f"{directory} exists and is not empty: choose another --dir or name")
-    try:
-        import pytest  # noqa: F401  (the kit's Case lives with the pytest plugin)
-        import yaml  # noqa: F401
-    except ImportError as e:
+    if importlib.util.find_spec("llmcore_testing") is None:
         raise click.ClickException(
-            f"the authored cassettes are written with llmcore's conformance kit, which needs {e.name}: "
-            "pip install 'llmcore-core[testing]'"
-        ) from None
+            f"the authored cassettes are written with llmcore's conformance kit: pip install {KIT_DISTRIBUTION}"
+        )
     tokens = _tokens(name, flavour, base_url, key_env)
     root = resources.files("llmcore").joinpath("templates", "plugin")
     written = []

@@ -139,7 +139,7 @@ class ProviderSpec:
     #: lack, each with its source; read on the first catalogue lookup of this provider
     catalogue: str | None = None
     #: lower-case names of request headers that carry the key besides the usual ones
-    #: (``authorization``, ``x-api-key``, ... :data:`llmcore.testing.cassette_format.SECRET_HEADERS`),
+    #: (``authorization``, ``x-api-key``, ... :data:`llmcore_testing.cassette_format.SECRET_HEADERS`),
     #: e.g. ``("x-acme-key",)``: the cassette recorder drops them and the secret scanner flags them
     key_headers: tuple[str, ...] = ()
     #: query parameters that carry the key besides the usual ones (``key``, ``api_key``, ...):

@@ -4,11 +4,11 @@
 Each answer starts from a real recording (the plugin's cassettes) and is then
 mutated — one field of the JSON set to any JSON value or deleted; one stream
 event mutated or dropped; the stream cut at any byte — and served by a real
-loopback server (:class:`llmcore.testing.fuzz.FuzzServer`) to
+loopback server (:class:`llmcore_testing.fuzz.FuzzServer`) to
 ``llmcore.model(...)`` on both transports (``aiohttp``: the default direct path;
 ``httpx``). The only allowed outcomes are a correct response or a typed
 :class:`~llmcore.errors.LLMCoreError` that does not hold the key
-(:func:`llmcore.testing.fuzz.check_call`).
+(:func:`llmcore_testing.fuzz.check_call`).
 
 Deterministic (``derandomize=True``) and bounded: ``LLMCORE_FUZZ_EXAMPLES``
 examples per codec, mode and transport (default 40).
@@ -25,8 +25,8 @@ from typing import Any
 
 import pytest
 from hypothesis import given
-from llmcore.testing import fuzz
-from llmcore.testing.cassettes import Recordings
+from llmcore_testing import fuzz
+from llmcore_testing.cassettes import Recordings
 
 PLUGINS = Path(__file__).resolve().parents[3] / "plugins"
 EXAMPLES = int(os.environ.get("LLMCORE_FUZZ_EXAMPLES", "40"))

@@ -5,7 +5,7 @@ from __future__ import annotations
 from pathlib import Path
 
 from llmcore import errors as E
-from llmcore.testing import Case, ErrorCase
+from llmcore_testing import Case, ErrorCase
 
 CASSETTES = Path(__file__).parent / "cassettes"
 MODEL = "jamba-mini"

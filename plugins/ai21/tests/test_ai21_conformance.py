@@ -7,7 +7,7 @@ from typing import Any
 
 import ai21_cases as A
 from ai21_spec import validate_request
-from llmcore.testing import ProviderConformance
+from llmcore_testing import ProviderConformance
 
 
 class TestAI21Conformance(ProviderConformance):

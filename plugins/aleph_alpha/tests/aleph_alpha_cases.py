@@ -11,11 +11,11 @@ from typing import Any
 
 from llmcore import errors as E
 from llmcore.provider import ProviderConfig
-from llmcore.testing import TEST_API_KEY, Case, ErrorCase
-from llmcore.testing.cassettes import Recordings
-from llmcore.testing.conformance import run_case, run_count_tokens
 from llmcore.types import ChatRequest
 from llmcore_aleph_alpha.provider import AlephAlphaProvider
+from llmcore_testing import TEST_API_KEY, Case, ErrorCase
+from llmcore_testing.cassettes import Recordings
+from llmcore_testing.conformance import run_case, run_count_tokens
 
 CASSETTES = Path(__file__).parent / "cassettes"
 REAL_COMPLETE = "openllmetry__test_alephalpha_completion.yaml"

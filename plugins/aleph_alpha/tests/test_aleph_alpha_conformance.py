@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import aleph_alpha_cases as A
-from llmcore.testing import EmbeddingCase, ProviderConformance
+from llmcore_testing import EmbeddingCase, ProviderConformance
 
 
 class TestAlephAlphaConformance(ProviderConformance):

@@ -14,11 +14,11 @@ import llmcore
 import pytest
 from llmcore import errors as E
 from llmcore.embeddings import embedding_request
-from llmcore.testing import TEST_API_KEY, EmbeddingCase
-from llmcore.testing.cassette_server import CassetteServer
-from llmcore.testing.cassettes import Recordings
-from llmcore.testing.conformance import run_case_served
 from llmcore_aleph_alpha.embeddings import build_body, parse_response
+from llmcore_testing import TEST_API_KEY, EmbeddingCase
+from llmcore_testing.cassette_server import CassetteServer
+from llmcore_testing.cassettes import Recordings
+from llmcore_testing.conformance import run_case_served
 
 CASSETTES = Path(__file__).parent / "cassettes"
 REC = Recordings(CASSETTES)

@@ -2,7 +2,7 @@
 call with — the recorded answer with any field replaced by any JSON value or
 deleted — a call through ``llmcore.model`` on the default transport (chat, and the
 stream built from the same answer) ends in a correct response or a typed error
-naming aleph_alpha (:mod:`llmcore.testing.fuzz`), never an empty answer with no
+naming aleph_alpha (:mod:`llmcore_testing.fuzz`), never an empty answer with no
 reason. (``/chat/completions`` is llmcore-openai's codec, fuzzed there.)"""
 
 from __future__ import annotations
@@ -14,8 +14,8 @@ import llmcore
 import pytest
 from aleph_alpha_cases import CASSETTES
 from hypothesis import given
-from llmcore.testing import TEST_API_KEY, fuzz
-from llmcore.testing.cassettes import Recordings
+from llmcore_testing import TEST_API_KEY, fuzz
+from llmcore_testing.cassettes import Recordings
 
 COMPLETE = Recordings(CASSETTES).response_body("openllmetry__test_alephalpha_completion.yaml")
 

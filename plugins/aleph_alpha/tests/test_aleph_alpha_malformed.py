@@ -14,9 +14,9 @@ import pytest
 from llmcore import errors as E
 from llmcore.events import StreamAccumulator
 from llmcore.provider import ProviderConfig
-from llmcore.testing import TEST_API_KEY
 from llmcore.types import ChatRequest, ChatResponse
 from llmcore_aleph_alpha.provider import AlephAlphaProvider
+from llmcore_testing import TEST_API_KEY
 
 REQUEST = ChatRequest(model="luminous-base", messages=[{"role": "user", "content": "hi"}])
 

@@ -8,11 +8,11 @@ import pytest
 from llmcore import errors as E
 from llmcore.provider import ProviderConfig
 from llmcore.resolve import resolve_model
-from llmcore.testing import TEST_API_KEY
-from llmcore.testing.conformance import assert_not_leaked
 from llmcore.types import ChatRequest
 from llmcore_aleph_alpha.complete import build_complete_body
 from llmcore_aleph_alpha.provider import AlephAlphaProvider
+from llmcore_testing import TEST_API_KEY
+from llmcore_testing.conformance import assert_not_leaked
 
 # -- /complete, on the real recording ------------------------------------------------------
 

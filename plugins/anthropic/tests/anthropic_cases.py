@@ -17,12 +17,12 @@ from typing import Any
 from llmcore import errors as E
 from llmcore.events import StreamAccumulator
 from llmcore.provider import ProviderConfig
-from llmcore.testing import TEST_API_KEY, Case, ErrorCase
-from llmcore.testing.cassettes import Recordings, replay_from
-from llmcore.testing.conformance import CaseResult, run_case, run_count_tokens
-from llmcore.testing.openapi import shared_dir
 from llmcore.types import ChatResponse
 from llmcore_anthropic.provider import AnthropicProvider
+from llmcore_testing import TEST_API_KEY, Case, ErrorCase
+from llmcore_testing.cassettes import Recordings, replay_from
+from llmcore_testing.conformance import CaseResult, run_case, run_count_tokens
+from llmcore_testing.openapi import shared_dir
 
 CASSETTES = Path(__file__).parent / "cassettes"
 #: Anthropic's official API spec (OpenAPI 3.1, JSON content despite the name): sent bodies are checked against it

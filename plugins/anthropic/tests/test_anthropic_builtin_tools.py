@@ -13,11 +13,11 @@ import anthropic_cases as A
 import llmcore
 import pytest
 from llmcore.errors import UnsupportedFeatureError
-from llmcore.testing import TEST_API_KEY
-from llmcore.testing.cassette_server import CassetteServer
-from llmcore.testing.openapi import load_spec
 from llmcore.types import ChatRequest
 from llmcore_anthropic.request import build_messages_body
+from llmcore_testing import TEST_API_KEY
+from llmcore_testing.cassette_server import CassetteServer
+from llmcore_testing.openapi import load_spec
 
 SEARCH = "ruby_llm__chat_web_search_with_anthropic_claude-haiku-4-5_searches_cites_and_reports_tool_usage.yaml"
 SEARCH_STREAM = "pydantic-ai__test_anthropic_web_search_tool_stream.yaml"

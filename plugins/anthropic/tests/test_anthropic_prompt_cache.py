@@ -13,10 +13,10 @@ import anthropic_cases as A
 import llmcore
 import pytest
 from llmcore.errors import InvalidRequestError
-from llmcore.testing import TEST_API_KEY
-from llmcore.testing.cassette_server import CassetteServer
 from llmcore.types import ChatRequest, Message, Tool
 from llmcore_anthropic.request import build_count_tokens_body, build_messages_body
+from llmcore_testing import TEST_API_KEY
+from llmcore_testing.cassette_server import CassetteServer
 
 SYSTEM_CACHED = (
     "ruby_llm__chat_prompt_cache_round-trip_anthropic_claude-haiku-4-5_writes_then_reads_the_prompt_cache.yaml"

@@ -19,9 +19,6 @@ import anthropic_cases as A
 import llmcore
 import pytest
 from llmcore.events import CitationEvent, PartEvent, StreamAccumulator, WarningEvent
-from llmcore.testing import TEST_API_KEY, Case
-from llmcore.testing.cassette_server import CassetteServer
-from llmcore.testing.openapi import load_spec, shared_dir
 from llmcore.types import (
     ChatRequest,
     ChatResponse,
@@ -34,6 +31,9 @@ from llmcore.types import (
 from llmcore_anthropic.request import build_messages_body
 from llmcore_anthropic.response import parse_message
 from llmcore_anthropic.stream import StreamDecoder
+from llmcore_testing import TEST_API_KEY, Case
+from llmcore_testing.cassette_server import CassetteServer
+from llmcore_testing.openapi import load_spec, shared_dir
 
 SEARCH = "ruby_llm__chat_web_search_with_anthropic_claude-haiku-4-5_searches_cites_and_reports_tool_usage.yaml"
 SEARCH_REPLAY = "ruby_llm__chat_web_search_with_anthropic_claude-haiku-4-5_replays_search_turns_so_the_conversation_can_continue.yaml"
@@ -226,7 +226,7 @@ def test_stream_survives_any_chunking_of_the_server_tool_stream() -> None:
         "messages": ["hi"],
         "provider_options": {"anthropic": {"tools": body["tools"]}},
     }
-    from llmcore.testing.conformance import run_case
+    from llmcore_testing.conformance import run_case
 
     res = asyncio.run(
         run_case(Case(PYDANTIC_SEARCH_STREAM, req, stream=True), A.make_provider, A.CASSETTES, chunk_sizes=(7,))

@@ -13,10 +13,10 @@ from anthropic_cases import ERRORS, replay
 from llmcore.errors import ConfigurationError
 from llmcore.plugins import get_registry
 from llmcore.provider import ProviderConfig
-from llmcore.testing.conformance import assert_not_leaked
 from llmcore.types import ChatRequest
 from llmcore_anthropic import SPEC
 from llmcore_anthropic.provider import AnthropicProvider
+from llmcore_testing.conformance import assert_not_leaked
 
 SECRET = "sk-ant-api03-" + "Z" * 40  # key-shaped, so the generic scrubber would catch it too
 ODD_SECRET = "my-very-own-secret-key-123"  # not key-shaped: only registration can scrub it
@@ -122,7 +122,7 @@ def test_the_key_never_appears_in_reprs_or_errors(key: str) -> None:
 
 def _replay_with_key(case, key):  # type: ignore[no-untyped-def]
     import anthropic_cases as A
-    from llmcore.testing.conformance import run_case
+    from llmcore_testing.conformance import run_case
 
     def make(client, case):  # type: ignore[no-untyped-def]
         return AnthropicProvider(ProviderConfig(api_key=key, http_client=client))

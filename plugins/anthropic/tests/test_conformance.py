@@ -9,10 +9,10 @@ from typing import Any, ClassVar
 
 import anthropic_cases as A
 from llmcore.builtin_tools import CodeExecutionTool, WebFetchTool, WebSearchTool
-from llmcore.testing import Case, ProviderConformance
-from llmcore.testing.conformance import LosslessCase
-from llmcore.testing.openapi import load_spec
 from llmcore.types import ChatRequest, Message, ReasoningPart
+from llmcore_testing import Case, ProviderConformance
+from llmcore_testing.conformance import LosslessCase
+from llmcore_testing.openapi import load_spec
 
 
 class TestAnthropicConformance(ProviderConformance):
@@ -188,7 +188,7 @@ class TestAnthropicConformance(ProviderConformance):
         events: list[Any] = []
 
         async def go() -> None:
-            from llmcore.testing.cassettes import recording_client
+            from llmcore_testing.cassettes import recording_client
 
             with A.use_cassette(A.ERRORS["stream_overloaded"]):
                 client, _ = recording_client()

@@ -21,8 +21,8 @@ from typing import Any
 import httpx
 import pytest
 from anthropic_cases import COUNT_TOKENS_SCENARIOS, SCENARIOS, replay, replay_count_tokens, use_cassette
-from llmcore.testing import TEST_API_KEY, Case
 from llmcore.types import ChatResponse, ReasoningPart
+from llmcore_testing import TEST_API_KEY, Case
 
 anthropic = pytest.importorskip("anthropic")
 

@@ -10,7 +10,7 @@ from collections.abc import Iterator
 import llmcore
 import pytest
 from llmcore import pluginkit
-from llmcore.testing import fuzz
+from llmcore_testing import fuzz
 
 KEY = "finish-" + "test-key-" + "0123456789"
 

@@ -10,8 +10,6 @@ import pytest
 from anthropic_cases import SPEC
 from llmcore import errors as E
 from llmcore.provider import ProviderConfig
-from llmcore.testing import TEST_API_KEY
-from llmcore.testing.openapi import load_spec
 from llmcore.types import ChatRequest, Message, ReasoningPart, Usage
 from llmcore_anthropic.errors import ERROR_TYPES
 from llmcore_anthropic.finish import FINISH_REASONS, map_finish_reason
@@ -25,6 +23,8 @@ from llmcore_anthropic.request import (
 )
 from llmcore_anthropic.response import parse_message
 from llmcore_anthropic.usage import map_usage
+from llmcore_testing import TEST_API_KEY
+from llmcore_testing.openapi import load_spec
 
 # -- finish reasons -------------------------------------------------------------------------------
 

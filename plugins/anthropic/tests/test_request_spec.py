@@ -9,7 +9,7 @@ from typing import Any
 
 import pytest
 from anthropic_cases import COUNT_TOKENS_SCENARIOS, ERRORS, SCENARIOS, SPEC, recorded_body, replay, replay_count_tokens
-from llmcore.testing.openapi import load_spec
+from llmcore_testing.openapi import load_spec
 
 CHAT_CASES = {**SCENARIOS, **ERRORS}
 

@@ -16,10 +16,10 @@ from anthropic_cases import REC, THINKING_STREAM, TOOL_ROUND_TRIP_STREAM, collec
 from llmcore.errors import ProviderResponseError, ProviderServerError, RateLimitError
 from llmcore.events import StreamEvent
 from llmcore.provider import ProviderConfig
-from llmcore.testing import TEST_API_KEY, check_stream_invariants
-from llmcore.testing.streams import replay_stream, split_at
 from llmcore.types import ChatRequest
 from llmcore_anthropic.provider import AnthropicProvider
+from llmcore_testing import TEST_API_KEY, check_stream_invariants
+from llmcore_testing.streams import replay_stream, split_at
 
 REQ = ChatRequest(model="claude-haiku-4-5", messages=["hi"], max_tokens=64)
 

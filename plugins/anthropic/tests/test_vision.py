@@ -12,10 +12,10 @@ from typing import Any
 
 import anthropic_cases as A
 import llmcore
-from llmcore.testing import TEST_API_KEY, make_vcr
-from llmcore.testing.cassettes import recording_client
-from llmcore.testing.conformance import run_case
-from llmcore.testing.openapi import load_spec
+from llmcore_testing import TEST_API_KEY, make_vcr
+from llmcore_testing.cassettes import recording_client
+from llmcore_testing.conformance import run_case
+from llmcore_testing.openapi import load_spec
 
 
 def _make(client: Any, case: Any) -> Any:

@@ -19,7 +19,7 @@ from azure_cases import (
     WEATHER,
 )
 from llmcore import errors as E
-from llmcore.testing import Case, EmbeddingCase, ErrorCase, ProviderConformance
+from llmcore_testing import Case, EmbeddingCase, ErrorCase, ProviderConformance
 
 _TOOL_STREAM = "authored__deployments_tool_call_stream.yaml"
 # The kit replays over a loopback server, whose host is not ``*.services.ai.azure.com``: say the API

@@ -17,10 +17,10 @@ from azure_cases import CASSETTES, FOUNDRY
 from llmcore import errors as E
 from llmcore.embeddings import embedding_request
 from llmcore.provider import ProviderConfig
-from llmcore.testing import TEST_API_KEY, EmbeddingCase
-from llmcore.testing.cassettes import Recordings
-from llmcore.testing.conformance import run_case_served
 from llmcore_azure.provider import AzureProvider
+from llmcore_testing import TEST_API_KEY, EmbeddingCase
+from llmcore_testing.cassettes import Recordings
+from llmcore_testing.conformance import run_case_served
 
 REC = Recordings(CASSETTES)
 DEPLOYMENTS = EmbeddingCase(

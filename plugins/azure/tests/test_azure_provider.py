@@ -21,10 +21,10 @@ from azure_cases import (
 from llmcore import errors as E
 from llmcore.provider import ProviderConfig
 from llmcore.resolve import resolve_model
-from llmcore.testing import TEST_API_KEY
 from llmcore.types import ChatRequest
 from llmcore_azure import SPEC
 from llmcore_azure.provider import AzureProvider
+from llmcore_testing import TEST_API_KEY
 
 JOKE_REQ = {"model": "openllmetry-testing", "messages": [JOKE]}
 CHAT = "openllmetry__test_chat.yaml"
@@ -326,8 +326,8 @@ def test_api_version_reaches_the_server_on_every_transport(path: str) -> None:
     import asyncio
 
     from azure_cases import CASSETTES, PYDANTIC
-    from llmcore.testing import Case
-    from llmcore.testing.conformance import run_case_served
+    from llmcore_testing import Case
+    from llmcore_testing.conformance import run_case_served
 
     case = Case(
         "pydantic-ai__test_azure_provider_call.yaml",

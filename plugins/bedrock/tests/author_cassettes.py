@@ -31,7 +31,7 @@ from pathlib import Path
 from typing import Any
 
 from llmcore.http.eventstream import encode_eventstream_message
-from llmcore.testing import cassette_format
+from llmcore_testing import cassette_format
 
 HERE = Path(__file__).parent / "cassettes"
 HOST = "https://bedrock-runtime.us-east-1.amazonaws.com"

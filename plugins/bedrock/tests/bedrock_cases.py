@@ -15,8 +15,8 @@ from typing import Any
 from urllib.parse import unquote
 
 import smithy_check
-from llmcore.testing import TEST_API_KEY
-from llmcore.testing.cassettes import Recordings
+from llmcore_testing import TEST_API_KEY
+from llmcore_testing.cassettes import Recordings
 
 CASSETTES = Path(__file__).parent / "cassettes"
 
@@ -208,8 +208,8 @@ def replay(cassette: str, fn: Any, *, interaction: int = 0, **provider_kw: Any) 
     interaction ``interaction`` on); returns ``(result, sent requests)``."""
     import asyncio
 
-    from llmcore.testing import recording_client
-    from llmcore.testing.cassettes import replay_from
+    from llmcore_testing import recording_client
+    from llmcore_testing.cassettes import replay_from
 
     async def go() -> tuple[Any, list[Any]]:
         with replay_from(CASSETTES, cassette, interaction):

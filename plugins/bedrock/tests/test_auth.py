@@ -16,10 +16,10 @@ import httpx
 import pytest
 from bedrock_cases import FAKE, make_provider, recorded_body, replay, verify_sigv4
 from llmcore.errors import ConfigurationError
-from llmcore.testing import cassette_format
-from llmcore.testing.secrets import scan_text
 from llmcore.types import ChatRequest
 from llmcore_bedrock.auth import SigV4Signer
+from llmcore_testing import cassette_format
+from llmcore_testing.secrets import scan_text
 
 HELLO = ChatRequest(model="us.amazon.nova-micro-v1:0", system="You are a chatbot.", messages=["Hello!"])
 CHAT_CASSETTE = "pydantic-ai__test_bedrock_model.yaml"

@@ -12,9 +12,9 @@ import llmcore
 import pytest
 from bedrock_cases import CASSETTES, FAKE, REC
 from llmcore.errors import InvalidRequestError
-from llmcore.testing.cassette_server import CassetteServer
 from llmcore.types import ChatRequest, Message, Tool
 from llmcore_bedrock.request import build_converse_body
+from llmcore_testing.cassette_server import CassetteServer
 
 CACHED = "ruby_llm__chat_prompt_cache_round-trip_bedrock_claude-haiku-4-5_writes_then_reads_the_prompt_cache.yaml"
 CLAUDE = "us.anthropic.claude-haiku-4-5-20251001-v1:0"

@@ -22,8 +22,6 @@ import yaml
 from bedrock_cases import CASSETTES, FAKE, REC, collect, replay
 from llmcore.events import CitationEvent, PartEvent, StreamAccumulator, WarningEvent
 from llmcore.http.eventstream import aiter_eventstream
-from llmcore.testing.cassette_server import CassetteServer
-from llmcore.testing.openapi import shared_dir
 from llmcore.types import (
     ChatRequest,
     ChatResponse,
@@ -36,6 +34,8 @@ from llmcore.types import (
 from llmcore_bedrock.request import build_converse_body
 from llmcore_bedrock.response import parse_converse
 from llmcore_bedrock.stream import decode_stream
+from llmcore_testing.cassette_server import CassetteServer
+from llmcore_testing.openapi import shared_dir
 
 CITE = "ruby_llm__chat_citations_with_bedrock_claude-haiku-4-5_cites_text_documents_in_responses.yaml"
 CITE_STREAM = "ruby_llm__chat_citations_with_bedrock_claude-haiku-4-5_streams_citations.yaml"

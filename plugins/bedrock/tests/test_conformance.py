@@ -15,8 +15,8 @@ from typing import Any, ClassVar
 from bedrock_cases import CASSETTES, FAKE, REC, check_body, verify_sigv4
 from llmcore import errors as E
 from llmcore.builtin_tools import WebSearchTool
-from llmcore.testing import TEST_API_KEY, Case, EmbeddingCase, ErrorCase, ProviderConformance, RerankCase
-from llmcore.testing.conformance import LosslessCase
+from llmcore_testing import TEST_API_KEY, Case, EmbeddingCase, ErrorCase, ProviderConformance, RerankCase
+from llmcore_testing.conformance import LosslessCase
 
 NOVA_MICRO = "us.amazon.nova-micro-v1:0"
 NOVA_2_LITE = "us.amazon.nova-2-lite-v1:0"

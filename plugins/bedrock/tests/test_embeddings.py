@@ -13,9 +13,9 @@ import pytest
 from bedrock_cases import CASSETTES, FAKE, REC, check_body, verify_sigv4
 from llmcore import errors as E
 from llmcore.embeddings import embedding_request
-from llmcore.testing import EmbeddingCase
-from llmcore.testing.conformance import run_case_served
 from llmcore_bedrock.embeddings import build_embedding_body, embedding_family, parse_embedding_response
+from llmcore_testing import EmbeddingCase
+from llmcore_testing.conformance import run_case_served
 
 TITAN = "ruby_llm__embedding_basic_functionality_bedrock_amazon_titan-embed-text-v2_0_can_handle_a_single_text_with_custom_dimensions.yaml"
 NOVA = "ruby_llm__embedding_bedrock_embedding_dialects_bedrock_amazon_nova-2-multimodal-embeddings-v1_0_embeds_a_single_text.yaml"

@@ -14,7 +14,7 @@ import llmcore
 import pytest
 from llmcore.errors import ProviderResponseError
 from llmcore.http.eventstream import encode_eventstream_message
-from llmcore.testing import fuzz
+from llmcore_testing import fuzz
 
 KEY = "malformed-" + "test-key-" + "0123456789"
 

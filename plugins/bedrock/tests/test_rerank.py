@@ -15,9 +15,9 @@ import pytest
 from bedrock_cases import CASSETTES, FAKE, REC, check_body, make_provider, verify_sigv4
 from llmcore import errors as E
 from llmcore.embeddings import rerank_request
-from llmcore.testing import RerankCase, cassette_format
-from llmcore.testing.conformance import run_case_served
 from llmcore_bedrock.rerank import agent_runtime_url, build_rerank_body, model_arn
+from llmcore_testing import RerankCase, cassette_format
+from llmcore_testing.conformance import run_case_served
 
 CASSETTE = "authored__rerank_cohere_v3_5.yaml"
 MODEL = "cohere.rerank-v3-5:0"

@@ -15,9 +15,9 @@ from hypothesis import strategies as st
 from llmcore import errors as E
 from llmcore.events import StreamAccumulator
 from llmcore.http.eventstream import encode_eventstream_message
-from llmcore.testing import check_stream_invariants
-from llmcore.testing.streams import ChunkedStream, split_at
 from llmcore_bedrock.stream import decode_stream
+from llmcore_testing import check_stream_invariants
+from llmcore_testing.streams import ChunkedStream, split_at
 
 
 def _recorded_streams() -> dict[str, bytes]:

@@ -16,7 +16,7 @@ import llmcore
 import test_conformance as tc
 from bedrock_cases import CASSETTES, FAKE, REC, check_body, verify_sigv4
 from llmcore import errors as E
-from llmcore.testing import make_vcr, recording_client
+from llmcore_testing import make_vcr, recording_client
 
 
 def _documented() -> dict[str, Any]:

@@ -9,9 +9,9 @@ from typing import Any
 
 from llmcore import errors as E
 from llmcore.provider import ProviderConfig
-from llmcore.testing import TEST_API_KEY, Case, ErrorCase, run_case
-from llmcore.testing.conformance import CaseResult
 from llmcore_cerebras.provider import CerebrasProvider
+from llmcore_testing import TEST_API_KEY, Case, ErrorCase, run_case
+from llmcore_testing.conformance import CaseResult
 
 CASSETTES = Path(__file__).parent / "cassettes"
 M = "llama-3.3-70b"

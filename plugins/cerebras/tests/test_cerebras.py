@@ -9,10 +9,10 @@ import cerebras_cases as C
 import pytest
 from llmcore import errors as E
 from llmcore.provider import ProviderConfig
-from llmcore.testing import TEST_API_KEY, Case
-from llmcore.testing.conformance import _recorded_request_body
 from llmcore.types import ChatRequest
 from llmcore_cerebras.provider import CerebrasProvider
+from llmcore_testing import TEST_API_KEY, Case
+from llmcore_testing.conformance import _recorded_request_body
 
 
 def body(res: Any, i: int = 0) -> dict[str, Any]:

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import cerebras_cases as C
-from llmcore.testing import ProviderConformance
+from llmcore_testing import ProviderConformance
 
 
 class TestCerebrasConformance(ProviderConformance):

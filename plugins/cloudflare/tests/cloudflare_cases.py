@@ -11,11 +11,11 @@ from typing import Any
 
 from llmcore import errors as E
 from llmcore.provider import ProviderConfig
-from llmcore.testing import TEST_API_KEY, Case, EmbeddingCase, ErrorCase, RerankCase
-from llmcore.testing.cassettes import Recordings
-from llmcore.testing.conformance import run_case
 from llmcore.types import ChatRequest
 from llmcore_cloudflare.provider import CloudflareProvider
+from llmcore_testing import TEST_API_KEY, Case, EmbeddingCase, ErrorCase, RerankCase
+from llmcore_testing.cassettes import Recordings
+from llmcore_testing.conformance import run_case
 
 CASSETTES = Path(__file__).parent / "cassettes"
 #: the example account id of the Cloudflare API reference, used by every cassette

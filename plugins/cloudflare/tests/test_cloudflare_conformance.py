@@ -4,7 +4,7 @@ authored from the published API reference; see cassettes/SOURCES.md)."""
 from __future__ import annotations
 
 import cloudflare_cases as C
-from llmcore.testing import ProviderConformance
+from llmcore_testing import ProviderConformance
 
 
 class TestCloudflareConformance(ProviderConformance):

@@ -13,10 +13,10 @@ import llmcore
 import pytest
 from llmcore import errors as E
 from llmcore.embeddings import embedding_request, rerank_request
-from llmcore.testing import TEST_API_KEY, RerankCase
-from llmcore.testing.cassette_server import CassetteServer
-from llmcore.testing.conformance import run_case_served
 from llmcore_cloudflare.embeddings import build_embed_body, build_rerank_body, parse_embed_result, parse_rerank_result
+from llmcore_testing import TEST_API_KEY, RerankCase
+from llmcore_testing.cassette_server import CassetteServer
+from llmcore_testing.conformance import run_case_served
 
 
 def _provider(case: Any) -> Any:

@@ -2,7 +2,7 @@
 recorded Workers AI envelope with any field replaced by any JSON value or deleted, a
 recorded stream with an event mutated or dropped and cut at any byte — a call
 through ``llmcore.model`` on the default transport ends in a correct response or a
-typed error naming cloudflare (:mod:`llmcore.testing.fuzz`), and never in an empty
+typed error naming cloudflare (:mod:`llmcore_testing.fuzz`), and never in an empty
 answer with no reason. Seeded from the recordings in ``cassettes/``."""
 
 from __future__ import annotations
@@ -11,8 +11,8 @@ from typing import Any
 
 import cloudflare_cases as C
 from hypothesis import given
-from llmcore.testing import fuzz
-from llmcore.testing.cassettes import Recordings
+from llmcore_testing import fuzz
+from llmcore_testing.cassettes import Recordings
 
 REC = Recordings(C.CASSETTES)
 CHAT = [REC.response_body(c) for c in ("authored__chat_hello_world.yaml", "authored__tool_call.yaml")]

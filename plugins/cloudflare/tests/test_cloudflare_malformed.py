@@ -12,8 +12,8 @@ import cloudflare_cases as C
 import httpx
 import pytest
 from llmcore import errors as E
-from llmcore.testing.streams import replay_stream
 from llmcore.types import ChatRequest, ChatResponse
+from llmcore_testing.streams import replay_stream
 
 MODEL = "@cf/meta/llama-3.1-8b-instruct"
 REQUEST = ChatRequest(model=MODEL, messages=[{"role": "user", "content": "hi"}])

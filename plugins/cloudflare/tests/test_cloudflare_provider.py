@@ -11,13 +11,13 @@ import pytest
 from llmcore import errors as E
 from llmcore.events import Finish, TextDelta, UsageEvent
 from llmcore.provider import ProviderConfig
-from llmcore.testing import TEST_API_KEY
-from llmcore.testing.conformance import assert_not_leaked
-from llmcore.testing.streams import ChunkedStream, split_every
 from llmcore.types import ChatRequest
 from llmcore_cloudflare.provider import CloudflareProvider
 from llmcore_cloudflare.response import parse_result
 from llmcore_cloudflare.stream import decode_stream
+from llmcore_testing import TEST_API_KEY
+from llmcore_testing.conformance import assert_not_leaked
+from llmcore_testing.streams import ChunkedStream, split_every
 
 ALL_CASES = [
     C.CHAT,

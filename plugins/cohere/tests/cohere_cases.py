@@ -15,12 +15,12 @@ from pathlib import Path
 from typing import Any
 
 from llmcore.provider import ProviderConfig
-from llmcore.testing import TEST_API_KEY, Case
-from llmcore.testing.cassettes import Recordings, replay_from
-from llmcore.testing.conformance import CaseResult, run_case, run_count_tokens
-from llmcore.testing.openapi import shared_dir
 from llmcore.types import TokenCount
 from llmcore_cohere.provider import CohereProvider
+from llmcore_testing import TEST_API_KEY, Case
+from llmcore_testing.cassettes import Recordings, replay_from
+from llmcore_testing.conformance import CaseResult, run_case, run_count_tokens
+from llmcore_testing.openapi import shared_dir
 
 CASSETTES = Path(__file__).parent / "cassettes"
 #: Cohere's official OpenAPI 3.1 spec: sent bodies are checked against it

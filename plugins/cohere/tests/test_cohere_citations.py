@@ -13,12 +13,12 @@ from typing import Any
 import cohere_cases as C
 import llmcore
 from llmcore.events import CitationEvent
-from llmcore.testing import TEST_API_KEY
-from llmcore.testing.cassette_server import CassetteServer
-from llmcore.testing.openapi import shared_dir
 from llmcore.types import ChatRequest, ChatResponse, Message, ServerToolCallPart, TextPart
 from llmcore_cohere.request import build_chat_body
 from llmcore_cohere.response import parse_chat_response
+from llmcore_testing import TEST_API_KEY
+from llmcore_testing.cassette_server import CassetteServer
+from llmcore_testing.openapi import shared_dir
 
 DOCS = "ruby_llm__chat_citations_with_cohere_command-a-plus-05-2026_cites_text_documents_in_responses.yaml"
 TOOLS = "ruby_llm__chat_citations_with_cohere_command-a-plus-05-2026_cites_tool_results_returned_as_search_results.yaml"

@@ -2,13 +2,13 @@
 recorded Cohere answer with any field replaced by any JSON value or deleted, a
 recorded stream with an event mutated or dropped and cut at any byte — a call
 through ``llmcore.model`` on the default transport ends in a correct response or a
-typed error naming cohere (:mod:`llmcore.testing.fuzz`), and never in an empty
+typed error naming cohere (:mod:`llmcore_testing.fuzz`), and never in an empty
 answer with no finish reason. Seeded from the real recordings in ``cassettes/``."""
 
 from __future__ import annotations
 
 import cohere_cases as C
-from llmcore.testing import fuzz
+from llmcore_testing import fuzz
 
 
 class TestFuzz(fuzz.CodecFuzz):

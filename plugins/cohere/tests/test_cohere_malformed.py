@@ -15,8 +15,8 @@ import httpx
 import pytest
 from llmcore import errors as E
 from llmcore.events import StreamAccumulator
-from llmcore.testing.streams import replay_stream
 from llmcore.types import ChatRequest, ChatResponse
+from llmcore_testing.streams import replay_stream
 
 REQUEST = ChatRequest(model="command-r", messages=[{"role": "user", "content": "hi"}])
 

@@ -13,11 +13,11 @@ from llmcore import errors as E
 from llmcore.facade import load_provider
 from llmcore.plugins import get_registry
 from llmcore.provider import ProviderConfig
-from llmcore.testing import TEST_API_KEY
-from llmcore.testing.conformance import assert_not_leaked
 from llmcore.types import ChatRequest
 from llmcore_cohere import SPEC
 from llmcore_cohere.provider import CohereProvider
+from llmcore_testing import TEST_API_KEY
+from llmcore_testing.conformance import assert_not_leaked
 
 
 @pytest.fixture

@@ -18,9 +18,9 @@ from typing import Any
 
 import cohere_cases as C
 from llmcore import errors as E
-from llmcore.testing import Case, EmbeddingCase, ErrorCase, ProviderConformance, RerankCase
-from llmcore.testing.conformance import LosslessCase
-from llmcore.testing.openapi import load_spec
+from llmcore_testing import Case, EmbeddingCase, ErrorCase, ProviderConformance, RerankCase
+from llmcore_testing.conformance import LosslessCase
+from llmcore_testing.openapi import load_spec
 
 
 def _err(cassette: str, request: dict[str, Any], error: type[Exception], status: int) -> ErrorCase:

@@ -17,8 +17,8 @@ from typing import Any
 import cohere_cases as C
 import httpx
 import pytest
-from llmcore.testing import TEST_API_KEY
 from llmcore.types import ChatResponse
+from llmcore_testing import TEST_API_KEY
 
 cohere = pytest.importorskip("cohere")
 

@@ -14,9 +14,6 @@ import pytest
 from llmcore import errors as E
 from llmcore.embeddings import EmbeddingRequest, RerankRequest, embedding_request, rerank_request
 from llmcore.provider import ProviderConfig
-from llmcore.testing import TEST_API_KEY, EmbeddingCase, RerankCase
-from llmcore.testing.conformance import run_case_served
-from llmcore.testing.openapi import load_spec
 from llmcore_cohere.embeddings import (
     build_embed_body,
     build_rerank_body,
@@ -24,6 +21,9 @@ from llmcore_cohere.embeddings import (
     parse_rerank_response,
 )
 from llmcore_cohere.provider import CohereProvider
+from llmcore_testing import TEST_API_KEY, EmbeddingCase, RerankCase
+from llmcore_testing.conformance import run_case_served
+from llmcore_testing.openapi import load_spec
 
 RB_EMBED_ONE = (
     "ruby_llm__embedding_basic_functionality_cohere_embed-v4_0_can_handle_a_single_text_with_custom_dimensions.yaml"

@@ -11,10 +11,10 @@ from typing import Any
 import cohere_cases as C
 import pytest
 from llmcore import errors as E
-from llmcore.testing.openapi import load_spec
 from llmcore.types import ChatRequest
 from llmcore_cohere.errors import error_details
 from llmcore_cohere.request import TOKENIZE_MAX_CHARS, build_chat_body, build_tokenize_bodies
+from llmcore_testing.openapi import load_spec
 
 MODEL = "command-a-03-2025"
 WEATHER = {

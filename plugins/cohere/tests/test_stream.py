@@ -14,8 +14,8 @@ import cohere_cases as C
 import pytest
 from llmcore import errors as E
 from llmcore.events import StreamEvent
-from llmcore.testing.streams import replay_stream, split_every
 from llmcore.types import ChatRequest, ChatResponse
+from llmcore_testing.streams import replay_stream, split_every
 
 STREAM_CASES = {
     "text": C.STREAM,

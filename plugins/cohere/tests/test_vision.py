@@ -13,8 +13,8 @@ from typing import Any
 import cohere_cases as C
 import llmcore
 import test_conformance as tc
-from llmcore.testing import TEST_API_KEY, make_vcr
-from llmcore.testing.cassettes import recording_client
+from llmcore_testing import TEST_API_KEY, make_vcr
+from llmcore_testing.cassettes import recording_client
 
 
 def test_image_is_sent_as_an_image_url_part() -> None:

@@ -6,7 +6,7 @@ import json
 from pathlib import Path
 
 from llmcore import errors as E
-from llmcore.testing import Case, ErrorCase
+from llmcore_testing import Case, ErrorCase
 
 CASSETTES = Path(__file__).parent / "cassettes"
 BASE = "https://adb-1234567890123456.7.azuredatabricks.net/serving-endpoints"

@@ -13,9 +13,9 @@ from llmcore.facade import load_provider
 from llmcore.plugins import get_registry
 from llmcore.provider import ProviderConfig
 from llmcore.resolve import resolve_model
-from llmcore.testing import TEST_API_KEY, Case, run_case
 from llmcore.types import ChatRequest
 from llmcore_databricks.provider import DatabricksProvider, serving_url
+from llmcore_testing import TEST_API_KEY, Case, run_case
 
 
 @pytest.fixture(autouse=True)

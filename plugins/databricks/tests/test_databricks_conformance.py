@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import databricks_cases as D
 from llmcore import errors as E
-from llmcore.testing import EmbeddingCase, ProviderConformance
+from llmcore_testing import EmbeddingCase, ProviderConformance
 
 #: llama-stack's recording (the workspace host as llama-stack wrote it); the provider sends no encoding_format
 EMBEDDING = EmbeddingCase(

@@ -14,11 +14,11 @@ from databricks_cases import BASE, CASSETTES
 from llmcore import errors as E
 from llmcore.embeddings import embedding_request
 from llmcore.provider import ProviderConfig
-from llmcore.testing import TEST_API_KEY, EmbeddingCase
-from llmcore.testing.cassettes import Recordings
-from llmcore.testing.conformance import run_case_served
 from llmcore_databricks.provider import DatabricksProvider
 from llmcore_openai.embeddings import build_embeddings_body
+from llmcore_testing import TEST_API_KEY, EmbeddingCase
+from llmcore_testing.cassettes import Recordings
+from llmcore_testing.conformance import run_case_served
 
 REC = Recordings(CASSETTES)
 HOST = "https://__databricks__/serving-endpoints"

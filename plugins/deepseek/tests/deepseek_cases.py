@@ -11,9 +11,9 @@ from typing import Any
 from llmcore.events import StreamAccumulator
 from llmcore.facade import load_provider
 from llmcore.plugins import get_registry
-from llmcore.testing import TEST_API_KEY, make_vcr, recording_client
-from llmcore.testing.cassette_format import deserialize
 from llmcore.types import ChatRequest
+from llmcore_testing import TEST_API_KEY, make_vcr, recording_client
+from llmcore_testing.cassette_format import deserialize
 
 CASSETTES = Path(__file__).parent / "cassettes"
 DICE = "pydantic-ai__test_deepseek_deferred_capability_with_thinking.yaml"

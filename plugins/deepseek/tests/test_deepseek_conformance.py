@@ -8,8 +8,8 @@ from pathlib import Path
 from deepseek_cases import BERLIN, DICE, WEB_SEARCH, history, recorded_tools
 from llmcore import errors as E
 from llmcore.builtin_tools import WebSearchTool
-from llmcore.testing import Case, ErrorCase, ProviderConformance
-from llmcore.testing.conformance import LosslessCase
+from llmcore_testing import Case, ErrorCase, ProviderConformance
+from llmcore_testing.conformance import LosslessCase
 
 _Q = "What's the weather in Berlin (52.5200, 13.4050) and what's the best language to learn?"
 
@@ -19,7 +19,7 @@ def _pig_png() -> str:
     example: DeepSeek's vision guide inlines a local file of the reader's)."""
     import json
 
-    from llmcore.testing.cassette_format import deserialize
+    from llmcore_testing.cassette_format import deserialize
 
     data = deserialize(
         (Path(__file__).parent / "cassettes" / "authored__vision_image_data_url.yaml").read_text("utf-8")

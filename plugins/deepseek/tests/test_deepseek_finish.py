@@ -6,8 +6,8 @@ from __future__ import annotations
 import llmcore
 import pytest
 from deepseek_cases import CASSETTES
-from llmcore.testing import TEST_API_KEY
-from llmcore.testing.cassette_server import CassetteServer
+from llmcore_testing import TEST_API_KEY
+from llmcore_testing.cassette_server import CassetteServer
 
 
 @pytest.mark.parametrize("stream", [False, True])

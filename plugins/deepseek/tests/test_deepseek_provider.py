@@ -11,8 +11,8 @@ from deepseek_cases import BERLIN, DICE, history, recorded_request, recorded_too
 from llmcore import errors as E
 from llmcore.provider import ProviderConfig
 from llmcore.resolve import resolve_model
-from llmcore.testing import TEST_API_KEY
 from llmcore_deepseek.provider import DeepSeekProvider
+from llmcore_testing import TEST_API_KEY
 
 THINK = "pydantic-ai__test_deepseek_model_thinking_part.yaml"
 THINK_STREAM = "pydantic-ai__test_deepseek_model_thinking_stream.yaml"

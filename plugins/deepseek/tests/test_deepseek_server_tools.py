@@ -14,9 +14,9 @@ import llmcore
 import pytest
 from deepseek_cases import CASSETTES, WEB_SEARCH, recorded_request
 from llmcore.errors import UnsupportedFeatureError
-from llmcore.testing import TEST_API_KEY
-from llmcore.testing.cassette_format import deserialize
-from llmcore.testing.cassette_server import CassetteServer
+from llmcore_testing import TEST_API_KEY
+from llmcore_testing.cassette_format import deserialize
+from llmcore_testing.cassette_server import CassetteServer
 
 TEXT = "pydantic-ai__test_deepseek_responses_text_.yaml"
 TEXT_STREAM = "pydantic-ai__test_deepseek_responses_text_stream_.yaml"

@@ -7,7 +7,7 @@ import json
 from pathlib import Path
 
 from llmcore import errors as E
-from llmcore.testing import Case, ErrorCase
+from llmcore_testing import Case, ErrorCase
 
 CASSETTES = Path(__file__).parent / "cassettes"
 DS = "deepseek-v3.1-250821"

@@ -14,8 +14,8 @@ from llmcore.facade import load_provider
 from llmcore.plugins import get_registry
 from llmcore.provider import ProviderConfig
 from llmcore.resolve import resolve_model
-from llmcore.testing import TEST_API_KEY, Case, run_case
 from llmcore_ernie.provider import ErnieProvider
+from llmcore_testing import TEST_API_KEY, Case, run_case
 
 
 @pytest.fixture(autouse=True)

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import ernie_cases as C
-from llmcore.testing import OPENAI_SHAPED_EMBEDDING_REFUSALS, EmbeddingCase, ProviderConformance
+from llmcore_testing import OPENAI_SHAPED_EMBEDDING_REFUSALS, EmbeddingCase, ProviderConformance
 
 
 class TestErnieConformance(ProviderConformance):

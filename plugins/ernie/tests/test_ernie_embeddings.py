@@ -7,9 +7,9 @@ import asyncio
 from pathlib import Path
 from typing import Any
 
-from llmcore.testing import TEST_API_KEY, EmbeddingCase
-from llmcore.testing.cassettes import Recordings
-from llmcore.testing.conformance import run_case_served
+from llmcore_testing import TEST_API_KEY, EmbeddingCase
+from llmcore_testing.cassettes import Recordings
+from llmcore_testing.conformance import run_case_served
 
 CASSETTES = Path(__file__).parent / "cassettes"
 REC = Recordings(CASSETTES)

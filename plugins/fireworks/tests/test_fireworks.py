@@ -9,9 +9,9 @@ import fireworks_cases as F
 import pytest
 from llmcore import errors as E
 from llmcore.provider import ProviderConfig
-from llmcore.testing import TEST_API_KEY
 from llmcore.types import ChatRequest
 from llmcore_fireworks.provider import FireworksProvider
+from llmcore_testing import TEST_API_KEY
 
 
 def body(res: Any, i: int = 0) -> dict[str, Any]:

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import fireworks_cases as F
 from llmcore import errors as E
-from llmcore.testing import EmbeddingCase, ProviderConformance
+from llmcore_testing import EmbeddingCase, ProviderConformance
 
 #: llama-stack's recording: qwen3-embedding-8b, dimensions=16, base64 (what the provider asks) -> base64 float32
 EMBEDDING = EmbeddingCase(

@@ -15,10 +15,10 @@ import pytest
 from fireworks_cases import CASSETTES
 from llmcore import errors as E
 from llmcore.provider import ProviderConfig
-from llmcore.testing import TEST_API_KEY, EmbeddingCase
-from llmcore.testing.cassettes import Recordings
-from llmcore.testing.conformance import run_case_served
 from llmcore_fireworks.provider import FireworksProvider
+from llmcore_testing import TEST_API_KEY, EmbeddingCase
+from llmcore_testing.cassettes import Recordings
+from llmcore_testing.conformance import run_case_served
 
 REC = Recordings(CASSETTES)
 MODEL = "accounts/fireworks/models/qwen3-embedding-8b"

@@ -22,11 +22,11 @@ from llmcore.errors import (
     RateLimitError,
 )
 from llmcore.provider import ProviderConfig
-from llmcore.testing import TEST_API_KEY, Case, ErrorCase
-from llmcore.testing.cassettes import Recordings, replay_from
-from llmcore.testing.conformance import run_case
-from llmcore.testing.openapi import OpenAPISpec, load_spec, shared_dir
 from llmcore.types import ChatRequest, ChatResponse, Message, ReasoningPart, ToolCallPart, ToolResultPart
+from llmcore_testing import TEST_API_KEY, Case, ErrorCase
+from llmcore_testing.cassettes import Recordings, replay_from
+from llmcore_testing.conformance import run_case
+from llmcore_testing.openapi import OpenAPISpec, load_spec, shared_dir
 
 CASSETTES = Path(__file__).parent / "cassettes"
 #: Google's Gemini API spec: the official Discovery document of generativelanguage v1beta converted to

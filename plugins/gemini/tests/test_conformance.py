@@ -6,8 +6,8 @@ from __future__ import annotations
 from typing import Any
 
 import gemini_cases as G
-from llmcore.testing import EmbeddingCase, ProviderConformance
-from llmcore.testing.conformance import LosslessCase
+from llmcore_testing import EmbeddingCase, ProviderConformance
+from llmcore_testing.conformance import LosslessCase
 
 # batchEmbedContents recorded by llm-gemini: gemini-embedding-2, 768 dimensions, two texts, with usageMetadata
 EMBED = EmbeddingCase(

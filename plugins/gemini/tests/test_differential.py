@@ -15,8 +15,8 @@ from typing import Any
 import gemini_cases as G
 import httpx
 import pytest
-from llmcore.testing import TEST_API_KEY, Case
 from llmcore.types import ReasoningPart
+from llmcore_testing import TEST_API_KEY, Case
 
 genai = pytest.importorskip("google.genai")
 from google.genai import types as gt  # noqa: E402

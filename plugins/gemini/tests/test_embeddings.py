@@ -15,9 +15,6 @@ import pytest
 from llmcore import errors as E
 from llmcore.embeddings import EmbeddingRequest, embedding_request
 from llmcore.provider import ProviderConfig
-from llmcore.testing import TEST_API_KEY, EmbeddingCase
-from llmcore.testing.cassette_server import CassetteServer
-from llmcore.testing.conformance import run_case_served
 from llmcore_gemini.embeddings import (
     MAX_EMBED_TEXTS,
     TASK_TYPES,
@@ -25,6 +22,9 @@ from llmcore_gemini.embeddings import (
     parse_batch_embed_response,
 )
 from llmcore_gemini.provider import GeminiProvider
+from llmcore_testing import TEST_API_KEY, EmbeddingCase
+from llmcore_testing.cassette_server import CassetteServer
+from llmcore_testing.conformance import run_case_served
 
 RB_ONE = (
     "ruby_llm__embedding_basic_functionality_gemini_gemini-embedding-001_can_handle_a_single_text_with_custom"

@@ -12,12 +12,12 @@ import httpx
 import pytest
 from llmcore import errors as E
 from llmcore.provider import ProviderConfig
-from llmcore.testing import TEST_API_KEY, make_vcr, recording_client
-from llmcore.testing.conformance import assert_not_leaked
 from llmcore.types import ChatRequest, Message, TextPart, ToolCallPart, ToolResultPart
 from llmcore_gemini.provider import GeminiProvider
 from llmcore_gemini.request import CodecSettings, build_generate_body
 from llmcore_gemini.schema import to_gemini_schema
+from llmcore_testing import TEST_API_KEY, make_vcr, recording_client
+from llmcore_testing.conformance import assert_not_leaked
 
 #: a fake key with Google's prefix, built in two so no key-shaped literal is in code
 FAKE_GOOGLE_KEY = "AIza" + "-from-google-api-key-variable-000000"

@@ -15,10 +15,10 @@ import llmcore
 import pytest
 from llmcore.batching import BatchStatus
 from llmcore.errors import InvalidRequestError
-from llmcore.testing import TEST_API_KEY
-from llmcore.testing.cassettes import recording_client, replay_from
 from llmcore.types import ChatRequest
 from llmcore_gemini.request import CodecSettings, build_generate_body
+from llmcore_testing import TEST_API_KEY
+from llmcore_testing.cassettes import recording_client, replay_from
 
 CASSETTES = Path(__file__).parent / "cassettes"
 PROMPTS = ["What is 2+2?", "Name a colour.", "Say hi."]

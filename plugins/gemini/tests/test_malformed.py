@@ -12,7 +12,7 @@ from typing import Any
 import llmcore
 import pytest
 from llmcore.errors import ProviderResponseError
-from llmcore.testing import fuzz
+from llmcore_testing import fuzz
 
 KEY = "malformed-" + "test-key-" + "0123456789"
 

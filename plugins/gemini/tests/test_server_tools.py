@@ -15,8 +15,6 @@ from typing import Any
 import gemini_cases as G
 import llmcore
 from llmcore.events import StreamAccumulator
-from llmcore.testing import TEST_API_KEY
-from llmcore.testing.cassette_server import CassetteServer
 from llmcore.types import (
     ChatRequest,
     ChatResponse,
@@ -31,6 +29,8 @@ from llmcore_gemini.finish import map_finish_reason
 from llmcore_gemini.grounding import byte_span_to_chars
 from llmcore_gemini.request import CodecSettings, build_generate_body
 from llmcore_gemini.response import ResponseMapper
+from llmcore_testing import TEST_API_KEY
+from llmcore_testing.cassette_server import CassetteServer
 
 CITATIONS = (
     "ruby_llm__chat_citations_with_gemini_gemini-2_5-flash_returns_grounding_citations_when_search_is_enabled.yaml"

@@ -16,11 +16,11 @@ import gemini_cases as G
 import pytest
 from llmcore.errors import ProviderResponseError, ProviderServerError, RateLimitError
 from llmcore.provider import ProviderConfig
-from llmcore.testing import TEST_API_KEY, check_stream_invariants
-from llmcore.testing.streams import random_sizes, replay_stream, split_every
 from llmcore.types import ChatRequest
 from llmcore_gemini.provider import GeminiProvider
 from llmcore_gemini.stream import JSONArrayDecoder
+from llmcore_testing import TEST_API_KEY, check_stream_invariants
+from llmcore_testing.streams import random_sizes, replay_stream, split_every
 
 
 def _events(body: bytes, content_type: str, sizes: list[int], request: ChatRequest) -> list[Any]:

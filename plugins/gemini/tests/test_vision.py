@@ -15,8 +15,8 @@ from typing import Any
 
 import gemini_cases as G
 import llmcore
-from llmcore.testing import TEST_API_KEY, make_vcr, recording_client
-from llmcore.testing.conformance import run_case
+from llmcore_testing import TEST_API_KEY, make_vcr, recording_client
+from llmcore_testing.conformance import run_case
 
 
 def _camel(value: Any) -> Any:

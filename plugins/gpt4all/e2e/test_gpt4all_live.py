@@ -25,10 +25,10 @@ from typing import Any
 import pytest
 from llmcore import errors as E
 from llmcore.provider import ProviderConfig
-from llmcore.testing import Case, ErrorCase, ProviderConformance
 from llmcore.types import ChatRequest
 from llmcore_gpt4all.gguf_meta import read_metadata
 from llmcore_gpt4all.provider import GPT4AllProvider
+from llmcore_testing import Case, ErrorCase, ProviderConformance
 
 TIMINGS: dict[str, Any] = {}
 

@@ -16,11 +16,11 @@ from typing import Any
 from hypothesis import given
 from hypothesis import strategies as st
 from llmcore.events import StreamAccumulator
-from llmcore.testing import fuzz
-from llmcore.testing.conformance import check_stream_invariants
 from llmcore.types import ChatRequest
 from llmcore_gpt4all.gguf_meta import GGUFMetadata
 from llmcore_gpt4all.provider import GPT4AllProvider, LoadedModel
+from llmcore_testing import fuzz
+from llmcore_testing.conformance import check_stream_invariants
 
 #: a small alphabet, so that pieces and stop sequences overlap often
 _ALPHABET = "ab é"

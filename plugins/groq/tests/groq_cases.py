@@ -11,10 +11,10 @@ from typing import Any
 from llmcore.events import StreamAccumulator
 from llmcore.facade import load_provider
 from llmcore.plugins import get_registry
-from llmcore.testing import TEST_API_KEY, make_vcr, recording_client
-from llmcore.testing.cassette_format import deserialize
-from llmcore.testing.openapi import load_spec, shared_dir
 from llmcore.types import ChatRequest
+from llmcore_testing import TEST_API_KEY, make_vcr, recording_client
+from llmcore_testing.cassette_format import deserialize
+from llmcore_testing.openapi import load_spec, shared_dir
 
 CASSETTES = Path(__file__).parent / "cassettes"
 

@@ -14,8 +14,8 @@ import llmcore
 import pytest
 from groq_cases import CASSETTES, recorded_request, validate
 from llmcore.errors import UnsupportedFeatureError
-from llmcore.testing import TEST_API_KEY
-from llmcore.testing.cassette_server import CassetteServer
+from llmcore_testing import TEST_API_KEY
+from llmcore_testing.cassette_server import CassetteServer
 
 SEARCH = "pydantic-ai__test_groq_model_web_search_tool.yaml"
 
@@ -129,7 +129,7 @@ def test_compound_usage_breakdown_is_kept() -> None:
 
 
 def _interaction_body(cassette: str) -> str:
-    from llmcore.testing.cassette_format import deserialize
+    from llmcore_testing.cassette_format import deserialize
 
     data = deserialize((CASSETTES / cassette).read_text(encoding="utf-8"))
     return data["interactions"][0]["response"]["body"]["string"]  # type: ignore[no-any-return]

@@ -9,8 +9,8 @@ from typing import Any
 from groq_cases import JOKE, recorded_request, recorded_tools, validate
 from llmcore import errors as E
 from llmcore.builtin_tools import WebSearchTool
-from llmcore.testing import Case, ErrorCase, ProviderConformance
-from llmcore.testing.conformance import LosslessCase
+from llmcore_testing import Case, ErrorCase, ProviderConformance
+from llmcore_testing.conformance import LosslessCase
 
 _THINKING = "pydantic-ai__test_groq_model_thinking_part.yaml"
 _AUTO = "pydantic-ai__test_tool_choice_matrix_auto-groq_.yaml"

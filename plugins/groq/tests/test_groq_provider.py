@@ -12,10 +12,10 @@ from groq_cases import CASSETTES, JOKE, recorded_request, recorded_tools, replay
 from llmcore import errors as E
 from llmcore.provider import ProviderConfig
 from llmcore.resolve import resolve_model
-from llmcore.testing import TEST_API_KEY
-from llmcore.testing.cassettes import _stored
 from llmcore_groq import SPEC
 from llmcore_groq.provider import GroqProvider
+from llmcore_testing import TEST_API_KEY
+from llmcore_testing.cassettes import _stored
 
 INSTRUCTIONS = "pydantic-ai__test_groq_model_instructions.yaml"
 FRANCE = {

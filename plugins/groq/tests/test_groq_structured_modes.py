@@ -23,9 +23,9 @@ import llmcore
 import pytest
 from groq_cases import CASSETTES, recorded_request, validate
 from llmcore import errors as E
-from llmcore.testing import TEST_API_KEY
-from llmcore.testing.cassette_server import CassetteServer
 from llmcore_groq import SPEC
+from llmcore_testing import TEST_API_KEY
+from llmcore_testing.cassette_server import CassetteServer
 from pydantic import BaseModel
 
 NATIVE = "pydantic-ai__test_groq_native_output.yaml"

@@ -12,12 +12,12 @@ from typing import Any
 
 from llmcore import errors as E
 from llmcore.provider import ProviderConfig
-from llmcore.testing import TEST_API_KEY, Case, ErrorCase, run_case
-from llmcore.testing import cassette_format as cf
-from llmcore.testing.conformance import CaseResult
-from llmcore.testing.openapi import load_spec, shared_dir
 from llmcore_huggingface.provider import HuggingFaceProvider
 from llmcore_openai.chat.think import split_think
+from llmcore_testing import TEST_API_KEY, Case, ErrorCase, run_case
+from llmcore_testing import cassette_format as cf
+from llmcore_testing.conformance import CaseResult
+from llmcore_testing.openapi import load_spec, shared_dir
 
 CASSETTES = Path(__file__).parent / "cassettes"
 TGI_SPEC = shared_dir() / "api-specs" / "huggingface" / "openapi.json"

@@ -14,11 +14,11 @@ import llmcore
 import pytest
 from llmcore import errors as E
 from llmcore.embeddings import EmbeddingRequest, embedding_request
-from llmcore.testing import EmbeddingCase
-from llmcore.testing.cassette_server import CassetteServer
-from llmcore.testing.cassettes import Recordings
-from llmcore.testing.conformance import run_case_served
 from llmcore_huggingface.embeddings import MAX_EMBED_TEXTS, build_embed_body, embed_url, parse_embed_response
+from llmcore_testing import EmbeddingCase
+from llmcore_testing.cassette_server import CassetteServer
+from llmcore_testing.cassettes import Recordings
+from llmcore_testing.conformance import run_case_served
 
 AUTHORED = "authored__feature_extraction.yaml"
 HUB = "huggingface_hub__TestInferenceClient.test_feature_extraction_with_sentence_transformers_hf-inference,feature-extraction_.yaml"

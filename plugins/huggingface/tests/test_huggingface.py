@@ -9,10 +9,10 @@ import huggingface_cases as H
 import pytest
 from llmcore import errors as E
 from llmcore.provider import ProviderConfig
-from llmcore.testing import TEST_API_KEY, Case, check_stream_invariants
-from llmcore.testing.conformance import _recorded_request_body
 from llmcore.types import ChatRequest
 from llmcore_huggingface.provider import HuggingFaceProvider
+from llmcore_testing import TEST_API_KEY, Case, check_stream_invariants
+from llmcore_testing.conformance import _recorded_request_body
 
 
 def body(res: Any, i: int = 0) -> dict[str, Any]:

@@ -5,7 +5,7 @@ from __future__ import annotations
 from typing import Any
 
 import huggingface_cases as H
-from llmcore.testing import EmbeddingCase, ProviderConformance, RerankCase
+from llmcore_testing import EmbeddingCase, ProviderConformance, RerankCase
 
 # the router's feature-extraction pipeline: authored from the docs (no recording of a sentence-embedding
 # model exists; see cassettes/SOURCES.md). The router reports no usage.

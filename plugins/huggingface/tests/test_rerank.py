@@ -15,11 +15,11 @@ import llmcore
 import pytest
 from llmcore import errors as E
 from llmcore.embeddings import rerank_request
-from llmcore.testing import RerankCase
-from llmcore.testing.cassette_server import CassetteServer
-from llmcore.testing.cassettes import Recordings
-from llmcore.testing.conformance import run_case_served
 from llmcore_huggingface.rerank import MAX_RERANK_TEXTS, build_rerank_bodies, parse_rerank_answer, rerank_url
+from llmcore_testing import RerankCase
+from llmcore_testing.cassette_server import CassetteServer
+from llmcore_testing.cassettes import Recordings
+from llmcore_testing.conformance import run_case_served
 
 CASSETTE = "authored__tei_rerank.yaml"
 REC = Recordings(H.CASSETTES)

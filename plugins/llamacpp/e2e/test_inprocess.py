@@ -28,9 +28,9 @@ import llamacpp_cases as C
 import pytest
 from llmcore import errors as E
 from llmcore.provider import ProviderConfig
-from llmcore.testing import Case, ErrorCase, ProviderConformance
 from llmcore.types import ChatRequest
 from llmcore_llamacpp.local import LlamaCppProvider
+from llmcore_testing import Case, ErrorCase, ProviderConformance
 
 DIR = Path(os.environ["LLMCORE_E2E_CASSETTES"])
 MODEL = "smollm2"

@@ -24,8 +24,8 @@ import pytest
 from llmcore import errors as E
 from llmcore.facade import load_provider
 from llmcore.plugins import get_registry
-from llmcore.testing import Case, ProviderConformance
-from llmcore.testing.conformance import run_case
+from llmcore_testing import Case, ProviderConformance
+from llmcore_testing.conformance import run_case
 
 SRV = live.server()
 DIR = Path(os.environ["LLMCORE_E2E_CASSETTES"])

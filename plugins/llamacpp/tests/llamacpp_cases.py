@@ -16,8 +16,8 @@ from pathlib import Path
 from typing import Any
 
 from llmcore import errors as E
-from llmcore.testing import Case, ErrorCase
-from llmcore.testing.cassette_format import deserialize
+from llmcore_testing import Case, ErrorCase
+from llmcore_testing.cassette_format import deserialize
 
 CASSETTES = Path(__file__).parent / "cassettes"
 #: the model name that means "whatever the server has loaded"

@@ -4,7 +4,7 @@
 from __future__ import annotations
 
 import llamacpp_cases as C
-from llmcore.testing import ProviderConformance
+from llmcore_testing import ProviderConformance
 
 S = C.cases(C.SERVER_MODEL, "llamacpp_server", "llamacpp_server")
 

@@ -16,14 +16,14 @@ from llmcore import errors as E
 from llmcore.facade import load_provider
 from llmcore.plugins import get_registry
 from llmcore.provider import ProviderConfig
-from llmcore.testing import Case
-from llmcore.testing.conformance import TEST_API_KEY, run_case
 from llmcore.types import ChatRequest
 from llmcore_llamacpp import llmcore_local_models
 from llmcore_llamacpp.models import installed_models, model_names, resolve_model_path
 from llmcore_llamacpp.quirks import LLAMA_CPP_PYTHON_DIALECT, adapt_body
 from llmcore_llamacpp.server import LlamaCppServerProvider
 from llmcore_openai.chat import build_body
+from llmcore_testing import Case
+from llmcore_testing.conformance import TEST_API_KEY, run_case
 
 S = C.cases(C.SERVER_MODEL, "llamacpp_server", "llamacpp_server")
 
@@ -169,7 +169,7 @@ def test_model_names_of_a_file() -> None:
 
 def test_count_tokens_asks_the_server_tokenizer_for_the_text() -> None:
     case = S["count_tokens"]
-    from llmcore.testing.cassettes import make_vcr, recording_client
+    from llmcore_testing.cassettes import make_vcr, recording_client
 
     async def go() -> Any:
         with make_vcr(C.CASSETTES).use_cassette(case.cassette):

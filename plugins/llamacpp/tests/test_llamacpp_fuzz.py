@@ -4,7 +4,7 @@ recorded answer replaced by any JSON value or deleted; a recorded stream with an
 event mutated or dropped and cut at any byte), and whatever llama-cpp-python's
 ``create_chat_completion`` returns in this process (the same OpenAI-shaped dicts and
 chunks, mutated the same way), a call ends in a correct response or a typed error
-naming the provider (:mod:`llmcore.testing.fuzz`), never an empty answer with no
+naming the provider (:mod:`llmcore_testing.fuzz`), never an empty answer with no
 reason.
 
 The server goes through ``llmcore.model("llamacpp_server/default")`` on the default
@@ -23,10 +23,10 @@ from typing import Any
 from hypothesis import given
 from llamacpp_cases import CASSETTES
 from llmcore.events import StreamAccumulator
-from llmcore.testing import fuzz
-from llmcore.testing.cassettes import Recordings
 from llmcore.types import ChatRequest, ChatResponse
 from llmcore_llamacpp.local import LlamaCppProvider, LoadedModel
+from llmcore_testing import fuzz
+from llmcore_testing.cassettes import Recordings
 
 REC = Recordings(CASSETTES)
 CHAT = [REC.response_body(c) for c in ("llamacpp_server__chat.yaml", "llamacpp_server__tool_call.yaml")]

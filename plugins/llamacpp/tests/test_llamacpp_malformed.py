@@ -10,7 +10,7 @@ from typing import Any
 import llmcore
 import pytest
 from llmcore import errors as E
-from llmcore.testing import fuzz
+from llmcore_testing import fuzz
 
 
 @pytest.fixture(scope="module")

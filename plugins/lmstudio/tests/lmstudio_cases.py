@@ -5,7 +5,7 @@ from __future__ import annotations
 from pathlib import Path
 
 from llmcore import errors as E
-from llmcore.testing import Case, ErrorCase
+from llmcore_testing import Case, ErrorCase
 
 CASSETTES = Path(__file__).parent / "cassettes"
 FIXTURES = Path(__file__).parent / "fixtures" / "vercel-ai"
@@ -176,7 +176,7 @@ def _pig_png() -> str:
     images example: LM Studio's docs show no image of their own)."""
     import json
 
-    from llmcore.testing.cassette_format import deserialize
+    from llmcore_testing.cassette_format import deserialize
 
     data = deserialize((CASSETTES / "authored__vision_image_data_url.yaml").read_text(encoding="utf-8"))
     url = json.loads(data["interactions"][0]["request"]["body"])["messages"][0]["content"][1]["image_url"]["url"]

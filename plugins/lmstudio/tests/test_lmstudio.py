@@ -14,10 +14,10 @@ from llmcore.facade import load_provider
 from llmcore.plugins import get_registry
 from llmcore.provider import ProviderConfig
 from llmcore.resolve import resolve_model
-from llmcore.testing import TEST_API_KEY, Case, run_case
 from llmcore.types import ChatRequest
 from llmcore_lmstudio.provider import LMStudioProvider
 from llmcore_openai.responses import ResponsesStreamDecoder
+from llmcore_testing import TEST_API_KEY, Case, run_case
 
 
 @pytest.fixture(autouse=True)

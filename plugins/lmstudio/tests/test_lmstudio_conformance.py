@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import lmstudio_cases as L
 import pytest
-from llmcore.testing import OPENAI_SHAPED_EMBEDDING_REFUSALS, EmbeddingCase, ProviderConformance
+from llmcore_testing import OPENAI_SHAPED_EMBEDDING_REFUSALS, EmbeddingCase, ProviderConformance
 
 
 class TestLMStudioConformance(ProviderConformance):

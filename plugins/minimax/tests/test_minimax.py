@@ -13,10 +13,10 @@ from llmcore.facade import load_provider
 from llmcore.plugins import get_registry
 from llmcore.provider import ProviderConfig
 from llmcore.resolve import resolve_model
-from llmcore.testing import TEST_API_KEY, Case, run_case
 from llmcore.types import ChatRequest
 from llmcore_minimax.errors import BASE_RESP_ERRORS, base_resp_error
 from llmcore_minimax.provider import MiniMaxProvider
+from llmcore_testing import TEST_API_KEY, Case, run_case
 
 
 @pytest.fixture(autouse=True)

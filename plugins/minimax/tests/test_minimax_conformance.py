@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import minimax_cases as M
-from llmcore.testing import EmbeddingCase, ProviderConformance
+from llmcore_testing import EmbeddingCase, ProviderConformance
 
 
 class TestMiniMaxConformance(ProviderConformance):

@@ -3,14 +3,14 @@
 field replaced by any JSON value or deleted, a recorded stream with an event mutated
 or dropped and cut at any byte — a call through ``llmcore.model`` on the default
 transport ends in a correct response or a typed error naming minimax
-(:mod:`llmcore.testing.fuzz`), never an empty answer with no reason. A ``base_resp`` of any shape included (an error inside a 200)."""
+(:mod:`llmcore_testing.fuzz`), never an empty answer with no reason. A ``base_resp`` of any shape included (an error inside a 200)."""
 
 from __future__ import annotations
 
 from pathlib import Path
 
-from llmcore.testing import fuzz
-from llmcore.testing.cassettes import Recordings
+from llmcore_testing import fuzz
+from llmcore_testing.cassettes import Recordings
 
 REC = Recordings(Path(__file__).parent / "cassettes")
 

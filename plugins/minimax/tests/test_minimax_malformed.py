@@ -12,9 +12,9 @@ import httpx
 import pytest
 from llmcore import errors as E
 from llmcore.provider import ProviderConfig
-from llmcore.testing import TEST_API_KEY
 from llmcore.types import ChatRequest, ChatResponse
 from llmcore_minimax.provider import MiniMaxProvider
+from llmcore_testing import TEST_API_KEY
 
 REQUEST = ChatRequest(model="MiniMax-M2", messages=[{"role": "user", "content": "hi"}])
 ANSWER = {
@@ -67,7 +67,7 @@ def test_a_status_code_that_is_no_number_in_an_http_error_lets_the_status_decide
 
 
 def test_a_stream_chunk_with_a_status_code_that_is_no_number_is_a_typed_error() -> None:
-    from llmcore.testing.streams import replay_stream
+    from llmcore_testing.streams import replay_stream
 
     chunk = b'data: {"base_resp": {"status_code": [1], "status_msg": "oops"}}\n\n'
     with pytest.raises(E.ProviderResponseError):

@@ -8,7 +8,7 @@ from pathlib import Path
 from typing import Any
 
 from llmcore import errors as E
-from llmcore.testing import Case, EmbeddingCase, ErrorCase, ProviderConformance
+from llmcore_testing import Case, EmbeddingCase, ErrorCase, ProviderConformance
 from mistral_cases import JOKE, recorded_request, recorded_tools, validate
 
 _AUTO = "pydantic-ai__test_tool_choice_matrix_auto-mistral_.yaml"

@@ -12,11 +12,11 @@ import pytest
 from llmcore import errors as E
 from llmcore.embeddings import embedding_request
 from llmcore.provider import ProviderConfig
-from llmcore.testing import TEST_API_KEY, EmbeddingCase
-from llmcore.testing.cassettes import Recordings
-from llmcore.testing.conformance import run_case_served
 from llmcore_mistral.provider import MistralProvider
 from llmcore_openai.embeddings import build_embeddings_body
+from llmcore_testing import TEST_API_KEY, EmbeddingCase
+from llmcore_testing.cassettes import Recordings
+from llmcore_testing.conformance import run_case_served
 from mistral_cases import CASSETTES, validate
 
 REC = Recordings(CASSETTES)
@@ -58,7 +58,7 @@ def test_dimensions_are_output_dimension() -> None:
     req = embedding_request("codestral-embed", ["a"], dimensions=256)
     body = build_embeddings_body(req, "mistral", base64=False, dimensions_field="output_dimension")
     assert body == {"model": "codestral-embed", "input": ["a"], "output_dimension": 256}
-    from llmcore.testing.openapi import load_spec
+    from llmcore_testing.openapi import load_spec
     from mistral_cases import SPEC_PATH
 
     assert not load_spec(SPEC_PATH).errors("POST", "/v1/embeddings", body)

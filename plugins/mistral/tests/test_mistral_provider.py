@@ -11,8 +11,8 @@ import pytest
 from llmcore import errors as E
 from llmcore.provider import ProviderConfig
 from llmcore.resolve import resolve_model
-from llmcore.testing import TEST_API_KEY
 from llmcore_mistral.provider import MistralProvider, mistral_tool_id
+from llmcore_testing import TEST_API_KEY
 from mistral_cases import recorded_request, recorded_tools, replay
 
 AUTO = "pydantic-ai__test_tool_choice_matrix_auto-mistral_.yaml"

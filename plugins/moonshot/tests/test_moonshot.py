@@ -10,11 +10,11 @@ import moonshot_cases as K
 import pytest
 from llmcore import errors as E
 from llmcore.provider import ProviderConfig
-from llmcore.testing import TEST_API_KEY, Case, make_vcr, recording_client
-from llmcore.testing.openapi import load_spec
 from llmcore.types import ChatRequest
 from llmcore_moonshot.provider import MOONSHOT_DIALECT, MoonshotProvider
 from llmcore_openai.chat import ChatStreamDecoder
+from llmcore_testing import TEST_API_KEY, Case, make_vcr, recording_client
+from llmcore_testing.openapi import load_spec
 
 
 def body(res: Any, i: int = 0) -> dict[str, Any]:

@@ -5,7 +5,7 @@ from __future__ import annotations
 from typing import Any
 
 import moonshot_cases as K
-from llmcore.testing import ProviderConformance
+from llmcore_testing import ProviderConformance
 
 
 class TestMoonshotConformance(ProviderConformance):

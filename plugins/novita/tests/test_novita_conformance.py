@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import novita_cases as F
-from llmcore.testing import OPENAI_SHAPED_EMBEDDING_REFUSALS, EmbeddingCase, ProviderConformance, RerankCase
+from llmcore_testing import OPENAI_SHAPED_EMBEDDING_REFUSALS, EmbeddingCase, ProviderConformance, RerankCase
 
 
 class TestNovitaConformance(ProviderConformance):

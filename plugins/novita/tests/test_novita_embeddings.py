@@ -9,9 +9,9 @@ from pathlib import Path
 from typing import Any
 
 import pytest
-from llmcore.testing import TEST_API_KEY, EmbeddingCase
-from llmcore.testing.cassettes import Recordings
-from llmcore.testing.conformance import run_case_served
+from llmcore_testing import TEST_API_KEY, EmbeddingCase
+from llmcore_testing.cassettes import Recordings
+from llmcore_testing.conformance import run_case_served
 
 CASSETTES = Path(__file__).parent / "cassettes"
 REC = Recordings(CASSETTES)
@@ -38,7 +38,7 @@ def _make(_client: Any, case: Any) -> Any:
 
 @pytest.mark.parametrize("path", ["aiohttp", "httpx", "facade"])
 def test_rerank_authored_cassette(path: str) -> None:
-    from llmcore.testing import RerankCase
+    from llmcore_testing import RerankCase
 
     docs = ["Paris is the capital of France.", "Berlin is the capital of Germany."]
     case = RerankCase(

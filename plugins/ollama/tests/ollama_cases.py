@@ -12,11 +12,11 @@ from pathlib import Path
 from typing import Any
 
 from llmcore.provider import ProviderConfig
-from llmcore.testing import Case
-from llmcore.testing.cassettes import Recordings, replay_from
-from llmcore.testing.conformance import CaseResult, run_case
-from llmcore.testing.openapi import shared_dir
 from llmcore_ollama.provider import OllamaProvider
+from llmcore_testing import Case
+from llmcore_testing.cassettes import Recordings, replay_from
+from llmcore_testing.conformance import CaseResult, run_case
+from llmcore_testing.openapi import shared_dir
 
 CASSETTES = Path(__file__).parent / "cassettes"
 #: Ollama's official OpenAPI 3.1 spec: sent bodies are checked against it

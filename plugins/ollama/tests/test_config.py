@@ -14,12 +14,12 @@ from llmcore import errors as E
 from llmcore.plugins import get_registry
 from llmcore.provider import ProviderConfig
 from llmcore.resolve import resolve_model
-from llmcore.testing import TEST_API_KEY
-from llmcore.testing.conformance import assert_not_leaked
 from llmcore.types import ChatRequest
 from llmcore_ollama import SPEC
 from llmcore_ollama.host import normalize_host
 from llmcore_ollama.provider import OllamaProvider
+from llmcore_testing import TEST_API_KEY
+from llmcore_testing.conformance import assert_not_leaked
 
 
 @pytest.fixture

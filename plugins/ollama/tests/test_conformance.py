@@ -15,8 +15,8 @@ from typing import Any
 
 import ollama_cases as C
 from llmcore import errors as E
-from llmcore.testing import EmbeddingCase, ErrorCase, ProviderConformance
-from llmcore.testing.openapi import load_spec
+from llmcore_testing import EmbeddingCase, ErrorCase, ProviderConformance
+from llmcore_testing.openapi import load_spec
 
 _HELLO_CLOUD = {"model": "gpt-oss:120b", "messages": ["Hello"]}
 

@@ -15,12 +15,12 @@ import pytest
 from llmcore import errors as E
 from llmcore.embeddings import EmbeddingRequest, embedding_request
 from llmcore.provider import ProviderConfig
-from llmcore.testing import EmbeddingCase
-from llmcore.testing.cassette_server import CassetteServer
-from llmcore.testing.conformance import run_case_served
-from llmcore.testing.openapi import load_spec
 from llmcore_ollama.embeddings import MAX_EMBED_TEXTS, build_embed_body, parse_embed_response
 from llmcore_ollama.provider import OllamaProvider
+from llmcore_testing import EmbeddingCase
+from llmcore_testing.cassette_server import CassetteServer
+from llmcore_testing.conformance import run_case_served
+from llmcore_testing.openapi import load_spec
 
 LG = "langchaingo__TestClient_CreateEmbedding.yaml"
 NOT_FOUND = "authored__embed_model_not_found_404.yaml"

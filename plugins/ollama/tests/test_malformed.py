@@ -13,7 +13,7 @@ from typing import Any
 import llmcore
 import pytest
 from llmcore.errors import ProviderResponseError
-from llmcore.testing import fuzz
+from llmcore_testing import fuzz
 
 
 @pytest.fixture(scope="module")

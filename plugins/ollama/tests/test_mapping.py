@@ -10,11 +10,11 @@ from typing import Any
 import ollama_cases as C
 import pytest
 from llmcore import errors as E
-from llmcore.testing.openapi import load_spec
 from llmcore.types import ChatRequest
 from llmcore_ollama.errors import error_details
 from llmcore_ollama.finish import map_finish_reason
 from llmcore_ollama.request import build_chat_body
+from llmcore_testing.openapi import load_spec
 
 MODEL = "qwen3:8b"
 WEATHER = {

@@ -8,7 +8,7 @@ import json
 
 import ollama_cases as C
 import pytest
-from llmcore.testing.openapi import load_spec
+from llmcore_testing.openapi import load_spec
 
 
 @pytest.mark.parametrize("name", sorted(C.SCENARIOS))

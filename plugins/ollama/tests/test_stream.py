@@ -14,9 +14,9 @@ import ollama_cases as C
 import pytest
 from llmcore import errors as E
 from llmcore.events import StreamEvent
-from llmcore.testing.streams import replay_stream, split_every, stream_transport
 from llmcore.types import ChatRequest, ChatResponse
 from llmcore_ollama.response import parse_chat_response
+from llmcore_testing.streams import replay_stream, split_every, stream_transport
 
 STREAM_CASES = {
     "text": C.STREAM,

@@ -16,7 +16,7 @@ from typing import Any
 import llmcore
 import ollama_cases as C
 import test_conformance as tc
-from llmcore.testing import make_vcr, recording_client
+from llmcore_testing import make_vcr, recording_client
 
 CASSETTES = Path(__file__).parent / "cassettes"
 

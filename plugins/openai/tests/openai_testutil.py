@@ -10,7 +10,7 @@ from typing import Any
 
 from llmcore.facade import load_provider
 from llmcore.plugins import get_registry
-from llmcore.testing import TEST_API_KEY, Case, make_vcr
+from llmcore_testing import TEST_API_KEY, Case, make_vcr
 
 CASSETTES = Path(__file__).parent / "cassettes"
 

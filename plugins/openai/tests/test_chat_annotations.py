@@ -16,12 +16,12 @@ from typing import Any
 
 import llmcore
 from llmcore.events import StreamAccumulator
-from llmcore.testing import TEST_API_KEY
-from llmcore.testing.cassette_server import CassetteServer
-from llmcore.testing.cassettes import _stored
 from llmcore.types import ChatRequest, Message, ServerToolCallPart, ServerToolResultPart, TextPart
 from llmcore_openai.chat import COMPATIBLE_DIALECT, OPENAI_DIALECT, build_body, parse_response
 from llmcore_openai.chat.stream import ChatStreamDecoder
+from llmcore_testing import TEST_API_KEY
+from llmcore_testing.cassette_server import CassetteServer
+from llmcore_testing.cassettes import _stored
 
 CASSETTES = Path(__file__).parent / "cassettes"
 SEARCH = (

@@ -15,10 +15,10 @@ from llmcore import errors as E
 from llmcore.events import StreamAccumulator
 from llmcore.facade import load_provider
 from llmcore.plugins import get_registry
-from llmcore.testing import TEST_API_KEY, check_stream_invariants
-from llmcore.testing.cassette_format import deserialize
 from llmcore.types import ChatRequest
 from llmcore_openai.chat import map_finish_reason
+from llmcore_testing import TEST_API_KEY, check_stream_invariants
+from llmcore_testing.cassette_format import deserialize
 from openai_testutil import CASSETTES, run
 
 KEY = "sk-" + "proj-abcdefghijklmnopqrstuvwxyz0123456789"  # a fake, built so no key-shaped literal is in code
@@ -815,7 +815,7 @@ def test_responses_incomplete_is_length() -> None:
 
 def test_json_object_mode_against_a_recorded_server() -> None:
     """response_format json_object, replayed from Ollama's cloud /v1 endpoint."""
-    from llmcore.testing import Case
+    from llmcore_testing import Case
     from openai_testutil import provider_for, replay
 
     schema = (

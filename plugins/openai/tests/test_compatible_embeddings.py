@@ -12,10 +12,10 @@ import pytest
 import test_conformance as TC
 from llmcore import errors as E
 from llmcore.provider import ProviderConfig
-from llmcore.testing import TEST_API_KEY, EmbeddingCase
-from llmcore.testing.cassettes import Recordings
-from llmcore.testing.conformance import run_case_served
 from llmcore_openai.provider import OpenAICompatibleProvider
+from llmcore_testing import TEST_API_KEY, EmbeddingCase
+from llmcore_testing.cassettes import Recordings
+from llmcore_testing.conformance import run_case_served
 
 CASSETTES = TC.CASSETTES
 REC = Recordings(CASSETTES)

@@ -14,9 +14,9 @@ from typing import Any, ClassVar
 
 from llmcore import errors as E
 from llmcore.builtin_tools import FileSearchTool, WebSearchTool
-from llmcore.testing import Case, EmbeddingCase, ErrorCase, ProviderConformance, RerankCase
-from llmcore.testing.cassettes import Recordings
-from llmcore.testing.conformance import LosslessCase
+from llmcore_testing import Case, EmbeddingCase, ErrorCase, ProviderConformance, RerankCase
+from llmcore_testing.cassettes import Recordings
+from llmcore_testing.conformance import LosslessCase
 from openai_spec import validate_openai_request
 
 CASSETTES = Path(__file__).parent / "cassettes"
@@ -374,7 +374,7 @@ def _thinking_part_history() -> list[dict[str, Any]]:
     """The multi-turn history pydantic-ai sent in its second request (read from the cassette)."""
     import json
 
-    from llmcore.testing.cassette_format import deserialize
+    from llmcore_testing.cassette_format import deserialize
 
     data = deserialize((CASSETTES / "pydantic-ai__test_openai_model_thinking_part.yaml").read_text())
     body = json.loads(data["interactions"][1]["request"]["body"])
@@ -575,7 +575,7 @@ def _encrypted_reasoning_history() -> dict[str, Any]:
     the reasoning item (id + encrypted_content) rides on a ReasoningPart."""
     import json
 
-    from llmcore.testing.cassette_format import deserialize
+    from llmcore_testing.cassette_format import deserialize
 
     data = deserialize((CASSETTES / "llm__test_responses_round_trips_encrypted_reasoning.yaml").read_text())
     body = json.loads(data["interactions"][2]["request"]["body"])

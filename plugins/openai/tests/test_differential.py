@@ -16,9 +16,9 @@ import httpx
 import pytest
 import test_conformance as conf
 from llmcore.events import StreamAccumulator
-from llmcore.testing import TEST_API_KEY, Case
 from llmcore_openai.chat.finish import map_finish_reason
 from llmcore_openai.responses.response import finish_of
+from llmcore_testing import TEST_API_KEY, Case
 from openai_testutil import provider_for, replay, run
 
 openai = pytest.importorskip("openai")

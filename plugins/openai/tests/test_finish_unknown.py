@@ -11,7 +11,7 @@ from typing import Any
 import llmcore
 import pytest
 from llmcore import pluginkit
-from llmcore.testing import fuzz
+from llmcore_testing import fuzz
 
 KEY = "finish-" + "test-key-" + "0123456789"
 

@@ -20,10 +20,10 @@ from llmcore.errors import (
     UnsupportedFeatureError,
 )
 from llmcore.events import StreamAccumulator, TextDelta
-from llmcore.testing import TEST_API_KEY
-from llmcore.testing.cassette_server import CassetteServer
 from llmcore_openai import background
 from llmcore_openai.background import BackgroundCancelledError
+from llmcore_testing import TEST_API_KEY
+from llmcore_testing.cassette_server import CassetteServer
 
 CASSETTE = Path(__file__).parent / "cassettes" / "authored__responses_background.yaml"
 

@@ -17,9 +17,9 @@ import llmcore
 import pytest
 from llmcore.batching import BatchExpiredError, BatchNotReadyError, BatchStatus
 from llmcore.errors import InvalidRequestError, UnsupportedFeatureError
-from llmcore.testing import TEST_API_KEY, make_vcr
-from llmcore.testing.cassettes import recording_client
 from llmcore.types import ChatRequest
+from llmcore_testing import TEST_API_KEY, make_vcr
+from llmcore_testing.cassettes import recording_client
 
 CASSETTES = Path(__file__).parent / "cassettes"
 PROMPTS = ["What is 2+2?", "Name a colour.", "Say hi."]

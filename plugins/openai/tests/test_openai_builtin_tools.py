@@ -13,9 +13,9 @@ from typing import Any
 import llmcore
 import pytest
 from llmcore.errors import UnsupportedFeatureError
-from llmcore.testing import TEST_API_KEY
-from llmcore.testing.cassette_server import CassetteServer
-from llmcore.testing.cassettes import Recordings
+from llmcore_testing import TEST_API_KEY
+from llmcore_testing.cassette_server import CassetteServer
+from llmcore_testing.cassettes import Recordings
 from openai_spec import validate_openai_request
 from openai_testutil import CASSETTES
 

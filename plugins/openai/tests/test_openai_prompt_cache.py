@@ -11,12 +11,12 @@ from pathlib import Path
 
 import llmcore
 import yaml
-from llmcore.testing import TEST_API_KEY
-from llmcore.testing.cassette_server import CassetteServer
 from llmcore.types import CachePoint, ChatRequest, Message
 from llmcore_openai.chat import COMPATIBLE_DIALECT, OPENAI_DIALECT
 from llmcore_openai.chat.request import build_body as chat_body
 from llmcore_openai.responses.request import build_body as responses_body
+from llmcore_testing import TEST_API_KEY
+from llmcore_testing.cassette_server import CassetteServer
 
 CASSETTES = Path(__file__).parent / "cassettes"
 KEYED = "ruby_llm__chat_prompt_cache_round-trip_openai_gpt-5_2_reuses_the_prompt_cache_with_a_shared_key.yaml"

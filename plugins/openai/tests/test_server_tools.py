@@ -17,9 +17,6 @@ from typing import Any
 import llmcore
 import pytest
 from llmcore.events import StreamAccumulator
-from llmcore.testing import TEST_API_KEY
-from llmcore.testing.cassette_server import CassetteServer
-from llmcore.testing.cassettes import _stored
 from llmcore.types import (
     ChatRequest,
     ImagePart,
@@ -31,6 +28,9 @@ from llmcore.types import (
 from llmcore_openai.responses.request import build_body
 from llmcore_openai.responses.response import parse_response
 from llmcore_openai.responses.stream import ResponsesStreamDecoder
+from llmcore_testing import TEST_API_KEY
+from llmcore_testing.cassette_server import CassetteServer
+from llmcore_testing.cassettes import _stored
 
 CASSETTES = Path(__file__).parent / "cassettes"
 UPSTREAM = Path("/work/shared/upstream-cassettes/openai/ai")

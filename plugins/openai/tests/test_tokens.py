@@ -160,7 +160,7 @@ def test_count_tokens_api_option(cassette: str, request_kwargs: dict, expected: 
     """count_tokens="api": POST /responses/input_tokens with the body the recording shows."""
     import json
 
-    from llmcore.testing.cassette_format import deserialize
+    from llmcore_testing.cassette_format import deserialize
     from openai_spec import validate_openai_body
 
     case = conf.Case(cassette, request_kwargs, options={"count_tokens": "api"})

@@ -15,9 +15,9 @@ from typing import Any
 
 import llmcore
 import test_conformance as tc
-from llmcore.testing import TEST_API_KEY, make_vcr
-from llmcore.testing.cassette_format import deserialize
-from llmcore.testing.cassettes import recording_client
+from llmcore_testing import TEST_API_KEY, make_vcr
+from llmcore_testing.cassette_format import deserialize
+from llmcore_testing.cassettes import recording_client
 
 CASSETTES = Path(__file__).parent / "cassettes"
 BOARDWALK = (

@@ -13,8 +13,8 @@ from typing import Any
 import llmcore
 import pytest
 from llmcore.errors import UnsupportedFeatureError
-from llmcore.testing import TEST_API_KEY
-from llmcore.testing.cassette_server import CassetteServer
+from llmcore_testing import TEST_API_KEY
+from llmcore_testing.cassette_server import CassetteServer
 from openrouter_cases import CASSETTES, recorded_request, validate
 
 SEARCH = (

@@ -8,8 +8,8 @@ from typing import Any
 
 from llmcore import errors as E
 from llmcore.builtin_tools import WebSearchTool
-from llmcore.testing import Case, EmbeddingCase, ErrorCase, ProviderConformance, RerankCase
-from llmcore.testing.conformance import LosslessCase
+from llmcore_testing import Case, EmbeddingCase, ErrorCase, ProviderConformance, RerankCase
+from llmcore_testing.conformance import LosslessCase
 from openrouter_cases import HELLO, recorded_request, recorded_tools, validate
 
 _HAIKU = "anthropic/claude-haiku-4.5"

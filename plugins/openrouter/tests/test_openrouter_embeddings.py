@@ -13,11 +13,11 @@ import pytest
 from llmcore import errors as E
 from llmcore.embeddings import rerank_request
 from llmcore.provider import ProviderConfig
-from llmcore.testing import TEST_API_KEY, EmbeddingCase, RerankCase
-from llmcore.testing.cassettes import Recordings
-from llmcore.testing.conformance import run_case_served
 from llmcore_openai.rerank import build_rerank_body, parse_rerank
 from llmcore_openrouter.provider import OpenRouterProvider
+from llmcore_testing import TEST_API_KEY, EmbeddingCase, RerankCase
+from llmcore_testing.cassettes import Recordings
+from llmcore_testing.conformance import run_case_served
 from openrouter_cases import CASSETTES, validate
 
 REC = Recordings(CASSETTES)
@@ -120,7 +120,7 @@ def test_the_cost_openrouter_reported_wins_over_a_price() -> None:
     """The recordings' ``usage.cost`` is the call's cost even where a price table says otherwise
     (a price of $100/1M tokens would make 7 tokens $0.0007, 17 tokens $0.0017)."""
     import llmcore
-    from llmcore.testing.cassette_server import CassetteServer
+    from llmcore_testing.cassette_server import CassetteServer
 
     price = {"input": 100.0, "output": 100.0}
     with CassetteServer.from_cassette(CASSETTES / EMBED["cost"].cassette) as srv:

@@ -12,11 +12,11 @@ from llmcore import errors as E
 from llmcore.events import StreamAccumulator
 from llmcore.provider import ProviderConfig
 from llmcore.resolve import resolve_model
-from llmcore.testing import TEST_API_KEY
-from llmcore.testing.cassettes import _stored
 from llmcore_openai.chat.stream import ChatStreamDecoder
 from llmcore_openrouter import SPEC
 from llmcore_openrouter.provider import OPENROUTER_DIALECT, OpenRouterProvider
+from llmcore_testing import TEST_API_KEY
+from llmcore_testing.cassettes import _stored
 from openrouter_cases import CASSETTES, HELLO, recorded_request, recorded_tools, replay
 
 SYNC = "mirascope__python__tests__e2e__input__cassettes__test_openrouter_sync__openrouter_openai_gpt_4o.yaml"

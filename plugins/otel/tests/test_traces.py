@@ -11,7 +11,7 @@ import llmcore
 import pytest
 from llmcore.events import Finish, TextDelta
 from llmcore.reliability.base import ProviderWrapper
-from llmcore.testing.cassette_server import CassetteServer
+from llmcore_testing.cassette_server import CassetteServer
 from opentelemetry import trace
 from opentelemetry.semconv._incubating.attributes import gen_ai_attributes as GA
 from opentelemetry.semconv.attributes import error_attributes as EA

@@ -12,8 +12,8 @@ from typing import Any
 import llmcore
 import pytest
 from llmcore.errors import UnsupportedFeatureError
-from llmcore.testing import TEST_API_KEY
-from llmcore.testing.cassette_server import CassetteServer
+from llmcore_testing import TEST_API_KEY
+from llmcore_testing.cassette_server import CassetteServer
 from perplexity_cases import CASSETTES, recorded_request
 
 CITED = "ruby_llm__chat_citations_with_perplexity_sonar_returns_search_result_citations.yaml"

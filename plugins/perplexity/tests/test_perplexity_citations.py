@@ -13,13 +13,13 @@ from typing import Any
 import llmcore
 from llmcore.events import CitationEvent
 from llmcore.provider import ProviderConfig
-from llmcore.testing import TEST_API_KEY
-from llmcore.testing.cassette_server import CassetteServer
-from llmcore.testing.openapi import shared_dir
-from llmcore.testing.streams import replay_stream, split_every
 from llmcore.types import ChatRequest, ChatResponse
 from llmcore_perplexity.citations import search_citations
 from llmcore_perplexity.provider import PerplexityProvider
+from llmcore_testing import TEST_API_KEY
+from llmcore_testing.cassette_server import CassetteServer
+from llmcore_testing.openapi import shared_dir
+from llmcore_testing.streams import replay_stream, split_every
 from perplexity_cases import CASSETTES, CITATIONS, STREAM, recorded_response
 
 VERCEL = shared_dir() / "upstream-cassettes" / "perplexity" / "ai"

@@ -6,8 +6,8 @@ from __future__ import annotations
 from pathlib import Path
 
 from llmcore import errors as E
-from llmcore.testing import Case, EmbeddingCase, ErrorCase, ProviderConformance
-from llmcore.testing.conformance import LosslessCase
+from llmcore_testing import Case, EmbeddingCase, ErrorCase, ProviderConformance
+from llmcore_testing.conformance import LosslessCase
 from perplexity_cases import BASIC, CITATIONS, EMBED_DIMS, EMBED_ONE, STREAM
 
 #: the photo of the HTTPS URL example in Perplexity's image attachments guide

@@ -16,9 +16,9 @@ from typing import Any
 import pytest
 from llmcore import errors as E
 from llmcore.embeddings import embedding_request
-from llmcore.testing import TEST_API_KEY, EmbeddingCase, cassette_format
-from llmcore.testing.conformance import run_case_served
 from llmcore_perplexity.embeddings import build_body, parse_response
+from llmcore_testing import TEST_API_KEY, EmbeddingCase, cassette_format
+from llmcore_testing.conformance import run_case_served
 from perplexity_cases import CASSETTES, EMBED_DIMS, EMBED_ONE, recorded_request, recorded_response
 
 MODEL = "pplx-embed-v1-0.6b"

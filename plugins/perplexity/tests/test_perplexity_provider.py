@@ -13,9 +13,9 @@ from llmcore.facade import load_provider
 from llmcore.plugins import get_registry
 from llmcore.provider import ProviderConfig
 from llmcore.resolve import resolve_model
-from llmcore.testing import TEST_API_KEY, make_vcr, recording_client
 from llmcore.types import ChatRequest
 from llmcore_perplexity.provider import PerplexityProvider
+from llmcore_testing import TEST_API_KEY, make_vcr, recording_client
 from perplexity_cases import (
     BASIC,
     CASSETTES,

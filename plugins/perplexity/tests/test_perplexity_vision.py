@@ -14,8 +14,8 @@ from typing import Any
 
 import llmcore
 import test_perplexity_conformance as tc
-from llmcore.testing import TEST_API_KEY, make_vcr, recording_client
-from llmcore.testing.cassette_format import deserialize
+from llmcore_testing import TEST_API_KEY, make_vcr, recording_client
+from llmcore_testing.cassette_format import deserialize
 
 CASSETTES = Path(__file__).parent / "cassettes"
 CASE = tc.TestPerplexityConformance.vision_case

@@ -11,11 +11,11 @@ from typing import Any
 
 from llmcore import errors as E
 from llmcore.provider import ProviderConfig
-from llmcore.testing import TEST_API_KEY, Case, ErrorCase
-from llmcore.testing.cassettes import Recordings
-from llmcore.testing.conformance import run_case
 from llmcore.types import ChatRequest
 from llmcore_replicate.provider import ReplicateProvider
+from llmcore_testing import TEST_API_KEY, Case, ErrorCase
+from llmcore_testing.cassettes import Recordings
+from llmcore_testing.conformance import run_case
 
 CASSETTES = Path(__file__).parent / "cassettes"
 FAST = {"poll_interval": 0.01, "max_poll_interval": 0.05}

@@ -1,6 +1,6 @@
 """Validation of what we send against Replicate's official OpenAPI spec
 (``<shared>/api-specs/replicate/openapi.json``, downloaded unmodified from
-https://api.replicate.com/openapi.json), with :mod:`llmcore.testing.openapi`.
+https://api.replicate.com/openapi.json), with :mod:`llmcore_testing.openapi`.
 
 Every request to api.replicate.com must be an operation of the spec; create-prediction
 bodies are checked against the operation's request schema (``additionalProperties:
@@ -12,7 +12,7 @@ from __future__ import annotations
 import re
 from typing import Any
 
-from llmcore.testing.openapi import load_spec, shared_dir
+from llmcore_testing.openapi import load_spec, shared_dir
 
 SPEC = shared_dir() / "api-specs" / "replicate" / "openapi.json"
 

@@ -6,7 +6,7 @@ from __future__ import annotations
 from typing import Any
 
 import replicate_cases as R
-from llmcore.testing import ProviderConformance
+from llmcore_testing import ProviderConformance
 from replicate_spec import validate_sent
 
 

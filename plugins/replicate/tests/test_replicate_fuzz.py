@@ -2,7 +2,7 @@
 prediction with any field replaced by any JSON value or deleted, a recorded
 prediction stream with an event mutated or dropped and cut at any byte — a call
 ends in a correct response or a typed error naming replicate
-(:mod:`llmcore.testing.fuzz`), never an empty answer with no reason.
+(:mod:`llmcore_testing.fuzz`), never an empty answer with no reason.
 
 Chat goes through ``llmcore.model`` on the default transport against a loopback
 server; a stream needs three different answers in turn (the created prediction,
@@ -19,9 +19,9 @@ import httpx
 import replicate_cases as C
 from hypothesis import given
 from llmcore.events import StreamAccumulator
-from llmcore.testing import fuzz
-from llmcore.testing.cassettes import Recordings
 from llmcore.types import ChatRequest, ChatResponse
+from llmcore_testing import fuzz
+from llmcore_testing.cassettes import Recordings
 
 REC = Recordings(C.CASSETTES)
 _RECORDED = REC.response_body("authored__chat_camelids.yaml")

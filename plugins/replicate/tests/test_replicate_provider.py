@@ -12,15 +12,15 @@ import pytest
 import replicate_cases as R
 from llmcore import errors as E
 from llmcore.provider import ProviderConfig
-from llmcore.testing import TEST_API_KEY
-from llmcore.testing.conformance import assert_not_leaked
-from llmcore.testing.streams import ChunkedStream, split_every
 from llmcore.types import ChatRequest
 from llmcore_replicate.models import DEFAULT_INPUTS, inputs_for, parse_model
 from llmcore_replicate.prediction import to_response
 from llmcore_replicate.provider import ReplicateProvider
 from llmcore_replicate.request import build_body
 from llmcore_replicate.stream import decode_events
+from llmcore_testing import TEST_API_KEY
+from llmcore_testing.conformance import assert_not_leaked
+from llmcore_testing.streams import ChunkedStream, split_every
 from replicate_spec import validate_sent
 
 # -- the flows, request by request ---------------------------------------------------------

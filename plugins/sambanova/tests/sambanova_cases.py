@@ -10,10 +10,10 @@ from typing import Any
 
 from llmcore import errors as E
 from llmcore.provider import ProviderConfig
-from llmcore.testing import TEST_API_KEY, Case, ErrorCase, run_case
-from llmcore.testing.conformance import CaseResult
-from llmcore.testing.scenarios import WEATHER_TOOL, authored_scenarios
 from llmcore_sambanova.provider import SambaNovaProvider
+from llmcore_testing import TEST_API_KEY, Case, ErrorCase, run_case
+from llmcore_testing.conformance import CaseResult
+from llmcore_testing.scenarios import WEATHER_TOOL, authored_scenarios
 
 CASSETTES = Path(__file__).parent / "cassettes"
 M = "Meta-Llama-3.3-70B-Instruct"

@@ -9,8 +9,8 @@ import pytest
 import sambanova_cases as F
 from llmcore import errors as E
 from llmcore.provider import ProviderConfig
-from llmcore.testing import TEST_API_KEY
 from llmcore_sambanova.provider import SambaNovaProvider
+from llmcore_testing import TEST_API_KEY
 
 
 def body(res: Any, i: int = 0) -> dict[str, Any]:

@@ -10,9 +10,9 @@ import pytest
 import together_cases as T
 from llmcore import errors as E
 from llmcore.provider import ProviderConfig
-from llmcore.testing import TEST_API_KEY, Case
-from llmcore.testing.openapi import load_spec
 from llmcore.types import ChatRequest
+from llmcore_testing import TEST_API_KEY, Case
+from llmcore_testing.openapi import load_spec
 from llmcore_together.provider import TogetherProvider
 
 

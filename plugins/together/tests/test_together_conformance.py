@@ -6,7 +6,7 @@ from typing import Any
 
 import together_cases as T
 from llmcore import errors as E
-from llmcore.testing import EmbeddingCase, ProviderConformance, RerankCase
+from llmcore_testing import EmbeddingCase, ProviderConformance, RerankCase
 
 #: llama-stack's recording: 3 texts, encoding_format base64 (what the provider asks) -> base64 float32 vectors
 EMBEDDING = EmbeddingCase(

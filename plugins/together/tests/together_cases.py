@@ -9,9 +9,9 @@ from typing import Any
 
 from llmcore import errors as E
 from llmcore.provider import ProviderConfig
-from llmcore.testing import TEST_API_KEY, Case, ErrorCase, run_case
-from llmcore.testing.conformance import CaseResult
-from llmcore.testing.openapi import load_spec, shared_dir
+from llmcore_testing import TEST_API_KEY, Case, ErrorCase, run_case
+from llmcore_testing.conformance import CaseResult
+from llmcore_testing.openapi import load_spec, shared_dir
 from llmcore_together.provider import TogetherProvider
 
 CASSETTES = Path(__file__).parent / "cassettes"

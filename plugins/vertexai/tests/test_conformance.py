@@ -12,9 +12,9 @@ from typing import Any
 
 import vertex_cases as V
 from llmcore.provider import Provider
-from llmcore.testing import Case, EmbeddingCase, ProviderConformance
-from llmcore.testing.conformance import LosslessCase
-from llmcore.testing.streams import random_sizes
+from llmcore_testing import Case, EmbeddingCase, ProviderConformance
+from llmcore_testing.conformance import LosslessCase
+from llmcore_testing.streams import random_sizes
 
 # text-embedding-004:predict recorded by ruby_llm (interaction 1, after its OAuth2 token exchange): three texts,
 # per-text statistics.token_count summed for usage

@@ -11,8 +11,8 @@ from typing import Any
 import httpx
 import pytest
 import vertex_cases as V
-from llmcore.testing import Case
 from llmcore.types import ReasoningPart
+from llmcore_testing import Case
 
 genai = pytest.importorskip("google.genai")
 from google.genai import types as gt  # noqa: E402

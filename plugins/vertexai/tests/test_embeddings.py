@@ -14,9 +14,9 @@ import pytest
 import vertex_cases as V
 from llmcore import errors as E
 from llmcore.embeddings import INPUT_TYPES, EmbeddingRequest, embedding_request
-from llmcore.testing import EmbeddingCase
-from llmcore.testing.cassette_server import CassetteServer
-from llmcore.testing.conformance import run_case_served
+from llmcore_testing import EmbeddingCase
+from llmcore_testing.cassette_server import CassetteServer
+from llmcore_testing.conformance import run_case_served
 from llmcore_vertexai.embeddings import (
     MAX_EMBED_TEXTS,
     MAX_EMBED_TOKENS,

@@ -14,9 +14,9 @@ import pytest
 import vertex_cases as V
 from llmcore import errors as E
 from llmcore.provider import ProviderConfig
-from llmcore.testing import check_stream_invariants, recording_client
-from llmcore.testing.conformance import assert_not_leaked
 from llmcore.types import ChatRequest, Message, ReasoningPart, TextPart, ToolCallPart, ToolResultPart
+from llmcore_testing import check_stream_invariants, recording_client
+from llmcore_testing.conformance import assert_not_leaked
 from llmcore_vertexai.provider import VertexAIProvider, default_root
 
 # -- credentials --------------------------------------------------------------------------

@@ -4,7 +4,7 @@ Claude ``rawPredict`` answer with any field replaced by any JSON value or delete
 a recorded ``streamGenerateContent``/``streamRawPredict`` stream with an event
 mutated or dropped and cut at any byte, a count-tokens answer of any shape — a call
 through ``llmcore.model`` on the default transport ends in a correct result or a
-typed error naming vertexai (:mod:`llmcore.testing.fuzz`), never an empty answer
+typed error naming vertexai (:mod:`llmcore_testing.fuzz`), never an empty answer
 with no reason. (The codecs are llmcore-gemini's and llmcore-anthropic's; this is
 Vertex's routing and envelope around them.)"""
 
@@ -14,9 +14,9 @@ from typing import Any
 
 import vertex_cases as C
 from hypothesis import given
-from llmcore.testing import fuzz
-from llmcore.testing.cassettes import Recordings
 from llmcore.types import TokenCount
+from llmcore_testing import fuzz
+from llmcore_testing.cassettes import Recordings
 
 REC = Recordings(C.CASSETTES)
 

@@ -12,7 +12,7 @@ import llmcore
 import pytest
 import vertex_cases as C
 from llmcore import errors as E
-from llmcore.testing import fuzz
+from llmcore_testing import fuzz
 
 
 @pytest.fixture(scope="module")

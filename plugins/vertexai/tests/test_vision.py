@@ -13,8 +13,8 @@ from typing import Any
 
 import llmcore
 import vertex_cases as V
-from llmcore.testing import make_vcr, recording_client
 from llmcore.types import ChatRequest
+from llmcore_testing import make_vcr, recording_client
 
 
 def test_image_is_sent_as_a_file_data_part() -> None:

@@ -31,10 +31,10 @@ from llmcore.errors import (
     RateLimitError,
 )
 from llmcore.provider import ProviderConfig
-from llmcore.testing import Case, ErrorCase
-from llmcore.testing.cassettes import Recordings, replay_from
-from llmcore.testing.conformance import run_case
 from llmcore.types import ChatRequest, ChatResponse, Message, ReasoningPart, ToolCallPart, ToolResultPart
+from llmcore_testing import Case, ErrorCase
+from llmcore_testing.cassettes import Recordings, replay_from
+from llmcore_testing.conformance import run_case
 
 CASSETTES = Path(__file__).parent / "cassettes"
 #: the injected OAuth2 access token (long enough to be registered for redaction)

@@ -13,7 +13,7 @@ from llmcore.facade import load_provider
 from llmcore.plugins import get_registry
 from llmcore.provider import ProviderConfig
 from llmcore.resolve import resolve_model
-from llmcore.testing import TEST_API_KEY, Case, make_vcr, recording_client, run_case
+from llmcore_testing import TEST_API_KEY, Case, make_vcr, recording_client, run_case
 from llmcore_vllm.provider import VLLMProvider
 
 

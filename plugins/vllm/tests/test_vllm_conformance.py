@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import vllm_cases as V
 from llmcore import errors as E
-from llmcore.testing import EmbeddingCase, ProviderConformance, RerankCase
+from llmcore_testing import EmbeddingCase, ProviderConformance, RerankCase
 
 E5_TEXTS = [
     "query: how much protein should a female eat",

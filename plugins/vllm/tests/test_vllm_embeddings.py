@@ -14,9 +14,9 @@ from typing import Any
 import pytest
 from llmcore import errors as E
 from llmcore.provider import ProviderConfig
-from llmcore.testing import RerankCase
-from llmcore.testing.cassettes import Recordings
-from llmcore.testing.conformance import run_case_served
+from llmcore_testing import RerankCase
+from llmcore_testing.cassettes import Recordings
+from llmcore_testing.conformance import run_case_served
 from llmcore_vllm.provider import VLLMProvider
 from test_vllm_conformance import EMBEDDING, RERANK
 from vllm_cases import CASSETTES

@@ -13,8 +13,8 @@ from llmcore.facade import load_provider
 from llmcore.plugins import get_registry
 from llmcore.provider import ProviderConfig
 from llmcore.resolve import resolve_model
-from llmcore.testing import TEST_API_KEY, Case, run_case
 from llmcore.types import ChatRequest
+from llmcore_testing import TEST_API_KEY, Case, run_case
 from llmcore_writer.provider import WriterProvider
 from writer_spec import spec_errors, validate_request
 

@@ -6,7 +6,7 @@ from __future__ import annotations
 from typing import Any
 
 import writer_cases as W
-from llmcore.testing import ProviderConformance
+from llmcore_testing import ProviderConformance
 from writer_spec import validate_request
 
 

@@ -3,14 +3,14 @@
 field replaced by any JSON value or deleted, a recorded stream with an event mutated
 or dropped and cut at any byte — a call through ``llmcore.model`` on the default
 transport ends in a correct response or a typed error naming writer
-(:mod:`llmcore.testing.fuzz`), never an empty answer with no reason. Writer's built-in tool data (``graph_data``, ...) included."""
+(:mod:`llmcore_testing.fuzz`), never an empty answer with no reason. Writer's built-in tool data (``graph_data``, ...) included."""
 
 from __future__ import annotations
 
 from pathlib import Path
 
-from llmcore.testing import fuzz
-from llmcore.testing.cassettes import Recordings
+from llmcore_testing import fuzz
+from llmcore_testing.cassettes import Recordings
 
 REC = Recordings(Path(__file__).parent / "cassettes")
 

@@ -10,8 +10,8 @@ import json
 import llmcore
 import pytest
 from llmcore.errors import UnsupportedFeatureError
-from llmcore.testing import TEST_API_KEY
-from llmcore.testing.cassette_server import CassetteServer
+from llmcore_testing import TEST_API_KEY
+from llmcore_testing.cassette_server import CassetteServer
 from xai_cases import CASSETTES, recorded_request
 
 SEARCH = "ruby_llm__chat_web_search_with_xai_grok-4_3_searches_cites_and_counts_the_sources_it_used.yaml"

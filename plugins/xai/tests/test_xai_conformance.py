@@ -8,8 +8,8 @@ from pathlib import Path
 
 from llmcore import errors as E
 from llmcore.builtin_tools import WebSearchTool
-from llmcore.testing import Case, ErrorCase, ProviderConformance
-from llmcore.testing.conformance import LosslessCase
+from llmcore_testing import Case, ErrorCase, ProviderConformance
+from llmcore_testing.conformance import LosslessCase
 from xai_cases import BERLIN, GROK, PARALLEL, RESPONSES, TOOLS, recorded_request, responses_history, responses_tools
 
 _SCHEMA = "ruby_llm__chat_with_schema_with_xai_grok-4-1-fast-non-reasoning_accepts_a_json_schema_and_returns_structured_output.yaml"

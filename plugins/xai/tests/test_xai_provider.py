@@ -11,7 +11,7 @@ import pytest
 from llmcore import errors as E
 from llmcore.provider import ProviderConfig
 from llmcore.resolve import resolve_model
-from llmcore.testing import TEST_API_KEY
+from llmcore_testing import TEST_API_KEY
 from llmcore_xai.provider import XAIProvider
 from xai_cases import (
     BERLIN,

@@ -12,11 +12,11 @@ from typing import Any
 
 import llmcore
 import pytest
-from llmcore.testing import TEST_API_KEY
-from llmcore.testing.cassette_server import CassetteServer
-from llmcore.testing.cassettes import _stored
 from llmcore.types import ChatRequest, ServerToolResultPart
 from llmcore_openai.responses.response import parse_response
+from llmcore_testing import TEST_API_KEY
+from llmcore_testing.cassette_server import CassetteServer
+from llmcore_testing.cassettes import _stored
 
 CASSETTES = Path(__file__).parent / "cassettes"
 CITES = "ruby_llm__chat_web_search_with_xai_grok-4_3_searches_cites_and_counts_the_sources_it_used.yaml"

@@ -9,9 +9,9 @@ import pytest
 import zhipu_cases as Z
 from llmcore import errors as E
 from llmcore.provider import ProviderConfig
-from llmcore.testing import TEST_API_KEY
-from llmcore.testing.conformance import _recorded_request_body
 from llmcore.types import ChatRequest
+from llmcore_testing import TEST_API_KEY
+from llmcore_testing.conformance import _recorded_request_body
 from llmcore_zhipu.provider import ZhipuProvider
 
 

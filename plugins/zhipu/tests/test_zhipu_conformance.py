@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import zhipu_cases as Z
-from llmcore.testing import OPENAI_SHAPED_EMBEDDING_REFUSALS, EmbeddingCase, ProviderConformance
+from llmcore_testing import OPENAI_SHAPED_EMBEDDING_REFUSALS, EmbeddingCase, ProviderConformance
 
 
 class TestZhipuConformance(ProviderConformance):

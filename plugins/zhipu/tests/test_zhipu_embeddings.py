@@ -10,7 +10,7 @@ from llmcore import errors as E
 from llmcore.embeddings import embedding_request
 from llmcore.facade import load_provider
 from llmcore.plugins import get_registry
-from llmcore.testing import TEST_API_KEY
+from llmcore_testing import TEST_API_KEY
 
 
 def test_embedding_2_has_a_fixed_size() -> None:

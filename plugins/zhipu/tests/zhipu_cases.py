@@ -9,8 +9,8 @@ from typing import Any
 
 from llmcore import errors as E
 from llmcore.provider import ProviderConfig
-from llmcore.testing import TEST_API_KEY, Case, ErrorCase, run_case
-from llmcore.testing.conformance import CaseResult
+from llmcore_testing import TEST_API_KEY, Case, ErrorCase, run_case
+from llmcore_testing.conformance import CaseResult
 from llmcore_zhipu.provider import ZhipuProvider
 
 CASSETTES = Path(__file__).parent / "cassettes"

@@ -1,7 +1,7 @@
 """Testing toolkit for llmcore and its plugins: the conformance kit, cassette
 plumbing (vcrpy), the cassette format and importers, and the secret scanner.
 
-Needs the ``testing`` extra: ``pip install 'llmcore-core[testing]'``.
+The distribution ``llmcore-testing`` (a test dependency of a plugin: ``pip install llmcore-testing``).
 """
 
 from __future__ import annotations

@@ -8,7 +8,7 @@ from typing import Any
 
 import httpx
 import pytest
-from llmcore.testing.cassette_server import CassetteServer, split_for_stream
+from llmcore_testing.cassette_server import CassetteServer, split_for_stream
 
 SSE = b'data: {"a":1}\n\ndata: {"a":2}\n\ndata: [DONE]\n\n'
 

@@ -8,7 +8,7 @@ a call ends in either
   has its declared type (``.text`` works, usage counts are ints, the finish
   reason is one of :data:`~llmcore.types.FINISH_REASONS`…; checked by strict
   re-validation, :func:`check_response`) and, for a stream, events that keep
-  the stream contract (:func:`~llmcore.testing.conformance.check_stream_invariants`);
+  the stream contract (:func:`~llmcore_testing.conformance.check_stream_invariants`);
 * or a **typed error**: an :class:`~llmcore.errors.LLMCoreError` (normally
   :class:`~llmcore.errors.ProviderResponseError` naming the provider, with a
   short excerpt), whose text, repr, ``raw`` and ``__cause__`` chain do not hold
@@ -40,8 +40,8 @@ path; ``"httpx"``). A plugin's own unit test can instead hand any callable to
 A plugin fuzzes its codec in a few lines with :class:`CodecFuzz`, a pytest
 mixin that generates the chat and stream tests from its recordings::
 
-    from llmcore.testing import fuzz
-    from llmcore.testing.cassettes import Recordings
+    from llmcore_testing import fuzz
+    from llmcore_testing.cassettes import Recordings
 
     REC = Recordings(Path(__file__).parent / "cassettes")
 
@@ -54,7 +54,7 @@ mixin that generates the chat and stream tests from its recordings::
 Example (a plugin's test; ``BODY`` is a recorded JSON answer)::
 
     from hypothesis import given
-    from llmcore.testing import fuzz
+    from llmcore_testing import fuzz
 
     @fuzz.settings(max_examples=60)
     @given(body=fuzz.mutations(BODY))
@@ -81,13 +81,13 @@ import pytest
 from hypothesis import HealthCheck, given
 from hypothesis import settings as _settings
 from hypothesis import strategies as st
+from llmcore.errors import LLMCoreError
+from llmcore.types import FINISH_REASONS, ChatResponse
 
-from ..errors import LLMCoreError
-from ..types import FINISH_REASONS, ChatResponse
 from .conformance import TEST_API_KEY
 
 if TYPE_CHECKING:
-    from ..events import StreamEvent
+    from llmcore.events import StreamEvent
 
 __all__ = [
     "DELETE",
@@ -293,13 +293,13 @@ NDJSON = Framing("ndjson", _ndjson_decode, _ndjson_encode, "application/x-ndjson
 
 
 def _eventstream_decode(body: bytes) -> list[Frame]:
-    from ..http.eventstream import iter_eventstream
+    from llmcore.http.eventstream import iter_eventstream
 
     return [_frame_of(m.payload.decode("utf-8", "replace"), dict(m.headers)) for m in iter_eventstream([body])]
 
 
 def _eventstream_encode(frames: list[Frame]) -> bytes:
-    from ..http.eventstream import encode_eventstream_message
+    from llmcore.http.eventstream import encode_eventstream_message
 
     return b"".join(
         encode_eventstream_message(
@@ -558,17 +558,17 @@ def transport_client(transport: str) -> Iterator[Any]:
     ``"aiohttp"`` gives ``None`` (the default: the shared client, whose requests
     go straight to aiohttp — what users run; the shared clients are closed on
     exit), ``"httpx"`` a fresh httpx client, closed on exit."""
-    from .._sync import run
+    from llmcore._sync import run
 
     if transport == "aiohttp":
-        from ..http.client import aclose_shared_clients
+        from llmcore.http.client import aclose_shared_clients
 
         try:
             yield None
         finally:
             run(aclose_shared_clients())  # what the calls opened, closed before the test ends
         return
-    from ..http.client import HTTPSettings, make_client
+    from llmcore.http.client import HTTPSettings, make_client
 
     client = make_client(HTTPSettings(transport=transport))  # type: ignore[arg-type]
     try:

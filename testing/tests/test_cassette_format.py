@@ -18,8 +18,8 @@ import httpx
 import pytest
 import vcr
 import yaml
-from llmcore.testing import cassette_format, cassette_import, secrets
-from llmcore.testing.cassette_format import (
+from llmcore_testing import cassette_format, cassette_import, secrets
+from llmcore_testing.cassette_format import (
     REDACTED,
     SECRET_HEADERS,
     SECRET_QUERY_PARAMS,
@@ -29,7 +29,7 @@ from llmcore.testing.cassette_format import (
     scrub_uri,
     serialize,
 )
-from llmcore.testing.cassette_import import (
+from llmcore_testing.cassette_import import (
     UnsupportedFormat,
     detect_format,
     load_upstream,

@@ -65,7 +65,7 @@ def set_record_mode(mode: str | None) -> None:
 
 def _mark_recorded(request: Any) -> Any:
     """vcrpy ``before_record_request``: label the stored copy as recorded by llmcore."""
-    from .. import __version__
+    from llmcore import __version__
 
     request.headers[RECORDED_BY_HEADER] = f"llmcore {__version__}"
     return request

@@ -3,7 +3,7 @@
 Plugins whose provider publishes an OpenAPI document (``<shared>/api-specs/<provider>/``)
 check every request their tests send against it::
 
-    from llmcore.testing.openapi import spec_validator
+    from llmcore_testing.openapi import spec_validator
 
     class TestTogetherConformance(ProviderConformance):
         validate_request = staticmethod(spec_validator("together"))
@@ -33,7 +33,7 @@ OpenAPI semantics on top of JSON Schema 2020-12 (3.0 and 3.1 documents alike):
 ``nullable: true`` also admits ``null`` (next to ``type``, ``enum``, ``oneOf``,
 ``anyOf`` or ``allOf``: Groq's assistant ``content`` is a nullable ``oneOf``); a ``oneOf``/``anyOf`` with a
 ``discriminator`` means "a branch matches" (JSON Schema's ``oneOf`` wrongly fails
-when branches overlap). Needs ``jsonschema`` (``pip install 'llmcore-core[testing]'``).
+when branches overlap). Needs ``jsonschema`` (a dependency of llmcore-testing).
 """
 
 from __future__ import annotations

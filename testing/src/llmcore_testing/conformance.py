@@ -10,7 +10,7 @@ recording to replay and which request produced it::
         stream_case = Case("basic_stream.yaml", {...}, stream=True)
         ...
 
-Every scenario runs the way users run it: a :class:`~llmcore.testing.cassette_server.CassetteServer`
+Every scenario runs the way users run it: a :class:`~llmcore_testing.cassette_server.CassetteServer`
 on a loopback port answers from the recording, and the provider is built the way
 ``llmcore.model`` builds it, with only ``base_url`` pointed at the server — no injected
 client. Each scenario runs on every transport llmcore ships and through the facade
@@ -67,7 +67,7 @@ instead (path ``recorded``). The kit checks:
   alike) is replayed, and
   every content block, output item and annotation it holds must be a part or a citation,
   or be kept in ``provider_metadata["unmapped"]`` with an ``unmapped:<kind>`` warning
-  (:mod:`llmcore.testing.lossless`; hooks: :meth:`ProviderConformance.answer_item_kinds`,
+  (:mod:`llmcore_testing.lossless`; hooks: :meth:`ProviderConformance.answer_item_kinds`,
   ``answer_kind_parts``, :meth:`ProviderConformance.lossless_replay_case`);
 * every capability the spec claims has a case with a cassette that proves it
   (``test_capability_claims``: ``streaming`` → ``stream_case``; ``tools`` →
@@ -81,7 +81,7 @@ instead (path ``recorded``). The kit checks:
   skip reason of its scenario;
 * no secrets in the cassettes (the scanner, plus this run's key values);
 * a recording made by llmcore's own recorder (``nox -s record``; marked by
-  :data:`~llmcore.testing.cassettes.RECORDED_BY_HEADER`) must be the request llmcore
+  :data:`~llmcore_testing.cassettes.RECORDED_BY_HEADER`) must be the request llmcore
   sends now: the whole JSON body is compared, with a diff on mismatch; for recordings
   made by other clients only ``model`` and ``stream`` are compared.
 
@@ -108,9 +108,9 @@ from .cassettes import SentRequests, record_mode, recording_client, replay_from
 from .streams import random_sizes
 
 if TYPE_CHECKING:
-    from ..events import StreamEvent
-    from ..provider import Provider
-    from ..types import ChatRequest, ChatResponse
+    from llmcore.events import StreamEvent
+    from llmcore.provider import Provider
+    from llmcore.types import ChatRequest, ChatResponse
 
 __all__ = [
     "Case",
@@ -155,7 +155,10 @@ def assert_not_leaked(secret: str, *objects: Any) -> None:
         if isinstance(obj, BaseException):
             texts += [str(getattr(obj, "raw", None) or ""), str(obj.args)]
         for text in texts:
-            assert secret not in text, f"the secret leaked into a {type(obj).__name__}"
+            # raised, not asserted: pytest rewrites the asserts of a pytest11 plugin's package (this one),
+            # and a rewritten ``assert secret not in text`` prints both operands, i.e. the key
+            if secret in text:
+                raise AssertionError(f"the secret leaked into a {type(obj).__name__}")
 
 
 @dataclass
@@ -183,7 +186,7 @@ class Case:
     expect_usage: bool = True
 
     def chat_request(self) -> ChatRequest:
-        from ..types import ChatRequest
+        from llmcore.types import ChatRequest
 
         if isinstance(self.request, ChatRequest):
             return self.request
@@ -235,7 +238,7 @@ class EmbeddingCase:
     stream: ClassVar[bool] = False
 
     def embedding_request(self) -> Any:
-        from ..embeddings import embedding_request
+        from llmcore.embeddings import embedding_request
 
         return embedding_request(self.model, self.texts, **self.params)
 
@@ -268,7 +271,7 @@ class RerankCase:
     stream: ClassVar[bool] = False
 
     def rerank_request(self) -> Any:
-        from ..embeddings import rerank_request
+        from llmcore.embeddings import rerank_request
 
         return rerank_request(self.model, self.query, self.documents, self.top_n)
 
@@ -285,7 +288,7 @@ class CaseResult:
     def outcome(self) -> Any:
         """The response, or the :class:`~llmcore.errors.LLMCoreError` the call raised
         (any other exception is raised again)."""
-        from ..errors import LLMCoreError
+        from llmcore.errors import LLMCoreError
 
         if self.error is None:
             return self.response
@@ -506,8 +509,8 @@ async def run_case(
 ) -> CaseResult:
     """Replay ``case`` through the provider built by ``make(client, case)``; with
     ``chunk_sizes``, the recorded response bodies arrive cut into pieces of those sizes;
-    ``repeats``: see :func:`~llmcore.testing.cassettes.replay_from`."""
-    from ..events import StreamAccumulator
+    ``repeats``: see :func:`~llmcore_testing.cassettes.replay_from`."""
+    from llmcore.events import StreamAccumulator
 
     path = cassette_dir / case.cassette
     if record_mode() == "none":
@@ -542,7 +545,7 @@ async def run_case(
 @contextmanager
 def _transport(name: str) -> Iterator[None]:
     """The process-wide HTTP transport set to ``name`` for the duration."""
-    from ..http.client import configure, settings
+    from llmcore.http.client import configure, settings
 
     before = settings().transport
     configure(transport="auto" if name == "facade" else name)
@@ -581,14 +584,15 @@ async def run_case_served(
             model_options=model_options,
             provider_name=provider_name,
         )
-    """Replay ``case`` over a :class:`~llmcore.testing.cassette_server.CassetteServer` on ``path``
+    """Replay ``case`` over a :class:`~llmcore_testing.cassette_server.CassetteServer` on ``path``
     (``aiohttp``, ``httpx`` or ``facade``, see :data:`REPLAY_PATHS`). The provider is built by
     ``make(None, case)`` with ``case.base_url`` pointing at the server (no injected client); on
     ``facade`` the call goes through ``llmcore.model(f"{provider_name}/{model}", **model_options(case))``
     instead. Returns ``(result, count)``: ``count`` is the ``TokenCount`` when ``count_tokens``.
     ``result.sent`` holds the requests as the server received them."""
-    from ..events import StreamAccumulator
-    from ..http.client import aclose_shared_clients
+    from llmcore.events import StreamAccumulator
+    from llmcore.http.client import aclose_shared_clients
+
     from .cassette_server import CassetteServer
 
     file = cassette_dir / case.cassette
@@ -603,7 +607,7 @@ async def run_case_served(
         with _transport(path):
             try:
                 if path == "facade":
-                    from ..facade import Model
+                    from llmcore.facade import Model
 
                     opts = dict((model_options or (lambda c: {"api_key": TEST_API_KEY, **c.options}))(served))
                     opts["base_url"] = served.base_url
@@ -652,7 +656,8 @@ async def _run_unary_served(
 ) -> tuple[CaseResult, Any]:
     """:func:`run_case_served` for an embeddings or rerank case: ``(result, answer)``, the answer an
     ``EmbeddingResponse``/``RerankResponse`` (``None`` on error, which is in ``result.error``)."""
-    from ..http.client import aclose_shared_clients
+    from llmcore.http.client import aclose_shared_clients
+
     from .cassette_server import CassetteServer
 
     file = cassette_dir / case.cassette
@@ -664,7 +669,7 @@ async def _run_unary_served(
         with _transport(path):
             try:
                 if path == "facade":
-                    from ..embedding_facade import EmbeddingModel, RerankModel
+                    from llmcore.embedding_facade import EmbeddingModel, RerankModel
 
                     opts = dict((model_options or (lambda c: {"api_key": TEST_API_KEY, **c.options}))(served))
                     opts["base_url"] = served.base_url
@@ -784,7 +789,7 @@ class ProviderConformance:
     #: run ``test_nothing_disappears`` over every recorded answer of ``cassette_dir``
     lossless_check: ClassVar[bool] = False
     #: what llmcore makes of provider kinds the defaults do not know (or know otherwise), e.g.
-    #: ``{"document": ("citation",)}``; see :data:`llmcore.testing.lossless.KIND_PARTS`
+    #: ``{"document": ("citation",)}``; see :data:`llmcore_testing.lossless.KIND_PARTS`
     answer_kind_parts: ClassVar[dict[str, tuple[str, ...]]] = {}
     #: request paths (their ends) of the chat answers ``test_nothing_disappears`` replays
     answer_paths: ClassVar[tuple[str, ...]] = (
@@ -844,8 +849,8 @@ class ProviderConformance:
 
     def make_provider(self, client: Any, case: Case) -> Provider:
         """Build the provider for ``case`` with the kit's client."""
-        from ..facade import load_provider
-        from ..plugins import get_registry
+        from llmcore.facade import load_provider
+        from llmcore.plugins import get_registry
 
         spec = get_registry().get(self.provider)
         assert spec is not None, f"provider {self.provider!r} is not registered (is the plugin installed?)"
@@ -866,7 +871,7 @@ class ProviderConformance:
         """The provider's kinds of content blocks, output items and annotations in one recorded
         answer (a parsed non-stream body, or a stream's JSON payloads as a list), counted. The
         default knows the OpenAI Chat Completions / Responses, Anthropic Messages and Gemini
-        shapes (:func:`llmcore.testing.lossless.answer_item_kinds`); override for another."""
+        shapes (:func:`llmcore_testing.lossless.answer_item_kinds`); override for another."""
         from .lossless import answer_item_kinds
 
         return answer_item_kinds(body)
@@ -901,7 +906,7 @@ class ProviderConformance:
         base = self.chat_case or self.stream_case
         base_url = base.base_url if base else None
         if base_url is None:
-            from ..plugins import get_registry
+            from llmcore.plugins import get_registry
 
             spec = get_registry().get(self.provider)
             base_url = spec.base_url if spec is not None else None
@@ -930,7 +935,7 @@ class ProviderConformance:
         value after one scheme word (``Bearer K``, ``Token K``), or a query parameter's whole
         value; a key joined to other text (``Bearer K1,K2``) is what the real API refuses.
         Providers that sign (SigV4) or use other credentials override this."""
-        from ..plugins import get_registry
+        from llmcore.plugins import get_registry
 
         spec = get_registry().get(self.provider)
         if spec is None or not spec.requires_key:
@@ -966,7 +971,7 @@ class ProviderConformance:
             return asyncio.run(
                 run_case(case, self.make_provider, self.cassette_dir, self.validate_request, chunk_sizes=chunk_sizes)
             ), None
-        from ..plugins import get_registry
+        from llmcore.plugins import get_registry
 
         spec = get_registry().get(self.provider)
         if path == "facade":
@@ -993,7 +998,7 @@ class ProviderConformance:
 
     def _claimed(self) -> dict[str, bool]:
         """The capabilities the spec claims (the keys of ``_CAPABILITY_CASES``); all off if unregistered."""
-        from ..plugins import get_registry
+        from llmcore.plugins import get_registry
 
         spec = get_registry().get(self.provider)
         caps = spec.capabilities if spec is not None else None
@@ -1057,7 +1062,7 @@ class ProviderConformance:
 
     def _check_sent_matches_recording(self, case: Case, res: CaseResult) -> None:
         """The request sent is the recorded one: for a recording llmcore made itself
-        (:func:`~llmcore.testing.cassettes.is_llmcore_recording`), the whole body (after the
+        (:func:`~llmcore_testing.cassettes.is_llmcore_recording`), the whole body (after the
         recorder's scrubbing, and but for :attr:`recorded_body_ignore`); for one made by
         another client, ``model`` and the stream flag."""
         from .cassettes import is_llmcore_recording
@@ -1287,7 +1292,7 @@ class ProviderConformance:
             import pytest
 
             pytest.skip("embeddings and rerank are replayed over the cassette server only")
-        from ..plugins import get_registry
+        from llmcore.plugins import get_registry
 
         spec = get_registry().get(self.provider)
         assert spec is not None, f"provider {self.provider!r} is not registered"
@@ -1346,7 +1351,7 @@ class ProviderConformance:
     def recorded_vectors(self, answer: Any) -> list[list[Any]]:
         """The vectors of a recorded embeddings answer (for ``EmbeddingCase(exact=True)``): by default
         OpenAI's shape, ``data[].embedding`` as numbers or base64 float32, in ``index`` order."""
-        from ..embeddings import decode_base64_floats
+        from llmcore.embeddings import decode_base64_floats
 
         items = sorted(answer["data"], key=lambda d: d.get("index", 0))
         return [
@@ -1368,10 +1373,10 @@ class ProviderConformance:
         if getattr(self, "replay_path", REPLAY_PATHS[0]) != REPLAY_PATHS[0]:
             pytest.skip("refusals happen before the network: checked once, on the first path")
         case: Any = self._need("embedding_case")
-        from ..embeddings import embedding_request
-        from ..errors import UnsupportedFeatureError
-        from ..facade import load_provider
-        from ..plugins import get_registry
+        from llmcore.embeddings import embedding_request
+        from llmcore.errors import UnsupportedFeatureError
+        from llmcore.facade import load_provider
+        from llmcore.plugins import get_registry
 
         spec = get_registry().get(self.provider)
         assert spec is not None, f"provider {self.provider!r} is not registered"
@@ -1413,7 +1418,7 @@ class ProviderConformance:
         assert _was_sent(case.query, body), "the query was not sent"
 
     def test_count_tokens(self) -> None:
-        from ..plugins import get_registry
+        from llmcore.plugins import get_registry
 
         spec = get_registry().get(self.provider)
         assert spec is not None
@@ -1448,7 +1453,7 @@ class ProviderConformance:
 
     def _error_problems(self, case: ErrorCase) -> list[str]:
         """What is wrong with the error ``case`` became (empty: nothing)."""
-        from ..errors import LLMCoreError
+        from llmcore.errors import LLMCoreError
 
         err = self.run(case).error
         want = case.error.__name__
@@ -1489,7 +1494,7 @@ class ProviderConformance:
 
     def test_capability_claims(self) -> None:
         """Every capability the spec claims has a case with a cassette."""
-        from ..plugins import get_registry
+        from llmcore.plugins import get_registry
 
         spec = get_registry().get(self.provider)
         assert spec is not None, f"{self.provider} is not registered"
@@ -1542,8 +1547,8 @@ class ProviderConformance:
     def test_lossless(self) -> None:
         """Each lossless case brings out what it proves (the module docstring), on every replay
         path; a key recorded both ways agrees between chat and stream."""
-        from ..plugins import get_registry
-        from ..spec import SERVER_TOOLS
+        from llmcore.plugins import get_registry
+        from llmcore.spec import SERVER_TOOLS
 
         if not self.lossless_cases:
             import pytest
@@ -1593,7 +1598,7 @@ class ProviderConformance:
     def test_nothing_disappears(self) -> None:
         """Every recorded 200 chat answer (non-stream and stream) of ``cassette_dir``, replayed:
         each block, item and annotation it holds is a part or citation of the answer, or is in
-        ``provider_metadata["unmapped"]`` with its warning (:mod:`llmcore.testing.lossless`)."""
+        ``provider_metadata["unmapped"]`` with its warning (:mod:`llmcore_testing.lossless`)."""
         import pytest
 
         from .cassettes import Recordings
@@ -1631,7 +1636,7 @@ class ProviderConformance:
                     )
                     continue
                 if res.error is not None:
-                    from ..errors import LLMCoreError
+                    from llmcore.errors import LLMCoreError
 
                     if not isinstance(res.error, LLMCoreError):
                         failures.append(f"{where}: {type(res.error).__name__}: {res.error}")

@@ -11,7 +11,7 @@ answer, stream and error bodies. This module makes that honest and labelled:
   (:data:`ERROR_KINDS`).
 * :func:`interaction`, :func:`sse` and :func:`ndjson` build one request/answer pair and
   stream bodies; :func:`write_authored` writes it as ``authored__<name>.yaml`` (the
-  cassette format's :func:`~llmcore.testing.cassette_format.serialize`, so it is scrubbed and
+  cassette format's :func:`~llmcore_testing.cassette_format.serialize`, so it is scrubbed and
   readable like a recording) **and** its row in the directory's ``SOURCES.md`` (the
   ``| file | what it holds |`` table the provenance checker reads), saying it is authored
   and from which documentation. :func:`write_error_cassettes` does it for the five error
@@ -179,7 +179,7 @@ class ErrorKind:
     what: str
 
     def error_class(self) -> type[Exception]:
-        from .. import errors
+        from llmcore import errors
 
         cls: type[Exception] = getattr(errors, self.error)
         return cls
@@ -299,7 +299,7 @@ _SECTION_END = "<!-- /authored-cassettes -->"
 _SOURCES_HEADER = """# Cassettes: where they come from
 
 Recordings are named after their source (`<source>__<name>.yaml`, converted with
-`python -m llmcore.testing.cassette_import`) or recorded with a real key
+`python -m llmcore_testing.cassette_import`) or recorded with a real key
 (`LLMCORE_RECORD_MODE=new_episodes pytest tests/`). Files named `authored__*.yaml` are
 **authored, not recordings**: written from the provider's documentation where no recording
 exists yet; replace them by recordings when you can.

@@ -119,7 +119,7 @@ def declared_secret_names() -> tuple[frozenset[str], frozenset[str]]:
     key (:attr:`llmcore.spec.ProviderSpec.key_headers` / ``key_query_params``), lower-case.
     Empty when discovery fails (scrubbing must never break a recording)."""
     try:
-        from ..plugins import get_registry
+        from llmcore.plugins import get_registry
 
         registry = get_registry()
     except Exception:  # a broken environment still gets the fixed lists and the value check
@@ -138,7 +138,7 @@ _declared_cache: dict[str, Any] = {}
 
 
 def _secret_values() -> tuple[str, ...]:
-    """The key values of this run (see :func:`llmcore.testing.secrets.configured_keys`), longest first
+    """The key values of this run (see :func:`llmcore_testing.secrets.configured_keys`), longest first
     so that a key that contains another is replaced whole."""
     from .secrets import configured_keys
 
@@ -161,7 +161,7 @@ def scrub_headers(
     Dropped: the names in :data:`SECRET_HEADERS` and ``names`` (default: the
     headers installed providers declare, :func:`declared_secret_names`), and any
     header whose value contains one of ``secrets`` (default: this run's key values,
-    :func:`llmcore.testing.secrets.configured_keys`). Names match case-insensitively;
+    :func:`llmcore_testing.secrets.configured_keys`). Names match case-insensitively;
     the remaining names and values are untouched.
     """
     if not headers:

@@ -1,4 +1,4 @@
-"""llmcore.testing.cassettes: reading recordings (Recordings) and replaying from an interaction on."""
+"""llmcore_testing.cassettes: reading recordings (Recordings) and replaying from an interaction on."""
 
 from __future__ import annotations
 
@@ -6,7 +6,7 @@ import asyncio
 from pathlib import Path
 
 import httpx
-from llmcore.testing.cassettes import Recordings, record_mode, replay_from
+from llmcore_testing.cassettes import Recordings, record_mode, replay_from
 
 CASSETTE = """interactions:
 - request:

@@ -34,9 +34,9 @@ streams: SDK objects whose wire form cannot be rebuilt exactly).
 The conversion maps the format only: bodies are never edited beyond undoing a
 ``Content-Encoding`` (then ``Content-Encoding`` is dropped and ``Content-Length``
 set to the stored size), and every interaction is scrubbed with
-:func:`~llmcore.testing.cassette_format.scrub_interaction`.
+:func:`~llmcore_testing.cassette_format.scrub_interaction`.
 
-``python -m llmcore.testing.cassette_import SRC DEST`` converts one file.
+``python -m llmcore_testing.cassette_import SRC DEST`` converts one file.
 """
 
 from __future__ import annotations
@@ -52,8 +52,8 @@ from typing import Any, Literal
 
 import yaml
 
-from llmcore.testing import cassette_format
-from llmcore.testing.cassette_format import (
+from llmcore_testing import cassette_format
+from llmcore_testing.cassette_format import (
     CASSETTE_VERSION,
     decode_body,
     scrub_interaction,
@@ -556,7 +556,7 @@ def main(argv: Sequence[str] | None = None) -> int:
     """CLI: ``SRC DEST`` -> convert one file; exit 0 on success, 2 on a usage or format error."""
     args = list(sys.argv[1:] if argv is None else argv)
     if len(args) != 2:
-        print("usage: python -m llmcore.testing.cassette_import SRC DEST", file=sys.stderr)
+        print("usage: python -m llmcore_testing.cassette_import SRC DEST", file=sys.stderr)
         return 2
     try:
         cassette = convert_file(args[0], args[1])

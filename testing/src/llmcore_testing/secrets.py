@@ -1,6 +1,6 @@
 """Secret scanner for cassettes and other test data (CI fails the build on any finding).
 
-Usage: ``python -m llmcore.testing.secrets PATH...`` prints one line per finding
+Usage: ``python -m llmcore_testing.secrets PATH...`` prints one line per finding
 (``path:line: kind: excerpt``) and exits 1, or prints a count line and exits 0.
 
 What is flagged:
@@ -157,7 +157,7 @@ def configured_keys() -> dict[str, str]:
     scanner reports them, whatever their shape."""
     found: dict[str, str] = {}
     try:
-        from ..plugins import get_registry
+        from llmcore.plugins import get_registry
 
         specs = list(get_registry().providers.values())
     except Exception:  # discovery failing must not stop a scan
@@ -168,7 +168,7 @@ def configured_keys() -> dict[str, str]:
                 value = value.strip()
                 if len(value) >= _MIN_KEY_LENGTH:
                     found.setdefault(value, f"${var}")
-    from ..errors import registered_secrets
+    from llmcore.errors import registered_secrets
 
     for value in registered_secrets():
         if len(value) >= _MIN_KEY_LENGTH:
@@ -406,7 +406,7 @@ def main(argv: Sequence[str] | None = None) -> int:
     """CLI: scan the given paths; print findings and return 1, or a count line and 0."""
     args = list(sys.argv[1:] if argv is None else argv)
     if not args:
-        print("usage: python -m llmcore.testing.secrets PATH...", file=sys.stderr)
+        print("usage: python -m llmcore_testing.secrets PATH...", file=sys.stderr)
         return 2
     findings = scan_paths(args)
     for finding in findings:

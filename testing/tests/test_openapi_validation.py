@@ -1,4 +1,4 @@
-"""Tests for llmcore.testing.openapi: request bodies checked against an OpenAPI document."""
+"""Tests for llmcore_testing.openapi: request bodies checked against an OpenAPI document."""
 
 from __future__ import annotations
 
@@ -7,7 +7,7 @@ from pathlib import Path
 
 import httpx
 import pytest
-from llmcore.testing.openapi import OpenAPISpec, load_spec, shared_dir
+from llmcore_testing.openapi import OpenAPISpec, load_spec, shared_dir
 
 DOC = {
     "openapi": "3.0.3",

@@ -1,4 +1,4 @@
-"""Tests for the cassette provenance checker (``llmcore.testing.provenance``).
+"""Tests for the cassette provenance checker (``llmcore_testing.provenance``).
 
 Every test builds a small upstream collection and a cassette directory in
 ``tmp_path``: the converted cassettes are made with the real importer, then
@@ -13,10 +13,10 @@ from typing import Any
 
 import pytest
 import yaml
-from llmcore.testing import provenance
-from llmcore.testing.cassette_format import deserialize, serialize
-from llmcore.testing.cassette_import import convert_file
-from llmcore.testing.provenance import (
+from llmcore_testing import provenance
+from llmcore_testing.cassette_format import deserialize, serialize
+from llmcore_testing.cassette_import import convert_file
+from llmcore_testing.provenance import (
     UpstreamIndex,
     check_directory,
     compare_cassettes,

@@ -5,7 +5,7 @@ A stream decoder must give the same events however the network cuts the bytes
 characters). These helpers cut a body and serve it through the real provider
 over a real ``httpx.AsyncClient``::
 
-    from llmcore.testing.streams import replay_stream, split_every
+    from llmcore_testing.streams import replay_stream, split_every
 
     out = replay_stream(lambda client: AcmeProvider(ProviderConfig(api_key=TEST_API_KEY, http_client=client)),
                         request, split_every(body, [7]), headers={"content-type": "text/event-stream"})
@@ -34,9 +34,9 @@ from typing import TYPE_CHECKING, Any
 import httpx
 
 if TYPE_CHECKING:
-    from ..events import StreamEvent
-    from ..provider import Provider
-    from ..types import ChatRequest, ChatResponse
+    from llmcore.events import StreamEvent
+    from llmcore.provider import Provider
+    from llmcore.types import ChatRequest, ChatResponse
 
 __all__ = [
     "ChunkedStream",
@@ -157,7 +157,7 @@ def replay_stream(
 ) -> StreamReplay:
     """Run ``make(client).stream_chat(request)`` against a server that answers with
     ``pieces`` (see :func:`stream_transport`). Errors the provider raises propagate."""
-    from ..events import StreamAccumulator
+    from llmcore.events import StreamAccumulator
 
     seen: list[httpx.Request] = []
 

@@ -28,7 +28,7 @@ from collections.abc import Iterable, Mapping
 from typing import TYPE_CHECKING, Any
 
 if TYPE_CHECKING:
-    from ..types import ChatResponse
+    from llmcore.types import ChatResponse
 
 __all__ = [
     "KIND_PARTS",
@@ -111,7 +111,7 @@ def decode_stream_body(body: bytes, content_type: str) -> list[Any]:
     """The JSON payloads of a recorded stream body (SSE ``data:``, NDJSON lines, or one JSON
     array: Gemini's ``streamGenerateContent`` without ``alt=sse``), in order; payloads that
     are not JSON (``[DONE]``) are left out."""
-    from ..http.sse import iter_sse
+    from llmcore.http.sse import iter_sse
 
     if "json" in content_type and "ndjson" not in content_type:
         try:
