@@ -233,15 +233,26 @@ def _kit_alone(session: nox.Session, wheels: list[Path]) -> None:
     plugin (the report header names both versions); an empty folder collects nothing (exit 5)."""
     kit = next(w for w in wheels if w.name.startswith("llmcore_testing-"))
     core = next(w for w in wheels if w.name.startswith("llmcore_core-"))
+    import tempfile
+
     tmp = Path(session.create_tmp()).resolve()
-    venv, empty = tmp / "alone-testing", tmp / "kit-empty"
-    empty.mkdir(exist_ok=True)
+    # outside the checkout: the workspace pyproject's pytest options (-q hides the header) must not apply
+    venv, empty = tmp / "alone-testing", Path(tempfile.mkdtemp(prefix="llmcore-kit-"))
     session.run("uv", "venv", "-q", "--python", sys.executable, str(venv), external=True)
     py = str(venv / "bin" / "python")
     session.run("uv", "pip", "install", "-q", "--python", py, str(core), str(kit), external=True)
     out = str(
         session.run(
-            py, "-m", "pytest", str(empty), external=True, silent=True, success_codes=[5], env={"PYTHONPATH": None}
+            py,
+            "-m",
+            "pytest",
+            "--rootdir",
+            str(empty),
+            str(empty),
+            external=True,
+            silent=True,
+            success_codes=[5],
+            env={"PYTHONPATH": None},
         )
     )
     versions = (kit.name.split("-")[1], core.name.split("-")[1])

@@ -3,10 +3,10 @@ mkdocs.yml builds (``site_url`` + the page's directory URL), never a folder of M
 
 from __future__ import annotations
 
-import tomllib
 from pathlib import Path
 
 import pytest
+import tomllib
 
 ROOT = Path(__file__).resolve().parent.parent
 SITE = "https://llmcore.github.io/llmcore/"
