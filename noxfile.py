@@ -233,6 +233,7 @@ def _kit_alone(session: nox.Session, wheels: list[Path]) -> None:
     plugin (the report header names both versions); an empty folder collects nothing (exit 5)."""
     kit = next(w for w in wheels if w.name.startswith("llmcore_testing-"))
     core = next(w for w in wheels if w.name.startswith("llmcore_core-"))
+    import shutil
     import tempfile
 
     tmp = Path(session.create_tmp()).resolve()
@@ -255,6 +256,7 @@ def _kit_alone(session: nox.Session, wheels: list[Path]) -> None:
             env={"PYTHONPATH": None},
         )
     )
+    shutil.rmtree(empty, ignore_errors=True)
     versions = (kit.name.split("-")[1], core.name.split("-")[1])
     if f"llmcore-core {versions[1]}, llmcore-testing {versions[0]}" not in out:
         session.error(f"{kit.name}: pytest did not load llmcore-testing's plugin:\n{out}")
