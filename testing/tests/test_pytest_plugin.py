@@ -16,6 +16,7 @@ def test_the_entry_point_names_the_plugin_module() -> None:
 
 
 def test_header_names_versions_and_installed_providers(pytester: pytest.Pytester) -> None:
+    pytester.makeini("[pytest]\n")  # its own, empty: no ini of a folder above (a -q there hides the header)
     pytester.makepyfile("def test_nothing():\n    pass\n")
     result = pytester.runpytest_subprocess()
     result.assert_outcomes(passed=1)
