@@ -12,6 +12,7 @@
 * ``faults``             the reliability fault suite (real fault server, real codecs, real redis-server)
 * ``load``               the load benchmark (not in CI): ``nox -s load -- --requests 100000``
 * ``bench``              llmcore against raw aiohttp/httpx, the SDKs and litellm (not in CI): ``nox -s bench``
+* ``pythons``            every package's tests on each declared Python found here (not in CI: one Python there)
 """
 
 from __future__ import annotations
@@ -560,6 +561,59 @@ def e2e(session: nox.Session) -> None:
             "LLMCORE_SHARED_DIR": _shared_dir(),
         },
     )
+
+
+#: the Python versions every package declares (its classifiers; requires-python is their floor)
+PYTHONS = ("3.10", "3.11", "3.12", "3.13")
+
+
+def _find_python(version: str) -> str | None:
+    """An interpreter for ``version`` on this machine: uv's discovery (PATH, uv-managed), then pyenv's
+    and the system's folders (pyenv's shims answer only for the selected version)."""
+    import glob
+    import subprocess
+
+    found = subprocess.run(["uv", "python", "find", version], capture_output=True, text=True)
+    if found.returncode == 0 and found.stdout.strip():
+        return found.stdout.strip()
+    root = os.environ.get("PYENV_ROOT", os.path.expanduser("~/.pyenv"))
+    for candidate in [
+        *sorted(glob.glob(f"{root}/versions/{version}.*/bin/python"), reverse=True),
+        f"/usr/bin/python{version}",
+    ]:
+        if os.access(candidate, os.X_OK):
+            return candidate
+    return None
+
+
+@nox.session()
+def pythons(session: nox.Session) -> None:
+    """Core, the kit and every plugin (or ``-- <plugin>...``) on each declared Python (``PYTHONS``), one venv
+    per version with everything installed; each package's tests run on their own. Not in CI's default list (a
+    fresh machine has one Python); a declared version missing here is an error, never a silent skip."""
+    plugins = session.posargs or PLUGINS
+    tmp = Path(session.create_tmp()).resolve()
+    missing = [v for v in PYTHONS if _find_python(v) is None]
+    if missing:
+        session.error(f"declared Python {', '.join(missing)} not found here (uv python find, pyenv, /usr/bin)")
+    for version in PYTHONS:
+        py = _find_python(version)
+        venv = tmp / f"py{version}"
+        session.run("uv", "venv", "-q", "--clear", "--python", str(py), str(venv), external=True)
+        bin_py = str(venv / "bin" / "python")
+        ours = [f"-e{_package_dir(d)}" for d in dict.fromkeys(d for p in plugins for d in _local_deps(p, "test"))]
+        tested = [f"-e{ROOT / 'plugins' / p}[test]" for p in plugins]
+        session.run(
+            "uv", "pip", "install", "-q", "--python", bin_py, "-e", f"{CORE}[http2,redis]", "-e", f"{TESTING}[test]",
+            *ours, *tested, external=True,
+        )  # fmt: skip
+        session.log(f"Python {version}: {py}")
+        session.run(bin_py, "-m", "pytest", *_core_test_args(), "-q", external=True, env={"LLMCORE_SHARED_DIR": None})
+        session.run(bin_py, "-m", "pytest", str(TESTING / "tests"), "-q", external=True, env=_test_env(session))
+        for p in plugins:
+            session.run(
+                bin_py, "-m", "pytest", str(ROOT / "plugins" / p / "tests"), "-q", external=True, env=_test_env(session)
+            )
 
 
 # --- releases and dependency floors (not in the default list: `nox -s release -- <package>`, `nox -s lowest`) ---

@@ -24,6 +24,7 @@ Nothing here touches the network or loads a model.
 from __future__ import annotations
 
 import os
+import sys
 from pathlib import Path
 
 from .errors import ConfigurationError
@@ -71,12 +72,10 @@ def _from_config(path: Path, key: str = "default_model") -> str | None:
 
 
 def _parse_toml(text: str, path: Path) -> dict[str, object]:
-    try:
-        import tomllib  # type: ignore[import-not-found,unused-ignore]
-    except ImportError:  # Python 3.10 without tomli: top-level `key = "string"` lines only
-        import re
-
-        return {m[1]: m[2] for m in re.finditer(r'(?m)^\s*([A-Za-z_][\w-]*)\s*=\s*"([^"]*)"\s*(?:#.*)?$', text)}
+    if sys.version_info >= (3, 11):
+        import tomllib
+    else:  # the same parser, before it joined the standard library (a dependency on 3.10)
+        import tomli as tomllib
     try:
         return tomllib.loads(text)  # type: ignore[no-any-return]
     except ValueError as e:
