@@ -591,7 +591,12 @@ def pythons(session: nox.Session) -> None:
     """Core, the kit and every plugin (or ``-- <plugin>...``) on each declared Python (``PYTHONS``), one venv
     per version with everything installed; each package's tests run on their own. Not in CI's default list (a
     fresh machine has one Python); a declared version missing here is an error, never a silent skip."""
+    import tempfile
+
     plugins = session.posargs or PLUGINS
+    # core's tests of a plugin outside this repository want a temporary folder with no shared/ above it:
+    # the system's, not the session's (create_tmp points TMPDIR into the checkout)
+    outside = {"LLMCORE_SHARED_DIR": None, "TMPDIR": tempfile.gettempdir()}
     tmp = Path(session.create_tmp()).resolve()
     missing = [v for v in PYTHONS if _find_python(v) is None]
     if missing:
@@ -608,7 +613,7 @@ def pythons(session: nox.Session) -> None:
             *ours, *tested, external=True,
         )  # fmt: skip
         session.log(f"Python {version}: {py}")
-        session.run(bin_py, "-m", "pytest", *_core_test_args(), "-q", external=True, env={"LLMCORE_SHARED_DIR": None})
+        session.run(bin_py, "-m", "pytest", *_core_test_args(), "-q", external=True, env=outside)
         session.run(bin_py, "-m", "pytest", str(TESTING / "tests"), "-q", external=True, env=_test_env(session))
         for p in plugins:
             session.run(

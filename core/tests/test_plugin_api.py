@@ -9,6 +9,7 @@ directory on ``sys.path``, as in test_plugin_clashes.py.
 from __future__ import annotations
 
 import json
+import sys
 from collections.abc import Iterator
 from pathlib import Path
 
@@ -89,7 +90,10 @@ def test_its_models_are_refused_before_any_call(installed: None) -> None:
 
 def test_every_plugin_in_the_repo_states_the_core_range_it_is_built_for() -> None:
     """``llmcore-core>=X,<next-breaking`` (and the same for another plugin it builds on)."""
-    import tomllib
+    if sys.version_info >= (3, 11):
+        import tomllib
+    else:  # core depends on tomli below 3.11
+        import tomli as tomllib
     from packaging.requirements import Requirement
 
     root = Path(__file__).resolve().parents[2] / "plugins"
