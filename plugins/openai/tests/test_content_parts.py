@@ -109,3 +109,12 @@ def test_a_stream_with_reasoning_parts_and_a_late_signature() -> None:
     assert r.reasoning == "Rayleigh scattering." and r.text == "Because blue light scatters most."
     (part,) = [p for p in r.message.content if p.type == "reasoning"]
     assert part.signature == "sig-1"
+
+
+def test_reasoning_fields_of_another_type_are_neither_text_nor_signature() -> None:
+    # found by the databricks codec fuzzer (nox -s pythons): {"text": 5, "signature": "sig"} became reasoning text 5
+    parts = [
+        {"type": "reasoning", "summary": [{"type": "summary_text", "text": 5, "signature": "sig"}], "signature": 7},
+        {"type": "reasoning", "summary": "why", "signature": ["x"]},
+    ]
+    assert content_items(parts) == [("reasoning", "", "sig"), ("reasoning", "why", None)]

@@ -26,12 +26,21 @@ def _reasoning_items(p: dict[str, Any], out: list[tuple[str, str, str | None]]) 
     inner = p.get("summary") if p.get("type") == "reasoning" else p.get("thinking")
     if inner is None:
         inner = p.get("text")
+    outer = _str_or_none(p.get("signature"))
     if isinstance(inner, str):
-        out.append(("reasoning", inner, p.get("signature")))
+        out.append(("reasoning", inner, outer))
         return
     for it in inner if isinstance(inner, list) else ():
-        if isinstance(it, dict) and (isinstance(it.get("text"), str) or it.get("signature")):
-            out.append(("reasoning", it.get("text") or "", it.get("signature") or p.get("signature")))
+        if not isinstance(it, dict):
+            continue
+        # a field of another type is no text or signature (a signed item may carry no text)
+        text, signature = _str_or_none(it.get("text")), _str_or_none(it.get("signature"))
+        if text is not None or signature:
+            out.append(("reasoning", text or "", signature or outer))
+
+
+def _str_or_none(value: Any) -> str | None:
+    return value if isinstance(value, str) else None
 
 
 def content_items(parts: list[Any]) -> list[tuple[str, str, str | None]]:
