@@ -588,20 +588,22 @@ def _find_python(version: str) -> str | None:
 
 @nox.session()
 def pythons(session: nox.Session) -> None:
-    """Core, the kit and every plugin (or ``-- <plugin>...``) on each declared Python (``PYTHONS``), one venv
-    per version with everything installed; each package's tests run on their own. Not in CI's default list (a
-    fresh machine has one Python); a declared version missing here is an error, never a silent skip."""
+    """Core, the kit and every plugin (or ``-- <plugin>...``) on each declared Python (``PYTHONS``, or some:
+    ``-- 3.10 3.13``), one venv per version with everything installed; each package's tests run on their own.
+    Not in CI's default list (a fresh machine has one Python); a declared version missing here is an error,
+    never a silent skip."""
     import tempfile
 
-    plugins = session.posargs or PLUGINS
+    versions = [a for a in session.posargs if a in PYTHONS] or list(PYTHONS)  # e.g. -- 3.10 3.13 groq
+    plugins = [a for a in session.posargs if a not in PYTHONS] or PLUGINS
     # core's tests of a plugin outside this repository want a temporary folder with no shared/ above it:
     # the system's, not the session's (create_tmp points TMPDIR into the checkout)
     outside = {"LLMCORE_SHARED_DIR": None, "TMPDIR": tempfile.gettempdir()}
     tmp = Path(session.create_tmp()).resolve()
-    missing = [v for v in PYTHONS if _find_python(v) is None]
+    missing = [v for v in versions if _find_python(v) is None]
     if missing:
         session.error(f"declared Python {', '.join(missing)} not found here (uv python find, pyenv, /usr/bin)")
-    for version in PYTHONS:
+    for version in versions:
         py = _find_python(version)
         venv = tmp / f"py{version}"
         session.run("uv", "venv", "-q", "--clear", "--python", str(py), str(venv), external=True)
