@@ -23,7 +23,7 @@ def test_header_names_versions_and_installed_providers(pytester: pytest.Pytester
     header = f"llmcore: llmcore-core {version('llmcore-core')}, llmcore-testing {version('llmcore-testing')}; "
     line = next((ln for ln in result.outlines if ln.startswith(header)), None)
     assert line is not None, result.outlines[:10]
-    # the providers are the installed entry points, not an imported registry
+    # the plugins are the installed entry points, not an imported registry
     names = sorted({ep.name for ep in entry_points(group="llmcore")})
     assert line.endswith(", ".join(names) if names else "none (install a plugin, e.g. llmcore-openai)")
 

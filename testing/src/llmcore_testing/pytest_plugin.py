@@ -2,7 +2,7 @@
 
 It keeps to what every llmcore test run shares, and imports no provider:
 
-* the report header names llmcore-core's and the kit's versions and the providers installed
+* the report header names llmcore-core's and the kit's versions and the provider plugins installed
   (their entry-point names, read from the package metadata without importing a plugin);
 * pytest-recording's ``--record-mode`` (``once``, ``new_episodes``, ``all``; default ``none``) is
   the kit's recording mode too (:func:`llmcore_testing.cassettes.record_mode`), so one option
@@ -30,7 +30,7 @@ def pytest_report_header(config: Any) -> str:
     shown = ", ".join(providers) if providers else "none (install a plugin, e.g. llmcore-openai)"
     return (
         f"llmcore: llmcore-core {_version('llmcore-core')}, llmcore-testing {_version('llmcore-testing')}; "
-        f"providers: {shown}"
+        f"plugins: {shown}"
     )
 
 
