@@ -12,20 +12,14 @@ from llmcore.provider import ProviderConfig
 from llmcore_cerebras.provider import CerebrasProvider
 from llmcore_testing import TEST_API_KEY, Case, ErrorCase, run_case
 from llmcore_testing.conformance import CaseResult
+from llmcore_testing.scenarios import authored_scenarios
 
 CASSETTES = Path(__file__).parent / "cassettes"
 M = "llama-3.3-70b"
-WEATHER = {
-    "name": "get_current_weather",
-    "description": "Get the current weather in a given city",
-    "parameters": {
-        "type": "object",
-        "properties": {"city": {"type": "string", "description": "The city, e.g. Paris"}},
-        "required": ["city"],
-    },
-}
-WQ = "What is the weather in Paris right now?"
 CALL_ID = "a0b1c2d3e"
+REASONING_MODEL = "gpt-oss-120b"
+#: the kit's standard conversations (``llmcore_testing.scenarios``) where the authored cassettes answer them
+S = authored_scenarios(M, call_id=CALL_ID, reasoning_model=REASONING_MODEL)
 LOCATION = {
     "name": "final_result",
     "description": "The final response which ends this conversation",
@@ -35,16 +29,6 @@ LOCATION = {
         "title": "Location",
         "type": "object",
     },
-}
-COUNTRY = {
-    "type": "object",
-    "properties": {
-        "name": {"type": "string"},
-        "capital": {"type": "string"},
-        "population_millions": {"type": "number"},
-    },
-    "required": ["name", "capital", "population_millions"],
-    "additionalProperties": False,
 }
 THINKING = "pydantic-ai__test_cerebras_thinking_part_survives_multiturn.yaml"
 FIRST_REASONING = 'User asks simple: "What is 2 + 2? Think briefly first." Answer: 4. Probably straightforward.'
@@ -62,18 +46,10 @@ STREAM = Case(
     expect_text="4",
     expect_finish="stop",
 )
-SYSTEM = Case(
-    "authored__chat_system.yaml",
-    {
-        "model": M,
-        "system": "You are a concise assistant. Answer in one short sentence.",
-        "messages": ["What is the capital of France?"],
-    },
-    expect_text="Paris",
-)
+SYSTEM = S.chat
 REASONING = Case(
     THINKING,
-    {"model": "gpt-oss-120b", "messages": ["What is 2 + 2? Think briefly first."]},
+    {"model": REASONING_MODEL, "messages": ["What is 2 + 2? Think briefly first."]},
     expect_text="4",
     expect_finish="stop",
 )
@@ -94,12 +70,7 @@ MULTI_TURN = Case(
     interaction=1,
     expect_text="7",
 )
-REASONING_STREAM = Case(
-    "authored__reasoning_stream.yaml",
-    {"model": "gpt-oss-120b", "messages": ["Which number is bigger, 9.11 or 9.9?"]},
-    stream=True,
-    expect_text="9.9 is bigger",
-)
+REASONING_STREAM = S.reasoning_stream
 # pydantic-ai's structured-output retry: text first, then (interaction 1) the forced `final_result` call
 TOOL_CALL = Case(
     "pydantic-ai__test_openai_model_cerebras_provider_qwen_3_coder.yaml",
@@ -125,41 +96,11 @@ TOOL_CALL = Case(
     expect_tool="final_result",
     expect_finish="tool_calls",
 )
-TOOL = {"model": M, "messages": [WQ], "tools": [WEATHER]}
-TOOL_CALL_AUTHORED = Case("authored__tool_call.yaml", TOOL, expect_tool="get_current_weather")
-TOOL_CALL_STREAM = Case("authored__tool_call_stream.yaml", TOOL, stream=True, expect_tool="get_current_weather")
-ROUND_TRIP = Case(
-    "authored__tool_round_trip.yaml",
-    {
-        "model": M,
-        "tools": [WEATHER],
-        "messages": [
-            {"role": "user", "content": WQ},
-            {
-                "role": "assistant",
-                "tool_calls": [
-                    {
-                        "id": CALL_ID,
-                        "type": "function",
-                        "function": {"name": "get_current_weather", "arguments": '{"city":"Paris"}'},
-                    }
-                ],
-            },
-            {"role": "tool", "tool_call_id": CALL_ID, "content": "18°C and partly cloudy"},
-        ],
-    },
-    expect_text="18°C",
-)
-STRUCTURED = Case(
-    "authored__structured_json_schema.yaml",
-    {
-        "model": M,
-        "messages": ["Give me facts about Japan as JSON."],
-        "response_format": {"type": "json_schema", "name": "country", "schema": COUNTRY, "strict": True},
-    },
-    expect_text="Tokyo",
-)
-HELLO = {"model": M, "messages": ["Hello"], "max_tokens": 16}
+TOOL_CALL_AUTHORED = S.tool_call
+TOOL_CALL_STREAM = S.tool_call_stream
+ROUND_TRIP = S.round_trip
+STRUCTURED = S.structured
+HELLO = S.hello
 ERRORS = {
     "auth": ErrorCase("authored__wrong_api_key_401.yaml", HELLO, error=E.AuthenticationError, status_code=401),
     "not_found": ErrorCase(
