@@ -4,6 +4,7 @@ authored from Together's docs and OpenAPI spec; every sent body is checked again
 from __future__ import annotations
 
 import asyncio
+from dataclasses import replace
 from pathlib import Path
 from typing import Any
 
@@ -12,23 +13,16 @@ from llmcore.provider import ProviderConfig
 from llmcore_testing import TEST_API_KEY, Case, ErrorCase, run_case
 from llmcore_testing.conformance import CaseResult
 from llmcore_testing.openapi import load_spec, shared_dir
+from llmcore_testing.scenarios import SYSTEM, authored_scenarios
 from llmcore_together.provider import TogetherProvider
 
 CASSETTES = Path(__file__).parent / "cassettes"
 SPEC = shared_dir() / "api-specs" / "together" / "openapi.yaml"
 DOT_AI = "https://api.together.ai/v1"  # openinference recorded against api.together.ai
 M = "meta-llama/Llama-3.3-70B-Instruct-Turbo"
-WEATHER = {
-    "name": "get_current_weather",
-    "description": "Get the current weather in a given city",
-    "parameters": {
-        "type": "object",
-        "properties": {"city": {"type": "string", "description": "The city, e.g. Paris"}},
-        "required": ["city"],
-    },
-}
-WEATHER_Q = "What is the weather in Paris right now?"
 CALL_ID = "call_3xdm9hr8hghhxh9xjmclmt8s"  # the real recording's call
+#: the kit's standard conversations (``llmcore_testing.scenarios``); the authored cassettes answer them
+S = authored_scenarios(M, call_id=CALL_ID, reasoning_model="moonshotai/Kimi-K2.5")
 
 CHAT = Case(
     "openinference__test_chat.yaml",
@@ -45,83 +39,20 @@ STREAM = Case(
     expect_text="5",
     expect_finish="stop",
 )
-CONVERSATION = Case(
-    "authored__chat_multi_turn_system.yaml",
-    {
-        "model": M,
-        "system": "You are a concise assistant. Answer in one short sentence.",
-        "messages": [
-            {"role": "user", "content": "What is the capital of France?"},
-            {"role": "assistant", "content": "The capital of France is Paris."},
-            {"role": "user", "content": "And of Italy?"},
-        ],
-    },
-    expect_text="Rome",
+# the kit's multi-turn conversation with its system prompt, in one authored cassette
+CONVERSATION = replace(
+    S.multi_turn,
+    cassette="authored__chat_multi_turn_system.yaml",
+    request={**S.multi_turn.request, "system": SYSTEM},
     expect_finish="stop",
 )
-TOOL_CALL = Case(
-    "openinference__test_chat_with_tool_call.yaml",
-    {"model": M, "messages": [WEATHER_Q], "tools": [WEATHER]},
-    base_url=DOT_AI,
-    expect_tool="get_current_weather",
-    expect_finish="tool_calls",
-)
-TOOL_CALL_STREAM = Case(
-    "authored__tool_call_stream.yaml",
-    {"model": M, "messages": [WEATHER_Q], "tools": [WEATHER]},
-    stream=True,
-    expect_tool="get_current_weather",
-    expect_finish="tool_calls",
-)
-ROUND_TRIP = Case(
-    "authored__tool_round_trip.yaml",
-    {
-        "model": M,
-        "tools": [WEATHER],
-        "messages": [
-            {"role": "user", "content": WEATHER_Q},
-            {
-                "role": "assistant",
-                "tool_calls": [
-                    {
-                        "id": CALL_ID,
-                        "type": "function",
-                        "function": {"name": "get_current_weather", "arguments": '{"city":"Paris"}'},
-                    }
-                ],
-            },
-            {"role": "tool", "tool_call_id": CALL_ID, "content": "18°C and partly cloudy"},
-        ],
-    },
-    expect_text="18°C",
-    expect_finish="stop",
-)
-COUNTRY = {
-    "type": "object",
-    "properties": {
-        "name": {"type": "string"},
-        "capital": {"type": "string"},
-        "population_millions": {"type": "number"},
-    },
-    "required": ["name", "capital", "population_millions"],
-    "additionalProperties": False,
-}
-STRUCTURED = Case(
-    "authored__structured_json_schema.yaml",
-    {
-        "model": M,
-        "messages": ["Give me facts about Japan as JSON."],
-        "response_format": {"type": "json_schema", "name": "country", "schema": COUNTRY, "strict": True},
-    },
-    expect_text="Tokyo",
-)
-REASONING = Case(
-    "authored__reasoning_stream.yaml",
-    {"model": "moonshotai/Kimi-K2.5", "messages": ["Which number is bigger, 9.11 or 9.9?"]},
-    stream=True,
-    expect_text="9.9 is bigger",
-    expect_finish="stop",
-)
+# the kit's weather tool call, as openinference recorded it against api.together.ai
+TOOL_CALL = replace(S.tool_call, cassette="openinference__test_chat_with_tool_call.yaml", base_url=DOT_AI)
+TOOL_CALL_STREAM = S.tool_call_stream
+ROUND_TRIP = replace(S.round_trip, expect_finish="stop")
+STRUCTURED = S.structured
+# only the streamed reasoning case is authored for Together (under the kit's reasoning_stream name)
+REASONING = replace(S.reasoning_stream, expect_finish="stop")
 # The real 401 (Mirascope's TypeScript e2e test, Polly.JS HAR): the OpenAI JS client sent max_completion_tokens.
 AUTH = ErrorCase(
     "mirascope__makes-successful-api-call.yaml",
@@ -129,7 +60,7 @@ AUTH = ErrorCase(
     error=E.AuthenticationError,
     status_code=401,
 )
-HELLO = {"model": M, "messages": ["Hello"], "max_tokens": 16}
+HELLO = S.hello
 ERRORS = {
     "auth": AUTH,
     "not_found": ErrorCase(
