@@ -11,23 +11,18 @@ from llmcore import errors as E
 from llmcore.provider import ProviderConfig
 from llmcore_testing import TEST_API_KEY, Case, ErrorCase, run_case
 from llmcore_testing.conformance import CaseResult
+from llmcore_testing.scenarios import WEATHER_TOOL, authored_scenarios
 from llmcore_zhipu.provider import ZhipuProvider
 
 CASSETTES = Path(__file__).parent / "cassettes"
 M = "glm-4.7"
 THINK = {"thinking": "enabled", "clear_thinking": False}
 KEEP = {"clear_thinking": False}
-WEATHER = {
-    "name": "get_current_weather",
-    "description": "Get the current weather in a given city",
-    "parameters": {
-        "type": "object",
-        "properties": {"city": {"type": "string", "description": "The city, e.g. Paris"}},
-        "required": ["city"],
-    },
-}
-WQ = "What is the weather in Paris right now?"
+WEATHER = WEATHER_TOOL  # the tests build their own tool requests from it
 CALL_ID = "call_-8100000000000000001"
+#: the kit's standard conversations (``llmcore_testing.scenarios``) where the authored cassettes answer them
+#: (no authored reasoning cassette: Zhipu's reasoning cases are the recorded ones below)
+S = authored_scenarios(M, call_id=CALL_ID, reasoning_model=M)
 PRESERVED = "pydantic-ai__test_zai_preserved_thinking_round_trip.yaml"
 FIRST_ANSWER = (
     "17 * 19 is 323.\n\nHere is one way to think it through:\nYou can use the difference of squares formula, "
@@ -85,40 +80,11 @@ EFFORT = Case(
     options=THINK,
     expect_text="4",
 )
-SYSTEM = Case(
-    "authored__chat_system.yaml",
-    {
-        "model": M,
-        "system": "You are a concise assistant. Answer in one short sentence.",
-        "messages": ["What is the capital of France?"],
-    },
-    expect_text="Paris",
-)
-TOOL = {"model": M, "messages": [WQ], "tools": [WEATHER]}
-TOOL_CALL = Case("authored__tool_call.yaml", TOOL, expect_tool="get_current_weather", expect_finish="tool_calls")
-TOOL_CALL_STREAM = Case("authored__tool_call_stream.yaml", TOOL, stream=True, expect_tool="get_current_weather")
-ROUND_TRIP = Case(
-    "authored__tool_round_trip.yaml",
-    {
-        "model": M,
-        "tools": [WEATHER],
-        "messages": [
-            {"role": "user", "content": WQ},
-            {
-                "role": "assistant",
-                "tool_calls": [
-                    {
-                        "id": CALL_ID,
-                        "type": "function",
-                        "function": {"name": "get_current_weather", "arguments": '{"city":"Paris"}'},
-                    }
-                ],
-            },
-            {"role": "tool", "tool_call_id": CALL_ID, "content": "18°C and partly cloudy"},
-        ],
-    },
-    expect_text="18°C",
-)
+SYSTEM = S.chat
+TOOL_CALL = S.tool_call
+TOOL_CALL_STREAM = S.tool_call_stream
+ROUND_TRIP = S.round_trip
+# Z.ai documents only `json_object` (no json_schema): the plugin's own structured case
 STRUCTURED = Case(
     "authored__structured_json_object.yaml",
     {
@@ -128,7 +94,7 @@ STRUCTURED = Case(
     },
     expect_text="Tokyo",
 )
-HELLO = {"model": M, "messages": ["Hello"], "max_tokens": 16}
+HELLO = S.hello
 ERRORS = {
     "auth": ErrorCase(
         "authored__authentication_failed_1000_401.yaml", HELLO, error=E.AuthenticationError, status_code=401
