@@ -7,6 +7,7 @@ from __future__ import annotations
 import asyncio
 import copy
 import json
+from dataclasses import replace
 from pathlib import Path
 from typing import Any
 
@@ -18,6 +19,7 @@ from llmcore_testing import TEST_API_KEY, Case, ErrorCase, run_case
 from llmcore_testing import cassette_format as cf
 from llmcore_testing.conformance import CaseResult
 from llmcore_testing.openapi import load_spec, shared_dir
+from llmcore_testing.scenarios import authored_scenarios
 
 CASSETTES = Path(__file__).parent / "cassettes"
 TGI_SPEC = shared_dir() / "api-specs" / "huggingface" / "openapi.json"
@@ -30,19 +32,16 @@ LLAMA3_70B = SERVERLESS.format("meta-llama/Meta-Llama-3-70B-Instruct")
 R1 = "deepseek-ai/DeepSeek-R1"
 HELPFUL = "You are a helpful assistant."
 DL = "What is deep learning?"
-WEATHER = {
-    "name": "get_current_weather",
-    "description": "Get the current weather in a given city",
-    "parameters": {
-        "type": "object",
-        "properties": {"city": {"type": "string", "description": "The city, e.g. Paris"}},
-        "required": ["city"],
-    },
-}
-WQ = "What is the weather in Paris right now?"
 CALL_ID = "call_hfauthored0paris0stream"
 ROUTED = "meta-llama/Llama-3.3-70B-Instruct:together"
 THINKING = "pydantic-ai__test_hf_model_thinking_part.yaml"
+#: the kit's standard conversations (``llmcore_testing.scenarios``), asked of a model routed to Together
+S = authored_scenarios(ROUTED, call_id=CALL_ID, reasoning_model=R1)
+
+
+def _on_router(case: Case, scenario: str) -> Case:
+    """A kit case sent to the Inference Providers router, replayed from ``authored__router_<scenario>.yaml``."""
+    return replace(case, cassette=f"authored__router_{scenario}.yaml", base_url=ROUTER)
 
 
 def _first_answer() -> str:
@@ -131,34 +130,9 @@ TOOL_CALL = Case(
     expect_tool="get_weather",
     expect_finish="tool_calls",
 )
-TOOL = {"model": ROUTED, "messages": [WQ], "tools": [WEATHER]}
-ROUTER_TOOL_CALL = Case("authored__router_tool_call.yaml", TOOL, base_url=ROUTER, expect_tool="get_current_weather")
-TOOL_CALL_STREAM = Case(
-    "authored__router_tool_call_stream.yaml", TOOL, stream=True, base_url=ROUTER, expect_tool="get_current_weather"
-)
-ROUND_TRIP = Case(
-    "authored__router_tool_round_trip.yaml",
-    {
-        "model": ROUTED,
-        "tools": [WEATHER],
-        "messages": [
-            {"role": "user", "content": WQ},
-            {
-                "role": "assistant",
-                "tool_calls": [
-                    {
-                        "id": CALL_ID,
-                        "type": "function",
-                        "function": {"name": "get_current_weather", "arguments": '{"city":"Paris"}'},
-                    }
-                ],
-            },
-            {"role": "tool", "tool_call_id": CALL_ID, "content": "18°C and partly cloudy"},
-        ],
-    },
-    base_url=ROUTER,
-    expect_text="18°C",
-)
+ROUTER_TOOL_CALL = _on_router(S.tool_call, "tool_call")
+TOOL_CALL_STREAM = _on_router(S.tool_call_stream, "tool_call_stream")
+ROUND_TRIP = _on_router(S.round_trip, "tool_round_trip")
 ANIMALS = {
     "properties": {
         "location": {"type": "string"},
@@ -179,7 +153,7 @@ STRUCTURED = Case(
     base_url=LLAMA3_70B,
     expect_text="raccoon",
 )
-HELLO = {"model": ROUTED, "messages": ["Hello"], "max_tokens": 16}
+HELLO = S.hello
 llama3_70b = "meta-llama/Meta-Llama-3-70B-Instruct"
 ERRORS = {
     "auth": ErrorCase(
