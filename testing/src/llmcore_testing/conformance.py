@@ -510,7 +510,6 @@ async def run_case(
     """Replay ``case`` through the provider built by ``make(client, case)``; with
     ``chunk_sizes``, the recorded response bodies arrive cut into pieces of those sizes;
     ``repeats``: see :func:`~llmcore_testing.cassettes.replay_from`."""
-    from llmcore.events import StreamAccumulator
 
     path = cassette_dir / case.cassette
     if record_mode() == "none":
@@ -524,14 +523,7 @@ async def run_case(
             provider = make(client, case)
             req = case.chat_request()
             try:
-                if case.stream:
-                    acc = StreamAccumulator()
-                    async for ev in provider.stream_chat(req):
-                        events.append(ev)
-                        acc.add(ev)
-                    response = acc.response(provider.spec.name)
-                else:
-                    response = await provider.chat(req)
+                response = await _call_provider(provider, req, case.stream, events)
             except Exception as e:  # errors are part of the result
                 error = e
     if validate is not None:
@@ -540,6 +532,20 @@ async def run_case(
             if asyncio.iscoroutine(out):
                 await out
     return CaseResult(response, events, sent, error)
+
+
+async def _call_provider(provider: Provider, req: ChatRequest, stream: bool, events: list[StreamEvent]) -> ChatResponse:
+    """One call straight to ``provider``: its answer, or for a stream the collected answer (each event also
+    appended to ``events``)."""
+    from llmcore.events import StreamAccumulator
+
+    if not stream:
+        return await provider.chat(req)
+    acc = StreamAccumulator()
+    async for ev in provider.stream_chat(req):
+        events.append(ev)
+        acc.add(ev)
+    return acc.response(provider.spec.name)
 
 
 @contextmanager
@@ -590,7 +596,6 @@ async def run_case_served(
     ``facade`` the call goes through ``llmcore.model(f"{provider_name}/{model}", **model_options(case))``
     instead. Returns ``(result, count)``: ``count`` is the ``TokenCount`` when ``count_tokens``.
     ``result.sent`` holds the requests as the server received them."""
-    from llmcore.events import StreamAccumulator
     from llmcore.http.client import aclose_shared_clients
 
     from .cassette_server import CassetteServer
@@ -628,14 +633,8 @@ async def run_case_served(
                     provider = make(None, served)
                     if count_tokens:
                         count = await provider.count_tokens(req)
-                    elif case.stream:
-                        acc = StreamAccumulator()
-                        async for ev in provider.stream_chat(req):
-                            events.append(ev)
-                            acc.add(ev)
-                        response = acc.response(provider.spec.name)
                     else:
-                        response = await provider.chat(req)
+                        response = await _call_provider(provider, req, case.stream, events)
             except Exception as e:  # errors are part of the result
                 error = e
             finally:
