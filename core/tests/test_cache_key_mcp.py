@@ -45,3 +45,35 @@ def test_the_request_itself_is_not_changed() -> None:
     req = _req(tool)
     canonical_request("openai", req)
     assert req.builtin_tools is not None and req.builtin_tools[0].authorization == TOKEN_A
+
+
+def test_provider_options_credentials_are_not_hash_inputs() -> None:
+    # a credential passed through a tool's provider_options (e.g. an OpenAI MCP connector's headers)
+    opts_a = {
+        "openai": {
+            "server_label": "a",
+            "headers": {"Authorization": TOKEN_A},
+            "api_key": TOKEN_A,
+            "nested": [{"token": TOKEN_A}],
+        }
+    }
+    opts_b = {
+        "openai": {
+            "server_label": "a",
+            "headers": {"Authorization": TOKEN_B},
+            "api_key": TOKEN_B,
+            "nested": [{"token": TOKEN_B}],
+        }
+    }
+    a = MCPServerTool(url="https://mcp.example/a", name="a", provider_options=opts_a)
+    b = MCPServerTool(url="https://mcp.example/a", name="a", provider_options=opts_b)
+    text = canonical_request("openai", _req(a))
+    assert TOKEN_A not in text
+    assert '"headers":["authorization"]' in text and '"api_key":null' in text and '"server_label":"a"' in text
+    assert cache_key("openai", _req(a)) == cache_key("openai", _req(b))
+    # a setting that is not a credential still tells two requests apart
+    other = MCPServerTool(
+        url="https://mcp.example/a", name="a", provider_options={"openai": {**opts_a["openai"], "server_label": "z"}}
+    )
+    assert cache_key("openai", _req(other)) != cache_key("openai", _req(a))
+    assert a.provider_options == opts_a  # the request itself is untouched

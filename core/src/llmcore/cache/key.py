@@ -19,7 +19,10 @@ An MCP server's credentials never enter the key, not even hashed (a hash of a
 short token can be brute-forced from a persisted key): an
 :class:`~llmcore.builtin_tools.MCPServerTool` counts by its ``url``, ``name``,
 ``allowed_tools``, ``description`` and the *names* of its ``headers``; its
-``authorization`` and header values are left out. Two different servers
+``authorization`` and header values are left out. So are, in any built-in tool's
+``provider_options``, the values of keys that look like a credential (``key``, ``token``,
+``secret``, ``password``, ``credential``, ``auth``: the key stays, its value does not) and of
+``headers`` (their names stay). Two different servers
 therefore stay distinct (their URL or label differs), while the same server
 called with two different tokens shares answers: if a token decides whose data
 the server returns, give each tenant its own cache (e.g. a Redis ``prefix``)
@@ -58,14 +61,40 @@ def headers_digest(headers: Mapping[str, str] | None) -> str | None:
     return "sha256:" + hashlib.sha256(json.dumps(items, separators=(",", ":")).encode()).hexdigest()
 
 
+def _names_only(options: Any) -> Any:
+    """``provider_options`` with every credential-looking value replaced by nothing but its name: a
+    key holding a :data:`_SECRET_WORDS` word keeps the key with ``None``, a ``headers`` mapping
+    becomes its sorted, lower-cased names; everything else (nested too) is kept as it is."""
+    if isinstance(options, list):
+        return [_names_only(v) for v in options]
+    if not isinstance(options, dict):
+        return options
+    out: dict[str, Any] = {}
+    for k, v in options.items():
+        name = str(k).lower()
+        if name == "headers" and isinstance(v, dict):
+            out[k] = sorted(str(h).lower() for h in v)
+        elif any(w in name for w in _SECRET_WORDS):
+            out[k] = None
+        else:
+            out[k] = _names_only(v)
+    return out
+
+
 def _scrub_tool_secrets(request: ChatRequest, body: dict[str, Any]) -> None:
     """Drop built-in tools' credentials from ``body`` (``request`` dumped), in place: an MCP
-    server's ``authorization`` and its header values (the header names stay, sorted). The dump
-    leaves out defaults (``type`` too), so the tools are told apart on the request itself."""
+    server's ``authorization`` and its header values (the header names stay, sorted), and in any
+    tool's ``provider_options`` the values of credential-looking keys and of headers
+    (:func:`_names_only`). The dump leaves out defaults (``type`` too), so the tools are told
+    apart on the request itself."""
     from ..builtin_tools import MCPServerTool
 
     for tool, dumped in zip(request.builtin_tools or (), body.get("builtin_tools") or (), strict=False):
-        if not isinstance(tool, MCPServerTool) or not isinstance(dumped, dict):
+        if not isinstance(dumped, dict):
+            continue
+        if "provider_options" in dumped:
+            dumped["provider_options"] = _names_only(dumped["provider_options"])
+        if not isinstance(tool, MCPServerTool):
             continue
         dumped.pop("authorization", None)
         if isinstance(dumped.get("headers"), dict):
