@@ -22,7 +22,8 @@ Quirks (https://openrouter.ai/docs, ``api-specs/openrouter/openapi.yaml``):
 * Usage: ``prompt_tokens_details.cache_write_tokens`` → ``cache_write_tokens``. The routed
   ``provider`` and the whole ``usage`` object (``cost``, ``cost_details``,
   ``server_tool_use_details``) are kept in ``provider_metadata["openrouter"]``, in chat and in
-  streams (the ``Finish`` event), so a streamed answer reports its cost too.
+  streams (the ``Finish`` event), so a streamed answer reports its cost too; so is the choice's
+  ``native_finish_reason``, the routed provider's own finish reason (e.g. ``end_turn``).
 * Server tools: ``WebSearchTool`` / ``WebFetchTool`` → ``openrouter:web_search`` /
   ``openrouter:web_fetch`` (:meth:`OpenRouterProvider.builtin_tools_body`); the answer's
   ``annotations`` become citations (the shared codec).
@@ -60,6 +61,8 @@ OPENROUTER_DIALECT = replace(
     # the routed upstream provider and OpenRouter's usage extras (cost, cost_details, server_tool_use_details:
     # how many web searches the server tools ran), which Usage has no field for
     metadata_fields=("provider", "usage"),
+    # the routed provider's own finish reason (e.g. "end_turn", "MAX_TOKENS"), next to the normalised one
+    choice_metadata_fields=("native_finish_reason",),
 )
 
 

@@ -71,6 +71,10 @@ class ChatDialect:
       ``provider_metadata[<provider>]`` like ``metadata_fields`` (Writer's
       ``graph_data``/``web_search_data``); ``null`` and objects whose values
       are all ``null`` are not data.
+    * ``choice_metadata_fields`` — fields of the answer's ``choice`` (in
+      streams: of each chunk's choice, last value wins) kept in
+      ``provider_metadata[<provider>]`` like ``metadata_fields`` (OpenRouter's
+      ``native_finish_reason``: the routed provider's own finish reason).
     * ``think_tags`` — a ``<think>…</think>`` block at the start of the
       content is reasoning (DeepSeek-R1 and Qwen3 served without a reasoning
       parser: Together, SambaNova, the Hugging Face router); see :mod:`.think`.
@@ -101,6 +105,7 @@ class ChatDialect:
     strict_tools: bool = True
     metadata_fields: tuple[str, ...] = ()
     message_metadata_fields: tuple[str, ...] = ()
+    choice_metadata_fields: tuple[str, ...] = ()
     usage_fallbacks: tuple[tuple[str | int, ...], ...] = ()
     think_tags: bool = False
     prompt_cache_key: bool = False

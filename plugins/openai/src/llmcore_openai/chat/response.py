@@ -202,6 +202,9 @@ def _parse(
     for f in dialect.message_metadata_fields:
         if has_data(msg.get(f)):
             meta[f] = msg[f]
+    for f in dialect.choice_metadata_fields:
+        if choice.get(f) is not None:
+            meta[f] = choice[f]
     pm: dict[str, Any] = {provider: meta} if meta else {}
     for f, v in unknown_fields(msg, dialect):
         keep_unmapped(pm, warns, provider, f"message.{f}", v)

@@ -190,6 +190,9 @@ class ChatStreamDecoder:
         for choice in chunk.get("choices") or ():
             if not isinstance(choice, dict) or choice.get("index", 0) != 0:
                 continue
+            for f in self.dialect.choice_metadata_fields:
+                if choice.get(f) is not None:
+                    self._metadata[f] = choice[f]
             delta = choice.get("delta") or {}
             if self._blocks is not None and delta.get(self.dialect.reasoning_data_field):
                 self._blocks.add(delta[self.dialect.reasoning_data_field])
