@@ -11,8 +11,9 @@ the system prompt comes first, separated by a blank line.
 Response: ``{"model_version", "completions": [{"completion", "finish_reason"}],
 "num_tokens_prompt_total", "num_tokens_generated"}``. Finish reasons:
 ``maximum_tokens`` → ``length``; ``end_of_text`` and ``stop_sequence_reached``
-→ ``stop``. A completion or finish reason that is not a string, or an answer
-with neither text nor a known finish reason, is a
+→ ``stop``; any other value → ``other``, with a warning. A completion or
+finish reason that is not a string, or an answer with neither text nor a known
+finish reason, is a
 :class:`~llmcore.errors.ProviderResponseError`.
 
 Not expressible here (a warning, or :class:`UnsupportedFeatureError` when
@@ -26,7 +27,7 @@ from collections.abc import Mapping
 from typing import Any
 
 from llmcore.errors import ProviderResponseError
-from llmcore.pluginkit import CallWarnings, transcript
+from llmcore.pluginkit import CallWarnings, transcript, unknown_finish_reason
 from llmcore.types import ChatRequest, ChatResponse, FinishReason, Message, TextPart, Usage
 
 __all__ = ["COMPLETE_PATH", "FINISH_REASONS", "build_complete_body", "parse_completion", "render_prompt"]
@@ -94,7 +95,11 @@ def parse_completion(data: Any, *, model: str, provider: str, warnings: CallWarn
             provider=provider,
             raw=json.dumps(data)[:500],
         )
-    reason: FinishReason = FINISH_REASONS.get(raw_reason, "other") if raw_reason else "other"
+    reason: FinishReason = (
+        FINISH_REASONS.get(raw_reason) or unknown_finish_reason(raw_reason, "llmcore.aleph_alpha")
+        if raw_reason
+        else "other"
+    )
     if not text and reason == "other":  # no text and no known reason: not an answer
         raise ProviderResponseError(
             "the /complete answer has neither a completion nor a finish reason",

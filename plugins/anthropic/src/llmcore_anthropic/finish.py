@@ -20,6 +20,8 @@ FINISH_REASONS: dict[str, FinishReason] = {
     "tool_use": "tool_calls",
     "refusal": "content_filter",
     "pause_turn": "other",  # a server tool loop paused; send the response back to continue
+    # beta: the server compacted the context and stopped (BetaStopReason); send the answer back to go on
+    "compaction": "other",
 }
 
 

@@ -27,6 +27,7 @@ from typing import Any
 
 from llmcore.errors import ProviderResponseError
 from llmcore.events import Finish, StreamEvent, TextDelta, ToolCall, UsageEvent, WarningEvent
+from llmcore.pluginkit import unknown_finish_reason
 from llmcore.types import CallWarning, ChatResponse, FinishReason, Message, TextPart, ToolCallPart, Usage
 
 __all__ = ["finish_reason", "parse_result", "parse_tool_calls", "parse_usage", "result_events"]
@@ -113,7 +114,7 @@ def finish_reason(
     if tool_calls:
         return "tool_calls", raw
     if raw:
-        return _FINISH.get(raw, "other"), raw
+        return _FINISH.get(raw) or unknown_finish_reason(raw, "llmcore.cloudflare"), raw
     if max_tokens is not None and usage.output_tokens is not None and usage.output_tokens >= max_tokens:
         return "length", None
     return "stop", None

@@ -7,12 +7,14 @@ Ollama                 llmcore
                        Ollama says ``stop`` after a tool call)
 ``length``             ``length``
 ``load``, ``unload``   ``other`` (a model (un)load request, not an answer)
-absent, anything else  ``other``
+absent                 ``other``
+anything else          ``other``, with a warning (once per value)
 =====================  ==============
 """
 
 from __future__ import annotations
 
+from llmcore.pluginkit import unknown_finish_reason
 from llmcore.types import FinishReason
 
 __all__ = ["map_finish_reason"]
@@ -26,4 +28,6 @@ def map_finish_reason(raw: str | None, *, has_tool_calls: bool = False) -> Finis
         return "length"
     if has_tool_calls and raw is None:
         return "tool_calls"
+    if raw and raw not in ("load", "unload"):
+        return unknown_finish_reason(raw, "llmcore.ollama", "done_reason")
     return "other"

@@ -16,8 +16,10 @@ FINISH_REASONS: dict[str, FinishReason] = {
     "eos": "stop",  # some compatible servers (Together's older models)
     "eos_token": "stop",  # TGI (Hugging Face endpoints) before 2.x
     "end_turn": "stop",
+    "stop_sequence": "stop",  # TGI's FinishReason enum (Hugging Face spec: length, eos_token, stop_sequence)
     "length": "length",
     "max_tokens": "length",
+    "model_length": "length",  # Mistral: the model's context length was reached (ChatCompletionChoice enum)
     "tool_calls": "tool_calls",
     "function_call": "tool_calls",  # the deprecated single-function form
     "content_filter": "content_filter",
