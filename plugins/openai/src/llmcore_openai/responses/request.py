@@ -13,7 +13,9 @@ Mapping:
 * user text/images/PDFs → ``input_text`` / ``input_image`` / ``input_file``;
 * assistant text → assistant messages; tool calls → ``function_call`` items;
   reasoning parts made by OpenAI (``ReasoningPart.data`` holds the item's
-  ``id`` and ``encrypted_content``) → ``reasoning`` items with their summary;
+  ``id`` and ``encrypted_content``) → ``reasoning`` items with their summary
+  (an item whose reasoning came as ``reasoning_text`` content, as DeepSeek's
+  does, goes back with that content and summary as they came);
   other providers' reasoning is not sent back; server-tool parts made by this
   provider → their output item whole (``data``; a hand-made part without it → an
   ``item_reference`` by id, which needs ``store: true``), result parts whose
@@ -104,11 +106,12 @@ def _reasoning_item(part: ReasoningPart, provider: str) -> dict[str, Any] | None
     data = part.data
     if part.provider not in (None, provider) or not isinstance(data, dict) or not data.get("id"):
         return None
-    item: dict[str, Any] = {
-        "type": "reasoning",
-        "id": data["id"],
-        "summary": [{"type": "summary_text", "text": part.text}] if part.text else [],
-    }
+    item: dict[str, Any] = {"type": "reasoning", "id": data["id"]}
+    if isinstance(data.get("content"), list):  # reasoning_text content: back as it came (reasoning_data)
+        item["summary"] = data.get("summary") or []
+        item["content"] = data["content"]
+    else:
+        item["summary"] = [{"type": "summary_text", "text": part.text}] if part.text else []
     if data.get("encrypted_content"):
         item["encrypted_content"] = data["encrypted_content"]
     return item

@@ -91,8 +91,16 @@ def finish_of(resp: dict[str, Any], has_tool_calls: bool) -> tuple[FinishReason,
 
 
 def reasoning_data(item: dict[str, Any]) -> dict[str, Any]:
-    """The opaque data of a reasoning item that must be echoed back."""
-    return {"id": item.get("id"), "encrypted_content": item.get("encrypted_content")}
+    """The data of a reasoning item that must be echoed back: its ``id`` and ``encrypted_content``,
+    and, for an item whose reasoning is in ``content`` (``reasoning_text`` parts: open-weight models,
+    DeepSeek), that ``content`` and ``summary`` as they came, since such a server wants the item back
+    in the form it sent (a summary rebuilt from the text would move its reasoning into ``summary``)."""
+    data = {"id": item.get("id"), "encrypted_content": item.get("encrypted_content")}
+    content = item.get("content")
+    if isinstance(content, list) and content:
+        data["content"] = content
+        data["summary"] = item.get("summary") if isinstance(item.get("summary"), list) else []
+    return data
 
 
 def reasoning_summary(item: dict[str, Any]) -> str:
