@@ -735,6 +735,29 @@ _CAPABILITY_CASES: dict[str, tuple[str, ...]] = {
 LOSSLESS_KEYS: tuple[str, ...] = ("citations", "image_output", "prompt_caching")
 
 
+def _report(what: str, *, provider: str, response: ChatResponse, **fields: Any) -> None:
+    """One JSON line on ``$LLMCORE_LOSSLESS_REPORT`` (when set) about a replayed answer: what the
+    recording held (``kinds``), the parts llmcore made and what it kept as ``unmapped``.
+    ``python -m llmcore_testing.lossless_report FILE`` turns the lines into a per-provider table."""
+    import os
+
+    path = os.environ.get("LLMCORE_LOSSLESS_REPORT")
+    if not path:
+        return
+    from .lossless import made_of
+
+    made, unmapped, _ = made_of(response)
+    line = {
+        "what": what,
+        "provider": provider,
+        **{k: (dict(v) if isinstance(v, Counter) else v) for k, v in fields.items()},
+        "made": {k: n for k, n in made.items() if n},
+        "unmapped": dict(unmapped),
+    }
+    with open(path, "a", encoding="utf-8") as f:
+        f.write(json.dumps(line, sort_keys=True) + "\n")
+
+
 def _lossless_claims(caps: Any) -> list[str]:
     """The ``lossless_cases`` keys ``caps`` (a :class:`~llmcore.spec.Capabilities`) claims."""
     return [*caps.server_tools, *(k for k in LOSSLESS_KEYS if getattr(caps, k))]
@@ -1579,6 +1602,7 @@ class ProviderConformance:
             r = self._ok(case).response
             assert r is not None
             answers[key] = r
+            _report("proof", provider=self.provider, key=key, cassette=case.cassette, response=r)
             failures += [f"{key!r} ({case.cassette}): {p}" for p in _lossless_problems(name, case, r, self.provider)]
         for key in answers:
             if key.endswith(":stream") or f"{key}:stream" not in answers:
@@ -1643,6 +1667,7 @@ class ProviderConformance:
                 assert res.response is not None
                 checked += 1
                 failures += [f"{where}: {p}" for p in disappeared(kinds, res.response, self.answer_kind_parts)]
+                _report("answer", provider=self.provider, where=where, kinds=kinds, response=res.response)
         if not checked and not failures:
             pytest.skip(f"{self.provider}: no recorded 200 chat answer to check")
         assert not failures, (
