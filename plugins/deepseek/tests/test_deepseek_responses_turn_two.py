@@ -57,4 +57,21 @@ def test_reasoning_goes_back_as_it_came(stream: bool) -> None:
     assert expected[1]["type"] == "reasoning" and expected[1]["summary"] == [] and expected[1]["content"]
     assert second.text.startswith("The current temperature in Tokyo is") and "21.0°C" in second.text
     assert second.finish_reason == "stop"
-    assert second.warnings == []
+    assert second.warnings == [] and second.provider_metadata["deepseek"]["phases"] == ["final_answer"]
+
+
+def test_message_phases_are_kept() -> None:
+    """Each message item's ``phase`` is in ``provider_metadata["deepseek"]["phases"]``, in order:
+    the web-search recording has ``commentary`` messages around its searches, then a ``final_answer``
+    (streams: ``test_reasoning_goes_back_as_it_came``)."""
+    from test_deepseek_server_tools import WEB_SEARCH, _recorded_answer
+
+    expected = [o["phase"] for o in _recorded_answer(WEB_SEARCH)["output"] if o["type"] == "message"]
+    assert expected[0] == "commentary" and expected[-1] == "final_answer"
+    with CassetteServer.from_cassette(CASSETTES / WEB_SEARCH) as srv:
+        m = llmcore.model(
+            "deepseek/deepseek-v4-flash", api_key=TEST_API_KEY, base_url=srv.url, retry=False, api="responses"
+        )
+        r = m.chat("Search the web", tools=[llmcore.WebSearchTool()])
+        assert not srv.problems, srv.problems
+    assert r.provider_metadata["deepseek"]["phases"] == expected

@@ -7,6 +7,7 @@ Output items:
   onto ``ChatResponse.text``); a ``refusal`` content part → text, a ``refusal``
   warning and finish ``content_filter`` (as on Chat Completions); other content
   parts → :func:`~llmcore.pluginkit.keep_unmapped` (kind ``message.<type>``);
+  its ``phase`` → ``provider_metadata[provider]["phases"]`` (:func:`keep_phase`);
 * ``reasoning`` → a :class:`ReasoningPart` whose ``text`` is the summary
   (parts joined by a blank line) and whose ``data`` is
   ``{"id": ..., "encrypted_content": ...}``, echoed on the next turn;
@@ -49,7 +50,7 @@ from ..chat.errors import stream_error
 from ..chat.response import opt_str, refusal_warning, wrong_type
 from .items import citation_of, is_server_item, server_item_parts
 
-__all__ = ["parse_response", "map_usage", "finish_of", "reasoning_data"]
+__all__ = ["parse_response", "map_usage", "finish_of", "keep_phase", "reasoning_data"]
 
 
 def _int(v: Any) -> int | None:
@@ -88,6 +89,16 @@ def finish_of(resp: dict[str, Any], has_tool_calls: bool) -> tuple[FinishReason,
     if status == "completed" or status is None:
         return ("tool_calls" if has_tool_calls else "stop"), status
     return "other", status
+
+
+def keep_phase(meta: dict[str, Any], provider: str, item: dict[str, Any]) -> None:
+    """A message item's ``phase`` (``commentary`` / ``final_answer``: OpenAI's codex models,
+    DeepSeek) → ``provider_metadata[provider]["phases"]``, one entry per message item in order.
+    Not sent back next turn: a llmcore message has no place for it yet (OpenAI's guide: resending
+    it helps those models; leaving it out is accepted)."""
+    phase = item.get("phase")
+    if isinstance(phase, str):
+        meta.setdefault(provider, {}).setdefault("phases", []).append(phase)
 
 
 def reasoning_data(item: dict[str, Any]) -> dict[str, Any]:
@@ -154,6 +165,7 @@ def _parse(data: Any, provider: str, warnings: list[CallWarning] | None) -> Chat
     for item in data.get("output") or ():
         t = item.get("type")
         if t == "message":
+            keep_phase(meta, provider, item)
             for c in item.get("content") or ():
                 ct = c.get("type")
                 if ct == "output_text":

@@ -58,7 +58,7 @@ from llmcore.types import CallWarning
 from ..chat.errors import stream_error
 from ..chat.response import opt_str, refusal_warning, wrong_type
 from .items import citation_of, is_server_item, server_item_parts
-from .response import finish_of, map_usage, reasoning_data
+from .response import finish_of, keep_phase, map_usage, reasoning_data
 
 __all__ = ["ResponsesStreamDecoder", "aiter_events"]
 
@@ -216,6 +216,7 @@ class ResponsesStreamDecoder:
         """Citations of a message whose annotations were not streamed as events,
         and content parts llmcore has no part for."""
         item_id = item.get("id")
+        keep_phase(self._meta, self.provider, item)
         for i, c in enumerate(item.get("content") or ()):
             ct = c.get("type")
             if ct == "output_text":
