@@ -12,6 +12,7 @@ from llmcore_testing import ProviderConformance
 
 class TestAI21Conformance(ProviderConformance):
     provider = "ai21"
+    lossless_check = True
     cassette_dir = A.CASSETTES
 
     chat_case = A.CHAT

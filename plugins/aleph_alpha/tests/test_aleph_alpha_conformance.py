@@ -8,6 +8,7 @@ from llmcore_testing import EmbeddingCase, ProviderConformance
 
 class TestAlephAlphaConformance(ProviderConformance):
     provider = "aleph_alpha"
+    lossless_check = True
     cassette_dir = A.CASSETTES
 
     chat_case = A.CHAT  # the real /complete recording

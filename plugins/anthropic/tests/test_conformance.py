@@ -35,6 +35,7 @@ class TestAnthropicConformance(ProviderConformance):
     # The only chat/stream pair recorded from the same prompt ("How do I cross the street?").
     agreement_pairs = (("reasoning_case", "reasoning_stream_case"),)
     error_cases = A.ERRORS
+    lossless_check = True
     #: Capabilities.server_tools: each request asks for the tool with the neutral spec
     #: (llmcore.builtin_tools); the answers' server-tool parts must come out
     lossless_cases = {

@@ -341,6 +341,7 @@ class TestBedrockConformance(ProviderConformance):
         ("france_chat_case", "stream_case"),
         ("structured_case", "structured_stream_case"),
     )
+    lossless_check = True
     error_cases: ClassVar[dict[str, ErrorCase]] = {
         "auth": ErrorCase(
             "ruby_llm__chat_error_handling_with_bedrock_amazon_nova-2-lite-v1_0_raises_appropriate_auth_error.yaml",

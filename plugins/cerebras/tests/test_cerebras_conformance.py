@@ -8,6 +8,7 @@ from llmcore_testing import ProviderConformance
 
 class TestCerebrasConformance(ProviderConformance):
     provider = "cerebras"
+    lossless_check = True
     cassette_dir = C.CASSETTES
 
     chat_case = C.CHAT  # real

@@ -9,6 +9,7 @@ from llmcore_testing import ProviderConformance
 
 class TestCloudflareConformance(ProviderConformance):
     provider = "cloudflare"
+    lossless_check = True
     cassette_dir = C.CASSETTES
 
     chat_case = C.CHAT

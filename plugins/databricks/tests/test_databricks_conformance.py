@@ -27,6 +27,7 @@ EMBEDDING_ERRORS = {  # authored (see cassettes/SOURCES.md)
 
 class TestDatabricksConformance(ProviderConformance):
     provider = "databricks"
+    lossless_check = True
     cassette_dir = D.CASSETTES
 
     chat_case = D.CHAT

@@ -8,6 +8,7 @@ from llmcore_testing import OPENAI_SHAPED_EMBEDDING_REFUSALS, EmbeddingCase, Pro
 
 class TestErnieConformance(ProviderConformance):
     provider = "ernie"
+    lossless_check = True
     cassette_dir = C.CASSETTES
 
     chat_case = C.CHAT

@@ -2,10 +2,11 @@
 
 from __future__ import annotations
 
+from dataclasses import replace
 from typing import Any
 
 import huggingface_cases as H
-from llmcore_testing import EmbeddingCase, ProviderConformance, RerankCase
+from llmcore_testing import Case, EmbeddingCase, ProviderConformance, RerankCase
 
 # the router's feature-extraction pipeline: authored from the docs (no recording of a sentence-embedding
 # model exists; see cassettes/SOURCES.md). The router reports no usage.
@@ -31,6 +32,7 @@ RERANK = RerankCase(
 
 class TestHuggingFaceConformance(ProviderConformance):
     provider = "huggingface"
+    lossless_check = True
     cassette_dir = H.CASSETTES
 
     chat_case = H.CHAT  # real: router → hf-inference
@@ -50,6 +52,16 @@ class TestHuggingFaceConformance(ProviderConformance):
     error_cases = H.ERRORS
     embedding_case = EMBED
     rerank_case = RERANK
+
+    def lossless_replay_case(self, cassette: str, interaction: int, recorded: dict[str, Any]) -> Case | None:
+        """A recording made on one model's endpoint (``.../models/<m>/v1/chat/completions``: the old
+        serverless API, a TGI server, the router's hf-inference) is asked again at that endpoint, with
+        the model name the recorder sent (``tgi`` for a TGI server)."""
+        case = super().lossless_replay_case(cassette, interaction, recorded)
+        uri = str(recorded["request"].get("uri", ""))
+        if case is None or "/models/" not in uri or "/v1/chat/completions" not in uri:
+            return case
+        return replace(case, base_url=uri.split("/v1/chat/completions", 1)[0] + "/v1")
 
     def validate_request(self, request: Any) -> None:
         if request.url.path.endswith("/pipeline/feature-extraction"):

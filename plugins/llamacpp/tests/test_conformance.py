@@ -3,14 +3,19 @@
 
 from __future__ import annotations
 
+from dataclasses import replace
+from typing import Any
+
 import llamacpp_cases as C
-from llmcore_testing import ProviderConformance
+from llmcore_testing import Case, ProviderConformance
+from llmcore_testing.cassettes import Recordings
 
 S = C.cases(C.SERVER_MODEL, "llamacpp_server", "llamacpp_server")
 
 
 class TestLlamaCppServerConformance(ProviderConformance):
     provider = "llamacpp_server"
+    lossless_check = True
     cassette_dir = C.CASSETTES
 
     chat_case = S["chat"]
@@ -30,3 +35,15 @@ class TestLlamaCppServerConformance(ProviderConformance):
     # the server has no rate limiter: it never answers 429 (a proxy in front of it may; any 429
     # maps to RateLimitError in llmcore-openai's codec)
     required_errors = ("auth", "not_found", "context_length", "server")
+
+    def lossless_replay_case(self, cassette: str, interaction: int, recorded: dict[str, Any]) -> Case | None:
+        """An answer recorded after ``GET /v1/models`` calls (the server's alias lookup) is replayed
+        from those calls on, as the provider makes them again."""
+        case = super().lossless_replay_case(cassette, interaction, recorded)
+        if case is None:
+            return None
+        inters = Recordings(self.cassette_dir).interactions(cassette)
+        start = interaction
+        while start > 0 and str(inters[start - 1]["request"].get("method", "")).upper() == "GET":
+            start -= 1
+        return replace(case, interaction=start)

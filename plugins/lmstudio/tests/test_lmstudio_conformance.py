@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from typing import Any, ClassVar
+
 import lmstudio_cases as L
 import pytest
 from llmcore_testing import OPENAI_SHAPED_EMBEDDING_REFUSALS, EmbeddingCase, ProviderConformance
@@ -11,6 +13,9 @@ class TestLMStudioConformance(ProviderConformance):
     """/v1/chat/completions (the default API)."""
 
     provider = "lmstudio"
+    # every recorded answer, /v1/chat/completions and /v1/responses alike (once, in this class)
+    lossless_check = True
+    answer_path_options: ClassVar[dict[str, dict[str, Any]]] = {"/responses": {"api": "responses"}}
     cassette_dir = L.CASSETTES
 
     chat_case = L.CHAT

@@ -8,6 +8,7 @@ from llmcore_testing import EmbeddingCase, ProviderConformance
 
 class TestMiniMaxConformance(ProviderConformance):
     provider = "minimax"
+    lossless_check = True
     cassette_dir = M.CASSETTES
 
     chat_case = M.CHAT

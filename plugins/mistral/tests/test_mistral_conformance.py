@@ -23,6 +23,7 @@ def _messages(cassette: str, interaction: int) -> list[dict[str, Any]]:
 
 class TestMistralConformance(ProviderConformance):
     provider = "mistral"
+    lossless_check = True
     cassette_dir = Path(__file__).parent / "cassettes"
 
     # openllmetry recorded the same prompt non-streamed and streamed

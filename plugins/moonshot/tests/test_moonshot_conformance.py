@@ -10,6 +10,7 @@ from llmcore_testing import ProviderConformance
 
 class TestMoonshotConformance(ProviderConformance):
     provider = "moonshot"
+    lossless_check = True
     cassette_dir = K.CASSETTES
 
     chat_case = K.CHAT

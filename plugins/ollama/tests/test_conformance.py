@@ -42,6 +42,7 @@ EMBED_NOT_FOUND = EmbeddingCase(
 
 class TestOllamaConformance(ProviderConformance):
     provider = "ollama"
+    lossless_check = True
     cassette_dir = Path(__file__).parent / "cassettes"
 
     chat_case = C.CHAT

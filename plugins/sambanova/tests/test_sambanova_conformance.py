@@ -8,6 +8,7 @@ from llmcore_testing import OPENAI_SHAPED_EMBEDDING_REFUSALS, EmbeddingCase, Pro
 
 class TestSambaNovaConformance(ProviderConformance):
     provider = "sambanova"
+    lossless_check = True
     cassette_dir = F.CASSETTES
 
     chat_case = F.CHAT

@@ -41,6 +41,7 @@ RERANK = RerankCase(
 
 class TestTogetherConformance(ProviderConformance):
     provider = "together"
+    lossless_check = True
     cassette_dir = T.CASSETTES
 
     chat_case = T.CHAT

@@ -34,6 +34,7 @@ RERANK = RerankCase(
 
 class TestVLLMConformance(ProviderConformance):
     provider = "vllm"
+    lossless_check = True
     cassette_dir = V.CASSETTES
 
     chat_case = V.CHAT

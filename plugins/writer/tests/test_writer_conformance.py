@@ -12,6 +12,11 @@ from writer_spec import validate_request
 
 class TestWriterConformance(ProviderConformance):
     provider = "writer"
+    lossless_check = True
+    # kept whole in provider_metadata["writer"] by the dialect's message_metadata_fields
+    answer_kind_parts = {
+        f"message.{f}": ("metadata",) for f in ("graph_data", "llm_data", "translation_data", "web_search_data")
+    }
     cassette_dir = W.CASSETTES
 
     chat_case = W.TOOL_CALL  # a real non-streamed answer (a tool call)

@@ -90,11 +90,21 @@ KIND_PARTS: dict[str, tuple[str, ...]] = {
     "urlContextMetadata": ("server_tool",),
 }
 
-#: categories compared by presence, not count (several blocks may become one part)
-PRESENCE_ONLY = frozenset({"text", "reasoning"})
+#: categories compared by presence, not count (several blocks may become one part); ``metadata``:
+#: something the codec keeps, documented, in ``provider_metadata`` besides ``unmapped`` (a plugin
+#: says which kinds become it with ``answer_kind_parts``, e.g. ``{"message.graph_data": ("metadata",)}``)
+PRESENCE_ONLY = frozenset({"text", "reasoning", "metadata"})
 
 # Chat Completions message fields that hold no answer content of their own
 _CHAT_NOISE = frozenset({"role", "name", "audio", "reasoning_details", "provider_specific_fields"})
+
+
+def _empty(value: Any) -> bool:
+    """No data: ``null``, an empty string/list/object, or an object whose values are all of these
+    (Writer sends ``"graph_data": {"sources": null, "status": null, "subqueries": null}`` on every answer)."""
+    if value in (None, "", [], {}):
+        return True
+    return isinstance(value, Mapping) and all(v in (None, "", [], {}) for v in value.values())
 
 
 def _kind_parts(kind: str, extra: Mapping[str, tuple[str, ...]]) -> tuple[str, ...] | None:
@@ -221,7 +231,7 @@ def _chat(chunks: list[Mapping[str, Any]]) -> Counter[str]:
         if not isinstance(msg, Mapping):
             msg = {}
         for field, value in msg.items():
-            if value in (None, "", [], {}) or field in _CHAT_NOISE:
+            if _empty(value) or field in _CHAT_NOISE:
                 continue
             if field == "tool_calls" and isinstance(value, list):
                 calls.update(tc.get("index", i) if isinstance(tc, Mapping) else i for i, tc in enumerate(value))
@@ -327,6 +337,7 @@ def made_of(response: ChatResponse) -> tuple[Counter[str], Counter[str], set[str
         if t in ("image", "file"):
             made["media"] += 1
     made["citation"] = len(response.citations)
+    made["metadata"] = int(any(k != "unmapped" and v for k, v in (response.provider_metadata or {}).items()))
     unmapped = Counter(
         str(e.get("kind")) for e in (response.provider_metadata or {}).get("unmapped") or [] if isinstance(e, Mapping)
     )
