@@ -35,3 +35,60 @@ def test_a_kind_kept_as_metadata_is_checked_by_presence() -> None:
     assert disappeared(kinds, _answer({}), extra) == ["metadata: the recording has some, the answer has none"]
     # "unmapped" is not the documented metadata a kind becomes
     assert disappeared(kinds, _answer({"unmapped": [{"kind": "x"}]}), extra)[0].startswith("metadata:")
+
+
+def test_bedrock_converse_blocks() -> None:
+    body = {
+        "output": {
+            "message": {
+                "role": "assistant",
+                "content": [
+                    {"reasoningContent": {"reasoningText": {"text": "hm", "signature": "s"}}},
+                    {"toolUse": {"toolUseId": "t1", "name": "nova_grounding", "type": "server_tool_use", "input": {}}},
+                    {"toolResult": {"toolUseId": "t1", "content": [], "type": "nova_grounding_result"}},
+                    {
+                        "citationsContent": {
+                            "content": [{"text": "x"}],
+                            "citations": [{"location": {}}, {"location": {}}],
+                        }
+                    },
+                    {"toolUse": {"toolUseId": "t2", "name": "get_weather", "input": {}}},
+                    {"image": {"format": "png", "source": {"bytes": "..."}}},
+                ],
+            }
+        }
+    }
+    assert answer_item_kinds(body) == {
+        "reasoning": 1,
+        "server_tool_use": 1,
+        "toolResult": 1,
+        "text": 1,
+        "bedrock_citation": 2,
+        "tool_use": 1,
+        "image": 1,
+    }
+
+
+def test_bedrock_event_stream_is_decoded() -> None:
+    import json
+
+    from llmcore.http.eventstream import encode_eventstream_message
+    from llmcore_testing.lossless import decode_stream_body
+
+    def event(kind: str, payload: dict) -> bytes:
+        headers = {":message-type": "event", ":event-type": kind, ":content-type": "application/json"}
+        return encode_eventstream_message(headers, json.dumps(payload).encode())
+
+    raw = b"".join(
+        [
+            event("messageStart", {"role": "assistant"}),
+            event("contentBlockDelta", {"contentBlockIndex": 0, "delta": {"text": "Hi"}}),
+            event("contentBlockDelta", {"contentBlockIndex": 0, "delta": {"citation": {"location": {}}}}),
+            event("contentBlockStart", {"contentBlockIndex": 1, "start": {"toolUse": {"toolUseId": "t", "name": "f"}}}),
+            event("contentBlockDelta", {"contentBlockIndex": 1, "delta": {"toolUse": {"input": "{}"}}}),
+            event("messageStop", {"stopReason": "tool_use"}),
+        ]
+    )
+    events = decode_stream_body(raw, "application/vnd.amazon.eventstream")
+    assert [next(iter(e)) for e in events][:2] == ["messageStart", "contentBlockDelta"]
+    assert answer_item_kinds(events) == {"text": 1, "bedrock_citation": 1, "tool_use": 1}

@@ -922,6 +922,8 @@ class ProviderConformance:
         model = body.get("model") if isinstance(body, dict) else None
         if not model and "/models/" in path:
             model = path.split("/models/", 1)[1].split(":", 1)[0]
+        elif not model and "/model/" in path:  # Bedrock: /model/{modelId}/converse[-stream]
+            model = path.split("/model/", 1)[1].rsplit("/", 1)[0]
         if not isinstance(model, str) or not model:
             return None
         stream = _is_stream(resp) or ":stream" in path or path.endswith("-stream")

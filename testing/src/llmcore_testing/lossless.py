@@ -84,6 +84,9 @@ KIND_PARTS: dict[str, tuple[str, ...]] = {
     "codeExecutionResult": ("server_tool",),
     "toolCall": ("server_tool",),
     "toolResponse": ("server_tool",),
+    # Bedrock Converse (its client-tool calls are "tool_use", as Anthropic's)
+    "toolResult": ("server_tool",),
+    "bedrock_citation": ("citation",),
     "inlineData": ("media",),
     "groundingSupport": ("citation",),
     "webSearchQueries": ("server_tool",),
@@ -118,11 +121,23 @@ def _kind_parts(kind: str, extra: Mapping[str, tuple[str, ...]]) -> tuple[str, .
 
 
 def decode_stream_body(body: bytes, content_type: str) -> list[Any]:
-    """The JSON payloads of a recorded stream body (SSE ``data:``, NDJSON lines, or one JSON
-    array: Gemini's ``streamGenerateContent`` without ``alt=sse``), in order; payloads that
-    are not JSON (``[DONE]``) are left out."""
+    """The JSON payloads of a recorded stream body (SSE ``data:``, NDJSON lines, one JSON
+    array: Gemini's ``streamGenerateContent`` without ``alt=sse``, or AWS event-stream event
+    messages as ``{<:event-type>: <payload>}``), in order; payloads that are not JSON
+    (``[DONE]``) are left out."""
     from llmcore.http.sse import iter_sse
 
+    if "amazon.eventstream" in content_type:  # Bedrock: {":event-type": payload} per event message
+        from llmcore.http.eventstream import iter_eventstream
+
+        events: list[Any] = []
+        for msg in iter_eventstream([body]):
+            if msg.message_type == "event" and msg.event_type:
+                try:
+                    events.append({msg.event_type: json.loads(msg.payload or b"{}")})
+                except ValueError:
+                    continue
+        return events
     if "json" in content_type and "ndjson" not in content_type:
         try:
             whole = json.loads(body)
@@ -158,6 +173,9 @@ def answer_item_kinds(body: Any) -> Counter[str]:
         return _responses(body)
     if body.get("type") == "message" and isinstance(body.get("content"), list):
         return _anthropic(body.get("content") or [])
+    output = body.get("output")
+    if isinstance(output, Mapping) and isinstance(output.get("message"), Mapping):  # Bedrock Converse
+        return _converse(output["message"].get("content") or [])
     if isinstance(body.get("choices"), list):
         return _chat([body])
     return Counter()
@@ -175,7 +193,59 @@ def _stream_kinds(events: list[Mapping[str, Any]]) -> Counter[str]:
         return _responses(done[-1]["response"])
     if any(str(e.get("type", "")).startswith("content_block") for e in events):
         return _anthropic_stream(events)
+    if any("contentBlockDelta" in e or "contentBlockStart" in e for e in events):
+        return _converse_stream(events)
     return Counter()
+
+
+def _converse_block(kinds: Counter[str], key: str, value: Any) -> None:
+    if key == "toolUse":
+        server = isinstance(value, Mapping) and value.get("type") == "server_tool_use"
+        kinds["server_tool_use" if server else "tool_use"] += 1
+    elif key == "reasoningContent":
+        kinds["reasoning"] += 1
+    elif key == "text":
+        kinds["text"] += 1
+    else:
+        kinds[key] += 1
+
+
+def _converse(blocks: list[Any]) -> Counter[str]:
+    """Bedrock Converse ``output.message.content``: one kind per block (its key), a
+    ``citationsContent`` block as text plus one ``bedrock_citation`` per citation."""
+    kinds: Counter[str] = Counter()
+    for block in blocks:
+        if not isinstance(block, Mapping) or not block:
+            continue
+        key = next(iter(block))
+        if key == "citationsContent":
+            cc = block[key] if isinstance(block[key], Mapping) else {}
+            kinds["text"] += 1
+            kinds["bedrock_citation"] += len(cc.get("citations") or ())
+        else:
+            _converse_block(kinds, key, block[key])
+    return kinds
+
+
+def _converse_stream(events: list[Mapping[str, Any]]) -> Counter[str]:
+    """ConverseStream events (``{<event type>: payload}``): per content block index, what its
+    start and deltas carry; ``citation`` deltas one ``bedrock_citation`` each."""
+    kinds: Counter[str] = Counter()
+    seen: set[tuple[Any, str]] = set()
+    for et, data in (item for e in events for item in e.items()):
+        if not isinstance(data, Mapping):
+            continue
+        index = data.get("contentBlockIndex")
+        part = {"contentBlockStart": data.get("start"), "contentBlockDelta": data.get("delta")}.get(et)
+        if not isinstance(part, Mapping):
+            continue
+        for key, value in part.items():
+            if key == "citation":
+                kinds["bedrock_citation"] += 1
+            elif (index, key) not in seen:
+                seen.add((index, key))
+                _converse_block(kinds, key, value)
+    return kinds
 
 
 def _gemini(chunks: list[Mapping[str, Any]]) -> Counter[str]:
