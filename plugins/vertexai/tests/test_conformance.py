@@ -36,12 +36,26 @@ _SEARCH = {
     "messages": ["What is the latest stable version of Ruby?"],
     "provider_options": {"vertexai": {"tools": [{"google_search": {}}]}},
 }
-#: the recordings proving Capabilities.server_tools / citations (interaction 1: after the token exchange)
+CACHED = "ruby_llm__cachedcontent_explicit_caching_round-trip_vertexai_gemini-2_5-flash_creates_uses_and_deletes_a_cache.yaml"
+#: the recordings proving Capabilities.server_tools / citations / prompt_caching (after the token exchanges)
 LOSSLESS = {
     "web_search": LosslessCase(
         GROUNDING, _SEARCH, interaction=1, options=dict(V.RUBY), base_url=V.RUBY_ROOT, server_tool="google_search"
     ),
     "citations": LosslessCase(GROUNDING, _SEARCH, interaction=1, options=dict(V.RUBY), base_url=V.RUBY_ROOT),
+    # explicit context caching: a cachedContents resource named with cached_content, 9602 tokens read from it
+    # (details: test_vertexai_cached_content.py)
+    "prompt_caching": LosslessCase(
+        CACHED,
+        {
+            "model": "gemini-2.5-flash",
+            "messages": [V.recorded_body(CACHED, 3)["contents"][0]["parts"][0]["text"]],
+            "provider_options": {"vertexai": {"cached_content": V.recorded_body(CACHED, 3)["cachedContent"]}},
+        },
+        interaction=3,
+        options=dict(V.RUBY),
+        base_url=V.RUBY_ROOT,
+    ),
 }
 
 

@@ -82,6 +82,10 @@ SPEC = ProviderSpec(
         # shows yet (unrecorded_server_tools); images stay unclaimed until a recording proves them
         server_tools=("web_search", "url_context", "code_execution"),
         citations=True,
+        # Gemini models: a cachedContents resource named with provider option cached_content (cachedContent),
+        # its reads in cache_read_tokens (ruby_llm's recording: tests/test_vertexai_cached_content.py); Claude
+        # models: cache_control breakpoints through the Anthropic codec (tests/test_vertexai_prompt_cache.py)
+        prompt_caching=True,
     ),
     docs_url="https://cloud.google.com/vertex-ai/generative-ai/docs/model-reference/inference",
     readiness=_status,
