@@ -52,6 +52,7 @@ class OpenAIProvider(OpenAIBatch, ResponsesAPI, EmbeddingsAPI, ChatCompletionsPr
     spec = OPENAI_SPEC
     dialect = OPENAI_DIALECT
     embeddings_base64 = True
+    responses_cache_breakpoints = True  # gpt-5.6 and later take explicit breakpoints (.cache_breakpoints)
     options: ClassVar[Mapping[str, str]] = {
         "api": '"chat" (Chat Completions, default) or "responses" (Responses API)',
         "organization": "OpenAI-Organization header (default: $OPENAI_ORG_ID)",

@@ -85,6 +85,9 @@ class ChatDialect:
     * ``prompt_cache_key`` — ``cache_prompt=CachePoint(key=...)`` is sent as
       ``prompt_cache_key`` (OpenAI); elsewhere the key is not sent (a server
       that caches does so by prefix on its own).
+    * ``cache_breakpoints`` — ``Message.cache_point`` / ``cache_prompt`` become
+      ``prompt_cache_breakpoint`` on content parts for models that take them
+      (OpenAI, gpt-5.6 and later: :mod:`llmcore_openai.cache_breakpoints`).
     """
 
     path: str = "chat/completions"
@@ -109,9 +112,12 @@ class ChatDialect:
     usage_fallbacks: tuple[tuple[str | int, ...], ...] = ()
     think_tags: bool = False
     prompt_cache_key: bool = False
+    cache_breakpoints: bool = False
 
 
-OPENAI_DIALECT = ChatDialect(max_tokens_field="max_completion_tokens", reasoning_fields=(), prompt_cache_key=True)
+OPENAI_DIALECT = ChatDialect(
+    max_tokens_field="max_completion_tokens", reasoning_fields=(), prompt_cache_key=True, cache_breakpoints=True
+)
 """api.openai.com: ``max_completion_tokens`` (the only form its reasoning
 models accept); it never returns reasoning text on Chat Completions."""
 

@@ -40,6 +40,7 @@ from llmcore.types import (
     ToolResultPart,
 )
 
+from ..cache_breakpoints import mark_chat_message, supports_breakpoints
 from .reasoning_data import reasoning_data_of
 
 if TYPE_CHECKING:
@@ -115,13 +116,22 @@ def _tool_message(part: ToolResultPart, provider: str | None) -> dict[str, Any]:
 def map_messages(
     request: ChatRequest, dialect: ChatDialect, provider: str | None = None, warnings: Warnings | None = None
 ) -> list[dict[str, Any]]:
-    """The ``messages`` array for ``request``; what is left out is reported to ``warnings``."""
+    """The ``messages`` array for ``request``; what is left out is reported to ``warnings``.
+    Prompt-cache breakpoints are placed where the dialect and model take them
+    (:mod:`llmcore_openai.cache_breakpoints`)."""
     w = warnings if warnings is not None else Warnings(request.strict, provider)
+    marks = dialect.cache_breakpoints and supports_breakpoints(request.model)
     out: list[dict[str, Any]] = []
     if request.system:
-        out.append({"role": dialect.system_role, "content": request.system})
+        system = {"role": dialect.system_role, "content": request.system}
+        if marks and request.cache_prompt is not None:
+            mark_chat_message(system)
+        out.append(system)
     for m in request.messages:
-        out.extend(_map_message(m, dialect, provider, w))
+        msgs = _map_message(m, dialect, provider, w)
+        if marks and m.cache_point is not None and msgs:
+            mark_chat_message(msgs[-1])
+        out.extend(msgs)
     return out
 
 

@@ -39,13 +39,17 @@ class ResponsesAPI:
 
     #: endpoint below the base URL
     responses_path: str = "responses"
+    #: the server takes OpenAI's explicit prompt-cache breakpoints (OpenAI itself; other servers do not)
+    responses_cache_breakpoints: bool = False
 
     def responses_request(self, request: ChatRequest, stream: bool) -> tuple[dict[str, Any], Warnings]:
         """The Responses body and the warnings; raises typed errors for bad input."""
         from .request import build_body
 
         name = self.spec.name  # type: ignore[attr-defined]
-        body, w = build_body(request, stream=stream, provider=name, passthrough=False)
+        body, w = build_body(
+            request, stream=stream, provider=name, passthrough=False, cache_breakpoints=self.responses_cache_breakpoints
+        )
         self.customize_body(request, body, w)  # type: ignore[attr-defined]
         extra = request.options_for(name)
         if extra:

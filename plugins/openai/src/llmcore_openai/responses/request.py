@@ -28,9 +28,10 @@ Mapping:
   ``max_tokens`` → ``max_output_tokens``; ``reasoning_effort`` →
   ``reasoning.effort``;
 * ``stop`` and ``seed`` do not exist on the Responses API: warnings;
-* prompt caching is automatic (by prefix): ``Message.cache_point`` and
-  ``cache_prompt`` breakpoints are not sent; ``cache_prompt``'s ``key`` →
-  ``prompt_cache_key``.
+* prompt caching is automatic (by prefix); on OpenAI's gpt-5.6 and later
+  (``cache_breakpoints=True``) ``Message.cache_point`` and ``cache_prompt`` are
+  explicit ``prompt_cache_breakpoint`` marks (:mod:`llmcore_openai.cache_breakpoints`),
+  elsewhere they are not sent; ``cache_prompt``'s ``key`` → ``prompt_cache_key``.
 """
 
 from __future__ import annotations
@@ -50,6 +51,7 @@ from llmcore.types import (
     ToolResultPart,
 )
 
+from ..cache_breakpoints import mark_responses_item, supports_breakpoints
 from ..chat.request import Warnings, image_url, tool_arguments
 
 if TYPE_CHECKING:
@@ -194,13 +196,18 @@ def _map_message(m: Message, provider: str, w: Warnings) -> list[dict[str, Any]]
     return out
 
 
-def map_input(request: ChatRequest, provider: str, warnings: Warnings | None = None) -> list[dict[str, Any]]:
+def map_input(
+    request: ChatRequest, provider: str, warnings: Warnings | None = None, *, cache_breakpoints: bool = False
+) -> list[dict[str, Any]]:
     """The ``input`` items for ``request`` (``request.system`` goes to ``instructions``);
     what is left out is reported to ``warnings``."""
     w = warnings if warnings is not None else Warnings(request.strict, provider)
     items: list[dict[str, Any]] = []
     for m in request.messages:
-        items.extend(_map_message(m, provider, w))
+        mapped = _map_message(m, provider, w)
+        if cache_breakpoints and m.cache_point is not None and mapped:
+            mark_responses_item(mapped[-1])
+        items.extend(mapped)
     return items
 
 
@@ -211,12 +218,21 @@ def build_body(
     provider: str,
     passthrough: bool = True,
     for_count: bool = False,
+    cache_breakpoints: bool = False,
 ) -> tuple[dict[str, Any], Warnings]:
     """The body for ``POST /responses`` (``for_count``: for ``/responses/input_tokens``,
-    which takes only the input-shaping fields) and the warnings."""
+    which takes only the input-shaping fields) and the warnings. ``cache_breakpoints``: the
+    server takes OpenAI's explicit prompt-cache breakpoints (placed for models that do:
+    :mod:`llmcore_openai.cache_breakpoints`)."""
     w = Warnings(request.strict, provider)
-    body: dict[str, Any] = {"model": request.model, "input": map_input(request, provider, w)}
-    if request.system:
+    marks = cache_breakpoints and supports_breakpoints(request.model)
+    body: dict[str, Any] = {"model": request.model, "input": map_input(request, provider, w, cache_breakpoints=marks)}
+    if request.system and marks and request.cache_prompt is not None:
+        # instructions is a string, with no part to mark: the system prompt goes first as a developer message
+        system = {"role": "developer", "content": request.system}
+        mark_responses_item(system)
+        body["input"].insert(0, system)
+    elif request.system:
         body["instructions"] = request.system
     if request.tools:
         body["tools"] = [
