@@ -4,7 +4,9 @@ authored cassettes for what no recording has (see cassettes/SOURCES.md)."""
 
 from __future__ import annotations
 
+from dataclasses import replace
 from pathlib import Path
+from typing import Any, ClassVar
 
 from azure_cases import (
     BERLIN_ARGS,
@@ -33,6 +35,30 @@ EMBED_OPTIONS = {"api_version": "2023-07-01-preview"}  # the version the recordi
 
 class TestAzureConformance(ProviderConformance):
     provider = "azure"
+    # every recorded answer, Chat Completions and the Responses API (wire_api="responses") alike
+    lossless_check = True
+    answer_path_options: ClassVar[dict[str, dict[str, Any]]] = {"/responses": {"wire_api": "responses"}}
+
+    def lossless_replay_case(self, cassette: str, interaction: int, recorded: dict[str, Any]) -> Case | None:
+        """Azure answers at three URL shapes: the case asks at the recorded endpoint (the API shape is
+        picked from it, as for a user's endpoint), with the deployment as the model on ``deployments``."""
+        from urllib.parse import unquote, urlsplit
+
+        case = super().lossless_replay_case(cassette, interaction, recorded)
+        if case is None:
+            return None
+        url = urlsplit(str(recorded["request"]["uri"]))
+        path, root = unquote(url.path), f"{url.scheme}://{url.netloc}"
+        options = {k: v for k, v in case.options.items() if k not in ("api", "api_version")}
+        if "/openai/deployments/" in path:
+            case.request["model"] = path.split("/openai/deployments/", 1)[1].split("/", 1)[0]
+            return replace(case, base_url=root, options={**options, "api": "deployments"})
+        if "/openai/v1/" in path:
+            return replace(case, base_url=root + "/openai/v1", options={**options, "api": "v1"})
+        if path.startswith("/models/"):
+            return replace(case, base_url=root + "/models", options={**options, "api": "models"})
+        return case
+
     cassette_dir = Path(__file__).parent / "cassettes"
 
     chat_case = Case(

@@ -17,7 +17,8 @@ SPEC = ProviderSpec(
     name="azure",
     factory="llmcore_azure.provider:AzureProvider",
     distribution="llmcore-azure",
-    description="Azure OpenAI deployments (api-version or v1 API) and Azure AI Foundry /models endpoints",
+    description="Azure OpenAI deployments (api-version or v1 API; Chat Completions or the Responses API) and Azure "
+    "AI Foundry /models endpoints",
     env_keys=("AZURE_OPENAI_API_KEY",),
     # An Entra ID token (option azure_ad_token / azure_ad_token_provider) replaces the key;
     # the provider itself says which env var to set when neither is given.

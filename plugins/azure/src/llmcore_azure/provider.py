@@ -13,6 +13,15 @@ Three URL shapes (option ``api``; ``"auto"`` picks from the endpoint):
   the Azure AI Foundry model inference endpoint (chosen for
   ``*.services.ai.azure.com`` hosts and endpoints ending in ``/models``).
 
+Option ``wire_api``: ``"chat"`` (default: Chat Completions, above) or ``"responses"``, the
+Responses API through llmcore-openai's shared Responses codec (reasoning items carried across
+turns, ``cache_prompt``'s key as ``prompt_cache_key``, function tools): ``{endpoint}/openai/v1/responses``
+on the v1 API, ``{endpoint}/openai/responses?api-version=...`` on ``deployments`` (``api_version``
+option, else ``2025-04-01-preview``, the version Azure's Responses API guide uses; the deployment
+is the body's ``model``). Azure AI Foundry's ``models`` API has no Responses API: refused. Built-in
+(server-side) tools stay refused before the network on both wire APIs: no recording of Azure
+running one exists.
+
 Auth: the ``api-key`` header (``$AZURE_OPENAI_API_KEY``) or a Microsoft Entra ID
 token as ``Authorization: Bearer``: option ``azure_ad_token`` (or
 ``$AZURE_OPENAI_AD_TOKEN``), or ``azure_ad_token_provider``, a callable (sync or
@@ -38,6 +47,7 @@ from llmcore.errors import ConfigurationError, register_secret
 from llmcore.provider import ProviderConfig
 from llmcore_openai.chat import COMPATIBLE_DIALECT, ChatCompletionsProvider
 from llmcore_openai.embeddings import EmbeddingsAPI, build_embeddings_body, parse_embeddings
+from llmcore_openai.responses.provider import ResponsesAPI
 
 from . import SPEC
 
@@ -46,11 +56,13 @@ if TYPE_CHECKING:
     from llmcore.events import StreamEvent
     from llmcore.types import ChatRequest, ChatResponse
 
-__all__ = ["AZURE_DIALECT", "AzureProvider", "DEFAULT_API_VERSION", "MODELS_API_VERSION"]
+__all__ = ["AZURE_DIALECT", "AzureProvider", "DEFAULT_API_VERSION", "MODELS_API_VERSION", "RESPONSES_API_VERSION"]
 
 DEFAULT_API_VERSION = "2024-10-21"
 MODELS_API_VERSION = "2024-05-01-preview"
+RESPONSES_API_VERSION = "2025-04-01-preview"
 _APIS = ("auto", "deployments", "v1", "models")
+_WIRE_APIS = ("chat", "responses")
 
 AZURE_DIALECT = replace(
     COMPATIBLE_DIALECT,
@@ -63,7 +75,7 @@ AZURE_DIALECT = replace(
 reasoning models), no reasoning text. The ``models`` API uses ``max_tokens``."""
 
 
-class AzureProvider(EmbeddingsAPI, ChatCompletionsProvider):
+class AzureProvider(ResponsesAPI, EmbeddingsAPI, ChatCompletionsProvider):
     """Azure OpenAI (``deployments`` / ``v1``) and Azure AI Foundry ``models``.
 
     Embeddings, on the same three URL shapes as chat: ``{endpoint}/openai/deployments/{deployment}/
@@ -84,6 +96,7 @@ class AzureProvider(EmbeddingsAPI, ChatCompletionsProvider):
         "azure_ad_token": "a Microsoft Entra ID token, sent as a bearer token instead of the api-key "
         "(default: $AZURE_OPENAI_AD_TOKEN)",
         "azure_ad_token_provider": "a callable (sync or async) returning an Entra ID token, called before each request",
+        "wire_api": '"chat" (Chat Completions, default) or "responses" (the Responses API; not on api="models")',
     }
 
     def __init__(self, config: ProviderConfig | None = None) -> None:
@@ -127,9 +140,31 @@ class AzureProvider(EmbeddingsAPI, ChatCompletionsProvider):
             "v1": "" if path.endswith("/openai/v1") else "openai/v1/",
             "models": "" if path.endswith("/models") else "models/",
         }[api]
+        self.wire_api: str = self.option("wire_api", "chat")
+        if self.wire_api not in _WIRE_APIS:
+            raise ConfigurationError(
+                f'azure option wire_api must be "chat" or "responses", not {self.wire_api!r}', provider="azure"
+            )
+        if self.wire_api == "responses":
+            if api == "models":
+                raise ConfigurationError(
+                    "Azure AI Foundry's models API has no Responses API: use the endpoint's /openai/v1 URL "
+                    '(api="v1") or a deployment (api="deployments") with wire_api="responses", or wire_api="chat"',
+                    provider="azure",
+                )
+            responses_version = self.option("api_version") if api == "deployments" else version
+            if api == "deployments" and not responses_version:
+                responses_version = RESPONSES_API_VERSION
+            # an instance attribute over the mixin's class default (the path below the base URL)
+            self.responses_path = f"{self._prefix}responses" + (
+                f"?api-version={quote(responses_version)}" if responses_version else ""
+            )
 
     def __repr__(self) -> str:
-        return f"AzureProvider(base_url={self.base_url!r}, api={self.api!r}, api_version={self.api_version!r})"
+        return (
+            f"AzureProvider(base_url={self.base_url!r}, api={self.api!r}, api_version={self.api_version!r}, "
+            f"wire_api={self.wire_api!r})"
+        )
 
     def endpoint(self, request: ChatRequest) -> str:
         """The path for ``request``: the deployment is the model name (``deployments``)."""
@@ -173,9 +208,12 @@ class AzureProvider(EmbeddingsAPI, ChatCompletionsProvider):
 
     async def chat(self, request: ChatRequest) -> ChatResponse:
         await self._refresh_token()
+        if self.wire_api == "responses":
+            return await self.responses_chat(request)
         return await super().chat(request)
 
     async def stream_chat(self, request: ChatRequest) -> AsyncIterator[StreamEvent]:  # type: ignore[override]
         await self._refresh_token()
-        async for ev in super().stream_chat(request):
+        events = self.responses_stream(request) if self.wire_api == "responses" else super().stream_chat(request)
+        async for ev in events:
             yield ev

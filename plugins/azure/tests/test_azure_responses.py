@@ -1,0 +1,145 @@
+"""Azure OpenAI's Responses API (option ``wire_api="responses"``), proven on ruby_llm's and pydantic-ai's
+recordings of ``/openai/v1/responses`` (cassettes/SOURCES.md): a two-turn chat carrying the reasoning
+item back, a stream, a tool round trip, and a provider option passed through. Through ``llmcore.model``
+and its default middleware over a loopback cassette server on the default transport."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+from typing import Any
+
+import llmcore
+import pytest
+from llmcore.errors import ConfigurationError
+from llmcore.types import Message, Tool, ToolResultPart
+from llmcore_testing import TEST_API_KEY
+from llmcore_testing.cassette_format import deserialize
+from llmcore_testing.cassette_server import CassetteServer
+
+CASSETTES = Path(__file__).parent / "cassettes"
+RUBY = "ruby_llm__chat_responses_protocol_dialects_with_azure_gpt-5-nano_{}.yaml"
+CHAT = RUBY.format("chats_on_the_openai_v1_responses_endpoint")
+STREAM = RUBY.format("streams_responses")
+TOOLS = RUBY.format("round-trips_tool_calls")
+CONTEXT = "pydantic-ai__test_azure_responses_reasoning_context_default_wire_contract_gpt-5.4_.yaml"
+
+
+def _recorded(cassette: str, i: int) -> tuple[Any, Any]:
+    inter = deserialize((CASSETTES / cassette).read_text(encoding="utf-8"))["interactions"][i]
+    body = inter["response"]["body"]
+    return json.loads(inter["request"]["body"]), body.get("string") if isinstance(body, dict) else body
+
+
+def _model(srv: CassetteServer, model: str = "gpt-5-nano") -> Any:
+    return llmcore.model(
+        f"azure/{model}", api_key=TEST_API_KEY, base_url=srv.url + "/openai/v1", retry=False, wire_api="responses"
+    )
+
+
+def test_two_turns_carry_the_reasoning_item_back() -> None:
+    q1 = _recorded(CHAT, 0)[0]["input"][0]["content"]
+    second = _recorded(CHAT, 1)[0]
+    q2 = second["input"][-1]["content"]
+    first_answer = json.loads(_recorded(CHAT, 0)[1])
+    with CassetteServer.from_cassette(CASSETTES / CHAT) as srv:
+        m = _model(srv)
+        r1 = m.chat(q1)
+        r2 = m.chat([q1, r1.message, q2])
+        assert not srv.problems, srv.problems
+        sent = [json.loads(r.content) for r in srv.received]
+        paths = [r.url.path for r in srv.received]
+        keys = [r.headers.get("api-key") for r in srv.received]
+    assert paths == ["/openai/v1/responses"] * 2 and keys == [TEST_API_KEY] * 2
+    assert sent[0]["input"] == _recorded(CHAT, 0)[0]["input"] and sent[0]["model"] == "gpt-5-nano"
+    assert sent[0]["include"] == ["reasoning.encrypted_content"] and sent[0]["store"] is False
+    assert (r1.text, r2.text) == ("4", "12") and r1.usage.reasoning_tokens == 64
+    # turn two: the reasoning item goes back with its id and encrypted content, then the answer
+    reasoning = next(o for o in first_answer["output"] if o["type"] == "reasoning")
+    items = sent[1]["input"]
+    assert items[1] == {
+        "type": "reasoning",
+        "id": reasoning["id"],
+        "summary": [],
+        "encrypted_content": reasoning["encrypted_content"],
+    }
+    assert items[1]["encrypted_content"] == second["input"][1]["encrypted_content"]  # what ruby_llm sent
+    assert items[2] == {"role": "assistant", "content": "4"} and items[3] == {"role": "user", "content": q2}
+
+
+def test_a_stream() -> None:
+    q = _recorded(STREAM, 0)[0]["input"][0]["content"]
+    with CassetteServer.from_cassette(CASSETTES / STREAM) as srv:
+        s = _model(srv).stream(q)
+        text = "".join(ev.text for ev in s if ev.type == "text")
+        r = s.response
+        assert not srv.problems, srv.problems
+        sent = json.loads(srv.received[0].content)
+    assert sent["stream"] is True and text == r.text == "4" and r.finish_reason == "stop"
+    assert r.usage.output_tokens and r.message.content[0].type == "reasoning"
+
+
+def test_a_tool_round_trip() -> None:
+    recorded = _recorded(TOOLS, 0)[0]
+    spec = recorded["tools"][0]
+    tool = Tool(name=spec["name"], description=spec["description"], parameters=spec["parameters"])
+    q = recorded["input"][0]["content"]
+    with CassetteServer.from_cassette(CASSETTES / TOOLS) as srv:
+        m = _model(srv)
+        r1 = m.chat(q, tools=[tool])
+        (call,) = r1.tool_calls
+        result = Message(role="tool", content=[ToolResultPart(tool_call_id=call.id, content="Sunny, 21 °C")])
+        r2 = m.chat([q, r1.message, result], tools=[tool])
+        assert not srv.problems, srv.problems
+        sent = json.loads(srv.received[1].content)
+    assert call.name == "weather" and call.arguments == {"latitude": "52.5200", "longitude": "13.4050"}
+    assert r1.finish_reason == "tool_calls"
+    types = [i.get("type", "message") for i in sent["input"]]
+    assert types == ["message", "reasoning", "function_call", "function_call_output"]
+    assert sent["input"][3] == {"type": "function_call_output", "call_id": call.id, "output": "Sunny, 21 °C"}
+    assert r2.text.startswith("Current wea") and r2.finish_reason == "stop"
+
+
+def test_provider_options_pass_through() -> None:
+    recorded = _recorded(CONTEXT, 0)[0]
+    with CassetteServer.from_cassette(CASSETTES / CONTEXT) as srv:
+        r = _model(srv, "gpt-5.4").chat(
+            recorded["input"][0]["content"], provider_options={"azure": {"reasoning": recorded["reasoning"]}}
+        )
+        assert not srv.problems, srv.problems
+        sent = json.loads(srv.received[0].content)
+    assert sent["reasoning"] == {"context": "all_turns"} and sent["input"] == recorded["input"]
+    assert "Paris" in r.text
+
+
+@pytest.mark.parametrize(
+    ("base_url", "options", "path"),
+    [
+        ("https://acme.openai.azure.com", {}, "openai/responses?api-version=2025-04-01-preview"),
+        ("https://acme.openai.azure.com/openai", {"api_version": "preview"}, "responses?api-version=preview"),
+        ("https://acme.openai.azure.com/openai/v1", {}, "responses"),
+        ("https://acme.openai.azure.com", {"api": "v1"}, "openai/v1/responses"),
+    ],
+)
+def test_the_responses_path(base_url: str, options: dict[str, Any], path: str) -> None:
+    from llmcore.provider import ProviderConfig
+    from llmcore_azure.provider import AzureProvider
+
+    p = AzureProvider(
+        ProviderConfig(api_key=TEST_API_KEY, base_url=base_url, options={"wire_api": "responses", **options})
+    )
+    assert p.responses_path == path
+
+
+def test_foundry_models_api_has_none() -> None:
+    with pytest.raises(ConfigurationError, match="no Responses API"):
+        llmcore.model(
+            "azure/grok-4", api_key=TEST_API_KEY, base_url="https://acme.services.ai.azure.com", wire_api="responses"
+        ).chat("hi")
+
+
+def test_a_bad_wire_api() -> None:
+    with pytest.raises(ConfigurationError, match='"chat" or "responses"'):
+        llmcore.model("azure/d", api_key=TEST_API_KEY, base_url="https://acme.openai.azure.com", wire_api="x").chat(
+            "hi"
+        )
