@@ -163,6 +163,20 @@ def test_stream_skips_azures_prompt_filter_preamble_and_agrees_with_chat() -> No
     assert streamed.usage.input_tokens is None and streamed.usage.output_tokens is None
 
 
+def test_content_filter_verdicts_are_kept() -> None:
+    """Azure's prompt and completion filter results (recorded on openllmetry's pair) are in
+    ``provider_metadata["azure"]``, in chat and in the stream (where the prompt's verdict is the preamble)."""
+    chat, _ = replay(CHAT, JOKE_REQ, base_url=TRACELOOP)
+    streamed, _ = replay(STREAM, JOKE_REQ, base_url=TRACELOOP, stream=True)
+    for r in (chat, streamed):
+        meta = r.provider_metadata["azure"]
+        assert meta["prompt_filter_results"][0]["content_filter_results"]["hate"] == {
+            "filtered": False,
+            "severity": "safe",
+        }
+        assert set(meta["content_filter_results"]) >= {"hate", "self_harm", "sexual", "violence"}
+
+
 def test_filtered_stream_finishes_with_content_filter() -> None:
     r, _ = replay(
         "authored__deployments_stream_finish_content_filter.yaml",

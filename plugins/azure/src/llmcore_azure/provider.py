@@ -70,9 +70,14 @@ AZURE_DIALECT = replace(
     auth_scheme="",
     max_tokens_field="max_completion_tokens",
     reasoning_fields=(),
+    # Azure's content-filter verdicts, kept (lossless): on the prompt (top level, also the stream's preamble
+    # chunk) and on the answer (the choice; in streams the last chunk's verdict)
+    metadata_fields=("prompt_filter_results",),
+    choice_metadata_fields=("content_filter_results",),
 )
 """Azure OpenAI: the ``api-key`` header, ``max_completion_tokens`` (required by its
-reasoning models), no reasoning text. The ``models`` API uses ``max_tokens``."""
+reasoning models), no reasoning text, the content-filter results in
+``provider_metadata["azure"]``. The ``models`` API uses ``max_tokens``."""
 
 
 class AzureProvider(ResponsesAPI, EmbeddingsAPI, ChatCompletionsProvider):

@@ -191,7 +191,7 @@ class ChatStreamDecoder:
             if not isinstance(choice, dict) or choice.get("index", 0) != 0:
                 continue
             for f in self.dialect.choice_metadata_fields:
-                if choice.get(f) is not None:
+                if has_data(choice.get(f)):  # an empty verdict on a later chunk keeps the earlier one
                     self._metadata[f] = choice[f]
             delta = choice.get("delta") or {}
             if self._blocks is not None and delta.get(self.dialect.reasoning_data_field):
