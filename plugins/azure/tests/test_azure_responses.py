@@ -54,6 +54,9 @@ def test_two_turns_carry_the_reasoning_item_back() -> None:
     assert sent[0]["input"] == _recorded(CHAT, 0)[0]["input"] and sent[0]["model"] == "gpt-5-nano"
     assert sent[0]["include"] == ["reasoning.encrypted_content"] and sent[0]["store"] is False
     assert (r1.text, r2.text) == ("4", "12") and r1.usage.reasoning_tokens == 64
+    # Azure's content-filter verdicts (top-level content_filters) are kept
+    assert r1.provider_metadata["azure"]["content_filters"] == first_answer["content_filters"]
+    assert first_answer["content_filters"][0]["content_filter_results"]
     # turn two: the reasoning item goes back with its id and encrypted content, then the answer
     reasoning = next(o for o in first_answer["output"] if o["type"] == "reasoning")
     items = sent[1]["input"]
@@ -77,6 +80,11 @@ def test_a_stream() -> None:
         sent = json.loads(srv.received[0].content)
     assert sent["stream"] is True and text == r.text == "4" and r.finish_reason == "stop"
     assert r.usage.output_tokens and r.message.content[0].type == "reasoning"
+    raw = (CASSETTES / STREAM).read_text(encoding="utf-8")
+    completed = json.loads(
+        next(ln for ln in raw.splitlines() if '"type":"response.completed"' in ln).split("data: ", 1)[1]
+    )
+    assert r.provider_metadata["azure"]["content_filters"] == completed["response"]["content_filters"]
 
 
 def test_a_tool_round_trip() -> None:

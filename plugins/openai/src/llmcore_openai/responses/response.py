@@ -8,6 +8,7 @@ Output items:
   warning and finish ``content_filter`` (as on Chat Completions); other content
   parts → :func:`~llmcore.pluginkit.keep_unmapped` (kind ``message.<type>``);
   its ``phase`` → ``provider_metadata[provider]["phases"]`` (:func:`keep_phase`);
+* top-level ``content_filters`` (Azure) → ``provider_metadata[provider]`` (:data:`METADATA_FIELDS`);
 * ``reasoning`` → a :class:`ReasoningPart` whose ``text`` is the summary
   (parts joined by a blank line) and whose ``data`` is
   ``{"id": ..., "encrypted_content": ...}``, echoed on the next turn;
@@ -50,7 +51,7 @@ from ..chat.errors import stream_error
 from ..chat.response import opt_str, refusal_warning, wrong_type
 from .items import citation_of, is_server_item, server_item_parts
 
-__all__ = ["parse_response", "map_usage", "finish_of", "keep_phase", "reasoning_data"]
+__all__ = ["parse_response", "map_usage", "finish_of", "keep_phase", "keep_response_fields", "reasoning_data"]
 
 
 def _int(v: Any) -> int | None:
@@ -89,6 +90,18 @@ def finish_of(resp: dict[str, Any], has_tool_calls: bool) -> tuple[FinishReason,
     if status == "completed" or status is None:
         return ("tool_calls" if has_tool_calls else "stop"), status
     return "other", status
+
+
+#: top-level response fields kept in ``provider_metadata[provider]`` when they hold data (Azure's
+#: content-filter verdicts on the prompt and the answer)
+METADATA_FIELDS = ("content_filters",)
+
+
+def keep_response_fields(meta: dict[str, Any], provider: str, data: dict[str, Any]) -> None:
+    """The :data:`METADATA_FIELDS` of a response object that hold data → ``provider_metadata``."""
+    for f in METADATA_FIELDS:
+        if data.get(f):
+            meta.setdefault(provider, {})[f] = data[f]
 
 
 def keep_phase(meta: dict[str, Any], provider: str, item: dict[str, Any]) -> None:
@@ -211,6 +224,7 @@ def _parse(data: Any, provider: str, warnings: list[CallWarning] | None) -> Chat
     if not parts and data.get("status") is None:
         raise ProviderResponseError("the response has no output and no status", provider=provider, raw=str(data)[:500])
     finish, raw_finish = finish_of(data, calls > 0)
+    keep_response_fields(meta, provider, data)
     if refused:
         warns.append(refusal_warning())
         finish = "content_filter"

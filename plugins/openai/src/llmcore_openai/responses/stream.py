@@ -58,7 +58,7 @@ from llmcore.types import CallWarning
 from ..chat.errors import stream_error
 from ..chat.response import opt_str, refusal_warning, wrong_type
 from .items import citation_of, is_server_item, server_item_parts
-from .response import finish_of, keep_phase, map_usage, reasoning_data
+from .response import finish_of, keep_phase, keep_response_fields, map_usage, reasoning_data
 
 __all__ = ["ResponsesStreamDecoder", "aiter_events"]
 
@@ -291,6 +291,7 @@ class ResponsesStreamDecoder:
         finish, raw = finish_of(self._final, has_calls or self._tool_calls_seen)
         if self._final.get("usage") is not None:
             out.append(UsageEvent(map_usage(self._final["usage"])))
+        keep_response_fields(self._meta, self.provider, self._final)
         if self._refused:
             out.append(WarningEvent(refusal_warning()))
             finish = "content_filter"
