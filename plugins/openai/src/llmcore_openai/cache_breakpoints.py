@@ -41,22 +41,24 @@ def supports_breakpoints(model: str) -> bool:
     return (major, minor) >= (5, 6)
 
 
-def _mark_last(parts: list[Any]) -> bool:
-    if not parts or not isinstance(parts[-1], dict):
+def _mark(msg: dict[str, Any], text_type: str) -> bool:
+    """Put a breakpoint on the last content part of ``msg`` (a string content becomes one part of
+    ``text_type``); ``False`` when there is no content to mark."""
+    content = msg.get("content")
+    if isinstance(content, str):
+        if not content:
+            return False
+        msg["content"] = content = [{"type": text_type, "text": content}]
+    if not isinstance(content, list) or not content or not isinstance(content[-1], dict):
         return False
-    parts[-1] = {**parts[-1], "prompt_cache_breakpoint": dict(BREAKPOINT)}
+    content[-1] = {**content[-1], "prompt_cache_breakpoint": dict(BREAKPOINT)}
     return True
 
 
 def mark_chat_message(msg: dict[str, Any]) -> bool:
     """Put a breakpoint on the last content part of a Chat Completions message (a string content
     becomes one text part); ``False`` when it has no content to mark (tool calls only)."""
-    content = msg.get("content")
-    if isinstance(content, str):
-        if not content:
-            return False
-        msg["content"] = content = [{"type": "text", "text": content}]
-    return isinstance(content, list) and _mark_last(content)
+    return _mark(msg, "text")
 
 
 _RESPONSES_ROLES = frozenset({"user", "system", "developer"})
@@ -66,11 +68,6 @@ def mark_responses_item(item: dict[str, Any]) -> bool:
     """Put a breakpoint on the last input part of a Responses message item (user, system or
     developer; a string content becomes one ``input_text`` part); ``False`` for items that have no
     input part to mark (assistant messages, tool outputs, reasoning and server-tool items)."""
-    if item.get("role") not in _RESPONSES_ROLES or ("type" in item and item["type"] != "message"):
+    if item.get("role") not in _RESPONSES_ROLES or item.get("type", "message") != "message":
         return False
-    content = item.get("content")
-    if isinstance(content, str):
-        if not content:
-            return False
-        item["content"] = content = [{"type": "input_text", "text": content}]
-    return isinstance(content, list) and _mark_last(content)
+    return _mark(item, "input_text")
