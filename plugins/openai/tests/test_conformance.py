@@ -148,13 +148,6 @@ class TestOpenAIChatConformance(ProviderConformance):
     lossless_check = True
     answer_path_options: ClassVar[dict[str, dict[str, Any]]] = {"/responses": {"api": "responses"}}
 
-    def lossless_replay_case(self, cassette: str, interaction: int, recorded: dict[str, Any]) -> Case | None:
-        """OpenAI's own recordings; the ``compat-*`` ones (other servers) are
-        ``TestOpenAICompatibleConformance``'s."""
-        if cassette.startswith("compat-"):
-            return None
-        return super().lossless_replay_case(cassette, interaction, recorded)
-
     cassette_dir = CASSETTES
     lossless_cases = SERVER_TOOLS_LOSSLESS
     unrecorded_server_tools = UNRECORDED_SERVER_TOOLS
@@ -376,6 +369,13 @@ class TestOpenAIChatConformance(ProviderConformance):
             status_code=400,
         ),
     }
+
+    def lossless_replay_case(self, cassette: str, interaction: int, recorded: dict[str, Any]) -> Case | None:
+        """OpenAI's own recordings; the ``compat-*`` ones (other servers) are
+        ``TestOpenAICompatibleConformance``'s."""
+        if cassette.startswith("compat-"):
+            return None
+        return super().lossless_replay_case(cassette, interaction, recorded)
 
     def validate_request(self, request: Any) -> None:
         _validate(request)
