@@ -151,3 +151,72 @@ def test_a_bad_wire_api() -> None:
         llmcore.model("azure/d", api_key=TEST_API_KEY, base_url="https://acme.openai.azure.com", wire_api="x").chat(
             "hi"
         )
+
+
+# -- built-in tools on the Responses API ------------------------------------------------------------
+# No recorded Azure exchange runs one. vercel/ai's two Azure answer bodies (in ../shared/upstream-cassettes/
+# azure/ai/, response bodies only, codec input, not cassettes) echo the tools they were sent: the request
+# entries are checked against that echo, and the bodies are parsed by the shared Responses codec.
+
+AI_FIXTURES = (
+    ("web_search", "azure-web-search-preview-tool.1.json"),
+    ("code_execution", "azure-code-interpreter-tool.1.json"),
+)
+
+
+def _no_nulls(v: Any) -> Any:
+    return {k: _no_nulls(x) for k, x in v.items() if x is not None} if isinstance(v, dict) else v
+
+
+def _fixture(name: str) -> Any:
+    from llmcore_testing.openapi import shared_dir
+
+    shared = shared_dir()
+    if shared is None:
+        pytest.skip("../shared is not here")
+    return json.loads((shared / "upstream-cassettes" / "azure" / "ai" / name).read_text(encoding="utf-8"))
+
+
+@pytest.mark.parametrize(("tool_name", "fixture"), AI_FIXTURES)
+def test_builtin_tools_are_sent_as_azure_echoes_them(tool_name: str, fixture: str) -> None:
+    from llmcore.builtin_tools import CodeExecutionTool, WebSearchTool
+    from llmcore.provider import ProviderConfig
+    from llmcore.types import ChatRequest
+    from llmcore_azure.provider import AzureProvider
+
+    echoed = _fixture(fixture)["tools"][0]
+    tool = (
+        WebSearchTool(search_context_size="medium", user_location={"country": "US"})
+        if tool_name == "web_search"
+        else CodeExecutionTool()
+    )
+    p = AzureProvider(
+        ProviderConfig(
+            api_key=TEST_API_KEY, base_url="https://acme.openai.azure.com/openai/v1", options={"wire_api": "responses"}
+        )
+    )
+    body, w = p.responses_request(ChatRequest(model="gpt-4.1-mini", messages=["hi"], builtin_tools=[tool]), False)
+    assert body["tools"] == [_no_nulls(echoed)]  # the echo spells out unset fields as null
+    assert w.items == []
+
+
+@pytest.mark.parametrize(("tool_name", "fixture"), AI_FIXTURES)
+def test_azures_server_tool_answers_are_parsed(tool_name: str, fixture: str) -> None:
+    from llmcore_openai.responses.response import parse_response
+
+    data = _fixture(fixture)
+    r = parse_response(data, provider="azure")
+    kinds = [o["type"] for o in data["output"] if o["type"].endswith("_call")]
+    assert [c.data["type"] for c in r.server_tool_calls] == kinds and kinds
+    assert r.text and r.warnings == [] and "unmapped" not in r.provider_metadata
+    if tool_name == "web_search":
+        assert r.citations and all(c.kind == "url_citation" and c.url for c in r.citations)
+
+
+def test_builtin_tools_on_chat_completions_point_to_the_responses_api() -> None:
+    from llmcore.builtin_tools import WebSearchTool
+    from llmcore.errors import UnsupportedFeatureError
+
+    m = llmcore.model("azure/gpt-4.1-mini", api_key=TEST_API_KEY, base_url="http://127.0.0.1:9/openai/v1", retry=False)
+    with pytest.raises(UnsupportedFeatureError, match="wire_api='responses'"):
+        m.chat("hi", tools=[WebSearchTool()])

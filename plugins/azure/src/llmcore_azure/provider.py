@@ -19,8 +19,9 @@ turns, ``cache_prompt``'s key as ``prompt_cache_key``, function tools): ``{endpo
 on the v1 API, ``{endpoint}/openai/responses?api-version=...`` on ``deployments`` (``api_version``
 option, else ``2025-04-01-preview``, the version Azure's Responses API guide uses; the deployment
 is the body's ``model``). Azure AI Foundry's ``models`` API has no Responses API: refused. Built-in
-(server-side) tools stay refused before the network on both wire APIs: no recording of Azure
-running one exists.
+(server-side) tools ``WebSearchTool`` (``web_search_preview``) and ``CodeExecutionTool``
+(``code_interpreter``) are sent there; on Chat Completions they are refused before the network,
+pointing to ``wire_api="responses"``.
 
 Auth: the ``api-key`` header (``$AZURE_OPENAI_API_KEY``) or a Microsoft Entra ID
 token as ``Authorization: Bearer``: option ``azure_ad_token`` (or
@@ -40,12 +41,12 @@ import inspect
 import os
 from collections.abc import AsyncIterator, Mapping
 from dataclasses import replace
-from typing import TYPE_CHECKING, ClassVar
+from typing import TYPE_CHECKING, Any, ClassVar
 from urllib.parse import quote, urlsplit
 
 from llmcore.errors import ConfigurationError, register_secret
 from llmcore.provider import ProviderConfig
-from llmcore_openai.chat import COMPATIBLE_DIALECT, ChatCompletionsProvider
+from llmcore_openai.chat import COMPATIBLE_DIALECT, ChatCompletionsProvider, Warnings
 from llmcore_openai.embeddings import EmbeddingsAPI, build_embeddings_body, parse_embeddings
 from llmcore_openai.responses.provider import ResponsesAPI
 
@@ -210,6 +211,13 @@ class AzureProvider(ResponsesAPI, EmbeddingsAPI, ChatCompletionsProvider):
         await self._refresh_token()
         data, _ = await self.request_json("POST", self.embeddings_endpoint(request), body, headers=self.extra_headers())
         return parse_embeddings(data, request, self.spec.name)
+
+    def builtin_tools_body(self, request: ChatRequest, body: dict[str, Any], warnings: Warnings) -> None:
+        """Chat Completions bodies only (the Responses API maps built-in tools itself): refused with the hint."""
+        from llmcore.builtin_tools import refuse
+
+        for tool in request.builtin_tools or ():
+            raise refuse(tool, self.spec.name, "Azure runs it on the Responses API: option wire_api='responses'")
 
     async def chat(self, request: ChatRequest) -> ChatResponse:
         await self._refresh_token()

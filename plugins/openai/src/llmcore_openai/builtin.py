@@ -50,7 +50,9 @@ def _location(tool: WebSearchTool) -> dict[str, Any] | None:
 
 
 def _web_search(tool: WebSearchTool, provider: str, w: Warnings) -> dict[str, Any]:
-    entry: dict[str, Any] = {"type": "web_search"}
+    # Azure's Responses API names it web_search_preview (the tools its recorded answers echo: vercel/ai's
+    # azure-web-search-preview-tool fixture)
+    entry: dict[str, Any] = {"type": "web_search_preview" if provider == "azure" else "web_search"}
     if tool.search_context_size is not None:
         entry["search_context_size"] = tool.search_context_size
     loc = _location(tool)
