@@ -40,6 +40,7 @@ CEREBRAS_DIALECT = replace(
     stream_usage=False,
     reasoning_fields=("reasoning",),
     send_reasoning_field="reasoning",
+    metadata_fields=("time_info",),  # Cerebras' queue/prompt/completion timings, kept in provider_metadata
 )
 
 

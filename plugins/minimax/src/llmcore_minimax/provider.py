@@ -61,6 +61,14 @@ MINIMAX_DIALECT = replace(
     structured_output=(),
     unsupported=frozenset({"seed"}),
     strict_tools=False,
+    # MiniMax's moderation verdicts on the prompt and the answer, kept (lossless) in provider_metadata["minimax"]
+    metadata_fields=(
+        "input_sensitive",
+        "input_sensitive_type",
+        "output_sensitive",
+        "output_sensitive_type",
+        "output_sensitive_int",
+    ),
 )
 
 

@@ -26,6 +26,7 @@ https://novita.ai/docs/guides/llm-api, https://novita.ai/docs/guides/llm-reasoni
 
 from __future__ import annotations
 
+from dataclasses import replace
 from typing import Any
 
 from llmcore.errors import LLMCoreError
@@ -42,7 +43,8 @@ class NovitaProvider(EmbeddingsAPI, RerankAPI, ChatCompletionsProvider):
     """Novita AI's OpenAI-compatible ``/chat/completions``, ``/embeddings`` and ``/rerank``."""
 
     spec = SPEC
-    dialect = COMPATIBLE_DIALECT
+    # Novita's content-filter verdict on each answer (choice content_filter_results), kept in provider_metadata
+    dialect = replace(COMPATIBLE_DIALECT, choice_metadata_fields=("content_filter_results",))
     embeddings_base64 = True
     embeddings_dimensions = False
     max_embedding_inputs = 2048

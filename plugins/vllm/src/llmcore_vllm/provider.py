@@ -21,6 +21,7 @@ tools), so the count is the server's own, chat template included (method
 
 from __future__ import annotations
 
+from dataclasses import replace
 from typing import TYPE_CHECKING, ClassVar
 
 from llmcore.errors import ProviderResponseError
@@ -54,7 +55,8 @@ class VLLMProvider(EmbeddingsAPI, RerankAPI, ChatCompletionsProvider):
     """
 
     spec: ClassVar[ProviderSpec] = SPEC
-    dialect = COMPATIBLE_DIALECT
+    # the stop string or token id that ended the answer (choice stop_reason), kept in provider_metadata
+    dialect = replace(COMPATIBLE_DIALECT, choice_metadata_fields=("stop_reason",))
     embeddings_base64 = True
     # vLLM batches internally and documents no per-request input count; our bound
     max_embedding_inputs = 512

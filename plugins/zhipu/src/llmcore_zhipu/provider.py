@@ -52,6 +52,7 @@ ZHIPU_DIALECT = replace(
     reasoning_fields=("reasoning_content",),
     send_reasoning_field="reasoning_content",
     structured_output=("json_object",),
+    metadata_fields=("request_id",),  # Z.ai's own request id (support asks for it), kept in provider_metadata
 )
 
 

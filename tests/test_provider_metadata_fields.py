@@ -1,0 +1,63 @@
+"""Response and choice fields some providers send besides the answer (moderation verdicts, timings, their
+own request ids, what stopped the answer) are kept in ``provider_metadata[<provider>]`` (issue 11:
+nothing a provider sends disappears). Each is checked on a 200 answer in the plugin's cassettes: real
+recordings where one holds the field; MiniMax's documented fields and vLLM's ``stop_reason`` token id on
+their authored cassettes (no MiniMax recording exists; vLLM's recordings say ``stop_reason: null``). Codec level: the recorded body through the provider's own dialect (the transport path
+these answers take is the one the plugins' conformance tests replay over loopback)."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+from typing import Any
+
+import pytest
+from llmcore.resolve import resolve_model
+from llmcore_openai.chat.response import parse_response
+from llmcore_testing.cassette_format import deserialize
+
+ROOT = Path(__file__).resolve().parent.parent
+
+#: (provider, cassette, level, field)
+CASES = [
+    ("cerebras", "pydantic-ai__test_cerebras_model_simple.yaml", "top", "time_info"),
+    ("zhipu", "pydantic-ai__test_zai_model_simple.yaml", "top", "request_id"),
+    (
+        "novita",
+        "hf-router__TestInferenceClient.test_chat_completion_no_stream_novita_conversational_.yaml",
+        "choice",
+        "content_filter_results",
+    ),
+    ("vllm", "authored__tool_call.yaml", "choice", "stop_reason"),
+    ("minimax", "authored__chat_documented.yaml", "top", "output_sensitive"),
+    ("azure", "openllmetry__test_chat.yaml", "top", "prompt_filter_results"),
+    ("azure", "openllmetry__test_chat.yaml", "choice", "content_filter_results"),
+]
+
+
+def _answer(provider: str, cassette: str, field: str, level: str) -> dict[str, Any]:
+    data = deserialize((ROOT / "plugins" / provider / "tests" / "cassettes" / cassette).read_text(encoding="utf-8"))
+    for inter in data["interactions"]:
+        body = inter["response"]["body"]
+        try:
+            answer = json.loads(body["string"] if isinstance(body, dict) else body)
+        except ValueError:
+            continue
+        holder = (answer.get("choices") or [{}])[0] if level == "choice" else answer
+        if isinstance(holder, dict) and holder.get(field) is not None:
+            return answer
+    raise AssertionError(f"{cassette} has no answer with {field}")
+
+
+@pytest.mark.parametrize(("provider", "cassette", "level", "field"), CASES, ids=[f"{c[0]}-{c[3]}" for c in CASES])
+def test_the_field_is_kept(provider: str, cassette: str, level: str, field: str) -> None:
+    from importlib import import_module
+
+    spec, _ = resolve_model(f"{provider}/m")
+    module, _, name = spec.factory.partition(":")
+    cls = getattr(import_module(module), name)
+    answer = _answer(provider, cassette, field, level)
+    r = parse_response(answer, cls.dialect, provider=provider)
+    expected = answer["choices"][0][field] if level == "choice" else answer[field]
+    assert r.provider_metadata[provider][field] == expected
+    assert not any(w.feature.startswith("unmapped") for w in r.warnings)
