@@ -30,6 +30,8 @@ CASES = [
     ),
     ("vllm", "authored__tool_call.yaml", "choice", "stop_reason"),
     ("minimax", "authored__chat_documented.yaml", "top", "output_sensitive"),
+    ("openai", "pydantic-ai__test_max_completion_tokens_o3-mini_.yaml", "top", "system_fingerprint"),
+    ("openai", "pydantic-ai__test_openai_instructions.yaml", "top", "service_tier"),
     ("azure", "openllmetry__test_chat.yaml", "top", "prompt_filter_results"),
     ("azure", "openllmetry__test_chat.yaml", "choice", "content_filter_results"),
 ]

@@ -116,7 +116,13 @@ class ChatDialect:
 
 
 OPENAI_DIALECT = ChatDialect(
-    max_tokens_field="max_completion_tokens", reasoning_fields=(), prompt_cache_key=True, cache_breakpoints=True
+    max_tokens_field="max_completion_tokens",
+    reasoning_fields=(),
+    prompt_cache_key=True,
+    cache_breakpoints=True,
+    # the tier that served the call (it sets the price: default, flex, priority) and the backend's
+    # configuration fingerprint, kept in provider_metadata["openai"]
+    metadata_fields=("service_tier", "system_fingerprint"),
 )
 """api.openai.com: ``max_completion_tokens`` (the only form its reasoning
 models accept); it never returns reasoning text on Chat Completions."""

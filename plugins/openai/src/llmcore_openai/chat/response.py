@@ -198,7 +198,7 @@ def _parse(
         finish = "content_filter"
     raw_usage = find_usage(data, dialect.usage_fallbacks)
     usage = usage_mapper(raw_usage) if raw_usage is not None else Usage()
-    meta = {f: data[f] for f in dialect.metadata_fields if data.get(f) is not None}
+    meta = {f: data[f] for f in dialect.metadata_fields if data.get(f) not in (None, "")}
     for f in dialect.message_metadata_fields:
         if has_data(msg.get(f)):
             meta[f] = msg[f]

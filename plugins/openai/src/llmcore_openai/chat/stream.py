@@ -178,7 +178,7 @@ class ChatStreamDecoder:
             raise stream_error(chunk, self.provider)
         for f in self.dialect.metadata_fields:
             v = chunk.get(f)
-            if v is not None:
+            if v not in (None, ""):
                 self._metadata[f] = v
         usage = find_usage(chunk, self.dialect.usage_fallbacks)
         if not self._started:
