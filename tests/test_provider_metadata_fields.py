@@ -32,6 +32,7 @@ CASES = [
     ("minimax", "authored__chat_documented.yaml", "top", "output_sensitive"),
     ("openai", "pydantic-ai__test_max_completion_tokens_o3-mini_.yaml", "top", "system_fingerprint"),
     ("openai", "pydantic-ai__test_openai_instructions.yaml", "top", "service_tier"),
+    ("groq", "pydantic-ai__test_groq_native_output.yaml", "top", "service_tier"),
     ("azure", "openllmetry__test_chat.yaml", "top", "prompt_filter_results"),
     ("azure", "openllmetry__test_chat.yaml", "choice", "content_filter_results"),
 ]
@@ -63,3 +64,11 @@ def test_the_field_is_kept(provider: str, cassette: str, level: str, field: str)
     expected = answer["choices"][0][field] if level == "choice" else answer[field]
     assert r.provider_metadata[provider][field] == expected
     assert not any(w.feature.startswith("unmapped") for w in r.warnings)
+
+
+def test_the_responses_api_keeps_the_service_tier() -> None:
+    from llmcore_openai.responses.response import parse_response as parse_responses
+
+    answer = _answer("openai", "ellmer__openai-v2-web-search.yaml", "service_tier", "top")
+    r = parse_responses(answer, provider="openai")
+    assert r.provider_metadata["openai"]["service_tier"] == answer["service_tier"]

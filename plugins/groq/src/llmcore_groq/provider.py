@@ -68,8 +68,8 @@ GROQ_DIALECT = replace(
     stream_usage=False,
     reasoning_fields=("reasoning",),
     usage_fallbacks=(("x_groq", "usage"),),
-    # compound models: the usage of each model the system ran (Usage holds the total)
-    metadata_fields=("usage_breakdown",),
+    # compound models: the usage of each model the system ran (Usage holds the total); the tier that served
+    metadata_fields=("usage_breakdown", "service_tier"),
 )
 
 #: json_schema with constrained decoding (``strict: true``)

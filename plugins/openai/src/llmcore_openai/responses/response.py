@@ -93,8 +93,8 @@ def finish_of(resp: dict[str, Any], has_tool_calls: bool) -> tuple[FinishReason,
 
 
 #: top-level response fields kept in ``provider_metadata[provider]`` when they hold data (Azure's
-#: content-filter verdicts on the prompt and the answer)
-METADATA_FIELDS = ("content_filters",)
+#: content-filter verdicts on the prompt and the answer; the tier that served and priced the call)
+METADATA_FIELDS = ("content_filters", "service_tier")
 
 
 def keep_response_fields(meta: dict[str, Any], provider: str, data: dict[str, Any]) -> None:
