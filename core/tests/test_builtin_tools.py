@@ -140,3 +140,14 @@ def test_the_kit_fails_a_claimed_tool_without_a_recording_unless_it_says_why() -
 
     with pytest.warns(KitWarning, match="no public recording"):
         Said().test_capability_claims()
+
+
+def test_a_provider_that_has_the_tool_elsewhere_is_not_said_to_lack_it() -> None:
+    """A plugin refusing a tool it claims, on a call that cannot run it (another of its APIs does), gets a
+    message that does not contradict its claim."""
+    from llmcore.builtin_tools import refuse
+
+    err = refuse(WebSearchTool(), "lossy", "it runs on the other API: option api='x'")
+    assert str(err).startswith("[lossy] lossy cannot run the built-in WebSearchTool on this call (it runs on")
+    assert "has no built-in" not in str(err)
+    assert "has no built-in WebFetchTool" in str(refuse(WebFetchTool(), "lossy"))

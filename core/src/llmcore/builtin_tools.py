@@ -188,14 +188,21 @@ def _providers_with(tool: BuiltinTool) -> list[str]:
 def refuse(tool: BuiltinTool, provider: str, why: str = "") -> UnsupportedFeatureError:
     """The error for ``tool`` on ``provider`` (``why``: what about this call, e.g. the model, rules it
     out): names the tool and the installed providers that have it."""
-    others = [p for p in _providers_with(tool) if p != provider]
+    having = _providers_with(tool)
+    others = [p for p in having if p != provider]
     where = (
         f"providers that have it: {', '.join(others)}; use one of those, or remove it from tools=[...]"
         if others
         else "no installed provider has it; remove it from tools=[...]"
     )
     reason = f" ({why})" if why else ""
-    return UnsupportedFeatureError(f"{provider} has no built-in {tool.label}{reason}; {where}", provider=provider)
+    # a provider that has the tool, but not on this call (another API of it runs it): say so, not "has no"
+    head = (
+        f"{provider} cannot run the built-in {tool.label} on this call"
+        if provider in having
+        else (f"{provider} has no built-in {tool.label}")
+    )
+    return UnsupportedFeatureError(f"{head}{reason}; {where}", provider=provider)
 
 
 def check_claimed(tools: Sequence[BuiltinTool], provider: str, claimed: tuple[str, ...]) -> None:
