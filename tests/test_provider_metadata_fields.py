@@ -1,8 +1,9 @@
 """Response and choice fields some providers send besides the answer (moderation verdicts, timings, their
 own request ids, what stopped the answer) are kept in ``provider_metadata[<provider>]`` (issue 11:
 nothing a provider sends disappears). Each is checked on a 200 answer in the plugin's cassettes: real
-recordings where one holds the field; MiniMax's documented fields and vLLM's ``stop_reason`` token id on
-their authored cassettes (no MiniMax recording exists; vLLM's recordings say ``stop_reason: null``). Codec level: the recorded body through the provider's own dialect (the transport path
+recordings where one holds the field; on authored cassettes (labelled in their SOURCES.md) MiniMax's and
+ERNIE's documented fields (no recording of either exists), vLLM's ``stop_reason`` token id (its recordings
+say ``null``) and Together's ``seed``. Codec level: the recorded body through the provider's own dialect (the transport path
 these answers take is the one the plugins' conformance tests replay over loopback)."""
 
 from __future__ import annotations
@@ -33,6 +34,10 @@ CASES = [
     ("openai", "pydantic-ai__test_max_completion_tokens_o3-mini_.yaml", "top", "system_fingerprint"),
     ("openai", "pydantic-ai__test_openai_instructions.yaml", "top", "service_tier"),
     ("groq", "pydantic-ai__test_groq_native_output.yaml", "top", "service_tier"),
+    ("groq", "openllmetry__test_chat_legacy.yaml", "top", "x_groq"),
+    ("huggingface", "pydantic-ai__test_hf_model_instructions.yaml", "choice", "seed"),
+    ("together", "authored__chat_multi_turn_system.yaml", "choice", "seed"),
+    ("ernie", "authored__documented_chat.yaml", "choice", "flag"),
     ("azure", "openllmetry__test_chat.yaml", "top", "prompt_filter_results"),
     ("azure", "openllmetry__test_chat.yaml", "choice", "content_filter_results"),
 ]

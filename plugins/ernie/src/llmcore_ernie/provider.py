@@ -44,7 +44,11 @@ from . import SPEC
 __all__ = ["ERNIE_DIALECT", "ErnieProvider"]
 
 ERNIE_DIALECT = replace(
-    COMPATIBLE_DIALECT, reasoning_fields=("reasoning_content",), strict_tools=False, metadata_fields=("search_results",)
+    COMPATIBLE_DIALECT,
+    reasoning_fields=("reasoning_content",),
+    strict_tools=False,
+    metadata_fields=("search_results",),
+    choice_metadata_fields=("flag",),  # the answer's safety flag (0: none), kept in provider_metadata
 )
 _CONTEXT_CODES = frozenset({"tokens_too_long", "characters_too_long"})
 

@@ -69,7 +69,7 @@ GROQ_DIALECT = replace(
     reasoning_fields=("reasoning",),
     usage_fallbacks=(("x_groq", "usage"),),
     # compound models: the usage of each model the system ran (Usage holds the total); the tier that served
-    metadata_fields=("usage_breakdown", "service_tier"),
+    metadata_fields=("usage_breakdown", "service_tier", "x_groq"),  # x_groq: Groq's request id
 )
 
 #: json_schema with constrained decoding (``strict: true``)

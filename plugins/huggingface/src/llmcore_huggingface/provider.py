@@ -43,7 +43,7 @@ if TYPE_CHECKING:
 
 __all__ = ["HF_DIALECT", "HuggingFaceProvider"]
 
-HF_DIALECT = replace(COMPATIBLE_DIALECT, think_tags=True)
+HF_DIALECT = replace(COMPATIBLE_DIALECT, think_tags=True, choice_metadata_fields=("seed",))  # seed: kept, as sent
 ROUTER_HOST = "router.huggingface.co"
 
 

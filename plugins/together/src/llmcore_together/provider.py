@@ -44,6 +44,7 @@ TOGETHER_DIALECT = replace(
     stream_usage=False,
     reasoning_fields=("reasoning", "reasoning_content"),
     think_tags=True,
+    choice_metadata_fields=("seed",),  # the sampling seed the answer used, kept in provider_metadata
 )
 
 
