@@ -1,7 +1,7 @@
 """Response and choice fields some providers send besides the answer (moderation verdicts, timings, their
 own request ids, what stopped the answer) are kept in ``provider_metadata[<provider>]`` (issue 11:
 nothing a provider sends disappears). Each is checked on a 200 answer in the plugin's cassettes: real
-recordings where one holds the field; on authored cassettes (labelled in their SOURCES.md) MiniMax's and
+recordings where one holds the field; on authored cassettes (labelled in their SOURCES.md) MiniMax's, AI21's and
 ERNIE's documented fields (no recording of either exists), vLLM's ``stop_reason`` token id (its recordings
 say ``null``) and Together's ``seed``. Codec level: the recorded body through the provider's own dialect (the transport path
 these answers take is the one the plugins' conformance tests replay over loopback)."""
@@ -38,6 +38,8 @@ CASES = [
     ("huggingface", "pydantic-ai__test_hf_model_instructions.yaml", "choice", "seed"),
     ("together", "authored__chat_multi_turn_system.yaml", "choice", "seed"),
     ("ernie", "authored__documented_chat.yaml", "choice", "flag"),
+    ("ai21", "authored__chat.yaml", "top", "meta"),
+    ("huggingface", "pydantic-ai__test_tool_choice_matrix_required-huggingface_.yaml", "top", "metadata"),
     ("azure", "openllmetry__test_chat.yaml", "top", "prompt_filter_results"),
     ("azure", "openllmetry__test_chat.yaml", "choice", "content_filter_results"),
 ]

@@ -92,3 +92,19 @@ def test_bedrock_event_stream_is_decoded() -> None:
     events = decode_stream_body(raw, "application/vnd.amazon.eventstream")
     assert [next(iter(e)) for e in events][:2] == ["messageStart", "contentBlockDelta"]
     assert answer_item_kinds(events) == {"text": 1, "bedrock_citation": 1, "tool_use": 1}
+
+
+def test_response_and_choice_fields_must_be_kept_somewhere() -> None:
+    body = {
+        "id": "x",
+        "service_tier": "flex",
+        "obfuscation": "pad",  # stream padding: no kind
+        "choices": [{"index": 0, "finish_reason": "stop", "message": {"content": "hi"}, "stop_reason": 7}],
+    }
+    kinds = answer_item_kinds(body)
+    assert (
+        kinds["response.service_tier"] == 1 and kinds["choice.stop_reason"] == 1 and "response.obfuscation" not in kinds
+    )
+    dropped = disappeared(kinds, _answer({}))
+    assert len(dropped) == 2 and all("not kept" in p for p in dropped)
+    assert disappeared(kinds, _answer({"writer": {"service_tier": "flex", "stop_reason": 7}})) == []

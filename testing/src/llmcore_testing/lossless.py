@@ -100,6 +100,27 @@ PRESENCE_ONLY = frozenset({"text", "reasoning", "metadata"})
 
 # Chat Completions message fields that hold no answer content of their own
 _CHAT_NOISE = frozenset({"role", "name", "audio", "reasoning_details", "provider_specific_fields"})
+# Chat Completions response/chunk and choice fields the codecs read (or that are errors, raised as such) and
+# stream padding (OpenAI's and Azure's ``obfuscation``, Mistral's ``p``); any other field with data is a
+# ``response.<field>`` / ``choice.<field>`` kind, which must be a key of ``provider_metadata[<provider>]``
+_CHAT_TOP_KNOWN = frozenset(
+    {
+        "id",
+        "object",
+        "created",
+        "model",
+        "choices",
+        "usage",
+        "system_fingerprint",
+        "error",
+        "base_resp",
+        "citations",
+        "search_results",
+        "obfuscation",
+        "p",
+    }
+)
+_CHAT_CHOICE_KNOWN = frozenset({"index", "message", "delta", "finish_reason", "logprobs", "usage", "text"})
 
 
 def _empty(value: Any) -> bool:
@@ -295,8 +316,14 @@ def _chat(chunks: list[Mapping[str, Any]]) -> Counter[str]:
     search_results: dict[str, None] = {}
     urls: dict[str, None] = {}
     for chunk in chunks:
+        for field, value in chunk.items():
+            if field not in _CHAT_TOP_KNOWN and not _empty(value):
+                kinds[f"response.{field}"] = 1
         choices = chunk.get("choices") or []
         choice = choices[0] if choices and isinstance(choices[0], Mapping) else {}
+        for field, value in choice.items():
+            if field not in _CHAT_CHOICE_KNOWN and not _empty(value):
+                kinds[f"choice.{field}"] = 1
         msg = choice.get("message") or choice.get("delta") or {}
         if not isinstance(msg, Mapping):
             msg = {}
@@ -424,7 +451,16 @@ def disappeared(
     made, unmapped, warned = made_of(response)
     expected: Counter[str] = Counter()
     problems = []
+    kept = {k for v in (response.provider_metadata or {}).values() if isinstance(v, Mapping) for k in v}
     for kind, n in sorted(kinds.items()):
+        if kind.startswith(("response.", "choice.")) and kind not in extra:
+            field = kind.split(".", 1)[1]
+            if field not in kept and not unmapped.get(kind):
+                problems.append(
+                    f"{kind!r}: not kept (the dialect's metadata_fields / choice_metadata_fields keep it in "
+                    "provider_metadata[<provider>])"
+                )
+            continue
         left = n - min(n, unmapped.get(kind, 0))
         if not left:
             continue

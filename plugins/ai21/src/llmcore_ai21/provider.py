@@ -41,6 +41,7 @@ AI21_DIALECT = replace(
     structured_output=("json_object",),
     unsupported=frozenset({"seed", "tool_choice"}),
     strict_tools=False,
+    metadata_fields=("meta",),  # AI21's request timing (requestDurationMillis), kept in provider_metadata
 )
 
 

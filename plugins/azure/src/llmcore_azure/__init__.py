@@ -35,11 +35,11 @@ SPEC = ProviderSpec(
         reasoning=False,  # Azure OpenAI returns no reasoning text on Chat Completions
         structured_output=("json_schema",),
         count_tokens="estimate",
-        embeddings=True,
+        embeddings=True,  # deployments/{d}/embeddings, openai/v1/embeddings, models/embeddings (recordings: SOURCES.md)
         # on the Responses API (wire_api="responses"), through llmcore-openai's mapping; the only Azure evidence
         # is vercel/ai's two answer bodies, which echo the tools sent (tests/test_azure_responses.py)
         # (their url_citation annotations become citations, unclaimed until a recorded exchange proves them)
-        server_tools=("web_search", "code_execution"),  # deployments/{d}/embeddings, openai/v1/embeddings, models/embeddings (recordings: SOURCES.md)
+        server_tools=("web_search", "code_execution"),
     ),
     docs_url="https://learn.microsoft.com/azure/ai-foundry/openai/reference",
 )

@@ -73,7 +73,7 @@ AZURE_DIALECT = replace(
     reasoning_fields=(),
     # Azure's content-filter verdicts, kept (lossless): on the prompt (top level, also the stream's preamble
     # chunk) and on the answer (the choice; in streams the last chunk's verdict)
-    metadata_fields=("prompt_filter_results",),
+    metadata_fields=("prompt_filter_results", "service_tier"),
     choice_metadata_fields=("content_filter_results",),
 )
 """Azure OpenAI: the ``api-key`` header, ``max_completion_tokens`` (required by its

@@ -43,7 +43,10 @@ if TYPE_CHECKING:
 
 __all__ = ["HF_DIALECT", "HuggingFaceProvider"]
 
-HF_DIALECT = replace(COMPATIBLE_DIALECT, think_tags=True, choice_metadata_fields=("seed",))  # seed: kept, as sent
+# kept in provider_metadata: the answer's sampling seed, the router's metadata (e.g. weight_version)
+HF_DIALECT = replace(
+    COMPATIBLE_DIALECT, think_tags=True, choice_metadata_fields=("seed",), metadata_fields=("metadata",)
+)
 ROUTER_HOST = "router.huggingface.co"
 
 

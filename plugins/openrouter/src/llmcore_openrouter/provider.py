@@ -60,7 +60,7 @@ OPENROUTER_DIALECT = replace(
     reasoning_data_field="reasoning_details",
     # the routed upstream provider and OpenRouter's usage extras (cost, cost_details, server_tool_use_details:
     # how many web searches the server tools ran), which Usage has no field for
-    metadata_fields=("provider", "usage"),
+    metadata_fields=("provider", "usage", "service_tier"),
     # the routed provider's own finish reason (e.g. "end_turn", "MAX_TOKENS"), next to the normalised one
     choice_metadata_fields=("native_finish_reason",),
 )

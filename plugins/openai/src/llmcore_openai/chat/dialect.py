@@ -120,9 +120,10 @@ OPENAI_DIALECT = ChatDialect(
     reasoning_fields=(),
     prompt_cache_key=True,
     cache_breakpoints=True,
-    # the tier that served the call (it sets the price: default, flex, priority) and the backend's
-    # configuration fingerprint, kept in provider_metadata["openai"]
-    metadata_fields=("service_tier", "system_fingerprint"),
+    # the tier that served the call (it sets the price: default, flex, priority), the backend's
+    # configuration fingerprint and the moderation results asked for with provider option moderation,
+    # kept in provider_metadata["openai"]
+    metadata_fields=("service_tier", "system_fingerprint", "moderation"),
 )
 """api.openai.com: ``max_completion_tokens`` (the only form its reasoning
 models accept); it never returns reasoning text on Chat Completions."""

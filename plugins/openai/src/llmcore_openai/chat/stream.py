@@ -179,7 +179,9 @@ class ChatStreamDecoder:
         for f in self.dialect.metadata_fields:
             v = chunk.get(f)
             if v not in (None, ""):
-                self._metadata[f] = v
+                old = self._metadata.get(f)
+                # objects sent in parts (OpenAI's moderation: input, then output results) are merged
+                self._metadata[f] = {**old, **v} if isinstance(old, dict) and isinstance(v, dict) else v
         usage = find_usage(chunk, self.dialect.usage_fallbacks)
         if not self._started:
             if not chunk.get("id") and not chunk.get("choices") and usage is None:
