@@ -56,6 +56,7 @@ def test_two_turns_carry_the_reasoning_item_back() -> None:
     assert (r1.text, r2.text) == ("4", "12") and r1.usage.reasoning_tokens == 64
     # Azure's content-filter verdicts (top-level content_filters) are kept
     assert r1.provider_metadata["azure"]["content_filters"] == first_answer["content_filters"]
+    assert r1.provider_metadata["azure"]["tool_usage"] == first_answer["tool_usage"]
     assert first_answer["content_filters"][0]["content_filter_results"]
     # turn two: the reasoning item goes back with its id and encrypted content, then the answer
     reasoning = next(o for o in first_answer["output"] if o["type"] == "reasoning")

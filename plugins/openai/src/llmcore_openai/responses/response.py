@@ -8,7 +8,8 @@ Output items:
   warning and finish ``content_filter`` (as on Chat Completions); other content
   parts → :func:`~llmcore.pluginkit.keep_unmapped` (kind ``message.<type>``);
   its ``phase`` → ``provider_metadata[provider]["phases"]`` (:func:`keep_phase`);
-* top-level ``content_filters`` (Azure) → ``provider_metadata[provider]`` (:data:`METADATA_FIELDS`);
+* top-level ``content_filters`` (Azure), ``service_tier`` and ``tool_usage`` → ``provider_metadata[provider]``
+  (:data:`METADATA_FIELDS`);
 * ``reasoning`` → a :class:`ReasoningPart` whose ``text`` is the summary
   (parts joined by a blank line) and whose ``data`` is
   ``{"id": ..., "encrypted_content": ...}``, echoed on the next turn;
@@ -93,8 +94,9 @@ def finish_of(resp: dict[str, Any], has_tool_calls: bool) -> tuple[FinishReason,
 
 
 #: top-level response fields kept in ``provider_metadata[provider]`` when they hold data (Azure's
-#: content-filter verdicts on the prompt and the answer; the tier that served and priced the call)
-METADATA_FIELDS = ("content_filters", "service_tier")
+#: content-filter verdicts on the prompt and the answer; the tier that served and priced the call; the
+#: tokens built-in tools used, which ``Usage`` has no field for, e.g. Azure's ``image_gen``)
+METADATA_FIELDS = ("content_filters", "service_tier", "tool_usage")
 
 
 def keep_response_fields(meta: dict[str, Any], provider: str, data: dict[str, Any]) -> None:
