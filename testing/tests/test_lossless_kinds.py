@@ -108,3 +108,18 @@ def test_response_and_choice_fields_must_be_kept_somewhere() -> None:
     dropped = disappeared(kinds, _answer({}))
     assert len(dropped) == 2 and all("not kept" in p for p in dropped)
     assert disappeared(kinds, _answer({"writer": {"service_tier": "flex", "stop_reason": 7}})) == []
+
+
+def test_responses_top_level_fields_beyond_the_echo_must_be_kept() -> None:
+    body = {
+        "object": "response",
+        "status": "completed",
+        "model": "gpt-5",
+        "temperature": 1.0,  # the request's echo: no kind
+        "tool_usage": {"image_gen": {"input_tokens": 0}},
+        "output": [{"type": "message", "content": [{"type": "output_text", "text": "hi", "annotations": []}]}],
+    }
+    kinds = answer_item_kinds(body)
+    assert kinds == {"response.tool_usage": 1, "output_text": 1}
+    assert disappeared(kinds, _answer({}))[0].startswith("'response.tool_usage': not kept")
+    assert disappeared(kinds, _answer({"openai": {"tool_usage": {}}})) == []

@@ -366,9 +366,60 @@ def _chat(chunks: list[Mapping[str, Any]]) -> Counter[str]:
     return kinds
 
 
+#: Responses ``response`` fields that are the answer's frame, echo the request, or are account bookkeeping;
+#: any other field with data is a ``response.<field>`` kind, which must be a key of ``provider_metadata``
+_RESPONSES_TOP_KNOWN = frozenset(
+    {
+        "id",
+        "object",
+        "created_at",
+        "completed_at",
+        "status",
+        "output",
+        "usage",
+        "error",
+        "incomplete_details",
+        "model",
+        "instructions",
+        "input",
+        "tools",
+        "tool_choice",
+        "temperature",
+        "top_p",
+        "top_logprobs",
+        "frequency_penalty",
+        "presence_penalty",
+        "max_output_tokens",
+        "max_tool_calls",
+        "parallel_tool_calls",
+        "reasoning",
+        "text",
+        "truncation",
+        "store",
+        "background",
+        "metadata",
+        "user",
+        "safety_identifier",
+        "prompt_cache_key",
+        "prompt_cache_retention",
+        "prompt_cache_options",
+        "previous_response_id",
+        "conversation",
+        "prompt",
+        "include",
+        "billing",
+        "output_text",
+    }
+)
+
+
 def _responses(body: Mapping[str, Any]) -> Counter[str]:
-    """OpenAI Responses output items; a message's content by type, its annotations by type."""
+    """OpenAI Responses output items; a message's content by type, its annotations by type; top-level
+    fields beyond the frame and the request's echo as ``response.<field>``."""
     kinds: Counter[str] = Counter()
+    for field, value in body.items():
+        if field not in _RESPONSES_TOP_KNOWN and not _empty(value):
+            kinds[f"response.{field}"] = 1
     for item in body.get("output") or []:
         if not isinstance(item, Mapping):
             continue
