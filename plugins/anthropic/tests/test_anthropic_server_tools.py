@@ -463,3 +463,19 @@ def test_a_failed_server_tool_is_an_error_result() -> None:
     results = [p for p in r.message.content if isinstance(p, ServerToolResultPart)]
     assert [(p.name, p.is_error) for p in results] == [("web_search", True), ("roll", True)]
     assert r.warnings == []
+
+
+@pytest.mark.parametrize("cassette", [CODE, PYDANTIC_CODE_STREAM], ids=["chat", "stream"])
+def test_the_code_execution_container_is_kept(cassette: str) -> None:
+    """The answer's ``container`` (id and expiry: the caller passes the id back to reuse the sandbox) is in
+    ``provider_metadata["anthropic"]``, in chat and streams; it was dropped."""
+    raw = _response_body(cassette)
+    folded = _fold_sse(raw) if cassette == PYDANTIC_CODE_STREAM else json.loads(raw)
+    container = folded.get("container") or next(
+        json.loads(ln[5:])["delta"]["container"]
+        for ln in raw.splitlines()
+        if ln.startswith("data:") and '"container"' in ln and '"message_delta"' in ln
+    )
+    r = _replay(cassette).response
+    assert r.provider_metadata["anthropic"]["container"] == container
+    assert container["id"].startswith("container_")

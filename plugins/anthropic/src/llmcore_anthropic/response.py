@@ -163,6 +163,8 @@ def _parse(
         meta["stop_sequence"] = data["stop_sequence"]
     if request_id:
         meta["request_id"] = request_id
+    if data.get("container"):  # code execution's container (id, expiry): pass its id back to reuse it
+        meta["container"] = data["container"]
     return ChatResponse.model_construct(
         id=opt_str(data.get("id")),
         model=opt_str(data.get("model")),

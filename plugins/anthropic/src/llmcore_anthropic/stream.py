@@ -165,6 +165,7 @@ class StreamDecoder:
         if t == "message_start":
             msg = data.get("message") or {}
             merge_usage(self._usage, msg.get("usage"))
+            self._container(msg.get("container"))
             out: list[StreamEvent] = [ResponseMetadata(id=opt_str(msg.get("id")), model=opt_str(msg.get("model")))]
             out.extend(WarningEvent(w) for w in self._warnings)
             self._warnings = []
@@ -174,6 +175,7 @@ class StreamDecoder:
             if delta.get("stop_reason") is not None:
                 self._stop = text_of(delta["stop_reason"], "stop_reason")
                 self._done = True
+            self._container(delta.get("container"))
             merge_usage(self._usage, data.get("usage"))
             return []
         if t == "message_stop":
@@ -181,6 +183,11 @@ class StreamDecoder:
         if t == "error":
             raise stream_error(data, self.headers, self.provider)
         return []  # an event type this version does not know
+
+    def _container(self, container: Any) -> None:
+        """Code execution's container (id, expiry), as in a non-streamed answer's ``provider_metadata``."""
+        if container:
+            self._meta.setdefault("anthropic", {})["container"] = container
 
     def _start(self, data: Mapping[str, Any]) -> list[StreamEvent]:
         index = _index(data)
