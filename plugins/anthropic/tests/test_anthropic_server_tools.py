@@ -479,3 +479,11 @@ def test_the_code_execution_container_is_kept(cassette: str) -> None:
     r = _replay(cassette).response
     assert r.provider_metadata["anthropic"]["container"] == container
     assert container["id"].startswith("container_")
+
+
+def test_a_streamed_stop_sequence_is_kept() -> None:
+    """Which stop sequence ended a streamed answer (``message_delta``), as a non-streamed answer keeps it."""
+    res = A.replay(A.PREFILL_STOP)
+    assert res.error is None, res.error
+    assert res.response.provider_metadata["anthropic"]["stop_sequence"] == "```"
+    assert res.response.raw_finish_reason == "stop_sequence"

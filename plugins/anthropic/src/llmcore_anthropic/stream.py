@@ -176,6 +176,8 @@ class StreamDecoder:
                 self._stop = text_of(delta["stop_reason"], "stop_reason")
                 self._done = True
             self._container(delta.get("container"))
+            if delta.get("stop_sequence") is not None:  # which stop sequence matched, as in a non-streamed answer
+                self._meta.setdefault("anthropic", {})["stop_sequence"] = delta["stop_sequence"]
             merge_usage(self._usage, data.get("usage"))
             return []
         if t == "message_stop":
