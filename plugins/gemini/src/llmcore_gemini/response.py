@@ -52,7 +52,10 @@ Server-side tools and generated media:
   ``google_search`` / ``url_context`` parts, see :mod:`llmcore_gemini.grounding`.
   They are held until :meth:`ResponseMapper.end` (a stream sends them with its
   last chunk, and the citations index the whole answer text), so ``chat`` and
-  ``stream_chat`` give the same answer.
+  ``stream_chat`` give the same answer;
+* a candidate's ``finishMessage``, ``safetyRatings``, ``avgLogprobs``, ``logprobsResult`` and
+  ``citationMetadata``, and the ``promptFeedback`` → ``provider_metadata`` (``finish_message``,
+  ``safety_ratings``, … : :data:`CANDIDATE_METADATA`, ``prompt_feedback``).
 
 Any other part (``fileData`` output, a thought image, a part of a kind llmcore
 does not know) is kept whole with
@@ -92,10 +95,19 @@ from .finish import map_finish_reason
 from .grounding import grounding_events
 from .usage import map_usage
 
-__all__ = ["ResponseMapper", "SIGNATURE_ON_EMPTY_TEXT", "SIGNATURE_ON_PREVIOUS_PART"]
+__all__ = ["CANDIDATE_METADATA", "ResponseMapper", "SIGNATURE_ON_EMPTY_TEXT", "SIGNATURE_ON_PREVIOUS_PART"]
 
 SIGNATURE_ON_PREVIOUS_PART = {"thought_signature_on": "previous_part"}
 SIGNATURE_ON_EMPTY_TEXT = {"thought_signature_on": "empty_text"}
+#: a candidate's fields besides its content, kept in ``provider_metadata`` under these keys: why it
+#: stopped in words, its safety ratings, its log probabilities, the sources it recited
+CANDIDATE_METADATA = (
+    ("finishMessage", "finish_message"),
+    ("safetyRatings", "safety_ratings"),
+    ("avgLogprobs", "avg_logprobs"),
+    ("logprobsResult", "logprobs_result"),
+    ("citationMetadata", "citation_metadata"),
+)
 
 
 def _str(v: Any, field: str) -> str:
@@ -197,12 +209,15 @@ class ResponseMapper:
         feedback = chunk.get("promptFeedback")
         if isinstance(feedback, Mapping) and feedback.get("blockReason"):
             self._block_reason = str(feedback["blockReason"])
+        if feedback:
+            self._meta["prompt_feedback"] = feedback
         candidates = chunk.get("candidates")
         if not candidates:
             return out
         cand = candidates[0]
         if cand.get("finishReason"):
             self._finish_raw = _str(cand["finishReason"], "finishReason")
+        self._keep_candidate_fields(cand)
         # a stream may send grounding in several chunks (mostly empty until the last): merge them
         for key, into in (("groundingMetadata", self._grounding), ("urlContextMetadata", self._url_context)):
             value = cand.get(key)
@@ -338,6 +353,18 @@ class ResponseMapper:
     def finished(self) -> bool:
         """True once a finish reason or a prompt block has been seen."""
         return self._finish_raw is not None or self._block_reason is not None
+
+    def _keep_candidate_fields(self, cand: Mapping[str, Any]) -> None:
+        """A candidate's fields besides its content (:data:`CANDIDATE_METADATA`) → ``provider_metadata``;
+        in a stream the last value wins, but ``logprobsResult`` lists are joined across chunks."""
+        for field, key in CANDIDATE_METADATA:
+            value = cand.get(field)
+            if value in (None, "", [], {}):
+                continue
+            old = self._meta.get(key)
+            if field == "logprobsResult" and isinstance(old, dict) and isinstance(value, Mapping):
+                value = {k: old.get(k, []) + v if isinstance(v, list) else v for k, v in value.items()}
+            self._meta[key] = value
 
     def end(self) -> list[StreamEvent]:
         """The closing events: the grounding (citations, ``google_search`` / ``url_context``
