@@ -24,6 +24,15 @@ def _messages(cassette: str, interaction: int) -> list[dict[str, Any]]:
 class TestMistralConformance(ProviderConformance):
     provider = "mistral"
     lossless_check = True
+
+    def lossless_replay_case(self, cassette: str, interaction: int, recorded: dict[str, Any]) -> Case | None:
+        """Mistral's answers only: pydantic-ai's thinking-part cassette opens with an OpenAI Responses call
+        (api.openai.com), which a Mistral request would not reach (the loopback server would answer it
+        with the cassette's Mistral interaction instead)."""
+        if "api.mistral.ai" not in str(recorded["request"].get("uri", "")):
+            return None
+        return super().lossless_replay_case(cassette, interaction, recorded)
+
     cassette_dir = Path(__file__).parent / "cassettes"
 
     # openllmetry recorded the same prompt non-streamed and streamed
