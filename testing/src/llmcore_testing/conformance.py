@@ -284,6 +284,8 @@ class CaseResult:
     events: list[StreamEvent]
     sent: SentRequests
     error: BaseException | None = None
+    #: the cassette interactions the loopback server answered with (``None``: not replayed over it)
+    played: tuple[int, ...] | None = None
 
     def outcome(self) -> Any:
         """The response, or the :class:`~llmcore.errors.LLMCoreError` the call raised
@@ -640,7 +642,7 @@ async def run_case_served(
             finally:
                 await aclose_shared_clients()
     assert not srv.problems, f"{case.cassette} on {path}: " + "; ".join(srv.problems)
-    return CaseResult(response, events, SentRequests(srv.received), error), count
+    return CaseResult(response, events, SentRequests(srv.received), error, tuple(srv.played())), count
 
 
 async def _run_unary_served(
@@ -1658,6 +1660,13 @@ class ProviderConformance:
                     failures.append(
                         f"{where}: not replayable as asked ({e}); override lossless_replay_case "
                         "to ask it as recorded (or return None to leave it out)"
+                    )
+                    continue
+                if res.played is not None and i not in res.played:
+                    # the provider asked at a path this interaction does not have: another one answered
+                    failures.append(
+                        f"{where}: answered by interaction(s) {list(res.played)}, not this one; override "
+                        "lossless_replay_case to ask it as recorded (or return None to leave it out)"
                     )
                     continue
                 if res.error is not None:
