@@ -171,3 +171,40 @@ def test_the_facade_sends_them(api: str, cassette: str) -> None:
         sent = json.loads(srv.received[0].content)
     first = (sent["messages"] if api == "chat" else sent["input"])[0]
     assert first["content"][-1]["prompt_cache_breakpoint"] == BP
+
+
+def _warnings(api: str, req: ChatRequest) -> dict[str, str]:
+    p = _provider(api)
+    _, w = p.build_request(req, False) if api == "chat" else p.responses_request(req, False)
+    return {c.feature: c.detail for c in w.items}
+
+
+@pytest.mark.parametrize("api", ["chat", "responses"])
+def test_a_ttl_openai_does_not_take_is_reported(api: str) -> None:
+    """OpenAI's only ttl is 30m (api-specs: PromptCacheTTLEnum): a 1h breakpoint is placed, its ttl
+    is not sent, and the call says so; a breakpoint without a ttl warns nothing."""
+    warned = _warnings(api, _marked("gpt-5.6"))
+    assert "1h" in warned["cache_point"] and "30 minutes" in warned["cache_point"]
+    plain_ttl = ChatRequest(model="gpt-5.6", messages=[Message(role="user", content=DOC, cache_point=True)])
+    assert _warnings(api, plain_ttl) == {}
+    assert _warnings(api, _marked("gpt-4o")) == {}  # no breakpoint sent there: nothing to say
+
+
+@pytest.mark.parametrize("api", ["chat", "responses"])
+def test_cache_prompt_without_a_system_prompt_is_reported(api: str) -> None:
+    req = ChatRequest(model="gpt-5.6", messages=["hi"], cache_prompt=True)
+    assert "no system prompt" in _warnings(api, req)["cache_prompt"]
+
+
+def test_a_mark_with_nothing_to_carry_it_is_reported() -> None:
+    """A Responses assistant message (output_text has no prompt_cache_breakpoint) and a Chat
+    Completions assistant turn of tool calls only: the mark is not silently dropped."""
+    call = ToolCallPart(id="call_1", name="lookup", arguments={"q": "x"})
+    req = ChatRequest(
+        model="gpt-5.6",
+        messages=["Look it up", Message(role="assistant", content=[call], cache_point=True)],
+        tools=[Tool(name="lookup", parameters={"type": "object", "properties": {"q": {"type": "string"}}})],
+    )
+    assert "assistant" in _warnings("chat", req)["cache_point"]
+    req = ChatRequest(model="gpt-5.6", messages=["hi", Message(role="assistant", content="Hello", cache_point=True)])
+    assert "assistant" in _warnings("responses", req)["cache_point"]

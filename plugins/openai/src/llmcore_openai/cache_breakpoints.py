@@ -14,7 +14,11 @@ that off; pass it in ``provider_options["openai"]``).
   developer message's last part carries it, and a marked system prompt goes in as a ``developer``
   message instead of ``instructions`` (a string, which has no part to mark). Assistant messages and
   tool outputs have no such part: there a breakpoint is a no-op, as on providers that cannot cache.
-* The lifetime is OpenAI's own (``30m``, the only ``ttl`` it has): ``CachePoint.ttl`` is not sent.
+* The lifetime is OpenAI's own (``PromptCacheTTLEnum``: ``30m``, the only ``ttl`` it has):
+  ``CachePoint.ttl`` is not sent, and a ``5m`` / ``1h`` one is reported as a ``cache_point``
+  warning (:func:`ttl_warning`).
+* What cannot be placed is reported, not dropped silently: ``cache_prompt`` with no system prompt
+  (OpenAI has no breakpoint on tools), a marked message with no part to carry it.
 * Older models, and every other server speaking these APIs, get no breakpoint: the body is the one
   without it, as before.
 """
@@ -22,9 +26,12 @@ that off; pass it in ``provider_options["openai"]``).
 from __future__ import annotations
 
 import re
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
-__all__ = ["BREAKPOINT", "mark_chat_message", "mark_responses_item", "supports_breakpoints"]
+if TYPE_CHECKING:
+    from llmcore.types import ChatRequest
+
+__all__ = ["BREAKPOINT", "mark_chat_message", "mark_responses_item", "supports_breakpoints", "ttl_warning"]
 
 BREAKPOINT: dict[str, str] = {"mode": "explicit"}
 
@@ -71,3 +78,17 @@ def mark_responses_item(item: dict[str, Any]) -> bool:
     if item.get("role") not in _RESPONSES_ROLES or item.get("type", "message") != "message":
         return False
     return _mark(item, "input_text")
+
+
+def ttl_warning(request: ChatRequest) -> str | None:
+    """The warning detail when a breakpoint asks for a lifetime (``5m``/``1h``) OpenAI does not
+    take: its only ``prompt_cache_options.ttl`` is ``30m`` (``PromptCacheTTLEnum``), so the TTL is
+    not sent; ``None`` when no breakpoint has one. One detail per request, not per message."""
+    points = [request.cache_prompt, *(m.cache_point for m in request.messages)]
+    ttls = sorted({p.ttl for p in points if p is not None and p.ttl is not None})
+    if not ttls:
+        return None
+    return (
+        f"ttl {', '.join(ttls)} is not sent: OpenAI keeps explicit prompt-cache breakpoints "
+        "30 minutes (prompt_cache_options.ttl '30m', its only value)"
+    )

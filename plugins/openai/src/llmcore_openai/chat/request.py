@@ -40,7 +40,7 @@ from llmcore.types import (
     ToolResultPart,
 )
 
-from ..cache_breakpoints import mark_chat_message, supports_breakpoints
+from ..cache_breakpoints import mark_chat_message, supports_breakpoints, ttl_warning
 from .reasoning_data import reasoning_data_of
 
 if TYPE_CHECKING:
@@ -127,11 +127,16 @@ def map_messages(
         if marks and request.cache_prompt is not None:
             mark_chat_message(system)
         out.append(system)
+    elif marks and request.cache_prompt is not None:
+        # OpenAI's breakpoints sit on content parts only (api-specs: PromptCacheBreakpointParam), never on tools
+        w.add("cache_prompt", "no system prompt to mark and OpenAI takes no breakpoint on tools; not sent")
     for m in request.messages:
         msgs = _map_message(m, dialect, provider, w)
-        if marks and m.cache_point is not None and msgs:
-            mark_chat_message(msgs[-1])
+        if marks and m.cache_point is not None and msgs and not mark_chat_message(msgs[-1]):
+            w.add("cache_point", f"a {m.role} message with no content part (tool calls only) cannot carry it; not sent")
         out.extend(msgs)
+    if marks and (ttl := ttl_warning(request)) is not None:
+        w.add("cache_point", ttl)
     return out
 
 

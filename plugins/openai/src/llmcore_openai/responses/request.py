@@ -51,7 +51,7 @@ from llmcore.types import (
     ToolResultPart,
 )
 
-from ..cache_breakpoints import mark_responses_item, supports_breakpoints
+from ..cache_breakpoints import mark_responses_item, supports_breakpoints, ttl_warning
 from ..chat.request import Warnings, image_url, tool_arguments
 
 if TYPE_CHECKING:
@@ -205,8 +205,9 @@ def map_input(
     items: list[dict[str, Any]] = []
     for m in request.messages:
         mapped = _map_message(m, provider, w)
-        if cache_breakpoints and m.cache_point is not None and mapped:
-            mark_responses_item(mapped[-1])
+        if cache_breakpoints and m.cache_point is not None and mapped and not mark_responses_item(mapped[-1]):
+            # only input_text / input_image / input_file parts carry it (api-specs: InputTextContentParam...)
+            w.add("cache_point", f"the last item of a {m.role} message has no input part to carry it; not sent")
         items.extend(mapped)
     return items
 
@@ -234,6 +235,10 @@ def build_body(
         body["input"].insert(0, system)
     elif request.system:
         body["instructions"] = request.system
+    if marks and request.cache_prompt is not None and not request.system:
+        w.add("cache_prompt", "no system prompt to mark and OpenAI takes no breakpoint on tools; not sent")
+    if marks and (ttl := ttl_warning(request)) is not None:
+        w.add("cache_point", ttl)
     if request.tools:
         body["tools"] = [
             {
