@@ -221,3 +221,47 @@ def test_builtin_tools_on_chat_completions_point_to_the_responses_api() -> None:
     m = llmcore.model("azure/gpt-4.1-mini", api_key=TEST_API_KEY, base_url="http://127.0.0.1:9/openai/v1", retry=False)
     with pytest.raises(UnsupportedFeatureError, match="wire_api='responses'"):
         m.chat("hi", tools=[WebSearchTool()])
+
+
+def test_entra_token_refreshed_before_each_responses_call() -> None:
+    """The token provider is asked before every Responses request (chat and stream), as on Chat Completions:
+    each request carries the token of its own call, and no api-key."""
+    tokens: list[str] = []
+
+    def sync_provider() -> str:
+        tokens.append(f"entra-token-{len(tokens) + 1}")
+        return tokens[-1]
+
+    async def async_provider() -> str:
+        return sync_provider()
+
+    q1 = _recorded(CHAT, 0)[0]["input"][0]["content"]
+    q2 = _recorded(CHAT, 1)[0]["input"][-1]["content"]
+    with CassetteServer.from_cassette(CASSETTES / CHAT) as srv:
+        m = llmcore.model(
+            "azure/gpt-5-nano",
+            base_url=srv.url + "/openai/v1",
+            retry=False,
+            wire_api="responses",
+            azure_ad_token_provider=sync_provider,
+        )
+        r1 = m.chat(q1)
+        m.chat([q1, r1.message, q2])
+        assert not srv.problems, srv.problems
+        chat_headers = [dict(r.headers) for r in srv.received]
+    with CassetteServer.from_cassette(CASSETTES / STREAM) as srv:
+        m = llmcore.model(
+            "azure/gpt-5-nano",
+            base_url=srv.url + "/openai/v1",
+            retry=False,
+            wire_api="responses",
+            azure_ad_token_provider=async_provider,
+        )
+        s = m.stream(_recorded(STREAM, 0)[0]["input"][0]["content"])
+        assert "".join(ev.text for ev in s if ev.type == "text") == "4"
+        assert not srv.problems, srv.problems
+        stream_headers = [dict(r.headers) for r in srv.received]
+    sent = [h.get("authorization") for h in chat_headers + stream_headers]
+    assert tokens == ["entra-token-1", "entra-token-2", "entra-token-3"]
+    assert sent == [f"Bearer {t}" for t in tokens]
+    assert not any("api-key" in h for h in chat_headers + stream_headers)
