@@ -31,6 +31,14 @@ def _recorded(cassette: str, i: int) -> tuple[Any, Any]:
     return json.loads(inter["request"]["body"]), body.get("string") if isinstance(body, dict) else body
 
 
+def _without_reasoning_ids(body: dict[str, Any]) -> dict[str, Any]:
+    """``body`` with the reasoning items' ``id`` dropped: llmcore sends it back (the Responses spec's
+    ReasoningItem has it: ../shared/api-specs/openai/openapi.yaml), ruby_llm did not; everything else must
+    equal what was recorded."""
+    items = [{k: v for k, v in i.items() if k != "id"} if i.get("type") == "reasoning" else i for i in body["input"]]
+    return {**body, "input": items}
+
+
 def _model(srv: CassetteServer, model: str = "gpt-5-nano") -> Any:
     return llmcore.model(
         f"azure/{model}", api_key=TEST_API_KEY, base_url=srv.url + "/openai/v1", retry=False, wire_api="responses"
@@ -51,7 +59,11 @@ def test_two_turns_carry_the_reasoning_item_back() -> None:
         paths = [r.url.path for r in srv.received]
         keys = [r.headers.get("api-key") for r in srv.received]
     assert paths == ["/openai/v1/responses"] * 2 and keys == [TEST_API_KEY] * 2
-    assert sent[0]["input"] == _recorded(CHAT, 0)[0]["input"] and sent[0]["model"] == "gpt-5-nano"
+    assert sent[0] == _recorded(CHAT, 0)[0]  # the whole first body, as ruby_llm sent it
+    # turn two: every field but input as recorded (input is checked item by item below: ruby_llm spelled the
+    # assistant's "4" as an output_text part, llmcore as a string: both EasyInputMessage content in
+    # ../shared/api-specs/openai/openapi.yaml)
+    assert {k: v for k, v in sent[1].items() if k != "input"} == {k: v for k, v in second.items() if k != "input"}
     assert sent[0]["include"] == ["reasoning.encrypted_content"] and sent[0]["store"] is False
     assert (r1.text, r2.text) == ("4", "12") and r1.usage.reasoning_tokens == 64
     # Azure's content-filter verdicts (top-level content_filters) are kept
@@ -79,6 +91,7 @@ def test_a_stream() -> None:
         r = s.response
         assert not srv.problems, srv.problems
         sent = json.loads(srv.received[0].content)
+    assert sent == _recorded(STREAM, 0)[0]  # the whole body, as ruby_llm sent it
     assert sent["stream"] is True and text == r.text == "4" and r.finish_reason == "stop"
     assert r.usage.output_tokens and r.message.content[0].type == "reasoning"
     raw = (CASSETTES / STREAM).read_text(encoding="utf-8")
@@ -93,19 +106,22 @@ def test_a_tool_round_trip() -> None:
     spec = recorded["tools"][0]
     tool = Tool(name=spec["name"], description=spec["description"], parameters=spec["parameters"])
     q = recorded["input"][0]["content"]
+    recorded_two = _recorded(TOOLS, 1)[0]
+    output = recorded_two["input"][-1]["output"]  # what ruby_llm's tool returned
     with CassetteServer.from_cassette(CASSETTES / TOOLS) as srv:
         m = _model(srv)
         r1 = m.chat(q, tools=[tool])
         (call,) = r1.tool_calls
-        result = Message(role="tool", content=[ToolResultPart(tool_call_id=call.id, content="Sunny, 21 °C")])
+        result = Message(role="tool", content=[ToolResultPart(tool_call_id=call.id, content=output)])
         r2 = m.chat([q, r1.message, result], tools=[tool])
         assert not srv.problems, srv.problems
-        sent = json.loads(srv.received[1].content)
+        first, sent = (json.loads(r.content) for r in srv.received)
+    assert first == recorded and _without_reasoning_ids(sent) == recorded_two  # both bodies as recorded
     assert call.name == "weather" and call.arguments == {"latitude": "52.5200", "longitude": "13.4050"}
     assert r1.finish_reason == "tool_calls"
     types = [i.get("type", "message") for i in sent["input"]]
     assert types == ["message", "reasoning", "function_call", "function_call_output"]
-    assert sent["input"][3] == {"type": "function_call_output", "call_id": call.id, "output": "Sunny, 21 °C"}
+    assert sent["input"][3] == {"type": "function_call_output", "call_id": call.id, "output": output}
     assert r2.text.startswith("Current wea") and r2.finish_reason == "stop"
 
 
